@@ -1,0 +1,5 @@
+"""``python -m goaltree``."""
+
+from goaltree.cli import run
+
+run()
