@@ -1,0 +1,298 @@
+"""The goal tree as a graph: formula references and parent edges, checked to be a DAG.
+
+Edges point from a parent to a child: ``revenue -> customers`` for the formula
+``revenue = customers * clv``, and ``growth -> brand`` for ``brand: {parent:
+growth}``. One KPI may serve several goals, so the graph is a DAG, not a tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from goaltree.errors import Diagnostic, did_you_mean
+from goaltree.model import NUMERIC_ROLLUPS, GoalFile
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from goaltree.formula import Formula
+    from goaltree.load import LoadResult
+
+
+@dataclass(frozen=True, eq=False)
+class GoalTree:
+    """A validated goal file with its graph. Immutable: the engine only reads it.
+
+    Attributes:
+        goal_file: The validated model.
+        path: Where it was read from (``None`` for text).
+        formulas: Parsed formulas by node id.
+        formula_children: Node id -> ids its formula uses, in formula order.
+        rollup_children: Node id -> ids that name it as ``parent``, in file order.
+        parents: Node id -> ids it feeds (formula users first, then parent edges).
+        order: Node ids, parents before children (topological), ties in file order.
+        load: The load result, for locating diagnostics.
+    """
+
+    goal_file: GoalFile
+    path: Path | None
+    formulas: dict[str, "Formula"]
+    formula_children: dict[str, tuple[str, ...]]
+    rollup_children: dict[str, tuple[str, ...]]
+    parents: dict[str, tuple[str, ...]]
+    order: tuple[str, ...]
+    load: "LoadResult | None" = None
+
+    @property
+    def project_dir(self) -> Path:
+        """The folder of the goal file: where relative source paths start."""
+        return self.path.parent if self.path is not None else Path.cwd()
+
+    def children(self, node_id: str) -> tuple[str, ...]:
+        """Formula children then parent-edge children, without repeats."""
+        formula = self.formula_children.get(node_id, ())
+        rollup = self.rollup_children.get(node_id, ())
+        if not rollup:
+            return formula
+        if not formula:
+            return rollup
+        return formula + tuple(child for child in rollup if child not in formula)
+
+    @cached_property
+    def graph(self) -> "nx.DiGraph":
+        """The networkx DiGraph: nodes carry their model, edges their ``kind`` (formula | parent)."""
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        for node_id, node in self.goal_file.nodes.items():
+            graph.add_node(node_id, node=node)
+        for node_id, children in self.formula_children.items():
+            graph.add_edges_from(((node_id, child) for child in children), kind="formula")
+        for node_id, children in self.rollup_children.items():
+            for child in children:
+                if not graph.has_edge(node_id, child):
+                    graph.add_edge(node_id, child, kind="parent")
+        return graph
+
+    def locate(self, diagnostic: Diagnostic) -> Diagnostic:
+        """Place ``diagnostic`` at its file, line and column where known."""
+        if self.load is None:
+            return diagnostic
+        return self.load.locate(diagnostic)
+
+
+def build(goal_file: GoalFile, path: Path | None = None, load: "LoadResult | None" = None) -> tuple[GoalTree | None, list[Diagnostic]]:
+    """Parse formulas, connect parents and check the graph is a DAG.
+
+    Returns the tree (``None`` when its structure is broken) and the located diagnostics.
+    """
+    from goaltree.formula import FormulaError, parse
+
+    nodes = goal_file.nodes
+    diagnostics: list[Diagnostic] = []
+    formulas: dict[str, Formula] = {}
+    formula_children: dict[str, tuple[str, ...]] = {}
+    rollup_children: dict[str, list[str]] = {}
+    users: dict[str, list[str]] = {}
+
+    def locate(diagnostic: Diagnostic, offset: int | None = None) -> Diagnostic:
+        if load is None:
+            return diagnostic
+        located = load.locate(diagnostic)
+        if offset is not None and located.column is not None and located.line is not None:
+            located = located.located(located.file, located.line, located.column + offset + _quote_width(load, located))
+        return located
+
+    for node_id, node in nodes.items():
+        if node.formula is not None:
+            try:
+                formula = parse(node.formula)
+            except FormulaError as error:
+                code = "E008" if error.kind == "division_by_zero" else "E007"
+                diagnostics.append(
+                    locate(
+                        Diagnostic(code, "error", f"formula: {error.message}", node=node_id, path=("nodes", node_id, "formula")),
+                        (error.column - 1) if error.column else None,
+                    )
+                )
+                continue
+            known = []
+            for name in formula.names:
+                if name in nodes:
+                    known.append(name)
+                    users.setdefault(name, []).append(node_id)
+                else:
+                    column = _name_column(formula, name)
+                    diagnostics.append(
+                        locate(
+                            Diagnostic(
+                                "E004",
+                                "error",
+                                f"formula uses '{name}', which is not a node id{did_you_mean(name, nodes)}; "
+                                "add the node or correct the name",
+                                node=node_id,
+                                path=("nodes", node_id, "formula"),
+                            ),
+                            (column - 1) if column else None,
+                        )
+                    )
+            formulas[node_id] = formula
+            formula_children[node_id] = tuple(known)
+        for index, parent_id in enumerate(node.parents):
+            if parent_id not in nodes:
+                path = ("nodes", node_id, "parent") + ((index,) if isinstance(node.parent, list) else ())
+                diagnostics.append(
+                    locate(
+                        Diagnostic(
+                            "E004",
+                            "error",
+                            f"parent '{parent_id}' is not a node id{did_you_mean(parent_id, nodes)}",
+                            node=node_id,
+                            path=path,
+                        )
+                    )
+                )
+            elif parent_id == node_id:
+                diagnostics.append(
+                    locate(Diagnostic("E006", "error", f"'{node_id}' names itself as its parent", node=node_id, path=("nodes", node_id, "parent")))
+                )
+            else:
+                rollup_children.setdefault(parent_id, []).append(node_id)
+
+    for node_id, children in rollup_children.items():
+        node = nodes[node_id]
+        if node.formula is not None and node.effective_rollup in NUMERIC_ROLLUPS:
+            diagnostics.append(
+                locate(
+                    Diagnostic(
+                        "E009",
+                        "error",
+                        f"'{node_id}' has both a formula and `rollup: {node.effective_rollup}` over "
+                        f"{', '.join(children)}; keep one equation: drop the rollup (use `none`) or the formula",
+                        node=node_id,
+                        path=("nodes", node_id, "rollup"),
+                    )
+                )
+            )
+
+    parents: dict[str, tuple[str, ...]] = {}
+    for node_id in nodes:
+        feeds = list(dict.fromkeys(users.get(node_id, ())))
+        feeds.extend(p for p in nodes[node_id].parents if p in nodes and p != node_id and p not in feeds)
+        if feeds:
+            parents[node_id] = tuple(feeds)
+
+    rollups = {key: tuple(value) for key, value in rollup_children.items()}
+    order, cycle = _topological_order(nodes, formula_children, rollups)
+    if cycle:
+        shown = " -> ".join(cycle + [cycle[0]])
+        diagnostics.append(
+            locate(
+                Diagnostic(
+                    "E006",
+                    "error",
+                    f"cycle: {shown}; a goal cannot depend on itself, break one of these links",
+                    node=cycle[0],
+                    path=("nodes", cycle[0]),
+                )
+            )
+        )
+    if any(d.severity == "error" for d in diagnostics):
+        return None, diagnostics
+    tree = GoalTree(
+        goal_file=goal_file,
+        path=path,
+        formulas=formulas,
+        formula_children=formula_children,
+        rollup_children=rollups,
+        parents=parents,
+        order=order,
+        load=load,
+    )
+    return tree, diagnostics
+
+
+def _topological_order(
+    nodes: dict, formula_children: dict[str, tuple[str, ...]], rollup_children: dict[str, tuple[str, ...]]
+) -> tuple[tuple[str, ...], list[str]]:
+    """Kahn's algorithm in file order; returns (order, a cycle or [])."""
+    position = {node_id: index for index, node_id in enumerate(nodes)}
+    children: dict[str, list[str]] = {}
+    indegree = dict.fromkeys(nodes, 0)
+    for source in (formula_children, rollup_children):
+        for parent, kids in source.items():
+            bucket = children.setdefault(parent, [])
+            for child in kids:
+                if child != parent:
+                    bucket.append(child)
+                    indegree[child] += 1
+    import heapq
+
+    ready = [position[n] for n, degree in indegree.items() if degree == 0]
+    heapq.heapify(ready)
+    ids = list(nodes)
+    order: list[str] = []
+    while ready:
+        node_id = ids[heapq.heappop(ready)]
+        order.append(node_id)
+        for child in children.get(node_id, ()):
+            indegree[child] -= 1
+            if indegree[child] == 0:
+                heapq.heappush(ready, position[child])
+    if len(order) == len(ids):
+        return tuple(order), []
+    import networkx as nx
+
+    remaining = [n for n in ids if indegree[n] > 0]
+    graph = nx.DiGraph()
+    for parent in remaining:
+        for child in children.get(parent, ()):
+            if indegree.get(child, 0) > 0:
+                graph.add_edge(parent, child)
+    cycle = [edge[0] for edge in nx.find_cycle(graph, source=remaining[0])]
+    return tuple(order), cycle
+
+
+def _name_column(formula: "Formula", name: str) -> int | None:
+    from goaltree import formula as formulas
+
+    stack = [formula.root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, formulas.Name) and node.id == name:
+            return node.column
+        for child in _ast_children(node):
+            stack.append(child)
+    return None
+
+
+def _ast_children(node: object) -> Iterable[object]:
+    for attribute in ("operand", "left", "right"):
+        child = getattr(node, attribute, None)
+        if child is not None:
+            yield child
+    yield from getattr(node, "args", ()) or ()
+
+
+def _quote_width(load: "LoadResult", diagnostic: Diagnostic) -> int:
+    """1 when the located YAML scalar starts with a quote (the formula text starts after it)."""
+    lines = load.source_map.text.splitlines()
+    if diagnostic.line is None or diagnostic.column is None or diagnostic.line > len(lines):
+        return 0
+    line = lines[diagnostic.line - 1]
+    index = diagnostic.column - 1
+    return 1 if index < len(line) and line[index] in "'\"" else 0
+
+
+def load_tree(path: Path | str) -> tuple[GoalTree | None, list[Diagnostic]]:
+    """Read, validate and build a goal file: the tree (``None`` on errors) and every diagnostic."""
+    from goaltree.load import load_file
+
+    result = load_file(path)
+    if result.goal_file is None or any(d.severity == "error" for d in result.diagnostics):
+        return None, list(result.diagnostics)
+    tree, diagnostics = build(result.goal_file, Path(path), result)
+    return tree, list(result.diagnostics) + diagnostics
