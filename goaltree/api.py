@@ -1,0 +1,90 @@
+"""The Python API: load a goal file, check it, evaluate it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from goaltree.engine.results import Evaluation
+from goaltree.errors import Diagnostic, DiagnosticsError, sort_key
+from goaltree.graph import GoalTree, load_tree
+
+
+def load(path: Path | str) -> GoalTree:
+    """Load and build a goal file.
+
+    Raises:
+        DiagnosticsError: The file has errors; ``.diagnostics`` says where.
+        GoaltreeError: The file cannot be read.
+    """
+    tree, diagnostics = load_tree(path)
+    if tree is None:
+        raise DiagnosticsError([d for d in diagnostics if d.severity == "error"] or diagnostics)
+    return tree
+
+
+def _load_diagnostics(tree: GoalTree) -> list[Diagnostic]:
+    return list(tree.load.diagnostics) if tree.load is not None else []
+
+
+def evaluate(
+    tree: GoalTree | Path | str,
+    as_of: dt.date | None = None,
+    *,
+    snapshot: Path | str | None = None,
+    progress: bool = False,
+) -> Evaluation:
+    """Evaluate a goal tree at ``as_of`` (default today) with actuals from its sources.
+
+    Args:
+        tree: A loaded tree, or the path of a goal file.
+        as_of: The date to evaluate at.
+        snapshot: Read observations from this snapshot file instead of the live sources.
+        progress: Show a progress bar on stderr while sources are fetched.
+    """
+    if not isinstance(tree, GoalTree):
+        tree = load(tree)
+    as_of = as_of or dt.date.today()
+    from goaltree.engine import evaluate as run
+
+    diagnostics = _load_diagnostics(tree)
+    observations, failed, snapshot_info = collect_observations(tree, as_of, snapshot=snapshot, progress=progress, diagnostics=diagnostics)
+    return run(tree, as_of, observations=observations, failed=failed, diagnostics=diagnostics, snapshot=snapshot_info)
+
+
+def collect_observations(
+    tree: GoalTree,
+    as_of: dt.date,
+    *,
+    snapshot: Path | str | None = None,
+    progress: bool = False,
+    diagnostics: list[Diagnostic] | None = None,
+):
+    """Observations for every node with a ``metric``: from the snapshot, or fetched live.
+
+    Returns ``(observations, failed_nodes, snapshot_info)``; source failures are
+    appended to ``diagnostics`` located in the goal file.
+    """
+    goal_file = tree.goal_file
+    if snapshot is not None:
+        from goaltree.sources.snapshot import read_snapshot
+
+        data = read_snapshot(Path(snapshot))
+        info = {"path": str(snapshot), "sha256": data.sha256, "fetched_at": data.fetched_at}
+        return dict(data.observations), frozenset(), info
+    if not any(node.metric is not None for node in goal_file.nodes.values()) or as_of < goal_file.period.start:
+        return {}, frozenset(), None
+    from goaltree.sources import fetch_observations
+
+    end = min(as_of, goal_file.period.end) if as_of <= goal_file.period.end else as_of
+    result = fetch_observations(goal_file, tree.project_dir, goal_file.period.start, end, progress=progress)
+    if diagnostics is not None:
+        diagnostics.extend(tree.locate(d) for d in result.diagnostics)
+    return dict(result.observations), frozenset(result.failed_nodes), None
+
+
+def check(path: Path | str) -> list[Diagnostic]:
+    """Every diagnostic for a goal file: structure, targets and the SMART rules, sorted."""
+    from goaltree.rules import check_file
+
+    return sorted(check_file(Path(path)), key=sort_key)

@@ -1,0 +1,179 @@
+"""The ``goaltree`` command line: a thin shell over the library.
+
+Each command lives in ``goaltree/cli/<command>.py`` with ``run(args) -> int``
+and is imported only when it runs. Exit codes: 0 fine, 1 the goal file has
+errors, 2 usage or environment error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib
+import sys
+from typing import Callable, Sequence
+
+from goaltree.errors import DiagnosticsError, GoaltreeError
+
+ISSUES_URL = "https://github.com/goaltree/goaltree/issues"
+
+# Literal registry: command -> (module, one-line help).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("goaltree.cli.init", "create a goal project from a template"),
+    "check": ("goaltree.cli.check", "check goal files: structure and SMART rules"),
+    "evaluate": ("goaltree.cli.evaluate", "propagate targets, roll up actuals, score every node"),
+    "explain": ("goaltree.cli.explain", "how a node's target and actual were reached"),
+    "render": ("goaltree.cli.render", "draw the KPI tree (svg, png, pdf, dot, mermaid)"),
+    "report": ("goaltree.cli.report", "write the status report (html, md, json)"),
+    "pull": ("goaltree.cli.pull", "fetch every source's observations into a snapshot file"),
+    "diff": ("goaltree.cli.diff", "the semantic diff of two revisions of a goal file"),
+    "history": ("goaltree.cli.history", "a node's targets across the file's git history"),
+    "rollover": ("goaltree.cli.rollover", "next period's goal file, open goals carried over"),
+    "rules": ("goaltree.cli.rules", "list the SMART rules"),
+    "catalog": ("goaltree.cli.catalog", "list and explain the KPI catalogue"),
+    "schema": ("goaltree.cli.schema", "print the JSON Schema of the goal-file format"),
+}
+
+
+def parse_date(text: str) -> dt.date:
+    """``YYYY-MM-DD`` for argparse, with a clear message otherwise."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; write it as YYYY-MM-DD") from None
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors exit 2 without a traceback
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _evaluation_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as-of", type=parse_date, default=None, metavar="DATE", help="evaluate at this date (default: today)")
+    parser.add_argument("--snapshot", default=None, metavar="PATH", help="read observations from a snapshot file (goaltree pull) instead of the live sources")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    from goaltree import __version__
+
+    parser = _Parser(prog="goaltree", description="A business strategy as an executable KPI tree.")
+    parser.add_argument("--version", action="version", version=f"goaltree {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def add(name: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=COMMANDS[name][1], description=COMMANDS[name][1])
+
+    p = add("init")
+    p.add_argument("directory", metavar="DIR")
+    p.add_argument("--template", default="b2b-funnel", metavar="NAME", help="b2b-funnel (default), brand-and-business, okr, blank")
+    p.add_argument("--list", action="store_true", help="list the templates and exit")
+
+    p = add("check")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--format", choices=("text", "json", "github"), default="text")
+    p.add_argument("--strict", action="store_true", help="warnings also make the exit code 1")
+
+    p = add("evaluate")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    _evaluation_options(p)
+
+    p = add("explain")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("node", metavar="NODE")
+    _evaluation_options(p)
+
+    p = add("render")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("-o", "--output", required=True, metavar="OUT")
+    p.add_argument("--format", choices=("svg", "png", "pdf", "dot", "mermaid"), default=None, help="default: from the output's extension, else svg")
+    p.add_argument("--root", default=None, metavar="NODE", help="draw only the sub-tree under NODE")
+    p.add_argument("--depth", type=int, default=None, metavar="N", help="draw N levels below the root(s)")
+    _evaluation_options(p)
+
+    p = add("report")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("-o", "--output", required=True, metavar="OUT")
+    p.add_argument("--format", choices=("html", "md", "json"), default=None, help="default: from the output's extension, else html")
+    p.add_argument("--template", default=None, metavar="T", help="your own Jinja2 template")
+    _evaluation_options(p)
+
+    p = add("pull")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("-o", "--output", default=None, metavar="OUT", help="default: <goal file>.snapshot.json next to it")
+    p.add_argument("--as-of", type=parse_date, default=None, metavar="DATE", help="fetch observations up to this date (default: today)")
+
+    p = add("diff")
+    p.add_argument("old", metavar="OLD", help="a path, or REV:PATH in git")
+    p.add_argument("new", metavar="NEW", help="a path, or REV:PATH in git")
+    p.add_argument("--format", choices=("text", "md", "json"), default="text")
+    p.add_argument("--as-of", type=parse_date, default=None, metavar="DATE")
+
+    p = add("history")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("node", nargs="?", default=None, metavar="NODE")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = add("rollover")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--to", required=True, metavar="PERIOD", help="2027-Q3, 2028, 2027-H2 or START..END")
+    p.add_argument("-o", "--output", default=None, metavar="OUT")
+    p.add_argument("--as-of", type=parse_date, default=None, metavar="DATE")
+
+    p = add("rules")
+    p.add_argument("--format", choices=("text", "json", "md"), default="text")
+
+    p = add("catalog")
+    p.add_argument("kpi", nargs="?", default=None, metavar="KPI")
+
+    p = add("schema")
+    p.add_argument("-o", "--output", default=None, metavar="OUT")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv``; returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    except SystemExit as stop:
+        return int(stop.code or 0)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    module_name = COMMANDS[args.command][0]
+    try:
+        module = importlib.import_module(module_name)
+        command: Callable[[argparse.Namespace], int] = module.run
+        return command(args)
+    except GoaltreeError as error:
+        print(f"goaltree: error: {error}", file=sys.stderr)
+        return 2
+    except DiagnosticsError as error:
+        from goaltree.cli.output import print_diagnostics
+
+        print_diagnostics(error.diagnostics, sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("goaltree: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as error:  # the last line of defence: never a traceback
+        import traceback
+
+        detail = "".join(traceback.format_exception_only(type(error), error)).strip()
+        print(
+            f"goaltree: internal error in '{args.command}': {detail}\n"
+            f"This is a bug in goaltree, not in your file. Please report it at {ISSUES_URL} "
+            "with the command you ran and, if you can, the goal file.",
+            file=sys.stderr,
+        )
+        return 2
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

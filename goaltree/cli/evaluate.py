@@ -1,0 +1,105 @@
+"""``goaltree evaluate FILE [--format table|json] [--as-of DATE] [--snapshot PATH]``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import IO
+
+from goaltree.cli.common import exit_code, load_and_evaluate
+from goaltree.cli.output import RESET, STATUS_COLOURS, format_number, format_percent, print_diagnostics, use_colour
+from goaltree.engine.results import Evaluation
+
+STATUS_LABELS = {
+    "achieved": "achieved",
+    "on_track": "on track",
+    "at_risk": "at risk",
+    "off_track": "OFF TRACK",
+    "no_data": "no data",
+    "not_started": "not started",
+}
+
+
+def outline(evaluation: Evaluation) -> list[tuple[str, int]]:
+    """Nodes in tree order with their depth: each root, then its children depth-first.
+
+    A node that serves several parents is listed under the first one only.
+    """
+    seen: set[str] = set()
+    rows: list[tuple[str, int]] = []
+    nodes = evaluation.nodes
+
+    def visit(node_id: str, depth: int) -> None:
+        stack = [(node_id, depth)]
+        while stack:
+            current, level = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            rows.append((current, level))
+            for child in reversed(nodes[current].children):
+                if child not in seen:
+                    stack.append((child, level + 1))
+
+    for node_id in evaluation.roots:
+        visit(node_id, 0)
+    for node_id in nodes:  # anything only reachable through a cycle-free but rootless path
+        visit(node_id, 0)
+    return rows
+
+
+def table(evaluation: Evaluation, stream: IO[str]) -> None:
+    """A readable terminal table with status labels (and colours on a terminal)."""
+    colour = use_colour(stream)
+    header = ("node", "target", "actual", "expected", "progress", "status")
+    rows = []
+    for node_id, depth in outline(evaluation):
+        result = evaluation.nodes[node_id]
+        marker = "*" if result.target_origin == "derived" else ""
+        rows.append(
+            (
+                "  " * depth + node_id,
+                format_number(result.target, result.unit) + marker,
+                format_number(result.actual, result.unit),
+                format_number(result.expected, result.unit),
+                format_percent(result.progress),
+                result.status,
+            )
+        )
+    widths = [max(len(header[i]), *(len(row[i]) for row in rows)) if rows else len(header[i]) for i in range(6)]
+    print(
+        f"{evaluation.title} ({evaluation.tree_id}) as of {evaluation.as_of.isoformat()}",
+        file=stream,
+    )
+    line = "  ".join(
+        h.ljust(w) if i == 0 or i == 5 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths))
+    )
+    print(line, file=stream)
+    print("-" * len(line), file=stream)
+    for row in rows:
+        cells = [row[0].ljust(widths[0])] + [row[i].rjust(widths[i]) for i in range(1, 5)]
+        label = STATUS_LABELS[row[5]]
+        if colour:
+            label = f"{STATUS_COLOURS[row[5]]}{label}{RESET}"
+        print("  ".join(cells + [label]), file=stream)
+    counts: dict[str, int] = {}
+    for result in evaluation.nodes.values():
+        counts[result.status] = counts.get(result.status, 0) + 1
+    summary = ", ".join(f"{counts[s]} {STATUS_LABELS[s]}" for s in STATUS_LABELS if s in counts)
+    print(f"\n{len(evaluation.nodes)} nodes: {summary}. * = derived target", file=stream)
+
+
+def run(args: argparse.Namespace) -> int:
+    _, evaluation = load_and_evaluate(args)
+    if args.format == "json":
+        from goaltree.engine.serialize import evaluation_to_json
+
+        json.dump(evaluation_to_json(evaluation), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        table(evaluation, sys.stdout)
+        if evaluation.diagnostics:
+            print(file=sys.stdout)
+            print_diagnostics(evaluation.diagnostics, sys.stdout)
+    return exit_code(evaluation)

@@ -1,0 +1,390 @@
+"""Equations between a node and its children, and the solver that fills in unknowns.
+
+Every formula and every numeric rollup is an equation ``node = f(children)``.
+The same solver serves targets (SPEC §3.1) and actuals (§3.2): an equation
+with exactly one unknown member is solved for it; targets may then also be
+allocated top-down (remainders of sums, a common growth factor for formulas).
+The solver is a worklist: an equation is looked at again only when one of its
+members becomes known, so a large tree is solved in near-linear time.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from goaltree.engine.results import Derivation
+from goaltree.errors import Diagnostic
+
+if TYPE_CHECKING:
+    from goaltree.formula import Formula
+    from goaltree.graph import GoalTree
+
+NumericRollup = str
+
+
+@dataclass(frozen=True)
+class Equation:
+    """``node = formula(children)`` or ``node = rollup(children)``."""
+
+    node: str
+    kind: str  # "formula" or a numeric rollup: sum | mean | weighted_mean | min | max
+    children: tuple[str, ...]
+    formula: "Formula | None" = None
+    weights: tuple[float, ...] = ()
+
+    @property
+    def members(self) -> tuple[str, ...]:
+        return (self.node,) + self.children
+
+    def describe(self) -> str:
+        """``revenue = customers * clv`` or ``leads = sum(leads_web, leads_events)``."""
+        if self.formula is not None:
+            return f"{self.node} = {self.formula.text}"
+        return f"{self.node} = {self.kind}({', '.join(self.children)})"
+
+    def evaluate(self, values: dict[str, float]) -> float:
+        """The node's value from its children's (raises ``FormulaError`` on a division by zero)."""
+        if self.formula is not None:
+            return self.formula.evaluate(values)
+        numbers = [values[child] for child in self.children]
+        if self.kind == "sum":
+            return math.fsum(numbers)
+        if self.kind == "mean":
+            return math.fsum(numbers) / len(numbers)
+        if self.kind == "weighted_mean":
+            total = math.fsum(self.weights)
+            if total == 0:
+                return math.fsum(numbers) / len(numbers)
+            return math.fsum(w * v for w, v in zip(self.weights, numbers)) / total
+        if self.kind == "min":
+            return min(numbers)
+        return max(numbers)
+
+    def solve_child(self, child: str, node_value: float, values: dict[str, float]) -> float | None:
+        """The value of ``child`` that satisfies the equation, the rest known."""
+        if self.formula is not None:
+            return self.formula.solve_for(child, node_value, values)
+        others = [values[c] for c in self.children if c != child]
+        if self.kind == "sum":
+            return node_value - math.fsum(others)
+        if self.kind == "mean":
+            return node_value * len(self.children) - math.fsum(others)
+        if self.kind == "weighted_mean":
+            weight_of = dict(zip(self.children, self.weights))
+            total = math.fsum(self.weights)
+            if weight_of[child] == 0 or total == 0:
+                return None
+            rest = math.fsum(weight_of[c] * values[c] for c in self.children if c != child)
+            return (node_value * total - rest) / weight_of[child]
+        if self.kind == "min" and others and min(others) >= node_value:
+            return node_value
+        if self.kind == "max" and others and max(others) <= node_value:
+            return node_value
+        return None
+
+
+def equations_of(tree: "GoalTree") -> list[Equation]:
+    """Every equation in the tree, in topological order of their nodes."""
+    from goaltree.model import NUMERIC_ROLLUPS
+
+    nodes = tree.goal_file.nodes
+    result = []
+    for node_id in tree.order:
+        formula = tree.formulas.get(node_id)
+        if formula is not None:
+            result.append(Equation(node_id, "formula", tree.formula_children[node_id], formula))
+            continue
+        rollup = nodes[node_id].effective_rollup
+        children = tree.rollup_children.get(node_id, ())
+        if children and rollup in NUMERIC_ROLLUPS:
+            weights = tuple(nodes[child].weight for child in children)
+            result.append(Equation(node_id, rollup, children, None, weights))
+    return result
+
+
+@dataclass
+class SolveOutcome:
+    values: dict[str, float]
+    derivations: dict[str, Derivation]
+    diagnostics: list[Diagnostic]
+
+
+def _fmt(value: float) -> str:
+    if value == 0 or (abs(value) >= 0.01 and abs(value) < 1e15):
+        text = f"{value:,.4f}".rstrip("0").rstrip(".")
+        return text.replace(",", " ")
+    return f"{value:.4g}"
+
+
+def solve(
+    tree: "GoalTree",
+    equations: list[Equation],
+    known: dict[str, float],
+    *,
+    what: str,
+    allocate: bool,
+    defaults: Callable[[set[str]], dict[str, tuple[float, str]]] | None = None,
+    contradiction_code: str = "A003",
+    contradiction_tolerance: float = 0.005,
+) -> SolveOutcome:
+    """Fill in unknown members of ``equations`` from the ``known`` values.
+
+    Args:
+        what: ``target`` or ``actual`` (used in messages).
+        allocate: Whether several unknowns may be allocated top-down (targets only).
+        defaults: Called when nothing else can be solved, with the unknown nodes;
+            returns values to assume (a driver keeps its baseline) with the reason.
+        contradiction_code: Code of the warning for equations whose known members disagree.
+        contradiction_tolerance: Relative gap above which they disagree.
+    """
+    from goaltree.formula import FormulaError
+
+    values = dict(known)
+    derivations: dict[str, Derivation] = {}
+    diagnostics: list[Diagnostic] = []
+    position = {node_id: index for index, node_id in enumerate(tree.order)}
+    involved: dict[str, list[int]] = {}
+    unknown_count = []
+    for index, equation in enumerate(equations):
+        for member in set(equation.members):
+            involved.setdefault(member, []).append(index)
+        unknown_count.append(sum(1 for m in set(equation.members) if m not in values))
+    ready = [i for i, n in enumerate(unknown_count) if n <= 1]
+    # Equations by their node, and a heap of those whose node is known: allocation
+    # always takes the top-most one, without rescanning every equation.
+    headed: dict[str, list[int]] = {}
+    for index, equation in enumerate(equations):
+        headed.setdefault(equation.node, []).append(index)
+    allocatable = [(position[e.node], i) for i, e in enumerate(equations) if e.node in values]
+    heapq.heapify(allocatable)
+    settled = [False] * len(equations)
+    reported_zero: set[str] = set()
+
+    def learn(node_id: str, value: float, derivation: Derivation) -> None:
+        values[node_id] = value
+        derivations[node_id] = derivation
+        for index in headed.get(node_id, ()):
+            heapq.heappush(allocatable, (position[node_id], index))
+        for index in involved.get(node_id, ()):
+            unknown_count[index] -= 1
+            if unknown_count[index] <= 1:
+                ready.append(index)
+
+    def division_by_zero(equation: Equation, error: FormulaError) -> None:
+        if equation.node in reported_zero:
+            return
+        reported_zero.add(equation.node)
+        diagnostics.append(
+            tree.locate(
+                Diagnostic(
+                    "E008",
+                    "error",
+                    f"division by zero in the {what}s of {equation.describe()}: {error.message}",
+                    node=equation.node,
+                    path=("nodes", equation.node, "formula"),
+                )
+            )
+        )
+
+    def run_ready() -> None:
+        while ready:
+            index = ready.pop()
+            if settled[index]:
+                continue
+            equation = equations[index]
+            unknown = [m for m in dict.fromkeys(equation.members) if m not in values]
+            if len(unknown) > 1:
+                continue
+            settled[index] = True
+            if not unknown:
+                check_consistency(equation)
+                continue
+            target = unknown[0]
+            try:
+                if target == equation.node:
+                    value = equation.evaluate(values)
+                    text = f"{equation.describe()} = {_fmt(value)}"
+                    rule = "formula" if equation.formula is not None else "rollup"
+                else:
+                    value = equation.solve_child(target, values[equation.node], values)
+                    if value is None:
+                        settled[index] = False
+                        continue
+                    text = f"solved from {equation.describe()} with {equation.node} = {_fmt(values[equation.node])}: {_fmt(value)}"
+                    rule = "solved"
+            except FormulaError as error:
+                if error.kind == "division_by_zero":
+                    division_by_zero(equation, error)
+                continue
+            if value is None or not math.isfinite(value):
+                continue
+            learn(target, value, Derivation(rule, text, equation.members))
+
+    def check_consistency(equation: Equation) -> None:
+        try:
+            computed = equation.evaluate(values)
+        except FormulaError as error:
+            if error.kind == "division_by_zero":
+                division_by_zero(equation, error)
+            return
+        stated = values[equation.node]
+        scale = max(abs(stated), abs(computed))
+        if scale == 0 or abs(stated - computed) <= contradiction_tolerance * scale:
+            return
+        gap = stated - computed
+        relative = f" ({gap / computed:+.1%})" if computed else ""
+        diagnostics.append(
+            tree.locate(
+                Diagnostic(
+                    contradiction_code,
+                    "warning",
+                    f"{what}s disagree with {equation.describe()}: {equation.node} {what} is {_fmt(stated)} "
+                    f"but its children give {_fmt(computed)}, a gap of {_fmt(gap)}{relative}; "
+                    f"change one of the declared {what}s or leave one out to derive it",
+                    node=equation.node,
+                    path=("nodes", equation.node, what if what == "target" else "formula"),
+                )
+            )
+        )
+
+    def allocate_one() -> bool:
+        """Allocate the top-most equation whose node is known and whose children are not."""
+        while allocatable:
+            _, index = heapq.heappop(allocatable)
+            equation = equations[index]
+            if settled[index]:
+                continue
+            unknown = [c for c in dict.fromkeys(equation.children) if c not in values]
+            if len(unknown) < 2:
+                continue
+            allocation = _allocate(tree, equation, unknown, values)
+            if allocation is None:
+                continue
+            settled[index] = True
+            for child, value, text, rule in allocation:
+                learn(child, value, Derivation(rule, text, equation.members))
+            return True
+        return False
+
+    run_ready()
+    if defaults is not None:
+        # Assumptions (a driver keeps its baseline) come before any allocation:
+        # an assumed conversion rate is what lets a volume target be derived exactly.
+        assumed = defaults({n for n in tree.goal_file.nodes if n not in values})
+        for node_id, (value, text) in assumed.items():
+            learn(node_id, value, Derivation("assumed", text))
+        run_ready()
+    while allocate and allocate_one():
+        run_ready()
+
+    if allocate:
+        for index, equation in enumerate(equations):
+            if settled[index] or equation.formula is None or equation.node not in values:
+                continue
+            unknown = [c for c in dict.fromkeys(equation.children) if c not in values]
+            if len(unknown) >= 2:
+                missing = [c for c in unknown if tree.goal_file.nodes[c].baseline in (None, 0)]
+                diagnostics.append(
+                    tree.locate(
+                        Diagnostic(
+                            "E010",
+                            "error",
+                            f"cannot derive targets for {', '.join(unknown)} from {equation.describe()}: "
+                            f"several are unknown and {', '.join(missing) or 'some'} "
+                            f"{'has' if len(missing) == 1 else 'have'} no baseline to scale by a common growth factor; "
+                            "declare a target on all but one of them, or give them baselines",
+                            node=equation.node,
+                            path=("nodes", equation.node, "formula"),
+                        )
+                    )
+                )
+    return SolveOutcome(values, derivations, diagnostics)
+
+
+def _explicit_weight(tree: "GoalTree", node_id: str) -> bool:
+    return "weight" in tree.goal_file.nodes[node_id].model_fields_set
+
+
+def _allocate(
+    tree: "GoalTree", equation: Equation, unknown: list[str], values: dict[str, float]
+) -> list[tuple[str, float, str, str]] | None:
+    """Split a known node target among several unknown children (SPEC §3.1 rules 2 and 3)."""
+    nodes = tree.goal_file.nodes
+    target = values[equation.node]
+    known_children = [c for c in equation.children if c in values]
+    if equation.kind == "sum":
+        remainder = target - math.fsum(values[c] for c in known_children)
+        if any(_explicit_weight(tree, c) for c in unknown):
+            weights = [nodes[c].weight for c in unknown]
+            basis = "weight"
+        elif all(nodes[c].baseline is not None for c in unknown) and math.fsum(
+            nodes[c].baseline for c in unknown
+        ) != 0:
+            weights = [nodes[c].baseline for c in unknown]
+            basis = "baseline share"
+        else:
+            weights = [1.0] * len(unknown)
+            basis = "equal shares"
+        total = math.fsum(weights)
+        if total == 0:
+            weights, total, basis = [1.0] * len(unknown), float(len(unknown)), "equal shares"
+        result = []
+        for child, weight in zip(unknown, weights):
+            share = weight / total
+            value = remainder * share
+            result.append(
+                (
+                    child,
+                    value,
+                    f"allocated from {equation.describe()}: remainder {_fmt(remainder)} of "
+                    f"{equation.node} {_fmt(target)} by {basis} ({share:.1%})",
+                    "allocated",
+                )
+            )
+        return result
+    if equation.kind in ("mean", "weighted_mean"):
+        if equation.kind == "mean":
+            weight_of = dict.fromkeys(equation.children, 1.0)
+        else:
+            weight_of = dict(zip(equation.children, equation.weights))
+        total = math.fsum(weight_of.values())
+        unknown_weight = math.fsum(weight_of[c] for c in unknown)
+        if unknown_weight == 0:
+            return None
+        rest = math.fsum(weight_of[c] * values[c] for c in known_children)
+        value = (target * total - rest) / unknown_weight
+        return [
+            (child, value, f"set so that {equation.describe()} reaches {_fmt(target)}: {_fmt(value)}", "mean")
+            for child in unknown
+        ]
+    if equation.formula is not None:
+        baselines = {c: nodes[c].baseline for c in unknown}
+        if any(b is None or b == 0 for b in baselines.values()):
+            return None
+        from goaltree.formula import FormulaError
+
+        try:
+            factor = equation.formula.solve_common_factor(target, baselines, unknown, values)
+        except FormulaError:
+            return None
+        if factor is None or not math.isfinite(factor):
+            return None
+        return [
+            (
+                child,
+                baselines[child] * factor,
+                f"scaled from its baseline {_fmt(baselines[child])} by the common growth factor "
+                f"{factor:.4g} that makes {equation.describe()} reach {_fmt(target)}",
+                "growth_factor",
+            )
+            for child in unknown
+        ]
+    return None
+
+
+def unknowns(equations: Iterable[Equation], values: dict[str, float]) -> set[str]:
+    """Members of ``equations`` still without a value."""
+    return {m for e in equations for m in e.members if m not in values}

@@ -1,0 +1,358 @@
+"""Evaluate a goal tree at a date: targets, actuals, pace, status, forecast and attribution."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Mapping, Sequence
+
+from goaltree.engine import pace
+from goaltree.engine.equations import Equation, equations_of, solve
+from goaltree.engine.results import Derivation, Evaluation, NodeResult, Observation
+from goaltree.errors import Diagnostic, sort_key
+from goaltree.graph import GoalTree
+
+
+def inline_observations(tree: GoalTree) -> dict[str, tuple[Observation, ...]]:
+    """The nodes' own ``actuals`` as observations."""
+    return {
+        node_id: tuple(Observation(date, float(value)) for date, value in sorted(node.actuals.items()))
+        for node_id, node in tree.goal_file.nodes.items()
+        if node.actuals and node.metric is None
+    }
+
+
+def evaluate(
+    tree: GoalTree,
+    as_of: dt.date | None = None,
+    *,
+    observations: Mapping[str, Sequence[Observation]] | None = None,
+    failed: frozenset[str] = frozenset(),
+    diagnostics: Sequence[Diagnostic] = (),
+    snapshot: dict | None = None,
+) -> Evaluation:
+    """Evaluate ``tree`` at ``as_of`` (default today).
+
+    Args:
+        tree: A built goal tree (:func:`goaltree.graph.build`).
+        as_of: The date to evaluate at.
+        observations: Node id -> observations from metric sources. Nodes' inline
+            ``actuals`` are always used for nodes without a ``metric``.
+        failed: Nodes whose source failed: reported as ``no_data``.
+        diagnostics: Diagnostics found before evaluation (loading, sources), kept in the result.
+        snapshot: Which data snapshot the observations come from, for reports.
+    """
+    as_of = as_of or dt.date.today()
+    goal_file = tree.goal_file
+    nodes = goal_file.nodes
+    start = goal_file.period.start
+    found: list[Diagnostic] = list(diagnostics)
+
+    series_by_node: dict[str, Sequence[Observation]] = dict(inline_observations(tree))
+    if observations:
+        series_by_node.update(observations)
+
+    equations = equations_of(tree)
+    equation_of: dict[str, Equation] = {e.node: e for e in equations}
+
+    # --- targets (SPEC §3.1) ---------------------------------------------------------------
+    declared = {n: node.target for n, node in nodes.items() if node.target is not None}
+
+    def assume_baselines(unknown: set[str]) -> dict[str, tuple[float, str]]:
+        return {
+            node_id: (nodes[node_id].baseline, f"no target declared: the driver is assumed to stay at its baseline {nodes[node_id].baseline:g}")
+            for node_id in tree.order
+            if node_id in unknown and nodes[node_id].type == "driver" and nodes[node_id].baseline is not None
+        }
+
+    targets = solve(tree, equations, declared, what="target", allocate=True, defaults=assume_baselines)
+    found.extend(targets.diagnostics)
+
+    # --- actuals (SPEC §3.2) ---------------------------------------------------------------
+    measured: dict[str, float] = {}
+    daily: dict[str, list[tuple[dt.date, float]]] = {}
+    if as_of >= start:
+        for node_id, series in series_by_node.items():
+            if node_id not in nodes or node_id in failed:
+                continue
+            days = pace.daily_totals(series, start, as_of)
+            daily[node_id] = days
+            value = pace.aggregate_series(days, nodes[node_id].effective_aggregate)
+            if value is not None:
+                measured[node_id] = value
+
+    def assume_plans(unknown: set[str]) -> dict[str, tuple[float, str]]:
+        # A driver nobody measures (years as a customer) keeps its planning value.
+        result = {}
+        for node_id in tree.order:
+            node = nodes[node_id]
+            if (
+                node_id in unknown
+                and node.type == "driver"
+                and node.metric is None
+                and not node.actuals
+                and node_id not in equation_of
+                and node_id in targets.values
+            ):
+                result[node_id] = (targets.values[node_id], "not measured: the planning assumption (its target) is used")
+        return result
+
+    if as_of >= start:
+        actuals = solve(
+            tree,
+            equations,
+            measured,
+            what="actual",
+            allocate=False,
+            defaults=assume_plans,
+            contradiction_code="A004",
+            contradiction_tolerance=0.01,
+        )
+        found.extend(d for d in actuals.diagnostics if d.code != "E008")
+        actual_values = {k: v for k, v in actuals.values.items() if k not in failed}
+        actual_derivations = actuals.derivations
+    else:
+        actual_values, actual_derivations = {}, {}
+
+    computed: dict[str, float] = {}
+    for node_id, equation in equation_of.items():
+        if all(child in actual_values for child in equation.children):
+            try:
+                computed[node_id] = equation.evaluate(actual_values)
+            except Exception:  # a division by zero in actuals leaves the computed value unknown
+                pass
+
+    # --- pace and status (SPEC §3.3–3.4), children before parents ----------------------------
+    thresholds = goal_file.thresholds
+    partial: dict[str, dict] = {}
+    for node_id in reversed(tree.order):
+        node = nodes[node_id]
+        deadline = node.deadline or goal_file.period.end
+        target = targets.values.get(node_id)
+        actual = actual_values.get(node_id)
+        flow = node.effective_aggregate == "sum"
+        start_value = 0.0 if flow else node.baseline
+        expected = progress = expected_progress = None
+        milestones = tuple(sorted(node.milestones.items()))
+        if target is not None and as_of >= start:
+            expected = pace.expected_at(as_of, start, deadline, start_value, target, milestones)
+            expected_progress = pace.progress_of(expected, target, start_value)
+            if actual is not None:
+                progress = pace.progress_of(actual, target, start_value)
+        status = pace.status_of(
+            as_of=as_of,
+            start=start,
+            deadline=deadline,
+            direction=node.direction,
+            flow=flow,
+            actual=actual,
+            target=target,
+            progress=progress,
+            expected_progress=expected_progress,
+            value_range=node.range,
+            on_track=thresholds.on_track,
+            at_risk=thresholds.at_risk,
+        )
+        rollup_children = tree.rollup_children.get(node_id, ())
+        if node.effective_rollup == "progress" and rollup_children and (target is None or actual is None):
+            progress, expected_progress, status = _objective_progress(
+                node_id, rollup_children, partial, nodes, as_of, start, thresholds
+            )
+        partial[node_id] = {
+            "deadline": deadline,
+            "target": target,
+            "actual": actual,
+            "start_value": start_value if target is not None else None,
+            "expected": expected,
+            "progress": progress,
+            "expected_progress": expected_progress,
+            "status": status,
+            "milestones": milestones,
+        }
+
+    # --- forecasts: observed trends, carried up through the equations -----------------------
+    forecasts: dict[str, float] = {}
+    for node_id in reversed(tree.order):
+        node = nodes[node_id]
+        deadline = partial[node_id]["deadline"]
+        days = daily.get(node_id)
+        value = None
+        if days:
+            value = pace.forecast_series(days, node.effective_aggregate, start, deadline)
+        elif node_id in equation_of:
+            equation = equation_of[node_id]
+            if all(child in forecasts for child in equation.children):
+                try:
+                    value = equation.evaluate(forecasts)
+                except Exception:
+                    value = None
+        elif node.effective_aggregate != "sum" and node_id in actual_values:
+            value = actual_values[node_id]  # a level nobody observes over time stays where it is
+        if value is not None and math.isfinite(value):
+            forecasts[node_id] = value
+
+    # --- attribution (SPEC §3.5) ------------------------------------------------------------
+    attributions: dict[str, dict[str, float]] = {}
+    for node_id in tree.order:
+        parts = _attribute(tree, node_id, equation_of.get(node_id), partial)
+        if parts:
+            attributions[node_id] = parts
+
+    results: dict[str, NodeResult] = {}
+    for node_id, node in nodes.items():
+        info = partial[node_id]
+        progress = info["progress"]
+        actual = info["actual"]
+        if node_id in measured and node_id not in failed:
+            actual_origin, actual_derivation = "measured", Derivation(
+                "measured",
+                f"{node.effective_aggregate} of {len(daily.get(node_id, ()))} day(s) of observations "
+                f"from {start} to {min(as_of, goal_file.period.end) if as_of <= goal_file.period.end else as_of}"
+                + (f" (source {node.metric.source})" if node.metric else " (inline actuals)"),
+            )
+        elif actual is not None:
+            actual_derivation = actual_derivations.get(node_id)
+            rule = actual_derivation.rule if actual_derivation else "rolled_up"
+            actual_origin = {"solved": "solved", "assumed": "assumed"}.get(rule, "rolled_up")
+        else:
+            actual_origin, actual_derivation = None, None
+        target = info["target"]
+        if node_id in declared:
+            target_origin, target_derivation = "declared", Derivation("declared", "declared in the goal file")
+        elif target is not None:
+            target_origin, target_derivation = "derived", targets.derivations.get(node_id)
+        else:
+            target_origin, target_derivation = None, None
+        all_observations = tuple(series_by_node.get(node_id, ())) if node_id not in failed else ()
+        results[node_id] = NodeResult(
+            id=node_id,
+            title=node.title,
+            type=node.type,
+            unit=node.unit,
+            owner=node.owner or goal_file.owner,
+            direction=node.direction,
+            aggregate=node.effective_aggregate,
+            rollup=node.effective_rollup,
+            formula=node.formula,
+            weight=node.weight,
+            baseline=node.baseline,
+            target=target,
+            target_origin=target_origin,
+            target_derivation=target_derivation,
+            deadline=info["deadline"],
+            actual=actual,
+            actual_origin=actual_origin,
+            actual_derivation=actual_derivation,
+            measured_actual=measured.get(node_id) if node_id not in failed else None,
+            computed_actual=computed.get(node_id),
+            start_value=info["start_value"],
+            expected=info["expected"],
+            progress=progress,
+            expected_progress=info["expected_progress"],
+            status=info["status"],
+            forecast=forecasts.get(node_id),
+            score=None if progress is None else min(1.0, max(0.0, progress)),
+            attribution=attributions.get(node_id, {}),
+            children=tree.children(node_id),
+            parents=tree.parents.get(node_id, ()),
+            formula_children=tree.formula_children.get(node_id, ()),
+            rollup_children=tree.rollup_children.get(node_id, ()),
+            observations=all_observations,
+            breakdown=pace.breakdown(all_observations, start, as_of, node.effective_aggregate),
+            milestones=info["milestones"],
+        )
+    unique = list(dict.fromkeys(found))
+    return Evaluation(
+        tree_id=goal_file.id,
+        title=goal_file.title,
+        as_of=as_of,
+        period_start=start,
+        period_end=goal_file.period.end,
+        nodes=results,
+        diagnostics=tuple(sorted(unique, key=sort_key)),
+        snapshot=snapshot,
+    )
+
+
+def _objective_progress(
+    node_id: str,
+    children: Sequence[str],
+    partial: dict[str, dict],
+    nodes: Mapping,
+    as_of: dt.date,
+    start: dt.date,
+    thresholds,
+) -> tuple[float | None, float | None, str]:
+    """Weighted mean of the children's progress, each clipped to [0, 1] (the OKR way)."""
+    if as_of < start:
+        return None, None, "not_started"
+    scored = [c for c in children if partial[c]["target"] is not None or partial[c]["progress"] is not None]
+    if not scored:
+        return None, None, "no_data"
+    if any(partial[c]["progress"] is None or partial[c]["expected_progress"] is None for c in scored):
+        return None, None, "no_data"
+    weights = [nodes[c].weight for c in scored]
+    total = math.fsum(weights)
+    if total == 0:
+        weights, total = [1.0] * len(scored), float(len(scored))
+    clip = lambda value: min(1.0, max(0.0, value))  # noqa: E731
+    progress = math.fsum(w * clip(partial[c]["progress"]) for w, c in zip(weights, scored)) / total
+    expected = math.fsum(w * clip(partial[c]["expected_progress"]) for w, c in zip(weights, scored)) / total
+    if progress >= 1.0:
+        return progress, expected, "achieved"
+    ratio = pace.ratio_of(progress, expected, decrease_flow=False)
+    return progress, expected, pace.classify(ratio, thresholds.on_track, thresholds.at_risk)
+
+
+def _attribute(
+    tree: GoalTree, node_id: str, equation: Equation | None, partial: dict[str, dict]
+) -> dict[str, float]:
+    """Split the node's gap (actual − expected) among its children (SPEC §3.5)."""
+    from goaltree.engine import attribution
+
+    info = partial[node_id]
+    nodes = tree.goal_file.nodes
+    if equation is None:
+        children = tree.rollup_children.get(node_id, ())
+        if nodes[node_id].effective_rollup != "progress" or not children or info["actual"] is not None:
+            return {}
+        if info["progress"] is None or info["expected_progress"] is None:
+            return {}
+        scored = [c for c in children if partial[c]["progress"] is not None and partial[c]["expected_progress"] is not None]
+        weights = {c: nodes[c].weight for c in scored}
+        total = math.fsum(weights.values()) or 1.0
+        clip = lambda value: min(1.0, max(0.0, value))  # noqa: E731
+        return {
+            c: weights[c] * (clip(partial[c]["progress"]) - clip(partial[c]["expected_progress"])) / total
+            for c in scored
+        }
+    if info["actual"] is None or info["expected"] is None:
+        return {}
+    children = equation.children
+    if any(partial[c]["actual"] is None or partial[c]["expected"] is None for c in children):
+        return {}
+    actual = {c: partial[c]["actual"] for c in children}
+    expected = {c: partial[c]["expected"] for c in children}
+    gap = info["actual"] - info["expected"]
+    try:
+        if equation.formula is not None:
+            parts = attribution.attribute_formula(equation.formula, expected, actual)
+        elif equation.kind == "sum":
+            parts = attribution.attribute_sum({c: actual[c] - expected[c] for c in children})
+        elif equation.kind in ("mean", "weighted_mean"):
+            weights = dict(zip(children, equation.weights)) if equation.kind == "weighted_mean" else None
+            parts = attribution.attribute_mean(expected, actual, weights)
+        else:
+            explained = equation.evaluate(actual) - equation.evaluate(expected)
+            pick = min if equation.kind == "min" else max
+            decisive = pick(children, key=lambda c: actual[c])
+            parts = {c: (explained if c == decisive else 0.0) for c in children}
+    except Exception:  # attribution is an explanation; a numeric failure must not stop the evaluation
+        return {}
+    explained = math.fsum(parts.values())
+    residual = gap - explained
+    if abs(residual) > 1e-9 * max(1.0, abs(gap), abs(explained)):
+        # The node's own measurement (or a declared target the children contradict)
+        # differs from what the children add up to: show that part as such.
+        parts["_unexplained"] = residual
+    return parts
