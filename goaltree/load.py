@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sys
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -22,6 +24,8 @@ from goaltree.model import GoalFile
 # "billion laughs" file exceeds it within microseconds and is refused.
 MAX_ALIAS_EVENTS = 100_000
 MAX_FILE_BYTES = 256 * 1024 * 1024
+# A YAML tag (`!!python/object`, `!custom`) starts a token; an exclamation mark inside text does not.
+_TAG = re.compile(r"(?:^|[\s\[{,:?-])!")
 
 
 class SourceMap:
@@ -149,6 +153,9 @@ def parse_document(text: str, filename: str) -> tuple[Any, list[Diagnostic]]:
     """
     if filename.endswith(".json"):
         return _parse_json(text, filename)
+    if _TAG.search(text):
+        # yaml-rs ignores tags on collections; PyYAML's safe loader refuses the unsafe ones.
+        return _parse_pyyaml(text, filename)
     try:
         import yaml_rs
     except ImportError:  # pragma: no cover - yaml-rs is a dependency; kept for odd platforms
@@ -216,6 +223,11 @@ def _parse_pyyaml(text: str, filename: str) -> tuple[Any, list[Diagnostic]]:
         problem = error.problem or "malformed YAML"
         if error.context:
             problem = f"{problem} ({error.context})"
+        at_end = mark is not None and mark.index >= len(text.rstrip())
+        if at_end and error.context_mark is not None and error.problem_mark is not None:
+            # Noticed only at the end of the file: point at what was left open.
+            problem = f"{problem}, opened here and never closed"
+            mark = error.context_mark
         return None, [
             Diagnostic(
                 "E001",
@@ -472,10 +484,28 @@ def _fields_at(model: Any, loc: tuple, data: dict) -> list[str]:
     return []
 
 
-def load(path: Path | str) -> "GoalFile":
+def load_model(path: Path | str) -> "GoalFile":
     """Load a goal file into its model, raising :class:`DiagnosticsError` when it has errors."""
     result = load_file(path)
     errors = [d for d in result.diagnostics if d.severity == "error"]
     if errors or result.goal_file is None:
         raise DiagnosticsError(errors or result.diagnostics)
     return result.goal_file
+
+
+class _CallableModule(types.ModuleType):
+    """Lets ``goaltree.load(path)`` work although ``goaltree.load`` is also this module.
+
+    Importing a submodule rebinds the package attribute of the same name, so
+    the public ``goaltree.load`` function would be replaced by this module the
+    first time anything imports it. Making the module callable keeps
+    ``goaltree.load(path)`` meaning :func:`goaltree.api.load` either way.
+    """
+
+    def __call__(self, path: Path | str) -> Any:
+        from goaltree.api import load as load_tree_api
+
+        return load_tree_api(path)
+
+
+sys.modules[__name__].__class__ = _CallableModule
