@@ -16,6 +16,8 @@ def schema() -> dict:
     from goaltree.model import GoalFile
 
     document = GoalFile.model_json_schema(by_alias=True, mode="validation")
+    # Node ids are keys matching a pattern; anything else is a mistake an editor should flag.
+    document["properties"]["nodes"]["additionalProperties"] = False
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,

@@ -1,0 +1,123 @@
+"""The command line: exit codes, the JSON contract of SPEC §6, explain, schema, the console script."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from goaltree.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_evaluate_json_has_the_spec_shape(funnel_path, capsys):
+    assert main(["evaluate", str(funnel_path), "--as-of", "2027-06-30", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["tree"] == "seed-funnel" and document["as_of"] == "2027-06-30"
+    assert list(document["nodes"])[:3] == ["revenue", "clv", "avg_order"]  # goal-file order
+    revenue = document["nodes"]["revenue"]
+    for key in ("title", "unit", "target", "target_origin", "baseline", "actual", "expected", "progress",
+                "status", "forecast", "score", "attribution", "children", "parents"):
+        assert key in revenue
+    assert revenue["target"] == 63000000 and isinstance(revenue["target"], int)
+    assert revenue["baseline"] is None
+    assert revenue["children"] == ["customers", "clv"]
+    assert document["nodes"]["customers"]["parents"] == ["revenue"]
+    assert document["nodes"]["customers"]["target"] == 70
+    assert document["diagnostics"] == []
+
+
+def test_evaluate_table_marks_derived_targets_and_status_in_words(funnel_path, capsys):
+    assert main(["evaluate", str(funnel_path), "--as-of", "2027-06-30"]) == 0
+    out = capsys.readouterr().out
+    assert "5 000*" in out and "at risk" in out and "on track" in out
+    assert "\033[" not in out  # no colours when not on a terminal
+
+
+def test_explain_shows_the_chain_of_derivation(funnel_path, capsys):
+    assert main(["explain", str(funnel_path), "leads", "--as-of", "2027-06-30"]) == 0
+    out = capsys.readouterr().out
+    assert "Target 5 000 (derived)" in out
+    assert "customers = leads * lead_to_customer" in out
+    assert "- customers: 70" in out and "- revenue: 63 000 000 — declared" in out
+
+
+def test_explain_unknown_node_suggests_a_name(funnel_path, capsys):
+    assert main(["explain", str(funnel_path), "lead"]) == 2
+    assert "did you mean 'leads'" in capsys.readouterr().err
+
+
+def test_usage_errors_exit_2(capsys):
+    assert main([]) == 2
+    assert main(["evaluate"]) == 2
+    assert main(["evaluate", "x.yaml", "--as-of", "30/6/2027"]) == 2
+    assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_check_exit_codes(write_goals, capsys):
+    from conftest import HEADER
+
+    clean = write_goals(HEADER + "nodes:\n  a: {title: A, formula: b * 2}\n  b: {title: B}\n", "clean.yaml")
+    broken = write_goals(HEADER + "nodes:\n  a: {title: A, formula: c * 2}\n", "broken.yaml")
+    assert main(["check", str(broken)]) == 1
+    capsys.readouterr()
+    assert main(["check", str(broken), "--format", "json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["errors"] >= 1 and set(out["diagnostics"][0]) == {"code", "severity", "node", "message", "file", "line", "column"}
+    assert main(["check", str(clean), "--format", "github"]) in (0, 1)
+
+
+def test_schema_in_the_repo_is_fresh():
+    from goaltree.schema import schema_text
+
+    committed = (ROOT / "schemas" / "goaltree.schema.json").read_text(encoding="utf-8")
+    assert committed == schema_text(), "run: goaltree schema -o schemas/goaltree.schema.json"
+
+
+def test_schema_validates_the_seed_funnel():
+    import yaml
+    from goaltree.schema import schema
+
+    document = schema()
+    nodes = document["properties"]["nodes"]
+    assert nodes["patternProperties"]["^[a-z][a-z0-9_]*$"]["$ref"].endswith("/Node")
+    assert nodes["additionalProperties"] is False
+    assert "title" in document["$defs"]["Node"]["required"]
+    data = yaml.safe_load((ROOT / "tests" / "data" / "funnel.yaml").read_text())
+    assert set(data) <= set(document["properties"])
+
+
+def test_internal_errors_say_how_to_report_them(funnel_path, capsys, monkeypatch):
+    import goaltree.engine
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(goaltree.engine, "evaluate", explode)
+    assert main(["evaluate", str(funnel_path)]) == 2
+    err = capsys.readouterr().err
+    assert "internal error" in err and "report" in err and "Traceback" not in err
+
+
+def test_installed_console_script_runs(funnel_path):
+    script = shutil.which("goaltree")
+    if script is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("the goaltree console script is not installed: pip install -e .")
+        pytest.skip("goaltree is not installed as a console script here")
+    done = subprocess.run([script, "evaluate", str(funnel_path), "--as-of", "2027-06-30", "--format", "json"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["nodes"]["visits"]["target"] == 250000
+
+
+def test_python_dash_m_runs(funnel_path):
+    done = subprocess.run([sys.executable, "-m", "goaltree", "check", str(funnel_path)], capture_output=True, text=True,
+                          check=False, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
