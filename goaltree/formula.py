@@ -1,0 +1,1323 @@
+"""The formula language: safe arithmetic over node ids (SPEC §1).
+
+A node's ``formula`` (``customers * clv``) is parsed by a small hand-written
+tokenizer and a recursive-descent parser -- never by ``eval`` -- into a tree of
+frozen dataclasses that other modules may walk (the units checker, the diff,
+the diagram labels). The grammar follows Python's precedence::
+
+    expression := term (("+" | "-") term)*
+    term       := unary (("*" | "/") unary)*
+    unary      := ("+" | "-") unary | power
+    power      := primary ("**" unary)?          # right-associative: -x**2 == -(x**2)
+    primary    := number | node_id | function "(" expression ("," expression)* ")"
+                | "(" expression ")"
+
+Numbers are ``12``, ``0.014``, ``.5``, ``1e6``; node ids match
+``[a-z][a-z0-9_]*``; the functions are ``min``, ``max`` and ``abs``.
+
+Every problem is a :class:`FormulaError` with a ``kind`` and, where the
+problem has a place, the 1-based ``column`` inside the formula text, so the
+loader can point at the exact character in the goal file.
+
+A :class:`Formula` evaluates (through closures compiled once), renders a
+canonical text for revision diffs, and solves itself for one unknown
+(:meth:`Formula.solve_for`) or for one common growth factor of several
+unknowns (:meth:`Formula.solve_common_factor`) -- the two equations of target
+propagation (SPEC §3.1).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import operator
+from dataclasses import dataclass, field
+from typing import Callable, Literal, Mapping, Sequence, Union
+
+__all__ = [
+    "FUNCTIONS",
+    "BinaryOp",
+    "Call",
+    "Expression",
+    "Formula",
+    "FormulaError",
+    "Name",
+    "Number",
+    "UnaryOp",
+    "parse",
+]
+
+FormulaErrorKind = Literal["syntax", "unknown_name", "division_by_zero", "domain"]
+
+FUNCTIONS: tuple[str, ...] = ("min", "max", "abs")
+"""The functions a formula may call."""
+
+MAX_DEPTH = 400
+"""Deepest syntax tree a formula may have (a sum of 400 terms is 400 deep)."""
+
+MAX_NESTING = 100
+"""Most parentheses, signs, powers and calls a formula may nest inside each other."""
+
+_EXACT_TOLERANCE = 1e-12
+_NUMERIC_TOLERANCE = 1e-9
+_EPSILON = 2.220446049250313e-16
+_MAX_ITERATIONS = 400
+
+
+class FormulaError(Exception):
+    """A formula that cannot be parsed or evaluated.
+
+    Attributes:
+        message: What is wrong, in words a strategy team understands, including
+            the column (``expected a number, a node id or '(' at column 12``).
+        column: 1-based column inside the formula text, or ``None`` when the
+            problem has no single place.
+        kind: ``syntax`` (the text is not a formula), ``unknown_name`` (a node
+            id has no value), ``division_by_zero`` (a divisor is 0; the message
+            names the divisor) or ``domain`` (a negative number raised to a
+            fractional power, an overflow, a value that is not a finite number).
+        name: For ``unknown_name``, the node id that has no value.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        column: int | None = None,
+        kind: FormulaErrorKind = "syntax",
+        name: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.column = column
+        self.kind = kind
+        self.name = name
+
+    def __reduce__(self):  # keep kind and column across pickling (multiprocessing)
+        return (type(self), (self.message, self.column, self.kind, self.name))
+
+    def __str__(self) -> str:
+        return self.message
+
+
+# --------------------------------------------------------------------------- #
+# The syntax tree
+# --------------------------------------------------------------------------- #
+# ``column`` is where the node starts and ``end`` is the column just after its
+# last character, both 1-based, so ``text[column - 1 : end - 1]`` is the
+# node's own source. Neither takes part in equality: ``a*b`` and ``a * (b)``
+# have equal trees. Nodes built by hand (not parsed) have column and end 0.
+
+
+@dataclass(frozen=True)
+class Number:
+    """A numeric literal (``12``, ``0.014``, ``1e6``); always non-negative when parsed."""
+
+    value: float
+    column: int = field(default=0, compare=False)
+    end: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Name:
+    """A reference to another node by its id."""
+
+    id: str
+    column: int = field(default=0, compare=False)
+    end: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class UnaryOp:
+    """A sign: ``op`` is ``"-"`` or ``"+"``."""
+
+    op: str
+    operand: "Expression"
+    column: int = field(default=0, compare=False)
+    end: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class BinaryOp:
+    """An arithmetic operation: ``op`` is one of ``+ - * / **``."""
+
+    op: str
+    left: "Expression"
+    right: "Expression"
+    column: int = field(default=0, compare=False)
+    end: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Call:
+    """A function call: ``function`` is ``min``, ``max`` or ``abs``."""
+
+    function: str
+    args: tuple["Expression", ...]
+    column: int = field(default=0, compare=False)
+    end: int = field(default=0, compare=False)
+
+
+Expression = Union[Number, Name, UnaryOp, BinaryOp, Call]
+"""Any node of a formula's syntax tree."""
+
+
+# --------------------------------------------------------------------------- #
+# Tokenizer
+# --------------------------------------------------------------------------- #
+
+_DIGITS = frozenset("0123456789")
+_ID_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
+_ID_CHARS = _ID_START | _DIGITS
+_WHITESPACE = frozenset(" \t\r\n")
+_SINGLE = {"+": "+", "-": "-", "/": "/", "(": "(", ")": ")", ",": ","}
+_CHARACTER_HINTS = {
+    "^": "; write powers with **, e.g. x ** 2",
+    "%": "; write percentages as fractions (0.05) or divide by 100",
+    "'": "; formulas contain only numbers, node ids, + - * / **, parentheses and min(), max(), abs()",
+    '"': "; formulas contain only numbers, node ids, + - * / **, parentheses and min(), max(), abs()",
+    "[": "; use ( and ) for grouping",
+    "]": "; use ( and ) for grouping",
+    "{": "; use ( and ) for grouping",
+    "}": "; use ( and ) for grouping",
+    "=": "; the node itself is the left-hand side, write only the right-hand side",
+}
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # "number", "name", an operator or punctuation, or "end"
+    text: str
+    column: int
+    value: float = 0.0
+
+    @property
+    def end(self) -> int:
+        return self.column + len(self.text)
+
+
+def _describe(token: _Token) -> str:
+    if token.kind == "end":
+        return "the end of the formula"
+    if token.kind == "number":
+        return f"the number {token.text}"
+    if token.kind == "name":
+        return f"'{token.text}'"
+    return f"'{token.text}'"
+
+
+def _tokenize(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    position = 0
+    length = len(text)
+    while position < length:
+        char = text[position]
+        column = position + 1
+        if char in _WHITESPACE:
+            position += 1
+        elif char in _DIGITS or (char == "." and position + 1 < length and text[position + 1] in _DIGITS):
+            position = _scan_number(text, position, tokens)
+        elif char in _ID_START:
+            start = position
+            while position < length and text[position] in _ID_CHARS:
+                position += 1
+            word = text[start:position]
+            if not ("a" <= word[0] <= "z") or word != word.lower():
+                raise FormulaError(
+                    f"'{word}' at column {column} is not a valid node id: node ids are lower-case"
+                    " letters, digits and _, starting with a letter",
+                    column,
+                )
+            tokens.append(_Token("name", word, column))
+        elif char == "*":
+            if text.startswith("**", position):
+                tokens.append(_Token("**", "**", column))
+                position += 2
+            else:
+                tokens.append(_Token("*", "*", column))
+                position += 1
+        elif char in _SINGLE:
+            tokens.append(_Token(_SINGLE[char], char, column))
+            position += 1
+        else:
+            hint = _CHARACTER_HINTS.get(char, "")
+            shown = repr(char) if not char.isprintable() else f"'{char}'"
+            raise FormulaError(f"unexpected character {shown} at column {column}{hint}", column)
+    tokens.append(_Token("end", "", length + 1))
+    return tokens
+
+
+def _scan_number(text: str, position: int, tokens: list[_Token]) -> int:
+    start = position
+    length = len(text)
+    while position < length and text[position] in _DIGITS:
+        position += 1
+    if position < length and text[position] == ".":
+        position += 1
+        while position < length and text[position] in _DIGITS:
+            position += 1
+    if position < length and text[position] in "eE":
+        exponent = position + 1
+        if exponent < length and text[exponent] in "+-":
+            exponent += 1
+        if exponent < length and text[exponent] in _DIGITS:
+            position = exponent
+            while position < length and text[position] in _DIGITS:
+                position += 1
+        else:
+            raise FormulaError(
+                f"malformed number '{text[start:exponent]}' at column {start + 1}: an exponent needs"
+                " digits, e.g. 1e6",
+                start + 1,
+            )
+    literal = text[start:position]
+    if position < length and text[position] in _ID_CHARS:
+        # ``2x`` or ``1_000``: say what was probably meant rather than "unexpected name".
+        if text[position] == "_":
+            raise FormulaError(
+                f"malformed number at column {start + 1}: write numbers without separators,"
+                " e.g. 1000000",
+                start + 1,
+            )
+        word_end = position
+        while word_end < length and text[word_end] in _ID_CHARS:
+            word_end += 1
+        word = text[position:word_end]
+        raise FormulaError(
+            f"missing operator between {literal} and '{word}' at column {position + 1}:"
+            f" write {literal} * {word} to multiply",
+            position + 1,
+        )
+    value = float(literal)
+    if math.isinf(value):
+        raise FormulaError(f"the number {literal} at column {start + 1} is too large", start + 1)
+    tokens.append(_Token("number", literal, start + 1, value))
+    return position
+
+
+# --------------------------------------------------------------------------- #
+# Parser
+# --------------------------------------------------------------------------- #
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.tokens = _tokenize(text)
+        self.index = 0
+
+    @property
+    def current(self) -> _Token:
+        return self.tokens[self.index]
+
+    def advance(self) -> _Token:
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def parse(self) -> Expression:
+        if self.current.kind == "end":
+            raise FormulaError(
+                "the formula is empty: write arithmetic over node ids, e.g. customers * clv", 1
+            )
+        expression = self.expression(0)
+        token = self.current
+        if token.kind != "end":
+            if token.kind == ")":
+                raise FormulaError(
+                    f"unmatched ')' at column {token.column}: there is no '(' for it", token.column
+                )
+            hint = "; is an operator missing?" if token.kind in ("name", "number", "(") else ""
+            raise FormulaError(
+                f"expected an operator or the end of the formula at column {token.column},"
+                f" found {_describe(token)}{hint}",
+                token.column,
+            )
+        return expression
+
+    def expression(self, depth: int) -> Expression:
+        left = self.term(depth)
+        while self.current.kind in ("+", "-"):
+            op = self.advance().kind
+            right = self.term(depth)
+            left = BinaryOp(op, left, right, left.column, right.end)
+        return left
+
+    def term(self, depth: int) -> Expression:
+        left = self.unary(depth)
+        while self.current.kind in ("*", "/"):
+            op = self.advance().kind
+            right = self.unary(depth)
+            left = BinaryOp(op, left, right, left.column, right.end)
+        return left
+
+    def unary(self, depth: int) -> Expression:
+        if self.current.kind in ("+", "-"):
+            token = self.advance()
+            operand = self.unary(self._deeper(depth, token))
+            return UnaryOp(token.kind, operand, token.column, operand.end)
+        return self.power(depth)
+
+    def power(self, depth: int) -> Expression:
+        base = self.primary(depth)
+        if self.current.kind == "**":
+            token = self.advance()
+            exponent = self.unary(self._deeper(depth, token))
+            return BinaryOp("**", base, exponent, base.column, exponent.end)
+        return base
+
+    def primary(self, depth: int) -> Expression:
+        token = self.current
+        if token.kind == "number":
+            self.advance()
+            return Number(token.value, token.column, token.end)
+        if token.kind == "name":
+            self.advance()
+            if self.current.kind == "(":
+                return self.call(token, depth)
+            return Name(token.text, token.column, token.end)
+        if token.kind == "(":
+            self.advance()
+            inner = self.expression(self._deeper(depth, token))
+            if self.current.kind != ")":
+                self._unclosed(token)
+            self.advance()
+            return inner
+        raise FormulaError(
+            f"expected a number, a node id or '(' at column {token.column}, found {_describe(token)}",
+            token.column,
+        )
+
+    def call(self, name: _Token, depth: int) -> Call:
+        if name.text not in FUNCTIONS:
+            if name.text in ("sqrt", "root"):
+                hint = "; for a square root write x ** 0.5"
+            else:
+                hint = f"; to multiply, write {name.text} * (…)"
+            raise FormulaError(
+                f"unknown function '{name.text}' at column {name.column}: the functions are"
+                f" min(), max() and abs(){hint}",
+                name.column,
+            )
+        opening = self.advance()
+        inner = self._deeper(depth, opening)
+        args: list[Expression] = []
+        if self.current.kind == ")":
+            raise FormulaError(
+                f"{name.text}() at column {name.column} needs at least one argument", name.column
+            )
+        while True:
+            args.append(self.expression(inner))
+            if self.current.kind == ",":
+                self.advance()
+                continue
+            if self.current.kind == ")":
+                break
+            if self.current.kind == "end":
+                self._unclosed(opening)
+            token = self.current
+            raise FormulaError(
+                f"expected ',' or ')' at column {token.column}, found {_describe(token)}", token.column
+            )
+        closing = self.advance()
+        if name.text == "abs" and len(args) != 1:
+            raise FormulaError(
+                f"abs() at column {name.column} takes exactly one argument, got {len(args)}", name.column
+            )
+        return Call(name.text, tuple(args), name.column, closing.end)
+
+    def _unclosed(self, opening: _Token) -> None:
+        raise FormulaError(
+            f"'(' at column {opening.column} is never closed: add a ')'", opening.column
+        )
+
+    @staticmethod
+    def _deeper(depth: int, token: _Token) -> int:
+        if depth + 1 > MAX_NESTING:
+            raise FormulaError(
+                f"the formula nests more than {MAX_NESTING} levels deep at column {token.column};"
+                " split it into intermediate nodes",
+                token.column,
+            )
+        return depth + 1
+
+
+def _depth_and_names(node: Expression) -> tuple[int, tuple[str, ...]]:
+    """The tree's depth and its distinct node ids in order of first appearance (one walk)."""
+    deepest = 0
+    seen: dict[str, None] = {}
+    stack: list[tuple[Expression, int]] = [(node, 1)]
+    while stack:
+        item, level = stack.pop()
+        if level > deepest:
+            deepest = level
+        if isinstance(item, Name):
+            seen.setdefault(item.id, None)
+        elif isinstance(item, BinaryOp):
+            stack.append((item.right, level + 1))
+            stack.append((item.left, level + 1))
+        elif isinstance(item, UnaryOp):
+            stack.append((item.operand, level + 1))
+        elif isinstance(item, Call):
+            stack.extend((arg, level + 1) for arg in reversed(item.args))
+    return deepest, tuple(seen)
+
+
+@functools.lru_cache(maxsize=1 << 17)  # room for every formula of a 100k-node tree
+def parse(text: str) -> "Formula":
+    """Parse a formula's text.
+
+    Results are cached by text, so parsing the same formula for many nodes,
+    or many times, costs one parse.
+
+    Args:
+        text: The formula, e.g. ``"customers * clv"``.
+
+    Returns:
+        The parsed :class:`Formula`.
+
+    Raises:
+        FormulaError: ``kind="syntax"`` with the 1-based column of the problem:
+            an unexpected character, an invalid node id, an unknown function,
+            empty input, trailing text, unbalanced parentheses.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"a formula is text, not {type(text).__name__}")
+    root = _Parser(text).parse()
+    depth, names = _depth_and_names(root)
+    if depth > MAX_DEPTH:
+        raise FormulaError(
+            f"the formula is too long or too deeply nested (more than {MAX_DEPTH} levels);"
+            " split it into intermediate nodes",
+            None,
+        )
+    return Formula(text, root, names)
+
+
+# --------------------------------------------------------------------------- #
+# Rendering
+# --------------------------------------------------------------------------- #
+
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "**": 4}
+_UNARY = 3
+_ATOM = 5
+
+
+def _number_text(value: float) -> str:
+    if value == int(value) and abs(value) < 1e16:
+        return str(int(value))
+    return repr(float(value))
+
+
+def _render(node: Expression) -> tuple[str, int]:
+    if isinstance(node, Number):
+        if not math.isfinite(node.value):
+            raise ValueError(f"cannot render the non-finite number {node.value!r} as formula text")
+        text = _number_text(node.value)
+        return text, (_UNARY if node.value < 0 else _ATOM)
+    if isinstance(node, Name):
+        return node.id, _ATOM
+    if isinstance(node, Call):
+        return f"{node.function}({', '.join(_render(arg)[0] for arg in node.args)})", _ATOM
+    if isinstance(node, UnaryOp):
+        text, precedence = _render(node.operand)
+        if node.op == "+":  # a leading plus changes nothing; drop it
+            return text, precedence
+        if precedence < _UNARY:
+            text = f"({text})"
+        return f"-{text}", _UNARY
+    precedence = _PRECEDENCE[node.op]
+    left, left_precedence = _render(node.left)
+    right, right_precedence = _render(node.right)
+    if node.op == "**":
+        # Right-associative, and its operand on the right may carry a sign: a ** -b.
+        if left_precedence <= precedence:
+            left = f"({left})"
+        if right_precedence < _UNARY:
+            right = f"({right})"
+    else:
+        if left_precedence < precedence:
+            left = f"({left})"
+        if right_precedence <= precedence:
+            right = f"({right})"
+    return f"{left} {node.op} {right}", precedence
+
+
+# --------------------------------------------------------------------------- #
+# Evaluation
+# --------------------------------------------------------------------------- #
+
+_Compiled = Callable[[Mapping[str, float]], float]
+
+
+def _chain(node: BinaryOp, ops: tuple[str, str]) -> tuple[Expression, list[tuple[str, Expression]]]:
+    """Flatten a left-leaning chain ``a - b + c`` into ``a`` and ``[("-", b), ("+", c)]``."""
+    rest: list[tuple[str, Expression]] = []
+    current: Expression = node
+    while isinstance(current, BinaryOp) and current.op in ops:
+        rest.append((current.op, current.right))
+        current = current.left
+    rest.reverse()
+    return current, rest
+
+
+def _compile(node: Expression) -> _Compiled:
+    """Compile a tree into nested closures (several times faster than walking it)."""
+    if isinstance(node, Number):
+        constant = node.value
+        return lambda values: constant
+    if isinstance(node, Name):
+        return operator.itemgetter(node.id)
+    if isinstance(node, UnaryOp):
+        inner = _compile(node.operand)
+        if node.op == "+":
+            return inner
+        return lambda values: -inner(values)
+    if isinstance(node, Call):
+        functions = tuple(_compile(arg) for arg in node.args)
+        if node.function == "abs":
+            only = functions[0]
+            return lambda values: abs(only(values))
+        pick = min if node.function == "min" else max
+        if len(functions) == 1:
+            return functions[0]
+        if len(functions) == 2:
+            first, second = functions
+            return lambda values: pick(first(values), second(values))
+        return lambda values: pick([function(values) for function in functions])
+    if node.op == "**":
+        base, exponent = _compile(node.left), _compile(node.right)
+        power = math.pow  # raises on a negative base with a fractional exponent, never goes complex
+        return lambda values: power(base(values), exponent(values))
+    ops = ("+", "-") if node.op in ("+", "-") else ("*", "/")
+    head, rest = _chain(node, ops)
+    first = _compile(head)
+    if len(rest) == 1:
+        second = _compile(rest[0][1])
+        if node.op == "+":
+            return lambda values: first(values) + second(values)
+        if node.op == "-":
+            return lambda values: first(values) - second(values)
+        if node.op == "*":
+            return lambda values: first(values) * second(values)
+        return lambda values: first(values) / second(values)
+    steps = tuple((_OPERATORS[op], _compile(operand)) for op, operand in rest)
+
+    def evaluate_chain(values: Mapping[str, float]) -> float:
+        accumulated = first(values)
+        for apply, operand in steps:
+            accumulated = apply(accumulated, operand(values))
+        return accumulated
+
+    return evaluate_chain
+
+
+_OPERATORS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}
+
+
+def _format_value(value: float) -> str:
+    return f"{value:.6g}"
+
+
+class _CheckedEvaluator:
+    """The slow evaluator: checks every step so that an error can say where it happened."""
+
+    def __init__(self, text: str, values: Mapping[str, float]) -> None:
+        self.text = text
+        self.values = values
+
+    def source(self, node: Expression) -> str:
+        if node.column and node.end and node.end <= len(self.text) + 1:
+            return self.text[node.column - 1 : node.end - 1]
+        return _render(node)[0]
+
+    def where(self, node: Expression) -> str:
+        return f"'{self.source(node)}' at column {node.column}" if node.column else f"'{self.source(node)}'"
+
+    def evaluate(self, node: Expression) -> float:
+        if isinstance(node, Number):
+            return node.value
+        if isinstance(node, Name):
+            return self.lookup(node)
+        if isinstance(node, UnaryOp):
+            value = self.evaluate(node.operand)
+            return -value if node.op == "-" else value
+        if isinstance(node, Call):
+            arguments = [self.evaluate(arg) for arg in node.args]
+            if node.function == "abs":
+                return abs(arguments[0])
+            return min(arguments) if node.function == "min" else max(arguments)
+        if node.op in ("+", "-", "*", "/"):
+            head, rest = _chain(node, ("+", "-") if node.op in ("+", "-") else ("*", "/"))
+            accumulated = self.evaluate(head)
+            # ``partial`` is the sub-expression computed so far, for overflow messages.
+            end = head.end
+            for op, operand in rest:
+                value = self.evaluate(operand)
+                if op == "/" and value == 0:
+                    raise FormulaError(
+                        f"division by zero: the divisor {self.where(operand)} is 0",
+                        operand.column or None,
+                        "division_by_zero",
+                    )
+                accumulated = _OPERATORS[op](accumulated, value)
+                end = operand.end
+                if not math.isfinite(accumulated):
+                    partial = BinaryOp(op, head, operand, head.column, end) if head.column else node
+                    raise FormulaError(
+                        f"{self.where(partial)} is too large to compute (overflow)",
+                        head.column or None,
+                        "domain",
+                    )
+            return accumulated
+        base = self.evaluate(node.left)
+        exponent = self.evaluate(node.right)
+        if base == 0 and exponent < 0:
+            raise FormulaError(
+                f"division by zero: {self.where(node.left)} is 0 and is raised to the negative power"
+                f" {_format_value(exponent)}",
+                node.left.column or None,
+                "division_by_zero",
+            )
+        if base < 0 and exponent != int(exponent):
+            raise FormulaError(
+                f"{self.where(node.left)} is negative ({_format_value(base)}) and cannot be raised to"
+                f" the fractional power {_format_value(exponent)}",
+                node.left.column or None,
+                "domain",
+            )
+        try:
+            result = math.pow(base, exponent)
+        except (OverflowError, ValueError):
+            result = math.inf
+        if not math.isfinite(result):
+            raise FormulaError(
+                f"{self.where(node)} is too large to compute (overflow)", node.column or None, "domain"
+            )
+        return result
+
+    def lookup(self, node: Name) -> float:
+        try:
+            value = self.values[node.id]
+        except KeyError:
+            value = None
+        where = f" at column {node.column}" if node.column else ""
+        if value is None:
+            raise FormulaError(
+                f"'{node.id}'{where} has no value", node.column or None, "unknown_name", node.id
+            )
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise FormulaError(
+                f"the value of '{node.id}'{where} is not a number: {value!r}", node.column or None, "domain"
+            ) from None
+        if not math.isfinite(number):
+            raise FormulaError(
+                f"the value of '{node.id}'{where} is not a finite number ({number})",
+                node.column or None,
+                "domain",
+            )
+        return number
+
+
+# --------------------------------------------------------------------------- #
+# Structure analysis used by the solvers and by attribution
+# --------------------------------------------------------------------------- #
+
+
+def _count(node: Expression, name: str) -> int:
+    count = 0
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Name):
+            count += item.id == name
+        elif isinstance(item, BinaryOp):
+            stack.append(item.left)
+            stack.append(item.right)
+        elif isinstance(item, UnaryOp):
+            stack.append(item.operand)
+        elif isinstance(item, Call):
+            stack.extend(item.args)
+    return count
+
+
+def _path_to(node: Expression, name: str) -> list[Expression] | None:
+    """The nodes from ``node`` down to the (single) ``Name(name)``, or ``None``."""
+    if isinstance(node, Name):
+        return [node] if node.id == name else None
+    children: tuple[Expression, ...]
+    if isinstance(node, BinaryOp):
+        children = (node.left, node.right)
+    elif isinstance(node, UnaryOp):
+        children = (node.operand,)
+    elif isinstance(node, Call):
+        children = node.args
+    else:
+        return None
+    for child in children:
+        path = _path_to(child, name)
+        if path is not None:
+            return [node, *path]
+    return None
+
+
+def _polynomial_degree(node: Expression, name: str) -> int | None:
+    """Degree of ``node`` as a polynomial in ``name``; ``None`` if it is not one."""
+    if isinstance(node, Number):
+        return 0
+    if isinstance(node, Name):
+        return 1 if node.id == name else 0
+    if isinstance(node, UnaryOp):
+        return _polynomial_degree(node.operand, name)
+    if isinstance(node, Call):
+        degrees = [_polynomial_degree(arg, name) for arg in node.args]
+        return 0 if all(degree == 0 for degree in degrees) else None
+    left = _polynomial_degree(node.left, name)
+    right = _polynomial_degree(node.right, name)
+    if left is None or right is None:
+        return None
+    if node.op in ("+", "-"):
+        return max(left, right)
+    if node.op == "*":
+        return left + right
+    if node.op == "/":
+        return left if right == 0 else None
+    if right == 0 and left == 0:
+        return 0
+    if right == 0 and isinstance(node.right, Number) and node.right.value == int(node.right.value) >= 0:
+        return left * int(node.right.value)
+    return None
+
+
+def _homogeneous_degree(
+    node: Expression, unknowns: frozenset[str], evaluator: _CheckedEvaluator
+) -> float | None:
+    """Degree E with ``f(g·u) = g**E · f(u)`` for every g > 0, or ``None`` if not homogeneous.
+
+    Only the unknowns are scaled; every other name is a constant.
+    """
+    if isinstance(node, Number):
+        return 0.0
+    if isinstance(node, Name):
+        return 1.0 if node.id in unknowns else 0.0
+    if isinstance(node, UnaryOp):
+        return _homogeneous_degree(node.operand, unknowns, evaluator)
+    if isinstance(node, Call):
+        # min, max and abs commute with multiplication by a positive factor.
+        degrees = {_homogeneous_degree(arg, unknowns, evaluator) for arg in node.args}
+        return degrees.pop() if len(degrees) == 1 else None
+    left = _homogeneous_degree(node.left, unknowns, evaluator)
+    right = _homogeneous_degree(node.right, unknowns, evaluator)
+    if left is None or right is None:
+        return None
+    if node.op in ("+", "-"):
+        return left if left == right else None
+    if node.op == "*":
+        return left + right
+    if node.op == "/":
+        return left - right
+    if right != 0:
+        return None
+    if left == 0:
+        return 0.0
+    return left * evaluator.evaluate(node.right)
+
+
+def _monomial(node: Expression) -> tuple[float, dict[str, float]] | None:
+    """``node`` as ``constant * Π name**exponent`` with constant exponents, or ``None``."""
+    if isinstance(node, Number):
+        return node.value, {}
+    if isinstance(node, Name):
+        return 1.0, {node.id: 1.0}
+    if isinstance(node, UnaryOp):
+        inner = _monomial(node.operand)
+        if inner is None:
+            return None
+        return (-inner[0] if node.op == "-" else inner[0]), inner[1]
+    if not isinstance(node, BinaryOp) or node.op in ("+", "-"):
+        return None
+    if node.op == "**":
+        exponent = _monomial(node.right)
+        base = _monomial(node.left)
+        if exponent is None or exponent[1] or base is None:
+            return None
+        power = exponent[0]
+        try:
+            constant = math.pow(base[0], power)
+        except (ValueError, OverflowError):
+            return None
+        return constant, {name: value * power for name, value in base[1].items()}
+    left, right = _monomial(node.left), _monomial(node.right)
+    if left is None or right is None:
+        return None
+    exponents = dict(left[1])
+    sign = 1.0 if node.op == "*" else -1.0
+    for name, value in right[1].items():
+        exponents[name] = exponents.get(name, 0.0) + sign * value
+    if node.op == "*":
+        return left[0] * right[0], exponents
+    if right[0] == 0:
+        return None
+    return left[0] / right[0], exponents
+
+
+# --------------------------------------------------------------------------- #
+# Root finding
+# --------------------------------------------------------------------------- #
+
+
+def _brent(
+    function: Callable[[float], float], low: float, high: float, f_low: float, f_high: float, xtol: float
+) -> float | None:
+    """Brent's method on a bracket with a sign change (after SciPy's ``brentq``).
+
+    Returns ``None`` if the function cannot be evaluated inside the bracket.
+    """
+    previous, current = low, high
+    f_previous, f_current = f_low, f_high
+    block, f_block = 0.0, 0.0
+    step_previous = step_current = 0.0
+    for _ in range(_MAX_ITERATIONS):
+        if f_previous != 0 and f_current != 0 and (f_previous < 0) != (f_current < 0):
+            block, f_block = previous, f_previous
+            step_previous = step_current = current - previous
+        if abs(f_block) < abs(f_current):
+            previous, current, block = current, block, current
+            f_previous, f_current, f_block = f_current, f_block, f_current
+        tolerance = (xtol + 4 * _EPSILON * abs(current)) / 2
+        bisect = (block - current) / 2
+        if f_current == 0 or abs(bisect) < tolerance:
+            return current
+        if abs(step_previous) > tolerance and abs(f_current) < abs(f_previous):
+            if previous == block:
+                trial = -f_current * (current - previous) / (f_current - f_previous)
+            else:
+                slope_previous = (f_previous - f_current) / (previous - current)
+                slope_block = (f_block - f_current) / (block - current)
+                trial = (
+                    -f_current
+                    * (f_block * slope_block - f_previous * slope_previous)
+                    / (slope_block * slope_previous * (f_block - f_previous))
+                )
+            if 2 * abs(trial) < min(abs(step_previous), 3 * abs(bisect) - tolerance):
+                step_previous, step_current = step_current, trial
+            else:
+                step_previous = step_current = bisect
+        else:
+            step_previous = step_current = bisect
+        previous, f_previous = current, f_current
+        current += step_current if abs(step_current) > tolerance else math.copysign(tolerance, bisect)
+        value = function(current)
+        if value is None:
+            return None
+        f_current = value
+    return current
+
+
+def _bracket_and_solve(
+    function: Callable[[float], float | None], start: float, offsets: Sequence[float], xtol: float
+) -> float | None:
+    """Walk outwards from ``start`` by ``offsets`` both ways until the sign changes, then solve.
+
+    ``function`` returns ``None`` where it is undefined; a bracket never spans
+    an undefined point (the function need not be continuous across it).
+    """
+    f_start = function(start)
+    if f_start == 0:
+        return start
+    sides = [(start, f_start) if f_start is not None else None] * 2
+    for offset in offsets:
+        for side, direction in enumerate((1.0, -1.0)):
+            point = start + direction * offset
+            value = function(point)
+            if value is None:
+                sides[side] = None
+                continue
+            if value == 0:
+                return point
+            last = sides[side]
+            sides[side] = (point, value)
+            if last is not None and (last[1] < 0) != (value < 0):
+                low, f_low = (last, (point, value))[direction < 0]
+                high, f_high = ((point, value), last)[direction < 0]
+                return _brent(function, low, high, f_low, f_high, xtol)
+    return None
+
+
+# --------------------------------------------------------------------------- #
+# The formula
+# --------------------------------------------------------------------------- #
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A parsed formula. Build one with :func:`parse`.
+
+    Attributes:
+        text: The formula as written.
+        root: The syntax tree.
+        names: The distinct node ids it refers to, in order of first appearance.
+    """
+
+    text: str
+    root: Expression
+    names: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __getstate__(self) -> dict:
+        # The compiled closures cannot be pickled; they are rebuilt on first use.
+        state = dict(self.__dict__)
+        state.pop("_compiled", None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
+    @functools.cached_property
+    def _compiled(self) -> _Compiled:
+        return _compile(self.root)
+
+    def evaluate(self, values: Mapping[str, float]) -> float:
+        """The formula's value.
+
+        Args:
+            values: A value for every node id in :attr:`names` (other keys are ignored).
+
+        Returns:
+            The value as a finite float.
+
+        Raises:
+            FormulaError: ``unknown_name`` if a name has no value (missing or
+                ``None``); ``division_by_zero`` naming the divisor's text and
+                column; ``domain`` for a negative number raised to a fractional
+                power, an overflow, or a value that is not a finite number.
+        """
+        try:
+            result = float(self._compiled(values))
+        except (ArithmeticError, ValueError, TypeError, KeyError):
+            result = math.nan
+        if math.isfinite(result):
+            return result
+        # Something went wrong: walk again slowly to say exactly what and where.
+        result = _CheckedEvaluator(self.text, values).evaluate(self.root)
+        if not math.isfinite(result):  # pragma: no cover - the checked walk raises first
+            raise FormulaError(f"the formula {self.text!r} has no finite value", None, "domain")
+        return result
+
+    def canonical(self) -> str:
+        """A normalized text: one space around operators, minimal parentheses.
+
+        ``a*b`` and ``a * (b)`` give the same text; ``(a + b) * c`` keeps its
+        parentheses. Numbers are written plainly (``1e6`` becomes
+        ``1000000``) and a sign ``+`` is dropped (``+a`` is ``a``). The result
+        parses back to a formula with the same value and the same canonical text.
+        """
+        return _render(self.root)[0]
+
+    def source_of(self, node: Expression) -> str:
+        """The text of a sub-expression as written (or rendered, for a node built by hand)."""
+        return _CheckedEvaluator(self.text, {}).source(node)
+
+    def is_linear_in(self, name: str) -> bool:
+        """Whether the formula is ``a * name + b`` with ``a`` and ``b`` not depending on ``name``.
+
+        Structural: ``name - name`` counts as linear. ``False`` when ``name``
+        does not occur.
+        """
+        return name in self.names and _polynomial_degree(self.root, name) == 1
+
+    def as_monomial(self) -> tuple[float, dict[str, float]] | None:
+        """The formula as ``constant * Π name ** exponent``, if it is a pure product/quotient.
+
+        ``customers * clv`` gives ``(1.0, {"customers": 1.0, "clv": 1.0})``;
+        ``2 * a / b ** 2`` gives ``(2.0, {"a": 1.0, "b": -2.0})``. Exponents
+        must be constants. ``None`` for anything with ``+``, ``-`` between
+        terms, functions, or a name in an exponent.
+        """
+        return _monomial(self.root)
+
+    def solve_for(self, name: str, result: float, values: Mapping[str, float]) -> float | None:
+        """The value of ``name`` that makes the formula equal ``result``.
+
+        Exact where ``name`` occurs once and the path down to it runs through
+        ``+ - * /`` and powers (each step inverted: ``revenue = customers *
+        clv`` gives ``customers = revenue / clv``). Otherwise numeric: a
+        bracket is found by stepping outwards from the current value of
+        ``name`` (or 1), then Brent's method; the answer is accepted when the
+        formula hits ``result`` within a relative 1e-9.
+
+        For an even power the root with the sign of the current value is taken
+        (the positive one when there is no current value).
+
+        Args:
+            name: The node id to solve for.
+            result: The value the formula must have.
+            values: Values of the other names; a value of ``name`` itself is
+                only used as a starting point.
+
+        Returns:
+            The value, or ``None`` when there is none, when ``name`` does not
+            influence the result (``0 * name``), or when it would need a
+            division by zero.
+
+        Raises:
+            FormulaError: ``unknown_name`` when another name has no value.
+        """
+        if name not in self.names or not math.isfinite(result):
+            return None
+        self._require_values(values, exclude=frozenset((name,)))
+        environment = dict(values)
+        evaluator = _CheckedEvaluator(self.text, environment)
+        if _count(self.root, name) == 1:
+            path = _path_to(self.root, name)
+            if path is not None and not any(isinstance(node, Call) for node in path):
+                return self._invert(path, result, environment, evaluator, name)
+        return self._solve_numerically(name, result, environment)
+
+    def solve_common_factor(
+        self,
+        result: float,
+        baselines: Mapping[str, float],
+        unknowns: Sequence[str],
+        values: Mapping[str, float],
+    ) -> float | None:
+        """The common growth factor ``g`` of several unknowns that makes the formula equal ``result``.
+
+        Each unknown ``u`` takes ``baselines[u] * g``; the other names take
+        ``values`` (SPEC §3.1 rule 3). Where the formula is homogeneous in the
+        unknowns -- ``f(g·u) = g**E · f(u)``, as for products and quotients
+        (``customers * clv``: E = 2) and sums of unknowns alone (E = 1) -- the
+        factor is closed-form, ``(result / f(baselines)) ** (1 / E)``.
+        Otherwise it is found numerically over ``g > 0``.
+
+        Args:
+            result: The value the formula must have.
+            baselines: The baseline of every unknown.
+            unknowns: The names scaled together; names that do not occur are ignored.
+            values: Values of every other name in the formula.
+
+        Returns:
+            The factor ``g > 0``, or ``None`` when no positive factor works or
+            the factor does not change the result.
+
+        Raises:
+            ValueError: An unknown that occurs in the formula has no baseline.
+            FormulaError: ``unknown_name`` when another name has no value.
+        """
+        scaled = [name for name in dict.fromkeys(unknowns) if name in self.names]
+        if not scaled or not math.isfinite(result):
+            return None
+        missing = [name for name in scaled if baselines.get(name) is None]
+        if missing:
+            raise ValueError(f"no baseline for {', '.join(missing)}: a common growth factor needs one")
+        base = {name: float(baselines[name]) for name in scaled}
+        self._require_values(values, exclude=frozenset(scaled))
+        environment = dict(values)
+
+        def evaluate_at(factor: float) -> float:
+            for name in scaled:
+                environment[name] = base[name] * factor
+            return self.evaluate(environment)
+
+        environment.update(base)
+        try:
+            degree = _homogeneous_degree(
+                self.root, frozenset(scaled), _CheckedEvaluator(self.text, environment)
+            )
+        except FormulaError as error:
+            if error.kind == "unknown_name":
+                raise
+            degree = None  # an exponent is undefined; the numeric search will say None too
+        if degree is not None:
+            if degree == 0:
+                return None
+            try:
+                at_baseline = evaluate_at(1.0)
+            except FormulaError as error:
+                if error.kind == "unknown_name":
+                    raise
+                return None
+            ratio = result / at_baseline if at_baseline else 0.0
+            if ratio <= 0:
+                return None
+            try:
+                factor = math.exp(math.log(ratio) / degree)
+                evaluate_at(factor)
+            except (OverflowError, FormulaError):
+                return None
+            return factor
+
+        scale: list[float] = []
+
+        def residual(log_factor: float) -> float | None:
+            try:
+                value = evaluate_at(math.exp(log_factor))
+            except FormulaError as error:
+                if error.kind == "unknown_name":
+                    raise
+                return None
+            except OverflowError:
+                return None
+            scale.append(abs(value))
+            return value - result
+
+        offsets = [2.0**k for k in range(-7, 10)] + [700.0]
+        log_factor = _bracket_and_solve(residual, 0.0, offsets, xtol=1e-15)
+        if log_factor is None:
+            return None
+        factor = math.exp(log_factor)
+        try:
+            reached = evaluate_at(factor)
+        except FormulaError:
+            return None
+        if abs(reached - result) > _NUMERIC_TOLERANCE * max([abs(result), *scale[:3]]):
+            return None
+        return factor
+
+    # ------------------------------------------------------------------ #
+
+    def _require_values(self, values: Mapping[str, float], exclude: frozenset[str]) -> None:
+        for node in _names_in_order(self.root):
+            if node.id not in exclude and values.get(node.id) is None:
+                where = f" at column {node.column}" if node.column else ""
+                raise FormulaError(
+                    f"'{node.id}'{where} has no value", node.column or None, "unknown_name", node.id
+                )
+
+    def _invert(
+        self,
+        path: list[Expression],
+        result: float,
+        environment: dict[str, float],
+        evaluator: _CheckedEvaluator,
+        name: str,
+    ) -> float | None:
+        target = result
+        try:
+            for node, child in zip(path, path[1:]):
+                if isinstance(node, UnaryOp):
+                    target = -target if node.op == "-" else target
+                    continue
+                assert isinstance(node, BinaryOp)
+                on_left = node.left is child
+                other = evaluator.evaluate(node.right if on_left else node.left)
+                target = _invert_step(node.op, on_left, target, other, child, environment, evaluator, name)
+                if target is None or not math.isfinite(target):
+                    return None
+        except FormulaError as error:
+            if error.kind == "unknown_name":
+                raise
+            return None  # the rest of the formula is undefined: no value of name helps
+        except (OverflowError, ValueError, ZeroDivisionError):
+            return None
+        environment[name] = target
+        try:
+            self.evaluate(environment)
+        except FormulaError:
+            return None
+        return target
+
+    def _solve_numerically(self, name: str, result: float, environment: dict[str, float]) -> float | None:
+        current = environment.get(name)
+        start = float(current) if current is not None and math.isfinite(current) and current != 0 else 1.0
+        scale: list[float] = []
+
+        def residual(point: float) -> float | None:
+            environment[name] = point
+            try:
+                value = self.evaluate(environment)
+            except FormulaError as error:
+                if error.kind == "unknown_name":
+                    raise
+                return None
+            scale.append(abs(value))
+            return value - result
+
+        magnitude = abs(start)
+        offsets = [magnitude * 2.0**k for k in range(-4, 64)]
+        point = _bracket_and_solve(residual, start, offsets, xtol=magnitude * 1e-15)
+        if point is None:
+            return None
+        reached = residual(point)
+        if reached is None or abs(reached) > _NUMERIC_TOLERANCE * max([abs(result), *scale[:3]]):
+            return None  # a sign change across a pole, not a root
+        return point
+
+
+def _names_in_order(node: Expression) -> list[Name]:
+    found: list[Name] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Name):
+            found.append(item)
+        elif isinstance(item, BinaryOp):
+            stack.append(item.right)
+            stack.append(item.left)
+        elif isinstance(item, UnaryOp):
+            stack.append(item.operand)
+        elif isinstance(item, Call):
+            stack.extend(reversed(item.args))
+    return found
+
+
+def _invert_step(
+    op: str,
+    on_left: bool,
+    target: float,
+    other: float,
+    child: Expression,
+    environment: Mapping[str, float],
+    evaluator: _CheckedEvaluator,
+    name: str,
+) -> float | None:
+    """Solve ``child op other == target`` (or ``other op child``) for ``child``."""
+    if op == "+":
+        return target - other
+    if op == "-":
+        return target + other if on_left else other - target
+    if op == "*":
+        return target / other if other != 0 else None
+    if op == "/":
+        if on_left:
+            return target * other if other != 0 else None
+        # other / child == target
+        if target == 0 or other == 0:
+            return None
+        return other / target
+    # op == "**"
+    if on_left:  # child ** other == target
+        exponent = other
+        if exponent == 0:
+            return None
+        if target == 0:
+            return 0.0 if exponent > 0 else None
+        if exponent == int(exponent):
+            if int(exponent) % 2 == 0:
+                if target < 0:
+                    return None
+                root = math.pow(target, 1 / exponent)
+                return -root if _current_sign(child, environment, evaluator, name) < 0 else root
+            return math.copysign(math.pow(abs(target), 1 / exponent), target)
+        if target < 0:
+            return None
+        return math.pow(target, 1 / exponent)
+    # other ** child == target
+    base = other
+    if base <= 0 or base == 1 or target <= 0:
+        return None
+    return math.log(target) / math.log(base)
+
+
+def _current_sign(
+    child: Expression, environment: Mapping[str, float], evaluator: _CheckedEvaluator, name: str
+) -> float:
+    """Sign of ``child`` at the current value of ``name``, or +1 when there is none."""
+    if environment.get(name) is None:
+        return 1.0
+    try:
+        return -1.0 if evaluator.evaluate(child) < 0 else 1.0
+    except FormulaError:
+        return 1.0
