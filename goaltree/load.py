@@ -36,6 +36,7 @@ class SourceMap:
         self.filename = filename
         self._root: Any = None
         self._composed = False
+        self._index: dict[int, dict[Any, tuple[Any, Any]]] = {}
 
     def _compose(self) -> Any:
         if not self._composed:
@@ -64,10 +65,7 @@ class SourceMap:
         for depth, step in enumerate(path):
             last = depth == len(path) - 1
             if isinstance(node, yaml.MappingNode):
-                found = None
-                for key_node, value_node in node.value:
-                    if _same_key(key_node.value, step):
-                        found = (key_node, value_node)
+                found = self._keys_of(node).get(str(step) if isinstance(step, (dt.date, int, float)) else step)
                 if found is None:
                     break
                 key_node, node = found
@@ -78,6 +76,18 @@ class SourceMap:
             else:
                 break
         return mark.line + 1, mark.column + 1
+
+    def _keys_of(self, mapping: Any) -> dict[Any, tuple[Any, Any]]:
+        """Key text -> (key node, value node) of a composed mapping, built once per mapping.
+
+        Many diagnostics in one large file would otherwise each scan the
+        ``nodes`` mapping: indexing keeps locating linear overall.
+        """
+        index = self._index.get(id(mapping))
+        if index is None:
+            index = {key_node.value: (key_node, value_node) for key_node, value_node in mapping.value}
+            self._index[id(mapping)] = index
+        return index
 
     def duplicate_keys(self) -> Iterator[tuple[tuple[Any, ...], str, int, int]]:
         """Every key that appears twice in one mapping: ``(path of the mapping, key, line, column)``."""
@@ -100,12 +110,6 @@ class SourceMap:
 
         if root is not None:
             yield from walk(root, ())
-
-
-def _same_key(key_text: Any, step: Any) -> bool:
-    if isinstance(step, (dt.date, int, float)):
-        return str(key_text) == str(step)
-    return key_text == step
 
 
 @dataclass

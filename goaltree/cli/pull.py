@@ -1,0 +1,39 @@
+"""``goaltree pull FILE [-o OUT] [--as-of DATE]``: every source's observations into a snapshot file."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from goaltree.cli.output import print_diagnostics
+
+
+def default_snapshot_path(goal_path: Path) -> Path:
+    """``goals.yaml`` → ``goals.snapshot.json`` next to it."""
+    return goal_path.with_name(f"{goal_path.stem}.snapshot.json")
+
+
+def run(args: argparse.Namespace) -> int:
+    from goaltree.api import load
+    from goaltree.sources import fetch_observations
+    from goaltree.sources.snapshot import write_snapshot
+
+    tree = load(args.file)
+    goal_file = tree.goal_file
+    as_of = args.as_of or dt.date.today()
+    end = min(as_of, goal_file.period.end)
+    result = fetch_observations(goal_file, tree.project_dir, goal_file.period.start, end, progress=sys.stderr.isatty())
+    errors = [tree.locate(d) for d in result.diagnostics if d.severity == "error"]
+    if errors:
+        # A snapshot with holes would rebuild a report that was never true: write nothing.
+        print_diagnostics(errors, sys.stderr)
+        print("goaltree: no snapshot written: fix the sources above and pull again", file=sys.stderr)
+        return 1
+    output = Path(args.output) if args.output else default_snapshot_path(Path(args.file))
+    fetched_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    digest = write_snapshot(output, goal_file, result, goal_file.period.start, end, fetched_at)
+    count = sum(len(series) for series in result.observations.values())
+    print(f"wrote {output}: {count} observations for {len(result.observations)} nodes up to {end}, sha256 {digest[:12]}")
+    return 0
