@@ -1,0 +1,278 @@
+"""What every source shares: the request a source answers, its outcome, its errors.
+
+A source turns the metrics of the nodes that name it into daily observations.
+Built-in sources and plugins receive the same :class:`NodeRequest` objects and
+report problems the same way, so that :func:`goaltree.sources.fetch_observations`
+can turn every failure into a located, secret-free diagnostic.
+
+This module imports nothing heavy: ``goaltree check`` must stay instant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal
+
+from goaltree.engine.results import Observation
+from goaltree.errors import Diagnostic
+from goaltree.model import Metric, Node
+
+if TYPE_CHECKING:
+    from goaltree.sources.secrets import Redactor
+
+# Error codes of metric sources. Every one is an error: the nodes concerned are
+# reported as ``no_data`` and the command exits 1.
+SOURCE_FAILED = "E013"
+"""A source could not deliver: a missing file, an unreachable database, a query or plugin that failed."""
+METRIC_INVALID = "E017"
+"""A metric does not fit the data: an unknown column (with a "did you mean"), an expression or query that is not valid SQL."""
+SOURCE_CONFIG = "E018"
+"""A source is set up wrongly: a path leaving the project folder, an unset ``${VAR}``, an unknown type or a plugin that cannot be loaded."""
+METRIC_MISMATCH = "E019"
+"""A metric does not fit its source: an undeclared source name, a missing ``value``/``query``, a field the source type does not take."""
+
+ERROR_CODES: dict[str, str] = {
+    SOURCE_FAILED: "a metric source could not deliver (missing file, unreachable database, failing query or plugin)",
+    METRIC_INVALID: "a metric's column, expression or query does not fit the data",
+    SOURCE_CONFIG: "a source is set up wrongly (path outside the project, unset ${VAR}, unknown type, broken plugin)",
+    METRIC_MISMATCH: "a metric does not fit its source (unknown source, missing value or query, unused fields)",
+}
+
+DailyFunction = Literal["sum", "mean", "min", "max"]
+
+
+@dataclass(frozen=True)
+class NodeRequest:
+    """One node's question to a source: its metric, and the node it belongs to.
+
+    Attributes:
+        node_id: The node's id.
+        node: The node itself (unit, aggregate, options…).
+        metric: The node's ``metric``.
+    """
+
+    node_id: str
+    node: Node
+    metric: Metric
+
+    @property
+    def aggregate(self) -> str:
+        """How the engine combines the node's days into one value (``sum``, ``last``, ``mean``, ``min``, ``max``)."""
+        return self.node.effective_aggregate
+
+    @property
+    def options(self) -> dict[str, Any]:
+        """The metric's ``options`` (for plugin sources)."""
+        return self.metric.options
+
+
+def daily_function(aggregate: str, divided: bool) -> DailyFunction:
+    """How the rows of one day become that day's observation.
+
+    Flows (``sum``) and stocks read once a day (``last``) add up their rows. A
+    ``mean``, ``min`` or ``max`` node takes the mean, smallest or largest row of
+    the day, so that "largest deal" is a largest deal and not a largest day. A
+    series divided by a dimension (``by``) always adds up, because the engine
+    reads a day's total as the sum of its dimensions.
+    """
+    if divided or aggregate in ("sum", "last"):
+        return "sum"
+    return aggregate  # type: ignore[return-value]
+
+
+class SourceError(Exception):
+    """A failure of a whole source (every node that uses it fails with it).
+
+    Plugins may raise it to report a clean, one-line reason.
+
+    Attributes:
+        reason: What went wrong and how to fix it, without the source's name.
+        code: The diagnostic code (``E013`` unless more specific).
+        field: The source field at fault (``path``, ``url``), to locate the diagnostic.
+    """
+
+    def __init__(self, reason: str, code: str = SOURCE_FAILED, field: str | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code
+        self.field = field
+
+
+@dataclass(frozen=True)
+class NodeFailure:
+    """Why one node's metric could not be answered.
+
+    Attributes:
+        reason: What went wrong and how to fix it, without source or node names.
+        code: The diagnostic code.
+        field: The metric field at fault (``value``, ``where``, ``query``…), if known.
+        source_field: The source field at fault instead (``path``, ``url``), if the
+            problem sits in the source's declaration.
+    """
+
+    reason: str
+    code: str = SOURCE_FAILED
+    field: str | None = None
+    source_field: str | None = None
+
+
+@dataclass
+class SourceOutcome:
+    """What one source delivered: observations for some nodes, failures for the others."""
+
+    observations: dict[str, tuple[Observation, ...]] = field(default_factory=dict)
+    failures: dict[str, NodeFailure] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SourceContext:
+    """Everything a built-in source needs besides its requests.
+
+    Attributes:
+        name: The source's name in the goal file.
+        config: The source's declaration with ``${VAR}`` already read from the environment.
+        project_dir: The goal file's folder: relative paths start here and may not leave it.
+        redact: Masks secrets in any text before it is shown.
+        note: Tells the progress bar what is being fetched now.
+    """
+
+    name: str
+    config: Any
+    project_dir: Path
+    redact: "Redactor"
+    note: Callable[[str], None] = lambda label: None
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """The observations of every node with a metric, and what went wrong.
+
+    Attributes:
+        observations: Node id -> its daily observations between start and end
+            (inclusive), sorted by date and dimension. Nodes that failed are absent.
+        diagnostics: One error per failing source and node, secret-free.
+        failed_nodes: Nodes whose source failed: the engine reports them ``no_data``.
+    """
+
+    observations: dict[str, tuple[Observation, ...]]
+    diagnostics: tuple[Diagnostic, ...]
+    failed_nodes: frozenset[str]
+
+
+def observation_key(observation: Observation) -> tuple[dt.date, str]:
+    """Sort key: by date, then dimension (an undivided observation first)."""
+    return observation.date, "" if observation.dimension is None else "\x01" + observation.dimension
+
+
+MISSING_DIMENSION = "(missing)"
+"""The dimension of rows whose ``by`` column is empty: they still count, under this name."""
+
+
+def as_date(value: Any) -> dt.date:
+    """A date from a database value: a date, a timestamp (its day) or an ISO text.
+
+    Raises:
+        ValueError: ``value`` is not a date.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return dt.date.fromisoformat(text[:10])
+        except ValueError:
+            pass
+    raise ValueError(f"{value!r} is not a date")
+
+
+def as_number(value: Any) -> float | None:
+    """A float from a database value; ``None`` for an empty or non-finite value.
+
+    Raises:
+        ValueError: ``value`` is not a number.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return float(value)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{value!r} is not a number") from None
+    return number if math.isfinite(number) else None
+
+
+def combine_daily(
+    rows: Iterable[tuple[dt.date, float, str | None]],
+    function: DailyFunction,
+    start: dt.date,
+    end: dt.date,
+) -> tuple[Observation, ...]:
+    """Rows of ``(date, value, dimension)`` combined per day (and dimension), sorted.
+
+    Rows outside ``start``..``end`` are dropped; several rows on one day are
+    combined with ``function``.
+    """
+    groups: dict[tuple[dt.date, str | None], list[float]] = {}
+    for day, value, dimension in rows:
+        if start <= day <= end:
+            groups.setdefault((day, dimension), []).append(value)
+    observations = []
+    for (day, dimension), values in groups.items():
+        if function == "sum":
+            combined = math.fsum(values)
+        elif function == "mean":
+            combined = math.fsum(values) / len(values)
+        elif function == "min":
+            combined = min(values)
+        else:
+            combined = max(values)
+        observations.append(Observation(day, combined, dimension))
+    return tuple(sorted(observations, key=observation_key))
+
+
+def normalize_observations(
+    items: Iterable[Any], start: dt.date, end: dt.date
+) -> tuple[Observation, ...]:
+    """Observations (or ``(date, value[, dimension])`` tuples) checked, clipped and sorted.
+
+    Values that are ``None`` or not finite are left out (no data, not zero).
+
+    Raises:
+        ValueError: An item is not an observation.
+    """
+    result = []
+    for item in items:
+        if isinstance(item, Observation):
+            day, value, dimension = item.date, item.value, item.dimension
+        elif isinstance(item, (tuple, list)) and len(item) in (2, 3):
+            day, value = item[0], item[1]
+            dimension = item[2] if len(item) == 3 else None
+        else:
+            raise ValueError(f"{item!r} is neither an Observation nor a (date, value[, dimension]) tuple")
+        day = as_date(day)
+        number = as_number(value)
+        if number is None or not (start <= day <= end):
+            continue
+        result.append(Observation(day, number, None if dimension is None else str(dimension)))
+    return tuple(sorted(result, key=observation_key))
+
+
+SourceFetcher = Callable[[SourceContext, "list[NodeRequest]", dt.date, dt.date], SourceOutcome]
+"""A built-in source: answers all requests to one source in one go."""
+
+__all__ = [
+    "ERROR_CODES",
+    "FetchResult",
+    "NodeFailure",
+    "NodeRequest",
+    "SourceContext",
+    "SourceError",
+    "SourceFetcher",
+    "SourceOutcome",
+]

@@ -1,0 +1,166 @@
+"""``${VAR}`` in source declarations, and keeping secrets out of every message.
+
+A source may read any of its text fields from the environment:
+``url: "postgresql://report:${DB_PASSWORD}@db.internal/sales"``. Values that
+are secret are remembered by a :class:`Redactor`, which masks them (and any
+password written into a URL) in every message goaltree shows: diagnostics,
+exceptions, and the texts of database drivers, which often echo the URL.
+
+Secrets are: the values of variables whose names look secret (``PASSWORD``,
+``PASSWD``, ``TOKEN``, ``SECRET``, ``KEY``, ``CREDENTIAL``, ``PRIVATE``), every
+value read from the environment into a URL, and the password part of a URL.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+from urllib.parse import quote, quote_plus, unquote, urlsplit
+
+_VARIABLE = re.compile(r"\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_SECRET_NAME = re.compile(r"PASSWORD|PASSWD|TOKEN|SECRET|KEY|CREDENTIAL|PRIVATE", re.IGNORECASE)
+_URL_FIELD = re.compile(r"^(url|uri|dsn)$|_(url|uri|dsn)$", re.IGNORECASE)
+_URL_PASSWORD = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s:/?#@]*:)(?P<password>[^\s@]+)(?=@)")
+_KEY_VALUE_PASSWORD = re.compile(
+    r"(?P<key>\b(?:password|passwd|pwd)\s*=\s*)(?P<value>'(?:[^'\\]|\\.)*'|\"[^\"]*\"|[^\s&;,)]+)",
+    re.IGNORECASE,
+)
+MASK = "***"
+
+
+class MissingVariable(Exception):
+    """A ``${VAR}`` names an environment variable that is not set.
+
+    Attributes:
+        name: The variable.
+        field: The source field that uses it (``url``, ``options.token``).
+    """
+
+    def __init__(self, name: str, field: str):
+        super().__init__(f"environment variable {name} is not set (used in `{field}`); set it or change the source")
+        self.name = name
+        self.field = field
+
+
+def looks_secret(name: str) -> bool:
+    """Whether an environment variable's name says it holds a secret."""
+    return bool(_SECRET_NAME.search(name))
+
+
+class Redactor:
+    """Masks secrets in text: known secret values, URL passwords and ``password=…`` pairs."""
+
+    def __init__(self) -> None:
+        self._secrets: set[str] = set()
+
+    def add(self, secret: str | None) -> None:
+        """Remember ``secret`` (and its URL-encoded forms) so that it is masked from now on."""
+        if not secret:
+            return
+        for form in (secret, quote(secret, safe=""), quote_plus(secret), quote(secret)):
+            self._secrets.add(form)
+
+    def add_url(self, url: str) -> None:
+        """Remember the password written into ``url``, if any."""
+        try:
+            password = urlsplit(url).password
+        except ValueError:
+            password = None
+        if password:
+            self.add(password)
+            self.add(unquote(password))
+
+    def __call__(self, text: str) -> str:
+        """``text`` with every secret replaced by ``***``."""
+        for secret in sorted(self._secrets, key=len, reverse=True):
+            if secret in text:
+                text = text.replace(secret, MASK)
+        text = _URL_PASSWORD.sub(lambda m: m.group("head") + MASK, text)
+        return _KEY_VALUE_PASSWORD.sub(lambda m: m.group("key") + MASK, text)
+
+
+def _userinfo_span(template: str) -> tuple[int, int] | None:
+    """Where the ``user:password`` part of a URL template is, if it has one."""
+    scheme_end = template.find("://")
+    if scheme_end < 0:
+        return None
+    authority_start = scheme_end + 3
+    authority_end = len(template)
+    for stop in "/?#":
+        index = template.find(stop, authority_start)
+        if index >= 0:
+            authority_end = min(authority_end, index)
+    at = template.rfind("@", authority_start, authority_end)
+    return (authority_start, at) if at >= 0 else None
+
+
+def interpolate(
+    template: str,
+    environ: Mapping[str, str],
+    redactor: Redactor,
+    *,
+    field: str,
+    url: bool = False,
+) -> str:
+    """``template`` with every ``${VAR}`` replaced from ``environ``; ``$${`` writes a literal ``${``.
+
+    In a URL every value read is a secret, and values inside the ``user:password@``
+    part are URL-encoded, so that a password may hold ``@`` or ``/``.
+
+    Raises:
+        MissingVariable: A variable is not set.
+    """
+    userinfo = _userinfo_span(template) if url else None
+    parts: list[str] = []
+    position = 0
+    for match in _VARIABLE.finditer(template):
+        parts.append(template[position : match.start()])
+        position = match.end()
+        escaped, name = match.groups()
+        if escaped:
+            parts.append("${" + name + "}")
+            continue
+        if name not in environ:
+            raise MissingVariable(name, field)
+        value = environ[name]
+        if url or looks_secret(name):
+            redactor.add(value)
+        if userinfo is not None and userinfo[0] <= match.start() < userinfo[1]:
+            value = quote(value, safe="")
+        parts.append(value)
+    parts.append(template[position:])
+    text = "".join(parts)
+    if url:
+        redactor.add_url(text)
+    return text
+
+
+def _is_url_field(name: str, template: str) -> bool:
+    return bool(_URL_FIELD.search(name)) or "://" in template
+
+
+def _interpolate_value(value: Any, environ: Mapping[str, str], redactor: Redactor, field: str) -> Any:
+    if isinstance(value, str):
+        leaf = field.rsplit(".", 1)[-1]
+        return interpolate(value, environ, redactor, field=field, url=_is_url_field(leaf, value))
+    if isinstance(value, dict):
+        return {key: _interpolate_value(item, environ, redactor, f"{field}.{key}") for key, item in value.items()}
+    if isinstance(value, list):
+        return [_interpolate_value(item, environ, redactor, f"{field}[{index}]") for index, item in enumerate(value)]
+    return value
+
+
+def interpolate_source(config: Any, environ: Mapping[str, str], redactor: Redactor) -> Any:
+    """A source declaration with ``${VAR}`` read in every text field (``type`` excepted).
+
+    Raises:
+        MissingVariable: A variable is not set.
+    """
+    data = config.model_dump(mode="python")
+    resolved = {
+        key: value if key == "type" else _interpolate_value(value, environ, redactor, key)
+        for key, value in data.items()
+    }
+    if resolved == data:
+        return config
+    return type(config).model_validate(resolved)

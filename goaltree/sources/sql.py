@@ -1,0 +1,212 @@
+"""``sql`` sources: a database reached through a SQLAlchemy URL, aggregated where the data lives.
+
+Each node's ``query`` is the goal file's own SQL. It returns ``date, value``
+rows (and optionally a third column, the dimension), usually one per day,
+already aggregated by the database or warehouse. ``:start`` and ``:end`` are
+bound as parameters (typed as dates), never pasted into the text. All queries
+of a source run on one connection; each runs in its own transaction, which is
+rolled back: goaltree never changes the database.
+
+``sqlite:///data/warehouse.db`` is relative to the goal file's folder, must
+stay inside it, and is opened read-only. ``postgresql://`` uses psycopg 3 when
+psycopg2 is not installed. A PostgreSQL connection attempt gives up after 10
+seconds unless the URL sets ``connect_timeout``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+from typing import TYPE_CHECKING, Any
+
+from goaltree.sources.base import (
+    METRIC_INVALID,
+    MISSING_DIMENSION,
+    SOURCE_CONFIG,
+    SOURCE_FAILED,
+    NodeFailure,
+    NodeRequest,
+    SourceContext,
+    SourceError,
+    SourceOutcome,
+    as_date,
+    as_number,
+    combine_daily,
+    daily_function,
+)
+from goaltree.sources.paths import resolve_path
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL, Connection
+
+CONNECT_TIMEOUT_SECONDS = 10
+_CONNECTION_LOST = object()
+
+
+def driver_message(error: BaseException) -> str:
+    """The database driver's own first line for ``error`` (not SQLAlchemy's wrapping with the SQL)."""
+    original = getattr(error, "orig", None)
+    text = str(original if original is not None else error).strip()
+    lines = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith(("LINE ", "[SQL:", "(Background")):
+            break
+        lines.append(line.strip())
+    return " ".join(lines) or type(error).__name__
+
+
+def _prepare_url(context: SourceContext) -> "URL":
+    """The source's URL parsed, with a SQLite file resolved in the project and a default PostgreSQL driver."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    raw = context.config.url
+    try:
+        url = make_url(raw)
+    except (ArgumentError, ValueError):
+        raise SourceError(
+            f"url '{context.redact(raw)}' is not a SQLAlchemy URL (dialect+driver://user:password@host/database)",
+            SOURCE_CONFIG,
+            "url",
+        ) from None
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_url(url, context)
+    if url.drivername == "postgresql" and importlib.util.find_spec("psycopg2") is None:
+        if importlib.util.find_spec("psycopg") is not None:
+            url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def _sqlite_url(url: "URL", context: SourceContext) -> "URL":
+    database = url.database
+    if not database or database == ":memory:":
+        return url
+    if str(url.query.get("uri", "")).lower() in ("true", "1"):
+        raise SourceError(
+            "SQLite URI file names (uri=true) are not supported; write sqlite:///relative/path.db "
+            "(relative to the goal file) or sqlite:////absolute/path.db",
+            SOURCE_CONFIG,
+            "url",
+        )
+    path = resolve_path(
+        context.project_dir,
+        database,
+        allow_outside=bool(getattr(context.config, "allow_outside_project", False)),
+        field="url",
+    )
+    if not path.is_file():
+        # SQLite would quietly create an empty database; a missing file is an error.
+        raise SourceError(f"database file {database} not found (looked for {path})", SOURCE_FAILED, "url")
+    return url.set(database=path.as_uri() + "?mode=ro", query={**url.query, "uri": "true"})
+
+
+def _create_engine(url: "URL", context: SourceContext) -> Any:
+    import sqlalchemy
+    from sqlalchemy.pool import NullPool
+
+    connect_args: dict[str, Any] = {}
+    if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
+    try:
+        return sqlalchemy.create_engine(url, poolclass=NullPool, connect_args=connect_args)
+    except Exception as error:  # noqa: BLE001 - a missing dialect or driver
+        raise SourceError(
+            f"no database driver for '{url.drivername}': {driver_message(error)} "
+            "(install the driver, e.g. pip install 'goaltree[postgres]' for PostgreSQL)",
+            SOURCE_FAILED,
+            "url",
+        ) from None
+
+
+def fetch(context: SourceContext, requests: list[NodeRequest], start: dt.date, end: dt.date) -> SourceOutcome:
+    """Run every node's query on one connection to the source's database."""
+    url = _prepare_url(context)
+    shown = context.redact(url.render_as_string(hide_password=True))
+    engine = _create_engine(url, context)
+    outcome = SourceOutcome()
+    try:
+        context.note(f"{context.name}: connecting")
+        try:
+            connection = engine.connect()
+        except Exception as error:  # noqa: BLE001 - unreachable, refused, wrong password…
+            raise SourceError(f"cannot connect to {shown}: {driver_message(error)}", SOURCE_FAILED, "url") from None
+        with connection:
+            for index, request in enumerate(requests):
+                context.note(f"{context.name}: {request.node_id}")
+                result = _run_query(connection, request, start, end)
+                if result is _CONNECTION_LOST:
+                    lost = NodeFailure(f"lost the connection to {shown}", SOURCE_FAILED, source_field="url")
+                    for remaining in requests[index:]:
+                        outcome.failures[remaining.node_id] = lost
+                    break
+                if isinstance(result, NodeFailure):
+                    outcome.failures[request.node_id] = result
+                else:
+                    outcome.observations[request.node_id] = result
+    finally:
+        engine.dispose()
+    return outcome
+
+
+def _run_query(connection: "Connection", request: NodeRequest, start: dt.date, end: dt.date) -> Any:
+    from sqlalchemy import Date, bindparam, text
+    from sqlalchemy.exc import ArgumentError, DBAPIError, StatementError
+
+    clause = text(request.metric.query or "")
+    for name in ("start", "end"):
+        try:
+            clause = clause.bindparams(bindparam(name, type_=Date()))
+        except ArgumentError:
+            pass  # the query does not use this parameter
+    try:
+        result = connection.execute(clause, {"start": start, "end": end})
+        columns = list(result.keys())
+        rows = result.fetchall()
+    except DBAPIError as error:
+        if error.connection_invalidated:
+            return _CONNECTION_LOST
+        _rollback(connection)
+        return NodeFailure(f"query failed: {driver_message(error)}", METRIC_INVALID, field="query")
+    except StatementError as error:
+        _rollback(connection)
+        return NodeFailure(
+            f"query failed: {driver_message(error)} (only :start and :end are bound)", METRIC_INVALID, field="query"
+        )
+    except Exception as error:  # noqa: BLE001 - e.g. a statement that returns no rows
+        _rollback(connection)
+        return NodeFailure(f"query failed: {type(error).__name__}: {driver_message(error)}", METRIC_INVALID, field="query")
+    _rollback(connection)
+    if len(columns) not in (2, 3):
+        return NodeFailure(
+            f"the query returns {len(columns)} columns ({', '.join(columns)}); "
+            "it must return date, value and optionally a dimension",
+            METRIC_INVALID,
+            field="query",
+        )
+    divided = len(columns) == 3
+    series = []
+    for row in rows:
+        try:
+            day = as_date(row[0])
+        except ValueError as error:
+            return NodeFailure(f"the query's first column must be a date: {error}", METRIC_INVALID, field="query")
+        try:
+            value = as_number(row[1])
+        except ValueError as error:
+            return NodeFailure(f"the query's second column must be a number: {error}", METRIC_INVALID, field="query")
+        if value is None:
+            continue
+        dimension = None
+        if divided:
+            dimension = MISSING_DIMENSION if row[2] is None else str(row[2])
+        series.append((day, value, dimension))
+    return combine_daily(series, daily_function(request.aggregate, divided), start, end)
+
+
+def _rollback(connection: "Connection") -> None:
+    """End the query's transaction without keeping anything it did."""
+    try:
+        connection.rollback()
+    except Exception:  # noqa: BLE001 - a broken connection shows on the next query
+        pass
