@@ -1,0 +1,139 @@
+"""Project templates for ``goaltree init``: a goal file, sample data and a README per template.
+
+Each template is a folder next to this module; :data:`TEMPLATES` lists them
+with a one-line description, in the order ``goaltree init --help`` shows them.
+:func:`create` copies one into a new project folder, all or nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from goaltree.errors import GoaltreeError, did_you_mean
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+DEFAULT_TEMPLATE = "b2b-funnel"
+
+#: Template name -> what it gives a team, in one line.
+TEMPLATES: dict[str, str] = {
+    "b2b-funnel": (
+        "The B2B funnel: revenue = customers x CLV, customers = leads x lead-to-customer, "
+        "leads = visits x traffic-to-lead, with brand, CRM (MQL -> SQL), ROI, CAC and ROAS, "
+        "and a year of sample deals, web analytics and costs"
+    ),
+    "brand-and-business": (
+        "The two KPIs of a B2B marketing department: KPI 1 brand (brand searches, direct "
+        "traffic) and KPI 2 business (meetings booked on the website), with a year of web analytics"
+    ),
+    "okr": (
+        "Objectives and key results: three objectives scored by the progress of their key "
+        "results, checked in by hand each month"
+    ),
+    "blank": "One objective and one KPI to replace with your own",
+}
+
+_SKIPPED = {"__pycache__", ".DS_Store"}
+
+
+def names() -> list[str]:
+    """The template names, in the order they are offered."""
+    return list(TEMPLATES)
+
+
+def describe(name: str) -> str:
+    """One line on what the template gives a team.
+
+    Raises:
+        GoaltreeError: There is no such template.
+    """
+    _check_name(name)
+    return TEMPLATES[name]
+
+
+def files(name: str) -> list[str]:
+    """The template's files, as POSIX paths relative to the project folder, sorted."""
+    _check_name(name)
+    return sorted(relative for relative, _ in _walk(_template_root(name), ""))
+
+
+def create(name: str, directory: Path) -> list[Path]:
+    """Create a goal project from template ``name`` in ``directory``.
+
+    The files are written into a hidden folder next to ``directory`` and moved
+    into place with one rename, so a failure leaves no half-written project.
+    ``directory`` may exist if it is empty; missing parent folders are made.
+
+    Returns:
+        The files created, under ``directory``, sorted.
+
+    Raises:
+        GoaltreeError: No such template; ``directory`` exists and is a file or
+            is not empty; or it cannot be written.
+    """
+    _check_name(name)
+    directory = Path(directory)
+    if directory.exists() or directory.is_symlink():
+        if not directory.is_dir():
+            raise GoaltreeError(f"{directory} exists and is not a folder; choose a new folder for the project")
+        if any(directory.iterdir()):
+            raise GoaltreeError(
+                f"{directory} is not empty; `goaltree init` creates a new project and never "
+                "overwrites files: choose a new or empty folder"
+            )
+    parent = directory.absolute().parent
+    staging = parent / f".{directory.name}.goaltree-init-{secrets.token_hex(4)}"
+    created: list[str] = []
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging.mkdir()
+        for relative, resource in _walk(_template_root(name), ""):
+            destination = staging / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_bytes(resource.read_bytes())
+            created.append(relative)
+        if directory.exists():
+            directory.rmdir()  # empty, as checked above; rename cannot replace a folder everywhere
+        os.replace(staging, directory)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        reason = error.strerror or str(error)
+        raise GoaltreeError(f"cannot create the project in {directory}: {reason}") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return [directory / relative for relative in sorted(created)]
+
+
+def _check_name(name: str) -> None:
+    if name not in TEMPLATES:
+        hint = did_you_mean(name, TEMPLATES)
+        raise GoaltreeError(
+            f"no template '{name}'{hint}; the templates are: {', '.join(TEMPLATES)}"
+        )
+
+
+def _template_root(name: str) -> "Traversable":
+    from importlib.resources import files as package_files
+
+    root = package_files(__name__) / name
+    if not root.is_dir():
+        raise GoaltreeError(f"template '{name}' is missing from this installation of goaltree; reinstall it")
+    return root
+
+
+def _walk(folder: "Traversable", prefix: str):
+    """``(relative POSIX path, resource)`` for every file under ``folder``."""
+    for entry in sorted(folder.iterdir(), key=lambda item: item.name):
+        if entry.name in _SKIPPED or entry.name.endswith(".pyc"):
+            continue
+        relative = f"{prefix}{entry.name}"
+        if entry.is_dir():
+            yield from _walk(entry, relative + "/")
+        else:
+            yield relative, entry
