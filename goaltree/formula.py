@@ -58,7 +58,6 @@ MAX_DEPTH = 400
 MAX_NESTING = 100
 """Most parentheses, signs, powers and calls a formula may nest inside each other."""
 
-_EXACT_TOLERANCE = 1e-12
 _NUMERIC_TOLERANCE = 1e-9
 _EPSILON = 2.220446049250313e-16
 _MAX_ITERATIONS = 400
@@ -200,8 +199,6 @@ def _describe(token: _Token) -> str:
         return "the end of the formula"
     if token.kind == "number":
         return f"the number {token.text}"
-    if token.kind == "name":
-        return f"'{token.text}'"
     return f"'{token.text}'"
 
 
