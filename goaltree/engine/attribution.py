@@ -1,0 +1,313 @@
+"""Why a parent misses: split a parent's gap among its children (SPEC §3.5).
+
+Every split here is *additive*: the parts add up to the parent's change, so a
+report can say "leads explain 82 % of the revenue gap" and the percentages add
+up to 100.
+
+* Sums: each child's own gap (times its weight, for a weighted sum).
+* Means: each child's weighted share of the gap.
+* Formulas: a decomposition of ``f(actual) - f(expected)``:
+
+  - **LMDI-I** (log-mean Divisia) where the formula is a pure product/quotient
+    of its names and every value involved is positive:
+    ``part_i = L(f1, f0) · e_i · ln(x1_i / x0_i)`` with ``L`` the logarithmic
+    mean and ``e_i`` the name's exponent (``-1`` for a divisor). It treats
+    every factor symmetrically and leaves no interaction residue.
+  - **Shapley** otherwise, up to :data:`SHAPLEY_LIMIT` changed names: each
+    name's average marginal effect over every order of switching names from
+    expected to actual. Exact by construction; ``2**n`` evaluations.
+  - **Sequential** beyond that, or when a Shapley coalition cannot be
+    evaluated (a division by zero in a mixed state): names are switched from
+    expected to actual one at a time in formula order (then, if that order
+    hits an undefined state, in reverse order), each part being the change its
+    switch causes. The parts telescope to the total.
+
+  A name whose value did not change gets exactly 0. Floating-point residue
+  (``total - sum(parts)``, of the order of 1e-16 relative) is added to the
+  largest part, where it distorts least.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal, Mapping
+
+from goaltree.formula import Formula, FormulaError
+
+__all__ = [
+    "SHAPLEY_LIMIT",
+    "Attribution",
+    "attribute_formula",
+    "attribute_mean",
+    "attribute_sum",
+    "decompose_formula",
+    "shares",
+]
+
+SHAPLEY_LIMIT = 12
+"""Most changed names for an exact Shapley split (``2**12`` evaluations); beyond it, sequential."""
+
+Method = Literal["unchanged", "lmdi", "shapley", "sequential", "partial"]
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """A formula's change split among its names.
+
+    Attributes:
+        parts: Node id -> its part of the change, in formula order. When
+            ``complete`` is false, names whose part could not be computed are
+            left out rather than guessed.
+        total: ``f(actual) - f(expected)``.
+        method: ``unchanged`` (nothing moved), ``lmdi``, ``shapley``,
+            ``sequential``, or ``partial`` (the sequential split met a state
+            the formula cannot be evaluated in; only the parts before it are given).
+        complete: Whether ``parts`` add up to ``total``.
+    """
+
+    parts: dict[str, float]
+    total: float
+    method: Method
+    complete: bool
+
+
+def decompose_formula(
+    formula: Formula, expected: Mapping[str, float], actual: Mapping[str, float]
+) -> Attribution:
+    """Split ``formula(actual) - formula(expected)`` among the formula's names.
+
+    Args:
+        formula: The parent's formula.
+        expected: Each name's expected value.
+        actual: Each name's actual value.
+
+    Returns:
+        The parts, the total, the method used and whether the parts are complete
+        (see the module documentation for the choice of method).
+
+    Raises:
+        FormulaError: When the formula cannot be evaluated at ``expected`` or at
+            ``actual`` (a missing value, a division by zero): then there is no
+            gap to split.
+    """
+    before = formula.evaluate(expected)
+    after = formula.evaluate(actual)
+    total = after - before
+    names = formula.names
+    changed = [name for name in names if float(actual[name]) != float(expected[name])]
+    parts = dict.fromkeys(names, 0.0)
+    if not changed:
+        return Attribution(parts, total, "unchanged", True)
+
+    lmdi = _lmdi(formula, expected, actual, before, after)
+    if lmdi is not None and _finite(lmdi):
+        parts.update(lmdi)
+        return Attribution(_absorb_residue(parts, total), total, "lmdi", True)
+
+    if len(changed) <= SHAPLEY_LIMIT:
+        shapley = _shapley(formula, expected, actual, changed)
+        if shapley is not None and _finite(shapley):
+            parts.update(shapley)
+            return Attribution(_absorb_residue(parts, total), total, "shapley", True)
+
+    for order in (changed, changed[::-1]):
+        sequential, complete = _sequential(formula, expected, actual, order)
+        if complete and _finite(sequential):
+            parts.update(sequential)
+            return Attribution(_absorb_residue(parts, total), total, "sequential", True)
+    # Every order met an undefined state. Report what is known and nothing else:
+    # unchanged names (exactly 0) and the switches made before the first failure.
+    sequential, _ = _sequential(formula, expected, actual, changed)
+    known = {name: value for name, value in parts.items() if name not in changed}
+    known.update((name, part) for name, part in sequential.items() if math.isfinite(part))
+    return Attribution({name: known[name] for name in names if name in known}, total, "partial", False)
+
+
+def attribute_formula(
+    formula: Formula, expected: Mapping[str, float], actual: Mapping[str, float]
+) -> dict[str, float]:
+    """The parts of :func:`decompose_formula`: node id -> its part of ``f(actual) - f(expected)``.
+
+    The parts add up to the total (to floating-point rounding) except in the
+    rare ``partial`` case, where names that could not be attributed are left
+    out; use :func:`decompose_formula` to tell.
+
+    Raises:
+        FormulaError: When the formula cannot be evaluated at ``expected`` or ``actual``.
+    """
+    return decompose_formula(formula, expected, actual).parts
+
+
+def attribute_sum(
+    children_gaps: Mapping[str, float], weights: Mapping[str, float] | None = None
+) -> dict[str, float]:
+    """Split a ``sum`` rollup's gap: each child's own gap (``actual - expected``).
+
+    Args:
+        children_gaps: Child id -> its gap.
+        weights: For a weighted sum (``parent = Σ w·child``), each child's
+            weight; missing children weigh 1. Leave out for a plain sum.
+
+    Returns:
+        Child id -> its part; the parts add up to the parent's gap.
+    """
+    if weights is None:
+        return {child: float(gap) for child, gap in children_gaps.items()}
+    return {child: float(weights.get(child, 1.0)) * float(gap) for child, gap in children_gaps.items()}
+
+
+def attribute_mean(
+    expected: Mapping[str, float],
+    actual: Mapping[str, float],
+    weights: Mapping[str, float] | None = None,
+) -> dict[str, float]:
+    """Split a ``mean`` or ``weighted_mean`` rollup's gap: each child's weighted share.
+
+    The parent is ``Σ w·child / Σ w``, so child ``c``'s part is
+    ``w_c · (actual_c - expected_c) / Σ w``; the parts add up to the parent's gap.
+
+    Args:
+        expected: Child id -> expected value.
+        actual: Child id -> actual value (the same children).
+        weights: Child id -> weight for a weighted mean; ``None`` for a plain
+            mean. Missing children weigh 1.
+
+    Returns:
+        Child id -> its part, in the order of ``actual``.
+
+    Raises:
+        ValueError: When the weights add up to 0 (the mean is undefined).
+    """
+    children = list(actual)
+    weight = {child: 1.0 if weights is None else float(weights.get(child, 1.0)) for child in children}
+    total_weight = math.fsum(weight.values())
+    if total_weight == 0:
+        raise ValueError("the weights of a weighted mean add up to 0")
+    return {
+        child: weight[child] * (float(actual[child]) - float(expected[child])) / total_weight
+        for child in children
+    }
+
+
+def shares(parts: Mapping[str, float], total: float) -> dict[str, float]:
+    """Each part as a fraction of the total gap ("leads explain 82 % of the revenue gap").
+
+    A part with the same sign as the total has a positive share. Shares may
+    exceed 1 or be negative when children pull in opposite directions.
+
+    Args:
+        parts: Child id -> its part of the gap.
+        total: The gap being explained.
+
+    Returns:
+        Child id -> ``part / total``; every share is 0.0 when the total is 0
+        (or not a finite number): there is no gap to explain.
+    """
+    if total == 0 or not math.isfinite(total):
+        return {child: 0.0 for child in parts}
+    return {child: float(part) / total for child, part in parts.items()}
+
+
+# --------------------------------------------------------------------------- #
+
+
+def _logarithmic_mean(after: float, before: float) -> float:
+    """``L(a, b) = (a - b) / ln(a / b)`` for a and b of the same sign; ``a`` when they are equal."""
+    if after == before:
+        return after
+    log_ratio = _log_ratio(after, before)
+    if log_ratio == 0:
+        return after
+    return (after - before) / log_ratio
+
+
+def _log_ratio(after: float, before: float) -> float:
+    """``ln(after / before)`` for two numbers of the same sign, without overflow or lost digits."""
+    ratio = after / before
+    if 0.5 < ratio < 2:
+        return math.log1p((after - before) / before)  # precise when the two are close
+    return math.log(abs(after)) - math.log(abs(before))  # no overflow when they are far apart
+
+
+def _lmdi(
+    formula: Formula,
+    expected: Mapping[str, float],
+    actual: Mapping[str, float],
+    before: float,
+    after: float,
+) -> dict[str, float] | None:
+    monomial = formula.as_monomial()
+    if monomial is None or before == 0 or after == 0 or (before > 0) != (after > 0):
+        return None
+    _, exponents = monomial
+    for name, exponent in exponents.items():
+        if exponent != 0 and not (float(expected[name]) > 0 and float(actual[name]) > 0):
+            return None
+    weight = _logarithmic_mean(after, before)
+    return {
+        name: weight * exponent * _log_ratio(float(actual[name]), float(expected[name]))
+        for name, exponent in exponents.items()
+        if exponent != 0
+    }
+
+
+def _shapley(
+    formula: Formula, expected: Mapping[str, float], actual: Mapping[str, float], changed: list[str]
+) -> dict[str, float] | None:
+    count = len(changed)
+    environment = {name: expected[name] for name in formula.names}
+    worth: list[float] = []
+    try:
+        for mask in range(1 << count):
+            for index, name in enumerate(changed):
+                environment[name] = actual[name] if mask >> index & 1 else expected[name]
+            worth.append(formula.evaluate(environment))
+    except FormulaError:
+        return None
+    # weight[s] = s! (n - s - 1)! / n!: the chance that exactly a given s others switch first.
+    weight = [
+        math.factorial(size) * math.factorial(count - size - 1) / math.factorial(count) for size in range(count)
+    ]
+    popcount = [bin(mask).count("1") for mask in range(1 << count)]
+    parts: dict[str, float] = {}
+    for index, name in enumerate(changed):
+        bit = 1 << index
+        parts[name] = math.fsum(
+            weight[popcount[mask]] * (worth[mask | bit] - worth[mask])
+            for mask in range(1 << count)
+            if not mask & bit
+        )
+    return parts
+
+
+def _sequential(
+    formula: Formula, expected: Mapping[str, float], actual: Mapping[str, float], order: list[str]
+) -> tuple[dict[str, float], bool]:
+    """Switch names from expected to actual in ``order``; stop at the first undefined state."""
+    environment = {name: expected[name] for name in formula.names}
+    parts: dict[str, float] = {}
+    previous = formula.evaluate(environment)
+    for name in order:
+        environment[name] = actual[name]
+        try:
+            current = formula.evaluate(environment)
+        except FormulaError:
+            return parts, False
+        parts[name] = current - previous
+        previous = current
+    return parts, True
+
+
+def _finite(parts: Mapping[str, float]) -> bool:
+    return all(math.isfinite(part) for part in parts.values())
+
+
+def _absorb_residue(parts: dict[str, float], total: float) -> dict[str, float]:
+    """Add the floating-point residue to the largest part so that the parts add up to the total."""
+    residue = total - math.fsum(parts.values())
+    if residue and parts:
+        largest = max(parts, key=lambda name: abs(parts[name]))
+        if parts[largest] != 0:
+            parts[largest] += residue
+    return parts
