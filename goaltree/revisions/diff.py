@@ -1,0 +1,506 @@
+"""The semantic diff of two revisions of a goal file.
+
+A text diff shows that a number changed; this one says what the change means.
+Both revisions are loaded and *evaluated*, and the diff reports, in goal-file
+order:
+
+- nodes added and removed, and nodes **renamed** (a new id for the same node:
+  the same title and edges, the same title alone, or a similar title with the
+  same formula, parents or children) and **re-parented** (the nodes it feeds
+  changed);
+- every changed field, old → new. Formulas are compared in canonical form, so
+  ``a*b`` → ``a * b`` is no change, and neither is a formula or ``parent`` that
+  differs only by the new id of a renamed node;
+- ``target``: the evaluated target (declared or derived), where the node's own
+  entry was edited in a way that moves it; ``target_origin`` where it switched
+  between declared and derived;
+- ``derived``: targets that moved although their node was not edited — only
+  because something they are derived from moved ("revenue +11 % ⇒ customers
+  70 → 77.8"), with the edited nodes they were derived from.
+
+Targets are what a revision changes, so both sides are evaluated with their
+inline ``actuals`` only: metric sources are never queried (a review in CI
+needs no database credentials, and the result does not depend on the day).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+from pydantic import BaseModel
+
+from goaltree.engine.results import Evaluation
+from goaltree.engine.serialize import number
+from goaltree.errors import DiagnosticsError
+from goaltree.graph import GoalTree
+from goaltree.model import Node
+from goaltree.revisions.git import GoalText, read_goal_text
+
+# The fields of a node from which its target is derived: an edit to one of
+# them moves the node's own target, so that move is the node's change, not a
+# derived one.
+TARGET_INPUTS = ("type", "kpi", "inputs", "baseline", "target", "formula", "parent", "rollup", "weight")
+# File-level fields worth reporting (the format version and the editor hint are not).
+FILE_FIELDS = ("id", "title", "description", "period", "owner", "thresholds", "sources", "checks")
+SIMILAR_TITLE = 0.6
+_RELATIVE_TOLERANCE = 1e-9
+_NAME = re.compile(r"(?<![0-9.])[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class Change:
+    """A value before and after."""
+
+    old: Any
+    new: Any
+
+    @property
+    def relative(self) -> float | None:
+        """``(new − old) / |old|`` for two numbers with ``old ≠ 0``, else ``None``."""
+        return relative_change(self.old, self.new)
+
+
+@dataclass(frozen=True)
+class TargetMove:
+    """A derived target that moved, and the edited nodes it was derived from.
+
+    Attributes:
+        old: The target in the old revision (``None`` when it could not be derived).
+        new: The target in the new revision.
+        because: The edited or added nodes (new ids) found by following the new
+            derivation upwards; empty when the cause is a removed node.
+    """
+
+    old: float | None
+    new: float | None
+    because: tuple[str, ...] = ()
+
+    @property
+    def relative(self) -> float | None:
+        """``(new − old) / |old|``, or ``None``."""
+        return relative_change(self.old, self.new)
+
+
+@dataclass(frozen=True)
+class Side:
+    """One revision: what it is called, its tree and its evaluation."""
+
+    label: str
+    tree: GoalTree
+    evaluation: Evaluation
+
+
+@dataclass(frozen=True)
+class GoalDiff:
+    """The semantic difference between two revisions of a goal file.
+
+    Node ids are the new revision's, except in :attr:`removed` and the keys of
+    :attr:`renamed`. Every mapping and tuple follows goal-file order (the new
+    file's; the old file's for removed nodes).
+
+    Attributes:
+        old: The old revision.
+        new: The new revision.
+        as_of: The date both were evaluated at.
+        added: Ids only in the new revision (renamed nodes excluded).
+        removed: Ids only in the old revision (renamed nodes excluded).
+        renamed: Old id -> new id.
+        reparented: Id -> the ids it feeds (formula users and ``parent``), old → new.
+        changed: Id -> field -> old/new.
+        derived: Id -> the derived target's move.
+        file: File-level field -> old/new (period, title, thresholds, sources, …).
+    """
+
+    old: Side
+    new: Side
+    as_of: dt.date
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    renamed: dict[str, str] = field(default_factory=dict)
+    reparented: dict[str, Change] = field(default_factory=dict)
+    changed: dict[str, dict[str, Change]] = field(default_factory=dict)
+    derived: dict[str, TargetMove] = field(default_factory=dict)
+    file: dict[str, Change] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether the revisions mean the same goals."""
+        return not (
+            self.added or self.removed or self.renamed or self.reparented or self.changed or self.derived or self.file
+        )
+
+    def old_id(self, new_id: str) -> str:
+        """The id a node of the new revision had in the old one."""
+        for old, new in self.renamed.items():
+            if new == new_id:
+                return old
+        return new_id
+
+    def touched(self) -> tuple[str, ...]:
+        """Every new-revision id the diff mentions, in the new file's order."""
+        mentioned = set(self.added) | set(self.renamed.values()) | set(self.reparented) | set(self.changed) | set(self.derived)
+        return tuple(node_id for node_id in self.new.tree.goal_file.nodes if node_id in mentioned)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON of SPEC §6 — ``added``, ``removed``, ``changed``, ``derived`` — plus the extra keys
+        ``renamed`` (old id -> new id), ``reparented`` (id -> old/new lists of the ids it feeds),
+        ``derived_from`` (id -> the edited nodes a derived target follows), ``file`` (file-level
+        fields, old/new) and ``compared`` (the two labels and the as-of date)."""
+        return {
+            "added": list(self.added),
+            "removed": list(self.removed),
+            "changed": {
+                node_id: {name: {"old": to_json_value(c.old), "new": to_json_value(c.new)} for name, c in fields.items()}
+                for node_id, fields in self.changed.items()
+            },
+            "derived": {node_id: {"old": number(m.old), "new": number(m.new)} for node_id, m in self.derived.items()},
+            "renamed": dict(self.renamed),
+            "reparented": {
+                node_id: {"old": list(c.old), "new": list(c.new)} for node_id, c in self.reparented.items()
+            },
+            "derived_from": {node_id: list(m.because) for node_id, m in self.derived.items()},
+            "file": {name: {"old": to_json_value(c.old), "new": to_json_value(c.new)} for name, c in self.file.items()},
+            "compared": {"old": self.old.label, "new": self.new.label, "as_of": self.as_of.isoformat()},
+        }
+
+
+def relative_change(old: Any, new: Any) -> float | None:
+    """``(new − old) / |old|`` for two finite numbers with ``old ≠ 0``, else ``None``."""
+    if not _is_number(old) or not _is_number(new) or old == 0:
+        return None
+    return (new - old) / abs(old)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def same_number(old: float | None, new: float | None) -> bool:
+    """Equal within a relative 1e-9 (float noise is no change); two ``None`` are equal."""
+    if old is None or new is None:
+        return old is None and new is None
+    return abs(old - new) <= _RELATIVE_TOLERANCE * max(1.0, abs(old), abs(new))
+
+
+def to_json_value(value: Any) -> Any:
+    """A field value as JSON: dates as ISO text, numbers without float noise, models as mappings."""
+    if isinstance(value, BaseModel):
+        return to_json_value(value.model_dump(mode="json", exclude_defaults=True, by_alias=True))
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)):
+        return number(value)
+    if isinstance(value, Mapping):
+        return {(k.isoformat() if isinstance(k, dt.date) else str(k)): to_json_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json_value(item) for item in value]
+    return str(value)
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+def tree_from_text(goal_text: GoalText) -> GoalTree:
+    """Load and build a goal file from its text (a working copy or a revision read from git).
+
+    Diagnostics are placed at the text's label, e.g. ``HEAD~1:goals.yaml:12:5``.
+
+    Raises:
+        DiagnosticsError: The revision is not a valid goal file.
+    """
+    from goaltree.graph import build
+    from goaltree.load import load_text
+
+    result = load_text(goal_text.text, goal_text.path)
+    located = [_relabel(d, goal_text) for d in result.diagnostics]
+    errors = [d for d in located if d.severity == "error"]
+    if result.goal_file is None or errors:
+        raise DiagnosticsError(errors or located)
+    tree, diagnostics = build(result.goal_file, goal_text.path, result)
+    if tree is None:
+        raise DiagnosticsError([_relabel(d, goal_text) for d in diagnostics if d.severity == "error"])
+    return tree
+
+
+def _relabel(diagnostic: Any, goal_text: GoalText) -> Any:
+    if goal_text.commit is None or diagnostic.file is None:
+        return diagnostic
+    return diagnostic.located(goal_text.label, diagnostic.line, diagnostic.column)
+
+
+def evaluate_targets(tree: GoalTree, as_of: dt.date) -> Evaluation:
+    """Evaluate with inline actuals only: targets do not need the metric sources."""
+    from goaltree.engine import evaluate
+
+    return evaluate(tree, as_of)
+
+
+# --- matching nodes across revisions ----------------------------------------------------------
+
+
+def renamed_formula(text: str, renamed: Mapping[str, str]) -> str:
+    """``text`` with every node id replaced by its new id."""
+    if not renamed:
+        return text
+    return _NAME.sub(lambda match: renamed.get(match.group(0), match.group(0)), text)
+
+
+def _canonical(tree: GoalTree, node_id: str) -> str | None:
+    formula = tree.formulas.get(node_id)
+    return formula.canonical() if formula is not None else None
+
+
+def _normal_title(title: str) -> str:
+    return " ".join(title.split()).casefold()
+
+
+def match_renames(old_tree: GoalTree, new_tree: GoalTree) -> dict[str, str]:
+    """Old id -> new id for nodes that only changed their id.
+
+    A removed id and an added id are the same node when, strongest first:
+    the title and all edges are the same (edges through already-matched
+    nodes count as the same); the title alone is the same (and the type); or
+    the title is similar (difflib ratio ≥ 0.6) and the formula (canonical), the
+    nodes it feeds or its children are the same. Matching repeats until nothing
+    changes, because one rename can make the edges of the next one agree.
+    """
+    old_nodes = old_tree.goal_file.nodes
+    new_nodes = new_tree.goal_file.nodes
+    removed = [node_id for node_id in old_nodes if node_id not in new_nodes]
+    added = [node_id for node_id in new_nodes if node_id not in old_nodes]
+    mapping: dict[str, str] = {}
+    if not removed or not added:
+        return mapping
+
+    def old_edges(node_id: str) -> tuple[frozenset[str], frozenset[str]]:
+        return (
+            frozenset(mapping.get(p, p) for p in old_tree.parents.get(node_id, ())),
+            frozenset(mapping.get(c, c) for c in old_tree.children(node_id)),
+        )
+
+    def new_edges(node_id: str) -> tuple[frozenset[str], frozenset[str]]:
+        return frozenset(new_tree.parents.get(node_id, ())), frozenset(new_tree.children(node_id))
+
+    def old_formula(node_id: str) -> str | None:
+        canonical = _canonical(old_tree, node_id)
+        return renamed_formula(canonical, mapping) if canonical is not None else None
+
+    def same_kind(old_id: str, new_id: str) -> bool:
+        return old_nodes[old_id].type == new_nodes[new_id].type
+
+    def same_everything(old_id: str, new_id: str) -> float | None:
+        if not same_kind(old_id, new_id):
+            return None
+        if _normal_title(old_nodes[old_id].title) != _normal_title(new_nodes[new_id].title):
+            return None
+        return 1.0 if old_edges(old_id) == new_edges(new_id) else None
+
+    def same_title(old_id: str, new_id: str) -> float | None:
+        if not same_kind(old_id, new_id):
+            return None
+        return 1.0 if _normal_title(old_nodes[old_id].title) == _normal_title(new_nodes[new_id].title) else None
+
+    def similar(old_id: str, new_id: str) -> float | None:
+        if not same_kind(old_id, new_id):
+            return None
+        ratio = difflib.SequenceMatcher(
+            None, _normal_title(old_nodes[old_id].title), _normal_title(new_nodes[new_id].title)
+        ).ratio()
+        if ratio < SIMILAR_TITLE:
+            return None
+        formula = old_formula(old_id)
+        (old_parents, old_children), (new_parents, new_children) = old_edges(old_id), new_edges(new_id)
+        if (
+            (formula is not None and formula == _canonical(new_tree, new_id))
+            or (old_parents and old_parents == new_parents)
+            or (old_children and old_children == new_children)
+        ):
+            return ratio
+        return None
+
+    tests: tuple[Callable[[str, str], float | None], ...] = (same_everything, same_title, similar)
+    progress = True
+    while progress:
+        progress = False
+        for test in tests:
+            claimed = set(mapping.values())
+            for old_id in removed:
+                if old_id in mapping:
+                    continue
+                scored = [(score, new_id) for new_id in added if new_id not in claimed and (score := test(old_id, new_id)) is not None]
+                if not scored:
+                    continue
+                best = max(score for score, _ in scored)
+                winners = [new_id for score, new_id in scored if score == best]
+                if len(winners) == 1:  # two equally good candidates: leave both as added
+                    mapping[old_id] = winners[0]
+                    claimed.add(winners[0])
+                    progress = True
+            if progress:
+                break  # start again from the strongest test, with the new edges
+    return {old_id: mapping[old_id] for old_id in removed if old_id in mapping}
+
+
+# --- the diff -----------------------------------------------------------------------------------
+
+
+def _field_change(name: str, old_node: Node, new_node: Node, old_tree: GoalTree, new_tree: GoalTree,
+                  old_id: str, new_id: str, renamed: Mapping[str, str]) -> Change | None:
+    old_value = getattr(old_node, name)
+    new_value = getattr(new_node, name)
+    if name == "formula":
+        old_canonical, new_canonical = _canonical(old_tree, old_id), _canonical(new_tree, new_id)
+        if old_canonical is not None:
+            old_canonical = renamed_formula(old_canonical, renamed)
+        return None if old_canonical == new_canonical else Change(old_value, new_value)
+    if name == "parent":
+        old_parents = [renamed.get(p, p) for p in old_node.parents]
+        if set(old_parents) == set(new_node.parents):
+            return None
+        return Change(list(old_node.parents) or None, list(new_node.parents) or None)
+    if name == "inputs":
+        translated = {key: renamed.get(value, value) for key, value in old_value.items()}
+        return None if translated == new_value else Change(dict(old_value), dict(new_value))
+    if name in ("baseline", "weight"):
+        if old_value is None or new_value is None:
+            return None if old_value is new_value else Change(old_value, new_value)
+        return None if same_number(old_value, new_value) else Change(old_value, new_value)
+    if name == "tags":
+        return None if sorted(old_value) == sorted(new_value) else Change(list(old_value), list(new_value))
+    return None if old_value == new_value else Change(old_value, new_value)
+
+
+def diff_trees(
+    old_tree: GoalTree,
+    new_tree: GoalTree,
+    *,
+    as_of: dt.date | None = None,
+    old_label: str = "old",
+    new_label: str = "new",
+) -> GoalDiff:
+    """Compare two evaluated revisions of a goal file.
+
+    Args:
+        old_tree: The earlier revision.
+        new_tree: The later revision.
+        as_of: The date both are evaluated at; default the new revision's
+            ``period.start`` (targets do not depend on it, and a fixed default
+            makes the diff the same whichever day it runs).
+        old_label: What to call the old revision (``HEAD~1:goals.yaml``).
+        new_label: What to call the new revision.
+    """
+    as_of = as_of or new_tree.goal_file.period.start
+    old = Side(old_label, old_tree, evaluate_targets(old_tree, as_of))
+    new = Side(new_label, new_tree, evaluate_targets(new_tree, as_of))
+    old_nodes = old_tree.goal_file.nodes
+    new_nodes = new_tree.goal_file.nodes
+    renamed = match_renames(old_tree, new_tree)
+    new_to_old = {new_id: old_id for old_id, new_id in renamed.items()}
+    added = tuple(n for n in new_nodes if n not in old_nodes and n not in new_to_old)
+    removed = tuple(n for n in old_nodes if n not in new_nodes and n not in renamed)
+
+    changed: dict[str, dict[str, Change]] = {}
+    reparented: dict[str, Change] = {}
+    moves: dict[str, tuple[float | None, float | None]] = {}
+    edited: set[str] = set(added)
+    for new_id, new_node in new_nodes.items():
+        if new_id in added:
+            continue
+        old_id = new_to_old.get(new_id, new_id)
+        old_node = old_nodes[old_id]
+        old_result, new_result = old.evaluation.nodes[old_id], new.evaluation.nodes[new_id]
+        edits = {
+            name: change
+            for name in Node.model_fields
+            if name != "target"
+            and (change := _field_change(name, old_node, new_node, old_tree, new_tree, old_id, new_id, renamed)) is not None
+        }
+        own_edit = not same_number(old_node.target, new_node.target) or any(name in TARGET_INPUTS for name in edits)
+        moved = not same_number(old_result.target, new_result.target)
+        fields: dict[str, Change] = {}
+        for name in Node.model_fields:
+            if name == "target":
+                if moved and own_edit:
+                    # The node's own entry moved its target: that is its change, not a derived one.
+                    fields["target"] = Change(old_result.target, new_result.target)
+                if old_result.target_origin != new_result.target_origin:
+                    fields["target_origin"] = Change(old_result.target_origin, new_result.target_origin)
+            elif name in edits:
+                fields[name] = edits[name]
+        if own_edit:
+            edited.add(new_id)
+        elif moved:
+            moves[new_id] = (old_result.target, new_result.target)
+        if fields:
+            changed[new_id] = fields
+        old_feeds = tuple(renamed.get(p, p) for p in old_tree.parents.get(old_id, ()))
+        new_feeds = new_tree.parents.get(new_id, ())
+        if set(old_feeds) != set(new_feeds):
+            reparented[new_id] = Change(old_feeds, new_feeds)
+
+    derived = {
+        node_id: TargetMove(old_value, new_value, _causes(node_id, new.evaluation, edited, new_tree))
+        for node_id, (old_value, new_value) in moves.items()
+    }
+
+    file_changes: dict[str, Change] = {}
+    for name in FILE_FIELDS:
+        old_value = getattr(old_tree.goal_file, name)
+        new_value = getattr(new_tree.goal_file, name)
+        if old_value != new_value:
+            file_changes[name] = Change(old_value, new_value)
+
+    return GoalDiff(
+        old=old,
+        new=new,
+        as_of=as_of,
+        added=added,
+        removed=removed,
+        renamed=renamed,
+        reparented=reparented,
+        changed=changed,
+        derived=derived,
+        file=file_changes,
+    )
+
+
+def _causes(node_id: str, evaluation: Evaluation, edited: set[str], tree: GoalTree) -> tuple[str, ...]:
+    """The edited nodes a derived target was derived from, following the derivation's inputs."""
+    found: set[str] = set()
+    seen = {node_id}
+    derivation = evaluation.nodes[node_id].target_derivation
+    queue = list(derivation.inputs) if derivation else []
+    while queue:
+        current = queue.pop(0)
+        if current in seen or current not in evaluation.nodes:
+            continue
+        seen.add(current)
+        if current in edited:
+            found.add(current)
+            continue
+        result = evaluation.nodes[current]
+        if result.target_origin == "derived" and result.target_derivation is not None:
+            queue.extend(result.target_derivation.inputs)
+    return tuple(n for n in tree.goal_file.nodes if n in found)
+
+
+def diff_revisions(old: str, new: str, *, as_of: dt.date | None = None) -> GoalDiff:
+    """The diff of two ``OLD``/``NEW`` arguments: paths, or ``REV:PATH`` read from git.
+
+    Raises:
+        GoaltreeError: An argument names nothing readable (bad revision, not a repository, missing file).
+        DiagnosticsError: A revision is not a valid goal file.
+    """
+    old_text = read_goal_text(old)
+    new_text = read_goal_text(new)
+    return diff_trees(
+        tree_from_text(old_text), tree_from_text(new_text), as_of=as_of, old_label=old_text.label, new_label=new_text.label
+    )
+
