@@ -553,6 +553,13 @@ def enterprise_goal_file() -> str:
     rng = random.Random(20271000)
     out = _Writer()
     unit_weight_total = sum(unit[2] for unit in BUSINESS_UNITS)
+    # The group's derived customers and budget, for the titles (goaltree derives the same).
+    planned_customers = 0.0
+    planned_budget = 0.0
+    for unit_id, _, unit_weight, deal_value, _ in BUSINESS_UNITS:
+        unit_revenue = COMPANY_REVENUE_TARGET * unit_weight / unit_weight_total
+        planned_customers += unit_revenue / deal_value
+        planned_budget += round(unit_revenue * MARKETING_SHARE, -5)
 
     out.comment(f"{COMPANY}: the company goal")
     out.node(
@@ -576,7 +583,7 @@ def enterprise_goal_file() -> str:
     )
     out.node(
         "customers",
-        title="The business units together win the new customers the revenue plan needs",
+        title=f"The business units together win {_amount(planned_customers)} new customers in 2027",
         owner="Chief Sales Officer",
         unit="count",
         rollup="sum",
@@ -598,7 +605,7 @@ def enterprise_goal_file() -> str:
     )
     out.node(
         "cac",
-        title="Winning a new customer costs the group at most the planned acquisition cost in 2027",
+        title=f"Winning a new customer costs the group at most {_amount(planned_budget / planned_customers)} SEK in 2027",
         parent="company",
         owner="CMO",
         kpi="cac",
