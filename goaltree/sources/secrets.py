@@ -26,6 +26,7 @@ _KEY_VALUE_PASSWORD = re.compile(
     re.IGNORECASE,
 )
 MASK = "***"
+SHORT_SECRET = 6
 
 
 class MissingVariable(Exception):
@@ -71,9 +72,18 @@ class Redactor:
             self.add(unquote(password))
 
     def __call__(self, text: str) -> str:
-        """``text`` with every secret replaced by ``***``."""
+        """``text`` with every secret replaced by ``***``.
+
+        A secret shorter than :data:`SHORT_SECRET` characters is masked where it
+        stands on its own (``a:pw@host``), not inside other words, which would
+        make the message unreadable.
+        """
         for secret in sorted(self._secrets, key=len, reverse=True):
-            if secret in text:
+            if secret not in text:
+                continue
+            if len(secret) < SHORT_SECRET:
+                text = re.sub(rf"(?<![A-Za-z0-9]){re.escape(secret)}(?![A-Za-z0-9])", MASK, text)
+            else:
                 text = text.replace(secret, MASK)
         text = _URL_PASSWORD.sub(lambda m: m.group("head") + MASK, text)
         return _KEY_VALUE_PASSWORD.sub(lambda m: m.group("key") + MASK, text)

@@ -65,7 +65,8 @@ def _prepare_url(context: SourceContext) -> "URL":
         url = make_url(raw)
     except (ArgumentError, ValueError):
         raise SourceError(
-            f"url '{context.redact(raw)}' is not a SQLAlchemy URL (dialect+driver://user:password@host/database)",
+            f"url '{context.redact(raw)}' is not a SQLAlchemy URL (such as sqlite:///data/warehouse.db "
+            "or postgresql://host/database)",
             SOURCE_CONFIG,
             "url",
         ) from None
