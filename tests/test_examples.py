@@ -241,3 +241,47 @@ def test_committed_diagram_and_reports_exist_for_the_commands_that_exist(name: s
     if has_command("report"):
         for filename in ("report.html", "report.md"):
             assert (directory / filename).is_file(), "run python scripts/generate_examples.py --only artifacts"
+
+
+# --- the tutorial ---------------------------------------------------------------------------------
+
+TUTORIAL = ROOT / "docs" / "tutorial.md"
+
+
+def _tutorial_commands() -> list[list[str]]:
+    import shlex
+
+    commands = []
+    for line in TUTORIAL.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line.startswith("$ goaltree "):
+            commands.append(shlex.split(line[len("$ goaltree ") :]))
+    return commands
+
+
+def test_tutorial_uses_the_commands_and_options_goaltree_has() -> None:
+    from goaltree.cli import build_parser
+
+    commands = _tutorial_commands()
+    used = {argv[0] for argv in commands}
+    assert {"init", "check", "evaluate", "explain", "render", "report", "pull", "diff"} <= used
+    parser = build_parser()
+    for argv in commands:
+        try:
+            parser.parse_args(argv)
+        except SystemExit as stop:  # pragma: no cover - the message is the failure
+            pytest.fail(f"`goaltree {' '.join(argv)}` in docs/tutorial.md does not parse (exit {stop.code})")
+
+
+def test_tutorial_evaluation_matches_the_b2b_funnel(tmp_path: Path) -> None:
+    """The table rows the tutorial shows are what `goaltree evaluate` prints for a fresh project."""
+    starters.create("b2b-funnel", tmp_path / "marketing-2027")
+    code, out, err = run(["evaluate", str(tmp_path / "marketing-2027" / "goals.yaml"), "--as-of", AS_OF])
+    assert code == 0, err
+    printed = {" ".join(line.split()) for line in out.splitlines()}
+    text = TUTORIAL.read_text(encoding="utf-8")
+    block = text.split("$ goaltree evaluate goals.yaml --as-of 2027-06-30\n", 1)[1].split("```", 1)[0]
+    rows = [" ".join(line.split()) for line in block.splitlines()[3:] if line.strip() and line.strip() != "…"]
+    assert len(rows) >= 5
+    for row in rows:
+        assert row in printed, f"docs/tutorial.md shows a row `goaltree evaluate` no longer prints: {row}"
