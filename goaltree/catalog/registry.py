@@ -163,8 +163,8 @@ KPIS: tuple[KpiDefinition, ...] = (
         direction="increase",
         aggregate="last",
         note=(
-            "Subtract first, then divide: (gain − cost) / cost. Written without parentheses, "
-            "as one of our sources does, the formula would compute gain − 1."
+            "Subtract first, then divide: (gain − cost) / cost. Written without parentheses, as "
+            "some guides print it, the formula would compute gain − 1."
         ),
         **_example(9.5, revenue=63_000_000, marketing_cost=6_000_000),
     ),
@@ -226,8 +226,8 @@ KPIS: tuple[KpiDefinition, ...] = (
         direction="increase",
         aggregate="last",
         note=(
-            "One of our sources describes CLV as the cost of generating a customer; that cost is "
-            "CAC. CLV is the value a customer brings: 100 000 SEK per order, 3 orders a year for "
+            "Some guides describe CLV as the cost of generating a customer; that cost is CAC. "
+            "CLV is the value a customer brings: 100 000 SEK per order, 3 orders a year for "
             "3 years makes 900 000 SEK."
         ),
         **_example(900_000, avg_order=100_000, orders_per_year=3, lifetime_years=3),
@@ -249,9 +249,9 @@ KPIS: tuple[KpiDefinition, ...] = (
         direction="increase",
         aggregate="last",
         note=(
-            "This is the standard definition: revenue divided by spend, so higher is better. One of "
-            "our sources states it the other way round (spend divided by revenue); that inverse is "
-            "the cost of sale, where lower is better. Do not mix the two in one tree."
+            "This is the standard definition: revenue divided by spend, so higher is better. Some "
+            "guides state it the other way round (spend divided by revenue); that inverse is the "
+            "cost of sale, where lower is better. Do not mix the two in one tree."
         ),
         **_example(4, ad_revenue=2_000_000, ad_spend=500_000),
     ),

@@ -145,7 +145,7 @@ def markdown(kpis: Iterable[KpiDefinition]) -> str:
     for entry in kpis:
         formula = f"`{entry.formula}`" if entry.formula else "counted from a source"
         out.append(
-            f"| [`{entry.id}`](#{entry.id.replace('_', '-')}) | {entry.name} | {formula} | {entry.unit} "
+            f"| [`{entry.id}`](#{entry.id}) | {entry.name} | {formula} | {entry.unit} "
             f"| {entry.direction} | {entry.aggregate} |"
         )
     for group, heading in GROUPS:
