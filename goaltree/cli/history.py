@@ -1,0 +1,154 @@
+"""``goaltree history FILE [NODE] [--format text|json]``: targets across the file's git history.
+
+With ``NODE``: each revision's target for that node (declared or derived),
+the date, the author, the change from the revision before, and the commit
+message — the "why". Without: a compact table of every node's target per
+revision, then the list of revisions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import IO, Any
+
+from goaltree.cli.diff import format_change
+from goaltree.cli.output import format_number
+from goaltree.engine.serialize import number
+from goaltree.revisions.diff import relative_change, same_number
+from goaltree.revisions.history import FileHistory, NodeTarget, Revision
+
+
+def _cell(target: NodeTarget | None) -> str:
+    if target is None:
+        return ""
+    if target.target is None:
+        return "–"
+    return format_number(target.target, target.unit) + ("*" if target.origin == "derived" else "")
+
+
+def _commit_json(revision: Revision) -> dict[str, Any]:
+    commit = revision.commit
+    if commit is None:
+        return {"commit": None, "label": revision.label, "date": None, "author": None, "subject": None,
+                "message": None, "path": None}
+    return {
+        "commit": commit.id,
+        "label": revision.label,
+        "date": commit.date.isoformat(),
+        "author": commit.author,
+        "subject": commit.subject,
+        "message": commit.message,
+        "path": commit.path,
+    }
+
+
+def _target_json(target: NodeTarget) -> dict[str, Any]:
+    return {"id": target.id, "title": target.title, "target": number(target.target), "origin": target.origin,
+            "derivation": target.derivation}
+
+
+def to_json(history: FileHistory, row: str | None) -> dict[str, Any]:
+    """``{"file", "node", "revisions": [{commit, label, date, author, subject, message, path, error, targets}]}``.
+
+    ``targets`` maps the node's current id to ``{id, title, target, origin, derivation}`` (``id`` is
+    the id at that revision); with a node, only that node.
+    """
+    rows = [row] if row else list(history.rows)
+    revisions = []
+    for index, revision in enumerate(history.revisions):
+        entry = _commit_json(revision)
+        entry["error"] = revision.problem
+        targets = {}
+        for name in rows:
+            node_id = history.ids[name][index]
+            if node_id is not None:
+                targets[name] = _target_json(revision.targets[node_id])
+        entry["targets"] = targets
+        revisions.append(entry)
+    return {"file": str(history.path), "node": row, "revisions": revisions}
+
+
+def _when(revision: Revision) -> str:
+    return revision.date.isoformat() if revision.date else "(uncommitted)"
+
+
+def write_node(history: FileHistory, row: str, stream: IO[str]) -> None:
+    """One node's target through the revisions, with each commit's message."""
+    entries = history.targets_of(row)
+    latest = next((target for _, target in reversed(entries) if target is not None), None)
+    title = f" — {latest.title}" if latest else ""
+    print(f"{row}{title} ({history.path}, {len(entries)} revision{'s' if len(entries) != 1 else ''})", file=stream)
+    previous: NodeTarget | None = None
+    present_before = False
+    authors = [revision.commit.author for revision, _ in entries if revision.commit]
+    author_width = max((len(author) for author in authors), default=0)
+    for revision, target in entries:
+        author = revision.commit.author if revision.commit else ""
+        if revision.problem:
+            value = f"not evaluated: {revision.problem}"
+        elif target is None:
+            value = "not in this revision"
+        else:
+            value = _cell(target).rstrip("*") + (f" ({target.origin})" if target.origin else " (no target)")
+            if target.id != row:
+                value += f" as {target.id}"
+            if previous is not None and target.target is not None and previous.target is not None:
+                if same_number(previous.target, target.target):
+                    value += "  unchanged"
+                else:
+                    value += f"  {format_change(relative_change(previous.target, target.target)) or 'changed'}"
+            elif previous is None and present_before:
+                value += "  back"
+            present_before = True
+        print(f"\n{_when(revision):<13} {revision.label:<12} {author:<{author_width}}  {value}".rstrip(), file=stream)
+        message = revision.commit.message if revision.commit else "uncommitted changes in the working copy"
+        for line in message.splitlines():
+            print(f"    {line}".rstrip(), file=stream)
+        previous = target
+
+
+def write_table(history: FileHistory, stream: IO[str]) -> None:
+    """Every node's target per revision (``*`` = derived), then the revisions with their subjects."""
+    count = len(history.revisions)
+    print(f"{history.path}: targets in {count} revision{'s' if count != 1 else ''} (* = derived)\n", file=stream)
+    header = ["node"] + [revision.label for revision in history.revisions]
+    dates = [""] + [revision.date.isoformat() if revision.date else "" for revision in history.revisions]
+    rows = []
+    for row in history.rows:
+        cells = [row]
+        for revision, node_id in zip(history.revisions, history.ids[row]):
+            cells.append(_cell(revision.targets.get(node_id)) if node_id else "")
+        rows.append(cells)
+    for index, revision in enumerate(history.revisions):
+        if revision.problem:
+            for cells in rows:
+                cells[index + 1] = "?"
+    table = [header, dates] + rows
+    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    for line in table:
+        print("  ".join(cell.ljust(widths[0]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(line)).rstrip(), file=stream)
+    print(file=stream)
+    for revision in history.revisions:
+        author = revision.commit.author if revision.commit else ""
+        subject = revision.commit.subject if revision.commit else "uncommitted changes in the working copy"
+        line = f"{revision.label:<12} {_when(revision):<13} {author}  {subject}"
+        print(line, file=stream)
+        if revision.problem:
+            print(f"{'':<12} not evaluated: {revision.problem}", file=stream)
+
+
+def run(args: argparse.Namespace) -> int:
+    from goaltree.revisions.history import file_history
+
+    history = file_history(args.file)
+    row = history.resolve(args.node) if args.node else None
+    if args.format == "json":
+        json.dump(to_json(history, row), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    elif row:
+        write_node(history, row, sys.stdout)
+    else:
+        write_table(history, sys.stdout)
+    return 0
