@@ -1,0 +1,88 @@
+"""``goaltree rollover FILE --to PERIOD [-o OUT] [--as-of DATE]``: next period's goal file.
+
+``PERIOD`` is ``YYYY-Qn``, ``YYYY-Hn``, ``YYYY`` or ``START..END``. The old
+file is evaluated at ``--as-of`` (default: the day before the new period
+starts, at most the old period's end) with its metric sources, and the new
+file goes to ``OUT`` (default ``<stem>-<period>.yaml`` next to ``FILE``),
+written atomically. An existing ``OUT`` is never overwritten.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from goaltree.cli.output import format_number, write_atomic
+from goaltree.errors import GoaltreeError
+
+ACTION_WORDS = {
+    "carried": "carried over",
+    "achieved": "achieved",
+    "kept": "kept (no actuals)",
+    "assumption": "assumption, unchanged",
+}
+
+
+def run(args: argparse.Namespace) -> int:
+    from goaltree.api import evaluate
+    from goaltree.cli.common import raise_on_errors
+    from goaltree.graph import build
+    from goaltree.load import load_text, read_text
+    from goaltree.errors import DiagnosticsError
+    from goaltree.revisions.rollover import default_output, handover_date, parse_period, rollover, to_json_text
+
+    source = Path(args.file)
+    new_period = parse_period(args.to)
+    text = read_text(source)
+    loaded = load_text(text, source)
+    errors = [d for d in loaded.diagnostics if d.severity == "error"]
+    if loaded.goal_file is None or errors:
+        raise DiagnosticsError(errors or loaded.diagnostics)
+    tree, diagnostics = build(loaded.goal_file, source, loaded)
+    if tree is None:
+        raise DiagnosticsError([d for d in diagnostics if d.severity == "error"])
+    old_period = tree.goal_file.period
+    output = Path(args.output) if args.output else default_output(source, new_period, old_period)
+    if output.exists():
+        raise GoaltreeError(f"{output} already exists; rollover never overwrites a file: remove it or choose another with -o")
+    if output.resolve() == source.resolve():
+        raise GoaltreeError(f"{output} is the file being rolled over; choose another output with -o")
+    as_of = args.as_of or handover_date(old_period, new_period)
+    evaluation = evaluate(tree, as_of, progress=sys.stderr.isatty())
+    raise_on_errors(evaluation)  # carrying goals over on broken actuals would plant wrong targets
+    result = rollover(tree, evaluation, new_period, source_text=text, source_name=source.name)
+    data = to_json_text(result.text) if output.suffix == ".json" else result.text
+    _verify(data, output)
+    if output.exists():
+        raise GoaltreeError(f"{output} appeared while the new file was being prepared; it was left as it is")
+    write_atomic(output, data)
+    print(f"Wrote {output}: {result.period.start}..{result.period.end}, actuals as of {result.as_of}")
+    for carry in result.carried:
+        if carry.action == "context":
+            continue
+        unit = tree.goal_file.nodes[carry.node].unit
+        line = f"  {carry.node:<20} {ACTION_WORDS[carry.action]:<22}"
+        if carry.new_target is not None and carry.old_target is not None and carry.new_target != carry.old_target:
+            line += f" target {format_number(carry.old_target, unit)} → {format_number(carry.new_target, unit)}"
+        elif carry.new_target is not None:
+            line += f" target {format_number(carry.new_target, unit)}"
+        print(line.rstrip())
+    return 0
+
+
+def _verify(data: str, output: Path) -> None:
+    """The new file must load and build: a failure here is a bug in rollover, not in the user's file."""
+    from goaltree.graph import build
+    from goaltree.load import load_text
+
+    loaded = load_text(data, output)
+    problems = [d for d in loaded.diagnostics if d.severity == "error"]
+    if loaded.goal_file is not None and not problems:
+        tree, diagnostics = build(loaded.goal_file, output, loaded)
+        problems = [d for d in diagnostics if d.severity == "error"]
+    if problems:
+        raise GoaltreeError(
+            "rollover built a goal file that does not load, so nothing was written; this is a bug in goaltree: "
+            + problems[0].format()
+        )

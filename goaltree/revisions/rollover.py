@@ -1,0 +1,537 @@
+"""Rollover: next period's goal file from this one, open goals carried over.
+
+The old file is evaluated at the hand-over date (the day before the new period
+starts, or the old period's end if that is earlier) with its actuals, and every
+node is carried into the new period:
+
+- **Open flows** (``aggregate: sum`` with a declared target, not achieved): the
+  new target is the remaining amount, ``target − actual``. When the old
+  deadline lies beyond the new period's end, the new period takes the share of
+  the remaining amount that falls in it at an even pace (the rest is left for
+  the period after).
+- **Open levels** (``last``, ``mean``, …): the baseline becomes the level
+  reached; the target is kept.
+- **Achieved goals** are tagged ``achieved-<old period>`` and kept — other
+  nodes' formulas and rollups depend on them. An achieved level becomes
+  ``direction: maintain`` at its target (with ``range`` from the target to the
+  level reached when that is further); an achieved flow gets the old target's
+  pace over the new period's length.
+- **Assumptions** (drivers that are not measured, like an average order value)
+  and nodes without a declared target keep their entries: derived targets are
+  derived again in the new file.
+
+Baselines follow SPEC §1: for a measured level the level reached, for a flow
+the old period's total scaled to the new period's length. Inline actuals
+before the new period are dropped, milestones outside it are dropped (those of
+a flow re-based on what is already reached), deadlines outside it move to its
+end. Each carried node's ``description`` says how its target was set, and the
+file keeps its header comments.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from goaltree.engine.results import Evaluation, NodeResult
+from goaltree.engine.serialize import number
+from goaltree.errors import GoaltreeError
+from goaltree.graph import GoalTree
+from goaltree.model import Node, Period
+
+Action = Literal["carried", "achieved", "kept", "assumption", "context"]
+NOTE_PREFIX = "Rollover from "
+_MEASURED = frozenset({"measured", "rolled_up", "solved"})
+_QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
+_HALF = re.compile(r"^(\d{4})-?[Hh]([12])$")
+_YEAR = re.compile(r"^(\d{4})$")
+_DAY = dt.timedelta(days=1)
+# Computed baselines (a run rate) and shares of a target are advice: a few significant digits.
+BASELINE_DIGITS = 4
+TARGET_DIGITS = 6
+
+
+# --- periods -----------------------------------------------------------------------------------
+
+
+def parse_period(text: str) -> Period:
+    """A period from ``YYYY-Qn``, ``YYYY-Hn``, ``YYYY`` or ``START..END`` (ISO dates, inclusive).
+
+    Raises:
+        GoaltreeError: The text is none of these.
+    """
+    text = text.strip()
+    if match := _QUARTER.match(text):
+        year, quarter = int(match[1]), int(match[2])
+        return _months(year, 3 * quarter - 2, 3 * quarter)
+    if match := _HALF.match(text):
+        year, half = int(match[1]), int(match[2])
+        return _months(year, 6 * half - 5, 6 * half)
+    if match := _YEAR.match(text):
+        return _months(int(match[1]), 1, 12)
+    start_text, dots, end_text = text.partition("..")
+    if dots:
+        try:
+            start, end = dt.date.fromisoformat(start_text.strip()), dt.date.fromisoformat(end_text.strip())
+        except ValueError:
+            raise GoaltreeError(f"'{text}': write START..END as two dates, e.g. 2027-07-01..2027-09-30") from None
+        if end < start:
+            raise GoaltreeError(f"'{text}': the end {end} is before the start {start}")
+        return Period(start=start, end=end)
+    raise GoaltreeError(f"'{text}' is not a period; write 2027-Q3, 2027-H2, 2028 or START..END (2027-07-01..2027-09-30)")
+
+
+def _months(year: int, first: int, last: int) -> Period:
+    if not 1 <= year <= 9998:
+        raise GoaltreeError(f"{year} is not a year goaltree can plan for")
+    return Period(start=dt.date(year, first, 1), end=dt.date(year, last, calendar.monthrange(year, last)[1]))
+
+
+def period_label(period: Period) -> str:
+    """``2027``, ``2027-Q3``, ``2027-H2`` for calendar periods, else ``2027-07-15..2027-10-14``."""
+    start, end = period.start, period.end
+    if start.day == 1 and end == dt.date(end.year, end.month, calendar.monthrange(end.year, end.month)[1]) and start.year == end.year:
+        months = (start.month, end.month)
+        if months == (1, 12):
+            return f"{start.year}"
+        if months in ((1, 6), (7, 12)):
+            return f"{start.year}-H{1 if start.month == 1 else 2}"
+        if end.month - start.month == 2 and start.month % 3 == 1:
+            return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    return f"{start.isoformat()}..{end.isoformat()}"
+
+
+def period_slug(period: Period) -> str:
+    """The label in lower case, usable in an id, a tag and a file name: ``2027-q3``, ``2027-07-15_2027-10-14``."""
+    return period_label(period).lower().replace("..", "_")
+
+
+def handover_date(old: Period, new: Period) -> dt.date:
+    """The date the old file is evaluated at: the day before the new period, at most the old period's end."""
+    return min(old.end, new.start - _DAY)
+
+
+def default_output(path: Path, new: Period, old: Period | None = None) -> Path:
+    """``<stem>-<period>.yaml`` next to ``path``; a stem that ends in the old period's label gets the new one."""
+    stem = path.stem
+    label = period_label(new).replace("..", "_")
+    if old is not None:
+        old_label = period_label(old).replace("..", "_")
+        for candidate in (old_label, old_label.lower()):
+            if stem.endswith(candidate) and len(stem) > len(candidate):
+                return path.with_name(f"{stem[: -len(candidate)]}{label}.yaml")
+    return path.with_name(f"{stem}-{label}.yaml")
+
+
+def _days(first: dt.date, last: dt.date) -> int:
+    return max(0, (last - first).days + 1)
+
+
+# --- the carried goals ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Carry:
+    """What rollover did with one node.
+
+    Attributes:
+        node: The node id.
+        action: ``carried`` (an open goal with a new target or baseline), ``achieved``
+            (tagged and kept), ``assumption`` (a planning value, unchanged),
+            ``kept`` (a goal without data: target unchanged) or ``context``
+            (no declared target: derived again in the new file).
+        old_target: The target in the old file (declared or derived).
+        new_target: The declared target written to the new file, if any.
+        actual: The actual at the hand-over date.
+        baseline: The baseline written to the new file, if any.
+        note: The explanation written to the node's description (empty for context nodes).
+    """
+
+    node: str
+    action: Action
+    old_target: float | None
+    new_target: float | None
+    actual: float | None
+    baseline: float | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Rollover:
+    """The new goal file: its text, its period and what happened to each node."""
+
+    text: str
+    period: Period
+    old_period: Period
+    as_of: dt.date
+    carried: tuple[Carry, ...]
+
+    def of(self, node_id: str) -> Carry:
+        """What happened to ``node_id``."""
+        for carry in self.carried:
+            if carry.node == node_id:
+                return carry
+        raise KeyError(node_id)
+
+
+def _amount(value: float | None, unit: str | None = None) -> str:
+    if value is None:
+        return "–"
+    if unit == "ratio":
+        return f"{value * 100:.4g} %"
+    if unit == "%":
+        return f"{value:.4g} %"
+    if value == 0 or 0.01 <= abs(value) < 1e15:
+        text = f"{value:,.2f}".rstrip("0").rstrip(".")
+        return text.replace(",", " ")
+    return f"{value:.4g}"
+
+
+def _clean(value: float | None) -> float | int | None:
+    return number(value) if value is not None else None
+
+
+def _advice(value: float | None, digits: int) -> float | int | None:
+    """A computed amount rounded to ``digits`` significant digits: advice, not false precision."""
+    if value is None or value == 0 or not math.isfinite(value):
+        return _clean(value)
+    return number(float(f"{value:.{digits}g}"))
+
+
+def _is_measured(result: NodeResult) -> bool:
+    return result.actual is not None and result.actual_origin in _MEASURED
+
+
+def _carry_node(
+    node_id: str,
+    node: Node,
+    result: NodeResult,
+    *,
+    old: Period,
+    new: Period,
+    as_of: dt.date,
+    old_label: str,
+) -> tuple[Carry, dict[str, Any]]:
+    """The carry-over of one node and the fields to set (``None`` removes a field)."""
+    updates: dict[str, Any] = {}
+    flow = node.effective_aggregate == "sum"
+    actual = result.actual if _is_measured(result) else None
+    old_deadline = node.deadline or old.end
+    elapsed = _days(old.start, min(as_of, old.end))
+    new_days = _days(new.start, new.end)
+
+    def flow_baseline() -> float | None:
+        if actual is None or elapsed <= 0:
+            return None
+        return actual * new_days / elapsed
+
+    baseline: float | None = None
+    if result.actual_origin == "measured" or (node.target is not None and actual is not None):
+        baseline = flow_baseline() if flow else actual
+    if baseline is not None:
+        baseline = _advice(baseline, BASELINE_DIGITS) if flow else _clean(baseline)
+        updates["baseline"] = baseline
+
+    on = as_of.isoformat()
+    if node.target is None:
+        return Carry(node_id, "context", result.target, None, actual, baseline), updates
+    if result.actual_origin == "assumed" or (node.type == "driver" and actual is None):
+        return Carry(node_id, "assumption", result.target, node.target, actual, None), {}
+
+    target = node.target
+    unit = node.unit
+    if actual is None:
+        share, share_text = _share(as_of, old_deadline, new, old)
+        new_target = _advice(target * share, TARGET_DIGITS) if flow and share < 1 else target
+        note = f"{NOTE_PREFIX}{old_label} on {on}: no actuals, so the target is carried unchanged"
+        if flow and share < 1:
+            note += f"; {period_label(new)} takes {share_text} of it at an even pace: {_amount(new_target, unit)}"
+        updates["target"] = _clean(new_target)
+        return Carry(node_id, "kept", target, new_target, None, baseline, note + "."), updates
+
+    if result.status == "achieved":
+        tag = f"achieved-{_slug(old_label)}"
+        updates["tags"] = list(dict.fromkeys([*node.tags, tag]))
+        if flow:
+            pace_days = _days(old.start, old_deadline)
+            new_target = _advice(target * new_days / pace_days, TARGET_DIGITS) if pace_days else target
+            note = (
+                f"{NOTE_PREFIX}{old_label} on {on}: achieved ({_amount(actual, unit)} of {_amount(target, unit)}); "
+                f"the new target keeps the same pace over {period_label(new)}: "
+                f"{_amount(target, unit)} × {new_days}/{pace_days} days = {_amount(new_target, unit)}."
+            )
+            updates["target"] = _clean(new_target)
+            return Carry(node_id, "achieved", target, new_target, actual, baseline, note), updates
+        updates["direction"] = "maintain"
+        low, high = sorted((target, actual))
+        if math.isclose(low, high, rel_tol=1e-9, abs_tol=0.0):
+            updates["range"] = None
+            hold = f"hold it at {_amount(target, unit)}"
+        else:
+            updates["range"] = [_clean(low), _clean(high)]
+            hold = f"hold it between {_amount(low, unit)} and {_amount(high, unit)}"
+        note = (
+            f"{NOTE_PREFIX}{old_label} on {on}: achieved ({_amount(actual, unit)} against the target "
+            f"{_amount(target, unit)}); kept as maintain: {hold}."
+        )
+        return Carry(node_id, "achieved", target, target, actual, baseline, note), updates
+
+    if flow:
+        remaining = target - actual
+        share, share_text = _share(as_of, old_deadline, new, old)
+        new_target = max(remaining, 0.0) * share
+        if share < 1:
+            new_target = _advice(new_target, TARGET_DIGITS)
+        note = (
+            f"{NOTE_PREFIX}{old_label} on {on}: {_amount(actual, unit)} of {_amount(target, unit)} reached, "
+            f"{_amount(remaining, unit)} remaining"
+        )
+        if remaining < 0:
+            note += " (already past the target: nothing is left to use)"
+        if share < 1:
+            note += (
+                f" by {old_deadline.isoformat()}; {period_label(new)} takes {share_text} of it at an even pace: "
+                f"{_amount(new_target, unit)}"
+            )
+        updates["target"] = _clean(new_target)
+        return Carry(node_id, "carried", target, new_target, actual, baseline, note + "."), updates
+    note = (
+        f"{NOTE_PREFIX}{old_label} on {on}: at {_amount(actual, unit)} against the target {_amount(target, unit)}; "
+        "the baseline is now the level reached and the target stays."
+    )
+    return Carry(node_id, "carried", target, target, actual, baseline, note), updates
+
+
+def _share(as_of: dt.date, deadline: dt.date, new: Period, old: Period) -> tuple[float, str]:
+    """The part of what remains until ``deadline`` that falls inside ``new``, at an even pace."""
+    if deadline <= new.end:
+        return 1.0, "all"
+    first = max(as_of + _DAY, old.start)
+    remaining_days = _days(first, deadline)
+    inside = _days(max(first, new.start), min(new.end, deadline))
+    if remaining_days <= 0:
+        return 1.0, "all"
+    return inside / remaining_days, f"{inside}/{remaining_days} days"
+
+
+def _slug(label: str) -> str:
+    return label.lower().replace("..", "_")
+
+
+def _milestones(node: Node, carry: Carry, new: Period, deadline: dt.date) -> dict[dt.date, float] | None:
+    kept: dict[dt.date, float] = {}
+    flow = node.effective_aggregate == "sum"
+    reached = carry.actual if (flow and carry.action == "carried") else 0.0
+    for date, value in sorted(node.milestones.items()):
+        if not (new.start <= date < deadline):
+            continue
+        value = value - (reached or 0.0)
+        if flow and carry.action == "carried":
+            if value <= 0 or (carry.new_target is not None and value >= carry.new_target):
+                continue
+        kept[date] = value
+    return kept or None
+
+
+# --- writing the new file -------------------------------------------------------------------------------
+
+
+def header_comments(text: str) -> list[str]:
+    """The comment lines (and blank lines between them) at the top of a goal file."""
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("#") or (not line.strip() and lines):
+            lines.append(line.rstrip())
+        else:
+            break
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return lines
+
+
+def _retitle(text: str, old_label: str, new_label: str) -> str:
+    pattern = re.compile(rf"(?<![\w-]){re.escape(old_label)}(?![\w-])")
+    if pattern.search(text):
+        return pattern.sub(new_label, text, count=1)
+    return f"{text} ({new_label})"
+
+
+def _reid(tree_id: str, old: Period, new: Period) -> str:
+    old_slug, new_slug = period_slug(old).replace("_", "-"), period_slug(new).replace("_", "-")
+    if tree_id.endswith(f"-{old_slug}") or tree_id == old_slug:
+        return tree_id[: len(tree_id) - len(old_slug)] + new_slug
+    return f"{tree_id}-{new_slug}"
+
+
+def _describe(existing: str | None, note: str) -> str:
+    paragraphs = [p for p in (existing or "").split("\n\n") if p.strip() and not p.startswith(NOTE_PREFIX)]
+    return "\n\n".join([*paragraphs, note])
+
+
+def _place(mapping: dict[str, Any], key: str, value: Any, order: list[str]) -> None:
+    """Set ``key``, keeping the file's key order; a new key goes before the first key that follows it in ``order``.
+
+    ``None`` removes the key.
+    """
+    if value is None:
+        mapping.pop(key, None)
+        return
+    if key in mapping:
+        mapping[key] = value
+        return
+    position = order.index(key)
+    items = list(mapping.items())
+    index = next(
+        (i for i, (existing, _) in enumerate(items) if existing in order and order.index(existing) > position),
+        len(items),
+    )
+    items.insert(index, (key, value))
+    mapping.clear()
+    mapping.update(items)
+
+
+def rollover(tree: GoalTree, evaluation: Evaluation, new: Period, *, source_text: str, source_name: str) -> Rollover:
+    """Build the next period's goal file from an evaluated one.
+
+    Args:
+        tree: The old goal file, built.
+        evaluation: Its evaluation at the hand-over date (with actuals from its sources).
+        new: The new period.
+        source_text: The old file's text (for its header comments and field order).
+        source_name: How to name the old file in the header.
+
+    Raises:
+        GoaltreeError: The new period does not move forward, or the evaluation date is past it.
+    """
+    from goaltree.load import parse_document
+
+    goal_file = tree.goal_file
+    old = goal_file.period
+    as_of = evaluation.as_of
+    if new.start <= old.start:
+        raise GoaltreeError(
+            f"--to {period_label(new)} starts on {new.start}, not after the old period's start {old.start}; "
+            "rollover moves a goal file forward"
+        )
+    if as_of >= new.end:
+        raise GoaltreeError(f"--as-of {as_of} is not before the new period's end {new.end}")
+    raw, problems = parse_document(source_text, source_name)
+    if problems or not isinstance(raw, dict):
+        raise GoaltreeError(f"{source_name}: cannot be read again to write the new file")
+    old_label, new_label = period_label(old), period_label(new)
+
+    document: dict[str, Any] = dict(raw)
+    document["id"] = _reid(goal_file.id, old, new)
+    document["title"] = _retitle(goal_file.title, old_label, new_label)
+    document["period"] = _Flow({"start": new.start, "end": new.end})
+    if isinstance(document.get("thresholds"), dict):
+        document["thresholds"] = _Flow(document["thresholds"])
+    order = list(Node.model_fields)
+    carried: list[Carry] = []
+    nodes: dict[str, Any] = {}
+    for node_id, node in goal_file.nodes.items():
+        entry = dict(raw["nodes"][node_id])
+        carry, updates = _carry_node(
+            node_id, node, evaluation.nodes[node_id], old=old, new=new, as_of=as_of, old_label=old_label
+        )
+        carried.append(carry)
+        deadline = node.deadline
+        new_deadline = deadline if deadline is not None and new.start <= deadline <= new.end else None
+        updates["deadline"] = new_deadline if new_deadline != new.end else None
+        updates["milestones"] = _milestones(node, carry, new, new_deadline or new.end)
+        actuals = {date: _clean(value) for date, value in sorted(node.actuals.items()) if date >= new.start}
+        updates["actuals"] = _Flow(actuals) if actuals else None
+        if carry.note:
+            updates["description"] = _describe(node.description, carry.note)
+        for key in order:
+            if key in updates:
+                value = updates[key]
+                if key == "milestones" and value:
+                    value = _Flow({date: _clean(amount) for date, amount in value.items()})
+                elif key == "range" and value:
+                    value = _FlowList(value)
+                _place(entry, key, value, order)
+        for key in ("range", "parent"):
+            if isinstance(entry.get(key), list):
+                entry[key] = _FlowList(entry[key])
+        nodes[node_id] = entry
+    document["nodes"] = nodes
+
+    note = [
+        f"# Rolled over by `goaltree rollover` from {source_name} ({old_label}) to {new_label}, "
+        f"actuals as of {as_of.isoformat()}.",
+        "# Open flows carry their remaining amount and open levels keep their target from the level reached;",
+        f"# achieved goals are tagged achieved-{_slug(old_label)}. Each carried node's description says how its",
+        "# target was set. Review the targets, and the titles that state them, before you commit.",
+    ]
+    header = header_comments(source_text)
+    if source_name.endswith(".json"):
+        header = []
+    body = dump_yaml(document)
+    text = "\n".join([*header, *note, ""]) + body
+    return Rollover(text=text, period=new, old_period=old, as_of=as_of, carried=tuple(carried))
+
+
+class _Flow(dict):
+    """A mapping written on one line: ``{start: 2027-07-01, end: 2027-09-30}``."""
+
+
+class _FlowList(list):
+    """A list written on one line: ``[0.018, 0.02]``."""
+
+
+def dump_yaml(document: dict[str, Any]) -> str:
+    """YAML with a stable, readable layout: keys in the order given, short mappings on one line."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
+
+    def flow_mapping(dumper: yaml.SafeDumper, data: dict) -> Any:
+        return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=True)
+
+    def flow_list(dumper: yaml.SafeDumper, data: list) -> Any:
+        return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
+
+    def plain_float(dumper: yaml.SafeDumper, data: float) -> Any:
+        if math.isfinite(data) and data.is_integer() and abs(data) < 2**53:
+            return dumper.represent_int(int(data))
+        return dumper.represent_scalar("tag:yaml.org,2002:float", repr(float(f"{data:.12g}")))
+
+    def text(dumper: yaml.SafeDumper, data: str) -> Any:
+        if "\n" in data:
+            return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
+        return dumper.represent_str(data)
+
+    Dumper.add_representer(_Flow, flow_mapping)
+    Dumper.add_representer(_FlowList, flow_list)
+    Dumper.add_representer(float, plain_float)
+    Dumper.add_representer(str, text)
+    return yaml.dump(
+        document, Dumper=Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100, indent=2
+    )
+
+
+def to_json_text(document_text: str) -> str:
+    """The new file as JSON (for an output named ``*.json``), from its YAML text."""
+    import yaml
+
+    data = yaml.safe_load(document_text)
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {(k.isoformat() if isinstance(k, dt.date) else str(k)): convert(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [convert(v) for v in value]
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return value
+
+    return json.dumps(convert(data), indent=2, ensure_ascii=False) + "\n"
