@@ -610,6 +610,7 @@ def enterprise_goal_file() -> str:
         owner="CMO",
         kpi="cac",
         inputs={"acquisition_cost": "marketing_cost", "new_customers": "customers"},
+        baseline=round(planned_budget / planned_customers * 1.12, -3),
     )
     out.node(
         "units",
@@ -645,6 +646,7 @@ def enterprise_goal_file() -> str:
         parent="brand",
         owner="Social Media Manager",
         kpi="follower_growth",
+        baseline=0,
         target=0.25,
     )
     followers = {}
@@ -679,7 +681,7 @@ def enterprise_goal_file() -> str:
         aggregate="last",
         baseline=14,
         target=18,
-        actuals={f"{YEAR}-03-31": 14.8, f"{YEAR}-06-30": 15.5, f"{YEAR}-09-30": 16.1, f"{YEAR}-12-31": 17.2},
+        actuals={f"{YEAR}-03-31": 14.8, f"{YEAR}-06-30": 15.8, f"{YEAR}-09-30": 16.1, f"{YEAR}-12-31": 17.2},
     )
     out.node(
         "meetings_booked",
@@ -737,6 +739,7 @@ def enterprise_goal_file() -> str:
             owner=director,
             kpi="cac",
             inputs={"acquisition_cost": f"{unit_id}_marketing_cost", "new_customers": f"{unit_id}_customers"},
+            baseline=round(budget / (unit_revenue / deal_value) * rng.uniform(1.05, 1.2), -3),
         )
         searches = 30_000 * unit_weight
         out.node(

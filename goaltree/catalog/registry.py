@@ -302,7 +302,11 @@ KPIS: tuple[KpiDefinition, ...] = (
         unit="ratio",
         direction="increase",
         aggregate="last",
-        note="Give the followers node `aggregate: last`: it is a level, not a flow to be summed.",
+        note=(
+            "Give the node `baseline: 0` so that it is paced from no growth at the start of the "
+            "period, and the followers node `aggregate: last`: a follower count is a level, not a "
+            "flow to be summed."
+        ),
         **_example(0.25, followers=15_000, followers_start=12_000),
     ),
     # --- the B2B funnel -------------------------------------------------------------------------
