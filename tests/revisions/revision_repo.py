@@ -1,0 +1,92 @@
+"""Helpers for the revision tests: the two goal-file revisions and a git repository to hold them."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+# Old revision: the seed funnel plus two supporting nodes under leads.
+EXTRA_OLD = """\
+  newsletter:
+    title: 2 000 newsletter subscribers
+    unit: count
+    parent: leads
+    target: 2000
+  events:
+    title: 12 events with partners
+    unit: count
+    parent: leads
+    target: 12
+"""
+
+# New revision: newsletter removed, events moved under customers, webinars added.
+EXTRA_NEW = """\
+  events:
+    title: 12 events with partners
+    unit: count
+    parent: customers
+    target: 12
+  webinars:
+    title: 800 webinar sign-ups
+    unit: count
+    parent: leads
+    target: 800
+"""
+
+FIRST_MESSAGE = "Plan 2027"
+SECOND_SUBJECT = "Raise the revenue target to 70 MSEK after the Q1 review"
+SECOND_BODY = "The board asked for 70 MSEK; conversion assumptions unchanged."
+
+
+def git(cwd: Path, *arguments: str) -> str:
+    """Run git in ``cwd`` and return its output; fail the test on an error."""
+    result = subprocess.run(["git", *arguments], cwd=cwd, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def old_text() -> str:
+    return (DATA / "funnel.yaml").read_text(encoding="utf-8").rstrip("\n") + "\n" + EXTRA_OLD
+
+
+def new_text() -> str:
+    text = (DATA / "funnel.yaml").read_text(encoding="utf-8").rstrip("\n") + "\n"
+    text = text.replace("title: 63 MSEK new revenue", "title: 70 MSEK new revenue")
+    text = text.replace("target: 63000000", "target: 70000000")
+    text = text.replace("lead_to_customer", "win_rate")  # a new id, same title and edges: a rename
+    text = text.replace("avg_order * orders_per_year * lifetime_years", "avg_order*orders_per_year *  lifetime_years")
+    return text + EXTRA_NEW
+
+
+@dataclass
+class Repository:
+    """A git repository in a temporary folder, with helpers."""
+
+    root: Path
+
+    @property
+    def goals(self) -> Path:
+        return self.root / "goals.yaml"
+
+    def git(self, *arguments: str) -> str:
+        return git(self.root, *arguments)
+
+    def commit(self, text: str, message: str, *body: str, name: str = "goals.yaml") -> None:
+        (self.root / name).write_text(text, encoding="utf-8")
+        self.git("add", name)
+        arguments = ["commit", "-q", "-m", message]
+        for paragraph in body:
+            arguments += ["-m", paragraph]
+        self.git(*arguments)
+
+
+def make_repository(root: Path) -> Repository:
+    root.mkdir(parents=True, exist_ok=True)
+    git(root, "init", "-q")
+    git(root, "config", "user.name", "Ann Planner")
+    git(root, "config", "user.email", "ann@example.com")
+    git(root, "config", "commit.gpgsign", "false")
+    return Repository(root)
