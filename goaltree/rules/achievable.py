@@ -1,0 +1,278 @@
+"""A — achievable: targets within reach of the baseline and the trend, and consistent with their equations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Iterator
+
+from goaltree.rules.base import CheckContext, Finding, NodeRule, Option, Rule, format_number, where
+
+if TYPE_CHECKING:
+    from goaltree.model import Node
+
+
+class TargetChangeBeyondBound(NodeRule):
+    """A target is further from its baseline than a plausible change (default: more than 4×, or less than ¼).
+
+    A plan that needs leads to go from 1 000 to 5 000 in a year needs a reason
+    — a new channel, a new market, a budget — or it is a wish. The rule
+    compares each target (declared, or derived by the solver, which shows what
+    a parent's target asks of its children) with the node's baseline. The
+    bound is `checks.options.max_target_change`, a relative change: 3.0 allows
+    up to +300 % (4× the baseline) for an increase and the mirror image for a
+    decrease (down to ¼). Baselines of 0, and targets on the other side of
+    zero from the baseline, are not judged.
+
+    **Anti-pattern**
+
+    ```yaml
+    leads:
+      title: 20 000 leads from the website
+      baseline: 3000
+      target: 20000        # 6.7× last year
+    ```
+
+    **Best practice**
+
+    ```yaml
+    leads:
+      title: 6 000 leads from the website
+      baseline: 3000
+      target: 6000         # 2× last year, with a new webinar programme
+    ```
+    """
+
+    code = "A001"
+    name = "achievable.target_change_beyond_bound"
+    severity = "warning"
+    options = (
+        Option(
+            "max_target_change",
+            3.0,
+            "number",
+            "Largest plausible relative change of a target over its baseline (3.0 = +300 %, 4×).",
+            minimum=0.0,
+        ),
+    )
+
+    def check_node(self, context: CheckContext, node_id: str, node: "Node") -> Iterator[Finding]:
+        baseline = node.baseline
+        target = context.target_of(node_id)
+        if baseline is None or target is None or baseline == 0 or target == 0 or (baseline > 0) != (target > 0):
+            return
+        bound = float(context.options["max_target_change"])
+        factor = target / baseline
+        if max(factor, 1 / factor) <= 1 + bound + 1e-12:
+            return
+        declared = context.is_declared(node_id)
+        what = "the target" if declared else "the derived target"
+        change = f"{(factor - 1) * 100:+.0f} %"
+        yield Finding(
+            f"{what} {format_number(target)} is {_times(factor)} the baseline {format_number(baseline)} "
+            f"({change}), beyond the plausible change of ±{bound * 100:.0f} % "
+            f"(`checks.options.max_target_change: {bound:g}`); check the target, or say what makes it reachable",
+            node_id,
+            where(node_id, "target" if declared else "baseline"),
+        )
+
+
+def _times(factor: float) -> str:
+    return f"{factor:.1f}×" if factor >= 1 else f"1/{1 / factor:.1f} of"
+
+
+class GrowthAboveTrend(NodeRule):
+    """The rest of the period needs a much faster pace than the check-ins so far show.
+
+    When a node has inline `actuals`, goaltree compares the pace observed since
+    the start of the period with the pace needed to reach the target by the
+    deadline from the last check-in. For flows (`aggregate: sum`: leads,
+    revenue) the pace is the amount per day; for levels (followers, a rate)
+    it is the change per day from the baseline (or from the first check-in).
+    The rule fires when the needed pace is more than
+    `checks.options.max_pace_vs_trend` times the observed one (default 2), or
+    when the observed trend is flat or going the wrong way. It waits until the
+    check-ins cover `checks.options.min_trend_days` days (default 30).
+    Observations from metric sources are fetched by `evaluate`, not by
+    `check`, so only inline actuals are judged here; `maintain` goals and
+    budget caps (flows with `direction: decrease`) are not.
+
+    **Anti-pattern**
+
+    ```yaml
+    leads:
+      title: 5 000 leads from the website
+      target: 5000
+      actuals: {2027-03-31: 400, 2027-06-30: 450}   # 850 by midyear: 4 150 to go
+    ```
+
+    **Best practice**
+
+    ```yaml
+    leads:
+      title: 2 000 leads from the website
+      target: 2000          # in line with the first half, plus the autumn campaign
+      actuals: {2027-03-31: 400, 2027-06-30: 450}
+    ```
+    """
+
+    code = "A002"
+    name = "achievable.growth_above_trend"
+    severity = "warning"
+    options = (
+        Option(
+            "max_pace_vs_trend",
+            2.0,
+            "number",
+            "Largest plausible ratio of the pace needed for the rest of the period to the pace observed so far.",
+            minimum=1.0,
+        ),
+        Option(
+            "min_trend_days",
+            30,
+            "integer",
+            "Days of check-ins (from the period start) needed before a trend is judged.",
+            minimum=1,
+        ),
+    )
+
+    def check_node(self, context: CheckContext, node_id: str, node: "Node") -> Iterator[Finding]:
+        if not node.actuals or node.metric is not None or node.direction == "maintain":
+            return
+        target = context.target_of(node_id)
+        if target is None:
+            return
+        goal_file = context.goal_file
+        start = goal_file.period.start
+        deadline = node.deadline or goal_file.period.end
+        observations = sorted((day, value) for day, value in node.actuals.items() if start <= day <= deadline)
+        if not observations:
+            return
+        last_day, last_value = observations[-1]
+        elapsed = (last_day - start).days + 1
+        remaining = (deadline - last_day).days
+        if remaining <= 0 or elapsed < context.options["min_trend_days"]:
+            return
+        sign = 1.0 if node.direction == "increase" else -1.0
+        if node.effective_aggregate == "sum":
+            if node.direction == "decrease":
+                return  # a cap on a flow: spending slower than allowed is fine
+            done = sum(value for _, value in observations)
+            observed = done / elapsed
+            needed = (target - done) / remaining
+            so_far = f"{format_number(done)} by {last_day}"
+        else:
+            reference = _reference(node, start, observations)
+            if reference is None:
+                return
+            reference_day, reference_value = reference
+            observed = (last_value - reference_value) / max(1, (last_day - reference_day).days)
+            needed = (target - last_value) / remaining
+            so_far = f"{format_number(last_value)} on {last_day}"
+        observed *= sign
+        needed *= sign
+        if needed <= 0:
+            return  # already there
+        factor = float(context.options["max_pace_vs_trend"])
+        pace = f"{_rate(needed)} a day for the remaining {remaining} days"
+        if observed <= 0:
+            trend = "flat" if observed == 0 else "going the other way"
+            message = (
+                f"reaching {format_number(target)} by {deadline} needs {pace}, but the trend so far "
+                f"({so_far}) is {trend}; check the target, or plan what turns the trend"
+            )
+        elif needed > factor * observed:
+            message = (
+                f"reaching {format_number(target)} by {deadline} needs {pace}, {needed / observed:.1f}× the "
+                f"{_rate(observed)} a day observed so far ({so_far}; "
+                f"`checks.options.max_pace_vs_trend: {factor:g}`); check the target, or plan what changes the pace"
+            )
+        else:
+            return
+        yield Finding(message, node_id, where(node_id, "target" if node.target is not None else "actuals"))
+
+
+def _reference(node: "Node", start: dt.date, observations: list[tuple[dt.date, float]]) -> tuple[dt.date, float] | None:
+    """Where a level's trend starts: the baseline the day before the period, else the first check-in."""
+    if node.baseline is not None:
+        return start - dt.timedelta(days=1), node.baseline
+    if len(observations) >= 2:
+        return observations[0]
+    return None
+
+
+def _rate(value: float) -> str:
+    if abs(value) >= 100:
+        return format_number(round(value))
+    return f"{value:.3g}"
+
+
+class ContradictingTargets(Rule):
+    """Declared targets contradict an equation between them by more than 0.5 %.
+
+    When a formula's node and all its children have declared targets, or a sum
+    rollup's parent and children do, the numbers must agree: `revenue: 63 MSEK`
+    with `customers: 60` and `clv: 900 000` says both 63 and 54 MSEK. The
+    finding names the equation and the gap. Leave one of the targets out and
+    goaltree derives it; or correct one. The solver of `goaltree evaluate`
+    finds these; `check` reports them under this rule so that they can be
+    re-graded or suppressed like any rule.
+
+    **Anti-pattern**
+
+    ```yaml
+    revenue: {title: 63 MSEK revenue, target: 63000000, formula: customers * clv}
+    customers: {title: 60 customers, target: 60}
+    clv: {title: 900 000 SEK CLV, type: driver, target: 900000}
+    ```
+
+    **Best practice**
+
+    ```yaml
+    revenue: {title: 63 MSEK revenue, target: 63000000, formula: customers * clv}
+    customers: {title: 70 customers}        # derived: 63 000 000 / 900 000
+    clv: {title: 900 000 SEK CLV, type: driver, target: 900000}
+    ```
+    """
+
+    code = "A003"
+    name = "achievable.contradicting_targets"
+    severity = "warning"
+    emitted_by = "solver"
+
+    def check(self, context: CheckContext) -> Iterator[Finding]:
+        for diagnostic in context.targets.diagnostics:
+            if diagnostic.code == self.code:
+                yield Finding(diagnostic.message, diagnostic.node, diagnostic.path)
+
+
+class ActualsDisagree(Rule):
+    """A measured actual differs by more than 1 % from what its children add up to.
+
+    A node that has both its own measurement and a formula or numeric rollup
+    over measured children reports both values (SPEC §3.2); when they differ
+    by more than 1 %, one of the sources counts differently — a CRM that
+    counts a deal twice, a filter that leaves a channel out. `goaltree
+    evaluate` reports this, since it needs the fetched observations; `check`
+    does not fetch data.
+
+    **Anti-pattern**
+
+    ```yaml
+    leads:
+      title: 5 000 leads
+      rollup: sum
+      metric: {source: crm, value: count}          # 4 100 in the CRM
+    leads_web: {title: 3 000 web leads, parent: leads, actuals: {2027-03-31: 3000}}
+    leads_events: {title: 2 000 event leads, parent: leads, actuals: {2027-03-31: 2000}}
+    ```
+
+    **Best practice**
+
+    Measure the parent the same way as its children, or drop one of the two:
+    either the rollup or the parent's own metric.
+    """
+
+    code = "A004"
+    name = "achievable.actuals_disagree"
+    severity = "warning"
+    emitted_by = "evaluate"

@@ -1,0 +1,220 @@
+"""What a rule is: a code, a dotted name, a default severity, options, and a docstring that documents it.
+
+A rule never picks its own code or severity when it reports: it yields
+:class:`Finding` objects (which node, what is wrong, where in the file) and
+the runner turns them into diagnostics with the code of the rule and the
+severity the goal file configured. A rule never raises either; if it does, the
+runner reports the crash as an ``E099`` diagnostic naming the rule.
+
+Every entry of the registry is a :class:`Rule` subclass. Those that check
+something override :meth:`Rule.check` (or :meth:`NodeRule.check_node`); the
+others document a code that the loader, the graph, the solver or the sources
+emit (``emitted_by``), so that ``goaltree rules`` and ``docs/rules.md`` list
+every code a user can meet.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Iterator
+
+from goaltree.errors import Diagnostic, Severity
+
+if TYPE_CHECKING:
+    from goaltree.engine.equations import SolveOutcome
+    from goaltree.graph import GoalTree
+    from goaltree.model import GoalFile, Node
+
+FAMILIES: dict[str, str] = {
+    "S": "Specific",
+    "M": "Measurable",
+    "A": "Achievable",
+    "R": "Relevant",
+    "T": "Time-bound",
+    "E": "Structure",
+}
+"""Code letter -> family, in the order the reference lists them."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """A setting of a rule, set per file under ``checks.options``.
+
+    Attributes:
+        name: The key under ``checks.options`` (unique across all rules).
+        default: The value when the file does not set it.
+        kind: ``number``, ``integer`` or ``words`` (a list of strings).
+        minimum: The smallest allowed value for numbers.
+        help: One sentence for the reference.
+    """
+
+    name: str
+    default: Any
+    kind: str
+    help: str
+    minimum: float | None = None
+
+    def validate(self, value: Any) -> tuple[Any, str | None]:
+        """The value to use and, when ``value`` is not acceptable, why."""
+        if self.kind == "words":
+            if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+                return self.default, "a list of words, e.g. [viktig, väsentlig]"
+            return value, None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            return self.default, "an integer" if self.kind == "integer" else "a number"
+        if self.kind == "integer" and value != int(value):
+            return self.default, "an integer"
+        if self.minimum is not None and value < self.minimum:
+            return self.default, f"a number of at least {self.minimum:g}"
+        return (int(value) if self.kind == "integer" else float(value)), None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem a rule found.
+
+    Attributes:
+        message: What is wrong and how to fix it.
+        node: The node it concerns, if any.
+        path: Where in the document (``("nodes", "leads", "target")``); the
+            line and column are looked up only when the finding is reported.
+        key: Point at the key of ``path`` rather than its value.
+        column_offset: Characters to add to the located column (a place inside a formula).
+    """
+
+    message: str
+    node: str | None = None
+    path: tuple[Any, ...] | None = None
+    key: bool = False
+    column_offset: int = 0
+
+
+class Rule:
+    """One code in the registry. Subclasses set the class attributes and write the docstring.
+
+    The docstring is the user documentation: its first line is the summary
+    ``goaltree rules`` prints; the rest (Markdown, with **Anti-pattern** and
+    **Best practice** examples) goes into the rule reference.
+
+    Attributes:
+        code: Stable code: ``S…`` specific, ``M…`` measurable, ``A…``
+            achievable, ``R…`` relevant, ``T…`` time-bound, ``E…`` structure.
+        name: Dotted name, usable instead of the code in ``checks`` and ``suppress``.
+        severity: The default severity.
+        options: Settings read from ``checks.options``.
+        emitted_by: Who reports the code: ``rules`` (this package) or the
+            ``loader``, ``graph``, ``solver``, ``evaluate`` or ``sources``.
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    options: ClassVar[tuple[Option, ...]] = ()
+    emitted_by: ClassVar[str] = "rules"
+
+    @classmethod
+    def summary(cls) -> str:
+        """The first line of the docstring."""
+        return inspect.cleandoc(cls.__doc__ or "").split("\n", 1)[0].strip()
+
+    @classmethod
+    def description(cls) -> str:
+        """The docstring after its first line (Markdown)."""
+        parts = inspect.cleandoc(cls.__doc__ or "").split("\n", 1)
+        return parts[1].strip() if len(parts) > 1 else ""
+
+    @classmethod
+    def configurable(cls) -> bool:
+        """Whether a goal file may disable, re-grade or suppress it (every code but ``E…``)."""
+        return not cls.code.startswith("E")
+
+    @classmethod
+    def runs(cls) -> bool:
+        """Whether the rule checks something itself (rather than documenting another module's code)."""
+        return cls.check is not Rule.check
+
+    def check(self, context: "CheckContext") -> Iterable[Finding]:
+        """Every problem in the tree. Documented-only codes keep this default."""
+        return ()
+
+
+class NodeRule(Rule):
+    """A rule that looks at one node at a time; the runner isolates a crash to that node."""
+
+    def check(self, context: "CheckContext") -> Iterator[Finding]:
+        for node_id, node in context.goal_file.nodes.items():
+            yield from self.check_node(context, node_id, node)
+
+    def check_node(self, context: "CheckContext", node_id: str, node: "Node") -> Iterable[Finding]:
+        """The problems of one node."""
+        raise NotImplementedError
+
+
+@dataclass
+class CheckContext:
+    """What every rule may read: the tree, the solved targets and the file's options.
+
+    Attributes:
+        tree: The built goal tree.
+        targets: The target solve (SPEC §3.1) shared by every rule.
+        options: Option name -> value (the file's, else the default).
+    """
+
+    tree: "GoalTree"
+    targets: "SolveOutcome"
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def goal_file(self) -> "GoalFile":
+        return self.tree.goal_file
+
+    def target_of(self, node_id: str) -> float | None:
+        """The node's declared or derived target, or ``None``."""
+        return self.targets.values.get(node_id)
+
+    def is_declared(self, node_id: str) -> bool:
+        """Whether the node's target is written in the file."""
+        return self.goal_file.nodes[node_id].target is not None
+
+    def is_computed(self, node_id: str) -> bool:
+        """Whether the node's value is an equation of its children (a formula or a numeric rollup)."""
+        return node_id in self.equation_nodes
+
+    @cached_property
+    def equation_nodes(self) -> frozenset[str]:
+        """Nodes that are the left-hand side of an equation."""
+        return frozenset(equation.node for equation in self.equations)
+
+    @cached_property
+    def equations(self) -> list:
+        """Every equation of the tree, parents before children."""
+        from goaltree.engine.equations import equations_of
+
+        return equations_of(self.tree)
+
+
+def format_number(value: float) -> str:
+    """A number as a strategy team writes it: ``250 000``, ``1.4``, ``0.014``."""
+    if value != value or value in (math.inf, -math.inf):
+        return str(value)
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,}".replace(",", " ")
+    magnitude = abs(value)
+    if magnitude >= 1000:
+        return f"{value:,.0f}".replace(",", " ")
+    if magnitude >= 1:
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{value:.3g}"
+
+
+def where(node_id: str, *fields: Any) -> tuple[Any, ...]:
+    """The document path of a node's field: ``where("leads", "target")``."""
+    return ("nodes", node_id) + fields
+
+
+def make_diagnostic(rule: type[Rule], finding: Finding, severity: Severity) -> Diagnostic:
+    """The diagnostic of ``finding`` under ``rule``'s code, not yet located."""
+    return Diagnostic(rule.code, severity, finding.message, node=finding.node, path=finding.path)

@@ -1,0 +1,186 @@
+"""Reading a goal file's `checks:` block and its nodes' `suppress:` entries.
+
+Every entry is checked against the registry: an unknown rule or option is an
+error with a "did you mean" (a misspelt `disable` must not look as if it
+worked), and structure codes (`E…`) cannot be switched off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterable
+
+from goaltree.errors import Diagnostic, Severity, did_you_mean
+
+if TYPE_CHECKING:
+    from goaltree.model import GoalFile
+    from goaltree.rules.base import Rule
+
+
+@dataclass
+class Problem:
+    """A diagnostic of the configuration, not yet located."""
+
+    diagnostic: Diagnostic
+    key: bool = False
+
+
+@dataclass
+class Configuration:
+    """What the `checks:` block and the `suppress:` entries of one goal file ask for.
+
+    Attributes:
+        disabled: Codes switched off for the whole file.
+        severity: Code -> severity chosen by the file.
+        options: Every option's value (the file's, else the default).
+        suppressions: Node id -> {code: the key as written in the file}.
+        problems: Diagnostics about the configuration itself.
+    """
+
+    disabled: frozenset[str] = frozenset()
+    severity: dict[str, Severity] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+    suppressions: dict[str, dict[str, str]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class _Names:
+    """Codes and dotted names of the registry, for lookups and "did you mean"."""
+
+    def __init__(self, rules: Iterable[type["Rule"]]):
+        self.by_key: dict[str, type[Rule]] = {}
+        for rule in rules:
+            self.by_key[rule.code] = rule
+            self.by_key[rule.name] = rule
+
+    def find(self, text: str) -> type["Rule"] | None:
+        return self.by_key.get(text) or self.by_key.get(text.upper())
+
+    def hint(self, text: str) -> str:
+        return did_you_mean(text, self.by_key) or did_you_mean(text.upper(), self.by_key)
+
+
+def configure(goal_file: "GoalFile", rules: Iterable[type["Rule"]]) -> Configuration:
+    """Resolve the file's `checks:` block and `suppress:` entries against ``rules``."""
+    rules = tuple(rules)
+    names = _Names(rules)
+    config = Configuration()
+    checks = goal_file.checks
+
+    disabled: set[str] = set()
+    for index, entry in enumerate(checks.disable):
+        rule = _resolve(names, entry, ("checks", "disable", index), "disable", config, key=False)
+        if rule is not None:
+            disabled.add(rule.code)
+    config.disabled = frozenset(disabled)
+
+    for entry, level in checks.severity.items():
+        rule = _resolve(names, entry, ("checks", "severity", entry), "re-grade", config, key=True)
+        if rule is not None:
+            config.severity[rule.code] = level
+
+    options = {option.name: option for rule in rules for option in rule.options}
+    config.options = {name: option.default for name, option in options.items()}
+    for name, value in checks.options.items():
+        option = options.get(name)
+        if option is None:
+            hint = did_you_mean(name, options)
+            config.problems.append(
+                Problem(
+                    Diagnostic(
+                        "E021",
+                        "error",
+                        f"no rule reads the option '{name}'{hint}"
+                        + ("" if hint else f"; the options are: {', '.join(sorted(options))}"),
+                        path=("checks", "options", name),
+                    ),
+                    key=True,
+                )
+            )
+            continue
+        accepted, expected = option.validate(value)
+        config.options[name] = accepted
+        if expected is not None:
+            config.problems.append(
+                Problem(
+                    Diagnostic(
+                        "E022",
+                        "error",
+                        f"the option '{name}' must be {expected}, not {value!r}; the default {option.default!r} is used",
+                        path=("checks", "options", name),
+                    )
+                )
+            )
+
+    for node_id, node in goal_file.nodes.items():
+        if not node.suppress:
+            continue
+        resolved: dict[str, str] = {}
+        for entry, reason in node.suppress.items():
+            path = ("nodes", node_id, "suppress", entry)
+            rule = _resolve(names, entry, path, "suppress", config, key=True, node=node_id)
+            if rule is None:
+                continue
+            resolved[rule.code] = entry
+            if not reason.strip():
+                config.problems.append(
+                    Problem(
+                        Diagnostic(
+                            "E025",
+                            "warning",
+                            f"the suppression of {rule.code} ({rule.name}) gives no reason; "
+                            "write why this node knowingly breaks the rule",
+                            node=node_id,
+                            path=path,
+                        )
+                    )
+                )
+        if resolved:
+            config.suppressions[node_id] = resolved
+    return config
+
+
+def _resolve(
+    names: _Names,
+    entry: str,
+    path: tuple[Any, ...],
+    action: str,
+    config: Configuration,
+    *,
+    key: bool,
+    node: str | None = None,
+) -> type["Rule"] | None:
+    rule = names.find(entry)
+    if rule is None:
+        config.problems.append(
+            Problem(
+                Diagnostic(
+                    "E020",
+                    "error",
+                    f"there is no rule '{entry}' to {action}{names.hint(entry)}; `goaltree rules` lists them",
+                    node=node,
+                    path=path,
+                ),
+                key=key,
+            )
+        )
+        return None
+    if not rule.configurable():
+        config.problems.append(
+            Problem(
+                Diagnostic(
+                    "E023",
+                    "error",
+                    f"{rule.code} ({rule.name}) is a structure error and cannot be {_past(action)}; fix the problem instead",
+                    node=node,
+                    path=path,
+                ),
+                key=key,
+            )
+        )
+        return None
+    return rule
+
+
+def _past(action: str) -> str:
+    return {"disable": "disabled", "re-grade": "re-graded", "suppress": "suppressed"}[action]

@@ -1,0 +1,339 @@
+"""M — measurable: a KPI has a unit, a target, data, a sensible aggregate and formulas in like units."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterator
+
+from goaltree.model import NUMERIC_ROLLUPS
+from goaltree.rules import units
+from goaltree.rules.base import CheckContext, Finding, NodeRule, Rule, where
+
+if TYPE_CHECKING:
+    from goaltree.formula import Expression
+    from goaltree.model import Node
+
+
+class KpiWithoutUnit(NodeRule):
+    """A KPI has no `unit`.
+
+    Without a unit nobody can tell whether 1.4 is a percentage, a ratio or a
+    count, and goaltree cannot check that a formula adds like to like (M005)
+    or that a rate is not summed over time (M004). Use `SEK`, `EUR`, `count`,
+    `%` (percent: `1.4`), `ratio` (a fraction: `0.014`), `days` …
+
+    **Anti-pattern**
+
+    ```yaml
+    lead_to_customer:
+      title: 1.4 % of leads become customers
+      target: 0.014
+    ```
+
+    **Best practice**
+
+    ```yaml
+    lead_to_customer:
+      title: 1.4 % of leads become customers
+      unit: ratio
+      target: 0.014
+    ```
+    """
+
+    code = "M001"
+    name = "measurable.kpi_without_unit"
+    severity = "warning"
+
+    def check_node(self, context: CheckContext, node_id: str, node: "Node") -> Iterator[Finding]:
+        if node.type == "kpi" and not (node.unit or "").strip():
+            yield Finding(
+                "the KPI has no unit; add `unit:` (SEK, count, %, ratio, days …)",
+                node_id,
+                where(node_id),
+                key=True,
+            )
+
+
+class KpiWithoutTarget(Rule):
+    """A KPI has no target: none is declared and none can be derived.
+
+    "En KPI kan inte vara 'Vi ska göra bättre content'": a KPI is a number
+    with a goal. goaltree derives targets down the tree (SPEC §3.1): a KPI
+    under a formula or a numeric rollup whose parent has a target gets its
+    share. This rule runs the same solver as `goaltree evaluate` (drivers
+    without a target keep their baseline) and reports the KPIs that still have
+    none. A `maintain` KPI with a `range` has its target in the range. KPIs
+    the solver names in an `E010` (underdetermined) error are not reported a
+    second time.
+
+    **Anti-pattern**
+
+    ```yaml
+    leads:
+      title: Leads from the website
+      unit: count
+      actuals: {2027-03-31: 1200}
+    ```
+
+    **Best practice**
+
+    ```yaml
+    leads:
+      title: 5 000 leads from the website
+      unit: count
+      target: 5000          # or derived: a parent formula with a target
+      actuals: {2027-03-31: 1200}
+    ```
+    """
+
+    code = "M002"
+    name = "measurable.kpi_without_target"
+    severity = "error"
+
+    def check(self, context: CheckContext) -> Iterator[Finding]:
+        values = context.targets.values
+        underdetermined = _underdetermined(context)
+        for node_id, node in context.goal_file.nodes.items():
+            if node.type != "kpi" or node_id in values or node_id in underdetermined:
+                continue
+            if node.direction == "maintain" and node.range is not None:
+                continue
+            yield Finding(
+                "the KPI has no target and none can be derived from the nodes above it; "
+                "declare `target:`, or give a parent formula or sum rollup a target",
+                node_id,
+                where(node_id),
+                key=True,
+            )
+
+
+def _underdetermined(context: CheckContext) -> set[str]:
+    """Children of formulas the solver could not split (it reports them as E010)."""
+    values = context.targets.values
+    found: set[str] = set()
+    for equation in context.equations:
+        if equation.formula is None or equation.node not in values:
+            continue
+        unknown = [child for child in dict.fromkeys(equation.children) if child not in values]
+        if len(unknown) >= 2:
+            found.update(unknown)
+    return found
+
+
+class KpiWithoutData(Rule):
+    """A KPI has no `metric` source and no `actuals`, and nothing computes it.
+
+    A KPI nobody measures will always be `no_data`. Give it a `metric:` (a CSV
+    column, a SQL query, a plugin) or inline `actuals:`. A KPI whose actual is
+    computed is fine: one with a `formula` or a numeric `rollup` over its
+    children, and one that is the only unknown of an equation whose other
+    members are measured (a conversion rate between two measured counts), as
+    `goaltree evaluate` solves it. Drivers are planning assumptions and are
+    not checked.
+
+    **Anti-pattern**
+
+    ```yaml
+    webinar_leads:
+      title: 600 leads from webinars
+      unit: count
+      target: 600
+    ```
+
+    **Best practice**
+
+    ```yaml
+    webinar_leads:
+      title: 600 leads from webinars
+      unit: count
+      target: 600
+      metric: {source: crm, value: count, where: "lead_source = 'webinar'"}
+    ```
+    """
+
+    code = "M003"
+    name = "measurable.kpi_without_data"
+    severity = "warning"
+
+    def check(self, context: CheckContext) -> Iterator[Finding]:
+        known = _measurable(context)
+        for node_id, node in context.goal_file.nodes.items():
+            if node.type == "kpi" and node_id not in known:
+                yield Finding(
+                    "nothing measures this KPI: add a `metric:` (a source and what to read) or inline "
+                    "`actuals:`, or compute it with a `formula:` from measured nodes",
+                    node_id,
+                    where(node_id),
+                    key=True,
+                )
+
+
+def _measurable(context: CheckContext) -> set[str]:
+    """Nodes whose actual is measured, assumed (a driver's plan) or computable from those (SPEC §3.2).
+
+    The same worklist as the actuals solver, on "has a value" instead of values:
+    an equation with one member left unknown makes it known.
+    """
+    nodes = context.goal_file.nodes
+    known = {
+        node_id
+        for node_id, node in nodes.items()
+        if node.metric is not None
+        or node.actuals
+        # A driver nobody measures keeps its planning value (evaluate's assumption).
+        or (node.type == "driver" and node_id not in context.equation_nodes and node_id in context.targets.values)
+    }
+    equations = context.equations
+    involved: dict[str, list[int]] = {}
+    unknown_count: list[int] = []
+    for index, equation in enumerate(equations):
+        members = set(equation.members)
+        for member in members:
+            involved.setdefault(member, []).append(index)
+        unknown_count.append(sum(1 for member in members if member not in known))
+    ready = [index for index, count in enumerate(unknown_count) if count == 1]
+    while ready:
+        index = ready.pop()
+        missing = [m for m in set(equations[index].members) if m not in known]
+        if len(missing) != 1:
+            continue
+        node_id = missing[0]
+        known.add(node_id)
+        for other in involved.get(node_id, ()):
+            unknown_count[other] -= 1
+            if unknown_count[other] == 1:
+                ready.append(other)
+    return known
+
+
+class RateSummedOverTime(NodeRule):
+    """A `%` or `ratio` node adds up its observations over time (`aggregate: sum`).
+
+    Three months at a 2 % conversion rate are not a 6 % conversion rate. A KPI's
+    `aggregate` defaults to `sum` (right for leads, revenue, cost), so a rate
+    KPI needs `aggregate: last` (the latest reading) or `mean`; better still,
+    compute the rate from the totals with a formula (`customers / leads`), which
+    goaltree evaluates on the rolled-up counts.
+
+    **Anti-pattern**
+
+    ```yaml
+    conversion:
+      title: 2 % of visits become leads
+      unit: "%"
+      target: 2
+      actuals: {2027-01-31: 1.8, 2027-02-28: 2.1}
+    ```
+
+    **Best practice**
+
+    ```yaml
+    conversion:
+      title: 2 % of visits become leads
+      unit: "%"
+      aggregate: last
+      target: 2
+      actuals: {2027-01-31: 1.8, 2027-02-28: 2.1}
+    ```
+    """
+
+    code = "M004"
+    name = "measurable.rate_summed_over_time"
+    severity = "error"
+
+    def check_node(self, context: CheckContext, node_id: str, node: "Node") -> Iterator[Finding]:
+        unit = units.parse_unit(node.unit)
+        if unit is None or unit.kind not in ("ratio", "percent") or node.effective_aggregate != "sum":
+            return
+        how = "`aggregate: sum`" if node.aggregate == "sum" else "the default `aggregate: sum` of a KPI"
+        yield Finding(
+            f"a {node.unit} is summed over time by {how}; set `aggregate: last` (or `mean`), "
+            "or compute the rate from totals with a formula",
+            node_id,
+            where(node_id, "aggregate" if node.aggregate is not None else "unit"),
+        )
+
+
+class MixedUnits(Rule):
+    """A formula or a numeric rollup adds, subtracts or compares values in unlike units.
+
+    `revenue + leads` adds SEK to a count; `budget_sek + budget_eur` adds two
+    currencies; `conversion_ratio + bounce_percent` adds a fraction (0.014) to
+    a percentage (1.4). The result means nothing. Sums, differences, `min()`,
+    `max()` and the numeric rollups (`sum`, `mean`, `weighted_mean`, `min`,
+    `max`, which also take the parent's unit) need like units; `*` and `/`
+    combine units freely (`customers * clv` is SEK), and `count`, `ratio` and
+    `%` are plain numbers there. Literal numbers adapt (`1 - churn`). Units
+    goaltree does not know (`leads`, `NPS`, `SEK/customer`) are never
+    reported. The finding points at the operand whose unit differs.
+
+    **Anti-pattern**
+
+    ```yaml
+    pipeline:
+      title: 20 MSEK pipeline
+      unit: SEK
+      formula: deals_value + meetings      # SEK + count
+    ```
+
+    **Best practice**
+
+    ```yaml
+    pipeline:
+      title: 20 MSEK pipeline
+      unit: SEK
+      formula: meetings * value_per_meeting  # count * SEK = SEK
+    ```
+    """
+
+    code = "M005"
+    name = "measurable.mixed_units"
+    severity = "error"
+
+    def check(self, context: CheckContext) -> Iterator[Finding]:
+        nodes = context.goal_file.nodes
+        cache: dict[str, units.Unit | None] = {}
+
+        def unit_of(node_id: str) -> units.Unit | None:
+            if node_id not in cache:
+                node = nodes.get(node_id)
+                cache[node_id] = units.parse_unit(node.unit) if node is not None else None
+            return cache[node_id]
+
+        for equation in context.equations:
+            if equation.formula is not None:
+                formula = equation.formula
+                for mismatch in units.formula_mismatches(formula.root, unit_of):
+                    left = _text(formula.text, mismatch.left)
+                    right = _text(formula.text, mismatch.right)
+                    first = f"{mismatch.left_unit.describe()} ({left})"
+                    second = f"{mismatch.right_unit.describe()} ({right})"
+                    if mismatch.operation == "+":
+                        what = f"adds {first} and {second}"
+                    elif mismatch.operation == "-":
+                        what = f"subtracts {second} from {first}"
+                    else:
+                        what = f"compares {first} with {second} in {mismatch.operation}"
+                    yield Finding(
+                        f"the formula {what}; only like units add up: convert one side, "
+                        "or multiply by a rate or a price",
+                        equation.node,
+                        where(equation.node, "formula"),
+                        column_offset=max(0, (mismatch.right.column or 1) - 1),
+                    )
+            elif equation.kind in NUMERIC_ROLLUPS:
+                members = [(equation.node, unit_of(equation.node))] + [(c, unit_of(c)) for c in equation.children]
+                for first, first_unit, other, other_unit in units.first_incompatible(members):
+                    yield Finding(
+                        f"`rollup: {equation.kind}` combines {other_unit.describe()} ({other}) with "
+                        f"{first_unit.describe()} ({first}); the parent and its rolled-up children need like units",
+                        equation.node,
+                        where(equation.node, "rollup"),
+                    )
+                    break
+
+
+def _text(formula_text: str, expression: "Expression") -> str:
+    """The source text of a part of a formula."""
+    if expression.column and expression.end:
+        return formula_text[expression.column - 1 : expression.end - 1].strip()
+    return getattr(expression, "id", None) or "a term"

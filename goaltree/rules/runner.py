@@ -1,0 +1,177 @@
+"""Running the rules over a goal tree: configuration, crash isolation, suppressions, positions.
+
+Every rule runs inside :func:`_run_safely` (dbt's ``validate_safely``): a rule
+that raises becomes one ``E099`` error naming the rule and the node, and the
+other rules still run, so a single pass reports every problem. Findings become
+diagnostics with the rule's code and the file's severity; suppressed ones are
+dropped (and the suppression marked used); the rest are located in the file
+only now, when they are known to be reported.
+"""
+
+from __future__ import annotations
+
+import traceback
+from typing import TYPE_CHECKING, Iterable
+
+from goaltree.errors import Diagnostic, sort_key
+from goaltree.rules.base import CheckContext, Finding, NodeRule, Rule
+from goaltree.rules.config import Configuration, configure
+from goaltree.rules.locate import locate
+
+if TYPE_CHECKING:
+    from goaltree.engine.equations import SolveOutcome
+    from goaltree.graph import GoalTree
+
+STRUCTURE_FROM_SOLVER = ("E008", "E010")
+
+
+def solve_targets(tree: "GoalTree") -> "SolveOutcome":
+    """Declared and derived targets, exactly as ``goaltree evaluate`` propagates them.
+
+    A driver without a target keeps its baseline (the same assumption as the
+    engine), so that check and evaluate agree on what is derivable.
+    """
+    from goaltree.engine.equations import equations_of, solve
+
+    nodes = tree.goal_file.nodes
+    declared = {node_id: node.target for node_id, node in nodes.items() if node.target is not None}
+
+    def assume_baselines(unknown: set[str]) -> dict[str, tuple[float, str]]:
+        return {
+            node_id: (nodes[node_id].baseline, f"no target declared: the driver is assumed to stay at its baseline {nodes[node_id].baseline:g}")
+            for node_id in tree.order
+            if node_id in unknown and nodes[node_id].type == "driver" and nodes[node_id].baseline is not None
+        }
+
+    return solve(tree, equations_of(tree), declared, what="target", allocate=True, defaults=assume_baselines)
+
+
+class _Pending:
+    """A diagnostic waiting to be located, with how to locate it."""
+
+    __slots__ = ("diagnostic", "key", "column_offset")
+
+    def __init__(self, diagnostic: Diagnostic, key: bool = False, column_offset: int = 0):
+        self.diagnostic = diagnostic
+        self.key = key
+        self.column_offset = column_offset
+
+
+def check_tree(tree: "GoalTree", rules: Iterable[type[Rule]] | None = None) -> list[Diagnostic]:
+    """Run the rules over a built tree: every SMART finding, configuration problem and solver error.
+
+    Args:
+        tree: A goal tree without structure errors (:func:`goaltree.graph.load_tree`).
+        rules: The registry to use; :data:`goaltree.rules.registry.DEFAULT_RULES` by default.
+
+    Returns:
+        The located diagnostics, sorted. Never raises for a broken rule (``E099``).
+    """
+    if rules is None:
+        from goaltree.rules.registry import DEFAULT_RULES
+
+        rules = DEFAULT_RULES
+    rules = tuple(rules)
+    goal_file = tree.goal_file
+    config = configure(goal_file, rules)
+    pending = [_Pending(problem.diagnostic, problem.key) for problem in config.problems]
+
+    targets = solve_targets(tree)
+    located = [d for d in targets.diagnostics if d.code in STRUCTURE_FROM_SOLVER]
+    if any(node.metric is not None for node in goal_file.nodes.values()):
+        from goaltree.sources.checks import check_metrics
+
+        pending.extend(_Pending(d) for d in check_metrics(goal_file))
+
+    context = CheckContext(tree, targets, config.options)
+    ran: set[str] = set()
+    used: set[tuple[str, str]] = set()
+    for rule in rules:
+        if not rule.runs() or rule.code in config.disabled:
+            continue
+        findings, crash = _run_safely(rule, context)
+        if crash is not None:
+            pending.append(crash)
+        else:
+            ran.add(rule.code)
+        severity = config.severity.get(rule.code, rule.severity)
+        for finding in findings:
+            if finding.node is not None and rule.code in config.suppressions.get(finding.node, ()):
+                used.add((finding.node, rule.code))
+                continue
+            pending.append(
+                _Pending(
+                    Diagnostic(rule.code, severity, finding.message, node=finding.node, path=finding.path),
+                    finding.key,
+                    finding.column_offset,
+                )
+            )
+    pending.extend(_unused_suppressions(config, ran, used, rules))
+
+    load = tree.load
+    located.extend(locate(load, p.diagnostic, key=p.key, column_offset=p.column_offset) for p in pending)
+    return sorted(located, key=sort_key)
+
+
+def _run_safely(rule: type[Rule], context: CheckContext) -> tuple[list[Finding], _Pending | None]:
+    """The rule's findings, and an ``E099`` for its first crash (a crashed node rule goes on with the next node)."""
+    instance = rule()
+    findings: list[Finding] = []
+    if isinstance(instance, NodeRule):
+        crashed: list[str] = []
+        first: BaseException | None = None
+        for node_id, node in context.goal_file.nodes.items():
+            try:
+                findings.extend(instance.check_node(context, node_id, node))
+            except Exception as error:  # a rule bug must never become a traceback
+                crashed.append(node_id)
+                first = first or error
+        if first is None:
+            return findings, None
+        return findings, _crash(rule, first, crashed)
+    try:
+        for finding in instance.check(context):
+            findings.append(finding)
+    except Exception as error:
+        return findings, _crash(rule, error, [])
+    return findings, None
+
+
+def _crash(rule: type[Rule], error: BaseException, nodes: list[str]) -> _Pending:
+    detail = "".join(traceback.format_exception_only(type(error), error)).strip()
+    where = ""
+    if nodes:
+        others = f" and {len(nodes) - 1} more node(s)" if len(nodes) > 1 else ""
+        where = f" on node '{nodes[0]}'{others}"
+    return _Pending(
+        Diagnostic(
+            "E099",
+            "error",
+            f"rule {rule.code} ({rule.name}) crashed{where}: {detail}; the other rules ran. "
+            "This is a bug in goaltree, not in your file: please report it",
+            node=nodes[0] if nodes else None,
+            path=("nodes", nodes[0]) if nodes else None,
+        ),
+        key=True,
+    )
+
+
+def _unused_suppressions(
+    config: Configuration, ran: set[str], used: set[tuple[str, str]], rules: tuple[type[Rule], ...]
+) -> Iterable[_Pending]:
+    names = {rule.code: rule.name for rule in rules}
+    for node_id, suppressed in config.suppressions.items():
+        for code, entry in suppressed.items():
+            if code not in ran or (node_id, code) in used:
+                continue  # a rule that did not run, or crashed, cannot tell
+            yield _Pending(
+                Diagnostic(
+                    "E024",
+                    "warning",
+                    f"{code} ({names[code]}) is suppressed here but does not fire on this node; "
+                    "remove the suppression so the rule guards the node again",
+                    node=node_id,
+                    path=("nodes", node_id, "suppress", entry),
+                ),
+                key=True,
+            )

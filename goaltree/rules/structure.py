@@ -1,0 +1,457 @@
+"""E — structure: the codes of the loader, the graph, the solver and the sources, and of the checks themselves.
+
+These entries document codes; the rules package does not look for the
+problems itself (the loader, the graph, the solver or the sources report
+them), except the codes of the `checks:` block and of `suppress:` (E020–E025)
+and of a crashing rule (E099), which the runner reports. E-codes cannot be
+disabled, re-graded or suppressed: a goal file that breaks them cannot be
+trusted by anything that follows.
+"""
+
+from __future__ import annotations
+
+from goaltree.rules.base import Rule
+
+
+class MalformedDocument(Rule):
+    """The file is not valid YAML or JSON, or not a mapping.
+
+    The message gives the line and column where the parser gave up and what it
+    expected there; the cause is usually a few lines above (indentation, a
+    missing `:`, an unclosed quote or bracket). An empty file is reported too.
+
+    **Anti-pattern**
+
+    ```yaml
+    nodes:
+      leads:
+        title: 5 000 leads
+       unit: count        # one space short
+    ```
+    """
+
+    code = "E001"
+    name = "structure.malformed_document"
+    severity = "error"
+    emitted_by = "loader"
+
+
+class UnknownField(Rule):
+    """A field that the goal-file format does not have, with a "did you mean".
+
+    Typos are caught instead of being silently ignored: `tagret` is not a
+    `target`. The message lists the allowed fields when nothing is close.
+
+    **Anti-pattern**
+
+    ```yaml
+    leads: {title: 5 000 leads, tagret: 5000}
+    ```
+
+    **Best practice**
+
+    ```yaml
+    leads: {title: 5 000 leads, target: 5000}
+    ```
+    """
+
+    code = "E002"
+    name = "structure.unknown_field"
+    severity = "error"
+    emitted_by = "loader"
+
+
+class BadValue(Rule):
+    """A required field is missing, or a value has the wrong type or is out of range.
+
+    Examples: a node without `title`; `target: "five thousand"`; `weight: -1`;
+    `type: goal` (expected objective, kpi or driver); a `period` whose end is
+    before its start; `direction: maintain` without a `range`. The message
+    says what was expected and shows what was found.
+
+    **Anti-pattern**
+
+    ```yaml
+    leads: {title: 5 000 leads, target: "5k"}
+    ```
+
+    **Best practice**
+
+    ```yaml
+    leads: {title: 5 000 leads, target: 5000}
+    ```
+    """
+
+    code = "E003"
+    name = "structure.bad_value"
+    severity = "error"
+    emitted_by = "loader"
+
+
+class UnknownId(Rule):
+    """A formula or `parent` names a node id that does not exist, with a "did you mean".
+
+    The column points at the name inside the formula.
+
+    **Anti-pattern**
+
+    ```yaml
+    revenue: {title: 63 MSEK revenue, formula: customer * clv}   # the node is `customers`
+    ```
+    """
+
+    code = "E004"
+    name = "structure.unknown_id"
+    severity = "error"
+    emitted_by = "graph"
+
+
+class DuplicateId(Rule):
+    """A node id, or any key, appears twice in the same mapping.
+
+    YAML parsers usually keep the last one silently; goaltree refuses, since
+    one of the two goals would vanish without a word.
+    """
+
+    code = "E005"
+    name = "structure.duplicate_id"
+    severity = "error"
+    emitted_by = "loader"
+
+
+class Cycle(Rule):
+    """Nodes depend on each other in a circle; the cycle is printed.
+
+    Goals form a DAG: a goal cannot be computed from itself, directly
+    (`parent:` naming the node itself) or through other nodes
+    (`a: {formula: b * 2}`, `b: {formula: a / 2}`). Break one of the links.
+    """
+
+    code = "E006"
+    name = "structure.cycle"
+    severity = "error"
+    emitted_by = "graph"
+
+
+class FormulaSyntax(Rule):
+    """A formula is not valid arithmetic; the column points at the problem.
+
+    Formulas use node ids, numbers, `+ - * / **`, parentheses and `min()`,
+    `max()`, `abs()`. The message gives a hint for common slips (`^` for
+    powers, `%` in a formula, `=` on the left-hand side, `2x`).
+
+    **Anti-pattern**
+
+    ```yaml
+    leads: {title: 5 000 leads, formula: visits x conversion}
+    ```
+
+    **Best practice**
+
+    ```yaml
+    leads: {title: 5 000 leads, formula: visits * conversion}
+    ```
+    """
+
+    code = "E007"
+    name = "structure.formula_syntax"
+    severity = "error"
+    emitted_by = "graph"
+
+
+class DivisionByZero(Rule):
+    """A formula divides by zero, in its text (`x / 0`) or with the targets or actuals it is given.
+
+    The message names the divisor. A rate with a zero denominator has no value;
+    give the denominator a non-zero target, or rewrite the formula.
+    """
+
+    code = "E008"
+    name = "structure.division_by_zero"
+    severity = "error"
+    emitted_by = "solver"
+
+
+class FormulaAndRollup(Rule):
+    """A node has both a `formula` and a numeric `rollup` over children that name it as `parent`.
+
+    That would be two equations for one value. Keep the formula and set
+    `rollup: none` (the children then support the goal without arithmetic), or
+    drop the formula.
+    """
+
+    code = "E009"
+    name = "structure.formula_and_rollup"
+    severity = "error"
+    emitted_by = "graph"
+
+
+class UnderdeterminedTargets(Rule):
+    """A formula's target is known but several of its children's targets are not, and they cannot be split.
+
+    goaltree scales unknown children from their baselines by one common growth
+    factor (SPEC §3.1); without baselines it cannot tell how to split the
+    target. The message names the nodes that need a target or a baseline.
+
+    **Anti-pattern**
+
+    ```yaml
+    revenue: {title: 63 MSEK revenue, target: 63000000, formula: customers * clv}
+    customers: {title: New customers}
+    clv: {title: Customer lifetime value, type: driver}
+    ```
+
+    **Best practice**
+
+    ```yaml
+    revenue: {title: 63 MSEK revenue, target: 63000000, formula: customers * clv}
+    customers: {title: 70 new customers}
+    clv: {title: 900 000 SEK lifetime value, type: driver, target: 900000}
+    ```
+    """
+
+    code = "E010"
+    name = "structure.underdetermined_targets"
+    severity = "error"
+    emitted_by = "solver"
+
+
+class FormatVersion(Rule):
+    """The file's `goaltree:` format version is missing or not one this goaltree reads (`goaltree: 1`)."""
+
+    code = "E011"
+    name = "structure.format_version"
+    severity = "error"
+    emitted_by = "loader"
+
+
+class SourceFailed(Rule):
+    """A metric source could not deliver: a missing file, an unreachable database, a failing query or plugin.
+
+    The message names the source, the node and the reason, with secrets
+    removed. The nodes concerned are reported as `no_data`. Reported by
+    `evaluate`, `report` and `pull`, which fetch data; `check` does not.
+    """
+
+    code = "E013"
+    name = "structure.source_failed"
+    severity = "error"
+    emitted_by = "sources"
+
+
+class AliasBomb(Rule):
+    """The YAML expands its aliases (`*name`) into more than 100 000 values.
+
+    A "billion laughs" file would exhaust memory; goaltree refuses it. Write
+    the values out, or nest fewer aliases.
+    """
+
+    code = "E014"
+    name = "structure.alias_expansion"
+    severity = "error"
+    emitted_by = "loader"
+
+
+class BadNodeId(Rule):
+    """A node id is not lower-case letters, digits and `_`, starting with a letter.
+
+    Ids appear in formulas, so they follow the formula language:
+    `new_customers`, not `New customers` or `2027_leads`.
+    """
+
+    code = "E015"
+    name = "structure.bad_node_id"
+    severity = "error"
+    emitted_by = "loader"
+
+
+class UnknownCatalogueKpi(Rule):
+    """A node's `kpi:` is not in the KPI catalogue, or its `inputs` do not fit the catalogue KPI.
+
+    With a "did you mean"; `goaltree catalog` lists the catalogue.
+    """
+
+    code = "E016"
+    name = "structure.unknown_catalogue_kpi"
+    severity = "error"
+    emitted_by = "loader"
+
+
+class MetricInvalid(Rule):
+    """A metric does not fit the data: an unknown column (with a "did you mean"), or SQL that is not valid.
+
+    Reported when the data is read (`evaluate`, `report`, `pull`).
+    """
+
+    code = "E017"
+    name = "structure.metric_invalid"
+    severity = "error"
+    emitted_by = "sources"
+
+
+class SourceConfig(Rule):
+    """A source is set up wrongly: a path leaving the project folder, an unset `${VAR}`, an unknown type, a broken plugin.
+
+    Reported when the source is opened (`evaluate`, `report`, `pull`).
+    """
+
+    code = "E018"
+    name = "structure.source_config"
+    severity = "error"
+    emitted_by = "sources"
+
+
+class MetricMismatch(Rule):
+    """A metric does not fit its source: an undeclared source name, a missing `value` or `query`, a field the source ignores.
+
+    These need no data, so `check` reports them too.
+
+    **Anti-pattern**
+
+    ```yaml
+    sources:
+      crm: {type: csv, path: data/deals.csv, date_column: close_date}
+    nodes:
+      leads: {title: 5 000 leads, metric: {source: cmr, value: count}}
+    ```
+    """
+
+    code = "E019"
+    name = "structure.metric_mismatch"
+    severity = "error"
+    emitted_by = "sources"
+
+
+class UnknownRule(Rule):
+    """`checks.disable`, `checks.severity` or a node's `suppress` names a rule that does not exist.
+
+    With a "did you mean". A misspelt code would otherwise switch nothing off
+    while looking as if it did. Rules are named by code (`S001`) or by name
+    (`specific.vague_title`); `goaltree rules` lists them.
+
+    **Anti-pattern**
+
+    ```yaml
+    checks:
+      disable: [S010]
+    ```
+    """
+
+    code = "E020"
+    name = "checks.unknown_rule"
+    severity = "error"
+
+
+class UnknownOption(Rule):
+    """`checks.options` sets an option that no rule reads, with a "did you mean".
+
+    **Anti-pattern**
+
+    ```yaml
+    checks:
+      options: {max_childs: 9}
+    ```
+
+    **Best practice**
+
+    ```yaml
+    checks:
+      options: {max_children: 9}
+    ```
+    """
+
+    code = "E021"
+    name = "checks.unknown_option"
+    severity = "error"
+
+
+class BadOptionValue(Rule):
+    """An option in `checks.options` has a value of the wrong type or out of range; the default is used.
+
+    **Anti-pattern**
+
+    ```yaml
+    checks:
+      options: {max_children: seven}
+    ```
+    """
+
+    code = "E022"
+    name = "checks.bad_option_value"
+    severity = "error"
+
+
+class NotConfigurable(Rule):
+    """`checks` or `suppress` tries to disable, re-grade or suppress a structure (`E…`) code.
+
+    Structure problems make the rest of the file untrustworthy; they can only
+    be fixed. The entry has no effect.
+    """
+
+    code = "E023"
+    name = "checks.not_configurable"
+    severity = "error"
+
+
+class UnusedSuppression(Rule):
+    """A node suppresses a rule that does not fire on it.
+
+    The problem was fixed, or the suppression sits on the wrong node. Remove it,
+    so that the rule guards the node again. A suppression of a rule that is
+    disabled for the whole file, or that crashed, is not reported.
+
+    **Anti-pattern**
+
+    ```yaml
+    revenue:
+      title: 63 MSEK new revenue from marketing-sourced customers
+      suppress: {S001: "the title was vague once"}
+    ```
+    """
+
+    code = "E024"
+    name = "suppress.unused"
+    severity = "warning"
+
+
+class SuppressionWithoutReason(Rule):
+    """A node suppresses a rule without saying why.
+
+    A suppression is a decision someone has to be able to review: write the
+    reason. The suppression still applies.
+
+    **Anti-pattern**
+
+    ```yaml
+    brand:
+      title: Stronger brand in the Nordics
+      type: objective
+      suppress: {S001: ""}
+    ```
+
+    **Best practice**
+
+    ```yaml
+    brand:
+      title: Stronger brand in the Nordics
+      type: objective
+      suppress: {S001: "the brand objective is qualitative on purpose; its KPIs carry the numbers"}
+    ```
+    """
+
+    code = "E025"
+    name = "suppress.missing_reason"
+    severity = "warning"
+
+
+class RuleCrashed(Rule):
+    """A rule failed with an internal error; the other rules still ran.
+
+    This is a bug in goaltree, not in your file: the message names the rule,
+    the node it was looking at and the error. Please report it. The file is
+    not trusted as checked, so this is an error.
+    """
+
+    code = "E099"
+    name = "checks.rule_crashed"
+    severity = "error"
