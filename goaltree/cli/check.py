@@ -1,15 +1,21 @@
-"""``goaltree check FILE… [--format text|json|github] [--strict]``."""
+"""``goaltree check FILE… [--format text|json|github] [--strict]``.
+
+Exit 0 when no file has errors, 1 when one has (with ``--strict``, also a
+warning), 2 when a file cannot be read; the other files are still checked.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from goaltree.errors import Diagnostic, GoaltreeError, count, sort_key
 
 
-def _github(diagnostic: Diagnostic) -> str:
+def github_annotation(diagnostic: Diagnostic) -> str:
+    """A GitHub Actions workflow command: ``::error file=…,line=…,col=…,title=…::message``."""
     level = {"error": "error", "warning": "warning", "info": "notice"}[diagnostic.severity]
     fields = []
     if diagnostic.file:
@@ -20,20 +26,27 @@ def _github(diagnostic: Diagnostic) -> str:
         fields.append(f"col={diagnostic.column}")
     fields.append(f"title={diagnostic.code}" + (f" [{diagnostic.node}]" if diagnostic.node else ""))
     message = diagnostic.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    properties = ",".join(f.replace(",", "%2C").replace("::", "%3A%3A") for f in fields)
+    properties = ",".join(_escape_property(field) for field in fields)
     return f"::{level} {properties}::{message}"
 
 
+def _escape_property(field: str) -> str:
+    name, _, value = field.partition("=")
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
+    return f"{name}={value}"
+
+
 def run(args: argparse.Namespace) -> int:
-    from goaltree.api import check
+    from goaltree.rules import check_file
 
     diagnostics: list[Diagnostic] = []
+    unreadable = 0
     for file in args.files:
         try:
-            diagnostics.extend(check(file))
+            diagnostics.extend(check_file(Path(file)))
         except GoaltreeError as error:
             print(f"goaltree: error: {error}", file=sys.stderr)
-            return 2
+            unreadable += 1
     diagnostics.sort(key=sort_key)
     errors, warnings = count(diagnostics, "error"), count(diagnostics, "warning")
     if args.format == "json":
@@ -41,16 +54,19 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(document, indent=2, ensure_ascii=False))
     elif args.format == "github":
         for diagnostic in diagnostics:
-            print(_github(diagnostic))
+            print(github_annotation(diagnostic))
     else:
         for diagnostic in diagnostics:
             print(diagnostic.format())
         infos = count(diagnostics, "info")
-        files = "file" if len(args.files) == 1 else "files"
+        checked = len(args.files) - unreadable
+        files = "file" if checked == 1 else "files"
         if diagnostics:
-            print(f"{len(args.files)} {files} checked: {errors} error(s), {warnings} warning(s), {infos} note(s)", file=sys.stderr)
+            print(f"{checked} {files} checked: {errors} error(s), {warnings} warning(s), {infos} note(s)", file=sys.stderr)
         else:
-            print(f"{len(args.files)} {files} checked: no problems", file=sys.stderr)
+            print(f"{checked} {files} checked: no problems", file=sys.stderr)
+    if unreadable:
+        return 2
     if errors or (args.strict and warnings):
         return 1
     return 0
