@@ -1,0 +1,120 @@
+"""goaltree history: targets across a goal file's git history, with the commit messages."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from goaltree.cli import main
+from goaltree.errors import GoaltreeError
+from goaltree.revisions.history import file_history
+from revision_repo import FIRST_MESSAGE, SECOND_BODY, SECOND_SUBJECT, make_repository, new_text, old_text
+
+
+def test_a_node_lists_every_revision_with_its_value_and_why(repository, capsys):
+    assert main(["history", "goals.yaml", "leads"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("leads — 5 000 leads from the website (goals.yaml, 2 revisions)")
+    first, second = out.split("\n\n")[1:3]
+    assert "5 000 (derived)" in first and FIRST_MESSAGE in first and "Ann Planner" in first
+    assert "5 556 (derived)  +11.1 %" in second
+    assert SECOND_SUBJECT in second and SECOND_BODY in out
+    assert out.index(FIRST_MESSAGE) < out.index(SECOND_SUBJECT)  # oldest first: a timeline
+
+
+def test_json_gives_date_author_message_and_target_per_revision(repository, capsys):
+    assert main(["history", "goals.yaml", "revenue", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["node"] == "revenue" and document["file"] == "goals.yaml"
+    revisions = document["revisions"]
+    assert [r["subject"] for r in revisions] == [FIRST_MESSAGE, SECOND_SUBJECT]
+    assert revisions[1]["message"] == f"{SECOND_SUBJECT}\n\n{SECOND_BODY}"
+    assert [r["targets"]["revenue"]["target"] for r in revisions] == [63000000, 70000000]
+    assert {r["targets"]["revenue"]["origin"] for r in revisions} == {"declared"}
+    assert revisions[0]["author"] == "Ann Planner" and len(revisions[0]["commit"]) == 40
+    assert revisions[0]["date"][:4].isdigit() and revisions[0]["error"] is None
+    assert revisions[1]["commit"] == repository.git("rev-parse", "HEAD").strip()
+
+
+def test_a_renamed_node_keeps_its_history(repository, capsys):
+    assert main(["history", "goals.yaml", "win_rate"]) == 0
+    out = capsys.readouterr().out
+    assert "1.40 % (declared) as lead_to_customer" in out
+    assert "1.40 % (declared)  unchanged" in out
+    # The old id finds the same node.
+    assert main(["history", "goals.yaml", "lead_to_customer", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["node"] == "win_rate"
+    assert [r["targets"]["win_rate"]["id"] for r in document["revisions"]] == ["lead_to_customer", "win_rate"]
+
+
+def test_without_a_node_a_compact_table_of_every_target(repository, capsys):
+    assert main(["history", "goals.yaml"]) == 0
+    out = capsys.readouterr().out
+    short_ids = [line.split()[0] for line in repository.git("log", "--format=%h", "--abbrev=7").split()]
+    assert all(short in out for short in short_ids)
+    lines = out.splitlines()
+    revenue = next(line for line in lines if line.startswith("revenue "))
+    assert revenue.split() == ["revenue", "63", "000", "000", "70", "000", "000"]
+    customers = next(line for line in lines if line.startswith("customers "))
+    assert "70*" in customers and "77.78*" in customers
+    assert any(line.startswith("newsletter ") for line in lines)  # removed later, still listed
+    assert any(line.startswith("webinars ") for line in lines)
+    assert SECOND_SUBJECT in out
+
+
+def test_uncommitted_edits_appear_as_the_working_copy(repository, capsys):
+    repository.goals.write_text(new_text().replace("target: 70000000", "target: 75000000"), encoding="utf-8")
+    assert main(["history", "goals.yaml", "revenue"]) == 0
+    out = capsys.readouterr().out
+    assert "working copy" in out and "75 000 000 (declared)  +7.1 %" in out
+
+
+def test_the_history_follows_a_renamed_file(repository, capsys):
+    repository.git("mv", "goals.yaml", "plan-2027.yaml")
+    repository.commit(new_text().replace("target: 12\n", "target: 14\n"), "Rename, and two more events", name="plan-2027.yaml")
+    history = file_history("plan-2027.yaml")
+    assert [r.commit.path for r in history.revisions] == ["goals.yaml", "goals.yaml", "plan-2027.yaml"]
+    assert [target.target for _, target in history.targets_of("events")] == [12, 12, 14]
+
+
+def test_a_revision_that_does_not_load_is_shown_not_hidden(repository, capsys):
+    repository.commit("goaltree: 1\nid: [broken\n", "Broken for a moment")
+    repository.commit(new_text(), "Fixed")
+    assert main(["history", "goals.yaml", "revenue"]) == 0
+    out = capsys.readouterr().out
+    assert "not evaluated:" in out and "Broken for a moment" in out
+    assert main(["history", "goals.yaml"]) == 0
+    assert "not evaluated:" in capsys.readouterr().out
+
+
+def test_a_node_removed_later_and_an_unknown_node(repository, capsys):
+    assert main(["history", "goals.yaml", "newsletter"]) == 0
+    out = capsys.readouterr().out
+    assert "2 000 (declared)" in out and "not in this revision" in out
+    assert main(["history", "goals.yaml", "leeds"]) == 2
+    assert "'leeds' is not a node in any revision of goals.yaml (did you mean 'leads'?)" in capsys.readouterr().err
+
+
+def test_errors_outside_git_and_for_an_uncommitted_file(tmp_path, monkeypatch, capsys, repository):
+    (repository.root / "draft.yaml").write_text(old_text(), encoding="utf-8")
+    assert main(["history", "draft.yaml"]) == 2
+    assert "has no commits" in capsys.readouterr().err
+
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    folder = tmp_path / "nogit"
+    folder.mkdir()
+    (folder / "goals.yaml").write_text(old_text(), encoding="utf-8")
+    assert main(["history", str(folder / "goals.yaml")]) == 2
+    assert "not inside a git repository" in capsys.readouterr().err
+
+
+def test_an_empty_repository(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "none"))
+    repo = make_repository(tmp_path / "empty")
+    repo.goals.write_text(old_text(), encoding="utf-8")
+    assert main(["history", str(repo.goals)]) == 2
+    assert "has no commits yet" in capsys.readouterr().err
+    with pytest.raises(GoaltreeError):
+        file_history(repo.goals)
