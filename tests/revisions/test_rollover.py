@@ -1,0 +1,317 @@
+"""goaltree rollover: the next period's goal file, open goals carried over, checked clean."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from goaltree.api import evaluate, load
+from goaltree.cli import main
+from goaltree.errors import GoaltreeError
+from goaltree.model import Period
+from goaltree.revisions.rollover import default_output, handover_date, parse_period, period_label
+from goaltree.rules import check_file
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+HEADER = "# yaml-language-server: $schema=../schemas/goaltree.schema.json\n# Acme marketing plan.\n"
+
+
+@pytest.fixture
+def funnel(tmp_path: Path) -> Path:
+    path = tmp_path / "goals.yaml"
+    path.write_text(HEADER + (DATA / "funnel.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    return path
+
+
+def errors_in(path: Path) -> list:
+    return [d for d in check_file(path) if d.severity == "error"]
+
+
+def nodes_of(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["nodes"]
+
+
+# --- periods ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "label"),
+    [
+        ("2027-Q3", dt.date(2027, 7, 1), dt.date(2027, 9, 30), "2027-Q3"),
+        ("2027q1", dt.date(2027, 1, 1), dt.date(2027, 3, 31), "2027-Q1"),
+        ("2027-H2", dt.date(2027, 7, 1), dt.date(2027, 12, 31), "2027-H2"),
+        ("2028", dt.date(2028, 1, 1), dt.date(2028, 12, 31), "2028"),
+        ("2028-Q1", dt.date(2028, 1, 1), dt.date(2028, 3, 31), "2028-Q1"),
+        ("2027-07-15..2027-10-14", dt.date(2027, 7, 15), dt.date(2027, 10, 14), "2027-07-15..2027-10-14"),
+    ],
+)
+def test_periods(text, start, end, label):
+    period = parse_period(text)
+    assert (period.start, period.end) == (start, end)
+    assert period_label(period) == label
+
+
+@pytest.mark.parametrize("text", ["2027-Q5", "2027-H3", "Q3", "27", "2027-10-01..2027-07-01", "2027-07-01..soon"])
+def test_bad_periods(text):
+    with pytest.raises(GoaltreeError):
+        parse_period(text)
+
+
+def test_handover_date_and_default_output():
+    year = parse_period("2027")
+    assert handover_date(year, parse_period("2027-Q3")) == dt.date(2027, 6, 30)
+    assert handover_date(year, parse_period("2028")) == dt.date(2027, 12, 31)
+    assert default_output(Path("plans/goals.yaml"), parse_period("2027-Q3")) == Path("plans/goals-2027-Q3.yaml")
+    assert default_output(Path("goals-2027.yaml"), parse_period("2028"), year) == Path("goals-2028.yaml")
+    range_period = Period(start=dt.date(2027, 7, 15), end=dt.date(2027, 10, 14))
+    assert default_output(Path("g.yaml"), range_period) == Path("g-2027-07-15_2027-10-14.yaml")
+
+
+# --- the funnel, carried into Q3 --------------------------------------------------------------------------------
+
+
+def test_funnel_into_q3_carries_the_remaining_amounts_and_checks_clean(funnel, capsys):
+    before = funnel.read_bytes()
+    assert main(["rollover", str(funnel), "--to", "2027-Q3"]) == 0
+    output = funnel.with_name("goals-2027-Q3.yaml")
+    assert output.is_file() and funnel.read_bytes() == before  # the old file untouched
+    assert "revenue" in capsys.readouterr().out
+    assert errors_in(output) == []
+
+    text = output.read_text(encoding="utf-8")
+    assert text.startswith(HEADER)  # header comments kept, the schema modeline first
+    assert "Rolled over by `goaltree rollover` from goals.yaml (2027) to 2027-Q3" in text
+    document = yaml.safe_load(text)
+    assert document["period"] == {"start": dt.date(2027, 7, 1), "end": dt.date(2027, 9, 30)}
+    assert "period: {start: 2027-07-01, end: 2027-09-30}" in text
+    assert document["id"] == "seed-funnel-2027-q3"
+    assert document["title"] == "Marketing-sourced revenue 2027-Q3"
+    nodes = document["nodes"]
+    assert list(nodes) == list(yaml.safe_load(before)["nodes"])  # goal-file order
+
+    # revenue: 27 M of 63 M reached by 30 June, 36 M left for Jul–Dec; Q3 is 92 of those 184 days.
+    revenue = nodes["revenue"]
+    assert revenue["target"] == 18_000_000
+    assert revenue["baseline"] == 13_720_000  # 27 M over 181 days, scaled to Q3's 92 days (4 digits)
+    assert "27 000 000 of 63 000 000 reached, 36 000 000 remaining" in revenue["description"]
+    assert "92/184 days" in revenue["description"]
+    assert list(revenue) == ["title", "description", "unit", "baseline", "target", "formula"]
+
+    # An open level: the baseline is the level reached, the target stays.
+    assert nodes["lead_to_customer"]["baseline"] == pytest.approx(0.012)
+    assert nodes["lead_to_customer"]["target"] == 0.014
+    # An achieved level: tagged and kept as maintain.
+    visit_to_lead = nodes["visit_to_lead"]
+    assert visit_to_lead["tags"] == ["achieved-2027"]
+    assert visit_to_lead["direction"] == "maintain" and visit_to_lead["target"] == 0.02
+    assert "range" not in visit_to_lead
+    # Planning assumptions are left alone; inline actuals of the old period are dropped.
+    assert nodes["avg_order"] == yaml.safe_load(before)["nodes"]["avg_order"]
+    for node_id in ("customers", "leads", "visits"):
+        assert "actuals" not in nodes[node_id]
+    assert nodes["customers"]["baseline"] == 15.25 and nodes["visits"]["baseline"] == 63_540
+
+    # The derived targets follow: 18 M / 900 000 = 20 customers, / 1.4 % = 1 428.6 leads, / 2 % = 71 429 visits.
+    evaluation = evaluate(load(output), dt.date(2027, 7, 1))
+    assert evaluation.nodes["customers"].target == pytest.approx(20)
+    assert evaluation.nodes["leads"].target == pytest.approx(20 / 0.014)
+    assert evaluation.nodes["visits"].target == pytest.approx(20 / 0.014 / 0.02)
+
+
+def test_funnel_into_next_year_carries_the_whole_remaining_amount(funnel):
+    output = funnel.with_name("next.yaml")
+    assert main(["rollover", str(funnel), "--to", "2028", "-o", str(output)]) == 0
+    assert errors_in(output) == []
+    nodes = nodes_of(output)
+    assert nodes["revenue"]["target"] == 36_000_000  # due by the end of 2028: no share
+    assert nodes["revenue"]["baseline"] == 27_070_000  # 27 M × 366 / 365, 4 digits
+    assert "by 2027" not in nodes["revenue"]["description"]
+
+
+def test_as_of_chooses_the_actuals(funnel):
+    output = funnel.with_name("q3.yaml")
+    assert main(["rollover", str(funnel), "--to", "2027-Q3", "--as-of", "2027-03-31", "-o", str(output)]) == 0
+    revenue = nodes_of(output)["revenue"]
+    # 14 customers × 900 000 = 12.6 M by 31 March; 50.4 M left over 275 days, of which Q3 has 92.
+    assert revenue["target"] == pytest.approx(50_400_000 * 92 / 275, rel=1e-6)
+    assert "on 2027-03-31" in revenue["description"]
+
+
+# --- achieved flows, deadlines, milestones -------------------------------------------------------------------
+
+
+H1_FILE = """\
+goaltree: 1
+id: acme-h1-2027-h1
+title: Acme leads 2027-H1
+owner: Marketing
+period: {start: 2027-01-01, end: 2027-06-30}
+
+nodes:
+  pipeline:
+    title: 40 MSEK pipeline from 800 qualified leads
+    unit: SEK
+    target: 40000000
+    formula: leads * deal_value
+    milestones: {2027-03-31: 15000000}
+  deal_value:
+    title: 50 000 SEK pipeline per qualified lead
+    type: driver
+    unit: SEK
+    target: 50000
+  leads:
+    title: 800 qualified leads from the website
+    unit: count
+    actuals: {2027-03-31: 500, 2027-06-15: 400, 2027-07-05: 80}
+  signups:
+    title: 2 000 newsletter sign-ups
+    unit: count
+    parent: leads
+    target: 2000
+    deadline: 2027-05-31
+    actuals: {2027-04-30: 2500}
+  nps:
+    title: NPS of 40 among new customers
+    unit: count
+    aggregate: last
+    parent: leads
+    baseline: 30
+    target: 40
+    actuals: {2027-06-01: 45}
+"""
+
+
+def test_achieved_goals_are_tagged_and_kept(tmp_path):
+    source = tmp_path / "goals-2027-H1.yaml"
+    source.write_text(H1_FILE, encoding="utf-8")
+    assert main(["rollover", str(source), "--to", "2027-H2"]) == 0
+    output = tmp_path / "goals-2027-H2.yaml"  # the old label in the name is replaced
+    assert errors_in(output) == []
+    document = yaml.safe_load(output.read_text(encoding="utf-8"))
+    assert document["id"] == "acme-h1-2027-h2" and document["title"] == "Acme leads 2027-H2"
+    nodes = document["nodes"]
+    # pipeline: 900 leads × 50 000 = 45 M ≥ 40 M: achieved, the same pace over H2 (184 of 181 days).
+    pipeline = nodes["pipeline"]
+    assert "achieved-2027-h1" in pipeline["tags"]
+    assert pipeline["target"] == pytest.approx(40_000_000 * 184 / 181, rel=1e-6)
+    assert "milestones" not in pipeline
+    # signups: achieved by its deadline in May; the deadline moves to the new period's end (the default).
+    signups = nodes["signups"]
+    assert signups["tags"] == ["achieved-2027-h1"] and "deadline" not in signups
+    # An achieved level is kept as maintain between the target and the level reached.
+    nps = nodes["nps"]
+    assert nps["direction"] == "maintain" and nps["range"] == [40, 45] and nps["baseline"] == 45
+    assert "range: [40, 45]" in output.read_text(encoding="utf-8")
+    # Check-ins inside the new period stay; the old period's go.
+    assert nodes["leads"]["actuals"] == {dt.date(2027, 7, 5): 80}
+
+
+def test_open_flows_rebase_milestones_inside_the_new_period(tmp_path):
+    source = tmp_path / "goals.yaml"
+    source.write_text(
+        (DATA / "funnel.yaml").read_text(encoding="utf-8").replace(
+            "    target: 63000000\n",
+            "    target: 63000000\n    milestones: {2027-03-31: 12000000, 2027-08-31: 40000000, 2027-09-30: 47000000}\n",
+        ),
+        encoding="utf-8",
+    )
+    output = tmp_path / "q3.yaml"
+    assert main(["rollover", str(source), "--to", "2027-Q3", "-o", str(output)]) == 0
+    assert errors_in(output) == []
+    revenue = nodes_of(output)["revenue"]
+    # 40 M by the end of August, less the 27 M already reached; the one on the new deadline is the target.
+    assert revenue["milestones"] == {dt.date(2027, 8, 31): 13_000_000}
+
+
+def test_a_goal_without_data_keeps_its_target(tmp_path):
+    source = tmp_path / "goals.yaml"
+    source.write_text(
+        textwrap.dedent(
+            """\
+            goaltree: 1
+            id: brand
+            title: Brand 2027
+            owner: Marketing
+            period: {start: 2027-01-01, end: 2027-12-31}
+            nodes:
+              mentions:
+                title: 1 200 press mentions
+                unit: count
+                target: 1200
+                actuals: {2028-01-15: 3}
+            """
+        ),
+        encoding="utf-8",
+    )
+    output = tmp_path / "h2.yaml"
+    assert main(["rollover", str(source), "--to", "2027-H2", "-o", str(output)]) == 0
+    mentions = nodes_of(output)["mentions"]
+    assert mentions["target"] == 1200 and "no actuals" in mentions["description"]
+    assert mentions["actuals"] == {dt.date(2028, 1, 15): 3}
+    assert "baseline" not in mentions
+    output = tmp_path / "q3.yaml"
+    assert main(["rollover", str(source), "--to", "2027-Q3", "-o", str(output)]) == 0
+    assert nodes_of(output)["mentions"]["target"] == 600  # Q3's 92 of the 184 days left
+
+
+# --- refusals ------------------------------------------------------------------------------------------------
+
+
+def test_an_existing_output_is_never_overwritten(funnel, capsys):
+    output = funnel.with_name("goals-2027-Q3.yaml")
+    output.write_text("keep me\n", encoding="utf-8")
+    assert main(["rollover", str(funnel), "--to", "2027-Q3"]) == 2
+    assert "goals-2027-Q3.yaml already exists" in capsys.readouterr().err
+    assert output.read_text(encoding="utf-8") == "keep me\n"
+    assert main(["rollover", str(funnel), "--to", "2027-Q3", "-o", str(funnel)]) == 2
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--to", "2027-Q5"], "'2027-Q5' is not a period"),
+        (["--to", "2026"], "rollover moves a goal file forward"),
+        (["--to", "2027-Q3", "--as-of", "2027-10-01"], "is not before the new period's end"),
+        (["--to", "2027-Q3", "-o", "no/such/folder/out.yaml"], "does not exist"),
+    ],
+)
+def test_usage_errors(funnel, capsys, monkeypatch, arguments, message):
+    monkeypatch.chdir(funnel.parent)
+    assert main(["rollover", "goals.yaml", *arguments]) == 2
+    assert message in capsys.readouterr().err
+    assert sorted(p.name for p in funnel.parent.iterdir()) == ["goals.yaml"]  # nothing written, no temporary files
+
+
+def test_a_broken_goal_file_exits_1(tmp_path, capsys):
+    source = tmp_path / "goals.yaml"
+    source.write_text((DATA / "funnel.yaml").read_text(encoding="utf-8").replace("customers * clv", "customers * cvl"), encoding="utf-8")
+    assert main(["rollover", str(source), "--to", "2028"]) == 1
+    assert "E004" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["goals.yaml"]
+
+
+def test_json_output_when_asked_for(funnel):
+    output = funnel.with_name("next.json")
+    assert main(["rollover", str(funnel), "--to", "2028", "-o", str(output)]) == 0
+    document = json.loads(output.read_text(encoding="utf-8"))
+    assert document["period"] == {"start": "2028-01-01", "end": "2028-12-31"}
+    assert document["nodes"]["revenue"]["target"] == 36000000
+    assert errors_in(output) == []
+
+
+def test_rolling_over_twice_replaces_the_note(funnel, tmp_path):
+    first = tmp_path / "q3.yaml"
+    assert main(["rollover", str(funnel), "--to", "2027-Q3", "-o", str(first)]) == 0
+    second = tmp_path / "q4.yaml"
+    assert main(["rollover", str(first), "--to", "2027-Q4", "-o", str(second)]) == 0
+    assert errors_in(second) == []
+    revenue = nodes_of(second)["revenue"]
+    # Q3 has no check-ins yet: its target is carried unchanged, and the note says so instead of the old one.
+    assert revenue["target"] == 18_000_000
+    assert revenue["description"].count("Rollover from") == 1 and "from 2027-Q3 on 2027-09-30: no actuals" in revenue["description"]
+    assert yaml.safe_load(second.read_text(encoding="utf-8"))["id"] == "seed-funnel-2027-q4"
