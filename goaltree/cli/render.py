@@ -1,0 +1,73 @@
+"""``goaltree render FILE -o OUT [--format svg|png|pdf|dot|mermaid] [--root NODE] [--depth N]``.
+
+The format comes from ``--format``, else from the output's extension, else
+svg. ``-o -`` writes to standard output. The file is written atomically: a
+failure leaves no file behind. The exit code is 1 when the evaluation found
+errors (the diagram is still drawn, those nodes show NO DATA).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from goaltree.cli.common import exit_code, load_and_evaluate
+from goaltree.cli.output import print_diagnostics, write_atomic
+
+EXTENSIONS = {
+    ".svg": "svg",
+    ".png": "png",
+    ".pdf": "pdf",
+    ".dot": "dot",
+    ".gv": "dot",
+    ".mmd": "mermaid",
+    ".mermaid": "mermaid",
+}
+
+
+def output_format(output: str, chosen: str | None, extensions: dict[str, str], default: str) -> str:
+    """``chosen``, else the format the output's extension names, else ``default``."""
+    if chosen:
+        return chosen
+    return extensions.get(Path(output).suffix.lower(), default)
+
+
+def write_output(output: str, data: str | bytes) -> None:
+    """Write to ``output`` atomically, or to standard output for ``-``."""
+    if output == "-":
+        if isinstance(data, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(data)
+        return
+    write_atomic(output, data)
+
+
+def report_errors(evaluation) -> None:
+    """The evaluation's errors on standard error: the output was written, but on broken data."""
+    errors = [d for d in evaluation.diagnostics if d.severity == "error"]
+    if errors:
+        print_diagnostics(errors, sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    from goaltree.errors import GoaltreeError
+
+    image_format = output_format(args.output, args.format, EXTENSIONS, "svg")
+    if args.depth is not None and args.depth < 0:
+        raise GoaltreeError(f"--depth must be 0 or more, not {args.depth}")
+    _, evaluation = load_and_evaluate(args)
+    if image_format == "mermaid":
+        from goaltree.render.mermaid import to_mermaid
+
+        data: str | bytes = to_mermaid(evaluation, root=args.root, depth=args.depth)
+    else:
+        from goaltree.render.dot import render
+
+        data = render(evaluation, image_format, root=args.root, depth=args.depth)
+    write_output(args.output, data)
+    report_errors(evaluation)
+    return exit_code(evaluation)

@@ -1,0 +1,119 @@
+"""What a node's card says, in plain text; the renderers escape and lay it out.
+
+Every diagram format shows the same facts: the type, the title, actual /
+target (with derived targets marked), progress against the expected pace, the
+status in words, and the owner.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass
+
+from goaltree.cli.output import format_number, format_percent
+from goaltree.engine.results import NodeResult
+from goaltree.render.style import TYPE_LABELS, status_label
+
+TITLE_WIDTH = 30
+"""Characters per title line on a card."""
+
+TITLE_LINES = 3
+"""A longer title is cut with an ellipsis; the report has it in full."""
+
+# "900 000 SEK" must not wrap between its digit groups.
+_DIGIT_GROUP_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+
+
+@dataclass(frozen=True)
+class Card:
+    """The text of one node's card.
+
+    Attributes:
+        node_id: The node id.
+        kind: ``KPI``, ``OBJECTIVE`` or ``DRIVER``.
+        title_lines: The title wrapped to :data:`TITLE_WIDTH` characters.
+        title: The title on one line, cut to the same length, for renderers that wrap by themselves.
+        values: ``actual / target unit``, or the score for objectives scored from their children.
+        derived: The target was derived from the equations, not declared.
+        progress: Progress as a fraction clipped to [0, 1] for the bar, or ``None``.
+        pace: ``43 % · expected 50 %``.
+        status: The status code (``at_risk``).
+        status_label: The status in words (``AT RISK``).
+        owner: Who answers for the node, or ``None``.
+        hidden_children: How many children the diagram leaves out (``--depth``).
+    """
+
+    node_id: str
+    kind: str
+    title_lines: tuple[str, ...]
+    title: str
+    values: str
+    derived: bool
+    progress: float | None
+    pace: str
+    status: str
+    status_label: str
+    owner: str | None
+    hidden_children: int = 0
+
+
+def plain(text: str) -> str:
+    """One line of printable text: control characters and runs of white space become one space."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+
+
+def wrap_title(title: str, width: int = TITLE_WIDTH, lines: int = TITLE_LINES) -> tuple[str, ...]:
+    """The title in at most ``lines`` lines of ``width`` characters."""
+    clean = _DIGIT_GROUP_SPACE.sub("\u00a0", plain(title))
+    wrapped = textwrap.wrap(clean, width=width, break_long_words=True, break_on_hyphens=False) or [""]
+    if len(wrapped) > lines:
+        wrapped = wrapped[:lines]
+        last = wrapped[-1]
+        wrapped[-1] = (last[: width - 1].rstrip() if len(last) >= width else last) + "…"
+    return tuple(wrapped)
+
+
+def short_title(title: str, length: int = TITLE_WIDTH * TITLE_LINES) -> str:
+    """The title on one line, cut with an ellipsis after ``length`` characters."""
+    clean = plain(title)
+    return clean if len(clean) <= length else clean[: length - 1].rstrip() + "…"
+
+
+def values_text(result: NodeResult) -> str:
+    """``27 000 000 / 63 000 000 SEK``; ratios and percentages carry their own ``%``."""
+    if result.actual is None and result.target is None:
+        if result.progress is not None:
+            return f"score {format_percent(result.score)}"
+        return "no actual, no target"
+    unit = result.unit if result.unit and result.unit not in ("ratio", "%", "count") else ""
+    text = f"{format_number(result.actual, result.unit)} / {format_number(result.target, result.unit)}"
+    return f"{text} {unit}".rstrip()
+
+
+def pace_text(result: NodeResult) -> str:
+    """``43 % · expected 50 %``, or what is missing."""
+    if result.progress is None:
+        return "progress unknown"
+    if result.expected_progress is None:
+        return f"{format_percent(result.progress)} of target"
+    return f"{format_percent(result.progress)} · expected {format_percent(result.expected_progress)}"
+
+
+def card_for(result: NodeResult, hidden_children: int = 0) -> Card:
+    """The card of one node."""
+    progress = None if result.progress is None else min(1.0, max(0.0, result.progress))
+    return Card(
+        node_id=result.id,
+        kind=TYPE_LABELS.get(result.type, result.type.upper()),
+        title_lines=wrap_title(result.title),
+        title=short_title(result.title),
+        values=values_text(result),
+        derived=result.target_origin == "derived",
+        progress=progress,
+        pace=pace_text(result),
+        status=result.status,
+        status_label=status_label(result.status),
+        owner=plain(result.owner) if result.owner else None,
+        hidden_children=hidden_children,
+    )

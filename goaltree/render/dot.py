@@ -1,0 +1,243 @@
+"""The KPI tree as a Graphviz diagram: DOT source, and svg, png or pdf through ``dot``.
+
+Each node is a card (an HTML-like label) with its type, title, actual / target,
+a progress bar, the status in colour and in words, and the owner. Objectives,
+KPIs and drivers differ in their border; edges carry the formula or the rollup
+and weight. The DOT source is deterministic: node ids are the goal file's, in
+goal-file order, with no generated ids and no timestamps.
+
+All user text is escaped here, in code, before it reaches Graphviz: HTML-like
+labels get ``&amp; &lt; &gt; &quot; &#39;``; plain attributes go through
+:func:`graphviz.escape`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from goaltree.engine.results import Evaluation
+from goaltree.errors import GoaltreeError
+from goaltree.render.cards import Card, card_for, plain
+from goaltree.render.select import Selection, select
+from goaltree.render.style import (
+    EDGE_COLOUR,
+    MUTED_TEXT,
+    PROGRESS_TRACK,
+    STATUS_ORDER,
+    STATUS_STYLES,
+    TYPE_BORDERS,
+    TYPE_LABELS,
+)
+
+if TYPE_CHECKING:
+    import graphviz
+
+ImageFormat = Literal["svg", "png", "pdf", "dot"]
+FORMATS: tuple[str, ...] = ("svg", "png", "pdf", "dot")
+
+BAR_WIDTH = 160
+"""Width of a card's progress bar in points."""
+
+FONT = "Helvetica"
+
+# Node attributes per type: the border tells objectives, KPIs and drivers apart
+# even in black and white; the card's first line says the type in words too.
+TYPE_SHAPES: dict[str, dict[str, str]] = {
+    "objective": {"style": "rounded,filled,bold", "peripheries": "2"},
+    "kpi": {"style": "filled", "peripheries": "1"},
+    "driver": {"style": "rounded,filled,dashed", "peripheries": "1"},
+}
+
+
+def html_text(text: str) -> str:
+    """User text made safe inside a Graphviz HTML-like label (and printable on one line)."""
+    return (
+        plain(text)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#39;")
+    )
+
+
+def _progress_bar(card: Card, fill: str) -> str:
+    filled = 0 if card.progress is None else round(BAR_WIDTH * card.progress)
+    cells = []
+    if filled > 0:
+        cells.append(f'<TD WIDTH="{filled}" HEIGHT="7" FIXEDSIZE="TRUE" BGCOLOR="{fill}"></TD>')
+    if filled < BAR_WIDTH:
+        cells.append(f'<TD WIDTH="{BAR_WIDTH - filled}" HEIGHT="7" FIXEDSIZE="TRUE" BGCOLOR="{PROGRESS_TRACK}"></TD>')
+    return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0"><TR>{"".join(cells)}</TR></TABLE>'
+
+
+def card_label(card: Card) -> str:
+    """The HTML-like label of one card, escaped, wrapped in ``<…>`` for Graphviz."""
+    style = STATUS_STYLES[card.status]
+    title = '<BR ALIGN="LEFT"/>'.join(html_text(line) for line in card.title_lines)
+    # One text run: Graphviz places separate runs by its own width estimate, which
+    # browsers' fonts overrun by a few percent, so a second run would overlap the first.
+    derived = " (derived)" if card.derived else ""
+    rows = [
+        "<TR>"
+        f'<TD ALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="{MUTED_TEXT}">{html_text(card.kind)} · {html_text(card.node_id)}</FONT></TD>'
+        f'<TD ALIGN="RIGHT" BGCOLOR="{style.fill}"><FONT POINT-SIZE="8" COLOR="{style.text}"><B>{html_text(card.status_label)}</B></FONT></TD>'
+        "</TR>",
+        f'<TR><TD COLSPAN="2" ALIGN="LEFT" BALIGN="LEFT"><B>{title}</B></TD></TR>',
+        f'<TR><TD COLSPAN="2" ALIGN="LEFT">{html_text(card.values + derived)}</TD></TR>',
+        f'<TR><TD COLSPAN="2" ALIGN="LEFT">{_progress_bar(card, style.fill)}</TD></TR>',
+        f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="9">{html_text(card.pace)}</FONT></TD></TR>',
+    ]
+    if card.owner:
+        rows.append(
+            f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="{MUTED_TEXT}">owner: {html_text(card.owner)}</FONT></TD></TR>'
+        )
+    if card.hidden_children:
+        more = "child" if card.hidden_children == 1 else "children"
+        rows.append(
+            f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="{MUTED_TEXT}">+ {card.hidden_children} {more} not drawn</FONT></TD></TR>'
+        )
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">{"".join(rows)}</TABLE>>'
+
+
+def _heading(evaluation: Evaluation, selection: Selection, legend: bool) -> str:
+    title = f"{html_text(evaluation.title)} — as of {evaluation.as_of.isoformat()}"
+    if len(selection.roots) == 1 and selection.roots[0] not in evaluation.roots:
+        title += f" — under {html_text(selection.roots[0])}"
+    rows = [f"<TR><TD><B>{title}</B></TD></TR>"]
+    if legend:
+        cells = "".join(
+            f'<TD BGCOLOR="{STATUS_STYLES[s].fill}" BORDER="1" COLOR="{MUTED_TEXT}"><FONT POINT-SIZE="8" COLOR="{STATUS_STYLES[s].text}">{STATUS_STYLES[s].label}</FONT></TD>'
+            for s in STATUS_ORDER
+        )
+        rows.append(f'<TR><TD><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3"><TR>{cells}</TR></TABLE></TD></TR>')
+        kinds = " · ".join(f"{TYPE_LABELS[t].lower()}: {TYPE_BORDERS[t]}" for t in TYPE_SHAPES)
+        rows.append(
+            f'<TR><TD><FONT POINT-SIZE="8" COLOR="{MUTED_TEXT}">{kinds} · (derived) = target derived from the equations</FONT></TD></TR>'
+        )
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">{"".join(rows)}</TABLE>>'
+
+
+def build_graph(
+    evaluation: Evaluation,
+    *,
+    root: str | None = None,
+    depth: int | None = None,
+    legend: bool = True,
+) -> "graphviz.Digraph":
+    """The :class:`graphviz.Digraph` of the (sub-)tree, every label escaped.
+
+    Args:
+        evaluation: The evaluated tree.
+        root: Draw only the sub-tree under this node id.
+        depth: Draw this many levels below the root(s).
+        legend: Put the status colours and border styles in the diagram's heading.
+
+    Raises:
+        GoaltreeError: ``root`` is unknown or ``depth`` negative.
+    """
+    import graphviz
+
+    selection = select(evaluation, root, depth)
+    graph = graphviz.Digraph(
+        name=evaluation.tree_id,
+        comment=f"generated by goaltree from {evaluation.tree_id} as of {evaluation.as_of.isoformat()}; do not edit",
+        graph_attr={
+            "rankdir": "TB",
+            "newrank": "true",
+            "nodesep": "0.25",
+            "ranksep": "0.55",
+            "fontname": FONT,
+            "fontsize": "12",
+            "labelloc": "t",
+            "label": _heading(evaluation, selection, legend),
+            "bgcolor": "white",
+            "pad": "0.2",
+        },
+        node_attr={"shape": "box", "fontname": FONT, "fontsize": "10", "fillcolor": "white", "margin": "0.14,0.05", "penwidth": "2"},
+        edge_attr={"fontname": FONT, "fontsize": "9", "color": EDGE_COLOUR, "fontcolor": MUTED_TEXT, "arrowsize": "0.6"},
+    )
+    for node_id in selection.nodes:
+        result = evaluation.nodes[node_id]
+        card = card_for(result, selection.hidden_children.get(node_id, 0))
+        graph.node(
+            node_id,
+            label=card_label(card),
+            color=STATUS_STYLES[card.status].fill if card.status != "not_started" else MUTED_TEXT,
+            # Entities survive into the SVG's xlink:title (Graphviz does not escape them twice).
+            tooltip=graphviz.escape(html_text(result.title)),
+            href=f"#node-{node_id}",  # the report's outline entry of the node
+            id=f"diagram-{node_id}",
+            **TYPE_SHAPES.get(result.type, TYPE_SHAPES["kpi"]),
+        )
+    formula_edges: dict[str, list[str]] = {}
+    for edge in selection.edges:
+        if edge.kind == "formula":
+            formula_edges.setdefault(edge.parent, []).append(edge.child)
+    joined: set[str] = set()
+    for edge in selection.edges:
+        if edge.kind == "formula" and len(formula_edges[edge.parent]) > 1:
+            # One labelled edge into a junction point, then one arrow per term: the
+            # formula is written once instead of on every edge.
+            junction = f"{edge.parent}=formula"  # '=' cannot occur in a goal-file id
+            if edge.parent not in joined:
+                joined.add(edge.parent)
+                graph.node(junction, label="", shape="point", width="0.07", color=EDGE_COLOUR, id=f"formula-{edge.parent}")
+                graph.edge(edge.parent, junction, label=f"<{html_text(edge.label)}>", arrowhead="none")
+            graph.edge(junction, edge.child)
+            continue
+        attributes = {"label": f"<{html_text(edge.label)}>"}
+        if edge.kind == "parent" and edge.label.startswith("supports"):
+            attributes["style"] = "dashed"
+        graph.edge(edge.parent, edge.child, **attributes)
+    return graph
+
+
+def to_dot(evaluation: Evaluation, *, root: str | None = None, depth: int | None = None, legend: bool = True) -> str:
+    """The DOT source of the diagram: byte-identical for the same evaluation."""
+    return build_graph(evaluation, root=root, depth=depth, legend=legend).source
+
+
+def _run_dot(source: str, image_format: str) -> bytes:
+    import graphviz
+
+    try:
+        return graphviz.Source(source).pipe(format=image_format)
+    except graphviz.ExecutableNotFound:
+        raise GoaltreeError(
+            "Graphviz's 'dot' program was not found: install Graphviz (apt install graphviz, "
+            "brew install graphviz) or write --format dot or --format mermaid"
+        ) from None
+    except graphviz.CalledProcessError as error:
+        detail = (error.stderr or b"").decode("utf-8", "replace").strip()
+        raise GoaltreeError(f"Graphviz could not draw the diagram: {detail or error}") from None
+
+
+def render(
+    evaluation: Evaluation,
+    image_format: ImageFormat = "svg",
+    *,
+    root: str | None = None,
+    depth: int | None = None,
+    legend: bool = True,
+) -> bytes:
+    """The diagram as ``svg``, ``png``, ``pdf`` or ``dot`` bytes.
+
+    Raises:
+        GoaltreeError: An unknown format, an unknown root, or Graphviz missing or failing.
+    """
+    if image_format not in FORMATS:
+        raise GoaltreeError(f"cannot draw '{image_format}'; choose one of {', '.join(FORMATS)}")
+    source = to_dot(evaluation, root=root, depth=depth, legend=legend)
+    if image_format == "dot":
+        return source.encode("utf-8")
+    return _run_dot(source, image_format)
+
+
+def render_svg(evaluation: Evaluation, *, root: str | None = None, depth: int | None = None, legend: bool = True) -> str:
+    """The diagram as SVG text (a standalone XML document), laid out by Graphviz ``dot``.
+
+    This is the function the HTML report embeds and the benchmark times.
+    """
+    return render(evaluation, "svg", root=root, depth=depth, legend=legend).decode("utf-8")
+

@@ -1,0 +1,119 @@
+"""Which nodes and edges a diagram draws: the whole tree, or a sub-tree (``--root``, ``--depth``).
+
+Order is always goal-file order, so that a diagram's source is byte-identical
+from run to run and a revision's diff shows only real change.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import Literal
+
+from goaltree.engine.results import Evaluation, NodeResult
+from goaltree.errors import GoaltreeError, did_you_mean
+
+MAX_EDGE_LABEL = 48
+"""Longer formulas are cut with an ellipsis on edges; the full text is in the report."""
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One drawn edge, from a parent to a child.
+
+    Attributes:
+        parent: The node whose formula or rollup uses ``child``.
+        child: The contributing node.
+        kind: ``formula`` (the child is named in the parent's formula) or
+            ``parent`` (the child names the parent under ``parent:``).
+        label: The formula, or the rollup and the child's weight.
+    """
+
+    parent: str
+    child: str
+    kind: Literal["formula", "parent"]
+    label: str
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The part of the tree a diagram shows.
+
+    Attributes:
+        nodes: Node ids in goal-file order.
+        edges: Edges in goal-file order of the parent, then the parent's child order.
+        roots: Where the drawing starts (``--root``, or the tree's roots).
+        hidden_children: Node id -> how many of its children ``--depth`` left out.
+    """
+
+    nodes: tuple[str, ...]
+    edges: tuple[Edge, ...]
+    roots: tuple[str, ...]
+    hidden_children: dict[str, int]
+
+
+def edge_label(parent: NodeResult, child: NodeResult) -> tuple[Literal["formula", "parent"], str]:
+    """The kind of the edge ``parent -> child`` and the words written on it."""
+    if child.id in parent.formula_children and parent.formula:
+        text = " ".join(parent.formula.split())
+        if len(text) > MAX_EDGE_LABEL:
+            text = text[: MAX_EDGE_LABEL - 1].rstrip() + "…"
+        return "formula", text
+    rollup = parent.rollup.replace("_", " ")
+    weight = f"weight {child.weight:g}"
+    if parent.rollup == "none":
+        return "parent", "supports" + (f" · {weight}" if child.weight != 1 else "")
+    if parent.rollup in ("weighted_mean", "progress") or child.weight != 1:
+        return "parent", f"{rollup} · {weight}"
+    return "parent", rollup
+
+
+def select(evaluation: Evaluation, root: str | None = None, depth: int | None = None) -> Selection:
+    """The nodes and edges under ``root`` (default: every root), at most ``depth`` levels down.
+
+    Args:
+        evaluation: The evaluated tree.
+        root: A node id; only it and what it is built from are drawn.
+        depth: How many levels below the root(s) to draw; ``0`` draws the root(s) only.
+
+    Raises:
+        GoaltreeError: ``root`` is not a node id, or ``depth`` is negative.
+    """
+    nodes = evaluation.nodes
+    if depth is not None and depth < 0:
+        raise GoaltreeError(f"--depth must be 0 or more, not {depth}")
+    if root is not None and root not in nodes:
+        raise GoaltreeError(f"no node '{root}' in {evaluation.tree_id}{did_you_mean(root, nodes)}")
+    starts = (root,) if root is not None else (evaluation.roots or tuple(nodes))
+
+    # Breadth first, so that each node's level is its shortest distance from a start.
+    level: dict[str, int] = {}
+    queue: deque[str] = deque()
+    for start in starts:
+        if start not in level:
+            level[start] = 0
+            queue.append(start)
+    while queue:
+        current = queue.popleft()
+        if depth is not None and level[current] >= depth:
+            continue
+        for child in nodes[current].children:
+            if child not in level:
+                level[child] = level[current] + 1
+                queue.append(child)
+
+    chosen = tuple(node_id for node_id in nodes if node_id in level)
+    edges: list[Edge] = []
+    hidden: dict[str, int] = {}
+    for node_id in chosen:
+        result = nodes[node_id]
+        left_out = 0
+        for child in result.children:
+            if child in level:
+                kind, label = edge_label(result, nodes[child])
+                edges.append(Edge(node_id, child, kind, label))
+            else:
+                left_out += 1
+        if left_out:
+            hidden[node_id] = left_out
+    return Selection(nodes=chosen, edges=tuple(edges), roots=tuple(starts), hidden_children=hidden)
