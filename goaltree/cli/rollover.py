@@ -19,7 +19,7 @@ from goaltree.errors import GoaltreeError
 ACTION_WORDS = {
     "carried": "carried over",
     "achieved": "achieved",
-    "kept": "kept (no actuals)",
+    "kept": "kept",
     "assumption": "assumption, unchanged",
 }
 

@@ -144,7 +144,7 @@ class Carry:
         node: The node id.
         action: ``carried`` (an open goal with a new target or baseline), ``achieved``
             (tagged and kept), ``assumption`` (a planning value, unchanged),
-            ``kept`` (a goal without data: target unchanged) or ``context``
+            ``kept`` (a goal without data, or a maintain goal: target unchanged) or ``context``
             (no declared target: derived again in the new file).
         old_target: The target in the old file (declared or derived).
         new_target: The declared target written to the new file, if any.
@@ -239,13 +239,21 @@ def _carry_node(
         updates["baseline"] = baseline
 
     on = as_of.isoformat()
+    unit = node.unit
+    if node.direction == "maintain":
+        # Holding a level has no remaining amount: the band carries over as it is.
+        level = f" at {_amount(actual, unit)}" if actual is not None else " without actuals"
+        note = (
+            f"{NOTE_PREFIX}{old_label} on {on}: a maintain goal{level}; its target and range are kept"
+            + ("; the baseline is the level reached." if baseline is not None and not flow else ".")
+        )
+        return Carry(node_id, "kept", node.target, node.target, actual, baseline, note), updates
     if node.target is None:
         return Carry(node_id, "context", result.target, None, actual, baseline), updates
     if result.actual_origin == "assumed" or (node.type == "driver" and actual is None):
         return Carry(node_id, "assumption", result.target, node.target, actual, None), {}
 
     target = node.target
-    unit = node.unit
     if actual is None:
         share, share_text = _share(as_of, old_deadline, new, old)
         new_target = _advice(target * share, TARGET_DIGITS) if flow and share < 1 else target

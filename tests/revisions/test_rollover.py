@@ -315,3 +315,33 @@ def test_rolling_over_twice_replaces_the_note(funnel, tmp_path):
     assert revenue["target"] == 18_000_000
     assert revenue["description"].count("Rollover from") == 1 and "from 2027-Q3 on 2027-09-30: no actuals" in revenue["description"]
     assert yaml.safe_load(second.read_text(encoding="utf-8"))["id"] == "seed-funnel-2027-q4"
+
+
+def test_a_maintain_goal_keeps_its_band(tmp_path):
+    source = tmp_path / "goals.yaml"
+    source.write_text(
+        textwrap.dedent(
+            """\
+            goaltree: 1
+            id: care
+            title: Customer care 2027
+            owner: Support
+            period: {start: 2027-01-01, end: 2027-12-31}
+            nodes:
+              response_days:
+                title: Answer every ticket within 1 to 2 days
+                unit: days
+                aggregate: last
+                direction: maintain
+                range: [1, 2]
+                actuals: {2027-05-31: 1.5}
+            """
+        ),
+        encoding="utf-8",
+    )
+    output = tmp_path / "out.yaml"
+    assert main(["rollover", str(source), "--to", "2027-H2", "-o", str(output)]) == 0
+    assert errors_in(output) == []
+    node = nodes_of(output)["response_days"]
+    assert node["range"] == [1, 2] and node["direction"] == "maintain" and node["baseline"] == 1.5
+    assert "tags" not in node and "maintain goal" in node["description"]
