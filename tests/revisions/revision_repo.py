@@ -1,10 +1,19 @@
-"""Helpers for the revision tests: the two goal-file revisions and a git repository to hold them."""
+"""The revision tests' git repository: two revisions of the seed funnel, built per test.
+
+Test modules import the ``repository`` fixture from here (``from revision_repo import
+repository``) rather than from a ``conftest.py``: the test folders have no
+``__init__.py``, and a second module named ``conftest`` on ``sys.path`` would shadow
+the top-level one that other tests import from.
+"""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -90,3 +99,17 @@ def make_repository(root: Path) -> Repository:
     git(root, "config", "user.email", "ann@example.com")
     git(root, "config", "commit.gpgsign", "false")
     return Repository(root)
+
+
+@pytest.fixture
+def repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repository:
+    """Two commits of goals.yaml: the plan, then the revision that raises revenue to 70 MSEK."""
+    if shutil.which("git") is None:  # pragma: no cover - git is part of the system set-up
+        pytest.fail("git is needed for these tests; install it (scripts/install-system-deps.sh does)")
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-global-gitconfig"))
+    repo = make_repository(tmp_path / "repo")
+    repo.commit(old_text(), FIRST_MESSAGE)
+    repo.commit(new_text(), SECOND_SUBJECT, SECOND_BODY)
+    monkeypatch.chdir(repo.root)
+    return repo

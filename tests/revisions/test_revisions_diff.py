@@ -14,7 +14,7 @@ from goaltree.errors import GoaltreeError
 from goaltree.revisions.diff import diff_revisions, diff_trees, match_renames, tree_from_text
 from goaltree.revisions.git import GoalText, read_goal_text
 
-from revision_repo import make_repository, new_text, old_text
+from revision_repo import make_repository, new_text, old_text, repository  # noqa: F401 (a fixture)
 
 
 def diff_json(capsys, *arguments: str) -> dict:

@@ -9,7 +9,15 @@ import pytest
 from goaltree.cli import main
 from goaltree.errors import GoaltreeError
 from goaltree.revisions.history import file_history
-from revision_repo import FIRST_MESSAGE, SECOND_BODY, SECOND_SUBJECT, make_repository, new_text, old_text
+from revision_repo import (  # noqa: F401 (repository is a fixture)
+    FIRST_MESSAGE,
+    SECOND_BODY,
+    SECOND_SUBJECT,
+    make_repository,
+    new_text,
+    old_text,
+    repository,
+)
 
 
 def test_a_node_lists_every_revision_with_its_value_and_why(repository, capsys):
