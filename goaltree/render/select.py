@@ -44,12 +44,22 @@ class Selection:
         edges: Edges in goal-file order of the parent, then the parent's child order.
         roots: Where the drawing starts (``--root``, or the tree's roots).
         hidden_children: Node id -> how many of its children ``--depth`` left out.
+        levels: Node id -> its distance from the nearest start (0 for the roots).
     """
 
     nodes: tuple[str, ...]
     edges: tuple[Edge, ...]
     roots: tuple[str, ...]
     hidden_children: dict[str, int]
+    levels: dict[str, int]
+
+    @property
+    def widest_level(self) -> int:
+        """How many nodes the most crowded level holds."""
+        counts: dict[int, int] = {}
+        for level in self.levels.values():
+            counts[level] = counts.get(level, 0) + 1
+        return max(counts.values(), default=0)
 
 
 def edge_label(parent: NodeResult, child: NodeResult) -> tuple[Literal["formula", "parent"], str]:
@@ -116,4 +126,10 @@ def select(evaluation: Evaluation, root: str | None = None, depth: int | None = 
                 left_out += 1
         if left_out:
             hidden[node_id] = left_out
-    return Selection(nodes=chosen, edges=tuple(edges), roots=tuple(starts), hidden_children=hidden)
+    return Selection(
+        nodes=chosen,
+        edges=tuple(edges),
+        roots=tuple(starts),
+        hidden_children=hidden,
+        levels={node_id: level[node_id] for node_id in chosen},
+    )

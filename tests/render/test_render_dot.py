@@ -146,3 +146,11 @@ def test_a_few_hundred_nodes_render_to_valid_svg(tmp_path):
     assert set(evaluation.nodes) <= titles
     assert elapsed < 60, f"300 nodes took {elapsed:.1f} s"
     print(f"render_svg of 300 nodes: {elapsed:.2f} s, {len(svg)} bytes")
+
+
+def test_crowded_trees_are_drawn_left_to_right(tmp_path, funnel):
+    wide = evaluate_file(generated_goal_file(tmp_path, 80))
+    assert "rankdir=LR" in to_dot(wide)
+    assert "rankdir=TB" in to_dot(funnel)
+    assert "rankdir=LR" in to_dot(funnel, direction="LR")
+    assert "rankdir=TB" in to_dot(wide, direction="TB")
