@@ -1,0 +1,38 @@
+"""``goaltree report FILE -o OUT [--format html|md|json] [--template T]``.
+
+The format comes from ``--format``, else from the output's extension, else
+html. A user's ``--template`` is checked before any data is fetched. The file
+is written atomically: a template that fails leaves no file behind (exit 2).
+The exit code is 1 when the evaluation found errors (the report is still
+written and lists them among the findings).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from goaltree.cli.common import exit_code, load_and_evaluate
+from goaltree.cli.render import output_format, report_errors, write_output
+
+EXTENSIONS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"}
+
+
+def run(args: argparse.Namespace) -> int:
+    from goaltree.report import collect_findings, render_report
+    from goaltree.report.environment import load_template
+
+    report_format = output_format(args.output, args.format, EXTENSIONS, "html")
+    load_template(report_format, args.template)  # a broken template fails before the sources are read
+    tree, evaluation = load_and_evaluate(args)
+    findings, note = collect_findings(evaluation, tree.path)
+    text = render_report(
+        evaluation,
+        report_format,
+        template=args.template,
+        findings=findings,
+        findings_note=note,
+        goal_file=tree.goal_file,
+    )
+    write_output(args.output, text)
+    report_errors(evaluation)
+    return exit_code(evaluation)

@@ -1,0 +1,226 @@
+"""Status reports of an evaluated goal tree: HTML, Markdown and JSON, from Jinja2 templates.
+
+:func:`build_context` gathers the report's sections as plain data;
+:func:`render_report` renders them with a built-in template (``templates/``)
+or a user's own. Output depends only on the evaluation (and the SMART findings
+passed in): never on the clock, so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import sys
+from pathlib import Path
+from typing import Any, Literal, Sequence
+
+from goaltree.engine.results import Evaluation
+from goaltree.errors import Diagnostic, GoaltreeError
+
+ReportFormat = Literal["html", "md", "json"]
+FORMATS: tuple[str, ...] = ("html", "md", "json")
+
+__all__ = ["FORMATS", "build_context", "collect_findings", "render_report"]
+
+
+def collect_findings(evaluation: Evaluation, goal_file: Path | str | None) -> tuple[list[Diagnostic], str | None]:
+    """The SMART findings of the goal file merged with the evaluation's own diagnostics.
+
+    Returns the findings and, if the checks themselves crashed, a note saying
+    so: the checks are meant never to raise, but if one does, the management
+    team still gets its report, and the report says the checks did not run.
+    """
+    from goaltree.report.sections import merge_findings
+
+    found: list[Diagnostic] = []
+    note = None
+    if goal_file is not None:
+        from goaltree.rules import check_file
+
+        try:
+            found = list(check_file(Path(goal_file)))
+        except Exception as error:  # a broken rule must not cost anyone the status report
+            note = f"the SMART checks could not run ({type(error).__name__}: {error}); only the evaluation's diagnostics are shown"
+            print(f"goaltree: warning: {note}", file=sys.stderr)
+    return merge_findings(found, evaluation.diagnostics), note
+
+
+def _range_of(goal_file: Any, node_id: str) -> tuple[float, float] | None:
+    if goal_file is None:
+        return None
+    node = goal_file.nodes.get(node_id)
+    return tuple(node.range) if node is not None and node.range is not None else None  # type: ignore[return-value]
+
+
+def build_context(
+    evaluation: Evaluation,
+    *,
+    findings: Sequence[Diagnostic] | None = None,
+    findings_note: str | None = None,
+    goal_file: Any = None,
+    diagram: bool = False,
+) -> dict[str, Any]:
+    """Everything a report template can use (documented in ``docs/reports.md``).
+
+    Args:
+        evaluation: The evaluated tree.
+        findings: The SMART findings to show; default: the evaluation's diagnostics.
+        findings_note: Why the findings are incomplete, if they are (:func:`collect_findings`).
+        goal_file: The :class:`goaltree.model.GoalFile`, for ``maintain`` ranges in charts.
+        diagram: Draw the Graphviz SVG for the ``diagram_svg`` variable (needs ``dot``).
+    """
+    from markupsafe import Markup
+
+    from goaltree import __version__
+    from goaltree.engine.serialize import evaluation_to_json
+    from goaltree.render.mermaid import to_mermaid
+    from goaltree.render.style import STATUS_ORDER, STATUS_STYLES, TYPE_BORDERS, TYPE_LABELS
+    from goaltree.report import sections
+    from goaltree.report.charts import pace_chart
+    from goaltree.report.environment import templates_dir
+
+    diagnostics = list(findings) if findings is not None else sections.merge_findings(evaluation.diagnostics)
+    nodes = {node_id: sections.node_view(result) for node_id, result in evaluation.nodes.items()}
+    explanations = sections.explanations(evaluation)
+    for item in explanations:
+        nodes[item["node"]]["explanation"] = item
+    charts = []
+    for node_id, result in evaluation.nodes.items():
+        nodes[node_id].setdefault("explanation", None)
+        nodes[node_id]["findings"] = []
+        if result.type != "kpi":
+            continue
+        chart = pace_chart(result, evaluation, _range_of(goal_file, node_id))
+        if chart is not None:
+            chart["title"] = result.title
+            chart["status"] = result.status
+            chart["status_label"] = nodes[node_id]["status_label"]
+            charts.append(chart)
+    finding_rows = sections.findings(diagnostics)
+    finding_rows["note"] = findings_note
+    for row in finding_rows["rows"]:
+        if row["node"] in nodes:
+            nodes[row["node"]]["findings"].append(row)
+
+    svg = None
+    diagram_note = None
+    if diagram:
+        from goaltree.render.dot import render_svg
+        from goaltree.render.svg import inline_svg
+
+        try:
+            svg = Markup(inline_svg(render_svg(evaluation)))
+        except GoaltreeError as error:
+            diagram_note = f"The diagram is left out: {error}"
+            print(f"goaltree: warning: {diagram_note}", file=sys.stderr)
+
+    script = (templates_dir() / "report.js").read_text(encoding="utf-8")
+    summary = sections.summary(evaluation)
+    funnels = sections.funnels(evaluation)
+    breakdowns = sections.breakdowns(evaluation)
+    source = sections.data_source(evaluation)
+    outline = sections.outline(evaluation)
+    report_sections = {
+        "data_source": source,
+        "summary": {
+            "headline": summary["headline"],
+            "total": summary["total"],
+            "counts": {tile["status"]: tile["count"] for tile in summary["counts"]},
+            "attention": summary["attention"],
+        },
+        "explanations": [
+            {
+                "node": item["node"],
+                "gap": item["gap"],
+                "gap_unit": item["gap_unit"] or None,
+                "sentence": item["sentence"],
+                "parts": [{"child": p["child"], "amount": p["amount"], "share": p["share"]} for p in item["parts"]],
+            }
+            for item in explanations
+        ],
+        "funnels": [
+            {
+                "steps": [
+                    {k: step[k] for k in ("node", "actual", "target", "rate", "conversion", "planned_conversion")}
+                    for step in funnel["steps"]
+                ],
+                "value": None
+                if funnel["value"] is None
+                else {k: funnel["value"][k] for k in ("node", "clv", "per_first_step", "sentence")},
+            }
+            for funnel in funnels
+        ],
+        "breakdowns": {
+            item["node"]: {row["dimension"]: row["value"] for row in item["rows"]} for item in breakdowns
+        },
+        "findings": finding_rows,
+        "outline": [{"id": row["id"], "depth": row["depth"]} for row in outline],
+    }
+    document = evaluation_to_json(evaluation)
+    document["report"] = report_sections
+    return {
+        "generator": f"goaltree {__version__}",
+        "tree": {
+            "id": evaluation.tree_id,
+            "title": evaluation.title,
+            "as_of": evaluation.as_of.isoformat(),
+            "period_start": evaluation.period_start.isoformat(),
+            "period_end": evaluation.period_end.isoformat(),
+        },
+        "data_source": source,
+        "summary": summary,
+        "nodes": nodes,
+        "outline": outline,
+        "explanations": explanations,
+        "funnels": funnels,
+        "breakdowns": breakdowns,
+        "charts": charts,
+        "findings": finding_rows,
+        "diagram_svg": svg,
+        "diagram_note": diagram_note,
+        "mermaid": Markup(to_mermaid(evaluation)),
+        "legend": {
+            "statuses": [
+                {"status": s, "label": STATUS_STYLES[s].label, "fill": STATUS_STYLES[s].fill, "text": STATUS_STYLES[s].text, "description": STATUS_STYLES[s].description}
+                for s in STATUS_ORDER
+            ],
+            "types": [{"type": t, "label": TYPE_LABELS[t], "border": TYPE_BORDERS[t]} for t in TYPE_LABELS],
+        },
+        "script": Markup(script),
+        "script_hash": "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii"),
+        "document": document,
+    }
+
+
+def render_report(
+    evaluation: Evaluation,
+    report_format: ReportFormat = "html",
+    *,
+    template: Path | str | None = None,
+    findings: Sequence[Diagnostic] | None = None,
+    findings_note: str | None = None,
+    goal_file: Any = None,
+) -> str:
+    """The report as text.
+
+    Args:
+        evaluation: The evaluated tree.
+        report_format: ``html``, ``md`` or ``json`` (chooses the built-in template).
+        template: A user's own Jinja2 template instead of the built-in one.
+        findings: The SMART findings to show (:func:`collect_findings`).
+        findings_note: Why the findings are incomplete, if they are.
+        goal_file: The loaded goal-file model, for ``maintain`` ranges in the charts.
+
+    Raises:
+        GoaltreeError: An unknown format, or a template that is missing or fails
+            (the message says which file and line).
+    """
+    from goaltree.report.environment import load_template, render_template
+
+    if report_format not in FORMATS:
+        raise GoaltreeError(f"cannot write a '{report_format}' report; choose one of {', '.join(FORMATS)}")
+    loaded = load_template(report_format, template)
+    context = build_context(
+        evaluation, findings=findings, findings_note=findings_note, goal_file=goal_file, diagram=report_format == "html"
+    )
+    return render_template(loaded, context)

@@ -1,0 +1,505 @@
+"""The sections of a status report, as plain data the templates (and the JSON report) read.
+
+Each function takes the evaluation and returns dicts and lists of numbers and
+words, in goal-file order or worst-first order, never depending on the clock.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from goaltree.engine.results import Evaluation, NodeResult
+from goaltree.engine.serialize import number
+from goaltree.errors import Diagnostic, sort_key
+from goaltree.render.style import STATUS_ORDER, STATUS_STYLES, TYPE_LABELS, severity_rank, status_label
+from goaltree.report.formatting import percent, quantity, share, signed_quantity
+
+ATTENTION = ("off_track", "at_risk", "no_data")
+"""Statuses the summary lists node by node."""
+
+MIN_SHARE = 0.005
+"""Parts of a gap smaller than half a percent are left out of the explanation."""
+
+CLV_WORDS = ("clv", "lifetime_value", "ltv")
+CLV_TITLE_WORDS = ("lifetime value",)
+RATE_UNITS = frozenset({"ratio", "%"})
+
+
+# --- nodes ------------------------------------------------------------------------------------
+
+
+def pace_ratio(result: NodeResult) -> float | None:
+    """``progress / expected_progress`` (inverted for a budget cap), for ordering worst first."""
+    if result.progress is None or result.expected_progress is None:
+        return None
+    if result.direction == "decrease" and result.aggregate == "sum":
+        return result.expected_progress / result.progress if result.progress > 0 else math.inf
+    if result.expected_progress <= 0:
+        return math.inf
+    return result.progress / result.expected_progress
+
+
+def worst_first(evaluation: Evaluation, statuses: Iterable[str] | None = None) -> list[str]:
+    """Node ids by status (off track first), then by how far behind pace, then goal-file order."""
+    wanted = set(statuses) if statuses is not None else None
+    order = {node_id: index for index, node_id in enumerate(evaluation.nodes)}
+
+    def key(node_id: str) -> tuple:
+        result = evaluation.nodes[node_id]
+        ratio = pace_ratio(result)
+        return (severity_rank(result.status), math.inf if ratio is None else ratio, order[node_id])
+
+    chosen = [n for n, r in evaluation.nodes.items() if wanted is None or r.status in wanted]
+    return sorted(chosen, key=key)
+
+
+def node_view(result: NodeResult) -> dict[str, Any]:
+    """One node with its numbers and their texts, for templates."""
+    unit = result.unit
+    style = STATUS_STYLES.get(result.status)
+    bar = None if result.progress is None else min(1.0, max(0.0, result.progress))
+    expected_bar = None if result.expected_progress is None else min(1.0, max(0.0, result.expected_progress))
+    return {
+        "id": result.id,
+        "title": result.title,
+        "type": result.type,
+        "type_label": TYPE_LABELS.get(result.type, result.type.upper()),
+        "unit": unit,
+        "owner": result.owner,
+        "direction": result.direction,
+        "aggregate": result.aggregate,
+        "rollup": result.rollup,
+        "formula": result.formula,
+        "weight": result.weight,
+        "deadline": result.deadline.isoformat(),
+        "status": result.status,
+        "status_label": status_label(result.status),
+        "status_fill": style.fill if style else "#BBBBBB",
+        "status_text": style.text if style else "#000000",
+        "target": number(result.target),
+        "target_text": quantity(result.target, unit),
+        "target_origin": result.target_origin,
+        "target_derivation": result.target_derivation.text if result.target_derivation else None,
+        "baseline_text": quantity(result.baseline, unit),
+        "actual": number(result.actual),
+        "actual_text": quantity(result.actual, unit),
+        "actual_origin": result.actual_origin,
+        "actual_derivation": result.actual_derivation.text if result.actual_derivation else None,
+        "expected": number(result.expected),
+        "expected_text": quantity(result.expected, unit),
+        "gap_text": signed_quantity(result.gap, unit),
+        "progress": number(result.progress),
+        "progress_text": percent(result.progress),
+        "expected_progress": number(result.expected_progress),
+        "expected_progress_text": percent(result.expected_progress),
+        "bar": number(bar),
+        "bar_percent": None if bar is None else round(bar * 100, 1),
+        "expected_bar_percent": None if expected_bar is None else round(expected_bar * 100, 1),
+        "forecast": number(result.forecast),
+        "forecast_text": quantity(result.forecast, unit),
+        "score_text": percent(result.score),
+        "children": list(result.children),
+        "parents": list(result.parents),
+    }
+
+
+def outline(evaluation: Evaluation) -> list[dict[str, Any]]:
+    """Tree order for the interactive outline: each root, then its children depth first.
+
+    A node that serves several parents is written under the first one reached
+    and listed under the others as a reference. Each row says how to nest:
+    ``has_children`` (its children follow) and ``close`` (how many enclosing
+    levels end after it), so a template writes nested ``<details>`` without
+    recursion, however deep the tree.
+    """
+    nodes = evaluation.nodes
+    seen: set[str] = set()
+    rows: list[dict[str, Any]] = []
+    placed_under: dict[str, list[str]] = {}
+    starts = list(evaluation.roots) + [n for n in nodes if n not in evaluation.roots]
+    for start in starts:
+        stack: list[tuple[str, int, str | None]] = [(start, 0, None)]
+        while stack:
+            node_id, depth, parent = stack.pop()
+            if node_id in seen:
+                continue
+            seen.add(node_id)
+            if parent is not None:
+                placed_under.setdefault(parent, []).append(node_id)
+            rows.append({"id": node_id, "depth": depth})
+            for child in reversed(nodes[node_id].children):
+                if child not in seen:
+                    stack.append((child, depth + 1, node_id))
+    for index, row in enumerate(rows):
+        following = rows[index + 1]["depth"] if index + 1 < len(rows) else 0
+        row["has_children"] = following > row["depth"]
+        row["close"] = 0 if row["has_children"] else row["depth"] - following
+        direct = placed_under.get(row["id"], [])
+        row["references"] = [c for c in nodes[row["id"]].children if c not in direct]
+    return rows
+
+
+# --- summary ----------------------------------------------------------------------------------
+
+
+def summary(evaluation: Evaluation) -> dict[str, Any]:
+    """Counts per status (worst first) and the nodes that need attention (worst first)."""
+    counts = {status: 0 for status in STATUS_ORDER}
+    for result in evaluation.nodes.values():
+        counts[result.status] = counts.get(result.status, 0) + 1
+    total = len(evaluation.nodes)
+    tiles = [
+        {
+            "status": status,
+            "label": status_label(status),
+            "count": count,
+            "fill": STATUS_STYLES[status].fill,
+            "text": STATUS_STYLES[status].text,
+            "description": STATUS_STYLES[status].description,
+        }
+        for status, count in counts.items()
+        if count or status != "not_started"
+    ]
+    attention = worst_first(evaluation, ATTENTION)
+    behind = counts["off_track"] + counts["at_risk"]
+    headline = (
+        f"{behind} of {total} nodes are behind their pace"
+        if behind
+        else f"no node is behind its pace ({total} nodes)"
+    )
+    if counts["no_data"]:
+        headline += f"; {counts['no_data']} without data"
+    return {"counts": tiles, "total": total, "attention": attention, "headline": headline}
+
+
+# --- why a parent misses ----------------------------------------------------------------------
+
+
+def _is_behind(result: NodeResult) -> tuple[bool, float | None, str]:
+    """Whether the node is behind its pace, its gap, and the gap's unit (``points`` for objectives)."""
+    if result.gap is not None:
+        gap, unit = result.gap, result.unit or ""
+        behind = gap > 0 if result.direction == "decrease" else gap < 0
+        scale = max(1.0, abs(result.expected or 0.0))
+    elif result.progress is not None and result.expected_progress is not None:
+        gap, unit = result.progress - result.expected_progress, "points"
+        behind = gap < 0
+        scale = 1.0
+    else:
+        return False, None, ""
+    return behind and abs(gap) > 1e-9 * scale, gap, unit
+
+
+def explanations(evaluation: Evaluation) -> list[dict[str, Any]]:
+    """For each node behind its pace, which children explain its gap and by how much (SPEC §3.5).
+
+    Shares are parts of the gap: 82 % means the child's shortfall accounts for
+    82 % of the parent's; a negative share is a child ahead of its pace that
+    makes the gap smaller. The parts add up to the whole gap.
+    """
+    items = []
+    for node_id in worst_first(evaluation):
+        result = evaluation.nodes[node_id]
+        if not result.attribution:
+            continue
+        behind, gap, unit = _is_behind(result)
+        if not behind or not gap:
+            continue
+        parts = []
+        for child, amount in result.attribution.items():
+            fraction = amount / gap
+            if abs(fraction) < MIN_SHARE:
+                continue
+            own = child == "_unexplained"
+            parts.append(
+                {
+                    "child": None if own else child,
+                    "title": "its own measurement, beyond what its children add up to" if own else evaluation.nodes[child].title,
+                    "amount": number(amount),
+                    "amount_text": _gap_text(amount, unit, result),
+                    "share": number(fraction),
+                    "share_text": share(fraction),
+                    "offsets": fraction < 0,
+                }
+            )
+        parts.sort(key=lambda part: -part["share"])
+        if not parts:
+            continue
+        gap_text = _gap_text(gap, unit, result)
+        if unit == "points":
+            lead = f"{node_id} is {percent(abs(gap)).replace(' %', '')} points behind its expected progress"
+        else:
+            lead = f"{node_id} is {quantity(abs(gap), result.unit)} behind its expected pace"
+        pieces = []
+        for index, part in enumerate(parts):
+            name = part["child"] or "its own measurement"
+            if index == 0:
+                pieces.append(f"{part['share_text']} of the gap comes from {name}")
+            else:
+                pieces.append(f"{part['share_text']} from {name}")
+        sentence = f"{lead}: " + ", ".join(pieces) + "."
+        if any(part["offsets"] for part in parts):
+            sentence += " A negative share is a child ahead of its pace."
+        items.append(
+            {
+                "node": node_id,
+                "title": result.title,
+                "status": result.status,
+                "status_label": status_label(result.status),
+                "gap": number(gap),
+                "gap_text": gap_text,
+                "gap_unit": unit,
+                "parts": parts,
+                "sentence": sentence,
+            }
+        )
+    return items
+
+
+def _gap_text(amount: float, unit: str, result: NodeResult) -> str:
+    """A part of a gap in the parent's unit, or in progress points for objectives."""
+    if unit == "points":
+        return f"{amount * 100:+.1f} points".replace("-", "−")
+    return signed_quantity(amount, result.unit)
+
+
+# --- funnels ----------------------------------------------------------------------------------
+
+
+def _product_of_two(formula_text: str | None) -> tuple[float, dict[str, float]] | None:
+    if not formula_text:
+        return None
+    from goaltree.formula import FormulaError, parse
+
+    try:
+        monomial = parse(formula_text).as_monomial()
+    except FormulaError:
+        return None
+    if monomial is None:
+        return None
+    constant, exponents = monomial
+    if len(exponents) != 2 or any(e != 1 for e in exponents.values()):
+        return None
+    return constant, exponents
+
+
+def _is_clv(result: NodeResult) -> bool:
+    lowered = result.title.lower()
+    return any(word in result.id for word in CLV_WORDS) or any(word in lowered for word in CLV_TITLE_WORDS)
+
+
+def funnels(evaluation: Evaluation) -> list[dict[str, Any]]:
+    """Funnel chains of ``volume = previous_volume * rate`` formulas, with each step's conversion.
+
+    A step is a node whose formula multiplies one volume by one rate (a node
+    with unit ``ratio``, or ``%`` with ``/ 100``). Chains run from the first
+    volume (visits) to the last (customers); where a node multiplies the last
+    volume by a customer-lifetime-value node, that is the funnel's value.
+    """
+    nodes = evaluation.nodes
+    links: dict[str, tuple[str, str]] = {}
+    for node_id, result in nodes.items():
+        product = _product_of_two(result.formula)
+        if product is None:
+            continue
+        constant, exponents = product
+        names = list(exponents)
+        rates = [n for n in names if nodes[n].unit in RATE_UNITS]
+        if len(rates) != 1:
+            continue
+        rate = rates[0]
+        volume = names[0] if names[1] == rate else names[1]
+        scale = 100.0 if nodes[rate].unit == "%" else 1.0
+        if not math.isclose(constant * scale, 1.0, rel_tol=1e-9) or nodes[volume].unit in RATE_UNITS:
+            continue
+        links.setdefault(volume, (node_id, rate))
+    fed = {step for step, _ in links.values()}
+    chains = []
+    for first in nodes:
+        if first not in links or first in fed:
+            continue
+        steps = [_step(nodes[first], None, None)]
+        current, visited = first, {first}
+        while current in links:
+            following, rate = links[current]
+            if following in visited:
+                break
+            visited.add(following)
+            steps.append(_step(nodes[following], nodes[current], nodes[rate]))
+            current = following
+        chains.append({"steps": steps, "value": _funnel_value(evaluation, steps)})
+    return chains
+
+
+def _step(result: NodeResult, previous: NodeResult | None, rate: NodeResult | None) -> dict[str, Any]:
+    step = {
+        "node": result.id,
+        "title": result.title,
+        "unit": result.unit,
+        "status": result.status,
+        "status_label": status_label(result.status),
+        "actual": number(result.actual),
+        "actual_text": quantity(result.actual, result.unit),
+        "target": number(result.target),
+        "target_text": quantity(result.target, result.unit),
+        "target_origin": result.target_origin,
+        "rate": None,
+        "conversion": None,
+        "conversion_text": "–",
+        "planned_conversion": None,
+        "planned_conversion_text": "–",
+    }
+    if previous is not None and rate is not None:
+        conversion = None
+        if result.actual is not None and previous.actual:
+            conversion = result.actual / previous.actual
+        elif rate.actual is not None:
+            conversion = rate.actual
+        scale = 100.0 if rate.unit == "%" else 1.0
+        planned = None if rate.target is None else rate.target / scale
+        step.update(
+            rate=rate.id,
+            conversion=number(conversion),
+            conversion_text=percent(conversion),
+            planned_conversion=number(planned),
+            planned_conversion_text=percent(planned),
+        )
+    return step
+
+
+def _funnel_value(evaluation: Evaluation, steps: list[dict[str, Any]]) -> dict[str, Any] | None:
+    last = steps[-1]["node"]
+    first = evaluation.nodes[steps[0]["node"]]
+    for node_id, result in evaluation.nodes.items():
+        product = _product_of_two(result.formula)
+        if product is None or last not in product[1] or not math.isclose(product[0], 1.0):
+            continue
+        other = next(n for n in product[1] if n != last)
+        clv = evaluation.nodes[other]
+        if not _is_clv(clv):
+            continue
+        per_first = None
+        if result.target is not None and first.target:
+            per_first = result.target / first.target
+        return {
+            "node": node_id,
+            "title": result.title,
+            "clv": other,
+            "clv_text": quantity(clv.actual if clv.actual is not None else clv.target, clv.unit),
+            "actual_text": quantity(result.actual, result.unit),
+            "target_text": quantity(result.target, result.unit),
+            "status": result.status,
+            "status_label": status_label(result.status),
+            "per_first_step": number(per_first),
+            "per_first_step_text": quantity(per_first, result.unit),
+            "sentence": (
+                f"Each of the {quantity(evaluation.nodes[last].target, evaluation.nodes[last].unit)} planned {last} is worth "
+                f"{quantity(clv.target, clv.unit)} over its lifetime ({other}), so the funnel is worth "
+                f"{quantity(result.target, result.unit)} ({node_id}); so far {quantity(result.actual, result.unit)}."
+            )
+            + (
+                f" Each of the {quantity(first.target, first.unit)} planned {first.id} is worth {quantity(per_first, result.unit)}."
+                if per_first is not None
+                else ""
+            ),
+        }
+    return None
+
+
+# --- breakdowns and findings ------------------------------------------------------------------
+
+
+def breakdowns(evaluation: Evaluation) -> list[dict[str, Any]]:
+    """The per-dimension values of every node with a ``by`` dimension, largest first."""
+    items = []
+    for node_id, result in evaluation.nodes.items():
+        if not result.breakdown:
+            continue
+        total = math.fsum(result.breakdown.values())
+        rows = []
+        for dimension, value in sorted(result.breakdown.items(), key=lambda item: (-item[1], item[0])):
+            fraction = value / total if total and result.aggregate == "sum" else None
+            rows.append(
+                {
+                    "dimension": dimension,
+                    "value": number(value),
+                    "value_text": quantity(value, result.unit),
+                    "share": number(fraction),
+                    "share_text": share(fraction) if fraction is not None else "",
+                    "bar_percent": None if fraction is None else round(max(0.0, min(1.0, fraction)) * 100, 1),
+                }
+            )
+        items.append(
+            {
+                "node": node_id,
+                "title": result.title,
+                "unit": result.unit,
+                "total_text": quantity(total, result.unit) if result.aggregate == "sum" else "",
+                "rows": rows,
+            }
+        )
+    return items
+
+
+def merge_findings(*groups: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Diagnostics from several checks, each once, sorted by place, severity and code."""
+    unique: dict[tuple, Diagnostic] = {}
+    for group in groups:
+        for diagnostic in group:
+            key = (diagnostic.code, diagnostic.severity, diagnostic.node, diagnostic.message, diagnostic.line, diagnostic.column)
+            unique.setdefault(key, diagnostic)
+    return sorted(unique.values(), key=sort_key)
+
+
+def findings(diagnostics: Sequence[Diagnostic]) -> dict[str, Any]:
+    """The SMART findings (and every other diagnostic) as rows, with counts per severity."""
+    rows = []
+    for diagnostic in diagnostics:
+        where = Path(diagnostic.file).name if diagnostic.file else ""
+        if where and diagnostic.line is not None:
+            where += f":{diagnostic.line}" + (f":{diagnostic.column}" if diagnostic.column is not None else "")
+        rows.append(
+            {
+                "code": diagnostic.code,
+                "family": _family(diagnostic.code),
+                "severity": diagnostic.severity,
+                "node": diagnostic.node,
+                "message": diagnostic.message,
+                "where": where,
+            }
+        )
+    counts = {severity: sum(1 for d in diagnostics if d.severity == severity) for severity in ("error", "warning", "info")}
+    return {"rows": rows, "errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"]}
+
+
+_FAMILIES = {"S": "specific", "M": "measurable", "A": "achievable", "R": "relevant", "T": "time-bound", "E": "structure"}
+
+
+def _family(code: str) -> str:
+    return _FAMILIES.get(code[:1], "other")
+
+
+# --- where the numbers come from --------------------------------------------------------------
+
+
+def data_source(evaluation: Evaluation) -> dict[str, Any]:
+    """Which data the numbers come from: a snapshot file, live sources, or inline actuals."""
+    as_of = evaluation.as_of.isoformat()
+    snapshot: Mapping[str, Any] | None = evaluation.snapshot
+    if snapshot:
+        name = Path(str(snapshot.get("path", ""))).name
+        digest = str(snapshot.get("sha256") or "")
+        fetched = snapshot.get("fetched_at")
+        text = f"snapshot {name}" + (f" (sha256 {digest[:12]})" if digest else "") + (f", fetched at {fetched}" if fetched else "")
+        return {"kind": "snapshot", "text": text, "path": name, "sha256": digest or None, "fetched_at": fetched, "as_of": as_of}
+    live = any(
+        r.actual_origin == "measured" and r.actual_derivation is not None and "(source " in r.actual_derivation.text
+        for r in evaluation.nodes.values()
+    )
+    if live:
+        return {"kind": "live", "text": f"live sources at {as_of}", "path": None, "sha256": None, "fetched_at": None, "as_of": as_of}
+    if any(r.observations for r in evaluation.nodes.values()):
+        return {"kind": "inline", "text": f"inline actuals in the goal file, up to {as_of}", "path": None, "sha256": None, "fetched_at": None, "as_of": as_of}
+    return {"kind": "none", "text": f"no observations up to {as_of}", "path": None, "sha256": None, "fetched_at": None, "as_of": as_of}

@@ -1,0 +1,150 @@
+"""The report's sections as data: summary, outline, why parents miss, funnel, breakdowns, findings, data source."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import pytest
+from report_helpers import with_breakdown
+
+from goaltree.errors import Diagnostic
+from goaltree.report import sections
+
+
+def test_summary_counts_worst_first(funnel):
+    summary = sections.summary(funnel)
+    assert [(t["status"], t["count"]) for t in summary["counts"]] == [
+        ("off_track", 0),
+        ("at_risk", 3),
+        ("no_data", 0),
+        ("on_track", 2),
+        ("achieved", 5),
+    ]
+    assert summary["headline"] == "3 of 10 nodes are behind their pace"
+    # worst first: by status, then by how far behind pace (85.7 % of expected before 86.4 %)
+    assert summary["attention"] == ["lead_to_customer", "revenue", "customers"]
+
+
+def test_summary_of_the_objective_tree(objectives):
+    summary = sections.summary(objectives)
+    assert summary["attention"][:3] == ["awareness", "brand", "followers"]
+    assert summary["attention"][-1] == "events"
+    assert summary["headline"] == "6 of 10 nodes are behind their pace; 1 without data"
+
+
+def test_outline_nests_in_tree_order(funnel):
+    rows = sections.outline(funnel)
+    assert [(r["id"], r["depth"]) for r in rows] == [
+        ("revenue", 0),
+        ("customers", 1),
+        ("leads", 2),
+        ("visits", 3),
+        ("visit_to_lead", 3),
+        ("lead_to_customer", 2),
+        ("clv", 1),
+        ("avg_order", 2),
+        ("orders_per_year", 2),
+        ("lifetime_years", 2),
+    ]
+    # every opened level is closed exactly once
+    opened = sum(1 for r in rows if r["has_children"])
+    assert sum(r["close"] for r in rows) == opened
+    assert rows[-1]["close"] == 2
+
+
+def test_outline_refers_to_a_shared_child_under_its_second_parent(funnel):
+    nodes = dict(funnel.nodes)
+    nodes["leads"] = dataclasses.replace(nodes["leads"], children=nodes["leads"].children + ("lead_to_customer",))
+    shared = dataclasses.replace(funnel, nodes=nodes)
+    rows = {r["id"]: r for r in sections.outline(shared)}
+    # depth first: leads is reached before customers' second child, so it holds the node
+    assert rows["lead_to_customer"]["depth"] == 3
+    assert rows["leads"]["references"] == []
+    assert rows["customers"]["references"] == ["lead_to_customer"]
+    assert [r["id"] for r in sections.outline(shared)].count("lead_to_customer") == 1
+
+
+def test_why_a_parent_misses(funnel):
+    items = {item["node"]: item for item in sections.explanations(funnel)}
+    assert list(items) == ["revenue", "customers"]
+    revenue = items["revenue"]
+    assert revenue["sentence"] == "revenue is 4 241 096 SEK behind its expected pace: 100 % of the gap comes from customers."
+    assert [p["child"] for p in revenue["parts"]] == ["customers"]
+    customers = items["customers"]
+    assert [p["child"] for p in customers["parts"]] == ["lead_to_customer", "leads"]
+    assert customers["parts"][1]["offsets"] is True
+    # the parts add up to the whole gap
+    assert math.isclose(sum(p["share"] for p in customers["parts"]), 1.0, rel_tol=1e-9)
+    assert customers["parts"][0]["amount_text"].startswith("−4.9")
+
+
+def test_why_an_objective_misses_in_points(objectives):
+    brand = next(i for i in sections.explanations(objectives) if i["node"] == "brand")
+    assert brand["gap_unit"] == "points"
+    assert brand["sentence"].startswith("brand is 16.0 points behind its expected progress: 62 % of the gap comes from awareness, 38 % from followers")
+
+
+def test_nodes_ahead_of_pace_need_no_explanation(funnel):
+    assert "leads" not in {item["node"] for item in sections.explanations(funnel)}
+
+
+def test_the_funnel_of_the_seeds(funnel):
+    (funnel_view,) = sections.funnels(funnel)
+    steps = funnel_view["steps"]
+    assert [s["node"] for s in steps] == ["visits", "leads", "customers"]
+    assert steps[0]["rate"] is None
+    assert (steps[1]["rate"], steps[1]["conversion_text"], steps[1]["planned_conversion_text"]) == ("visit_to_lead", "2.0 %", "2.0 %")
+    assert (steps[2]["rate"], steps[2]["conversion_text"], steps[2]["planned_conversion_text"]) == ("lead_to_customer", "1.2 %", "1.4 %")
+    value = funnel_view["value"]
+    assert (value["node"], value["clv"]) == ("revenue", "clv")
+    assert value["per_first_step"] == 252
+    assert "Each of the 70 planned customers is worth 900 000 SEK" in value["sentence"]
+
+
+def test_no_funnel_without_rate_formulas(objectives):
+    assert sections.funnels(objectives) == []
+
+
+def test_breakdowns_largest_first_with_shares(funnel):
+    split = with_breakdown(funnel, "visits", {"organic": 50_000, "paid": 75_000})
+    (item,) = sections.breakdowns(split)
+    assert item["node"] == "visits"
+    assert [(r["dimension"], r["value_text"], r["share_text"]) for r in item["rows"]] == [
+        ("paid", "75 000", "60 %"),
+        ("organic", "50 000", "40 %"),
+    ]
+    assert item["total_text"] == "125 000"
+
+
+def test_findings_are_merged_once_and_sorted():
+    first = Diagnostic("S001", "warning", "vague title", node="a", file="/somewhere/goals.yaml", line=9, column=5)
+    second = Diagnostic("A001", "warning", "contradiction", node="b", file="/somewhere/goals.yaml", line=3, column=3)
+    merged = sections.merge_findings([first, second], [first])
+    assert merged == [second, first]
+    view = sections.findings(merged)
+    assert view["rows"][0]["where"] == "goals.yaml:3:3"  # the file name only: no machine-specific folders
+    assert (view["rows"][1]["family"], view["warnings"], view["errors"]) == ("specific", 2, 0)
+
+
+@pytest.mark.parametrize(
+    ("snapshot", "kind", "text"),
+    [
+        ({"path": "/data/q2.snapshot.json", "sha256": "ab" * 32, "fetched_at": "2027-07-01T08:00:00Z"}, "snapshot", "snapshot q2.snapshot.json (sha256 abababababab), fetched at 2027-07-01T08:00:00Z"),
+        (None, "inline", "inline actuals in the goal file, up to 2027-06-30"),
+    ],
+)
+def test_data_source(funnel, snapshot, kind, text):
+    source = sections.data_source(dataclasses.replace(funnel, snapshot=snapshot))
+    assert (source["kind"], source["text"]) == (kind, text)
+
+
+def test_data_source_live(funnel):
+    from goaltree.engine.results import Derivation
+
+    nodes = dict(funnel.nodes)
+    nodes["visits"] = dataclasses.replace(
+        nodes["visits"], actual_origin="measured", actual_derivation=Derivation("measured", "sum of 2 day(s) of observations (source web)")
+    )
+    source = sections.data_source(dataclasses.replace(funnel, nodes=nodes))
+    assert source["text"] == "live sources at 2027-06-30"
