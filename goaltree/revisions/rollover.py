@@ -8,7 +8,8 @@ node is carried into the new period:
   new target is the remaining amount, ``target − actual``. When the old
   deadline lies beyond the new period's end, the new period takes the share of
   the remaining amount that falls in it at an even pace (the rest is left for
-  the period after).
+  the period after). A cap (``direction: decrease``) that is already spent has
+  nothing remaining: it carries over at its old pace instead.
 - **Open levels** (``last``, ``mean``, …): the baseline becomes the level
   reached; the target is kept.
 - **Achieved goals** are tagged ``achieved-<old period>`` and kept — other
@@ -290,18 +291,29 @@ def _carry_node(
         )
         return Carry(node_id, "achieved", target, target, actual, baseline, note), updates
 
+    if flow and node.direction == "decrease" and actual >= target:
+        # A cap already spent: "what remains" is nothing, and a zero budget is no plan. The cap
+        # carries over at its old pace; the overspend is on record in the note.
+        pace_days = _days(old.start, old_deadline)
+        new_target = _advice(target * new_days / pace_days, TARGET_DIGITS) if pace_days else target
+        note = (
+            f"{NOTE_PREFIX}{old_label} on {on}: {_amount(actual, unit)} against the cap {_amount(target, unit)}, "
+            f"{_amount(actual - target, unit)} over; the cap carries over at the same pace: "
+            f"{_amount(target, unit)} × {new_days}/{pace_days} days = {_amount(new_target, unit)}."
+        )
+        updates["target"] = _clean(new_target)
+        return Carry(node_id, "carried", target, new_target, actual, baseline, note), updates
     if flow:
         remaining = target - actual
         share, share_text = _share(as_of, old_deadline, new, old)
-        new_target = max(remaining, 0.0) * share
+        new_target = remaining * share
         if share < 1:
             new_target = _advice(new_target, TARGET_DIGITS)
+        reached = "spent" if node.direction == "decrease" else "reached"
         note = (
-            f"{NOTE_PREFIX}{old_label} on {on}: {_amount(actual, unit)} of {_amount(target, unit)} reached, "
+            f"{NOTE_PREFIX}{old_label} on {on}: {_amount(actual, unit)} of {_amount(target, unit)} {reached}, "
             f"{_amount(remaining, unit)} remaining"
         )
-        if remaining < 0:
-            note += " (already past the target: nothing is left to use)"
         if share < 1:
             note += (
                 f" by {old_deadline.isoformat()}; {period_label(new)} takes {share_text} of it at an even pace: "

@@ -345,3 +345,42 @@ def test_a_maintain_goal_keeps_its_band(tmp_path):
     node = nodes_of(output)["response_days"]
     assert node["range"] == [1, 2] and node["direction"] == "maintain" and node["baseline"] == 1.5
     assert "tags" not in node and "maintain goal" in node["description"]
+
+
+def test_a_cap_is_carried_as_the_remaining_budget_or_at_its_pace_once_spent(tmp_path):
+    source = tmp_path / "goals.yaml"
+    source.write_text(
+        textwrap.dedent(
+            """\
+            goaltree: 1
+            id: budget
+            title: Marketing budget 2027
+            owner: CFO
+            period: {start: 2027-01-01, end: 2027-12-31}
+            nodes:
+              events_cost:
+                title: Events cost at most 1 000 000 SEK
+                unit: SEK
+                direction: decrease
+                target: 1000000
+                actuals: {2027-03-31: 300000, 2027-06-30: 100000}
+              ads_cost:
+                title: Ads cost at most 500 000 SEK
+                unit: SEK
+                direction: decrease
+                target: 500000
+                actuals: {2027-05-31: 650000}
+            """
+        ),
+        encoding="utf-8",
+    )
+    output = tmp_path / "q3.yaml"
+    assert main(["rollover", str(source), "--to", "2027-Q3", "-o", str(output)]) == 0
+    assert errors_in(output) == []
+    nodes = nodes_of(output)
+    # 600 000 of the budget left for Jul–Dec; Q3 gets 92 of the 184 days.
+    assert nodes["events_cost"]["target"] == 300_000
+    assert "400 000 of 1 000 000 spent, 600 000 remaining" in nodes["events_cost"]["description"]
+    # Spent past the cap: no zero budget, the cap at its old pace (500 000 × 92 / 365).
+    assert nodes["ads_cost"]["target"] == 126_027  # 500 000 × 92 / 365, 6 significant digits
+    assert "150 000 over" in nodes["ads_cost"]["description"]
