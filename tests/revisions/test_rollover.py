@@ -384,3 +384,18 @@ def test_a_cap_is_carried_as_the_remaining_budget_or_at_its_pace_once_spent(tmp_
     # Spent past the cap: no zero budget, the cap at its old pace (500 000 × 92 / 365).
     assert nodes["ads_cost"]["target"] == 126_027  # 500 000 × 92 / 365, 6 significant digits
     assert "150 000 over" in nodes["ads_cost"]["description"]
+
+
+@pytest.mark.parametrize("period", ["2027-Q3", "2028"])
+@pytest.mark.parametrize("template", ["b2b-funnel", "brand-and-business", "okr", "blank"])
+def test_every_starter_rolls_over_into_a_file_without_errors(tmp_path, template, period):
+    from goaltree import starters
+
+    if template not in starters.names():
+        pytest.skip(f"no starter {template}")
+    project = tmp_path / "project"
+    starters.create(template, project)
+    source = project / "goals.yaml"
+    output = project / "next.yaml"
+    assert main(["rollover", str(source), "--to", period, "-o", str(output)]) == 0
+    assert [d.format() for d in errors_in(output)] == []
