@@ -51,7 +51,9 @@ def run(args: argparse.Namespace) -> int:
     as_of = args.as_of or handover_date(old_period, new_period)
     evaluation = evaluate(tree, as_of, progress=sys.stderr.isatty())
     raise_on_errors(evaluation)  # carrying goals over on broken actuals would plant wrong targets
-    result = rollover(tree, evaluation, new_period, source_text=text, source_name=source.name)
+    result = rollover(
+        tree, evaluation, new_period, source_text=text, source_name=source.name, output_folder=output.parent
+    )
     data = to_json_text(result.text) if output.suffix == ".json" else result.text
     _verify(data, output)
     if output.exists():
@@ -68,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
         elif carry.new_target is not None:
             line += f" target {format_number(carry.new_target, unit)}"
         print(line.rstrip())
+    for warning in result.warnings:
+        print(f"goaltree: warning: {warning}", file=sys.stderr)
     return 0
 
 

@@ -35,6 +35,7 @@ import calendar
 import datetime as dt
 import json
 import math
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -165,13 +166,14 @@ class Carry:
 
 @dataclass(frozen=True)
 class Rollover:
-    """The new goal file: its text, its period and what happened to each node."""
+    """The new goal file: its text, its period, what happened to each node, and what to look at."""
 
     text: str
     period: Period
     old_period: Period
     as_of: dt.date
     carried: tuple[Carry, ...]
+    warnings: tuple[str, ...] = ()
 
     def of(self, node_id: str) -> Carry:
         """What happened to ``node_id``."""
@@ -375,11 +377,15 @@ def header_comments(text: str) -> list[str]:
     return lines
 
 
-def _retitle(text: str, old_label: str, new_label: str) -> str:
+def _replace_label(text: str, old_label: str, new_label: str) -> str:
+    """``text`` with the old period's label (a whole word) replaced by the new one."""
     pattern = re.compile(rf"(?<![\w-]){re.escape(old_label)}(?![\w-])")
-    if pattern.search(text):
-        return pattern.sub(new_label, text, count=1)
-    return f"{text} ({new_label})"
+    return pattern.sub(new_label, text)
+
+
+def _retitle(text: str, old_label: str, new_label: str) -> str:
+    replaced = _replace_label(text, old_label, new_label)
+    return replaced if replaced != text else f"{text} ({new_label})"
 
 
 def _reid(tree_id: str, old: Period, new: Period) -> str:
@@ -416,7 +422,39 @@ def _place(mapping: dict[str, Any], key: str, value: Any, order: list[str]) -> N
     mapping.update(items)
 
 
-def rollover(tree: GoalTree, evaluation: Evaluation, new: Period, *, source_text: str, source_name: str) -> Rollover:
+def _moved_sources(raw_sources: Any, source_folder: Path, output_folder: Path) -> tuple[dict[str, Any] | None, list[str]]:
+    """Source entries with file paths re-pointed from ``output_folder``, and warnings about the rest."""
+    if not isinstance(raw_sources, dict) or source_folder.resolve() == output_folder.resolve():
+        return None, []
+    moved: dict[str, Any] = {}
+    warnings: list[str] = []
+    for name, entry in raw_sources.items():
+        entry = dict(entry) if isinstance(entry, dict) else entry
+        kind = entry.get("type") if isinstance(entry, dict) else None
+        raw_path = entry.get("path") if isinstance(entry, dict) else None
+        if kind in ("csv", "parquet") and isinstance(raw_path, str) and "${" not in raw_path and not Path(raw_path).is_absolute():
+            target = os.path.relpath(os.path.abspath(source_folder / raw_path), os.path.abspath(output_folder))
+            entry["path"] = Path(target).as_posix()
+            if target.startswith("..") and not entry.get("allow_outside_project"):
+                warnings.append(
+                    f"source '{name}': {entry['path']} is outside the new file's folder; "
+                    "set `allow_outside_project: true` on it or write the new file next to the old one"
+                )
+        elif kind == "sql" and isinstance(entry.get("url"), str) and entry["url"].startswith("sqlite:///") and not entry["url"].startswith("sqlite:////"):
+            warnings.append(f"source '{name}': the relative SQLite path in its url may need adjusting for the new file's folder")
+        moved[name] = entry
+    return moved, warnings
+
+
+def rollover(
+    tree: GoalTree,
+    evaluation: Evaluation,
+    new: Period,
+    *,
+    source_text: str,
+    source_name: str,
+    output_folder: Path | None = None,
+) -> Rollover:
     """Build the next period's goal file from an evaluated one.
 
     Args:
@@ -425,6 +463,8 @@ def rollover(tree: GoalTree, evaluation: Evaluation, new: Period, *, source_text
         new: The new period.
         source_text: The old file's text (for its header comments and field order).
         source_name: How to name the old file in the header.
+        output_folder: Where the new file goes; relative csv and parquet paths are re-pointed
+            from there when it differs from the old file's folder.
 
     Raises:
         GoaltreeError: The new period does not move forward, or the evaluation date is past it.
@@ -452,6 +492,11 @@ def rollover(tree: GoalTree, evaluation: Evaluation, new: Period, *, source_text
     document["period"] = _Flow({"start": new.start, "end": new.end})
     if isinstance(document.get("thresholds"), dict):
         document["thresholds"] = _Flow(document["thresholds"])
+    warnings: list[str] = []
+    if output_folder is not None and tree.path is not None:
+        moved, warnings = _moved_sources(raw.get("sources"), tree.path.parent, output_folder)
+        if moved is not None:
+            document["sources"] = moved
     order = list(Node.model_fields)
     carried: list[Carry] = []
     nodes: dict[str, Any] = {}
@@ -469,6 +514,9 @@ def rollover(tree: GoalTree, evaluation: Evaluation, new: Period, *, source_text
         updates["actuals"] = _Flow(actuals) if actuals else None
         if carry.note:
             updates["description"] = _describe(node.description, carry.note)
+        retitled = _replace_label(node.title, old_label, new_label)
+        if retitled != node.title:
+            updates["title"] = retitled
         for key in order:
             if key in updates:
                 value = updates[key]
@@ -493,9 +541,23 @@ def rollover(tree: GoalTree, evaluation: Evaluation, new: Period, *, source_text
     header = header_comments(source_text)
     if source_name.endswith(".json"):
         header = []
-    body = dump_yaml(document)
+    if isinstance(document.get("sources"), dict):
+        document["sources"] = {name: _short_flow(entry) for name, entry in document["sources"].items()}
+    for entry in nodes.values():
+        for key, value in list(entry.items()):
+            entry[key] = _short_flow(value)
+    body = re.sub(r"^(sources|checks|nodes):", r"\n\1:", dump_yaml(document), flags=re.MULTILINE)
     text = "\n".join([*header, *note, ""]) + body
-    return Rollover(text=text, period=new, old_period=old, as_of=as_of, carried=tuple(carried))
+    return Rollover(text=text, period=new, old_period=old, as_of=as_of, carried=tuple(carried), warnings=tuple(warnings))
+
+
+def _short_flow(value: Any) -> Any:
+    """A mapping of a few plain values goes on one line, as goal files are usually written."""
+    if isinstance(value, dict) and not isinstance(value, _Flow) and value and len(value) <= 5:
+        if all(isinstance(item, (str, int, float, bool, dt.date)) or item is None for item in value.values()):
+            if sum(len(str(key)) + len(str(item)) + 4 for key, item in value.items()) <= 90:
+                return _Flow(value)
+    return value
 
 
 class _Flow(dict):

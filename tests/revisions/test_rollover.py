@@ -399,3 +399,20 @@ def test_every_starter_rolls_over_into_a_file_without_errors(tmp_path, template,
     output = project / "next.yaml"
     assert main(["rollover", str(source), "--to", period, "-o", str(output)]) == 0
     assert [d.format() for d in errors_in(output)] == []
+
+
+def test_file_sources_are_repointed_when_the_new_file_goes_elsewhere(tmp_path, capsys):
+    from goaltree import starters
+
+    project = tmp_path / "project"
+    starters.create("b2b-funnel", project)
+    (project / "next").mkdir()
+    output = project / "next" / "goals.yaml"
+    assert main(["rollover", str(project / "goals.yaml"), "--to", "2028", "-o", str(output)]) == 0
+    old_sources = yaml.safe_load((project / "goals.yaml").read_text(encoding="utf-8"))["sources"]
+    new_sources = yaml.safe_load(output.read_text(encoding="utf-8"))["sources"]
+    for name, entry in old_sources.items():
+        if entry["type"] in ("csv", "parquet"):
+            assert (output.parent / new_sources[name]["path"]).resolve() == (project / entry["path"]).resolve()
+    if any(entry["type"] in ("csv", "parquet") for entry in old_sources.values()):
+        assert "outside the new file's folder" in capsys.readouterr().err
