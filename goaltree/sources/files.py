@@ -20,6 +20,7 @@ off, configuration locked), so an expression cannot reach other files.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import tempfile
 from dataclasses import dataclass
@@ -39,7 +40,6 @@ from goaltree.sources.base import (
     SourceOutcome,
     as_number,
     daily_function,
-    observation_key,
 )
 from goaltree.sources.paths import data_files
 
@@ -257,7 +257,7 @@ def _group_sql(date_column: str, by_column: str | None, aggregates: Sequence[str
     return (
         f"SELECT {', '.join(select)} FROM {ROWS} "
         f"WHERE {day} BETWEEN DATE '{start.isoformat()}' AND DATE '{end.isoformat()}' "
-        f"GROUP BY {group_by}"
+        f"GROUP BY {group_by} ORDER BY {group_by}"
     )
 
 
@@ -348,25 +348,29 @@ class _Runner:
         return self.connection.execute(sql).fetchall()
 
     def _collect(self, rows: list[tuple[Any, ...]], plans: Sequence[_Plan], outcome: SourceOutcome) -> None:
+        """Turn the group's rows (ordered by day and dimension) into each plan's observations."""
         divided = plans[0].by_column is not None
         offset = 2 if divided else 1
         for index, plan in enumerate(plans):
+            column = offset + index
             node_id = plan.request.node_id
             series = []
             try:
                 for row in rows:
-                    value = row[offset + index]
+                    value = row[column]
                     if value is None or (plan.counts_rows and value == 0):
                         continue
-                    number = as_number(value)
-                    if number is not None:
-                        series.append(Observation(row[0], number, row[1] if divided else None))
+                    # DuckDB gives floats and ints; anything else (a DECIMAL's min) goes the long way.
+                    kind = type(value)
+                    number = value if kind is float else float(value) if kind is int else as_number(value)
+                    if number is not None and math.isfinite(number):
+                        series.append(Observation(row[0], float(number), row[1] if divided else None))
             except ValueError as error:
                 outcome.failures[node_id] = NodeFailure(
                     f"value '{plan.request.metric.value}' does not give numbers: {error}", METRIC_INVALID, field="value"
                 )
                 continue
-            outcome.observations[node_id] = tuple(sorted(series, key=observation_key))
+            outcome.observations[node_id] = tuple(series)
 
 
 def _fetch(context: SourceContext, kind: str, requests: list[NodeRequest], start: dt.date, end: dt.date) -> SourceOutcome:
@@ -380,9 +384,10 @@ def _fetch(context: SourceContext, kind: str, requests: list[NodeRequest], start
         try:
             scan = _scan_sql(kind, files, getattr(config, "delimiter", None))
             try:
-                columns = [row[0] for row in connection.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()]
+                types = {row[0]: row[1] for row in connection.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()}
             except Exception as error:  # noqa: BLE001 - a file DuckDB cannot read fails the source
                 raise SourceError(f"cannot read {display}: {clean_message(error)}") from None
+            columns = list(types)
             groups: dict[tuple[str, str | None], list[_Plan]] = {}
             for request in requests:
                 plan = _plan(request, config.date_column, columns, display)
@@ -392,7 +397,7 @@ def _fetch(context: SourceContext, kind: str, requests: list[NodeRequest], start
                     groups.setdefault((plan.date_column, plan.by_column), []).append(plan)
             if not groups:
                 return outcome
-            _load_rows(connection, scan, groups, columns, display, start, end)
+            _load_rows(connection, scan, groups, types, display, start, end)
             runner = _Runner(connection, columns, display, start, end)
             for plans in groups.values():
                 runner.run_group(plans, outcome)
@@ -401,11 +406,21 @@ def _fetch(context: SourceContext, kind: str, requests: list[NodeRequest], start
     return outcome
 
 
+def _in_period(column: str, type_name: str, start: dt.date, end: dt.date) -> str:
+    """A filter keeping the rows of ``column`` between ``start`` and ``end``."""
+    name = quote_identifier(column)
+    between = f"BETWEEN DATE '{start.isoformat()}' AND DATE '{end.isoformat()}'"
+    if type_name == "DATE" or type_name.startswith("TIMESTAMP"):
+        return f"CAST({name} AS DATE) {between}"
+    # Text that does not parse as a date is kept, so that the query that casts it fails loudly.
+    return f"(TRY_CAST({name} AS DATE) {between} OR ({name} IS NOT NULL AND TRY_CAST({name} AS DATE) IS NULL))"
+
+
 def _load_rows(
     connection: "duckdb.DuckDBPyConnection",
     scan: str,
     groups: dict[tuple[str, str | None], list[_Plan]],
-    columns: Sequence[str],
+    types: dict[str, str],
     display: str,
     start: dt.date,
     end: dt.date,
@@ -415,13 +430,9 @@ def _load_rows(
         connection.execute(f"CREATE VIEW {ROWS} AS SELECT * FROM {scan}")
         return
     plans = [plan for group in groups.values() for plan in group]
-    needed = _needed_columns(plans, columns)
-    date_columns = sorted({plan.date_column for plan in plans})
+    needed = _needed_columns(plans, list(types))
     in_period = " OR ".join(
-        # Rows whose date does not parse are kept, so that the query that casts it fails loudly.
-        f"(TRY_CAST({quote_identifier(column)} AS DATE) BETWEEN DATE '{start.isoformat()}' AND DATE '{end.isoformat()}' "
-        f"OR ({quote_identifier(column)} IS NOT NULL AND TRY_CAST({quote_identifier(column)} AS DATE) IS NULL))"
-        for column in date_columns
+        _in_period(column, types[column], start, end) for column in sorted({plan.date_column for plan in plans})
     )
     selected = ", ".join(quote_identifier(column) for column in needed)
     try:
