@@ -1,10 +1,17 @@
-"""Helpers of the diagram tests: the goal files, evaluating them, a generated tree, the golden cases."""
+"""Helpers and fixtures of the diagram tests: the goal files evaluated, a generated tree, the golden cases.
+
+The fixtures live here rather than in a ``conftest.py``: several test folders
+have no ``__init__.py``, and a second module named ``conftest`` would shadow
+the one other tests import. Test modules import the fixtures they use.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib.util
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parent / "data"
@@ -58,3 +65,21 @@ def load_golden_cases():
     assert spec.loader is not None
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="session")
+def funnel():
+    """The seed funnel at 2027-06-30."""
+    return evaluate_file(FUNNEL)
+
+
+@pytest.fixture(scope="session")
+def objectives():
+    """The objective tree at 2027-06-30."""
+    return evaluate_file(OBJECTIVES)
+
+
+@pytest.fixture(scope="session")
+def hostile():
+    """The goal file full of markup, at 2027-06-30."""
+    return evaluate_file(HOSTILE)

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 from render_helpers import FUNNEL, evaluate_file, generated_goal_file
+from render_helpers import funnel, objectives  # noqa: F401 (pytest fixtures)
 
 from goaltree.errors import GoaltreeError
 from goaltree.render.dot import html_text, render, render_svg, to_dot

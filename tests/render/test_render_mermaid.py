@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from render_helpers import FUNNEL, evaluate_file
+from render_helpers import funnel, objectives  # noqa: F401 (pytest fixtures)
 
 from goaltree.render.mermaid import mermaid_id, mermaid_text, progress_bar, to_mermaid
 

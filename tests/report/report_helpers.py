@@ -1,10 +1,17 @@
-"""Helpers of the report tests: the goal files, evaluating them, evaluations with data the files lack."""
+"""Helpers and fixtures of the report tests: the goal files evaluated, evaluations with data the files lack.
+
+The fixtures live here rather than in a ``conftest.py`` (a second module named
+``conftest`` would shadow the one other tests import); test modules import the
+fixtures they use.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 FUNNEL = REPO / "tests" / "data" / "funnel.yaml"
@@ -30,3 +37,33 @@ def with_breakdown(evaluation, node_id: str, parts: dict[str, float]):
     nodes = dict(evaluation.nodes)
     nodes[node_id] = dataclasses.replace(result, observations=result.observations + observations, breakdown=dict(parts))
     return dataclasses.replace(evaluation, nodes=nodes)
+
+
+@pytest.fixture(scope="session")
+def funnel_tree():
+    return load_and_evaluate(FUNNEL)
+
+
+@pytest.fixture(scope="session")
+def funnel():
+    return load_and_evaluate(FUNNEL)[1]
+
+
+@pytest.fixture(scope="session")
+def objectives_tree():
+    return load_and_evaluate(OBJECTIVES)
+
+
+@pytest.fixture(scope="session")
+def objectives():
+    return load_and_evaluate(OBJECTIVES)[1]
+
+
+@pytest.fixture(scope="session")
+def hostile_tree():
+    return load_and_evaluate(HOSTILE)
+
+
+@pytest.fixture(scope="session")
+def hostile():
+    return load_and_evaluate(HOSTILE)[1]

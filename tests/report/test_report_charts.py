@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from report_helpers import funnel, objectives, objectives_tree  # noqa: F401 (pytest fixtures)
+
 from goaltree.report.charts import HEIGHT, LEFT, WIDTH, axis_label, expected_points, nice_ticks, pace_chart, series_of
 
 

@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 from report_helpers import HOSTILE_DIMENSION, with_breakdown
+from report_helpers import hostile  # noqa: F401 (pytest fixtures)
 
 from goaltree.render.dot import render, to_dot
 from goaltree.render.mermaid import to_mermaid

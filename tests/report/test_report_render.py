@@ -9,6 +9,7 @@ import re
 
 import pytest
 from report_helpers import FUNNEL, OBJECTIVES, load_and_evaluate, with_breakdown
+from report_helpers import funnel_tree, funnel  # noqa: F401 (pytest fixtures)
 
 from goaltree.cli import main
 from goaltree.engine.serialize import evaluation_to_json

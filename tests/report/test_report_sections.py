@@ -7,6 +7,7 @@ import math
 
 import pytest
 from report_helpers import with_breakdown
+from report_helpers import funnel, objectives  # noqa: F401 (pytest fixtures)
 
 from goaltree.errors import Diagnostic
 from goaltree.report import sections
