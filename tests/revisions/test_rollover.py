@@ -169,7 +169,7 @@ nodes:
     unit: count
     actuals: {2027-03-31: 500, 2027-06-15: 400, 2027-07-05: 80}
   signups:
-    title: 2 000 newsletter sign-ups
+    title: 2 000 newsletter sign-ups in 2027-H1
     unit: count
     parent: leads
     target: 2000
@@ -203,6 +203,7 @@ def test_achieved_goals_are_tagged_and_kept(tmp_path):
     # signups: achieved by its deadline in May; the deadline moves to the new period's end (the default).
     signups = nodes["signups"]
     assert signups["tags"] == ["achieved-2027-h1"] and "deadline" not in signups
+    assert signups["title"] == "2 000 newsletter sign-ups in 2027-H2"
     # An achieved level is kept as maintain between the target and the level reached.
     nps = nodes["nps"]
     assert nps["direction"] == "maintain" and nps["range"] == [40, 45] and nps["baseline"] == 45
