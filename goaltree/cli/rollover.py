@@ -49,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
     if output.resolve() == source.resolve():
         raise GoaltreeError(f"{output} is the file being rolled over; choose another output with -o")
     as_of = args.as_of or handover_date(old_period, new_period)
-    evaluation = evaluate(tree, as_of, progress=sys.stderr.isatty())
+    # `--snapshot` is honoured once the parser offers it (goaltree pull's file, for an offline rollover).
+    evaluation = evaluate(tree, as_of, snapshot=getattr(args, "snapshot", None), progress=sys.stderr.isatty())
     raise_on_errors(evaluation)  # carrying goals over on broken actuals would plant wrong targets
     result = rollover(
         tree, evaluation, new_period, source_text=text, source_name=source.name, output_folder=output.parent
