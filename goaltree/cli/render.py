@@ -11,9 +11,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from goaltree.cli.common import exit_code, load_and_evaluate
 from goaltree.cli.output import print_diagnostics, write_atomic
+
+if TYPE_CHECKING:
+    from goaltree.engine.results import Evaluation
 
 EXTENSIONS = {
     ".svg": "svg",
@@ -46,7 +50,7 @@ def write_output(output: str, data: str | bytes) -> None:
     write_atomic(output, data)
 
 
-def report_errors(evaluation) -> None:
+def report_errors(evaluation: "Evaluation") -> None:
     """The evaluation's errors on standard error: the output was written, but on broken data."""
     errors = [d for d in evaluation.diagnostics if d.severity == "error"]
     if errors:

@@ -29,6 +29,7 @@ def inline_svg(svg: str) -> str:
     Raises:
         ValueError: ``svg`` is not well-formed XML.
     """
+    # SVG as the default namespace and the usual xlink prefix, instead of "ns0:svg".
     ElementTree.register_namespace("", SVG_NS)
     ElementTree.register_namespace("xlink", XLINK_NS)
     root = ElementTree.fromstring(svg.encode("utf-8"))
