@@ -331,10 +331,15 @@ class _Runner:
                     outcome.failures[plan.request.node_id] = failure
             if not survivors:
                 return
-            try:
-                rows = self._execute(date_column, by_column, survivors)
-                plans = survivors
-            except Exception:  # noqa: BLE001 - a failure while reading rows: one node at a time
+            if len(survivors) < len(plans):
+                try:
+                    rows = self._execute(date_column, by_column, survivors)
+                    plans = survivors
+                except Exception:  # noqa: BLE001 - handled below, one node at a time
+                    rows = None
+            if rows is None:
+                # Every remaining node binds, so the failure happens while reading
+                # rows (a value that does not convert): run one node at a time.
                 for plan in survivors:
                     try:
                         self._collect(self._execute(date_column, by_column, [plan]), [plan], outcome)

@@ -321,3 +321,22 @@ def test_diagnostics_can_be_located_in_the_goal_file(tmp_path: Path) -> None:
         f"{goals}:11:{lines[10].index('amout') + 1}: error E017 [revenue] source crm, node revenue: column 'amout' not found in "
         "data/deals.csv (did you mean 'amount'?)"
     )
+
+
+def test_a_node_failing_while_rows_are_read_leaves_the_others(project: Path) -> None:
+    tree = goal_file(
+        {"crm": CRM},
+        {
+            "deals": {"metric": {"source": "crm", "value": "count"}},
+            "numeric_names": {"metric": {"source": "crm", "value": "count", "where": "CAST(dealname AS INTEGER) > 0"}},
+            "per_channel": {"metric": {"source": "crm", "value": "count", "by": "channel"}},
+        },
+    )
+
+    result = fetch_observations(tree, project, START, AS_OF)
+
+    assert result.failed_nodes == {"numeric_names"}
+    assert_series_equal(by_day(result.observations["deals"]), expected_count())
+    diagnostic = only(result.diagnostics, "numeric_names")
+    assert diagnostic.code == "E017"
+    assert "Could not convert string" in diagnostic.message
