@@ -15,7 +15,6 @@ every code a user can meet.
 
 from __future__ import annotations
 
-import inspect
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -24,7 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Iterator
 from goaltree.errors import Diagnostic, Severity
 
 if TYPE_CHECKING:
-    from goaltree.engine.equations import SolveOutcome
+    from goaltree.engine.equations import Equation, SolveOutcome
     from goaltree.graph import GoalTree
     from goaltree.model import GoalFile, Node
 
@@ -118,12 +117,12 @@ class Rule:
     @classmethod
     def summary(cls) -> str:
         """The first line of the docstring."""
-        return inspect.cleandoc(cls.__doc__ or "").split("\n", 1)[0].strip()
+        return _docstring(cls).split("\n", 1)[0].strip()
 
     @classmethod
     def description(cls) -> str:
         """The docstring after its first line (Markdown)."""
-        parts = inspect.cleandoc(cls.__doc__ or "").split("\n", 1)
+        parts = _docstring(cls).split("\n", 1)
         return parts[1].strip() if len(parts) > 1 else ""
 
     @classmethod
@@ -139,6 +138,12 @@ class Rule:
     def check(self, context: "CheckContext") -> Iterable[Finding]:
         """Every problem in the tree. Documented-only codes keep this default."""
         return ()
+
+
+def _docstring(rule: type[Rule]) -> str:
+    import inspect  # only the reference needs it; keep it off the check path
+
+    return inspect.cleandoc(rule.__dict__.get("__doc__") or "")
 
 
 class NodeRule(Rule):
@@ -161,11 +166,13 @@ class CheckContext:
         tree: The built goal tree.
         targets: The target solve (SPEC §3.1) shared by every rule.
         options: Option name -> value (the file's, else the default).
+        equations: Every equation of the tree, parents before children.
     """
 
     tree: "GoalTree"
     targets: "SolveOutcome"
     options: dict[str, Any] = field(default_factory=dict)
+    equations: list["Equation"] = field(default_factory=list)
 
     @property
     def goal_file(self) -> "GoalFile":
@@ -187,13 +194,6 @@ class CheckContext:
     def equation_nodes(self) -> frozenset[str]:
         """Nodes that are the left-hand side of an equation."""
         return frozenset(equation.node for equation in self.equations)
-
-    @cached_property
-    def equations(self) -> list:
-        """Every equation of the tree, parents before children."""
-        from goaltree.engine.equations import equations_of
-
-        return equations_of(self.tree)
 
 
 def format_number(value: float) -> str:

@@ -10,7 +10,6 @@ only now, when they are known to be reported.
 
 from __future__ import annotations
 
-import traceback
 from typing import TYPE_CHECKING, Iterable
 
 from goaltree.errors import Diagnostic, sort_key
@@ -25,11 +24,15 @@ if TYPE_CHECKING:
 STRUCTURE_FROM_SOLVER = ("E008", "E010")
 
 
-def solve_targets(tree: "GoalTree") -> "SolveOutcome":
+def solve_targets(tree: "GoalTree", equations: list | None = None) -> "SolveOutcome":
     """Declared and derived targets, exactly as ``goaltree evaluate`` propagates them.
 
     A driver without a target keeps its baseline (the same assumption as the
     engine), so that check and evaluate agree on what is derivable.
+
+    Args:
+        tree: The goal tree.
+        equations: Its equations, when the caller has them already.
     """
     from goaltree.engine.equations import equations_of, solve
 
@@ -43,7 +46,9 @@ def solve_targets(tree: "GoalTree") -> "SolveOutcome":
             if node_id in unknown and nodes[node_id].type == "driver" and nodes[node_id].baseline is not None
         }
 
-    return solve(tree, equations_of(tree), declared, what="target", allocate=True, defaults=assume_baselines)
+    if equations is None:
+        equations = equations_of(tree)
+    return solve(tree, equations, declared, what="target", allocate=True, defaults=assume_baselines)
 
 
 class _Pending:
@@ -76,14 +81,17 @@ def check_tree(tree: "GoalTree", rules: Iterable[type[Rule]] | None = None) -> l
     config = configure(goal_file, rules)
     pending = [_Pending(problem.diagnostic, problem.key) for problem in config.problems]
 
-    targets = solve_targets(tree)
+    from goaltree.engine.equations import equations_of
+
+    equations = equations_of(tree)
+    targets = solve_targets(tree, equations)
     located = [d for d in targets.diagnostics if d.code in STRUCTURE_FROM_SOLVER]
     if any(node.metric is not None for node in goal_file.nodes.values()):
         from goaltree.sources.checks import check_metrics
 
         pending.extend(_Pending(d) for d in check_metrics(goal_file))
 
-    context = CheckContext(tree, targets, config.options)
+    context = CheckContext(tree, targets, config.options, equations)
     ran: set[str] = set()
     used: set[tuple[str, str]] = set()
     for rule in rules:
@@ -138,6 +146,8 @@ def _run_safely(rule: type[Rule], context: CheckContext) -> tuple[list[Finding],
 
 
 def _crash(rule: type[Rule], error: BaseException, nodes: list[str]) -> _Pending:
+    import traceback
+
     detail = "".join(traceback.format_exception_only(type(error), error)).strip()
     where = ""
     if nodes:

@@ -13,8 +13,8 @@ if TYPE_CHECKING:
 
 
 @lru_cache(maxsize=8)
-def _pattern(extra: tuple[str, ...]):
-    return words.compile_vague(extra) if extra else words.DEFAULT_VAGUE
+def _vague(extra: tuple[str, ...]) -> frozenset[str]:
+    return words.vague_words(extra)
 
 
 class VagueTitle(NodeRule):
@@ -62,8 +62,7 @@ class VagueTitle(NodeRule):
     )
 
     def check_node(self, context: CheckContext, node_id: str, node: "Node") -> Iterator[Finding]:
-        pattern = _pattern(tuple(context.options.get("vague_words", ())))
-        word = words.vague_word(node.title, pattern)
+        word = words.vague_word(node.title, _vague(tuple(context.options.get("vague_words", ()))))
         if word is not None:
             yield Finding(
                 f"the title '{node.title}' says '{word}' but not how much; {_amount_hint(context, node_id, node)}",
@@ -108,7 +107,7 @@ class KpiTitleWithoutQuantity(NodeRule):
     def check_node(self, context: CheckContext, node_id: str, node: "Node") -> Iterator[Finding]:
         if node.type != "kpi" or words.has_quantity(node.title):
             return
-        if _pattern(tuple(context.options.get("vague_words", ()))).search(node.title):
+        if words.find_vague(node.title, _vague(tuple(context.options.get("vague_words", ())))):
             return  # S001 reports it
         yield Finding(
             f"the KPI title '{node.title}' names no number; {_amount_hint(context, node_id, node)}",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Iterator
 
 from goaltree.formula import BinaryOp, Call, Expression, Name, Number, UnaryOp
@@ -91,6 +92,7 @@ FREE = _Free()
 UNKNOWN = None
 
 
+@lru_cache(maxsize=1024)
 def parse_unit(text: str | None) -> Unit | None:
     """The unit written as ``text`` (``SEK``, ``kSEK``, ``count``, ``%``, ``days``, ``SEK/day``), or ``None``."""
     if text is None:
