@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
-
-DATA = Path(__file__).parent / "data"
-AS_OF = dt.date(2027, 6, 30)
+from support import DATA
 
 
 @pytest.fixture
@@ -32,11 +29,3 @@ def write_goals(tmp_path: Path):
 
     return write
 
-
-HEADER = """\
-goaltree: 1
-id: t
-title: Test tree
-owner: Marketing
-period: {start: 2027-01-01, end: 2027-12-31}
-"""

@@ -61,7 +61,7 @@ def test_usage_errors_exit_2(capsys):
 
 
 def test_check_exit_codes(write_goals, capsys):
-    from conftest import HEADER
+    from support import HEADER
 
     clean = write_goals(HEADER + "nodes:\n  a: {title: A, formula: b * 2}\n  b: {title: B}\n", "clean.yaml")
     broken = write_goals(HEADER + "nodes:\n  a: {title: A, formula: c * 2}\n", "broken.yaml")

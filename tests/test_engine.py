@@ -8,7 +8,7 @@ import math
 import pytest
 
 import goaltree
-from conftest import AS_OF, HEADER
+from support import AS_OF, HEADER
 
 
 def evaluate_text(write_goals, body: str, as_of: dt.date = AS_OF):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HEADER
+from support import HEADER
 from goaltree.cli import main
 
 

@@ -121,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", required=True, metavar="PERIOD", help="2027-Q3, 2028, 2027-H2 or START..END")
     p.add_argument("-o", "--output", default=None, metavar="OUT")
     p.add_argument("--as-of", type=parse_date, default=None, metavar="DATE")
+    p.add_argument("--snapshot", default=None, metavar="PATH", help="carry over from a snapshot file instead of the live sources")
 
     p = add("rules")
     p.add_argument("--format", choices=("text", "json", "md"), default="text")
