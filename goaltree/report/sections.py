@@ -299,9 +299,9 @@ def funnels(evaluation: Evaluation) -> list[dict[str, Any]]:
     volume by a customer-lifetime-value node, that is the funnel's value.
     """
     nodes = evaluation.nodes
+    products = {node_id: _product_of_two(result.formula) for node_id, result in nodes.items() if result.formula}
     links: dict[str, tuple[str, str]] = {}
-    for node_id, result in nodes.items():
-        product = _product_of_two(result.formula)
+    for node_id, product in products.items():
         if product is None:
             continue
         constant, exponents = product
@@ -329,7 +329,7 @@ def funnels(evaluation: Evaluation) -> list[dict[str, Any]]:
             visited.add(following)
             steps.append(_step(nodes[following], nodes[current], nodes[rate]))
             current = following
-        chains.append({"steps": steps, "value": _funnel_value(evaluation, steps)})
+        chains.append({"steps": steps, "value": _funnel_value(evaluation, steps, products)})
     return chains
 
 
@@ -369,13 +369,16 @@ def _step(result: NodeResult, previous: NodeResult | None, rate: NodeResult | No
     return step
 
 
-def _funnel_value(evaluation: Evaluation, steps: list[dict[str, Any]]) -> dict[str, Any] | None:
+def _funnel_value(
+    evaluation: Evaluation, steps: list[dict[str, Any]], products: Mapping[str, tuple[float, dict[str, float]] | None]
+) -> dict[str, Any] | None:
     last = steps[-1]["node"]
     first = evaluation.nodes[steps[0]["node"]]
-    for node_id, result in evaluation.nodes.items():
-        product = _product_of_two(result.formula)
+    for node_id in evaluation.nodes[last].parents:
+        product = products.get(node_id)
         if product is None or last not in product[1] or not math.isclose(product[0], 1.0):
             continue
+        result = evaluation.nodes[node_id]
         other = next(n for n in product[1] if n != last)
         clv = evaluation.nodes[other]
         if not _is_clv(clv):
