@@ -66,7 +66,9 @@ class Equation:
     def solve_child(self, child: str, node_value: float, values: dict[str, float]) -> float | None:
         """The value of ``child`` that satisfies the equation, the rest known."""
         if self.formula is not None:
-            return self.formula.solve_for(child, node_value, values)
+            # Only the formula's own names: the solver copies the mapping it is given,
+            # and ``values`` holds every node of the tree.
+            return self.formula.solve_for(child, node_value, _restricted(values, self.formula.names))
         others = [values[c] for c in self.children if c != child]
         if self.kind == "sum":
             return node_value - math.fsum(others)
@@ -84,6 +86,11 @@ class Equation:
         if self.kind == "max" and others and max(others) <= node_value:
             return node_value
         return None
+
+
+def _restricted(values: dict[str, float], names: Iterable[str]) -> dict[str, float]:
+    """The entries of ``values`` for ``names``: what a formula reads, without copying the whole tree."""
+    return {name: values[name] for name in names if name in values}
 
 
 def equations_of(tree: "GoalTree") -> list[Equation]:
@@ -367,7 +374,9 @@ def _allocate(
         from goaltree.formula import FormulaError
 
         try:
-            factor = equation.formula.solve_common_factor(target, baselines, unknown, values)
+            factor = equation.formula.solve_common_factor(
+                target, baselines, unknown, _restricted(values, equation.formula.names)
+            )
         except FormulaError:
             return None
         if factor is None or not math.isfinite(factor):
