@@ -33,11 +33,12 @@
   window.addEventListener("hashchange", reveal);
   reveal();
 
-  // Printing shows every node's details; the reader's own choice comes back afterwards.
+  // Printing shows everything folded away; the reader's own choice comes back afterwards.
   var closedBeforePrint = [];
   window.addEventListener("beforeprint", function () {
-    closedBeforePrint = nodes.filter(function (details) { return !details.open; });
-    setAll(true);
+    var all = Array.prototype.slice.call(document.querySelectorAll("details"));
+    closedBeforePrint = all.filter(function (details) { return !details.open; });
+    closedBeforePrint.forEach(function (details) { details.open = true; });
   });
   window.addEventListener("afterprint", function () {
     closedBeforePrint.forEach(function (details) { details.open = false; });

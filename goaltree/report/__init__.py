@@ -173,6 +173,7 @@ def build_context(
         "outline": outline,
         "explanations": explanations,
         "funnels": funnels,
+        "funnel_links": sections.funnel_links(funnels),
         "breakdowns": breakdowns,
         "charts": charts,
         "findings": finding_rows,

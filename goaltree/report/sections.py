@@ -297,6 +297,7 @@ def funnels(evaluation: Evaluation) -> list[dict[str, Any]]:
     with unit ``ratio``, or ``%`` with ``/ 100``). Chains run from the first
     volume (visits) to the last (customers); where a node multiplies the last
     volume by a customer-lifetime-value node, that is the funnel's value.
+    Longer funnels come first, then goal-file order.
     """
     nodes = evaluation.nodes
     products = {node_id: _product_of_two(result.formula) for node_id, result in nodes.items() if result.formula}
@@ -330,7 +331,19 @@ def funnels(evaluation: Evaluation) -> list[dict[str, Any]]:
             steps.append(_step(nodes[following], nodes[current], nodes[rate]))
             current = following
         chains.append({"steps": steps, "value": _funnel_value(evaluation, steps, products)})
-    return chains
+    return sorted(chains, key=lambda chain: -len(chain["steps"]))  # stable: goal-file order within a length
+
+
+def funnel_links(chains: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every step of every funnel as one row, the conversion furthest below its plan first."""
+    rows = []
+    for chain in chains:
+        for previous, step in zip(chain["steps"], chain["steps"][1:]):
+            ratio = None
+            if step["conversion"] is not None and step["planned_conversion"]:
+                ratio = step["conversion"] / step["planned_conversion"]
+            rows.append({"from": previous["node"], "from_title": previous["title"], **step, "against_plan": number(ratio)})
+    return sorted(rows, key=lambda row: math.inf if row["against_plan"] is None else row["against_plan"])
 
 
 def _step(result: NodeResult, previous: NodeResult | None, rate: NodeResult | None) -> dict[str, Any]:

@@ -117,6 +117,15 @@ def test_expand_and_collapse_all(page_on_report):
     assert page.evaluate("Array.from(document.querySelectorAll('details.node')).every(d => !d.open)")
 
 
+def test_printing_unfolds_everything(page_on_report):
+    page, _, _, _ = page_on_report
+    page.click("#collapse-all")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert page.evaluate("Array.from(document.querySelectorAll('details')).every(d => d.open)")
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert page.evaluate("Array.from(document.querySelectorAll('details.node')).every(d => !d.open)")
+
+
 def test_no_console_errors_and_no_network(page_on_report):
     page, url, problems, requests = page_on_report
     page.reload(wait_until="load")

@@ -103,6 +103,12 @@ def test_the_funnel_of_the_seeds(funnel):
     assert "Each of the 70 planned customers is worth 900 000 SEK" in value["sentence"]
 
 
+def test_funnel_steps_worst_against_plan_first(funnel):
+    links = sections.funnel_links(sections.funnels(funnel))
+    assert [(link["from"], link["node"]) for link in links] == [("leads", "customers"), ("visits", "leads")]
+    assert links[0]["against_plan"] < 1 <= links[1]["against_plan"]
+
+
 def test_no_funnel_without_rate_formulas(objectives):
     assert sections.funnels(objectives) == []
 
