@@ -15,7 +15,7 @@ from pathlib import Path
 
 from goaltree.errors import Diagnostic, sort_key
 from goaltree.rules.base import CheckContext, Finding, NodeRule, Option, Rule
-from goaltree.rules.runner import check_tree, solve_targets
+from goaltree.rules.runner import check_goal_file, check_tree, solve_targets
 
 __all__ = [
     "CheckContext",
@@ -24,6 +24,7 @@ __all__ = [
     "Option",
     "Rule",
     "check_file",
+    "check_goal_file",
     "check_tree",
     "solve_targets",
 ]
@@ -35,9 +36,16 @@ def check_file(path: Path) -> list[Diagnostic]:
     Raises:
         GoaltreeError: The file cannot be read (missing, not UTF-8, a directory).
     """
-    from goaltree.graph import load_tree
+    from goaltree.graph import build
+    from goaltree.load import load_file
 
-    tree, diagnostics = load_tree(path)
-    if tree is None:
+    result = load_file(path)
+    diagnostics = list(result.diagnostics)
+    if result.goal_file is None:
         return sorted(diagnostics, key=sort_key)
-    return sorted(diagnostics + check_tree(tree), key=sort_key)
+    tree = None
+    if not any(d.severity == "error" for d in diagnostics):
+        tree, built = build(result.goal_file, Path(path), result)
+        diagnostics.extend(built)
+    # A broken graph still gets the rules that read only the nodes: one pass, every problem it can find.
+    return sorted(diagnostics + check_goal_file(result.goal_file, result, tree), key=sort_key)

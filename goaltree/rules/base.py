@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Iterator
 
-from goaltree.errors import Diagnostic, Severity
+from goaltree.errors import Severity
 
 if TYPE_CHECKING:
     from goaltree.engine.equations import Equation, SolveOutcome
@@ -106,6 +106,9 @@ class Rule:
         options: Settings read from ``checks.options``.
         emitted_by: Who reports the code: ``rules`` (this package) or the
             ``loader``, ``graph``, ``solver``, ``evaluate`` or ``sources``.
+        needs_tree: Whether the rule needs the goal graph and the solved
+            targets; rules that read only the nodes still run when the graph
+            has errors, so one pass reports as much as it can.
     """
 
     code: ClassVar[str]
@@ -113,6 +116,7 @@ class Rule:
     severity: ClassVar[Severity]
     options: ClassVar[tuple[Option, ...]] = ()
     emitted_by: ClassVar[str] = "rules"
+    needs_tree: ClassVar[bool] = True
 
     @classmethod
     def summary(cls) -> str:
@@ -160,23 +164,25 @@ class NodeRule(Rule):
 
 @dataclass
 class CheckContext:
-    """What every rule may read: the tree, the solved targets and the file's options.
+    """What every rule may read: the goal file, its tree, the solved targets and the file's options.
+
+    When the goal graph could not be built (an unknown id, a cycle), only the
+    rules with ``needs_tree = False`` run: ``tree`` is ``None``, there are no
+    equations, and the targets are the declared ones.
 
     Attributes:
-        tree: The built goal tree.
+        goal_file: The validated goal file.
         targets: The target solve (SPEC §3.1) shared by every rule.
         options: Option name -> value (the file's, else the default).
         equations: Every equation of the tree, parents before children.
+        tree: The built goal tree, or ``None`` when the graph is broken.
     """
 
-    tree: "GoalTree"
+    goal_file: "GoalFile"
     targets: "SolveOutcome"
     options: dict[str, Any] = field(default_factory=dict)
     equations: list["Equation"] = field(default_factory=list)
-
-    @property
-    def goal_file(self) -> "GoalFile":
-        return self.tree.goal_file
+    tree: "GoalTree | None" = None
 
     def target_of(self, node_id: str) -> float | None:
         """The node's declared or derived target, or ``None``."""
@@ -186,13 +192,9 @@ class CheckContext:
         """Whether the node's target is written in the file."""
         return self.goal_file.nodes[node_id].target is not None
 
-    def is_computed(self, node_id: str) -> bool:
-        """Whether the node's value is an equation of its children (a formula or a numeric rollup)."""
-        return node_id in self.equation_nodes
-
     @cached_property
     def equation_nodes(self) -> frozenset[str]:
-        """Nodes that are the left-hand side of an equation."""
+        """Nodes whose value is an equation of their children (a formula or a numeric rollup)."""
         return frozenset(equation.node for equation in self.equations)
 
 
@@ -213,8 +215,3 @@ def format_number(value: float) -> str:
 def where(node_id: str, *fields: Any) -> tuple[Any, ...]:
     """The document path of a node's field: ``where("leads", "target")``."""
     return ("nodes", node_id) + fields
-
-
-def make_diagnostic(rule: type[Rule], finding: Finding, severity: Severity) -> Diagnostic:
-    """The diagnostic of ``finding`` under ``rule``'s code, not yet located."""
-    return Diagnostic(rule.code, severity, finding.message, node=finding.node, path=finding.path)

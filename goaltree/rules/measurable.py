@@ -42,6 +42,7 @@ class KpiWithoutUnit(NodeRule):
     code = "M001"
     name = "measurable.kpi_without_unit"
     severity = "warning"
+    needs_tree = False
 
     def check_node(self, context: CheckContext, node_id: str, node: "Node") -> Iterator[Finding]:
         if node.type == "kpi" and not (node.unit or "").strip():
@@ -239,6 +240,7 @@ class RateSummedOverTime(NodeRule):
     code = "M004"
     name = "measurable.rate_summed_over_time"
     severity = "error"
+    needs_tree = False
 
     def check_node(self, context: CheckContext, node_id: str, node: "Node") -> Iterator[Finding]:
         unit = units.parse_unit(node.unit)

@@ -22,7 +22,9 @@ _INTRO = """\
 `goaltree check FILE…` lints goal files on every change, in a pre-commit hook or
 in CI. It loads the file, builds the goal graph, propagates the targets exactly
 as `goaltree evaluate` does, and runs every rule below in one pass: every
-problem is reported, each at `file:line:column`.
+problem is reported, each at `file:line:column`. When the goal graph is broken
+(an unknown id, a cycle), the rules that read single nodes (S, M001, M004, T)
+still run; the rest wait until the structure errors are fixed.
 
 ```text
 goals.yaml:14:5: error M002 [leads] the KPI has no target and none can be derived …

@@ -20,6 +20,8 @@ from goaltree.rules.locate import locate
 if TYPE_CHECKING:
     from goaltree.engine.equations import SolveOutcome
     from goaltree.graph import GoalTree
+    from goaltree.load import LoadResult
+    from goaltree.model import GoalFile
 
 STRUCTURE_FROM_SOLVER = ("E008", "E010")
 
@@ -66,36 +68,58 @@ def check_tree(tree: "GoalTree", rules: Iterable[type[Rule]] | None = None) -> l
     """Run the rules over a built tree: every SMART finding, configuration problem and solver error.
 
     Args:
-        tree: A goal tree without structure errors (:func:`goaltree.graph.load_tree`).
+        tree: A goal tree without structure errors (:func:`goaltree.graph.build`).
         rules: The registry to use; :data:`goaltree.rules.registry.DEFAULT_RULES` by default.
 
     Returns:
         The located diagnostics, sorted. Never raises for a broken rule (``E099``).
     """
+    return check_goal_file(tree.goal_file, tree.load, tree, rules)
+
+
+def check_goal_file(
+    goal_file: "GoalFile",
+    load: "LoadResult | None",
+    tree: "GoalTree | None" = None,
+    rules: Iterable[type[Rule]] | None = None,
+) -> list[Diagnostic]:
+    """Run the rules over a goal file; without a ``tree`` (a broken graph) only the node rules run.
+
+    Args:
+        goal_file: The validated goal file.
+        load: Its load result, for positions (``None``: diagnostics stay unlocated).
+        tree: Its goal tree, when the graph was built without errors.
+        rules: The registry to use; :data:`goaltree.rules.registry.DEFAULT_RULES` by default.
+    """
+    from goaltree.engine.equations import SolveOutcome, equations_of
+
     if rules is None:
         from goaltree.rules.registry import DEFAULT_RULES
 
         rules = DEFAULT_RULES
     rules = tuple(rules)
-    goal_file = tree.goal_file
     config = configure(goal_file, rules)
     pending = [_Pending(problem.diagnostic, problem.key) for problem in config.problems]
 
-    from goaltree.engine.equations import equations_of
-
-    equations = equations_of(tree)
-    targets = solve_targets(tree, equations)
-    located = [d for d in targets.diagnostics if d.code in STRUCTURE_FROM_SOLVER]
+    located: list[Diagnostic] = []
+    if tree is not None:
+        equations = equations_of(tree)
+        targets = solve_targets(tree, equations)
+        located.extend(d for d in targets.diagnostics if d.code in STRUCTURE_FROM_SOLVER)
+    else:
+        equations = []
+        declared = {node_id: node.target for node_id, node in goal_file.nodes.items() if node.target is not None}
+        targets = SolveOutcome(declared, {}, [])
     if any(node.metric is not None for node in goal_file.nodes.values()):
         from goaltree.sources.checks import check_metrics
 
         pending.extend(_Pending(d) for d in check_metrics(goal_file))
 
-    context = CheckContext(tree, targets, config.options, equations)
+    context = CheckContext(goal_file, targets, config.options, equations, tree)
     ran: set[str] = set()
     used: set[tuple[str, str]] = set()
     for rule in rules:
-        if not rule.runs() or rule.code in config.disabled:
+        if not rule.runs() or rule.code in config.disabled or (rule.needs_tree and tree is None):
             continue
         findings, crash = _run_safely(rule, context)
         if crash is not None:
@@ -116,7 +140,6 @@ def check_tree(tree: "GoalTree", rules: Iterable[type[Rule]] | None = None) -> l
             )
     pending.extend(_unused_suppressions(config, ran, used, rules))
 
-    load = tree.load
     located.extend(locate(load, p.diagnostic, key=p.key, column_offset=p.column_offset) for p in pending)
     return sorted(located, key=sort_key)
 

@@ -52,6 +52,7 @@ class VagueTitle(NodeRule):
     code = "S001"
     name = "specific.vague_title"
     severity = "warning"
+    needs_tree = False
     options = (
         Option(
             "vague_words",
@@ -103,6 +104,7 @@ class KpiTitleWithoutQuantity(NodeRule):
     code = "S002"
     name = "specific.kpi_title_without_quantity"
     severity = "info"
+    needs_tree = False
 
     def check_node(self, context: CheckContext, node_id: str, node: "Node") -> Iterator[Finding]:
         if node.type != "kpi" or words.has_quantity(node.title):
@@ -159,6 +161,7 @@ class MissingOwner(NodeRule):
     code = "S003"
     name = "specific.missing_owner"
     severity = "warning"
+    needs_tree = False
 
     def check_node(self, context: CheckContext, node_id: str, node: "Node") -> Iterator[Finding]:
         if (node.owner or "").strip() or (context.goal_file.owner or "").strip():

@@ -38,6 +38,7 @@ class DeadlineOutsidePeriod(NodeRule):
     code = "T001"
     name = "timebound.deadline_outside_period"
     severity = "error"
+    needs_tree = False
 
     def check_node(self, context: CheckContext, node_id: str, node: "Node") -> Iterator[Finding]:
         period = context.goal_file.period
@@ -86,6 +87,7 @@ class MilestonesOutOfOrder(NodeRule):
     code = "T002"
     name = "timebound.milestones_out_of_order"
     severity = "warning"
+    needs_tree = False
 
     def check_node(self, context: CheckContext, node_id: str, node: "Node") -> Iterator[Finding]:
         if not node.milestones or node.direction == "maintain":
@@ -146,6 +148,7 @@ class MilestoneOutsidePeriod(NodeRule):
     code = "T003"
     name = "timebound.milestone_outside_period"
     severity = "error"
+    needs_tree = False
 
     def check_node(self, context: CheckContext, node_id: str, node: "Node") -> Iterator[Finding]:
         if not node.milestones:

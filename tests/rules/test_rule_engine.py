@@ -87,8 +87,20 @@ nodes:
   revenue: {title: 63 MSEK revenue, formula: customer * 2}
 """
     _, diagnostics = check_text(text)
-    assert [d.code for d in diagnostics if d.code == "E004"] == ["E004"]
-    # The checks block is not read when the file does not build; the E-code still is reported.
+    assert [d.code for d in diagnostics if d.code in ("E004", "E023")] == ["E023", "E023", "E004"]
+
+
+def test_a_broken_graph_still_gets_the_node_rules(check_text) -> None:
+    text = RULE_CASE_HEADER + """\
+nodes:
+  revenue:
+    title: Better revenue
+    unit: SEK
+    formula: customer * 2
+    deadline: 2028-01-31
+"""
+    _, diagnostics = check_text(text)
+    assert sorted((d.code, d.line) for d in diagnostics) == [("E004", 10), ("S001", 8), ("T001", 11)]
 
 
 def test_disable_by_code_or_name_and_regrade(tmp_path, check_text) -> None:
