@@ -15,7 +15,7 @@ from pathlib import Path
 
 from goaltree.errors import Diagnostic, sort_key
 from goaltree.rules.base import CheckContext, Finding, NodeRule, Option, Rule
-from goaltree.rules.runner import check_goal_file, check_tree, solve_targets
+from goaltree.rules.runner import apply_configuration, check_goal_file, check_tree, solve_targets
 
 __all__ = [
     "CheckContext",
@@ -23,6 +23,7 @@ __all__ = [
     "NodeRule",
     "Option",
     "Rule",
+    "apply_configuration",
     "check_file",
     "check_goal_file",
     "check_tree",

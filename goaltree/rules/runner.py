@@ -10,6 +10,7 @@ only now, when they are known to be reported.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Iterable
 
 from goaltree.errors import Diagnostic, sort_key
@@ -208,3 +209,30 @@ def _unused_suppressions(
                 ),
                 key=True,
             )
+
+
+def apply_configuration(
+    goal_file: "GoalFile", diagnostics: Iterable[Diagnostic], rules: Iterable[type[Rule]] | None = None
+) -> list[Diagnostic]:
+    """Apply a goal file's ``checks:`` and ``suppress:`` to diagnostics reported outside ``check``.
+
+    ``goaltree evaluate`` reports ``A004`` (measured actuals that disagree with
+    their children); a team that disabled, re-graded or suppressed it for a
+    node expects evaluate to honour that too. Structure codes pass unchanged;
+    problems of the configuration itself are ``check``'s to report.
+    """
+    if rules is None:
+        from goaltree.rules.registry import DEFAULT_RULES
+
+        rules = DEFAULT_RULES
+    config = configure(goal_file, rules)
+    result = []
+    for diagnostic in diagnostics:
+        code = diagnostic.code
+        if code in config.disabled:
+            continue
+        if diagnostic.node is not None and code in config.suppressions.get(diagnostic.node, ()):
+            continue
+        severity = config.severity.get(code)
+        result.append(diagnostic if severity is None else replace(diagnostic, severity=severity))
+    return result

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterator
 
-from goaltree.formula import BinaryOp, Call, Expression, Name, Number, UnaryOp
+from goaltree.formula import Call, Expression, Name, Number, UnaryOp
 
 Dimensions = tuple[tuple[str, int], ...]
 

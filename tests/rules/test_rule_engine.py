@@ -179,3 +179,20 @@ def test_the_check_path_imports_nothing_heavy(tmp_path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout[-500:] + done.stderr
+
+
+def test_evaluate_can_apply_the_files_configuration_to_A004(tmp_path) -> None:
+    from goaltree.errors import Diagnostic
+    from goaltree.rules import apply_configuration
+
+    text = FILE.replace("nodes:", "checks: {severity: {A004: error}}\nnodes:").replace(
+        "    actuals: {2027-03-31: 1200}\n", "    actuals: {2027-03-31: 1200}\n    suppress: {A004: counted differently on purpose}\n"
+    )
+    goal_file = build(text, tmp_path).goal_file
+    reported = [
+        Diagnostic("A004", "warning", "actuals disagree", node="growth"),
+        Diagnostic("A004", "warning", "actuals disagree", node="leads"),
+        Diagnostic("E013", "error", "source failed", node="leads"),
+    ]
+    applied = apply_configuration(goal_file, reported)
+    assert [(d.code, d.node, d.severity) for d in applied] == [("A004", "growth", "error"), ("E013", "leads", "error")]
