@@ -124,6 +124,10 @@ KPIS: tuple[KpiDefinition, ...] = (
         unit="SEK",
         direction="decrease",
         aggregate="last",
+        note=(
+            "A conversion is whatever the campaign was for (a form, a sign-up, a purchase); CPA is "
+            "not CAC unless every conversion is a new customer."
+        ),
         **_example(1_200, marketing_cost=6_000_000, conversions=5_000),
     ),
     KpiDefinition(
@@ -185,6 +189,10 @@ KPIS: tuple[KpiDefinition, ...] = (
         unit="SEK",
         direction="decrease",
         aggregate="last",
+        note=(
+            "Count the cost and the customers over the same period and scope. Compare it with "
+            "the CLV: a customer worth 900 000 SEK may cost far more to win than one worth 90 000."
+        ),
         **_example(90_000, acquisition_cost=6_300_000, new_customers=70),
     ),
     KpiDefinition(
@@ -326,6 +334,10 @@ KPIS: tuple[KpiDefinition, ...] = (
         unit="ratio",
         direction="increase",
         aggregate="last",
+        note=(
+            "The same number as a conversion rate with leads as the conversion; in a funnel tree "
+            "it is usually a driver (leads = visits * traffic_to_lead)."
+        ),
         **_example(0.02, leads=5_000, visits=250_000),
     ),
     KpiDefinition(
@@ -360,6 +372,10 @@ KPIS: tuple[KpiDefinition, ...] = (
         unit="count",
         direction="decrease",
         aggregate="last",
+        note=(
+            "Rounded, as people say it: 1 / 0.014 is 71.4, \"about 70\". With the CLV it values a "
+            "lead: 900 000 SEK / 71.4 is about 12 600 SEK."
+        ),
         **_example(1 / 0.014, lead_to_customer=0.014),
     ),
     KpiDefinition(
@@ -378,6 +394,10 @@ KPIS: tuple[KpiDefinition, ...] = (
         unit="ratio",
         direction="increase",
         aggregate="last",
+        note=(
+            "Agree with sales on what makes a lead an MQL and an SQL before setting a target; "
+            "the rate means nothing while the definitions move."
+        ),
         **_example(0.3, sql=450, mql=1_500),
     ),
     KpiDefinition(
@@ -425,6 +445,10 @@ KPIS: tuple[KpiDefinition, ...] = (
         unit="count",
         direction="increase",
         aggregate="sum",
+        note=(
+            "Take it from the search engine's own console (queries containing the brand name); "
+            "compare periods of the same length, since searches follow the seasons."
+        ),
     ),
     KpiDefinition(
         id="direct_traffic",
@@ -439,6 +463,10 @@ KPIS: tuple[KpiDefinition, ...] = (
         unit="count",
         direction="increase",
         aggregate="sum",
+        note=(
+            "Web analytics files visits it cannot attribute under direct too; watch the trend "
+            "rather than the level."
+        ),
     ),
     KpiDefinition(
         id="meetings_booked",

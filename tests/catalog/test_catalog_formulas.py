@@ -78,7 +78,7 @@ def test_entry_is_complete_and_consistent(entry) -> None:
     import re
 
     assert re.fullmatch(NODE_ID_PATTERN, entry.id)
-    assert entry.name and entry.definition and entry.unit
+    assert entry.name and entry.definition and entry.unit and entry.note
     assert entry.group in {group for group, _ in GROUPS}
     assert entry.direction in {"increase", "decrease"}
     if entry.unit in {"ratio", "%"}:
