@@ -307,3 +307,23 @@ nodes:
     assert nodes["rate"].target == pytest.approx(0.014)
     assert nodes["rate"].target_derivation.rule == "assumed"
     assert nodes["leads"].target == pytest.approx(5_000)
+
+
+def test_overspending_a_budget_lowers_the_objective_not_raises_it(write_goals):
+    def objective(spent):
+        return evaluate_text(
+            write_goals,
+            f"""
+nodes:
+  growth: {{title: Grow efficiently, type: objective}}
+  leads: {{title: Leads 365, parent: growth, target: 365, actuals: {{2027-01-10: 10}}}}
+  spend: {{title: Spend at most 365 kSEK, parent: growth, unit: SEK, direction: decrease, target: 365, actuals: {{2027-01-10: {spent}}}}}
+""",
+            dt.date(2027, 1, 10),
+        ).nodes["growth"]
+
+    on_pace, overspent, underspent = objective(10), objective(20), objective(5)
+    assert on_pace.progress == pytest.approx(on_pace.expected_progress)
+    assert overspent.progress < on_pace.progress
+    assert underspent.progress == pytest.approx(on_pace.progress)  # under budget is on pace, not a bonus
+    assert overspent.attribution["spend"] < 0 and on_pace.attribution["spend"] == pytest.approx(0)

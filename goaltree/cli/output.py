@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
-from pathlib import Path
 from typing import IO, Iterable
 
 from goaltree.errors import Diagnostic, sort_key
+from goaltree.outputs import format_number, format_percent, write_atomic
+
+__all__ = ["format_number", "format_percent", "write_atomic", "print_diagnostics", "use_colour"]
 
 STATUS_COLOURS = {
     "achieved": "\033[1;34m",
@@ -30,51 +31,3 @@ def print_diagnostics(diagnostics: Iterable[Diagnostic], stream: IO[str] = sys.s
     """Compiler-style lines: ``goals.yaml:14:5: error M002 [leads] …``."""
     for diagnostic in sorted(diagnostics, key=sort_key):
         print(diagnostic.format(), file=stream)
-
-
-def format_number(value: float | None, unit: str | None = None) -> str:
-    """A readable number: thin grouping, sensible decimals, percent for ratios."""
-    if value is None:
-        return "–"
-    if unit == "ratio":
-        return f"{value * 100:.2f} %"
-    if unit == "%":
-        return f"{value:.2f} %"
-    magnitude = abs(value)
-    if magnitude >= 1000:
-        text = f"{value:,.0f}"
-    elif magnitude >= 100:
-        text = f"{value:,.1f}".rstrip("0").rstrip(".")
-    elif magnitude >= 1:
-        text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    elif magnitude == 0:
-        text = "0"
-    else:
-        text = f"{value:.4g}"
-    return text.replace(",", " ")
-
-
-def format_percent(value: float | None) -> str:
-    """``0.496`` → ``49.6 %``."""
-    return "–" if value is None else f"{value * 100:.1f} %"
-
-
-def write_atomic(path: Path | str, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename: never a half file."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        from goaltree.errors import GoaltreeError
-
-        raise GoaltreeError(f"{path}: the folder {directory} does not exist")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except FileNotFoundError:
-            pass
-        raise

@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         from goaltree.render.dot import render
 
-        data = render(evaluation, image_format, root=args.root, depth=args.depth)
+        data = render(evaluation, image_format, root=args.root, depth=args.depth, direction=args.direction)
     write_output(args.output, data)
     report_errors(evaluation)
     return exit_code(evaluation)

@@ -295,13 +295,28 @@ def _objective_progress(
     total = math.fsum(weights)
     if total == 0:
         weights, total = [1.0] * len(scored), float(len(scored))
-    clip = lambda value: min(1.0, max(0.0, value))  # noqa: E731
-    progress = math.fsum(w * clip(partial[c]["progress"]) for w, c in zip(weights, scored)) / total
-    expected = math.fsum(w * clip(partial[c]["expected_progress"]) for w, c in zip(weights, scored)) / total
+    scores = [_objective_score(partial[c], nodes[c]) for c in scored]
+    progress = math.fsum(w * score for w, (score, _) in zip(weights, scores)) / total
+    expected = math.fsum(w * due for w, (_, due) in zip(weights, scores)) / total
     if progress >= 1.0:
         return progress, expected, "achieved"
     ratio = pace.ratio_of(progress, expected, decrease_flow=False)
     return progress, expected, pace.classify(ratio, thresholds.on_track, thresholds.at_risk)
+
+
+def _objective_score(info: dict, node) -> tuple[float, float]:
+    """A child's (score, expected score) in its objective, both in [0, 1].
+
+    Progress is clipped so one over-achieved key result cannot hide a lagging
+    one. A budget cap (a ``decrease`` flow) counts as on pace while spending
+    stays at or under its pace, and loses score in proportion to overspending:
+    its own progress (money spent) rising is not good news for the objective.
+    """
+    due = min(1.0, max(0.0, info["expected_progress"]))
+    if node.direction == "decrease" and node.effective_aggregate == "sum":
+        ratio = pace.ratio_of(info["progress"], info["expected_progress"], decrease_flow=True)
+        return due * min(1.0, max(0.0, ratio)), due
+    return min(1.0, max(0.0, info["progress"])), due
 
 
 def _attribute(
@@ -321,11 +336,11 @@ def _attribute(
         scored = [c for c in children if partial[c]["progress"] is not None and partial[c]["expected_progress"] is not None]
         weights = {c: nodes[c].weight for c in scored}
         total = math.fsum(weights.values()) or 1.0
-        clip = lambda value: min(1.0, max(0.0, value))  # noqa: E731
-        return {
-            c: weights[c] * (clip(partial[c]["progress"]) - clip(partial[c]["expected_progress"])) / total
-            for c in scored
-        }
+        parts = {}
+        for c in scored:
+            score, due = _objective_score(partial[c], nodes[c])
+            parts[c] = weights[c] * (score - due) / total
+        return parts
     if info["actual"] is None or info["expected"] is None:
         return {}
     children = equation.children

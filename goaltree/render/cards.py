@@ -11,7 +11,7 @@ import re
 import textwrap
 from dataclasses import dataclass
 
-from goaltree.cli.output import format_number, format_percent
+from goaltree.outputs import format_number, format_percent
 from goaltree.engine.results import NodeResult
 from goaltree.render.style import TYPE_LABELS, status_label
 

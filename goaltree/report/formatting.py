@@ -1,6 +1,6 @@
 """Numbers and words as reports write them; also the report's Jinja2 filters (one place).
 
-Number formatting follows the command line (:mod:`goaltree.cli.output`) so that
+Number formatting follows the command line (:mod:`goaltree.outputs`) so that
 a report and ``goaltree evaluate`` never disagree about a figure.
 """
 
@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from markupsafe import Markup, escape
 
-from goaltree.cli.output import format_number, format_percent
+from goaltree.outputs import format_number, format_percent
 from goaltree.render.style import STATUS_STYLES, status_label
 
 _UNITLESS = frozenset({"ratio", "%", "count"})

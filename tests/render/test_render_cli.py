@@ -100,3 +100,11 @@ def test_importing_the_cli_does_not_import_graphviz_or_jinja():
     code = "import sys, goaltree.cli, goaltree.render, goaltree.report; print('graphviz' in sys.modules, 'jinja2' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert done.stdout.split() == ["False", "False"], done.stderr
+
+
+def test_direction_option_sets_the_rank_direction(tmp_path):
+    output = tmp_path / "tree.dot"
+    assert main(["render", str(FUNNEL), "-o", str(output), "--direction", "LR", "--as-of", "2027-06-30"]) == 0
+    assert "rankdir=LR" in output.read_text()
+    assert main(["render", str(FUNNEL), "-o", str(output), "--direction", "TB", "--as-of", "2027-06-30"]) == 0
+    assert "rankdir=TB" in output.read_text()
