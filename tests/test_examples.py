@@ -114,6 +114,8 @@ def assert_outputs(path: Path, tmp_path: Path) -> None:
 
 def test_template_checks_evaluates_renders_and_reports(template_project: Path, tmp_path: Path) -> None:
     check_clean(template_project)
+    code, _, err = run(["evaluate", str(template_project)])  # out of the box: as of today
+    assert code == 0, err
     assert_evaluated(template_project, evaluate_json(template_project))
     assert_outputs(template_project, tmp_path)
 
