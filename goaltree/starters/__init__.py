@@ -65,9 +65,12 @@ def files(name: str) -> list[str]:
 def create(name: str, directory: Path) -> list[Path]:
     """Create a goal project from template ``name`` in ``directory``.
 
-    The files are written into a hidden folder next to ``directory`` and moved
-    into place with one rename, so a failure leaves no half-written project.
-    ``directory`` may exist if it is empty; missing parent folders are made.
+    The files are written into a hidden staging folder first and moved into
+    place only when all of them are written, so a failure leaves no
+    half-written project. A new ``directory`` appears with one rename (its
+    missing parent folders are made); an existing empty one (``goaltree init
+    .``) stays the same folder, so a shell inside it keeps working, and
+    receives the template's top-level entries one rename each.
 
     Returns:
         The files created, under ``directory``, sorted.
@@ -78,7 +81,8 @@ def create(name: str, directory: Path) -> list[Path]:
     """
     _check_name(name)
     directory = Path(directory)
-    if directory.exists() or directory.is_symlink():
+    exists = directory.exists() or directory.is_symlink()
+    if exists:
         if not directory.is_dir():
             raise GoaltreeError(f"{directory} exists and is not a folder; choose a new folder for the project")
         if any(directory.iterdir()):
@@ -86,26 +90,39 @@ def create(name: str, directory: Path) -> list[Path]:
                 f"{directory} is not empty; `goaltree init` creates a new project and never "
                 "overwrites files: choose a new or empty folder"
             )
-    parent = directory.absolute().parent
-    staging = parent / f".{directory.name}.goaltree-init-{secrets.token_hex(4)}"
+    token = secrets.token_hex(4)
+    if exists:
+        staging = directory / f".goaltree-init-{token}"
+    else:
+        staging = directory.absolute().parent / f".{directory.name}.goaltree-init-{token}"
     created: list[str] = []
+    moved: list[Path] = []
     try:
-        parent.mkdir(parents=True, exist_ok=True)
+        staging.parent.mkdir(parents=True, exist_ok=True)
         staging.mkdir()
         for relative, resource in _walk(_template_root(name), ""):
             destination = staging / relative
             destination.parent.mkdir(parents=True, exist_ok=True)
             destination.write_bytes(resource.read_bytes())
             created.append(relative)
-        if directory.exists():
-            directory.rmdir()  # empty, as checked above; rename cannot replace a folder everywhere
-        os.replace(staging, directory)
-    except OSError as error:
+        if exists:
+            for entry in sorted(staging.iterdir()):
+                target = directory / entry.name
+                os.replace(entry, target)
+                moved.append(target)
+            staging.rmdir()
+        else:
+            os.replace(staging, directory)
+    except BaseException as error:
+        for target in moved:
+            if target.is_dir():
+                shutil.rmtree(target, ignore_errors=True)
+            else:
+                target.unlink(missing_ok=True)
         shutil.rmtree(staging, ignore_errors=True)
-        reason = error.strerror or str(error)
-        raise GoaltreeError(f"cannot create the project in {directory}: {reason}") from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(error, OSError):
+            reason = error.strerror or str(error)
+            raise GoaltreeError(f"cannot create the project in {directory}: {reason}") from None
         raise
     return [directory / relative for relative in sorted(created)]
 

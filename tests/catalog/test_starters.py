@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,35 @@ def test_create_into_an_existing_empty_folder(tmp_path: Path) -> None:
     project.mkdir()
     starters.create("blank", project)
     assert (project / "goals.yaml").is_file()
+
+
+def test_create_into_the_current_folder_keeps_the_folder(tmp_path: Path, monkeypatch) -> None:
+    project = tmp_path / "here"
+    project.mkdir()
+    inode = project.stat().st_ino
+    monkeypatch.chdir(project)
+    created = starters.create("okr", Path("."))
+    assert project.stat().st_ino == inode, "a shell inside the folder must keep working"
+    assert sorted(path.name for path in project.iterdir()) == ["README.md", "goals.yaml"]
+    assert all(path.is_file() for path in created)
+
+
+def test_a_failure_in_an_existing_empty_folder_leaves_it_empty(tmp_path: Path, monkeypatch) -> None:
+    project = tmp_path / "empty"
+    project.mkdir()
+    real_replace = os.replace
+    calls = []
+
+    def failing_replace(source, target):
+        calls.append(target)
+        if len(calls) == 2:
+            raise OSError(5, "Input/output error")
+        return real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    with pytest.raises(GoaltreeError, match="Input/output error"):
+        starters.create("b2b-funnel", project)
+    assert list(project.iterdir()) == []
 
 
 def test_create_makes_missing_parent_folders(tmp_path: Path) -> None:
