@@ -49,7 +49,16 @@ def evaluate(
 
     diagnostics = _load_diagnostics(tree)
     observations, failed, snapshot_info = collect_observations(tree, as_of, snapshot=snapshot, progress=progress, diagnostics=diagnostics)
-    return run(tree, as_of, observations=observations, failed=failed, diagnostics=diagnostics, snapshot=snapshot_info)
+    evaluation = run(tree, as_of, observations=observations, failed=failed, diagnostics=diagnostics, snapshot=snapshot_info)
+    if not evaluation.diagnostics:
+        return evaluation
+    # The file's `checks:` and `suppress:` govern what evaluate reports (A004) as they govern check.
+    from dataclasses import replace
+
+    from goaltree.rules.runner import apply_configuration
+
+    kept = apply_configuration(tree.goal_file, evaluation.diagnostics)
+    return replace(evaluation, diagnostics=tuple(sorted(kept, key=sort_key)))
 
 
 def collect_observations(

@@ -327,3 +327,18 @@ nodes:
     assert overspent.progress < on_pace.progress
     assert underspent.progress == pytest.approx(on_pace.progress)  # under budget is on pace, not a bonus
     assert overspent.attribution["spend"] < 0 and on_pace.attribution["spend"] == pytest.approx(0)
+
+
+def test_evaluate_honours_suppressions_and_disabled_checks(write_goals):
+    body = """
+nodes:
+  total: {title: Leads 1000, target: 1000, rollup: sum, actuals: {2027-03-01: 300}SUPPRESS}
+  a: {title: A leads, parent: total, actuals: {2027-03-01: 100}}
+  b: {title: B leads, parent: total, actuals: {2027-03-01: 100}}
+"""
+    plain = evaluate_text(write_goals, body.replace("SUPPRESS", ""))
+    assert [d.code for d in plain.diagnostics] == ["A004"]
+    suppressed = evaluate_text(write_goals, body.replace("SUPPRESS", ", suppress: {A004: the CRM counts partner leads too}"))
+    assert suppressed.diagnostics == ()
+    disabled = evaluate_text(write_goals, "checks: {disable: [A004]}\n" + body.replace("SUPPRESS", ""))
+    assert disabled.diagnostics == ()
