@@ -79,7 +79,8 @@ def collect_observations(
         from goaltree.sources.snapshot import read_snapshot
 
         data = read_snapshot(Path(snapshot))
-        info = {"path": str(snapshot), "sha256": data.sha256, "fetched_at": data.fetched_at}
+        fetched_at = data.fetched_at.isoformat() if hasattr(data.fetched_at, "isoformat") else str(data.fetched_at)
+        info = {"path": str(snapshot), "sha256": data.sha256, "fetched_at": fetched_at}
         return dict(data.observations), frozenset(), info
     if not any(node.metric is not None for node in goal_file.nodes.values()) or as_of < goal_file.period.start:
         return {}, frozenset(), None

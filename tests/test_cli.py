@@ -121,3 +121,39 @@ def test_python_dash_m_runs(funnel_path):
     done = subprocess.run([sys.executable, "-m", "goaltree", "check", str(funnel_path)], capture_output=True, text=True,
                           check=False, cwd=ROOT)
     assert done.returncode == 0, done.stderr
+
+
+def test_init_pull_and_evaluate_from_the_snapshot(tmp_path, capsys):
+    project = tmp_path / "marketing"
+    assert main(["init", str(project), "--template", "b2b-funnel"]) == 0
+    goals = project / "goals.yaml"
+    assert main(["pull", str(goals), "--as-of", "2027-06-30"]) == 0
+    snapshot = project / "goals.snapshot.json"
+    assert snapshot.is_file() and oct(snapshot.stat().st_mode & 0o044) == oct(0o044)
+    capsys.readouterr()
+    assert main(["evaluate", str(goals), "--as-of", "2027-06-30", "--format", "json"]) == 0
+    live = json.loads(capsys.readouterr().out)
+    (project / "data" / "deals.csv").unlink()  # offline: the snapshot alone must rebuild the numbers
+    assert main(["evaluate", str(goals), "--as-of", "2027-06-30", "--format", "json", "--snapshot", str(snapshot)]) == 0
+    offline = json.loads(capsys.readouterr().out)
+    assert offline["nodes"] == live["nodes"]
+    assert offline["snapshot"]["sha256"]
+
+
+def test_init_refuses_a_folder_that_is_not_empty_and_lists_templates(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("mine")
+    assert main(["init", str(tmp_path)]) == 2
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+    assert main(["init", "--list"]) == 0
+    assert "brand-and-business" in capsys.readouterr().out
+    assert main(["init"]) == 2
+    assert main(["init", str(tmp_path / "x"), "--template", "b2b-funel"]) == 2
+    assert "did you mean 'b2b-funnel'" in capsys.readouterr().err
+
+
+def test_catalog_lists_and_explains(capsys):
+    assert main(["catalog"]) == 0
+    assert "roas" in capsys.readouterr().out.lower()
+    assert main(["catalog", "clv"]) == 0
+    assert "lifetime" in capsys.readouterr().out.lower()
+    assert main(["catalog", "rosa"]) == 2

@@ -342,3 +342,20 @@ nodes:
     assert suppressed.diagnostics == ()
     disabled = evaluate_text(write_goals, "checks: {disable: [A004]}\n" + body.replace("SUPPRESS", ""))
     assert disabled.diagnostics == ()
+
+
+def test_decrease_level_without_baseline_is_judged_by_how_far_above_target(write_goals):
+    def cac(value):
+        return evaluate_text(
+            write_goals,
+            f"""
+nodes:
+  cac: {{title: CAC at most 90 000 SEK, unit: SEK, direction: decrease, aggregate: last, target: 90000, actuals: {{2027-06-01: {value}}}}}
+""",
+        ).nodes["cac"]
+
+    worse = cac(111_000)
+    assert worse.progress == pytest.approx(90_000 / 111_000)
+    assert worse.status == "at_risk"
+    assert cac(150_000).status == "off_track"
+    assert cac(88_000).status == "on_track"  # at or under the cap before the deadline

@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         return commands.add_parser(name, help=COMMANDS[name][1], description=COMMANDS[name][1])
 
     p = add("init")
-    p.add_argument("directory", metavar="DIR")
+    p.add_argument("directory", nargs="?", default=None, metavar="DIR")
     p.add_argument("--template", default="b2b-funnel", metavar="NAME", help="b2b-funnel (default), brand-and-business, okr, blank")
     p.add_argument("--list", action="store_true", help="list the templates and exit")
 

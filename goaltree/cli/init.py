@@ -20,6 +20,8 @@ def run(args: argparse.Namespace) -> int:
         raise GoaltreeError(
             f"no template '{args.template}'{did_you_mean(args.template, names)}; the templates are: {', '.join(names)}"
         )
+    if args.directory is None:
+        raise GoaltreeError("name the folder for the new project: goaltree init DIR [--template NAME]")
     directory = Path(args.directory)
     created = starters.create(args.template, directory)
     print(f"created {directory} from the {args.template} template:")
@@ -28,5 +30,25 @@ def run(args: argparse.Namespace) -> int:
     goals = directory / "goals.yaml"
     print("\nnext:")
     print(f"  goaltree check {goals}")
-    print(f"  goaltree evaluate {goals}")
+    as_of = _demo_date(goals)
+    print(f"  goaltree evaluate {goals}" + (f" --as-of {as_of}" if as_of else ""))
+    if as_of:
+        print(f"  (the template's period has not started yet; --as-of {as_of} shows it mid-way)")
     return 0
+
+
+def _demo_date(goals: Path) -> str | None:
+    """Mid-period, when the template's period lies ahead of today (its sample data is for that year)."""
+    import datetime as dt
+
+    from goaltree.load import load_file
+
+    goal_file = load_file(goals).goal_file
+    if goal_file is None or goal_file.period.start <= dt.date.today():
+        return None
+    period = goal_file.period
+    middle = period.start + (period.end - period.start) / 2
+    end_of_month = (middle.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    end_of_previous = middle.replace(day=1) - dt.timedelta(days=1)
+    nearest = min((end_of_previous, end_of_month), key=lambda day: abs((day - middle).days))
+    return min(max(nearest, period.start), period.end).isoformat()

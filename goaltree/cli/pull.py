@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
         print("goaltree: no snapshot written: fix the sources above and pull again", file=sys.stderr)
         return 1
     output = Path(args.output) if args.output else default_snapshot_path(Path(args.file))
-    fetched_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    fetched_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     digest = write_snapshot(output, goal_file, result, goal_file.period.start, end, fetched_at)
     count = sum(len(series) for series in result.observations.values())
     print(f"wrote {output}: {count} observations for {len(result.observations)} nodes up to {end}, sha256 {digest[:12]}")

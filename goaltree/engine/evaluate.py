@@ -136,9 +136,9 @@ def evaluate(
         milestones = tuple(sorted(node.milestones.items()))
         if target is not None and as_of >= start:
             expected = pace.expected_at(as_of, start, deadline, start_value, target, milestones)
-            expected_progress = pace.progress_of(expected, target, start_value)
+            expected_progress = pace.progress_of(expected, target, start_value, node.direction)
             if actual is not None:
-                progress = pace.progress_of(actual, target, start_value)
+                progress = pace.progress_of(actual, target, start_value, node.direction)
         status = pace.status_of(
             as_of=as_of,
             start=start,

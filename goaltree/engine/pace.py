@@ -128,9 +128,16 @@ def forecast_series(
     return mean_v + slope * (horizon - mean_t)
 
 
-def progress_of(actual: float, target: float, start_value: float | None) -> float | None:
-    """``(actual − start) / (target − start)``; ``actual / target`` without a start value."""
+def progress_of(actual: float, target: float, start_value: float | None, direction: str = "increase") -> float | None:
+    """``(actual − start) / (target − start)``; without a start value, how close the actual is to the target.
+
+    A level with no baseline has no way travelled to measure: its progress is
+    ``actual / target``, and for a ``decrease`` goal ``target / actual`` (a CAC
+    of 111 000 against a target of 90 000 is 81 % of the way, not 123 %).
+    """
     if start_value is None:
+        if direction == "decrease":
+            return target / actual if actual > 0 else (1.0 if actual == target == 0 else None)
         return actual / target if target != 0 else None
     span = target - start_value
     if span == 0:
