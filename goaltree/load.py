@@ -8,6 +8,7 @@ composes the text with PyYAML only when a diagnostic needs a line and column.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import re
@@ -29,7 +30,14 @@ _TAG = re.compile(r"(?:^|[\s\[{,:?-])!")
 
 
 class SourceMap:
-    """Finds the line and column of a value in a goal file, composing the text on first use."""
+    """Finds the line and column of a value in a goal file.
+
+    A line scanner (:class:`_Scanner`) answers first: it reads only the lines
+    of the top-level entry or node a path goes into, so locating thousands of
+    diagnostics in a large file stays cheap. Where it cannot be sure (anchors,
+    tabs, constructs it does not follow) it says so, and the text is composed
+    with PyYAML, once, to answer.
+    """
 
     def __init__(self, text: str, filename: str):
         self.text = text
@@ -37,6 +45,17 @@ class SourceMap:
         self._root: Any = None
         self._composed = False
         self._index: dict[int, dict[Any, tuple[Any, Any]]] = {}
+        self._scanner: _Scanner | None = None
+        self._expected: tuple[tuple[str, ...], tuple[str, ...] | None] | None = None
+
+    def expect(self, data: Any) -> None:
+        """Tell the scanner the keys the parser found, so that it can check its own reading of the text."""
+        if isinstance(data, dict):
+            nodes = data.get("nodes")
+            self._expected = (
+                tuple(str(key) for key in data),
+                tuple(str(key) for key in nodes) if isinstance(nodes, dict) else None,
+            )
 
     def _compose(self) -> Any:
         if not self._composed:
@@ -56,6 +75,15 @@ class SourceMap:
         When ``path`` does not exist completely (a missing field), the deepest
         existing value on the way is returned.
         """
+        if self._scanner is None:
+            self._scanner = _Scanner(self.text, self._expected)
+        position = self._scanner.locate(path, key=key)
+        if position is not None:
+            return position
+        return self._locate_composed(path, key=key)
+
+    def _locate_composed(self, path: tuple[Any, ...], *, key: bool = False) -> tuple[int, int] | None:
+        """:meth:`locate` by composing the text with PyYAML (the reference the scanner agrees with)."""
         import yaml
 
         node = self._compose()
@@ -65,7 +93,7 @@ class SourceMap:
         for depth, step in enumerate(path):
             last = depth == len(path) - 1
             if isinstance(node, yaml.MappingNode):
-                found = self._keys_of(node).get(str(step) if isinstance(step, (dt.date, int, float)) else step)
+                found = self._keys_of(node).get(_key_text(step))
                 if found is None:
                     break
                 key_node, node = found
@@ -110,6 +138,509 @@ class SourceMap:
 
         if root is not None:
             yield from walk(root, ())
+
+
+def _key_text(step: Any) -> Any:
+    """The key text a path step names: dates and numbers as they are written."""
+    return str(step) if isinstance(step, (dt.date, int, float)) else step
+
+
+# --- Positions by scanning lines -----------------------------------------------------------------
+#
+# The scanner reads YAML the way PyYAML composes it, for the constructs goal files use:
+# block mappings and sequences, flow mappings and sequences (also over several lines),
+# plain, quoted and block scalars, comments. Everything else -- anchors, aliases, tags,
+# complex keys, tabs, several documents -- makes it answer "unsure", and the composer
+# decides. A scanned node is ``(start, kind, content)``: ``start`` a 0-based
+# ``(line, column)``, ``kind`` "map" (content: key -> (key start, node)), "seq"
+# (content: list of nodes), "scalar" or "unknown".
+
+
+class _Unsure(Exception):
+    """The scanner cannot be sure how PyYAML reads this text."""
+
+
+_UNKNOWN = "unknown"
+# A key in block context, from the start of a line's content up to `:` and the spaces after it.
+_KEY = (
+    r"""(?:"(?P<dq>[^"\\\n]*)"|'(?P<sq>(?:[^'\n]|'')*)'"""
+    r"""|(?P<plain>(?:[^\s#'"{}\[\],&*!|>%@`?:-]|[?:-](?=\S))(?:[^\s:]|:(?=\S)|[ ]+(?=[^\s#:]|:\S))*))"""
+    r"""[ ]*:(?:[ ]+|(?=\n)|$)"""
+)
+_BLOCK_KEY = re.compile(_KEY)
+_FLOW_PLAIN = re.compile(
+    r"""(?:[^\s\-?:,\[\]{}#&*!|>'"%@`]|-(?=[^\s]))(?:[^\s:,?\[\]{}]|:(?=[^\s,\[\]{}])|[ ]+(?=[^\s#:,?\[\]{}]|:[^\s,\[\]{}]))*"""
+)
+_DOUBLE_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_SINGLE_QUOTED = re.compile(r"'(?:[^']|'')*'")
+_FLOW_SPACE = re.compile(r"(?:[ \n]+|#[^\n]*)*")
+_TRAILER = re.compile(r"[ ]*(?:#[^\n]*)?(?:\n|$)")
+_BLOCK_SCALAR_HEADER = re.compile(r"[|>][1-9+-]{0,2}[ ]*(?:#.*)?$")
+_DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?=[ \n]|$)", re.MULTILINE)
+
+
+class _Scanner:
+    """Positions of values in YAML text, read line by line where a path leads.
+
+    Args:
+        text: The goal file.
+        expected: The top-level keys and the node ids the parser found, in file
+            order; the scanner trusts its quick reading of where they start only
+            when it finds exactly these. ``None``: read the whole text.
+    """
+
+    def __init__(self, text: str, expected: tuple[tuple[str, ...], tuple[str, ...] | None] | None):
+        self.text = text
+        self.expected = expected
+        self._root: tuple | None = None
+        self._ready = False
+        self._usable = True
+        self._top: dict[str, tuple[int, int, int]] = {}  # key -> (line, start offset, end offset)
+        self._top_nodes: dict[str, tuple] = {}
+        self._nodes: dict[str, tuple[int, int, int]] | None = None
+        self._node_indent = 0
+        self._scanned_nodes: dict[str, tuple] = {}
+
+    def locate(self, path: tuple[Any, ...], *, key: bool = False) -> tuple[int, int] | None:
+        """1-based ``(line, column)`` as :meth:`SourceMap.locate` gives it, or ``None`` when unsure."""
+        try:
+            if not self._ready:
+                self._prepare()
+            if not self._usable:
+                return None
+            node = self._root
+            if node is None:
+                return None
+            start = node[0]
+            for depth, step in enumerate(path):
+                last = depth == len(path) - 1
+                kind = node[1]
+                if kind == "map":
+                    found = self._entry(node, depth, path, _key_text(step))
+                    if found is None:
+                        break
+                    key_start, node = found
+                    start = key_start if (key and last) else node[0]
+                elif kind == "seq" and isinstance(step, int) and 0 <= step < len(node[2]):
+                    node = node[2][step]
+                    start = node[0]
+                elif kind == _UNKNOWN:
+                    return None
+                else:
+                    break
+            if start is None:
+                return None  # an empty value PyYAML places somewhere the scanner does not follow
+            return start[0] + 1, start[1] + 1
+        except _Unsure:
+            return None
+
+    # -- the quick reading: top-level keys and node ids by regular expression --------------------
+
+    def _prepare(self) -> None:
+        self._ready = True
+        text = self.text
+        if "\r" in text:
+            # PyYAML counts "\r\n" as one line break, so lines and columns are those of "\n".
+            text = self.text = text.replace("\r\n", "\n")
+        if "\t" in text or "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text:
+            self._usable = False
+            return
+        if text.startswith(("\ufeff", "%")) or self._several_documents():
+            self._usable = False
+            return
+        if self.expected is None or not self._index_top():
+            self._root = self._whole()
+            return
+        first = min(self._top.values())
+        self._root = ((first[0], 0), "map", None)  # entries are read lazily, see _entry
+
+    def _several_documents(self) -> bool:
+        text = self.text
+        if not text.startswith(("---", "...")) and "\n---" not in text and "\n..." not in text:
+            return False
+        markers = list(_DOCUMENT_MARKER.finditer(self.text))
+        if not markers:
+            return False
+        if len(markers) > 1 or self.text[markers[0].start() : markers[0].start() + 3] != "---":
+            return True
+        # One leading `---` before any content, alone on its line, is a plain document start.
+        before = self.text[: markers[0].start()]
+        alone = _TRAILER.match(self.text, markers[0].start() + 3)
+        return any(line.strip() and not line.lstrip().startswith("#") for line in before.split("\n")) or alone is None
+
+    def _index_top(self) -> bool:
+        """Find the top-level keys; ``False`` when they are not exactly the parser's."""
+        text = self.text
+        found: list[tuple[str, int, int]] = []
+        first = _BLOCK_KEY.match(text)
+        if first is not None:
+            found.append((_decode_key(first), 0, 0))
+        line = 0
+        last = 0
+        for match in _TOP_KEY.finditer(text):
+            start = match.start() + 1  # after the line break the pattern starts with
+            line += text.count("\n", last, start)
+            last = start
+            found.append((_decode_key(match), line, start))
+        assert self.expected is not None
+        if tuple(name for name, _, _ in found) != self.expected[0]:
+            return False
+        for index, (name, line_number, offset) in enumerate(found):
+            end = found[index + 1][2] if index + 1 < len(found) else len(text)
+            self._top[name] = (line_number, offset, end)
+        return True
+
+    def _entry(self, mapping: tuple, depth: int, path: tuple[Any, ...], name: Any) -> tuple | None:
+        """``(key start, node)`` of ``name`` in ``mapping``, reading the lines it needs."""
+        if mapping[2] is not None:
+            return mapping[2].get(name) if isinstance(name, str) else None
+        if not isinstance(name, str):
+            return None
+        if depth == 0:
+            return self._top_entry(name)
+        return self._node_entry(name)  # the lazily read `nodes` mapping
+
+    def _top_entry(self, name: str) -> tuple | None:
+        if name in self._top_nodes:
+            return self._top_nodes[name]
+        where = self._top.get(name)
+        if where is None:
+            return None
+        line, start, end = where
+        if name == "nodes":
+            entry = self._nodes_entry(line, start, end)
+        else:
+            entry = _Block(self.text, start, end, line).mapping_entry(0)
+        self._top_nodes[name] = entry
+        return entry
+
+    def _nodes_entry(self, line: int, start: int, end: int) -> tuple:
+        """The `nodes` entry; its node ids are found by regular expression and each node read when asked for."""
+        text = self.text
+        key_end = text.find("\n", start)
+        key_end = end if key_end < 0 or key_end > end else key_end
+        head = _BLOCK_KEY.match(text, start, key_end)
+        rest = text[head.end() : key_end].strip() if head else "x"
+        if rest and not rest.startswith("#"):
+            return _Block(text, start, end, line).mapping_entry(0)  # a flow mapping on the key's line
+        body = _first_content(text, key_end + 1, end)
+        if body is None:
+            return _Block(text, start, end, line).mapping_entry(0)
+        indent = body - text.rfind("\n", 0, body) - 1
+        assert self.expected is not None
+        ids = self.expected[1]
+        pattern = _indented_key(indent)
+        found: list[tuple[str, int, int]] = []
+        line_number = line
+        last = start
+        for match in pattern.finditer(text, key_end, end):
+            node_start = match.start() + 1  # after the line break the pattern starts with
+            line_number += text.count("\n", last, node_start)
+            last = node_start
+            found.append((_decode_key(match), line_number, node_start))
+        if ids is None or tuple(name for name, _, _ in found) != ids or not found:
+            return _Block(text, start, end, line).mapping_entry(0)
+        self._nodes = {}
+        for index, (name, line_number, offset) in enumerate(found):
+            node_end = found[index + 1][2] if index + 1 < len(found) else end
+            self._nodes[name] = (line_number, offset, node_end)
+        self._node_indent = indent
+        key_start = (line, head.start() - start) if head else (line, 0)
+        return key_start, ((found[0][1], indent), "map", None)
+
+    def _node_entry(self, name: str) -> tuple | None:
+        if name in self._scanned_nodes:
+            return self._scanned_nodes[name]
+        assert self._nodes is not None
+        where = self._nodes.get(name)
+        if where is None:
+            return None
+        line, start, end = where
+        entry = _Block(self.text, start, end, line).mapping_entry(self._node_indent)
+        self._scanned_nodes[name] = entry
+        return entry
+
+    def _whole(self) -> tuple | None:
+        """The whole document, read in one pass (when the quick reading does not apply)."""
+        text = self.text
+        first = _first_content(text, 0, len(text))
+        if first is None:
+            return None
+        return _Block(text, 0, len(text), 0).document(first)
+
+
+def _first_content(text: str, start: int, end: int) -> int | None:
+    """Offset of the first character that is neither space, line break nor comment, or ``None``."""
+    position = start
+    while position < end:
+        line_end = text.find("\n", position, end)
+        line_end = end if line_end < 0 else line_end
+        line = text[position:line_end]
+        stripped = line.lstrip(" ")
+        if stripped and not stripped.startswith("#") and not (position == 0 and stripped.startswith("---")):
+            return position + len(line) - len(stripped)
+        position = line_end + 1
+    return None
+
+
+# Key lines start after a line break: a literal first character lets the regular
+# expression engine skip ahead, several times faster than `^` in multi-line mode.
+_TOP_KEY = re.compile(r"\n" + _KEY)
+_INDENTED_KEYS: dict[int, re.Pattern[str]] = {}
+
+
+def _indented_key(indent: int) -> re.Pattern[str]:
+    """Key lines indented by exactly ``indent`` spaces (the match starts at the line break before)."""
+    pattern = _INDENTED_KEYS.get(indent)
+    if pattern is None:
+        pattern = _INDENTED_KEYS[indent] = re.compile(r"\n {%d}" % indent + _KEY)
+    return pattern
+
+
+def _decode_key(match: re.Match[str]) -> str:
+    if match.group("plain") is not None:
+        return match.group("plain")
+    if match.group("sq") is not None:
+        return match.group("sq").replace("''", "'")
+    return match.group("dq")
+
+
+class _Block:
+    """Reads the lines of one region of the text (a top-level entry, a node) into scanned nodes."""
+
+    def __init__(self, text: str, start: int, end: int, first_line: int):
+        self.text = text
+        self.start = start
+        self.end = end
+        self.first_line = first_line
+        self.lines = text[start:end].split("\n")
+        self.offsets = [start]
+        for line in self.lines[:-1]:
+            self.offsets.append(self.offsets[-1] + len(line) + 1)
+
+    # positions
+    def at(self, offset: int) -> tuple[int, int]:
+        """0-based (line, column) of an offset inside the region."""
+        index = bisect.bisect_right(self.offsets, offset) - 1
+        return self.first_line + index, offset - self.offsets[index]
+
+    def _next_content(self, index: int) -> int | None:
+        lines = self.lines
+        while index < len(lines):
+            stripped = lines[index].lstrip(" ")
+            if stripped and not stripped.startswith("#"):
+                return index
+            index += 1
+        return None
+
+    def mapping_entry(self, indent: int) -> tuple:
+        """The one entry whose key starts the region at ``indent``: ``(key start, node)``."""
+        mapping, index = self._mapping(0, indent)
+        entries = mapping[2]
+        if len(entries) != 1 or self._next_content(index) is not None:
+            raise _Unsure
+        return next(iter(entries.values()))
+
+    def document(self, offset: int) -> tuple:
+        """The root node of a whole document whose content starts at ``offset``."""
+        line, column = self.at(offset)
+        index = line - self.first_line
+        if self.lines[index][column] in "[{":
+            node, end = self._flow(offset)
+            self._after(end)
+            if self._next_content(self.at(end)[0] - self.first_line + 1) is not None:
+                raise _Unsure
+            return node
+        node, index = self._mapping(index, column)
+        if self._next_content(index) is not None:
+            raise _Unsure
+        return node
+
+    # block collections
+    def _mapping(self, index: int, indent: int) -> tuple[tuple, int]:
+        """A block mapping whose keys start at column ``indent``, from line ``index``."""
+        lines = self.lines
+        entries: dict[str, tuple] = {}
+        start: tuple[int, int] | None = None
+        index = self._next_content(index)
+        while index is not None:
+            line = lines[index]
+            stripped = line.lstrip(" ")
+            column = len(line) - len(stripped)
+            if column < indent:
+                break
+            if column > indent or (stripped[0] == "-" and (len(stripped) == 1 or stripped[1] == " ")):
+                if column == indent:
+                    break  # an indentless sequence item: the caller's
+                raise _Unsure
+            match = _BLOCK_KEY.match(line, column)
+            if match is None:
+                raise _Unsure
+            name = _decode_key(match)
+            key_start = (self.first_line + index, column)
+            if start is None:
+                start = key_start
+            value, index = self._value(index, match.end(), indent)
+            entries[name] = (key_start, value)  # the last of duplicate keys wins, as in the composer
+            index = self._next_content(index)
+        if start is None:
+            raise _Unsure
+        return (start, "map", entries), (index if index is not None else len(lines))
+
+    def _sequence(self, index: int, indent: int) -> tuple[tuple, int]:
+        """A block sequence whose dashes are at column ``indent``."""
+        lines = self.lines
+        items: list[tuple] = []
+        start: tuple[int, int] | None = None
+        current: int | None = index
+        while current is not None:
+            line = lines[current]
+            stripped = line.lstrip(" ")
+            column = len(line) - len(stripped)
+            if column < indent or not (stripped[0] == "-" and (len(stripped) == 1 or stripped[1] == " ")):
+                if column > indent:
+                    raise _Unsure
+                break
+            if column > indent:
+                raise _Unsure
+            if start is None:
+                start = (self.first_line + current, column)
+            content = column + 1 + len(stripped[1:]) - len(stripped[1:].lstrip(" "))
+            rest = line[content:]
+            if not rest or rest.startswith("#") or rest.startswith("- ") or rest == "-" or _BLOCK_KEY.match(line, content):
+                raise _Unsure  # a nested collection in a sequence
+            value, current = self._value(current, content, indent)
+            items.append(value)
+            current = self._next_content(current)
+        assert start is not None
+        return (start, "seq", items), (current if current is not None else len(lines))
+
+    def _value(self, index: int, column: int, indent: int) -> tuple[tuple, int]:
+        """The value that starts at ``column`` of line ``index`` (or below it), and the next line to read."""
+        line = self.lines[index]
+        rest = line[column:]
+        if not rest or rest.startswith("#"):
+            below = self._next_content(index + 1)
+            if below is None:
+                raise _Unsure  # an empty value at the end: PyYAML marks it after the region
+            below_line = self.lines[below]
+            below_stripped = below_line.lstrip(" ")
+            below_column = len(below_line) - len(below_stripped)
+            dash = below_stripped[0] == "-" and (len(below_stripped) == 1 or below_stripped[1] == " ")
+            if dash and below_column >= indent:
+                return self._sequence(below, below_column)
+            if below_column > indent:
+                return self._mapping(below, below_column)
+            return (None, _UNKNOWN, None), index + 1  # an empty value: the key is known, its value is not
+        first = rest[0]
+        start = (self.first_line + index, column)
+        if first in "[{":
+            node, end = self._flow(self.offsets[index] + column)
+            return node, self._after(end)
+        if first in "\"'":
+            match = (_DOUBLE_QUOTED if first == '"' else _SINGLE_QUOTED).match(self.text, self.offsets[index] + column, self.end)
+            if match is None:
+                raise _Unsure
+            return (start, "scalar", None), self._after(match.end())
+        if first in "|>":
+            if not _BLOCK_SCALAR_HEADER.match(rest):
+                raise _Unsure
+            return (start, "scalar", None), self._deeper(index + 1, indent)
+        if first in "&*!%@`?" or (first in "-:" and (len(rest) == 1 or rest[1] == " ")):
+            raise _Unsure
+        return (start, "scalar", None), self._deeper(index + 1, indent)
+
+    def _deeper(self, index: int, indent: int) -> int:
+        """The first line from ``index`` that is not blank and not indented beyond ``indent``."""
+        lines = self.lines
+        while index < len(lines):
+            line = lines[index]
+            stripped = line.lstrip(" ")
+            if stripped and len(line) - len(stripped) <= indent:
+                break
+            index += 1
+        return index
+
+    def _after(self, offset: int) -> int:
+        """Check that only spaces or a comment follow ``offset`` on its line; the next line's index."""
+        if _TRAILER.match(self.text, offset, self.end) is None:
+            raise _Unsure
+        line, _ = self.at(offset)
+        return line - self.first_line + 1
+
+    # flow collections
+    def _flow(self, offset: int) -> tuple[tuple, int]:
+        """The flow collection or scalar at ``offset``; returns the node and the offset after it."""
+        text = self.text
+        if offset >= self.end:
+            raise _Unsure
+        first = text[offset]
+        start = self.at(offset)
+        if first == "{":
+            entries: dict[str, tuple] = {}
+            position = _FLOW_SPACE.match(text, offset + 1, self.end).end()
+            while True:
+                if position >= self.end:
+                    raise _Unsure
+                if text[position] == "}":
+                    return (start, "map", entries), position + 1
+                key_match = self._flow_scalar(position)
+                if key_match is None:
+                    raise _Unsure
+                name = _flow_key(key_match.group())
+                key_start = self.at(position)
+                position = _FLOW_SPACE.match(text, key_match.end(), self.end).end()
+                if position >= self.end or text[position] != ":":
+                    raise _Unsure  # a key without a value
+                position = _FLOW_SPACE.match(text, position + 1, self.end).end()
+                if position >= self.end or text[position] in ",}":
+                    raise _Unsure  # an empty value
+                value, position = self._flow(position)
+                entries[name] = (key_start, value)
+                position = _FLOW_SPACE.match(text, position, self.end).end()
+                if position < self.end and text[position] == ",":
+                    position = _FLOW_SPACE.match(text, position + 1, self.end).end()
+                elif position >= self.end or text[position] != "}":
+                    raise _Unsure
+        if first == "[":
+            items: list[tuple] = []
+            position = _FLOW_SPACE.match(text, offset + 1, self.end).end()
+            while True:
+                if position >= self.end:
+                    raise _Unsure
+                if text[position] == "]":
+                    return (start, "seq", items), position + 1
+                value, position = self._flow(position)
+                items.append(value)
+                position = _FLOW_SPACE.match(text, position, self.end).end()
+                if position < self.end and text[position] == ",":
+                    position = _FLOW_SPACE.match(text, position + 1, self.end).end()
+                elif position >= self.end or text[position] != "]":
+                    raise _Unsure  # a single-pair mapping or something else unusual
+        match = self._flow_scalar(offset)
+        if match is None:
+            raise _Unsure
+        return (start, "scalar", None), match.end()
+
+    def _flow_scalar(self, offset: int) -> re.Match[str] | None:
+        first = self.text[offset]
+        if first == '"':
+            return _DOUBLE_QUOTED.match(self.text, offset, self.end)
+        if first == "'":
+            return _SINGLE_QUOTED.match(self.text, offset, self.end)
+        return _FLOW_PLAIN.match(self.text, offset, self.end)
+
+
+def _flow_key(text: str) -> str:
+    if text.startswith('"'):
+        if "\\" in text or "\n" in text:
+            raise _Unsure
+        return text[1:-1]
+    if text.startswith("'"):
+        if "\n" in text:
+            raise _Unsure
+        return text[1:-1].replace("''", "'")
+    return text
 
 
 @dataclass
@@ -320,6 +851,7 @@ def load_text(text: str, path: Path | str = "<string>") -> LoadResult:
     source_map = SourceMap(text, filename)
     result = LoadResult(path=path, goal_file=None, source_map=source_map)
     data, problems = parse_document(text, filename)
+    source_map.expect(data)
     if problems:
         result.diagnostics.extend(problems)
         return result
