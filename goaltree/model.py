@@ -41,8 +41,8 @@ class _Frozen(BaseModel):
 class Period(_Frozen):
     """The period the goals cover; both dates are inclusive."""
 
-    start: dt.date
-    end: dt.date
+    start: dt.date = Field(description="The first day of the period.")
+    end: dt.date = Field(description="The last day of the period.")
 
     @model_validator(mode="after")
     def _end_after_start(self) -> "Period":
@@ -59,8 +59,8 @@ class Period(_Frozen):
 class Thresholds(_Frozen):
     """Status thresholds on ``progress / expected_progress`` (SPEC §3.4)."""
 
-    on_track: float = Field(0.95, gt=0)
-    at_risk: float = Field(0.80, ge=0)
+    on_track: float = Field(0.95, gt=0, description="At or above this pace ratio a node is on track.")
+    at_risk: float = Field(0.80, ge=0, description="At or above this (and below on_track) it is at risk; below, off track.")
 
     @model_validator(mode="after")
     def _ordered(self) -> "Thresholds":
@@ -91,9 +91,9 @@ class CsvSource(_Frozen):
     """A CSV file queried with DuckDB."""
 
     type: Literal["csv"]
-    path: str
-    date_column: str
-    delimiter: str | None = None
+    path: str = Field(description="Relative to the goal file; `${VAR}` reads the environment.")
+    date_column: str = Field(description="The column dating each row.")
+    delimiter: str | None = Field(None, description="Column separator (default: detected).")
     allow_outside_project: bool = Field(
         False, description="Allow `path` to point outside the goal file's project folder."
     )
@@ -103,16 +103,16 @@ class ParquetSource(_Frozen):
     """A Parquet file (or glob of files) queried with DuckDB."""
 
     type: Literal["parquet"]
-    path: str
-    date_column: str
-    allow_outside_project: bool = False
+    path: str = Field(description="A file or a glob, relative to the goal file.")
+    date_column: str = Field(description="The column dating each row.")
+    allow_outside_project: bool = Field(False, description="Allow `path` to point outside the goal file's project folder.")
 
 
 class SqlSource(_Frozen):
     """A database reached through a SQLAlchemy URL; `${VAR}` reads the environment."""
 
     type: Literal["sql"]
-    url: str
+    url: str = Field(description="SQLAlchemy URL; `sqlite:///data/x.db` is relative to the goal file.")
 
 
 class PluginSource(BaseModel):
@@ -175,7 +175,7 @@ class Node(_Frozen):
     parent: str | list[str] | None = None
     rollup: Rollup | None = Field(None, description="Default `progress` for objectives, `none` otherwise.")
     weight: float = Field(1.0, ge=0)
-    metric: Metric | None = None
+    metric: Metric | None = Field(None, description="Where actuals come from: a source and what to ask it.")
     actuals: dict[dt.date, float] = Field(default_factory=dict)
     suppress: dict[str, str] = Field(
         default_factory=dict, description="Rule code -> reason this node knowingly breaks it."
@@ -225,15 +225,17 @@ class GoalFile(_Frozen):
 
     schema_: str | None = Field(None, alias="$schema", description="Editor schema hint; ignored.")
     goaltree: Literal[1] = Field(description="Format version.")
-    id: str = Field(pattern=TREE_ID_PATTERN)
-    title: str = Field(min_length=1)
-    description: str | None = None
-    period: Period
-    owner: str | None = None
-    thresholds: Thresholds = Field(default_factory=Thresholds)
-    sources: dict[str, Source] = Field(default_factory=dict)
-    checks: Checks = Field(default_factory=Checks)
-    nodes: dict[Annotated[str, StringConstraints(pattern=NODE_ID_PATTERN)], Node]
+    id: str = Field(pattern=TREE_ID_PATTERN, description="A slug naming the tree: `acme-marketing-2027`.")
+    title: str = Field(min_length=1, description="What the tree is, for people.")
+    description: str | None = Field(None, description="Free text.")
+    period: Period = Field(description="The period the goals cover, dates inclusive.")
+    owner: str | None = Field(None, description="The default owner of every node.")
+    thresholds: Thresholds = Field(default_factory=Thresholds, description="Status thresholds on the pace ratio.")
+    sources: dict[str, Source] = Field(default_factory=dict, description="Named metric sources: csv, parquet, sql or a plugin.")
+    checks: Checks = Field(default_factory=Checks, description="Configuration of the SMART checks.")
+    nodes: dict[Annotated[str, StringConstraints(pattern=NODE_ID_PATTERN)], Node] = Field(
+        description="Node id -> goal, KPI or driver."
+    )
 
     def owner_of(self, node_id: str) -> str | None:
         """The node's owner, falling back to the file's."""

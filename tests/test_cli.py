@@ -157,3 +157,22 @@ def test_catalog_lists_and_explains(capsys):
     assert main(["catalog", "clv"]) == 0
     assert "lifetime" in capsys.readouterr().out.lower()
     assert main(["catalog", "rosa"]) == 2
+
+
+def test_reference_doc_is_fresh():
+    from goaltree.reference import reference_markdown
+
+    committed = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
+    assert committed == reference_markdown(), "run: python -m goaltree.reference > docs/reference.md"
+
+
+def test_reference_lists_every_field_command_and_code():
+    from goaltree.cli import COMMANDS
+    from goaltree.model import Node
+    from goaltree.reference import reference_markdown
+    from goaltree.rules.registry import DEFAULT_RULES
+
+    text = reference_markdown()
+    assert all(f"| `{field}` |" in text for field in Node.model_fields)
+    assert all(f"### `goaltree {command}`" in text for command in COMMANDS)
+    assert all(f"| {rule.code} |" in text for rule in DEFAULT_RULES)
