@@ -265,14 +265,3 @@ def normalize_observations(
 
 SourceFetcher = Callable[[SourceContext, "list[NodeRequest]", dt.date, dt.date], SourceOutcome]
 """A built-in source: answers all requests to one source in one go."""
-
-__all__ = [
-    "ERROR_CODES",
-    "FetchResult",
-    "NodeFailure",
-    "NodeRequest",
-    "SourceContext",
-    "SourceError",
-    "SourceFetcher",
-    "SourceOutcome",
-]

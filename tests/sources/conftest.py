@@ -8,7 +8,7 @@ from typing import Iterator
 import pytest
 
 from .deals import DEALS
-from .postgres import PostgresServer, ServerUnavailable, running_server
+from .postgres import PostgresServer, ServerUnavailable, must_fail_without_server, running_server
 
 
 @pytest.fixture(scope="session")
@@ -22,7 +22,7 @@ def postgres_server() -> Iterator[PostgresServer]:
         with running_server() as server:
             yield server
     except ServerUnavailable as error:
-        if os.environ.get("CI", "").lower() == "true":
+        if must_fail_without_server(os.environ):
             pytest.fail(f"{error} — CI must run the PostgreSQL tests")
         pytest.skip(str(error))
 

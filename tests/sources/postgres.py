@@ -18,7 +18,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 from urllib.parse import quote
 
 USER = "goaltree"
@@ -85,6 +85,11 @@ def _run(command: list[str], account: pwd.struct_passwd | None, **kwargs: Any) -
 
 class ServerUnavailable(Exception):
     """No PostgreSQL server binaries are installed."""
+
+
+def must_fail_without_server(environ: Mapping[str, str]) -> bool:
+    """Whether a missing server fails the tests rather than skipping them: in CI (``CI=true``) it does."""
+    return environ.get("CI", "").strip().lower() == "true"
 
 
 @contextlib.contextmanager

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 from goaltree.errors import Diagnostic
 from goaltree.sources import check_metrics, fetch_observations
 
-from .deals import AS_OF, START, expected_count, assert_series_equal, by_day, goal_file, write_deals_csv
+from .deals import AS_OF, START, assert_series_equal, by_day, expected_count, goal_file, write_deals_csv
 
 CRM = {"type": "csv", "path": "data/deals.csv", "date_column": "close_date"}
 

@@ -255,3 +255,15 @@ def test_postgresql_failures_never_show_the_password(
         for form in (password, password[::-1], postgres_deals.url().split("@")[0].split(":")[-1]):
             assert form not in text, text
     assert {d.code for d in result.diagnostics} == {"E013", "E017"}
+
+
+def test_without_server_binaries_the_database_tests_skip_locally_and_fail_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    from . import postgres as server_module
+
+    monkeypatch.setattr(server_module, "find_postgres_bindir", lambda: None)
+    with pytest.raises(server_module.ServerUnavailable, match="install them with scripts/install-system-deps.sh"):
+        with server_module.running_server():
+            pass
+    assert server_module.must_fail_without_server({"CI": "true"})
+    assert not server_module.must_fail_without_server({})
+    assert not server_module.must_fail_without_server({"CI": "false"})
