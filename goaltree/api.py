@@ -8,6 +8,7 @@ from pathlib import Path
 from goaltree.engine.results import Evaluation
 from goaltree.errors import Diagnostic, DiagnosticsError, sort_key
 from goaltree.graph import GoalTree, load_tree
+from goaltree.load import paused_gc
 
 
 def load(path: Path | str) -> GoalTree:
@@ -17,7 +18,8 @@ def load(path: Path | str) -> GoalTree:
         DiagnosticsError: The file has errors; ``.diagnostics`` says where.
         GoaltreeError: The file cannot be read.
     """
-    tree, diagnostics = load_tree(path)
+    with paused_gc():
+        tree, diagnostics = load_tree(path)
     if tree is None:
         raise DiagnosticsError([d for d in diagnostics if d.severity == "error"] or diagnostics)
     return tree
@@ -49,7 +51,8 @@ def evaluate(
 
     diagnostics = _load_diagnostics(tree)
     observations, failed, snapshot_info = collect_observations(tree, as_of, snapshot=snapshot, progress=progress, diagnostics=diagnostics)
-    evaluation = run(tree, as_of, observations=observations, failed=failed, diagnostics=diagnostics, snapshot=snapshot_info)
+    with paused_gc():  # the engine builds a result per node and frees nothing in cycles
+        evaluation = run(tree, as_of, observations=observations, failed=failed, diagnostics=diagnostics, snapshot=snapshot_info)
     if not evaluation.diagnostics:
         return evaluation
     # The file's `checks:` and `suppress:` govern what evaluate reports (A004) as they govern check.

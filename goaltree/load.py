@@ -9,7 +9,9 @@ composes the text with PyYAML only when a diagnostic needs a line and column.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
+import gc
 import json
 import re
 import sys
@@ -844,8 +846,31 @@ def _parse_json(text: str, filename: str) -> tuple[Any, list[Diagnostic]]:
     return data, []
 
 
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a large structure is built.
+
+    Parsing and validating a goal file allocates objects by the million and
+    frees none of them in cycles; the collector would walk all of them again
+    and again (parsing 100 000 nodes takes three times as long). Reference
+    counting still frees everything; the collector's state is restored after.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def load_text(text: str, path: Path | str = "<string>") -> LoadResult:
     """Parse and validate goal-file text. Never raises for bad content: see ``diagnostics``."""
+    with paused_gc():
+        return _load_text(text, path)
+
+
+def _load_text(text: str, path: Path | str) -> LoadResult:
     path = Path(path)
     filename = str(path)
     source_map = SourceMap(text, filename)
