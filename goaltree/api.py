@@ -84,7 +84,7 @@ def collect_observations(
         data = read_snapshot(Path(snapshot))
         fetched_at = data.fetched_at.isoformat() if hasattr(data.fetched_at, "isoformat") else str(data.fetched_at)
         info = {"path": str(snapshot), "sha256": data.sha256, "fetched_at": fetched_at}
-        return dict(data.observations), frozenset(), info
+        return dict(data.observations), frozenset(data.failed_nodes), info
     if not any(node.metric is not None for node in goal_file.nodes.values()) or as_of < goal_file.period.start:
         return {}, frozenset(), None
     from goaltree.sources import fetch_observations

@@ -113,6 +113,9 @@ class SqlSource(_Frozen):
 
     type: Literal["sql"]
     url: str = Field(description="SQLAlchemy URL; `sqlite:///data/x.db` is relative to the goal file.")
+    allow_outside_project: bool = Field(
+        False, description="Allow a SQLite file outside the goal file's project folder."
+    )
 
 
 class PluginSource(BaseModel):

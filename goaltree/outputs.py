@@ -38,26 +38,41 @@ def format_percent(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.1f} %"
 
 
-def write_atomic(path: Path | str, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename: never a half file."""
+def write_atomic(path: Path | str, data: str | bytes, *, what: str = "output") -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename: never a half file.
+
+    The temporary file lives in the same folder (so the rename is atomic), is
+    flushed to disk before the rename, and is removed on any failure.
+
+    Raises:
+        GoaltreeError: The folder is missing or the file cannot be written;
+            the message names ``what`` and the path.
+    """
+    from goaltree.errors import GoaltreeError
+
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
-        from goaltree.errors import GoaltreeError
-
-        raise GoaltreeError(f"{path}: the folder {directory} does not exist")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        raise GoaltreeError(f"cannot write {what} {path}: the folder {directory} does not exist")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as error:
+        raise GoaltreeError(f"cannot write {what} {path}: {error.strerror or error}") from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+            stream.flush()
+            os.fsync(stream.fileno())
         # mkstemp creates the file readable by its owner only; give it the usual permissions.
         os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as error:
         try:
             os.unlink(temporary)
         except FileNotFoundError:
             pass
+        if isinstance(error, OSError):
+            raise GoaltreeError(f"cannot write {what} {path}: {error.strerror or error}") from None
         raise
 
 

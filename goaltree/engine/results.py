@@ -11,24 +11,14 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from goaltree.errors import Diagnostic
+from goaltree.observations import Observation
+
+__all__ = ["Observation", "Derivation", "NodeResult", "Evaluation", "STATUSES"]
 
 Status = Literal["achieved", "on_track", "at_risk", "off_track", "no_data", "not_started"]
 TargetOrigin = Literal["declared", "derived"]
 ActualOrigin = Literal["measured", "rolled_up", "solved", "assumed"]
 STATUSES: tuple[Status, ...] = ("off_track", "at_risk", "no_data", "on_track", "achieved", "not_started")
-
-
-@dataclass(frozen=True)
-class Observation:
-    """One data point of a node's metric: a value on a date.
-
-    ``dimension`` is the value of the metric's ``by`` column (a channel, a
-    source), or ``None`` for an undivided series.
-    """
-
-    date: dt.date
-    value: float
-    dimension: str | None = None
 
 
 @dataclass(frozen=True)

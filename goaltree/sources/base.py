@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal
 
-from goaltree.engine.results import Observation
+from goaltree.observations import Observation
 from goaltree.errors import Diagnostic
 from goaltree.model import Metric, Node
 

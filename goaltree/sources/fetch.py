@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any, Mapping
 
-from goaltree.engine.results import Observation
+from goaltree.observations import Observation
 from goaltree.errors import Diagnostic
 from goaltree.model import GoalFile
 from goaltree.sources import files, inline, sql

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
-from goaltree.engine.results import Observation
+from goaltree.observations import Observation
 from goaltree.errors import did_you_mean
 from goaltree.sources.base import (
     METRIC_INVALID,

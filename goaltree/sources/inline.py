@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from goaltree.engine.results import Observation
+from goaltree.observations import Observation
 from goaltree.sources.base import NodeRequest, SourceContext, SourceOutcome
 
 

@@ -20,7 +20,7 @@ import importlib.metadata
 import inspect
 from typing import Any, Iterable, Mapping, Protocol, runtime_checkable
 
-from goaltree.engine.results import Observation
+from goaltree.observations import Observation
 from goaltree.errors import did_you_mean
 from goaltree.model import PluginSource
 from goaltree.sources.base import (

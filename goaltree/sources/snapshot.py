@@ -41,7 +41,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from goaltree.engine.results import Observation
+from goaltree.observations import Observation
+from goaltree.outputs import write_atomic
 from goaltree.errors import GoaltreeError
 from goaltree.model import GoalFile
 from goaltree.sources.base import FetchResult, observation_key
@@ -175,32 +176,8 @@ def write_snapshot(
         text = _render(content, fetched_at.isoformat(timespec="seconds"), sha256)
     except ValueError as error:
         raise GoaltreeError(f"cannot write snapshot {path}: {error} (values must be finite numbers)") from None
-    _write_atomically(path, text)
+    write_atomic(path, text, what="snapshot")
     return sha256
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    try:
-        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as error:
-        raise GoaltreeError(f"cannot write snapshot {path}: {error.strerror or error}") from None
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes the file private; a snapshot is not
-        os.replace(temporary, path)
-    except BaseException as error:
-        try:
-            os.unlink(temporary)
-        except FileNotFoundError:
-            pass
-        if isinstance(error, OSError):
-            raise GoaltreeError(f"cannot write snapshot {path}: {error.strerror or error}") from None
-        raise
 
 
 def _fail(path: Path, reason: str) -> GoaltreeError:

@@ -93,7 +93,7 @@ def _sqlite_url(url: "URL", context: SourceContext) -> "URL":
     path = resolve_path(
         context.project_dir,
         database,
-        allow_outside=bool(getattr(context.config, "allow_outside_project", False)),
+        allow_outside=context.config.allow_outside_project,
         field="url",
     )
     if not path.is_file():

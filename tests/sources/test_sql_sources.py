@@ -191,6 +191,21 @@ def test_a_sqlite_file_outside_the_project_is_refused(tmp_path: Path) -> None:
     assert all(d.path == ("sources", d.message.split()[1].rstrip(","), "url") for d in result.diagnostics)
 
 
+def test_a_sqlite_file_outside_the_project_is_read_when_the_source_allows_it(tmp_path: Path) -> None:
+    write_deals_sqlite(tmp_path / "elsewhere" / "w.db")
+    project = tmp_path / "project"
+    project.mkdir()
+    tree = goal_file(
+        {"shared": {"type": "sql", "url": "sqlite:///../elsewhere/w.db", "allow_outside_project": True}},
+        {"a": {"metric": {"source": "shared", "query": SQLITE_QUERIES["deals"]}}},
+    )
+
+    result = fetch_observations(tree, project, START, AS_OF)
+
+    assert result.diagnostics == () and result.failed_nodes == frozenset()
+    assert result.observations["a"]
+
+
 # --- PostgreSQL ----------------------------------------------------------------------------
 
 postgres = pytest.mark.postgres
