@@ -124,16 +124,17 @@ def evaluate(
 
     # --- pace and status (SPEC §3.3–3.4), children before parents ----------------------------
     thresholds = goal_file.thresholds
+    period_end = goal_file.period.end
     partial: dict[str, dict] = {}
     for node_id in reversed(tree.order):
         node = nodes[node_id]
-        deadline = node.deadline or goal_file.period.end
+        deadline = node.deadline or period_end
         target = targets.values.get(node_id)
         actual = actual_values.get(node_id)
         flow = node.effective_aggregate == "sum"
         start_value = 0.0 if flow else node.baseline
         expected = progress = expected_progress = None
-        milestones = tuple(sorted(node.milestones.items()))
+        milestones = tuple(sorted(node.milestones.items())) if node.milestones else ()
         if target is not None and as_of >= start:
             expected = pace.expected_at(as_of, start, deadline, start_value, target, milestones)
             expected_progress = pace.progress_of(expected, target, start_value, node.direction)
@@ -193,21 +194,28 @@ def evaluate(
 
     # --- attribution (SPEC §3.5) ------------------------------------------------------------
     attributions: dict[str, dict[str, float]] = {}
+    rollup_parents = tree.rollup_children
     for node_id in tree.order:
-        parts = _attribute(tree, node_id, equation_of.get(node_id), partial)
+        equation = equation_of.get(node_id)
+        if equation is None and node_id not in rollup_parents:
+            continue  # a node without children has no gap to split
+        parts = _attribute(tree, node_id, equation, partial)
         if parts:
             attributions[node_id] = parts
 
     results: dict[str, NodeResult] = {}
+    # The same for every node: written once (a large tree has a hundred thousand nodes).
+    observed_span = f"from {start} to {min(as_of, goal_file.period.end) if as_of <= goal_file.period.end else as_of}"
+    declared_derivation = Derivation("declared", "declared in the goal file")
     for node_id, node in nodes.items():
         info = partial[node_id]
         progress = info["progress"]
         actual = info["actual"]
+        aggregate = node.effective_aggregate
         if node_id in measured and node_id not in failed:
             actual_origin, actual_derivation = "measured", Derivation(
                 "measured",
-                f"{node.effective_aggregate} of {len(daily.get(node_id, ()))} day(s) of observations "
-                f"from {start} to {min(as_of, goal_file.period.end) if as_of <= goal_file.period.end else as_of}"
+                f"{aggregate} of {len(daily.get(node_id, ()))} day(s) of observations {observed_span}"
                 + (f" (source {node.metric.source})" if node.metric else " (inline actuals)"),
             )
         elif actual is not None:
@@ -218,12 +226,17 @@ def evaluate(
             actual_origin, actual_derivation = None, None
         target = info["target"]
         if node_id in declared:
-            target_origin, target_derivation = "declared", Derivation("declared", "declared in the goal file")
+            target_origin, target_derivation = "declared", declared_derivation
         elif target is not None:
             target_origin, target_derivation = "derived", targets.derivations.get(node_id)
         else:
             target_origin, target_derivation = None, None
         all_observations = tuple(series_by_node.get(node_id, ())) if node_id not in failed else ()
+        # Inline actuals have no dimension, so only a source's observations can have a breakdown.
+        if observations and node_id in observations and all_observations:
+            breakdown = pace.breakdown(all_observations, start, as_of, aggregate)
+        else:
+            breakdown = {}
         results[node_id] = NodeResult(
             id=node_id,
             title=node.title,
@@ -231,7 +244,7 @@ def evaluate(
             unit=node.unit,
             owner=node.owner or goal_file.owner,
             direction=node.direction,
-            aggregate=node.effective_aggregate,
+            aggregate=aggregate,
             rollup=node.effective_rollup,
             formula=node.formula,
             weight=node.weight,
@@ -258,7 +271,7 @@ def evaluate(
             formula_children=tree.formula_children.get(node_id, ()),
             rollup_children=tree.rollup_children.get(node_id, ()),
             observations=all_observations,
-            breakdown=pace.breakdown(all_observations, start, as_of, node.effective_aggregate),
+            breakdown=breakdown,
             milestones=info["milestones"],
         )
     unique = list(dict.fromkeys(found))
