@@ -279,7 +279,7 @@ def _ast_children(node: object) -> Iterable[object]:
 
 def _quote_width(load: "LoadResult", diagnostic: Diagnostic) -> int:
     """1 when the located YAML scalar starts with a quote (the formula text starts after it)."""
-    lines = load.source_map.text.splitlines()
+    lines = load.source_map.lines  # split once per file, not once per diagnostic
     if diagnostic.line is None or diagnostic.column is None or diagnostic.line > len(lines):
         return 0
     line = lines[diagnostic.line - 1]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import datetime as dt
+import functools
 import gc
 import json
 import re
@@ -49,6 +50,11 @@ class SourceMap:
         self._index: dict[int, dict[Any, tuple[Any, Any]]] = {}
         self._scanner: _Scanner | None = None
         self._expected: tuple[tuple[str, ...], tuple[str, ...] | None] | None = None
+
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        """The text's lines (``str.splitlines``), split once: for reading around many diagnostics."""
+        return self.text.splitlines()
 
     def expect(self, data: Any) -> None:
         """Tell the scanner the keys the parser found, so that it can check its own reading of the text."""
