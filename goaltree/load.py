@@ -32,6 +32,20 @@ MAX_FILE_BYTES = 256 * 1024 * 1024
 _TAG = re.compile(r"(?:^|[\s\[{,:?-])!")
 
 
+def _has_tag(text: str) -> bool:
+    """Whether ``_TAG`` matches ``text``, found by looking at each `!` only.
+
+    The regular expression cannot skip ahead to a `!` and tries every
+    position: 0.6 s on a 20 MB file that has none.
+    """
+    index = text.find("!")
+    while index >= 0:
+        if index == 0 or text[index - 1].isspace() or text[index - 1] in "[{,:?-":
+            return True
+        index = text.find("!", index + 1)
+    return False
+
+
 class SourceMap:
     """Finds the line and column of a value in a goal file.
 
@@ -696,7 +710,7 @@ def parse_document(text: str, filename: str) -> tuple[Any, list[Diagnostic]]:
     """
     if filename.endswith(".json"):
         return _parse_json(text, filename)
-    if _TAG.search(text):
+    if _has_tag(text):
         # yaml-rs ignores tags on collections; PyYAML's safe loader refuses the unsafe ones.
         return _parse_pyyaml(text, filename)
     try:

@@ -199,3 +199,16 @@ def test_diagnostics_of_a_large_file_are_located_without_composing(monkeypatch):
     evaluation = evaluate(tree, dt.date(2026, 6, 30))
     warnings = [d for d in evaluation.diagnostics if d.code == "A004"]
     assert len(warnings) > 30 and all(d.line is not None for d in warnings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "!", "a!", " !x", "title: Hi!\n", "a: !!python/object x", "x:\n- !tag", "[!a]", "{a: !b}", "a,!b", "a?!", "a-!", "a:!",
+     "x\u00a0!y", "x\u2003!y", "x\x1c!y", "x\x85!y", "line\n!tag", "tab\t!x", "no bang at all", "a!!b!c"],
+)
+def test_tag_detection_matches_the_regular_expression(text):
+    from goaltree import load as _  # noqa: F401  (the module, for its private helpers)
+    import sys
+
+    module = sys.modules["goaltree.load"]
+    assert module._has_tag(text) == bool(module._TAG.search(text))
