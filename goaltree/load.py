@@ -183,6 +183,14 @@ class _Unsure(Exception):
 
 
 _UNKNOWN = "unknown"
+_LATER = "later"  # a one-line flow collection, read when a path goes into it: content (block, offset)
+
+
+def _read_later(node: tuple) -> tuple:
+    block, offset = node[2]
+    found, end = block._flow(offset)
+    block._after(end)
+    return found
 # A key in block context, from the start of a line's content up to `:` and the spaces after it.
 _KEY = (
     r"""(?:"(?P<dq>[^"\\\n]*)"|'(?P<sq>(?:[^'\n]|'')*)'"""
@@ -236,6 +244,8 @@ class _Scanner:
             start = node[0]
             for depth, step in enumerate(path):
                 last = depth == len(path) - 1
+                if node[1] == _LATER:
+                    node = _read_later(node)
                 kind = node[1]
                 if kind == "map":
                     found = self._entry(node, depth, path, _key_text(step))
@@ -557,6 +567,17 @@ class _Block:
         first = rest[0]
         start = (self.first_line + index, column)
         if first in "[{":
+            closing = "]" if first == "[" else "}"
+            if (
+                rest.rstrip(" ").endswith(closing)
+                and '"' not in rest
+                and "'" not in rest
+                and "#" not in rest
+                and rest.count("{") == rest.count("}")
+                and rest.count("[") == rest.count("]")
+            ):
+                # It ends on this line: read it only if a path goes into it (most are actuals).
+                return (start, _LATER, (self, self.offsets[index] + column)), index + 1
             node, end = self._flow(self.offsets[index] + column)
             return node, self._after(end)
         if first in "\"'":
