@@ -78,12 +78,14 @@ def table(evaluation: Evaluation, stream: IO[str]) -> None:
     )
     print(line, file=stream)
     print("-" * len(line), file=stream)
-    for row in rows:
-        cells = [row[0].ljust(widths[0])] + [row[i].rjust(widths[i]) for i in range(1, 5)]
-        label = STATUS_LABELS[row[5]]
-        if colour:
-            label = f"{STATUS_COLOURS[row[5]]}{label}{RESET}"
-        print("  ".join(cells + [label]), file=stream)
+    labels = {status: f"{STATUS_COLOURS[status]}{label}{RESET}" if colour else label for status, label in STATUS_LABELS.items()}
+    name_width, target_width, actual_width, expected_width, progress_width = widths[:5]
+    lines = [
+        f"{name.ljust(name_width)}  {target.rjust(target_width)}  {actual.rjust(actual_width)}  "
+        f"{expected.rjust(expected_width)}  {progress.rjust(progress_width)}  {labels[status]}\n"
+        for name, target, actual, expected, progress, status in rows
+    ]
+    stream.write("".join(lines))  # one write: a large tree has a hundred thousand rows
     counts: dict[str, int] = {}
     for result in evaluation.nodes.values():
         counts[result.status] = counts.get(result.status, 0) + 1
