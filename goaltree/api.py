@@ -100,4 +100,5 @@ def check(path: Path | str) -> list[Diagnostic]:
     """Every diagnostic for a goal file: structure, targets and the SMART rules, sorted."""
     from goaltree.rules import check_file
 
-    return sorted(check_file(Path(path)), key=sort_key)
+    with paused_gc():
+        return sorted(check_file(Path(path)), key=sort_key)
