@@ -15,13 +15,15 @@ Every figure is the median of ``--runs`` runs:
 
 * in-process, each size in a fresh interpreter: the parse by yaml-rs (the
   floor; goaltree's own parser) and by rapidyaml where it is installed (a
-  tree without Python objects: a lower bound no Python loader reaches),
-  ``goaltree.load`` (parse, validation, graph), ``goaltree.check``,
-  ``goaltree.evaluate`` and the JSON text of the evaluation;
+  tree without Python objects: a lower bound no Python loader reaches), both
+  with the garbage collector paused as goaltree parses; the pydantic
+  validation alone; ``goaltree.load`` (parse, validation, graph),
+  ``goaltree.check``, ``goaltree.evaluate`` and the JSON text of the evaluation;
 * whole commands, as a user runs them: ``goaltree check``, ``goaltree
   evaluate`` (table and JSON), ``goaltree render`` and ``goaltree report`` (on
-  1 000 nodes), and the floor command ``python -c "yaml_rs.loads(...)"``,
-  with the peak memory (maximum resident set) of each process.
+  1 000 nodes), the floor command ``python -c "yaml_rs.loads(...)"`` (the
+  collector paused) and a bare interpreter start, with the peak memory
+  (maximum resident set) of each process.
 
 The bars (docs/performance.md says what dominates where one is missed):
 
@@ -78,25 +80,34 @@ def measure_in_process(path: Path, runs: int) -> dict:
     import goaltree
     from goaltree.engine.serialize import evaluation_to_json
 
+    from goaltree.load import paused_gc
+    from goaltree.model import GoalFile
+
     text = path.read_text(encoding="utf-8")
     as_of = dt.date.fromisoformat(AS_OF)
     result: dict = {}
-    result["parse_yaml_rs"] = _median_time(lambda: yaml_rs.loads(text), runs)
-    try:
-        import ryml
+    # The floor at its best: with the garbage collector paused, as goaltree parses.
+    with paused_gc():
+        result["parse_yaml_rs"] = _median_time(lambda: yaml_rs.loads(text), runs)
+        try:
+            import ryml
 
-        data = text.encode("utf-8")
-        result["parse_rapidyaml"] = _median_time(lambda: ryml.parse_in_arena(data), runs)
-    except ImportError:
-        result["parse_rapidyaml"] = None
+            data = text.encode("utf-8")
+            result["parse_rapidyaml"] = _median_time(lambda: ryml.parse_in_arena(data), runs)
+        except ImportError:
+            result["parse_rapidyaml"] = None
+        parsed = yaml_rs.loads(text)
+        result["validate"] = _median_time(lambda: GoalFile.model_validate(parsed), runs)
+        del parsed
     result["load"] = _median_time(lambda: goaltree.load(path), runs)
     result["check"] = _median_time(lambda: goaltree.check(path), runs)
     tree = goaltree.load(path)
     evaluation = goaltree.evaluate(tree, as_of)
     result["evaluate"] = _median_time(lambda: goaltree.evaluate(tree, as_of), runs)
-    result["json"] = _median_time(
-        lambda: json.dumps(evaluation_to_json(evaluation), indent=2, ensure_ascii=False), runs
-    )
+    with paused_gc():  # as the command writes it
+        result["json"] = _median_time(
+            lambda: json.dumps(evaluation_to_json(evaluation), indent=2, ensure_ascii=False), runs
+        )
     result["nodes"] = len(evaluation.nodes)
     result["warnings"] = sum(1 for d in evaluation.diagnostics if d.severity == "warning")
     return result
@@ -147,7 +158,7 @@ def measure_size(nodes: int, folder: Path, runs: int, variants: tuple[str, ...])
     from generate import generate
 
     goaltree_cli = _goaltree_command()
-    figures: dict = {"nodes": nodes}
+    figures: dict = {"nodes": nodes, "python_start": measure_command([sys.executable, "-c", "pass"], folder, runs)}
     for variant in variants:
         path = folder / f"goals-{nodes}-{variant}.yaml"
         path.write_text(generate(nodes, warnings=variant == "warnings"), encoding="utf-8")
@@ -159,7 +170,12 @@ def measure_size(nodes: int, folder: Path, runs: int, variants: tuple[str, ...])
             check=True,
         )
         entry["in_process"] = json.loads(inner.stdout.strip().splitlines()[-1])
-        floor = [sys.executable, "-c", "import sys, yaml_rs; yaml_rs.loads(open(sys.argv[1], encoding='utf-8').read())", str(path)]
+        floor = [
+            sys.executable,
+            "-c",
+            "import gc; gc.disable(); import sys, yaml_rs; yaml_rs.loads(open(sys.argv[1], encoding='utf-8').read())",
+            str(path),
+        ]
         entry["floor_command"] = measure_command(floor, folder, runs)
         entry["check_command"] = measure_command(goaltree_cli + ["check", str(path)], folder, runs)
         entry["evaluate_command"] = measure_command(goaltree_cli + ["evaluate", str(path), "--as-of", AS_OF], folder, runs)
@@ -271,12 +287,16 @@ def table(results: list[dict], info: dict, runs: int) -> str:
         row("file size", lambda e: f"{e['bytes'] / 2**20:.1f} MiB, {_count(e['lines'])} lines"),
         row("parse floor: yaml-rs, in-process", lambda e: _seconds(e["in_process"]["parse_yaml_rs"])),
         row("rapidyaml parse, in-process (no Python objects)", lambda e: _seconds(e["in_process"]["parse_rapidyaml"])),
+        row("pydantic validation, in-process", lambda e: _seconds(e["in_process"]["validate"])),
         row("`goaltree.load` (parse, validate, graph)", lambda e: _seconds(e["in_process"]["load"])),
         row("`goaltree.check`", lambda e: _seconds(e["in_process"]["check"])),
         row("`goaltree.evaluate` (loaded tree)", lambda e: _seconds(e["in_process"]["evaluate"])),
         row("JSON text of the evaluation", lambda e: _seconds(e["in_process"]["json"])),
         row("load + evaluate ÷ parse floor, in-process", inner_ratio),
-        row("command: parse floor (`python -c` yaml-rs)", lambda e: _seconds(e["floor_command"]["wall"])),
+        f"| command: interpreter start (`python -c pass`) | "
+        + " | ".join(_seconds(r["python_start"]["wall"]) for r in results)
+        + " |",
+        row("command: parse floor (`python -c` yaml-rs, GC paused)", lambda e: _seconds(e["floor_command"]["wall"])),
         row("command: `goaltree check`", lambda e: _seconds(e["check_command"]["wall"])),
         row("command: `goaltree evaluate`", lambda e: _seconds(e["evaluate_command"]["wall"])),
         row("command: `goaltree evaluate --format json`", lambda e: _seconds(e["evaluate_json_command"]["wall"])),
