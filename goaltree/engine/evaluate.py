@@ -208,7 +208,7 @@ def evaluate(
     observed_span = f"from {start} to {min(as_of, goal_file.period.end) if as_of <= goal_file.period.end else as_of}"
     declared_derivation = Derivation("declared", "declared in the goal file")
     for node_id, node in nodes.items():
-        info = partial[node_id]
+        info = partial.pop(node_id)  # read for the last time: freed as the results grow
         progress = info["progress"]
         actual = info["actual"]
         aggregate = node.effective_aggregate
