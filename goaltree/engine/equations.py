@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from goaltree.formula import Formula
     from goaltree.graph import GoalTree
 
-NumericRollup = str
 
 
 @dataclass(frozen=True)
@@ -392,8 +391,3 @@ def _allocate(
             for child in unknown
         ]
     return None
-
-
-def unknowns(equations: Iterable[Equation], values: dict[str, float]) -> set[str]:
-    """Members of ``equations`` still without a value."""
-    return {m for e in equations for m in e.members if m not in values}
