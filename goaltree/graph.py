@@ -102,8 +102,9 @@ def build(goal_file: GoalFile, path: Path | None = None, load: "LoadResult | Non
         if load is None:
             return diagnostic
         located = load.locate(diagnostic)
-        if offset is not None and located.column is not None and located.line is not None:
-            located = located.located(located.file, located.line, located.column + offset + _quote_width(load, located))
+        if offset and located.column is not None and located.line is not None:
+            shift = load.source_map.shift_into_scalar(located.line, located.column, offset)
+            located = located.located(located.file, located.line, located.column + shift)
         return located
 
     for node_id, node in nodes.items():
@@ -275,16 +276,6 @@ def _ast_children(node: object) -> Iterable[object]:
         if child is not None:
             yield child
     yield from getattr(node, "args", ()) or ()
-
-
-def _quote_width(load: "LoadResult", diagnostic: Diagnostic) -> int:
-    """1 when the located YAML scalar starts with a quote (the formula text starts after it)."""
-    lines = load.source_map.lines  # split once per file, not once per diagnostic
-    if diagnostic.line is None or diagnostic.column is None or diagnostic.line > len(lines):
-        return 0
-    line = lines[diagnostic.line - 1]
-    index = diagnostic.column - 1
-    return 1 if index < len(line) and line[index] in "'\"" else 0
 
 
 def load_tree(path: Path | str) -> tuple[GoalTree | None, list[Diagnostic]]:

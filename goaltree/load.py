@@ -70,6 +70,22 @@ class SourceMap:
         """The text's lines (``str.splitlines``), split once: for reading around many diagnostics."""
         return self.text.splitlines()
 
+    def shift_into_scalar(self, line: int, column: int, offset: int) -> int:
+        """How many columns right of ``line:column`` lies character ``offset`` of the scalar starting there.
+
+        Skips an opening quote. Returns 0 when unsure: a block scalar (its text
+        starts on the next line) or an offset past the end of the line.
+        """
+        lines = self.lines
+        if line > len(lines):
+            return 0
+        row = lines[line - 1]
+        index = column - 1
+        if index >= len(row) or row[index] in "|>":
+            return 0
+        quote = 1 if row[index] in "'\"" else 0
+        return offset + quote if index + quote + offset <= len(row) else 0
+
     def expect(self, data: Any) -> None:
         """Tell the scanner the keys the parser found, so that it can check its own reading of the text."""
         if isinstance(data, dict):
