@@ -391,3 +391,31 @@ def _allocate(
             for child in unknown
         ]
     return None
+
+
+def solve_targets(tree: "GoalTree", equations: list[Equation] | None = None) -> SolveOutcome:
+    """Declared and derived targets (SPEC §3.1): the one propagation ``evaluate`` and ``check`` share.
+
+    A driver with a baseline but no target, that nothing determines, is assumed
+    to stay at its baseline before any allocation.
+
+    Args:
+        tree: The goal tree.
+        equations: Its equations, when the caller has them already.
+    """
+    nodes = tree.goal_file.nodes
+    declared = {node_id: node.target for node_id, node in nodes.items() if node.target is not None}
+
+    def assume_baselines(unknown: set[str]) -> dict[str, tuple[float, str]]:
+        return {
+            node_id: (
+                nodes[node_id].baseline,
+                f"no target declared: the driver is assumed to stay at its baseline {nodes[node_id].baseline:g}",
+            )
+            for node_id in tree.order
+            if node_id in unknown and nodes[node_id].type == "driver" and nodes[node_id].baseline is not None
+        }
+
+    if equations is None:
+        equations = equations_of(tree)
+    return solve(tree, equations, declared, what="target", allocate=True, defaults=assume_baselines)

@@ -7,7 +7,7 @@ import math
 from typing import Mapping, Sequence
 
 from goaltree.engine import pace
-from goaltree.engine.equations import Equation, equations_of, solve
+from goaltree.engine.equations import Equation, equations_of, solve, solve_targets
 from goaltree.engine.results import Derivation, Evaluation, NodeResult, Observation
 from goaltree.errors import Diagnostic, sort_key
 from goaltree.graph import GoalTree
@@ -56,16 +56,8 @@ def evaluate(
     equation_of: dict[str, Equation] = {e.node: e for e in equations}
 
     # --- targets (SPEC §3.1) ---------------------------------------------------------------
-    declared = {n: node.target for n, node in nodes.items() if node.target is not None}
-
-    def assume_baselines(unknown: set[str]) -> dict[str, tuple[float, str]]:
-        return {
-            node_id: (nodes[node_id].baseline, f"no target declared: the driver is assumed to stay at its baseline {nodes[node_id].baseline:g}")
-            for node_id in tree.order
-            if node_id in unknown and nodes[node_id].type == "driver" and nodes[node_id].baseline is not None
-        }
-
-    targets = solve(tree, equations, declared, what="target", allocate=True, defaults=assume_baselines)
+    targets = solve_targets(tree, equations)
+    declared = {node_id for node_id, node in nodes.items() if node.target is not None}
     found.extend(targets.diagnostics)
 
     # --- actuals (SPEC §3.2) ---------------------------------------------------------------

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from goaltree.errors import Diagnostic, sort_key
 from goaltree.rules.base import CheckContext, Finding, NodeRule, Option, Rule
-from goaltree.rules.runner import apply_configuration, check_goal_file, check_tree, solve_targets
+from goaltree.rules.runner import apply_configuration, check_goal_file, check_tree
 
 __all__ = [
     "CheckContext",
@@ -27,7 +27,6 @@ __all__ = [
     "check_file",
     "check_goal_file",
     "check_tree",
-    "solve_targets",
 ]
 
 

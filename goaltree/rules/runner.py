@@ -27,33 +27,6 @@ if TYPE_CHECKING:
 STRUCTURE_FROM_SOLVER = ("E008", "E010")
 
 
-def solve_targets(tree: "GoalTree", equations: list | None = None) -> "SolveOutcome":
-    """Declared and derived targets, exactly as ``goaltree evaluate`` propagates them.
-
-    A driver without a target keeps its baseline (the same assumption as the
-    engine), so that check and evaluate agree on what is derivable.
-
-    Args:
-        tree: The goal tree.
-        equations: Its equations, when the caller has them already.
-    """
-    from goaltree.engine.equations import equations_of, solve
-
-    nodes = tree.goal_file.nodes
-    declared = {node_id: node.target for node_id, node in nodes.items() if node.target is not None}
-
-    def assume_baselines(unknown: set[str]) -> dict[str, tuple[float, str]]:
-        return {
-            node_id: (nodes[node_id].baseline, f"no target declared: the driver is assumed to stay at its baseline {nodes[node_id].baseline:g}")
-            for node_id in tree.order
-            if node_id in unknown and nodes[node_id].type == "driver" and nodes[node_id].baseline is not None
-        }
-
-    if equations is None:
-        equations = equations_of(tree)
-    return solve(tree, equations, declared, what="target", allocate=True, defaults=assume_baselines)
-
-
 class _Pending:
     """A diagnostic waiting to be located, with how to locate it."""
 
@@ -92,7 +65,7 @@ def check_goal_file(
         tree: Its goal tree, when the graph was built without errors.
         rules: The registry to use; :data:`goaltree.rules.registry.DEFAULT_RULES` by default.
     """
-    from goaltree.engine.equations import SolveOutcome, equations_of
+    from goaltree.engine.equations import SolveOutcome, equations_of, solve_targets
 
     if rules is None:
         from goaltree.rules.registry import DEFAULT_RULES

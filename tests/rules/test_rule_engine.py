@@ -160,7 +160,7 @@ def test_output_is_deterministic(tmp_path) -> None:
 def test_check_and_evaluate_agree_on_targets(funnel_copy) -> None:
     """The rules solve targets like the engine: same values, same derivations."""
     from goaltree.api import evaluate, load
-    from goaltree.rules import solve_targets
+    from goaltree.engine.equations import solve_targets
 
     tree = load(funnel_copy)
     solved = solve_targets(tree)
