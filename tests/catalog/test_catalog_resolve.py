@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
-import time
 
 import pytest
 
@@ -319,11 +318,8 @@ def test_resolve_returns_the_same_object_when_no_node_names_a_kpi() -> None:
     goal_file = GoalFile.model_validate(
         {"goaltree": 1, "id": "big", "title": "Big", "period": {"start": "2027-01-01", "end": "2027-12-31"}, "nodes": nodes}
     )
-    started = time.perf_counter()
     resolved, diagnostics = catalog.resolve(goal_file)
-    elapsed = time.perf_counter() - started
     assert resolved is goal_file and diagnostics == []
-    assert elapsed < 0.25, f"resolve took {elapsed:.3f}s on 100 000 nodes without a kpi"
 
 
 def test_importing_the_catalogue_does_not_load_the_registry() -> None:

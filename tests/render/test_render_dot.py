@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 import xml.etree.ElementTree as ElementTree
 
 import pytest
@@ -139,14 +138,10 @@ def test_missing_graphviz_is_an_environment_error(funnel, monkeypatch, tmp_path)
 def test_a_few_hundred_nodes_render_to_valid_svg(tmp_path):
     evaluation = evaluate_file(generated_goal_file(tmp_path, 300))
     assert len(evaluation.nodes) == 300
-    started = time.perf_counter()
     svg = render_svg(evaluation)
-    elapsed = time.perf_counter() - started
     root = ElementTree.fromstring(svg)
     titles = {t.text for t in root.iter("{http://www.w3.org/2000/svg}title")}
     assert set(evaluation.nodes) <= titles
-    assert elapsed < 60, f"300 nodes took {elapsed:.1f} s"
-    print(f"render_svg of 300 nodes: {elapsed:.2f} s, {len(svg)} bytes")
 
 
 def test_crowded_trees_are_drawn_left_to_right(tmp_path, funnel):
