@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 from goaltree.errors import Diagnostic, did_you_mean
-from goaltree.model import GoalFile, Metric, PluginSource
+from goaltree.model import GoalFile, Metric, Node, PluginSource
 from goaltree.sources.base import METRIC_MISMATCH, NodeFailure
 
 INLINE = "inline"
@@ -72,37 +72,42 @@ def metric_problem(metric: Metric, source_type: str) -> NodeFailure | None:
     return None
 
 
-def check_metrics(goal_file: GoalFile) -> tuple[Diagnostic, ...]:
-    """E019 errors for metrics that cannot work whatever the data: unknown sources, missing or unused fields.
+def judge_metrics(goal_file: GoalFile) -> Iterator[tuple[str, Node, Metric, Any | None, NodeFailure | None]]:
+    """Every node with a metric: ``(node id, node, metric, source config, failure)``.
 
-    Reads no data and imports no database module, so ``goaltree check`` may call it.
+    ``failure`` says why the metric cannot work whatever the data (an unknown
+    source, a missing or unused field), or is ``None``; the config is ``None``
+    for an unknown source. Both ``check`` and the fetch judge metrics here.
     """
-    found = []
     for node_id, node in goal_file.nodes.items():
         metric = node.metric
         if metric is None:
             continue
         config = source_config(goal_file, metric.source)
         if config is None:
-            found.append(
-                Diagnostic(
-                    METRIC_MISMATCH,
-                    "error",
-                    f"node {node_id}: {unknown_source_reason(goal_file, metric.source)}",
-                    node=node_id,
-                    path=("nodes", node_id, "metric", "source"),
-                )
-            )
+            failure = NodeFailure(unknown_source_reason(goal_file, metric.source), METRIC_MISMATCH, field="source")
+        else:
+            failure = metric_problem(metric, config.type)
+        yield node_id, node, metric, config, failure
+
+
+def check_metrics(goal_file: GoalFile) -> tuple[Diagnostic, ...]:
+    """E019 errors for metrics that cannot work whatever the data: unknown sources, missing or unused fields.
+
+    Reads no data and imports no database module, so ``goaltree check`` may call it.
+    """
+    found = []
+    for node_id, _, metric, config, failure in judge_metrics(goal_file):
+        if failure is None:
             continue
-        problem = metric_problem(metric, config.type)
-        if problem is not None:
-            found.append(
-                Diagnostic(
-                    problem.code,
-                    "error",
-                    f"source {metric.source}, node {node_id}: {problem.reason}",
-                    node=node_id,
-                    path=("nodes", node_id, "metric", problem.field or "source"),
-                )
+        where = f"node {node_id}" if config is None else f"source {metric.source}, node {node_id}"
+        found.append(
+            Diagnostic(
+                failure.code,
+                "error",
+                f"{where}: {failure.reason}",
+                node=node_id,
+                path=("nodes", node_id, "metric", failure.field or "source"),
             )
+        )
     return tuple(found)

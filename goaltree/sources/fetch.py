@@ -18,7 +18,6 @@ from goaltree.errors import Diagnostic
 from goaltree.model import GoalFile
 from goaltree.sources import files, inline, sql
 from goaltree.sources.base import (
-    METRIC_MISMATCH,
     SOURCE_CONFIG,
     SOURCE_FAILED,
     FetchResult,
@@ -29,7 +28,7 @@ from goaltree.sources.base import (
     SourceFetcher,
     SourceOutcome,
 )
-from goaltree.sources.checks import metric_problem, source_config, unknown_source_reason
+from goaltree.sources.checks import judge_metrics, source_config
 from goaltree.sources.plugins import PluginHost
 from goaltree.sources.progress import FetchProgress
 from goaltree.sources.secrets import MissingVariable, Redactor, interpolate_source
@@ -99,20 +98,10 @@ def plan_requests(goal_file: GoalFile, collector: _Collector | None = None) -> d
     reported to ``collector`` and left out.
     """
     requests: dict[str, list[NodeRequest]] = {}
-    for node_id, node in goal_file.nodes.items():
-        metric = node.metric
-        if metric is None:
-            continue
-        config = source_config(goal_file, metric.source)
-        if config is None:
+    for node_id, node, metric, _, failure in judge_metrics(goal_file):
+        if failure is not None:
             if collector is not None:
-                reason = unknown_source_reason(goal_file, metric.source)
-                collector.fail(metric.source, node_id, reason, METRIC_MISMATCH, ("nodes", node_id, "metric", "source"))
-            continue
-        problem = metric_problem(metric, config.type)
-        if problem is not None:
-            if collector is not None:
-                collector.node_failure(metric.source, node_id, problem)
+                collector.node_failure(metric.source, node_id, failure)
             continue
         requests.setdefault(metric.source, []).append(NodeRequest(node_id, node, metric))
     return requests
