@@ -359,3 +359,23 @@ nodes:
     assert worse.status == "at_risk"
     assert cac(150_000).status == "off_track"
     assert cac(88_000).status == "on_track"  # at or under the cap before the deadline
+
+
+def test_the_networkx_graph_has_formula_and_parent_edges(write_goals):
+    import networkx as nx
+
+    path = write_goals(
+        HEADER
+        + """
+nodes:
+  growth: {title: Grow, type: objective}
+  revenue: {title: Revenue, formula: customers * 2, parent: growth}
+  customers: {title: Customers, parent: [growth]}
+"""
+    )
+    graph = goaltree.load(path).graph
+    assert nx.is_directed_acyclic_graph(graph)
+    assert graph.edges["revenue", "customers"]["kind"] == "formula"
+    assert graph.edges["growth", "revenue"]["kind"] == "parent"
+    assert graph.edges["growth", "customers"]["kind"] == "parent"
+    assert graph.nodes["revenue"]["node"].formula == "customers * 2"
