@@ -125,6 +125,14 @@ def _fmt(value: float) -> str:
     return f"{value:.4g}"
 
 
+def _computed_text(equation: Equation, value: float) -> str:
+    return f"{equation.describe()} = {_fmt(value)}"
+
+
+def _solved_text(equation: Equation, node_value: float, value: float) -> str:
+    return f"solved from {equation.describe()} with {equation.node} = {_fmt(node_value)}: {_fmt(value)}"
+
+
 def solve(
     tree: "GoalTree",
     equations: list[Equation],
@@ -152,12 +160,22 @@ def solve(
     derivations: dict[str, Derivation] = {}
     diagnostics: list[Diagnostic] = []
     position = {node_id: index for index, node_id in enumerate(tree.order)}
+    # Each equation's members once, without repeats (``a * a``), in formula order.
+    members_of = [tuple(dict.fromkeys(equation.members)) for equation in equations]
+    inputs_of = [equation.members for equation in equations]
     involved: dict[str, list[int]] = {}
     unknown_count = []
-    for index, equation in enumerate(equations):
-        for member in set(equation.members):
-            involved.setdefault(member, []).append(index)
-        unknown_count.append(sum(1 for m in set(equation.members) if m not in values))
+    for index, members in enumerate(members_of):
+        count = 0
+        for member in members:
+            bucket = involved.get(member)
+            if bucket is None:
+                involved[member] = [index]
+            else:
+                bucket.append(index)
+            if member not in values:
+                count += 1
+        unknown_count.append(count)
     ready = [i for i, n in enumerate(unknown_count) if n <= 1]
     # Equations by their node, and a heap of those whose node is known: allocation
     # always takes the top-most one, without rescanning every equation.
@@ -168,12 +186,16 @@ def solve(
     heapq.heapify(allocatable)
     settled = [False] * len(equations)
     reported_zero: set[str] = set()
+    push = heapq.heappush
+    deferred = Derivation.deferred
 
     def learn(node_id: str, value: float, derivation: Derivation) -> None:
         values[node_id] = value
         derivations[node_id] = derivation
-        for index in headed.get(node_id, ()):
-            heapq.heappush(allocatable, (position[node_id], index))
+        heads = headed.get(node_id)
+        if heads:
+            for index in heads:
+                push(allocatable, (position[node_id], index))
         for index in involved.get(node_id, ()):
             unknown_count[index] -= 1
             if unknown_count[index] <= 1:
@@ -200,10 +222,10 @@ def solve(
             index = ready.pop()
             if settled[index]:
                 continue
-            equation = equations[index]
-            unknown = [m for m in dict.fromkeys(equation.members) if m not in values]
+            unknown = [m for m in members_of[index] if m not in values]
             if len(unknown) > 1:
                 continue
+            equation = equations[index]
             settled[index] = True
             if not unknown:
                 check_consistency(equation)
@@ -212,22 +234,25 @@ def solve(
             try:
                 if target == equation.node:
                     value = equation.evaluate(values)
-                    text = f"{equation.describe()} = {_fmt(value)}"
-                    rule = "formula" if equation.formula is not None else "rollup"
+                    if value is None or not math.isfinite(value):
+                        continue
+                    derivation = deferred(
+                        "formula" if equation.formula is not None else "rollup", _computed_text, (equation, value), inputs_of[index]
+                    )
                 else:
-                    value = equation.solve_child(target, values[equation.node], values)
+                    node_value = values[equation.node]
+                    value = equation.solve_child(target, node_value, values)
                     if value is None:
                         settled[index] = False
                         continue
-                    text = f"solved from {equation.describe()} with {equation.node} = {_fmt(values[equation.node])}: {_fmt(value)}"
-                    rule = "solved"
+                    if not math.isfinite(value):
+                        continue
+                    derivation = deferred("solved", _solved_text, (equation, node_value, value), inputs_of[index])
             except FormulaError as error:
                 if error.kind == "division_by_zero":
                     division_by_zero(equation, error)
                 continue
-            if value is None or not math.isfinite(value):
-                continue
-            learn(target, value, Derivation(rule, text, equation.members))
+            learn(target, value, derivation)
 
     def check_consistency(equation: Equation) -> None:
         try:

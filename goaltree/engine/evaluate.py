@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Mapping, Sequence
+from typing import Mapping, NamedTuple, Sequence
 
 from goaltree.engine import pace
 from goaltree.engine.equations import Equation, equations_of, solve, solve_targets
@@ -16,7 +16,7 @@ from goaltree.graph import GoalTree
 def inline_observations(tree: GoalTree) -> dict[str, tuple[Observation, ...]]:
     """The nodes' own ``actuals`` as observations."""
     return {
-        node_id: tuple(Observation(date, float(value)) for date, value in sorted(node.actuals.items()))
+        node_id: tuple([Observation(date, float(value)) for date, value in sorted(node.actuals.items())])
         for node_id, node in tree.goal_file.nodes.items()
         if node.actuals and node.metric is None
     }
@@ -48,6 +48,7 @@ def evaluate(
     start = goal_file.period.start
     found: list[Diagnostic] = list(diagnostics)
 
+    aggregate_of = {node_id: node.effective_aggregate for node_id, node in nodes.items()}
     series_by_node: dict[str, Sequence[Observation]] = dict(inline_observations(tree))
     if observations:
         series_by_node.update(observations)
@@ -67,9 +68,12 @@ def evaluate(
         for node_id, series in series_by_node.items():
             if node_id not in nodes or node_id in failed:
                 continue
-            days = pace.daily_totals(series, start, as_of)
+            if observations and node_id in observations:
+                days = pace.daily_totals(series, start, as_of)
+            else:  # inline actuals: one value a day, already in date order
+                days = [(o.date, 0.0 + o.value) for o in series if start <= o.date <= as_of]
             daily[node_id] = days
-            value = pace.aggregate_series(days, nodes[node_id].effective_aggregate)
+            value = pace.aggregate_series(days, aggregate_of[node_id])
             if value is not None:
                 measured[node_id] = value
 
@@ -115,74 +119,10 @@ def evaluate(
                 pass
 
     # --- pace and status (SPEC §3.3–3.4), children before parents ----------------------------
-    thresholds = goal_file.thresholds
-    period_end = goal_file.period.end
-    partial: dict[str, dict] = {}
-    for node_id in reversed(tree.order):
-        node = nodes[node_id]
-        deadline = node.deadline or period_end
-        target = targets.values.get(node_id)
-        actual = actual_values.get(node_id)
-        flow = node.effective_aggregate == "sum"
-        start_value = 0.0 if flow else node.baseline
-        expected = progress = expected_progress = None
-        milestones = tuple(sorted(node.milestones.items())) if node.milestones else ()
-        if target is not None and as_of >= start:
-            expected = pace.expected_at(as_of, start, deadline, start_value, target, milestones)
-            expected_progress = pace.progress_of(expected, target, start_value, node.direction)
-            if actual is not None:
-                progress = pace.progress_of(actual, target, start_value, node.direction)
-        status = pace.status_of(
-            as_of=as_of,
-            start=start,
-            deadline=deadline,
-            direction=node.direction,
-            flow=flow,
-            actual=actual,
-            target=target,
-            progress=progress,
-            expected_progress=expected_progress,
-            value_range=node.range,
-            on_track=thresholds.on_track,
-            at_risk=thresholds.at_risk,
-        )
-        rollup_children = tree.rollup_children.get(node_id, ())
-        if node.effective_rollup == "progress" and rollup_children and (target is None or actual is None):
-            progress, expected_progress, status = _objective_progress(
-                node_id, rollup_children, partial, nodes, as_of, start, thresholds
-            )
-        partial[node_id] = {
-            "deadline": deadline,
-            "target": target,
-            "actual": actual,
-            "start_value": start_value if target is not None else None,
-            "expected": expected,
-            "progress": progress,
-            "expected_progress": expected_progress,
-            "status": status,
-            "milestones": milestones,
-        }
+    paces = _paces(tree, as_of, targets.values, actual_values, aggregate_of)
 
     # --- forecasts: observed trends, carried up through the equations -----------------------
-    forecasts: dict[str, float] = {}
-    for node_id in reversed(tree.order):
-        node = nodes[node_id]
-        deadline = partial[node_id]["deadline"]
-        days = daily.get(node_id)
-        value = None
-        if days:
-            value = pace.forecast_series(days, node.effective_aggregate, start, deadline)
-        elif node_id in equation_of:
-            equation = equation_of[node_id]
-            if all(child in forecasts for child in equation.children):
-                try:
-                    value = equation.evaluate(forecasts)
-                except Exception:
-                    value = None
-        elif node.effective_aggregate != "sum" and node_id in actual_values:
-            value = actual_values[node_id]  # a level nobody observes over time stays where it is
-        if value is not None and math.isfinite(value):
-            forecasts[node_id] = value
+    forecasts = _forecasts(tree, equation_of, daily, actual_values, paces, aggregate_of)
 
     # --- attribution (SPEC §3.5) ------------------------------------------------------------
     attributions: dict[str, dict[str, float]] = {}
@@ -191,36 +131,47 @@ def evaluate(
         equation = equation_of.get(node_id)
         if equation is None and node_id not in rollup_parents:
             continue  # a node without children has no gap to split
-        parts = _attribute(tree, node_id, equation, partial)
+        parts = _attribute(tree, node_id, equation, paces)
         if parts:
             attributions[node_id] = parts
 
+    # --- one result per node ------------------------------------------------------------------
     results: dict[str, NodeResult] = {}
     # The same for every node: written once (a large tree has a hundred thousand nodes).
     observed_span = f"from {start} to {min(as_of, goal_file.period.end) if as_of <= goal_file.period.end else as_of}"
     declared_derivation = Derivation("declared", "declared in the goal file")
+    deferred = Derivation.deferred
+    from_fields = NodeResult.from_fields
+    target_derivations = targets.derivations
+    formula_children_of = tree.formula_children
+    rollup_children_of = tree.rollup_children
+    parents_of = tree.parents
+    children_of = tree.children
+    file_owner = goal_file.owner
+    empty: dict = {}
     for node_id, node in nodes.items():
-        info = partial.pop(node_id)  # read for the last time: freed as the results grow
-        progress = info["progress"]
-        actual = info["actual"]
-        aggregate = node.effective_aggregate
+        info = paces[node_id]
+        progress = info.progress
+        actual = info.actual
+        aggregate = aggregate_of[node_id]
         if node_id in measured and node_id not in failed:
-            actual_origin, actual_derivation = "measured", Derivation(
+            actual_origin = "measured"
+            actual_derivation = deferred(
                 "measured",
-                f"{aggregate} of {len(daily.get(node_id, ()))} day(s) of observations {observed_span}"
-                + (f" (source {node.metric.source})" if node.metric else " (inline actuals)"),
+                _measured_text,
+                (aggregate, len(daily.get(node_id, ())), observed_span, node.metric.source if node.metric else None),
             )
         elif actual is not None:
             actual_derivation = actual_derivations.get(node_id)
             rule = actual_derivation.rule if actual_derivation else "rolled_up"
-            actual_origin = {"solved": "solved", "assumed": "assumed"}.get(rule, "rolled_up")
+            actual_origin = "solved" if rule == "solved" else "assumed" if rule == "assumed" else "rolled_up"
         else:
             actual_origin, actual_derivation = None, None
-        target = info["target"]
+        target = info.target
         if node_id in declared:
             target_origin, target_derivation = "declared", declared_derivation
         elif target is not None:
-            target_origin, target_derivation = "derived", targets.derivations.get(node_id)
+            target_origin, target_derivation = "derived", target_derivations.get(node_id)
         else:
             target_origin, target_derivation = None, None
         all_observations = tuple(series_by_node.get(node_id, ())) if node_id not in failed else ()
@@ -229,42 +180,44 @@ def evaluate(
             breakdown = pace.breakdown(all_observations, start, as_of, aggregate)
         else:
             breakdown = {}
-        results[node_id] = NodeResult(
-            id=node_id,
-            title=node.title,
-            type=node.type,
-            unit=node.unit,
-            owner=node.owner or goal_file.owner,
-            direction=node.direction,
-            aggregate=aggregate,
-            rollup=node.effective_rollup,
-            formula=node.formula,
-            weight=node.weight,
-            baseline=node.baseline,
-            target=target,
-            target_origin=target_origin,
-            target_derivation=target_derivation,
-            deadline=info["deadline"],
-            actual=actual,
-            actual_origin=actual_origin,
-            actual_derivation=actual_derivation,
-            measured_actual=measured.get(node_id) if node_id not in failed else None,
-            computed_actual=computed.get(node_id),
-            start_value=info["start_value"],
-            expected=info["expected"],
-            progress=progress,
-            expected_progress=info["expected_progress"],
-            status=info["status"],
-            forecast=forecasts.get(node_id),
-            score=None if progress is None else min(1.0, max(0.0, progress)),
-            attribution=attributions.get(node_id, {}),
-            children=tree.children(node_id),
-            parents=tree.parents.get(node_id, ()),
-            formula_children=tree.formula_children.get(node_id, ()),
-            rollup_children=tree.rollup_children.get(node_id, ()),
-            observations=all_observations,
-            breakdown=breakdown,
-            milestones=info["milestones"],
+        results[node_id] = from_fields(
+            {
+                "id": node_id,
+                "title": node.title,
+                "type": node.type,
+                "unit": node.unit,
+                "owner": node.owner or file_owner,
+                "direction": node.direction,
+                "aggregate": aggregate,
+                "rollup": node.effective_rollup,
+                "formula": node.formula,
+                "weight": node.weight,
+                "baseline": node.baseline,
+                "target": target,
+                "target_origin": target_origin,
+                "target_derivation": target_derivation,
+                "deadline": info.deadline,
+                "actual": actual,
+                "actual_origin": actual_origin,
+                "actual_derivation": actual_derivation,
+                "measured_actual": measured.get(node_id) if node_id not in failed else None,
+                "computed_actual": computed.get(node_id),
+                "start_value": info.start_value,
+                "expected": info.expected,
+                "progress": progress,
+                "expected_progress": info.expected_progress,
+                "status": info.status,
+                "forecast": forecasts.get(node_id),
+                "score": None if progress is None else min(1.0, max(0.0, progress)),
+                "attribution": attributions.get(node_id, {}),
+                "children": children_of(node_id),
+                "parents": parents_of.get(node_id, ()),
+                "formula_children": formula_children_of.get(node_id, ()),
+                "rollup_children": rollup_children_of.get(node_id, ()),
+                "observations": all_observations,
+                "breakdown": breakdown,
+                "milestones": info.milestones,
+            }
         )
     unique = list(dict.fromkeys(found))
     return Evaluation(
@@ -279,10 +232,127 @@ def evaluate(
     )
 
 
+def _forecasts(
+    tree: GoalTree,
+    equation_of: Mapping[str, Equation],
+    daily: Mapping[str, list[tuple[dt.date, float]]],
+    actual_values: Mapping[str, float],
+    paces: Mapping[str, "_Pace"],
+    aggregate_of: Mapping[str, str],
+) -> dict[str, float]:
+    """Each node's value at its deadline if its observed trend goes on, children before parents."""
+    start = tree.goal_file.period.start
+    forecasts: dict[str, float] = {}
+    isfinite = math.isfinite
+    forecast_series = pace.forecast_series
+    for node_id in reversed(tree.order):
+        days = daily.get(node_id)
+        value = None
+        if days:
+            value = forecast_series(days, aggregate_of[node_id], start, paces[node_id].deadline)
+        else:
+            equation = equation_of.get(node_id)
+            if equation is not None:
+                if all(child in forecasts for child in equation.children):
+                    try:
+                        value = equation.evaluate(forecasts)
+                    except Exception:
+                        value = None
+            elif node_id in actual_values and aggregate_of[node_id] != "sum":
+                value = actual_values[node_id]  # a level nobody observes over time stays where it is
+        if value is not None and isfinite(value):
+            forecasts[node_id] = value
+    return forecasts
+
+
+def _measured_text(aggregate: str, days: int, span: str, source: str | None) -> str:
+    origin = f" (source {source})" if source is not None else " (inline actuals)"
+    return f"{aggregate} of {days} day(s) of observations {span}{origin}"
+
+
+class _Pace(NamedTuple):
+    """Where one node stands: what :func:`_paces` works out, read by attribution and the results."""
+
+    deadline: dt.date
+    target: float | None
+    actual: float | None
+    start_value: float | None
+    expected: float | None
+    progress: float | None
+    expected_progress: float | None
+    status: str
+    milestones: tuple[tuple[dt.date, float], ...]
+
+
+def _paces(
+    tree: GoalTree,
+    as_of: dt.date,
+    target_values: Mapping[str, float],
+    actual_values: Mapping[str, float],
+    aggregate_of: Mapping[str, str],
+) -> dict[str, _Pace]:
+    """Expected value, progress and status of every node (SPEC §3.3–3.4), children before parents."""
+    goal_file = tree.goal_file
+    nodes = goal_file.nodes
+    start = goal_file.period.start
+    period_end = goal_file.period.end
+    thresholds = goal_file.thresholds
+    on_track, at_risk = thresholds.on_track, thresholds.at_risk
+    started = as_of >= start
+    expected_at, progress_of, status_of = pace.expected_at, pace.progress_of, pace.status_of
+    rollup_children_of = tree.rollup_children
+    paces: dict[str, _Pace] = {}
+    for node_id in reversed(tree.order):
+        node = nodes[node_id]
+        deadline = node.deadline or period_end
+        target = target_values.get(node_id)
+        actual = actual_values.get(node_id)
+        flow = aggregate_of[node_id] == "sum"
+        start_value = 0.0 if flow else node.baseline
+        expected = progress = expected_progress = None
+        milestones = tuple(sorted(node.milestones.items())) if node.milestones else ()
+        if target is not None and started:
+            expected = expected_at(as_of, start, deadline, start_value, target, milestones)
+            expected_progress = progress_of(expected, target, start_value, node.direction)
+            if actual is not None:
+                progress = progress_of(actual, target, start_value, node.direction)
+        status = status_of(
+            as_of=as_of,
+            start=start,
+            deadline=deadline,
+            direction=node.direction,
+            flow=flow,
+            actual=actual,
+            target=target,
+            progress=progress,
+            expected_progress=expected_progress,
+            value_range=node.range,
+            on_track=on_track,
+            at_risk=at_risk,
+        )
+        if target is None or actual is None:
+            rollup_children = rollup_children_of.get(node_id)
+            if rollup_children and node.effective_rollup == "progress":
+                progress, expected_progress, status = _objective_progress(
+                    rollup_children, paces, nodes, as_of, start, thresholds
+                )
+        paces[node_id] = _Pace(
+            deadline,
+            target,
+            actual,
+            start_value if target is not None else None,
+            expected,
+            progress,
+            expected_progress,
+            status,
+            milestones,
+        )
+    return paces
+
+
 def _objective_progress(
-    node_id: str,
     children: Sequence[str],
-    partial: dict[str, dict],
+    paces: Mapping[str, _Pace],
     nodes: Mapping,
     as_of: dt.date,
     start: dt.date,
@@ -291,16 +361,16 @@ def _objective_progress(
     """Weighted mean of the children's progress, each clipped to [0, 1] (the OKR way)."""
     if as_of < start:
         return None, None, "not_started"
-    scored = [c for c in children if partial[c]["target"] is not None or partial[c]["progress"] is not None]
+    scored = [c for c in children if paces[c].target is not None or paces[c].progress is not None]
     if not scored:
         return None, None, "no_data"
-    if any(partial[c]["progress"] is None or partial[c]["expected_progress"] is None for c in scored):
+    if any(paces[c].progress is None or paces[c].expected_progress is None for c in scored):
         return None, None, "no_data"
     weights = [nodes[c].weight for c in scored]
     total = math.fsum(weights)
     if total == 0:
         weights, total = [1.0] * len(scored), float(len(scored))
-    scores = [_objective_score(partial[c], nodes[c]) for c in scored]
+    scores = [_objective_score(paces[c], nodes[c]) for c in scored]
     progress = math.fsum(w * score for w, (score, _) in zip(weights, scores)) / total
     expected = math.fsum(w * due for w, (_, due) in zip(weights, scores)) / total
     if progress >= 1.0:
@@ -309,7 +379,7 @@ def _objective_progress(
     return progress, expected, pace.classify(ratio, thresholds.on_track, thresholds.at_risk)
 
 
-def _objective_score(info: dict, node) -> tuple[float, float]:
+def _objective_score(info: _Pace, node) -> tuple[float, float]:
     """A child's (score, expected score) in its objective, both in [0, 1].
 
     Progress is clipped so one over-achieved key result cannot hide a lagging
@@ -317,43 +387,44 @@ def _objective_score(info: dict, node) -> tuple[float, float]:
     stays at or under its pace, and loses score in proportion to overspending:
     its own progress (money spent) rising is not good news for the objective.
     """
-    due = min(1.0, max(0.0, info["expected_progress"]))
+    due = min(1.0, max(0.0, info.expected_progress))
     if node.direction == "decrease" and node.effective_aggregate == "sum":
-        ratio = pace.ratio_of(info["progress"], info["expected_progress"], decrease_flow=True)
+        ratio = pace.ratio_of(info.progress, info.expected_progress, decrease_flow=True)
         return due * min(1.0, max(0.0, ratio)), due
-    return min(1.0, max(0.0, info["progress"])), due
+    return min(1.0, max(0.0, info.progress)), due
 
 
 def _attribute(
-    tree: GoalTree, node_id: str, equation: Equation | None, partial: dict[str, dict]
+    tree: GoalTree, node_id: str, equation: Equation | None, paces: Mapping[str, _Pace]
 ) -> dict[str, float]:
     """Split the node's gap (actual − expected) among its children (SPEC §3.5)."""
     from goaltree.engine import attribution
 
-    info = partial[node_id]
+    info = paces[node_id]
     nodes = tree.goal_file.nodes
     if equation is None:
         children = tree.rollup_children.get(node_id, ())
-        if nodes[node_id].effective_rollup != "progress" or not children or info["actual"] is not None:
+        if nodes[node_id].effective_rollup != "progress" or not children or info.actual is not None:
             return {}
-        if info["progress"] is None or info["expected_progress"] is None:
+        if info.progress is None or info.expected_progress is None:
             return {}
-        scored = [c for c in children if partial[c]["progress"] is not None and partial[c]["expected_progress"] is not None]
+        scored = [c for c in children if paces[c].progress is not None and paces[c].expected_progress is not None]
         weights = {c: nodes[c].weight for c in scored}
         total = math.fsum(weights.values()) or 1.0
         parts = {}
         for c in scored:
-            score, due = _objective_score(partial[c], nodes[c])
+            score, due = _objective_score(paces[c], nodes[c])
             parts[c] = weights[c] * (score - due) / total
         return parts
-    if info["actual"] is None or info["expected"] is None:
+    if info.actual is None or info.expected is None:
         return {}
     children = equation.children
-    if any(partial[c]["actual"] is None or partial[c]["expected"] is None for c in children):
+    child_paces = [paces[c] for c in children]
+    if any(p.actual is None or p.expected is None for p in child_paces):
         return {}
-    actual = {c: partial[c]["actual"] for c in children}
-    expected = {c: partial[c]["expected"] for c in children}
-    gap = info["actual"] - info["expected"]
+    actual = {c: p.actual for c, p in zip(children, child_paces)}
+    expected = {c: p.expected for c, p in zip(children, child_paces)}
+    gap = info.actual - info.expected
     try:
         if equation.formula is not None:
             parts = attribution.attribute_formula(equation.formula, expected, actual)

@@ -76,6 +76,14 @@ def expected_at(
     Without a start value (a level with no baseline) the node is simply compared
     with its target, or with the next milestone's value.
     """
+    if not milestones:  # the common case, without building the list of points below
+        total = (deadline - start).days + 1
+        if start_value is None:
+            return target
+        x = min(max((as_of - start).days + 1, 0), total)
+        if x <= 0:
+            return start_value
+        return start_value + (target - start_value) * x / total
     points: list[tuple[int, float]] = []
     if start_value is not None:
         points.append((0, start_value))

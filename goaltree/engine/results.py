@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Callable, Literal
 
 from goaltree.errors import Diagnostic
 from goaltree.observations import Observation
@@ -21,7 +21,6 @@ ActualOrigin = Literal["measured", "rolled_up", "solved", "assumed"]
 STATUSES: tuple[Status, ...] = ("off_track", "at_risk", "no_data", "on_track", "achieved", "not_started")
 
 
-@dataclass(frozen=True)
 class Derivation:
     """How a value was reached, for ``goaltree explain``.
 
@@ -30,11 +29,61 @@ class Derivation:
             ``growth_factor``, ``mean``, ``rollup``.
         text: One human sentence (``derived from revenue = customers * clv: 63000000 / 900000``).
         inputs: The node ids the value was computed from, in formula order.
+
+    Immutable. The solver derives a value for most nodes of a tree, and most
+    sentences are never read (a table shows none of them), so
+    :meth:`deferred` keeps a function and its arguments and writes the
+    sentence when ``text`` is first read.
     """
 
+    __slots__ = ("rule", "inputs", "_text")
+
     rule: str
-    text: str
-    inputs: tuple[str, ...] = ()
+    inputs: tuple[str, ...]
+
+    def __init__(self, rule: str, text: str, inputs: tuple[str, ...] = ()) -> None:
+        _set(self, "rule", rule)
+        _set(self, "_text", text)
+        _set(self, "inputs", inputs)
+
+    @classmethod
+    def deferred(cls, rule: str, write: Callable[..., str], arguments: tuple, inputs: tuple[str, ...] = ()) -> "Derivation":
+        """A derivation whose text is ``write(*arguments)``, written when first read."""
+        derivation = _new(cls)
+        _set(derivation, "rule", rule)
+        _set(derivation, "_text", (write, arguments))
+        _set(derivation, "inputs", inputs)
+        return derivation
+
+    @property
+    def text(self) -> str:
+        text = self._text
+        if type(text) is tuple:
+            write, arguments = text
+            text = write(*arguments)
+            _set(self, "_text", text)
+        return text
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field '{name}': a Derivation is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Derivation:
+            return NotImplemented
+        return (self.rule, self.text, self.inputs) == (other.rule, other.text, other.inputs)
+
+    def __hash__(self) -> int:
+        return hash((self.rule, self.text, self.inputs))
+
+    def __repr__(self) -> str:
+        return f"Derivation(rule={self.rule!r}, text={self.text!r}, inputs={self.inputs!r})"
+
+    def __reduce__(self):
+        return (Derivation, (self.rule, self.text, self.inputs))
+
+
+_new = object.__new__
+_set = object.__setattr__
 
 
 @dataclass(frozen=True)
@@ -80,6 +129,18 @@ class NodeResult:
     observations: tuple[Observation, ...] = ()
     breakdown: dict[str, float] = field(default_factory=dict)
     milestones: tuple[tuple[dt.date, float], ...] = ()
+
+    @classmethod
+    def from_fields(cls, fields: dict) -> "NodeResult":
+        """A result from a dict holding every field, without the per-field cost of ``__init__``.
+
+        A frozen dataclass's ``__init__`` sets each of its 35 fields through
+        ``object.__setattr__``; the engine builds one result per node (a hundred
+        thousand for a large tree), so it hands over the finished dict instead.
+        """
+        result = _new(cls)
+        _set(result, "__dict__", fields)
+        return result
 
     @property
     def gap(self) -> float | None:
