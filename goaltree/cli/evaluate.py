@@ -6,11 +6,11 @@ import argparse
 import json
 import sys
 from itertools import islice
-from typing import IO
+from typing import IO, Mapping
 
 from goaltree.cli.common import exit_code, load_and_evaluate
 from goaltree.cli.output import RESET, STATUS_COLOURS, format_number, format_percent, print_diagnostics, use_colour
-from goaltree.engine.results import Evaluation
+from goaltree.engine.results import Brief, Evaluation
 
 STATUS_LABELS = {
     "achieved": "achieved",
@@ -22,14 +22,17 @@ STATUS_LABELS = {
 }
 
 
-def outline(evaluation: Evaluation) -> list[tuple[str, int]]:
+def outline(evaluation: Evaluation, briefs: Mapping[str, Brief] | None = None) -> list[tuple[str, int]]:
     """Nodes in tree order with their depth: each root, then its children depth-first.
 
     A node that serves several parents is listed under the first one only.
+    ``briefs`` are the nodes' table rows when the caller has them already.
     """
     seen: set[str] = set()
     rows: list[tuple[str, int]] = []
     nodes = evaluation.nodes
+    if briefs is None:
+        briefs = {node_id: evaluation.brief(node_id) for node_id in nodes}
 
     def visit(node_id: str, depth: int) -> None:
         stack = [(node_id, depth)]
@@ -39,12 +42,13 @@ def outline(evaluation: Evaluation) -> list[tuple[str, int]]:
                 continue
             seen.add(current)
             rows.append((current, level))
-            for child in reversed(nodes[current].children):
+            for child in reversed(briefs[current].children):
                 if child not in seen:
                     stack.append((child, level + 1))
 
-    for node_id in evaluation.roots:
-        visit(node_id, 0)
+    for node_id, brief in briefs.items():
+        if not brief.parents:
+            visit(node_id, 0)
     for node_id in nodes:  # anything only reachable through a cycle-free but rootless path
         visit(node_id, 0)
     return rows
@@ -55,8 +59,11 @@ def table(evaluation: Evaluation, stream: IO[str]) -> None:
     colour = use_colour(stream)
     header = ("node", "target", "actual", "expected", "progress", "status")
     rows = []
-    for node_id, depth in outline(evaluation):
-        result = evaluation.nodes[node_id]
+    counts: dict[str, int] = {}
+    briefs = {node_id: evaluation.brief(node_id) for node_id in evaluation.nodes}
+    for node_id, depth in outline(evaluation, briefs):
+        result = briefs[node_id]
+        counts[result.status] = counts.get(result.status, 0) + 1
         marker = "*" if result.target_origin == "derived" else ""
         rows.append(
             (
@@ -88,9 +95,6 @@ def table(evaluation: Evaluation, stream: IO[str]) -> None:
                 for name, target, actual, expected, progress, status in rows[first : first + 4096]
             )
         )
-    counts: dict[str, int] = {}
-    for result in evaluation.nodes.values():
-        counts[result.status] = counts.get(result.status, 0) + 1
     summary = ", ".join(f"{counts[s]} {STATUS_LABELS[s]}" for s in STATUS_LABELS if s in counts)
     print(f"\n{len(evaluation.nodes)} nodes: {summary}. * = derived target", file=stream)
 

@@ -8,18 +8,23 @@ from typing import Mapping, NamedTuple, Sequence
 
 from goaltree.engine import pace
 from goaltree.engine.equations import Equation, equations_of, solve, solve_targets
-from goaltree.engine.results import Derivation, Evaluation, NodeResult, Observation
+from goaltree.engine.results import Brief, Derivation, Evaluation, NodeResult, NodeResults, Observation
 from goaltree.errors import Diagnostic, sort_key
 from goaltree.graph import GoalTree
+from goaltree.model import Node
 
 
 def inline_observations(tree: GoalTree) -> dict[str, tuple[Observation, ...]]:
     """The nodes' own ``actuals`` as observations."""
     return {
-        node_id: tuple([Observation(date, float(value)) for date, value in sorted(node.actuals.items())])
+        node_id: _inline_series(node)
         for node_id, node in tree.goal_file.nodes.items()
         if node.actuals and node.metric is None
     }
+
+
+def _inline_series(node: Node) -> tuple[Observation, ...]:
+    return tuple([Observation(date, float(value)) for date, value in sorted(node.actuals.items())])
 
 
 def evaluate(
@@ -49,9 +54,10 @@ def evaluate(
     found: list[Diagnostic] = list(diagnostics)
 
     aggregate_of = {node_id: node.effective_aggregate for node_id, node in nodes.items()}
-    series_by_node: dict[str, Sequence[Observation]] = dict(inline_observations(tree))
+    # Inline actuals first, then the sources' series (which win for a node that has both).
+    series_order = dict.fromkeys(node_id for node_id, node in nodes.items() if node.actuals and node.metric is None)
     if observations:
-        series_by_node.update(observations)
+        series_order.update(dict.fromkeys(observations))
 
     equations = equations_of(tree)
     equation_of: dict[str, Equation] = {e.node: e for e in equations}
@@ -65,13 +71,13 @@ def evaluate(
     measured: dict[str, float] = {}
     daily: dict[str, list[tuple[dt.date, float]]] = {}
     if as_of >= start:
-        for node_id, series in series_by_node.items():
+        for node_id in series_order:
             if node_id not in nodes or node_id in failed:
                 continue
             if observations and node_id in observations:
-                days = pace.daily_totals(series, start, as_of)
-            else:  # inline actuals: one value a day, already in date order
-                days = [(o.date, 0.0 + o.value) for o in series if start <= o.date <= as_of]
+                days = pace.daily_totals(observations[node_id], start, as_of)
+            else:  # inline actuals: one value a day
+                days = [(date, 0.0 + float(value)) for date, value in sorted(nodes[node_id].actuals.items()) if start <= date <= as_of]
             daily[node_id] = days
             value = pace.aggregate_series(days, aggregate_of[node_id])
             if value is not None:
@@ -110,83 +116,169 @@ def evaluate(
     else:
         actual_values, actual_derivations = {}, {}
 
-    computed: dict[str, float] = {}
-    for node_id, equation in equation_of.items():
-        if all(child in actual_values for child in equation.children):
-            try:
-                computed[node_id] = equation.evaluate(actual_values)
-            except Exception:  # a division by zero in actuals leaves the computed value unknown
-                pass
-
     # --- pace and status (SPEC §3.3–3.4), children before parents ----------------------------
     paces = _paces(tree, as_of, targets.values, actual_values, aggregate_of)
 
-    # --- forecasts: observed trends, carried up through the equations -----------------------
-    forecasts = _forecasts(tree, equation_of, daily, actual_values, paces, aggregate_of)
+    # Forecasts, attribution and the rest of each node's result are worked out when read.
+    results = _Results(
+        tree,
+        as_of,
+        equation_of=equation_of,
+        aggregate_of=aggregate_of,
+        paces=paces,
+        declared=declared,
+        target_derivations=targets.derivations,
+        measured=measured,
+        daily=daily,
+        actual_values=actual_values,
+        actual_derivations=actual_derivations,
+        observations=observations or {},
+        failed=failed,
+    )
+    unique = list(dict.fromkeys(found))
+    return Evaluation(
+        tree_id=goal_file.id,
+        title=goal_file.title,
+        as_of=as_of,
+        period_start=start,
+        period_end=goal_file.period.end,
+        nodes=NodeResults(nodes, results.build, results.brief),
+        diagnostics=tuple(sorted(unique, key=sort_key)),
+        snapshot=snapshot,
+    )
 
-    # --- attribution (SPEC §3.5) ------------------------------------------------------------
-    attributions: dict[str, dict[str, float]] = {}
-    rollup_parents = tree.rollup_children
-    for node_id in tree.order:
-        equation = equation_of.get(node_id)
-        if equation is None and node_id not in rollup_parents:
-            continue  # a node without children has no gap to split
-        parts = _attribute(tree, node_id, equation, paces)
-        if parts:
-            attributions[node_id] = parts
 
-    # --- one result per node ------------------------------------------------------------------
-    results: dict[str, NodeResult] = {}
-    # The same for every node: written once (a large tree has a hundred thousand nodes).
-    observed_span = f"from {start} to {min(as_of, goal_file.period.end) if as_of <= goal_file.period.end else as_of}"
-    declared_derivation = Derivation("declared", "declared in the goal file")
-    deferred = Derivation.deferred
-    from_fields = NodeResult.from_fields
-    target_derivations = targets.derivations
-    formula_children_of = tree.formula_children
-    rollup_children_of = tree.rollup_children
-    parents_of = tree.parents
-    children_of = tree.children
-    file_owner = goal_file.owner
-    empty: dict = {}
-    for node_id, node in nodes.items():
-        info = paces[node_id]
+class _Results:
+    """Builds a node's :class:`NodeResult` from what :func:`evaluate` worked out, when it is read."""
+
+    def __init__(
+        self,
+        tree: GoalTree,
+        as_of: dt.date,
+        *,
+        equation_of: Mapping[str, Equation],
+        aggregate_of: Mapping[str, str],
+        paces: Mapping[str, "_Pace"],
+        declared: set[str],
+        target_derivations: Mapping[str, Derivation],
+        measured: Mapping[str, float],
+        daily: Mapping[str, list[tuple[dt.date, float]]],
+        actual_values: Mapping[str, float],
+        actual_derivations: Mapping[str, Derivation],
+        observations: Mapping[str, Sequence[Observation]],
+        failed: frozenset[str],
+    ) -> None:
+        self.tree = tree
+        self.as_of = as_of
+        self.equation_of = equation_of
+        self.aggregate_of = aggregate_of
+        self.paces = paces
+        self.declared = declared
+        self.target_derivations = target_derivations
+        self.measured = measured
+        self.daily = daily
+        self.actual_values = actual_values
+        self.actual_derivations = actual_derivations
+        self.observations = observations
+        self.failed = failed
+        self._forecasts: dict[str, float] | None = None
+        period = tree.goal_file.period
+        # The same for every node: written once.
+        self.observed_span = f"from {period.start} to {min(as_of, period.end) if as_of <= period.end else as_of}"
+        self.declared_derivation = Derivation("declared", "declared in the goal file")
+
+    @property
+    def forecasts(self) -> dict[str, float]:
+        """Every node's forecast: worked out together, children before parents, on the first read."""
+        if self._forecasts is None:
+            self._forecasts = _forecasts(self.tree, self.equation_of, self.daily, self.actual_values, self.paces, self.aggregate_of)
+        return self._forecasts
+
+    def target_origin(self, node_id: str, target: float | None) -> str | None:
+        if node_id in self.declared:
+            return "declared"
+        return "derived" if target is not None else None
+
+    def brief(self, node_id: str) -> Brief:
+        info = self.paces[node_id]
+        tree = self.tree
+        return Brief(
+            info.target,
+            self.target_origin(node_id, info.target),
+            info.actual,
+            info.expected,
+            info.progress,
+            info.status,
+            tree.goal_file.nodes[node_id].unit,
+            tree.children(node_id),
+            tree.parents.get(node_id, ()),
+        )
+
+    def computed(self, node_id: str) -> float | None:
+        """The value the node's equation gives from its children's actuals."""
+        equation = self.equation_of.get(node_id)
+        if equation is None or not all(child in self.actual_values for child in equation.children):
+            return None
+        try:
+            return equation.evaluate(self.actual_values)
+        except Exception:  # a division by zero in actuals leaves the computed value unknown
+            return None
+
+    def build(self, node_id: str) -> NodeResult:
+        tree = self.tree
+        goal_file = tree.goal_file
+        node = goal_file.nodes[node_id]
+        info = self.paces[node_id]
+        failed = node_id in self.failed
         progress = info.progress
         actual = info.actual
-        aggregate = aggregate_of[node_id]
-        if node_id in measured and node_id not in failed:
+        aggregate = self.aggregate_of[node_id]
+        if node_id in self.measured and not failed:
             actual_origin = "measured"
-            actual_derivation = deferred(
+            actual_derivation = Derivation.deferred(
                 "measured",
                 _measured_text,
-                (aggregate, len(daily.get(node_id, ())), observed_span, node.metric.source if node.metric else None),
+                (aggregate, len(self.daily.get(node_id, ())), self.observed_span, node.metric.source if node.metric else None),
             )
         elif actual is not None:
-            actual_derivation = actual_derivations.get(node_id)
+            actual_derivation = self.actual_derivations.get(node_id)
             rule = actual_derivation.rule if actual_derivation else "rolled_up"
             actual_origin = "solved" if rule == "solved" else "assumed" if rule == "assumed" else "rolled_up"
         else:
             actual_origin, actual_derivation = None, None
         target = info.target
-        if node_id in declared:
-            target_origin, target_derivation = "declared", declared_derivation
-        elif target is not None:
-            target_origin, target_derivation = "derived", target_derivations.get(node_id)
+        target_origin = self.target_origin(node_id, target)
+        if target_origin == "declared":
+            target_derivation = self.declared_derivation
+        elif target_origin == "derived":
+            target_derivation = self.target_derivations.get(node_id)
         else:
-            target_origin, target_derivation = None, None
-        all_observations = tuple(series_by_node.get(node_id, ())) if node_id not in failed else ()
-        # Inline actuals have no dimension, so only a source's observations can have a breakdown.
-        if observations and node_id in observations and all_observations:
-            breakdown = pace.breakdown(all_observations, start, as_of, aggregate)
+            target_derivation = None
+        start = goal_file.period.start
+        breakdown: dict[str, float] = {}
+        if failed:
+            series: tuple[Observation, ...] = ()
+        elif node_id in self.observations:
+            series = tuple(self.observations[node_id])
+            # Inline actuals have no dimension, so only a source's observations can have a breakdown.
+            if series:
+                breakdown = pace.breakdown(series, start, self.as_of, aggregate)
+        elif node.actuals and node.metric is None:
+            series = _inline_series(node)
         else:
-            breakdown = {}
-        results[node_id] = from_fields(
+            series = ()
+        equation = self.equation_of.get(node_id)
+        if equation is not None or node_id in tree.rollup_children:
+            attribution = _attribute(tree, node_id, equation, self.paces)
+        else:
+            attribution = {}  # a node without children has no gap to split
+        return NodeResult.from_fields(
             {
                 "id": node_id,
                 "title": node.title,
                 "type": node.type,
                 "unit": node.unit,
-                "owner": node.owner or file_owner,
+                "owner": node.owner or goal_file.owner,
                 "direction": node.direction,
                 "aggregate": aggregate,
                 "rollup": node.effective_rollup,
@@ -200,36 +292,25 @@ def evaluate(
                 "actual": actual,
                 "actual_origin": actual_origin,
                 "actual_derivation": actual_derivation,
-                "measured_actual": measured.get(node_id) if node_id not in failed else None,
-                "computed_actual": computed.get(node_id),
+                "measured_actual": None if failed else self.measured.get(node_id),
+                "computed_actual": self.computed(node_id),
                 "start_value": info.start_value,
                 "expected": info.expected,
                 "progress": progress,
                 "expected_progress": info.expected_progress,
                 "status": info.status,
-                "forecast": forecasts.get(node_id),
+                "forecast": self.forecasts.get(node_id),
                 "score": None if progress is None else min(1.0, max(0.0, progress)),
-                "attribution": attributions.get(node_id, {}),
-                "children": children_of(node_id),
-                "parents": parents_of.get(node_id, ()),
-                "formula_children": formula_children_of.get(node_id, ()),
-                "rollup_children": rollup_children_of.get(node_id, ()),
-                "observations": all_observations,
+                "attribution": attribution,
+                "children": tree.children(node_id),
+                "parents": tree.parents.get(node_id, ()),
+                "formula_children": tree.formula_children.get(node_id, ()),
+                "rollup_children": tree.rollup_children.get(node_id, ()),
+                "observations": series,
                 "breakdown": breakdown,
                 "milestones": info.milestones,
             }
         )
-    unique = list(dict.fromkeys(found))
-    return Evaluation(
-        tree_id=goal_file.id,
-        title=goal_file.title,
-        as_of=as_of,
-        period_start=start,
-        period_end=goal_file.period.end,
-        nodes=results,
-        diagnostics=tuple(sorted(unique, key=sort_key)),
-        snapshot=snapshot,
-    )
 
 
 def _forecasts(

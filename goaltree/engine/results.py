@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Callable, Literal
+from typing import Callable, Iterator, Literal, Mapping, NamedTuple
 
 from goaltree.errors import Diagnostic
 from goaltree.observations import Observation
 
-__all__ = ["Observation", "Derivation", "NodeResult", "Evaluation", "STATUSES"]
+__all__ = ["Observation", "Derivation", "NodeResult", "NodeResults", "Brief", "Evaluation", "STATUSES"]
 
 Status = Literal["achieved", "on_track", "at_risk", "off_track", "no_data", "not_started"]
 TargetOrigin = Literal["declared", "derived"]
@@ -150,20 +150,111 @@ class NodeResult:
         return self.actual - self.expected
 
 
+class Brief(NamedTuple):
+    """What a table row of a node shows: its numbers and status, and where it sits in the tree."""
+
+    target: float | None
+    target_origin: TargetOrigin | None
+    actual: float | None
+    expected: float | None
+    progress: float | None
+    status: Status
+    unit: str | None
+    children: tuple[str, ...]
+    parents: tuple[str, ...]
+
+    @classmethod
+    def of(cls, result: NodeResult) -> "Brief":
+        return cls(
+            result.target,
+            result.target_origin,
+            result.actual,
+            result.expected,
+            result.progress,
+            result.status,
+            result.unit,
+            result.children,
+            result.parents,
+        )
+
+
+class NodeResults(Mapping[str, NodeResult]):
+    """Node id -> :class:`NodeResult`, in goal-file order, each built when first read.
+
+    A result holds a node's forecast, attribution, derivations and
+    observations; a table of a large tree shows none of them, so the engine
+    works them out for the nodes somebody reads. :meth:`brief` gives what a
+    table row needs without building the result. Reading every result gives
+    the same objects an eager dict would hold.
+    """
+
+    __slots__ = ("_ids", "_build", "_brief", "_built")
+
+    def __init__(
+        self,
+        ids: Mapping[str, object],
+        build: Callable[[str], NodeResult],
+        brief: Callable[[str], Brief],
+    ) -> None:
+        self._ids = ids
+        self._build = build
+        self._brief = brief
+        self._built: dict[str, NodeResult] = {}
+
+    def __getitem__(self, node_id: str) -> NodeResult:
+        result = self._built.get(node_id)
+        if result is None:
+            if node_id not in self._ids:
+                raise KeyError(node_id)
+            result = self._built[node_id] = self._build(node_id)
+        return result
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self._ids
+
+    def __repr__(self) -> str:
+        return f"NodeResults({len(self)} nodes, {len(self._built)} built)"
+
+    def __reduce__(self):
+        return (dict, (dict(self.items()),))
+
+    def brief(self, node_id: str) -> Brief:
+        """The node's table row, without building its result."""
+        result = self._built.get(node_id)
+        return self._brief(node_id) if result is None else Brief.of(result)
+
+
 @dataclass(frozen=True)
 class Evaluation:
-    """The evaluated tree: results in goal-file order, and every diagnostic found."""
+    """The evaluated tree: results in goal-file order, and every diagnostic found.
+
+    ``nodes`` is a mapping: the engine returns :class:`NodeResults`, which
+    builds each result when it is first read; a plain dict works as well.
+    """
 
     tree_id: str
     title: str
     as_of: dt.date
     period_start: dt.date
     period_end: dt.date
-    nodes: dict[str, NodeResult]
+    nodes: Mapping[str, NodeResult]
     diagnostics: tuple[Diagnostic, ...]
     snapshot: dict | None = None
 
     @property
     def roots(self) -> tuple[str, ...]:
         """Nodes with no parent in the tree (neither parent edge nor formula user)."""
-        return tuple(node_id for node_id, result in self.nodes.items() if not result.parents)
+        return tuple(node_id for node_id in self.nodes if not self.brief(node_id).parents)
+
+    def brief(self, node_id: str) -> Brief:
+        """What a table row of ``node_id`` shows (cheaper than ``nodes[node_id]`` for the engine's results)."""
+        nodes = self.nodes
+        if isinstance(nodes, NodeResults):
+            return nodes.brief(node_id)
+        return Brief.of(nodes[node_id])
