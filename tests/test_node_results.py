@@ -1,0 +1,71 @@
+"""Evaluation.nodes builds each result when read: it must behave exactly like the eager dict it replaces."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+from pathlib import Path
+
+import pytest
+
+import goaltree
+from goaltree.engine.results import Brief, NodeResults
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+AS_OF = dt.date(2027, 6, 30)
+
+
+@pytest.fixture(params=["b2b-funnel", "okr", "brand-and-business"])
+def evaluation(request):
+    return goaltree.evaluate(goaltree.load(EXAMPLES / request.param / "goals.yaml"), AS_OF)
+
+
+def test_nodes_are_in_goal_file_order_and_behave_as_a_mapping(evaluation):
+    nodes = evaluation.nodes
+    assert isinstance(nodes, NodeResults)
+    ids = list(nodes)
+    assert len(nodes) == len(ids) == len(set(ids))
+    assert all(node_id in nodes for node_id in ids)
+    assert "no_such_node" not in nodes
+    with pytest.raises(KeyError):
+        nodes["no_such_node"]
+    assert nodes.get("no_such_node") is None
+    assert [result.id for result in nodes.values()] == ids
+
+
+def test_a_result_is_built_once_and_kept(evaluation):
+    node_id = next(iter(evaluation.nodes))
+    assert evaluation.nodes[node_id] is evaluation.nodes[node_id]
+
+
+def test_a_brief_row_read_before_the_result_matches_the_result(evaluation):
+    ids = list(evaluation.nodes)
+    briefs = {node_id: evaluation.brief(node_id) for node_id in ids}  # nothing built yet
+    for node_id in ids:
+        assert briefs[node_id] == Brief.of(evaluation.nodes[node_id])
+    roots = evaluation.roots
+    assert roots and all(not evaluation.nodes[r].parents for r in roots)
+
+
+def test_results_equal_an_eager_dict_and_survive_pickling(evaluation):
+    eager = dict(evaluation.nodes)
+    assert evaluation.nodes == eager
+    assert pickle.loads(pickle.dumps(evaluation.nodes)) == eager
+    # Derivation sentences are written when read; reading them twice gives the same text.
+    for result in eager.values():
+        for derivation in (result.target_derivation, result.actual_derivation):
+            if derivation is not None:
+                assert derivation.text and derivation.text == derivation.text
+
+
+def test_a_result_read_first_has_its_forecast_attribution_and_breakdown():
+    """A result read on its own (as `explain` does) is the one reading every result gives."""
+    path = EXAMPLES / "b2b-funnel" / "goals.yaml"
+    all_results = dict(goaltree.evaluate(goaltree.load(path), AS_OF).nodes)
+    with_gap = [n for n, r in all_results.items() if r.attribution]
+    with_breakdown = [n for n, r in all_results.items() if r.breakdown]
+    forecast = [n for n, r in all_results.items() if r.forecast is not None]
+    assert with_gap and with_breakdown and forecast, "the example exercises every lazily built part"
+    for node_id in (with_gap[0], with_breakdown[0], forecast[-1]):
+        fresh = goaltree.evaluate(goaltree.load(path), AS_OF)
+        assert fresh.nodes[node_id] == all_results[node_id]
