@@ -18,6 +18,8 @@ import re
 import sys
 import types
 from dataclasses import dataclass, field
+from itertools import accumulate, repeat
+from operator import add
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -243,7 +245,11 @@ class _Scanner:
         self._usable = True
         self._top: dict[str, tuple[int, int, int]] = {}  # key -> (line, start offset, end offset)
         self._top_nodes: dict[str, tuple] = {}
-        self._nodes: dict[str, tuple[int, int, int]] | None = None
+        # The nodes mapping, read by regular expression: node id -> index into lines and starts.
+        self._nodes: dict[str, int] | None = None
+        self._node_lines: list[int] = []  # 0-based line of each node's key
+        self._node_starts: list[int] = []  # offset of each node's key line; a node ends where the next starts
+        self._node_region_end = 0
         self._node_indent = 0
         self._scanned_nodes: dict[str, tuple] = {}
 
@@ -377,34 +383,29 @@ class _Scanner:
         indent = body - text.rfind("\n", 0, body) - 1
         assert self.expected is not None
         ids = self.expected[1]
-        pattern = _indented_key(indent)
-        found: list[tuple[str, int, int]] = []
-        line_number = line
-        last = start
-        for match in pattern.finditer(text, key_end, end):
-            node_start = match.start() + 1  # after the line break the pattern starts with
-            line_number += text.count("\n", last, node_start)
-            last = node_start
-            found.append((_decode_key(match), line_number, node_start))
-        if ids is None or tuple(name for name, _, _ in found) != ids or not found:
+        names, starts = _word_keys(text, key_end, end, indent) or _keys(text, key_end, end, indent)
+        if ids is None or not names or names != list(ids):
             return _Block(text, start, end, line).mapping_entry(0)
-        self._nodes = {}
-        for index, (name, line_number, offset) in enumerate(found):
-            node_end = found[index + 1][2] if index + 1 < len(found) else end
-            self._nodes[name] = (line_number, offset, node_end)
+        # The line of each node: the nodes key's line plus the line breaks before the node.
+        breaks = accumulate(map(text.count, repeat("\n"), [start, *starts[:-1]], starts))
+        self._nodes = dict(zip(names, range(len(names))))
+        self._node_lines = list(map(add, breaks, repeat(line)))
+        self._node_starts = starts
+        self._node_region_end = end
         self._node_indent = indent
         key_start = (line, head.start() - start) if head else (line, 0)
-        return key_start, ((found[0][1], indent), "map", None)
+        return key_start, ((self._node_lines[0], indent), "map", None)
 
     def _node_entry(self, name: str) -> tuple | None:
         if name in self._scanned_nodes:
             return self._scanned_nodes[name]
         assert self._nodes is not None
-        where = self._nodes.get(name)
-        if where is None:
+        index = self._nodes.get(name)
+        if index is None:
             return None
-        line, start, end = where
-        entry = _Block(self.text, start, end, line).mapping_entry(self._node_indent)
+        starts = self._node_starts
+        end = starts[index + 1] if index + 1 < len(starts) else self._node_region_end
+        entry = _Block(self.text, starts[index], end, self._node_lines[index]).mapping_entry(self._node_indent)
         self._scanned_nodes[name] = entry
         return entry
 
@@ -443,6 +444,41 @@ def _indented_key(indent: int) -> re.Pattern[str]:
     if pattern is None:
         pattern = _INDENTED_KEYS[indent] = re.compile(r"\n {%d}" % indent + _KEY)
     return pattern
+
+
+def _keys(text: str, start: int, end: int, indent: int) -> tuple[list[str], list[int]]:
+    """The keys of lines indented by exactly ``indent`` spaces, and where those lines start."""
+    names: list[str] = []
+    starts: list[int] = []
+    for match in _indented_key(indent).finditer(text, start, end):
+        names.append(_decode_key(match))
+        starts.append(match.start() + 1)  # after the line break the pattern starts with
+    return names, starts
+
+
+_WORD_KEYS: dict[int, re.Pattern[str]] = {}
+
+
+def _word_keys(text: str, start: int, end: int, indent: int) -> tuple[list[str], list[int]] | None:
+    """:func:`_keys` where every such line is a plain word key (``revenue:``), in a fraction of the time.
+
+    The general key pattern costs a quarter of a second over 100 000 nodes. This
+    one matches a word key or, at any other line of that indent that is not a
+    comment, nothing (group 1 is ``None``); then the general pattern decides.
+    Where every line is a word key, both patterns match the same lines and read
+    the same keys: ``_KEY`` reads a word followed by `:` and a space or a line
+    break as a plain key that ends at the `:`.
+    """
+    pattern = _WORD_KEYS.get(indent)
+    if pattern is None:
+        pattern = _WORD_KEYS[indent] = re.compile(
+            r"\n {%d}(?:([A-Za-z0-9_][A-Za-z0-9_-]*):(?=[ \n]|$)|(?=[^ \n#]))" % indent
+        )
+    matches = list(pattern.finditer(text, start, end))
+    names = list(map(re.Match.group, matches, repeat(1)))
+    if None in names:
+        return None
+    return names, list(map(add, map(re.Match.start, matches), repeat(1)))
 
 
 def _decode_key(match: re.Match[str]) -> str:

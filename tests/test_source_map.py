@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from goaltree.load import SourceMap, parse_document
 
@@ -116,6 +118,18 @@ AWKWARD = {
     "no_final_line_break": HEADER + "nodes:\n  a:\n    title: A\n    target: 3",
     "question_mark_in_flow": HEADER + "nodes:\n  a: {title: What now?, target: 3}\n",
     "negative_numbers": HEADER + "nodes:\n  a:\n    title: -5 is fine\n    target: -3\n",
+    # Node keys the quick word-key reading of the nodes mapping declines, so the general one reads them.
+    "flow_nodes": HEADER + "nodes: {a: {title: A}, b: {title: B, target: 3}}\n",
+    "flow_nodes_over_lines": HEADER + "nodes: {\n  a: {title: A},\n  b: {title: B, target: 3}\n}\n",
+    "quoted_node_key_among_word_keys": HEADER + "nodes:\n  a: {title: A}\n  \"b\": {title: B}\n  c:\n    title: C\n",
+    "node_key_with_colon": HEADER + "nodes:\n  a: {title: A}\n  b:c: {title: B}\n",
+    "node_key_with_space": HEADER + "nodes:\n  a: {title: A}\n  b c: {title: B}\n",
+    "node_keys_not_ascii": HEADER + "nodes:\n  a: {title: A}\n  innehåll: {title: B}\n",
+    "node_keys_with_dashes_digits_and_capitals": HEADER + "nodes:\n  a-1: {title: A}\n  9b: {title: B}\n  Cc_d: {title: C}\n",
+    "node_keys_that_are_not_strings": HEADER + "nodes:\n  2027: {title: A}\n  true: {title: B}\n  1e3: {title: C}\n",
+    "comments_and_blank_lines_between_nodes": HEADER + "nodes:\n  # first\n\n  a:\n    title: A\n  \n  # second\n  b:   # trailing\n    title: B\n",
+    "crlf_many_nodes": (HEADER + "nodes:\n  a:\n    title: A\n  b:\n    title: B\n    target: 3\n  c: {title: C}\n").replace("\n", "\r\n"),
+    "tab_in_a_node": HEADER + "nodes:\n  a:\n    title: A\n  b:\n    title:\tB\n",
 }
 
 
@@ -123,6 +137,52 @@ AWKWARD = {
 def test_awkward_yaml(name):
     _compare(AWKWARD[name])
     _compare(AWKWARD[name], expect=False)
+
+
+def _word_keys_agree(text: str, indent: int) -> bool:
+    """The quick reading of keys at ``indent`` declines or reads what the general one reads; whether it read."""
+    from goaltree.load import _keys, _word_keys
+
+    quick = _word_keys(text, 0, len(text), indent)
+    assert quick is None or quick == _keys(text, 0, len(text), indent), (text, indent)
+    return quick is not None
+
+
+@pytest.mark.parametrize("name", sorted(AWKWARD))
+def test_word_keys_read_what_the_key_pattern_reads(name):
+    text = AWKWARD[name].replace("\r\n", "\n")
+    for indent in range(0, 8):
+        _word_keys_agree(text, indent)
+
+
+_LINE_PARTS = st.sampled_from(
+    ["a", "b_2", "C-d", "9", "é", " ", "  ", ":", ": ", "#", " #x", "'", '"', "{", "}", "[", "-", "- ", "?", "!", "&a", "*a", "|", ">", "x y"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4), st.lists(_LINE_PARTS, max_size=5)), max_size=8), st.integers(0, 4))
+def test_word_keys_agree_with_the_key_pattern_on_any_lines(lines, indent):
+    text = "\n" + "\n".join(" " * spaces + "".join(parts) for spaces, parts in lines)
+    _word_keys_agree(text, indent)
+
+
+def test_word_keys_read_generated_files():
+    text = "\n" + _generator().generate(300)
+    assert _word_keys_agree(text, 2)  # the quick reading applies to the usual layout
+
+
+def test_nodes_of_a_large_file_are_read_without_the_general_key_pattern(monkeypatch):
+    from goaltree import load
+
+    text = _generator().generate(300)
+    result = load.load_text(text, "bench.yaml")
+    assert not result.diagnostics
+    reference = SourceMap(text, "bench.yaml")
+    monkeypatch.setattr(load, "_keys", lambda *args: pytest.fail("the word keys should have been read quickly"))
+    for node_id in list(result.goal_file.nodes)[::37]:
+        for path, key in ((("nodes", node_id), True), (("nodes", node_id, "title"), False), (("nodes", node_id, "no_such_key"), False)):
+            assert result.source_map.locate(path, key=key) == reference._locate_composed(path, key=key)
 
 
 def test_json_goal_file():
