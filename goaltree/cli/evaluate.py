@@ -32,7 +32,7 @@ def outline(evaluation: Evaluation, briefs: Mapping[str, Brief] | None = None) -
     rows: list[tuple[str, int]] = []
     nodes = evaluation.nodes
     if briefs is None:
-        briefs = {node_id: evaluation.brief(node_id) for node_id in nodes}
+        briefs = evaluation.briefs()
 
     def visit(node_id: str, depth: int) -> None:
         stack = [(node_id, depth)]
@@ -50,7 +50,8 @@ def outline(evaluation: Evaluation, briefs: Mapping[str, Brief] | None = None) -
         if not brief.parents:
             visit(node_id, 0)
     for node_id in nodes:  # anything only reachable through a cycle-free but rootless path
-        visit(node_id, 0)
+        if node_id not in seen:
+            visit(node_id, 0)
     return rows
 
 
@@ -60,7 +61,7 @@ def table(evaluation: Evaluation, stream: IO[str]) -> None:
     header = ("node", "target", "actual", "expected", "progress", "status")
     rows = []
     counts: dict[str, int] = {}
-    briefs = {node_id: evaluation.brief(node_id) for node_id in evaluation.nodes}
+    briefs = evaluation.briefs()
     for node_id, depth in outline(evaluation, briefs):
         result = briefs[node_id]
         counts[result.status] = counts.get(result.status, 0) + 1

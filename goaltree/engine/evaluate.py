@@ -142,7 +142,7 @@ def evaluate(
         as_of=as_of,
         period_start=start,
         period_end=goal_file.period.end,
-        nodes=NodeResults(nodes, results.build, results.brief),
+        nodes=NodeResults(nodes, results.build, results.brief, results.briefs),
         diagnostics=tuple(sorted(unique, key=sort_key)),
         snapshot=snapshot,
     )
@@ -201,10 +201,11 @@ class _Results:
 
     def brief(self, node_id: str) -> Brief:
         info = self.paces[node_id]
+        target = info.target
         tree = self.tree
         return Brief(
-            info.target,
-            self.target_origin(node_id, info.target),
+            target,
+            "declared" if node_id in self.declared else "derived" if target is not None else None,
             info.actual,
             info.expected,
             info.progress,
@@ -213,6 +214,28 @@ class _Results:
             tree.children(node_id),
             tree.parents.get(node_id, ()),
         )
+
+    def briefs(self) -> dict[str, Brief]:
+        """:meth:`brief` of every node, in one pass."""
+        tree = self.tree
+        declared, paces = self.declared, self.paces
+        children, parents = tree.children, tree.parents
+        rows = {}
+        for node_id, node in tree.goal_file.nodes.items():
+            info = paces[node_id]
+            target = info.target
+            rows[node_id] = Brief(
+                target,
+                "declared" if node_id in declared else "derived" if target is not None else None,
+                info.actual,
+                info.expected,
+                info.progress,
+                info.status,
+                node.unit,
+                children(node_id),
+                parents.get(node_id, ()),
+            )
+        return rows
 
     def computed(self, node_id: str) -> float | None:
         """The value the node's equation gives from its children's actuals."""

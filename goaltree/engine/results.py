@@ -188,17 +188,26 @@ class NodeResults(Mapping[str, NodeResult]):
     the same objects an eager dict would hold.
     """
 
-    __slots__ = ("_ids", "_build", "_brief", "_built")
+    __slots__ = ("_ids", "_build", "_brief", "_briefs", "_built")
 
     def __init__(
         self,
         ids: Mapping[str, object],
         build: Callable[[str], NodeResult],
         brief: Callable[[str], Brief],
+        briefs: Callable[[], dict[str, Brief]] | None = None,
     ) -> None:
+        """
+        Args:
+            ids: The node ids, in order (a goal file's ``nodes``).
+            build: Node id -> its result.
+            brief: Node id -> its table row.
+            briefs: Every node's table row at once, when that is quicker than one by one.
+        """
         self._ids = ids
         self._build = build
         self._brief = brief
+        self._briefs = briefs
         self._built: dict[str, NodeResult] = {}
 
     def __getitem__(self, node_id: str) -> NodeResult:
@@ -229,6 +238,13 @@ class NodeResults(Mapping[str, NodeResult]):
         result = self._built.get(node_id)
         return self._brief(node_id) if result is None else Brief.of(result)
 
+    def briefs(self) -> dict[str, Brief]:
+        """Every node's table row, in goal-file order."""
+        if self._briefs is not None:
+            return self._briefs()
+        brief = self._brief
+        return {node_id: brief(node_id) for node_id in self._ids}
+
 
 @dataclass(frozen=True)
 class Evaluation:
@@ -258,3 +274,10 @@ class Evaluation:
         if isinstance(nodes, NodeResults):
             return nodes.brief(node_id)
         return Brief.of(nodes[node_id])
+
+    def briefs(self) -> dict[str, Brief]:
+        """Every node's table row, in goal-file order."""
+        nodes = self.nodes
+        if isinstance(nodes, NodeResults):
+            return nodes.briefs()
+        return {node_id: Brief.of(result) for node_id, result in nodes.items()}
