@@ -19,7 +19,8 @@ Every problem is a :class:`FormulaError` with a ``kind`` and, where the
 problem has a place, the 1-based ``column`` inside the formula text, so the
 loader can point at the exact character in the goal file.
 
-A :class:`Formula` evaluates (through closures compiled once), renders a
+A :class:`Formula` evaluates (through code compiled once per shape: formulas
+that differ only in their node ids share it, see :func:`parse`), renders a
 canonical text for revision diffs, and solves itself for one unknown
 (:meth:`Formula.solve_for`) or for one common growth factor of several
 unknowns (:meth:`Formula.solve_common_factor`) -- the two equations of target
@@ -31,6 +32,7 @@ from __future__ import annotations
 import functools
 import math
 import operator
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Literal, Mapping, Sequence, Union
 
@@ -463,7 +465,12 @@ def parse(text: str) -> "Formula":
     """Parse a formula's text.
 
     Results are cached by text, so parsing the same formula for many nodes,
-    or many times, costs one parse.
+    or many times, costs one parse. Formulas that differ only in their node
+    ids (``a_revenue = a_customers * a_deal``, ``b_revenue = b_customers *
+    b_deal``) have the same *shape*: only the first of a shape is tokenized
+    and parsed; the others share its compiled evaluator and its analyses (see
+    :class:`_Shape`) and get their own syntax tree only when :attr:`Formula.root`
+    is read.
 
     Args:
         text: The formula, e.g. ``"customers * clv"``.
@@ -478,6 +485,37 @@ def parse(text: str) -> "Formula":
     """
     if not isinstance(text, str):
         raise TypeError(f"a formula is text, not {type(text).__name__}")
+    parts = _NODE_ID.split(text)
+    occurrences = parts[1::2]
+    distinct = tuple(dict.fromkeys(occurrences))
+    if len(distinct) == len(occurrences):
+        key: tuple = (*parts[0::2],)
+    else:  # ``a * a`` is not ``a * b``: say which occurrences are the same id
+        index = {name: number for number, name in enumerate(distinct)}
+        key = (*parts[0::2], tuple([index[name] for name in occurrences]))
+    shape = _SHAPES.get(key)
+    if shape is not None:
+        sources = shape.name_sources
+        names = distinct if sources is None else tuple(
+            distinct[source] if source.__class__ is int else source for source in sources
+        )
+        formula = object.__new__(Formula)
+        state = formula.__dict__
+        state["text"] = text
+        state["names"] = names
+        state["_shape"] = shape
+        return formula
+    formula = _parse_tree(text)
+    if len(_SHAPES) < _MAX_SHAPES:
+        sources = None
+        if formula.names != distinct:  # a function's name used as a node id: kept as written in the key
+            sources = tuple(distinct.index(name) if name in distinct else name for name in formula.names)
+        _SHAPES[key] = formula.__dict__["_shape"] = _Shape(formula, sources)
+    return formula
+
+
+def _parse_tree(text: str) -> "Formula":
+    """Tokenize and parse ``text`` into a :class:`Formula` with its syntax tree."""
     root = _Parser(text).parse()
     depth, names = _depth_and_names(root)
     if depth > MAX_DEPTH:
@@ -487,6 +525,24 @@ def parse(text: str) -> "Formula":
             None,
         )
     return Formula(text, root, names)
+
+
+# A node id the way the tokenizer reads one: a whole word of lower-case letters,
+# digits and _ starting with a letter, not glued to a number (``1e6``, ``2x``) or
+# a dot, and not the name of a function (``min`` stays in the key as written, so
+# a call keeps its function). Two texts with the same separators between such
+# words tokenize alike, whatever the words are: if one parses, the other parses
+# to the same tree with other ids and shifted columns. Anything else (upper-case
+# letters, ``_x``) is left in the separators, where it can only make keys differ.
+_NODE_ID = re.compile(
+    r"(?<![A-Za-z0-9_.])(?!(?:" + "|".join(FUNCTIONS) + r")(?![A-Za-z0-9_]))([a-z][a-z0-9_]*)(?![A-Za-z0-9_])"
+)
+
+_MAX_SHAPES = 1 << 14
+"""Most shapes remembered; a formula of a shape beyond them is parsed on its own."""
+
+_SHAPES: dict[tuple, "_Shape"] = {}
+"""The separators between a formula's node ids (and which ids repeat) -> its shape."""
 
 
 # --------------------------------------------------------------------------- #
@@ -608,6 +664,72 @@ def _compile(node: Expression) -> _Compiled:
 
 
 _OPERATORS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}
+
+
+_Factory = Callable[..., _Compiled]
+
+
+def _evaluator_factory(node: Expression, names: Sequence[str]) -> _Factory | None:
+    """Python source for ``node``, compiled once: a factory that takes the node ids, in the order of
+    ``names``, and returns the formula's evaluator.
+
+    The source does the very operations :func:`_compile`'s closures do, in the same
+    order (``a - b + c`` is ``(a - b) + c``; powers are ``math.pow``; ``min`` of
+    one argument is the argument), so the two give the same value bit for bit;
+    one function frame instead of a closure call per node makes it several times
+    faster. The node ids are the factory's arguments, never part of the source,
+    so formulas of one shape share one factory. ``None`` when Python cannot
+    compile the source (nesting beyond its parser's limits) or ``names`` misses
+    an id of the tree: use :func:`_compile`.
+    """
+    position = {name: number for number, name in enumerate(names)}
+    constants: dict[str, object] = {}
+
+    def source(item: Expression) -> str:
+        if isinstance(item, Number):
+            constant = f"c{len(constants)}"
+            constants[constant] = item.value
+            return constant
+        if isinstance(item, Name):
+            return f"v[n{position[item.id]}]"
+        if isinstance(item, UnaryOp):
+            inner = source(item.operand)
+            return inner if item.op == "+" else f"(-{inner})"
+        if isinstance(item, Call):
+            arguments = [source(argument) for argument in item.args]
+            if item.function == "abs":
+                return f"_abs({arguments[0]})"
+            if len(arguments) == 1:
+                return arguments[0]
+            function = "_min" if item.function == "min" else "_max"
+            if len(arguments) == 2:
+                return f"{function}({arguments[0]}, {arguments[1]})"
+            return f"{function}([{', '.join(arguments)}])"
+        if item.op == "**":
+            return f"_pow({source(item.left)}, {source(item.right)})"
+        head, rest = _chain(item, ("+", "-") if item.op in ("+", "-") else ("*", "/"))
+        return "(" + source(head) + "".join(f" {op} {source(operand)}" for op, operand in rest) + ")"
+
+    parameters = ", ".join(f"n{number}" for number in range(len(names)))
+    try:
+        body = source(node)
+        code = compile(
+            f"def factory({parameters}):\n    def evaluate(v):\n        return {body}\n    return evaluate\n",
+            "<formula>",
+            "exec",
+        )
+    except (SyntaxError, RecursionError, MemoryError, ValueError, KeyError):
+        return None  # KeyError: a tree built by hand with an id missing from its names
+    namespace: dict[str, object] = {
+        "__builtins__": {},
+        "_abs": abs,
+        "_min": min,
+        "_max": max,
+        "_pow": math.pow,  # raises on a negative base with a fractional exponent, never goes complex
+        **constants,
+    }
+    exec(code, namespace)  # noqa: S102 - our own source: placeholders, operators and constants only
+    return namespace["factory"]  # type: ignore[return-value]
 
 
 def _format_value(value: float) -> str:
@@ -952,7 +1074,8 @@ class Formula:
 
     Attributes:
         text: The formula as written.
-        root: The syntax tree.
+        root: The syntax tree. A formula that shares its shape with one parsed
+            before it builds its tree from its text when ``root`` is first read.
         names: The distinct node ids it refers to, in order of first appearance.
     """
 
@@ -963,17 +1086,34 @@ class Formula:
     def __str__(self) -> str:
         return self.text
 
+    def __getattr__(self, attribute: str) -> Expression:
+        # Only reached when ``root`` was never built (see parse): build it now.
+        if attribute == "root" and "text" in self.__dict__:
+            root = self.__dict__["root"] = _Parser(self.text).parse()
+            return root
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {attribute!r}")
+
     def __getstate__(self) -> dict:
-        # The compiled closures cannot be pickled; they are rebuilt on first use.
+        # Compiled code cannot be pickled; it is rebuilt on first use. An unpickled
+        # formula is the template of its own shape.
         state = dict(self.__dict__)
         state.pop("_compiled", None)
+        state.pop("_shape", None)
         return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
 
     @functools.cached_property
+    def _shape(self) -> "_Shape":
+        # Formulas from parse() are given theirs; one built by hand is its own.
+        return _Shape(self)
+
+    @functools.cached_property
     def _compiled(self) -> _Compiled:
+        factory = self._shape.factory
+        if factory is not None:
+            return factory(*self.names)
         return _compile(self.root)
 
     def evaluate(self, values: Mapping[str, float]) -> float:
@@ -1023,7 +1163,11 @@ class Formula:
         Structural: ``name - name`` counts as linear. ``False`` when ``name``
         does not occur.
         """
-        return name in self.names and _polynomial_degree(self.root, name) == 1
+        names = self.names
+        if name not in names:
+            return False
+        shape = self._shape
+        return shape.degree(shape.template.names[names.index(name)]) == 1
 
     def as_monomial(self) -> tuple[float, dict[str, float]] | None:
         """The formula as ``constant * Π name ** exponent``, if it is a pure product/quotient.
@@ -1033,7 +1177,16 @@ class Formula:
         must be constants. ``None`` for anything with ``+``, ``-`` between
         terms, functions, or a name in an exponent.
         """
-        return _monomial(self.root)
+        shape = self._shape
+        monomial = shape.monomial
+        if monomial is None:
+            return None
+        constant, exponents = monomial
+        template = shape.template
+        if template is self:
+            return constant, dict(exponents)
+        own = dict(zip(template.names, self.names))
+        return constant, {own[name]: exponent for name, exponent in exponents.items()}
 
     def solve_for(self, name: str, result: float, values: Mapping[str, float]) -> float | None:
         """The value of ``name`` that makes the formula equal ``result``.
@@ -1062,16 +1215,24 @@ class Formula:
         Raises:
             FormulaError: ``unknown_name`` when another name has no value.
         """
-        if name not in self.names or not math.isfinite(result):
+        names = self.names
+        if name not in names or not math.isfinite(result):
             return None
-        self._require_values(values, exclude=frozenset((name,)))
-        environment = dict(values)
-        evaluator = _CheckedEvaluator(self.text, environment)
-        if _count(self.root, name) == 1:
-            path = _path_to(self.root, name)
-            if path is not None and not any(isinstance(node, Call) for node in path):
-                return self._invert(path, result, environment, evaluator, name)
-        return self._solve_numerically(name, result, environment)
+        get = values.get
+        for other in names:
+            if other != name and get(other) is None:
+                self._require_values(values, exclude=frozenset((name,)))  # raises
+        shape = self._shape
+        template = shape.template
+        if template is self:
+            return self._solve_for(name, result, dict(values))
+        # Solve the shape's template over the same values: every step reads the
+        # values the same way, so the answer is the same float. Nothing raised
+        # there reaches the caller (every value was checked above), so the
+        # template's ids never show in a message.
+        template_names = template.names
+        environment = dict(zip(template_names, map(get, names)))
+        return template._solve_for(template_names[names.index(name)], result, environment)
 
     def solve_common_factor(
         self,
@@ -1111,7 +1272,40 @@ class Formula:
             raise ValueError(f"no baseline for {', '.join(missing)}: a common growth factor needs one")
         base = {name: float(baselines[name]) for name in scaled}
         self._require_values(values, exclude=frozenset(scaled))
-        environment = dict(values)
+        template = self._shape.template
+        if template is self:
+            return self._common_factor(result, base, scaled, dict(values))
+        # As in solve_for: the template over the same values gives the same factor.
+        own = dict(zip(self.names, template.names))
+        environment = dict(zip(template.names, map(values.get, self.names)))
+        return template._common_factor(
+            result, {own[name]: value for name, value in base.items()}, [own[name] for name in scaled], environment
+        )
+
+    # ------------------------------------------------------------------ #
+
+    def _require_values(self, values: Mapping[str, float], exclude: frozenset[str]) -> None:
+        get = values.get
+        if all(name in exclude or get(name) is not None for name in self.names):
+            return
+        for node in _names_in_order(self.root):  # the first occurrence without a value, and its column
+            if node.id not in exclude and get(node.id) is None:
+                where = f" at column {node.column}" if node.column else ""
+                raise FormulaError(
+                    f"'{node.id}'{where} has no value", node.column or None, "unknown_name", node.id
+                )
+
+    def _solve_for(self, name: str, result: float, environment: dict[str, float]) -> float | None:
+        """:meth:`solve_for` once every other name is known to have a value."""
+        steps = self._shape.inversion(name)
+        if steps is not None:
+            return self._invert(steps, result, environment, name)
+        return self._solve_numerically(name, result, environment)
+
+    def _common_factor(
+        self, result: float, base: dict[str, float], scaled: list[str], environment: dict[str, float]
+    ) -> float | None:
+        """:meth:`solve_common_factor` once baselines and values are checked."""
 
         def evaluate_at(factor: float) -> float:
             for name in scaled:
@@ -1173,35 +1367,34 @@ class Formula:
             return None
         return factor
 
-    # ------------------------------------------------------------------ #
-
-    def _require_values(self, values: Mapping[str, float], exclude: frozenset[str]) -> None:
-        for node in _names_in_order(self.root):
-            if node.id not in exclude and values.get(node.id) is None:
-                where = f" at column {node.column}" if node.column else ""
-                raise FormulaError(
-                    f"'{node.id}'{where} has no value", node.column or None, "unknown_name", node.id
-                )
-
     def _invert(
         self,
-        path: list[Expression],
+        steps: tuple[tuple, ...],
         result: float,
         environment: dict[str, float],
-        evaluator: _CheckedEvaluator,
         name: str,
     ) -> float | None:
+        evaluator = _CheckedEvaluator(self.text, environment)
+        isfinite = math.isfinite
         target = result
         try:
-            for node, child in zip(path, path[1:]):
-                if isinstance(node, UnaryOp):
-                    target = -target if node.op == "-" else target
+            for op, on_left, other, child in steps:
+                if op is None:  # a sign; on_left says whether it is a minus
+                    if on_left:
+                        target = -target
                     continue
-                assert isinstance(node, BinaryOp)
-                on_left = node.left is child
-                other = evaluator.evaluate(node.right if on_left else node.left)
-                target = _invert_step(node.op, on_left, target, other, child, environment, evaluator, name)
-                if target is None or not math.isfinite(target):
+                kind = other.__class__
+                if kind is Name:
+                    value = environment.get(other.id)
+                    # A finite float is what the checked lookup would give; anything else it judges.
+                    if value.__class__ is not float or not isfinite(value):
+                        value = evaluator.evaluate(other)
+                elif kind is Number:
+                    value = other.value
+                else:
+                    value = evaluator.evaluate(other)
+                target = _invert_step(op, on_left, target, value, child, environment, evaluator, name)
+                if target is None or not isfinite(target):
                     return None
         except FormulaError as error:
             if error.kind == "unknown_name":
@@ -1241,6 +1434,90 @@ class Formula:
         if reached is None or abs(reached) > _NUMERIC_TOLERANCE * max([abs(result), *scale[:3]]):
             return None  # a sign change across a pole, not a root
         return point
+
+
+class _Shape:
+    """What the formulas of one shape share: everything that depends on the tree, not on the ids.
+
+    Formulas with the same text between their node ids (see :func:`parse`) have
+    the same tree up to the ids. The first of them, the *template*, is parsed
+    in full; the others map their :attr:`Formula.names` position by position
+    onto the template's. Built lazily and once per shape: the evaluator's
+    factory, and per template name the inversion steps, the polynomial degree
+    and the monomial form.
+
+    Attributes:
+        template: The formula whose tree stands for the shape.
+        name_sources: How a formula of this shape gets its names from the
+            distinct node ids found in its text: ``None`` when they are the
+            names, otherwise per name the index of that id or, for a
+            function's name used as a node id (kept in the key as written),
+            the name itself.
+    """
+
+    __slots__ = ("template", "name_sources", "_factory", "_inversions", "_degrees", "_monomial")
+
+    def __init__(self, template: Formula, name_sources: tuple[int | str, ...] | None = None) -> None:
+        self.template = template
+        self.name_sources = name_sources
+        self._inversions: dict[str, tuple[tuple, ...] | None] = {}
+        self._degrees: dict[str, int | None] = {}
+
+    @property
+    def factory(self) -> _Factory | None:
+        """The compiled evaluator's factory (``None``: use the closures of :func:`_compile`)."""
+        try:
+            return self._factory
+        except AttributeError:
+            factory = self._factory = _evaluator_factory(self.template.root, self.template.names)
+            return factory
+
+    @property
+    def monomial(self) -> tuple[float, dict[str, float]] | None:
+        """The template's monomial form (do not change the dict: copy it)."""
+        try:
+            return self._monomial
+        except AttributeError:
+            monomial = self._monomial = _monomial(self.template.root)
+            return monomial
+
+    def degree(self, name: str) -> int | None:
+        """Degree of the template as a polynomial in its name ``name``."""
+        try:
+            return self._degrees[name]
+        except KeyError:
+            degree = self._degrees[name] = _polynomial_degree(self.template.root, name)
+            return degree
+
+    def inversion(self, name: str) -> tuple[tuple, ...] | None:
+        """The steps that invert the template for its name ``name``, or ``None`` to solve numerically.
+
+        Exact inversion needs ``name`` to occur once, on a path through no
+        function call. Each step is ``(op, on_left, other, child)``: the
+        operation, whether the path goes on by its left operand, the other
+        operand and the node the path goes on to; for a sign, ``op`` is
+        ``None`` and ``on_left`` says whether it is a minus.
+        """
+        try:
+            return self._inversions[name]
+        except KeyError:
+            pass
+        root = self.template.root
+        steps: tuple[tuple, ...] | None = None
+        if _count(root, name) == 1:
+            path = _path_to(root, name)
+            if path is not None and not any(isinstance(node, Call) for node in path):
+                found: list[tuple] = []
+                for node, child in zip(path, path[1:]):
+                    if isinstance(node, UnaryOp):
+                        found.append((None, node.op == "-", None, child))
+                    else:
+                        assert isinstance(node, BinaryOp)
+                        on_left = node.left is child
+                        found.append((node.op, on_left, node.right if on_left else node.left, child))
+                steps = tuple(found)
+        self._inversions[name] = steps
+        return steps
 
 
 def _names_in_order(node: Expression) -> list[Name]:
