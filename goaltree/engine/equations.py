@@ -92,7 +92,44 @@ def _restricted(values: dict[str, float], names: Iterable[str]) -> dict[str, flo
     return {name: values[name] for name in names if name in values}
 
 
-def equations_of(tree: "GoalTree") -> list[Equation]:
+class Equations(list):
+    """A tree's equations, with the indexes the solver reads: built once, shared by the target and actual solves."""
+
+    def __init__(self, equations: Iterable[Equation], order: tuple[str, ...]) -> None:
+        super().__init__(equations)
+        self._order = order
+        self._index: _Index | None = None
+
+    def index(self) -> "_Index":
+        if self._index is None:
+            self._index = _Index(self, self._order)
+        return self._index
+
+
+class _Index:
+    """Who takes part in which equation, for :func:`solve`'s worklist."""
+
+    def __init__(self, equations: list[Equation], order: tuple[str, ...]) -> None:
+        self.position = {node_id: index for index, node_id in enumerate(order)}
+        # Each equation's members once, without repeats (``a * a``), in formula order.
+        self.members_of = [tuple(dict.fromkeys(equation.members)) for equation in equations]
+        self.inputs_of = [equation.members for equation in equations]
+        involved: dict[str, list[int]] = {}
+        for index, members in enumerate(self.members_of):
+            for member in members:
+                bucket = involved.get(member)
+                if bucket is None:
+                    involved[member] = [index]
+                else:
+                    bucket.append(index)
+        self.involved = involved
+        headed: dict[str, list[int]] = {}
+        for index, equation in enumerate(equations):
+            headed.setdefault(equation.node, []).append(index)
+        self.headed = headed
+
+
+def equations_of(tree: "GoalTree") -> Equations:
     """Every equation in the tree, in topological order of their nodes."""
     from goaltree.model import NUMERIC_ROLLUPS
 
@@ -108,7 +145,7 @@ def equations_of(tree: "GoalTree") -> list[Equation]:
         if children and rollup in NUMERIC_ROLLUPS:
             weights = tuple(nodes[child].weight for child in children)
             result.append(Equation(node_id, rollup, children, None, weights))
-    return result
+    return Equations(result, tree.order)
 
 
 @dataclass
@@ -159,29 +196,13 @@ def solve(
     values = dict(known)
     derivations: dict[str, Derivation] = {}
     diagnostics: list[Diagnostic] = []
-    position = {node_id: index for index, node_id in enumerate(tree.order)}
-    # Each equation's members once, without repeats (``a * a``), in formula order.
-    members_of = [tuple(dict.fromkeys(equation.members)) for equation in equations]
-    inputs_of = [equation.members for equation in equations]
-    involved: dict[str, list[int]] = {}
-    unknown_count = []
-    for index, members in enumerate(members_of):
-        count = 0
-        for member in members:
-            bucket = involved.get(member)
-            if bucket is None:
-                involved[member] = [index]
-            else:
-                bucket.append(index)
-            if member not in values:
-                count += 1
-        unknown_count.append(count)
+    shared = equations.index() if isinstance(equations, Equations) else _Index(equations, tree.order)
+    position, members_of, inputs_of = shared.position, shared.members_of, shared.inputs_of
+    involved, headed = shared.involved, shared.headed
+    unknown_count = [sum(1 for member in members if member not in values) for members in members_of]
     ready = [i for i, n in enumerate(unknown_count) if n <= 1]
-    # Equations by their node, and a heap of those whose node is known: allocation
-    # always takes the top-most one, without rescanning every equation.
-    headed: dict[str, list[int]] = {}
-    for index, equation in enumerate(equations):
-        headed.setdefault(equation.node, []).append(index)
+    # A heap of the equations whose node is known: allocation always takes the
+    # top-most one, without rescanning every equation.
     allocatable = [(position[e.node], i) for i, e in enumerate(equations) if e.node in values]
     heapq.heapify(allocatable)
     settled = [False] * len(equations)
