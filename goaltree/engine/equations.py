@@ -134,15 +134,18 @@ def equations_of(tree: "GoalTree") -> Equations:
     from goaltree.model import NUMERIC_ROLLUPS
 
     nodes = tree.goal_file.nodes
+    formulas, formula_children, rollup_children = tree.formulas, tree.formula_children, tree.rollup_children
     result = []
     for node_id in tree.order:
-        formula = tree.formulas.get(node_id)
+        formula = formulas.get(node_id)
         if formula is not None:
-            result.append(Equation(node_id, "formula", tree.formula_children[node_id], formula))
+            result.append(Equation(node_id, "formula", formula_children[node_id], formula))
+            continue
+        children = rollup_children.get(node_id)
+        if not children:
             continue
         rollup = nodes[node_id].effective_rollup
-        children = tree.rollup_children.get(node_id, ())
-        if children and rollup in NUMERIC_ROLLUPS:
+        if rollup in NUMERIC_ROLLUPS:
             weights = tuple(nodes[child].weight for child in children)
             result.append(Equation(node_id, rollup, children, None, weights))
     return Equations(result, tree.order)
