@@ -8,8 +8,11 @@ line prints them like a compiler (``goals.yaml:14:5: error M002 [leads] …``).
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from dataclasses import dataclass, replace
-from typing import Iterable, Literal
+from itertools import repeat
+from operator import add, mul, truediv
+from typing import Any, Iterable, Literal
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -91,8 +94,67 @@ def count(diagnostics: Iterable[Diagnostic], severity: Severity) -> int:
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     """A ``did you mean 'x'?`` suffix for ``name``, or an empty string when nothing is close."""
-    close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    close = closest_match(name, candidates)
+    return f" (did you mean '{close}'?)" if close is not None else ""
+
+
+def closest_match(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """What ``difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)`` finds, or ``None``.
+
+    difflib computes the full similarity (``ratio``) of every candidate whose
+    two cheap upper bounds reach the cutoff, which takes seconds among 100 000
+    node ids that share most of their letters. Here a bound of every candidate
+    is computed at once -- the letters it shares with the word are no more than
+    those of its letters the word has, nor than the word's length -- and the
+    candidates are taken best bound first, each checked with ``quick_ratio``
+    (the letters the two share, counted once per distinct set of letters) and
+    then ``ratio`` of difflib's own ``SequenceMatcher``, until no bound reaches
+    the best similarity found. Every bound is at least the similarity, so a
+    candidate left out scores below the best; equal scores go to the greater
+    string, as in difflib.
+    """
+    candidates = list(candidates)  # a repeated candidate is looked at twice, and changes nothing
+    if not word:
+        close = difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)
+        return close[0] if close else None
+    size = len(word)
+    shared, word_counts = _letters_in(candidates, word)
+    totals = list(map(add, map(len, candidates), repeat(size)))
+    bounds = list(map(truediv, map(mul, repeat(2.0), map(min, map(len, shared), repeat(size))), totals))
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
+    common: dict[Any, int] = {}  # the word's letters a candidate has -> how many of them the two share
+    best_score, best = cutoff, None
+    for index in sorted(range(len(candidates)), key=bounds.__getitem__, reverse=True):
+        if bounds[index] < best_score:
+            break
+        letters = shared[index]
+        matches = common.get(letters)
+        if matches is None:
+            matches = common[letters] = sum(min(count, word_counts[letter]) for letter, count in Counter(letters).items())
+        if 2.0 * matches / totals[index] < best_score:  # quick_ratio
+            continue
+        candidate = candidates[index]
+        matcher.set_seq1(candidate)
+        score = matcher.ratio()
+        if score > best_score or (score == best_score and (best is None or candidate > best)):
+            best_score, best = score, candidate
+    return best
+
+
+def _letters_in(candidates: list[str], word: str) -> tuple[list[Any], Counter]:
+    """Each candidate with only the letters ``word`` has (no other letter can match), and the word's letters counted.
+
+    ASCII text, the usual case, is filtered in one pass over all candidates at once, as bytes.
+    """
+    joined = "\n".join(candidates)
+    if joined.isascii() and word.isascii() and "\n" not in word:
+        keep = set(word.encode()) | {ord("\n")}
+        shared = joined.encode().translate(None, bytes(byte for byte in range(256) if byte not in keep)).split(b"\n")
+        if len(shared) == len(candidates):  # else a candidate holds a line break
+            return shared, Counter(word.encode())
+    letters = set(word)
+    return ["".join(letter for letter in candidate if letter in letters) for candidate in candidates], Counter(word)
 
 
 class GoaltreeError(Exception):
