@@ -13,7 +13,7 @@ from __future__ import annotations
 import heapq
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Container, Iterable
 
 from goaltree.engine.results import Derivation
 from goaltree.errors import Diagnostic
@@ -180,7 +180,7 @@ def solve(
     *,
     what: str,
     allocate: bool,
-    defaults: Callable[[set[str]], dict[str, tuple[float, str]]] | None = None,
+    defaults: Callable[[Container[str]], dict[str, tuple[float, str]]] | None = None,
     contradiction_code: str = "A003",
     contradiction_tolerance: float = 0.005,
 ) -> SolveOutcome:
@@ -189,8 +189,9 @@ def solve(
     Args:
         what: ``target`` or ``actual`` (used in messages).
         allocate: Whether several unknowns may be allocated top-down (targets only).
-        defaults: Called when nothing else can be solved, with the unknown nodes;
-            returns values to assume (a driver keeps its baseline) with the reason.
+        defaults: Called when nothing else can be solved, with the known nodes (every
+            other node is unknown); returns values to assume for unknown nodes (a
+            driver keeps its baseline) with the reason.
         contradiction_code: Code of the warning for equations whose known members disagree.
         contradiction_tolerance: Relative gap above which they disagree.
     """
@@ -328,7 +329,7 @@ def solve(
     if defaults is not None:
         # Assumptions (a driver keeps its baseline) come before any allocation:
         # an assumed conversion rate is what lets a volume target be derived exactly.
-        assumed = defaults({n for n in tree.goal_file.nodes if n not in values})
+        assumed = defaults(values.keys())
         for node_id, (value, text) in assumed.items():
             learn(node_id, value, Derivation("assumed", text))
         run_ready()
@@ -442,6 +443,12 @@ def _allocate(
     return None
 
 
+def drivers_in_order(tree: "GoalTree") -> list[str]:
+    """The tree's drivers, parents before children: the nodes a solve may assume values for."""
+    nodes = tree.goal_file.nodes
+    return [node_id for node_id in tree.order if nodes[node_id].type == "driver"]
+
+
 def solve_targets(tree: "GoalTree", equations: list[Equation] | None = None) -> SolveOutcome:
     """Declared and derived targets (SPEC §3.1): the one propagation ``evaluate`` and ``check`` share.
 
@@ -455,14 +462,14 @@ def solve_targets(tree: "GoalTree", equations: list[Equation] | None = None) -> 
     nodes = tree.goal_file.nodes
     declared = {node_id: node.target for node_id, node in nodes.items() if node.target is not None}
 
-    def assume_baselines(unknown: set[str]) -> dict[str, tuple[float, str]]:
+    def assume_baselines(known: Container[str]) -> dict[str, tuple[float, str]]:
         return {
             node_id: (
                 nodes[node_id].baseline,
                 f"no target declared: the driver is assumed to stay at its baseline {nodes[node_id].baseline:g}",
             )
-            for node_id in tree.order
-            if node_id in unknown and nodes[node_id].type == "driver" and nodes[node_id].baseline is not None
+            for node_id in drivers_in_order(tree)
+            if node_id not in known and nodes[node_id].baseline is not None
         }
 
     if equations is None:

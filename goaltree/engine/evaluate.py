@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Mapping, NamedTuple, Sequence
+from typing import Container, Mapping, NamedTuple, Sequence
 
 from goaltree.engine import pace
-from goaltree.engine.equations import Equation, equations_of, solve, solve_targets
+from goaltree.engine.equations import Equation, drivers_in_order, equations_of, solve, solve_targets
 from goaltree.engine.results import Brief, Derivation, Evaluation, NodeResult, NodeResults, Observation
 from goaltree.errors import Diagnostic, sort_key
 from goaltree.graph import GoalTree
@@ -83,14 +83,13 @@ def evaluate(
             if value is not None:
                 measured[node_id] = value
 
-    def assume_plans(unknown: set[str]) -> dict[str, tuple[float, str]]:
+    def assume_plans(known: Container[str]) -> dict[str, tuple[float, str]]:
         # A driver nobody measures (years as a customer) keeps its planning value.
         result = {}
-        for node_id in tree.order:
+        for node_id in drivers_in_order(tree):
             node = nodes[node_id]
             if (
-                node_id in unknown
-                and node.type == "driver"
+                node_id not in known
                 and node.metric is None
                 and not node.actuals
                 and node_id not in equation_of
