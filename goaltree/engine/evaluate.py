@@ -219,20 +219,24 @@ class _Results:
         tree = self.tree
         declared, paces = self.declared, self.paces
         children, parents = tree.children, tree.parents
+        new_brief = tuple.__new__
         rows = {}
         for node_id, node in tree.goal_file.nodes.items():
             info = paces[node_id]
             target = info.target
-            rows[node_id] = Brief(
-                target,
-                "declared" if node_id in declared else "derived" if target is not None else None,
-                info.actual,
-                info.expected,
-                info.progress,
-                info.status,
-                node.unit,
-                children(node_id),
-                parents.get(node_id, ()),
+            rows[node_id] = new_brief(
+                Brief,
+                (
+                    target,
+                    "declared" if node_id in declared else "derived" if target is not None else None,
+                    info.actual,
+                    info.expected,
+                    info.progress,
+                    info.status,
+                    node.unit,
+                    children(node_id),
+                    parents.get(node_id, ()),
+                ),
             )
         return rows
 
@@ -404,6 +408,7 @@ def _paces(
     started = as_of >= start
     expected_at, progress_of, status_of = pace.expected_at, pace.progress_of, pace.status_of
     rollup_children_of = tree.rollup_children
+    new_pace = tuple.__new__  # a named tuple's own __new__ is a Python function: a call more per node
     paces: dict[str, _Pace] = {}
     for node_id in reversed(tree.order):
         node = nodes[node_id]
@@ -439,16 +444,19 @@ def _paces(
                 progress, expected_progress, status = _objective_progress(
                     rollup_children, paces, nodes, as_of, start, thresholds
                 )
-        paces[node_id] = _Pace(
-            deadline,
-            target,
-            actual,
-            start_value if target is not None else None,
-            expected,
-            progress,
-            expected_progress,
-            status,
-            milestones,
+        paces[node_id] = new_pace(
+            _Pace,
+            (
+                deadline,
+                target,
+                actual,
+                start_value if target is not None else None,
+                expected,
+                progress,
+                expected_progress,
+                status,
+                milestones,
+            ),
         )
     return paces
 
