@@ -107,10 +107,14 @@ def build(goal_file: GoalFile, path: Path | None = None, load: "LoadResult | Non
             located = located.located(located.file, located.line, located.column + shift)
         return located
 
+    parent_lists: list[tuple[str, ...]] = []  # node.parents builds a tuple: read it once per node
     for node_id, node in nodes.items():
-        if node.formula is not None:
+        node_parents = node.parents
+        parent_lists.append(node_parents)
+        text = node.formula
+        if text is not None:
             try:
-                formula = parse(node.formula)
+                formula = parse(text)
             except FormulaError as error:
                 code = "E008" if error.kind == "division_by_zero" else "E007"
                 diagnostics.append(
@@ -120,11 +124,16 @@ def build(goal_file: GoalFile, path: Path | None = None, load: "LoadResult | Non
                     )
                 )
                 continue
+            names = formula.names
             known = []
-            for name in formula.names:
+            for name in names:
                 if name in nodes:
                     known.append(name)
-                    users.setdefault(name, []).append(node_id)
+                    used_by = users.get(name)
+                    if used_by is None:
+                        users[name] = [node_id]
+                    else:
+                        used_by.append(node_id)
                 else:
                     column = _name_column(formula, name)
                     diagnostics.append(
@@ -141,8 +150,8 @@ def build(goal_file: GoalFile, path: Path | None = None, load: "LoadResult | Non
                         )
                     )
             formulas[node_id] = formula
-            formula_children[node_id] = tuple(known)
-        for index, parent_id in enumerate(node.parents):
+            formula_children[node_id] = names if len(known) == len(names) else tuple(known)
+        for index, parent_id in enumerate(node_parents):
             if parent_id not in nodes:
                 path = ("nodes", node_id, "parent") + ((index,) if isinstance(node.parent, list) else ())
                 diagnostics.append(
@@ -161,7 +170,11 @@ def build(goal_file: GoalFile, path: Path | None = None, load: "LoadResult | Non
                     locate(Diagnostic("E006", "error", f"'{node_id}' names itself as its parent", node=node_id, path=("nodes", node_id, "parent")))
                 )
             else:
-                rollup_children.setdefault(parent_id, []).append(node_id)
+                used_by = rollup_children.get(parent_id)
+                if used_by is None:
+                    rollup_children[parent_id] = [node_id]
+                else:
+                    used_by.append(node_id)
 
     for node_id, children in rollup_children.items():
         node = nodes[node_id]
@@ -180,9 +193,18 @@ def build(goal_file: GoalFile, path: Path | None = None, load: "LoadResult | Non
             )
 
     parents: dict[str, tuple[str, ...]] = {}
-    for node_id in nodes:
-        feeds = list(dict.fromkeys(users.get(node_id, ())))
-        feeds.extend(p for p in nodes[node_id].parents if p in nodes and p != node_id and p not in feeds)
+    for node_id, node_parents in zip(nodes, parent_lists):
+        # A formula names each id once, so a node's users come without repeats.
+        feeds = users.get(node_id)
+        if feeds is None:
+            if not node_parents:
+                continue
+            if len(node_parents) == 1:  # most nodes: one parent edge and no formula using them
+                if node_parents[0] in nodes and node_parents[0] != node_id:
+                    parents[node_id] = node_parents
+                continue
+            feeds = []
+        feeds.extend(p for p in node_parents if p in nodes and p != node_id and p not in feeds)
         if feeds:
             parents[node_id] = tuple(feeds)
 
@@ -219,42 +241,67 @@ def build(goal_file: GoalFile, path: Path | None = None, load: "LoadResult | Non
 def _topological_order(
     nodes: dict, formula_children: dict[str, tuple[str, ...]], rollup_children: dict[str, tuple[str, ...]]
 ) -> tuple[tuple[str, ...], list[str]]:
-    """Kahn's algorithm in file order; returns (order, a cycle or [])."""
+    """Kahn's algorithm in file order; returns (order, a cycle or []).
+
+    The order is the smallest in file order among the topological ones (a heap
+    of file positions picks the next ready node). When the file already lists
+    every parent before its children -- the usual case -- that is the file
+    order itself, found with one pass over the edges.
+    """
     position = {node_id: index for index, node_id in enumerate(nodes)}
-    children: dict[str, list[str]] = {}
-    indegree = dict.fromkeys(nodes, 0)
+    in_file_order = True
     for source in (formula_children, rollup_children):
         for parent, kids in source.items():
-            bucket = children.setdefault(parent, [])
+            at = position[parent]
             for child in kids:
-                if child != parent:
-                    bucket.append(child)
-                    indegree[child] += 1
+                if position[child] < at:
+                    in_file_order = False
+                    break
+            if not in_file_order:
+                break
+        if not in_file_order:
+            break
+    if in_file_order:
+        return tuple(nodes), []
+
     import heapq
 
-    ready = [position[n] for n, degree in indegree.items() if degree == 0]
-    heapq.heapify(ready)
     ids = list(nodes)
-    order: list[str] = []
+    children: list[list[int]] = [[] for _ in ids]
+    indegree = [0] * len(ids)
+    for source in (formula_children, rollup_children):
+        for parent, kids in source.items():
+            at = position[parent]
+            bucket = children[at]
+            for child in kids:
+                if child != parent:
+                    index = position[child]
+                    bucket.append(index)
+                    indegree[index] += 1
+    ready = [index for index, degree in enumerate(indegree) if degree == 0]  # already a heap: ascending
+    order: list[int] = []
+    pop, push = heapq.heappop, heapq.heappush
     while ready:
-        node_id = ids[heapq.heappop(ready)]
-        order.append(node_id)
-        for child in children.get(node_id, ()):
+        index = pop(ready)
+        order.append(index)
+        for child in children[index]:
             indegree[child] -= 1
             if indegree[child] == 0:
-                heapq.heappush(ready, position[child])
+                push(ready, child)
+    ordered = tuple([ids[index] for index in order])
     if len(order) == len(ids):
-        return tuple(order), []
+        return ordered, []
     import networkx as nx
 
-    remaining = [n for n in ids if indegree[n] > 0]
+    remaining = [index for index in range(len(ids)) if indegree[index] > 0]
     graph = nx.DiGraph()
     for parent in remaining:
-        for child in children.get(parent, ()):
-            if indegree.get(child, 0) > 0:
-                graph.add_edge(parent, child)
-    cycle = [edge[0] for edge in nx.find_cycle(graph, source=remaining[0])]
-    return tuple(order), cycle
+        for child in children[parent]:
+            if indegree[child] > 0:
+                graph.add_edge(ids[parent], ids[child])
+    # From every node left, in file order: the first may only hang below a cycle.
+    cycle = [edge[0] for edge in nx.find_cycle(graph, source=[ids[index] for index in remaining])]
+    return ordered, cycle
 
 
 def _name_column(formula: "Formula", name: str) -> int | None:
