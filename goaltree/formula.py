@@ -460,7 +460,6 @@ def _depth_and_names(node: Expression) -> tuple[int, tuple[str, ...]]:
     return deepest, tuple(seen)
 
 
-@functools.lru_cache(maxsize=1 << 17)  # room for every formula of a 100k-node tree
 def parse(text: str) -> "Formula":
     """Parse a formula's text.
 
@@ -483,6 +482,17 @@ def parse(text: str) -> "Formula":
             an unexpected character, an invalid node id, an unknown function,
             empty input, trailing text, unbalanced parentheses.
     """
+    formula = _BY_TEXT.get(text)
+    if formula is None:
+        formula = _parse_uncached(text)
+        if len(_BY_TEXT) >= _MAX_TEXTS:
+            _BY_TEXT.clear()
+        _BY_TEXT[text] = formula
+    return formula
+
+
+def _parse_uncached(text: str) -> "Formula":
+    """:func:`parse` without the cache by text: through the shape's template when the shape is known."""
     if not isinstance(text, str):
         raise TypeError(f"a formula is text, not {type(text).__name__}")
     parts = _NODE_ID.split(text)
@@ -537,6 +547,12 @@ def _parse_tree(text: str) -> "Formula":
 _NODE_ID = re.compile(
     r"(?<![A-Za-z0-9_.])(?!(?:" + "|".join(FUNCTIONS) + r")(?![A-Za-z0-9_]))([a-z][a-z0-9_]*)(?![A-Za-z0-9_])"
 )
+
+_MAX_TEXTS = 1 << 17
+"""Most formulas remembered by text (room for every formula of a 100k-node tree)."""
+
+_BY_TEXT: dict[str, "Formula"] = {}
+"""Formula text -> its parsed formula; a plain dict, as a cache hit must cost next to nothing."""
 
 _MAX_SHAPES = 1 << 14
 """Most shapes remembered; a formula of a shape beyond them is parsed on its own."""
