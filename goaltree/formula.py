@@ -184,12 +184,14 @@ _CHARACTER_HINTS = {
 }
 
 
-@dataclass(frozen=True)
 class _Token:
-    kind: str  # "number", "name", an operator or punctuation, or "end"
-    text: str
-    column: int
-    value: float = 0.0
+    __slots__ = ("kind", "text", "column", "value")
+
+    def __init__(self, kind: str, text: str, column: int, value: float = 0.0) -> None:
+        self.kind = kind  # "number", "name", an operator or punctuation, or "end"
+        self.text = text
+        self.column = column
+        self.value = value
 
     @property
     def end(self) -> int:
@@ -204,7 +206,53 @@ def _describe(token: _Token) -> str:
     return f"'{token.text}'"
 
 
+# Every token of a formula the tokenizer accepts, with the whitespace before it.
+# Atomic and possessive, so a number or a node id is read whole, as the
+# character loop reads it; one glued to a letter, a digit or _ does not match.
+_TOKENS = re.compile(
+    r"([ \t\r\n]*+)(?:"
+    r"((?>(?:[0-9]++(?:\.[0-9]*+)?+|\.[0-9]++)(?:[eE][+-]?+[0-9]++)?+))(?![A-Za-z0-9_])"
+    r"|([a-z][a-z0-9_]*+)(?![A-Za-z0-9_])"
+    r"|(\*\*|[-+*/(),])"
+    r")"
+)
+_WHITESPACE_CHARACTERS = " \t\r\n"
+
+
 def _tokenize(text: str) -> list[_Token]:
+    """The tokens of ``text``, ending with an ``end`` token.
+
+    Well-formed text is read with one regular expression; at anything else
+    (a character that is not allowed, ``2x``, ``1e``, an upper-case id, a
+    number too large) the character loop reads the whole text again, to raise
+    the error it describes.
+    """
+    tokens: list[_Token] = []
+    append = tokens.append
+    position = 0
+    for space, number, name, operator_ in _TOKENS.findall(text):
+        column = position + len(space) + 1
+        if number:
+            value = float(number)
+            if value == math.inf:
+                return _tokenize_by_character(text)  # raises: the number is too large
+            append(_Token("number", number, column, value))
+            position = column - 1 + len(number)
+        elif name:
+            append(_Token("name", name, column))
+            position = column - 1 + len(name)
+        else:
+            append(_Token(operator_, operator_, column))
+            position = column - 1 + len(operator_)
+    # findall steps over what matches no token. Then the tokens found fall short
+    # of where they really end, and what is left after ``position`` is not blank.
+    if text[position:].strip(_WHITESPACE_CHARACTERS):
+        return _tokenize_by_character(text)
+    append(_Token("end", "", len(text) + 1))
+    return tokens
+
+
+def _tokenize_by_character(text: str) -> list[_Token]:
     tokens: list[_Token] = []
     position = 0
     length = len(text)

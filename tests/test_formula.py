@@ -647,3 +647,23 @@ def test_formula_is_a_frozen_dataclass():
         formula.text = "c"  # type: ignore[misc]
     assert formula == parse("a * b")
     assert hash(formula) == hash(parse("a * b"))
+
+
+_TOKEN_TEXT = st.text(alphabet="ab_zAB019.eE+-*/(),^% \t\n\xa0é", max_size=24) | st.builds(
+    " ".join, st.lists(st.sampled_from(["a_1", "1e6", "2.", ".5", "1.e3", "e5", "2x", "1e", "1e+", "**", "*", "(", ")",
+                                        ",", "min", "Bad", "_x", "9" * 400, "1e400", "-", "\t"]), max_size=8)
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(text=_TOKEN_TEXT)
+def test_the_fast_tokenizer_reads_and_rejects_as_the_character_loop_does(text):
+    from goaltree.formula import _tokenize, _tokenize_by_character
+
+    def read(tokenize):
+        try:
+            return [(token.kind, token.text, token.column, token.value) for token in tokenize(text)]
+        except FormulaError as error:
+            return (error.message, error.column, error.kind)
+
+    assert read(_tokenize) == read(_tokenize_by_character)
