@@ -194,17 +194,21 @@ def build(goal_file: GoalFile, path: Path | None = None, load: "LoadResult | Non
 
     parents: dict[str, tuple[str, ...]] = {}
     for node_id, node_parents in zip(nodes, parent_lists):
-        # A formula names each id once, so a node's users come without repeats.
+        # The formulas using the node, then its parent edges, without repeats (a
+        # formula names each id once, so its users come without repeats).
         feeds = users.get(node_id)
-        if feeds is None:
-            if not node_parents:
-                continue
-            if len(node_parents) == 1:  # most nodes: one parent edge and no formula using them
-                if node_parents[0] in nodes and node_parents[0] != node_id:
+        if len(node_parents) == 1:  # most nodes
+            parent_id = node_parents[0]
+            if parent_id in nodes and parent_id != node_id:
+                if feeds is None:
                     parents[node_id] = node_parents
-                continue
-            feeds = []
-        feeds.extend(p for p in node_parents if p in nodes and p != node_id and p not in feeds)
+                    continue
+                if parent_id not in feeds:
+                    feeds.append(parent_id)
+        elif node_parents:
+            if feeds is None:
+                feeds = []
+            feeds.extend(p for p in node_parents if p in nodes and p != node_id and p not in feeds)
         if feeds:
             parents[node_id] = tuple(feeds)
 

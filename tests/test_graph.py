@@ -134,3 +134,21 @@ nodes:
     assert tree is None
     [cycle] = [d for d in diagnostics if d.code == "E006"]
     assert cycle.node == "visits" and "cycle: visits -> sessions -> visits" in cycle.message
+
+
+def test_parents_are_the_formula_users_then_the_parent_edges_without_repeats(write_goals):
+    body = """\
+nodes:
+  growth: {title: Grow revenue, type: objective}
+  revenue: {title: 63 MSEK revenue, formula: customers * clv, parent: growth}
+  customers: {title: 70 customers, parent: revenue}
+  clv: {title: 900 000 SEK lifetime value, type: driver, parent: [growth, revenue, growth]}
+  margin: {title: 20 % margin, type: driver, parent: [growth]}
+"""
+    tree, _ = load_tree(write_goals(HEADER + body))
+    assert tree.parents == {
+        "revenue": ("growth",),
+        "customers": ("revenue",),
+        "clv": ("revenue", "growth"),
+        "margin": ("growth",),
+    }
