@@ -1286,17 +1286,11 @@ class Formula:
         for other in names:
             if other != name and get(other) is None:
                 self._require_values(values, exclude=frozenset((name,)))  # raises
-        shape = self._shape
-        template = shape.template
-        if template is self:
-            return self._solve_for(name, result, dict(values))
-        # Solve the shape's template over the same values: every step reads the
-        # values the same way, so the answer is the same float. Nothing raised
-        # there reaches the caller (every value was checked above), so the
-        # template's ids never show in a message.
-        template_names = template.names
-        environment = dict(zip(template_names, map(get, names)))
-        return template._solve_for(template_names[names.index(name)], result, environment)
+        environment = dict(values)
+        steps = self._shape.inversion(names.index(name))
+        if steps is not None:
+            return self._invert(steps, result, environment, name)
+        return self._solve_numerically(name, result, environment)
 
     def solve_common_factor(
         self,
@@ -1358,13 +1352,6 @@ class Formula:
                 raise FormulaError(
                     f"'{node.id}'{where} has no value", node.column or None, "unknown_name", node.id
                 )
-
-    def _solve_for(self, name: str, result: float, environment: dict[str, float]) -> float | None:
-        """:meth:`solve_for` once every other name is known to have a value."""
-        steps = self._shape.inversion(name)
-        if steps is not None:
-            return self._invert(steps, result, environment, name)
-        return self._solve_numerically(name, result, environment)
 
     def _common_factor(
         self, result: float, base: dict[str, float], scaled: list[str], environment: dict[str, float]
@@ -1438,25 +1425,28 @@ class Formula:
         environment: dict[str, float],
         name: str,
     ) -> float | None:
-        evaluator = _CheckedEvaluator(self.text, environment)
+        names = self.names
+        evaluator = None
         isfinite = math.isfinite
         target = result
         try:
-            for op, on_left, other, child in steps:
+            for op, on_left, other, position, child in steps:
                 if op is None:  # a sign; on_left says whether it is a minus
                     if on_left:
                         target = -target
                     continue
-                kind = other.__class__
-                if kind is Name:
-                    value = environment.get(other.id)
-                    # A finite float is what the checked lookup would give; anything else it judges.
+                value = None
+                if position is not None:  # a node id: read it here, as the checked lookup would
+                    value = environment.get(names[position])
                     if value.__class__ is not float or not isfinite(value):
-                        value = evaluator.evaluate(other)
-                elif kind is Number:
+                        value = None  # not plainly a number: the checked walk judges it
+                elif other.__class__ is Number:
                     value = other.value
-                else:
-                    value = evaluator.evaluate(other)
+                if value is None or op == "**":
+                    if evaluator is None:
+                        evaluator = self._template_evaluator(environment)
+                    if value is None:
+                        value = evaluator.evaluate(other)
                 target = _invert_step(op, on_left, target, value, child, environment, evaluator, name)
                 if target is None or not isfinite(target):
                     return None
@@ -1472,6 +1462,19 @@ class Formula:
         except FormulaError:
             return None
         return target
+
+    def _template_evaluator(self, environment: Mapping[str, float]) -> _CheckedEvaluator:
+        """The checked walk over the shape's template, with this formula's values.
+
+        For the parts of the template that :meth:`_invert` evaluates; it reads the
+        values as this formula's own walk would, so gives the same numbers. What
+        it raises never reaches a caller (every value was checked before), so the
+        template's ids never show in a message.
+        """
+        template = self._shape.template
+        if template is self:
+            return _CheckedEvaluator(self.text, environment)
+        return _CheckedEvaluator(template.text, dict(zip(template.names, map(environment.get, self.names))))
 
     def _solve_numerically(self, name: str, result: float, environment: dict[str, float]) -> float | None:
         current = environment.get(name)
@@ -1507,8 +1510,10 @@ class _Shape:
     the same tree up to the ids. The first of them, the *template*, is parsed
     in full; the others map their :attr:`Formula.names` position by position
     onto the template's. Built lazily and once per shape: the evaluator's
-    factory, and per template name the inversion steps, the polynomial degree
-    and the monomial form.
+    factory, the inversion steps per position of a name, the polynomial degree
+    per template name and the monomial form. :meth:`Formula.solve_for` runs on
+    the formula's own names and values; only a part of the template that is not
+    a node id or a number is evaluated over the template, with the same values.
 
     Attributes:
         template: The formula whose tree stands for the shape.
@@ -1524,7 +1529,7 @@ class _Shape:
     def __init__(self, template: Formula, name_sources: tuple[int | str, ...] | None = None) -> None:
         self.template = template
         self.name_sources = name_sources
-        self._inversions: dict[str, tuple[tuple, ...] | None] = {}
+        self._inversions: dict[int, tuple[tuple, ...] | None] = {}
         self._degrees: dict[str, int | None] = {}
 
     @property
@@ -1553,20 +1558,24 @@ class _Shape:
             degree = self._degrees[name] = _polynomial_degree(self.template.root, name)
             return degree
 
-    def inversion(self, name: str) -> tuple[tuple, ...] | None:
-        """The steps that invert the template for its name ``name``, or ``None`` to solve numerically.
+    def inversion(self, position: int) -> tuple[tuple, ...] | None:
+        """The steps that invert the template for its name at ``position``, or ``None`` to solve numerically.
 
-        Exact inversion needs ``name`` to occur once, on a path through no
-        function call. Each step is ``(op, on_left, other, child)``: the
-        operation, whether the path goes on by its left operand, the other
-        operand and the node the path goes on to; for a sign, ``op`` is
-        ``None`` and ``on_left`` says whether it is a minus.
+        Exact inversion needs the name to occur once, on a path through no
+        function call. Each step is ``(op, on_left, other, other_position,
+        child)``: the operation, whether the path goes on by its left operand,
+        the other operand (the template's node), the position among the names
+        of that operand when it is a node id (else ``None``), and the node the
+        path goes on to; for a sign, ``op`` is ``None`` and ``on_left`` says
+        whether it is a minus.
         """
         try:
-            return self._inversions[name]
+            return self._inversions[position]
         except KeyError:
             pass
+        names = self.template.names
         root = self.template.root
+        name = names[position]
         steps: tuple[tuple, ...] | None = None
         if _count(root, name) == 1:
             path = _path_to(root, name)
@@ -1574,13 +1583,15 @@ class _Shape:
                 found: list[tuple] = []
                 for node, child in zip(path, path[1:]):
                     if isinstance(node, UnaryOp):
-                        found.append((None, node.op == "-", None, child))
+                        found.append((None, node.op == "-", None, None, child))
                     else:
                         assert isinstance(node, BinaryOp)
                         on_left = node.left is child
-                        found.append((node.op, on_left, node.right if on_left else node.left, child))
+                        other = node.right if on_left else node.left
+                        where = names.index(other.id) if isinstance(other, Name) and other.id in names else None
+                        found.append((node.op, on_left, other, where, child))
                 steps = tuple(found)
-        self._inversions[name] = steps
+        self._inversions[position] = steps
         return steps
 
 
