@@ -245,11 +245,7 @@ class _Scanner:
         self._usable = True
         self._top: dict[str, tuple[int, int, int]] = {}  # key -> (line, start offset, end offset)
         self._top_nodes: dict[str, tuple] = {}
-        # The nodes mapping, read by regular expression: node id -> index into lines and starts.
-        self._nodes: dict[str, int] | None = None
-        self._node_lines: list[int] = []  # 0-based line of each node's key
-        self._node_starts: list[int] = []  # offset of each node's key line; a node ends where the next starts
-        self._node_region_end = 0
+        self._nodes: _NodeKeys | None = None
         self._node_indent = 0
         self._scanned_nodes: dict[str, tuple] = {}
 
@@ -383,29 +379,26 @@ class _Scanner:
         indent = body - text.rfind("\n", 0, body) - 1
         assert self.expected is not None
         ids = self.expected[1]
-        names, starts = _word_keys(text, key_end, end, indent) or _keys(text, key_end, end, indent)
+        names = _word_keys(text, key_end, end, indent)
+        starts = None
+        if names is None:
+            names, starts = _keys(text, key_end, end, indent)
         if ids is None or not names or names != list(ids):
             return _Block(text, start, end, line).mapping_entry(0)
-        # The line of each node: the nodes key's line plus the line breaks before the node.
-        breaks = accumulate(map(text.count, repeat("\n"), [start, *starts[:-1]], starts))
-        self._nodes = dict(zip(names, range(len(names))))
-        self._node_lines = list(map(add, breaks, repeat(line)))
-        self._node_starts = starts
-        self._node_region_end = end
+        self._nodes = _NodeKeys(text, names, indent, key_end, line, end, starts)
         self._node_indent = indent
         key_start = (line, head.start() - start) if head else (line, 0)
-        return key_start, ((self._node_lines[0], indent), "map", None)
+        return key_start, ((self._nodes.region(0)[0], indent), "map", None)
 
     def _node_entry(self, name: str) -> tuple | None:
         if name in self._scanned_nodes:
             return self._scanned_nodes[name]
         assert self._nodes is not None
-        index = self._nodes.get(name)
+        index = self._nodes.index.get(name)
         if index is None:
             return None
-        starts = self._node_starts
-        end = starts[index + 1] if index + 1 < len(starts) else self._node_region_end
-        entry = _Block(self.text, starts[index], end, self._node_lines[index]).mapping_entry(self._node_indent)
+        line, start, end = self._nodes.region(index)
+        entry = _Block(self.text, start, end, line).mapping_entry(self._node_indent)
         self._scanned_nodes[name] = entry
         return entry
 
@@ -446,6 +439,56 @@ def _indented_key(indent: int) -> re.Pattern[str]:
     return pattern
 
 
+class _NodeKeys:
+    """The node ids of the `nodes` mapping, in file order, and where each node's lines are.
+
+    Args:
+        text: The goal file.
+        names: The node ids.
+        indent: The column of the node ids.
+        after: The line break after the `nodes` key, where the nodes begin.
+        line: Its 0-based line.
+        end: Where the nodes end.
+        starts: Where each node's key line starts, if known. Otherwise every
+            line at ``indent`` has been seen to be a word key (:func:`_word_keys`),
+            so the one line that starts with ``id:`` at that indent is the node's,
+            and it is searched for when the node is first asked for, from the
+            nearest node already found: locating a node in a large file reads
+            the text up to it, not every node's position in advance.
+    """
+
+    def __init__(self, text: str, names: list[str], indent: int, after: int, line: int, end: int, starts: list[int] | None):
+        self.text = text
+        self.names = names
+        self.index = dict(zip(names, range(len(names))))
+        self.indent = indent
+        self.end = end
+        self._found = [-1]  # sorted: the nodes whose key line is known; -1 is the `nodes` key's line break
+        self._where: dict[int, tuple[int, int]] = {-1: (after, line)}  # node -> (offset, 0-based line)
+        if starts is not None:
+            breaks = accumulate(map(text.count, repeat("\n"), [after, *starts[:-1]], starts))
+            self._where.update(enumerate(zip(starts, map(add, breaks, repeat(line)))))
+            self._found += range(len(names))
+
+    def region(self, index: int) -> tuple[int, int, int]:
+        """``(0-based line, start, end)`` of the lines of node ``index``: to the next node's key line."""
+        start, line = self._key_line(index)
+        end = self._key_line(index + 1)[0] if index + 1 < len(self.names) else self.end
+        return line, start, end
+
+    def _key_line(self, index: int) -> tuple[int, int]:
+        where = self._where.get(index)
+        if where is None:
+            nearest = self._found[bisect.bisect_left(self._found, index) - 1]
+            offset, line = self._where[nearest]
+            found = self.text.find(f"\n{' ' * self.indent}{self.names[index]}:", offset, self.end)
+            if found < 0:
+                raise _Unsure  # not after what _word_keys saw
+            where = self._where[index] = (found + 1, line + self.text.count("\n", offset, found + 1))
+            bisect.insort(self._found, index)
+        return where
+
+
 def _keys(text: str, start: int, end: int, indent: int) -> tuple[list[str], list[int]]:
     """The keys of lines indented by exactly ``indent`` spaces, and where those lines start."""
     names: list[str] = []
@@ -459,8 +502,8 @@ def _keys(text: str, start: int, end: int, indent: int) -> tuple[list[str], list
 _WORD_KEYS: dict[int, re.Pattern[str]] = {}
 
 
-def _word_keys(text: str, start: int, end: int, indent: int) -> tuple[list[str], list[int]] | None:
-    """:func:`_keys` where every such line is a plain word key (``revenue:``), in a fraction of the time.
+def _word_keys(text: str, start: int, end: int, indent: int) -> list[str] | None:
+    """The keys :func:`_keys` finds where every such line is a plain word key (``revenue:``), in a fraction of the time.
 
     The general key pattern costs a quarter of a second over 100 000 nodes. This
     one matches a word key or, at any other line of that indent that is not a
@@ -474,11 +517,8 @@ def _word_keys(text: str, start: int, end: int, indent: int) -> tuple[list[str],
         pattern = _WORD_KEYS[indent] = re.compile(
             r"\n {%d}(?:([A-Za-z0-9_][A-Za-z0-9_-]*):(?=[ \n]|$)|(?=[^ \n#]))" % indent
         )
-    matches = list(pattern.finditer(text, start, end))
-    names = list(map(re.Match.group, matches, repeat(1)))
-    if None in names:
-        return None
-    return names, list(map(add, map(re.Match.start, matches), repeat(1)))
+    names = pattern.findall(text, start, end)
+    return None if "" in names else names
 
 
 def _decode_key(match: re.Match[str]) -> str:

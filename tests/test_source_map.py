@@ -140,11 +140,22 @@ def test_awkward_yaml(name):
 
 
 def _word_keys_agree(text: str, indent: int) -> bool:
-    """The quick reading of keys at ``indent`` declines or reads what the general one reads; whether it read."""
-    from goaltree.load import _keys, _word_keys
+    """The quick reading of keys at ``indent`` declines or reads what the general one reads; whether it read.
+
+    Where it reads, each node's lines, found by searching when asked for (in
+    any order), are those the general reading finds.
+    """
+    from goaltree.load import _keys, _NodeKeys, _word_keys
 
     quick = _word_keys(text, 0, len(text), indent)
-    assert quick is None or quick == _keys(text, 0, len(text), indent), (text, indent)
+    names, starts = _keys(text, 0, len(text), indent)
+    assert quick is None or quick == names, (text, indent)
+    if quick is not None and len(set(names)) == len(names):  # node ids are distinct
+        known = _NodeKeys(text, names, indent, 0, 0, len(text), starts)
+        for order in (range(len(names)), reversed(range(len(names))), random.Random(len(text)).sample(range(len(names)), len(names))):
+            searched = _NodeKeys(text, names, indent, 0, 0, len(text), None)
+            for index in order:
+                assert searched.region(index) == known.region(index), (text, indent, index)
     return quick is not None
 
 
