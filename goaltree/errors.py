@@ -7,7 +7,6 @@ line prints them like a compiler (``goals.yaml:14:5: error M002 [leads] …``).
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from dataclasses import dataclass, replace
 from itertools import repeat
@@ -113,6 +112,8 @@ def closest_match(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> 
     candidate left out scores below the best; equal scores go to the greater
     string, as in difflib.
     """
+    import difflib  # only when a name is unknown
+
     candidates = list(candidates)  # a repeated candidate is looked at twice, and changes nothing
     if not word:
         close = difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)
