@@ -568,7 +568,7 @@ def _parse_uncached(text: str) -> "Formula":
         sources = None
         if formula.names != distinct:  # a function's name used as a node id: kept as written in the key
             sources = tuple(distinct.index(name) if name in distinct else name for name in formula.names)
-        _SHAPES[key] = formula.__dict__["_shape"] = _Shape(formula, sources)
+        _SHAPES[key] = formula.__dict__["_shape"] = _Shape(formula, sources, shared=True)
     return formula
 
 
@@ -1158,14 +1158,18 @@ class Formula:
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {attribute!r}")
 
     def __getstate__(self) -> dict:
-        # Compiled code cannot be pickled; it is rebuilt on first use. An unpickled
-        # formula is the template of its own shape.
+        # Compiled code cannot be pickled; it is rebuilt on first use. A formula
+        # whose shape parse() shares finds that shape again when it is unpickled.
         state = dict(self.__dict__)
         state.pop("_compiled", None)
-        state.pop("_shape", None)
+        shape = state.pop("_shape", None)
+        if shape is not None and shape.shared:
+            state["_shared_shape"] = True
         return state
 
     def __setstate__(self, state: dict) -> None:
+        if state.pop("_shared_shape", False):
+            state["_shape"] = parse(state["text"])._shape
         self.__dict__.update(state)
 
     @functools.cached_property
@@ -1522,13 +1526,18 @@ class _Shape:
             names, otherwise per name the index of that id or, for a
             function's name used as a node id (kept in the key as written),
             the name itself.
+        shared: Whether :func:`parse` hands this shape to the formulas of its
+            key (``False`` for a formula built by hand: its shape is its own).
     """
 
-    __slots__ = ("template", "name_sources", "_factory", "_inversions", "_degrees", "_monomial")
+    __slots__ = ("template", "name_sources", "shared", "_factory", "_inversions", "_degrees", "_monomial")
 
-    def __init__(self, template: Formula, name_sources: tuple[int | str, ...] | None = None) -> None:
+    def __init__(
+        self, template: Formula, name_sources: tuple[int | str, ...] | None = None, shared: bool = False
+    ) -> None:
         self.template = template
         self.name_sources = name_sources
+        self.shared = shared
         self._inversions: dict[int, tuple[tuple, ...] | None] = {}
         self._degrees: dict[str, int | None] = {}
 

@@ -96,6 +96,7 @@ def test_a_formula_of_a_known_shape_survives_pickling(template, text):
     _outcome(lambda: formula.evaluate(dict(zip(formula.names, VALUE_SETS[0]))))  # compiles
     restored = pickle.loads(pickle.dumps(formula))
     assert restored == formula and hash(restored) == hash(formula)
+    assert restored._shape is formula._shape  # no parse and no compiling again
     assert _behaviour(restored) == _behaviour(formula)
 
 
@@ -191,3 +192,5 @@ def test_a_formula_built_by_hand_is_its_own_shape():
     assert formula.solve_for("b", 8.0, {"a": 2.0}) == 5.0
     assert formula.as_monomial() is None and formula.is_linear_in("b")
     assert formula.canonical() == "a * b - a"
+    restored = pickle.loads(pickle.dumps(formula))
+    assert restored == formula and restored.solve_for("b", 8.0, {"a": 2.0}) == 5.0
