@@ -602,6 +602,9 @@ _MAX_TEXTS = 1 << 17
 _BY_TEXT: dict[str, "Formula"] = {}
 """Formula text -> its parsed formula; a plain dict, as a cache hit must cost next to nothing."""
 
+_GENERATE_AFTER = 16
+"""Formulas of one shape compiled into closures before the shape's code is generated."""
+
 _MAX_SHAPES = 1 << 14
 """Most shapes remembered; a formula of a shape beyond them is parsed on its own."""
 
@@ -676,20 +679,24 @@ def _chain(node: BinaryOp, ops: tuple[str, str]) -> tuple[Expression, list[tuple
     return current, rest
 
 
-def _compile(node: Expression) -> _Compiled:
-    """Compile a tree into nested closures (several times faster than walking it)."""
+def _compile(node: Expression, rename: Mapping[str, str] | None = None) -> _Compiled:
+    """Compile a tree into nested closures (several times faster than walking it).
+
+    ``rename`` maps the tree's node ids to the ids to read instead: a shape's
+    template compiled for another formula of the shape.
+    """
     if isinstance(node, Number):
         constant = node.value
         return lambda values: constant
     if isinstance(node, Name):
-        return operator.itemgetter(node.id)
+        return operator.itemgetter(node.id if rename is None else rename[node.id])
     if isinstance(node, UnaryOp):
-        inner = _compile(node.operand)
+        inner = _compile(node.operand, rename)
         if node.op == "+":
             return inner
         return lambda values: -inner(values)
     if isinstance(node, Call):
-        functions = tuple(_compile(arg) for arg in node.args)
+        functions = tuple(_compile(arg, rename) for arg in node.args)
         if node.function == "abs":
             only = functions[0]
             return lambda values: abs(only(values))
@@ -701,14 +708,14 @@ def _compile(node: Expression) -> _Compiled:
             return lambda values: pick(first(values), second(values))
         return lambda values: pick([function(values) for function in functions])
     if node.op == "**":
-        base, exponent = _compile(node.left), _compile(node.right)
+        base, exponent = _compile(node.left, rename), _compile(node.right, rename)
         power = math.pow  # raises on a negative base with a fractional exponent, never goes complex
         return lambda values: power(base(values), exponent(values))
     ops = ("+", "-") if node.op in ("+", "-") else ("*", "/")
     head, rest = _chain(node, ops)
-    first = _compile(head)
+    first = _compile(head, rename)
     if len(rest) == 1:
-        second = _compile(rest[0][1])
+        second = _compile(rest[0][1], rename)
         if node.op == "+":
             return lambda values: first(values) + second(values)
         if node.op == "-":
@@ -716,7 +723,7 @@ def _compile(node: Expression) -> _Compiled:
         if node.op == "*":
             return lambda values: first(values) * second(values)
         return lambda values: first(values) / second(values)
-    steps = tuple((_OPERATORS[op], _compile(operand)) for op, operand in rest)
+    steps = tuple((_OPERATORS[op], _compile(operand, rename)) for op, operand in rest)
 
     def evaluate_chain(values: Mapping[str, float]) -> float:
         accumulated = first(values)
@@ -740,9 +747,11 @@ def _evaluator_factory(node: Expression, names: Sequence[str]) -> _Factory | Non
     The source does the very operations :func:`_compile`'s closures do, in the same
     order (``a - b + c`` is ``(a - b) + c``; powers are ``math.pow``; ``min`` of
     one argument is the argument), so the two give the same value bit for bit;
-    one function frame instead of a closure call per node makes it several times
-    faster. The node ids are the factory's arguments, never part of the source,
-    so formulas of one shape share one factory. ``None`` when Python cannot
+    one function frame instead of a closure call per node makes a call faster
+    (by a tenth for ``a * b``, by a third for ``a * b * c``), and a formula of
+    the shape gets its evaluator from the factory for less than closures cost.
+    The node ids are the factory's arguments, never part of the source, so
+    formulas of one shape share one factory. ``None`` when Python cannot
     compile the source (nesting beyond its parser's limits) or ``names`` misses
     an id of the tree: use :func:`_compile`.
     """
@@ -1179,10 +1188,7 @@ class Formula:
 
     @functools.cached_property
     def _compiled(self) -> _Compiled:
-        factory = self._shape.factory
-        if factory is not None:
-            return factory(*self.names)
-        return _compile(self.root)
+        return self._shape.evaluator(self.names)
 
     def evaluate(self, values: Mapping[str, float]) -> float:
         """The formula's value.
@@ -1514,7 +1520,7 @@ class _Shape:
     the same tree up to the ids. The first of them, the *template*, is parsed
     in full; the others map their :attr:`Formula.names` position by position
     onto the template's. Built lazily and once per shape: the evaluator's
-    factory, the inversion steps per position of a name, the polynomial degree
+    factory (once enough formulas of the shape are evaluated), the inversion steps per position of a name, the polynomial degree
     per template name and the monomial form. :meth:`Formula.solve_for` runs on
     the formula's own names and values; only a part of the template that is not
     a node id or a number is evaluated over the template, with the same values.
@@ -1530,7 +1536,9 @@ class _Shape:
             key (``False`` for a formula built by hand: its shape is its own).
     """
 
-    __slots__ = ("template", "name_sources", "shared", "_factory", "_inversions", "_degrees", "_monomial")
+    __slots__ = (
+        "template", "name_sources", "shared", "_factory", "_compilations", "_inversions", "_degrees", "_monomial"
+    )
 
     def __init__(
         self, template: Formula, name_sources: tuple[int | str, ...] | None = None, shared: bool = False
@@ -1538,17 +1546,31 @@ class _Shape:
         self.template = template
         self.name_sources = name_sources
         self.shared = shared
+        self._factory: _Factory | None | bool = None  # False: Python cannot compile the generated code
+        self._compilations = 0
         self._inversions: dict[int, tuple[tuple, ...] | None] = {}
         self._degrees: dict[str, int | None] = {}
 
-    @property
-    def factory(self) -> _Factory | None:
-        """The compiled evaluator's factory (``None``: use the closures of :func:`_compile`)."""
-        try:
-            return self._factory
-        except AttributeError:
-            factory = self._factory = _evaluator_factory(self.template.root, self.template.names)
-            return factory
+    def evaluator(self, names: tuple[str, ...]) -> _Compiled:
+        """The compiled evaluator of this shape's formula with ``names``.
+
+        Closures over the template's tree (:func:`_compile`) for the first
+        formulas of a shape; generated code (:func:`_evaluator_factory`) from the
+        :data:`_GENERATE_AFTER`-th on. Generating costs some 30 closures, so it
+        pays only for a shape many formulas share; both give the same value.
+        """
+        factory = self._factory
+        if factory is None:
+            self._compilations += 1
+            if self._compilations >= _GENERATE_AFTER:
+                template = self.template
+                factory = self._factory = _evaluator_factory(template.root, template.names) or False
+        if factory:
+            return factory(*names)
+        template = self.template
+        if names == template.names:
+            return _compile(template.root)
+        return _compile(template.root, dict(zip(template.names, names)))
 
     @property
     def monomial(self) -> tuple[float, dict[str, float]] | None:

@@ -667,3 +667,24 @@ def test_the_fast_tokenizer_reads_and_rejects_as_the_character_loop_does(text):
             return (error.message, error.column, error.kind)
 
     assert read(_tokenize) == read(_tokenize_by_character)
+
+
+_VALUE = st.one_of(signed, st.sampled_from([0.0, -0.0, 1e308, -1e308, 5e-324, math.inf, math.nan, 3, "many", None]))
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=_expressions(), a=_VALUE, b=_VALUE, c=_VALUE, x=_VALUE)
+def test_generated_code_computes_what_the_closures_compute(text, a, b, c, x):
+    from goaltree.formula import _compile, _evaluator_factory, _parse_tree
+
+    formula = _parse_tree(text)
+    values = {"a": a, "b": b, "c": c, "x": x}
+
+    def run(evaluate):
+        try:
+            return ("value", repr(evaluate(values)))
+        except Exception as error:  # the same exception, whatever it is
+            return ("raises", type(error))
+
+    generated = _evaluator_factory(formula.root, formula.names)(*formula.names)
+    assert run(generated) == run(_compile(formula.root))

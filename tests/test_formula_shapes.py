@@ -79,6 +79,10 @@ def _behaviour(formula: Formula) -> list:
     return found
 
 
+def _renamed(text: str, suffix: str) -> str:
+    return formulas._NODE_ID.sub(lambda match: match.group(0) + suffix, text)
+
+
 @pytest.mark.parametrize(("template", "text"), SAME_SHAPE)
 def test_a_formula_of_a_known_shape_behaves_as_if_parsed_alone(template, text):
     first = parse(template)
@@ -87,6 +91,16 @@ def test_a_formula_of_a_known_shape_behaves_as_if_parsed_alone(template, text):
     assert _behaviour(formula) == _behaviour(formulas._parse_tree(text))
     # ... and the template is not changed by serving the other formula.
     assert _behaviour(first) == _behaviour(formulas._parse_tree(template))
+
+
+@pytest.mark.parametrize(("template", "text"), [case for case in SAME_SHAPE if parse(case[0]).names])
+def test_a_shape_many_formulas_share_runs_generated_code_to_the_same_results(template, text):
+    parse(template)
+    for number in range(formulas._GENERATE_AFTER):
+        assert parse(_renamed(template, f"_many{number}"))._compiled  # compiles
+    formula = parse(_renamed(text, "_last"))
+    assert formula._shape._factory  # generated, not closures
+    assert _behaviour(formula) == _behaviour(formulas._parse_tree(formula.text))
 
 
 @pytest.mark.parametrize(("template", "text"), SAME_SHAPE)
