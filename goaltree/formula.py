@@ -29,7 +29,6 @@ propagation (SPEC §3.1).
 
 from __future__ import annotations
 
-import functools
 import math
 import operator
 import re
@@ -1141,6 +1140,29 @@ def _bracket_and_solve(
 # --------------------------------------------------------------------------- #
 
 
+_UNKNOWN = object()
+"""Not worked out yet (``None`` is an answer: no inversion, no degree)."""
+
+
+class _computed_once:  # noqa: N801 - used as a decorator, like functools.cached_property
+    """:func:`functools.cached_property` without the lock Python 3.11 takes on every first read.
+
+    The value is stored in the instance's ``__dict__``, where later reads find
+    it before this descriptor. Two threads may both compute it; either result is right.
+    """
+
+    def __init__(self, function: Callable) -> None:
+        self.function = function
+        self.name = function.__name__
+        self.__doc__ = function.__doc__
+
+    def __get__(self, instance: object, owner: type | None = None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.function(instance)
+        return value
+
+
 @dataclass(frozen=True)
 class Formula:
     """A parsed formula. Build one with :func:`parse`.
@@ -1181,12 +1203,12 @@ class Formula:
             state["_shape"] = parse(state["text"])._shape
         self.__dict__.update(state)
 
-    @functools.cached_property
+    @_computed_once
     def _shape(self) -> "_Shape":
         # Formulas from parse() are given theirs; one built by hand is its own.
         return _Shape(self)
 
-    @functools.cached_property
+    @_computed_once
     def _compiled(self) -> _Compiled:
         return self._shape.evaluator(self.names)
 
@@ -1583,11 +1605,10 @@ class _Shape:
 
     def degree(self, name: str) -> int | None:
         """Degree of the template as a polynomial in its name ``name``."""
-        try:
-            return self._degrees[name]
-        except KeyError:
+        degree = self._degrees.get(name, _UNKNOWN)
+        if degree is _UNKNOWN:
             degree = self._degrees[name] = _polynomial_degree(self.template.root, name)
-            return degree
+        return degree  # type: ignore[return-value]
 
     def inversion(self, position: int) -> tuple[tuple, ...] | None:
         """The steps that invert the template for its name at ``position``, or ``None`` to solve numerically.
@@ -1600,14 +1621,13 @@ class _Shape:
         path goes on to; for a sign, ``op`` is ``None`` and ``on_left`` says
         whether it is a minus.
         """
-        try:
-            return self._inversions[position]
-        except KeyError:
-            pass
+        steps = self._inversions.get(position, _UNKNOWN)
+        if steps is not _UNKNOWN:
+            return steps  # type: ignore[return-value]
         names = self.template.names
         root = self.template.root
         name = names[position]
-        steps: tuple[tuple, ...] | None = None
+        steps = None
         if _count(root, name) == 1:
             path = _path_to(root, name)
             if path is not None and not any(isinstance(node, Call) for node in path):
