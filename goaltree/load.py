@@ -479,13 +479,24 @@ class _NodeKeys:
     def _key_line(self, index: int) -> tuple[int, int]:
         where = self._where.get(index)
         if where is None:
-            nearest = self._found[bisect.bisect_left(self._found, index) - 1]
-            offset, line = self._where[nearest]
-            found = self.text.find(f"\n{' ' * self.indent}{self.names[index]}:", offset, self.end)
+            # Search from the nearest node found before it or after it: diagnostics come in
+            # any order (the engine's in reverse), and each search reads only up to the next.
+            position = bisect.bisect_left(self._found, index)
+            before = self._found[position - 1]
+            after = self._found[position] if position < len(self._found) else None
+            key_line = f"\n{' ' * self.indent}{self.names[index]}:"
+            if after is not None and after - index < index - before:
+                offset, line = self._where[after]
+                found = self.text.rfind(key_line, self._where[before][0], offset)
+                where = (found + 1, line - self.text.count("\n", found + 1, offset))
+            else:
+                offset, line = self._where[before]
+                found = self.text.find(key_line, offset, self.end)
+                where = (found + 1, line + self.text.count("\n", offset, found + 1))
             if found < 0:
                 raise _Unsure  # not after what _word_keys saw
-            where = self._where[index] = (found + 1, line + self.text.count("\n", offset, found + 1))
-            bisect.insort(self._found, index)
+            self._where[index] = where
+            self._found.insert(position, index)
         return where
 
 

@@ -156,6 +156,7 @@ def _word_keys_agree(text: str, indent: int) -> bool:
             searched = _NodeKeys(text, names, indent, 0, 0, len(text), None)
             for index in order:
                 assert searched.region(index) == known.region(index), (text, indent, index)
+            assert searched._found == sorted(searched._found)  # the nodes found, kept in order to search from
     return quick is not None
 
 
