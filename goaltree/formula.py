@@ -1277,12 +1277,11 @@ class Formula:
         monomial = shape.monomial
         if monomial is None:
             return None
-        constant, exponents = monomial
-        template = shape.template
-        if template is self:
+        constant, exponents, by_position = monomial
+        if shape.template is self or by_position is None:
             return constant, dict(exponents)
-        own = dict(zip(template.names, self.names))
-        return constant, {own[name]: exponent for name, exponent in exponents.items()}
+        names = self.names
+        return constant, {names[position]: exponent for position, exponent in by_position}
 
     def solve_for(self, name: str, result: float, values: Mapping[str, float]) -> float | None:
         """The value of ``name`` that makes the formula equal ``result``.
@@ -1595,13 +1594,25 @@ class _Shape:
         return _compile(template.root, dict(zip(template.names, names)))
 
     @property
-    def monomial(self) -> tuple[float, dict[str, float]] | None:
-        """The template's monomial form (do not change the dict: copy it)."""
+    def monomial(self) -> tuple[float, dict[str, float], tuple[tuple[int, float], ...] | None] | None:
+        """The template's monomial form (do not change the dict: copy it), and its exponents
+        by the position of their name among the template's names (``None`` for a tree built
+        by hand with an id missing from its names)."""
         try:
             return self._monomial
         except AttributeError:
-            monomial = self._monomial = _monomial(self.template.root)
-            return monomial
+            pass
+        monomial = _monomial(self.template.root)
+        if monomial is not None:
+            constant, exponents = monomial
+            names = self.template.names
+            by_position = None
+            if all(name in names for name in exponents):
+                by_position = tuple((names.index(name), exponent) for name, exponent in exponents.items())
+            self._monomial = (constant, exponents, by_position)
+        else:
+            self._monomial = None
+        return self._monomial
 
     def degree(self, name: str) -> int | None:
         """Degree of the template as a polynomial in its name ``name``."""
