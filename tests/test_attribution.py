@@ -143,6 +143,16 @@ def test_a_name_that_did_not_change_gets_exactly_zero():
     assert_adds_up(result.parts, result.total)
 
 
+def test_a_gap_below_the_rounding_of_its_parts_goes_to_a_changed_name():
+    # Every coalition rounds the 8e-85 away, so each Shapley part is 0.0; the gap
+    # still has to be explained, and by a name that changed (c did not).
+    formula = parse("abs(a - b) * c")
+    result = decompose_formula(formula, {"a": 0.0, "b": 8.368924406596166e-85, "c": -1.0}, {"a": -1.0, "b": -1.0, "c": -1.0})
+    assert result.total == 8.368924406596166e-85
+    assert math.fsum(result.parts.values()) == result.total
+    assert result.parts["c"] == 0.0
+
+
 def test_nothing_changed():
     formula = parse("a * b")
     result = decompose_formula(formula, {"a": 1, "b": 2}, {"a": 1, "b": 2})

@@ -24,7 +24,7 @@ up to 100.
 
   A name whose value did not change gets exactly 0. Floating-point residue
   (``total - sum(parts)``, of the order of 1e-16 relative) is added to the
-  largest part, where it distorts least.
+  largest part of a changed name, where it distorts least.
 """
 
 from __future__ import annotations
@@ -103,19 +103,19 @@ def decompose_formula(
     lmdi = _lmdi(formula, expected, actual, before, after)
     if lmdi is not None and _finite(lmdi):
         parts.update(lmdi)
-        return Attribution(_absorb_residue(parts, total), total, "lmdi", True)
+        return Attribution(_absorb_residue(parts, total, changed), total, "lmdi", True)
 
     if len(changed) <= SHAPLEY_LIMIT:
         shapley = _shapley(formula, expected, actual, changed)
         if shapley is not None and _finite(shapley):
             parts.update(shapley)
-            return Attribution(_absorb_residue(parts, total), total, "shapley", True)
+            return Attribution(_absorb_residue(parts, total, changed), total, "shapley", True)
 
     for order in (changed, changed[::-1]):
         sequential, complete = _sequential(formula, expected, actual, order)
         if complete and _finite(sequential):
             parts.update(sequential)
-            return Attribution(_absorb_residue(parts, total), total, "sequential", True)
+            return Attribution(_absorb_residue(parts, total, changed), total, "sequential", True)
     # Every order met an undefined state. Report what is known and nothing else:
     # unchanged names (exactly 0) and the switches made before the first failure.
     sequential, _ = _sequential(formula, expected, actual, changed)
@@ -303,11 +303,15 @@ def _finite(parts: Mapping[str, float]) -> bool:
     return all(math.isfinite(part) for part in parts.values())
 
 
-def _absorb_residue(parts: dict[str, float], total: float) -> dict[str, float]:
-    """Add the floating-point residue to the largest part so that the parts add up to the total."""
+def _absorb_residue(parts: dict[str, float], total: float, changed: list[str]) -> dict[str, float]:
+    """Add the floating-point residue to the largest part of a changed name so that the parts add up to the total.
+
+    Unchanged names keep exactly 0. When every changed name's part rounds to 0
+    (the total itself is below the rounding of the intermediate values), the
+    first changed name takes the residue.
+    """
     residue = total - math.fsum(parts.values())
-    if residue and parts:
-        largest = max(parts, key=lambda name: abs(parts[name]))
-        if parts[largest] != 0:
-            parts[largest] += residue
+    if residue and changed:
+        largest = max(changed, key=lambda name: abs(parts[name]))
+        parts[largest] += residue
     return parts
