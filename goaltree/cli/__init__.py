@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import gc
 import importlib
+import os
 import sys
 from typing import Callable, Sequence
 
@@ -192,5 +193,21 @@ def _run_command(argv: Sequence[str] | None) -> int:
 
 
 def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point.
+
+    A command on a large goal file leaves millions of objects behind (0.6 GiB
+    at 100 000 nodes), and the interpreter's shutdown frees them one by one:
+    0.7 s of a 5.8 s `evaluate`, after the last line is printed. The command
+    is done by then, so the output is flushed, the exit handlers run (they
+    remove temporary files) and the process ends without the teardown.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):  # a reader that went away, or a closed stream: nothing left to say
+        pass
+    import atexit
+
+    atexit._run_exitfuncs()
+    os._exit(code)
