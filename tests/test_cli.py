@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import goaltree
 from goaltree.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,6 +122,25 @@ def test_python_dash_m_runs(funnel_path):
     done = subprocess.run([sys.executable, "-m", "goaltree", "check", str(funnel_path)], capture_output=True, text=True,
                           check=False, cwd=ROOT)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_command_exits_with_its_code_and_all_its_output(tmp_path, funnel_path):
+    """The command leaves without the interpreter's teardown: codes and flushed output must survive."""
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(funnel_path.read_text().replace("goaltree: 1", "goaltree: 1\nunknown_field: 1", 1))
+
+    def command(*arguments: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "goaltree", *arguments], capture_output=True, text=True, check=False, cwd=ROOT)
+
+    table = command("evaluate", str(funnel_path), "--as-of", "2027-06-30")
+    assert table.returncode == 0, table.stderr
+    summary = [line for line in table.stdout.splitlines() if "* = derived target" in line]
+    assert len(summary) == 1 and summary[0].startswith(f"{len(goaltree.load(funnel_path).goal_file.nodes)} nodes:")
+    errors = command("check", str(broken))
+    assert errors.returncode == 1
+    assert "unknown field 'unknown_field'" in errors.stdout + errors.stderr
+    missing = command("evaluate", str(tmp_path / "missing.yaml"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr
 
 
 def test_init_pull_and_evaluate_from_the_snapshot(tmp_path, capsys):
