@@ -61,8 +61,11 @@ def run(args: argparse.Namespace) -> int:
         infos = count(diagnostics, "info")
         checked = len(args.files) - unreadable
         files = "file" if checked == 1 else "files"
+        unread = f"; {unreadable} could not be read" if unreadable else ""
         if diagnostics:
-            print(f"{checked} {files} checked: {errors} error(s), {warnings} warning(s), {infos} note(s)", file=sys.stderr)
+            print(f"{checked} {files} checked: {errors} error(s), {warnings} warning(s), {infos} note(s){unread}", file=sys.stderr)
+        elif unreadable:
+            print(f"{checked} {files} checked{unread}", file=sys.stderr)
         else:
             print(f"{checked} {files} checked: no problems", file=sys.stderr)
     if unreadable:

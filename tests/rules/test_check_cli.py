@@ -112,6 +112,15 @@ def test_a_missing_file_exits_2_but_the_others_are_checked(goal, tmp_path, capsy
     assert json.loads(captured.out)["errors"] == 1
 
 
+def test_a_file_that_cannot_be_read_is_never_summed_up_as_no_problems(tmp_path, capsys) -> None:
+    from goaltree.cli import main
+
+    assert main(["check", str(tmp_path / "missing.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert "no problems" not in err
+    assert "0 files checked; 1 could not be read" in err
+
+
 def test_every_mistake_in_github_format_has_one_annotation_per_finding(capsys) -> None:
     from goaltree.cli import main
 
