@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 import math
 from typing import Container, Mapping, NamedTuple, Sequence
 
@@ -120,8 +121,8 @@ def evaluate(
 
     # Forecasts, attribution and the rest of each node's result are worked out when read.
     results = _Results(
-        tree,
-        as_of,
+        tree=tree,
+        as_of=as_of,
         equation_of=equation_of,
         aggregate_of=aggregate_of,
         paces=paces,
@@ -147,41 +148,28 @@ def evaluate(
     )
 
 
+@dataclass(eq=False)
 class _Results:
     """Builds a node's :class:`NodeResult` from what :func:`evaluate` worked out, when it is read."""
 
-    def __init__(
-        self,
-        tree: GoalTree,
-        as_of: dt.date,
-        *,
-        equation_of: Mapping[str, Equation],
-        aggregate_of: Mapping[str, str],
-        paces: Mapping[str, "_Pace"],
-        declared: set[str],
-        target_derivations: Mapping[str, Derivation],
-        measured: Mapping[str, float],
-        daily: Mapping[str, list[tuple[dt.date, float]]],
-        actual_values: Mapping[str, float],
-        actual_derivations: Mapping[str, Derivation],
-        observations: Mapping[str, Sequence[Observation]],
-        failed: frozenset[str],
-    ) -> None:
-        self.tree = tree
-        self.as_of = as_of
-        self.equation_of = equation_of
-        self.aggregate_of = aggregate_of
-        self.paces = paces
-        self.declared = declared
-        self.target_derivations = target_derivations
-        self.measured = measured
-        self.daily = daily
-        self.actual_values = actual_values
-        self.actual_derivations = actual_derivations
-        self.observations = observations
-        self.failed = failed
+    tree: GoalTree
+    as_of: dt.date
+    equation_of: Mapping[str, Equation]
+    aggregate_of: Mapping[str, str]
+    paces: Mapping[str, "_Pace"]
+    declared: set[str]
+    target_derivations: Mapping[str, Derivation]
+    measured: Mapping[str, float]
+    daily: Mapping[str, list[tuple[dt.date, float]]]
+    actual_values: Mapping[str, float]
+    actual_derivations: Mapping[str, Derivation]
+    observations: Mapping[str, Sequence[Observation]]
+    failed: frozenset[str]
+
+    def __post_init__(self) -> None:
         self._forecasts: dict[str, float] | None = None
-        period = tree.goal_file.period
+        period = self.tree.goal_file.period
+        as_of = self.as_of
         # The same for every node: written once.
         self.observed_span = f"from {period.start} to {min(as_of, period.end) if as_of <= period.end else as_of}"
         self.declared_derivation = Derivation("declared", "declared in the goal file")
