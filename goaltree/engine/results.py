@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable, Iterator, Literal, Mapping, NamedTuple
 
 from goaltree.errors import Diagnostic
@@ -263,7 +264,7 @@ class Evaluation:
     diagnostics: tuple[Diagnostic, ...]
     snapshot: dict | None = None
 
-    @property
+    @cached_property
     def roots(self) -> tuple[str, ...]:
         """Nodes with no parent in the tree (neither parent edge nor formula user)."""
         return tuple(node_id for node_id in self.nodes if not self.brief(node_id).parents)

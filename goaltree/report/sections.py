@@ -118,7 +118,9 @@ def outline(evaluation: Evaluation) -> list[dict[str, Any]]:
     seen: set[str] = set()
     rows: list[dict[str, Any]] = []
     placed_under: dict[str, list[str]] = {}
-    starts = list(evaluation.roots) + [n for n in nodes if n not in evaluation.roots]
+    roots = evaluation.roots
+    root_set = set(roots)
+    starts = list(roots) + [n for n in nodes if n not in root_set]
     for start in starts:
         stack: list[tuple[str, int, str | None]] = [(start, 0, None)]
         while stack:
