@@ -76,7 +76,7 @@ def table(evaluation: Evaluation, stream: IO[str]) -> None:
                 result.status,
             )
         )
-    widths = [max(len(header[i]), *(len(row[i]) for row in rows)) if rows else len(header[i]) for i in range(6)]
+    widths = [max(len(title), *map(len, column)) for title, column in zip(header, zip(*rows))] if rows else list(map(len, header))
     print(
         f"{evaluation.title} ({evaluation.tree_id}) as of {evaluation.as_of.isoformat()}",
         file=stream,
