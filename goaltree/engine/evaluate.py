@@ -187,46 +187,30 @@ class _Results:
         return "derived" if target is not None else None
 
     def brief(self, node_id: str) -> Brief:
-        info = self.paces[node_id]
-        target = info.target
-        tree = self.tree
-        return Brief(
-            target,
-            "declared" if node_id in self.declared else "derived" if target is not None else None,
-            info.actual,
-            info.expected,
-            info.progress,
-            info.status,
-            tree.goal_file.nodes[node_id].unit,
-            tree.children(node_id),
-            tree.parents.get(node_id, ()),
-        )
+        return self._brief(node_id, self.tree.goal_file.nodes[node_id].unit)
 
     def briefs(self) -> dict[str, Brief]:
         """:meth:`brief` of every node, in one pass."""
+        brief = self._brief
+        return {node_id: brief(node_id, node.unit) for node_id, node in self.tree.goal_file.nodes.items()}
+
+    def _brief(self, node_id: str, unit: str | None) -> Brief:
+        info = self.paces[node_id]
         tree = self.tree
-        declared, paces = self.declared, self.paces
-        children, parents = tree.children, tree.parents
-        new_brief = tuple.__new__
-        rows = {}
-        for node_id, node in tree.goal_file.nodes.items():
-            info = paces[node_id]
-            target = info.target
-            rows[node_id] = new_brief(
-                Brief,
-                (
-                    target,
-                    "declared" if node_id in declared else "derived" if target is not None else None,
-                    info.actual,
-                    info.expected,
-                    info.progress,
-                    info.status,
-                    node.unit,
-                    children(node_id),
-                    parents.get(node_id, ()),
-                ),
-            )
-        return rows
+        return _new_tuple(
+            Brief,
+            (
+                info.target,
+                self.target_origin(node_id, info.target),
+                info.actual,
+                info.expected,
+                info.progress,
+                info.status,
+                unit,
+                tree.children(node_id),
+                tree.parents.get(node_id, ()),
+            ),
+        )
 
     def computed(self, node_id: str) -> float | None:
         """The value the node's equation gives from its children's actuals."""
@@ -365,6 +349,9 @@ def _measured_text(aggregate: str, days: int, span: str, source: str | None) -> 
     return f"{aggregate} of {days} day(s) of observations {span}{origin}"
 
 
+_new_tuple = tuple.__new__  # a named tuple's own __new__ is a Python function: a call more per node
+
+
 class _Pace(NamedTuple):
     """Where one node stands: what :func:`_paces` works out, read by attribution and the results."""
 
@@ -396,7 +383,6 @@ def _paces(
     started = as_of >= start
     expected_at, progress_of, status_of = pace.expected_at, pace.progress_of, pace.status_of
     rollup_children_of = tree.rollup_children
-    new_pace = tuple.__new__  # a named tuple's own __new__ is a Python function: a call more per node
     paces: dict[str, _Pace] = {}
     for node_id in reversed(tree.order):
         node = nodes[node_id]
@@ -432,7 +418,7 @@ def _paces(
                 progress, expected_progress, status = _objective_progress(
                     rollup_children, paces, nodes, as_of, start, thresholds
                 )
-        paces[node_id] = new_pace(
+        paces[node_id] = _new_tuple(
             _Pace,
             (
                 deadline,
