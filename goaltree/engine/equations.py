@@ -259,25 +259,22 @@ def solve(
             try:
                 if target == equation.node:
                     value = equation.evaluate(values)
-                    if value is None or not math.isfinite(value):
-                        continue
-                    derivation = deferred(
-                        "formula" if equation.formula is not None else "rollup", _computed_text, (equation, value), inputs_of[index]
-                    )
+                    rule = "formula" if equation.formula is not None else "rollup"
+                    write, arguments = _computed_text, (equation, value)
                 else:
                     node_value = values[equation.node]
                     value = equation.solve_child(target, node_value, values)
                     if value is None:
                         settled[index] = False
                         continue
-                    if not math.isfinite(value):
-                        continue
-                    derivation = deferred("solved", _solved_text, (equation, node_value, value), inputs_of[index])
+                    rule, write, arguments = "solved", _solved_text, (equation, node_value, value)
             except FormulaError as error:
                 if error.kind == "division_by_zero":
                     division_by_zero(equation, error)
                 continue
-            learn(target, value, derivation)
+            if value is None or not math.isfinite(value):
+                continue
+            learn(target, value, deferred(rule, write, arguments, inputs_of[index]))
 
     def check_consistency(equation: Equation) -> None:
         try:
