@@ -253,19 +253,13 @@ def _topological_order(
     order itself, found with one pass over the edges.
     """
     position = {node_id: index for index, node_id in enumerate(nodes)}
-    in_file_order = True
-    for source in (formula_children, rollup_children):
-        for parent, kids in source.items():
-            at = position[parent]
-            for child in kids:
-                if position[child] < at:
-                    in_file_order = False
-                    break
-            if not in_file_order:
-                break
-        if not in_file_order:
-            break
-    if in_file_order:
+    backward = any(
+        position[child] < position[parent]
+        for source in (formula_children, rollup_children)
+        for parent, kids in source.items()
+        for child in kids
+    )
+    if not backward:
         return tuple(nodes), []
 
     import heapq
