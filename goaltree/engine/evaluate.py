@@ -15,16 +15,8 @@ from goaltree.graph import GoalTree
 from goaltree.model import Node
 
 
-def inline_observations(tree: GoalTree) -> dict[str, tuple[Observation, ...]]:
-    """The nodes' own ``actuals`` as observations."""
-    return {
-        node_id: _inline_series(node)
-        for node_id, node in tree.goal_file.nodes.items()
-        if node.actuals and node.metric is None
-    }
-
-
 def _inline_series(node: Node) -> tuple[Observation, ...]:
+    """The node's own ``actuals`` as observations, in date order."""
     return tuple([Observation(date, float(value)) for date, value in sorted(node.actuals.items())])
 
 

@@ -267,7 +267,7 @@ class Evaluation:
     @cached_property
     def roots(self) -> tuple[str, ...]:
         """Nodes with no parent in the tree (neither parent edge nor formula user)."""
-        return tuple(node_id for node_id in self.nodes if not self.brief(node_id).parents)
+        return tuple(node_id for node_id, brief in self.briefs().items() if not brief.parents)
 
     def brief(self, node_id: str) -> Brief:
         """What a table row of ``node_id`` shows (cheaper than ``nodes[node_id]`` for the engine's results)."""
