@@ -15,3 +15,16 @@ title: Test tree
 owner: Marketing
 period: {start: 2027-01-01, end: 2027-12-31}
 """
+
+
+def console_script() -> str | None:
+    """The installed ``goaltree`` command: beside this interpreter (a virtual environment), else on PATH.
+
+    ``.venv/bin/python -m pytest`` runs without the environment activated, so the
+    command the environment installed is not on PATH.
+    """
+    import shutil
+    import sys
+
+    beside = Path(sys.executable).parent / "goaltree"
+    return str(beside) if beside.is_file() else shutil.which("goaltree")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from support import console_script
 
 import goaltree
 from goaltree.cli import main
@@ -107,7 +107,7 @@ def test_internal_errors_say_how_to_report_them(funnel_path, capsys, monkeypatch
 
 
 def test_installed_console_script_runs(funnel_path):
-    script = shutil.which("goaltree")
+    script = console_script()
     if script is None:
         if os.environ.get("CI") == "true":
             pytest.fail("the goaltree console script is not installed: pip install -e .")

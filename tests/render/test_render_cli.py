@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
 
 import pytest
 from render_helpers import FUNNEL, REPO
+from support import console_script
 
 from goaltree.cli import main
 
@@ -88,7 +88,7 @@ def test_broken_goal_file_exits_1(tmp_path):
 
 
 def test_the_installed_console_script(tmp_path):
-    script = shutil.which("goaltree")
+    script = console_script()
     command = [script] if script else [sys.executable, "-m", "goaltree"]
     out = tmp_path / "tree.mmd"
     done = subprocess.run([*command, "render", str(FUNNEL), "-o", str(out), *AS_OF], capture_output=True, text=True, cwd=REPO)
