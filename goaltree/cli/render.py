@@ -65,9 +65,12 @@ def run(args: argparse.Namespace) -> int:
         raise GoaltreeError(f"--depth must be 0 or more, not {args.depth}")
     _, evaluation = load_and_evaluate(args)
     if image_format == "mermaid":
-        from goaltree.render.mermaid import to_mermaid
+        from goaltree.render.mermaid import beyond_mermaid_limits, to_mermaid
 
         data: str | bytes = to_mermaid(evaluation, root=args.root, depth=args.depth)
+        too_large = beyond_mermaid_limits(data)
+        if too_large:
+            print(f"goaltree: warning: {too_large}", file=sys.stderr)
     else:
         from goaltree.render.dot import render
 

@@ -119,3 +119,29 @@ def to_mermaid(evaluation: Evaluation, *, root: str | None = None, depth: int | 
         if status in by_status:
             lines.append(f"    class {','.join(by_status[status])} {status}")
     return "\n".join(lines) + "\n"
+
+
+# Mermaid's defaults (its `maxEdges` and `maxTextSize` settings): a site that
+# renders the file with them refuses a larger flowchart, or draws an error box.
+MERMAID_MAX_EDGES = 500
+MERMAID_MAX_TEXT_SIZE = 50_000
+
+
+def beyond_mermaid_limits(text: str) -> str | None:
+    """Why Mermaid's default settings will not draw ``text``, or ``None`` when they will.
+
+    The answer names the flowchart's size against each limit it passes, so that
+    a user can pick a smaller part with ``--depth`` or ``--root``.
+    """
+    edges = sum(1 for line in text.splitlines() if " -->|" in line or " -.->|" in line)
+    over = []
+    if edges > MERMAID_MAX_EDGES:
+        over.append(f"{edges:,} edges (Mermaid draws at most {MERMAID_MAX_EDGES:,})".replace(",", " "))
+    if len(text) > MERMAID_MAX_TEXT_SIZE:
+        over.append(f"{len(text):,} characters (at most {MERMAID_MAX_TEXT_SIZE:,})".replace(",", " "))
+    if not over:
+        return None
+    return (
+        f"the Mermaid diagram has {' and '.join(over)}, beyond Mermaid's default maxEdges and maxTextSize: "
+        "sites that render Mermaid will show an error instead; draw a part of the tree with --depth N or --root NODE"
+    )

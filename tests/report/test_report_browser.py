@@ -1,73 +1,35 @@
 """The HTML report in a real headless Chromium: visible, interactive, silent and offline.
 
-Needs Playwright's Python package and Debian's Chromium at /usr/bin/chromium
-(never a downloaded browser). Skipped where they are missing, except in CI
-(``CI=true``), where a missing browser is a failure.
+The browser comes from tests/browser.py: skipped where it is missing, except in CI.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
+from browser import chromium
 from report_helpers import FUNNEL, load_and_evaluate
 
 from goaltree.cli.output import write_atomic
 from goaltree.report import render_report
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 pytestmark = pytest.mark.browser
-
-
-def _require_browser() -> None:
-    problem = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        problem = "Playwright's Python package is not installed"
-    if problem is None and not (CHROMIUM.exists() or shutil.which("chromium")):
-        problem = f"Chromium is not installed at {CHROMIUM}"
-    if problem:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{problem}; CI must run the browser tests")
-        pytest.skip(problem)
 
 
 @pytest.fixture(scope="module")
 def page_on_report(tmp_path_factory):
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
     tree, evaluation = load_and_evaluate(FUNNEL)
     path = tmp_path_factory.mktemp("report") / "report.html"
     write_atomic(path, render_report(evaluation, "html", goal_file=tree.goal_file))
     url = path.as_uri()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            problems: list[str] = []
-            requests: list[str] = []
-            page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}") if message.type in ("error", "warning") else None)
-            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-            page.on("request", lambda request: requests.append(request.url))
-            page.goto(url, wait_until="load")
-            yield page, url, problems, requests
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        problems: list[str] = []
+        requests: list[str] = []
+        page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}") if message.type in ("error", "warning") else None)
+        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(url, wait_until="load")
+        yield page, url, problems, requests
 
 
 def test_summary_is_visible(page_on_report):
@@ -134,13 +96,13 @@ def test_no_console_errors_and_no_network(page_on_report):
 
 
 def test_a_missing_browser_skips_locally_and_fails_in_ci(monkeypatch, tmp_path):
-    import test_report_browser as module
+    import browser
 
-    monkeypatch.setattr(module, "CHROMIUM", tmp_path / "no-chromium")
-    monkeypatch.setattr(module.shutil, "which", lambda name: None)
+    monkeypatch.setattr(browser, "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setattr(browser.shutil, "which", lambda name: None)
     monkeypatch.delenv("CI", raising=False)
     with pytest.raises(pytest.skip.Exception):
-        module._require_browser()
+        browser.require_browser()
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI must run the browser tests"):
-        module._require_browser()
+        browser.require_browser()
