@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from goaltree.engine.results import Evaluation
-from goaltree.errors import Diagnostic, DiagnosticsError, sort_key
+from goaltree.errors import Diagnostic, Diagnostics, DiagnosticsError, sort_key
 from goaltree.graph import GoalTree, load_tree
 from goaltree.load import paused_gc
 
@@ -96,9 +96,12 @@ def collect_observations(
     return dict(result.observations), frozenset(result.failed_nodes), None
 
 
-def check(path: Path | str) -> list[Diagnostic]:
-    """Every diagnostic for a goal file: structure, targets and the SMART rules, sorted."""
+def check(path: Path | str) -> Diagnostics:
+    """Every diagnostic for a goal file: structure, targets and the SMART rules, sorted.
+
+    The result is a list (with ``errors`` and ``warnings`` counts) that Jupyter shows as a table.
+    """
     from goaltree.rules import check_file
 
     with paused_gc():
-        return sorted(check_file(Path(path)), key=sort_key)
+        return Diagnostics(sorted(check_file(Path(path)), key=sort_key))

@@ -73,6 +73,25 @@ class Diagnostic:
         }
 
 
+class Diagnostics(list):
+    """A list of diagnostics, as :func:`goaltree.check` returns them; Jupyter shows it as a table."""
+
+    @property
+    def errors(self) -> int:
+        """How many are errors."""
+        return count(self, "error")
+
+    @property
+    def warnings(self) -> int:
+        """How many are warnings."""
+        return count(self, "warning")
+
+    def _repr_html_(self) -> str:
+        from goaltree.notebook import diagnostics_html
+
+        return diagnostics_html(self)
+
+
 def sort_key(diagnostic: Diagnostic) -> tuple:
     """Order diagnostics by file position, then severity, then code (deterministic output)."""
     return (

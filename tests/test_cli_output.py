@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 import goaltree
-from goaltree.cli.evaluate import _write_json
-from goaltree.engine.serialize import evaluation_to_json
+from goaltree.engine.serialize import evaluation_to_json, write_json
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,7 +22,7 @@ def test_json_written_in_pieces_is_what_json_dump_writes(path):
     expected = io.StringIO()
     json.dump(document, expected, indent=2, ensure_ascii=False)
     written = io.StringIO()
-    _write_json(document, written)
+    write_json(document, written)
     assert written.getvalue() == expected.getvalue()
 
 
@@ -31,5 +30,5 @@ def test_more_tokens_than_one_piece():
     document = {"nodes": {f"n{i}": {"value": i / 7, "children": [f"c{i}", "é"], "empty": {}} for i in range(3000)}}
     expected = json.dumps(document, indent=2, ensure_ascii=False)
     written = io.StringIO()
-    _write_json(document, written)
+    write_json(document, written)
     assert written.getvalue() == expected

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from itertools import islice
 from typing import IO, Mapping
 
 from goaltree.cli.common import exit_code, load_and_evaluate
@@ -100,27 +98,12 @@ def table(evaluation: Evaluation, stream: IO[str]) -> None:
     print(f"\n{len(evaluation.nodes)} nodes: {summary}. * = derived target", file=stream)
 
 
-def _write_json(document: object, stream: IO[str]) -> None:
-    """``json.dump(document, stream, indent=2, ensure_ascii=False)``, written in large pieces.
-
-    ``json.dump`` hands the stream every token on its own -- millions of writes
-    for a large tree, slower than encoding -- and ``json.dumps`` holds every
-    token in memory at once; a few thousand tokens per write does neither.
-    """
-    tokens = json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(document)
-    while True:
-        batch = list(islice(tokens, 4096))
-        if not batch:
-            return
-        stream.write("".join(batch))
-
-
 def run(args: argparse.Namespace) -> int:
     _, evaluation = load_and_evaluate(args)
     if args.format == "json":
-        from goaltree.engine.serialize import evaluation_to_json
+        from goaltree.engine.serialize import evaluation_to_json, write_json
 
-        _write_json(evaluation_to_json(evaluation), sys.stdout)
+        write_json(evaluation_to_json(evaluation), sys.stdout)
         sys.stdout.write("\n")
     else:
         table(evaluation, sys.stdout)

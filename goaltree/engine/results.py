@@ -9,10 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable, Iterator, Literal, Mapping, NamedTuple
+from typing import TYPE_CHECKING, Callable, Iterator, Literal, Mapping, NamedTuple
 
 from goaltree.errors import Diagnostic
 from goaltree.observations import Observation
+
+if TYPE_CHECKING:
+    import pandas
 
 __all__ = ["Observation", "Derivation", "NodeResult", "NodeResults", "Brief", "Evaluation", "STATUSES"]
 
@@ -263,6 +266,28 @@ class Evaluation:
     nodes: Mapping[str, NodeResult]
     diagnostics: tuple[Diagnostic, ...]
     snapshot: dict | None = None
+
+    def to_json(self) -> str:
+        """The evaluation as ``goaltree evaluate --format json`` prints it (SPEC §6), as text."""
+        from goaltree.engine.serialize import evaluation_json_text
+
+        return evaluation_json_text(self)
+
+    def to_frame(self) -> pandas.DataFrame:
+        """A pandas DataFrame indexed by node id, with the JSON's node fields as columns.
+
+        Raises:
+            GoaltreeError: pandas is not installed (``pip install 'goaltree[pandas]'``).
+        """
+        from goaltree.notebook import evaluation_frame
+
+        return evaluation_frame(self)
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows an evaluation as a table of its nodes."""
+        from goaltree.notebook import evaluation_html
+
+        return evaluation_html(self)
 
     @cached_property
     def roots(self) -> tuple[str, ...]:

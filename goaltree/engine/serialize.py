@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import math
-from typing import Any
+from itertools import islice
+from typing import IO, Any
 
 from goaltree.engine.results import Evaluation, NodeResult
 
@@ -61,3 +63,28 @@ def evaluation_to_json(evaluation: Evaluation) -> dict[str, Any]:
     if evaluation.snapshot:
         document["snapshot"] = evaluation.snapshot
     return document
+
+
+def write_json(document: object, stream: IO[str]) -> None:
+    """``json.dump(document, stream, indent=2, ensure_ascii=False)``, written in large pieces.
+
+    ``json.dump`` hands the stream every token on its own -- millions of writes
+    for a large tree, slower than encoding -- and ``json.dumps`` holds every
+    token in memory at once; a few thousand tokens per write does neither.
+    """
+    tokens = json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(document)
+    while True:
+        batch = list(islice(tokens, 4096))
+        if not batch:
+            return
+        stream.write("".join(batch))
+
+
+def evaluation_json_text(evaluation: Evaluation) -> str:
+    """The text ``goaltree evaluate --format json`` prints, final newline included."""
+    import io
+
+    buffer = io.StringIO()
+    write_json(evaluation_to_json(evaluation), buffer)
+    buffer.write("\n")
+    return buffer.getvalue()
