@@ -80,3 +80,8 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def markdown_cell(text: str) -> str:
+    """User text made safe inside a Markdown table cell: ``|`` escaped, line breaks as spaces."""
+    return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())

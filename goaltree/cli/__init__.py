@@ -74,7 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("check")
     p.add_argument("files", nargs="+", metavar="FILE", help="goal files (YAML or JSON)")
-    p.add_argument("--format", choices=("text", "json", "github"), default="text", help="compiler-style text, JSON, or GitHub workflow annotations")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "github", "codequality"),
+        default="text",
+        help="compiler-style text, JSON, GitHub workflow annotations (and a step summary when $GITHUB_STEP_SUMMARY is set), or a GitLab Code Quality report",
+    )
     p.add_argument("--strict", action="store_true", help="warnings also make the exit code 1")
 
     p = add("evaluate")

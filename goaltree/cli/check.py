@@ -1,4 +1,4 @@
-"""``goaltree check FILE… [--format text|json|github] [--strict]``.
+"""``goaltree check FILE… [--format text|json|github|codequality] [--strict]``.
 
 Exit 0 when no file has errors, 1 when one has (with ``--strict``, also a
 warning), 2 when a file cannot be read; the other files are still checked.
@@ -37,6 +37,7 @@ def _escape_property(field: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from goaltree.cli.ci_formats import append_step_summary, codequality
     from goaltree.rules import check_file
 
     diagnostics: list[Diagnostic] = []
@@ -55,6 +56,9 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "github":
         for diagnostic in diagnostics:
             print(github_annotation(diagnostic))
+        append_step_summary(diagnostics, len(args.files) - unreadable)
+    elif args.format == "codequality":
+        print(json.dumps(codequality(diagnostics), indent=2, ensure_ascii=False))
     else:
         for diagnostic in diagnostics:
             print(diagnostic.format())
