@@ -84,7 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("evaluate")
     p.add_argument("file", metavar="FILE", help="the goal file (YAML or JSON)")
-    p.add_argument("--format", choices=("table", "json"), default="table", help="a terminal table, or the JSON of the reference")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="a terminal table, the JSON of the reference, or CSV for a spreadsheet")
+    p.add_argument("--root", default=None, metavar="NODE", help="only the sub-tree under NODE")
+    p.add_argument("--depth", type=int, default=None, metavar="N", help="only N levels below the root(s)")
     _evaluation_options(p)
 
     p = add("explain")

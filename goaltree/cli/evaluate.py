@@ -1,10 +1,11 @@
-"""``goaltree evaluate FILE [--format table|json] [--as-of DATE] [--snapshot PATH]``."""
+"""``goaltree evaluate FILE [--format table|json|csv] [--root NODE] [--depth N] [--as-of DATE] [--snapshot PATH]``."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import IO, Mapping
+from dataclasses import replace
+from typing import IO, Mapping, Sequence
 
 from goaltree.cli.common import exit_code, load_and_evaluate
 from goaltree.cli.output import RESET, STATUS_COLOURS, format_number, format_percent, print_diagnostics, use_colour
@@ -20,11 +21,19 @@ STATUS_LABELS = {
 }
 
 
-def outline(evaluation: Evaluation, briefs: Mapping[str, Brief] | None = None) -> list[tuple[str, int]]:
+def outline(
+    evaluation: Evaluation,
+    briefs: Mapping[str, Brief] | None = None,
+    *,
+    root: str | None = None,
+    depth: int | None = None,
+) -> list[tuple[str, int]]:
     """Nodes in tree order with their depth: each root, then its children depth-first.
 
     A node that serves several parents is listed under the first one only.
-    ``briefs`` are the nodes' table rows when the caller has them already.
+    ``briefs`` are the nodes' table rows when the caller has them already;
+    ``root`` starts the outline at one node and ``depth`` stops it that many
+    levels down.
     """
     seen: set[str] = set()
     rows: list[tuple[str, int]] = []
@@ -32,41 +41,84 @@ def outline(evaluation: Evaluation, briefs: Mapping[str, Brief] | None = None) -
     if briefs is None:
         briefs = evaluation.briefs()
 
-    def visit(node_id: str, depth: int) -> None:
-        stack = [(node_id, depth)]
+    def visit(node_id: str, level: int) -> None:
+        stack = [(node_id, level)]
         while stack:
             current, level = stack.pop()
             if current in seen:
                 continue
             seen.add(current)
             rows.append((current, level))
+            if depth is not None and level >= depth:
+                continue
             for child in reversed(briefs[current].children):
                 if child not in seen:
                     stack.append((child, level + 1))
 
+    if root is not None:
+        visit(root, 0)
+        return rows
     for node_id, brief in briefs.items():
         if not brief.parents:
             visit(node_id, 0)
-    for node_id in nodes:  # anything only reachable through a cycle-free but rootless path
-        if node_id not in seen:
-            visit(node_id, 0)
+    if depth is None:
+        for node_id in nodes:  # anything only reachable through a cycle-free but rootless path
+            if node_id not in seen:
+                visit(node_id, 0)
     return rows
 
 
-def table(evaluation: Evaluation, stream: IO[str]) -> None:
-    """A readable terminal table with status labels (and colours on a terminal)."""
+def check_selection(evaluation: Evaluation, root: str | None, depth: int | None) -> None:
+    """Refuse an unknown ``--root`` (with a "did you mean") or a negative ``--depth``.
+
+    Raises:
+        GoaltreeError: A usage error (exit 2).
+    """
+    from goaltree.errors import GoaltreeError, did_you_mean
+
+    if depth is not None and depth < 0:
+        raise GoaltreeError(f"--depth must be 0 or more, not {depth}")
+    if root is not None and root not in evaluation.nodes:
+        raise GoaltreeError(f"no node '{root}' in {evaluation.tree_id}{did_you_mean(root, evaluation.nodes)}")
+
+
+def terminal_width(stream: IO[str]) -> int:
+    """``$COLUMNS``, else the terminal's width, else 80 (a pipe or a file)."""
+    import os
+    import shutil
+
+    if "COLUMNS" not in os.environ and not (hasattr(stream, "isatty") and stream.isatty()):
+        return 80
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` characters, its end replaced by "…" when it is longer."""
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+# The node column never gets narrower than this, even when the numbers leave no room.
+MIN_NODE_WIDTH = 12
+
+
+def table(evaluation: Evaluation, stream: IO[str], *, root: str | None = None, depth: int | None = None) -> None:
+    """A readable terminal table with status labels (and colours on a terminal).
+
+    The table fits the terminal (``$COLUMNS``; 80 columns when the output is not
+    a terminal): a long node id is cut with "…", a number never is.
+    """
     colour = use_colour(stream)
     header = ("node", "target", "actual", "expected", "progress", "status")
     rows = []
     counts: dict[str, int] = {}
     briefs = evaluation.briefs()
-    for node_id, depth in outline(evaluation, briefs):
+    for node_id, level in outline(evaluation, briefs, root=root, depth=depth):
         result = briefs[node_id]
         counts[result.status] = counts.get(result.status, 0) + 1
         marker = "*" if result.target_origin == "derived" else ""
         rows.append(
             (
-                "  " * depth + node_id,
+                "  " * level + node_id,
                 format_number(result.target, result.unit) + marker,
                 format_number(result.actual, result.unit),
                 format_number(result.expected, result.unit),
@@ -75,13 +127,18 @@ def table(evaluation: Evaluation, stream: IO[str]) -> None:
             )
         )
     widths = [max(len(title), *map(len, column)) for title, column in zip(header, zip(*rows))] if rows else list(map(len, header))
-    print(
-        f"{evaluation.title} ({evaluation.tree_id}) as of {evaluation.as_of.isoformat()}",
-        file=stream,
-    )
+    widths[5] = max(len(header[5]), *(len(STATUS_LABELS[status]) for status in counts)) if counts else len(header[5])
+    available = terminal_width(stream)
+    numbers = sum(widths[1:]) + 2 * (len(widths) - 1)
+    node_width = min(widths[0], max(available - numbers, MIN_NODE_WIDTH))
+    if node_width < widths[0]:
+        rows = [(cut(row[0], node_width), *row[1:]) for row in rows]
+        widths[0] = node_width
+    title = f"{evaluation.title} ({evaluation.tree_id}) as of {evaluation.as_of.isoformat()}"
+    print(cut(title, max(available, 20)), file=stream)
     line = "  ".join(
         h.ljust(w) if i == 0 or i == 5 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths))
-    )
+    ).rstrip()
     print(line, file=stream)
     print("-" * len(line), file=stream)
     labels = {status: f"{STATUS_COLOURS[status]}{label}{RESET}" if colour else label for status, label in STATUS_LABELS.items()}
@@ -95,18 +152,73 @@ def table(evaluation: Evaluation, stream: IO[str]) -> None:
             )
         )
     summary = ", ".join(f"{counts[s]} {STATUS_LABELS[s]}" for s in STATUS_LABELS if s in counts)
-    print(f"\n{len(evaluation.nodes)} nodes: {summary}. * = derived target", file=stream)
+    shown = f"{len(rows)} of {len(evaluation.nodes)}" if len(rows) != len(evaluation.nodes) else f"{len(rows)}"
+    print(f"\n{shown} nodes: {summary}. * = derived target", file=stream)
+
+
+# The columns of `--format csv`: the JSON's node fields that fit in one cell.
+CSV_COLUMNS = (
+    "node", "title", "type", "unit", "owner", "direction", "target", "target_origin", "baseline",
+    "actual", "actual_origin", "expected", "progress", "expected_progress", "status", "forecast",
+    "score", "deadline", "parents", "children",
+)  # fmt: skip
+
+
+def spreadsheet_text(text: str) -> str:
+    """Text a spreadsheet shows as text: a leading ``= + - @`` (or tab, CR) would start a formula.
+
+    A goal file is untrusted input; a title like ``=HYPERLINK(...)`` must not become
+    a live formula in the sheet of whoever opens the export (OWASP's CSV injection).
+    """
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def write_csv(evaluation: Evaluation, stream: IO[str], nodes: Sequence[str]) -> None:
+    """One row per node in ``nodes``: the JSON's values, lists joined with ``;``, unknowns empty."""
+    import csv
+
+    from goaltree.engine.serialize import node_to_json
+
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for node_id in nodes:
+        fields = node_to_json(evaluation.nodes[node_id])
+        fields["node"] = node_id
+        row = []
+        for column in CSV_COLUMNS:
+            value = fields[column]
+            if value is None:
+                row.append("")
+            elif isinstance(value, list):
+                row.append(";".join(value))
+            elif isinstance(value, str):
+                row.append(spreadsheet_text(value))
+            else:
+                row.append(repr(value))
+        writer.writerow(row)
 
 
 def run(args: argparse.Namespace) -> int:
     _, evaluation = load_and_evaluate(args)
-    if args.format == "json":
-        from goaltree.engine.serialize import evaluation_to_json, write_json
-
-        write_json(evaluation_to_json(evaluation), sys.stdout)
-        sys.stdout.write("\n")
+    check_selection(evaluation, args.root, args.depth)
+    if args.root is None and args.depth is None:
+        chosen = list(evaluation.nodes)
     else:
-        table(evaluation, sys.stdout)
+        under = {node_id for node_id, _ in outline(evaluation, root=args.root, depth=args.depth)}
+        chosen = [node_id for node_id in evaluation.nodes if node_id in under]  # goal-file order
+    if args.format == "json":
+        from goaltree.engine.serialize import evaluation_to_json, node_to_json, write_json
+
+        document = evaluation_to_json(evaluation) if len(chosen) == len(evaluation.nodes) else {
+            **evaluation_to_json(replace(evaluation, nodes={})),
+            "nodes": {node_id: node_to_json(evaluation.nodes[node_id]) for node_id in chosen},
+        }
+        write_json(document, sys.stdout)
+        sys.stdout.write("\n")
+    elif args.format == "csv":
+        write_csv(evaluation, sys.stdout, chosen)
+    else:
+        table(evaluation, sys.stdout, root=args.root, depth=args.depth)
         if evaluation.diagnostics:
             print(file=sys.stdout)
             print_diagnostics(evaluation.diagnostics, sys.stdout)

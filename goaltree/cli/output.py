@@ -23,8 +23,8 @@ RESET = "\033[0m"
 
 
 def use_colour(stream: IO[str]) -> bool:
-    """Colour only on a terminal, and never with NO_COLOR set."""
-    return hasattr(stream, "isatty") and stream.isatty() and "NO_COLOR" not in os.environ
+    """Colour only on a terminal, and never with NO_COLOR set to a value (https://no-color.org)."""
+    return hasattr(stream, "isatty") and stream.isatty() and not os.environ.get("NO_COLOR")
 
 
 def print_diagnostics(diagnostics: Iterable[Diagnostic], stream: IO[str] = sys.stdout) -> None:
