@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from goaltree.errors import GoaltreeError, did_you_mean
+from goaltree.schema import schema_text
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -40,6 +41,13 @@ TEMPLATES: dict[str, str] = {
 
 _SKIPPED = {"__pycache__", ".DS_Store"}
 
+GOAL_FILE = "goals.yaml"
+SCHEMA_FILE = "goaltree.schema.json"
+#: The first line of a new project's goal file: editors with the YAML language
+#: server (VS Code's YAML extension, and others) complete and check the file
+#: against the schema written beside it, offline.
+MODELINE = f"# yaml-language-server: $schema={SCHEMA_FILE}\n"
+
 
 def names() -> list[str]:
     """The template names, in the order they are offered."""
@@ -64,6 +72,10 @@ def files(name: str) -> list[str]:
 
 def create(name: str, directory: Path) -> list[Path]:
     """Create a goal project from template ``name`` in ``directory``.
+
+    Besides the template's files, the project gets the goal-file JSON Schema
+    (``goaltree.schema.json``), and its goal file starts with the modeline that
+    points editors at it.
 
     The files are written into a hidden staging folder first and moved into
     place only when all of them are written, so a failure leaves no
@@ -103,8 +115,13 @@ def create(name: str, directory: Path) -> list[Path]:
         for relative, resource in _walk(_template_root(name), ""):
             destination = staging / relative
             destination.parent.mkdir(parents=True, exist_ok=True)
-            destination.write_bytes(resource.read_bytes())
+            content = resource.read_bytes()
+            if relative == GOAL_FILE:
+                content = MODELINE.encode("utf-8") + content
+            destination.write_bytes(content)
             created.append(relative)
+        (staging / SCHEMA_FILE).write_text(schema_text(), encoding="utf-8")
+        created.append(SCHEMA_FILE)
         if exists:
             for entry in sorted(staging.iterdir()):
                 target = directory / entry.name

@@ -31,7 +31,7 @@ def test_create_copies_the_template_and_it_loads_clean(name: str, tmp_path: Path
     assert created == sorted(created)
     assert all(path.is_file() and project in path.parents for path in created)
     relative = sorted(path.relative_to(project).as_posix() for path in created)
-    assert relative == starters.files(name)
+    assert relative == sorted([*starters.files(name), starters.SCHEMA_FILE])
     assert {"goals.yaml", "README.md"} <= set(relative)
     result = load_file(project / "goals.yaml")
     assert result.goal_file is not None
@@ -69,7 +69,7 @@ def test_create_into_the_current_folder_keeps_the_folder(tmp_path: Path, monkeyp
     monkeypatch.chdir(project)
     created = starters.create("okr", Path("."))
     assert project.stat().st_ino == inode, "a shell inside the folder must keep working"
-    assert sorted(path.name for path in project.iterdir()) == ["README.md", "goals.yaml"]
+    assert sorted(path.name for path in project.iterdir()) == ["README.md", "goals.yaml", "goaltree.schema.json"]
     assert all(path.is_file() for path in created)
 
 
@@ -152,3 +152,20 @@ def test_templates_ship_no_python_caches_or_hidden_files() -> None:
     for name in starters.names():
         for relative in starters.files(name):
             assert not any(part.startswith((".", "__")) for part in relative.split("/")), relative
+
+
+@pytest.mark.parametrize("name", starters.TEMPLATES)
+def test_a_new_project_completes_in_the_editor_offline(name: str, tmp_path: Path) -> None:
+    """The goal file's first line points the YAML language server at the schema written beside it."""
+    from goaltree.cli import main
+    from goaltree.schema import schema_text
+
+    project = tmp_path / "project"
+    assert main(["init", str(project), "--template", name]) == 0
+    goals = (project / "goals.yaml").read_text(encoding="utf-8")
+    first_line = goals.splitlines()[0]
+    assert first_line == "# yaml-language-server: $schema=goaltree.schema.json"
+    schema = project / first_line.split("$schema=", 1)[1]  # relative to the goal file, as the server reads it
+    assert schema.read_text(encoding="utf-8") == schema_text()
+    template = (Path(starters.__file__).parent / name / "goals.yaml").read_text(encoding="utf-8")
+    assert goals == first_line + "\n" + template
