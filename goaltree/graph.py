@@ -127,7 +127,24 @@ def build(goal_file: GoalFile, path: Path | None = None, load: "LoadResult | Non
             names = formula.names
             known = []
             for name in names:
-                if name in nodes:
+                if name == node_id:
+                    # ``leads: {formula: leads * 2}`` is the shortest cycle; the topological
+                    # sort skips self-edges, so it is caught here, at the name's column.
+                    column = _name_column(formula, name)
+                    diagnostics.append(
+                        locate(
+                            Diagnostic(
+                                "E006",
+                                "error",
+                                f"cycle: {node_id} -> {node_id}; the formula of '{node_id}' uses '{node_id}' itself, "
+                                "and a goal cannot depend on itself: name other nodes, or give the value a node of its own",
+                                node=node_id,
+                                path=("nodes", node_id, "formula"),
+                            ),
+                            (column - 1) if column else None,
+                        )
+                    )
+                elif name in nodes:
                     known.append(name)
                     used_by = users.get(name)
                     if used_by is None:

@@ -444,6 +444,33 @@ class SuppressionWithoutReason(Rule):
     severity = "warning"
 
 
+class NumberOverflow(Rule):
+    """A formula or a roll-up gives a value beyond float range (about 1.8e308) or not a number.
+
+    `x ** 400`, or a sum of values near 1e308, has no number to show. The
+    node's target or actual (or its expected value) is left unknown (`null` in
+    JSON, `–` in tables) instead of printing `inf` or `nan`; the message names
+    the node and the equation. Usually a unit mix-up or a misplaced exponent.
+
+    **Anti-pattern**
+
+    ```yaml
+    reach: {title: Räckvidd 2027, formula: impressions ** 400}
+    ```
+
+    **Best practice**
+
+    ```yaml
+    reach: {title: Räckvidd 2 000 000 visningar 2027, formula: impressions * frequency}
+    ```
+    """
+
+    code = "E026"
+    name = "structure.number_overflow"
+    severity = "error"
+    emitted_by = "solver"
+
+
 class RuleCrashed(Rule):
     """A rule failed with an internal error; the other rules still ran.
 
