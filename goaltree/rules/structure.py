@@ -123,8 +123,11 @@ class Cycle(Rule):
     """Nodes depend on each other in a circle; the cycle is printed.
 
     Goals form a DAG: a goal cannot be computed from itself, directly
-    (`parent:` naming the node itself) or through other nodes
-    (`a: {formula: b * 2}`, `b: {formula: a / 2}`). Break one of the links.
+    (`parent:` naming the node itself, `leads: {formula: leads * 2}`) or
+    through other nodes (`a: {formula: b * 2}`, `b: {formula: a / 2}`). Break
+    one of the links. A formula the KPI catalogue fills in is no link of a
+    cycle: where it states an identity the file's formulas already state the
+    other way round, it is left out.
     """
 
     code = "E006"
@@ -160,7 +163,7 @@ class FormulaSyntax(Rule):
 
 
 class DivisionByZero(Rule):
-    """A formula divides by zero, in its text (`x / 0`) or with the targets or actuals it is given.
+    """A formula divides by zero, in its text (`x / 0`, `x / (2 - 2)`) or with the targets or actuals it is given.
 
     The message names the divisor. A rate with a zero denominator has no value;
     give the denominator a non-zero target, or rewrite the formula.
