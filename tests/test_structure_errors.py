@@ -194,7 +194,8 @@ def test_an_overflow_is_e026_naming_the_node_and_its_value_is_unknown(write_goal
         assert nodes[node_id]["status"] == "no_data"
     # Two observations of 1e308 summed (east is a flow) overflow too: the actual is unknown.
     assert nodes["east"]["actual"] is None
-    overflowed = {(d["node"], d["message"].split(" overflows")[0]) for d in document["diagnostics"] if d["code"] == "E026"}
+    diagnostics = [d for d in document["diagnostics"] if d["code"] == "E026"]
+    overflowed = {(d["node"], d["message"].split(" overflows")[0]) for d in diagnostics}
     assert overflowed == {
         ("reach", "the target of 'reach'"),
         ("reach", "the actual of 'reach'"),

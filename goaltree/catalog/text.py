@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from goaltree.catalog.registry import GROUPS, KpiDefinition
+from goaltree.catalog.registry import GROUPS, KpiDefinition, KpiInput
 
 DOC_HEADER = """\
 <!-- Generated from goaltree/catalog/registry.py by goaltree.catalog.catalog_markdown(); DO NOT EDIT.
@@ -85,7 +85,7 @@ def format_entry(entry: KpiDefinition) -> str:
         ("aggregate", f"{entry.aggregate} ({_aggregate_meaning(entry.aggregate)})"),
     ]
     if entry.baseline is not None:
-        rows.append(("baseline", f"{number(entry.baseline)} (the value at the period's start, unless the node sets one)"))
+        rows.append(("baseline", f"{number(entry.baseline)} ({_BASELINE_MEANING})"))
     example = example_text(entry)
     if example:
         rows.append(("example", example))
@@ -177,9 +177,7 @@ def markdown(kpis: Iterable[KpiDefinition]) -> str:
                 f"- **Aggregate:** {entry.aggregate} ({_aggregate_meaning(entry.aggregate)})",
             ]
             if entry.baseline is not None:
-                out.append(
-                    f"- **Baseline:** {number(entry.baseline)} (the value at the period's start, unless the node sets one)"
-                )
+                out.append(f"- **Baseline:** {number(entry.baseline)} ({_BASELINE_MEANING})")
             example = example_text(entry)
             if example:
                 out.append(f"- **Example:** {example}")
@@ -188,7 +186,10 @@ def markdown(kpis: Iterable[KpiDefinition]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _input_unit(item) -> str:
+_BASELINE_MEANING = "the value at the period's start, unless the node sets one"
+
+
+def _input_unit(item: KpiInput) -> str:
     """``count`` or ``count, aggregate last`` for an input whose node the KPI gives an aggregate."""
     return item.unit if item.aggregate is None else f"{item.unit}, aggregate {item.aggregate}"
 

@@ -28,7 +28,8 @@ def total(numbers: Iterable[float]) -> float:
     ``math.fsum`` raises on an intermediate overflow (two values of 1e308); the
     solver turns a non-finite result into diagnostic E026 instead.
     """
-    numbers = list(numbers)
+    if not isinstance(numbers, list):
+        numbers = list(numbers)
     try:
         return math.fsum(numbers)
     except (OverflowError, ValueError):  # ValueError: inf + -inf
@@ -368,7 +369,8 @@ def solve(
             if beyond:
                 settled[index] = True
                 for child in beyond:
-                    overflow(equation, child, f"allocating {equation.node} {_fmt(values[equation.node])} gives {child} no finite share")
+                    share = f"allocating {equation.node} {_fmt(values[equation.node])} gives {child} no finite share"
+                    overflow(equation, child, share)
                 continue
             settled[index] = True
             for child, value, text, rule in allocation:

@@ -403,7 +403,8 @@ def _paces(
             if not all(math.isfinite(value) for value in (expected, expected_progress, progress) if value is not None):
                 expected = progress = expected_progress = None
                 if found is not None:
-                    found.append(_overflow(tree, node_id, "expected value", "its pace from the start value to the target"))
+                    how = "its pace from the start value to the target"
+                    found.append(_overflow(tree, node_id, "expected value", how))
         status = status_of(
             as_of=as_of,
             start=start,

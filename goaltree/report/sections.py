@@ -359,7 +359,9 @@ def funnels(evaluation: Evaluation) -> list[dict[str, Any]]:
             continue
         constant, following, previous = quotient
         scale = 100.0 if result.unit == "%" else 1.0
-        if not math.isclose(constant, scale, rel_tol=1e-9) or not (_is_volume(nodes[following]) and _is_volume(nodes[previous])):
+        if not math.isclose(constant, scale, rel_tol=1e-9):
+            continue
+        if not (_is_volume(nodes[following]) and _is_volume(nodes[previous])):
             continue
         links.setdefault(previous, (following, node_id))
     fed = {step for step, _ in links.values()}
