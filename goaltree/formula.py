@@ -581,7 +581,42 @@ def _parse_tree(text: str) -> "Formula":
             " split it into intermediate nodes",
             None,
         )
+    _reject_constant_zero_divisor(text, root)
     return Formula(text, root, names)
+
+
+def _reject_constant_zero_divisor(text: str, root: Expression) -> None:
+    """Refuse a divisor that is zero whatever the nodes' values (``x / 0``, ``x / (2 - 2)``).
+
+    Such a formula can never be evaluated, so it is an error in the file, not
+    in the data: reported at parse time, at the divisor's column. Divisors
+    that name a node are left to evaluation, where their values are known.
+
+    Raises:
+        FormulaError: ``kind="division_by_zero"`` with the divisor's column.
+    """
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, BinaryOp):
+            if node.op == "/" and not _names_in_order(node.right):
+                try:
+                    divisor = _CheckedEvaluator(text, {}).evaluate(node.right)
+                except FormulaError:
+                    divisor = None  # the constant fails on its own (``0 ** -1``): evaluation says so
+                if divisor == 0:
+                    raise FormulaError(
+                        f"division by zero: the divisor {_CheckedEvaluator(text, {}).where(node.right)} is always 0;"
+                        " divide by a node or a non-zero number",
+                        node.right.column or None,
+                        "division_by_zero",
+                    )
+            stack.append(node.right)
+            stack.append(node.left)
+        elif isinstance(node, UnaryOp):
+            stack.append(node.operand)
+        elif isinstance(node, Call):
+            stack.extend(node.args)
 
 
 # A node id the way the tokenizer reads one: a whole word of lower-case letters,

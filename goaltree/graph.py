@@ -87,8 +87,28 @@ class GoalTree:
 def build(goal_file: GoalFile, path: Path | None = None, load: "LoadResult | None" = None) -> tuple[GoalTree | None, list[Diagnostic]]:
     """Parse formulas, connect parents and check the graph is a DAG.
 
+    A formula the KPI catalogue filled in (``kpi: traffic_to_lead`` gives
+    ``leads / visits``) that closes a cycle is the same identity another
+    formula already states the other way round (``leads = visits *
+    traffic_to_lead``): it is left out, and the node is solved from that
+    formula instead. Only cycles of the file's own formulas and parents are
+    errors (E006).
+
     Returns the tree (``None`` when its structure is broken) and the located diagnostics.
     """
+    while True:
+        tree, diagnostics, redundant = _build(goal_file, path, load)
+        if redundant is None:
+            return tree, diagnostics
+        from goaltree.catalog import without_formula
+
+        goal_file = without_formula(goal_file, redundant)
+
+
+def _build(
+    goal_file: GoalFile, path: Path | None, load: "LoadResult | None"
+) -> tuple[GoalTree | None, list[Diagnostic], str | None]:
+    """One pass of :func:`build`; the third value names a catalogue formula that closes a cycle."""
     from goaltree.formula import FormulaError, parse
 
     nodes = goal_file.nodes
@@ -127,7 +147,24 @@ def build(goal_file: GoalFile, path: Path | None = None, load: "LoadResult | Non
             names = formula.names
             known = []
             for name in names:
-                if name in nodes:
+                if name == node_id:
+                    # ``leads: {formula: leads * 2}`` is the shortest cycle; the topological
+                    # sort skips self-edges, so it is caught here, at the name's column.
+                    column = _name_column(formula, name)
+                    diagnostics.append(
+                        locate(
+                            Diagnostic(
+                                "E006",
+                                "error",
+                                f"cycle: {node_id} -> {node_id}; the formula of '{node_id}' uses '{node_id}' itself, "
+                                "and a goal cannot depend on itself: name other nodes, or give the value a node of its own",
+                                node=node_id,
+                                path=("nodes", node_id, "formula"),
+                            ),
+                            (column - 1) if column else None,
+                        )
+                    )
+                elif name in nodes:
                     known.append(name)
                     used_by = users.get(name)
                     if used_by is None:
@@ -215,6 +252,9 @@ def build(goal_file: GoalFile, path: Path | None = None, load: "LoadResult | Non
     rollups = {key: tuple(value) for key, value in rollup_children.items()}
     order, cycle = _topological_order(nodes, formula_children, rollups)
     if cycle:
+        redundant = _catalogue_formula_in_cycle(nodes, cycle, formula_children)
+        if redundant is not None:
+            return None, diagnostics, redundant
         shown = " -> ".join(cycle + [cycle[0]])
         diagnostics.append(
             locate(
@@ -228,7 +268,7 @@ def build(goal_file: GoalFile, path: Path | None = None, load: "LoadResult | Non
             )
         )
     if any(d.severity == "error" for d in diagnostics):
-        return None, diagnostics
+        return None, diagnostics, None
     tree = GoalTree(
         goal_file=goal_file,
         path=path,
@@ -239,7 +279,24 @@ def build(goal_file: GoalFile, path: Path | None = None, load: "LoadResult | Non
         order=order,
         load=load,
     )
-    return tree, diagnostics
+    return tree, diagnostics, None
+
+
+def _catalogue_formula_in_cycle(
+    nodes: dict, cycle: list[str], formula_children: dict[str, tuple[str, ...]]
+) -> str | None:
+    """The first node (in file order) whose catalogue-filled formula makes an edge of ``cycle``."""
+    from goaltree.catalog import is_catalogue_formula
+
+    candidates = [
+        node_id
+        for node_id, following in zip(cycle, cycle[1:] + cycle[:1])
+        if following in formula_children.get(node_id, ()) and is_catalogue_formula(nodes[node_id])
+    ]
+    if not candidates:
+        return None
+    position = {node_id: index for index, node_id in enumerate(nodes)}
+    return min(candidates, key=position.__getitem__)
 
 
 def _topological_order(

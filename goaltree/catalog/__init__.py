@@ -23,16 +23,19 @@ if TYPE_CHECKING:
 
 __all__ = [
     "catalog_markdown",
+    "catalogue_formula",
     "entries",
     "evaluate",
     "format_catalog",
     "get",
+    "is_catalogue_formula",
     "normalise",
     "resolve",
+    "without_formula",
 ]
 
 #: The node fields a catalogue entry fills in, in the order they are applied.
-FILLED_FIELDS = ("formula", "unit", "direction", "aggregate", "description")
+FILLED_FIELDS = ("formula", "unit", "direction", "aggregate", "baseline", "description")
 
 _NAME = re.compile(r"(?<![\w.])[A-Za-z_][A-Za-z0-9_]*")
 _NODE_ID = re.compile(NODE_ID_PATTERN)
@@ -86,6 +89,28 @@ def evaluate(entry: "KpiDefinition | str", values: Mapping[str, float]) -> float
     from goaltree.formula import parse
 
     return parse(definition.formula).evaluate(dict(values))
+
+
+def catalogue_formula(node: Node) -> str | None:
+    """The formula the catalogue gives ``node`` (over its ``inputs``), or ``None`` when it names no KPI with one."""
+    if node.kpi is None:
+        return None
+    entry = get(node.kpi)
+    if entry is None or entry.formula is None:
+        return None
+    return rewrite_formula(entry.formula, node.inputs)
+
+
+def is_catalogue_formula(node: Node) -> bool:
+    """Whether ``node``'s formula is its catalogue KPI's definition (filled in, or written out the same)."""
+    return node.formula is not None and node.formula == catalogue_formula(node)
+
+
+def without_formula(goal_file: GoalFile, node_id: str) -> GoalFile:
+    """``goal_file`` with ``node_id``'s formula left out: a catalogue identity another formula already states."""
+    nodes = dict(goal_file.nodes)
+    nodes[node_id] = nodes[node_id].model_copy(update={"formula": None})
+    return goal_file.model_copy(update={"nodes": nodes})
 
 
 def rewrite_formula(formula: str, mapping: Mapping[str, str]) -> str:
@@ -153,6 +178,7 @@ def resolve(goal_file: GoalFile) -> tuple[GoalFile, list[Diagnostic]]:
         update = _filled_fields(node, entry)
         if update:
             filled[node_id] = node.model_copy(update=update)
+        _fill_input_aggregates(node, entry, nodes, filled)
     if not filled:
         return goal_file, diagnostics
     new_nodes = {node_id: filled.get(node_id, node) for node_id, node in nodes.items()}
@@ -188,6 +214,22 @@ def _input_problems(node_id: str, node: Node, entry: "KpiDefinition") -> list[Di
     return problems
 
 
+def _fill_input_aggregates(
+    node: Node, entry: "KpiDefinition", nodes: Mapping[str, Node], filled: dict[str, Node]
+) -> None:
+    """Give the nodes of ``entry``'s level inputs (a follower count) the KPI's aggregate, unless they set one."""
+    for item in entry.inputs:
+        if item.aggregate is None:
+            continue
+        input_id = node.inputs.get(item.name, item.name)
+        original = nodes.get(input_id)
+        if original is None or "aggregate" in original.model_fields_set:
+            continue
+        current = filled.get(input_id, original)
+        if current.aggregate is None and "aggregate" not in current.model_fields_set:
+            filled[input_id] = current.model_copy(update={"aggregate": item.aggregate})
+
+
 def _filled_fields(node: Node, entry: "KpiDefinition") -> dict[str, object]:
     explicit = node.model_fields_set
     values: dict[str, object] = {
@@ -195,6 +237,7 @@ def _filled_fields(node: Node, entry: "KpiDefinition") -> dict[str, object]:
         "unit": entry.unit,
         "direction": entry.direction,
         "aggregate": entry.aggregate,
+        "baseline": entry.baseline,
         "description": entry.definition,
     }
     update = {}

@@ -34,11 +34,16 @@ class KpiInput:
             node's ``inputs`` does not map it elsewhere.
         meaning: What the number is, in a sentence a marketing lead would use.
         unit: Its unit (``SEK``, ``count``, ``ratio``, ``years``…).
+        aggregate: How the input's node combines its observations, where the
+            KPI needs one way: ``last`` for a level such as a follower count,
+            which summed would be meaningless. Filled into the input's node
+            when that node does not set ``aggregate`` itself.
     """
 
     name: str
     meaning: str
     unit: str
+    aggregate: Aggregate | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,11 @@ class KpiDefinition:
         direction: Whether more (``increase``) or less (``decrease``) is better.
         aggregate: How a series of observations of this KPI becomes the
             period-to-date value: ``sum`` for flows, ``last`` for rates and levels.
+        baseline: The KPI's value at the start of the period when it is the
+            same for every team by definition: 0 for a growth measured from the
+            period's start. It paces the KPI from there; ``None`` for a level
+            whose start differs per team (a conversion rate, a CAC), which
+            without a baseline of the node's own is compared with its target.
         note: A caveat: a definition that differs between sources, a trap.
         example: A worked example, as ``(input name, value)`` pairs.
         example_result: What the formula gives for ``example``; the tests
@@ -72,6 +82,7 @@ class KpiDefinition:
     unit: str
     direction: Direction
     aggregate: Aggregate
+    baseline: float | None = None
     note: str | None = None
     example: tuple[tuple[str, float], ...] = ()
     example_result: float | None = None
@@ -304,16 +315,18 @@ KPIS: tuple[KpiDefinition, ...] = (
         ),
         formula="(followers - followers_start) / followers_start",
         inputs=(
-            KpiInput("followers", "Followers now, across the channels you count", "count"),
-            KpiInput("followers_start", "Followers at the start of the period", "count"),
+            KpiInput("followers", "Followers now, across the channels you count", "count", aggregate="last"),
+            KpiInput("followers_start", "Followers at the start of the period", "count", aggregate="last"),
         ),
         unit="ratio",
         direction="increase",
         aggregate="last",
+        baseline=0.0,
         note=(
-            "Give the node `baseline: 0` so that it is paced from no growth at the start of the "
-            "period, and the followers node `aggregate: last`: a follower count is a level, not a "
-            "flow to be summed."
+            "Growth is 0 at the start of the period by definition, so the node's baseline is 0 "
+            "unless it sets one: it is paced from no growth to its target. A follower count is a "
+            "level, not a flow to be summed: the followers and followers_start nodes take "
+            "`aggregate: last` unless they set an aggregate themselves."
         ),
         **_example(0.25, followers=15_000, followers_start=12_000),
     ),

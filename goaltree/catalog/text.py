@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from goaltree.catalog.registry import GROUPS, KpiDefinition
+from goaltree.catalog.registry import GROUPS, KpiDefinition, KpiInput
 
 DOC_HEADER = """\
 <!-- Generated from goaltree/catalog/registry.py by goaltree.catalog.catalog_markdown(); DO NOT EDIT.
@@ -78,12 +78,14 @@ def format_entry(entry: KpiDefinition) -> str:
     out = [f"{entry.id} — {entry.name}", "", _wrap(entry.definition, 78), ""]
     rows: list[tuple[str, str]] = [("formula", entry.formula or "none: counted directly from a source")]
     for index, item in enumerate(entry.inputs):
-        rows.append(("inputs" if index == 0 else "", f"{item.name} ({item.unit}): {item.meaning}"))
+        rows.append(("inputs" if index == 0 else "", f"{item.name} ({_input_unit(item)}): {item.meaning}"))
     rows += [
         ("unit", entry.unit),
         ("direction", f"{entry.direction} ({_better(entry)})"),
         ("aggregate", f"{entry.aggregate} ({_aggregate_meaning(entry.aggregate)})"),
     ]
+    if entry.baseline is not None:
+        rows.append(("baseline", f"{number(entry.baseline)} ({_BASELINE_MEANING})"))
     example = example_text(entry)
     if example:
         rows.append(("example", example))
@@ -129,6 +131,16 @@ def markdown(kpis: Iterable[KpiDefinition]) -> str:
         "  numeric `rollup` (`sum`, `mean`, …) keeps the rollup and gets no formula.",
         "- An input whose node does not exist is reported by `goaltree check` like any other",
         "  unknown id in a formula (E004).",
+        "- The catalogue works in either direction. A rate named beside the formula that uses",
+        "  it (`traffic_to_lead: {kpi: traffic_to_lead}` with `leads: {formula: visits *",
+        "  traffic_to_lead}`) is no cycle: the catalogue's `leads / visits` is the same identity,",
+        "  so it is left out and the rate is solved from the funnel's formula (its actual from",
+        "  measured leads and visits). A cycle of the file's own formulas is still E006.",
+        "- A KPI measured as a change since the period's start (`follower_growth`) has",
+        "  baseline 0 unless the node sets one, so it is paced from no growth to its target.",
+        "  Other level KPIs (rates, CAC, CLV, ROAS) without a baseline of the node's own are",
+        "  compared with their target, as every level is (docs/engine.md). An input that is a",
+        "  level (a follower count) gets `aggregate: last` unless its node sets an aggregate.",
         "- `kpi` accepts the id in any case (`ROAS`, `roas`); `CAC %` finds `cac_percent`.",
         "- Money is in SEK; set `unit:` on the node for another currency.",
         "- Ratios are fractions (`0.014`); `%` values are percent (`1.4`).",
@@ -158,18 +170,28 @@ def markdown(kpis: Iterable[KpiDefinition]) -> str:
             out.append(f"- **Formula:** `{entry.formula}`" if entry.formula else "- **Formula:** none; counted directly from a source.")
             if entry.inputs:
                 out.append("- **Inputs:**")
-                out += [f"  - `{item.name}` ({item.unit}): {item.meaning}" for item in entry.inputs]
+                out += [f"  - `{item.name}` ({_input_unit(item)}): {item.meaning}" for item in entry.inputs]
             out += [
                 f"- **Unit:** {entry.unit}",
                 f"- **Direction:** {entry.direction} ({_better(entry)})",
                 f"- **Aggregate:** {entry.aggregate} ({_aggregate_meaning(entry.aggregate)})",
             ]
+            if entry.baseline is not None:
+                out.append(f"- **Baseline:** {number(entry.baseline)} ({_BASELINE_MEANING})")
             example = example_text(entry)
             if example:
                 out.append(f"- **Example:** {example}")
             if entry.note:
                 out.append(f"- **Note:** {entry.note}")
     return "\n".join(out) + "\n"
+
+
+_BASELINE_MEANING = "the value at the period's start, unless the node sets one"
+
+
+def _input_unit(item: KpiInput) -> str:
+    """``count`` or ``count, aggregate last`` for an input whose node the KPI gives an aggregate."""
+    return item.unit if item.aggregate is None else f"{item.unit}, aggregate {item.aggregate}"
 
 
 def _better(entry: KpiDefinition) -> str:

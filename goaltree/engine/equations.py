@@ -22,6 +22,18 @@ if TYPE_CHECKING:
     from goaltree.formula import Formula
     from goaltree.graph import GoalTree
 
+def total(numbers: Iterable[float]) -> float:
+    """The exact sum of ``numbers``; ``inf`` or ``nan`` where it overflows, never an exception.
+
+    ``math.fsum`` raises on an intermediate overflow (two values of 1e308); the
+    solver turns a non-finite result into diagnostic E026 instead.
+    """
+    if not isinstance(numbers, list):
+        numbers = list(numbers)
+    try:
+        return math.fsum(numbers)
+    except (OverflowError, ValueError):  # ValueError: inf + -inf
+        return sum(numbers)
 
 
 @dataclass(frozen=True)
@@ -50,14 +62,14 @@ class Equation:
             return self.formula.evaluate(values)
         numbers = [values[child] for child in self.children]
         if self.kind == "sum":
-            return math.fsum(numbers)
+            return total(numbers)
         if self.kind == "mean":
-            return math.fsum(numbers) / len(numbers)
+            return total(numbers) / len(numbers)
         if self.kind == "weighted_mean":
-            total = math.fsum(self.weights)
-            if total == 0:
-                return math.fsum(numbers) / len(numbers)
-            return math.fsum(w * v for w, v in zip(self.weights, numbers)) / total
+            weight_sum = total(self.weights)
+            if weight_sum == 0:
+                return total(numbers) / len(numbers)
+            return total(w * v for w, v in zip(self.weights, numbers)) / weight_sum
         if self.kind == "min":
             return min(numbers)
         return max(numbers)
@@ -70,16 +82,16 @@ class Equation:
             return self.formula.solve_for(child, node_value, _restricted(values, self.formula.names))
         others = [values[c] for c in self.children if c != child]
         if self.kind == "sum":
-            return node_value - math.fsum(others)
+            return node_value - total(others)
         if self.kind == "mean":
-            return node_value * len(self.children) - math.fsum(others)
+            return node_value * len(self.children) - total(others)
         if self.kind == "weighted_mean":
             weight_of = dict(zip(self.children, self.weights))
-            total = math.fsum(self.weights)
-            if weight_of[child] == 0 or total == 0:
+            weight_sum = total(self.weights)
+            if weight_of[child] == 0 or weight_sum == 0:
                 return None
-            rest = math.fsum(weight_of[c] * values[c] for c in self.children if c != child)
-            return (node_value * total - rest) / weight_of[child]
+            rest = total(weight_of[c] * values[c] for c in self.children if c != child)
+            return (node_value * weight_sum - rest) / weight_of[child]
         if self.kind == "min" and others and min(others) >= node_value:
             return node_value
         if self.kind == "max" and others and max(others) <= node_value:
@@ -211,6 +223,7 @@ def solve(
     heapq.heapify(allocatable)
     settled = [False] * len(equations)
     reported_zero: set[str] = set()
+    reported_overflow: set[str] = set()
     push = heapq.heappush
     deferred = Derivation.deferred
 
@@ -238,6 +251,26 @@ def solve(
                     f"division by zero in the {what}s of {equation.describe()}: {error.message}",
                     node=equation.node,
                     path=("nodes", equation.node, "formula"),
+                )
+            )
+        )
+
+    def overflow(equation: Equation, member: str, detail: str) -> None:
+        """Report once per node and solve that ``member``'s value is beyond float range (E026)."""
+        if member in reported_overflow:
+            return
+        reported_overflow.add(member)
+        path_field = "formula" if equation.formula is not None else "rollup"
+        diagnostics.append(
+            tree.locate(
+                Diagnostic(
+                    "E026",
+                    "error",
+                    f"the {what} of '{member}' overflows in {equation.describe()} ({detail}): it is beyond the "
+                    f"largest number goaltree can hold (about 1.8e308) or not a number, so it is left unknown; "
+                    "check the magnitudes of the values it is computed from (a unit mix-up, a power too large)",
+                    node=member,
+                    path=("nodes", equation.node, path_field),
                 )
             )
         )
@@ -271,8 +304,19 @@ def solve(
             except FormulaError as error:
                 if error.kind == "division_by_zero":
                     division_by_zero(equation, error)
+                elif error.kind == "domain":
+                    overflow(equation, target, error.message)
                 continue
-            if value is None or not math.isfinite(value):
+            if value is None:
+                continue
+            if not math.isfinite(value):
+                overflow(
+                    equation,
+                    target,
+                    "the result does not fit in a number"
+                    if target == equation.node
+                    else f"solving it for {target} gives a value that does not fit in a number",
+                )
                 continue
             learn(target, value, deferred(rule, write, arguments, inputs_of[index]))
 
@@ -282,6 +326,11 @@ def solve(
         except FormulaError as error:
             if error.kind == "division_by_zero":
                 division_by_zero(equation, error)
+            elif error.kind == "domain":
+                overflow(equation, equation.node, error.message)
+            return
+        if not math.isfinite(computed):
+            overflow(equation, equation.node, "its children give a value that does not fit in a number")
             return
         stated = values[equation.node]
         scale = max(abs(stated), abs(computed))
@@ -315,6 +364,13 @@ def solve(
                 continue
             allocation = _allocate(tree, equation, unknown, values)
             if allocation is None:
+                continue
+            beyond = [child for child, value, _, _ in allocation if not math.isfinite(value)]
+            if beyond:
+                settled[index] = True
+                for child in beyond:
+                    share = f"allocating {equation.node} {_fmt(values[equation.node])} gives {child} no finite share"
+                    overflow(equation, child, share)
                 continue
             settled[index] = True
             for child, value, text, rule in allocation:
@@ -369,11 +425,11 @@ def _allocate(
     target = values[equation.node]
     known_children = [c for c in equation.children if c in values]
     if equation.kind == "sum":
-        remainder = target - math.fsum(values[c] for c in known_children)
+        remainder = target - total(values[c] for c in known_children)
         if any(_explicit_weight(tree, c) for c in unknown):
             weights = [nodes[c].weight for c in unknown]
             basis = "weight"
-        elif all(nodes[c].baseline is not None for c in unknown) and math.fsum(
+        elif all(nodes[c].baseline is not None for c in unknown) and total(
             nodes[c].baseline for c in unknown
         ) != 0:
             weights = [nodes[c].baseline for c in unknown]
@@ -381,12 +437,12 @@ def _allocate(
         else:
             weights = [1.0] * len(unknown)
             basis = "equal shares"
-        total = math.fsum(weights)
-        if total == 0:
-            weights, total, basis = [1.0] * len(unknown), float(len(unknown)), "equal shares"
+        weight_sum = total(weights)
+        if weight_sum == 0:
+            weights, weight_sum, basis = [1.0] * len(unknown), float(len(unknown)), "equal shares"
         result = []
         for child, weight in zip(unknown, weights):
-            share = weight / total
+            share = weight / weight_sum
             value = remainder * share
             result.append(
                 (
@@ -403,12 +459,12 @@ def _allocate(
             weight_of = dict.fromkeys(equation.children, 1.0)
         else:
             weight_of = dict(zip(equation.children, equation.weights))
-        total = math.fsum(weight_of.values())
-        unknown_weight = math.fsum(weight_of[c] for c in unknown)
+        weight_sum = total(weight_of.values())
+        unknown_weight = total(weight_of[c] for c in unknown)
         if unknown_weight == 0:
             return None
-        rest = math.fsum(weight_of[c] * values[c] for c in known_children)
-        value = (target * total - rest) / unknown_weight
+        rest = total(weight_of[c] * values[c] for c in known_children)
+        value = (target * weight_sum - rest) / unknown_weight
         return [
             (child, value, f"set so that {equation.describe()} reaches {_fmt(target)}: {_fmt(value)}", "mean")
             for child in unknown

@@ -72,8 +72,13 @@ def evaluate(
             else:  # inline actuals: one value a day
                 days = [(date, 0.0 + float(value)) for date, value in sorted(nodes[node_id].actuals.items()) if start <= date <= as_of]
             daily[node_id] = days
-            value = pace.aggregate_series(days, aggregate_of[node_id])
-            if value is not None:
+            try:
+                value = pace.aggregate_series(days, aggregate_of[node_id])
+            except OverflowError:  # fsum of observations beyond float range
+                value = math.inf
+            if value is not None and not math.isfinite(value):
+                found.append(_overflow(tree, node_id, "actual", f"the {aggregate_of[node_id]} of its observations"))
+            elif value is not None:
                 measured[node_id] = value
 
     def assume_plans(known: Container[str]) -> dict[str, tuple[float, str]]:
@@ -109,7 +114,7 @@ def evaluate(
         actual_values, actual_derivations = {}, {}
 
     # --- pace and status (SPEC §3.3–3.4), children before parents ----------------------------
-    paces = _paces(tree, as_of, targets.values, actual_values, aggregate_of)
+    paces = _paces(tree, as_of, targets.values, actual_values, aggregate_of, found)
 
     # Forecasts, attribution and the rest of each node's result are worked out when read.
     results = _Results(
@@ -364,8 +369,13 @@ def _paces(
     target_values: Mapping[str, float],
     actual_values: Mapping[str, float],
     aggregate_of: Mapping[str, str],
+    found: list[Diagnostic] | None = None,
 ) -> dict[str, _Pace]:
-    """Expected value, progress and status of every node (SPEC §3.3–3.4), children before parents."""
+    """Expected value, progress and status of every node (SPEC §3.3–3.4), children before parents.
+
+    An expected value or progress beyond float range is left unknown, with
+    error E026 appended to ``found``.
+    """
     goal_file = tree.goal_file
     nodes = goal_file.nodes
     start = goal_file.period.start
@@ -390,6 +400,11 @@ def _paces(
             expected_progress = progress_of(expected, target, start_value, node.direction)
             if actual is not None:
                 progress = progress_of(actual, target, start_value, node.direction)
+            if not all(math.isfinite(value) for value in (expected, expected_progress, progress) if value is not None):
+                expected = progress = expected_progress = None
+                if found is not None:
+                    how = "its pace from the start value to the target"
+                    found.append(_overflow(tree, node_id, "expected value", how))
         status = status_of(
             as_of=as_of,
             start=start,
@@ -425,6 +440,21 @@ def _paces(
             ),
         )
     return paces
+
+
+def _overflow(tree: GoalTree, node_id: str, what: str, how: str) -> Diagnostic:
+    """Error E026: ``what`` of ``node_id``, computed as ``how``, is beyond float range and left unknown."""
+    return tree.locate(
+        Diagnostic(
+            "E026",
+            "error",
+            f"the {what} of '{node_id}' overflows ({how}): it is beyond the largest number goaltree can hold "
+            f"(about 1.8e308) or not a number, so it is left unknown; check the magnitudes of its values "
+            "(a unit mix-up, a misplaced exponent)",
+            node=node_id,
+            path=("nodes", node_id),
+        )
+    )
 
 
 def _objective_progress(
@@ -517,6 +547,8 @@ def _attribute(
             parts = {c: (explained if c == decisive else 0.0) for c in children}
     except Exception:  # attribution is an explanation; a numeric failure must not stop the evaluation
         return {}
+    if not math.isfinite(gap) or not all(math.isfinite(part) for part in parts.values()):
+        return {}  # a gap beyond float range has no parts worth printing
     explained = math.fsum(parts.values())
     residual = gap - explained
     if abs(residual) > 1e-9 * max(1.0, abs(gap), abs(explained)):

@@ -83,7 +83,10 @@ def expected_at(
         x = min(max((as_of - start).days + 1, 0), total)
         if x <= 0:
             return start_value
-        return start_value + (target - start_value) * x / total
+        expected = start_value + (target - start_value) * x / total
+        if not math.isfinite(expected):  # (target − start) · x overflowed although the result fits: scale first
+            expected = start_value + (target - start_value) * (x / total)
+        return expected
     points: list[tuple[int, float]] = []
     if start_value is not None:
         points.append((0, start_value))

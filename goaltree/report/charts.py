@@ -42,6 +42,10 @@ def axis_label(value: float, unit: str | None) -> str:
     return f"{value:g}"
 
 
+_LARGEST_CHARTED = 1e300
+"""Beyond this the axis arithmetic (span, ticks) would leave float range."""
+
+
 def _px(value: float) -> float:
     return round(value, 1)
 
@@ -143,6 +147,8 @@ def pace_chart(
     if low >= 0 and low < 0.5 * high:
         low = 0.0
     span = (high - low) or abs(high) or 1.0
+    if not max(abs(low), abs(high)) < _LARGEST_CHARTED:
+        return None  # values near the float limit (or an overflow, reported as E026) have no axis to draw on
     ticks = nice_ticks(low - 0.04 * span if low != 0 else 0.0, high + 0.06 * span)
     y_low, y_high = ticks[0], ticks[-1]
     plot_width = WIDTH - LEFT - RIGHT

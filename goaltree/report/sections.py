@@ -287,6 +287,36 @@ def _product_of_two(formula_text: str | None) -> tuple[float, dict[str, float]] 
     return constant, exponents
 
 
+def _quotient_of_two(formula_text: str | None) -> tuple[float, str, str] | None:
+    """``(constant, numerator, denominator)`` of a formula ``constant * numerator / denominator``."""
+    if not formula_text:
+        return None
+    from goaltree.formula import FormulaError, parse
+
+    try:
+        monomial = parse(formula_text).as_monomial()
+    except FormulaError:
+        return None
+    if monomial is None:
+        return None
+    constant, exponents = monomial
+    numerators = [name for name, exponent in exponents.items() if exponent == 1]
+    denominators = [name for name, exponent in exponents.items() if exponent == -1]
+    if len(exponents) != 2 or len(numerators) != 1 or len(denominators) != 1:
+        return None
+    return constant, numerators[0], denominators[0]
+
+
+def _is_volume(result: NodeResult) -> bool:
+    """A count a funnel step can hold (visits, leads): not a rate, not money."""
+    from goaltree.rules.units import parse_unit
+
+    if result.unit in RATE_UNITS:
+        return False
+    unit = parse_unit(result.unit)
+    return unit is None or not unit.dimensions
+
+
 def _is_clv(result: NodeResult) -> bool:
     lowered = result.title.lower()
     return any(word in result.id for word in CLV_WORDS) or any(word in lowered for word in CLV_TITLE_WORDS)
@@ -296,7 +326,10 @@ def funnels(evaluation: Evaluation) -> list[dict[str, Any]]:
     """Funnel chains of ``volume = previous_volume * rate`` formulas, with each step's conversion.
 
     A step is a node whose formula multiplies one volume by one rate (a node
-    with unit ``ratio``, or ``%`` with ``/ 100``). Chains run from the first
+    with unit ``ratio``, or ``%`` with ``/ 100``), or a rate whose formula
+    divides one volume by the one before it (``traffic_to_lead: {kpi:
+    traffic_to_lead}`` is ``leads / visits``: the catalogue's funnel KPIs).
+    Volumes are counts: a quotient of money (ROAS) is no step. Chains run from the first
     volume (visits) to the last (customers); where a node multiplies the last
     volume by a customer-lifetime-value node, that is the funnel's value.
     Longer funnels come first, then goal-file order.
@@ -318,6 +351,19 @@ def funnels(evaluation: Evaluation) -> list[dict[str, Any]]:
         if not math.isclose(constant * scale, 1.0, rel_tol=1e-9) or nodes[volume].unit in RATE_UNITS:
             continue
         links.setdefault(volume, (node_id, rate))
+    for node_id, result in nodes.items():
+        if result.unit not in RATE_UNITS:
+            continue
+        quotient = _quotient_of_two(result.formula)
+        if quotient is None:
+            continue
+        constant, following, previous = quotient
+        scale = 100.0 if result.unit == "%" else 1.0
+        if not math.isclose(constant, scale, rel_tol=1e-9):
+            continue
+        if not (_is_volume(nodes[following]) and _is_volume(nodes[previous])):
+            continue
+        links.setdefault(previous, (following, node_id))
     fed = {step for step, _ in links.values()}
     chains = []
     for first in nodes:

@@ -51,5 +51,6 @@ DEFAULT_RULES: tuple[type[Rule], ...] = (
     structure.NotConfigurable,
     structure.UnusedSuppression,
     structure.SuppressionWithoutReason,
+    structure.NumberOverflow,
     structure.RuleCrashed,
 )

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from goaltree.load import LoadResult
     from goaltree.model import GoalFile
 
-STRUCTURE_FROM_SOLVER = ("E008", "E010")
+STRUCTURE_FROM_SOLVER = ("E008", "E010", "E026")
 
 
 class _Pending:

@@ -123,8 +123,11 @@ class Cycle(Rule):
     """Nodes depend on each other in a circle; the cycle is printed.
 
     Goals form a DAG: a goal cannot be computed from itself, directly
-    (`parent:` naming the node itself) or through other nodes
-    (`a: {formula: b * 2}`, `b: {formula: a / 2}`). Break one of the links.
+    (`parent:` naming the node itself, `leads: {formula: leads * 2}`) or
+    through other nodes (`a: {formula: b * 2}`, `b: {formula: a / 2}`). Break
+    one of the links. A formula the KPI catalogue fills in is no link of a
+    cycle: where it states an identity the file's formulas already state the
+    other way round, it is left out.
     """
 
     code = "E006"
@@ -160,7 +163,7 @@ class FormulaSyntax(Rule):
 
 
 class DivisionByZero(Rule):
-    """A formula divides by zero, in its text (`x / 0`) or with the targets or actuals it is given.
+    """A formula divides by zero, in its text (`x / 0`, `x / (2 - 2)`) or with the targets or actuals it is given.
 
     The message names the divisor. A rate with a zero denominator has no value;
     give the denominator a non-zero target, or rewrite the formula.
@@ -442,6 +445,33 @@ class SuppressionWithoutReason(Rule):
     code = "E025"
     name = "suppress.missing_reason"
     severity = "warning"
+
+
+class NumberOverflow(Rule):
+    """A formula or a roll-up gives a value beyond float range (about 1.8e308) or not a number.
+
+    `x ** 400`, or a sum of values near 1e308, has no number to show. The
+    node's target or actual (or its expected value) is left unknown (`null` in
+    JSON, `–` in tables) instead of printing `inf` or `nan`; the message names
+    the node and the equation. Usually a unit mix-up or a misplaced exponent.
+
+    **Anti-pattern**
+
+    ```yaml
+    reach: {title: Räckvidd 2027, formula: impressions ** 400}
+    ```
+
+    **Best practice**
+
+    ```yaml
+    reach: {title: Räckvidd 2 000 000 visningar 2027, formula: impressions * frequency}
+    ```
+    """
+
+    code = "E026"
+    name = "structure.number_overflow"
+    severity = "error"
+    emitted_by = "solver"
 
 
 class RuleCrashed(Rule):
