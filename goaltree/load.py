@@ -1369,6 +1369,9 @@ def _clean_loc(loc: tuple, data: dict) -> tuple:
             if step == "[key]":
                 cleaned.append(step)
             continue
+        if isinstance(cursor, dict) and isinstance(step, str) and step.startswith("datetime.date(") and step not in cursor:
+            # pydantic names a date key by its repr: the key itself is what locates it in the file.
+            step = next((key for key in cursor if isinstance(key, dt.date) and repr(key) == step), step)
         cleaned.append(step)
         if isinstance(cursor, dict):
             cursor = cursor.get(step, cursor.get(str(step)))
