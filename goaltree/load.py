@@ -15,6 +15,7 @@ import functools
 import gc
 import json
 import re
+import stat
 import sys
 import types
 from dataclasses import dataclass, field
@@ -30,6 +31,10 @@ from goaltree.model import GoalFile
 # "billion laughs" file exceeds it within microseconds and is refused.
 MAX_ALIAS_EVENTS = 100_000
 MAX_FILE_BYTES = 256 * 1024 * 1024
+# Goal files nest a handful of levels (nodes > node > metric > options); the parsers and the
+# position scanner recurse per level, and PyYAML's composer overflows the C stack near 100 000.
+MAX_NESTING = 100
+BYTE_ORDER_MARK = "\ufeff"
 # A YAML tag (`!!python/object`, `!custom`) starts a token; an exclamation mark inside text does not.
 _TAG = re.compile(r"(?:^|[\s\[{,:?-])!")
 
@@ -153,7 +158,12 @@ class SourceMap:
         """
         index = self._index.get(id(mapping))
         if index is None:
-            index = {key_node.value: (key_node, value_node) for key_node, value_node in mapping.value}
+            # A list or mapping as a key is no path step goaltree names, and its node value is unhashable.
+            index = {
+                key_node.value: (key_node, value_node)
+                for key_node, value_node in mapping.value
+                if isinstance(key_node.value, str)
+            }
             self._index[id(mapping)] = index
         return index
 
@@ -167,7 +177,9 @@ class SourceMap:
             if isinstance(node, yaml.MappingNode):
                 seen: set[str] = set()
                 for key_node, value_node in node.value:
-                    name = str(key_node.value)
+                    if not isinstance(key_node.value, str):
+                        continue  # a list or mapping as a key: the model refuses it, with its position
+                    name = key_node.value
                     if name in seen:
                         yield path, name, key_node.start_mark.line + 1, key_node.start_mark.column + 1
                     seen.add(name)
@@ -281,7 +293,7 @@ class _Scanner:
             if start is None:
                 return None  # an empty value PyYAML places somewhere the scanner does not follow
             return start[0] + 1, start[1] + 1
-        except _Unsure:
+        except (_Unsure, RecursionError):  # the scanner recurses per level of nesting
             return None
 
     # -- the quick reading: top-level keys and node ids by regular expression --------------------
@@ -813,9 +825,15 @@ class LoadResult:
 def read_text(path: Path) -> str:
     """The file's text; a missing or unreadable file is an environment error (exit 2)."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
+            raise GoaltreeError(f"{path}: is a directory, not a goal file")
+        if not stat.S_ISREG(status.st_mode):
+            # Reading a FIFO waits for a writer forever, and a device never ends: refuse both unread.
+            raise GoaltreeError(f"{path}: is a {_file_kind(status.st_mode)}, not a goal file; give the path of a YAML or JSON file")
+        if status.st_size > MAX_FILE_BYTES:
             raise GoaltreeError(f"{path}: the file is larger than {MAX_FILE_BYTES // 2**20} MiB")
-        return path.read_text(encoding="utf-8")
+        return strip_byte_order_mark(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise GoaltreeError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -826,13 +844,130 @@ def read_text(path: Path) -> str:
         raise GoaltreeError(f"{path}: cannot read ({error.strerror})") from None
 
 
+def _file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words."""
+    if stat.S_ISFIFO(mode):
+        return "named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "special file"
+
+
+def strip_byte_order_mark(text: str) -> str:
+    """``text`` without the UTF-8 byte-order mark some editors put first: it is no part of the YAML or JSON."""
+    return text[1:] if text.startswith(BYTE_ORDER_MARK) else text
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """1-based ``(line, column)`` of character ``offset`` of ``text``."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+def _nul_diagnostic(text: str, filename: str) -> Diagnostic | None:
+    """A NUL byte ends the text for one parser and is an error for another: refuse it where it is."""
+    offset = text.find("\x00")
+    if offset < 0:
+        return None
+    line, column = _position(text, offset)
+    return Diagnostic(
+        "E001",
+        "error",
+        "the file holds a NUL byte (\\0) here; a goal file is text: remove it "
+        "(a file saved as UTF-16 or by a binary tool has them)",
+        file=filename,
+        line=line,
+        column=column,
+    )
+
+
+# A line whose content starts MAX_NESTING columns in (indentation and compact `- `, `? `, `: `).
+# Written without `^` and MULTILINE, which make the search try every position: 10x slower.
+_INDENTED_DEEP = re.compile(r"\n[ \t?:-]{%d}" % MAX_NESTING)
+_FIRST_LINE_DEEP = re.compile(r"[ \t?:-]{%d}" % MAX_NESTING)
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+
+
+def _may_nest_deep_in_blocks(text: str) -> bool:
+    """Whether ``text`` might nest deeper than :data:`MAX_NESTING` in block style: never misses.
+
+    Each block level needs one more column of indentation or a compact
+    ``- `` on the same line. yaml-rs overflows its stack on a line of
+    100 000 ``- ``; its flow nesting it bounds itself (256 levels, an error).
+    """
+    return bool(_INDENTED_DEEP.search(text) or _FIRST_LINE_DEEP.match(text))
+
+
+def _may_nest_deeper(text: str, limit: int) -> bool:
+    """Whether ``text`` might nest deeper than ``limit`` in block or flow style: never misses.
+
+    Flow nesting needs one more pair of brackets per level, and removing the
+    innermost pairs ``limit`` times leaves some only when they nest deeper
+    (or brackets in text happen to pile up, which the exact count then clears).
+    """
+    if _may_nest_deep_in_blocks(text):
+        return True
+    brackets = _NOT_BRACKETS.sub("", text)
+    for _ in range(limit):
+        reduced = brackets.replace("[]", "").replace("{}", "")
+        if reduced == brackets:
+            return False
+        brackets = reduced
+    return True
+
+
+def _nesting_diagnostic(text: str, filename: str) -> Diagnostic | None:
+    """A located error where the text nests deeper than :data:`MAX_NESTING`, else ``None``.
+
+    Counted on libyaml's events, which it produces without recursion (its
+    composer recurses, and overflows the C stack at 100 000 levels). JSON is
+    YAML here, so one count serves both. Only texts :func:`_may_nest_deeper`
+    suspects are parsed.
+    """
+    if not _may_nest_deeper(text, MAX_NESTING):
+        return None
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_NESTING:
+                    mark = event.start_mark
+                    return Diagnostic(
+                        "E001",
+                        "error",
+                        f"the data nests more than {MAX_NESTING} levels deep here; a goal file needs a few: "
+                        "flatten it (is a bracket or an indentation wrong?)",
+                        file=filename,
+                        line=mark.line + 1,
+                        column=mark.column + 1,
+                    )
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        # Malformed before it nested too deep: the parser reports the real problem at the same place.
+        return None
+    return None
+
+
 def parse_document(text: str, filename: str) -> tuple[Any, list[Diagnostic]]:
     """Parse YAML or JSON text into plain Python data, safely.
 
     Returns the data (``None`` on failure) and the diagnostics. No object tags
-    are honoured; alias expansion is bounded.
+    are honoured; alias expansion and nesting are bounded; a NUL byte is refused.
     """
+    problem = _nul_diagnostic(text, filename)
+    if problem is None and not filename.endswith(".json") and _may_nest_deep_in_blocks(text):
+        problem = _nesting_diagnostic(text, filename)
+    if problem is not None:
+        return None, [problem]
     if filename.endswith(".json"):
+        # The standard library's parser stops deep nesting itself (RecursionError), where it is counted.
         return _parse_json(text, filename)
     if _has_tag(text):
         # yaml-rs ignores tags on collections; PyYAML's safe loader refuses the unsafe ones.
@@ -855,10 +990,12 @@ def parse_document(text: str, filename: str) -> tuple[Any, list[Diagnostic]]:
             ]
         # yaml-rs is young: let the mature parser have the last word on what is valid.
         return _parse_pyyaml(text, filename)
-    except Exception:  # pragma: no cover - defensive, a parser bug must not become a traceback
+    except Exception:  # an integer of more than 4 300 digits, or a parser bug: never a traceback
         return _parse_pyyaml(text, filename)
-    if isinstance(data, list) and len(data) == 1:  # yaml-rs returns multi-document streams as lists
-        data = data[0]
+    if isinstance(data, list):
+        # yaml-rs returns a top-level sequence and a stream of several documents alike, as a list:
+        # PyYAML tells them apart (and says where the second document starts).
+        return _parse_pyyaml(text, filename)
     return data, []
 
 
@@ -893,10 +1030,59 @@ def _duplicate_diagnostics(text: str, filename: str) -> list[Diagnostic]:
     return diagnostics
 
 
+@functools.cache
+def _robust_loader() -> type:
+    """PyYAML's safe loader, made to answer every scalar with a value or a located error.
+
+    With explicit tags PyYAML builds values yaml-rs never sees: ``!!int ""``
+    fails with an IndexError, ``2027-02-30`` with a ValueError, a 5 000-digit
+    integer with Python's digit limit. Here an impossible date stays text (the
+    model then says which field wants a date), an integer too long for Python
+    is the float it stands for (infinite, which the model refuses), and any other failure
+    becomes a ``ConstructorError`` at the scalar.
+    """
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class RobustLoader(base):  # type: ignore[misc, valid-type]
+        def construct_object(self, node: Any, deep: bool = False) -> Any:
+            try:
+                return super().construct_object(node, deep=deep)
+            except yaml.YAMLError:
+                raise
+            except (ValueError, TypeError, IndexError, OverflowError, KeyError) as error:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"{_short(node.value)} is not a valid {node.tag.rsplit(':', 1)[-1]}", node.start_mark
+                ) from None
+
+        def construct_yaml_timestamp(self, node: Any) -> Any:
+            try:
+                return super().construct_yaml_timestamp(node)
+            except ValueError:
+                return self.construct_scalar(node)
+
+        def construct_yaml_int(self, node: Any) -> Any:
+            try:
+                return super().construct_yaml_int(node)
+            except ValueError:
+                digits = str(self.construct_scalar(node)).replace("_", "")
+                if digits.lstrip("+-").isdigit():
+                    return float(digits)  # beyond Python's digit limit, and far beyond float range: ±inf
+                raise
+
+    RobustLoader.add_constructor("tag:yaml.org,2002:timestamp", RobustLoader.construct_yaml_timestamp)
+    RobustLoader.add_constructor("tag:yaml.org,2002:int", RobustLoader.construct_yaml_int)
+    return RobustLoader
+
+
 def _parse_pyyaml(text: str, filename: str) -> tuple[Any, list[Diagnostic]]:
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    too_deep = _nesting_diagnostic(text, filename)  # PyYAML's composer recurses per level, in C
+    if too_deep is not None:
+        return None, [too_deep]
+    loader = _robust_loader()
     try:
         root = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as error:
@@ -964,6 +1150,11 @@ def _expansion_exceeds(root: Any, budget: int) -> bool:
     return False
 
 
+def _json_int(digits: str) -> int | float:
+    """A JSON integer; one longer than Python converts (4 300 digits) is the float it stands for, ±inf."""
+    return int(digits) if len(digits) <= 4000 else float(digits)
+
+
 def _parse_json(text: str, filename: str) -> tuple[Any, list[Diagnostic]]:
     duplicates: list[str] = []
 
@@ -976,7 +1167,12 @@ def _parse_json(text: str, filename: str) -> tuple[Any, list[Diagnostic]]:
         return result
 
     try:
-        data = json.loads(text, object_pairs_hook=pairs)
+        data = json.loads(text, object_pairs_hook=pairs, parse_int=_json_int)
+    except RecursionError:
+        return None, [
+            _nesting_diagnostic(text, filename)
+            or Diagnostic("E001", "error", "malformed JSON: it nests too deep to be a goal file", file=filename)
+        ]
     except json.JSONDecodeError as error:
         return None, [
             Diagnostic(
@@ -1017,6 +1213,7 @@ def load_text(text: str, path: Path | str = "<string>") -> LoadResult:
 def _load_text(text: str, path: Path | str) -> LoadResult:
     path = Path(path)
     filename = str(path)
+    text = strip_byte_order_mark(text)
     source_map = SourceMap(text, filename)
     result = LoadResult(path=path, goal_file=None, source_map=source_map)
     data, problems = parse_document(text, filename)
@@ -1078,6 +1275,29 @@ def _validation_diagnostics(error: Any, data: dict) -> Iterator[tuple[Diagnostic
         seen.add((loc, kind))
         field_name = str(loc[-1]) if loc else ""
         where = _describe(loc)
+        odd_key = _odd_key(loc, data)
+        if odd_key is not None:
+            index, key_value = odd_key
+            if (loc[:index], "key") in seen:
+                continue
+            seen.add((loc[:index], "key"))
+            what = "null (~)" if key_value is None else "a list"
+            node = str(loc[1]) if index > 1 and loc[0] == "nodes" else None
+            odd_key = index
+            yield Diagnostic(
+                "E001",
+                "error",
+                f"a key {'in ' + '.'.join(str(step) for step in loc[:odd_key]) if odd_key else 'at the top level'}"
+                f" is {what}; keys are names or dates: write the key as text",
+                node=node,
+                path=loc[:odd_key],
+                # The top-level mapping has no path to locate: it starts the file.
+                line=None if odd_key else 1,
+                column=None if odd_key else 1,
+            ), False
+            continue
+        if kind == "float_type" and isinstance(item.get("input"), int) and not isinstance(item.get("input"), bool):
+            kind = "finite_number"  # an integer Python holds but a float cannot: beyond ±1.8e308
         if kind == "extra_forbidden":
             candidates = _fields_at(GoalFile, loc[:-1], data)
             yield Diagnostic(
@@ -1114,6 +1334,11 @@ def _validation_diagnostics(error: Any, data: dict) -> Iterator[tuple[Diagnostic
             ), True
         else:
             message = item["msg"]
+            if kind == "finite_number":
+                message = (
+                    "must be a finite number; NaN, infinity and numbers beyond ±1.8e308 "
+                    "cannot be computed with: write the number itself"
+                )
             if message.startswith("Value error, "):
                 message = message[len("Value error, ") :]
             shown = item.get("input")
@@ -1127,7 +1352,29 @@ def _validation_diagnostics(error: Any, data: dict) -> Iterator[tuple[Diagnostic
             ), False
 
 
+def _odd_key(loc: tuple, data: dict) -> tuple[int, Any] | None:
+    """Where ``loc`` passes a null or list key (pydantic names it by its text): its index and the key."""
+    cursor: Any = data
+    for index, step in enumerate(loc):
+        if isinstance(cursor, dict):
+            if step in cursor:
+                cursor = cursor[step]
+                continue
+            if step == "None" or (isinstance(step, str) and step.startswith("(")):
+                for key in cursor:
+                    if (key is None or isinstance(key, tuple)) and str(key) == step:
+                        return index, key
+            return None
+        if isinstance(cursor, list) and isinstance(step, int) and 0 <= step < len(cursor):
+            cursor = cursor[step]
+            continue
+        return None
+    return None
+
+
 def _short(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 10_000:
+        return f"an integer of about {int(value.bit_length() * 0.30103)} digits"  # repr refuses 4 300+ digits
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -1143,6 +1390,9 @@ def _clean_loc(loc: tuple, data: dict) -> tuple:
             if step == "[key]":
                 cleaned.append(step)
             continue
+        if isinstance(cursor, dict) and isinstance(step, str) and step.startswith("datetime.date(") and step not in cursor:
+            # pydantic names a date key by its repr: the key itself is what locates it in the file.
+            step = next((key for key in cursor if isinstance(key, dt.date) and repr(key) == step), step)
         cleaned.append(step)
         if isinstance(cursor, dict):
             cursor = cursor.get(step, cursor.get(str(step)))

@@ -35,7 +35,8 @@ BUILTIN_SOURCE_TYPES = ("csv", "parquet", "sql")
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN and infinity in a target, an actual or a weight would flow into every number derived from it.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Period(_Frozen):
@@ -224,7 +225,7 @@ class Node(_Frozen):
 class GoalFile(_Frozen):
     """A goal file: a tree of goals, KPIs and drivers for one period."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
     schema_: str | None = Field(None, alias="$schema", description="Editor schema hint; ignored.")
     goaltree: Literal[1] = Field(description="Format version.")

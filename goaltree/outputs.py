@@ -6,9 +6,14 @@ reads the same everywhere and every output file appears whole or not at all.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import stat
 import tempfile
+import threading
 from pathlib import Path
+from typing import Any, Iterable, Iterator
 
 
 def format_number(value: float | None, unit: str | None = None) -> str:
@@ -38,42 +43,204 @@ def format_percent(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.1f} %"
 
 
-def write_atomic(path: Path | str, data: str | bytes, *, what: str = "output") -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename: never a half file.
+def input_files(goal_file: Any, goal_path: Path | str | None, snapshot: Path | str | None = None) -> list[tuple[Path, str]]:
+    """What a command reads, each with a few words naming it: outputs must never land on these.
 
-    The temporary file lives in the same folder (so the rename is atomic), is
-    flushed to disk before the rename, and is removed on any failure.
+    The goal file, the snapshot being read, and every data file and SQLite
+    database its sources name (``${VAR}`` read from the environment; a
+    source that does not resolve names nothing, since it cannot be read).
+    """
+    inputs: list[tuple[Path, str]] = []
+    if goal_path is not None:
+        inputs.append((Path(goal_path), "the goal file being read"))
+    if snapshot is not None:
+        inputs.append((Path(snapshot), "the snapshot being read"))
+    if goal_file is None:
+        return inputs
+    project = Path(goal_path).parent if goal_path is not None else Path.cwd()
+    for name, source in goal_file.sources.items():
+        for path in _source_files(source, project):
+            inputs.append((path, f"a data file of source '{name}'"))
+    return inputs
+
+
+def _source_files(source: Any, project: Path) -> list[Path]:
+    """The files a csv, parquet or SQLite source reads; none for a database server or a plugin."""
+    from goaltree.sources.base import SourceError
+    from goaltree.sources.paths import data_files, resolve_path
+    from goaltree.sources.secrets import MissingVariable, Redactor, interpolate
+
+    kind = getattr(source, "type", None)
+    try:
+        if kind in ("csv", "parquet"):
+            raw = interpolate(source.path, os.environ, Redactor(), field="path")
+            return data_files(project, raw, allow_outside=True)
+        if kind == "sql":
+            from sqlalchemy.engine import make_url
+
+            url = make_url(interpolate(source.url, os.environ, Redactor(), field="url", url=True))
+            if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+                return [resolve_path(project, url.database, allow_outside=True, field="url")]
+    except (SourceError, MissingVariable, ValueError, ImportError):
+        return []  # a source that cannot be resolved cannot be read either, so nothing of it is at risk
+    except Exception:  # noqa: BLE001 - e.g. SQLAlchemy's ArgumentError for a malformed URL: the same
+        return []
+    return []
+
+
+def output_problem(path: Path | str, inputs: Iterable[tuple[Path, str]] = ()) -> str | None:
+    """Why writing ``path`` would destroy something, or ``None`` when it is safe.
+
+    The one place that decides: every command that writes asks it. Refused
+    are a symbolic link (the write would land wherever it points), anything
+    that is not a regular file (a folder, a FIFO, a device: a rename would
+    replace the device node itself), and a file the command reads (the goal
+    file, a source's data, the snapshot), however its path is spelled.
+    """
+    path = Path(path)
+    try:
+        status = os.lstat(path)
+    except FileNotFoundError:
+        return None  # nothing there to destroy
+    except OSError as error:
+        return f"it cannot be inspected ({error.strerror or error})"
+    if stat.S_ISLNK(status.st_mode):
+        return f"it is a symbolic link (to {os.readlink(path)}); write to the file itself, not through a link"
+    if stat.S_ISDIR(status.st_mode):
+        return "it is a folder; name a file inside it"
+    if not stat.S_ISREG(status.st_mode):
+        return f"it is a {_special_kind(status.st_mode)}, not a regular file"
+    for input_path, label in inputs:
+        try:
+            same = os.path.samefile(input_path, path)
+        except OSError:
+            continue  # an input that does not exist is nothing to overwrite
+        if same:
+            return f"it is {label}; writing there would destroy it: choose another output"
+    return None
+
+
+def refuse_unsafe_output(path: Path | str, inputs: Iterable[tuple[Path, str]] = (), *, what: str = "output") -> None:
+    """Raise when :func:`output_problem` finds a reason not to write ``path``.
 
     Raises:
-        GoaltreeError: The folder is missing or the file cannot be written;
-            the message names ``what`` and the path.
+        GoaltreeError: The reason, naming ``what`` and the path (the CLI exits 2); nothing was written.
+    """
+    from goaltree.errors import GoaltreeError
+
+    problem = output_problem(path, inputs)
+    if problem is not None:
+        raise GoaltreeError(f"refusing to write {what} {path}: {problem}")
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "special file"
+
+
+class _Signalled(BaseException):
+    """A termination signal arrived while an output was being written."""
+
+    def __init__(self, number: int):
+        super().__init__(number)
+        self.number = number
+
+
+_STOPPING_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name)
+)
+
+
+@contextlib.contextmanager
+def _signals_raise() -> Iterator[None]:
+    """While writing, SIGTERM, SIGINT and SIGHUP raise :class:`_Signalled` so that the temporary file is removed.
+
+    By default SIGTERM ends the process on the spot, leaving the temporary
+    file behind. Signals set to be ignored stay ignored; outside the main
+    thread handlers cannot be set, and the default stays.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def raise_signalled(number: int, frame: Any) -> None:
+        raise _Signalled(number)
+
+    previous: dict[int, Any] = {}
+    try:
+        for number in _STOPPING_SIGNALS:
+            handler = signal.getsignal(number)
+            if handler is not signal.SIG_IGN:
+                previous[number] = signal.signal(number, raise_signalled)
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+
+
+def write_atomic(
+    path: Path | str,
+    data: str | bytes,
+    *,
+    what: str = "output",
+    inputs: Iterable[tuple[Path, str]] = (),
+) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename: never a half file.
+
+    ``path`` is refused first when :func:`output_problem` objects (a link, a
+    device, a folder, one of ``inputs``). The temporary file lives in the same
+    folder (so the rename is atomic), is flushed to disk before the rename,
+    and is removed on any failure, and on SIGTERM, SIGINT or SIGHUP during
+    the write, after which the signal takes its usual course (SIGINT as
+    ``KeyboardInterrupt``).
+
+    Raises:
+        GoaltreeError: The output is refused, its folder is missing, or the
+            file cannot be written; the message names ``what`` and the path.
     """
     from goaltree.errors import GoaltreeError
 
     path = Path(path)
+    refuse_unsafe_output(path, inputs, what=what)
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise GoaltreeError(f"cannot write {what} {path}: the folder {directory} does not exist")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as error:
-        raise GoaltreeError(f"cannot write {what} {path}: {error.strerror or error}") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data.encode("utf-8") if isinstance(data, str) else data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        # mkstemp creates the file readable by its owner only; give it the usual permissions.
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
-    except BaseException as error:
+    signalled: _Signalled | None = None
+    with _signals_raise():
+        temporary: str | None = None
         try:
-            os.unlink(temporary)
-        except FileNotFoundError:
-            pass
-        if isinstance(error, OSError):
-            raise GoaltreeError(f"cannot write {what} {path}: {error.strerror or error}") from None
-        raise
+            handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            # mkstemp creates the file readable by its owner only; give it the usual permissions.
+            os.chmod(temporary, 0o666 & ~_umask())
+            os.replace(temporary, path)
+            temporary = None
+        except BaseException as error:
+            if temporary is not None:
+                try:
+                    os.unlink(temporary)
+                except FileNotFoundError:
+                    pass
+            if isinstance(error, _Signalled):
+                signalled = error
+            elif isinstance(error, OSError):
+                raise GoaltreeError(f"cannot write {what} {path}: {error.strerror or error}") from None
+            else:
+                raise
+    if signalled is not None:
+        # The previous handlers are back: let the signal do what it would have done.
+        if signalled.number == getattr(signal, "SIGINT", None):
+            raise KeyboardInterrupt
+        signal.raise_signal(signalled.number)
+        raise KeyboardInterrupt  # a handler that returned: stop this command all the same
 
 
 def _umask() -> int:

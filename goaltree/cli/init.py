@@ -23,6 +23,9 @@ def run(args: argparse.Namespace) -> int:
     if args.directory is None:
         raise GoaltreeError("name the folder for the new project: goaltree init DIR [--template NAME]")
     directory = Path(args.directory)
+    if directory.is_symlink():
+        # The project would be created wherever the link points, possibly outside what the user sees.
+        raise GoaltreeError(f"{directory} is a symbolic link; give the real folder for the new project")
     created = starters.create(args.template, directory)
     print(f"created {directory} from the {args.template} template:")
     for path in created:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from goaltree.cli.output import print_diagnostics
+from goaltree.outputs import input_files, refuse_unsafe_output
 
 
 def default_snapshot_path(goal_path: Path) -> Path:
@@ -22,6 +23,9 @@ def run(args: argparse.Namespace) -> int:
 
     tree = load(args.file)
     goal_file = tree.goal_file
+    output = Path(args.output) if args.output else default_snapshot_path(Path(args.file))
+    # Refused before the sources are read; writing the snapshot refuses links and devices again.
+    refuse_unsafe_output(output, input_files(goal_file, tree.path), what="snapshot")
     as_of = args.as_of or dt.date.today()
     end = min(as_of, goal_file.period.end)
     result = fetch_observations(goal_file, tree.project_dir, goal_file.period.start, end, progress=sys.stderr.isatty())
@@ -31,7 +35,6 @@ def run(args: argparse.Namespace) -> int:
         print_diagnostics(errors, sys.stderr)
         print("goaltree: no snapshot written: fix the sources above and pull again", file=sys.stderr)
         return 1
-    output = Path(args.output) if args.output else default_snapshot_path(Path(args.file))
     fetched_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     digest = write_snapshot(output, goal_file, result, goal_file.period.start, end, fetched_at)
     count = sum(len(series) for series in result.observations.values())

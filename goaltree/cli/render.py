@@ -11,10 +11,11 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from goaltree.cli.common import exit_code, load_and_evaluate
 from goaltree.cli.output import print_diagnostics, write_atomic
+from goaltree.outputs import input_files, refuse_unsafe_output
 
 if TYPE_CHECKING:
     from goaltree.engine.results import Evaluation
@@ -37,8 +38,16 @@ def output_format(output: str, chosen: str | None, extensions: dict[str, str], d
     return extensions.get(Path(output).suffix.lower(), default)
 
 
-def write_output(output: str, data: str | bytes) -> None:
-    """Write to ``output`` atomically, or to standard output for ``-``."""
+def early_inputs(args: argparse.Namespace) -> list[tuple[Path, str]]:
+    """The inputs known before the goal file is read: it, and the snapshot (to refuse ``-o`` before any work)."""
+    inputs = [(Path(args.file), "the goal file being read")]
+    if getattr(args, "snapshot", None):
+        inputs.append((Path(args.snapshot), "the snapshot being read"))
+    return inputs
+
+
+def write_output(output: str, data: str | bytes, inputs: Iterable[tuple[Path, str]] = ()) -> None:
+    """Write to ``output`` atomically (never over one of ``inputs``), or to standard output for ``-``."""
     if output == "-":
         if isinstance(data, bytes):
             sys.stdout.flush()
@@ -47,7 +56,7 @@ def write_output(output: str, data: str | bytes) -> None:
         else:
             sys.stdout.write(data)
         return
-    write_atomic(output, data)
+    write_atomic(output, data, inputs=inputs)
 
 
 def report_errors(evaluation: "Evaluation") -> None:
@@ -63,7 +72,9 @@ def run(args: argparse.Namespace) -> int:
     image_format = output_format(args.output, args.format, EXTENSIONS, "svg")
     if args.depth is not None and args.depth < 0:
         raise GoaltreeError(f"--depth must be 0 or more, not {args.depth}")
-    _, evaluation = load_and_evaluate(args)
+    if args.output != "-":
+        refuse_unsafe_output(args.output, early_inputs(args))
+    tree, evaluation = load_and_evaluate(args)
     if image_format == "mermaid":
         from goaltree.render.mermaid import beyond_mermaid_limits, to_mermaid
 
@@ -75,6 +86,6 @@ def run(args: argparse.Namespace) -> int:
         from goaltree.render.dot import render
 
         data = render(evaluation, image_format, root=args.root, depth=args.depth, direction=args.direction)
-    write_output(args.output, data)
+    write_output(args.output, data, input_files(tree.goal_file, tree.path, args.snapshot))
     report_errors(evaluation)
     return exit_code(evaluation)

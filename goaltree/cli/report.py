@@ -12,7 +12,8 @@ from __future__ import annotations
 import argparse
 
 from goaltree.cli.common import exit_code, load_and_evaluate
-from goaltree.cli.render import output_format, report_errors, write_output
+from goaltree.cli.render import early_inputs, output_format, report_errors, write_output
+from goaltree.outputs import input_files, refuse_unsafe_output
 
 EXTENSIONS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"}
 
@@ -22,6 +23,8 @@ def run(args: argparse.Namespace) -> int:
     from goaltree.report.environment import load_template
 
     report_format = output_format(args.output, args.format, EXTENSIONS, "html")
+    if args.output != "-":
+        refuse_unsafe_output(args.output, early_inputs(args))  # before any work: the goal file is never overwritten
     load_template(report_format, args.template)  # a broken template fails before the sources are read
     tree, evaluation = load_and_evaluate(args)
     findings, note = collect_findings(evaluation, tree.path)
@@ -33,6 +36,6 @@ def run(args: argparse.Namespace) -> int:
         findings_note=note,
         goal_file=tree.goal_file,
     )
-    write_output(args.output, text)
+    write_output(args.output, text, input_files(tree.goal_file, tree.path, args.snapshot))
     report_errors(evaluation)
     return exit_code(evaluation)

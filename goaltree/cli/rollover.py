@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from goaltree.cli.output import format_number, write_atomic
+from goaltree.outputs import input_files, refuse_unsafe_output
 from goaltree.errors import GoaltreeError
 
 ACTION_WORDS = {
@@ -44,6 +45,8 @@ def run(args: argparse.Namespace) -> int:
         raise DiagnosticsError([d for d in diagnostics if d.severity == "error"])
     old_period = tree.goal_file.period
     output = Path(args.output) if args.output else default_output(source, new_period, old_period)
+    inputs = input_files(tree.goal_file, source, getattr(args, "snapshot", None))
+    refuse_unsafe_output(output, inputs)  # a link, a device or an input: refused before anything is evaluated
     if output.exists():
         raise GoaltreeError(f"{output} already exists; rollover never overwrites a file: remove it or choose another with -o")
     if output.resolve() == source.resolve():
@@ -59,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     _verify(data, output)
     if output.exists():
         raise GoaltreeError(f"{output} appeared while the new file was being prepared; it was left as it is")
-    write_atomic(output, data)
+    write_atomic(output, data, inputs=inputs)
     print(f"Wrote {output}: {result.period.start}..{result.period.end}, actuals as of {result.as_of}")
     for carry in result.carried:
         if carry.action == "context":

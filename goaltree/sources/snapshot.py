@@ -35,7 +35,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,6 +182,25 @@ def write_snapshot(
     return sha256
 
 
+def _json_int(digits: str) -> int | float:
+    """A JSON integer; one longer than Python converts (4 300 digits) is the float it stands for, ±inf."""
+    return int(digits) if len(digits) <= 4000 else float(digits)
+
+
+def _float_holds(value: int) -> bool:
+    """Whether ``value`` converts to a finite float (an integer beyond ±1.8e308 overflows)."""
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
+def _short(value: Any) -> str:
+    """``repr`` of a value read from a snapshot, cut short: a damaged file may hold anything."""
+    text = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _fail(path: Path, reason: str) -> GoaltreeError:
     return GoaltreeError(f"snapshot {path}: {reason}")
 
@@ -200,15 +221,20 @@ def read_snapshot(path: Path | str) -> Snapshot:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        if not stat.S_ISREG(path.stat().st_mode):
+            # A FIFO would wait for a writer forever and a device never ends: refused unread.
+            raise _fail(path, "is not a regular file (a folder, a FIFO or a device); give the file `goaltree pull` wrote")
+        text = path.read_text(encoding="utf-8-sig")  # an editor's byte-order mark is no part of the JSON
     except FileNotFoundError:
         raise GoaltreeError(f"snapshot {path} not found; write one with `goaltree pull`") from None
     except (OSError, UnicodeDecodeError) as error:
         raise _fail(path, f"cannot be read: {error}") from None
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_int=_json_int)
     except json.JSONDecodeError as error:
         raise _fail(path, f"is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}); pull it again") from None
+    except RecursionError:
+        raise _fail(path, "nests too deep to be a snapshot (goaltree writes three levels); pull it again") from None
     if not isinstance(document, dict) or "goaltree_snapshot" not in document:
         raise _fail(path, "is not a goaltree snapshot (no `goaltree_snapshot` key)")
     if document["goaltree_snapshot"] != SNAPSHOT_FORMAT:
@@ -222,6 +248,8 @@ def read_snapshot(path: Path | str) -> Snapshot:
         actual = _canonical_hash(document)
     except ValueError as error:
         raise _fail(path, f"holds a value that is not a finite number ({error})") from None
+    except RecursionError:
+        raise _fail(path, "nests too deep to be a snapshot (goaltree writes three levels); pull it again") from None
     if actual != recorded:
         raise _fail(
             path,
@@ -249,7 +277,9 @@ def read_snapshot(path: Path | str) -> Snapshot:
                 raise _fail(path, f"{where} is not [date, value] or [date, value, dimension]")
             value = row[1]
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise _fail(path, f"{where} has value {value!r}, not a number")
+                raise _fail(path, f"{where} has value {_short(value)}, not a number")
+            if isinstance(value, int) and not _float_holds(value):
+                raise _fail(path, f"{where} has a value beyond ±1.8e308, not a finite number")
             dimension = row[2] if len(row) == 3 else None
             if dimension is not None and not isinstance(dimension, str):
                 raise _fail(path, f"{where} has dimension {dimension!r}, not text")

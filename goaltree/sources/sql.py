@@ -162,6 +162,15 @@ def _run_query(connection: "Connection", request: NodeRequest, start: dt.date, e
             pass  # the query does not use this parameter
     try:
         result = connection.execute(clause, {"start": start, "end": end})
+        if not result.returns_rows:
+            # An UPDATE, a CREATE or a PRAGMA setting: there is no result set to read values from.
+            _rollback(connection)
+            return NodeFailure(
+                "the query returns no result set (is it a SELECT?); a metric query is a SELECT returning "
+                "date, value and optionally a dimension",
+                METRIC_INVALID,
+                field="query",
+            )
         columns = list(result.keys())
         rows = result.fetchall()
     except DBAPIError as error:
