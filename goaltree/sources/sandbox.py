@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
-from goaltree.errors import did_you_mean
+from goaltree.errors import closest_match
 
 if TYPE_CHECKING:
     import duckdb
@@ -177,7 +177,8 @@ def statement_problem(query: str) -> str | None:
         word = (first.group(1) or "") if first else ""
         if word != "(" and word.lower() not in READING_KEYWORDS:
             keywords = [keyword.upper() for keyword in READING_KEYWORDS]
-            shown = f"'{word.upper()}'{did_you_mean(word.upper(), keywords)}" if word else "no statement"
+            close = closest_match(word.upper(), keywords, cutoff=0.8)  # SELEC, not DELETE, is a typo of SELECT
+            shown = f"'{word.upper()}'" + (f" (did you mean '{close}'?)" if close else "") if word else "no statement"
             return f"starts with {shown}; a query only reads: it starts with {', '.join(keywords)} or '('"
     return None
 
