@@ -467,17 +467,6 @@ def test_csv_expressions_cannot_reach_other_files(tmp_path: Path, project: Path,
             "passwd": {"metric": {"source": "crm", "value": "count", "where": "(SELECT COUNT(*) FROM read_csv('/etc/passwd')) > 0"}},
             "secret_csv": {"metric": {"source": "crm", "value": f"(SELECT max(value) FROM '{outside / 'secret.csv'}')"}},
             "environment": {"metric": {"source": "crm", "value": "length(getenv('HOME'))"}},
-            # $$…$$ hides a quote from the expression check; DuckDB's parser still sees three statements.
-            "overwrite": {
-                "metric": {
-                    "source": "crm",
-                    "value": (
-                        "length($$'$$) + 0) AS v0 FROM __goaltree_rows GROUP BY 1; "
-                        f"COPY (SELECT 'pwned' AS close_date) TO '{project / 'data' / 'deals.csv'}' (USE_TMP_FILE false); "
-                        "SELECT 1 AS d, fsum(length($$'$$)"
-                    ),
-                }
-            },
             "deals": {"metric": {"source": "crm", "value": "count"}},
         },
     )
@@ -485,7 +474,7 @@ def test_csv_expressions_cannot_reach_other_files(tmp_path: Path, project: Path,
     result = fetch_observations(tree, project, START, AS_OF)
 
     failures = failures_by_node(result)
-    assert set(failures) == {"read_text", "passwd", "secret_csv", "environment", "overwrite"}
+    assert set(failures) == {"read_text", "passwd", "secret_csv", "environment"}
     for node in ("read_text", "passwd", "secret_csv"):
         code, message = failures[node]
         assert code == "E028", message
@@ -494,6 +483,32 @@ def test_csv_expressions_cannot_reach_other_files(tmp_path: Path, project: Path,
     assert_series_equal(by_day(result.observations["deals"]), expected_count())
     assert folder_state(tmp_path) == before
     assert_no_secret(result, SECRET, os.environ.get("HOME", SECRET))
+
+
+def test_csv_expressions_cannot_end_goaltrees_query_and_write_the_data_file(tmp_path: Path, project: Path) -> None:
+    data = write_deals_csv(project / "data" / "deals.csv")
+    before = folder_state(tmp_path)
+    # $$…$$ hides a quote from the expression check, which then takes the ';' for text; DuckDB's
+    # parser sees three statements, the second writing the source's own file (which the
+    # connection may open) in place.
+    overwrite = (
+        "length($$'$$) + 0) AS v0 FROM __goaltree_rows GROUP BY 1; "
+        f"COPY (SELECT 'pwned' AS close_date) TO '{data}' (USE_TMP_FILE false); "
+        "SELECT 1 AS d, fsum(length($$'$$)"
+    )
+    tree = goal_file(
+        {"crm": {"type": "csv", "path": "data/deals.csv", "date_column": "close_date"}},
+        {
+            "overwrite": {"metric": {"source": "crm", "value": overwrite}},
+            "deals": {"metric": {"source": "crm", "value": "count"}},
+        },
+    )
+
+    result = fetch_observations(tree, project, START, AS_OF)
+
+    assert result.failed_nodes == {"overwrite"}
+    assert_series_equal(by_day(result.observations["deals"]), expected_count())
+    assert folder_state(tmp_path) == before
 
 
 # --- PostgreSQL --------------------------------------------------------------------------------
