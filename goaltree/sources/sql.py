@@ -98,7 +98,8 @@ def _sqlite_url(url: "URL", context: SourceContext) -> "URL":
             "url",
         )
     path = _database_file(database, context)
-    return url.set(database=path.as_uri() + "?mode=ro", query={**url.query, "uri": "true"})
+    # SQLAlchemy appends the URL's options to the URI; mode=ro comes last so that no option overrides it.
+    return url.set(database=path.as_uri(), query={**url.query, "mode": "ro", "uri": "true"})
 
 
 def _duckdb_url(url: "URL", context: SourceContext) -> "URL":

@@ -21,6 +21,8 @@ from typing import Iterator
 
 import duckdb
 import pytest
+import sqlalchemy
+from sqlalchemy.pool import Pool
 
 from goaltree.cli import main
 from goaltree.sources import fetch_observations
@@ -286,6 +288,36 @@ def test_sqlite_one_statement_per_query_and_semicolons_in_text_are_fine(tmp_path
             "a query is one SELECT (a ';' inside a string literal is fine)",
         )
     assert_series_equal(by_day(result.observations["text"]), expected_count())
+    assert folder_state(tmp_path) == before
+    assert sqlite3.connect(database).execute("SELECT COUNT(*) FROM deals").fetchone()[0] == len(DEALS)
+
+
+def test_sqlite_url_options_cannot_reopen_the_file_for_writing(tmp_path: Path, project: Path) -> None:
+    database = write_deals_sqlite(project / "warehouse.db")
+    before = folder_state(tmp_path)
+    tree = goal_file(
+        {"warehouse": {"type": "sql", "url": "sqlite:///warehouse.db?mode=rwc&cache=shared"}},
+        {"deals": {"metric": {"source": "warehouse", "query": SQLITE_DEALS}}},
+    )
+    write_errors: list[str] = []
+
+    def try_to_write(dbapi_connection: sqlite3.Connection, record: object) -> None:
+        # Without the authorizer, only the way the file was opened stands in the way.
+        dbapi_connection.set_authorizer(None)
+        try:
+            dbapi_connection.execute("DELETE FROM deals")
+        except sqlite3.OperationalError as error:
+            write_errors.append(str(error))
+
+    sqlalchemy.event.listen(Pool, "connect", try_to_write)
+    try:
+        result = fetch_observations(tree, project, START, AS_OF)
+    finally:
+        sqlalchemy.event.remove(Pool, "connect", try_to_write)
+
+    assert write_errors == ["attempt to write a readonly database"]
+    assert result.diagnostics == ()
+    assert_series_equal(by_day(result.observations["deals"]), expected_count())
     assert folder_state(tmp_path) == before
     assert sqlite3.connect(database).execute("SELECT COUNT(*) FROM deals").fetchone()[0] == len(DEALS)
 
