@@ -226,6 +226,16 @@ class SqliteGuard:
         return refused
 
 
+_SQLITE_ACTIONS = {
+    1: "CREATE INDEX", 2: "CREATE TABLE", 3: "CREATE TEMP INDEX", 4: "CREATE TEMP TABLE", 5: "CREATE TEMP TRIGGER",
+    6: "CREATE TEMP VIEW", 7: "CREATE TRIGGER", 8: "CREATE VIEW", 9: "DELETE", 10: "DROP INDEX", 11: "DROP TABLE",
+    12: "DROP TEMP INDEX", 13: "DROP TEMP TABLE", 14: "DROP TEMP TRIGGER", 15: "DROP TEMP VIEW", 16: "DROP TRIGGER",
+    17: "DROP VIEW", 18: "INSERT", 23: "UPDATE", 25: "DETACH", 26: "ALTER TABLE", 27: "REINDEX", 28: "ANALYZE",
+    29: "CREATE VIRTUAL TABLE", 30: "DROP VIRTUAL TABLE", 32: "SAVEPOINT",
+}
+"""SQLite's authorizer action codes (sqlite3.h) by name; the module's own constants share numbers with error codes."""
+
+
 def _sqlite_action(action: int, first: str | None, second: str | None) -> str:
     import sqlite3
 
@@ -235,14 +245,8 @@ def _sqlite_action(action: int, first: str | None, second: str | None) -> str:
         return f"PRAGMA {first}" + ("" if second is None else " with a value")
     if action == sqlite3.SQLITE_FUNCTION:
         return f"the function {second}()"
-    names = {
-        value: name.removeprefix("SQLITE_").replace("_", " ")
-        for name, value in vars(sqlite3).items()
-        if name.startswith("SQLITE_") and isinstance(value, int) and name not in ("SQLITE_OK", "SQLITE_DENY", "SQLITE_IGNORE")
-        and not name.startswith("SQLITE_LIMIT")
-    }
     target = f" {first}" if first else ""
-    return f"{names.get(action, f'action {action}')}{target}"
+    return f"{_SQLITE_ACTIONS.get(action, f'SQLite action {action}')}{target}"
 
 
 # --- DuckDB --------------------------------------------------------------------------------
