@@ -45,6 +45,7 @@ DEFAULT_RULES: tuple[type[Rule], ...] = (
     structure.MetricInvalid,
     structure.SourceConfig,
     structure.MetricMismatch,
+    structure.SandboxRefused,
     structure.UnknownRule,
     structure.UnknownOption,
     structure.BadOptionValue,

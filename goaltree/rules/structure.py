@@ -325,6 +325,31 @@ class MetricMismatch(Rule):
     emitted_by = "sources"
 
 
+class SandboxRefused(Rule):
+    """The source sandbox refused a query: goaltree only reads a source's own data, one statement at a time.
+
+    A goal file is untrusted input (it arrives in a pull request and runs in
+    CI next to secrets), so a `query`, `value` or `where` that writes
+    (`INSERT`, `DROP`, `COPY … TO`), holds several statements, attaches another
+    database, changes settings (`PRAGMA … = …`, `SET`), loads an extension or
+    opens a file other than the source's is refused. Reported when the data is
+    read (`evaluate`, `report`, `pull`); see "Security" in docs/sources.md.
+
+    **Anti-pattern**
+
+    ```yaml
+    metric:
+      source: warehouse
+      query: "ATTACH DATABASE '/home/ci/.secrets.db' AS s"
+    ```
+    """
+
+    code = "E028"
+    name = "structure.sandbox_refused"
+    severity = "error"
+    emitted_by = "sources"
+
+
 class UnknownRule(Rule):
     """`checks.disable`, `checks.severity` or a node's `suppress` names a rule that does not exist.
 

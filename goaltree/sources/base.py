@@ -33,12 +33,15 @@ SOURCE_CONFIG = "E018"
 """A source is set up wrongly: a path leaving the project folder, an unset ``${VAR}``, an unknown type or a plugin that cannot be loaded."""
 METRIC_MISMATCH = "E019"
 """A metric does not fit its source: an undeclared source name, a missing ``value``/``query``, a field the source type does not take."""
+SANDBOX_REFUSED = "E028"
+"""The source sandbox refused a query: it writes, holds several statements, or reaches outside the source's data."""
 
 ERROR_CODES: dict[str, str] = {
     SOURCE_FAILED: "a metric source could not deliver (missing file, unreachable database, failing query or plugin)",
     METRIC_INVALID: "a metric's column, expression or query does not fit the data",
     SOURCE_CONFIG: "a source is set up wrongly (path outside the project, unset ${VAR}, unknown type, broken plugin)",
     METRIC_MISMATCH: "a metric does not fit its source (unknown source, missing value or query, unused fields)",
+    SANDBOX_REFUSED: "the source sandbox refused a query (it writes, holds several statements or reaches outside the data)",
 }
 
 DailyFunction = Literal["sum", "mean", "min", "max"]

@@ -14,7 +14,8 @@ fastest plan).
 The expressions are the goal file's own SQL. DuckDB binds them, so a wrong
 column is found before any row is read and reported with a "did you mean";
 the connection may read only the source's files (``enable_external_access``
-off, configuration locked), so an expression cannot reach other files.
+off, configuration locked, one statement per query: see
+:mod:`goaltree.sources.sandbox`), so an expression cannot reach other files.
 """
 
 from __future__ import annotations
@@ -25,13 +26,14 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import Any, Sequence
 
 from goaltree.observations import Observation
 from goaltree.errors import did_you_mean
 from goaltree.sources.base import (
     METRIC_INVALID,
     MISSING_DIMENSION,
+    SANDBOX_REFUSED,
     SOURCE_FAILED,
     NodeFailure,
     NodeRequest,
@@ -42,9 +44,7 @@ from goaltree.sources.base import (
     daily_function,
 )
 from goaltree.sources.paths import data_files
-
-if TYPE_CHECKING:
-    import duckdb
+from goaltree.sources.sandbox import OneStatementConnection, QueryRefused, connect_duckdb, database_refusal
 
 ROWS = "__goaltree_rows"
 DAY = "__goaltree_day"
@@ -165,23 +165,6 @@ def _scan_sql(kind: str, files: Sequence[Path], delimiter: str | None) -> str:
     return f"{function}({', '.join([listing, *options])})"
 
 
-def _connect(files: Sequence[Path], spill_dir: str) -> "duckdb.DuckDBPyConnection":
-    """An in-memory DuckDB connection that can read ``files`` and nothing else."""
-    import duckdb
-
-    connection = duckdb.connect(":memory:")
-    allowed = ", ".join(quote_literal(str(path)) for path in files)
-    for statement in (
-        f"SET allowed_paths = [{allowed}]",
-        f"SET allowed_directories = [{quote_literal(spill_dir)}]",
-        f"SET temp_directory = {quote_literal(spill_dir)}",
-        "SET enable_external_access = false",
-        "SET lock_configuration = true",
-    ):
-        connection.execute(statement)
-    return connection
-
-
 def _find_column(name: str, columns: Sequence[str]) -> str | None:
     """The file's spelling of column ``name`` (DuckDB identifiers ignore case)."""
     if name in columns:
@@ -264,7 +247,7 @@ def _group_sql(date_column: str, by_column: str | None, aggregates: Sequence[str
 class _Runner:
     """Runs the queries of one source on its connection and turns errors into node failures."""
 
-    def __init__(self, connection: "duckdb.DuckDBPyConnection", columns: Sequence[str], display: str, start: dt.date, end: dt.date):
+    def __init__(self, connection: OneStatementConnection, columns: Sequence[str], display: str, start: dt.date, end: dt.date):
         self.connection = connection
         self.columns = columns
         self.display = display
@@ -275,6 +258,9 @@ class _Runner:
         """The node failure that ``error`` means for ``plan``."""
         if _is_read_error(error):
             raise SourceError(f"cannot read {self.display}: {clean_message(error)}")
+        if isinstance(error, QueryRefused) or database_refusal(error):
+            shown = f"{field} '{getattr(plan.request.metric, field)}' is refused: " if field else "refused: "
+            return NodeFailure(shown + clean_message(error), SANDBOX_REFUSED, field=field)
         message = str(error)
         missing = _MISSING_COLUMN.search(message)
         metric = plan.request.metric
@@ -385,7 +371,7 @@ def _fetch(context: SourceContext, kind: str, requests: list[NodeRequest], start
     outcome = SourceOutcome()
     context.note(f"{context.name}: reading {display}")
     with tempfile.TemporaryDirectory(prefix="goaltree-duckdb-") as spill_dir:
-        connection = _connect(files, spill_dir)
+        connection = connect_duckdb(files, spill_dir)
         try:
             scan = _scan_sql(kind, files, getattr(config, "delimiter", None))
             try:
@@ -422,7 +408,7 @@ def _in_period(column: str, type_name: str, start: dt.date, end: dt.date) -> str
 
 
 def _load_rows(
-    connection: "duckdb.DuckDBPyConnection",
+    connection: OneStatementConnection,
     scan: str,
     groups: dict[tuple[str, str | None], list[_Plan]],
     types: dict[str, str],

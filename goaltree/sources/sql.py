@@ -5,23 +5,27 @@ rows (and optionally a third column, the dimension), usually one per day,
 already aggregated by the database or warehouse. ``:start`` and ``:end`` are
 bound as parameters (typed as dates), never pasted into the text. All queries
 of a source run on one connection; each runs in its own transaction, which is
-rolled back: goaltree never changes the database.
+rolled back: goaltree never changes the database. What a query may do is
+decided by :mod:`goaltree.sources.sandbox`: one statement that reads.
 
-``sqlite:///data/warehouse.db`` is relative to the goal file's folder, must
-stay inside it, and is opened read-only. ``postgresql://`` uses psycopg 3 when
-psycopg2 is not installed. A PostgreSQL connection attempt gives up after 10
-seconds unless the URL sets ``connect_timeout``.
+``sqlite:///data/warehouse.db`` and ``duckdb:///data/warehouse.duckdb`` are
+relative to the goal file's folder, must stay inside it, and are opened
+read-only. ``postgresql://`` uses psycopg 3 when psycopg2 is not installed, and
+runs every query in a read-only transaction. A PostgreSQL connection attempt
+gives up after 10 seconds unless the URL sets ``connect_timeout``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from goaltree.sources.base import (
     METRIC_INVALID,
     MISSING_DIMENSION,
+    SANDBOX_REFUSED,
     SOURCE_CONFIG,
     SOURCE_FAILED,
     NodeFailure,
@@ -35,6 +39,7 @@ from goaltree.sources.base import (
     daily_function,
 )
 from goaltree.sources.paths import resolve_path
+from goaltree.sources.sandbox import SqliteGuard, database_refusal, duckdb_settings, statement_problem
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Connection
@@ -73,6 +78,8 @@ def _prepare_url(context: SourceContext) -> "URL":
     backend = url.get_backend_name()
     if backend == "sqlite":
         return _sqlite_url(url, context)
+    if backend == "duckdb":
+        return _duckdb_url(url, context)
     if url.drivername == "postgresql" and importlib.util.find_spec("psycopg2") is None:
         if importlib.util.find_spec("psycopg") is not None:
             url = url.set(drivername="postgresql+psycopg")
@@ -90,6 +97,28 @@ def _sqlite_url(url: "URL", context: SourceContext) -> "URL":
             SOURCE_CONFIG,
             "url",
         )
+    path = _database_file(database, context)
+    # SQLAlchemy appends the URL's options to the URI; mode=ro comes last so that no option overrides it.
+    return url.set(database=path.as_uri(), query={**url.query, "mode": "ro", "uri": "true"})
+
+
+def _duckdb_url(url: "URL", context: SourceContext) -> "URL":
+    if url.query:
+        # duckdb-engine reads URL options as DuckDB settings, which would undo the sandbox's.
+        raise SourceError(
+            f"url '{context.redact(url.render_as_string(hide_password=True))}' sets options "
+            f"({', '.join(sorted(url.query))}); a duckdb URL takes none: goaltree configures the connection itself",
+            SOURCE_CONFIG,
+            "url",
+        )
+    database = url.database
+    if not database or database == ":memory:":
+        return url
+    return url.set(database=str(_database_file(database, context)))
+
+
+def _database_file(database: str, context: SourceContext) -> Path:
+    """The database file of a file-based URL, inside the project (see :mod:`goaltree.sources.paths`)."""
     path = resolve_path(
         context.project_dir,
         database,
@@ -97,20 +126,25 @@ def _sqlite_url(url: "URL", context: SourceContext) -> "URL":
         field="url",
     )
     if not path.is_file():
-        # SQLite would quietly create an empty database; a missing file is an error.
+        # SQLite and DuckDB would quietly create an empty database; a missing file is an error.
         raise SourceError(f"database file {database} not found (looked for {path})", SOURCE_FAILED, "url")
-    return url.set(database=path.as_uri() + "?mode=ro", query={**url.query, "uri": "true"})
+    return path
 
 
-def _create_engine(url: "URL", context: SourceContext) -> Any:
+def _create_engine(url: "URL", guard: SqliteGuard) -> Any:
+    """An engine whose connections are sandboxed: read-only, and for SQLite guarded by ``guard``."""
     import sqlalchemy
     from sqlalchemy.pool import NullPool
 
+    backend = url.get_backend_name()
     connect_args: dict[str, Any] = {}
-    if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
+    if backend == "postgresql" and "connect_timeout" not in url.query:
         connect_args["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
+    if backend == "duckdb":
+        connect_args["config"] = duckdb_settings()
+        connect_args["read_only"] = bool(url.database) and url.database != ":memory:"
     try:
-        return sqlalchemy.create_engine(url, poolclass=NullPool, connect_args=connect_args)
+        engine = sqlalchemy.create_engine(url, poolclass=NullPool, connect_args=connect_args)
     except Exception as error:  # noqa: BLE001 - a missing dialect or driver
         raise SourceError(
             f"no database driver for '{url.drivername}': {driver_message(error)} "
@@ -118,13 +152,17 @@ def _create_engine(url: "URL", context: SourceContext) -> Any:
             SOURCE_FAILED,
             "url",
         ) from None
+    if backend == "sqlite":
+        sqlalchemy.event.listen(engine, "connect", lambda dbapi_connection, record: guard.install(dbapi_connection))
+    return engine
 
 
 def fetch(context: SourceContext, requests: list[NodeRequest], start: dt.date, end: dt.date) -> SourceOutcome:
     """Run every node's query on one connection to the source's database."""
     url = _prepare_url(context)
     shown = context.redact(url.render_as_string(hide_password=True))
-    engine = _create_engine(url, context)
+    guard = SqliteGuard()
+    engine = _create_engine(url, guard)
     outcome = SourceOutcome()
     try:
         context.note(f"{context.name}: connecting")
@@ -132,10 +170,12 @@ def fetch(context: SourceContext, requests: list[NodeRequest], start: dt.date, e
             connection = engine.connect()
         except Exception as error:  # noqa: BLE001 - unreachable, refused, wrong password…
             raise SourceError(f"cannot connect to {shown}: {driver_message(error)}", SOURCE_FAILED, "url") from None
+        # Every transaction READ ONLY, on each PostgreSQL driver; other dialects ignore the option.
+        connection = connection.execution_options(postgresql_readonly=True)
         with connection:
             for index, request in enumerate(requests):
                 context.note(f"{context.name}: {request.node_id}")
-                result = _run_query(connection, request, start, end)
+                result = _run_query(connection, request, start, end, guard)
                 if result is _CONNECTION_LOST:
                     lost = NodeFailure(f"lost the connection to {shown}", SOURCE_FAILED, source_field="url")
                     for remaining in requests[index:]:
@@ -150,11 +190,15 @@ def fetch(context: SourceContext, requests: list[NodeRequest], start: dt.date, e
     return outcome
 
 
-def _run_query(connection: "Connection", request: NodeRequest, start: dt.date, end: dt.date) -> Any:
+def _run_query(connection: "Connection", request: NodeRequest, start: dt.date, end: dt.date, guard: SqliteGuard) -> Any:
     from sqlalchemy import Date, bindparam, text
     from sqlalchemy.exc import ArgumentError, DBAPIError, StatementError
 
-    clause = text(request.metric.query or "")
+    query = request.metric.query or ""
+    problem = statement_problem(query)
+    if problem is not None:
+        return NodeFailure(f"query refused: it {problem}", SANDBOX_REFUSED, field="query")
+    clause = text(query)
     for name in ("start", "end"):
         try:
             clause = clause.bindparams(bindparam(name, type_=Date()))
@@ -177,6 +221,15 @@ def _run_query(connection: "Connection", request: NodeRequest, start: dt.date, e
         if error.connection_invalidated:
             return _CONNECTION_LOST
         _rollback(connection)
+        refused = guard.take_refusal()
+        if refused is not None:
+            return NodeFailure(
+                f"query refused: {refused} is not allowed (goaltree only reads the source's own database)",
+                SANDBOX_REFUSED,
+                field="query",
+            )
+        if database_refusal(error):
+            return NodeFailure(f"query refused: {driver_message(error)}", SANDBOX_REFUSED, field="query")
         return NodeFailure(f"query failed: {driver_message(error)}", METRIC_INVALID, field="query")
     except StatementError as error:
         _rollback(connection)

@@ -145,7 +145,7 @@ def test_sql_errors_name_the_node_and_leave_the_other_queries_running(tmp_path: 
     tree = goal_file(
         {"warehouse": {"type": "sql", "url": "sqlite:///warehouse.db"}},
         {
-            "bad_sql": {"metric": {"source": "warehouse", "query": "SELEC date(close_date), 1 FROM deals"}},
+            "bad_sql": {"metric": {"source": "warehouse", "query": "SELECT date(close_date) 1 FROM deals"}},
             "bad_column": {"metric": {"source": "warehouse", "query": "SELECT date(close_date), amout FROM deals"}},
             "four_columns": {"metric": {"source": "warehouse", "query": "SELECT 1, 2, 3, 4"}},
             "not_a_date": {"metric": {"source": "warehouse", "query": "SELECT 'soon', 1"}},
@@ -159,7 +159,7 @@ def test_sql_errors_name_the_node_and_leave_the_other_queries_running(tmp_path: 
     assert result.failed_nodes == {"bad_sql", "bad_column", "four_columns", "not_a_date", "extra_parameter"}
     assert_series_equal(by_day(result.observations["deals"]), expected_count())
     messages = {d.node: d.message for d in result.diagnostics}
-    assert messages["bad_sql"] == 'source warehouse, node bad_sql: query failed: near "SELEC": syntax error'
+    assert messages["bad_sql"] == 'source warehouse, node bad_sql: query failed: near "1": syntax error'
     assert messages["bad_column"] == "source warehouse, node bad_column: query failed: no such column: amout"
     assert "returns 4 columns" in messages["four_columns"]
     assert "first column must be a date" in messages["not_a_date"]

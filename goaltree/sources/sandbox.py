@@ -1,0 +1,359 @@
+"""The source sandbox: what a goal file's SQL may make a database do.
+
+A goal file arrives in a pull request and is evaluated in CI, next to
+secrets. Its ``query`` (sql sources) and ``value``/``where`` (csv, parquet)
+run on real databases, so this module decides, in one place, what they may
+do: read the source's own data, one statement at a time, and nothing else.
+
+- Every query is one statement that reads: it starts with ``SELECT``,
+  ``WITH``, ``VALUES``, ``TABLE``, ``FROM`` or ``(`` and holds no ``;``
+  outside its string literals. A ``;`` counts as inside a literal only when
+  every SQL dialect's way of writing strings, identifiers and comments agrees,
+  so that no dialect can see a second statement where goaltree sees text.
+- SQLite: opened read-only, no attached databases (``SQLITE_LIMIT_ATTACHED``
+  is 0), and an authorizer that allows reading and nothing else: no writes,
+  no ``ATTACH`` (which ``VACUUM INTO`` needs too), no ``PRAGMA`` that sets
+  anything, no ``load_extension``.
+- DuckDB (csv/parquet sources, ``duckdb:///`` URLs): file access off except
+  for the source's own files, the configuration locked, a database file
+  opened read-only.
+- PostgreSQL: every query in a ``READ ONLY`` transaction.
+
+Which file a source may open at all is decided by :mod:`goaltree.sources.paths`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+from goaltree.errors import closest_match
+
+if TYPE_CHECKING:
+    import duckdb
+
+READING_KEYWORDS = ("select", "with", "values", "table", "from")
+"""The words a query may start with: every one of them begins a statement that reads."""
+
+_FIRST_WORD = re.compile(r"\s*(\(|[A-Za-z_]\w*)?")
+_IDENTIFIER_CHARACTER = re.compile(r"\w")
+_DOLLAR_TAG = re.compile(r"\$(?:[A-Za-z_]\w*)?\$")
+
+
+@dataclass(frozen=True)
+class _Lexing:
+    """How one family of SQL dialects writes literals and comments."""
+
+    name: str
+    quotes: str = "'\""
+    backslash_escapes: bool = False
+    escape_string_prefix: bool = False
+    dollar_quotes: bool = False
+    nested_comments: bool = False
+    hash_comments: bool = False
+    brackets: bool = False
+    triple_quotes: bool = False
+
+
+# Each family that treats a character differently from the others is one lexing:
+# a statement passes only if it is one statement under all of them.
+_LEXINGS = (
+    _Lexing("standard"),
+    _Lexing("postgresql", escape_string_prefix=True, dollar_quotes=True, nested_comments=True),
+    _Lexing("mysql", quotes="'\"`", backslash_escapes=True, hash_comments=True),
+    _Lexing("bigquery", quotes="'\"`", backslash_escapes=True, hash_comments=True, triple_quotes=True),
+    _Lexing("sqlserver", brackets=True),
+)
+
+
+def _code(text: str, lexing: _Lexing) -> str:
+    """``text`` with its literals and comments blanked out, as ``lexing`` reads them.
+
+    An unclosed literal or comment blanks the rest of the text: the database
+    will refuse it as a syntax error, and another lexing still sees the code.
+    """
+    out: list[str] = []
+    index = 0
+    length = len(text)
+    while index < length:
+        char = text[index]
+        after = index + 1
+        previous_is_word = index > 0 and _IDENTIFIER_CHARACTER.match(text[index - 1]) is not None
+        if text.startswith("--", index) and (
+            lexing.name != "mysql" or after + 1 >= length or text[after + 1].isspace()
+        ):
+            end = text.find("\n", index)
+            index = length if end < 0 else end
+            continue
+        if char == "#" and lexing.hash_comments:
+            end = text.find("\n", index)
+            index = length if end < 0 else end
+            continue
+        if text.startswith("/*", index):
+            if lexing.name == "mysql" and text.startswith(("/*!", "/*+"), index):
+                # MySQL runs the text of these "comments": it is code.
+                out.append("   ")
+                index += 3
+                continue
+            index = _comment_end(text, index, lexing.nested_comments)
+            out.append(" ")
+            continue
+        if lexing.triple_quotes and text.startswith(("'''", '"""'), index):
+            end = text.find(text[index : index + 3], index + 3)
+            index = length if end < 0 else end + 3
+            out.append(" ")
+            continue
+        if char in lexing.quotes or (char == "[" and lexing.brackets):
+            closing = "]" if char == "[" else char
+            backslashes = lexing.backslash_escapes and char != "`"
+            if lexing.escape_string_prefix and char == "'" and index > 0 and text[index - 1] in "eE":
+                backslashes = backslashes or not (index > 1 and _IDENTIFIER_CHARACTER.match(text[index - 2]))
+            index = _literal_end(text, after, closing, backslashes)
+            out.append(" ")
+            continue
+        if char == "$" and lexing.dollar_quotes and not previous_is_word:
+            tag = _DOLLAR_TAG.match(text, index)
+            if tag is not None:
+                end = text.find(tag.group(), tag.end())
+                index = length if end < 0 else end + len(tag.group())
+                out.append(" ")
+                continue
+        out.append(char)
+        index = after
+    return "".join(out)
+
+
+def _comment_end(text: str, index: int, nested: bool) -> int:
+    depth = 0
+    while index < len(text):
+        if text.startswith("/*", index):
+            depth = depth + 1 if nested or depth == 0 else depth
+            index += 2
+        elif text.startswith("*/", index):
+            depth -= 1
+            index += 2
+            if depth == 0:
+                return index
+        else:
+            index += 1
+    return index
+
+
+def _literal_end(text: str, index: int, closing: str, backslashes: bool) -> int:
+    while index < len(text):
+        char = text[index]
+        if backslashes and char == "\\":
+            index += 2
+        elif char == closing:
+            if text.startswith(closing * 2, index):
+                index += 2  # a doubled quote stands for itself
+            else:
+                return index + 1
+        else:
+            index += 1
+    return index
+
+
+def statement_problem(query: str) -> str | None:
+    """Why ``query`` is not one statement that only reads, or ``None`` when it is.
+
+    Args:
+        query: The goal file's SQL for one node.
+
+    Returns:
+        A one-line reason naming what is refused and how to write it instead.
+    """
+    for lexing in _LEXINGS:
+        code = _code(query, lexing)
+        statements = [part for part in code.split(";") if part.strip()]
+        if len(statements) > 1:
+            return (
+                "holds several statements separated by ';'; a query is one SELECT "
+                "(a ';' inside a string literal is fine)"
+            )
+        first = _FIRST_WORD.match(statements[0] if statements else "")
+        word = (first.group(1) or "") if first else ""
+        if word != "(" and word.lower() not in READING_KEYWORDS:
+            keywords = [keyword.upper() for keyword in READING_KEYWORDS]
+            close = closest_match(word.upper(), keywords, cutoff=0.8)  # SELEC, not DELETE, is a typo of SELECT
+            shown = f"'{word.upper()}'" + (f" (did you mean '{close}'?)" if close else "") if word else "no statement"
+            return f"starts with {shown}; a query only reads: it starts with {', '.join(keywords)} or '('"
+    return None
+
+
+# --- SQLite --------------------------------------------------------------------------------
+
+_SQLITE_READ_PRAGMAS = frozenset(
+    {"table_info", "table_xinfo", "table_list", "index_list", "index_info", "index_xinfo", "foreign_key_list"}
+)
+"""PRAGMAs that only describe the schema; with an argument they name a table, never a new value."""
+
+
+class SqliteGuard:
+    """The authorizer of a SQLite connection that may only read, and what it last refused."""
+
+    def __init__(self) -> None:
+        self.refused: str | None = None
+
+    def install(self, connection: Any) -> None:
+        """Lock ``connection`` (a ``sqlite3.Connection``) down: no attached databases, reads only."""
+        import sqlite3
+
+        connection.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+        if hasattr(connection, "enable_load_extension"):
+            connection.enable_load_extension(False)
+        connection.set_authorizer(self._authorize)
+
+    def _authorize(self, action: int, first: str | None, second: str | None, database: str | None, trigger: str | None) -> int:
+        import sqlite3
+
+        if action in (sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_RECURSIVE):
+            return sqlite3.SQLITE_OK
+        if action == sqlite3.SQLITE_FUNCTION and (second or "").lower() != "load_extension":
+            return sqlite3.SQLITE_OK
+        if action == sqlite3.SQLITE_PRAGMA and (first or "").lower() in _SQLITE_READ_PRAGMAS:
+            return sqlite3.SQLITE_OK
+        if action == sqlite3.SQLITE_TRANSACTION:
+            return sqlite3.SQLITE_OK  # BEGIN and ROLLBACK of a connection that cannot write
+        self.refused = _sqlite_action(action, first, second)
+        return sqlite3.SQLITE_DENY
+
+    def take_refusal(self) -> str | None:
+        """What the authorizer refused since the last call, if anything."""
+        refused, self.refused = self.refused, None
+        return refused
+
+
+_SQLITE_ACTIONS = {
+    1: "CREATE INDEX", 2: "CREATE TABLE", 3: "CREATE TEMP INDEX", 4: "CREATE TEMP TABLE", 5: "CREATE TEMP TRIGGER",
+    6: "CREATE TEMP VIEW", 7: "CREATE TRIGGER", 8: "CREATE VIEW", 9: "DELETE", 10: "DROP INDEX", 11: "DROP TABLE",
+    12: "DROP TEMP INDEX", 13: "DROP TEMP TABLE", 14: "DROP TEMP TRIGGER", 15: "DROP TEMP VIEW", 16: "DROP TRIGGER",
+    17: "DROP VIEW", 18: "INSERT", 23: "UPDATE", 25: "DETACH", 26: "ALTER TABLE", 27: "REINDEX", 28: "ANALYZE",
+    29: "CREATE VIRTUAL TABLE", 30: "DROP VIRTUAL TABLE", 32: "SAVEPOINT",
+}
+"""SQLite's authorizer action codes (sqlite3.h) by name; the module's own constants share numbers with error codes."""
+
+
+def _sqlite_action(action: int, first: str | None, second: str | None) -> str:
+    import sqlite3
+
+    if action == sqlite3.SQLITE_ATTACH:
+        return "ATTACH (also used by VACUUM INTO)"
+    if action == sqlite3.SQLITE_PRAGMA:
+        return f"PRAGMA {first}" + ("" if second is None else " with a value")
+    if action == sqlite3.SQLITE_FUNCTION:
+        return f"the function {second}()"
+    target = f" {first}" if first else ""
+    return f"{_SQLITE_ACTIONS.get(action, f'SQLite action {action}')}{target}"
+
+
+# --- DuckDB --------------------------------------------------------------------------------
+
+def duckdb_settings() -> dict[str, Any]:
+    """The DuckDB settings that keep a connection inside the files it is given.
+
+    File access is off (a connection may still open its own database file and
+    the ``allowed_paths`` set before these), no extension is installed or
+    loaded, and the configuration is locked so that a query cannot switch any
+    of it back. ``lock_configuration`` comes last.
+    """
+    return {
+        "enable_external_access": False,
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+        "lock_configuration": True,
+    }
+
+
+class QueryRefused(Exception):
+    """The sandbox refused to run a statement; the message says why (never the data)."""
+
+
+class OneStatementConnection:
+    """A DuckDB connection that runs exactly one statement per call, whatever the text says.
+
+    goaltree places a goal file's ``value`` and ``where`` inside its own
+    queries. DuckDB would run every statement of a text it is given, so a
+    fragment that closes goaltree's query (``…; COPY … TO 'data/deals.csv'``)
+    could write the project's own files, which the connection may open. Each
+    text is therefore split by DuckDB's own parser, and only a text that is one
+    statement runs.
+    """
+
+    def __init__(self, connection: "duckdb.DuckDBPyConnection"):
+        self._connection = connection
+
+    def execute(self, sql: str) -> "duckdb.DuckDBPyConnection":
+        """Run ``sql`` if it is one statement.
+
+        Raises:
+            QueryRefused: ``sql`` holds several statements.
+            duckdb.Error: DuckDB's own errors (a text that does not parse runs nothing).
+        """
+        import duckdb
+
+        try:
+            statements = duckdb.extract_statements(sql)
+        except duckdb.ParserException:
+            return self._connection.execute(sql)  # DuckDB reports the syntax error, having run nothing
+        if len(statements) != 1:
+            raise QueryRefused(
+                f"the query holds {len(statements)} statements; a value or where is one expression "
+                "and may not end goaltree's query"
+            )
+        return self._connection.execute(sql)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._connection.close()
+
+
+def connect_duckdb(readable_files: Sequence[Path], scratch_directory: str) -> OneStatementConnection:
+    """An in-memory DuckDB connection that can read ``readable_files`` and nothing else.
+
+    Args:
+        readable_files: The source's files: the only ones a query may open.
+        scratch_directory: goaltree's own temporary folder, where DuckDB may spill.
+    """
+    import duckdb
+
+    connection = duckdb.connect(":memory:")
+    allowed = ", ".join(_duckdb_literal(str(path)) for path in readable_files)
+    # allowed_paths and allowed_directories can only be SET on a started database, so
+    # everything is SET, lock_configuration last.
+    for statement in (
+        f"SET allowed_paths = [{allowed}]",
+        f"SET allowed_directories = [{_duckdb_literal(scratch_directory)}]",
+        f"SET temp_directory = {_duckdb_literal(scratch_directory)}",
+        *(f"SET {name} = {str(value).lower()}" for name, value in duckdb_settings().items()),
+    ):
+        connection.execute(statement)
+    return OneStatementConnection(connection)
+
+
+def _duckdb_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+# --- Refusals reported by the database ----------------------------------------------------
+
+_READ_ONLY_SQLSTATE = "25006"  # PostgreSQL: read_only_sql_transaction
+
+
+def database_refusal(error: BaseException) -> bool:
+    """Whether ``error`` is the database enforcing the sandbox (not a mistake in the query).
+
+    DuckDB's permission errors and read-only database errors, and PostgreSQL's
+    "cannot execute … in a read-only transaction", count; a SQLite refusal is
+    known by its :class:`SqliteGuard` instead.
+    """
+    original = getattr(error, "orig", None) or error
+    if getattr(original, "sqlstate", None) == _READ_ONLY_SQLSTATE or getattr(original, "pgcode", None) == _READ_ONLY_SQLSTATE:
+        return True
+    kind = type(original).__name__
+    text = str(original)
+    if kind == "PermissionException":
+        return True
+    return kind == "InvalidInputException" and ("read-only mode" in text or "configuration has been locked" in text)
