@@ -52,4 +52,5 @@ DEFAULT_RULES: tuple[type[Rule], ...] = (
     structure.UnusedSuppression,
     structure.SuppressionWithoutReason,
     structure.RuleCrashed,
+    structure.StaleSnapshot,
 )
