@@ -28,8 +28,9 @@ class Observation:
         rows: How many rows ``value`` adds up. ``None`` marks a day's value
             that is not made of row values (a ``count`` of rows): the engine
             then takes the mean, smallest or largest over days, not rows.
-        low: The smallest row, when ``rows`` is 2 or more (``None`` otherwise: it is ``value``).
-        high: The largest row, when ``rows`` is 2 or more (``None`` otherwise: it is ``value``).
+        low: The smallest row, when ``rows`` is 2 or more and it was fetched
+            (sources fetch it for ``min`` and ``max`` nodes); ``None`` otherwise.
+        high: The largest row, likewise.
     """
 
     date: dt.date
@@ -40,13 +41,18 @@ class Observation:
     high: float | None = None
 
     @property
+    def extremes_known(self) -> bool:
+        """Whether :attr:`smallest` and :attr:`largest` are the rows' own (always, but for several rows not fetched with them)."""
+        return self.rows is None or self.rows == 1 or (self.low is not None and self.high is not None)
+
+    @property
     def smallest(self) -> float:
-        """The smallest row (the value itself for a single row or a day's value)."""
+        """The smallest row (the value itself for a single row or a day's value); see :attr:`extremes_known`."""
         return self.value if self.low is None else self.low
 
     @property
     def largest(self) -> float:
-        """The largest row (the value itself for a single row or a day's value)."""
+        """The largest row (the value itself for a single row or a day's value); see :attr:`extremes_known`."""
         return self.value if self.high is None else self.high
 
 
@@ -84,6 +90,8 @@ def merge(date: dt.date, parts: list[Observation], dimension: str | None = None)
     if any(part.rows is None for part in parts):
         return Observation(date, total, dimension, None)
     rows = sum(part.rows for part in parts)  # type: ignore[misc]
+    if not all(part.extremes_known for part in parts):
+        return Observation(date, total, dimension, rows)
     return Observation(
         date, total, dimension, rows, min(part.smallest for part in parts), max(part.largest for part in parts)
     )

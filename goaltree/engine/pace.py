@@ -25,6 +25,8 @@ def day_value(day: Observation, aggregate: str) -> float:
         return day.value
     if aggregate == "mean":
         return day.value / day.rows
+    if not day.extremes_known:
+        return day.value / day.rows  # the day's mean is all that is known of its rows
     if aggregate == "min":
         return day.smallest
     return day.largest
@@ -53,6 +55,8 @@ def aggregate_days(days: Sequence[Observation], aggregate: str) -> float | None:
         return aggregate_series([(day.date, day.value) for day in days], aggregate)
     if aggregate == "mean":
         return math.fsum(day.value for day in days) / sum(day.rows for day in days)  # type: ignore[misc]
+    if not all(day.extremes_known for day in days):
+        return None  # rows fetched without their extremes (for another aggregate): no smallest to give
     if aggregate == "min":
         return min(day.smallest for day in days)
     return max(day.largest for day in days)

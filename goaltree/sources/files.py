@@ -49,9 +49,11 @@ ROWS = "__goaltree_rows"
 DAY = "__goaltree_day"
 DIMENSION = "__goaltree_dimension"
 COUNT = "count"
-# What a day keeps of a value's rows, whatever the node's aggregate: their sum, number and extremes
-# (an Observation), so that a mean or a max can be taken over the rows of the whole period.
-_ROW_SUMMARY = ("fsum", "count", "min", "max")
+# What a day keeps of a value's rows (an Observation): their sum and number, so that a mean can be
+# taken over the rows of the whole period, and for a min or max node their extremes. Extremes cost
+# DuckDB most (each filtered aggregate evaluates its filter again), so only those nodes pay for them.
+_ROW_SUMMARY = ("fsum", "count")
+_EXTREMES = ("min", "max")
 _MISSING_COLUMN = re.compile(r'Referenced column "(?P<name>(?:[^"]|"")+)" not found')
 _NO_MATCHING_FUNCTION = re.compile(r"No function matches the given name and argument types '\w+\((?P<type>[^)]*)\)'")
 _ERROR_PREFIX = re.compile(r"^[A-Z][A-Za-z ]* Error: ")
@@ -80,14 +82,16 @@ class _Plan:
     value_sql: str
     where: str | None
     counts_rows: bool
+    extremes: bool
 
     @property
     def aggregate_sqls(self) -> list[str]:
-        """The node's daily aggregates, filtered by its ``where``: a count, or its rows' sum, number, min and max."""
+        """The node's daily aggregates, filtered by its ``where``: a count, or its rows' sum, number (and extremes)."""
         if self.counts_rows:
             functions = ["COUNT(*)"]
         else:
-            functions = [f"{function}({self.value_sql})" for function in _ROW_SUMMARY]
+            summary = _ROW_SUMMARY + _EXTREMES if self.extremes else _ROW_SUMMARY
+            functions = [f"{function}({self.value_sql})" for function in summary]
         if self.where is None:
             return functions
         return [f"{function} FILTER (WHERE ({self.where}))" for function in functions]
@@ -229,7 +233,7 @@ def _plan(request: NodeRequest, default_date_column: str, columns: Sequence[str]
             return NodeFailure(_missing_column(metric.by, columns, display), METRIC_INVALID, field="by")
     value_sql, counts_rows = _value_sql(request)
     where = metric.where.strip() if metric.where and metric.where.strip() else None
-    return _Plan(request, date_column, by_column, value_sql, where, counts_rows)
+    return _Plan(request, date_column, by_column, value_sql, where, counts_rows, request.aggregate in ("min", "max"))
 
 
 def _needed_columns(plans: Sequence[_Plan], columns: Sequence[str]) -> list[str]:
@@ -363,7 +367,7 @@ class _Runner:
         column = 2 if divided else 1
         for plan in plans:
             node_id = plan.request.node_id
-            width = 1 if plan.counts_rows else len(_ROW_SUMMARY)
+            width = len(plan.aggregate_sqls)
             first = column
             column += width
             series = []
@@ -376,13 +380,15 @@ class _Runner:
                             # A count is the day's value, not a sum of row values: its mean is over days.
                             series.append(Observation(row[0], float(count), dimension, None))
                         continue
-                    total, count, low, high = (_number(value) for value in row[first:column])
+                    total, count, *extremes = (_number(value) for value in row[first:column])
                     if not count or total is None:
                         continue  # no row with a value this day
                     if count == 1:
                         series.append(Observation(row[0], total, dimension))
-                    elif low is not None and high is not None:
-                        series.append(Observation(row[0], total, dimension, int(count), low, high))
+                    elif not extremes:
+                        series.append(Observation(row[0], total, dimension, int(count)))
+                    elif None not in extremes:
+                        series.append(Observation(row[0], total, dimension, int(count), extremes[0], extremes[1]))
             except ValueError as error:
                 outcome.failures[node_id] = NodeFailure(
                     f"value '{plan.request.metric.value}' does not give numbers: {error}", METRIC_INVALID, field="value"

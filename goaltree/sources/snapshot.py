@@ -29,15 +29,16 @@ gives a byte-identical file and a diff shows only the days that changed::
 
 Each line is one day (and dimension) of a node: ``[date, value]`` or
 ``[date, value, dimension]`` for a single row; ``[date, sum, dimension or
-null, rows, min, max]`` for several rows, so that a mean or largest value can
-be taken over every row of the period; ``[date, value, dimension or null,
-null]`` for a day's value that is not made of rows (a ``count``).
+null, rows]`` for several rows, so that a mean can be taken over every row of
+the period, and ``[date, sum, dimension or null, rows, min, max]`` for those
+of a ``min`` or ``max`` node; ``[date, value, dimension or null, null]`` for a
+day's value that is not made of rows (a ``count``).
 
 Format 1 (goaltree before rows were kept) held one value per day: for a
 ``mean`` node the day's mean, and with ``by`` the day's sum. It still loads,
 with each line read as a day's value, which is exact for ``sum`` and ``last``
 nodes, ``count`` metrics and undivided ``min``/``max``;
-:func:`format_one_problems` names the nodes it cannot answer exactly, which
+:func:`snapshot_problems` names the nodes it cannot answer exactly, which
 must be pulled again.
 
 ``sha256`` is the hash of everything but ``fetched_at`` and itself, in a
@@ -118,8 +119,8 @@ def _observation_row(observation: Observation) -> list[Any]:
             row.append(observation.dimension)
         return row
     row.extend([observation.dimension, observation.rows])
-    if observation.rows is not None:
-        row.extend([float(observation.smallest), float(observation.largest)])
+    if observation.rows is not None and observation.low is not None and observation.high is not None:
+        row.extend([float(observation.low), float(observation.high)])
     return row
 
 
@@ -129,7 +130,7 @@ def _observation(path: Path, row: Any, where: str, format: int) -> Observation:
     if not isinstance(row, list) or len(row) not in shapes:
         expected = "[date, value] or [date, value, dimension]"
         if format != 1:
-            expected += ", [date, value, dimension, null] or [date, sum, dimension, rows, min, max]"
+            expected += ", [date, value, dimension, null], [date, sum, dimension, rows] or [date, sum, dimension, rows, min, max]"
         raise _fail(path, f"{where} is not {expected}")
     numbers = [row[1], *row[4:6]]
     for value in numbers:
@@ -142,37 +143,44 @@ def _observation(path: Path, row: Any, where: str, format: int) -> Observation:
     if format == 1:
         # Format 1 kept one value per day (and dimension): a day's value, not rows.
         return Observation(day, float(row[1]), dimension, None)
-    if len(row) == 4:
-        if row[3] is not None:
-            raise _fail(path, f"{where} has 4 items; the 4th must be null (a day's value)")
+    if len(row) == 2 or len(row) == 3:
+        return Observation(day, float(row[1]), dimension)
+    rows = row[3]
+    if rows is None and len(row) == 4:
         return Observation(day, float(row[1]), dimension, None)
-    if len(row) == 6:
-        rows = row[3]
-        if isinstance(rows, bool) or not isinstance(rows, int) or rows < 2 or float(row[4]) > float(row[5]):
-            raise _fail(path, f"{where} is not [date, sum, dimension, rows (2 or more), min, max (min <= max)]")
-        return Observation(day, float(row[1]), dimension, rows, float(row[4]), float(row[5]))
-    return Observation(day, float(row[1]), dimension)
+    if isinstance(rows, bool) or not isinstance(rows, int) or rows < 2:
+        raise _fail(path, f"{where} has rows {rows!r}; it must be a whole number of 2 or more (or null for a day's value)")
+    if len(row) == 4:
+        return Observation(day, float(row[1]), dimension, rows)
+    if float(row[4]) > float(row[5]):
+        raise _fail(path, f"{where} has a smallest row {row[4]!r} above its largest {row[5]!r}")
+    return Observation(day, float(row[1]), dimension, rows, float(row[4]), float(row[5]))
 
 
-def format_one_problems(snapshot: Snapshot, goal_file: GoalFile) -> list[str]:
-    """The nodes of a format-1 snapshot whose actual the rows rule cannot get from it.
+def snapshot_problems(snapshot: Snapshot, goal_file: GoalFile) -> list[str]:
+    """The nodes whose actual ``snapshot`` cannot give exactly for ``goal_file``.
 
     Format 1 kept a ``mean`` node's daily means (the mean of its rows needs
-    their sums and numbers), and with ``by`` each dimension's daily sum (where a
-    ``min`` or ``max`` needs the single rows). Their numbers would be wrong, so
-    such a snapshot must be pulled again. Empty for a current snapshot.
+    their sums and numbers), and with ``by`` each dimension's daily sum (where
+    a ``min`` or ``max`` needs the single rows). In any format, a ``min`` or
+    ``max`` node pulled while it had another aggregate lacks its rows'
+    extremes. Their numbers would be wrong, so such a snapshot must be pulled
+    again. Empty when every node can be answered.
     """
-    if snapshot.format != 1:
-        return []
     problems = []
     for node_id, observations in snapshot.observations.items():
         node = goal_file.nodes.get(node_id)
         if node is None or not observations:
             continue
+        aggregate = node.effective_aggregate
+        if aggregate in ("min", "max") and not all(observation.extremes_known for observation in observations):
+            problems.append(node_id)
+            continue
+        if snapshot.format != 1:
+            continue
         metric = node.metric
         if metric is not None and (metric.value or "").strip().lower() == "count":
             continue  # a count was a day's value then and is now
-        aggregate = node.effective_aggregate
         divided = any(observation.dimension is not None for observation in observations)
         if aggregate == "mean" or (aggregate in ("min", "max") and divided):
             problems.append(node_id)
@@ -357,18 +365,20 @@ def check_snapshot(snapshot: Snapshot, goal_file: GoalFile) -> None:
     """Refuse a snapshot whose numbers for ``goal_file`` could not be right.
 
     Raises:
-        GoaltreeError: The snapshot is of format 1 and holds nodes that format
-            could not keep exactly (see :func:`format_one_problems`).
+        GoaltreeError: The snapshot holds nodes it cannot answer exactly (see
+            :func:`snapshot_problems`).
     """
-    problems = format_one_problems(snapshot, goal_file)
+    problems = snapshot_problems(snapshot, goal_file)
     if problems:
         listed = ", ".join(problems[:5]) + (f" and {len(problems) - 5} more" if len(problems) > 5 else "")
-        raise _fail(
-            snapshot.path,
-            f"was written in format 1, which kept daily means or per-dimension daily sums for {listed}, "
-            "from which a mean or a smallest/largest row cannot be recomputed; run `goaltree pull` again "
-            "to write it in the current format",
-        )
+        if snapshot.format == 1:
+            why = (
+                "was written in format 1, which kept daily means or per-dimension daily sums for "
+                f"{listed}, from which a mean or a smallest/largest row cannot be recomputed"
+            )
+        else:
+            why = f"lacks the smallest and largest rows that the min/max of {listed} need (it was pulled when their aggregate was another)"
+        raise _fail(snapshot.path, f"{why}; run `goaltree pull` again to refresh it")
 
 
 def stale_snapshot(snapshot: Snapshot, goal_file: GoalFile, as_of: dt.date) -> list[Diagnostic]:

@@ -133,3 +133,15 @@ def test_a_format_one_snapshot_with_a_mean_asks_for_a_new_pull(project: Path, ca
     capsys.readouterr()
     assert main(["evaluate", str(goals), "--as-of", "2027-06-30", "--snapshot", str(snapshot)]) == 2
     assert "format 1" in capsys.readouterr().err
+
+
+def test_a_snapshot_pulled_for_a_sum_cannot_answer_a_max(project: Path) -> None:
+    """A node changed from `sum` to `max` after the pull: its rows' extremes were never fetched."""
+    goals, snapshot = project / "goals.yaml", project / "goals.snapshot.json"
+    assert main(["pull", str(goals), "--as-of", "2027-06-30", "-o", str(snapshot)]) == 0
+    document = yaml.safe_load(goals.read_text(encoding="utf-8"))
+    document["nodes"]["won_revenue"]["aggregate"] = "max"
+    goals.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+
+    with pytest.raises(GoaltreeError, match=r"lacks the smallest and largest rows that the min/max of won_revenue need"):
+        goaltree.evaluate(goals, dt.date(2027, 6, 30), snapshot=snapshot)
