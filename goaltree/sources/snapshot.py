@@ -19,7 +19,7 @@ gives a byte-identical file and a diff shows only the days that changed::
         "revenue": [
           ["2027-01-04", 120000.0],
           ["2027-01-05", 95000.0, "email"],
-          ["2027-01-06", 310000.0, null, 3, 40000.0, 200000.0]
+          ["2027-01-06", 310000.0, null, 3]
         ],
         "deals": [
           ["2027-01-04", 7.0, null, null]
