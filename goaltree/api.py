@@ -79,9 +79,12 @@ def collect_observations(
     """
     goal_file = tree.goal_file
     if snapshot is not None:
-        from goaltree.sources.snapshot import read_snapshot
+        from goaltree.sources.snapshot import check_snapshot, read_snapshot, stale_snapshot
 
         data = read_snapshot(Path(snapshot))
+        check_snapshot(data, goal_file)
+        if diagnostics is not None:
+            diagnostics.extend(stale_snapshot(data, goal_file, as_of))
         fetched_at = data.fetched_at.isoformat() if hasattr(data.fetched_at, "isoformat") else str(data.fetched_at)
         info = {"path": str(snapshot), "sha256": data.sha256, "fetched_at": fetched_at}
         return dict(data.observations), frozenset(data.failed_nodes), info

@@ -918,6 +918,39 @@ def _may_nest_deeper(text: str, limit: int) -> bool:
     return True
 
 
+def _bracket_too_deep(text: str, limit: int) -> tuple[int, int] | None:
+    """Line and column (1-based) of the first ``[`` or ``{`` beyond ``limit`` levels of brackets, outside quotes.
+
+    Exact for JSON and YAML flow collections, and independent of any parser's own
+    depth limit (libyaml's differs between versions).
+    """
+    depth = 0
+    line, column = 1, 0
+    quote = None
+    escaped = False
+    for char in text:
+        column += 1
+        if char == "\n":
+            line, column = line + 1, 0
+        if quote is not None:
+            if escaped:
+                escaped = False
+            elif char == "\\" and quote == '"':
+                escaped = True
+            elif char == quote:
+                quote = None
+            continue
+        if char in "\"'":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return line, column
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    return None
+
+
 def _nesting_diagnostic(text: str, filename: str) -> Diagnostic | None:
     """A located error where the text nests deeper than :data:`MAX_NESTING`, else ``None``.
 
@@ -928,6 +961,18 @@ def _nesting_diagnostic(text: str, filename: str) -> Diagnostic | None:
     """
     if not _may_nest_deeper(text, MAX_NESTING):
         return None
+    too_deep = _bracket_too_deep(text, MAX_NESTING)
+    if too_deep is not None:
+        line, column = too_deep
+        return Diagnostic(
+            "E001",
+            "error",
+            f"the data nests more than {MAX_NESTING} levels deep here; a goal file needs a few: "
+            "flatten it (is a bracket or an indentation wrong?)",
+            file=filename,
+            line=line,
+            column=column,
+        )
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -160,7 +160,7 @@ DEEP = 100_000
 @pytest.mark.parametrize(
     ("name", "text", "position"),
     [
-        ("goals.yaml", "goaltree: 1\nnodes: " + "[" * DEEP + "]" * DEEP + "\n", "2:107"),
+        ("goals.yaml", "goaltree: 1\nnodes: " + "[" * DEEP + "]" * DEEP + "\n", "2:108"),
         ("goals.yaml", "goaltree: 1\nnodes:\n" + "- " * DEEP + "x\n", "3:199"),
         ("goals.json", '{"goaltree": 1, "nodes": ' + "[" * DEEP + "]" * DEEP + "}\n", "1:125"),
         ("goals.json", '{"nodes": ' + '{"a": ' * DEEP + "1" + "}" * DEEP + "}\n", "1:605"),
@@ -322,5 +322,6 @@ def test_a_sql_query_without_a_result_set_is_a_clear_source_error(tmp_path, caps
     )
     code, out, err = run(capsys, "evaluate", str(goals), "--as-of", "2027-06-30")
     assert code == 1
-    assert "the query returns no result set (is it a SELECT?)" in out + err
+    # The sandbox refuses a statement that is not a query before it reaches the database (E028).
+    assert "E028" in out and "query refused" in out
     assert "ResourceClosedError" not in out + err

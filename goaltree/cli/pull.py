@@ -27,6 +27,14 @@ def run(args: argparse.Namespace) -> int:
     # Refused before the sources are read; writing the snapshot refuses links and devices again.
     refuse_unsafe_output(output, input_files(goal_file, tree.path), what="snapshot")
     as_of = args.as_of or dt.date.today()
+    if as_of < goal_file.period.start:
+        # Nothing can be fetched yet; an empty snapshot would later read as "no data" for every node.
+        print(
+            f"goaltree: nothing to pull: the period starts on {goal_file.period.start}, after {as_of}; "
+            f"no snapshot written (pull on or after {goal_file.period.start}, or with --as-of)",
+            file=sys.stderr,
+        )
+        return 1
     end = min(as_of, goal_file.period.end)
     result = fetch_observations(goal_file, tree.project_dir, goal_file.period.start, end, progress=sys.stderr.isatty())
     errors = [tree.locate(d) for d in result.diagnostics if d.severity == "error"]

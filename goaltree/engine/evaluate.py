@@ -68,14 +68,21 @@ def evaluate(
             if node_id not in nodes or node_id in failed:
                 continue
             if observations and node_id in observations:
-                days = pace.daily_totals(observations[node_id], start, as_of)
+                # Rows, not days: the actual is over every row, the trend over each day's value.
+                merged = pace.days_of(observations[node_id], start, as_of)
+                aggregate = aggregate_of[node_id]
+                days = [(day.date, pace.day_value(day, aggregate)) for day in merged]
+                try:
+                    value = pace.aggregate_days(merged, aggregate)
+                except OverflowError:  # fsum of observations beyond float range
+                    value = math.inf
             else:  # inline actuals: one value a day
                 days = [(date, 0.0 + float(value)) for date, value in sorted(nodes[node_id].actuals.items()) if start <= date <= as_of]
+                try:
+                    value = pace.aggregate_series(days, aggregate_of[node_id])
+                except OverflowError:
+                    value = math.inf
             daily[node_id] = days
-            try:
-                value = pace.aggregate_series(days, aggregate_of[node_id])
-            except OverflowError:  # fsum of observations beyond float range
-                value = math.inf
             if value is not None and not math.isfinite(value):
                 found.append(_overflow(tree, node_id, "actual", f"the {aggregate_of[node_id]} of its observations"))
             elif value is not None:

@@ -14,6 +14,7 @@ import datetime as dt
 import math
 from typing import Any
 
+from goaltree.engine.pace import daily_values
 from goaltree.engine.results import Evaluation, NodeResult
 from goaltree.report.formatting import quantity
 
@@ -87,12 +88,8 @@ def _month_ticks(start: dt.date, end: dt.date) -> list[dt.date]:
 
 
 def series_of(result: NodeResult, start: dt.date, as_of: dt.date) -> list[tuple[dt.date, float]]:
-    """The node's observations up to ``as_of`` as plotted: summed per day, cumulative for flows."""
-    days: dict[dt.date, float] = {}
-    for observation in result.observations:
-        if start <= observation.date <= as_of:
-            days[observation.date] = days.get(observation.date, 0.0) + observation.value
-    points = sorted(days.items())
+    """The node's observations up to ``as_of`` as plotted: each day's value, cumulative for flows."""
+    points = daily_values(result.observations, start, as_of, result.aggregate)
     if result.aggregate != "sum":
         return points
     total = 0.0

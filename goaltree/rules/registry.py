@@ -54,4 +54,5 @@ DEFAULT_RULES: tuple[type[Rule], ...] = (
     structure.SuppressionWithoutReason,
     structure.NumberOverflow,
     structure.RuleCrashed,
+    structure.StaleSnapshot,
 )

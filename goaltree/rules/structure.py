@@ -510,3 +510,21 @@ class RuleCrashed(Rule):
     code = "E099"
     name = "checks.rule_crashed"
     severity = "error"
+
+
+class StaleSnapshot(Rule):
+    """The snapshot read with `--snapshot` does not cover every day the evaluation reads.
+
+    A snapshot holds the days from the period's start up to the date it was
+    pulled for. Evaluating at a later `--as-of` (or after moving the period's
+    start back) reads days the snapshot never fetched: flows fall short and
+    levels show an older day, with nothing else to tell. The message gives the
+    days the snapshot covers, the days the evaluation reads and the ones
+    missing. Reported by `evaluate`, `report` and the other commands that read
+    a snapshot; fix it with `goaltree pull --as-of DATE`.
+    """
+
+    code = "E027"
+    name = "sources.stale_snapshot"
+    severity = "warning"
+    emitted_by = "sources"

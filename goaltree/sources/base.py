@@ -14,9 +14,9 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from goaltree.observations import Observation
+from goaltree.observations import Observation, merge, summarize
 from goaltree.errors import Diagnostic
 from goaltree.model import Metric, Node
 
@@ -44,9 +44,6 @@ ERROR_CODES: dict[str, str] = {
     SANDBOX_REFUSED: "the source sandbox refused a query (it writes, holds several statements or reaches outside the data)",
 }
 
-DailyFunction = Literal["sum", "mean", "min", "max"]
-
-
 @dataclass(frozen=True)
 class NodeRequest:
     """One node's question to a source: its metric, and the node it belongs to.
@@ -70,20 +67,6 @@ class NodeRequest:
     def options(self) -> dict[str, Any]:
         """The metric's ``options`` (for plugin sources)."""
         return self.metric.options
-
-
-def daily_function(aggregate: str, divided: bool) -> DailyFunction:
-    """How the rows of one day become that day's observation.
-
-    Flows (``sum``) and stocks read once a day (``last``) add up their rows. A
-    ``mean``, ``min`` or ``max`` node takes the mean, smallest or largest row of
-    the day, so that "largest deal" is a largest deal and not a largest day. A
-    series divided by a dimension (``by``) always adds up, because the engine
-    reads a day's total as the sum of its dimensions.
-    """
-    if divided or aggregate in ("sum", "last"):
-        return "sum"
-    return aggregate  # type: ignore[return-value]
 
 
 class SourceError(Exception):
@@ -210,33 +193,47 @@ def as_number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def combine_daily(
+def combine_rows(
     rows: Iterable[tuple[dt.date, float, str | None]],
-    function: DailyFunction,
     start: dt.date,
     end: dt.date,
 ) -> tuple[Observation, ...]:
-    """Rows of ``(date, value, dimension)`` combined per day (and dimension), sorted.
+    """Rows of ``(date, value, dimension)`` summed up per day (and dimension), sorted.
 
-    Rows outside ``start``..``end`` are dropped; several rows on one day are
-    combined with ``function``.
+    Rows outside ``start``..``end`` are dropped. Each day keeps the sum, the
+    number and the extremes of its rows (:class:`Observation`), whatever the
+    node's aggregate: the engine takes the mean or the largest of rows, not of days.
     """
     groups: dict[tuple[dt.date, str | None], list[float]] = {}
     for day, value, dimension in rows:
         if start <= day <= end:
             groups.setdefault((day, dimension), []).append(value)
-    observations = []
-    for (day, dimension), values in groups.items():
-        if function == "sum":
-            combined = math.fsum(values)
-        elif function == "mean":
-            combined = math.fsum(values) / len(values)
-        elif function == "min":
-            combined = min(values)
-        else:
-            combined = max(values)
-        observations.append(Observation(day, combined, dimension))
+    observations = [summarize(day, values, dimension) for (day, dimension), values in groups.items()]
     return tuple(sorted(observations, key=observation_key))
+
+
+def combine_observations(observations: Iterable[Observation]) -> tuple[Observation, ...]:
+    """Observations merged per day and dimension (several rows of one day become one), sorted."""
+    groups: dict[tuple[dt.date, str | None], list[Observation]] = {}
+    for observation in observations:
+        groups.setdefault((observation.date, observation.dimension), []).append(observation)
+    merged = [merge(day, parts, dimension) for (day, dimension), parts in groups.items()]
+    return tuple(sorted(merged, key=observation_key))
+
+
+def _checked_summary(item: Observation) -> tuple[int | None, float | None, float | None]:
+    """The rows, smallest and largest of a plugin's own :class:`Observation`, checked."""
+    rows, low, high = item.rows, item.low, item.high
+    if rows is None:
+        return None, None, None
+    if isinstance(rows, bool) or not isinstance(rows, int) or rows < 1:
+        raise ValueError(f"{item!r} has rows={rows!r}; it must be a whole number of at least 1 (or None for a day's value)")
+    if rows == 1:
+        return 1, None, None
+    smallest, largest = as_number(low), as_number(high)
+    if smallest is None or largest is None or smallest > largest:
+        raise ValueError(f"{item!r} sums {rows} rows but does not give their smallest and largest (low <= high)")
+    return rows, smallest, largest
 
 
 def normalize_observations(
@@ -251,8 +248,11 @@ def normalize_observations(
     """
     result = []
     for item in items:
+        rows: int | None = 1
+        low = high = None
         if isinstance(item, Observation):
             day, value, dimension = item.date, item.value, item.dimension
+            rows, low, high = _checked_summary(item)
         elif isinstance(item, (tuple, list)) and len(item) in (2, 3):
             day, value = item[0], item[1]
             dimension = item[2] if len(item) == 3 else None
@@ -262,7 +262,7 @@ def normalize_observations(
         number = as_number(value)
         if number is None or not (start <= day <= end):
             continue
-        result.append(Observation(day, number, None if dimension is None else str(dimension)))
+        result.append(Observation(day, number, None if dimension is None else str(dimension), rows, low, high))
     return tuple(sorted(result, key=observation_key))
 
 

@@ -41,7 +41,6 @@ from goaltree.sources.base import (
     SourceError,
     SourceOutcome,
     as_number,
-    daily_function,
 )
 from goaltree.sources.paths import data_files
 from goaltree.sources.sandbox import OneStatementConnection, QueryRefused, connect_duckdb, database_refusal
@@ -50,7 +49,11 @@ ROWS = "__goaltree_rows"
 DAY = "__goaltree_day"
 DIMENSION = "__goaltree_dimension"
 COUNT = "count"
-_SQL_FUNCTIONS = {"sum": "fsum", "mean": "avg", "min": "min", "max": "max"}
+# What a day keeps of a value's rows (an Observation): their sum and number, so that a mean can be
+# taken over the rows of the whole period, and for a min or max node their extremes. Extremes cost
+# DuckDB most (each filtered aggregate evaluates its filter again), so only those nodes pay for them.
+_ROW_SUMMARY = ("fsum", "count")
+_EXTREMES = ("min", "max")
 _MISSING_COLUMN = re.compile(r'Referenced column "(?P<name>(?:[^"]|"")+)" not found')
 _NO_MATCHING_FUNCTION = re.compile(r"No function matches the given name and argument types '\w+\((?P<type>[^)]*)\)'")
 _ERROR_PREFIX = re.compile(r"^[A-Z][A-Za-z ]* Error: ")
@@ -79,13 +82,19 @@ class _Plan:
     value_sql: str
     where: str | None
     counts_rows: bool
+    extremes: bool
 
     @property
-    def aggregate_sql(self) -> str:
-        """The node's daily aggregate, filtered by its ``where``."""
+    def aggregate_sqls(self) -> list[str]:
+        """The node's daily aggregates, filtered by its ``where``: a count, or its rows' sum, number (and extremes)."""
+        if self.counts_rows:
+            functions = ["COUNT(*)"]
+        else:
+            summary = _ROW_SUMMARY + _EXTREMES if self.extremes else _ROW_SUMMARY
+            functions = [f"{function}({self.value_sql})" for function in summary]
         if self.where is None:
-            return self.value_sql
-        return f"{self.value_sql} FILTER (WHERE ({self.where}))"
+            return functions
+        return [f"{function} FILTER (WHERE ({self.where}))" for function in functions]
 
 
 def quote_identifier(name: str) -> str:
@@ -178,12 +187,11 @@ def _missing_column(name: str, columns: Sequence[str], display: str, what: str =
 
 
 def _value_sql(request: NodeRequest) -> tuple[str, bool]:
-    """The node's daily aggregate before its filter, and whether it counts rows."""
+    """The node's value expression, and whether it counts rows instead."""
     value = (request.metric.value or "").strip()
     if value.lower() == COUNT:
-        return "COUNT(*)", True
-    function = daily_function(request.aggregate, divided=request.metric.by is not None)
-    return f"{_SQL_FUNCTIONS[function]}({value})", False
+        return "*", True
+    return value, False
 
 
 def _plan(request: NodeRequest, default_date_column: str, columns: Sequence[str], display: str) -> _Plan | NodeFailure:
@@ -208,7 +216,7 @@ def _plan(request: NodeRequest, default_date_column: str, columns: Sequence[str]
             return NodeFailure(_missing_column(metric.by, columns, display), METRIC_INVALID, field="by")
     value_sql, counts_rows = _value_sql(request)
     where = metric.where.strip() if metric.where and metric.where.strip() else None
-    return _Plan(request, date_column, by_column, value_sql, where, counts_rows)
+    return _Plan(request, date_column, by_column, value_sql, where, counts_rows, request.aggregate in ("min", "max"))
 
 
 def _needed_columns(plans: Sequence[_Plan], columns: Sequence[str]) -> list[str]:
@@ -285,10 +293,10 @@ class _Runner:
         if not plan.counts_rows:
             # The bare expression first, so that a syntax error points into the user's own text.
             checks.append(("value", f"SELECT {plan.request.metric.value} FROM {ROWS}"))
-            checks.append(("value", f"SELECT {plan.value_sql} FROM {ROWS}"))
+            checks.append(("value", f"SELECT fsum({plan.value_sql}), min({plan.value_sql}) FROM {ROWS}"))
         if plan.where is not None:
             checks.append(("where", f"SELECT COUNT(*) FROM {ROWS} WHERE {plan.where}"))
-        checks.append((None, _group_sql(plan.date_column, plan.by_column, [plan.aggregate_sql], self.start, self.end)))
+        checks.append((None, _group_sql(plan.date_column, plan.by_column, plan.aggregate_sqls, self.start, self.end)))
         for field, sql in checks:
             try:
                 self.connection.execute(f"DESCRIBE {sql}").fetchall()
@@ -335,33 +343,52 @@ class _Runner:
         self._collect(rows, plans, outcome)
 
     def _execute(self, date_column: str, by_column: str | None, plans: Sequence[_Plan]) -> list[tuple[Any, ...]]:
-        sql = _group_sql(date_column, by_column, [plan.aggregate_sql for plan in plans], self.start, self.end)
+        aggregates = [sql for plan in plans for sql in plan.aggregate_sqls]
+        sql = _group_sql(date_column, by_column, aggregates, self.start, self.end)
         return self.connection.execute(sql).fetchall()
 
     def _collect(self, rows: list[tuple[Any, ...]], plans: Sequence[_Plan], outcome: SourceOutcome) -> None:
         """Turn the group's rows (ordered by day and dimension) into each plan's observations."""
         divided = plans[0].by_column is not None
-        offset = 2 if divided else 1
-        for index, plan in enumerate(plans):
-            column = offset + index
+        column = 2 if divided else 1
+        for plan in plans:
             node_id = plan.request.node_id
+            width = len(plan.aggregate_sqls)
+            first = column
+            column += width
             series = []
             try:
                 for row in rows:
-                    value = row[column]
-                    if value is None or (plan.counts_rows and value == 0):
+                    dimension = row[1] if divided else None
+                    if plan.counts_rows:
+                        count = row[first]
+                        if count:
+                            # A count is the day's value, not a sum of row values: its mean is over days.
+                            series.append(Observation(row[0], float(count), dimension, None))
                         continue
-                    # DuckDB gives floats and ints; anything else (a DECIMAL's min) goes the long way.
-                    kind = type(value)
-                    number = value if kind is float else float(value) if kind is int else as_number(value)
-                    if number is not None and math.isfinite(number):
-                        series.append(Observation(row[0], float(number), row[1] if divided else None))
+                    total, count, *extremes = (_number(value) for value in row[first:column])
+                    if not count or total is None:
+                        continue  # no row with a value this day
+                    if count == 1:
+                        series.append(Observation(row[0], total, dimension))
+                    elif not extremes:
+                        series.append(Observation(row[0], total, dimension, int(count)))
+                    elif None not in extremes:
+                        series.append(Observation(row[0], total, dimension, int(count), extremes[0], extremes[1]))
             except ValueError as error:
                 outcome.failures[node_id] = NodeFailure(
                     f"value '{plan.request.metric.value}' does not give numbers: {error}", METRIC_INVALID, field="value"
                 )
                 continue
             outcome.observations[node_id] = tuple(series)
+
+
+def _number(value: Any) -> float | None:
+    """A DuckDB result as a finite float, ``None`` for NULL or a non-finite value."""
+    # DuckDB gives floats and ints; anything else (a DECIMAL's min) goes the long way.
+    kind = type(value)
+    number = value if kind is float else float(value) if kind is int else as_number(value)
+    return number if number is not None and math.isfinite(number) else None
 
 
 def _fetch(context: SourceContext, kind: str, requests: list[NodeRequest], start: dt.date, end: dt.date) -> SourceOutcome:

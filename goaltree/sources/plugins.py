@@ -31,8 +31,7 @@ from goaltree.sources.base import (
     SourceContext,
     SourceError,
     SourceOutcome,
-    combine_daily,
-    daily_function,
+    combine_observations,
     normalize_observations,
 )
 
@@ -46,8 +45,10 @@ class SourcePlugin(Protocol):
     ``fetch`` is called once per source and run, with every node that uses the
     source. It returns, for each requested node id, that node's observations
     between ``start`` and ``end``: :class:`~goaltree.engine.results.Observation`
-    objects or ``(date, value)`` / ``(date, value, dimension)`` tuples, ideally
-    one per day (several on one day are combined like any source's rows). An
+    objects or ``(date, value)`` / ``(date, value, dimension)`` tuples, one per
+    row measured (each deal), or already summed up per day as an
+    :class:`~goaltree.observations.Observation` with its ``rows``, ``low`` and
+    ``high``; several on one day are combined like any source's rows. An
     exception instance in place of a node's list fails that node alone; raising
     fails the whole source — raise :class:`~goaltree.sources.SourceError` for a
     clean one-line reason. Secrets in messages are masked by goaltree.
@@ -164,8 +165,5 @@ class PluginHost:
             except (TypeError, ValueError) as error:
                 outcome.failures[node_id] = NodeFailure(f"plugin '{type_name}' returned a bad observation: {error}", SOURCE_FAILED)
                 continue
-            divided = any(observation.dimension is not None for observation in observations)
-            outcome.observations[node_id] = combine_daily(
-                ((o.date, o.value, o.dimension) for o in observations), daily_function(request.aggregate, divided), start, end
-            )
+            outcome.observations[node_id] = combine_observations(observations)
         return outcome

@@ -7,7 +7,7 @@ order, observations by date and dimension, so that re-pulling unchanged data
 gives a byte-identical file and a diff shows only the days that changed::
 
     {
-      "goaltree_snapshot": 1,
+      "goaltree_snapshot": 2,
       "tree": "acme-marketing-2027",
       "period": {"start": "2027-01-01", "end": "2027-12-31"},
       "start": "2027-01-01",
@@ -18,10 +18,28 @@ gives a byte-identical file and a diff shows only the days that changed::
       "nodes": {
         "revenue": [
           ["2027-01-04", 120000.0],
-          ["2027-01-05", 95000.0, "email"]
+          ["2027-01-05", 95000.0, "email"],
+          ["2027-01-06", 310000.0, null, 3]
+        ],
+        "deals": [
+          ["2027-01-04", 7.0, null, null]
         ]
       }
     }
+
+Each line is one day (and dimension) of a node: ``[date, value]`` or
+``[date, value, dimension]`` for a single row; ``[date, sum, dimension or
+null, rows]`` for several rows, so that a mean can be taken over every row of
+the period, and ``[date, sum, dimension or null, rows, min, max]`` for those
+of a ``min`` or ``max`` node; ``[date, value, dimension or null, null]`` for a
+day's value that is not made of rows (a ``count``).
+
+Format 1 (goaltree before rows were kept) held one value per day: for a
+``mean`` node the day's mean, and with ``by`` the day's sum. It still loads,
+with each line read as a day's value, which is exact for ``sum`` and ``last``
+nodes, ``count`` metrics and undivided ``min``/``max``;
+:func:`snapshot_problems` names the nodes it cannot answer exactly, which
+must be pulled again.
 
 ``sha256`` is the hash of everything but ``fetched_at`` and itself, in a
 canonical form (sorted keys, no spaces): it names the data, so two pulls of
@@ -45,11 +63,13 @@ from typing import Any
 
 from goaltree.observations import Observation
 from goaltree.outputs import write_atomic
-from goaltree.errors import GoaltreeError
+from goaltree.errors import Diagnostic, GoaltreeError
 from goaltree.model import GoalFile
 from goaltree.sources.base import FetchResult, observation_key
 
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2
+OLD_FORMATS = (1,)
+"""Formats that still load (see the module docs)."""
 SNAPSHOT_SUFFIX = ".snapshot.json"
 
 
@@ -68,6 +88,7 @@ class Snapshot:
         sha256: The hash of the data (see the module docs).
         observations: Node id -> observations, sorted by date and dimension.
         failed_nodes: Nodes whose source failed when the snapshot was pulled.
+        format: The snapshot's format (``1`` holds days' values, not rows).
     """
 
     path: Path
@@ -80,6 +101,7 @@ class Snapshot:
     sha256: str
     observations: dict[str, tuple[Observation, ...]]
     failed_nodes: frozenset[str]
+    format: int = SNAPSHOT_FORMAT
 
     def as_fetch_result(self) -> FetchResult:
         """The snapshot in the shape :func:`goaltree.sources.fetch_observations` returns."""
@@ -94,9 +116,79 @@ def default_snapshot_path(goal_path: Path | str) -> Path:
 
 def _observation_row(observation: Observation) -> list[Any]:
     row: list[Any] = [observation.date.isoformat(), float(observation.value)]
-    if observation.dimension is not None:
-        row.append(observation.dimension)
+    if observation.rows == 1:
+        if observation.dimension is not None:
+            row.append(observation.dimension)
+        return row
+    row.extend([observation.dimension, observation.rows])
+    if observation.rows is not None and observation.low is not None and observation.high is not None:
+        row.extend([float(observation.low), float(observation.high)])
     return row
+
+
+def _observation(path: Path, row: Any, where: str, format: int) -> Observation:
+    """The observation of one snapshot line (see the module docs for its shapes)."""
+    shapes = (2, 3) if format == 1 else (2, 3, 4, 6)
+    if not isinstance(row, list) or len(row) not in shapes:
+        expected = "[date, value] or [date, value, dimension]"
+        if format != 1:
+            expected += ", [date, value, dimension, null], [date, sum, dimension, rows] or [date, sum, dimension, rows, min, max]"
+        raise _fail(path, f"{where} is not {expected}")
+    numbers = [row[1], *row[4:6]]
+    for value in numbers:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _fail(path, f"{where} has value {_short(value)}, not a number")
+        if isinstance(value, int) and not _float_holds(value):
+            raise _fail(path, f"{where} has a value beyond ±1.8e308, not a finite number")
+    dimension = row[2] if len(row) >= 3 else None
+    if dimension is not None and not isinstance(dimension, str):
+        raise _fail(path, f"{where} has dimension {dimension!r}, not text")
+    day = _date(path, row[0], f"{where} date")
+    if format == 1:
+        # Format 1 kept one value per day (and dimension): a day's value, not rows.
+        return Observation(day, float(row[1]), dimension, None)
+    if len(row) == 2 or len(row) == 3:
+        return Observation(day, float(row[1]), dimension)
+    rows = row[3]
+    if rows is None and len(row) == 4:
+        return Observation(day, float(row[1]), dimension, None)
+    if isinstance(rows, bool) or not isinstance(rows, int) or rows < 2:
+        raise _fail(path, f"{where} has rows {rows!r}; it must be a whole number of 2 or more (or null for a day's value)")
+    if len(row) == 4:
+        return Observation(day, float(row[1]), dimension, rows)
+    if float(row[4]) > float(row[5]):
+        raise _fail(path, f"{where} has a smallest row {row[4]!r} above its largest {row[5]!r}")
+    return Observation(day, float(row[1]), dimension, rows, float(row[4]), float(row[5]))
+
+
+def snapshot_problems(snapshot: Snapshot, goal_file: GoalFile) -> list[str]:
+    """The nodes whose actual ``snapshot`` cannot give exactly for ``goal_file``.
+
+    Format 1 kept a ``mean`` node's daily means (the mean of its rows needs
+    their sums and numbers), and with ``by`` each dimension's daily sum (where
+    a ``min`` or ``max`` needs the single rows). In any format, a ``min`` or
+    ``max`` node pulled while it had another aggregate lacks its rows'
+    extremes. Their numbers would be wrong, so such a snapshot must be pulled
+    again. Empty when every node can be answered.
+    """
+    problems = []
+    for node_id, observations in snapshot.observations.items():
+        node = goal_file.nodes.get(node_id)
+        if node is None or not observations:
+            continue
+        aggregate = node.effective_aggregate
+        if aggregate in ("min", "max") and not all(observation.extremes_known for observation in observations):
+            problems.append(node_id)
+            continue
+        if snapshot.format != 1:
+            continue
+        metric = node.metric
+        if metric is not None and (metric.value or "").strip().lower() == "count":
+            continue  # a count was a day's value then and is now
+        divided = any(observation.dimension is not None for observation in observations)
+        if aggregate == "mean" or (aggregate in ("min", "max") and divided):
+            problems.append(node_id)
+    return problems
 
 
 def _canonical_hash(content: dict[str, Any]) -> str:
@@ -237,8 +329,13 @@ def read_snapshot(path: Path | str) -> Snapshot:
         raise _fail(path, "nests too deep to be a snapshot (goaltree writes three levels); pull it again") from None
     if not isinstance(document, dict) or "goaltree_snapshot" not in document:
         raise _fail(path, "is not a goaltree snapshot (no `goaltree_snapshot` key)")
-    if document["goaltree_snapshot"] != SNAPSHOT_FORMAT:
-        raise _fail(path, f"has format {document['goaltree_snapshot']!r}; this goaltree reads format {SNAPSHOT_FORMAT}")
+    format = document["goaltree_snapshot"]
+    if isinstance(format, bool) or format not in (SNAPSHOT_FORMAT, *OLD_FORMATS):
+        raise _fail(
+            path,
+            f"has format {format!r}; this goaltree reads formats {', '.join(map(str, (*OLD_FORMATS, SNAPSHOT_FORMAT)))}: "
+            "pull it again with this goaltree",
+        )
     missing = [key for key in ("tree", "period", "start", "end", "fetched_at", "sha256", "failed", "nodes") if key not in document]
     if missing:
         raise _fail(path, f"lacks {', '.join(missing)}; pull it again")
@@ -270,20 +367,7 @@ def read_snapshot(path: Path | str) -> Snapshot:
     for node_id, rows in nodes.items():
         if not isinstance(rows, list):
             raise _fail(path, f"nodes.{node_id} is not a list")
-        series = []
-        for index, row in enumerate(rows):
-            where = f"nodes.{node_id}[{index}]"
-            if not isinstance(row, list) or len(row) not in (2, 3):
-                raise _fail(path, f"{where} is not [date, value] or [date, value, dimension]")
-            value = row[1]
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise _fail(path, f"{where} has value {_short(value)}, not a number")
-            if isinstance(value, int) and not _float_holds(value):
-                raise _fail(path, f"{where} has a value beyond ±1.8e308, not a finite number")
-            dimension = row[2] if len(row) == 3 else None
-            if dimension is not None and not isinstance(dimension, str):
-                raise _fail(path, f"{where} has dimension {dimension!r}, not text")
-            series.append(Observation(_date(path, row[0], f"{where} date"), float(value), dimension))
+        series = [_observation(path, row, f"nodes.{node_id}[{index}]", format) for index, row in enumerate(rows)]
         observations[node_id] = tuple(sorted(series, key=observation_key))
     failed = document["failed"]
     if not isinstance(failed, list) or not all(isinstance(node_id, str) for node_id in failed):
@@ -299,4 +383,59 @@ def read_snapshot(path: Path | str) -> Snapshot:
         sha256=recorded,
         observations=observations,
         failed_nodes=frozenset(failed),
+        format=format,
     )
+
+
+STALE_SNAPSHOT = "E027"
+"""A snapshot that ends before the evaluation date (or starts after the period): actuals may be missing."""
+
+
+def check_snapshot(snapshot: Snapshot, goal_file: GoalFile) -> None:
+    """Refuse a snapshot whose numbers for ``goal_file`` could not be right.
+
+    Raises:
+        GoaltreeError: The snapshot holds nodes it cannot answer exactly (see
+            :func:`snapshot_problems`).
+    """
+    problems = snapshot_problems(snapshot, goal_file)
+    if problems:
+        listed = ", ".join(problems[:5]) + (f" and {len(problems) - 5} more" if len(problems) > 5 else "")
+        if snapshot.format == 1:
+            why = (
+                "was written in format 1, which kept daily means or per-dimension daily sums for "
+                f"{listed}, from which a mean or a smallest/largest row cannot be recomputed"
+            )
+        else:
+            why = f"lacks the smallest and largest rows that the min/max of {listed} need (it was pulled when their aggregate was another)"
+        raise _fail(snapshot.path, f"{why}; run `goaltree pull` again to refresh it")
+
+
+def stale_snapshot(snapshot: Snapshot, goal_file: GoalFile, as_of: dt.date) -> list[Diagnostic]:
+    """An ``E027`` warning when ``snapshot`` misses days that evaluating at ``as_of`` would read.
+
+    The engine reads ``period.start`` up to ``as_of`` (at most ``period.end``);
+    a snapshot pulled earlier, or before the period was moved back, lacks the
+    days outside the ones it fetched, and nothing in its observations shows it.
+    """
+    start = goal_file.period.start
+    end = min(as_of, goal_file.period.end)
+    if end < start:
+        return []
+    missing = []
+    if snapshot.end < end:
+        first = max(snapshot.end + dt.timedelta(days=1), start)
+        missing.append(f"{first} to {end}")
+    if snapshot.start > start:
+        last = min(snapshot.start - dt.timedelta(days=1), end)
+        missing.insert(0, f"{start} to {last}")
+    if not missing:
+        return []
+    pulled = snapshot.fetched_at.date().isoformat() if isinstance(snapshot.fetched_at, dt.datetime) else str(snapshot.fetched_at)
+    message = (
+        f"snapshot {snapshot.path.name} was pulled on {pulled} with data from {snapshot.start} to {snapshot.end}, "
+        f"but evaluating at {as_of} reads {start} to {end}: observations of {' and '.join(missing)} are missing, "
+        "so flows (sum) fall short and levels (last) show an older day; "
+        f"run `goaltree pull --as-of {end}` to refresh it"
+    )
+    return [Diagnostic(STALE_SNAPSHOT, "warning", message, file=str(snapshot.path))]

@@ -35,8 +35,7 @@ from goaltree.sources.base import (
     SourceOutcome,
     as_date,
     as_number,
-    combine_daily,
-    daily_function,
+    combine_rows,
 )
 from goaltree.sources.paths import resolve_path
 from goaltree.sources.sandbox import SqliteGuard, database_refusal, duckdb_settings, statement_problem
@@ -264,7 +263,8 @@ def _run_query(connection: "Connection", request: NodeRequest, start: dt.date, e
         if divided:
             dimension = MISSING_DIMENSION if row[2] is None else str(row[2])
         series.append((day, value, dimension))
-    return combine_daily(series, daily_function(request.aggregate, divided), start, end)
+    # Each row the query returns is one row of the metric: a mean or max is over them, not over days.
+    return combine_rows(series, start, end)
 
 
 def _rollback(connection: "Connection") -> None:

@@ -122,35 +122,52 @@ def test_an_expression_value_and_a_compound_filter(tmp_path: Path) -> None:
     )
 
 
-def test_a_day_takes_the_nodes_own_function_for_largest_smallest_and_mean(tmp_path: Path) -> None:
+def test_a_day_keeps_the_sum_number_and_extremes_of_its_rows_whatever_the_aggregate(tmp_path: Path) -> None:
     write_deals_csv(tmp_path / "deals.csv")
     won = {"source": "crm", "value": "amount", "where": "dealstage = 'closedwon'"}
     tree = goal_file(
         {"crm": {"type": "csv", "path": "deals.csv", "date_column": "close_date"}},
         {
             "largest_deal": {"aggregate": "max", "metric": won},
-            "smallest_deal": {"aggregate": "min", "metric": won},
             "mean_deal": {"aggregate": "mean", "metric": won},
-            "won_revenue_last": {"type": "driver", "metric": won},  # `last`: a daily sum
-            "largest_by_channel": {"aggregate": "max", "metric": {**won, "by": "channel"}},  # divided: a daily sum
+            "won_revenue_last": {"type": "driver", "metric": won},
+            "largest_by_channel": {"aggregate": "max", "metric": {**won, "by": "channel"}},
         },
     )
 
     result = fetch_observations(tree, tmp_path, START, AS_OF)
 
-    amounts: dict[dt.date, list[float]] = {}
-    by_channel: dict[tuple[dt.date, str], list[float]] = {}
+    amounts: dict[tuple[dt.date, str | None], list[float]] = {}
+    by_channel: dict[tuple[dt.date, str | None], list[float]] = {}
     for d in DEALS:
         if in_period(d) and d.dealstage == "closedwon" and d.amount is not None:
-            amounts.setdefault(d.close_date.date(), []).append(d.amount)
+            amounts.setdefault((d.close_date.date(), None), []).append(d.amount)
             by_channel.setdefault((d.close_date.date(), d.channel or "(missing)"), []).append(d.amount)
-    assert_series_equal(by_day(result.observations["largest_deal"]), {k: max(v) for k, v in amounts.items()})
-    assert_series_equal(by_day(result.observations["smallest_deal"]), {k: min(v) for k, v in amounts.items()})
-    assert_series_equal(by_day(result.observations["mean_deal"]), {k: math.fsum(v) / len(v) for k, v in amounts.items()})
-    assert_series_equal(by_day(result.observations["won_revenue_last"]), expected_revenue())
-    assert_series_equal(
-        by_day_and_dimension(result.observations["largest_by_channel"]), {k: math.fsum(v) for k, v in by_channel.items()}
-    )
+
+    def summaries(groups: dict) -> dict:
+        return {key: (math.fsum(v), len(v), min(v), max(v)) for key, v in groups.items()}
+
+    def delivered(observations) -> dict:
+        result = {}
+        for o in observations:
+            assert (o.date, o.dimension) not in result
+            result[(o.date, o.dimension)] = (o.value, o.rows, o.low, o.high)
+        return result
+
+    def check(node_id: str, groups: dict, extremes: bool) -> None:
+        got, want = delivered(result.observations[node_id]), summaries(groups)
+        assert got.keys() == want.keys()
+        for key, (total, rows, low, high) in want.items():
+            assert got[key][0] == pytest.approx(total, rel=1e-12), (node_id, key)
+            # A single row is its own extremes; several keep theirs only where a min or max needs them.
+            expected = (rows, low, high) if extremes and rows > 1 else (rows, None, None)
+            assert got[key][1:] == expected, (node_id, key)
+
+    assert any(len(v) > 1 for v in amounts.values())  # the data has days of several deals
+    check("largest_deal", amounts, extremes=True)
+    check("mean_deal", amounts, extremes=False)
+    check("won_revenue_last", amounts, extremes=False)
+    check("largest_by_channel", by_channel, extremes=True)
 
 
 def test_a_node_may_use_its_own_date_column(tmp_path: Path) -> None:

@@ -69,7 +69,8 @@ def test_the_file_is_diff_friendly_json(project: Path) -> None:
     assert list(document["nodes"]) == ["revenue", "deals_by_channel"]  # goal-file order
     lines = text.splitlines()
     first_email = next(line for line in lines if '"email"' in line)
-    assert re.fullmatch(r'      \["2027-01-01", \d+\.0, "email"\],', first_email)
+    # A count is a day's value, not rows: [date, value, dimension, null].
+    assert re.fullmatch(r'      \["2027-01-01", \d+\.0, "email", null\],', first_email)
     observation_lines = [line for line in lines if line.startswith("      [")]
     assert len(observation_lines) == sum(len(rows) for rows in document["nodes"].values())
     assert text.endswith("}\n")
@@ -96,7 +97,7 @@ def test_the_hash_names_the_data_not_the_time_of_fetching(project: Path) -> None
     "tamper",
     [
         lambda text: text.replace('"2027-01-02", ', '"2027-01-03", ', 1),  # a date moved
-        lambda text: text.replace(".0, \"email\"]", ".5, \"email\"]", 1),  # a value changed
+        lambda text: text.replace(".0, \"email\", null]", ".5, \"email\", null]", 1),  # a value changed
         lambda text: text.replace('"failed": ["broken"]', '"failed": []'),  # a failure hidden
         lambda text: text.replace('"end": "2027-03-15"', '"end": "2027-03-31"'),  # a longer range claimed
     ],
@@ -119,7 +120,7 @@ def test_a_tampered_snapshot_is_refused(project: Path, tamper) -> None:
     [
         ('{"nodes": ', "is not valid JSON"),
         ("[]", "is not a goaltree snapshot"),
-        ('{"goaltree_snapshot": 2}', "has format 2"),
+        ('{"goaltree_snapshot": 3}', "has format 3"),
         ('{"goaltree_snapshot": 1, "tree": "t"}', "lacks period, start, end"),
     ],
 )
