@@ -296,7 +296,7 @@ def funnels(evaluation: Evaluation) -> list[dict[str, Any]]:
     """Funnel chains of ``volume = previous_volume * rate`` formulas, with each step's conversion.
 
     A step is a node whose formula multiplies one volume by one rate (a node
-    with unit ``ratio``, or ``%`` with ``/ 100``). Chains run from the first
+    with unit ``ratio`` or ``%``: a formula reads a percentage as its fraction). Chains run from the first
     volume (visits) to the last (customers); where a node multiplies the last
     volume by a customer-lifetime-value node, that is the funnel's value.
     Longer funnels come first, then goal-file order.
@@ -314,8 +314,7 @@ def funnels(evaluation: Evaluation) -> list[dict[str, Any]]:
             continue
         rate = rates[0]
         volume = names[0] if names[1] == rate else names[1]
-        scale = 100.0 if nodes[rate].unit == "%" else 1.0
-        if not math.isclose(constant * scale, 1.0, rel_tol=1e-9) or nodes[volume].unit in RATE_UNITS:
+        if not math.isclose(constant, 1.0, rel_tol=1e-9) or nodes[volume].unit in RATE_UNITS:
             continue
         links.setdefault(volume, (node_id, rate))
     fed = {step for step, _ in links.values()}

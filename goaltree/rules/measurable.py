@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
-from goaltree.model import NUMERIC_ROLLUPS
+from goaltree.model import NUMERIC_ROLLUPS, is_rate_unit
 from goaltree.rules import units
 from goaltree.rules.base import CheckContext, Finding, NodeRule, Rule, where
 
@@ -207,13 +207,16 @@ def _measurable(context: CheckContext) -> set[str]:
 
 
 class RateSummedOverTime(NodeRule):
-    """A `%` or `ratio` node adds up its observations over time (`aggregate: sum`).
+    """A `%`, `ratio` or `multiple` node adds up its observations over time (`aggregate: sum`).
 
     Three months at a 2 % conversion rate are not a 6 % conversion rate. A KPI's
-    `aggregate` defaults to `sum` (right for leads, revenue, cost), so a rate
-    KPI needs `aggregate: last` (the latest reading) or `mean`; better still,
-    compute the rate from the totals with a formula (`customers / leads`), which
-    goaltree evaluates on the rolled-up counts.
+    `aggregate` defaults to `sum` (right for leads, revenue, cost), so a measured
+    rate KPI needs `aggregate: last` (the latest reading) or `mean`; better
+    still, compute the rate from the totals with a formula (`customers /
+    leads`), which goaltree evaluates on the rolled-up counts. A rate computed
+    by a formula is a level and its aggregate defaults to `last`: it is not
+    reported, unless the file sets `aggregate: sum` on it (that would pace the
+    rate as a flow growing from zero).
 
     **Anti-pattern**
 
@@ -243,8 +246,15 @@ class RateSummedOverTime(NodeRule):
     needs_tree = False
 
     def check_node(self, context: CheckContext, node_id: str, node: "Node") -> Iterator[Finding]:
-        unit = units.parse_unit(node.unit)
-        if unit is None or unit.kind not in ("ratio", "percent") or node.effective_aggregate != "sum":
+        if node.effective_aggregate != "sum" or not is_rate_unit(node.unit):
+            return
+        if node.formula is not None and node.metric is None and not node.actuals:
+            yield Finding(
+                f"the formula computes this {node.unit} from totals, but `aggregate: sum` paces it as a flow "
+                "growing from zero; remove `aggregate: sum` (a computed rate is a level) or set `aggregate: last`",
+                node_id,
+                where(node_id, "aggregate"),
+            )
             return
         how = "`aggregate: sum`" if node.aggregate == "sum" else "the default `aggregate: sum` of a KPI"
         yield Finding(
