@@ -48,6 +48,16 @@ def is_rate_unit(unit: str | None) -> bool:
     return parsed is not None and parsed.kind in RATE_KINDS
 
 
+def is_percent_unit(unit: str | None) -> bool:
+    """Whether ``unit`` is a percentage (``%``, ``percent``, ``procent``): its values are percent, 23 for 23 %."""
+    if unit is None:
+        return False
+    from goaltree.rules.units import parse_unit
+
+    parsed = parse_unit(unit)
+    return parsed is not None and parsed.kind == "percent"
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 

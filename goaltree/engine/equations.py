@@ -108,7 +108,7 @@ class PercentReading:
 
 def percent_units(tree: "GoalTree") -> frozenset[str]:
     """The nodes whose unit is a percentage (``%``, ``percent``, ``procent``): they hold percent, not fractions."""
-    from goaltree.rules.units import parse_unit
+    from goaltree.model import is_percent_unit
 
     is_percent: dict[str, bool] = {}  # a tree has few distinct units and many nodes
     percent = []
@@ -118,8 +118,7 @@ def percent_units(tree: "GoalTree") -> frozenset[str]:
             continue
         known = is_percent.get(text)
         if known is None:
-            unit = parse_unit(text)
-            known = is_percent[text] = unit is not None and unit.kind == "percent"
+            known = is_percent[text] = is_percent_unit(text)
         if known:
             percent.append(node_id)
     return frozenset(percent)
