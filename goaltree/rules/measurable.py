@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
-from goaltree.model import NUMERIC_ROLLUPS, is_rate_unit
+from goaltree.model import NUMERIC_ROLLUPS, is_percent_unit, is_rate_unit
 from goaltree.rules import units
 from goaltree.rules.base import CheckContext, Finding, NodeRule, Rule, where
 
@@ -349,3 +349,99 @@ def _text(formula_text: str, expression: "Expression") -> str:
     if expression.column and expression.end:
         return formula_text[expression.column - 1 : expression.end - 1].strip()
     return getattr(expression, "id", None) or "a term"
+
+
+class PercentScaledTwice(Rule):
+    """A formula where a `%` node takes part multiplies or divides by 100.
+
+    A `%` node holds percent (23 means 23 %), and in a formula it stands for
+    its fraction, 0.23, as in a spreadsheet; a formula node with unit `%`
+    shows its formula's fraction times 100 (SPEC §1). A `/ 100` or `* 100`
+    written to convert by hand converts a second time: `contacts *
+    contact_to_lead / 100` derives 100 times too many contacts, and a `%`
+    node with `formula: customers / leads * 100` shows 1 400 % for 14 %.
+
+    **Anti-pattern**
+
+    ```yaml
+    leads:
+      title: Öka leads till 3 000
+      unit: count
+      target: 3000
+      formula: contacts * contact_to_lead / 100
+    contact_to_lead:
+      title: 23 % av kontakterna blir leads
+      type: driver
+      unit: "%"
+      target: 23
+    ```
+
+    **Best practice**
+
+    ```yaml
+    leads:
+      title: Öka leads till 3 000
+      unit: count
+      target: 3000
+      formula: contacts * contact_to_lead   # 23 % enters as 0.23
+    ```
+    """
+
+    code = "M006"
+    name = "measurable.percent_scaled_twice"
+    severity = "error"
+
+    def check(self, context: CheckContext) -> Iterator[Finding]:
+        nodes = context.goal_file.nodes
+        percent: dict[str, bool] = {}
+
+        def is_percent(node_id: str) -> bool:
+            if node_id not in percent:
+                node = nodes.get(node_id)
+                percent[node_id] = node is not None and is_percent_unit(node.unit)
+            return percent[node_id]
+
+        for equation in context.equations:
+            if equation.formula is None:
+                continue
+            formula = equation.formula
+            involved = [name for name in formula.names if is_percent(name)]
+            if not involved and not is_percent(equation.node):
+                continue
+            hundred = _scaling_by_100(formula.root)
+            if hundred is None:
+                continue
+            operation, number = hundred
+            whom = (
+                f"`{equation.node}` is in %, so the formula's fraction is shown times 100 already"
+                if not involved
+                else f"{', '.join(f'`{name}`' for name in involved)} "
+                f"{'enters' if len(involved) == 1 else 'enter'} the formula as a fraction (23 % is 0.23) already"
+            )
+            yield Finding(
+                f"the formula {operation} 100, but {whom}: the result would be off by a factor of 100; "
+                "remove the `100`",
+                equation.node,
+                where(equation.node, "formula"),
+                column_offset=max(0, (number.column or 1) - 1),
+            )
+
+
+def _scaling_by_100(root: "Expression") -> "tuple[str, Expression] | None":
+    """The first ``* 100``, ``100 *`` or ``/ 100`` in a formula: the operation's wording and the literal."""
+    from goaltree.formula import BinaryOp, Call, Number, UnaryOp
+
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, BinaryOp):
+            if node.op in ("*", "/") and isinstance(node.right, Number) and node.right.value == 100:
+                return ("multiplies by" if node.op == "*" else "divides by"), node.right
+            if node.op == "*" and isinstance(node.left, Number) and node.left.value == 100:
+                return "multiplies by", node.left
+            stack.extend((node.right, node.left))
+        elif isinstance(node, UnaryOp):
+            stack.append(node.operand)
+        elif isinstance(node, Call):
+            stack.extend(reversed(node.args))
+    return None
