@@ -197,7 +197,7 @@ class Node(_Frozen):
     target: float | None = None
     deadline: dt.date | None = None
     milestones: dict[dt.date, float] = Field(default_factory=dict)
-    aggregate: Aggregate | None = Field(None, description="Default `sum` for kpis, `last` for drivers.")
+    aggregate: Aggregate | None = Field(None, description="Default `sum` for kpis, `last` for drivers and for `%`, `ratio` or `multiple` kpis with a `formula`.")
     formula: str | None = None
     parent: str | list[str] | None = None
     rollup: Rollup | None = Field(None, description="Default `progress` for objectives, `none` otherwise.")
