@@ -22,6 +22,8 @@ from goaltree.engine import evaluate
 from goaltree.graph import build
 from goaltree.model import GoalFile
 from goaltree.outputs import format_number
+from goaltree.report.charts import axis_label
+from goaltree.report.formatting import quantity
 from goaltree.rules import units
 
 AS_OF = dt.date(2027, 6, 30)
@@ -257,6 +259,9 @@ def test_a_multiple_reads_5_9x_and_enters_formulas_as_it_is(write_goals):
     assert format_number(5.9, "multiple") == "5.9×"
     assert format_number(8, "multiple") == "8×"
     assert units.parse_unit("multiple").kind == "multiple"
+    # reports and charts carry the × themselves, never "8× multiple"
+    assert quantity(8, "multiple") == "8×"
+    assert axis_label(6, "multiple") == "6×"
     path = write_goals(
         """\
         goaltree: 1
