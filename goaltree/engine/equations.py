@@ -42,12 +42,15 @@ class PercentReading:
         percent_result: Whether the formula's own node is in ``%``.
     """
 
-    __slots__ = ("formula", "percent_names", "percent_result")
+    __slots__ = ("formula", "percent_names", "percent_result", "names", "text")
 
     def __init__(self, formula: "Formula", percent_names: frozenset[str], percent_result: bool) -> None:
         self.formula = formula
         self.percent_names = percent_names
         self.percent_result = percent_result
+        # Read on every solve step: kept here rather than looked up through __getattr__.
+        self.names = formula.names
+        self.text = formula.text
 
     def __getattr__(self, attribute: str):
         if attribute in self.__slots__:  # not set yet (a copy being built): never recurse
@@ -61,7 +64,7 @@ class PercentReading:
         """The formula's inputs, ``%`` values as fractions (division is exact for whole percent)."""
         percent = self.percent_names
         result = {}
-        for name in self.formula.names:
+        for name in self.names:
             if name in values:
                 value = values[name]
                 result[name] = value / 100 if name in percent and value is not None else value
