@@ -182,7 +182,12 @@ def test_a_mean_rollup_of_percent_children_stays_in_percent(write_goals):
 
 
 def test_count_times_percent_is_a_count_and_a_hand_made_100_is_m006(write_goals):
-    assert "M005" not in codes(goaltree.check(write_goals(LEADS)))
+    assert not {"M005", "M006"} & set(codes(goaltree.check(write_goals(LEADS))))
+    # the same 23 in a count multiplies the contacts by 23
+    as_count = LEADS.replace('    unit: "%"\n', "    unit: count\n")
+    found = [d for d in goaltree.check(write_goals(as_count, "count.yaml")) if d.code == "M006"]
+    assert [(d.node, d.line) for d in found] == [("contact_to_lead", 21)]
+    assert "multiplies by 23, not 0.23" in found[0].message
     twice = LEADS.replace("formula: contacts * contact_to_lead", "formula: contacts * contact_to_lead / 100")
     found = [d for d in goaltree.check(write_goals(twice, "twice.yaml")) if d.code == "M006"]
     assert [(d.node, d.line, d.column) for d in found] == [("leads", 11, 43)]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Iterator
 
 from goaltree.model import NUMERIC_ROLLUPS, is_percent_unit, is_rate_unit
 from goaltree.rules import units
-from goaltree.rules.base import CheckContext, Finding, NodeRule, Rule, where
+from goaltree.rules.base import CheckContext, Finding, NodeRule, Rule, format_number, where
 
 if TYPE_CHECKING:
     from goaltree.formula import Expression
@@ -351,15 +352,21 @@ def _text(formula_text: str, expression: "Expression") -> str:
     return getattr(expression, "id", None) or "a term"
 
 
-class PercentScaledTwice(Rule):
-    """A formula where a `%` node takes part multiplies or divides by 100.
+class PercentAtWrongScale(Rule):
+    """A percentage is read at the wrong scale: 100 times too large or too small.
 
     A `%` node holds percent (23 means 23 %), and in a formula it stands for
     its fraction, 0.23, as in a spreadsheet; a formula node with unit `%`
-    shows its formula's fraction times 100 (SPEC §1). A `/ 100` or `* 100`
-    written to convert by hand converts a second time: `contacts *
-    contact_to_lead / 100` derives 100 times too many contacts, and a `%`
-    node with `formula: customers / leads * 100` shows 1 400 % for 14 %.
+    shows its formula's fraction times 100 (SPEC §1). Two habits put a
+    percentage off by a factor of 100:
+
+    - a `/ 100` or `* 100` written to convert by hand, in a formula where a
+      `%` node takes part: it converts a second time (`contacts *
+      contact_to_lead / 100` derives 100 times too many contacts);
+    - a node whose title states a percentage ("23 % av kontakterna blir
+      leads") with that number as its target or baseline, in a unit that
+      does not read it as percent: a `ratio` of 23 is 2 300 %, and a `count`
+      of 23 multiplies a formula by 23 instead of 0.23.
 
     **Anti-pattern**
 
@@ -368,27 +375,27 @@ class PercentScaledTwice(Rule):
       title: Öka leads till 3 000
       unit: count
       target: 3000
-      formula: contacts * contact_to_lead / 100
+      formula: contacts * contact_to_lead
     contact_to_lead:
       title: 23 % av kontakterna blir leads
       type: driver
-      unit: "%"
+      unit: count
       target: 23
     ```
 
     **Best practice**
 
     ```yaml
-    leads:
-      title: Öka leads till 3 000
-      unit: count
-      target: 3000
-      formula: contacts * contact_to_lead   # 23 % enters as 0.23
+    contact_to_lead:
+      title: 23 % av kontakterna blir leads
+      type: driver
+      unit: "%"          # 23 enters the formula as 0.23
+      target: 23
     ```
     """
 
     code = "M006"
-    name = "measurable.percent_scaled_twice"
+    name = "measurable.percent_at_wrong_scale"
     severity = "error"
 
     def check(self, context: CheckContext) -> Iterator[Finding]:
@@ -401,10 +408,13 @@ class PercentScaledTwice(Rule):
                 percent[node_id] = node is not None and is_percent_unit(node.unit)
             return percent[node_id]
 
+        used_in: dict[str, str] = {}  # node id -> the first formula that reads it
         for equation in context.equations:
             if equation.formula is None:
                 continue
             formula = equation.formula
+            for name in formula.names:
+                used_in.setdefault(name, equation.describe())
             involved = [name for name in formula.names if is_percent(name)]
             if not involved and not is_percent(equation.node):
                 continue
@@ -425,6 +435,44 @@ class PercentScaledTwice(Rule):
                 where(equation.node, "formula"),
                 column_offset=max(0, (number.column or 1) - 1),
             )
+        for node_id, node in nodes.items():
+            finding = _percent_number_as_factor(node_id, node, used_in.get(node_id))
+            if finding is not None:
+                yield finding
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_PERCENT_IN_TITLE = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s?(?:%|procent\b|percent\b)", re.IGNORECASE)
+
+
+def _percent_number_as_factor(node_id: str, node: "Node", formula: str | None) -> Finding | None:
+    """A node titled "23 %" whose target or baseline is 23 in a unit that reads it as 23 times."""
+    unit = units.parse_unit(node.unit)
+    kind = unit.kind if unit is not None else None
+    if kind == "ratio":
+        reading = f"`unit: {node.unit}` reads {{value}} as {{times}} %"
+    elif (kind == "count" or not (node.unit or "").strip()) and formula is not None:
+        reading = f"`{formula}` multiplies by {{value}}, not {{fraction}}"
+    else:
+        return None
+    stated = {float(number.replace(",", ".")) for number in _PERCENT_IN_TITLE.findall(node.title)}
+    # Only a title that states percentages and nothing else (a year aside): in "3 % more
+    # orders, 3 a year" the 3 of the target is the orders, not the percentage.
+    if not stated or re.search(r"\d", _YEAR.sub("", _PERCENT_IN_TITLE.sub("", node.title))):
+        return None
+    for field in ("target", "baseline"):
+        value = getattr(node, field)
+        if value is None or value not in stated or value == 0:
+            continue
+        shown = format_number(value)
+        said = reading.format(value=shown, times=format_number(value * 100), fraction=format_number(value / 100))
+        return Finding(
+            f"the title says {shown} % and the {field} is {shown}, but {said}; "
+            f'write `unit: "%"` to keep {shown}, or the fraction {format_number(value / 100)}',
+            node_id,
+            where(node_id, field),
+        )
+    return None
 
 
 def _scaling_by_100(root: "Expression") -> "tuple[str, Expression] | None":

@@ -18,7 +18,7 @@ DEFAULT_RULES: tuple[type[Rule], ...] = (
     measurable.KpiWithoutData,
     measurable.RateSummedOverTime,
     measurable.MixedUnits,
-    measurable.PercentScaledTwice,
+    measurable.PercentAtWrongScale,
     achievable.TargetChangeBeyondBound,
     achievable.GrowthAboveTrend,
     achievable.ContradictingTargets,
