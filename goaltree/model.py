@@ -34,6 +34,30 @@ NUMERIC_ROLLUPS = frozenset({"sum", "mean", "weighted_mean", "min", "max"})
 BUILTIN_SOURCE_TYPES = ("csv", "parquet", "sql")
 
 
+RATE_KINDS = frozenset({"ratio", "percent", "multiple"})
+"""Unit kinds of a rate: a value read at a moment (a level), never a quantity that adds up over time."""
+
+
+def is_rate_unit(unit: str | None) -> bool:
+    """Whether ``unit`` is a ratio (``0.23``), a percentage (``23``, ``%``) or a multiple (ROAS ``5.9``)."""
+    if unit is None:
+        return False
+    from goaltree.rules.units import parse_unit
+
+    parsed = parse_unit(unit)
+    return parsed is not None and parsed.kind in RATE_KINDS
+
+
+def is_percent_unit(unit: str | None) -> bool:
+    """Whether ``unit`` is a percentage (``%``, ``percent``, ``procent``): its values are percent, 23 for 23 %."""
+    if unit is None:
+        return False
+    from goaltree.rules.units import parse_unit
+
+    parsed = parse_unit(unit)
+    return parsed is not None and parsed.kind == "percent"
+
+
 class _Frozen(BaseModel):
     # NaN and infinity in a target, an actual or a weight would flow into every number derived from it.
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
@@ -174,7 +198,7 @@ class Node(_Frozen):
     target: float | None = None
     deadline: dt.date | None = None
     milestones: dict[dt.date, float] = Field(default_factory=dict)
-    aggregate: Aggregate | None = Field(None, description="Default `sum` for kpis, `last` for drivers.")
+    aggregate: Aggregate | None = Field(None, description="Default `sum` for kpis, `last` for drivers and for `%`, `ratio` or `multiple` kpis with a `formula`.")
     formula: str | None = None
     parent: str | list[str] | None = None
     rollup: Rollup | None = Field(None, description="Default `progress` for objectives, `none` otherwise.")
@@ -209,10 +233,15 @@ class Node(_Frozen):
 
     @property
     def effective_aggregate(self) -> Aggregate:
-        """``aggregate``, or its default for the node's type."""
+        """``aggregate``, or its default: ``last`` for drivers and for rates computed by a formula, else ``sum``."""
         if self.aggregate is not None:
             return self.aggregate
-        return "last" if self.type == "driver" else "sum"
+        if self.type == "driver":
+            return "last"
+        if self.formula is not None and is_rate_unit(self.unit):
+            # A rate its formula computes from totals is a level, never a flow summed over time.
+            return "last"
+        return "sum"
 
     @property
     def effective_rollup(self) -> Rollup:

@@ -17,13 +17,15 @@ from typing import Any, Iterable, Iterator
 
 
 def format_number(value: float | None, unit: str | None = None) -> str:
-    """A readable number: thin grouping, sensible decimals, percent for ratios."""
+    """A readable number: thin grouping, sensible decimals, percent for ratios, ``5.9×`` for a multiple."""
     if value is None:
         return "–"
     if unit == "ratio":
         return f"{value * 100:.2f} %"
     if unit == "%":
         return f"{value:.2f} %"
+    if unit == "multiple":  # ROAS, ROI: "5.9×", read "5.9 kronor per krona"
+        return format_number(value) + "×"
     magnitude = abs(value)
     if magnitude >= 1000:
         text = f"{value:,.0f}"

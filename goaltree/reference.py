@@ -67,7 +67,7 @@ NODE_NOTES = {
     "description": "Free text.",
     "owner": "Who answers for the node; defaults to the file's `owner`.",
     "tags": "Free labels.",
-    "unit": "`SEK`, `EUR`, `count`, `%`, `ratio`, `days`, … Ratios are fractions (`0.014`), `%` values are percent (`1.4`).",
+    "unit": "`SEK`, `EUR`, `count`, `%`, `ratio`, `multiple`, `days`, … Ratios are fractions (`0.014`), `%` values are percent (`1.4`) and enter formulas as fractions, a `multiple` reads `5.9×` (ROAS).",
     "direction": "`increase`, `decrease` (a cap: at or under the target at the deadline), or `maintain` (inside `range`).",
     "baseline": "Last comparable value (a level) or last period's total (a flow).",
     "target": "The goal value at the deadline; leave it out to derive it (docs/engine.md).",

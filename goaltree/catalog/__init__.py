@@ -16,7 +16,7 @@ from operator import attrgetter, is_not
 from typing import TYPE_CHECKING, Mapping
 
 from goaltree.errors import Diagnostic, GoaltreeError, did_you_mean
-from goaltree.model import NODE_ID_PATTERN, NUMERIC_ROLLUPS, GoalFile, Node
+from goaltree.model import NODE_ID_PATTERN, NUMERIC_ROLLUPS, GoalFile, Node, is_percent_unit
 
 if TYPE_CHECKING:
     from goaltree.catalog.registry import KpiDefinition
@@ -86,9 +86,13 @@ def evaluate(entry: "KpiDefinition | str", values: Mapping[str, float]) -> float
     missing = [name for name in definition.input_names if name not in values]
     if missing:
         raise GoaltreeError(f"{definition.id} needs a value for {', '.join(missing)}")
+    from goaltree.engine.equations import PercentReading
     from goaltree.formula import parse
 
-    return parse(definition.formula).evaluate(dict(values))
+    # The same reading as in a goal file: a `%` input enters as its fraction, a `%` KPI is fraction x 100.
+    percent_inputs = frozenset(item.name for item in definition.inputs if is_percent_unit(item.unit))
+    reading = PercentReading(parse(definition.formula), percent_inputs, is_percent_unit(definition.unit))
+    return reading.evaluate(dict(values))
 
 
 def catalogue_formula(node: Node) -> str | None:

@@ -58,7 +58,8 @@ class KpiDefinition:
         formula: Arithmetic over the input names, or ``None`` for a KPI that is
             counted directly from a source (MQL, SQL, meetings booked).
         inputs: The formula's inputs, in formula order.
-        unit: The unit of the result.
+        unit: The unit of the result: ``%`` results are the formula's fraction times 100,
+            ``multiple`` results (ROAS, ROI) read "4×".
         direction: Whether more (``increase``) or less (``decrease``) is better.
         aggregate: How a series of observations of this KPI becomes the
             period-to-date value: ``sum`` for flows, ``last`` for rates and levels.
@@ -166,15 +167,16 @@ KPIS: tuple[KpiDefinition, ...] = (
         name="Return on investment (ROI)",
         group="standard",
         definition=(
-            "What the marketing investment returned beyond its own cost, per krona spent. "
-            "0 means it paid for itself and no more; 1 means every krona came back twice."
+            "What the marketing investment returned beyond its own cost, per krona spent, shown as "
+            "a multiple: 9.5× is 9.5 kronor of gain per krona. 0× means it paid for itself and no "
+            "more; 1× means every krona came back twice."
         ),
         formula="(revenue - marketing_cost) / marketing_cost",
         inputs=(
             KpiInput("revenue", "Revenue (or gross profit) the investment brought in", "SEK"),
             KpiInput("marketing_cost", "What the investment cost", "SEK"),
         ),
-        unit="ratio",
+        unit="multiple",
         direction="increase",
         aggregate="last",
         note=(
@@ -215,7 +217,7 @@ KPIS: tuple[KpiDefinition, ...] = (
             "as a ceiling for media spend: at a CAC % of 10, a sale may cost at most a tenth of "
             "what it brings in."
         ),
-        formula="acquisition_cost / sales_value * 100",
+        formula="acquisition_cost / sales_value",
         inputs=(
             KpiInput("acquisition_cost", "Spend that won the sales", "SEK"),
             KpiInput("sales_value", "Value of the sales that spend won", "SEK"),
@@ -223,7 +225,10 @@ KPIS: tuple[KpiDefinition, ...] = (
         unit="%",
         direction="decrease",
         aggregate="last",
-        note="Per customer it is the same number: CAC divided by the average sale value, times 100.",
+        note=(
+            "Per customer it is the same number: CAC divided by the average sale value. The unit `%` "
+            "shows the fraction times 100 (0.1 is 10 %), so the formula needs no `* 100`."
+        ),
         **_example(10, acquisition_cost=6_300_000, sales_value=63_000_000),
     ),
     KpiDefinition(
@@ -256,15 +261,16 @@ KPIS: tuple[KpiDefinition, ...] = (
         name="Return on ad spend (ROAS)",
         group="standard",
         definition=(
-            "The revenue a campaign's ads brought in for every krona spent on them. It tells an "
-            "advertiser which campaigns to feed and which to stop; 4 means 4 SEK back per SEK spent."
+            "The revenue a campaign's ads brought in for every krona spent on them, shown as a "
+            "multiple. It tells an advertiser which campaigns to feed and which to stop; 4× means "
+            "4 kronor back per krona spent."
         ),
         formula="ad_revenue / ad_spend",
         inputs=(
             KpiInput("ad_revenue", "Revenue attributed to the ads", "SEK"),
             KpiInput("ad_spend", "What the ads cost", "SEK"),
         ),
-        unit="ratio",
+        unit="multiple",
         direction="increase",
         aggregate="last",
         note=(

@@ -86,7 +86,7 @@ def values_text(result: NodeResult) -> str:
         if result.progress is not None:
             return f"score {format_percent(result.score)}"
         return "no actual, no target"
-    unit = result.unit if result.unit and result.unit not in ("ratio", "%", "count") else ""
+    unit = result.unit if result.unit and result.unit not in ("ratio", "%", "count", "multiple") else ""
     text = f"{format_number(result.actual, result.unit)} / {format_number(result.target, result.unit)}"
     return f"{text} {unit}".rstrip()
 

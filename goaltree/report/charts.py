@@ -33,6 +33,8 @@ def axis_label(value: float, unit: str | None) -> str:
         return f"{value * 100:g} %"
     if unit == "%":
         return f"{value:g} %"
+    if unit == "multiple":
+        return f"{value:g}×"
     magnitude = abs(value)
     if magnitude >= 1e9:
         return f"{value / 1e9:g} G"
@@ -169,7 +171,7 @@ def pace_chart(
         "height": HEIGHT,
         "plot": {"left": LEFT, "right": WIDTH - RIGHT, "top": TOP, "bottom": HEIGHT - BOTTOM},
         "y_ticks": [{"y": y_of(t), "label": axis_label(t, unit)} for t in ticks],
-        "y_unit": unit if unit and unit not in ("ratio", "%", "count") else "",
+        "y_unit": unit if unit and unit not in ("ratio", "%", "count", "multiple") else "",
         "x_ticks": [
             {"x": x_date(d), "label": MONTHS[d.month - 1] + (f" {d.year}" if d.month == 1 else "")}
             for d in _month_ticks(start, end)

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from goaltree.outputs import format_number, format_percent
 from goaltree.render.style import STATUS_STYLES, status_label
 
-_UNITLESS = frozenset({"ratio", "%", "count"})
+_UNITLESS = frozenset({"ratio", "%", "count", "multiple"})
 
 
 def quantity(value: float | None, unit: str | None = None) -> str:

@@ -326,7 +326,7 @@ def funnels(evaluation: Evaluation) -> list[dict[str, Any]]:
     """Funnel chains of ``volume = previous_volume * rate`` formulas, with each step's conversion.
 
     A step is a node whose formula multiplies one volume by one rate (a node
-    with unit ``ratio``, or ``%`` with ``/ 100``), or a rate whose formula
+    with unit ``ratio`` or ``%``: a formula reads a percentage as its fraction), or a rate whose formula
     divides one volume by the one before it (``traffic_to_lead: {kpi:
     traffic_to_lead}`` is ``leads / visits``: the catalogue's funnel KPIs).
     Volumes are counts: a quotient of money (ROAS) is no step. Chains run from the first
@@ -347,8 +347,7 @@ def funnels(evaluation: Evaluation) -> list[dict[str, Any]]:
             continue
         rate = rates[0]
         volume = names[0] if names[1] == rate else names[1]
-        scale = 100.0 if nodes[rate].unit == "%" else 1.0
-        if not math.isclose(constant * scale, 1.0, rel_tol=1e-9) or nodes[volume].unit in RATE_UNITS:
+        if not math.isclose(constant, 1.0, rel_tol=1e-9) or nodes[volume].unit in RATE_UNITS:
             continue
         links.setdefault(volume, (node_id, rate))
     for node_id, result in nodes.items():
@@ -358,8 +357,8 @@ def funnels(evaluation: Evaluation) -> list[dict[str, Any]]:
         if quotient is None:
             continue
         constant, following, previous = quotient
-        scale = 100.0 if result.unit == "%" else 1.0
-        if not math.isclose(constant, scale, rel_tol=1e-9):
+        # A % node's formula computes the fraction (it is shown × 100), like a ratio's.
+        if not math.isclose(constant, 1.0, rel_tol=1e-9):
             continue
         if not (_is_volume(nodes[following]) and _is_volume(nodes[previous])):
             continue

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Iterator
 
-from goaltree.model import NUMERIC_ROLLUPS
+from goaltree.model import NUMERIC_ROLLUPS, is_percent_unit, is_rate_unit
 from goaltree.rules import units
-from goaltree.rules.base import CheckContext, Finding, NodeRule, Rule, where
+from goaltree.rules.base import CheckContext, Finding, NodeRule, Rule, format_number, where
 
 if TYPE_CHECKING:
     from goaltree.formula import Expression
@@ -207,13 +208,16 @@ def _measurable(context: CheckContext) -> set[str]:
 
 
 class RateSummedOverTime(NodeRule):
-    """A `%` or `ratio` node adds up its observations over time (`aggregate: sum`).
+    """A `%`, `ratio` or `multiple` node adds up its observations over time (`aggregate: sum`).
 
     Three months at a 2 % conversion rate are not a 6 % conversion rate. A KPI's
-    `aggregate` defaults to `sum` (right for leads, revenue, cost), so a rate
-    KPI needs `aggregate: last` (the latest reading) or `mean`; better still,
-    compute the rate from the totals with a formula (`customers / leads`), which
-    goaltree evaluates on the rolled-up counts.
+    `aggregate` defaults to `sum` (right for leads, revenue, cost), so a measured
+    rate KPI needs `aggregate: last` (the latest reading) or `mean`; better
+    still, compute the rate from the totals with a formula (`customers /
+    leads`), which goaltree evaluates on the rolled-up counts. A rate computed
+    by a formula is a level and its aggregate defaults to `last`: it is not
+    reported, unless the file sets `aggregate: sum` on it (that would pace the
+    rate as a flow growing from zero).
 
     **Anti-pattern**
 
@@ -243,8 +247,15 @@ class RateSummedOverTime(NodeRule):
     needs_tree = False
 
     def check_node(self, context: CheckContext, node_id: str, node: "Node") -> Iterator[Finding]:
-        unit = units.parse_unit(node.unit)
-        if unit is None or unit.kind not in ("ratio", "percent") or node.effective_aggregate != "sum":
+        if node.effective_aggregate != "sum" or not is_rate_unit(node.unit):
+            return
+        if node.formula is not None and node.metric is None and not node.actuals:
+            yield Finding(
+                f"the formula computes this {node.unit} from totals, but `aggregate: sum` paces it as a flow "
+                "growing from zero; remove `aggregate: sum` (a computed rate is a level) or set `aggregate: last`",
+                node_id,
+                where(node_id, "aggregate"),
+            )
             return
         how = "`aggregate: sum`" if node.aggregate == "sum" else "the default `aggregate: sum` of a KPI"
         yield Finding(
@@ -339,3 +350,146 @@ def _text(formula_text: str, expression: "Expression") -> str:
     if expression.column and expression.end:
         return formula_text[expression.column - 1 : expression.end - 1].strip()
     return getattr(expression, "id", None) or "a term"
+
+
+class PercentAtWrongScale(Rule):
+    """A percentage is read at the wrong scale: 100 times too large or too small.
+
+    A `%` node holds percent (23 means 23 %), and in a formula it stands for
+    its fraction, 0.23, as in a spreadsheet; a formula node with unit `%`
+    shows its formula's fraction times 100 (SPEC §1). Two habits put a
+    percentage off by a factor of 100:
+
+    - a `/ 100` or `* 100` written to convert by hand, in a formula where a
+      `%` node takes part: it converts a second time (`contacts *
+      contact_to_lead / 100` derives 100 times too many contacts);
+    - a node whose title states a percentage ("23 % av kontakterna blir
+      leads") with that number as its target or baseline, in a unit that
+      does not read it as percent: a `ratio` of 23 is 2 300 %, and a `count`
+      of 23 multiplies a formula by 23 instead of 0.23.
+
+    **Anti-pattern**
+
+    ```yaml
+    leads:
+      title: Öka leads till 3 000
+      unit: count
+      target: 3000
+      formula: contacts * contact_to_lead
+    contact_to_lead:
+      title: 23 % av kontakterna blir leads
+      type: driver
+      unit: count
+      target: 23
+    ```
+
+    **Best practice**
+
+    ```yaml
+    contact_to_lead:
+      title: 23 % av kontakterna blir leads
+      type: driver
+      unit: "%"          # 23 enters the formula as 0.23
+      target: 23
+    ```
+    """
+
+    code = "M006"
+    name = "measurable.percent_at_wrong_scale"
+    severity = "error"
+
+    def check(self, context: CheckContext) -> Iterator[Finding]:
+        nodes = context.goal_file.nodes
+        percent: dict[str, bool] = {}
+
+        def is_percent(node_id: str) -> bool:
+            if node_id not in percent:
+                node = nodes.get(node_id)
+                percent[node_id] = node is not None and is_percent_unit(node.unit)
+            return percent[node_id]
+
+        used_in: dict[str, str] = {}  # node id -> the first formula that reads it
+        for equation in context.equations:
+            if equation.formula is None:
+                continue
+            formula = equation.formula
+            for name in formula.names:
+                used_in.setdefault(name, equation.describe())
+            involved = [name for name in formula.names if is_percent(name)]
+            if not involved and not is_percent(equation.node):
+                continue
+            hundred = _scaling_by_100(formula.root)
+            if hundred is None:
+                continue
+            operation, number = hundred
+            whom = (
+                f"`{equation.node}` is in %, so the formula's fraction is shown times 100 already"
+                if not involved
+                else f"{', '.join(f'`{name}`' for name in involved)} "
+                f"{'enters' if len(involved) == 1 else 'enter'} the formula as a fraction (23 % is 0.23) already"
+            )
+            yield Finding(
+                f"the formula {operation} 100, but {whom}: the result would be off by a factor of 100; "
+                "remove the `100`",
+                equation.node,
+                where(equation.node, "formula"),
+                column_offset=max(0, (number.column or 1) - 1),
+            )
+        for node_id, node in nodes.items():
+            finding = _percent_number_as_factor(node_id, node, used_in.get(node_id))
+            if finding is not None:
+                yield finding
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_PERCENT_IN_TITLE = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s?(?:%|procent\b|percent\b)", re.IGNORECASE)
+
+
+def _percent_number_as_factor(node_id: str, node: "Node", formula: str | None) -> Finding | None:
+    """A node titled "23 %" whose target or baseline is 23 in a unit that reads it as 23 times."""
+    unit = units.parse_unit(node.unit)
+    kind = unit.kind if unit is not None else None
+    if kind == "ratio":
+        reading = f"`unit: {node.unit}` reads {{value}} as {{times}} %"
+    elif (kind == "count" or not (node.unit or "").strip()) and formula is not None:
+        reading = f"`{formula}` multiplies by {{value}}, not {{fraction}}"
+    else:
+        return None
+    stated = {float(number.replace(",", ".")) for number in _PERCENT_IN_TITLE.findall(node.title)}
+    # Only a title that states percentages and nothing else (a year aside): in "3 % more
+    # orders, 3 a year" the 3 of the target is the orders, not the percentage.
+    if not stated or re.search(r"\d", _YEAR.sub("", _PERCENT_IN_TITLE.sub("", node.title))):
+        return None
+    for field in ("target", "baseline"):
+        value = getattr(node, field)
+        if value is None or value not in stated or value == 0:
+            continue
+        shown = format_number(value)
+        said = reading.format(value=shown, times=format_number(value * 100), fraction=format_number(value / 100))
+        return Finding(
+            f"the title says {shown} % and the {field} is {shown}, but {said}; "
+            f'write `unit: "%"` to keep {shown}, or the fraction {format_number(value / 100)}',
+            node_id,
+            where(node_id, field),
+        )
+    return None
+
+
+def _scaling_by_100(root: "Expression") -> "tuple[str, Expression] | None":
+    """The first ``* 100``, ``100 *`` or ``/ 100`` in a formula: the operation's wording and the literal."""
+    from goaltree.formula import BinaryOp, Call, Number, UnaryOp
+
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, BinaryOp):
+            if node.op in ("*", "/") and isinstance(node.right, Number) and node.right.value == 100:
+                return ("multiplies by" if node.op == "*" else "divides by"), node.right
+            if node.op == "*" and isinstance(node.left, Number) and node.left.value == 100:
+                return "multiplies by", node.left
+            stack.extend((node.right, node.left))
+        elif isinstance(node, UnaryOp):
+            stack.append(node.operand)
+        elif isinstance(node, Call):
+            stack.extend(reversed(node.args))
+    return None

@@ -18,6 +18,7 @@ DEFAULT_RULES: tuple[type[Rule], ...] = (
     measurable.KpiWithoutData,
     measurable.RateSummedOverTime,
     measurable.MixedUnits,
+    measurable.PercentAtWrongScale,
     achievable.TargetChangeBeyondBound,
     achievable.GrowthAboveTrend,
     achievable.ContradictingTargets,

@@ -2,11 +2,13 @@
 
 A unit is a product of base units with integer powers (``SEK``, ``day``,
 ``SEK/day``) and, for dimensionless values, a kind: ``count``, ``ratio`` or
-``percent``. Sums, differences, ``min`` and ``max`` need like units: SEK + EUR,
-SEK + count, days + months, a ratio (0.014) + a percentage (1.4) are mistakes.
-Products and quotients combine units freely: ``customers * clv`` is SEK,
-``leads * visit_to_lead`` is a count; ``count``, ``ratio`` and ``%`` carry no
-dimension there.
+``percent`` or ``multiple``. Sums, differences, ``min`` and ``max`` need like
+units: SEK + EUR, SEK + count, days + months are mistakes. In a formula a
+percentage stands for its fraction (SPEC §1), so a ratio (0.014) and a
+percentage (1.4 %) add up there; a rollup combines stored values, where 0.014
+and 1.4 do not. Products and quotients combine units freely: ``customers *
+clv`` is SEK, ``leads * visit_to_lead`` is a count; ``count``, ``ratio``,
+``%`` and ``multiple`` carry no dimension there.
 
 Units the parser does not know (``leads``, ``SEK/customer``, ``NPS``) are
 *unknown*, and an unknown unit never produces a finding: the check only speaks
@@ -35,6 +37,7 @@ _DIMENSIONLESS = {
     "antal": "count", "#": "count",
     "ratio": "ratio", "fraction": "ratio", "share": "ratio", "andel": "ratio",
     "%": "percent", "percent": "percent", "pct": "percent", "procent": "percent",
+    "multiple": "multiple", "×": "multiple", "gånger": "multiple",
 }
 _TIME = {
     "s": "second", "sec": "second", "second": "second", "seconds": "second", "sekund": "second", "sekunder": "second",
@@ -46,7 +49,10 @@ _TIME = {
     "quarter": "quarter", "quarters": "quarter", "kvartal": "quarter",
     "year": "year", "years": "year", "yr": "year", "år": "year",
 }
-_KIND_NAMES = {"count": "a count", "ratio": "a ratio", "percent": "a percentage"}
+_KIND_NAMES = {"count": "a count", "ratio": "a ratio", "percent": "a percentage", "multiple": "a multiple"}
+# In a formula a percentage stands for its fraction (23 % is 0.23, SPEC §1), as a ratio
+# and a multiple do: all three are the same kind of plain number there.
+_FRACTION_KINDS = frozenset({"ratio", "percent", "multiple"})
 
 
 @dataclass(frozen=True)
@@ -137,11 +143,21 @@ def _normal(dimensions: dict[str, int]) -> Dimensions:
     return tuple(sorted((base, power) for base, power in dimensions.items() if power))
 
 
-def compatible(first: Unit, second: Unit) -> bool:
-    """Whether values in these units may be added: same dimensions, and not two different kinds."""
+def compatible(first: Unit, second: Unit, *, in_formula: bool = False) -> bool:
+    """Whether values in these units may be added: same dimensions, and not two different kinds.
+
+    Args:
+        first: One unit.
+        second: The other.
+        in_formula: Inside a formula a percentage is read as its fraction, so a
+            ratio, a percentage and a multiple add up there; a rollup takes the
+            values as they are stored (1.4 % is 1.4) and keeps them apart.
+    """
     if first.dimensions != second.dimensions:
         return False
-    return first.kind is None or second.kind is None or first.kind == second.kind
+    if first.kind is None or second.kind is None or first.kind == second.kind:
+        return True
+    return in_formula and first.kind in _FRACTION_KINDS and second.kind in _FRACTION_KINDS
 
 
 @dataclass(frozen=True)
@@ -219,7 +235,7 @@ def _add(operation: str, left_node: Expression, right_node: Expression, left, ri
         return right
     if right is FREE:
         return left
-    if compatible(left, right):
+    if compatible(left, right, in_formula=True):
         kind = left.kind if left.kind == right.kind else None
         return Unit(left.dimensions, kind, left.text or right.text)
     found.append(Mismatch(operation, left_node, right_node, left, right))

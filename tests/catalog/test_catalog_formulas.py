@@ -9,6 +9,7 @@ from goaltree.catalog.registry import GROUPS, KPIS
 from goaltree.errors import GoaltreeError
 from goaltree.formula import parse
 from goaltree.model import NODE_ID_PATTERN
+from goaltree.outputs import format_number
 
 # (KPI, inputs, the value computed by hand). Written out here, not taken from
 # the registry's examples, so a wrong formula and a wrong example cannot agree.
@@ -68,6 +69,25 @@ def test_roas_is_revenue_over_spend_and_the_note_says_so() -> None:
     assert "inverse" in entry.note or "other way round" in entry.note
 
 
+def test_roas_and_roi_are_multiples_read_as_kronor_per_krona() -> None:
+    # "8 kronor per krona": 800 000 SEK of ad revenue on 100 000 SEK of ads
+    roas = catalog.get("roas")
+    value = catalog.evaluate(roas, {"ad_revenue": 800_000, "ad_spend": 100_000})
+    assert (roas.unit, value) == ("multiple", 8)
+    assert format_number(value, roas.unit) == "8×"
+    roi = catalog.get("roi")
+    # 6.9 MSEK back on 1 MSEK: (6.9 - 1) / 1 = 5.9 kronor of gain per krona
+    gain = catalog.evaluate(roi, {"revenue": 6_900_000, "marketing_cost": 1_000_000})
+    assert roi.unit == "multiple" and format_number(gain, roi.unit) == "5.9×"
+
+
+def test_cac_percent_is_the_fraction_shown_in_percent_without_a_times_100() -> None:
+    entry = catalog.get("cac_percent")
+    assert entry.unit == "%" and "100" not in entry.formula
+    # 630 000 SEK of cost for 6.3 MSEK of sales: 630 000 / 6 300 000 = 0.1, shown as 10 %
+    assert catalog.evaluate(entry, {"acquisition_cost": 630_000, "sales_value": 6_300_000}) == pytest.approx(10)
+
+
 def test_every_formula_kpi_is_covered_by_a_hand_computed_case() -> None:
     covered = {kpi for kpi, _, _ in HAND_COMPUTED}
     assert covered == {entry.id for entry in KPIS if entry.formula is not None}
@@ -81,7 +101,7 @@ def test_entry_is_complete_and_consistent(entry) -> None:
     assert entry.name and entry.definition and entry.unit and entry.note
     assert entry.group in {group for group, _ in GROUPS}
     assert entry.direction in {"increase", "decrease"}
-    if entry.unit in {"ratio", "%"}:
+    if entry.unit in {"ratio", "%", "multiple"}:
         assert entry.aggregate != "sum", "a rate is never summed over time"
     if entry.formula is None:
         assert entry.inputs == () and entry.example == ()

@@ -46,7 +46,7 @@ def test_kpi_fills_formula_unit_direction_aggregate_and_description() -> None:
     node = result.goal_file.nodes["roas"]
     entry = catalog.get("roas")
     assert node.formula == "ad_revenue / ad_spend"
-    assert node.unit == "ratio"
+    assert node.unit == "multiple"
     assert node.direction == "increase"
     assert node.aggregate == "last"
     assert node.description == entry.definition

@@ -106,7 +106,8 @@ UNITS = {
         ("revenue - cost", []),
         ("revenue + leads", [("+", "SEK", "a count")]),
         ("revenue + budget_eur", [("+", "SEK", "EUR")]),
-        ("conversion + bounce", [("+", "a ratio", "a percentage")]),
+        ("conversion + bounce", []),  # in a formula a percentage is its fraction, as a ratio is
+        ("conversion + leads", [("+", "a ratio", "a count")]),
         ("max(cycle, lag)", [("max()", "days", "months")]),
         ("min(revenue, leads, cost)", [("min()", "SEK", "a count")]),
         ("leads * revenue + revenue", []),
