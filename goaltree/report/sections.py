@@ -265,7 +265,7 @@ def explanations(evaluation: Evaluation) -> list[dict[str, Any]]:
         if rest is not None:
             sentence += ("; " if pieces else "") + f"{OWN_PACE_WORDS} by {rest['share_text']}"
         sentence += "."
-        if any(part["offsets"] for part in parts):
+        if any(part["offsets"] and part["child"] is not None for part in parts):
             sentence += " A negative share is a child ahead of its pace."
         items.append(
             {
