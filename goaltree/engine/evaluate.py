@@ -138,6 +138,8 @@ def evaluate(
         nodes=NodeResults(nodes, results.build, results.brief, results.briefs),
         diagnostics=tuple(sorted(unique, key=sort_key)),
         snapshot=snapshot,
+        # Rare, and cheap to find here; whether each is impossible is the A005 rule's to judge.
+        negative_derived_targets=tuple(n for n, v in targets.values.items() if v < 0 and n not in declared),
     )
 
 

@@ -270,6 +270,8 @@ class Evaluation:
     nodes: Mapping[str, NodeResult]
     diagnostics: tuple[Diagnostic, ...]
     snapshot: dict | None = None
+    negative_derived_targets: tuple[str, ...] = ()
+    """Nodes whose derived (not declared) target is below zero, for the A005 check of ``goaltree evaluate``."""
 
     @cached_property
     def roots(self) -> tuple[str, ...]:
