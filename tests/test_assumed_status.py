@@ -164,6 +164,8 @@ def test_diagrams_colour_assumptions_in_their_own_colour(evaluation):
     assert "    classDef assumed fill:#CC79A7,stroke:#333333,color:#000000" in mermaid
     assert "    class clv,ordervarde,ordrar_per_ar,livslangd,nojdhet assumed" in mermaid
     assert "achieved" not in mermaid.split("classDef")[0]
+    assert 'nojdhet(["DRIVER · ASSUMED<br/>' in mermaid
+    assert "planning assumption · not scored" in mermaid
     dot = to_dot(evaluation)
     assert ">ASSUMED<" in dot  # the legend in the heading
 
