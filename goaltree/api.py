@@ -53,6 +53,15 @@ def evaluate(
     observations, failed, snapshot_info = collect_observations(tree, as_of, snapshot=snapshot, progress=progress, diagnostics=diagnostics)
     with paused_gc():  # the engine builds a result per node and frees nothing in cycles
         evaluation = run(tree, as_of, observations=observations, failed=failed, diagnostics=diagnostics, snapshot=snapshot_info)
+    if evaluation.negative_derived_targets:
+        # A005 judges units, which the engine does not know: the rule adds its findings here.
+        from dataclasses import replace
+
+        from goaltree.rules.derived import impossible_target_diagnostics
+
+        impossible = impossible_target_diagnostics(tree, evaluation)
+        if impossible:
+            evaluation = replace(evaluation, diagnostics=evaluation.diagnostics + tuple(impossible))
     if not evaluation.diagnostics:
         return evaluation
     # The file's `checks:` and `suppress:` govern what evaluate reports (A004) as they govern check.

@@ -17,6 +17,7 @@ STATUS_LABELS = {
     "at_risk": "at risk",
     "off_track": "OFF TRACK",
     "no_data": "no data",
+    "assumed": "assumed",
     "not_started": "not started",
 }
 
@@ -151,7 +152,11 @@ def table(evaluation: Evaluation, stream: IO[str], *, root: str | None = None, d
                 for name, target, actual, expected, progress, status in rows[first : first + 4096]
             )
         )
-    summary = ", ".join(f"{counts[s]} {STATUS_LABELS[s]}" for s in STATUS_LABELS if s in counts)
+    summary = ", ".join(f"{counts[s]} {STATUS_LABELS[s]}" for s in STATUS_LABELS if s in counts and s != "assumed")
+    assumed = counts.get("assumed", 0)
+    if assumed:
+        # A planning assumption counts neither way: it is listed apart from the scored statuses.
+        summary = f"{summary or 'none scored'}; {assumed} assumed (planning assumptions nobody measures, not scored)"
     shown = f"{len(rows)} of {len(evaluation.nodes)}" if len(rows) != len(evaluation.nodes) else f"{len(rows)}"
     print(f"\n{shown} nodes: {summary}. * = derived target", file=stream)
 

@@ -7,6 +7,7 @@ import sys
 
 from goaltree.cli.common import exit_code, load_and_evaluate
 from goaltree.cli.output import format_number, format_percent
+from goaltree.engine.attribution import OWN_PACE, OWN_PACE_WORDS
 from goaltree.engine.results import Derivation, Evaluation, NodeResult
 from goaltree.errors import GoaltreeError, did_you_mean
 
@@ -60,11 +61,21 @@ def explain(evaluation: Evaluation, node_id: str) -> str:
         parts = ", ".join(f"{key} {format_number(value, result.unit)}" for key, value in result.breakdown.items())
         lines.append(f"  by dimension: {parts}")
     lines.append("")
-    lines.append(
-        f"Pace at {evaluation.as_of}: expected {format_number(result.expected, result.unit)}, "
-        f"progress {format_percent(result.progress)} of {format_percent(result.expected_progress)} expected, "
-        f"status {result.status}"
-    )
+    if result.status == "assumed":
+        lines.append(
+            f"Status at {evaluation.as_of}: assumed — its actual rests only on planning assumptions nobody measures, "
+            "so it is not scored (neither on track nor behind)"
+        )
+    else:
+        lines.append(
+            f"Pace at {evaluation.as_of}: expected {format_number(result.expected, result.unit)}, "
+            f"progress {format_percent(result.progress)} of {format_percent(result.expected_progress)} expected, "
+            f"status {result.status}"
+        )
+    if result.unscored_children:
+        counted = [c for c in result.rollup_children if c not in result.unscored_children]
+        lines.append(f"  scored from {', '.join(counted) if counted else 'no child'}; left out of the score:")
+        lines.extend(f"  - {child}: {reason}" for child, reason in result.unscored_children.items())
     if result.forecast is not None:
         lines.append(f"  forecast at the deadline: {format_number(result.forecast, result.unit)}")
     if result.attribution:
@@ -75,7 +86,8 @@ def explain(evaluation: Evaluation, node_id: str) -> str:
         lines.append(f"Gap {format_number(gap, None if result.actual is None else result.unit)}, by child:")
         for child, amount in sorted(result.attribution.items(), key=lambda item: item[1]):
             share = f" ({amount / gap:.0%} of the gap)" if gap else ""
-            lines.append(f"  {child}: {format_number(amount)}{share}")
+            name = OWN_PACE_WORDS if child == OWN_PACE else child
+            lines.append(f"  {name}: {format_number(amount)}{share}")
     return "\n".join(lines)
 
 

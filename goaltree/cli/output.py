@@ -17,6 +17,7 @@ STATUS_COLOURS = {
     "at_risk": "\033[33m",
     "off_track": "\033[1;31m",
     "no_data": "\033[2m",
+    "assumed": "\033[35m",
     "not_started": "\033[2m",
 }
 RESET = "\033[0m"

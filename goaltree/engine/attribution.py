@@ -36,6 +36,8 @@ from typing import Literal, Mapping
 from goaltree.formula import Formula, FormulaError
 
 __all__ = [
+    "OWN_PACE",
+    "OWN_PACE_WORDS",
     "SHAPLEY_LIMIT",
     "Attribution",
     "attribute_formula",
@@ -44,6 +46,15 @@ __all__ = [
     "decompose_formula",
     "shares",
 ]
+
+OWN_PACE = "own pace"
+"""The key of a parent's attribution that holds the rest of its gap: what its own
+actual (a measurement, or a declared target the children contradict) does beyond
+what its children add up to. Node ids cannot contain a space, so it never
+collides with a child."""
+
+OWN_PACE_WORDS = "its own pace differs from its parts"
+"""How every output names :data:`OWN_PACE` in words."""
 
 SHAPLEY_LIMIT = 12
 """Most changed names for an exact Shapley split (``2**12`` evaluations); beyond it, sequential."""

@@ -121,7 +121,8 @@ def evaluate(
         actual_values, actual_derivations = {}, {}
 
     # --- pace and status (SPEC §3.3–3.4), children before parents ----------------------------
-    paces = _paces(tree, as_of, targets.values, actual_values, aggregate_of, found)
+    assumed = planning_assumptions(measured, actual_derivations)
+    paces = _paces(tree, as_of, targets.values, actual_values, aggregate_of, found, assumed)
 
     # Forecasts, attribution and the rest of each node's result are worked out when read.
     results = _Results(
@@ -149,7 +150,40 @@ def evaluate(
         nodes=NodeResults(nodes, results.build, results.brief, results.briefs),
         diagnostics=tuple(sorted(unique, key=sort_key)),
         snapshot=snapshot,
+        # Rare, and cheap to find here; whether each is impossible is the A005 rule's to judge.
+        negative_derived_targets=tuple(n for n, v in targets.values.items() if v < 0 and n not in declared),
     )
+
+
+def planning_assumptions(measured: Container[str], actual_derivations: Mapping[str, Derivation]) -> frozenset[str]:
+    """Nodes whose actual rests on nothing but planning assumptions: status ``assumed``.
+
+    A driver nobody measures keeps its planning value as its actual; so does
+    a formula or rollup whose every input is such an assumption (a CLV made of
+    an assumed order value, order frequency and lifetime). Scoring either
+    would report a plan as a result -- "achieved" for a number nobody
+    observed -- so they are never scored.
+
+    Args:
+        measured: Nodes with observations (a metric or inline actuals).
+        actual_derivations: How each unmeasured actual was reached, in the
+            order the solver learnt them (inputs before the values they give).
+    """
+    assumed: set[str] = set()
+    for node_id, derivation in actual_derivations.items():
+        if node_id in measured:
+            continue
+        if derivation.rule == "assumed":
+            assumed.add(node_id)
+            continue
+        inputs = [member for member in derivation.inputs if member != node_id]
+        if inputs and all(member in assumed for member in inputs):
+            assumed.add(node_id)
+    return frozenset(assumed)
+
+
+UNSCORED_ASSUMPTION = "a planning assumption, not measured"
+UNSCORED_WITHOUT_TARGET = "no target: it supports the objective without being scored"
 
 
 @dataclass(eq=False)
@@ -270,6 +304,9 @@ class _Results:
         else:
             series = ()
         equation = self.equation_of.get(node_id)
+        unscored: dict[str, str] = {}
+        if equation is None and node.effective_rollup == "progress":
+            unscored = _unscored_children(tree.rollup_children.get(node_id, ()), self.paces)
         if equation is not None or node_id in tree.rollup_children:
             attribution = _attribute(tree, node_id, equation, self.paces)
         else:
@@ -304,6 +341,7 @@ class _Results:
                 "forecast": self.forecasts.get(node_id),
                 "score": None if progress is None else min(1.0, max(0.0, progress)),
                 "attribution": attribution,
+                "unscored_children": unscored,
                 "children": tree.children(node_id),
                 "parents": tree.parents.get(node_id, ()),
                 "formula_children": tree.formula_children.get(node_id, ()),
@@ -377,11 +415,13 @@ def _paces(
     actual_values: Mapping[str, float],
     aggregate_of: Mapping[str, str],
     found: list[Diagnostic] | None = None,
+    assumed: Container[str] = frozenset(),
 ) -> dict[str, _Pace]:
     """Expected value, progress and status of every node (SPEC §3.3–3.4), children before parents.
 
     An expected value or progress beyond float range is left unknown, with
-    error E026 appended to ``found``.
+    error E026 appended to ``found``. A planning assumption (``assumed``) has
+    no pace: its actual is its plan.
     """
     goal_file = tree.goal_file
     nodes = goal_file.nodes
@@ -402,6 +442,11 @@ def _paces(
         start_value = 0.0 if flow else node.baseline
         expected = progress = expected_progress = None
         milestones = tuple(sorted(node.milestones.items())) if node.milestones else ()
+        if node_id in assumed:
+            paces[node_id] = _new_tuple(
+                _Pace, (deadline, target, actual, None, None, None, None, "assumed", milestones)
+            )
+            continue
         if target is not None and started:
             expected = expected_at(as_of, start, deadline, start_value, target, milestones)
             expected_progress = progress_of(expected, target, start_value, node.direction)
@@ -475,7 +520,7 @@ def _objective_progress(
     """Weighted mean of the children's progress, each clipped to [0, 1] (the OKR way)."""
     if as_of < start:
         return None, None, "not_started"
-    scored = [c for c in children if paces[c].target is not None or paces[c].progress is not None]
+    scored = [c for c in children if _scored(paces[c])]
     if not scored:
         return None, None, "no_data"
     if any(paces[c].progress is None or paces[c].expected_progress is None for c in scored):
@@ -491,6 +536,23 @@ def _objective_progress(
         return progress, expected, "achieved"
     ratio = pace.ratio_of(progress, expected, decrease_flow=False)
     return progress, expected, pace.classify(ratio, thresholds.on_track, thresholds.at_risk)
+
+
+def _scored(info: _Pace) -> bool:
+    """Whether a child counts in its objective's score: it has a target (or a progress), and is no assumption."""
+    return info.status != "assumed" and (info.target is not None or info.progress is not None)
+
+
+def _unscored_children(children: Sequence[str], paces: Mapping[str, _Pace]) -> dict[str, str]:
+    """The children an objective's score leaves out, each with the reason in words."""
+    unscored = {}
+    for child in children:
+        info = paces[child]
+        if info.status == "assumed":
+            unscored[child] = UNSCORED_ASSUMPTION
+        elif not _scored(info):
+            unscored[child] = UNSCORED_WITHOUT_TARGET
+    return unscored
 
 
 def _objective_score(info: _Pace, node) -> tuple[float, float]:
@@ -534,10 +596,12 @@ def _attribute(
         return {}
     children = equation.children
     child_paces = [paces[c] for c in children]
-    if any(p.actual is None or p.expected is None for p in child_paces):
+    # A planning assumption is where the plan puts it: it moves no part of the gap.
+    expected_of = [p.actual if p.status == "assumed" else p.expected for p in child_paces]
+    if any(p.actual is None or e is None for p, e in zip(child_paces, expected_of)):
         return {}
     actual = {c: p.actual for c, p in zip(children, child_paces)}
-    expected = {c: p.expected for c, p in zip(children, child_paces)}
+    expected = dict(zip(children, expected_of))
     gap = info.actual - info.expected
     try:
         if equation.formula is not None:
@@ -561,5 +625,5 @@ def _attribute(
     if abs(residual) > 1e-9 * max(1.0, abs(gap), abs(explained)):
         # The node's own measurement (or a declared target the children contradict)
         # differs from what the children add up to: show that part as such.
-        parts["_unexplained"] = residual
+        parts[attribution.OWN_PACE] = residual
     return parts

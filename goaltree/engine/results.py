@@ -19,10 +19,11 @@ if TYPE_CHECKING:
 
 __all__ = ["Observation", "Derivation", "NodeResult", "NodeResults", "Brief", "Evaluation", "STATUSES"]
 
-Status = Literal["achieved", "on_track", "at_risk", "off_track", "no_data", "not_started"]
+Status = Literal["achieved", "on_track", "at_risk", "off_track", "no_data", "assumed", "not_started"]
 TargetOrigin = Literal["declared", "derived"]
 ActualOrigin = Literal["measured", "rolled_up", "solved", "assumed"]
-STATUSES: tuple[Status, ...] = ("off_track", "at_risk", "no_data", "on_track", "achieved", "not_started")
+STATUSES: tuple[Status, ...] = ("off_track", "at_risk", "no_data", "on_track", "achieved", "assumed", "not_started")
+"""Every status, worst first. ``assumed`` is a planning assumption nobody measures: never scored."""
 
 
 class Derivation:
@@ -96,6 +97,11 @@ class NodeResult:
 
     Numbers are ``None`` when unknown. ``progress`` and ``expected_progress``
     are fractions of the way from the start value to the target (SPEC §3.3).
+    A node with status ``assumed`` (its actual is a planning assumption) has
+    no expected value, progress or score. ``unscored_children`` are the
+    children an objective's score leaves out, each with the reason in words.
+    ``attribution`` holds the children's parts of the gap and, under
+    :data:`goaltree.engine.attribution.OWN_PACE`, the rest.
     """
 
     id: str
@@ -133,6 +139,7 @@ class NodeResult:
     observations: tuple[Observation, ...] = ()
     breakdown: dict[str, float] = field(default_factory=dict)
     milestones: tuple[tuple[dt.date, float], ...] = ()
+    unscored_children: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_fields(cls, fields: dict) -> "NodeResult":
@@ -266,6 +273,8 @@ class Evaluation:
     nodes: Mapping[str, NodeResult]
     diagnostics: tuple[Diagnostic, ...]
     snapshot: dict | None = None
+    negative_derived_targets: tuple[str, ...] = ()
+    """Nodes whose derived (not declared) target is below zero, for the A005 check of ``goaltree evaluate``."""
 
     def to_json(self) -> str:
         """The evaluation as ``goaltree evaluate --format json`` prints it (SPEC §6), as text."""

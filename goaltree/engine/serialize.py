@@ -46,6 +46,7 @@ def node_to_json(result: NodeResult) -> dict[str, Any]:
         "score": number(result.score),
         "deadline": result.deadline.isoformat(),
         "attribution": {child: number(amount) for child, amount in result.attribution.items()},
+        "unscored_children": dict(result.unscored_children),
         "breakdown": {key: number(value) for key, value in result.breakdown.items()},
         "children": list(result.children),
         "parents": list(result.parents),

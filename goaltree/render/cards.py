@@ -93,6 +93,8 @@ def values_text(result: NodeResult) -> str:
 
 def pace_text(result: NodeResult) -> str:
     """``43 % · expected 50 %``, or what is missing."""
+    if result.status == "assumed":
+        return "planning assumption · not scored"
     if result.progress is None:
         return "progress unknown"
     if result.expected_progress is None:

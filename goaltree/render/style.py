@@ -29,12 +29,13 @@ STATUS_STYLES: dict[str, StatusStyle] = {
     "at_risk": StatusStyle("AT RISK", "#E69F00", "#000000", "somewhat behind the expected pace"),
     "off_track": StatusStyle("OFF TRACK", "#D55E00", "#000000", "well behind the expected pace"),
     "no_data": StatusStyle("NO DATA", "#BBBBBB", "#000000", "no actual, or no target to compare it with"),
+    "assumed": StatusStyle("ASSUMED", "#CC79A7", "#000000", "a planning assumption nobody measures: not scored"),
     "not_started": StatusStyle("NOT STARTED", "#F0F0F0", "#000000", "the period has not begun"),
 }
 """Status -> style, in the order of :data:`STATUS_ORDER`."""
 
 STATUS_ORDER: tuple[Status, ...] = STATUSES
-"""Worst first: off track, at risk, no data, on track, achieved, not started."""
+"""Worst first: off track, at risk, no data, on track, achieved, assumed, not started."""
 
 TYPE_LABELS = {"objective": "OBJECTIVE", "kpi": "KPI", "driver": "DRIVER"}
 """Node type -> the word printed on a card."""

@@ -10,6 +10,7 @@ import math
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+from goaltree.engine.attribution import OWN_PACE, OWN_PACE_WORDS
 from goaltree.engine.results import Evaluation, NodeResult
 from goaltree.engine.serialize import number
 from goaltree.errors import Diagnostic, sort_key
@@ -102,7 +103,15 @@ def node_view(result: NodeResult) -> dict[str, Any]:
         "score_text": percent(result.score),
         "children": list(result.children),
         "parents": list(result.parents),
+        "unscored_text": unscored_text(result),
     }
+
+
+def unscored_text(result: NodeResult) -> str | None:
+    """The children an objective's score leaves out and why: ``c (a planning assumption, not measured)``."""
+    if not result.unscored_children:
+        return None
+    return "; ".join(f"{child} ({reason})" for child, reason in result.unscored_children.items())
 
 
 def outline(evaluation: Evaluation) -> list[dict[str, Any]]:
@@ -162,18 +171,24 @@ def summary(evaluation: Evaluation) -> dict[str, Any]:
             "description": STATUS_STYLES[status].description,
         }
         for status, count in counts.items()
-        if count or status != "not_started"
+        if count or status not in ("not_started", "assumed")
     ]
     attention = worst_first(evaluation, ATTENTION)
     behind = counts["off_track"] + counts["at_risk"]
+    # A planning assumption counts neither way: "3 of 7" is out of the nodes that are scored.
+    assumed = counts["assumed"]
+    scored = total - assumed
+    noun = "scored nodes" if assumed else "nodes"
     headline = (
-        f"{behind} of {total} nodes are behind their pace"
+        f"{behind} of {scored} {noun} are behind their pace"
         if behind
-        else f"no node is behind its pace ({total} nodes)"
+        else f"no node is behind its pace ({scored} {noun})"
     )
     if counts["no_data"]:
         headline += f"; {counts['no_data']} without data"
-    return {"counts": tiles, "total": total, "attention": attention, "headline": headline}
+    if assumed:
+        headline += f"; {assumed} planning assumption{'' if assumed == 1 else 's'} not scored"
+    return {"counts": tiles, "total": total, "scored": scored, "attention": attention, "headline": headline}
 
 
 # --- why a parent misses ----------------------------------------------------------------------
@@ -199,7 +214,10 @@ def explanations(evaluation: Evaluation) -> list[dict[str, Any]]:
 
     Shares are parts of the gap: 82 % means the child's shortfall accounts for
     82 % of the parent's; a negative share is a child ahead of its pace that
-    makes the gap smaller. The parts add up to the whole gap.
+    makes the gap smaller. The parts add up to the whole gap; what the
+    children do not explain is the parent's own pace ("its own pace differs
+    from its parts by −40 %"), so a share beyond ±100 % is never left
+    without what balances it.
     """
     items = []
     for node_id in worst_first(evaluation):
@@ -214,11 +232,11 @@ def explanations(evaluation: Evaluation) -> list[dict[str, Any]]:
             fraction = amount / gap
             if abs(fraction) < MIN_SHARE:
                 continue
-            own = child == "_unexplained"
+            own = child == OWN_PACE
             parts.append(
                 {
                     "child": None if own else child,
-                    "title": "its own measurement, beyond what its children add up to" if own else evaluation.nodes[child].title,
+                    "title": OWN_PACE_WORDS if own else evaluation.nodes[child].title,
                     "amount": number(amount),
                     "amount_text": _gap_text(amount, unit, result),
                     "share": number(fraction),
@@ -235,14 +253,19 @@ def explanations(evaluation: Evaluation) -> list[dict[str, Any]]:
         else:
             lead = f"{node_id} is {quantity(abs(gap), result.unit)} behind its expected pace"
         pieces = []
-        for index, part in enumerate(parts):
-            name = part["child"] or "its own measurement"
-            if index == 0:
-                pieces.append(f"{part['share_text']} of the gap comes from {name}")
+        for part in parts:
+            if part["child"] is None:
+                continue
+            if not pieces:
+                pieces.append(f"{part['child']} explain {part['share_text']} of the {node_id} gap")
             else:
-                pieces.append(f"{part['share_text']} from {name}")
-        sentence = f"{lead}: " + ", ".join(pieces) + "."
-        if any(part["offsets"] for part in parts):
+                pieces.append(f"{part['child']} {part['share_text']}")
+        sentence = f"{lead}: " + ", ".join(pieces)
+        rest = next((part for part in parts if part["child"] is None), None)
+        if rest is not None:
+            sentence += ("; " if pieces else "") + f"{OWN_PACE_WORDS} by {rest['share_text']}"
+        sentence += "."
+        if any(part["offsets"] and part["child"] is not None for part in parts):
             sentence += " A negative share is a child ahead of its pace."
         items.append(
             {

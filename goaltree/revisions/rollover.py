@@ -253,7 +253,7 @@ def _carry_node(
         return Carry(node_id, "kept", node.target, node.target, actual, baseline, note), updates
     if node.target is None:
         return Carry(node_id, "context", result.target, None, actual, baseline), updates
-    if result.actual_origin == "assumed" or (node.type == "driver" and actual is None):
+    if result.status == "assumed" or result.actual_origin == "assumed" or (node.type == "driver" and actual is None):
         return Carry(node_id, "assumption", result.target, node.target, actual, None), {}
 
     target = node.target

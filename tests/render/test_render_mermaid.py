@@ -24,7 +24,7 @@ def test_shapes_tell_types_apart(objectives, funnel):
     text = to_mermaid(objectives)
     assert '    growth[["OBJECTIVE · AT RISK<br/>' in text
     assert '    pipeline["KPI · ON TRACK<br/>' in text
-    assert '    clv(["DRIVER · ACHIEVED<br/>' in to_mermaid(funnel)
+    assert '    clv(["DRIVER · ASSUMED<br/>' in to_mermaid(funnel)
 
 
 def test_cards_show_values_progress_and_derived_targets(funnel):
@@ -37,7 +37,10 @@ def test_status_classes_in_colour_and_words(funnel):
     text = to_mermaid(funnel)
     assert "    classDef at_risk fill:#E69F00,stroke:#333333,color:#000000" in text
     assert "    class revenue,customers,lead_to_customer at_risk" in text
-    assert "    class clv,avg_order,orders_per_year,lifetime_years,visit_to_lead achieved" in text
+    assert "    class visit_to_lead achieved" in text
+    # Drivers nobody measures are planning assumptions, in their own colour, never "achieved".
+    assert "    classDef assumed fill:#CC79A7,stroke:#333333,color:#000000" in text
+    assert "    class clv,avg_order,orders_per_year,lifetime_years assumed" in text
 
 
 def test_edges_carry_formulas_and_rollups(funnel, objectives):

@@ -36,7 +36,7 @@ def test_summary_is_visible(page_on_report):
     page, _, _, _ = page_on_report
     summary = page.locator("#summary")
     assert summary.is_visible()
-    assert page.locator("#summary .headline").inner_text() == "3 of 10 nodes are behind their pace."
+    assert page.locator("#summary .headline").inner_text() == "3 of 6 scored nodes are behind their pace; 4 planning assumptions not scored."
     assert page.locator('#summary .tile[data-status="at_risk"] .count').inner_text() == "3"
 
 

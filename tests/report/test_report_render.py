@@ -29,11 +29,11 @@ def funnel_html(funnel_tree):
 def test_html_has_every_section(funnel_html):
     for anchor in ("summary", "tree", "outline", "pace", "why", "funnel", "findings"):
         assert f'<section id="{anchor}"' in funnel_html
-    assert "3 of 10 nodes are behind their pace." in funnel_html
+    assert "3 of 6 scored nodes are behind their pace; 4 planning assumptions not scored." in funnel_html
     assert "Numbers from inline actuals in the goal file, up to 2027-06-30." in funnel_html
     assert funnel_html.count('<details class="node"') == 10
     assert funnel_html.count('<figure class="chart"') == 4  # one per KPI
-    assert "100 % of the gap comes from customers" in funnel_html
+    assert "customers explain 100 % of the revenue gap" in funnel_html
 
 
 def test_html_is_self_contained(funnel_html):

@@ -20,9 +20,11 @@ def test_summary_counts_worst_first(funnel):
         ("at_risk", 3),
         ("no_data", 0),
         ("on_track", 2),
-        ("achieved", 5),
+        ("achieved", 1),
+        ("assumed", 4),
     ]
-    assert summary["headline"] == "3 of 10 nodes are behind their pace"
+    # The four CLV drivers nobody measures count neither way: 3 of the 6 scored nodes are behind.
+    assert summary["headline"] == "3 of 6 scored nodes are behind their pace; 4 planning assumptions not scored"
     # worst first: by status, then by how far behind pace (85.7 % of expected before 86.4 %)
     assert summary["attention"] == ["lead_to_customer", "revenue", "customers"]
 
@@ -70,7 +72,7 @@ def test_why_a_parent_misses(funnel):
     items = {item["node"]: item for item in sections.explanations(funnel)}
     assert list(items) == ["revenue", "customers"]
     revenue = items["revenue"]
-    assert revenue["sentence"] == "revenue is 4 241 096 SEK behind its expected pace: 100 % of the gap comes from customers."
+    assert revenue["sentence"] == "revenue is 4 241 096 SEK behind its expected pace: customers explain 100 % of the revenue gap."
     assert [p["child"] for p in revenue["parts"]] == ["customers"]
     customers = items["customers"]
     assert [p["child"] for p in customers["parts"]] == ["lead_to_customer", "leads"]
@@ -83,7 +85,7 @@ def test_why_a_parent_misses(funnel):
 def test_why_an_objective_misses_in_points(objectives):
     brand = next(i for i in sections.explanations(objectives) if i["node"] == "brand")
     assert brand["gap_unit"] == "points"
-    assert brand["sentence"].startswith("brand is 16.0 points behind its expected progress: 62 % of the gap comes from awareness, 38 % from followers")
+    assert brand["sentence"].startswith("brand is 16.0 points behind its expected progress: awareness explain 62 % of the brand gap, followers 38 %")
 
 
 def test_nodes_ahead_of_pace_need_no_explanation(funnel):

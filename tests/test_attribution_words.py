@@ -1,0 +1,108 @@
+"""Attribution speaks in words: the rest of a gap is the parent's own pace, never an internal name.
+
+Intäkter (revenue) is measured on its own and is also the sum of its Swedish
+and Norwegian parts. At the deadline the expected values are the targets, so
+the hand calculation is plain: intakter 900 against 1 000 (gap −100),
+intakter_se 460 against 600 (gap −140), intakter_no 400 against 400 (gap 0).
+Sweden explains 140 % of the gap; the parent's own measurement, 40 above what
+its parts add up to, explains −40 %.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from goaltree.api import evaluate
+from goaltree.cli import main
+from goaltree.engine.attribution import OWN_PACE
+from goaltree.report import render_report
+
+GOALS = """\
+goaltree: 1
+id: intakter-2027
+title: Nya intäkter i Norden 2027
+period: {start: 2027-01-01, end: 2027-12-31}
+owner: Försäljningschef
+
+nodes:
+  intakter:
+    title: 1 000 kSEK i nya intäkter i Norden
+    unit: SEK
+    target: 1000
+    rollup: sum
+    actuals: {2027-06-30: 500, 2027-12-31: 400}
+  intakter_se:
+    title: 600 kSEK i nya intäkter i Sverige
+    parent: intakter
+    unit: SEK
+    target: 600
+    actuals: {2027-06-30: 260, 2027-12-31: 200}
+  intakter_no:
+    title: 400 kSEK i nya intäkter i Norge
+    parent: intakter
+    unit: SEK
+    target: 400
+    actuals: {2027-06-30: 150, 2027-12-31: 250}
+"""
+
+AS_OF = dt.date(2027, 12, 31)
+GAP = (500 + 400) - 1000  # −100
+SWEDEN = (260 + 200) - 600  # −140
+NORWAY = (150 + 250) - 400  # 0
+OWN = GAP - SWEDEN - NORWAY  # +40
+
+
+@pytest.fixture
+def goals(tmp_path):
+    path = tmp_path / "goals.yaml"
+    path.write_text(GOALS, encoding="utf-8")
+    return path
+
+
+def _keys(value):
+    """Every key of every mapping in a JSON document."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _keys(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _keys(item)
+
+
+def test_json_names_the_rest_of_the_gap_with_a_documented_key(goals, capsys):
+    assert main(["evaluate", str(goals), "--as-of", "2027-12-31", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    attribution = document["nodes"]["intakter"]["attribution"]
+    assert attribution == {"intakter_se": SWEDEN, "intakter_no": NORWAY, "own pace": OWN}
+    assert OWN_PACE == "own pace"
+    assert sum(attribution.values()) == GAP
+    assert not [key for key in _keys(document) if key.startswith("_")]
+
+
+def test_explain_says_the_rest_in_words(goals, capsys):
+    assert main(["explain", str(goals), "intakter", "--as-of", "2027-12-31"]) == 0
+    out = capsys.readouterr().out
+    assert "_unexplained" not in out and "own pace:" not in out
+    assert "  intakter_se: -140 (140% of the gap)" in out
+    assert "  its own pace differs from its parts: 40 (-40% of the gap)" in out
+
+
+def test_reports_pair_a_share_beyond_100_percent_with_the_own_pace(goals):
+    evaluation = evaluate(goals, AS_OF)
+    sentence = "intakter is 100 SEK behind its expected pace: intakter_se explain 140 % of the intakter gap; its own pace differs from its parts by −40 %."
+    markdown = render_report(evaluation, "md")
+    html = render_report(evaluation, "html")
+    report_json = render_report(evaluation, "json")
+    for text in (markdown, html, report_json):
+        assert "_unexplained" not in text
+    assert sentence.replace("_", "\\_") in markdown  # Markdown escapes the underscore of a node id
+    assert sentence in html
+    document = json.loads(report_json)
+    (item,) = [i for i in document["report"]["explanations"] if i["node"] == "intakter"]
+    assert item["sentence"] == sentence
+    assert [(p["child"], p["amount"]) for p in item["parts"]] == [("intakter_se", SWEDEN), (None, OWN)]
+    assert [p["share"] for p in item["parts"]] == [pytest.approx(1.4), pytest.approx(-0.4)]
