@@ -125,6 +125,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default=None, metavar="OUT", help="default: <stem>-<period>.yaml next to FILE")
     p.add_argument("--as-of", type=parse_date, default=None, metavar="DATE", help="evaluate the old file at this date (default: the day before the new period)")
     p.add_argument("--snapshot", default=None, metavar="PATH", help="carry over from a snapshot file instead of the live sources")
+    p.add_argument(
+        "--carry",
+        choices=("target", "remaining"),
+        default="target",
+        help="target: goals whose deadline has passed keep their target (default); remaining: every open flow carries what remains",
+    )
 
     p = add("rules")
     p.add_argument("--format", choices=("text", "json", "md"), default="text", help="a list, JSON, or the Markdown reference")
