@@ -1,10 +1,16 @@
-"""Rollover: next period's goal file from this one, open goals carried over.
+"""Rollover: next period's goal file from this one, finished goals renewed, running goals carried over.
 
 The old file is evaluated at the hand-over date (the day before the new period
 starts, or the old period's end if that is earlier) with its actuals, and every
 node is carried into the new period:
 
-- **Open flows** (``aggregate: sum`` with a declared target, not achieved): the
+- **Finished goals** (deadline on or before the hand-over): the period is over,
+  so the new period keeps the target — a flow's at the same pace over the new
+  period's length — with last period's total (a flow) or level (a stock) as
+  the baseline; the deadline and milestones move with the period. Achieved
+  ones are tagged as below. ``carry_rule="remaining"`` (``--carry remaining``)
+  treats them as still running instead.
+- **Open flows** still running (``aggregate: sum`` with a declared target, not achieved): the
   new target is the remaining amount, ``target − actual``. When the old
   deadline lies beyond the new period's end, the new period takes the share of
   the remaining amount that falls in it at an even pace (the rest is left for
@@ -25,8 +31,9 @@ Baselines follow SPEC §1: for a measured level the level reached, for a flow
 the old period's total scaled to the new period's length. Inline actuals
 before the new period are dropped, milestones outside it are dropped (those of
 a flow re-based on what is already reached), deadlines outside it move to its
-end. Each carried node's ``description`` says how its target was set, and the
-file keeps its header comments.
+end. A title that stated the old target states the new one. Each carried
+node's ``description`` says how its target was set, and the file keeps its
+header comments.
 """
 
 from __future__ import annotations
