@@ -33,7 +33,7 @@ _SPACES = " \u00a0\u202f"
 _NUMBER = re.compile(
     r"(?P<prefix>[$€£]\s?|\b(?:SEK|EUR|USD|GBP|NOK|DKK)\s)?"
     r"(?<![\w.,/#+\-−–])"
-    r"(?P<number>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
+    r"(?P<number>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?|[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
     r"(?!\d)"
 )
 # Amount words after a number, longest first so that "MSEK" is not read as "M".
@@ -155,7 +155,7 @@ def _number_value(text: str) -> tuple[float, int, str, str]:
     thousands = next((space for space in _SPACES if space in text), "")
     if thousands:
         text = text.replace(thousands, "")
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", text):
+    if re.fullmatch(r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?", text):
         thousands = ","
         text = text.replace(",", "")
     decimal = "," if "," in text else "." if "." in text else ""
