@@ -18,10 +18,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from goaltree.rules.units import parse_unit
+from goaltree.rules.words import follows_year_word
 
 Kind = Literal["percent", "currency", "scaled", "plain"]
 NodeKind = Literal["percent", "ratio", "currency", "plain", "time"]
@@ -259,11 +260,9 @@ def _noun(rest: str) -> str:
 
 def _role(before: str, rest: str, value: float, number_text: str, kind: str, noun: str, years: range | None) -> str | None:
     if kind == "plain" and number_text.isdigit() and len(number_text) == 4 and 1900 <= value <= 2199:
-        from goaltree.rules.words import _YEAR_CONTEXT
-
         if years is not None and int(value) in years:
             return "year"
-        if not rest.strip() or rest.strip()[:1] in ".,;:)!?" or _YEAR_CONTEXT.search(before):
+        if not rest.strip() or rest.strip()[:1] in ".,;:)!?" or follows_year_word(before):
             return "year"
     if _LABEL_BEFORE.search(before):
         return "label"
@@ -273,7 +272,7 @@ def _role(before: str, rest: str, value: float, number_text: str, kind: str, nou
         return "change"
     if _DENOMINATOR_BEFORE.search(before):
         return "denominator"
-    if kind == "plain" and noun.lower() in _TIME_WORDS:
+    if kind == "plain" and noun.split(" ", 1)[0].lower() in _TIME_WORDS:
         return "time"
     return None
 
@@ -289,14 +288,8 @@ def _with_periods(text: str, amounts: list[StatedAmount]) -> list[StatedAmount]:
             result.append(amount)
             continue
         word = (match.group("unit") or match.group("adverb")).lower()
-        result.append(_replace(amount, per=_PER_UNIT[word], per_text=match.group(0).strip()))
+        result.append(replace(amount, per=_PER_UNIT[word], per_text=match.group(0).strip()))
     return result
-
-
-def _replace(amount: StatedAmount, **changes: object) -> StatedAmount:
-    from dataclasses import replace
-
-    return replace(amount, **changes)
 
 
 # --- nodes ----------------------------------------------------------------------------------------
