@@ -759,13 +759,13 @@ def _restate_titles(
 
     The new file is solved as written so far; a title whose amount agreed with
     the old target and would contradict the new one (rule S004) gets the new
-    amount, written the same way ("63 MSEK" -> "18 MSEK"), and the node's
-    description says so.
+    amount, written the same way ("63 MSEK" -> "18 MSEK"), and so does the
+    start of a range that stated the old baseline ("from 21 000 to 26 000").
+    The node's description says what changed.
     """
     from goaltree.engine.equations import solve_targets
     from goaltree.graph import build
     from goaltree.load import load_text
-    from goaltree.rules import amounts
 
     loaded = load_text(dump_yaml(document))
     if loaded.goal_file is None:
@@ -774,42 +774,85 @@ def _restate_titles(
     if tree is None:
         return carried
     new_targets = solve_targets(tree).values
-    old = goal_file.period
-    years = range(old.start.year, new.end.year + 1)
     order = list(Node.model_fields)
     result = []
     for carry in carried:
         node_id = carry.node
         entry = document["nodes"][node_id]
-        node, new_node = goal_file.nodes[node_id], loaded.goal_file.nodes[node_id]
-        old_target, new_target = evaluation.nodes[node_id].target, new_targets.get(node_id)
-        unit = amounts.node_unit(node.unit)
-        if old_target is None or new_target is None or unit is None or node.direction == "maintain":
-            result.append(carry)
-            continue
-        title = entry.get("title", node.title)
-        flow = node.effective_aggregate == "sum"
-        before = amounts.title_statement(
-            title, node.unit, old_target, flow=flow, start=old.start, deadline=goal_file.deadline_of(node_id), years=years
+        new_node = loaded.goal_file.nodes[node_id]
+        title = entry.get("title", goal_file.nodes[node_id].title)
+        restated, changes = _restated_title(
+            title,
+            goal_file,
+            node_id,
+            evaluation.nodes[node_id].target,
+            new_targets.get(node_id),
+            new_node,
+            new,
         )
-        if before is None or not before.agrees:
-            result.append(carry)  # the title did not state the target: nothing to keep in step
-            continue
-        expected = new_target
-        if flow and before.amount.per:
-            expected = new_target * amounts.period_share(before.amount.per, new.start, new_node.deadline or new.end)
-        if amounts.agrees(before.stated, expected, before.amount, unit):
+        if not changes:
             result.append(carry)
             continue
-        restated = amounts.restate(title, before, expected, node.unit)
-        written = restated[before.amount.start : before.amount.end + len(restated) - len(title)].strip()
         origin = "target" if new_node.target is not None else "derived target"
-        said = f"the title's amount follows the new {origin}: {before.amount.text} → {written}."
+        said = f"the title's amounts follow the new {origin}: " + ", ".join(changes) + "."
         note = f"{carry.note} {said[0].upper()}{said[1:]}" if carry.note else f"{NOTE_PREFIX}{old_label} on {on}: {said}"
         entry["title"] = restated
-        _place(entry, "description", _describe(node.description, note), order)
+        _place(entry, "description", _describe(goal_file.nodes[node_id].description, note), order)
         result.append(replace(carry, note=note, title=restated))
     return result
+
+
+def _restated_title(
+    title: str,
+    goal_file: Any,
+    node_id: str,
+    old_target: float | None,
+    new_target: float | None,
+    new_node: Node,
+    new: Period,
+) -> tuple[str, list[str]]:
+    """The title with its target (and a range's start, the baseline) in the new amounts, and what changed."""
+    from goaltree.rules import amounts
+
+    node = goal_file.nodes[node_id]
+    unit = amounts.node_unit(node.unit)
+    if old_target is None or new_target is None or unit is None or node.direction == "maintain":
+        return title, []
+    old = goal_file.period
+    years = range(old.start.year, new.end.year + 1)
+    flow = node.effective_aggregate == "sum"
+    before = amounts.title_statement(
+        title, node.unit, old_target, flow=flow, start=old.start, deadline=goal_file.deadline_of(node_id), years=years
+    )
+    if before is None or not before.agrees:
+        return title, []  # the title did not state the target: nothing to keep in step
+    changes: list[str] = []
+    expected = new_target
+    if flow and before.amount.per:
+        expected = new_target * amounts.period_share(before.amount.per, new.start, new_node.deadline or new.end)
+    if not amounts.agrees(before.stated, expected, before.amount, unit):
+        restated = amounts.restate(title, before, expected, node.unit)
+        changes.append(f"{before.amount.text} → {_written_at(restated, before.amount.start, years)}")
+        title = restated
+    if node.baseline is not None and new_node.baseline is not None:
+        for amount in amounts.stated_amounts(title, years):
+            stated = amounts.in_node_units(amount, unit)
+            if amount.role != "from" or stated is None or not amounts.agrees(stated, node.baseline, amount, unit):
+                continue
+            if not amounts.agrees(stated, new_node.baseline, amount, unit):
+                statement = amounts.Statement(amount, stated, node.baseline, True)
+                restated = amounts.restate(title, statement, new_node.baseline, node.unit)
+                changes.insert(0, f"{amount.text} → {_written_at(restated, amount.start, years)}")
+                title = restated
+            break
+    return title, changes
+
+
+def _written_at(title: str, start: int, years: range) -> str:
+    """The amount written at ``start`` of ``title``, as the title now reads."""
+    from goaltree.rules import amounts
+
+    return next((amount.text for amount in amounts.stated_amounts(title, years) if amount.start == start), "the new amount")
 
 
 def _short_flow(value: Any) -> Any:

@@ -587,3 +587,34 @@ def test_a_mid_year_replan_carries_what_remains_and_renews_what_is_finished(seed
     assert webinars["target"] == 12 and "deadline" not in webinars and webinars["baseline"] == 10
     # NPS runs to December: an open level, the level reached in June is the baseline.
     assert nodes["nps"]["target"] == 40 and nodes["nps"]["baseline"] == 34
+
+
+def test_a_year_into_a_quarter_restates_the_range_a_title_states(tmp_path):
+    source = tmp_path / "goals.yaml"
+    source.write_text(
+        textwrap.dedent(
+            """\
+            goaltree: 1
+            id: varumarke-2027
+            title: Varumärke 2027
+            owner: Marknadschef
+            period: {start: 2027-01-01, end: 2027-12-31}
+            nodes:
+              sokningar:
+                title: Sökningar på varumärket ökar från 20 000 till 26 000 under 2027
+                unit: count
+                baseline: 20000
+                target: 26000
+                actuals: {2027-03-31: 5000, 2027-06-30: 6000, 2027-09-30: 6000, 2027-12-31: 7000}
+            """
+        ),
+        encoding="utf-8",
+    )
+    output = tmp_path / "q1.yaml"
+    assert main(["rollover", str(source), "--to", "2028-Q1", "-o", str(output)]) == 0
+    node = nodes_of(output)["sokningar"]
+    # Finished with 24 000 of 26 000; a quarter of the year: target 26 000 × 3/12 = 6 500, baseline 24 000 × 3/12 = 6 000.
+    assert node["target"] == 6500 and node["baseline"] == 6000
+    assert node["title"] == "Sökningar på varumärket ökar från 6 000 till 6 500 under 2028-Q1"
+    assert "20 000 → 6 000, 26 000 → 6 500" in node["description"]
+    assert not [d for d in check_file(output) if d.code == "S004"]
