@@ -30,7 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "pull": ("goaltree.cli.pull", "fetch every source's observations into a snapshot file"),
     "diff": ("goaltree.cli.diff", "the semantic diff of two revisions of a goal file"),
     "history": ("goaltree.cli.history", "a node's targets across the file's git history"),
-    "rollover": ("goaltree.cli.rollover", "next period's goal file, open goals carried over"),
+    "rollover": ("goaltree.cli.rollover", "next period's goal file: finished goals renewed, running goals carried over"),
     "rules": ("goaltree.cli.rules", "list the SMART rules"),
     "catalog": ("goaltree.cli.catalog", "list and explain the KPI catalogue"),
     "schema": ("goaltree.cli.schema", "print the JSON Schema of the goal-file format"),
