@@ -794,7 +794,8 @@ def _restate_titles(
             result.append(carry)
             continue
         origin = "target" if new_node.target is not None else "derived target"
-        said = f"the title's amounts follow the new {origin}: " + ", ".join(changes) + "."
+        amounts_word = "amount follows" if len(changes) == 1 else "amounts follow"
+        said = f"the title's {amounts_word} the new {origin}: " + ", ".join(changes) + "."
         note = f"{carry.note} {said[0].upper()}{said[1:]}" if carry.note else f"{NOTE_PREFIX}{old_label} on {on}: {said}"
         entry["title"] = restated
         _place(entry, "description", _describe(goal_file.nodes[node_id].description, note), order)
