@@ -400,8 +400,14 @@ def _carry_node(
 
 
 def _hold(
-    node_id: str, node: Node, target: float, actual: float, baseline: float | None,
-    updates: dict[str, Any], on: str, old_label: str,
+    node_id: str,
+    node: Node,
+    target: float,
+    actual: float,
+    baseline: float | None,
+    updates: dict[str, Any],
+    on: str,
+    old_label: str,
 ) -> tuple[Carry, dict[str, Any]]:
     """An achieved level, kept as ``direction: maintain`` between its target and the level reached."""
     unit = node.unit
