@@ -30,7 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "pull": ("goaltree.cli.pull", "fetch every source's observations into a snapshot file"),
     "diff": ("goaltree.cli.diff", "the semantic diff of two revisions of a goal file"),
     "history": ("goaltree.cli.history", "a node's targets across the file's git history"),
-    "rollover": ("goaltree.cli.rollover", "next period's goal file, open goals carried over"),
+    "rollover": ("goaltree.cli.rollover", "next period's goal file: finished goals renewed, running goals carried over"),
     "rules": ("goaltree.cli.rules", "list the SMART rules"),
     "catalog": ("goaltree.cli.catalog", "list and explain the KPI catalogue"),
     "schema": ("goaltree.cli.schema", "print the JSON Schema of the goal-file format"),
@@ -132,6 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default=None, metavar="OUT", help="default: <stem>-<period>.yaml next to FILE")
     p.add_argument("--as-of", type=parse_date, default=None, metavar="DATE", help="evaluate the old file at this date (default: the day before the new period)")
     p.add_argument("--snapshot", default=None, metavar="PATH", help="carry over from a snapshot file instead of the live sources")
+    p.add_argument(
+        "--carry",
+        choices=("target", "remaining"),
+        default="target",
+        help="target: goals whose deadline has passed keep their target (default); remaining: every open flow carries what remains",
+    )
 
     p = add("rules")
     p.add_argument("--format", choices=("text", "json", "md"), default="text", help="a list, JSON, or the Markdown reference")

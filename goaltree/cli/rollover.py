@@ -1,4 +1,4 @@
-"""``goaltree rollover FILE --to PERIOD [-o OUT] [--as-of DATE]``: next period's goal file.
+"""``goaltree rollover FILE --to PERIOD [-o OUT] [--as-of DATE] [--carry remaining]``: next period's goal file.
 
 ``PERIOD`` is ``YYYY-Qn``, ``YYYY-Hn``, ``YYYY`` or ``START..END``. The old
 file is evaluated at ``--as-of`` (default: the day before the new period
@@ -19,6 +19,7 @@ from goaltree.errors import GoaltreeError
 
 ACTION_WORDS = {
     "carried": "carried over",
+    "renewed": "finished, renewed",
     "achieved": "achieved",
     "kept": "kept",
     "assumption": "assumption, unchanged",
@@ -56,7 +57,13 @@ def run(args: argparse.Namespace) -> int:
     evaluation = evaluate(tree, as_of, snapshot=getattr(args, "snapshot", None), progress=sys.stderr.isatty())
     raise_on_errors(evaluation)  # carrying goals over on broken actuals would plant wrong targets
     result = rollover(
-        tree, evaluation, new_period, source_text=text, source_name=source.name, output_folder=output.parent
+        tree,
+        evaluation,
+        new_period,
+        source_text=text,
+        source_name=source.name,
+        output_folder=output.parent,
+        carry_rule=args.carry,
     )
     data = to_json_text(result.text) if output.suffix == ".json" else result.text
     _verify(data, output)
@@ -74,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
         elif carry.new_target is not None:
             line += f" target {format_number(carry.new_target, unit)}"
         print(line.rstrip())
+        if carry.title is not None:
+            print(f"  {'':<20} {'title':<22} {carry.title}")
     for warning in result.warnings:
         print(f"goaltree: warning: {warning}", file=sys.stderr)
     return 0

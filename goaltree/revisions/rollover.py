@@ -1,10 +1,16 @@
-"""Rollover: next period's goal file from this one, open goals carried over.
+"""Rollover: next period's goal file from this one, finished goals renewed, running goals carried over.
 
 The old file is evaluated at the hand-over date (the day before the new period
 starts, or the old period's end if that is earlier) with its actuals, and every
 node is carried into the new period:
 
-- **Open flows** (``aggregate: sum`` with a declared target, not achieved): the
+- **Finished goals** (deadline on or before the hand-over): the period is over,
+  so the new period keeps the target — a flow's at the same pace over the new
+  period's length — with last period's total (a flow) or level (a stock) as
+  the baseline; the deadline and milestones move with the period. Achieved
+  ones are tagged as below. ``carry_rule="remaining"`` (``--carry remaining``)
+  treats them as still running instead.
+- **Open flows** still running (``aggregate: sum`` with a declared target, not achieved): the
   new target is the remaining amount, ``target − actual``. When the old
   deadline lies beyond the new period's end, the new period takes the share of
   the remaining amount that falls in it at an even pace (the rest is left for
@@ -25,8 +31,9 @@ Baselines follow SPEC §1: for a measured level the level reached, for a flow
 the old period's total scaled to the new period's length. Inline actuals
 before the new period are dropped, milestones outside it are dropped (those of
 a flow re-based on what is already reached), deadlines outside it move to its
-end. Each carried node's ``description`` says how its target was set, and the
-file keeps its header comments.
+end. A title that stated the old target states the new one. Each carried
+node's ``description`` says how its target was set, and the file keeps its
+header comments.
 """
 
 from __future__ import annotations
@@ -37,7 +44,7 @@ import json
 import math
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -47,7 +54,8 @@ from goaltree.errors import GoaltreeError
 from goaltree.graph import GoalTree
 from goaltree.model import Node, Period
 
-Action = Literal["carried", "achieved", "kept", "assumption", "context"]
+Action = Literal["carried", "renewed", "achieved", "kept", "assumption", "context"]
+CarryRule = Literal["target", "remaining"]
 NOTE_PREFIX = "Rollover from "
 _MEASURED = frozenset({"measured", "rolled_up", "solved"})
 _QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
@@ -135,6 +143,65 @@ def _days(first: dt.date, last: dt.date) -> int:
     return max(0, (last - first).days + 1)
 
 
+def whole_months(first: dt.date, last: dt.date) -> int | None:
+    """The number of calendar months from ``first`` to ``last`` (inclusive) when both sit on month boundaries."""
+    after = last + _DAY
+    if first.day != 1 or after.day != 1:
+        return None
+    months = (after.year - first.year) * 12 + after.month - first.month
+    return months if months > 0 else None
+
+
+def length_ratio(first: dt.date, last: dt.date, other_first: dt.date, other_last: dt.date) -> float:
+    """How long ``first..last`` is against ``other_first..other_last``.
+
+    Counted in calendar months when both spans are whole months, so that a year
+    is as long as the next one and a quarter a fourth of it whatever the
+    number of days; otherwise in days.
+    """
+    months, other_months = whole_months(first, last), whole_months(other_first, other_last)
+    if months and other_months:
+        return months / other_months
+    other_days = _days(other_first, other_last)
+    return _days(first, last) / other_days if other_days else 1.0
+
+
+def length_text(first: dt.date, last: dt.date) -> str:
+    """``12 months`` or ``92 days``: how :func:`length_ratio` counted the span."""
+    months = whole_months(first, last)
+    if months:
+        return f"{months} month" + ("s" if months != 1 else "")
+    days = _days(first, last)
+    return f"{days} day" + ("s" if days != 1 else "")
+
+
+def shift_date(date: dt.date, old: Period, new: Period) -> dt.date:
+    """``date`` moved as far as the new period's start is from the old one's.
+
+    By whole months when both periods start on the first of a month (the last
+    day of a month stays the last day: 2027-02-28 -> 2028-02-29), else by days.
+    """
+    if old.start.day == 1 and new.start.day == 1:
+        months = (new.start.year - old.start.year) * 12 + new.start.month - old.start.month
+        index = date.year * 12 + date.month - 1 + months
+        year, month = divmod(index, 12)
+        month += 1
+        last_day = calendar.monthrange(year, month)[1]
+        month_end = date.day == calendar.monthrange(date.year, date.month)[1]
+        return dt.date(year, month, last_day if month_end else min(date.day, last_day))
+    return date + (new.start - old.start)
+
+
+def renewed_deadline(deadline: dt.date, old: Period, new: Period) -> dt.date:
+    """A finished goal's deadline in the new period: moved along with the period, at most its end."""
+    return min(shift_date(deadline, old, new), new.end)
+
+
+def is_finished(node: Node, old: Period, new: Period) -> bool:
+    """Whether the node's deadline has passed at the hand-over: its period is over, not re-planned."""
+    return (node.deadline or old.end) <= handover_date(old, new)
+
+
 # --- the carried goals ---------------------------------------------------------------------------
 
 
@@ -146,6 +213,7 @@ class Carry:
         node: The node id.
         action: ``carried`` (an open goal with a new target or baseline), ``achieved``
             (tagged and kept), ``assumption`` (a planning value, unchanged),
+            ``renewed`` (a finished goal: its target again, a flow's at the same pace),
             ``kept`` (a goal without data, or a maintain goal: target unchanged) or ``context``
             (no declared target: derived again in the new file).
         old_target: The target in the old file (declared or derived).
@@ -153,6 +221,7 @@ class Carry:
         actual: The actual at the hand-over date.
         baseline: The baseline written to the new file, if any.
         note: The explanation written to the node's description (empty for context nodes).
+        title: The node's new title when its stated amount was restated, else ``None``.
     """
 
     node: str
@@ -162,6 +231,7 @@ class Carry:
     actual: float | None
     baseline: float | None
     note: str = ""
+    title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -220,19 +290,25 @@ def _carry_node(
     new: Period,
     as_of: dt.date,
     old_label: str,
+    finished: bool,
 ) -> tuple[Carry, dict[str, Any]]:
-    """The carry-over of one node and the fields to set (``None`` removes a field)."""
+    """The carry-over of one node and the fields to set (``None`` removes a field).
+
+    ``finished`` says the node's deadline has passed at the hand-over: its
+    target is renewed for the new period instead of carrying what remains.
+    """
     updates: dict[str, Any] = {}
     flow = node.effective_aggregate == "sum"
     actual = result.actual if _is_measured(result) else None
     old_deadline = node.deadline or old.end
-    elapsed = _days(old.start, min(as_of, old.end))
-    new_days = _days(new.start, new.end)
+    new_deadline = renewed_deadline(old_deadline, old, new) if finished else None
+    reached_until = min(as_of, old.end, old_deadline) if finished else min(as_of, old.end)
 
     def flow_baseline() -> float | None:
-        if actual is None or elapsed <= 0:
+        if actual is None or reached_until < old.start:
             return None
-        return actual * new_days / elapsed
+        # Last period's total, at its pace over the new period's length: comparable with the new target.
+        return actual * length_ratio(new.start, new_deadline or new.end, old.start, reached_until)
 
     baseline: float | None = None
     if result.actual_origin == "measured" or (node.target is not None and actual is not None):
@@ -257,6 +333,9 @@ def _carry_node(
         return Carry(node_id, "assumption", result.target, node.target, actual, None), {}
 
     target = node.target
+    if finished:
+        return _renew(node_id, node, result, target, actual, baseline, updates, old, new, new_deadline, on, old_label)
+
     if actual is None:
         share, share_text = _share(as_of, old_deadline, new, old)
         new_target = _advice(target * share, TARGET_DIGITS) if flow and share < 1 else target
@@ -271,6 +350,7 @@ def _carry_node(
         updates["tags"] = list(dict.fromkeys([*node.tags, tag]))
         if flow:
             pace_days = _days(old.start, old_deadline)
+            new_days = _days(new.start, new.end)
             new_target = _advice(target * new_days / pace_days, TARGET_DIGITS) if pace_days else target
             note = (
                 f"{NOTE_PREFIX}{old_label} on {on}: achieved ({_amount(actual, unit)} of {_amount(target, unit)}); "
@@ -279,24 +359,13 @@ def _carry_node(
             )
             updates["target"] = _clean(new_target)
             return Carry(node_id, "achieved", target, new_target, actual, baseline, note), updates
-        updates["direction"] = "maintain"
-        low, high = sorted((target, actual))
-        if math.isclose(low, high, rel_tol=1e-9, abs_tol=0.0):
-            updates["range"] = None
-            hold = f"hold it at {_amount(target, unit)}"
-        else:
-            updates["range"] = [_clean(low), _clean(high)]
-            hold = f"hold it between {_amount(low, unit)} and {_amount(high, unit)}"
-        note = (
-            f"{NOTE_PREFIX}{old_label} on {on}: achieved ({_amount(actual, unit)} against the target "
-            f"{_amount(target, unit)}); kept as maintain: {hold}."
-        )
-        return Carry(node_id, "achieved", target, target, actual, baseline, note), updates
+        return _hold(node_id, node, target, actual, baseline, updates, on, old_label)
 
     if flow and node.direction == "decrease" and actual >= target:
         # A cap already spent: "what remains" is nothing, and a zero budget is no plan. The cap
         # carries over at its old pace; the overspend is on record in the note.
         pace_days = _days(old.start, old_deadline)
+        new_days = _days(new.start, new.end)
         new_target = _advice(target * new_days / pace_days, TARGET_DIGITS) if pace_days else target
         note = (
             f"{NOTE_PREFIX}{old_label} on {on}: {_amount(actual, unit)} against the cap {_amount(target, unit)}, "
@@ -330,6 +399,88 @@ def _carry_node(
     return Carry(node_id, "carried", target, target, actual, baseline, note), updates
 
 
+def _hold(
+    node_id: str,
+    node: Node,
+    target: float,
+    actual: float,
+    baseline: float | None,
+    updates: dict[str, Any],
+    on: str,
+    old_label: str,
+) -> tuple[Carry, dict[str, Any]]:
+    """An achieved level, kept as ``direction: maintain`` between its target and the level reached."""
+    unit = node.unit
+    updates["tags"] = list(dict.fromkeys([*node.tags, f"achieved-{_slug(old_label)}"]))
+    updates["direction"] = "maintain"
+    low, high = sorted((target, actual))
+    if math.isclose(low, high, rel_tol=1e-9, abs_tol=0.0):
+        updates["range"] = None
+        hold = f"hold it at {_amount(target, unit)}"
+    else:
+        updates["range"] = [_clean(low), _clean(high)]
+        hold = f"hold it between {_amount(low, unit)} and {_amount(high, unit)}"
+    note = (
+        f"{NOTE_PREFIX}{old_label} on {on}: achieved ({_amount(actual, unit)} against the target "
+        f"{_amount(target, unit)}); kept as maintain: {hold}."
+    )
+    return Carry(node_id, "achieved", target, target, actual, baseline, note), updates
+
+
+def _renew(
+    node_id: str,
+    node: Node,
+    result: NodeResult,
+    target: float,
+    actual: float | None,
+    baseline: float | None,
+    updates: dict[str, Any],
+    old: Period,
+    new: Period,
+    new_deadline: dt.date,
+    on: str,
+    old_label: str,
+) -> tuple[Carry, dict[str, Any]]:
+    """A goal whose deadline has passed: the new period keeps its target, a flow's at the same pace."""
+    unit = node.unit
+    flow = node.effective_aggregate == "sum"
+    old_deadline = node.deadline or old.end
+    achieved = actual is not None and result.status == "achieved"
+    if achieved and not flow:
+        return _hold(node_id, node, target, actual, baseline, updates, on, old_label)
+    if achieved:
+        updates["tags"] = list(dict.fromkeys([*node.tags, f"achieved-{_slug(old_label)}"]))
+    new_target: float | int | None = target
+    pace = ""
+    if flow:
+        ratio = length_ratio(new.start, new_deadline, old.start, old_deadline)
+        if not math.isclose(ratio, 1.0, rel_tol=1e-12):
+            new_target = _advice(target * ratio, TARGET_DIGITS)
+            pace = (
+                f"; at the same pace over {length_text(new.start, new_deadline)} instead of "
+                f"{length_text(old.start, old_deadline)}: {_amount(new_target, unit)}"
+            )
+    if actual is None:
+        outcome = "finished without actuals"
+    elif flow:
+        verb = "spent" if node.direction == "decrease" else "reached"
+        outcome = f"finished with {_amount(actual, unit)} of {_amount(target, unit)} {verb}"
+    else:
+        outcome = f"finished at {_amount(actual, unit)} against the target {_amount(target, unit)}"
+    if achieved:
+        outcome = outcome.replace("finished", "achieved", 1)
+    base = ""
+    if baseline is not None:
+        base = "; the baseline is last period's total at that pace" if flow else "; the baseline is the level reached"
+    note = (
+        f"{NOTE_PREFIX}{old_label} on {on}: {outcome}; the deadline {old_deadline.isoformat()} has passed, "
+        f"so {period_label(new)} keeps the target{pace}{base}."
+    )
+    updates["target"] = _clean(new_target)
+    action: Action = "achieved" if achieved else "renewed"
+    return Carry(node_id, action, target, new_target, actual, baseline, note), updates
+
+
 def _share(as_of: dt.date, deadline: dt.date, new: Period, old: Period) -> tuple[float, str]:
     """The part of what remains until ``deadline`` that falls inside ``new``, at an even pace."""
     if deadline <= new.end:
@@ -358,6 +509,29 @@ def _milestones(node: Node, carry: Carry, new: Period, deadline: dt.date) -> dic
             if value <= 0 or (carry.new_target is not None and value >= carry.new_target):
                 continue
         kept[date] = value
+    return kept or None
+
+
+def _renewed_milestones(node: Node, carry: Carry, old: Period, new: Period, deadline: dt.date) -> dict[dt.date, float] | None:
+    """A finished goal's milestones moved along with its period (a flow's at the same pace as its target).
+
+    A level's milestones the level reached has already passed are dropped, and
+    so are all of an achieved level's, which is held, not raised.
+    """
+    if node.direction == "maintain" or carry.action == "achieved" and node.effective_aggregate != "sum":
+        return None
+    flow = node.effective_aggregate == "sum"
+    scale = carry.new_target / carry.old_target if flow and carry.old_target and carry.new_target is not None else 1.0
+    kept: dict[dt.date, float] = {}
+    for date, value in sorted(node.milestones.items()):
+        moved = shift_date(date, old, new)
+        if not (new.start <= moved < deadline):
+            continue
+        if not flow and carry.actual is not None:
+            passed = value <= carry.actual if node.direction == "increase" else value >= carry.actual
+            if passed:
+                continue
+        kept[moved] = _advice(value * scale, TARGET_DIGITS) if scale != 1.0 else value
     return kept or None
 
 
@@ -454,6 +628,7 @@ def rollover(
     source_text: str,
     source_name: str,
     output_folder: Path | None = None,
+    carry_rule: CarryRule = "target",
 ) -> Rollover:
     """Build the next period's goal file from an evaluated one.
 
@@ -465,6 +640,10 @@ def rollover(
         source_name: How to name the old file in the header.
         output_folder: Where the new file goes; relative csv and parquet paths are re-pointed
             from there when it differs from the old file's folder.
+        carry_rule: ``target``: a goal whose deadline has passed at the hand-over keeps
+            its target in the new period (a flow's at the same pace), and only goals
+            still running carry what remains; ``remaining``: every open flow carries
+            what remains, finished or not.
 
     Raises:
         GoaltreeError: The new period does not move forward, or the evaluation date is past it.
@@ -502,14 +681,27 @@ def rollover(
     nodes: dict[str, Any] = {}
     for node_id, node in goal_file.nodes.items():
         entry = dict(raw["nodes"][node_id])
+        finished = carry_rule == "target" and is_finished(node, old, new)
         carry, updates = _carry_node(
-            node_id, node, evaluation.nodes[node_id], old=old, new=new, as_of=as_of, old_label=old_label
+            node_id,
+            node,
+            evaluation.nodes[node_id],
+            old=old,
+            new=new,
+            as_of=as_of,
+            old_label=old_label,
+            finished=finished,
         )
         carried.append(carry)
         deadline = node.deadline
-        new_deadline = deadline if deadline is not None and new.start <= deadline <= new.end else None
+        if finished and carry.action != "assumption":
+            new_deadline: dt.date | None = renewed_deadline(deadline or old.end, old, new)
+            milestones = _renewed_milestones(node, carry, old, new, new_deadline or new.end)
+        else:
+            new_deadline = deadline if deadline is not None and new.start <= deadline <= new.end else None
+            milestones = _milestones(node, carry, new, new_deadline or new.end)
         updates["deadline"] = new_deadline if new_deadline != new.end else None
-        updates["milestones"] = _milestones(node, carry, new, new_deadline or new.end)
+        updates["milestones"] = milestones
         actuals = {date: _clean(value) for date, value in sorted(node.actuals.items()) if date >= new.start}
         updates["actuals"] = _Flow(actuals) if actuals else None
         if carry.note:
@@ -530,13 +722,21 @@ def rollover(
                 entry[key] = _FlowList(entry[key])
         nodes[node_id] = entry
     document["nodes"] = nodes
+    carried = _restate_titles(goal_file, evaluation, document, carried, new, on=as_of.isoformat(), old_label=old_label)
 
     note = [
         f"# Rolled over by `goaltree rollover` from {source_name} ({old_label}) to {new_label}, "
         f"actuals as of {as_of.isoformat()}.",
-        "# Open flows carry their remaining amount and open levels keep their target from the level reached;",
-        f"# achieved goals are tagged achieved-{_slug(old_label)}. Each carried node's description says how its",
-        "# target was set. Review the targets, and the titles that state them, before you commit.",
+        *(
+            [
+                "# Goals whose deadline has passed keep their target (a flow's at the same pace) with last period's",
+                "# result as the baseline; goals still running carry what remains.",
+            ]
+            if carry_rule == "target"
+            else ["# Open flows carry their remaining amount (--carry remaining); open levels keep their target."]
+        ),
+        f"# Achieved goals are tagged achieved-{_slug(old_label)}. Each carried node's description says how its",
+        "# target was set; titles that stated the old target state the new one. Review them before you commit.",
     ]
     header = header_comments(source_text)
     if source_name.endswith(".json"):
@@ -549,6 +749,117 @@ def rollover(
     body = re.sub(r"^(sources|checks|nodes):", r"\n\1:", dump_yaml(document), flags=re.MULTILINE)
     text = "\n".join([*header, *note, ""]) + body
     return Rollover(text=text, period=new, old_period=old, as_of=as_of, carried=tuple(carried), warnings=tuple(warnings))
+
+
+def _restate_titles(
+    goal_file: Any,
+    evaluation: Evaluation,
+    document: dict[str, Any],
+    carried: list[Carry],
+    new: Period,
+    *,
+    on: str,
+    old_label: str,
+) -> list[Carry]:
+    """Titles that stated the old target, restated with the new one (declared or derived again).
+
+    The new file is solved as written so far; a title whose amount agreed with
+    the old target and would contradict the new one (rule S004) gets the new
+    amount, written the same way ("63 MSEK" -> "18 MSEK"), and so does the
+    start of a range that stated the old baseline ("from 21 000 to 26 000").
+    The node's description says what changed.
+    """
+    from goaltree.engine.equations import solve_targets
+    from goaltree.graph import build
+    from goaltree.load import load_text
+
+    loaded = load_text(dump_yaml(document))
+    if loaded.goal_file is None:
+        return carried
+    tree, _ = build(loaded.goal_file, None, loaded)
+    if tree is None:
+        return carried
+    new_targets = solve_targets(tree).values
+    order = list(Node.model_fields)
+    result = []
+    for carry in carried:
+        node_id = carry.node
+        entry = document["nodes"][node_id]
+        new_node = loaded.goal_file.nodes[node_id]
+        title = entry.get("title", goal_file.nodes[node_id].title)
+        restated, changes = _restated_title(
+            title,
+            goal_file,
+            node_id,
+            evaluation.nodes[node_id].target,
+            new_targets.get(node_id),
+            new_node,
+            new,
+        )
+        if not changes:
+            result.append(carry)
+            continue
+        origin = "target" if new_node.target is not None else "derived target"
+        amounts_word = "amount follows" if len(changes) == 1 else "amounts follow"
+        said = f"the title's {amounts_word} the new {origin}: " + ", ".join(changes) + "."
+        note = f"{carry.note} {said[0].upper()}{said[1:]}" if carry.note else f"{NOTE_PREFIX}{old_label} on {on}: {said}"
+        entry["title"] = restated
+        _place(entry, "description", _describe(goal_file.nodes[node_id].description, note), order)
+        result.append(replace(carry, note=note, title=restated))
+    return result
+
+
+def _restated_title(
+    title: str,
+    goal_file: Any,
+    node_id: str,
+    old_target: float | None,
+    new_target: float | None,
+    new_node: Node,
+    new: Period,
+) -> tuple[str, list[str]]:
+    """The title with its target (and a range's start, the baseline) in the new amounts, and what changed."""
+    from goaltree.rules import amounts
+
+    node = goal_file.nodes[node_id]
+    unit = amounts.node_unit(node.unit)
+    if old_target is None or new_target is None or unit is None or node.direction == "maintain":
+        return title, []
+    old = goal_file.period
+    years = range(old.start.year, new.end.year + 1)
+    flow = node.effective_aggregate == "sum"
+    before = amounts.title_statement(
+        title, node.unit, old_target, flow=flow, start=old.start, deadline=goal_file.deadline_of(node_id), years=years
+    )
+    if before is None or not before.agrees:
+        return title, []  # the title did not state the target: nothing to keep in step
+    changes: list[str] = []
+    expected = new_target
+    if flow and before.amount.per:
+        expected = new_target * amounts.period_share(before.amount.per, new.start, new_node.deadline or new.end)
+    if not amounts.agrees(before.stated, expected, before.amount, unit):
+        restated = amounts.restate(title, before, expected, node.unit)
+        changes.append(f"{before.amount.text} → {_written_at(restated, before.amount.start, years)}")
+        title = restated
+    if node.baseline is not None and new_node.baseline is not None:
+        for amount in amounts.stated_amounts(title, years):
+            stated = amounts.in_node_units(amount, unit)
+            if amount.role != "from" or stated is None or not amounts.agrees(stated, node.baseline, amount, unit):
+                continue
+            if not amounts.agrees(stated, new_node.baseline, amount, unit):
+                statement = amounts.Statement(amount, stated, node.baseline, True)
+                restated = amounts.restate(title, statement, new_node.baseline, node.unit)
+                changes.insert(0, f"{amount.text} → {_written_at(restated, amount.start, years)}")
+                title = restated
+            break
+    return title, changes
+
+
+def _written_at(title: str, start: int, years: range) -> str:
+    """The amount written at ``start`` of ``title``, as the title now reads."""
+    from goaltree.rules import amounts
+
+    return next((amount.text for amount in amounts.stated_amounts(title, years) if amount.start == start), "the new amount")
 
 
 def _short_flow(value: Any) -> Any:

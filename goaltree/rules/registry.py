@@ -13,6 +13,7 @@ DEFAULT_RULES: tuple[type[Rule], ...] = (
     specific.VagueTitle,
     specific.KpiTitleWithoutQuantity,
     specific.MissingOwner,
+    specific.TitleContradictsTarget,
     measurable.KpiWithoutUnit,
     measurable.KpiWithoutTarget,
     measurable.KpiWithoutData,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterator
 
-from goaltree.rules import words
+from goaltree.rules import amounts, words
 from goaltree.rules.base import CheckContext, Finding, NodeRule, Option, format_number, where
 
 if TYPE_CHECKING:
@@ -172,3 +172,93 @@ class MissingOwner(NodeRule):
             where(node_id),
             key=True,
         )
+
+
+class TitleContradictsTarget(NodeRule):
+    """A title states an amount that contradicts the node's target.
+
+    Titles are what people read in reports and diagrams, so a title that says
+    "1 500 leads" on a node whose target is 3 000 — after a re-plan changed
+    the target, or because a formula derives something else — misleads
+    everyone who does not open the file. The rule reads the amount in the
+    title, in English or Swedish ("1 500", "1,500", "5,4 mnkr", "63 MSEK",
+    "63 000 000 kr", "900 tkr", "1,2 mdr", "40 %", "1,4 procent"), and
+    compares it with the declared or derived target, in the node's unit:
+    "40 %" is 40 on a `%` node and 0.40 on a `ratio` node, a currency amount
+    counts only on a node in that currency (`kSEK` and `MSEK` nodes are
+    scaled), a plain number or "50k" only on a node that counts. "1 500 leads
+    per kvartal" on a flow states a quarter's share of the target. The two
+    contradict when they differ by more than 0.5 % (as in A003) and by more
+    than the rounding of the written number ("63 MSEK" may stand for 62.5 to
+    63.5 MSEK).
+
+    Numbers that are not the goal's amount are left alone: years, dates,
+    quarters ("Q3"), ranks ("top 3"), durations ("inom 30 dagar"), changes
+    ("med 20 %", "500 fler"), the start of a range ("från 1 200 till 1 500")
+    and denominators ("per 1 000 besök"). When a title holds several amounts
+    of the node's kind and none of them is the target, the rule cannot tell
+    which one is meant and says nothing.
+
+    **Anti-pattern**
+
+    ```yaml
+    leads:
+      title: 1 500 leads per kvartal
+      unit: count
+      target: 12000          # 3 000 per quarter over the year
+    ```
+
+    **Best practice**
+
+    ```yaml
+    leads:
+      title: 3 000 leads per kvartal
+      unit: count
+      target: 12000
+    ```
+    """
+
+    code = "S004"
+    name = "specific.title_contradicts_target"
+    severity = "warning"
+
+    def check_node(self, context: CheckContext, node_id: str, node: "Node") -> Iterator[Finding]:
+        target = context.target_of(node_id)
+        if target is None or node.direction == "maintain":
+            return
+        period = context.goal_file.period
+        statement = amounts.title_statement(
+            node.title,
+            node.unit,
+            target,
+            flow=node.effective_aggregate == "sum",
+            start=period.start,
+            deadline=context.goal_file.deadline_of(node_id),
+            years=range(period.start.year, period.end.year + 1),
+        )
+        if statement is None or statement.agrees:
+            return
+        amount = statement.amount
+        said = amount.text
+        if amount.kind in ("plain", "scaled") and amount.noun:
+            said += f" {amount.noun}"
+        if amount.per_text:
+            said += f" {amount.per_text}"
+        origin = "target" if node.target is not None else "derived target"
+        wanted = _in_unit(statement.expected, node.unit)
+        if statement.expected != target:
+            wanted = f"{_in_unit(target, node.unit)} over the period, {wanted} {amount.per_text}"
+        yield Finding(
+            f"the title says {said} but the {origin} is {wanted}; correct the title or the target",
+            node_id,
+            where(node_id, "title"),
+        )
+
+
+def _in_unit(value: float, unit: str | None) -> str:
+    """A target with its unit, as the title would say it: ``3 000``, ``63 000 000 SEK``, ``0.014 (1.4 %)``."""
+    if unit == "ratio":
+        return f"{format_number(value)} ({format_number(value * 100)} %)"
+    if unit in (None, "count"):
+        return format_number(value)
+    return f"{format_number(value)} {unit}"

@@ -100,6 +100,11 @@ def vague_word(title: str, words: frozenset[str] = DEFAULT_VAGUE) -> str | None:
     return word
 
 
+def follows_year_word(before: str) -> bool:
+    """Whether text ending in ``before`` announces a year: "in", "i", "by", "år", "från", "-" …"""
+    return bool(_YEAR_CONTEXT.search(before))
+
+
 def _is_year(token: str) -> bool:
     return len(token) == 4 and token.isdigit() and 1900 <= int(token) <= 2199
 

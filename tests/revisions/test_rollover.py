@@ -97,8 +97,14 @@ def test_funnel_into_q3_carries_the_remaining_amounts_and_checks_clean(funnel, c
     # revenue: 27 M of 63 M reached by 30 June, 36 M left for Jul–Dec; Q3 is 92 of those 184 days.
     revenue = nodes["revenue"]
     assert revenue["target"] == 18_000_000
-    assert revenue["baseline"] == 13_720_000  # 27 M over 181 days, scaled to Q3's 92 days (4 digits)
+    assert revenue["baseline"] == 13_500_000  # 27 M over six months, scaled to Q3's three
     assert "27 000 000 of 63 000 000 reached, 36 000 000 remaining" in revenue["description"]
+    # Titles that stated a target state the new one: 18 M; derived again, 20 customers and 1 428.6 leads.
+    assert revenue["title"] == "18 MSEK new revenue from marketing-sourced customers"
+    assert nodes["customers"]["title"] == "20 new customers from marketing leads"
+    assert nodes["leads"]["title"] == "1 429 leads from the website"
+    assert nodes["visits"]["title"] == "71 429 website visits"  # 1 428.6 / 2 %
+    assert [d.format() for d in check_file(output) if d.code == "S004"] == []
     assert "92/184 days" in revenue["description"]
     assert list(revenue) == ["title", "description", "unit", "baseline", "target", "formula"]
 
@@ -114,7 +120,7 @@ def test_funnel_into_q3_carries_the_remaining_amounts_and_checks_clean(funnel, c
     assert nodes["avg_order"] == yaml.safe_load(before)["nodes"]["avg_order"]
     for node_id in ("customers", "leads", "visits"):
         assert "actuals" not in nodes[node_id]
-    assert nodes["customers"]["baseline"] == 15.25 and nodes["visits"]["baseline"] == 63_540
+    assert nodes["customers"]["baseline"] == 15 and nodes["visits"]["baseline"] == 62_500  # 30 and 125 000, halved
 
     # The derived targets follow: 18 M / 900 000 = 20 customers, / 1.4 % = 1 428.6 leads, / 2 % = 71 429 visits.
     evaluation = evaluate(load(output), dt.date(2027, 7, 1))
@@ -123,14 +129,20 @@ def test_funnel_into_q3_carries_the_remaining_amounts_and_checks_clean(funnel, c
     assert evaluation.nodes["visits"].target == pytest.approx(20 / 0.014 / 0.02)
 
 
-def test_funnel_into_next_year_carries_the_whole_remaining_amount(funnel):
+def test_funnel_into_next_year_keeps_the_finished_target_or_carries_the_remaining_amount(funnel):
     output = funnel.with_name("next.yaml")
     assert main(["rollover", str(funnel), "--to", "2028", "-o", str(output)]) == 0
     assert errors_in(output) == []
-    nodes = nodes_of(output)
-    assert nodes["revenue"]["target"] == 36_000_000  # due by the end of 2028: no share
-    assert nodes["revenue"]["baseline"] == 27_070_000  # 27 M × 366 / 365, 4 digits
-    assert "by 2027" not in nodes["revenue"]["description"]
+    revenue = nodes_of(output)["revenue"]
+    assert revenue["target"] == 63_000_000  # due on 31 December 2027: finished, the target again
+    assert revenue["baseline"] == 27_000_000  # 27 M over 12 months, for 12 months
+    assert revenue["title"] == "63 MSEK new revenue from marketing-sourced customers"
+    output = funnel.with_name("remaining.yaml")
+    assert main(["rollover", str(funnel), "--to", "2028", "--carry", "remaining", "-o", str(output)]) == 0
+    revenue = nodes_of(output)["revenue"]
+    assert revenue["target"] == 36_000_000  # 63 M − 27 M, all of it in 2028: no share
+    assert revenue["title"] == "36 MSEK new revenue from marketing-sourced customers"
+    assert "by 2027" not in revenue["description"]
 
 
 def test_as_of_chooses_the_actuals(funnel):
@@ -195,15 +207,16 @@ def test_achieved_goals_are_tagged_and_kept(tmp_path):
     document = yaml.safe_load(output.read_text(encoding="utf-8"))
     assert document["id"] == "acme-h1-2027-h2" and document["title"] == "Acme leads 2027-H2"
     nodes = document["nodes"]
-    # pipeline: 900 leads × 50 000 = 45 M ≥ 40 M: achieved, the same pace over H2 (184 of 181 days).
+    # pipeline: 900 leads × 50 000 = 45 M ≥ 40 M: achieved, the same pace over H2 (six months as H1).
     pipeline = nodes["pipeline"]
     assert "achieved-2027-h1" in pipeline["tags"]
-    assert pipeline["target"] == pytest.approx(40_000_000 * 184 / 181, rel=1e-6)
-    assert "milestones" not in pipeline
-    # signups: achieved by its deadline in May; the deadline moves to the new period's end (the default).
+    assert pipeline["target"] == 40_000_000
+    # Its milestone moves with the half year: 31 March -> 30 September (the last day of the month).
+    assert pipeline["milestones"] == {dt.date(2027, 9, 30): 15_000_000}
+    # signups: achieved by its deadline in May; the deadline moves with the period to November: 2 000 again.
     signups = nodes["signups"]
-    assert signups["tags"] == ["achieved-2027-h1"] and "deadline" not in signups
-    assert signups["title"] == "2 000 newsletter sign-ups in 2027-H2"
+    assert signups["tags"] == ["achieved-2027-h1"] and signups["deadline"] == dt.date(2027, 11, 30)
+    assert signups["target"] == 2000 and signups["title"] == "2 000 newsletter sign-ups in 2027-H2"
     # An achieved level is kept as maintain between the target and the level reached.
     nps = nodes["nps"]
     assert nps["direction"] == "maintain" and nps["range"] == [40, 45] and nps["baseline"] == 45
@@ -301,7 +314,7 @@ def test_json_output_when_asked_for(funnel):
     assert main(["rollover", str(funnel), "--to", "2028", "-o", str(output)]) == 0
     document = json.loads(output.read_text(encoding="utf-8"))
     assert document["period"] == {"start": "2028-01-01", "end": "2028-12-31"}
-    assert document["nodes"]["revenue"]["target"] == 36000000
+    assert document["nodes"]["revenue"]["target"] == 63000000
     assert errors_in(output) == []
 
 
@@ -312,9 +325,10 @@ def test_rolling_over_twice_replaces_the_note(funnel, tmp_path):
     assert main(["rollover", str(first), "--to", "2027-Q4", "-o", str(second)]) == 0
     assert errors_in(second) == []
     revenue = nodes_of(second)["revenue"]
-    # Q3 has no check-ins yet: its target is carried unchanged, and the note says so instead of the old one.
+    # Q3 has no check-ins: finished without actuals, its target renewed; the note says so instead of the old one.
     assert revenue["target"] == 18_000_000
-    assert revenue["description"].count("Rollover from") == 1 and "from 2027-Q3 on 2027-09-30: no actuals" in revenue["description"]
+    assert revenue["description"].count("Rollover from") == 1
+    assert "from 2027-Q3 on 2027-09-30: finished without actuals" in revenue["description"]
     assert yaml.safe_load(second.read_text(encoding="utf-8"))["id"] == "seed-funnel-2027-q4"
 
 
@@ -417,3 +431,190 @@ def test_file_sources_are_repointed_when_the_new_file_goes_elsewhere(tmp_path, c
             assert (output.parent / new_sources[name]["path"]).resolve() == (project / entry["path"]).resolve()
     if any(entry["type"] in ("csv", "parquet") for entry in old_sources.values()):
         assert "outside the new file's folder" in capsys.readouterr().err
+
+
+# --- a finished year rolls over into the next: targets kept, not shortfalls (issue #12) ----------------------
+
+SEED_FILE = """\
+goaltree: 1
+id: acme-marknad-2027
+title: Acme marknad 2027
+owner: Marknadschef
+period: {start: 2027-01-01, end: 2027-12-31}
+sources:
+  crm: {type: csv, path: crm.csv, date_column: date}
+
+nodes:
+  intakter:
+    title: Öka intäkterna till 63 MSEK
+    unit: SEK
+    target: 63000000
+    formula: kunder * ordervarde
+    milestones: {2027-03-31: 12000000, 2027-06-30: 27000000, 2027-09-30: 45000000}
+  ordervarde:
+    title: Ordervärde 900 000 kr per kund
+    type: driver
+    unit: SEK
+    target: 900000
+  kunder:
+    title: 70 nya kunder
+    unit: count
+    formula: leads * konvertering
+    metric: {source: crm, value: amount, where: "kind = 'deal'"}
+  konvertering:
+    title: Konvertering 1,4 %
+    type: driver
+    unit: ratio
+    target: 0.014
+  leads:
+    title: 1 250 leads per kvartal
+    unit: count
+    metric: {source: crm, value: amount, where: "kind = 'lead'"}
+  nps:
+    title: NPS 40 bland nya kunder
+    unit: count
+    aggregate: last
+    parent: intakter
+    baseline: 30
+    target: 40
+    metric: {source: crm, value: amount, where: "kind = 'nps'"}
+  webbinarier:
+    title: 12 webbinarier
+    unit: count
+    parent: leads
+    target: 12
+    deadline: 2027-06-30
+    metric: {source: crm, value: amount, where: "kind = 'webinar'"}
+"""
+# Per month of 2027: deals 14 in Q1, 16 in Q2, 20 in Q3, 15 in Q4 (65; 30 by June); leads 1 200, 1 300,
+# 1 400, 900 a quarter (4 800; 2 500 by June); NPS 34 at the end of June, 36 in December; 10 webinars by June.
+DEALS = [4, 5, 5, 5, 5, 6, 7, 7, 6, 5, 5, 5]
+LEADS = [400, 400, 400, 450, 450, 400, 500, 450, 450, 300, 300, 300]
+NPS = [30, 31, 32, 33, 33, 34, 35, 35, 36, 36, 36, 36]
+WEBINARS = [2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, 0]
+
+
+@pytest.fixture
+def seed_project(tmp_path: Path) -> Path:
+    import calendar
+
+    rows = ["date,kind,amount"]
+    for month in range(1, 13):
+        day = dt.date(2027, month, calendar.monthrange(2027, month)[1]).isoformat()
+        for kind, series in (("deal", DEALS), ("lead", LEADS), ("nps", NPS), ("webinar", WEBINARS)):
+            if series[month - 1]:
+                rows.append(f"{day},{kind},{series[month - 1]}")
+    (tmp_path / "crm.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    source = tmp_path / "goals-2027.yaml"
+    source.write_text(SEED_FILE, encoding="utf-8")
+    return source
+
+
+def findings(path: Path) -> set[tuple[str, str | None]]:
+    return {(d.code, d.node) for d in check_file(path)}
+
+
+def test_a_finished_year_keeps_its_targets_in_the_next(seed_project, capsys):
+    assert sum(DEALS) == 65 and sum(LEADS) == 4800 and sum(WEBINARS) == 10
+    assert main(["rollover", str(seed_project), "--to", "2028"]) == 0
+    output = seed_project.with_name("goals-2028.yaml")
+    printed = capsys.readouterr().out
+    assert "finished, renewed" in printed
+    # The new file passes check without a warning the old one did not have (no S004, no A001).
+    assert findings(output) == findings(seed_project)
+    nodes = nodes_of(output)
+
+    # Revenue was due on 31 December: finished, not a shortfall. 63 MSEK again (12 of 12 months), and
+    # last year's total as the baseline: 65 customers × 900 000 = 58 500 000. The title still says 63 MSEK.
+    revenue = nodes["intakter"]
+    assert revenue["target"] == 63_000_000
+    assert revenue["baseline"] == 58_500_000
+    assert revenue["title"] == "Öka intäkterna till 63 MSEK"
+    # Quarterly milestones move with the year, at the same pace.
+    assert revenue["milestones"] == {
+        dt.date(2028, 3, 31): 12_000_000, dt.date(2028, 6, 30): 27_000_000, dt.date(2028, 9, 30): 45_000_000
+    }
+    assert "deadline" not in revenue  # 2027-12-31 moves to 2028-12-31, the default
+    assert "58 500 000 of 63 000 000 reached" in revenue["description"]
+    # Derived nodes: last year's totals as baselines; their targets are derived again (70 customers, 5 000 leads).
+    assert nodes["kunder"]["baseline"] == 65 and nodes["leads"]["baseline"] == 4800
+    assert nodes["kunder"]["title"] == "70 nya kunder" and nodes["leads"]["title"] == "1 250 leads per kvartal"
+    # A level: the target stays, the level reached in December is the baseline.
+    assert nodes["nps"]["target"] == 40 and nodes["nps"]["baseline"] == 36
+    # A goal due in June 2027: its deadline moves to June 2028, its target (12, over six months) stays,
+    # and the 10 webinars of Jan–Jun 2027 are the baseline.
+    webinars = nodes["webbinarier"]
+    assert webinars["deadline"] == dt.date(2028, 6, 30) and webinars["target"] == 12 and webinars["baseline"] == 10
+    assert "tags" not in webinars  # 10 of 12: finished, not achieved
+
+    evaluation = evaluate(load(output), dt.date(2028, 1, 1))
+    assert evaluation.nodes["kunder"].target == pytest.approx(63_000_000 / 900_000)
+    assert evaluation.nodes["leads"].target == pytest.approx(70 / 0.014)
+
+
+def test_carry_remaining_keeps_the_shortfall_rule_and_restates_the_titles(seed_project):
+    output = seed_project.with_name("remaining.yaml")
+    assert main(["rollover", str(seed_project), "--to", "2028", "--carry", "remaining", "-o", str(output)]) == 0
+    text = output.read_text(encoding="utf-8")
+    assert "--carry remaining" in text
+    nodes = nodes_of(output)
+    # 63 000 000 − 58 500 000 = 4 500 000 to go; 4,5 MSEK in the title, written the Swedish way.
+    assert nodes["intakter"]["target"] == 4_500_000
+    assert nodes["intakter"]["title"] == "Öka intäkterna till 4,5 MSEK"
+    # Derived again: 4 500 000 / 900 000 = 5 customers; 5 / 0.014 = 357.14 leads a year, 89.3 a quarter.
+    assert nodes["kunder"]["title"] == "5 nya kunder"
+    assert nodes["leads"]["title"] == "89 leads per kvartal"
+    # 12 − 10 = 2 webinars remain; the June deadline is outside 2028, so the period's end applies.
+    assert nodes["webbinarier"]["target"] == 2 and nodes["webbinarier"]["title"] == "2 webbinarier"
+    assert "deadline" not in nodes["webbinarier"]
+    assert not {code for code, _ in findings(output)} & {"S004"}
+
+
+def test_a_mid_year_replan_carries_what_remains_and_renews_what_is_finished(seed_project):
+    output = seed_project.with_name("goals-2027-H2.yaml")
+    assert main(["rollover", str(seed_project), "--to", "2027-H2"]) == 0
+    assert findings(output) - findings(seed_project) <= {("A001", "intakter")}
+    nodes = nodes_of(output)
+    # Revenue runs to December, past the hand-over on 30 June: 63 000 000 − 27 000 000 (30 × 900 000) = 36 000 000.
+    revenue = nodes["intakter"]
+    assert revenue["target"] == 36_000_000 and revenue["title"] == "Öka intäkterna till 36 MSEK"
+    assert revenue["milestones"] == {dt.date(2027, 9, 30): 18_000_000}  # 45 M less the 27 M reached
+    # 36 000 000 / 900 000 = 40 customers; 40 / 0.014 = 2 857.1 leads over H2, 1 428.6 a quarter.
+    assert nodes["kunder"]["title"] == "40 nya kunder"
+    assert nodes["leads"]["title"] == "1 429 leads per kvartal"
+    # The webinars were due on 30 June: finished, so H2 keeps 12 (six months again), due at its end.
+    webinars = nodes["webbinarier"]
+    assert webinars["target"] == 12 and "deadline" not in webinars and webinars["baseline"] == 10
+    # NPS runs to December: an open level, the level reached in June is the baseline.
+    assert nodes["nps"]["target"] == 40 and nodes["nps"]["baseline"] == 34
+
+
+def test_a_year_into_a_quarter_restates_the_range_a_title_states(tmp_path):
+    source = tmp_path / "goals.yaml"
+    source.write_text(
+        textwrap.dedent(
+            """\
+            goaltree: 1
+            id: varumarke-2027
+            title: Varumärke 2027
+            owner: Marknadschef
+            period: {start: 2027-01-01, end: 2027-12-31}
+            nodes:
+              sokningar:
+                title: Sökningar på varumärket ökar från 20 000 till 26 000 under 2027
+                unit: count
+                baseline: 20000
+                target: 26000
+                actuals: {2027-03-31: 5000, 2027-06-30: 6000, 2027-09-30: 6000, 2027-12-31: 7000}
+            """
+        ),
+        encoding="utf-8",
+    )
+    output = tmp_path / "q1.yaml"
+    assert main(["rollover", str(source), "--to", "2028-Q1", "-o", str(output)]) == 0
+    node = nodes_of(output)["sokningar"]
+    # Finished with 24 000 of 26 000; a quarter of the year: target 26 000 × 3/12 = 6 500, baseline 24 000 × 3/12 = 6 000.
+    assert node["target"] == 6500 and node["baseline"] == 6000
+    assert node["title"] == "Sökningar på varumärket ökar från 6 000 till 6 500 under 2028-Q1"
+    assert "20 000 → 6 000, 26 000 → 6 500" in node["description"]
+    assert not [d for d in check_file(output) if d.code == "S004"]

@@ -12,6 +12,7 @@ EXPECTED = {
     ("S001", "content"),
     ("S002", "leads"),
     ("S003", "webinars"),
+    ("S004", "pipeline"),
     ("M001", "downloads"),
     ("M002", "newsletter"),
     ("M003", "podcast"),

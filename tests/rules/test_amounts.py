@@ -1,0 +1,94 @@
+"""Amounts in titles: what "1 500", "1,4 %", "5,4 mnkr" and "63 MSEK" are worth, and how a new target is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from goaltree.rules import amounts
+
+YEAR = range(2027, 2028)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "value", "kind"),
+    [
+        ("Öka intäkterna till 63 MSEK", "63 MSEK", 63_000_000, "currency"),
+        ("5,4 mnkr i ny försäljning", "5,4 mnkr", 5_400_000, "currency"),
+        ("Intäkter 63 miljoner kronor", "63 miljoner kronor", 63_000_000, "currency"),
+        ("Pipeline om 63 000 000 kr", "63 000 000 kr", 63_000_000, "currency"),
+        ("Eventbudget 450 tkr", "450 tkr", 450_000, "currency"),
+        ("Koncernen 1,2 mdr", "1,2 mdr", 1_200_000_000, "scaled"),
+        ("Group revenue 2 bn", "2 bn", 2_000_000_000, "scaled"),
+        ("$5M ARR", "$5M", 5_000_000, "currency"),
+        ("1 500 leads per kvartal", "1 500", 1500, "plain"),
+        ("1\u00a0500 leads", "1\u00a0500", 1500, "plain"),
+        ("1,500 newsletter sign-ups", "1,500", 1500, "plain"),
+        ("50k website visits", "50k", 50_000, "scaled"),
+        ("Konvertering 1,4 %", "1,4 %", 1.4, "percent"),
+        ("1.4 % of leads become customers", "1.4 %", 1.4, "percent"),
+        ("Konvertering 0,151 %", "0,151 %", 0.151, "percent"),
+        ("Öppningsgrad 40 procent", "40 procent", 40, "percent"),
+    ],
+)
+def test_amounts_and_their_worth(title, text, value, kind):
+    found = [amount for amount in amounts.stated_amounts(title, YEAR) if amount.role is None]
+    assert len(found) == 1
+    assert (found[0].text, found[0].kind) == (text, kind)
+    assert found[0].value == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    ("title", "role"),
+    [
+        ("Leads 2027", "year"),
+        ("2027 leads from the website", "year"),  # a year in the period is never an amount
+        ("Top 3 channels", "label"),
+        ("Svara inom 30 dagar", "time"),
+        ("Öka försäljningen med 20 %", "change"),
+        ("500 fler kunder", "change"),
+        ("Från 1 200 till 1 500 leads", "from"),
+        ("2 möten per 1 000 besök", "denominator"),
+    ],
+)
+def test_numbers_that_are_not_the_goal_amount(title, role):
+    assert role in {amount.role for amount in amounts.stated_amounts(title, YEAR)}
+
+
+def test_quarters_dates_and_ids_are_not_numbers_at_all():
+    assert amounts.stated_amounts("Lansera B2B-portalen i Q3, senast 2027-03-31, med 4G", YEAR) == []
+    assert amounts.stated_amounts("Lansera B2B-portalen i Q3 med 4G-stöd, 3:e plats", YEAR) == []
+
+
+def test_a_quarter_of_a_yearly_flow():
+    statement = amounts.title_statement(
+        "1 500 leads per kvartal", "count", 6000, flow=True, start=dt.date(2027, 1, 1), deadline=dt.date(2027, 12, 31)
+    )
+    assert statement is not None and statement.agrees and statement.expected == 1500  # 6 000 × 3/12
+    level = amounts.title_statement(
+        "1 500 leads per kvartal", "count", 6000, flow=False, start=dt.date(2027, 1, 1), deadline=dt.date(2027, 12, 31)
+    )
+    assert level is not None and not level.agrees  # a level is not divided over the period
+
+
+@pytest.mark.parametrize(
+    ("title", "unit", "old", "new", "restated"),
+    [
+        ("Öka intäkterna till 63 MSEK", "SEK", 63_000_000, 18_000_000, "Öka intäkterna till 18 MSEK"),
+        ("Öka intäkterna till 63 MSEK", "SEK", 63_000_000, 4_500_000, "Öka intäkterna till 4,5 MSEK"),
+        ("63 MSEK new revenue", "SEK", 63_000_000, 15_750_000, "15.8 MSEK new revenue"),  # 0.3 % off, 16 would be 1.6 %
+        ("5 000 leads from the website", "count", 5000, 20 / 0.014, "1 429 leads from the website"),
+        ("1,500 sign-ups", "count", 1500, 3000, "3,000 sign-ups"),
+        ("Konvertering 1,4 %", "ratio", 0.014, 0.0145, "Konvertering 1,45 %"),
+        ("Konvertering 1,4 %", "ratio", 0.014, 0.001234, "Konvertering 0,123 %"),  # 0,12 would be 2.8 % off
+        ("Budget 1,2 MSEK", "kSEK", 1200, 1500, "Budget 1,5 MSEK"),
+    ],
+)
+def test_a_new_target_is_written_the_way_the_title_wrote_the_old_one(title, unit, old, new, restated):
+    start, end = dt.date(2027, 1, 1), dt.date(2027, 12, 31)
+    statement = amounts.title_statement(title, unit, old, flow=False, start=start, deadline=end)
+    assert statement is not None and statement.agrees
+    assert amounts.restate(title, statement, new, unit) == restated
+    again = amounts.title_statement(restated, unit, new, flow=False, start=start, deadline=end)
+    assert again is not None and again.agrees
