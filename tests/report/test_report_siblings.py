@@ -1,0 +1,50 @@
+"""A node with many children: every output grows linearly with them (sizes only; no timing)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from goaltree.cli import main
+
+
+def _siblings(count: int) -> str:
+    lines = [
+        "goaltree: 1",
+        f"id: siblings-{count}",
+        "title: Revenue from every channel",
+        "period: {start: 2027-01-01, end: 2027-12-31}",
+        "nodes:",
+        "  revenue: {title: Revenue, unit: SEK, rollup: sum, target: %d}" % (count * 1000),
+    ]
+    for index in range(count):
+        lines.append(
+            f"  channel_{index}: {{title: Channel {index}, parent: revenue, unit: SEK, baseline: {800 + index % 13}, "
+            f"actuals: {{2027-03-31: {100 + index % 7}}}}}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("report_format", ["json", "md"])
+def test_report_size_grows_linearly_with_siblings(tmp_path, report_format):
+    sizes = {}
+    for count in (50, 400):
+        goals = tmp_path / f"goals-{count}.yaml"
+        goals.write_text(_siblings(count), encoding="utf-8")
+        out = tmp_path / f"report-{count}.{report_format}"
+        assert main(["report", str(goals), "--as-of", "2027-06-30", "--format", report_format, "-o", str(out)]) == 0
+        sizes[count] = out.stat().st_size
+    # 8x the siblings: a linear report is at most about 8x the size; the old one (every
+    # child's derivation naming all its siblings) was over 30x.
+    assert sizes[400] < 10 * sizes[50], sizes
+
+
+def test_each_childs_derivation_names_a_bounded_number_of_siblings(tmp_path):
+    goals = tmp_path / "goals.yaml"
+    goals.write_text(_siblings(300), encoding="utf-8")
+    out = tmp_path / "report.json"
+    assert main(["report", str(goals), "--as-of", "2027-06-30", "--format", "json", "-o", str(out)]) == 0
+    derivation = json.loads(out.read_text(encoding="utf-8"))["nodes"]["channel_7"]["target_derivation"]
+    assert "revenue = sum(channel_0, channel_1, channel_2, channel_3, channel_4, channel_5, channel_6, … and 293 more)" in derivation
+    assert "channel_299" not in derivation
