@@ -19,6 +19,9 @@ from goaltree.report.formatting import percent, quantity, share, signed_quantity
 ATTENTION = ("off_track", "at_risk", "no_data")
 """Statuses the summary lists node by node."""
 
+ATTENTION_SHOWN = 25
+"""The needs-attention table shows this many nodes, worst first, and counts the rest."""
+
 MIN_SHARE = 0.005
 """Parts of a gap smaller than half a percent are left out of the explanation."""
 
@@ -173,7 +176,14 @@ def summary(evaluation: Evaluation) -> dict[str, Any]:
     )
     if counts["no_data"]:
         headline += f"; {counts['no_data']} without data"
-    return {"counts": tiles, "total": total, "attention": attention, "headline": headline}
+    return {
+        "counts": tiles,
+        "total": total,
+        "attention": attention,
+        "attention_shown": attention[:ATTENTION_SHOWN],
+        "attention_more": max(0, len(attention) - ATTENTION_SHOWN),
+        "headline": headline,
+    }
 
 
 # --- why a parent misses ----------------------------------------------------------------------

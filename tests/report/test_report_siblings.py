@@ -48,3 +48,22 @@ def test_each_childs_derivation_names_a_bounded_number_of_siblings(tmp_path):
     derivation = json.loads(out.read_text(encoding="utf-8"))["nodes"]["channel_7"]["target_derivation"]
     assert "revenue = sum(channel_0, channel_1, channel_2, channel_3, channel_4, channel_5, channel_6, … and 293 more)" in derivation
     assert "channel_299" not in derivation
+
+
+def test_needs_attention_shows_the_worst_25_and_counts_the_rest(tmp_path):
+    goals = tmp_path / "goals.yaml"
+    goals.write_text(_siblings(300), encoding="utf-8")
+    assert main(["report", str(goals), "--as-of", "2027-06-30", "--format", "json", "-o", str(tmp_path / "r.json")]) == 0
+    assert main(["report", str(goals), "--as-of", "2027-06-30", "--format", "md", "-o", str(tmp_path / "r.md")]) == 0
+    assert main(["report", str(goals), "--as-of", "2027-06-30", "-o", str(tmp_path / "r.html")]) == 0
+    statuses = [n["status"] for n in json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["nodes"].values()]
+    behind = sum(1 for s in statuses if s in ("off_track", "at_risk", "no_data"))
+    assert behind > 100
+    markdown = (tmp_path / "r.md").read_text(encoding="utf-8")
+    table = markdown.split("Needs attention, worst first:", 1)[1].split("\n\n", 2)[1]
+    assert len(table.splitlines()) == 2 + 25
+    assert f"… and {behind - 25} more that need attention" in markdown
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    attention = html.split('<table class="attention">', 1)[1].split("</table>", 1)[0]
+    assert attention.count("<tr>") == 1 + 25
+    assert f"… and {behind - 25} more that need attention" in html
