@@ -22,6 +22,10 @@ ATTENTION = ("off_track", "at_risk", "no_data")
 ATTENTION_SHOWN = 25
 """The needs-attention table shows this many nodes, worst first, and counts the rest."""
 
+BREAKDOWN_SHOWN = 20
+"""A breakdown table shows this many values, largest first, and counts the rest."""
+"""The needs-attention table shows this many nodes, worst first, and counts the rest."""
+
 MIN_SHARE = 0.005
 """Parts of a gap smaller than half a percent are left out of the explanation."""
 
@@ -466,6 +470,8 @@ def breakdowns(evaluation: Evaluation) -> list[dict[str, Any]]:
                 "unit": result.unit,
                 "total_text": quantity(total, result.unit) if result.aggregate == "sum" else "",
                 "rows": rows,
+                "rows_shown": rows[:BREAKDOWN_SHOWN],
+                "rows_more": max(0, len(rows) - BREAKDOWN_SHOWN),
             }
         )
     return items

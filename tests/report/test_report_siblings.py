@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from report_helpers import FUNNEL, load_and_evaluate, with_breakdown
 
 from goaltree.cli import main
+from goaltree.report import render_report
 
 
 def _siblings(count: int) -> str:
@@ -67,3 +69,19 @@ def test_needs_attention_shows_the_worst_25_and_counts_the_rest(tmp_path):
     attention = html.split('<table class="attention">', 1)[1].split("</table>", 1)[0]
     assert attention.count("<tr>") == 1 + 25
     assert f"… and {behind - 25} more that need attention" in html
+
+
+def test_a_breakdown_shows_the_largest_20_values_and_counts_the_rest():
+    _, evaluation = load_and_evaluate(FUNNEL)
+    node_id = next(n for n, r in evaluation.nodes.items() if r.type == "kpi")
+    parts = {f"store {index:03d}": float(index + 1) for index in range(130)}  # store 129 is the largest
+    evaluation = with_breakdown(evaluation, node_id, parts)
+    markdown = render_report(evaluation, "md")
+    section = markdown.split("## Breakdowns", 1)[1].split("## SMART findings", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| store")]
+    assert len(rows) == 20
+    assert rows[0].startswith("| store 129 |") and rows[-1].startswith("| store 110 |")
+    assert "… and 110 more values." in section
+    html = render_report(evaluation, "html")
+    assert html.count("<tr><td>store ") == 20 and "… and 110 more values." in html
+    assert len(json.loads(render_report(evaluation, "json"))["report"]["breakdowns"][node_id]) == 130
