@@ -145,6 +145,8 @@ def read_percent(formula: "Formula", node_id: str, percent: frozenset[str]) -> "
     if not names and node_id not in percent:
         return formula
     return PercentReading(formula, frozenset(names), node_id in percent)
+DESCRIBED_CHILDREN = 8
+"""A rollup equation names at most this many children in a derivation text; the rest are counted."""
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,11 @@ class Equation:
         """``revenue = customers * clv`` or ``leads = sum(leads_web, leads_events)``."""
         if self.formula is not None:
             return f"{self.node} = {self.formula.text}"
+        if len(self.children) > DESCRIBED_CHILDREN:
+            # Every child's derivation quotes its parent's equation: naming all
+            # children made each text grow with its siblings, the report quadratic.
+            shown = ", ".join(self.children[: DESCRIBED_CHILDREN - 1])
+            return f"{self.node} = {self.kind}({shown}, … and {len(self.children) - DESCRIBED_CHILDREN + 1} more)"
         return f"{self.node} = {self.kind}({', '.join(self.children)})"
 
     def evaluate(self, values: dict[str, float]) -> float:

@@ -20,6 +20,13 @@ from goaltree.report.formatting import percent, quantity, share, signed_quantity
 ATTENTION = ("off_track", "at_risk", "no_data")
 """Statuses the summary lists node by node."""
 
+ATTENTION_SHOWN = 25
+"""The needs-attention table shows this many nodes, worst first, and counts the rest."""
+
+BREAKDOWN_SHOWN = 20
+"""A breakdown table shows this many values, largest first, and counts the rest."""
+"""The needs-attention table shows this many nodes, worst first, and counts the rest."""
+
 MIN_SHARE = 0.005
 """Parts of a gap smaller than half a percent are left out of the explanation."""
 
@@ -188,7 +195,15 @@ def summary(evaluation: Evaluation) -> dict[str, Any]:
         headline += f"; {counts['no_data']} without data"
     if assumed:
         headline += f"; {assumed} planning assumption{'' if assumed == 1 else 's'} not scored"
-    return {"counts": tiles, "total": total, "scored": scored, "attention": attention, "headline": headline}
+    return {
+        "counts": tiles,
+        "total": total,
+        "scored": scored,
+        "attention": attention,
+        "attention_shown": attention[:ATTENTION_SHOWN],
+        "attention_more": max(0, len(attention) - ATTENTION_SHOWN),
+        "headline": headline,
+    }
 
 
 # --- why a parent misses ----------------------------------------------------------------------
@@ -524,6 +539,8 @@ def breakdowns(evaluation: Evaluation) -> list[dict[str, Any]]:
                 "unit": result.unit,
                 "total_text": quantity(total, result.unit) if result.aggregate == "sum" else "",
                 "rows": rows,
+                "rows_shown": rows[:BREAKDOWN_SHOWN],
+                "rows_more": max(0, len(rows) - BREAKDOWN_SHOWN),
             }
         )
     return items

@@ -445,8 +445,9 @@ def diff_trees(
         if set(old_feeds) != set(new_feeds):
             reparented[new_id] = Change(old_feeds, new_feeds)
 
+    causes = _causes(new.evaluation, edited, new_tree)
     derived = {
-        node_id: TargetMove(old_value, new_value, _causes(node_id, new.evaluation, edited, new_tree))
+        node_id: TargetMove(old_value, new_value, causes.get(node_id, ()))
         for node_id, (old_value, new_value) in moves.items()
     }
 
@@ -471,24 +472,36 @@ def diff_trees(
     )
 
 
-def _causes(node_id: str, evaluation: Evaluation, edited: set[str], tree: GoalTree) -> tuple[str, ...]:
-    """The edited nodes a derived target was derived from, following the derivation's inputs."""
-    found: set[str] = set()
-    seen = {node_id}
-    derivation = evaluation.nodes[node_id].target_derivation
-    queue = list(derivation.inputs) if derivation else []
-    while queue:
-        current = queue.pop(0)
-        if current in seen or current not in evaluation.nodes:
+def _causes(evaluation: Evaluation, edited: set[str], tree: GoalTree) -> dict[str, tuple[str, ...]]:
+    """For every node, the edited nodes its target was derived from, following the derivations' inputs.
+
+    The walk goes from each edited node forward to the derivations that use it
+    (through derived, unedited nodes), once per edited node: walking back from
+    each moved node instead re-read the same inputs for every sibling, which was
+    quadratic in a node's children.
+    """
+    users: dict[str, list[str]] = {}
+    for node_id, result in evaluation.nodes.items():
+        if result.target_derivation is not None:
+            for name in dict.fromkeys(result.target_derivation.inputs):
+                users.setdefault(name, []).append(node_id)
+    found: dict[str, set[str]] = {}
+    for cause in edited:
+        if cause not in evaluation.nodes:
             continue
-        seen.add(current)
-        if current in edited:
-            found.add(current)
-            continue
-        result = evaluation.nodes[current]
-        if result.target_origin == "derived" and result.target_derivation is not None:
-            queue.extend(result.target_derivation.inputs)
-    return tuple(n for n in tree.goal_file.nodes if n in found)
+        reached = {cause}
+        queue = list(users.get(cause, ()))
+        while queue:
+            current = queue.pop()
+            if current in reached:
+                continue
+            reached.add(current)
+            found.setdefault(current, set()).add(cause)
+            result = evaluation.nodes[current]
+            if current not in edited and result.target_origin == "derived" and result.target_derivation is not None:
+                queue.extend(n for n in users.get(current, ()) if n not in reached)
+    order = {node_id: index for index, node_id in enumerate(tree.goal_file.nodes)}
+    return {node_id: tuple(sorted((c for c in causes if c in order), key=order.__getitem__)) for node_id, causes in found.items()}
 
 
 def diff_revisions(old: str, new: str, *, as_of: dt.date | None = None) -> GoalDiff:

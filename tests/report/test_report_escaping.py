@@ -80,3 +80,57 @@ def test_json(evaluation):
     document = json.loads(text)
     assert document["nodes"]["revenue"]["title"] == TITLE  # escaped, yet the same text
     assert HOSTILE_DIMENSION in document["report"]["breakdowns"]["deals"]
+
+
+PIPES = """goaltree: 1
+id: pipes
+title: "Pipes | in\\nthe title"
+period: {start: 2027-01-01, end: 2027-12-31}
+owner: "Ann | Bob"
+nodes:
+  leads:
+    title: "Leads | per\\nmonth"
+    unit: "leads|x"
+    target: 1000
+    actuals: {2027-03-31: 100}
+"""
+
+
+def _cells(row: str) -> int:
+    """The cells of a Markdown table row: ``|`` not preceded by a backslash, minus the outer pair."""
+    return sum(1 for index, ch in enumerate(row) if ch == "|" and (index == 0 or row[index - 1] != "\\")) - 1
+
+
+def test_markdown_tables_keep_their_columns_with_pipes_and_line_breaks_in_units_titles_and_owners(tmp_path):
+    from goaltree.cli import main
+
+    goals = tmp_path / "goals.yaml"
+    goals.write_text(PIPES, encoding="utf-8")
+    out = tmp_path / "report.md"
+    assert main(["report", str(goals), "--as-of", "2027-06-30", "--format", "md", "-o", str(out)]) == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    tables = 0
+    for index, line in enumerate(lines):
+        if line.startswith("|---") or line.startswith("|:"):
+            tables += 1
+            columns = _cells(lines[index - 1])
+            body = index + 1
+            while body < len(lines) and lines[body].startswith("|"):
+                assert _cells(lines[body]) == columns, lines[body]
+                body += 1
+    assert tables >= 3
+    text = "\n".join(lines)
+    assert "1 000 leads\\|x" in text and "Leads \\| per month" in text and "Ann \\| Bob" in text
+
+
+def test_github_annotations_stay_one_command_per_line():
+    from goaltree.cli.check import github_annotation
+    from goaltree.errors import Diagnostic
+
+    diagnostic = Diagnostic(
+        code="S002", severity="warning", node="leads", message="100 % off\r\n::error ::injected", file="a,b:c.yaml", line=3, column=4
+    )
+    text = github_annotation(diagnostic)
+    assert "\n" not in text and "\r" not in text
+    assert text.startswith("::warning file=a%2Cb%3Ac.yaml,line=3,col=4,title=S002 [leads]::")
+    assert text.endswith("::100 %25 off%0D%0A::error ::injected")
