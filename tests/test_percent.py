@@ -252,12 +252,18 @@ def test_diff_moves_the_derived_contacts_by_the_fraction(write_goals, capsys):
 def test_rollover_keeps_the_rate_in_percent_and_derives_contacts_again(write_goals, tmp_path, capsys):
     path = write_goals(LEADS)
     out = tmp_path / "next.yaml"
-    assert main(["rollover", str(path), "--to", "2028", "-o", str(out), "--as-of", "2027-12-31"]) == 0
+    # --carry remaining: the rule under which the % reading moves a number (what remains of leads).
+    assert main(["rollover", str(path), "--to", "2028", "-o", str(out), "--as-of", "2027-12-31", "--carry", "remaining"]) == 0
     carried = yaml.safe_load(out.read_text(encoding="utf-8"))["nodes"]
     assert (carried["contact_to_lead"]["baseline"], carried["contact_to_lead"]["target"]) == (21, 23)
     assert carried["leads"]["target"] == pytest.approx(3000 - 4000 * 0.21)  # 2 160 leads remaining
     nodes = goaltree.evaluate(goaltree.load(out), dt.date(2028, 6, 30)).nodes
     assert nodes["contacts"].target == pytest.approx(2160 / 0.23, rel=1e-9)  # 9 391.30
+    # By default a finished year keeps its targets: 3 000 leads at 23 % is 13 043.48 contacts again.
+    assert main(["rollover", str(path), "--to", "2028", "-o", str(tmp_path / "kept.yaml"), "--as-of", "2027-12-31"]) == 0
+    kept = goaltree.evaluate(goaltree.load(tmp_path / "kept.yaml"), dt.date(2028, 6, 30)).nodes
+    assert kept["leads"].target == 3000
+    assert kept["contacts"].target == pytest.approx(3000 / 0.23, rel=1e-9)
 
 
 def test_a_multiple_reads_5_9x_and_enters_formulas_as_it_is(write_goals):
