@@ -830,7 +830,9 @@ def read_text(path: Path) -> str:
             raise GoaltreeError(f"{path}: is a directory, not a goal file")
         if not stat.S_ISREG(status.st_mode):
             # Reading a FIFO waits for a writer forever, and a device never ends: refuse both unread.
-            raise GoaltreeError(f"{path}: is a {_file_kind(status.st_mode)}, not a goal file; give the path of a YAML or JSON file")
+            from goaltree.outputs import special_file_kind
+
+            raise GoaltreeError(f"{path}: is a {special_file_kind(status.st_mode)}, not a goal file; give the path of a YAML or JSON file")
         if status.st_size > MAX_FILE_BYTES:
             raise GoaltreeError(f"{path}: the file is larger than {MAX_FILE_BYTES // 2**20} MiB")
         return strip_byte_order_mark(path.read_text(encoding="utf-8"))
@@ -842,17 +844,6 @@ def read_text(path: Path) -> str:
         raise GoaltreeError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
     except OSError as error:
         raise GoaltreeError(f"{path}: cannot read ({error.strerror})") from None
-
-
-def _file_kind(mode: int) -> str:
-    """What a file that is not a regular file is, in words."""
-    if stat.S_ISFIFO(mode):
-        return "named pipe (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "device"
-    if stat.S_ISSOCK(mode):
-        return "socket"
-    return "special file"
 
 
 def strip_byte_order_mark(text: str) -> str:

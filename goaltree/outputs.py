@@ -111,7 +111,7 @@ def output_problem(path: Path | str, inputs: Iterable[tuple[Path, str]] = ()) ->
     if stat.S_ISDIR(status.st_mode):
         return "it is a folder; name a file inside it"
     if not stat.S_ISREG(status.st_mode):
-        return f"it is a {_special_kind(status.st_mode)}, not a regular file"
+        return f"it is a {special_file_kind(status.st_mode)}, not a regular file"
     for input_path, label in inputs:
         try:
             same = os.path.samefile(input_path, path)
@@ -135,7 +135,8 @@ def refuse_unsafe_output(path: Path | str, inputs: Iterable[tuple[Path, str]] = 
         raise GoaltreeError(f"refusing to write {what} {path}: {problem}")
 
 
-def _special_kind(mode: int) -> str:
+def special_file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words (for refusing to read or write it)."""
     if stat.S_ISFIFO(mode):
         return "named pipe (FIFO)"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
