@@ -308,15 +308,20 @@ def _gap_text(amount: float, unit: str, result: NodeResult) -> str:
 # --- funnels ----------------------------------------------------------------------------------
 
 
-def _product_of_two(formula_text: str | None) -> tuple[float, dict[str, float]] | None:
+def _monomial(formula_text: str | None) -> tuple[float, dict[str, float]] | None:
+    """``(constant, {name: exponent})`` of a formula that is one product of powers, else ``None``."""
     if not formula_text:
         return None
     from goaltree.formula import FormulaError, parse
 
     try:
-        monomial = parse(formula_text).as_monomial()
+        return parse(formula_text).as_monomial()
     except FormulaError:
         return None
+
+
+def _product_of_two(formula_text: str | None) -> tuple[float, dict[str, float]] | None:
+    monomial = _monomial(formula_text)
     if monomial is None:
         return None
     constant, exponents = monomial
@@ -327,14 +332,7 @@ def _product_of_two(formula_text: str | None) -> tuple[float, dict[str, float]] 
 
 def _quotient_of_two(formula_text: str | None) -> tuple[float, str, str] | None:
     """``(constant, numerator, denominator)`` of a formula ``constant * numerator / denominator``."""
-    if not formula_text:
-        return None
-    from goaltree.formula import FormulaError, parse
-
-    try:
-        monomial = parse(formula_text).as_monomial()
-    except FormulaError:
-        return None
+    monomial = _monomial(formula_text)
     if monomial is None:
         return None
     constant, exponents = monomial
