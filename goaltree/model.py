@@ -16,20 +16,99 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    GetJsonSchemaHandler,
     StringConstraints,
     Tag,
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 NODE_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 TREE_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 SOURCE_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
 
-NodeType = Literal["objective", "kpi", "driver"]
-Direction = Literal["increase", "decrease", "maintain"]
-Aggregate = Literal["sum", "last", "mean", "min", "max"]
-Rollup = Literal["sum", "mean", "weighted_mean", "min", "max", "progress", "none"]
+
+
+class EnumDescriptions:
+    """What each value of a ``Literal`` means, for editors and for docs/reference.md.
+
+    Put it in ``Annotated[Literal[...], EnumDescriptions(...)]``. It changes no
+    validation: it only adds ``enumDescriptions`` and
+    ``markdownEnumDescriptions`` (the keywords VS Code and the
+    yaml-language-server show on completion and hover) next to the schema's
+    ``enum``, in the enum's order.
+
+    Args:
+        **texts: Value -> one Markdown sentence saying what it means.
+    """
+
+    def __init__(self, **texts: str):
+        self.texts = dict(texts)
+
+    def __repr__(self) -> str:
+        return f"EnumDescriptions({', '.join(self.texts)})"
+
+    def __get_pydantic_json_schema__(self, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        json_schema = handler(core_schema)
+        values = json_schema["enum"]
+        missing = [value for value in values if value not in self.texts]
+        if missing or len(values) != len(self.texts):
+            # A value added to the Literal without a text, or a text for a value that is gone.
+            raise ValueError(f"EnumDescriptions {sorted(self.texts)} do not match the enum {values}")
+        descriptions = [self.texts[value] for value in values]
+        json_schema["enumDescriptions"] = descriptions
+        json_schema["markdownEnumDescriptions"] = descriptions
+        return json_schema
+
+
+NodeType = Annotated[
+    Literal["objective", "kpi", "driver"],
+    EnumDescriptions(
+        objective="Qualitative, scored from its children (`rollup: progress` by default).",
+        kpi="A measured number with a target.",
+        driver="An assumption or rate used in formulas: a price, a conversion rate, a lifespan.",
+    ),
+]
+Direction = Annotated[
+    Literal["increase", "decrease", "maintain"],
+    EnumDescriptions(
+        increase="Higher is better: reach the target by the deadline.",
+        decrease="A cap: at or under the target at the deadline (a budget, a cost).",
+        maintain="Stay inside `range: [low, high]`.",
+    ),
+]
+Aggregate = Annotated[
+    Literal["sum", "last", "mean", "min", "max"],
+    EnumDescriptions(
+        sum="Adds every row: flows such as leads, revenue, cost.",
+        last="The last day's rows (summed): levels such as followers or a rate.",
+        mean="The mean of every row (not of days).",
+        min="The smallest row.",
+        max="The largest row.",
+    ),
+]
+Rollup = Annotated[
+    Literal["sum", "mean", "weighted_mean", "min", "max", "progress", "none"],
+    EnumDescriptions(
+        sum="The node is the sum of its children.",
+        mean="The node is the mean of its children.",
+        weighted_mean="The node is the mean of its children weighted by their `weight`.",
+        min="The node is its smallest child.",
+        max="The node is its largest child.",
+        progress="The weighted mean of the children's progress, the OKR way; the default for objectives.",
+        none="The children support the node with no arithmetic; the default for kpis and drivers.",
+    ),
+]
+Severity = Annotated[
+    Literal["error", "warning", "info"],
+    EnumDescriptions(
+        error="Makes `goaltree check` exit with 1.",
+        warning="Makes `goaltree check --strict` exit with 1.",
+        info="Shown, never changes the exit code.",
+    ),
+]
 NUMERIC_ROLLUPS = frozenset({"sum", "mean", "weighted_mean", "min", "max"})
 BUILTIN_SOURCE_TYPES = ("csv", "parquet", "sql")
 
@@ -115,7 +194,7 @@ class Metric(_Frozen):
 class CsvSource(_Frozen):
     """A CSV file queried with DuckDB."""
 
-    type: Literal["csv"]
+    type: Literal["csv"] = Field(description="`csv`: a CSV file queried with DuckDB.")
     path: str = Field(description="Relative to the goal file; `${VAR}` reads the environment.")
     date_column: str = Field(description="The column dating each row.")
     delimiter: str | None = Field(None, description="Column separator (default: detected).")
@@ -127,7 +206,7 @@ class CsvSource(_Frozen):
 class ParquetSource(_Frozen):
     """A Parquet file (or glob of files) queried with DuckDB."""
 
-    type: Literal["parquet"]
+    type: Literal["parquet"] = Field(description="`parquet`: a Parquet file, or a glob of files, queried with DuckDB.")
     path: str = Field(description="A file or a glob, relative to the goal file.")
     date_column: str = Field(description="The column dating each row.")
     allow_outside_project: bool = Field(False, description="Allow `path` to point outside the goal file's project folder.")
@@ -136,7 +215,7 @@ class ParquetSource(_Frozen):
 class SqlSource(_Frozen):
     """A database reached through a SQLAlchemy URL; `${VAR}` reads the environment."""
 
-    type: Literal["sql"]
+    type: Literal["sql"] = Field(description="`sql`: a database reached through a SQLAlchemy URL.")
     url: str = Field(description="SQLAlchemy URL; `sqlite:///data/x.db` is relative to the goal file.")
     allow_outside_project: bool = Field(
         False, description="Allow a SQLite file outside the goal file's project folder."
@@ -147,7 +226,13 @@ class PluginSource(BaseModel):
     """A third-party source from the `goaltree.sources` entry point group; options are its own."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
-    type: str
+    type: str = Field(
+        description="Any other type names an installed plugin (entry point group `goaltree.sources`); "
+        "its other options are its own (docs/sources.md).",
+        # Built-in types never reach this model (see _source_kind); saying so in the schema keeps a
+        # csv source from matching both CsvSource and PluginSource, which a standard validator rejects.
+        json_schema_extra={"not": {"enum": list(BUILTIN_SOURCE_TYPES)}},
+    )
 
 
 def _source_kind(value: Any) -> str:
@@ -170,7 +255,7 @@ class Checks(_Frozen):
     """Per-file configuration of the SMART checks (`goaltree rules` lists the codes)."""
 
     disable: list[str] = Field(default_factory=list, description="Rule codes or names to switch off.")
-    severity: dict[str, Literal["error", "warning", "info"]] = Field(
+    severity: dict[str, Severity] = Field(
         default_factory=dict, description="Rule code -> severity override."
     )
     options: dict[str, Any] = Field(
@@ -181,30 +266,50 @@ class Checks(_Frozen):
 class Node(_Frozen):
     """One goal, KPI or driver."""
 
-    title: str = Field(min_length=1)
-    type: NodeType = "kpi"
+    title: str = Field(
+        min_length=1, description="What the goal is, with its amount: \"70 new customers from marketing leads\"."
+    )
+    type: NodeType = Field("kpi", description="What kind of node this is.")
     kpi: str | None = Field(None, description="A KPI from the catalogue (`goaltree catalog`).")
     inputs: dict[str, str] = Field(
         default_factory=dict,
         description="For `kpi:` nodes: catalogue input name -> node id, where the ids differ.",
     )
-    description: str | None = None
-    owner: str | None = None
-    tags: list[str] = Field(default_factory=list)
-    unit: str | None = None
-    direction: Direction = "increase"
+    description: str | None = Field(None, description="Free text.")
+    owner: str | None = Field(None, description="Who answers for the node; defaults to the file's `owner`.")
+    tags: list[str] = Field(default_factory=list, description="Free labels.")
+    unit: str | None = Field(
+        None,
+        description="`SEK`, `EUR`, `count`, `%`, `ratio`, `multiple`, `days`, … Ratios are fractions (`0.014`), "
+        "`%` values are percent (`1.4`) and enter formulas as fractions, a `multiple` reads `5.9×` (ROAS).",
+    )
+    direction: Direction = Field("increase", description="Which way the node should move.")
     range: tuple[float, float] | None = Field(None, description="[low, high] for `direction: maintain`.")
-    baseline: float | None = None
-    target: float | None = None
-    deadline: dt.date | None = None
-    milestones: dict[dt.date, float] = Field(default_factory=dict)
-    aggregate: Aggregate | None = Field(None, description="Default `sum` for kpis, `last` for drivers and for `%`, `ratio` or `multiple` kpis with a `formula`.")
-    formula: str | None = None
-    parent: str | list[str] | None = None
-    rollup: Rollup | None = Field(None, description="Default `progress` for objectives, `none` otherwise.")
-    weight: float = Field(1.0, ge=0)
+    baseline: float | None = Field(
+        None, description="Last comparable value (a level) or last period's total (a flow)."
+    )
+    target: float | None = Field(
+        None, description="The goal value at the deadline; leave it out to derive it (docs/engine.md)."
+    )
+    deadline: dt.date | None = Field(None, description="Defaults to `period.end`.")
+    milestones: dict[dt.date, float] = Field(
+        default_factory=dict, description="`{date: value}` intermediate targets; pace goes through them."
+    )
+    aggregate: Aggregate | None = Field(None, description="How the observations up to a date become the actual. Default `sum` for kpis, `last` for drivers and for `%`, `ratio` or `multiple` kpis with a `formula`.")
+    formula: str | None = Field(
+        None, description="Arithmetic over node ids: `+ - * / **`, parentheses, numbers, `min() max() abs()`."
+    )
+    parent: str | list[str] | None = Field(
+        None, description="An id or a list of ids this node contributes to (a DAG)."
+    )
+    rollup: Rollup | None = Field(None, description="How the children that name this node as `parent` combine into it. Default `progress` for objectives, `none` otherwise.")
+    weight: float = Field(
+        1.0, ge=0, description="Weight in the parents' rollup and in allocating a sum's remainder."
+    )
     metric: Metric | None = Field(None, description="Where actuals come from: a source and what to ask it.")
-    actuals: dict[dt.date, float] = Field(default_factory=dict)
+    actuals: dict[dt.date, float] = Field(
+        default_factory=dict, description="Inline check-ins `{date: value}`, used when there is no `metric`."
+    )
     suppress: dict[str, str] = Field(
         default_factory=dict, description="Rule code -> reason this node knowingly breaks it."
     )

@@ -9,7 +9,9 @@ so the reference cannot drift from what goaltree accepts.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import types
+import typing
+from typing import Annotated, Any, Literal, Union
 
 
 # Types whose Python spelling says nothing to a goal-file author.
@@ -25,21 +27,55 @@ READABLE_TYPES = {
 }
 
 
+def _spelled(annotation: Any) -> str:
+    """A type as a goal-file author reads it: `'sum' | 'last' | None`, `dict[str, str]`."""
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is Annotated:
+        return _spelled(args[0])
+    if origin is Literal:
+        return " | ".join(repr(value) for value in args)
+    if origin in (Union, types.UnionType):
+        return " | ".join(_spelled(arg) for arg in args)
+    if origin is not None:
+        return f"{origin.__name__}[{', '.join(_spelled(arg) for arg in args)}]"
+    if annotation is type(None):
+        return "None"
+    if annotation is Any:
+        return "Any"
+    return getattr(annotation, "__name__", str(annotation))
+
+
 def _type_name(annotation: Any, name: str = "") -> str:
-    if name in READABLE_TYPES:
-        return READABLE_TYPES[name]
-    text = str(annotation).replace("typing.", "").replace("datetime.", "").replace("NoneType", "None")
-    text = text.replace("<class '", "").replace("'>", "")
-    for prefix in ("goaltree.model.", "Annotated[", "pydantic.types."):
-        text = text.replace(prefix, "")
-    return text
+    return READABLE_TYPES.get(name) or _spelled(annotation)
+
+
+def _enum_descriptions(field: Any) -> dict[str, str]:
+    """The value texts of the field's enum, wherever the annotation nests it (optional, a dict's values)."""
+    from goaltree.model import EnumDescriptions
+
+    found = [item for item in field.metadata if isinstance(item, EnumDescriptions)]
+    pending = [field.annotation]
+    while pending and not found:
+        annotation = pending.pop()
+        args = typing.get_args(annotation)
+        if typing.get_origin(annotation) is Annotated:
+            found = [item for item in args[1:] if isinstance(item, EnumDescriptions)]
+        pending.extend(arg for arg in args if not isinstance(arg, (str, int)))
+    return found[0].texts if found else {}
+
+
+def _meaning(field: Any) -> str:
+    """The field's description followed by what each of its values means: the schema's texts."""
+    values = _enum_descriptions(field)
+    return " ".join([field.description or "", *(f"`{value}`: {text}" for value, text in values.items())]).strip()
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _fields_table(model: Any, notes: dict[str, str] | None = None) -> list[str]:
+def _fields_table(model: Any) -> list[str]:
     from pydantic_core import PydanticUndefined
 
     lines = ["| field | type | default | meaning |", "|---|---|---|---|"]
@@ -54,30 +90,8 @@ def _fields_table(model: Any, notes: dict[str, str] | None = None) -> list[str]:
             default = "–"
         else:
             default = f"`{field.default!r}`"
-        meaning = (notes or {}).get(name) or field.description or ""
-        if name == "type" and not meaning:
-            meaning = "The source type."
-        lines.append(f"| `{shown}` | `{_cell(_type_name(field.annotation, name))}` | {default} | {_cell(meaning)} |")
+        lines.append(f"| `{shown}` | `{_cell(_type_name(field.annotation, name))}` | {default} | {_cell(_meaning(field))} |")
     return lines
-
-
-NODE_NOTES = {
-    "title": "What the goal is, with its amount: \"70 new customers from marketing leads\".",
-    "type": "`objective` (qualitative, scored from its children), `kpi` (a measured number), `driver` (an assumption or rate used in formulas).",
-    "description": "Free text.",
-    "owner": "Who answers for the node; defaults to the file's `owner`.",
-    "tags": "Free labels.",
-    "unit": "`SEK`, `EUR`, `count`, `%`, `ratio`, `multiple`, `days`, … Ratios are fractions (`0.014`), `%` values are percent (`1.4`) and enter formulas as fractions, a `multiple` reads `5.9×` (ROAS).",
-    "direction": "`increase`, `decrease` (a cap: at or under the target at the deadline), or `maintain` (inside `range`).",
-    "baseline": "Last comparable value (a level) or last period's total (a flow).",
-    "target": "The goal value at the deadline; leave it out to derive it (docs/engine.md).",
-    "deadline": "Defaults to `period.end`.",
-    "milestones": "`{date: value}` intermediate targets; pace goes through them.",
-    "formula": "Arithmetic over node ids: `+ - * / **`, parentheses, numbers, `min() max() abs()`.",
-    "parent": "An id or a list of ids this node contributes to (a DAG).",
-    "weight": "Weight in the parents' rollup and in allocating a sum's remainder.",
-    "actuals": "Inline check-ins `{date: value}`, used when there is no `metric`.",
-}
 
 
 def fields_section() -> list[str]:
@@ -89,17 +103,12 @@ def fields_section() -> list[str]:
     lines += ["", "### `thresholds`", ""] + _fields_table(model.Thresholds)
     lines += ["", "### `checks`", ""] + _fields_table(model.Checks)
     lines += ["", "### A node (`nodes.<id>`)", "", "Node ids match `[a-z][a-z0-9_]*`.", ""]
-    lines += _fields_table(model.Node, NODE_NOTES)
+    lines += _fields_table(model.Node)
     lines += ["", "### `metric`", ""] + _fields_table(model.Metric)
     lines += ["", "### Sources (`sources.<name>`)", ""]
     for title, cls in (("`type: csv`", model.CsvSource), ("`type: parquet`", model.ParquetSource), ("`type: sql`", model.SqlSource)):
         lines += [f"#### {title}", ""] + _fields_table(cls) + [""]
-    lines += [
-        "#### Plugins",
-        "",
-        "Any other `type` names a source from the `goaltree.sources` entry point group;",
-        "its options are its own (docs/sources.md).",
-    ]
+    lines += ["#### Plugins", ""] + _fields_table(model.PluginSource)
     return lines
 
 
