@@ -1,0 +1,361 @@
+"""Rollover's carried goals: what happens to each node, its new target, baseline and milestones.
+
+Split from :mod:`goaltree.revisions.rollover`, which describes the rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from goaltree.engine.results import NodeResult
+from goaltree.engine.serialize import number
+from goaltree.model import Node, Period
+from goaltree.revisions.rollover_periods import (
+    _DAY,
+    _days,
+    length_ratio,
+    length_text,
+    period_label,
+    renewed_deadline,
+    shift_date,
+)
+
+Action = Literal["carried", "renewed", "achieved", "kept", "assumption", "context"]
+NOTE_PREFIX = "Rollover from "
+_MEASURED = frozenset({"measured", "rolled_up", "solved"})
+# Computed baselines (a run rate) and shares of a target are advice: a few significant digits.
+BASELINE_DIGITS = 4
+TARGET_DIGITS = 6
+
+
+@dataclass(frozen=True)
+class Carry:
+    """What rollover did with one node.
+
+    Attributes:
+        node: The node id.
+        action: ``carried`` (an open goal with a new target or baseline), ``achieved``
+            (tagged and kept), ``assumption`` (a planning value, unchanged),
+            ``renewed`` (a finished goal: its target again, a flow's at the same pace),
+            ``kept`` (a goal without data, or a maintain goal: target unchanged) or ``context``
+            (no declared target: derived again in the new file).
+        old_target: The target in the old file (declared or derived).
+        new_target: The declared target written to the new file, if any.
+        actual: The actual at the hand-over date.
+        baseline: The baseline written to the new file, if any.
+        note: The explanation written to the node's description (empty for context nodes).
+        title: The node's new title when its stated amount was restated, else ``None``.
+    """
+
+    node: str
+    action: Action
+    old_target: float | None
+    new_target: float | None
+    actual: float | None
+    baseline: float | None
+    note: str = ""
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Rollover:
+    """The new goal file: its text, its period, what happened to each node, and what to look at."""
+
+    text: str
+    period: Period
+    old_period: Period
+    as_of: dt.date
+    carried: tuple[Carry, ...]
+    warnings: tuple[str, ...] = ()
+
+    def of(self, node_id: str) -> Carry:
+        """What happened to ``node_id``."""
+        for carry in self.carried:
+            if carry.node == node_id:
+                return carry
+        raise KeyError(node_id)
+
+
+def _amount(value: float | None, unit: str | None = None) -> str:
+    if value is None:
+        return "–"
+    if unit == "ratio":
+        return f"{value * 100:.4g} %"
+    if unit == "%":
+        return f"{value:.4g} %"
+    if value == 0 or 0.01 <= abs(value) < 1e15:
+        text = f"{value:,.2f}".rstrip("0").rstrip(".")
+        return text.replace(",", " ")
+    return f"{value:.4g}"
+
+
+def _clean(value: float | None) -> float | int | None:
+    return number(value) if value is not None else None
+
+
+def _advice(value: float | None, digits: int) -> float | int | None:
+    """A computed amount rounded to ``digits`` significant digits: advice, not false precision."""
+    if value is None or value == 0 or not math.isfinite(value):
+        return _clean(value)
+    return number(float(f"{value:.{digits}g}"))
+
+
+def _is_measured(result: NodeResult) -> bool:
+    return result.actual is not None and result.actual_origin in _MEASURED
+
+
+def _carry_node(
+    node_id: str,
+    node: Node,
+    result: NodeResult,
+    *,
+    old: Period,
+    new: Period,
+    as_of: dt.date,
+    old_label: str,
+    finished: bool,
+) -> tuple[Carry, dict[str, Any]]:
+    """The carry-over of one node and the fields to set (``None`` removes a field).
+
+    ``finished`` says the node's deadline has passed at the hand-over: its
+    target is renewed for the new period instead of carrying what remains.
+    """
+    updates: dict[str, Any] = {}
+    flow = node.effective_aggregate == "sum"
+    actual = result.actual if _is_measured(result) else None
+    old_deadline = node.deadline or old.end
+    new_deadline = renewed_deadline(old_deadline, old, new) if finished else None
+    reached_until = min(as_of, old.end, old_deadline) if finished else min(as_of, old.end)
+
+    def flow_baseline() -> float | None:
+        if actual is None or reached_until < old.start:
+            return None
+        # Last period's total, at its pace over the new period's length: comparable with the new target.
+        return actual * length_ratio(new.start, new_deadline or new.end, old.start, reached_until)
+
+    baseline: float | None = None
+    if result.actual_origin == "measured" or (node.target is not None and actual is not None):
+        baseline = flow_baseline() if flow else actual
+    if baseline is not None:
+        baseline = _advice(baseline, BASELINE_DIGITS) if flow else _clean(baseline)
+        updates["baseline"] = baseline
+
+    on = as_of.isoformat()
+    unit = node.unit
+    if node.direction == "maintain":
+        # Holding a level has no remaining amount: the band carries over as it is.
+        level = f" at {_amount(actual, unit)}" if actual is not None else " without actuals"
+        note = (
+            f"{NOTE_PREFIX}{old_label} on {on}: a maintain goal{level}; its target and range are kept"
+            + ("; the baseline is the level reached." if baseline is not None and not flow else ".")
+        )
+        return Carry(node_id, "kept", node.target, node.target, actual, baseline, note), updates
+    if node.target is None:
+        return Carry(node_id, "context", result.target, None, actual, baseline), updates
+    if result.status == "assumed" or result.actual_origin == "assumed" or (node.type == "driver" and actual is None):
+        return Carry(node_id, "assumption", result.target, node.target, actual, None), {}
+
+    target = node.target
+    if finished:
+        return _renew(node_id, node, result, target, actual, baseline, updates, old, new, new_deadline, on, old_label)
+
+    if actual is None:
+        share, share_text = _share(as_of, old_deadline, new, old)
+        new_target = _advice(target * share, TARGET_DIGITS) if flow and share < 1 else target
+        note = f"{NOTE_PREFIX}{old_label} on {on}: no actuals, so the target is carried unchanged"
+        if flow and share < 1:
+            note += f"; {period_label(new)} takes {share_text} of it at an even pace: {_amount(new_target, unit)}"
+        updates["target"] = _clean(new_target)
+        return Carry(node_id, "kept", target, new_target, None, baseline, note + "."), updates
+
+    if result.status == "achieved":
+        tag = f"achieved-{_slug(old_label)}"
+        updates["tags"] = list(dict.fromkeys([*node.tags, tag]))
+        if flow:
+            pace_days = _days(old.start, old_deadline)
+            new_days = _days(new.start, new.end)
+            new_target = _advice(target * new_days / pace_days, TARGET_DIGITS) if pace_days else target
+            note = (
+                f"{NOTE_PREFIX}{old_label} on {on}: achieved ({_amount(actual, unit)} of {_amount(target, unit)}); "
+                f"the new target keeps the same pace over {period_label(new)}: "
+                f"{_amount(target, unit)} × {new_days}/{pace_days} days = {_amount(new_target, unit)}."
+            )
+            updates["target"] = _clean(new_target)
+            return Carry(node_id, "achieved", target, new_target, actual, baseline, note), updates
+        return _hold(node_id, node, target, actual, baseline, updates, on, old_label)
+
+    if flow and node.direction == "decrease" and actual >= target:
+        # A cap already spent: "what remains" is nothing, and a zero budget is no plan. The cap
+        # carries over at its old pace; the overspend is on record in the note.
+        pace_days = _days(old.start, old_deadline)
+        new_days = _days(new.start, new.end)
+        new_target = _advice(target * new_days / pace_days, TARGET_DIGITS) if pace_days else target
+        note = (
+            f"{NOTE_PREFIX}{old_label} on {on}: {_amount(actual, unit)} against the cap {_amount(target, unit)}, "
+            f"{_amount(actual - target, unit)} over; the cap carries over at the same pace: "
+            f"{_amount(target, unit)} × {new_days}/{pace_days} days = {_amount(new_target, unit)}."
+        )
+        updates["target"] = _clean(new_target)
+        return Carry(node_id, "carried", target, new_target, actual, baseline, note), updates
+    if flow:
+        remaining = target - actual
+        share, share_text = _share(as_of, old_deadline, new, old)
+        new_target = remaining * share
+        if share < 1:
+            new_target = _advice(new_target, TARGET_DIGITS)
+        reached = "spent" if node.direction == "decrease" else "reached"
+        note = (
+            f"{NOTE_PREFIX}{old_label} on {on}: {_amount(actual, unit)} of {_amount(target, unit)} {reached}, "
+            f"{_amount(remaining, unit)} remaining"
+        )
+        if share < 1:
+            note += (
+                f" by {old_deadline.isoformat()}; {period_label(new)} takes {share_text} of it at an even pace: "
+                f"{_amount(new_target, unit)}"
+            )
+        updates["target"] = _clean(new_target)
+        return Carry(node_id, "carried", target, new_target, actual, baseline, note + "."), updates
+    note = (
+        f"{NOTE_PREFIX}{old_label} on {on}: at {_amount(actual, unit)} against the target {_amount(target, unit)}; "
+        "the baseline is now the level reached and the target stays."
+    )
+    return Carry(node_id, "carried", target, target, actual, baseline, note), updates
+
+
+def _hold(
+    node_id: str,
+    node: Node,
+    target: float,
+    actual: float,
+    baseline: float | None,
+    updates: dict[str, Any],
+    on: str,
+    old_label: str,
+) -> tuple[Carry, dict[str, Any]]:
+    """An achieved level, kept as ``direction: maintain`` between its target and the level reached."""
+    unit = node.unit
+    updates["tags"] = list(dict.fromkeys([*node.tags, f"achieved-{_slug(old_label)}"]))
+    updates["direction"] = "maintain"
+    low, high = sorted((target, actual))
+    if math.isclose(low, high, rel_tol=1e-9, abs_tol=0.0):
+        updates["range"] = None
+        hold = f"hold it at {_amount(target, unit)}"
+    else:
+        updates["range"] = [_clean(low), _clean(high)]
+        hold = f"hold it between {_amount(low, unit)} and {_amount(high, unit)}"
+    note = (
+        f"{NOTE_PREFIX}{old_label} on {on}: achieved ({_amount(actual, unit)} against the target "
+        f"{_amount(target, unit)}); kept as maintain: {hold}."
+    )
+    return Carry(node_id, "achieved", target, target, actual, baseline, note), updates
+
+
+def _renew(
+    node_id: str,
+    node: Node,
+    result: NodeResult,
+    target: float,
+    actual: float | None,
+    baseline: float | None,
+    updates: dict[str, Any],
+    old: Period,
+    new: Period,
+    new_deadline: dt.date,
+    on: str,
+    old_label: str,
+) -> tuple[Carry, dict[str, Any]]:
+    """A goal whose deadline has passed: the new period keeps its target, a flow's at the same pace."""
+    unit = node.unit
+    flow = node.effective_aggregate == "sum"
+    old_deadline = node.deadline or old.end
+    achieved = actual is not None and result.status == "achieved"
+    if achieved and not flow:
+        return _hold(node_id, node, target, actual, baseline, updates, on, old_label)
+    if achieved:
+        updates["tags"] = list(dict.fromkeys([*node.tags, f"achieved-{_slug(old_label)}"]))
+    new_target: float | int | None = target
+    pace = ""
+    if flow:
+        ratio = length_ratio(new.start, new_deadline, old.start, old_deadline)
+        if not math.isclose(ratio, 1.0, rel_tol=1e-12):
+            new_target = _advice(target * ratio, TARGET_DIGITS)
+            pace = (
+                f"; at the same pace over {length_text(new.start, new_deadline)} instead of "
+                f"{length_text(old.start, old_deadline)}: {_amount(new_target, unit)}"
+            )
+    if actual is None:
+        outcome = "finished without actuals"
+    elif flow:
+        verb = "spent" if node.direction == "decrease" else "reached"
+        outcome = f"finished with {_amount(actual, unit)} of {_amount(target, unit)} {verb}"
+    else:
+        outcome = f"finished at {_amount(actual, unit)} against the target {_amount(target, unit)}"
+    if achieved:
+        outcome = outcome.replace("finished", "achieved", 1)
+    base = ""
+    if baseline is not None:
+        base = "; the baseline is last period's total at that pace" if flow else "; the baseline is the level reached"
+    note = (
+        f"{NOTE_PREFIX}{old_label} on {on}: {outcome}; the deadline {old_deadline.isoformat()} has passed, "
+        f"so {period_label(new)} keeps the target{pace}{base}."
+    )
+    updates["target"] = _clean(new_target)
+    action: Action = "achieved" if achieved else "renewed"
+    return Carry(node_id, action, target, new_target, actual, baseline, note), updates
+
+
+def _share(as_of: dt.date, deadline: dt.date, new: Period, old: Period) -> tuple[float, str]:
+    """The part of what remains until ``deadline`` that falls inside ``new``, at an even pace."""
+    if deadline <= new.end:
+        return 1.0, "all"
+    first = max(as_of + _DAY, old.start)
+    remaining_days = _days(first, deadline)
+    inside = _days(max(first, new.start), min(new.end, deadline))
+    if remaining_days <= 0:
+        return 1.0, "all"
+    return inside / remaining_days, f"{inside}/{remaining_days} days"
+
+
+def _slug(label: str) -> str:
+    return label.lower().replace("..", "_")
+
+
+def _milestones(node: Node, carry: Carry, new: Period, deadline: dt.date) -> dict[dt.date, float] | None:
+    kept: dict[dt.date, float] = {}
+    flow = node.effective_aggregate == "sum"
+    reached = carry.actual if (flow and carry.action == "carried") else 0.0
+    for date, value in sorted(node.milestones.items()):
+        if not (new.start <= date < deadline):
+            continue
+        value = value - (reached or 0.0)
+        if flow and carry.action == "carried":
+            if value <= 0 or (carry.new_target is not None and value >= carry.new_target):
+                continue
+        kept[date] = value
+    return kept or None
+
+
+def _renewed_milestones(node: Node, carry: Carry, old: Period, new: Period, deadline: dt.date) -> dict[dt.date, float] | None:
+    """A finished goal's milestones moved along with its period (a flow's at the same pace as its target).
+
+    A level's milestones the level reached has already passed are dropped, and
+    so are all of an achieved level's, which is held, not raised.
+    """
+    if node.direction == "maintain" or carry.action == "achieved" and node.effective_aggregate != "sum":
+        return None
+    flow = node.effective_aggregate == "sum"
+    scale = carry.new_target / carry.old_target if flow and carry.old_target and carry.new_target is not None else 1.0
+    kept: dict[dt.date, float] = {}
+    for date, value in sorted(node.milestones.items()):
+        moved = shift_date(date, old, new)
+        if not (new.start <= moved < deadline):
+            continue
+        if not flow and carry.actual is not None:
+            passed = value <= carry.actual if node.direction == "increase" else value >= carry.actual
+            if passed:
+                continue
+        kept[moved] = _advice(value * scale, TARGET_DIGITS) if scale != 1.0 else value
+    return kept or None
