@@ -284,7 +284,10 @@ class Node(_Frozen):
         "`%` values are percent (`1.4`) and enter formulas as fractions, a `multiple` reads `5.9×` (ROAS).",
     )
     direction: Direction = Field("increase", description="Which way the node should move.")
-    range: tuple[float, float] | None = Field(None, description="[low, high] for `direction: maintain`.")
+    # `items` repeats the numbers for draft-7 editors (VS Code's YAML extension), which ignore `prefixItems`.
+    range: Annotated[tuple[float, float], Field(json_schema_extra={"items": {"type": "number"}})] | None = Field(
+        None, description="[low, high] for `direction: maintain`."
+    )
     baseline: float | None = Field(
         None, description="Last comparable value (a level) or last period's total (a flow)."
     )

@@ -1,12 +1,13 @@
 """The JSON Schema as editors use it: a standard validator accepts every goal file goaltree accepts.
 
 Editors (VS Code's YAML extension, check-jsonschema) validate a goal file with
-``schemas/goaltree.schema.json`` alone. These tests run the same kind of
-validator, ``jsonschema.Draft202012Validator``, over every goal file the
-repository holds, every ``goaltree init`` result and every rule-case snippet
-that goaltree itself loads without a structure error, and over wrong files
-that both must reject. Dates are turned into strings first: a YAML 1.2 editor
-reads ``2027-01-31`` as a string, not a date.
+``schemas/goaltree.schema.json`` alone. These tests run standard validators
+over every goal file the repository holds, every ``goaltree init`` result and
+every rule-case snippet that goaltree itself loads without a structure error,
+and over wrong files that both must reject: ``Draft202012Validator``, the
+draft the schema declares, and ``Draft7Validator``, the draft the YAML
+language server behind VS Code's YAML extension implements. Dates are turned
+into strings first: a YAML 1.2 editor reads ``2027-01-31`` as a string.
 """
 
 from __future__ import annotations
@@ -39,11 +40,14 @@ period: {start: 2027-01-01, end: 2027-12-31}
 """
 
 
-@pytest.fixture(scope="module")
-def validator() -> Any:
+DRAFTS = {"draft2020-12": jsonschema.Draft202012Validator, "draft7": jsonschema.Draft7Validator}
+
+
+@pytest.fixture(scope="module", params=list(DRAFTS))
+def validator(request) -> Any:
     document = schema()
-    jsonschema.Draft202012Validator.check_schema(document)
-    return jsonschema.Draft202012Validator(document)
+    DRAFTS[request.param].check_schema(document)
+    return DRAFTS[request.param](document)
 
 
 def as_an_editor_reads(value: Any) -> Any:
@@ -135,7 +139,11 @@ def test_every_init_template_is_valid_under_the_schema(template: str, tmp_path: 
     capsys.readouterr()
     text = (project / "goals.yaml").read_text(encoding="utf-8")
     assert load_text(text).goal_file is not None
-    assert schema_errors(validator, text) == []
+    # The editor reads the schema file init writes beside the goal file, named by the first line.
+    assert text.startswith("# yaml-language-server: $schema=goaltree.schema.json\n")
+    written = json.loads((project / "goaltree.schema.json").read_text(encoding="utf-8"))
+    assert written == schema()
+    assert schema_errors(type(validator)(written), text) == []
 
 
 def test_init_lists_no_template_the_schema_test_misses(capsys) -> None:
@@ -177,9 +185,10 @@ def test_every_source_kind_matches_exactly_one_schema(validator) -> None:
         ("goaltree: 1", "goaltree: 2", "goaltree", "E011"),
         ("  revenue: {", "  Revenue: {", "nodes", "E015"),
         ("period: {start: 2027-01-01, end: 2027-12-31}", "period: {start: 2027-01-01}", "period", "E003"),
+        ("unit: SEK,", "unit: SEK, direction: maintain, range: [low, high],", "nodes/revenue/range/0", "E003"),
     ],
     ids=["unknown-key", "unknown-node-key", "wrong-type", "wrong-enum", "csv-source-typo", "sql-without-url",
-         "format-version", "bad-node-id", "missing-required"],
+         "format-version", "bad-node-id", "missing-required", "range-of-words"],
 )
 def test_a_wrong_goal_file_is_rejected_by_both(old: str, new: str, error_at: str, code: str, validator) -> None:
     assert old in GOOD
@@ -247,3 +256,10 @@ def test_the_committed_schema_file_is_what_editors_read() -> None:
     committed = json.loads((ROOT / "schemas" / "goaltree.schema.json").read_text(encoding="utf-8"))
     assert committed == json.loads(schema_text())
     jsonschema.Draft202012Validator.check_schema(committed)
+
+
+def test_a_quoted_number_goaltree_reads_is_flagged_by_the_schema(validator) -> None:
+    # docs/tutorial.md tells users to write numbers unquoted for this reason.
+    text = GOOD.replace("target: 63000000", 'target: "63000000"')
+    assert load_text(text).goal_file.nodes["revenue"].target == 63_000_000
+    assert [error.split(":")[0] for error in schema_errors(validator, text)] == ["nodes/revenue/target"]
