@@ -43,7 +43,13 @@ from goaltree.sources.base import (
     as_number,
 )
 from goaltree.sources.paths import data_files
-from goaltree.sources.sandbox import OneStatementConnection, QueryRefused, connect_duckdb, database_refusal
+from goaltree.sources.sandbox import (
+    OneStatementConnection,
+    QueryRefused,
+    connect_duckdb,
+    database_refusal,
+    fragment_problem,
+)
 
 ROWS = "__goaltree_rows"
 DAY = "__goaltree_day"
@@ -107,44 +113,6 @@ def quote_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def fragment_problem(text: str) -> str | None:
-    """Why ``text`` cannot be one SQL expression inside a larger query, or ``None``.
-
-    A goal file's ``value`` and ``where`` are placed inside goaltree's own query,
-    so they may not end it (``;``), comment out the rest of it (``--``, ``/*``)
-    or close parentheses they did not open.
-    """
-    depth = 0
-    quote: str | None = None
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if quote is not None:
-            if char == quote:
-                if index + 1 < len(text) and text[index + 1] == quote:
-                    index += 1
-                else:
-                    quote = None
-        elif char in "'\"":
-            quote = char
-        elif char == ";":
-            return "may not contain ';' (it is one expression, not a statement)"
-        elif text.startswith("--", index) or text.startswith("/*", index):
-            return "may not contain SQL comments"
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth < 0:
-                return "has a ')' without its '('"
-        index += 1
-    if quote is not None:
-        return f"has an unclosed {quote}"
-    if depth:
-        return "has a '(' without its ')'"
-    return None
-
-
 def clean_message(error: BaseException) -> str:
     """The first, meaningful line of a DuckDB error, without its ``Binder Error:`` prefix."""
     lines = []
@@ -201,7 +169,7 @@ def _plan(request: NodeRequest, default_date_column: str, columns: Sequence[str]
         if text is not None:
             problem = fragment_problem(text)
             if problem is not None:
-                return NodeFailure(f"{field} '{text}' {problem}", METRIC_INVALID, field=field)
+                return NodeFailure(f"{field} '{text}' is refused: it {problem}", SANDBOX_REFUSED, field=field)
     wanted_date = metric.date_column or default_date_column
     date_column = _find_column(wanted_date, columns)
     if date_column is None:

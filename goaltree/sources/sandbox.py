@@ -68,13 +68,30 @@ _LEXINGS = (
 )
 
 
-def _code(text: str, lexing: _Lexing) -> str:
+@dataclass(frozen=True)
+class _Scan:
+    """A text as one lexing reads it.
+
+    Attributes:
+        code: The text with its literals and comments blanked out.
+        comments: Whether the text holds a comment.
+        unclosed: The opening of a literal or comment that the text does not close, if any.
+    """
+
+    code: str
+    comments: bool
+    unclosed: str | None
+
+
+def _scan(text: str, lexing: _Lexing) -> _Scan:
     """``text`` with its literals and comments blanked out, as ``lexing`` reads them.
 
     An unclosed literal or comment blanks the rest of the text: the database
     will refuse it as a syntax error, and another lexing still sees the code.
     """
     out: list[str] = []
+    comments = False
+    unclosed: str | None = None
     index = 0
     length = len(text)
     while index < length:
@@ -84,10 +101,12 @@ def _code(text: str, lexing: _Lexing) -> str:
         if text.startswith("--", index) and (
             lexing.name != "mysql" or after + 1 >= length or text[after + 1].isspace()
         ):
+            comments = True
             end = text.find("\n", index)
             index = length if end < 0 else end
             continue
         if char == "#" and lexing.hash_comments:
+            comments = True
             end = text.find("\n", index)
             index = length if end < 0 else end
             continue
@@ -97,11 +116,16 @@ def _code(text: str, lexing: _Lexing) -> str:
                 out.append("   ")
                 index += 3
                 continue
+            comments = True
             index = _comment_end(text, index, lexing.nested_comments)
+            if index < 0:
+                unclosed, index = "/*", length
             out.append(" ")
             continue
         if lexing.triple_quotes and text.startswith(("'''", '"""'), index):
             end = text.find(text[index : index + 3], index + 3)
+            if end < 0:
+                unclosed = text[index : index + 3]
             index = length if end < 0 else end + 3
             out.append(" ")
             continue
@@ -111,21 +135,26 @@ def _code(text: str, lexing: _Lexing) -> str:
             if lexing.escape_string_prefix and char == "'" and index > 0 and text[index - 1] in "eE":
                 backslashes = backslashes or not (index > 1 and _IDENTIFIER_CHARACTER.match(text[index - 2]))
             index = _literal_end(text, after, closing, backslashes)
+            if index < 0:
+                unclosed, index = char, length
             out.append(" ")
             continue
         if char == "$" and lexing.dollar_quotes and not previous_is_word:
             tag = _DOLLAR_TAG.match(text, index)
             if tag is not None:
                 end = text.find(tag.group(), tag.end())
+                if end < 0:
+                    unclosed = tag.group()
                 index = length if end < 0 else end + len(tag.group())
                 out.append(" ")
                 continue
         out.append(char)
         index = after
-    return "".join(out)
+    return _Scan("".join(out), comments, unclosed)
 
 
 def _comment_end(text: str, index: int, nested: bool) -> int:
+    """Where the comment opening at ``index`` ends, or -1 when the text does not close it."""
     depth = 0
     while index < len(text):
         if text.startswith("/*", index):
@@ -138,10 +167,11 @@ def _comment_end(text: str, index: int, nested: bool) -> int:
                 return index
         else:
             index += 1
-    return index
+    return -1
 
 
 def _literal_end(text: str, index: int, closing: str, backslashes: bool) -> int:
+    """Where the literal whose body starts at ``index`` ends, or -1 when the text does not close it."""
     while index < len(text):
         char = text[index]
         if backslashes and char == "\\":
@@ -153,7 +183,7 @@ def _literal_end(text: str, index: int, closing: str, backslashes: bool) -> int:
                 return index + 1
         else:
             index += 1
-    return index
+    return -1
 
 
 def statement_problem(query: str) -> str | None:
@@ -166,7 +196,7 @@ def statement_problem(query: str) -> str | None:
         A one-line reason naming what is refused and how to write it instead.
     """
     for lexing in _LEXINGS:
-        code = _code(query, lexing)
+        code = _scan(query, lexing).code
         statements = [part for part in code.split(";") if part.strip()]
         if len(statements) > 1:
             return (
@@ -182,6 +212,45 @@ def statement_problem(query: str) -> str | None:
             return f"starts with {shown}; a query only reads: it starts with {', '.join(keywords)} or '('"
     return None
 
+
+
+_EXPRESSION_LEXINGS = tuple(lexing for lexing in _LEXINGS if lexing.name in ("standard", "postgresql"))
+"""How DuckDB (PostgreSQL's parser) may read a ``value`` or ``where``: both must find one closed expression."""
+
+
+def fragment_problem(text: str) -> str | None:
+    """Why ``text`` cannot stay one expression inside goaltree's query, or ``None`` when it can.
+
+    A csv or parquet source's ``value`` and ``where`` are placed inside
+    goaltree's own DuckDB query, so they may not end it (``;``), hide the rest
+    of it (a comment, an unclosed literal) or close a parenthesis they did not
+    open, under any way DuckDB may read quotes (``'…'``, ``$$…$$``, ``E'…'``).
+
+    Args:
+        text: The goal file's ``value`` or ``where``.
+
+    Returns:
+        What the text does (``has a ')' without its '('``), to follow "it".
+    """
+    for lexing in _EXPRESSION_LEXINGS:
+        scan = _scan(text, lexing)
+        if ";" in scan.code:
+            return "may not contain ';' (a value or where is one expression inside goaltree's query, not a statement)"
+        if scan.comments:
+            return "may not contain SQL comments (-- or /* */): they would hide the rest of goaltree's query"
+        if scan.unclosed is not None:
+            return f"has an unclosed {scan.unclosed} (write text as '…', doubling a quote inside it: 'it''s')"
+        depth = 0
+        for char in scan.code:
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                depth -= 1
+                if depth < 0:
+                    return "has a ')' without its '('"
+        if depth:
+            return "has a '(' without its ')'"
+    return None
 
 # --- SQLite --------------------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ from sqlalchemy.pool import Pool
 
 from goaltree.cli import main
 from goaltree.sources import fetch_observations
-from goaltree.sources.sandbox import SqliteGuard, duckdb_settings, statement_problem
+from goaltree.sources.sandbox import SqliteGuard, duckdb_settings, fragment_problem, statement_problem
 
 from .deals import (
     AS_OF,
@@ -528,19 +528,68 @@ def test_csv_expressions_cannot_end_goaltrees_query_and_write_the_data_file(tmp_
         f"COPY (SELECT 'pwned' AS close_date) TO '{data}' (USE_TMP_FILE false); "
         "SELECT 1 AS d, fsum(length($$'$$)"
     )
+    # The same with a tagged dollar quote, and with an E'…' string whose \' is no end of text.
+    tagged = overwrite.replace("$$", "$q$")
+    escaped = (
+        "length(E'\\'') + 0) AS v0 FROM __goaltree_rows GROUP BY 1; "
+        f"COPY (SELECT 'pwned' AS close_date) TO '{data}' (USE_TMP_FILE false); "
+        "SELECT 1 AS d, fsum(length(E'\\'')"
+    )
     tree = goal_file(
         {"crm": {"type": "csv", "path": "data/deals.csv", "date_column": "close_date"}},
         {
             "overwrite": {"metric": {"source": "crm", "value": overwrite}},
+            "tagged": {"metric": {"source": "crm", "value": tagged}},
+            "escaped": {"metric": {"source": "crm", "value": "count", "where": escaped}},
             "deals": {"metric": {"source": "crm", "value": "count"}},
         },
     )
 
     result = fetch_observations(tree, project, START, AS_OF)
 
-    assert result.failed_nodes == {"overwrite"}
+    failures = failures_by_node(result)
+    assert set(failures) == set(result.failed_nodes) == {"overwrite", "tagged", "escaped"}
+    for node, field, text in (("overwrite", "value", overwrite), ("tagged", "value", tagged), ("escaped", "where", escaped)):
+        assert failures[node] == (
+            "E028",
+            f"source crm, node {node}: {field} '{text}' is refused: it may not contain ';' "
+            "(a value or where is one expression inside goaltree's query, not a statement)",
+        )
     assert_series_equal(by_day(result.observations["deals"]), expected_count())
     assert folder_state(tmp_path) == before
+    assert data.read_text().startswith("deal_id,")
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("amount * 0.8", None),
+        ("dealstage = 'a;b' AND channel <> '--'", None),
+        ("dealstage = $$closedwon$$ AND channel = 'it''s; fine'", None),
+        ("length(E'a\\tb') > 0", None),
+        ("list_value(1, 2)[1]", None),
+        # Text that only one way of reading quotes finds closed is refused: standard SQL and DuckDB must agree.
+        ("dealstage = $$it's; fine$$", "has an unclosed '"),
+        ("length(E'it\\'s') > 0", "has an unclosed '"),
+        ("amount + length($q$ -- $q$)", "may not contain SQL comments"),
+        ("1 = 1; DROP TABLE x", "may not contain ';'"),
+        # Standard SQL reads text from ' to ': only DuckDB's dollar quotes show the ';'.
+        ("$$'$$; SELECT $$'$$", "may not contain ';'"),
+        ("amount /* the rest */", "may not contain SQL comments"),
+        ("amount) AS v FROM t (", "has a ')' without its '('"),
+        ("E'\\') AS v --'", "may not contain SQL comments"),
+        ("'open", "has an unclosed '"),
+        ("$tag$ open", "has an unclosed $tag$"),
+        ("sum(amount", "has a '(' without its ')'"),
+    ],
+)
+def test_a_value_or_where_stays_one_expression_however_duckdb_reads_quotes(text: str, problem: str | None) -> None:
+    found = fragment_problem(text)
+    if problem is None:
+        assert found is None
+        duckdb.sql(f"SELECT {text} FROM (SELECT 1.0 AS amount, 'x' AS dealstage, 'y' AS channel) AS t").fetchall()
+    else:
+        assert found is not None and found.startswith(problem), found
 
 
 # --- PostgreSQL --------------------------------------------------------------------------------
