@@ -17,7 +17,10 @@ do: read the source's own data, one statement at a time, and nothing else.
 - DuckDB (csv/parquet sources, ``duckdb:///`` URLs): file access off except
   for the source's own files, the configuration locked, a database file
   opened read-only.
-- PostgreSQL: every query in a ``READ ONLY`` transaction.
+- PostgreSQL: every query in a ``READ ONLY`` transaction, and only for a
+  login that cannot reach the server's files or other databases (no
+  superuser, no ``pg_read_server_files`` and the like, no ``pg_read_file()``
+  or ``dblink`` granted).
 
 Which file a source may open at all is decided by :mod:`goaltree.sources.paths`.
 """
@@ -406,20 +409,102 @@ def _duckdb_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+# --- PostgreSQL ----------------------------------------------------------------------------
+
+_SERVER_FILE_ROLES = ("pg_read_server_files", "pg_write_server_files", "pg_execute_server_program")
+"""PostgreSQL's predefined roles that reach the server's files or programs."""
+
+_SERVER_FILE_FUNCTIONS = (
+    "pg_read_file", "pg_read_binary_file", "pg_ls_dir", "pg_stat_file", "lo_import", "lo_export",
+    "pg_file_write", "pg_file_rename", "pg_file_unlink", "pg_file_sync", "pg_logdir_ls",
+    "dblink", "dblink_exec", "dblink_connect", "dblink_connect_u", "dblink_send_query",
+)
+"""Functions that read or write the server's files, or run statements elsewhere (where a
+READ ONLY transaction does not reach); a superuser may call them all, other roles only by grant."""
+
+_POSTGRES_ROLE_CHECK = """
+SELECT 1 AS rank, 'superuser' AS kind, r.rolname AS name
+FROM pg_catalog.pg_roles AS r
+WHERE r.rolsuper AND pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER')
+UNION ALL
+SELECT 2, 'role', r.rolname
+FROM pg_catalog.pg_roles AS r
+WHERE r.rolname = ANY(:roles) AND pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER')
+UNION ALL
+SELECT 3, 'function', p.proname
+FROM pg_catalog.pg_proc AS p
+WHERE p.proname = ANY(:functions) AND EXISTS (
+    SELECT 1 FROM pg_catalog.pg_roles AS r
+    WHERE pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER')
+      AND pg_catalog.has_function_privilege(r.oid, p.oid, 'EXECUTE')
+)
+ORDER BY 1, 3
+"""
+"""What the login may do beyond reading tables. Every role it is a MEMBER of counts, not only those
+it inherits from: a query may switch to any of them (``set_config('role', …)`` changes ``current_user``)."""
+
+
+def postgres_role_problem(connection: Any) -> str | None:
+    """Why the role ``connection`` logged in as may not run a goal file's queries, or ``None``.
+
+    A READ ONLY transaction stops writes to tables, not a ``SELECT`` that reads
+    the server's files (``pg_read_file('/etc/passwd')``) or writes them
+    (``lo_export``), nor one that runs a statement elsewhere through
+    ``dblink``. A superuser, a member of ``pg_read_server_files``,
+    ``pg_write_server_files`` or ``pg_execute_server_program``, or a role
+    granted one of those functions can; such a login is refused before any
+    query of the goal file runs.
+
+    Args:
+        connection: A SQLAlchemy connection to PostgreSQL, in its read-only transaction.
+
+    Returns:
+        What the role may do and how to connect instead.
+    """
+    from sqlalchemy import text
+
+    rows = connection.execute(
+        text(_POSTGRES_ROLE_CHECK),
+        {"roles": list(_SERVER_FILE_ROLES), "functions": list(_SERVER_FILE_FUNCTIONS)},
+    ).fetchall()
+    if not rows:
+        return None
+    login = connection.execute(text("SELECT current_user")).scalar()
+    kind = rows[0].kind
+    names = sorted({row.name for row in rows if row.kind == kind})
+    if kind == "superuser":
+        what = "is a superuser" if names == [login] else f"is a member of the superuser role {names[0]}"
+    elif kind == "role":
+        what = "is a member of " + ", ".join(names)
+    else:
+        what = "may call " + ", ".join(f"{name}()" for name in names)
+    return (
+        f"the database role {login} {what}, so a query could read or write the database server's files "
+        "(pg_read_file) or run statements elsewhere, which a read-only transaction does not stop; connect "
+        "as a role that may only SELECT the tables the goal file reads (see Security in docs/sources.md)"
+    )
+
+
 # --- Refusals reported by the database ----------------------------------------------------
 
-_READ_ONLY_SQLSTATE = "25006"  # PostgreSQL: read_only_sql_transaction
+_REFUSED_SQLSTATES = frozenset(
+    {
+        "25006",  # PostgreSQL: read_only_sql_transaction ("cannot execute INSERT in a read-only transaction")
+        "25001",  # active_sql_transaction: set_config('transaction_read_only', 'off', …) after the transaction began
+    }
+)
 
 
 def database_refusal(error: BaseException) -> bool:
     """Whether ``error`` is the database enforcing the sandbox (not a mistake in the query).
 
-    DuckDB's permission errors and read-only database errors, and PostgreSQL's
-    "cannot execute … in a read-only transaction", count; a SQLite refusal is
-    known by its :class:`SqliteGuard` instead.
+    DuckDB's permission errors and read-only database errors, PostgreSQL's
+    "cannot execute … in a read-only transaction" and its refusal to switch the
+    transaction to read-write, count; a SQLite refusal is known by its
+    :class:`SqliteGuard` instead.
     """
     original = getattr(error, "orig", None) or error
-    if getattr(original, "sqlstate", None) == _READ_ONLY_SQLSTATE or getattr(original, "pgcode", None) == _READ_ONLY_SQLSTATE:
+    if getattr(original, "sqlstate", None) in _REFUSED_SQLSTATES or getattr(original, "pgcode", None) in _REFUSED_SQLSTATES:
         return True
     kind = type(original).__name__
     text = str(original)
