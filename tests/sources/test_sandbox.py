@@ -323,22 +323,29 @@ def test_sqlite_url_options_cannot_reopen_the_file_for_writing(tmp_path: Path, p
     assert sqlite3.connect(database).execute("SELECT COUNT(*) FROM deals").fetchone()[0] == len(DEALS)
 
 
-def test_a_refused_query_is_located_in_the_goal_file(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write_deals_sqlite(project / "warehouse.db")
-    goals = project / "goals.yaml"
-    text = (
+def attack_goal_file(url: str, nodes: str) -> str:
+    """The text of a goal file whose sql source ``warehouse`` reads ``url`` (line 6), with ``nodes`` (YAML lines)."""
+    return (
         "goaltree: 1\n"
         "id: attack\n"
         "title: Attack\n"
         "period: {start: 2027-01-01, end: 2027-12-31}\n"
         "sources:\n"
-        "  warehouse: {type: sql, url: 'sqlite:///warehouse.db'}\n"
-        "nodes:\n"
+        f"  warehouse: {{type: sql, url: '{url}'}}\n"
+        f"nodes:\n{nodes}"
+    )
+
+
+def test_a_refused_query_is_located_in_the_goal_file(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_deals_sqlite(project / "warehouse.db")
+    goals = project / "goals.yaml"
+    text = attack_goal_file(
+        "sqlite:///warehouse.db",
         "  deals:\n"
         "    title: 1 000 deals closed in 2027\n"
         "    unit: count\n"
         "    target: 1000\n"
-        "    metric: {source: warehouse, query: \"DROP TABLE deals\"}\n"
+        "    metric: {source: warehouse, query: \"DROP TABLE deals\"}\n",
     )
     goals.write_text(text)
     column = text.splitlines()[11].index('"DROP') + 1
@@ -724,15 +731,7 @@ def test_a_superuser_login_is_refused_before_any_query_runs(
         f"  {node}:\n    title: {node}\n    metric: {{source: warehouse, query: \"{query}\"}}\n"
         for node, query in FILE_ATTACKS.items()
     )
-    text = (
-        "goaltree: 1\n"
-        "id: attack\n"
-        "title: Attack\n"
-        "period: {start: 2027-01-01, end: 2027-12-31}\n"
-        "sources:\n"
-        f"  warehouse: {{type: sql, url: '{postgres_superuser.url()}'}}\n"
-        f"nodes:\n{nodes}"
-    )
+    text = attack_goal_file(postgres_superuser.url(), nodes)
     goals.write_text(text)
     url_column = text.splitlines()[5].index("'postgresql") + 1
     before = folder_state(tmp_path)
