@@ -826,3 +826,28 @@ def test_a_login_that_may_call_dblink_is_refused(postgres_superuser, postgres_de
         f"source warehouse, node deals: the database role {postgres_deals.user} may call dblink(), dblink_connect(), "
         "dblink_exec(), dblink_send_query(), so a query could"
     )
+
+
+@postgres
+def test_a_server_that_cannot_tell_what_the_login_may_do_is_refused(postgres_superuser, postgres_deals, project: Path) -> None:
+    # As on a PostgreSQL-compatible server without pg_has_role: goaltree cannot check the login, so nothing runs.
+    signature = "pg_catalog.pg_has_role(name, oid, text)"
+    received_before = len(statements_received(postgres_superuser))
+    with postgres_superuser.connect() as connection:
+        connection.execute(f"REVOKE EXECUTE ON FUNCTION {signature} FROM PUBLIC")
+    try:
+        result = postgres_attack(postgres_deals, project, FILE_ATTACKS)
+    finally:
+        with postgres_superuser.connect() as connection:
+            connection.execute(f"GRANT EXECUTE ON FUNCTION {signature} TO PUBLIC")
+
+    failures = failures_by_node(result)
+    assert failures == {
+        node: (
+            "E028",
+            f"source warehouse, node {node}: could not check what the database role may do, so no query runs: "
+            "permission denied for function pg_has_role",
+        )
+        for node in FILE_ATTACKS
+    }
+    assert "FROM deals" not in statements_received(postgres_superuser)[received_before:]
