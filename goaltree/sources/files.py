@@ -231,12 +231,16 @@ class _Runner:
         self.end = end
 
     def failure(self, error: BaseException, plan: _Plan, field: str | None) -> NodeFailure:
-        """The node failure that ``error`` means for ``plan``."""
-        if _is_read_error(error):
-            raise SourceError(f"cannot read {self.display}: {clean_message(error)}")
+        """The node failure that ``error`` means for ``plan``.
+
+        Raises:
+            SourceError: The error is the file's: its rows cannot be read at all.
+        """
         if isinstance(error, QueryRefused) or database_refusal(error):
             shown = f"{field} '{getattr(plan.request.metric, field)}' is refused: " if field else "refused: "
             return NodeFailure(shown + clean_message(error), SANDBOX_REFUSED, field=field)
+        if _is_read_error(error):
+            self.raise_if_unreadable([plan])
         message = str(error)
         missing = _MISSING_COLUMN.search(message)
         metric = plan.request.metric
@@ -254,6 +258,22 @@ class _Runner:
         if field in ("value", "where"):
             return NodeFailure(f"{field} '{getattr(metric, field)}' is not valid: {clean_message(error)}", METRIC_INVALID, field=field)
         return NodeFailure(f"the metric cannot be computed from {self.display}: {clean_message(error)}", METRIC_INVALID)
+
+    def raise_if_unreadable(self, plans: Sequence[_Plan]) -> None:
+        """Fail the whole source if the columns ``plans`` use cannot be read, without any expression.
+
+        DuckDB reports a bad row of the file and a node's own expression that
+        fails (``error('…')``) alike, as invalid input; reading the columns
+        alone tells whose it is, so that one node cannot fail its siblings.
+
+        Raises:
+            SourceError: Reading the columns fails: the file is at fault.
+        """
+        counts = ", ".join(f"COUNT({quote_identifier(column)})" for column in _needed_columns(plans, self.columns))
+        try:
+            self.connection.execute(f"SELECT {counts or 'COUNT(*)'} FROM {ROWS}").fetchall()
+        except Exception as error:  # noqa: BLE001 - any failure to read the bare columns is the file's
+            raise SourceError(f"cannot read {self.display}: {clean_message(error)}") from None
 
     def bind_check(self, plan: _Plan) -> NodeFailure | None:
         """Bind ``plan``'s expressions one by one without reading rows; the first failure found."""
@@ -279,7 +299,7 @@ class _Runner:
             rows = self._execute(date_column, by_column, plans)
         except Exception as error:  # noqa: BLE001
             if _is_read_error(error):
-                raise SourceError(f"cannot read {self.display}: {clean_message(error)}") from None
+                self.raise_if_unreadable(plans)
             rows = None
         if rows is None:
             # Something in the group is wrong: find it by binding each node alone

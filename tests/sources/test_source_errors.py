@@ -346,3 +346,25 @@ def test_a_node_failing_while_rows_are_read_leaves_the_others(project: Path) -> 
     diagnostic = only(result.diagnostics, "numeric_names")
     assert diagnostic.code == "E017"
     assert "Could not convert string" in diagnostic.message
+
+
+def test_an_expression_that_fails_while_reading_rows_fails_its_node_only(project: Path) -> None:
+    # DuckDB reports error() as invalid input, as it does a file it cannot read: the file is fine here.
+    tree = goal_file(
+        {"crm": CRM},
+        {
+            "boom": {"metric": {"source": "crm", "value": "error('boom')"}},
+            "big": {"metric": {"source": "crm", "value": "count", "where": "CASE WHEN amount > 5000 THEN error('too big') ELSE true END"}},
+            "deals": {"metric": {"source": "crm", "value": "count"}},
+            "channels": {"metric": {"source": "crm", "value": "count", "by": "channel"}},
+        },
+    )
+
+    result = fetch_observations(tree, project, START, AS_OF)
+
+    assert {d.node: (d.code, d.message) for d in result.diagnostics} == {
+        "boom": ("E017", "source crm, node boom: the metric cannot be computed from data/deals.csv: boom"),
+        "big": ("E017", "source crm, node big: the metric cannot be computed from data/deals.csv: too big"),
+    }
+    assert_series_equal(by_day(result.observations["deals"]), expected_count())
+    assert sum(observation.value for observation in result.observations["channels"]) == sum(expected_count().values())
