@@ -255,6 +255,7 @@ def fragment_problem(text: str) -> str | None:
             return "has a '(' without its ')'"
     return None
 
+
 # --- SQLite --------------------------------------------------------------------------------
 
 _SQLITE_READ_PRAGMAS = frozenset(
