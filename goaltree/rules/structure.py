@@ -332,7 +332,11 @@ class SandboxRefused(Rule):
     CI next to secrets), so a `query`, `value` or `where` that writes
     (`INSERT`, `DROP`, `COPY … TO`), holds several statements, attaches another
     database, changes settings (`PRAGMA … = …`, `SET`), loads an extension or
-    opens a file other than the source's is refused. Reported when the data is
+    opens a file other than the source's is refused, and so is a `value` or
+    `where` that is not one closed expression. A PostgreSQL source whose login
+    could reach the server's files (a superuser, a member of
+    `pg_read_server_files`, a role that may call `pg_read_file`) is refused
+    as a whole, at its `url`, before any query runs. Reported when the data is
     read (`evaluate`, `report`, `pull`); see "Security" in docs/sources.md.
 
     **Anti-pattern**

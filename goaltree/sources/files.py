@@ -43,7 +43,13 @@ from goaltree.sources.base import (
     as_number,
 )
 from goaltree.sources.paths import data_files
-from goaltree.sources.sandbox import OneStatementConnection, QueryRefused, connect_duckdb, database_refusal
+from goaltree.sources.sandbox import (
+    OneStatementConnection,
+    QueryRefused,
+    connect_duckdb,
+    database_refusal,
+    fragment_problem,
+)
 
 ROWS = "__goaltree_rows"
 DAY = "__goaltree_day"
@@ -107,44 +113,6 @@ def quote_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def fragment_problem(text: str) -> str | None:
-    """Why ``text`` cannot be one SQL expression inside a larger query, or ``None``.
-
-    A goal file's ``value`` and ``where`` are placed inside goaltree's own query,
-    so they may not end it (``;``), comment out the rest of it (``--``, ``/*``)
-    or close parentheses they did not open.
-    """
-    depth = 0
-    quote: str | None = None
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if quote is not None:
-            if char == quote:
-                if index + 1 < len(text) and text[index + 1] == quote:
-                    index += 1
-                else:
-                    quote = None
-        elif char in "'\"":
-            quote = char
-        elif char == ";":
-            return "may not contain ';' (it is one expression, not a statement)"
-        elif text.startswith("--", index) or text.startswith("/*", index):
-            return "may not contain SQL comments"
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth < 0:
-                return "has a ')' without its '('"
-        index += 1
-    if quote is not None:
-        return f"has an unclosed {quote}"
-    if depth:
-        return "has a '(' without its ')'"
-    return None
-
-
 def clean_message(error: BaseException) -> str:
     """The first, meaningful line of a DuckDB error, without its ``Binder Error:`` prefix."""
     lines = []
@@ -201,7 +169,7 @@ def _plan(request: NodeRequest, default_date_column: str, columns: Sequence[str]
         if text is not None:
             problem = fragment_problem(text)
             if problem is not None:
-                return NodeFailure(f"{field} '{text}' {problem}", METRIC_INVALID, field=field)
+                return NodeFailure(f"{field} '{text}' is refused: it {problem}", SANDBOX_REFUSED, field=field)
     wanted_date = metric.date_column or default_date_column
     date_column = _find_column(wanted_date, columns)
     if date_column is None:
@@ -263,12 +231,16 @@ class _Runner:
         self.end = end
 
     def failure(self, error: BaseException, plan: _Plan, field: str | None) -> NodeFailure:
-        """The node failure that ``error`` means for ``plan``."""
-        if _is_read_error(error):
-            raise SourceError(f"cannot read {self.display}: {clean_message(error)}")
+        """The node failure that ``error`` means for ``plan``.
+
+        Raises:
+            SourceError: The error is the file's: its rows cannot be read at all.
+        """
         if isinstance(error, QueryRefused) or database_refusal(error):
             shown = f"{field} '{getattr(plan.request.metric, field)}' is refused: " if field else "refused: "
             return NodeFailure(shown + clean_message(error), SANDBOX_REFUSED, field=field)
+        if _is_read_error(error):
+            self.raise_if_unreadable([plan])
         message = str(error)
         missing = _MISSING_COLUMN.search(message)
         metric = plan.request.metric
@@ -286,6 +258,22 @@ class _Runner:
         if field in ("value", "where"):
             return NodeFailure(f"{field} '{getattr(metric, field)}' is not valid: {clean_message(error)}", METRIC_INVALID, field=field)
         return NodeFailure(f"the metric cannot be computed from {self.display}: {clean_message(error)}", METRIC_INVALID)
+
+    def raise_if_unreadable(self, plans: Sequence[_Plan]) -> None:
+        """Fail the whole source if the columns ``plans`` use cannot be read, without any expression.
+
+        DuckDB reports a bad row of the file and a node's own expression that
+        fails (``error('…')``) alike, as invalid input; reading the columns
+        alone tells whose it is, so that one node cannot fail its siblings.
+
+        Raises:
+            SourceError: Reading the columns fails: the file is at fault.
+        """
+        counts = ", ".join(f"COUNT({quote_identifier(column)})" for column in _needed_columns(plans, self.columns))
+        try:
+            self.connection.execute(f"SELECT {counts or 'COUNT(*)'} FROM {ROWS}").fetchall()
+        except Exception as error:  # noqa: BLE001 - any failure to read the bare columns is the file's
+            raise SourceError(f"cannot read {self.display}: {clean_message(error)}") from None
 
     def bind_check(self, plan: _Plan) -> NodeFailure | None:
         """Bind ``plan``'s expressions one by one without reading rows; the first failure found."""
@@ -311,7 +299,7 @@ class _Runner:
             rows = self._execute(date_column, by_column, plans)
         except Exception as error:  # noqa: BLE001
             if _is_read_error(error):
-                raise SourceError(f"cannot read {self.display}: {clean_message(error)}") from None
+                self.raise_if_unreadable(plans)
             rows = None
         if rows is None:
             # Something in the group is wrong: find it by binding each node alone

@@ -17,7 +17,10 @@ do: read the source's own data, one statement at a time, and nothing else.
 - DuckDB (csv/parquet sources, ``duckdb:///`` URLs): file access off except
   for the source's own files, the configuration locked, a database file
   opened read-only.
-- PostgreSQL: every query in a ``READ ONLY`` transaction.
+- PostgreSQL: every query in a ``READ ONLY`` transaction, and only for a
+  login that cannot reach the server's files or other databases (no
+  superuser, no ``pg_read_server_files`` and the like, no ``pg_read_file()``
+  or ``dblink`` granted).
 
 Which file a source may open at all is decided by :mod:`goaltree.sources.paths`.
 """
@@ -68,13 +71,30 @@ _LEXINGS = (
 )
 
 
-def _code(text: str, lexing: _Lexing) -> str:
+@dataclass(frozen=True)
+class _Scan:
+    """A text as one lexing reads it.
+
+    Attributes:
+        code: The text with its literals and comments blanked out.
+        comments: Whether the text holds a comment.
+        unclosed: The opening of a literal or comment that the text does not close, if any.
+    """
+
+    code: str
+    comments: bool
+    unclosed: str | None
+
+
+def _scan(text: str, lexing: _Lexing) -> _Scan:
     """``text`` with its literals and comments blanked out, as ``lexing`` reads them.
 
     An unclosed literal or comment blanks the rest of the text: the database
     will refuse it as a syntax error, and another lexing still sees the code.
     """
     out: list[str] = []
+    comments = False
+    unclosed: str | None = None
     index = 0
     length = len(text)
     while index < length:
@@ -84,10 +104,12 @@ def _code(text: str, lexing: _Lexing) -> str:
         if text.startswith("--", index) and (
             lexing.name != "mysql" or after + 1 >= length or text[after + 1].isspace()
         ):
+            comments = True
             end = text.find("\n", index)
             index = length if end < 0 else end
             continue
         if char == "#" and lexing.hash_comments:
+            comments = True
             end = text.find("\n", index)
             index = length if end < 0 else end
             continue
@@ -97,11 +119,16 @@ def _code(text: str, lexing: _Lexing) -> str:
                 out.append("   ")
                 index += 3
                 continue
+            comments = True
             index = _comment_end(text, index, lexing.nested_comments)
+            if index < 0:
+                unclosed, index = "/*", length
             out.append(" ")
             continue
         if lexing.triple_quotes and text.startswith(("'''", '"""'), index):
             end = text.find(text[index : index + 3], index + 3)
+            if end < 0:
+                unclosed = text[index : index + 3]
             index = length if end < 0 else end + 3
             out.append(" ")
             continue
@@ -111,21 +138,26 @@ def _code(text: str, lexing: _Lexing) -> str:
             if lexing.escape_string_prefix and char == "'" and index > 0 and text[index - 1] in "eE":
                 backslashes = backslashes or not (index > 1 and _IDENTIFIER_CHARACTER.match(text[index - 2]))
             index = _literal_end(text, after, closing, backslashes)
+            if index < 0:
+                unclosed, index = char, length
             out.append(" ")
             continue
         if char == "$" and lexing.dollar_quotes and not previous_is_word:
             tag = _DOLLAR_TAG.match(text, index)
             if tag is not None:
                 end = text.find(tag.group(), tag.end())
+                if end < 0:
+                    unclosed = tag.group()
                 index = length if end < 0 else end + len(tag.group())
                 out.append(" ")
                 continue
         out.append(char)
         index = after
-    return "".join(out)
+    return _Scan("".join(out), comments, unclosed)
 
 
 def _comment_end(text: str, index: int, nested: bool) -> int:
+    """Where the comment opening at ``index`` ends, or -1 when the text does not close it."""
     depth = 0
     while index < len(text):
         if text.startswith("/*", index):
@@ -138,10 +170,11 @@ def _comment_end(text: str, index: int, nested: bool) -> int:
                 return index
         else:
             index += 1
-    return index
+    return -1
 
 
 def _literal_end(text: str, index: int, closing: str, backslashes: bool) -> int:
+    """Where the literal whose body starts at ``index`` ends, or -1 when the text does not close it."""
     while index < len(text):
         char = text[index]
         if backslashes and char == "\\":
@@ -153,7 +186,7 @@ def _literal_end(text: str, index: int, closing: str, backslashes: bool) -> int:
                 return index + 1
         else:
             index += 1
-    return index
+    return -1
 
 
 def statement_problem(query: str) -> str | None:
@@ -166,7 +199,7 @@ def statement_problem(query: str) -> str | None:
         A one-line reason naming what is refused and how to write it instead.
     """
     for lexing in _LEXINGS:
-        code = _code(query, lexing)
+        code = _scan(query, lexing).code
         statements = [part for part in code.split(";") if part.strip()]
         if len(statements) > 1:
             return (
@@ -180,6 +213,46 @@ def statement_problem(query: str) -> str | None:
             close = closest_match(word.upper(), keywords, cutoff=0.8)  # SELEC, not DELETE, is a typo of SELECT
             shown = f"'{word.upper()}'" + (f" (did you mean '{close}'?)" if close else "") if word else "no statement"
             return f"starts with {shown}; a query only reads: it starts with {', '.join(keywords)} or '('"
+    return None
+
+
+
+_EXPRESSION_LEXINGS = tuple(lexing for lexing in _LEXINGS if lexing.name in ("standard", "postgresql"))
+"""How DuckDB (PostgreSQL's parser) may read a ``value`` or ``where``: both must find one closed expression."""
+
+
+def fragment_problem(text: str) -> str | None:
+    """Why ``text`` cannot stay one expression inside goaltree's query, or ``None`` when it can.
+
+    A csv or parquet source's ``value`` and ``where`` are placed inside
+    goaltree's own DuckDB query, so they may not end it (``;``), hide the rest
+    of it (a comment, an unclosed literal) or close a parenthesis they did not
+    open, under any way DuckDB may read quotes (``'…'``, ``$$…$$``, ``E'…'``).
+
+    Args:
+        text: The goal file's ``value`` or ``where``.
+
+    Returns:
+        What the text does (``has a ')' without its '('``), to follow "it".
+    """
+    for lexing in _EXPRESSION_LEXINGS:
+        scan = _scan(text, lexing)
+        if ";" in scan.code:
+            return "may not contain ';' (a value or where is one expression inside goaltree's query, not a statement)"
+        if scan.comments:
+            return "may not contain SQL comments (-- or /* */): they would hide the rest of goaltree's query"
+        if scan.unclosed is not None:
+            return f"has an unclosed {scan.unclosed} (write text as '…', doubling a quote inside it: 'it''s')"
+        depth = 0
+        for char in scan.code:
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                depth -= 1
+                if depth < 0:
+                    return "has a ')' without its '('"
+        if depth:
+            return "has a '(' without its ')'"
     return None
 
 
@@ -337,20 +410,102 @@ def _duckdb_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+# --- PostgreSQL ----------------------------------------------------------------------------
+
+_SERVER_FILE_ROLES = ("pg_read_server_files", "pg_write_server_files", "pg_execute_server_program")
+"""PostgreSQL's predefined roles that reach the server's files or programs."""
+
+_SERVER_FILE_FUNCTIONS = (
+    "pg_read_file", "pg_read_binary_file", "pg_ls_dir", "pg_stat_file", "lo_import", "lo_export",
+    "pg_file_write", "pg_file_rename", "pg_file_unlink", "pg_file_sync", "pg_logdir_ls",
+    "dblink", "dblink_exec", "dblink_connect", "dblink_connect_u", "dblink_send_query",
+)
+"""Functions that read or write the server's files, or run statements elsewhere (where a
+READ ONLY transaction does not reach); a superuser may call them all, other roles only by grant."""
+
+_POSTGRES_ROLE_CHECK = """
+SELECT 1 AS rank, 'superuser' AS kind, r.rolname AS name
+FROM pg_catalog.pg_roles AS r
+WHERE r.rolsuper AND pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER')
+UNION ALL
+SELECT 2, 'role', r.rolname
+FROM pg_catalog.pg_roles AS r
+WHERE r.rolname = ANY(:roles) AND pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER')
+UNION ALL
+SELECT 3, 'function', p.proname
+FROM pg_catalog.pg_proc AS p
+WHERE p.proname = ANY(:functions) AND EXISTS (
+    SELECT 1 FROM pg_catalog.pg_roles AS r
+    WHERE pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER')
+      AND pg_catalog.has_function_privilege(r.oid, p.oid, 'EXECUTE')
+)
+ORDER BY 1, 3
+"""
+"""What the login may do beyond reading tables. Every role it is a MEMBER of counts, not only those
+it inherits from: a query may switch to any of them (``set_config('role', …)`` changes ``current_user``)."""
+
+
+def postgres_role_problem(connection: Any) -> str | None:
+    """Why the role ``connection`` logged in as may not run a goal file's queries, or ``None``.
+
+    A READ ONLY transaction stops writes to tables, not a ``SELECT`` that reads
+    the server's files (``pg_read_file('/etc/passwd')``) or writes them
+    (``lo_export``), nor one that runs a statement elsewhere through
+    ``dblink``. A superuser, a member of ``pg_read_server_files``,
+    ``pg_write_server_files`` or ``pg_execute_server_program``, or a role
+    granted one of those functions can; such a login is refused before any
+    query of the goal file runs.
+
+    Args:
+        connection: A SQLAlchemy connection to PostgreSQL, in its read-only transaction.
+
+    Returns:
+        What the role may do and how to connect instead.
+    """
+    from sqlalchemy import text
+
+    rows = connection.execute(
+        text(_POSTGRES_ROLE_CHECK),
+        {"roles": list(_SERVER_FILE_ROLES), "functions": list(_SERVER_FILE_FUNCTIONS)},
+    ).fetchall()
+    if not rows:
+        return None
+    login = connection.execute(text("SELECT current_user")).scalar()
+    kind = rows[0].kind
+    names = sorted({row.name for row in rows if row.kind == kind})
+    if kind == "superuser":
+        what = "is a superuser" if names == [login] else f"is a member of the superuser role {names[0]}"
+    elif kind == "role":
+        what = "is a member of " + ", ".join(names)
+    else:
+        what = "may call " + ", ".join(f"{name}()" for name in names)
+    return (
+        f"the database role {login} {what}, so a query could read or write the database server's files "
+        "(pg_read_file) or run statements elsewhere, which a read-only transaction does not stop; connect "
+        "as a role that may only SELECT the tables the goal file reads (see Security in docs/sources.md)"
+    )
+
+
 # --- Refusals reported by the database ----------------------------------------------------
 
-_READ_ONLY_SQLSTATE = "25006"  # PostgreSQL: read_only_sql_transaction
+_REFUSED_SQLSTATES = frozenset(
+    {
+        "25006",  # PostgreSQL: read_only_sql_transaction ("cannot execute INSERT in a read-only transaction")
+        "25001",  # active_sql_transaction: set_config('transaction_read_only', 'off', …) after the transaction began
+    }
+)
 
 
 def database_refusal(error: BaseException) -> bool:
     """Whether ``error`` is the database enforcing the sandbox (not a mistake in the query).
 
-    DuckDB's permission errors and read-only database errors, and PostgreSQL's
-    "cannot execute … in a read-only transaction", count; a SQLite refusal is
-    known by its :class:`SqliteGuard` instead.
+    DuckDB's permission errors and read-only database errors, PostgreSQL's
+    "cannot execute … in a read-only transaction" and its refusal to switch the
+    transaction to read-write, count; a SQLite refusal is known by its
+    :class:`SqliteGuard` instead.
     """
     original = getattr(error, "orig", None) or error
-    if getattr(original, "sqlstate", None) == _READ_ONLY_SQLSTATE or getattr(original, "pgcode", None) == _READ_ONLY_SQLSTATE:
+    if getattr(original, "sqlstate", None) in _REFUSED_SQLSTATES or getattr(original, "pgcode", None) in _REFUSED_SQLSTATES:
         return True
     kind = type(original).__name__
     text = str(original)

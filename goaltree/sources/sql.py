@@ -10,8 +10,10 @@ decided by :mod:`goaltree.sources.sandbox`: one statement that reads.
 
 ``sqlite:///data/warehouse.db`` and ``duckdb:///data/warehouse.duckdb`` are
 relative to the goal file's folder, must stay inside it, and are opened
-read-only. ``postgresql://`` uses psycopg 3 when psycopg2 is not installed, and
-runs every query in a read-only transaction. A PostgreSQL connection attempt
+read-only. ``postgresql://`` uses psycopg 3 when psycopg2 is not installed,
+refuses a login that could reach the server's files (a superuser, for one;
+see :func:`goaltree.sources.sandbox.postgres_role_problem`), and runs every
+query in a read-only transaction. A PostgreSQL connection attempt
 gives up after 10 seconds unless the URL sets ``connect_timeout``.
 """
 
@@ -38,7 +40,13 @@ from goaltree.sources.base import (
     combine_rows,
 )
 from goaltree.sources.paths import resolve_path
-from goaltree.sources.sandbox import SqliteGuard, database_refusal, duckdb_settings, statement_problem
+from goaltree.sources.sandbox import (
+    SqliteGuard,
+    database_refusal,
+    duckdb_settings,
+    postgres_role_problem,
+    statement_problem,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Connection
@@ -172,6 +180,8 @@ def fetch(context: SourceContext, requests: list[NodeRequest], start: dt.date, e
         # Every transaction READ ONLY, on each PostgreSQL driver; other dialects ignore the option.
         connection = connection.execution_options(postgresql_readonly=True)
         with connection:
+            if url.get_backend_name() == "postgresql":
+                _refuse_a_privileged_role(connection)
             for index, request in enumerate(requests):
                 context.note(f"{context.name}: {request.node_id}")
                 result = _run_query(connection, request, start, end, guard)
@@ -187,6 +197,32 @@ def fetch(context: SourceContext, requests: list[NodeRequest], start: dt.date, e
     finally:
         engine.dispose()
     return outcome
+
+
+def _refuse_a_privileged_role(connection: "Connection") -> None:
+    """Refuse the whole source when its PostgreSQL login could reach beyond the database.
+
+    Raises:
+        SourceError: The role is a superuser or may read the server's files
+            (E028), or what it may do could not be found out (E028 too: no
+            query runs on a role goaltree could not check).
+    """
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        problem = postgres_role_problem(connection)
+    except DBAPIError as error:
+        if error.connection_invalidated:
+            raise SourceError(f"lost the connection: {driver_message(error)}", SOURCE_FAILED, "url") from None
+        raise SourceError(
+            f"could not check what the database role may do, so no query runs: {driver_message(error)}",
+            SANDBOX_REFUSED,
+            "url",
+        ) from None
+    finally:
+        _rollback(connection)
+    if problem is not None:
+        raise SourceError(problem, SANDBOX_REFUSED, "url")
 
 
 def _run_query(connection: "Connection", request: NodeRequest, start: dt.date, end: dt.date, guard: SqliteGuard) -> Any:

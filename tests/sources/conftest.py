@@ -8,7 +8,7 @@ from typing import Iterator
 import pytest
 
 from .deals import DEALS
-from .postgres import PostgresServer, ServerUnavailable, must_fail_without_server, running_server
+from .postgres import PostgresServer, ServerUnavailable, must_fail_without_server, read_only_role, running_server
 
 
 @pytest.fixture(scope="session")
@@ -28,8 +28,12 @@ def postgres_server() -> Iterator[PostgresServer]:
 
 
 @pytest.fixture(scope="session")
-def postgres_deals(postgres_server: PostgresServer) -> PostgresServer:
-    """The deals loaded into the test database (amount as NUMERIC, close_date as TIMESTAMP)."""
+def postgres_superuser(postgres_server: PostgresServer) -> PostgresServer:
+    """The server's superuser, with the deals loaded (amount as NUMERIC, close_date as TIMESTAMP).
+
+    For setting up and inspecting the database only: goaltree refuses to run a
+    goal file's queries as a superuser.
+    """
     with postgres_server.connect() as connection:
         connection.execute("DROP TABLE IF EXISTS deals")
         connection.execute(
@@ -41,3 +45,9 @@ def postgres_deals(postgres_server: PostgresServer) -> PostgresServer:
                 for d in DEALS:
                     copy.write_row((d.deal_id, d.dealname, d.close_date, d.amount, d.dealstage, d.channel))
     return postgres_server
+
+
+@pytest.fixture(scope="session")
+def postgres_deals(postgres_superuser: PostgresServer) -> PostgresServer:
+    """The deals, reached as a read-only login role (CONNECT, USAGE on the schema, SELECT on deals)."""
+    return read_only_role(postgres_superuser, ("deals",))

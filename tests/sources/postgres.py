@@ -33,6 +33,8 @@ class PostgresServer:
     user: str
     password: str
     database: str
+    log: Path | None = None
+    """The server's log, which holds every statement it received (``log_statement = all``)."""
 
     def url(self, password: str | None = None, driver: str = "postgresql+psycopg") -> str:
         secret = quote(self.password if password is None else password, safe="")
@@ -96,6 +98,9 @@ def must_fail_without_server(environ: Mapping[str, str]) -> bool:
 def running_server() -> Iterator[PostgresServer]:
     """Start a server with a password-protected superuser and a ``goaltree_test`` database; stop it after.
 
+    Connecting as the superuser is for setting the server up: goaltree refuses
+    it as a source (see :func:`read_only_role`).
+
     Raises:
         ServerUnavailable: No server binaries are installed.
         RuntimeError: The server would not start (the message holds its log).
@@ -128,7 +133,8 @@ def running_server() -> Iterator[PostgresServer]:
             raise RuntimeError(f"initdb failed:\n{initdb.stdout}\n{initdb.stderr}")
         port = _free_port()
         log = base / "server.log"
-        options = f"-k {base} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off"
+        # Every statement is logged, so that a test can show a query never reached the server.
+        options = f"-k {base} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off -c log_statement=all"
         start = _run(
             [str(bindir / "pg_ctl"), "-D", str(data_dir), "-l", str(log), "-o", options, "-w", "-t", "60", "start"],
             account,
@@ -139,11 +145,36 @@ def running_server() -> Iterator[PostgresServer]:
         started = True
         admin = PostgresServer("127.0.0.1", port, USER, password, "postgres")
         _create_database(admin, "goaltree_test")
-        yield PostgresServer("127.0.0.1", port, USER, password, "goaltree_test")
+        yield PostgresServer("127.0.0.1", port, USER, password, "goaltree_test", log)
     finally:
         if started:
             _run([str(bindir / "pg_ctl"), "-D", str(data_dir), "-m", "fast", "-w", "stop"], account)
         shutil.rmtree(base, ignore_errors=True)
+
+
+READER = "goaltree_reader"
+
+
+def read_only_role(superuser: PostgresServer, tables: tuple[str, ...]) -> PostgresServer:
+    """A login role that may read ``tables`` and nothing else: what docs/sources.md tells users to connect with.
+
+    It may connect to the database, use the ``public`` schema and ``SELECT``
+    the tables; it is no superuser and no member of any other role.
+    """
+    from psycopg import sql
+
+    password = "Rd-" + secrets.token_urlsafe(12) + "@/:%?"
+    with superuser.connect() as connection:
+        connection.execute(
+            sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD {}").format(
+                sql.Identifier(READER), sql.Literal(password)
+            )
+        )
+        connection.execute(f"GRANT CONNECT ON DATABASE {superuser.database} TO {READER}")
+        connection.execute(f"GRANT USAGE ON SCHEMA public TO {READER}")
+        for table in tables:
+            connection.execute(f"GRANT SELECT ON {table} TO {READER}")
+    return PostgresServer(superuser.host, superuser.port, READER, password, superuser.database, superuser.log)
 
 
 def _create_database(admin: PostgresServer, name: str) -> None:

@@ -16,6 +16,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
@@ -26,7 +27,7 @@ from sqlalchemy.pool import Pool
 
 from goaltree.cli import main
 from goaltree.sources import fetch_observations
-from goaltree.sources.sandbox import SqliteGuard, duckdb_settings, statement_problem
+from goaltree.sources.sandbox import SqliteGuard, duckdb_settings, fragment_problem, statement_problem
 
 from .deals import (
     AS_OF,
@@ -322,22 +323,29 @@ def test_sqlite_url_options_cannot_reopen_the_file_for_writing(tmp_path: Path, p
     assert sqlite3.connect(database).execute("SELECT COUNT(*) FROM deals").fetchone()[0] == len(DEALS)
 
 
-def test_a_refused_query_is_located_in_the_goal_file(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write_deals_sqlite(project / "warehouse.db")
-    goals = project / "goals.yaml"
-    text = (
+def attack_goal_file(url: str, nodes: str) -> str:
+    """The text of a goal file whose sql source ``warehouse`` reads ``url`` (line 6), with ``nodes`` (YAML lines)."""
+    return (
         "goaltree: 1\n"
         "id: attack\n"
         "title: Attack\n"
         "period: {start: 2027-01-01, end: 2027-12-31}\n"
         "sources:\n"
-        "  warehouse: {type: sql, url: 'sqlite:///warehouse.db'}\n"
-        "nodes:\n"
+        f"  warehouse: {{type: sql, url: '{url}'}}\n"
+        f"nodes:\n{nodes}"
+    )
+
+
+def test_a_refused_query_is_located_in_the_goal_file(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_deals_sqlite(project / "warehouse.db")
+    goals = project / "goals.yaml"
+    text = attack_goal_file(
+        "sqlite:///warehouse.db",
         "  deals:\n"
         "    title: 1 000 deals closed in 2027\n"
         "    unit: count\n"
         "    target: 1000\n"
-        "    metric: {source: warehouse, query: \"DROP TABLE deals\"}\n"
+        "    metric: {source: warehouse, query: \"DROP TABLE deals\"}\n",
     )
     goals.write_text(text)
     column = text.splitlines()[11].index('"DROP') + 1
@@ -528,39 +536,76 @@ def test_csv_expressions_cannot_end_goaltrees_query_and_write_the_data_file(tmp_
         f"COPY (SELECT 'pwned' AS close_date) TO '{data}' (USE_TMP_FILE false); "
         "SELECT 1 AS d, fsum(length($$'$$)"
     )
+    # The same with a tagged dollar quote, and with an E'…' string whose \' is no end of text.
+    tagged = overwrite.replace("$$", "$q$")
+    escaped = (
+        "length(E'\\'') + 0) AS v0 FROM __goaltree_rows GROUP BY 1; "
+        f"COPY (SELECT 'pwned' AS close_date) TO '{data}' (USE_TMP_FILE false); "
+        "SELECT 1 AS d, fsum(length(E'\\'')"
+    )
     tree = goal_file(
         {"crm": {"type": "csv", "path": "data/deals.csv", "date_column": "close_date"}},
         {
             "overwrite": {"metric": {"source": "crm", "value": overwrite}},
+            "tagged": {"metric": {"source": "crm", "value": tagged}},
+            "escaped": {"metric": {"source": "crm", "value": "count", "where": escaped}},
             "deals": {"metric": {"source": "crm", "value": "count"}},
         },
     )
 
     result = fetch_observations(tree, project, START, AS_OF)
 
-    assert result.failed_nodes == {"overwrite"}
+    failures = failures_by_node(result)
+    assert set(failures) == set(result.failed_nodes) == {"overwrite", "tagged", "escaped"}
+    for node, field, text in (("overwrite", "value", overwrite), ("tagged", "value", tagged), ("escaped", "where", escaped)):
+        assert failures[node] == (
+            "E028",
+            f"source crm, node {node}: {field} '{text}' is refused: it may not contain ';' "
+            "(a value or where is one expression inside goaltree's query, not a statement)",
+        )
     assert_series_equal(by_day(result.observations["deals"]), expected_count())
     assert folder_state(tmp_path) == before
+    assert data.read_text().startswith("deal_id,")
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("amount * 0.8", None),
+        ("dealstage = 'a;b' AND channel <> '--'", None),
+        ("dealstage = $$closedwon$$ AND channel = 'it''s; fine'", None),
+        ("length(E'a\\tb') > 0", None),
+        ("list_value(1, 2)[1]", None),
+        # Text that only one way of reading quotes finds closed is refused: standard SQL and DuckDB must agree.
+        ("dealstage = $$it's; fine$$", "has an unclosed '"),
+        ("length(E'it\\'s') > 0", "has an unclosed '"),
+        ("amount + length($q$ -- $q$)", "may not contain SQL comments"),
+        ("1 = 1; DROP TABLE x", "may not contain ';'"),
+        # Standard SQL reads text from ' to ': only DuckDB's dollar quotes show the ';'.
+        ("$$'$$; SELECT $$'$$", "may not contain ';'"),
+        ("amount /* the rest */", "may not contain SQL comments"),
+        ("amount) AS v FROM t (", "has a ')' without its '('"),
+        ("E'\\') AS v --'", "may not contain SQL comments"),
+        ("'open", "has an unclosed '"),
+        ("$tag$ open", "has an unclosed $tag$"),
+        ("sum(amount", "has a '(' without its ')'"),
+    ],
+)
+def test_a_value_or_where_stays_one_expression_however_duckdb_reads_quotes(text: str, problem: str | None) -> None:
+    found = fragment_problem(text)
+    if problem is None:
+        assert found is None
+        duckdb.sql(f"SELECT {text} FROM (SELECT 1.0 AS amount, 'x' AS dealstage, 'y' AS channel) AS t").fetchall()
+    else:
+        assert found is not None and found.startswith(problem), found
 
 
 # --- PostgreSQL --------------------------------------------------------------------------------
 
 postgres = pytest.mark.postgres
-READER = "goaltree_reader"
-READER_PASSWORD = "reader-only-pw"
 POSTGRES_DEALS = (
     "SELECT close_date::date, COUNT(*) FROM deals WHERE close_date::date BETWEEN :start AND :end GROUP BY 1"
 )
-
-
-@pytest.fixture(scope="module")
-def reader(postgres_deals):
-    """A role that may only read the deals: what docs/sources.md tells users to connect with."""
-    with postgres_deals.connect() as connection:
-        connection.execute(f"DROP ROLE IF EXISTS {READER}")
-        connection.execute(f"CREATE ROLE {READER} LOGIN PASSWORD '{READER_PASSWORD}'")
-        connection.execute(f"GRANT SELECT ON deals TO {READER}")
-    return postgres_deals
 
 
 @pytest.fixture
@@ -617,10 +662,10 @@ def test_postgresql_queries_run_in_a_read_only_transaction(postgres_deals, tmp_p
     assert set(failures) == set(result.failed_nodes) == {
         "insert", "create", "copy_program", "stacked", "delete_in_cte", "insert_in_cte", "select_into", "read_write",
     }
-    # Switching the transaction to read-write is refused by PostgreSQL itself, as a failing query.
+    # Switching the transaction to read-write is refused by PostgreSQL itself: a refusal too.
     assert failures.pop("read_write") == (
-        "E017",
-        "source warehouse, node read_write: query failed: transaction read-write mode must be set before any query",
+        "E028",
+        "source warehouse, node read_write: query refused: transaction read-write mode must be set before any query",
     )
     assert {node: message for node, (code, message) in failures.items() if code != "E028"} == {}
     for node in ("delete_in_cte", "insert_in_cte", "select_into"):
@@ -634,13 +679,11 @@ def test_postgresql_queries_run_in_a_read_only_transaction(postgres_deals, tmp_p
 
 
 @postgres
-def test_postgresql_server_files_are_out_of_reach_of_a_read_only_role(reader, tmp_path: Path, project: Path) -> None:
+def test_postgresql_server_files_are_out_of_reach_of_a_read_only_role(postgres_deals, tmp_path: Path, project: Path) -> None:
     before = folder_state(tmp_path)
-    url = reader.url().replace(f"{reader.user}:", f"{READER}:", 1).split("@")[1]
-    url = f"postgresql+psycopg://{READER}:{READER_PASSWORD}@{url}"
 
     result = postgres_attack(
-        reader,
+        postgres_deals,
         project,
         {
             "read_file": "SELECT now()::date, length(pg_read_file('/etc/passwd'))",
@@ -648,7 +691,6 @@ def test_postgresql_server_files_are_out_of_reach_of_a_read_only_role(reader, tm
             "list_dir": "SELECT now()::date, COUNT(*) FROM pg_ls_dir('/etc') AS f",
             "deals": POSTGRES_DEALS,
         },
-        url=url,
     )
 
     failures = failures_by_node(result)
@@ -656,7 +698,156 @@ def test_postgresql_server_files_are_out_of_reach_of_a_read_only_role(reader, tm
     for node in ("read_file", "cast_file", "list_dir"):
         assert "permission denied for function" in failures[node][1]
     assert_series_equal(by_day(result.observations["deals"]), expected_count())
-    passwd = Path("/etc/passwd").read_text()
-    assert_no_secret(result, *[line for line in passwd.splitlines() if len(line) > 8][:5])
-    assert deal_count(reader) == len(DEALS)
+    assert_no_secret(result, *passwd_lines())
+    assert deal_count(postgres_deals) == len(DEALS)
     assert folder_state(tmp_path) == before
+
+
+def passwd_lines() -> list[str]:
+    """Lines of the server machine's /etc/passwd (the tests run on it): none may show up in a message."""
+    return [line for line in Path("/etc/passwd").read_text().splitlines() if len(line) > 8]
+
+
+def statements_received(server) -> str:
+    """The server's log: every statement it was sent (log_statement = all)."""
+    assert server.log is not None
+    return server.log.read_text(errors="replace")
+
+
+FILE_ATTACKS = {
+    "read_file": "SELECT now()::date, length(pg_read_file('/etc/passwd'))",
+    "cast_file": "SELECT now()::date, CAST(pg_read_file('/etc/passwd') AS integer)",
+    "list_dir": "SELECT now()::date, COUNT(*) FROM pg_ls_dir('/etc') AS f",
+    "deals": POSTGRES_DEALS,
+}
+
+
+@postgres
+def test_a_superuser_login_is_refused_before_any_query_runs(
+    postgres_superuser, tmp_path: Path, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    goals = project / "goals.yaml"
+    nodes = "".join(
+        f"  {node}:\n    title: {node}\n    metric: {{source: warehouse, query: \"{query}\"}}\n"
+        for node, query in FILE_ATTACKS.items()
+    )
+    text = attack_goal_file(postgres_superuser.url(), nodes)
+    goals.write_text(text)
+    url_column = text.splitlines()[5].index("'postgresql") + 1
+    before = folder_state(tmp_path)
+    received_before = len(statements_received(postgres_superuser))
+
+    code = main(["evaluate", str(goals), "--as-of", AS_OF.isoformat()])
+
+    output = capsys.readouterr()
+    printed = output.out + output.err
+    assert code == 1
+    reason = (
+        f"the database role {postgres_superuser.user} is a superuser, so a query could read or write the database "
+        "server's files (pg_read_file) or run statements elsewhere, which a read-only transaction does not stop; "
+        "connect as a role that may only SELECT the tables the goal file reads (see Security in docs/sources.md)"
+    )
+    for node in FILE_ATTACKS:
+        assert f"{goals}:6:{url_column}: error E028 [{node}] source warehouse, node {node}: {reason}" in printed
+    assert "Traceback" not in printed and postgres_superuser.password not in printed
+    for line in passwd_lines():
+        assert line not in printed
+    # The server received goaltree's check of the role, and not one of the goal file's queries.
+    received = statements_received(postgres_superuser)[received_before:]
+    assert "pg_has_role" in received
+    for query in FILE_ATTACKS.values():
+        assert query.split(",")[1] not in received
+    assert "FROM deals" not in received
+    assert folder_state(tmp_path) == before
+
+
+@pytest.mark.parametrize(
+    ("grants", "what"),
+    [
+        # NOINHERIT does not help: a query may still switch to the role (set_config('role', …) changes current_user).
+        (["GRANT pg_read_server_files TO {role}"], "is a member of pg_read_server_files"),
+        (["GRANT pg_execute_server_program, pg_write_server_files TO {role}"], "is a member of pg_execute_server_program, pg_write_server_files"),
+        (["GRANT EXECUTE ON FUNCTION pg_read_file(text) TO {role}"], "may call pg_read_file()"),
+        (["CREATE ROLE goaltree_files", "GRANT EXECUTE ON FUNCTION lo_export(oid, text) TO goaltree_files", "GRANT goaltree_files TO {role}"], "may call lo_export()"),
+        (["GRANT {superuser} TO {role}"], "is a member of the superuser role {superuser}"),
+    ],
+)
+@postgres
+def test_a_login_that_can_reach_the_servers_files_is_refused(
+    postgres_superuser, project: Path, grants: list[str], what: str
+) -> None:
+    role, password = "goaltree_privileged", "privileged-pw"
+    superuser = postgres_superuser.user
+    with postgres_superuser.connect() as connection:
+        connection.execute(f"CREATE ROLE {role} LOGIN NOINHERIT PASSWORD '{password}'")
+        connection.execute(f"GRANT SELECT ON deals TO {role}")
+        for grant in grants:
+            connection.execute(grant.format(role=role, superuser=superuser))
+    try:
+        host = f"{postgres_superuser.host}:{postgres_superuser.port}/{postgres_superuser.database}"
+        result = postgres_attack(postgres_superuser, project, FILE_ATTACKS, url=f"postgresql+psycopg://{role}:{password}@{host}")
+    finally:
+        with postgres_superuser.connect() as connection:
+            for name in (role, "goaltree_files"):
+                if connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone():
+                    connection.execute(f"DROP OWNED BY {name}")
+                    connection.execute(f"DROP ROLE {name}")
+
+    failures = failures_by_node(result)
+    assert set(failures) == set(FILE_ATTACKS)
+    expected = what.format(superuser=superuser)
+    for code, message in failures.values():
+        assert code == "E028"
+        assert f": the database role {role} {expected}, so a query could read or write" in message
+    assert_no_secret(result, *passwd_lines())
+
+
+@postgres
+def test_a_login_that_may_call_dblink_is_refused(postgres_superuser, postgres_deals, project: Path) -> None:
+    # dblink runs a statement on another connection, outside goaltree's read-only transaction;
+    # CREATE EXTENSION grants its functions to PUBLIC, so every login of that database may call them.
+    database = "goaltree_dblink"
+    with postgres_superuser.connect() as connection:
+        connection.execute(f"CREATE DATABASE {database}")
+    try:
+        inside = replace(postgres_superuser, database=database)
+        with inside.connect() as connection:
+            connection.execute("CREATE EXTENSION dblink")
+            connection.execute("CREATE TABLE deals AS SELECT 1 AS n")
+            connection.execute(f"GRANT SELECT ON deals TO {postgres_deals.user}")
+        result = postgres_attack(postgres_deals, project, {"deals": POSTGRES_DEALS}, url=replace(postgres_deals, database=database).url())
+    finally:
+        with postgres_superuser.connect() as connection:
+            connection.execute(f"DROP DATABASE {database} WITH (FORCE)")
+
+    ((code, message),) = failures_by_node(result).values()
+    assert code == "E028"
+    assert message.startswith(
+        f"source warehouse, node deals: the database role {postgres_deals.user} may call dblink(), dblink_connect(), "
+        "dblink_exec(), dblink_send_query(), so a query could"
+    )
+
+
+@postgres
+def test_a_server_that_cannot_tell_what_the_login_may_do_is_refused(postgres_superuser, postgres_deals, project: Path) -> None:
+    # As on a PostgreSQL-compatible server without pg_has_role: goaltree cannot check the login, so nothing runs.
+    signature = "pg_catalog.pg_has_role(name, oid, text)"
+    received_before = len(statements_received(postgres_superuser))
+    with postgres_superuser.connect() as connection:
+        connection.execute(f"REVOKE EXECUTE ON FUNCTION {signature} FROM PUBLIC")
+    try:
+        result = postgres_attack(postgres_deals, project, FILE_ATTACKS)
+    finally:
+        with postgres_superuser.connect() as connection:
+            connection.execute(f"GRANT EXECUTE ON FUNCTION {signature} TO PUBLIC")
+
+    failures = failures_by_node(result)
+    assert failures == {
+        node: (
+            "E028",
+            f"source warehouse, node {node}: could not check what the database role may do, so no query runs: "
+            "permission denied for function pg_has_role",
+        )
+        for node in FILE_ATTACKS
+    }
+    assert "FROM deals" not in statements_received(postgres_superuser)[received_before:]

@@ -77,7 +77,8 @@ def test_invalid_expressions_are_reported_not_run(project: Path) -> None:
             "text_sum": {"metric": {"source": "crm", "value": "dealstage"}},
             "two_statements": {"metric": {"source": "crm", "value": "amount", "where": "1 = 1; DROP TABLE x"}},
             "comment": {"metric": {"source": "crm", "value": "amount -- rest"}},
-            "unbalanced": {"metric": {"source": "crm", "value": "amount) FROM x --"}},
+            "unbalanced": {"metric": {"source": "crm", "value": "amount) FROM x WHERE (1 = 1"}},
+            "unclosed": {"metric": {"source": "crm", "value": "sum(amount"}},
             "other_file": {
                 "metric": {"source": "crm", "value": "count", "where": "(SELECT count(*) FROM read_text('/etc/hostname')) > 0"}
             },
@@ -86,13 +87,19 @@ def test_invalid_expressions_are_reported_not_run(project: Path) -> None:
 
     result = fetch_observations(tree, project, START, AS_OF)
 
-    assert result.failed_nodes == {"syntax", "text_sum", "two_statements", "comment", "unbalanced", "other_file"}
+    assert result.failed_nodes == {"syntax", "text_sum", "two_statements", "comment", "unbalanced", "unclosed", "other_file"}
     messages = {d.node: d.message for d in result.diagnostics}
+    codes = {d.node: d.code for d in result.diagnostics}
+    # What could leave the expression, and a file the source does not hold, is a sandbox refusal.
+    assert {node for node, code in codes.items() if code == "E028"} == {
+        "two_statements", "comment", "unbalanced", "unclosed", "other_file",
+    }
     assert messages["syntax"] == "source crm, node syntax: where 'dealstage =' is not valid: syntax error at or near \"=\""
     assert messages["text_sum"].endswith("value 'dealstage' is not a number (it is VARCHAR); use a numeric column or expression, or `count`")
     assert "may not contain ';'" in messages["two_statements"]
     assert "may not contain SQL comments" in messages["comment"]
-    assert "')' without its '('" in messages["unbalanced"]
+    assert messages["unbalanced"] == "source crm, node unbalanced: value 'amount) FROM x WHERE (1 = 1' is refused: it has a ')' without its '('"
+    assert messages["unclosed"] == "source crm, node unclosed: value 'sum(amount' is refused: it has a '(' without its ')'"
     assert "Cannot access file" in messages["other_file"]  # a metric may read its own source only
 
 
@@ -339,3 +346,25 @@ def test_a_node_failing_while_rows_are_read_leaves_the_others(project: Path) -> 
     diagnostic = only(result.diagnostics, "numeric_names")
     assert diagnostic.code == "E017"
     assert "Could not convert string" in diagnostic.message
+
+
+def test_an_expression_that_fails_while_reading_rows_fails_its_node_only(project: Path) -> None:
+    # DuckDB reports error() as invalid input, as it does a file it cannot read: the file is fine here.
+    tree = goal_file(
+        {"crm": CRM},
+        {
+            "boom": {"metric": {"source": "crm", "value": "error('boom')"}},
+            "big": {"metric": {"source": "crm", "value": "count", "where": "CASE WHEN amount > 5000 THEN error('too big') ELSE true END"}},
+            "deals": {"metric": {"source": "crm", "value": "count"}},
+            "channels": {"metric": {"source": "crm", "value": "count", "by": "channel"}},
+        },
+    )
+
+    result = fetch_observations(tree, project, START, AS_OF)
+
+    assert {d.node: (d.code, d.message) for d in result.diagnostics} == {
+        "boom": ("E017", "source crm, node boom: the metric cannot be computed from data/deals.csv: boom"),
+        "big": ("E017", "source crm, node big: the metric cannot be computed from data/deals.csv: too big"),
+    }
+    assert_series_equal(by_day(result.observations["deals"]), expected_count())
+    assert sum(observation.value for observation in result.observations["channels"]) == sum(expected_count().values())
