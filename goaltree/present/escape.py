@@ -68,14 +68,42 @@ _MERMAID_ENTITIES = {
 }
 
 
-def mermaid_text(text: Any) -> str:
+# In a label that also holds markup (<b>, <br/>), mermaid.js (11) reads the entity
+# codes first and Markdown after them, so `code`, *emphasis*, ~~strike~~ and
+# [links](x) written with entity codes would still be formatted ("Unsupported
+# markdown: codespan"). A backslash before the code keeps the character as text
+# there; in a label without markup the same backslash would be shown. Inside
+# "<...>" a backslash before ':' and '@' keeps <mail@example.com> from being an autolink.
+_MARKDOWN_IN_MARKUP = frozenset("\\`*_~[]")
+_AUTOLINK_MARKS = frozenset(":@")
+
+
+def mermaid_text(text: Any, *, beside_markup: bool = False) -> str:
     """User text made safe inside a quoted Mermaid label (one line).
 
     No quote, bracket, angle bracket, ampersand, pipe or backtick reaches the
     Mermaid source, so user text cannot end a label, open a tag or close a
     Markdown code fence; ``%%`` (a comment or directive) is broken up.
+
+    Args:
+        text: The user text.
+        beside_markup: The label also holds markup (``<b>``, ``<br/>``), where
+            mermaid.js reads Markdown after the entity codes: Markdown's
+            punctuation and the backslash get a backslash too, so that
+            ``*word*`` is drawn as written.
     """
-    escaped = "".join(_MERMAID_ENTITIES.get(ch, ch) for ch in plain(text))
+    pieces = []
+    in_angle_brackets = False
+    for ch in plain(text):
+        code = _MERMAID_ENTITIES.get(ch, ch)
+        if beside_markup and (ch in _MARKDOWN_IN_MARKUP or (in_angle_brackets and ch in _AUTOLINK_MARKS)):
+            code = "\\" + code
+        if ch == "<":
+            in_angle_brackets = True
+        elif ch == ">" or ch.isspace():
+            in_angle_brackets = False
+        pieces.append(code)
+    escaped = "".join(pieces)
     while "%%" in escaped:
         escaped = escaped.replace("%%", "%#37;")
     return escaped

@@ -85,13 +85,13 @@ def diff_mermaid(diff: GoalDiff) -> str:
     for node_id in shown:
         kind, notes = _notes(diff, node_id)
         title = diff.new.evaluation.nodes[node_id].title
-        heading = f"<b>{mermaid_text(node_id)}</b> {mermaid_text(_short(title))}"
-        label = "<br/>".join([heading] + [mermaid_text(note) for note in notes])
+        heading = f"<b>{mermaid_text(node_id, beside_markup=True)}</b> {mermaid_text(_short(title), beside_markup=True)}"
+        label = "<br/>".join([heading] + [mermaid_text(note, beside_markup=True) for note in notes])
         lines.append(f'  n_{node_id}["{label}"]:::{kind}')
     old_tree = diff.old.tree
     for node_id in diff.removed:
         title = old_tree.goal_file.nodes[node_id].title
-        lines.append(f'  r_{node_id}["<b>{mermaid_text(node_id)}</b> {mermaid_text(_short(title))}<br/>removed"]:::removed')
+        lines.append(f'  r_{node_id}["<b>{mermaid_text(node_id, beside_markup=True)}</b> {mermaid_text(_short(title), beside_markup=True)}<br/>removed"]:::removed')
     shown_set = set(shown)
     for node_id in shown:
         for child in new_tree.children(node_id):

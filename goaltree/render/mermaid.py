@@ -46,13 +46,13 @@ def card_label(card: Card) -> str:
     """The card's lines, escaped, joined with ``<br/>``."""
     derived = " (derived)" if card.derived else ""
     lines = [
-        f"{card.kind} · {mermaid_text(card.status_label)}",
-        mermaid_text(card.title),
-        mermaid_text(card.values) + derived,
-        f"{progress_bar(card.progress)} {mermaid_text(card.pace)}",
+        f"{card.kind} · {mermaid_text(card.status_label, beside_markup=True)}",
+        mermaid_text(card.title, beside_markup=True),
+        mermaid_text(card.values, beside_markup=True) + derived,
+        f"{progress_bar(card.progress)} {mermaid_text(card.pace, beside_markup=True)}",
     ]
     if card.owner:
-        lines.append(f"owner: {mermaid_text(card.owner)}")
+        lines.append(f"owner: {mermaid_text(card.owner, beside_markup=True)}")
     if card.hidden_children:
         lines.append(f"+ {card.hidden_children} {'child' if card.hidden_children == 1 else 'children'} not drawn")
     return "<br/>".join(lines)
