@@ -12,7 +12,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any, Iterable
 
 from goaltree.errors import GoaltreeError
-from goaltree.outputs import format_number, format_percent
+from goaltree.present.numbers import format_number, format_percent
 
 if TYPE_CHECKING:
     import pandas

@@ -1,7 +1,8 @@
-"""Writing outputs: readable numbers and files that are never half-written.
+"""Writing outputs: files that are never half-written, and never over a file a command reads.
 
-Shared by the command line, the renderers and the reports, so that a number
-reads the same everywhere and every output file appears whole or not at all.
+Shared by the command line, the renderers and the reports, so that every
+output file appears whole or not at all. How numbers and text read in those
+files is :mod:`goaltree.present`'s concern.
 """
 
 from __future__ import annotations
@@ -14,35 +15,6 @@ import tempfile
 import threading
 from pathlib import Path
 from typing import Any, Iterable, Iterator
-
-
-def format_number(value: float | None, unit: str | None = None) -> str:
-    """A readable number: thin grouping, sensible decimals, percent for ratios, ``5.9×`` for a multiple."""
-    if value is None:
-        return "–"
-    if unit == "ratio":
-        return f"{value * 100:.2f} %"
-    if unit == "%":
-        return f"{value:.2f} %"
-    if unit == "multiple":  # ROAS, ROI: "5.9×", read "5.9 kronor per krona"
-        return format_number(value) + "×"
-    magnitude = abs(value)
-    if magnitude >= 1000:
-        text = f"{value:,.0f}"
-    elif magnitude >= 100:
-        text = f"{value:,.1f}".rstrip("0").rstrip(".")
-    elif magnitude >= 1:
-        text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    elif magnitude == 0:
-        text = "0"
-    else:
-        text = f"{value:.4g}"
-    return text.replace(",", " ")
-
-
-def format_percent(value: float | None) -> str:
-    """``0.496`` → ``49.6 %``."""
-    return "–" if value is None else f"{value * 100:.1f} %"
 
 
 def input_files(goal_file: Any, goal_path: Path | str | None, snapshot: Path | str | None = None) -> list[tuple[Path, str]]:
@@ -250,8 +222,3 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-def markdown_cell(text: str) -> str:
-    """User text made safe inside a Markdown table cell: ``|`` escaped, line breaks as spaces."""
-    return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())

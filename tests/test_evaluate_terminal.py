@@ -48,7 +48,7 @@ def test_a_pipe_gets_80_columns_and_numbers_are_never_cut():
     assert max(map(len, lines)) <= 80
     assert any("…" in line for line in lines[3:])  # its long ids are cut to fit
     import goaltree as library
-    from goaltree.outputs import format_number
+    from goaltree.present.numbers import format_number
 
     nodes = library.evaluate(library.load(ENTERPRISE), AS_OF).nodes
     for row in table_rows(done.stdout):

@@ -21,9 +21,8 @@ from goaltree.cli import main
 from goaltree.engine import evaluate
 from goaltree.graph import build
 from goaltree.model import GoalFile
-from goaltree.outputs import format_number
+from goaltree.present.numbers import format_number, format_quantity
 from goaltree.report.charts import axis_label
-from goaltree.report.formatting import quantity
 from goaltree.rules import units
 
 AS_OF = dt.date(2027, 6, 30)
@@ -271,7 +270,7 @@ def test_a_multiple_reads_5_9x_and_enters_formulas_as_it_is(write_goals):
     assert format_number(8, "multiple") == "8×"
     assert units.parse_unit("multiple").kind == "multiple"
     # reports and charts carry the × themselves, never "8× multiple"
-    assert quantity(8, "multiple") == "8×"
+    assert format_quantity(8, "multiple") == "8×"
     assert axis_label(6, "multiple") == "6×"
     path = write_goals(
         """\

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from goaltree.catalog.registry import GROUPS, KpiDefinition, KpiInput
+from goaltree.present.numbers import format_number
 
 DOC_HEADER = """\
 <!-- Generated from goaltree/catalog/registry.py by goaltree.catalog.catalog_markdown(); DO NOT EDIT.
@@ -12,21 +13,12 @@ DOC_HEADER = """\
 """
 
 
-def number(value: float) -> str:
-    """A number as a person writes it: ``900 000``, ``0.014``, ``71.43``."""
-    if value == int(value) and abs(value) < 1e15:
-        return f"{int(value):,}".replace(",", " ")
-    if abs(value) >= 100:
-        return f"{value:,.2f}".replace(",", " ")
-    return f"{value:.4g}" if abs(value) < 1 else f"{value:.2f}"
-
-
 def example_text(entry: KpiDefinition) -> str | None:
     """``avg_order = 100 000, orders_per_year = 3, lifetime_years = 3 → 900 000``."""
     if not entry.example or entry.example_result is None:
         return None
-    given = ", ".join(f"{name} = {number(value)}" for name, value in entry.example)
-    return f"{given} → {number(entry.example_result)}"
+    given = ", ".join(f"{name} = {format_number(value)}" for name, value in entry.example)
+    return f"{given} → {format_number(entry.example_result)}"
 
 
 def usage_yaml(entry: KpiDefinition) -> str:
@@ -85,7 +77,7 @@ def format_entry(entry: KpiDefinition) -> str:
         ("aggregate", f"{entry.aggregate} ({_aggregate_meaning(entry.aggregate)})"),
     ]
     if entry.baseline is not None:
-        rows.append(("baseline", f"{number(entry.baseline)} ({_BASELINE_MEANING})"))
+        rows.append(("baseline", f"{format_number(entry.baseline)} ({_BASELINE_MEANING})"))
     example = example_text(entry)
     if example:
         rows.append(("example", example))
@@ -178,7 +170,7 @@ def markdown(kpis: Iterable[KpiDefinition]) -> str:
                 f"- **Aggregate:** {entry.aggregate} ({_aggregate_meaning(entry.aggregate)})",
             ]
             if entry.baseline is not None:
-                out.append(f"- **Baseline:** {number(entry.baseline)} ({_BASELINE_MEANING})")
+                out.append(f"- **Baseline:** {format_number(entry.baseline)} ({_BASELINE_MEANING})")
             example = example_text(entry)
             if example:
                 out.append(f"- **Example:** {example}")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Sequence
 
 from goaltree.errors import Diagnostic, count
-from goaltree.outputs import markdown_cell
+from goaltree.present.escape import markdown_text
 
 # GitLab's severities are blocker, critical, major, minor and info: an error stops
 # the goal file from evaluating, a warning is a SMART finding, a note is a note.
@@ -42,7 +42,7 @@ def step_summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
     if diagnostics:
         lines += ["| where | severity | code | node | message |", "|---|---|---|---|---|"]
         lines += [
-            "| " + " | ".join(markdown_cell(cell) for cell in (_where(d), d.severity, d.code, d.node or "", d.message)) + " |"
+            "| " + " | ".join(markdown_text(cell) for cell in (_where(d), d.severity, d.code, d.node or "", d.message)) + " |"
             for d in diagnostics
         ]
         lines.append("")

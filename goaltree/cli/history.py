@@ -13,8 +13,8 @@ import json
 import sys
 from typing import IO, Any
 
-from goaltree.cli.diff import format_change
 from goaltree.cli.output import format_number
+from goaltree.present.numbers import format_change
 from goaltree.engine.serialize import number
 from goaltree.revisions.diff import relative_change, same_number
 from goaltree.revisions.history import FileHistory, NodeTarget, Revision

@@ -7,7 +7,8 @@ import sys
 from typing import IO, Iterable
 
 from goaltree.errors import Diagnostic, sort_key
-from goaltree.outputs import format_number, format_percent, write_atomic
+from goaltree.outputs import write_atomic
+from goaltree.present.numbers import format_number, format_percent
 
 __all__ = ["format_number", "format_percent", "write_atomic", "print_diagnostics", "use_colour"]
 

@@ -11,8 +11,9 @@ import re
 import textwrap
 from dataclasses import dataclass
 
-from goaltree.outputs import format_number, format_percent
 from goaltree.engine.results import NodeResult
+from goaltree.present.escape import plain
+from goaltree.present.numbers import format_number, format_percent
 from goaltree.render.style import TYPE_LABELS, status_label
 
 TITLE_WIDTH = 30
@@ -56,11 +57,6 @@ class Card:
     status_label: str
     owner: str | None
     hidden_children: int = 0
-
-
-def plain(text: str) -> str:
-    """One line of printable text: control characters and runs of white space become one space."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
 
 
 def wrap_title(title: str, width: int = TITLE_WIDTH, lines: int = TITLE_LINES) -> tuple[str, ...]:

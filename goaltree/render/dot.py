@@ -6,9 +6,9 @@ KPIs and drivers differ in their border; edges carry the formula or the rollup
 and weight. The DOT source is deterministic: node ids are the goal file's, in
 goal-file order, with no generated ids and no timestamps.
 
-All user text is escaped here, in code, before it reaches Graphviz: HTML-like
-labels get ``&amp; &lt; &gt; &quot; &#39;``; plain attributes go through
-:func:`graphviz.escape`.
+All user text is escaped in code before it reaches Graphviz: HTML-like labels
+through :func:`goaltree.present.escape.graphviz_text` (``&amp; &lt; &gt;
+&quot; &#39;``); plain attributes also through :func:`graphviz.escape`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Literal
 
 from goaltree.engine.results import Evaluation
 from goaltree.errors import GoaltreeError
-from goaltree.render.cards import Card, card_for, plain
+from goaltree.present.escape import graphviz_text
+from goaltree.render.cards import Card, card_for
 from goaltree.render.select import Selection, select
 from goaltree.render.style import (
     EDGE_COLOUR,
@@ -54,18 +55,6 @@ TYPE_SHAPES: dict[str, dict[str, str]] = {
 }
 
 
-def html_text(text: str) -> str:
-    """User text made safe inside a Graphviz HTML-like label (and printable on one line)."""
-    return (
-        plain(text)
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-        .replace("'", "&#39;")
-    )
-
-
 def _progress_bar(card: Card, fill: str) -> str:
     filled = 0 if card.progress is None else round(BAR_WIDTH * card.progress)
     cells = []
@@ -79,23 +68,23 @@ def _progress_bar(card: Card, fill: str) -> str:
 def card_label(card: Card) -> str:
     """The HTML-like label of one card, escaped, wrapped in ``<…>`` for Graphviz."""
     style = STATUS_STYLES[card.status]
-    title = '<BR ALIGN="LEFT"/>'.join(html_text(line) for line in card.title_lines)
+    title = '<BR ALIGN="LEFT"/>'.join(graphviz_text(line) for line in card.title_lines)
     # One text run: Graphviz places separate runs by its own width estimate, which
     # browsers' fonts overrun by a few percent, so a second run would overlap the first.
     derived = " (derived)" if card.derived else ""
     rows = [
         "<TR>"
-        f'<TD ALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="{MUTED_TEXT}">{html_text(card.kind)} · {html_text(card.node_id)}</FONT></TD>'
-        f'<TD ALIGN="RIGHT" BGCOLOR="{style.fill}"><FONT POINT-SIZE="8" COLOR="{style.text}"><B>{html_text(card.status_label)}</B></FONT></TD>'
+        f'<TD ALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="{MUTED_TEXT}">{graphviz_text(card.kind)} · {graphviz_text(card.node_id)}</FONT></TD>'
+        f'<TD ALIGN="RIGHT" BGCOLOR="{style.fill}"><FONT POINT-SIZE="8" COLOR="{style.text}"><B>{graphviz_text(card.status_label)}</B></FONT></TD>'
         "</TR>",
         f'<TR><TD COLSPAN="2" ALIGN="LEFT" BALIGN="LEFT"><B>{title}</B></TD></TR>',
-        f'<TR><TD COLSPAN="2" ALIGN="LEFT">{html_text(card.values + derived)}</TD></TR>',
+        f'<TR><TD COLSPAN="2" ALIGN="LEFT">{graphviz_text(card.values + derived)}</TD></TR>',
         f'<TR><TD COLSPAN="2" ALIGN="LEFT">{_progress_bar(card, style.fill)}</TD></TR>',
-        f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="9">{html_text(card.pace)}</FONT></TD></TR>',
+        f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="9">{graphviz_text(card.pace)}</FONT></TD></TR>',
     ]
     if card.owner:
         rows.append(
-            f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="{MUTED_TEXT}">owner: {html_text(card.owner)}</FONT></TD></TR>'
+            f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="{MUTED_TEXT}">owner: {graphviz_text(card.owner)}</FONT></TD></TR>'
         )
     if card.hidden_children:
         more = "child" if card.hidden_children == 1 else "children"
@@ -106,9 +95,9 @@ def card_label(card: Card) -> str:
 
 
 def _heading(evaluation: Evaluation, selection: Selection, legend: bool) -> str:
-    title = f"{html_text(evaluation.title)} — as of {evaluation.as_of.isoformat()}"
+    title = f"{graphviz_text(evaluation.title)} — as of {evaluation.as_of.isoformat()}"
     if len(selection.roots) == 1 and selection.roots[0] not in evaluation.roots:
-        title += f" — under {html_text(selection.roots[0])}"
+        title += f" — under {graphviz_text(selection.roots[0])}"
     rows = [f"<TR><TD><B>{title}</B></TD></TR>"]
     if legend:
         cells = "".join(
@@ -175,7 +164,7 @@ def build_graph(
             label=card_label(card),
             color=STATUS_STYLES[card.status].fill if card.status != "not_started" else MUTED_TEXT,
             # Entities survive into the SVG's xlink:title (Graphviz does not escape them twice).
-            tooltip=graphviz.escape(html_text(result.title)),
+            tooltip=graphviz.escape(graphviz_text(result.title)),
             href=f"#node-{node_id}",  # the report's outline entry of the node
             id=f"diagram-{node_id}",
             **TYPE_SHAPES.get(result.type, TYPE_SHAPES["kpi"]),
@@ -193,10 +182,10 @@ def build_graph(
             if edge.parent not in joined:
                 joined.add(edge.parent)
                 graph.node(junction, label="", shape="point", width="0.07", color=EDGE_COLOUR, id=f"formula-{edge.parent}")
-                graph.edge(edge.parent, junction, label=f"<{html_text(edge.label)}>", arrowhead="none")
+                graph.edge(edge.parent, junction, label=f"<{graphviz_text(edge.label)}>", arrowhead="none")
             graph.edge(junction, edge.child)
             continue
-        attributes = {"label": f"<{html_text(edge.label)}>"}
+        attributes = {"label": f"<{graphviz_text(edge.label)}>"}
         if edge.kind == "parent" and edge.label.startswith("supports"):
             attributes["style"] = "dashed"
         graph.edge(edge.parent, edge.child, **attributes)

@@ -4,40 +4,23 @@ Cards say the same as the Graphviz ones, with a text progress bar. Shapes tell
 the node types apart (objective ``[[…]]``, KPI ``[…]``, driver ``([…])``);
 classes colour them by status, and the status is written on the card too.
 
-User text is written with Mermaid's entity codes (``#60;`` for ``<``), so no
-quote, bracket, angle bracket, ampersand or backtick from a goal file reaches
-the Mermaid source: it cannot end a label, open a tag or close a Markdown code
-fence. The output is deterministic (goal-file order, no timestamps). A tree
+User text is written with Mermaid's entity codes (``#60;`` for ``<``) by
+:func:`goaltree.present.escape.mermaid_text`, so no quote, bracket, angle
+bracket, ampersand or backtick from a goal file reaches the Mermaid source: it
+cannot end a label, open a tag or close a Markdown code fence. The output is deterministic (goal-file order, no timestamps). A tree
 with a crowded level is drawn left to right, as the Graphviz diagram is.
 """
 
 from __future__ import annotations
 
 from goaltree.engine.results import Evaluation
-from goaltree.render.cards import Card, card_for, plain
+from goaltree.present.escape import mermaid_text
+from goaltree.render.cards import Card, card_for
 from goaltree.render.select import select
 from goaltree.render.style import STATUS_ORDER, STATUS_STYLES
 
 BAR_CELLS = 10
 """Characters in a card's text progress bar."""
-
-# Characters that could end a label, start markup or break a fenced block, as
-# Mermaid entity codes. '#' comes first so that the codes themselves survive.
-_ENTITIES = {
-    "#": "#35;",
-    '"': "#34;",
-    "&": "#38;",
-    "<": "#60;",
-    ">": "#62;",
-    "[": "#91;",
-    "]": "#93;",
-    "{": "#123;",
-    "}": "#125;",
-    "(": "#40;",
-    ")": "#41;",
-    "|": "#124;",
-    "`": "#96;",
-}
 
 # Words Mermaid reads as statements or block ends. Goal-file ids are lower case,
 # so a capitalised form can never collide with another node's id.
@@ -46,15 +29,6 @@ _RESERVED = frozenset(
 )
 
 _SHAPES = {"objective": ("[[", "]]"), "kpi": ("[", "]"), "driver": ("([", "])")}
-
-
-def mermaid_text(text: str) -> str:
-    """User text made safe inside a quoted Mermaid label (one line)."""
-    escaped = "".join(_ENTITIES.get(ch, ch) for ch in plain(text))
-    # '%%' starts a comment or a directive in Mermaid; break every pair.
-    while "%%" in escaped:
-        escaped = escaped.replace("%%", "%#37;")
-    return escaped
 
 
 def mermaid_id(node_id: str) -> str:
@@ -72,13 +46,13 @@ def card_label(card: Card) -> str:
     """The card's lines, escaped, joined with ``<br/>``."""
     derived = " (derived)" if card.derived else ""
     lines = [
-        f"{card.kind} · {mermaid_text(card.status_label)}",
-        mermaid_text(card.title),
-        mermaid_text(card.values) + derived,
-        f"{progress_bar(card.progress)} {mermaid_text(card.pace)}",
+        f"{card.kind} · {mermaid_text(card.status_label, beside_markup=True)}",
+        mermaid_text(card.title, beside_markup=True),
+        mermaid_text(card.values, beside_markup=True) + derived,
+        f"{progress_bar(card.progress)} {mermaid_text(card.pace, beside_markup=True)}",
     ]
     if card.owner:
-        lines.append(f"owner: {mermaid_text(card.owner)}")
+        lines.append(f"owner: {mermaid_text(card.owner, beside_markup=True)}")
     if card.hidden_children:
         lines.append(f"+ {card.hidden_children} {'child' if card.hidden_children == 1 else 'children'} not drawn")
     return "<br/>".join(lines)

@@ -75,6 +75,7 @@ def build_context(
     from goaltree.engine.serialize import evaluation_to_json
     from goaltree.render.mermaid import to_mermaid
     from goaltree.render.style import STATUS_ORDER, STATUS_STYLES, TYPE_BORDERS, TYPE_LABELS
+    from goaltree.report import funnels as funnel_views
     from goaltree.report import sections
     from goaltree.report.charts import pace_chart
     from goaltree.report.environment import templates_dir
@@ -116,7 +117,7 @@ def build_context(
 
     script = (templates_dir() / "report.js").read_text(encoding="utf-8")
     summary = sections.summary(evaluation)
-    funnels = sections.funnels(evaluation)
+    funnels = funnel_views.funnels(evaluation)
     breakdowns = sections.breakdowns(evaluation)
     source = sections.data_source(evaluation)
     outline = sections.outline(evaluation)
@@ -173,7 +174,7 @@ def build_context(
         "outline": outline,
         "explanations": explanations,
         "funnels": funnels,
-        "funnel_links": sections.funnel_links(funnels),
+        "funnel_links": funnel_views.funnel_links(funnels),
         "breakdowns": breakdowns,
         "charts": charts,
         "findings": finding_rows,

@@ -16,7 +16,7 @@ from typing import Any
 
 from goaltree.engine.pace import daily_values
 from goaltree.engine.results import Evaluation, NodeResult
-from goaltree.report.formatting import quantity
+from goaltree.present.numbers import format_quantity, format_short
 
 WIDTH = 560
 HEIGHT = 230
@@ -28,21 +28,12 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 
 
 def axis_label(value: float, unit: str | None) -> str:
-    """A short tick label: ``60 M``, ``250 k``, ``1.4 %``; the unit is written once, above the axis."""
-    if unit == "ratio":
-        return f"{value * 100:g} %"
-    if unit == "%":
-        return f"{value:g} %"
-    if unit == "multiple":
-        return f"{value:g}×"
-    magnitude = abs(value)
-    if magnitude >= 1e9:
-        return f"{value / 1e9:g} G"
-    if magnitude >= 1e6:
-        return f"{value / 1e6:g} M"
-    if magnitude >= 1e4:
-        return f"{value / 1e3:g} k"
-    return f"{value:g}"
+    """A tick label in the report's number words: ``60 M``, ``250 k``, ``1.5 bn``, ``1.4 %``.
+
+    The unit is written once, beside the axis, so a tick carries only the
+    number (see :func:`goaltree.present.numbers.format_short`).
+    """
+    return format_short(value, unit)
 
 
 _LARGEST_CHARTED = 1e300
@@ -181,7 +172,7 @@ def pace_chart(
         "range": None,
         "expected": path([(x_of(day), y_of(v)) for day, v in expected]) if expected else None,
         "milestones": [
-            {"x": x_date(d), "y": y_of(v), "label": f"{d.isoformat()}: {quantity(v, unit)}"}
+            {"x": x_date(d), "y": y_of(v), "label": f"{d.isoformat()}: {format_quantity(v, unit)}"}
             for d, v in result.milestones
             if start <= d <= end
         ],
@@ -189,7 +180,7 @@ def pace_chart(
         if len(series) > 1 or (series and result.aggregate == "sum")
         else None,
         "observations": [
-            {"x": x_date(d), "y": y_of(v), "label": f"{d.isoformat()}: {quantity(v, unit)}"} for d, v in series
+            {"x": x_date(d), "y": y_of(v), "label": f"{d.isoformat()}: {format_quantity(v, unit)}"} for d, v in series
         ],
         "as_of": None,
         "now": None,
@@ -199,10 +190,10 @@ def pace_chart(
     if result.target is not None:
         chart["target"] = {
             "y": y_of(result.target),
-            "label": f"target {quantity(result.target, unit)}" + (" (derived)" if result.target_origin == "derived" else ""),
+            "label": f"target {format_quantity(result.target, unit)}" + (" (derived)" if result.target_origin == "derived" else ""),
         }
     if value_range is not None:
-        chart["range"] = {"top": y_of(value_range[1]), "bottom": y_of(value_range[0]), "label": f"range {quantity(value_range[0], unit)} – {quantity(value_range[1], unit)}"}
+        chart["range"] = {"top": y_of(value_range[1]), "bottom": y_of(value_range[0]), "label": f"range {format_quantity(value_range[0], unit)} – {format_quantity(value_range[1], unit)}"}
     if start <= as_of <= end:
         chart["as_of"] = {"x": x_date(as_of), "label": f"as of {as_of.isoformat()}"}
     if result.actual is not None:
@@ -210,24 +201,24 @@ def pace_chart(
         chart["now"] = {
             "x": x_date(point_date),
             "y": y_of(result.actual),
-            "value": quantity(result.actual, unit),
-            "label": f"actual {quantity(result.actual, unit)} at {point_date.isoformat()}",
+            "value": format_quantity(result.actual, unit),
+            "label": f"actual {format_quantity(result.actual, unit)} at {point_date.isoformat()}",
         }
         if result.forecast is not None and as_of < end:
             chart["forecast"] = {
                 "points": path([(x_date(point_date), y_of(result.actual)), (x_date(end), y_of(result.forecast))]),
                 "x": x_date(end),
                 "y": y_of(result.forecast),
-                "label": f"forecast {quantity(result.forecast, unit)}",
+                "label": f"forecast {format_quantity(result.forecast, unit)}",
             }
     parts = [f"Pace of {result.id}"]
     if chart["target"]:
         parts.append(chart["target"]["label"])
     if result.expected is not None:
-        parts.append(f"expected {quantity(result.expected, unit)} at {as_of.isoformat()}")
+        parts.append(f"expected {format_quantity(result.expected, unit)} at {as_of.isoformat()}")
     if result.actual is not None:
-        parts.append(f"actual {quantity(result.actual, unit)}")
+        parts.append(f"actual {format_quantity(result.actual, unit)}")
     if result.forecast is not None:
-        parts.append(f"forecast {quantity(result.forecast, unit)} at {end.isoformat()}")
+        parts.append(f"forecast {format_quantity(result.forecast, unit)} at {end.isoformat()}")
     chart["description"] = "; ".join(parts)
     return chart

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Iterator
 
-from goaltree.rules.base import CheckContext, Finding, NodeRule, Option, Rule, format_number, where
+from goaltree.present.numbers import format_number
+from goaltree.rules.base import CheckContext, Finding, NodeRule, Option, Rule, where
 
 if TYPE_CHECKING:
     from goaltree.model import Node

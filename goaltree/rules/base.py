@@ -198,20 +198,6 @@ class CheckContext:
         return frozenset(equation.node for equation in self.equations)
 
 
-def format_number(value: float) -> str:
-    """A number as a strategy team writes it: ``250 000``, ``1.4``, ``0.014``."""
-    if value != value or value in (math.inf, -math.inf):
-        return str(value)
-    if value == int(value) and abs(value) < 1e15:
-        return f"{int(value):,}".replace(",", " ")
-    magnitude = abs(value)
-    if magnitude >= 1000:
-        return f"{value:,.0f}".replace(",", " ")
-    if magnitude >= 1:
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    return f"{value:.3g}"
-
-
 def where(node_id: str, *fields: Any) -> tuple[Any, ...]:
     """The document path of a node's field: ``where("leads", "target")``."""
     return ("nodes", node_id) + fields

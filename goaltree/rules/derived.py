@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from goaltree.errors import Diagnostic
-from goaltree.rules.base import CheckContext, Finding, Rule, format_number
+from goaltree.present.numbers import format_number
+from goaltree.rules.base import CheckContext, Finding, Rule
 from goaltree.rules.units import CURRENCIES, Unit, parse_unit
 
 if TYPE_CHECKING:

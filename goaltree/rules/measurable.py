@@ -6,8 +6,9 @@ import re
 from typing import TYPE_CHECKING, Iterator
 
 from goaltree.model import NUMERIC_ROLLUPS, is_percent_unit, is_rate_unit
+from goaltree.present.numbers import format_number
 from goaltree.rules import units
-from goaltree.rules.base import CheckContext, Finding, NodeRule, Rule, format_number, where
+from goaltree.rules.base import CheckContext, Finding, NodeRule, Rule, where
 
 if TYPE_CHECKING:
     from goaltree.formula import Expression

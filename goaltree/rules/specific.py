@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterator
 
+from goaltree.present.numbers import format_number
 from goaltree.rules import amounts, words
-from goaltree.rules.base import CheckContext, Finding, NodeRule, Option, format_number, where
+from goaltree.rules.base import CheckContext, Finding, NodeRule, Option, where
 
 if TYPE_CHECKING:
     from goaltree.model import Node

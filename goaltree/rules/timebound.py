@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
-from goaltree.rules.base import CheckContext, Finding, NodeRule, format_number, where
+from goaltree.present.numbers import format_number
+from goaltree.rules.base import CheckContext, Finding, NodeRule, where
 
 if TYPE_CHECKING:
     from goaltree.model import Node

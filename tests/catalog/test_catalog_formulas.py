@@ -9,7 +9,7 @@ from goaltree.catalog.registry import GROUPS, KPIS
 from goaltree.errors import GoaltreeError
 from goaltree.formula import parse
 from goaltree.model import NODE_ID_PATTERN
-from goaltree.outputs import format_number
+from goaltree.present.numbers import format_number
 
 # (KPI, inputs, the value computed by hand). Written out here, not taken from
 # the registry's examples, so a wrong formula and a wrong example cannot agree.

@@ -87,6 +87,10 @@ def test_hostile_titles_are_drawn_as_text(mermaid_page, tmp_path, capsys):
     assert "error" not in drawn, drawn.get("error")
     assert drawn["nodes"] == len(node_lines(text))
     assert mermaid_page.evaluate("document.querySelectorAll('#out script').length") == 0
+    # Drawn as written: no Markdown read into `tick`, *star* or _under_, no entity left showing.
+    assert "<script>alert(\"pwned\")</script> & 'quoted' [x] {y} (z) | #1 `tick` *star* _under_" in drawn["text"]
+    assert "Deal size --> end[\"x\"] %%{init: {}}%% ```" in drawn["text"]
+    assert "Unsupported markdown" not in drawn["text"]
 
 
 def test_beyond_mermaids_limits_goaltree_says_so_and_a_part_is_drawn(mermaid_page, tmp_path, capsys):

@@ -10,7 +10,8 @@ from render_helpers import FUNNEL, evaluate_file, generated_goal_file
 from render_helpers import funnel, objectives  # noqa: F401 (pytest fixtures)
 
 from goaltree.errors import GoaltreeError
-from goaltree.render.dot import html_text, render, render_svg, to_dot
+from goaltree.present.escape import graphviz_text
+from goaltree.render.dot import render, render_svg, to_dot
 from goaltree.render.select import select
 
 NODE_LINE = re.compile(r"^\t([a-z][a-z0-9_]*) \[label=<", re.MULTILINE)
@@ -108,7 +109,7 @@ def test_unknown_root_and_negative_depth_are_usage_errors(funnel):
 
 
 def test_labels_escape_html_specials():
-    assert html_text('<b>"A" & \'B\'</b>\n') == "&lt;b&gt;&quot;A&quot; &amp; &#39;B&#39;&lt;/b&gt;"
+    assert graphviz_text('<b>"A" & \'B\'</b>\n') == "&lt;b&gt;&quot;A&quot; &amp; &#39;B&#39;&lt;/b&gt;"
 
 
 def test_svg_png_pdf_and_dot_outputs(funnel):

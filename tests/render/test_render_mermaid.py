@@ -7,7 +7,8 @@ import datetime as dt
 from render_helpers import FUNNEL, evaluate_file
 from render_helpers import funnel, objectives  # noqa: F401 (pytest fixtures)
 
-from goaltree.render.mermaid import mermaid_id, mermaid_text, progress_bar, to_mermaid
+from goaltree.present.escape import mermaid_text
+from goaltree.render.mermaid import mermaid_id, progress_bar, to_mermaid
 
 
 def test_flowchart_with_a_generated_marker(funnel):

@@ -10,7 +10,7 @@ from report_helpers import with_breakdown
 from report_helpers import funnel, objectives  # noqa: F401 (pytest fixtures)
 
 from goaltree.errors import Diagnostic
-from goaltree.report import sections
+from goaltree.report import funnels, sections
 
 
 def test_summary_counts_worst_first(funnel):
@@ -93,7 +93,7 @@ def test_nodes_ahead_of_pace_need_no_explanation(funnel):
 
 
 def test_the_funnel_of_the_seeds(funnel):
-    (funnel_view,) = sections.funnels(funnel)
+    (funnel_view,) = funnels.funnels(funnel)
     steps = funnel_view["steps"]
     assert [s["node"] for s in steps] == ["visits", "leads", "customers"]
     assert steps[0]["rate"] is None
@@ -106,13 +106,13 @@ def test_the_funnel_of_the_seeds(funnel):
 
 
 def test_funnel_steps_worst_against_plan_first(funnel):
-    links = sections.funnel_links(sections.funnels(funnel))
+    links = funnels.funnel_links(funnels.funnels(funnel))
     assert [(link["from"], link["node"]) for link in links] == [("leads", "customers"), ("visits", "leads")]
     assert links[0]["against_plan"] < 1 <= links[1]["against_plan"]
 
 
 def test_no_funnel_without_rate_formulas(objectives):
-    assert sections.funnels(objectives) == []
+    assert funnels.funnels(objectives) == []
 
 
 def test_breakdowns_largest_first_with_shares(funnel):

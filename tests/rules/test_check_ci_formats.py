@@ -62,7 +62,12 @@ def test_the_step_summary_lists_every_finding(many_findings, tmp_path, capsys, m
     assert text.startswith("## An earlier step's summary\n")  # appended to, never replaced
     # Read the table as GitHub does: a CommonMark parser with GitHub's tables.
     tokens = MarkdownIt("commonmark").enable("table").parse(text)
-    cells = [token.content for token in tokens if token.type == "inline"][2:]  # after the two headings
+    # What a reader sees in each cell: the text after Markdown's escapes and HTML entities are read.
+    cells = [
+        "".join(child.content for child in token.children if child.type in ("text", "code_inline"))
+        for token in tokens
+        if token.type == "inline"
+    ][2:]  # after the two headings
     cells = [cell for cell in cells if not cell.startswith("1 goal file")]
     header, rows = cells[:5], [cells[i : i + 5] for i in range(5, len(cells), 5)]
     assert header == ["where", "severity", "code", "node", "message"]

@@ -1,0 +1,112 @@
+"""Numbers as people read them, the same in the terminal, diagrams, reports and messages.
+
+Every output formats a number through this module, so that ``goaltree
+evaluate``, a diagram card, a report, a chart axis and a rule's message never
+disagree about a figure: thin grouping (``27 000 000``), as many decimals as
+the size calls for, percent for ratios, ``5.9×`` for a multiple.
+"""
+
+from __future__ import annotations
+
+UNKNOWN = "–"
+"""What an unknown value reads as."""
+
+_UNITLESS = frozenset({"ratio", "%", "count", "multiple"})
+"""Units whose figure carries its own sign (``%``, ``×``) or none at all (a count)."""
+
+# Scale words for short labels, largest first, as (from, divisor, word): the words
+# a strategy team writes ("250 k", "60 M", "1.5 bn") and the goal-file rules read
+# back as amounts. Thousands start at 10 000, where "10 k" is shorter than "10 000".
+_SCALE_WORDS = ((1e9, 1e9, "bn"), (1e6, 1e6, "M"), (1e4, 1e3, "k"))
+
+
+def format_number(value: float | None, unit: str | None = None) -> str:
+    """A readable number: thin grouping, sensible decimals, percent for ratios, ``5.9×`` for a multiple.
+
+    Args:
+        value: The number, or ``None`` for an unknown value (``–``).
+        unit: The node's unit: ``ratio`` reads as a percent of 1, ``%`` as a
+            percent, ``multiple`` with a ``×``; any other unit is not written.
+
+    Returns:
+        ``27 000 000``, ``123.5``, ``1.42``, ``0.01234``, ``49.60 %`` or ``5.9×``.
+    """
+    if value is None:
+        return UNKNOWN
+    if unit == "ratio":
+        return f"{value * 100:.2f} %"
+    if unit == "%":
+        return f"{value:.2f} %"
+    if unit == "multiple":  # ROAS, ROI: "5.9×", read "5.9 kronor per krona"
+        return format_number(value) + "×"
+    magnitude = abs(value)
+    if magnitude >= 1000:
+        text = f"{value:,.0f}"
+    elif magnitude >= 100:
+        text = f"{value:,.1f}".rstrip("0").rstrip(".")
+    elif magnitude >= 1:
+        text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    elif magnitude == 0:
+        text = "0"
+    else:
+        text = f"{value:.4g}"
+    return text.replace(",", " ")
+
+
+def format_quantity(value: float | None, unit: str | None = None) -> str:
+    """The number with its unit: ``27 000 000 SEK``, ``1.20 %``, ``2 500``; ``–`` when unknown."""
+    text = format_number(value, unit)
+    if value is None or not unit or unit in _UNITLESS:
+        return text
+    return f"{text} {unit}"
+
+
+def format_signed_quantity(value: float | None, unit: str | None = None) -> str:
+    """``+1 200 SEK`` / ``−4 241 096 SEK``: the sign always shown, with a real minus sign."""
+    if value is None:
+        return UNKNOWN
+    text = format_quantity(abs(value), unit)
+    if value > 0:
+        return f"+{text}"
+    if value < 0:
+        return f"−{text}"
+    return text
+
+
+def format_percent(value: float | None) -> str:
+    """A fraction as a percent with one decimal: ``0.496`` → ``49.6 %``."""
+    return UNKNOWN if value is None else f"{value * 100:.1f} %"
+
+
+def format_share(value: float | None) -> str:
+    """A share of a whole in whole percent: ``0.823`` → ``82 %``, with a real minus sign."""
+    if value is None:
+        return UNKNOWN
+    return f"{value * 100:.0f} %".replace("-", "−")
+
+
+def format_change(relative: float | None) -> str:
+    """A relative change with its sign: ``0.111`` → ``+11.1 %``; an empty string when there is none."""
+    if relative is None:
+        return ""
+    return f"{relative * 100:+.1f} %"
+
+
+def format_short(value: float, unit: str | None = None) -> str:
+    """A short label, for a chart axis: ``60 M``, ``250 k``, ``1.5 bn``, ``1.4 %``, ``6×``.
+
+    Large numbers are written with a scale word (the unit itself is written
+    once, beside the axis); the digits are :func:`format_number`'s, so a tick
+    reads like the figures in the text around it.
+    """
+    if unit == "ratio":
+        return f"{format_number(value * 100)} %"
+    if unit == "%":
+        return f"{format_number(value)} %"
+    if unit == "multiple":
+        return f"{format_number(value)}×"
+    magnitude = abs(value)
+    for threshold, divisor, word in _SCALE_WORDS:
+        if magnitude >= threshold:
+            return f"{format_number(value / divisor)} {word}"
+    return format_number(value)

@@ -1,0 +1,112 @@
+"""What a revision changed, as a pull-request comment in Markdown.
+
+A summary line, the derived moves grouped by cause, a table per kind of
+change, and a Mermaid sub-tree of what changed. Every user string (titles,
+owners, units, the revision labels) goes through
+:mod:`goaltree.present.escape`, so a ``|`` or a line break cannot break a
+table and ``<script>`` is text.
+"""
+
+from __future__ import annotations
+
+from typing import IO
+
+from goaltree.present.escape import markdown_code, markdown_text
+from goaltree.present.numbers import format_change, format_number
+from goaltree.render.diff_mermaid import diff_mermaid
+from goaltree.revisions.diff import GoalDiff
+from goaltree.revisions.diff_text import derived_groups, feeds_text, format_value, target_words, title_of, unit_of
+
+
+def _table(title: str, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    """A Markdown table under a heading; nothing for no rows. Cells must already be escaped."""
+    if not rows:
+        return []
+    lines = [f"#### {title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines.extend("| " + " | ".join(row) + " |" for row in rows)
+    lines.append("")
+    return lines
+
+
+def _summary(diff: GoalDiff) -> str:
+    counts = [
+        (len(diff.added), "added"),
+        (len(diff.removed), "removed"),
+        (len(diff.renamed), "renamed"),
+        (len(diff.reparented), "moved"),
+        (len(diff.changed), "changed"),
+        (len(diff.derived), "derived targets moved"),
+    ]
+    return " · ".join(f"**{count}** {what}" for count, what in counts if count) or "File settings changed"
+
+
+def _change_rows(diff: GoalDiff) -> list[tuple[str, ...]]:
+    rows = []
+    for node_id, fields in diff.changed.items():
+        unit = unit_of(diff, node_id)
+        for name, change in fields.items():
+            rows.append(
+                (
+                    markdown_code(node_id),
+                    name,  # goaltree's own field names: plain words, nothing to escape
+                    markdown_text(format_value(change.old, unit, name)),
+                    markdown_text(format_value(change.new, unit, name)),
+                    format_change(change.relative),
+                )
+            )
+    return rows
+
+
+def write_markdown(diff: GoalDiff, stream: IO[str]) -> None:
+    """Write the pull-request comment: a summary line, a table per kind of change, and a Mermaid sub-tree."""
+    out: list[str] = [f"### Goal changes: {markdown_code(diff.old.label)} → {markdown_code(diff.new.label)}", ""]
+    if diff.is_empty:
+        out.append("No changes in the goals.")
+        stream.write("\n".join(out) + "\n")
+        return
+    out += [_summary(diff), ""]
+    groups = derived_groups(diff)
+    if groups:
+        out.extend(f"- {markdown_text(cause)} ⇒ {markdown_text(', '.join(moves))}" for cause, moves in groups)
+        out.append("")
+    out += _table("File", ("field", "old", "new"), [
+        (name, markdown_text(format_value(c.old, None, name)), markdown_text(format_value(c.new, None, name)))
+        for name, c in diff.file.items()
+    ])
+    added = [diff.new.evaluation.nodes[node_id] for node_id in diff.added]
+    out += _table("Added", ("node", "title", "target", "feeds"), [
+        (
+            markdown_code(r.id),
+            markdown_text(r.title),
+            markdown_text(target_words(r.target, r.unit, r.target_origin) or "–"),
+            markdown_text(", ".join(r.parents) or "–"),
+        )
+        for r in added
+    ])
+    removed = [diff.old.evaluation.nodes[node_id] for node_id in diff.removed]
+    out += _table("Removed", ("node", "title", "target was"), [
+        (markdown_code(r.id), markdown_text(r.title), markdown_text(format_number(r.target, r.unit)))
+        for r in removed
+    ])
+    out += _table("Renamed", ("old id", "new id", "title"), [
+        (markdown_code(old), markdown_code(new), markdown_text(title_of(diff, new))) for old, new in diff.renamed.items()
+    ])
+    out += _table("Moved", ("node", "fed", "feeds"), [
+        (markdown_code(node_id), markdown_text(feeds_text(c.old)), markdown_text(feeds_text(c.new)))
+        for node_id, c in diff.reparented.items()
+    ])
+    out += _table("Changed", ("node", "field", "old", "new", "change"), _change_rows(diff))
+    out += _table("Derived targets", ("node", "old", "new", "change", "because"), [
+        (
+            markdown_code(node_id),
+            markdown_text(format_number(move.old, unit_of(diff, node_id))),
+            markdown_text(format_number(move.new, unit_of(diff, node_id))),
+            format_change(move.relative),
+            ", ".join(markdown_code(cause) for cause in move.because) or "–",
+        )
+        for node_id, move in diff.derived.items()
+    ])
+    chart = diff_mermaid(diff)
+    if chart:
+        out.extend(["#### What changed in the tree", "", "```mermaid", chart, "```", ""])
+    stream.write("\n".join(out).rstrip("\n") + "\n")

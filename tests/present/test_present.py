@@ -1,0 +1,155 @@
+"""goaltree.present: the one number formatter and the escapers every output uses."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from goaltree.cli import main
+from goaltree.present.escape import graphviz_text, markdown_code, markdown_text, mermaid_text
+from goaltree.present.numbers import (
+    format_change,
+    format_number,
+    format_percent,
+    format_quantity,
+    format_share,
+    format_short,
+    format_signed_quantity,
+)
+
+PACKAGE = Path(__file__).resolve().parents[2] / "goaltree"
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
+        (27_000_000, None, "27 000 000"),
+        (-1500, "SEK", "-1 500"),
+        (123.46, None, "123.5"),
+        (1.42, None, "1.42"),
+        (7.0, None, "7"),
+        (0.0123456, None, "0.01235"),
+        (0, None, "0"),
+        (None, "SEK", "–"),
+        (0.496, "ratio", "49.60 %"),
+        (12.5, "%", "12.50 %"),
+        (5.9, "multiple", "5.9×"),
+    ],
+)
+def test_format_number(value, unit, expected):
+    assert format_number(value, unit) == expected
+
+
+def test_the_words_around_a_number():
+    assert format_quantity(27_000_000, "SEK") == "27 000 000 SEK"
+    assert format_quantity(2500, "count") == "2 500"
+    assert format_signed_quantity(-4_241_096, "SEK") == "−4 241 096 SEK"
+    assert format_signed_quantity(1200, "SEK") == "+1 200 SEK"
+    assert format_percent(0.429) == "42.9 %"
+    assert format_share(0.823) == "82 %"
+    assert format_change(70 / 63 - 1) == "+11.1 %"
+    assert format_change(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
+        (1_500_000_000, "SEK", "1.5 bn"),
+        (2_500_000_000_000, "SEK", "2 500 bn"),
+        (60_000_000, "SEK", "60 M"),
+        (250_000, "count", "250 k"),
+        (10_000, None, "10 k"),
+        (2000, None, "2 000"),
+        (-500_000, None, "-500 k"),
+        (0.014, "ratio", "1.4 %"),
+        (45, "%", "45 %"),
+        (6, "multiple", "6×"),
+    ],
+)
+def test_short_labels_use_the_report_number_words(value, unit, expected):
+    assert format_short(value, unit) == expected
+
+
+GOALS = """\
+goaltree: 1
+id: billions
+title: Group revenue
+period: {start: 2027-01-01, end: 2027-12-31}
+nodes:
+  revenue:
+    title: 1.5 bn SEK revenue in 2027
+    unit: SEK
+    aggregate: last
+    target: 1500000000
+    actuals: {2027-03-31: 100000000, 2027-06-30: 200000000}
+"""
+
+
+def test_chart_axes_say_bn_like_the_report(tmp_path):
+    from goaltree.api import evaluate, load
+    from goaltree.report.charts import pace_chart
+
+    path = tmp_path / "goals.yaml"
+    path.write_text(GOALS, encoding="utf-8")
+    evaluation = evaluate(load(path), dt.date(2027, 6, 30))
+    chart = pace_chart(evaluation.nodes["revenue"], evaluation)
+    # By hand: values 0 .. 1.5e9, plus 6 % head room = 1.59e9; a quarter of that is 3.975e8,
+    # so the step is 5e8 and the ticks run 0, 0.5, 1, 1.5, 2 billion.
+    assert [tick["label"] for tick in chart["y_ticks"]] == ["0", "500 M", "1 bn", "1.5 bn", "2 bn"]
+    assert chart["target"]["label"] == "target 1 500 000 000 SEK"
+    report = tmp_path / "report.html"
+    assert main(["report", str(path), "-o", str(report), "--as-of", "2027-06-30"]) in (0, 1)
+    html = report.read_text(encoding="utf-8")
+    assert ">1.5 bn<" in html and " G<" not in html
+
+
+def test_markdown_escaping():
+    assert markdown_text("a | b\n<c> & `d` *e* _f_ [g] ~h~ \\") == (
+        "a \\| b &lt;c&gt; &amp; \\`d\\` \\*e\\* \\_f\\_ \\[g\\] \\~h\\~ \\\\"
+    )
+    assert markdown_code("goals.yaml") == "`goals.yaml`"
+    assert markdown_code("a`b") == "``a`b``"
+    assert markdown_code("`x") == "`` `x ``"
+    assert markdown_code("a|b") == "`a\\|b`"
+
+
+def test_mermaid_escaping():
+    assert mermaid_text('a "b" <c> & [d] {e} (f) | #g `h`') == (
+        "a #34;b#34; #60;c#62; #38; #91;d#93; #123;e#125; #40;f#41; #124; #35;g #96;h#96;"
+    )
+    assert "%%" not in mermaid_text("%%{init: x}%%")
+    assert mermaid_text("*s* _u_ `c`", beside_markup=True) == "\\*s\\* \\_u\\_ \\#96;c\\#96;"
+    assert mermaid_text("<a@b.se> a@b.se", beside_markup=True) == "#60;a\\@b.se#62; a@b.se"
+
+
+def test_graphviz_escaping():
+    assert graphviz_text("<b>\"A\" & 'B'</b>\n") == "&lt;b&gt;&quot;A&quot; &amp; &#39;B&#39;&lt;/b&gt;"
+
+
+def test_present_imports_nothing_of_goaltree():
+    """It sits below every layer that writes output, the engine included."""
+    for path in sorted((PACKAGE / "present").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = [
+            node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+        ] + [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+        assert not [name for name in imported if name.startswith("goaltree")], path
+
+
+def test_no_number_formatter_outside_present():
+    """Thin grouping ("27 000 000") is written in one place.
+
+    engine/equations.py (``_fmt``) and revisions/rollover.py (``_amount``) were being restructured
+    in parallel when the formatters were merged; they switch to goaltree.present after that.
+    """
+    allowed = {"present/numbers.py", "engine/equations.py", "revisions/rollover.py"}
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if str(path.relative_to(PACKAGE)) not in allowed
+        and ':,.' in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
