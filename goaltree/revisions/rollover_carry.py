@@ -13,6 +13,7 @@ from typing import Any, Literal
 from goaltree.engine.results import NodeResult
 from goaltree.engine.serialize import number
 from goaltree.model import Node, Period
+from goaltree.present.numbers import format_number
 from goaltree.revisions.rollover_periods import (
     _DAY,
     _days,
@@ -79,19 +80,6 @@ class Rollover:
         raise KeyError(node_id)
 
 
-def _amount(value: float | None, unit: str | None = None) -> str:
-    if value is None:
-        return "–"
-    if unit == "ratio":
-        return f"{value * 100:.4g} %"
-    if unit == "%":
-        return f"{value:.4g} %"
-    if value == 0 or 0.01 <= abs(value) < 1e15:
-        text = f"{value:,.2f}".rstrip("0").rstrip(".")
-        return text.replace(",", " ")
-    return f"{value:.4g}"
-
-
 def _clean(value: float | None) -> float | int | None:
     return number(value) if value is not None else None
 
@@ -147,7 +135,7 @@ def _carry_node(
     unit = node.unit
     if node.direction == "maintain":
         # Holding a level has no remaining amount: the band carries over as it is.
-        level = f" at {_amount(actual, unit)}" if actual is not None else " without actuals"
+        level = f" at {format_number(actual, unit)}" if actual is not None else " without actuals"
         note = (
             f"{NOTE_PREFIX}{old_label} on {on}: a maintain goal{level}; its target and range are kept"
             + ("; the baseline is the level reached." if baseline is not None and not flow else ".")
@@ -167,7 +155,7 @@ def _carry_node(
         new_target = _advice(target * share, TARGET_DIGITS) if flow and share < 1 else target
         note = f"{NOTE_PREFIX}{old_label} on {on}: no actuals, so the target is carried unchanged"
         if flow and share < 1:
-            note += f"; {period_label(new)} takes {share_text} of it at an even pace: {_amount(new_target, unit)}"
+            note += f"; {period_label(new)} takes {share_text} of it at an even pace: {format_number(new_target, unit)}"
         updates["target"] = _clean(new_target)
         return Carry(node_id, "kept", target, new_target, None, baseline, note + "."), updates
 
@@ -179,9 +167,9 @@ def _carry_node(
             new_days = _days(new.start, new.end)
             new_target = _advice(target * new_days / pace_days, TARGET_DIGITS) if pace_days else target
             note = (
-                f"{NOTE_PREFIX}{old_label} on {on}: achieved ({_amount(actual, unit)} of {_amount(target, unit)}); "
+                f"{NOTE_PREFIX}{old_label} on {on}: achieved ({format_number(actual, unit)} of {format_number(target, unit)}); "
                 f"the new target keeps the same pace over {period_label(new)}: "
-                f"{_amount(target, unit)} × {new_days}/{pace_days} days = {_amount(new_target, unit)}."
+                f"{format_number(target, unit)} × {new_days}/{pace_days} days = {format_number(new_target, unit)}."
             )
             updates["target"] = _clean(new_target)
             return Carry(node_id, "achieved", target, new_target, actual, baseline, note), updates
@@ -194,9 +182,9 @@ def _carry_node(
         new_days = _days(new.start, new.end)
         new_target = _advice(target * new_days / pace_days, TARGET_DIGITS) if pace_days else target
         note = (
-            f"{NOTE_PREFIX}{old_label} on {on}: {_amount(actual, unit)} against the cap {_amount(target, unit)}, "
-            f"{_amount(actual - target, unit)} over; the cap carries over at the same pace: "
-            f"{_amount(target, unit)} × {new_days}/{pace_days} days = {_amount(new_target, unit)}."
+            f"{NOTE_PREFIX}{old_label} on {on}: {format_number(actual, unit)} against the cap {format_number(target, unit)}, "
+            f"{format_number(actual - target, unit)} over; the cap carries over at the same pace: "
+            f"{format_number(target, unit)} × {new_days}/{pace_days} days = {format_number(new_target, unit)}."
         )
         updates["target"] = _clean(new_target)
         return Carry(node_id, "carried", target, new_target, actual, baseline, note), updates
@@ -208,18 +196,18 @@ def _carry_node(
             new_target = _advice(new_target, TARGET_DIGITS)
         reached = "spent" if node.direction == "decrease" else "reached"
         note = (
-            f"{NOTE_PREFIX}{old_label} on {on}: {_amount(actual, unit)} of {_amount(target, unit)} {reached}, "
-            f"{_amount(remaining, unit)} remaining"
+            f"{NOTE_PREFIX}{old_label} on {on}: {format_number(actual, unit)} of {format_number(target, unit)} {reached}, "
+            f"{format_number(remaining, unit)} remaining"
         )
         if share < 1:
             note += (
                 f" by {old_deadline.isoformat()}; {period_label(new)} takes {share_text} of it at an even pace: "
-                f"{_amount(new_target, unit)}"
+                f"{format_number(new_target, unit)}"
             )
         updates["target"] = _clean(new_target)
         return Carry(node_id, "carried", target, new_target, actual, baseline, note + "."), updates
     note = (
-        f"{NOTE_PREFIX}{old_label} on {on}: at {_amount(actual, unit)} against the target {_amount(target, unit)}; "
+        f"{NOTE_PREFIX}{old_label} on {on}: at {format_number(actual, unit)} against the target {format_number(target, unit)}; "
         "the baseline is now the level reached and the target stays."
     )
     return Carry(node_id, "carried", target, target, actual, baseline, note), updates
@@ -242,13 +230,13 @@ def _hold(
     low, high = sorted((target, actual))
     if math.isclose(low, high, rel_tol=1e-9, abs_tol=0.0):
         updates["range"] = None
-        hold = f"hold it at {_amount(target, unit)}"
+        hold = f"hold it at {format_number(target, unit)}"
     else:
         updates["range"] = [_clean(low), _clean(high)]
-        hold = f"hold it between {_amount(low, unit)} and {_amount(high, unit)}"
+        hold = f"hold it between {format_number(low, unit)} and {format_number(high, unit)}"
     note = (
-        f"{NOTE_PREFIX}{old_label} on {on}: achieved ({_amount(actual, unit)} against the target "
-        f"{_amount(target, unit)}); kept as maintain: {hold}."
+        f"{NOTE_PREFIX}{old_label} on {on}: achieved ({format_number(actual, unit)} against the target "
+        f"{format_number(target, unit)}); kept as maintain: {hold}."
     )
     return Carry(node_id, "achieved", target, target, actual, baseline, note), updates
 
@@ -284,15 +272,15 @@ def _renew(
             new_target = _advice(target * ratio, TARGET_DIGITS)
             pace = (
                 f"; at the same pace over {length_text(new.start, new_deadline)} instead of "
-                f"{length_text(old.start, old_deadline)}: {_amount(new_target, unit)}"
+                f"{length_text(old.start, old_deadline)}: {format_number(new_target, unit)}"
             )
     if actual is None:
         outcome = "finished without actuals"
     elif flow:
         verb = "spent" if node.direction == "decrease" else "reached"
-        outcome = f"finished with {_amount(actual, unit)} of {_amount(target, unit)} {verb}"
+        outcome = f"finished with {format_number(actual, unit)} of {format_number(target, unit)} {verb}"
     else:
-        outcome = f"finished at {_amount(actual, unit)} against the target {_amount(target, unit)}"
+        outcome = f"finished at {format_number(actual, unit)} against the target {format_number(target, unit)}"
     if achieved:
         outcome = outcome.replace("finished", "achieved", 1)
     base = ""
