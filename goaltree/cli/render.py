@@ -1,4 +1,4 @@
-"""``goaltree render FILE -o OUT [--format svg|png|pdf|dot|mermaid] [--root NODE] [--depth N]``.
+"""``goaltree render FILE -o OUT [--format svg|png|pdf|dot|mermaid] [--root NODE] [--depth N] [--children N]``.
 
 The format comes from ``--format``, else from the output's extension, else
 svg. ``-o -`` writes to standard output. The file is written atomically: a
@@ -72,20 +72,24 @@ def run(args: argparse.Namespace) -> int:
     image_format = output_format(args.output, args.format, EXTENSIONS, "svg")
     if args.depth is not None and args.depth < 0:
         raise GoaltreeError(f"--depth must be 0 or more, not {args.depth}")
+    if args.children is not None and args.children < 0:
+        raise GoaltreeError(f"--children must be 0 or more, not {args.children}")
     if args.output != "-":
         refuse_unsafe_output(args.output, early_inputs(args))
     tree, evaluation = load_and_evaluate(args)
     if image_format == "mermaid":
         from goaltree.render.mermaid import beyond_mermaid_limits, to_mermaid
 
-        data: str | bytes = to_mermaid(evaluation, root=args.root, depth=args.depth)
+        data: str | bytes = to_mermaid(evaluation, root=args.root, depth=args.depth, children=args.children)
         too_large = beyond_mermaid_limits(data)
         if too_large:
             print(f"goaltree: warning: {too_large}", file=sys.stderr)
     else:
         from goaltree.render.dot import render
 
-        data = render(evaluation, image_format, root=args.root, depth=args.depth, direction=args.direction)
+        data = render(
+            evaluation, image_format, root=args.root, depth=args.depth, children=args.children, direction=args.direction
+        )
     write_output(args.output, data, input_files(tree.goal_file, tree.path, args.snapshot))
     report_errors(evaluation)
     return exit_code(evaluation)

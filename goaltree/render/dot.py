@@ -117,6 +117,7 @@ def build_graph(
     *,
     root: str | None = None,
     depth: int | None = None,
+    children: int | None = None,
     legend: bool = True,
     direction: Direction | None = None,
 ) -> "graphviz.Digraph":
@@ -126,6 +127,7 @@ def build_graph(
         evaluation: The evaluated tree.
         root: Draw only the sub-tree under this node id.
         depth: Draw this many levels below the root(s).
+        children: Draw at most this many children under each node, the worst first.
         legend: Put the status colours and border styles in the diagram's heading.
         direction: ``TB`` (top to bottom) or ``LR`` (left to right); by default
             ``TB``, or ``LR`` when a level holds more than :data:`WIDE_LEVEL` nodes.
@@ -135,7 +137,7 @@ def build_graph(
     """
     import graphviz
 
-    selection = select(evaluation, root, depth)
+    selection = select(evaluation, root, depth, children)
     if direction is None:
         direction = "LR" if selection.widest_level > WIDE_LEVEL else "TB"
     graph = graphviz.Digraph(
@@ -197,11 +199,12 @@ def to_dot(
     *,
     root: str | None = None,
     depth: int | None = None,
+    children: int | None = None,
     legend: bool = True,
     direction: Direction | None = None,
 ) -> str:
     """The DOT source of the diagram: byte-identical for the same evaluation."""
-    return build_graph(evaluation, root=root, depth=depth, legend=legend, direction=direction).source
+    return build_graph(evaluation, root=root, depth=depth, children=children, legend=legend, direction=direction).source
 
 
 def _run_dot(source: str, image_format: str) -> bytes:
@@ -225,6 +228,7 @@ def render(
     *,
     root: str | None = None,
     depth: int | None = None,
+    children: int | None = None,
     legend: bool = True,
     direction: Direction | None = None,
 ) -> bytes:
@@ -235,7 +239,7 @@ def render(
     """
     if image_format not in FORMATS:
         raise GoaltreeError(f"cannot draw '{image_format}'; choose one of {', '.join(FORMATS)}")
-    source = to_dot(evaluation, root=root, depth=depth, legend=legend, direction=direction)
+    source = to_dot(evaluation, root=root, depth=depth, children=children, legend=legend, direction=direction)
     if image_format == "dot":
         return source.encode("utf-8")
     return _run_dot(source, image_format)
@@ -246,6 +250,7 @@ def render_svg(
     *,
     root: str | None = None,
     depth: int | None = None,
+    children: int | None = None,
     legend: bool = True,
     direction: Direction | None = None,
 ) -> str:
@@ -253,5 +258,5 @@ def render_svg(
 
     This is the function the HTML report embeds and the benchmark times.
     """
-    return render(evaluation, "svg", root=root, depth=depth, legend=legend, direction=direction).decode("utf-8")
+    return render(evaluation, "svg", root=root, depth=depth, children=children, legend=legend, direction=direction).decode("utf-8")
 

@@ -12,6 +12,7 @@ from typing import Literal
 
 from goaltree.engine.results import Evaluation, NodeResult
 from goaltree.errors import GoaltreeError, did_you_mean
+from goaltree.render.style import severity_rank
 
 MAX_EDGE_LABEL = 48
 """Longer formulas are cut with an ellipsis on edges; the full text is in the report."""
@@ -78,20 +79,38 @@ def edge_label(parent: NodeResult, child: NodeResult) -> tuple[Literal["formula"
     return "parent", rollup
 
 
-def select(evaluation: Evaluation, root: str | None = None, depth: int | None = None) -> Selection:
+def _drawn_children(nodes: dict[str, NodeResult], children: tuple[str, ...], limit: int | None) -> tuple[str, ...]:
+    """The children a diagram draws under one node: all, or the ``limit`` worst in goal-file order."""
+    if limit is None or len(children) <= limit:
+        return children
+    ranked = sorted(range(len(children)), key=lambda index: (severity_rank(nodes[children[index]].status), index))
+    return tuple(children[index] for index in sorted(ranked[:limit]))
+
+
+def select(
+    evaluation: Evaluation,
+    root: str | None = None,
+    depth: int | None = None,
+    children: int | None = None,
+) -> Selection:
     """The nodes and edges under ``root`` (default: every root), at most ``depth`` levels down.
 
     Args:
         evaluation: The evaluated tree.
         root: A node id; only it and what it is built from are drawn.
         depth: How many levels below the root(s) to draw; ``0`` draws the root(s) only.
+        children: Draw at most this many children under each node, the worst
+            status first (ties in goal-file order); the parent's card counts the
+            rest. A node another drawn parent reaches is still drawn.
 
     Raises:
-        GoaltreeError: ``root`` is not a node id, or ``depth`` is negative.
+        GoaltreeError: ``root`` is not a node id, or ``depth`` or ``children`` is negative.
     """
     nodes = evaluation.nodes
     if depth is not None and depth < 0:
         raise GoaltreeError(f"--depth must be 0 or more, not {depth}")
+    if children is not None and children < 0:
+        raise GoaltreeError(f"--children must be 0 or more, not {children}")
     if root is not None and root not in nodes:
         raise GoaltreeError(f"no node '{root}' in {evaluation.tree_id}{did_you_mean(root, nodes)}")
     starts = (root,) if root is not None else (evaluation.roots or tuple(nodes))
@@ -107,7 +126,7 @@ def select(evaluation: Evaluation, root: str | None = None, depth: int | None = 
         current = queue.popleft()
         if depth is not None and level[current] >= depth:
             continue
-        for child in nodes[current].children:
+        for child in _drawn_children(nodes, nodes[current].children, children):
             if child not in level:
                 level[child] = level[current] + 1
                 queue.append(child)

@@ -20,6 +20,11 @@ from goaltree.errors import Diagnostic, GoaltreeError
 ReportFormat = Literal["html", "md", "json"]
 FORMATS: tuple[str, ...] = ("html", "md", "json")
 
+DIAGRAM_CHILDREN = 25
+"""The report's diagrams draw at most this many children under a node, the worst first; the card counts
+the rest. A row of thousands of cards cannot be read, and Graphviz lays out a wide level in more than
+linear time; ``goaltree render`` draws every child unless ``--children`` is given."""
+
 __all__ = ["FORMATS", "build_context", "collect_findings", "render_report"]
 
 
@@ -110,7 +115,7 @@ def build_context(
         from goaltree.render.svg import inline_svg
 
         try:
-            svg = Markup(inline_svg(render_svg(evaluation)))
+            svg = Markup(inline_svg(render_svg(evaluation, children=DIAGRAM_CHILDREN)))
         except GoaltreeError as error:
             diagram_note = f"The diagram is left out: {error}"
             print(f"goaltree: warning: {diagram_note}", file=sys.stderr)
@@ -180,7 +185,7 @@ def build_context(
         "findings": finding_rows,
         "diagram_svg": svg,
         "diagram_note": diagram_note,
-        "mermaid": Markup(to_mermaid(evaluation)),
+        "mermaid": Markup(to_mermaid(evaluation, children=DIAGRAM_CHILDREN)),
         "legend": {
             "statuses": [
                 {"status": s, "label": STATUS_STYLES[s].label, "fill": STATUS_STYLES[s].fill, "text": STATUS_STYLES[s].text, "description": STATUS_STYLES[s].description}
