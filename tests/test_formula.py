@@ -725,3 +725,16 @@ def test_the_compiled_evaluator_answers_what_the_checked_walk_answers(text, a, b
 
     checked = run(lambda: CheckedEvaluator(formula.text, values).evaluate(formula.root))
     assert run(lambda: formula.evaluate(values)) == checked
+
+
+def test_unit_words_are_read_below_the_rules_where_the_model_reads_them():
+    from goaltree.formula.units import parse_unit
+    from goaltree.model import is_percent_unit, is_rate_unit
+    from goaltree.rules import units
+
+    assert units.parse_unit is parse_unit and units.Unit is parse_unit("SEK").__class__
+    assert parse_unit("kSEK / month").dimensions == (("kSEK", 1), ("month", -1))
+    assert parse_unit("procent").kind == "percent" and parse_unit("leads") is None
+    assert is_rate_unit("andel") and is_rate_unit("%") and is_rate_unit("×")
+    assert not is_rate_unit("SEK") and not is_rate_unit(None) and not is_rate_unit("leads")
+    assert is_percent_unit("pct") and not is_percent_unit("ratio")

@@ -52,10 +52,10 @@ def compile_evaluator(node: Expression, names: Sequence[str]) -> Evaluator:
         ids, position by position for the ``names`` compiled here.
     """
     position = {name: number for number, name in enumerate(names)}
-    return _compile(node, position)
+    return _closure_for(node, position)
 
 
-def _compile(node: Expression, position: Mapping[str, int]) -> Evaluator:
+def _closure_for(node: Expression, position: Mapping[str, int]) -> Evaluator:
     if isinstance(node, Number):
         constant = node.value
         return lambda values, names: constant
@@ -66,12 +66,12 @@ def _compile(node: Expression, position: Mapping[str, int]) -> Evaluator:
             return lambda values, names: values[fixed]
         return lambda values, names: values[names[index]]
     if isinstance(node, UnaryOp):
-        inner = _compile(node.operand, position)
+        inner = _closure_for(node.operand, position)
         if node.op == "+":
             return inner
         return lambda values, names: -inner(values, names)
     if isinstance(node, Call):
-        arguments = tuple(_compile(argument, position) for argument in node.args)
+        arguments = tuple(_closure_for(argument, position) for argument in node.args)
         if node.function == "abs":
             only = arguments[0]
             return lambda values, names: abs(only(values, names))
@@ -80,13 +80,13 @@ def _compile(node: Expression, position: Mapping[str, int]) -> Evaluator:
         pick = min if node.function == "min" else max
         return lambda values, names: pick([argument(values, names) for argument in arguments])
     if node.op == "**":
-        base, exponent = _compile(node.left, position), _compile(node.right, position)
+        base, exponent = _closure_for(node.left, position), _closure_for(node.right, position)
         power = math.pow
         return lambda values, names: power(base(values, names), exponent(values, names))
     head, rest = chain(node, operator_family(node.op))
-    first = _compile(head, position)
+    first = _closure_for(head, position)
     if len(rest) == 1:
-        second = _compile(rest[0][1], position)
+        second = _closure_for(rest[0][1], position)
         if node.op == "+":
             return lambda values, names: first(values, names) + second(values, names)
         if node.op == "-":
@@ -94,7 +94,7 @@ def _compile(node: Expression, position: Mapping[str, int]) -> Evaluator:
         if node.op == "*":
             return lambda values, names: first(values, names) * second(values, names)
         return lambda values, names: first(values, names) / second(values, names)
-    steps = tuple((_OPERATORS[op], _compile(operand, position)) for op, operand in rest)
+    steps = tuple((_OPERATORS[op], _closure_for(operand, position)) for op, operand in rest)
 
     def evaluate_chain(values: Mapping[str, float], names: Sequence[str]) -> float:
         accumulated = first(values, names)
