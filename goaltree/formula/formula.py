@@ -57,7 +57,7 @@ class Formula:
 
     @property
     def root(self) -> Expression:
-        """The syntax tree; built from the text when first read for a formula that shares a known shape."""
+        """The syntax tree. A formula that shares a known shape parses its text when this is first read."""
         root = self._root
         return root if root is not None else _syntax_tree_of(self.text)
 
@@ -224,9 +224,9 @@ class Formula:
         return solving.solve_common_factor(self, result, baselines, unknowns, values)
 
 
-@lru_cache(maxsize=1 << 12)
+@lru_cache(maxsize=MAX_TEXTS)
 def _syntax_tree_of(text: str) -> Expression:
-    """The tree of a formula whose shape is known to parse; remembered for the rules that walk it again."""
+    """The tree of a formula whose shape is known to parse; remembered, as the rules walk a tree more than once."""
     return syntax_tree(text)
 
 
