@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from goaltree.formula.tree import BinaryOp, Call, Expression, Name, Number, UnaryOp
+from goaltree.formula.tree import Call, Expression, Name, Number, UnaryOp
 
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "**": 4}
 _UNARY = 3
