@@ -121,7 +121,7 @@ def is_rate_unit(unit: str | None) -> bool:
     """Whether ``unit`` is a ratio (``0.23``), a percentage (``23``, ``%``) or a multiple (ROAS ``5.9``)."""
     if unit is None:
         return False
-    from goaltree.rules.units import parse_unit
+    from goaltree.formula.units import parse_unit
 
     parsed = parse_unit(unit)
     return parsed is not None and parsed.kind in RATE_KINDS
@@ -131,7 +131,7 @@ def is_percent_unit(unit: str | None) -> bool:
     """Whether ``unit`` is a percentage (``%``, ``percent``, ``procent``): its values are percent, 23 for 23 %."""
     if unit is None:
         return False
-    from goaltree.rules.units import parse_unit
+    from goaltree.formula.units import parse_unit
 
     parsed = parse_unit(unit)
     return parsed is not None and parsed.kind == "percent"

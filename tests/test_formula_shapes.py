@@ -4,7 +4,8 @@
 the node ids); the others reuse its compiled evaluator and analyses. Each case
 here parses a *template* first, then a formula of the same shape, and checks
 that everything the formula does matches a formula parsed on its own
-(``_parse_tree``, the full tokenize-and-parse), to the bit and to the column.
+(``_alone``: the full tokenize-and-parse, with a shape of its own), to the bit
+and to the column.
 """
 
 from __future__ import annotations
@@ -14,8 +15,15 @@ import pickle
 
 import pytest
 
-from goaltree import formula as formulas
 from goaltree.formula import BinaryOp, Formula, FormulaError, Name, parse
+from goaltree.formula.parser import checked_tree
+from goaltree.formula.shapes import NODE_ID
+
+
+def _alone(text: str) -> Formula:
+    """``text`` tokenized and parsed in full, sharing nothing with the formulas parsed before it."""
+    root, names = checked_tree(text)
+    return Formula(text, root, names)
 
 # (template, formula of the same shape): ids of other lengths shift every column.
 SAME_SHAPE = [
@@ -80,27 +88,31 @@ def _behaviour(formula: Formula) -> list:
 
 
 def _renamed(text: str, suffix: str) -> str:
-    return formulas._NODE_ID.sub(lambda match: match.group(0) + suffix, text)
+    return NODE_ID.sub(lambda match: match.group(0) + suffix, text)
 
 
 @pytest.mark.parametrize(("template", "text"), SAME_SHAPE)
 def test_a_formula_of_a_known_shape_behaves_as_if_parsed_alone(template, text):
     first = parse(template)
     formula = parse(text)
-    assert formula._shape is first._shape
-    assert _behaviour(formula) == _behaviour(formulas._parse_tree(text))
+    assert formula.shape is first.shape
+    assert _behaviour(formula) == _behaviour(_alone(text))
     # ... and the template is not changed by serving the other formula.
-    assert _behaviour(first) == _behaviour(formulas._parse_tree(template))
+    assert _behaviour(first) == _behaviour(_alone(template))
 
 
 @pytest.mark.parametrize(("template", "text"), [case for case in SAME_SHAPE if parse(case[0]).names])
-def test_a_shape_many_formulas_share_runs_generated_code_to_the_same_results(template, text):
-    parse(template)
-    for number in range(formulas._GENERATE_AFTER):
-        assert parse(_renamed(template, f"_many{number}"))._compiled  # compiles
+def test_many_formulas_of_a_shape_share_one_evaluator_and_get_their_own_results(template, text):
+    first = parse(template)
+    for number in range(20):
+        many = parse(_renamed(template, f"_many{number}"))
+        assert many.shape is first.shape
+        values = dict(zip(many.names, VALUE_SETS[number % len(VALUE_SETS)]))
+        alone = _alone(many.text)
+        assert _outcome(lambda: many.evaluate(values)) == _outcome(lambda: alone.evaluate(values))
     formula = parse(_renamed(text, "_last"))
-    assert formula._shape._factory  # generated, not closures
-    assert _behaviour(formula) == _behaviour(formulas._parse_tree(formula.text))
+    assert formula.shape.evaluate is first.shape.evaluate  # compiled once for the shape
+    assert _behaviour(formula) == _behaviour(_alone(formula.text))
 
 
 @pytest.mark.parametrize(("template", "text"), SAME_SHAPE)
@@ -110,7 +122,7 @@ def test_a_formula_of_a_known_shape_survives_pickling(template, text):
     _outcome(lambda: formula.evaluate(dict(zip(formula.names, VALUE_SETS[0]))))  # compiles
     restored = pickle.loads(pickle.dumps(formula))
     assert restored == formula and hash(restored) == hash(formula)
-    assert restored._shape is formula._shape  # no parse and no compiling again
+    assert restored.shape is formula.shape  # no parse and no compiling again
     assert _behaviour(restored) == _behaviour(formula)
 
 
@@ -125,7 +137,7 @@ def test_the_tree_of_a_formula_of_a_known_shape_has_its_own_ids_and_columns():
 
 def test_a_repeated_id_is_another_shape():
     square, product = parse("p * p"), parse("p * q")
-    assert square._shape is not product._shape
+    assert square.shape is not product.shape
     assert (square.names, product.names) == (("p",), ("p", "q"))
     assert parse("x * x").evaluate({"x": 3.0, "y": 5.0}) == 9.0
     assert parse("x * y").evaluate({"x": 3.0, "y": 5.0}) == 15.0
@@ -136,11 +148,11 @@ def test_a_repeated_id_is_another_shape():
 
 
 def test_spacing_and_numbers_are_part_of_the_shape():
-    assert parse("a*b")._shape is not parse("a * b")._shape
-    assert parse("a * 2")._shape is not parse("a * 3")._shape
+    assert parse("a*b").shape is not parse("a * b").shape
+    assert parse("a * 2").shape is not parse("a * 3").shape
     assert parse("2 * b").evaluate({"b": 5.0}) == 10.0
     assert parse("3 * b").evaluate({"b": 5.0}) == 15.0
-    assert parse("c ** 2")._shape is not parse("c ** 1e2")._shape
+    assert parse("c ** 2").shape is not parse("c ** 1e2").shape
     assert parse("d / 2.e3").evaluate({"d": 1e6}) == 500.0  # ``e3`` is part of the number, not an id
     assert parse("d / 2.e5").evaluate({"d": 1e6}) == 5.0
 
@@ -173,7 +185,7 @@ def test_text_close_to_a_known_shape_still_gets_its_syntax_error(template, text,
     assert caught.value.column == column
     assert message in caught.value.message
     with pytest.raises(FormulaError) as alone:
-        formulas._parse_tree(text)
+        _alone(text)
     assert (alone.value.message, alone.value.column) == (caught.value.message, caught.value.column)
 
 

@@ -1,0 +1,240 @@
+"""The recursive-descent parser: tokens to a syntax tree, never through ``eval``.
+
+The grammar follows Python's precedence::
+
+    expression := term (("+" | "-") term)*
+    term       := unary (("*" | "/") unary)*
+    unary      := ("+" | "-") unary | power
+    power      := primary ("**" unary)?          # right-associative: -x**2 == -(x**2)
+    primary    := number | node_id | function "(" expression ("," expression)* ")"
+                | "(" expression ")"
+"""
+
+from __future__ import annotations
+
+from goaltree.formula.evaluation import CheckedEvaluator
+from goaltree.formula.tokens import Token, describe, tokenize
+from goaltree.formula.tree import (
+    FUNCTIONS,
+    BinaryOp,
+    Call,
+    Expression,
+    FormulaError,
+    Name,
+    Number,
+    UnaryOp,
+    children,
+    depth_and_names,
+)
+
+MAX_DEPTH = 400
+"""Deepest syntax tree a formula may have (a sum of 400 terms is 400 deep)."""
+
+MAX_NESTING = 100
+"""Most parentheses, signs, powers and calls a formula may nest inside each other."""
+
+
+def syntax_tree(text: str) -> Expression:
+    """The syntax tree of ``text``, which is known to be a valid formula (see :func:`checked_tree`)."""
+    return _Parser(text).parse()
+
+
+def checked_tree(text: str) -> tuple[Expression, tuple[str, ...]]:
+    """Tokenize and parse ``text``, and refuse what can never be evaluated.
+
+    Returns:
+        The syntax tree and its distinct node ids in order of first appearance.
+
+    Raises:
+        FormulaError: ``kind="syntax"`` with the 1-based column of the problem
+            (an unexpected character, an invalid node id, an unknown function,
+            empty input, trailing text, unbalanced parentheses, nesting too
+            deep), or ``kind="division_by_zero"`` for a divisor that is always 0.
+    """
+    root = _Parser(text).parse()
+    depth, names = depth_and_names(root)
+    if depth > MAX_DEPTH:
+        raise FormulaError(
+            f"the formula is too long or too deeply nested (more than {MAX_DEPTH} levels);"
+            " split it into intermediate nodes",
+            None,
+        )
+    _reject_constant_zero_divisor(text, root)
+    return root, names
+
+
+def _reject_constant_zero_divisor(text: str, root: Expression) -> None:
+    """Refuse a divisor that is zero whatever the nodes' values (``x / 0``, ``x / (2 - 2)``).
+
+    Such a formula can never be evaluated, so it is an error in the file, not
+    in the data: reported at parse time, at the divisor's column. Divisors
+    that name a node are left to evaluation, where their values are known.
+    """
+    constants = CheckedEvaluator(text, {})
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, BinaryOp) and node.op == "/" and not _has_names(node.right):
+            try:
+                divisor = constants.evaluate(node.right)
+            except FormulaError:
+                divisor = None  # the constant fails on its own (``0 ** -1``): evaluation says so
+            if divisor == 0:
+                raise FormulaError(
+                    f"division by zero: the divisor {constants.where(node.right)} is always 0;"
+                    " divide by a node or a non-zero number",
+                    node.right.column or None,
+                    "division_by_zero",
+                )
+        stack.extend(reversed(children(node)))
+
+
+def _has_names(node: Expression) -> bool:
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Name):
+            return True
+        stack.extend(children(item))
+    return False
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.tokens = tokenize(text)
+        self.index = 0
+
+    @property
+    def current(self) -> Token:
+        return self.tokens[self.index]
+
+    def advance(self) -> Token:
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def parse(self) -> Expression:
+        if self.current.kind == "end":
+            raise FormulaError(
+                "the formula is empty: write arithmetic over node ids, e.g. customers * clv", 1
+            )
+        expression = self.expression(0)
+        token = self.current
+        if token.kind != "end":
+            if token.kind == ")":
+                raise FormulaError(
+                    f"unmatched ')' at column {token.column}: there is no '(' for it", token.column
+                )
+            hint = "; is an operator missing?" if token.kind in ("name", "number", "(") else ""
+            raise FormulaError(
+                f"expected an operator or the end of the formula at column {token.column},"
+                f" found {describe(token)}{hint}",
+                token.column,
+            )
+        return expression
+
+    def expression(self, depth: int) -> Expression:
+        left = self.term(depth)
+        while self.current.kind in ("+", "-"):
+            op = self.advance().kind
+            right = self.term(depth)
+            left = BinaryOp(op, left, right, left.column, right.end)
+        return left
+
+    def term(self, depth: int) -> Expression:
+        left = self.unary(depth)
+        while self.current.kind in ("*", "/"):
+            op = self.advance().kind
+            right = self.unary(depth)
+            left = BinaryOp(op, left, right, left.column, right.end)
+        return left
+
+    def unary(self, depth: int) -> Expression:
+        if self.current.kind in ("+", "-"):
+            token = self.advance()
+            operand = self.unary(self._deeper(depth, token))
+            return UnaryOp(token.kind, operand, token.column, operand.end)
+        return self.power(depth)
+
+    def power(self, depth: int) -> Expression:
+        base = self.primary(depth)
+        if self.current.kind == "**":
+            token = self.advance()
+            exponent = self.unary(self._deeper(depth, token))
+            return BinaryOp("**", base, exponent, base.column, exponent.end)
+        return base
+
+    def primary(self, depth: int) -> Expression:
+        token = self.current
+        if token.kind == "number":
+            self.advance()
+            return Number(token.value, token.column, token.end)
+        if token.kind == "name":
+            self.advance()
+            if self.current.kind == "(":
+                return self.call(token, depth)
+            return Name(token.text, token.column, token.end)
+        if token.kind == "(":
+            self.advance()
+            inner = self.expression(self._deeper(depth, token))
+            if self.current.kind != ")":
+                self._unclosed(token)
+            self.advance()
+            return inner
+        raise FormulaError(
+            f"expected a number, a node id or '(' at column {token.column}, found {describe(token)}",
+            token.column,
+        )
+
+    def call(self, name: Token, depth: int) -> Call:
+        if name.text not in FUNCTIONS:
+            if name.text in ("sqrt", "root"):
+                hint = "; for a square root write x ** 0.5"
+            else:
+                hint = f"; to multiply, write {name.text} * (…)"
+            raise FormulaError(
+                f"unknown function '{name.text}' at column {name.column}: the functions are"
+                f" min(), max() and abs(){hint}",
+                name.column,
+            )
+        opening = self.advance()
+        inner = self._deeper(depth, opening)
+        args: list[Expression] = []
+        if self.current.kind == ")":
+            raise FormulaError(
+                f"{name.text}() at column {name.column} needs at least one argument", name.column
+            )
+        while True:
+            args.append(self.expression(inner))
+            if self.current.kind == ",":
+                self.advance()
+                continue
+            if self.current.kind == ")":
+                break
+            if self.current.kind == "end":
+                self._unclosed(opening)
+            token = self.current
+            raise FormulaError(
+                f"expected ',' or ')' at column {token.column}, found {describe(token)}", token.column
+            )
+        closing = self.advance()
+        if name.text == "abs" and len(args) != 1:
+            raise FormulaError(
+                f"abs() at column {name.column} takes exactly one argument, got {len(args)}", name.column
+            )
+        return Call(name.text, tuple(args), name.column, closing.end)
+
+    def _unclosed(self, opening: Token) -> None:
+        raise FormulaError(
+            f"'(' at column {opening.column} is never closed: add a ')'", opening.column
+        )
+
+    @staticmethod
+    def _deeper(depth: int, token: Token) -> int:
+        if depth + 1 > MAX_NESTING:
+            raise FormulaError(
+                f"the formula nests more than {MAX_NESTING} levels deep at column {token.column};"
+                " split it into intermediate nodes",
+                token.column,
+            )
+        return depth + 1
