@@ -129,12 +129,12 @@ def test_billion_laughs_is_refused_not_expanded(write_goals, capsys):
 
 
 def test_billion_laughs_through_the_fallback_parser(monkeypatch):
-    from goaltree import load
+    from goaltree.goalfile import parse
 
     lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
     for previous, name in zip("abcdefgh", "bcdefghi"):
         lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
-    data, problems = load._parse_pyyaml("\n".join(lines), "g.yaml")
+    data, problems = parse._parse_pyyaml("\n".join(lines), "g.yaml")
     assert data is None and problems[0].code == "E014"
 
 
@@ -173,12 +173,12 @@ def test_missing_file_is_an_environment_error(tmp_path, capsys):
 
 
 def test_positions_are_not_computed_for_a_clean_file(funnel_path, monkeypatch):
-    from goaltree import load
+    from goaltree.goalfile import SourceMap
 
     def refuse(self):
         raise AssertionError("a clean file must not be composed for positions")
 
-    monkeypatch.setattr(load.SourceMap, "_compose", refuse)
+    monkeypatch.setattr(SourceMap, "_compose", refuse)
     import goaltree
 
     goaltree.load(funnel_path)

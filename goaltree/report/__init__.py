@@ -12,10 +12,13 @@ import base64
 import hashlib
 import sys
 from pathlib import Path
-from typing import Any, Literal, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Sequence
 
 from goaltree.engine.results import Evaluation
 from goaltree.errors import Diagnostic, GoaltreeError
+
+if TYPE_CHECKING:
+    from goaltree.pipeline import LoadedTree
 
 ReportFormat = Literal["html", "md", "json"]
 FORMATS: tuple[str, ...] = ("html", "md", "json")
@@ -23,8 +26,14 @@ FORMATS: tuple[str, ...] = ("html", "md", "json")
 __all__ = ["FORMATS", "build_context", "collect_findings", "render_report"]
 
 
-def collect_findings(evaluation: Evaluation, goal_file: Path | str | None) -> tuple[list[Diagnostic], str | None]:
+def collect_findings(evaluation: Evaluation, loaded: "LoadedTree | None") -> tuple[list[Diagnostic], str | None]:
     """The SMART findings of the goal file merged with the evaluation's own diagnostics.
+
+    Args:
+        evaluation: The evaluated tree.
+        loaded: The goal file as it was loaded for the evaluation
+            (:func:`goaltree.pipeline.load_goal_file`): the checks run on it, the
+            file is not read again. ``None``: only the evaluation's diagnostics.
 
     Returns the findings and, if the checks themselves crashed, a note saying
     so: the checks are meant never to raise, but if one does, the management
@@ -34,11 +43,11 @@ def collect_findings(evaluation: Evaluation, goal_file: Path | str | None) -> tu
 
     found: list[Diagnostic] = []
     note = None
-    if goal_file is not None:
-        from goaltree.rules import check_file
+    if loaded is not None:
+        from goaltree.rules import check_loaded
 
         try:
-            found = list(check_file(Path(goal_file)))
+            found = list(check_loaded(loaded))
         except Exception as error:  # a broken rule must not cost anyone the status report
             note = f"the SMART checks could not run ({type(error).__name__}: {error}); only the evaluation's diagnostics are shown"
             print(f"goaltree: warning: {note}", file=sys.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import json
 import re
@@ -148,25 +149,54 @@ def test_context_never_reads_the_clock(funnel, monkeypatch):
     assert context["tree"]["as_of"] == "2027-06-30"
 
 
-def test_findings_come_from_the_smart_checks(funnel_tree):
-    tree, evaluation = funnel_tree
-    findings, note = collect_findings(evaluation, tree.path)
+def test_findings_come_from_the_smart_checks(tmp_path):
+    import goaltree
+    from goaltree.pipeline import load_goal_file
+
+    path = tmp_path / "goals.yaml"
+    path.write_text(
+        "goaltree: 1\nid: t\ntitle: T\nperiod: {start: 2027-01-01, end: 2027-12-31}\nnodes:\n"
+        "  revenue:\n    title: Grow revenue\n    target: 100\n    unit: SEK\n    owner: Kim\n    formula: deals * size\n"
+        "  deals: {title: Deals, unit: count, owner: Kim, actuals: {2027-03-31: 10}}\n"
+        "  size: {title: Deal size 5 SEK, unit: SEK, owner: Kim, target: 5, actuals: {2027-03-31: 4}}\n",
+        encoding="utf-8",
+    )
+    loaded = load_goal_file(path)
+    evaluation = goaltree.evaluate(loaded.require_tree(), dt.date(2027, 6, 30))
+    findings, note = collect_findings(evaluation, loaded)
     assert note is None
-    assert all(hasattr(d, "code") for d in findings)
+    where = {(d.code, d.node): (d.file, d.line, d.column) for d in findings}
+    # The title states no amount (S001, at the title's value, line 7 column 12); the derived target
+    # of deals is 100 / 5 = 20, which its title does not name (S002, line 12 column 18).
+    assert where[("S001", "revenue")] == (str(path), 7, 12)
+    assert where[("S002", "deals")] == (str(path), 12, 18)
 
 
 def test_a_crashing_check_is_reported_not_fatal(funnel_tree, monkeypatch, capsys):
     import goaltree.rules
+    from goaltree.pipeline import load_goal_file
 
-    def crash(path):
+    def crash(loaded):
         raise RuntimeError("rule exploded")
 
-    monkeypatch.setattr(goaltree.rules, "check_file", crash)
+    monkeypatch.setattr(goaltree.rules, "check_loaded", crash)
     tree, evaluation = funnel_tree
-    findings, note = collect_findings(evaluation, tree.path)
+    findings, note = collect_findings(evaluation, load_goal_file(tree.path))
     assert "rule exploded" in note
     assert "rule exploded" in capsys.readouterr().err
     assert "rule exploded" in render_report(evaluation, "md", findings=findings, findings_note=note)
+
+
+def test_the_report_reads_the_goal_file_once(tmp_path, monkeypatch):
+    """The checks run on the tree the report evaluated: the file is not read a second time."""
+    import goaltree.goalfile.loading as loading
+
+    reads = []
+    read_text = loading.read_text
+    monkeypatch.setattr(loading, "read_text", lambda path: reads.append(path) or read_text(path))
+    assert main(["report", str(FUNNEL), "-o", str(tmp_path / "r.md"), *AS_OF]) == 0
+    assert reads == [FUNNEL]
+    assert "## " in (tmp_path / "r.md").read_text(encoding="utf-8")
 
 
 # --- the command line ---------------------------------------------------------------------------
