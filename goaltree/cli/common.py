@@ -8,7 +8,7 @@ import sys
 from goaltree.engine.results import Evaluation
 from goaltree.errors import DiagnosticsError
 from goaltree.graph import GoalTree
-from goaltree.pipeline import LoadedTree, load_goal_file
+from goaltree.pipeline import load_goal_file
 
 
 def load_and_evaluate(args: argparse.Namespace) -> tuple[GoalTree, Evaluation]:
@@ -17,18 +17,9 @@ def load_and_evaluate(args: argparse.Namespace) -> tuple[GoalTree, Evaluation]:
     Raises:
         DiagnosticsError: The goal file has errors (the CLI prints them, exit 1).
     """
-    return evaluate_loaded(load_goal_file(args.file), args)
-
-
-def evaluate_loaded(loaded: LoadedTree, args: argparse.Namespace) -> tuple[GoalTree, Evaluation]:
-    """Evaluate a loaded goal file with ``--as-of`` and ``--snapshot``.
-
-    Raises:
-        DiagnosticsError: The goal file has errors (the CLI prints them, exit 1).
-    """
     from goaltree.api import evaluate
 
-    tree = loaded.require_tree()
+    tree = load_goal_file(args.file).require_tree()
     evaluation = evaluate(
         tree,
         getattr(args, "as_of", None),

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import argparse
 
-from goaltree.cli.common import evaluate_loaded, exit_code
+from goaltree.cli.common import exit_code, load_and_evaluate
 from goaltree.cli.render import early_inputs, output_format, report_errors, write_output
 from goaltree.outputs import input_files, refuse_unsafe_output
-from goaltree.pipeline import load_goal_file
 
 EXTENSIONS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"}
 
@@ -27,9 +26,8 @@ def run(args: argparse.Namespace) -> int:
     if args.output != "-":
         refuse_unsafe_output(args.output, early_inputs(args))  # before any work: the goal file is never overwritten
     load_template(report_format, args.template)  # a broken template fails before the sources are read
-    loaded = load_goal_file(args.file)
-    tree, evaluation = evaluate_loaded(loaded, args)
-    findings, note = collect_findings(evaluation, loaded)
+    tree, evaluation = load_and_evaluate(args)
+    findings, note = collect_findings(evaluation, tree)
     text = render_report(
         evaluation,
         report_format,

@@ -18,7 +18,7 @@ from goaltree.engine.results import Evaluation
 from goaltree.errors import Diagnostic, GoaltreeError
 
 if TYPE_CHECKING:
-    from goaltree.pipeline import LoadedTree
+    from goaltree.graph import GoalTree
 
 ReportFormat = Literal["html", "md", "json"]
 FORMATS: tuple[str, ...] = ("html", "md", "json")
@@ -26,14 +26,13 @@ FORMATS: tuple[str, ...] = ("html", "md", "json")
 __all__ = ["FORMATS", "build_context", "collect_findings", "render_report"]
 
 
-def collect_findings(evaluation: Evaluation, loaded: "LoadedTree | None") -> tuple[list[Diagnostic], str | None]:
+def collect_findings(evaluation: Evaluation, tree: "GoalTree | None") -> tuple[list[Diagnostic], str | None]:
     """The SMART findings of the goal file merged with the evaluation's own diagnostics.
 
     Args:
-        evaluation: The evaluated tree.
-        loaded: The goal file as it was loaded for the evaluation
-            (:func:`goaltree.pipeline.load_goal_file`): the checks run on it, the
-            file is not read again. ``None``: only the evaluation's diagnostics.
+        evaluation: The evaluation of ``tree``.
+        tree: The tree that was evaluated (``goaltree.load``): the checks run on
+            it, the goal file is not read again. ``None``: only the evaluation's diagnostics.
 
     Returns the findings and, if the checks themselves crashed, a note saying
     so: the checks are meant never to raise, but if one does, the management
@@ -43,11 +42,11 @@ def collect_findings(evaluation: Evaluation, loaded: "LoadedTree | None") -> tup
 
     found: list[Diagnostic] = []
     note = None
-    if loaded is not None:
-        from goaltree.rules import check_loaded
+    if tree is not None:
+        from goaltree.rules import check_built
 
         try:
-            found = list(check_loaded(loaded))
+            found = list(check_built(tree))
         except Exception as error:  # a broken rule must not cost anyone the status report
             note = f"the SMART checks could not run ({type(error).__name__}: {error}); only the evaluation's diagnostics are shown"
             print(f"goaltree: warning: {note}", file=sys.stderr)

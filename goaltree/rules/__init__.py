@@ -19,6 +19,7 @@ from goaltree.rules.base import CheckContext, Finding, NodeRule, Option, Rule
 from goaltree.rules.runner import apply_configuration, check_goal_file, check_tree
 
 if TYPE_CHECKING:
+    from goaltree.graph import GoalTree
     from goaltree.pipeline import LoadedTree
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "Option",
     "Rule",
     "apply_configuration",
+    "check_built",
     "check_file",
     "check_loaded",
     "check_goal_file",
@@ -53,3 +55,15 @@ def check_loaded(loaded: "LoadedTree") -> list[Diagnostic]:
         return sorted(diagnostics, key=sort_key)
     # A broken graph still gets the rules that read only the nodes: one pass, every problem it can find.
     return sorted(diagnostics + check_goal_file(loaded.goal_file, loaded.result, loaded.tree), key=sort_key)
+
+
+def check_built(tree: "GoalTree") -> list[Diagnostic]:
+    """What :func:`check_file` finds in the file of a tree already built (``goaltree.load``), without reading it again.
+
+    A tree is built only from a file without errors, and building finds only
+    errors, so the load's diagnostics and the rules' findings are all there is.
+    """
+    load = tree.load
+    if load is None or load.goal_file is None:  # a tree built in memory: findings stay unlocated
+        return sorted(check_goal_file(tree.goal_file, load, tree), key=sort_key)
+    return sorted(list(load.diagnostics) + check_goal_file(load.goal_file, load, tree), key=sort_key)

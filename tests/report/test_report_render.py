@@ -9,7 +9,7 @@ import json
 import re
 
 import pytest
-from report_helpers import FUNNEL, OBJECTIVES, load_and_evaluate, with_breakdown
+from report_helpers import FUNNEL, OBJECTIVES, REPO, load_and_evaluate, with_breakdown
 from report_helpers import funnel_tree, funnel  # noqa: F401 (pytest fixtures)
 
 from goaltree.cli import main
@@ -151,7 +151,6 @@ def test_context_never_reads_the_clock(funnel, monkeypatch):
 
 def test_findings_come_from_the_smart_checks(tmp_path):
     import goaltree
-    from goaltree.pipeline import load_goal_file
 
     path = tmp_path / "goals.yaml"
     path.write_text(
@@ -161,9 +160,9 @@ def test_findings_come_from_the_smart_checks(tmp_path):
         "  size: {title: Deal size 5 SEK, unit: SEK, owner: Kim, target: 5, actuals: {2027-03-31: 4}}\n",
         encoding="utf-8",
     )
-    loaded = load_goal_file(path)
-    evaluation = goaltree.evaluate(loaded.require_tree(), dt.date(2027, 6, 30))
-    findings, note = collect_findings(evaluation, loaded)
+    tree = goaltree.load(path)
+    evaluation = goaltree.evaluate(tree, dt.date(2027, 6, 30))
+    findings, note = collect_findings(evaluation, tree)
     assert note is None
     where = {(d.code, d.node): (d.file, d.line, d.column) for d in findings}
     # The title states no amount (S001, at the title's value, line 7 column 12); the derived target
@@ -174,14 +173,13 @@ def test_findings_come_from_the_smart_checks(tmp_path):
 
 def test_a_crashing_check_is_reported_not_fatal(funnel_tree, monkeypatch, capsys):
     import goaltree.rules
-    from goaltree.pipeline import load_goal_file
 
-    def crash(loaded):
+    def crash(tree):
         raise RuntimeError("rule exploded")
 
-    monkeypatch.setattr(goaltree.rules, "check_loaded", crash)
+    monkeypatch.setattr(goaltree.rules, "check_built", crash)
     tree, evaluation = funnel_tree
-    findings, note = collect_findings(evaluation, load_goal_file(tree.path))
+    findings, note = collect_findings(evaluation, tree)
     assert "rule exploded" in note
     assert "rule exploded" in capsys.readouterr().err
     assert "rule exploded" in render_report(evaluation, "md", findings=findings, findings_note=note)
@@ -245,3 +243,12 @@ def test_cli_missing_template_exits_2(tmp_path, capsys):
 def test_cli_report_to_standard_output(capsys):
     assert main(["report", str(FUNNEL), "-o", "-", "--format", "json", *AS_OF]) == 0
     assert json.loads(capsys.readouterr().out)["tree"] == "seed-funnel"
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "examples").glob("*/goals.yaml")) + [FUNNEL, OBJECTIVES], ids=lambda p: p.parent.name)
+def test_the_findings_of_a_loaded_tree_are_those_of_goaltree_check(path):
+    """The report checks the tree it evaluated; it must find what `goaltree check` finds in the file."""
+    import goaltree
+    from goaltree.rules import check_built
+
+    assert check_built(goaltree.load(path)) == list(goaltree.check(path))
