@@ -182,3 +182,28 @@ def test_positions_are_not_computed_for_a_clean_file(funnel_path, monkeypatch):
     import goaltree
 
     goaltree.load(funnel_path)
+
+
+def test_goaltree_load_is_the_function_whatever_was_imported_before(funnel_path):
+    """No module is named ``goaltree.load``: importing the loading package never rebinds the public function."""
+    import goaltree
+    import goaltree.goalfile
+    import goaltree.pipeline
+    from goaltree import api
+
+    assert goaltree.load is api.load
+    assert goaltree.load(funnel_path).goal_file.id == goaltree.goalfile.load_file(funnel_path).goal_file.id
+
+
+def test_loading_a_goal_file_imports_nothing_above_the_graph():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, goaltree.pipeline\n"
+        "above = [m for m in sys.modules if m.split('.')[:2] in (['goaltree', 'api'], ['goaltree', 'engine'],"
+        " ['goaltree', 'rules'], ['goaltree', 'cli'], ['goaltree', 'render'], ['goaltree', 'report'])]\n"
+        "print(above)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.stdout.strip() == "[]", done.stderr

@@ -44,7 +44,7 @@ def nul_diagnostic(text: str, filename: str) -> Diagnostic | None:
 
 
 # A line whose content starts MAX_NESTING columns in (indentation and compact `- `, `? `, `: `).
-# Written without `^` and MULTILINE, which make the search try every position: 10x slower.
+# Written without `^` and MULTILINE, which make the search try every position of the text.
 _INDENTED_DEEP = re.compile(r"\n[ \t?:-]{%d}" % MAX_NESTING)
 _FIRST_LINE_DEEP = re.compile(r"[ \t?:-]{%d}" % MAX_NESTING)
 _NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
