@@ -13,6 +13,7 @@ from typing import Any, Iterator
 from goaltree.goalfile.blocks import key_text
 from goaltree.goalfile.scanner import Scanner
 
+
 class SourceMap:
     """Finds the line and column of a value in a goal file.
 
