@@ -20,7 +20,6 @@ from goaltree.rules.runner import apply_configuration, check_goal_file, check_tr
 
 if TYPE_CHECKING:
     from goaltree.graph import GoalTree
-    from goaltree.pipeline import LoadedTree
 
 __all__ = [
     "CheckContext",
@@ -31,7 +30,6 @@ __all__ = [
     "apply_configuration",
     "check_built",
     "check_file",
-    "check_loaded",
     "check_goal_file",
     "check_tree",
 ]
@@ -45,11 +43,7 @@ def check_file(path: Path) -> list[Diagnostic]:
     """
     from goaltree.pipeline import load_goal_file
 
-    return check_loaded(load_goal_file(path))
-
-
-def check_loaded(loaded: "LoadedTree") -> list[Diagnostic]:
-    """Every problem in a goal file already loaded (:func:`goaltree.pipeline.load_goal_file`), sorted by position."""
+    loaded = load_goal_file(path)
     diagnostics = list(loaded.diagnostics)
     if loaded.goal_file is None:
         return sorted(diagnostics, key=sort_key)
