@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from itertools import accumulate, repeat
-from operator import add
 from typing import Any
 
 from goaltree.goalfile.blocks import (
@@ -270,8 +268,11 @@ class _NodeKeys:
         self._found = [-1]  # sorted: the nodes whose key line is known; -1 is the `nodes` key's line break
         self._where: dict[int, tuple[int, int]] = {-1: (after, line)}  # node -> (offset, 0-based line)
         if starts is not None:
-            breaks = accumulate(map(text.count, repeat("\n"), [after, *starts[:-1]], starts))
-            self._where.update(enumerate(zip(starts, map(add, breaks, repeat(line)))))
+            key_line, previous = line, after
+            for index, start in enumerate(starts):
+                key_line += text.count("\n", previous, start)
+                self._where[index] = (start, key_line)
+                previous = start
             self._found += range(len(names))
 
     def region(self, index: int) -> tuple[int, int, int]:
