@@ -128,7 +128,7 @@ def _robust_loader() -> type:
                 return super().construct_object(node, deep=deep)
             except yaml.YAMLError:
                 raise
-            except (ValueError, TypeError, IndexError, OverflowError, KeyError) as error:
+            except (ValueError, TypeError, IndexError, OverflowError, KeyError):
                 raise yaml.constructor.ConstructorError(
                     None, None, f"{short_value(node.value)} is not a valid {node.tag.rsplit(':', 1)[-1]}", node.start_mark
                 ) from None
