@@ -27,7 +27,7 @@ EXAMPLES = ("b2b-funnel", "brand-and-business", "okr", "enterprise")
 
 def measure(runs: int) -> list[dict]:
     """Every command on every example: ``{example, nodes, command: {wall, peak, exit}}``."""
-    from goaltree.load import load_file
+    from goaltree.goalfile import load_file
 
     goaltree = _goaltree_command()
     rows = []

@@ -80,7 +80,7 @@ def measure_in_process(path: Path, runs: int) -> dict:
     import goaltree
     from goaltree.engine.serialize import evaluation_to_json
 
-    from goaltree.load import paused_gc
+    from goaltree.pipeline import paused_gc
     from goaltree.model import GoalFile
 
     text = path.read_text(encoding="utf-8")

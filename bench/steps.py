@@ -30,8 +30,8 @@ from goaltree.cli import evaluate as command
 imports = time.perf_counter() - start
 engine = sys.modules["goaltree.engine.evaluate"]
 import goaltree.engine.equations as equations
-import goaltree.load as load
-import goaltree.graph as graph
+import goaltree.goalfile.loading as load
+import goaltree.pipeline as pipeline
 
 spent = {}
 
@@ -47,7 +47,7 @@ def timed(module, name, label):
 
 timed(load, "parse_document", "parse (yaml-rs): the floor")
 timed(load.GoalFile, "model_validate", "validation (pydantic)")
-timed(graph, "build", "graph: formulas, edges, topological order")
+timed(pipeline, "build", "graph: formulas, edges, topological order")
 timed(engine, "equations_of", "equations collected")
 timed(engine, "solve_targets", "targets solved and allocated")
 timed(engine, "solve", "actuals solved (contradictions found)")

@@ -6,9 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 from goaltree.engine.results import Evaluation
-from goaltree.errors import Diagnostic, Diagnostics, DiagnosticsError, sort_key
-from goaltree.graph import GoalTree, load_tree
-from goaltree.load import paused_gc
+from goaltree.errors import Diagnostic, Diagnostics, sort_key
+from goaltree.graph import GoalTree
+from goaltree.pipeline import load_goal_file, paused_gc
 
 
 def load(path: Path | str) -> GoalTree:
@@ -18,11 +18,7 @@ def load(path: Path | str) -> GoalTree:
         DiagnosticsError: The file has errors; ``.diagnostics`` says where.
         GoaltreeError: The file cannot be read.
     """
-    with paused_gc():
-        tree, diagnostics = load_tree(path)
-    if tree is None:
-        raise DiagnosticsError([d for d in diagnostics if d.severity == "error"] or diagnostics)
-    return tree
+    return load_goal_file(path).require_tree()
 
 
 def _load_diagnostics(tree: GoalTree) -> list[Diagnostic]:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from goaltree.formula import Formula
-    from goaltree.load import LoadResult
+    from goaltree.goalfile import LoadResult
 
 
 @dataclass(frozen=True, eq=False)
@@ -378,14 +378,3 @@ def _ast_children(node: object) -> Iterable[object]:
         if child is not None:
             yield child
     yield from getattr(node, "args", ()) or ()
-
-
-def load_tree(path: Path | str) -> tuple[GoalTree | None, list[Diagnostic]]:
-    """Read, validate and build a goal file: the tree (``None`` on errors) and every diagnostic."""
-    from goaltree.load import load_file
-
-    result = load_file(path)
-    if result.goal_file is None or any(d.severity == "error" for d in result.diagnostics):
-        return None, list(result.diagnostics)
-    tree, diagnostics = build(result.goal_file, Path(path), result)
-    return tree, list(result.diagnostics) + diagnostics

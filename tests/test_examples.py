@@ -76,7 +76,7 @@ def evaluate_json(path: Path) -> dict:
 
 
 def assert_evaluated(path: Path, result: dict) -> None:
-    from goaltree.load import load_file
+    from goaltree.goalfile import load_file
 
     goal_file = load_file(path).goal_file
     assert result["as_of"] == AS_OF
@@ -176,7 +176,7 @@ def test_b2b_funnel_mid_year_is_a_mix_that_explains_the_revenue_gap() -> None:
 
 
 def test_enterprise_example_has_1000_nodes_and_one_declared_revenue_target() -> None:
-    from goaltree.load import load_file
+    from goaltree.goalfile import load_file
 
     goal_file = load_file(EXAMPLES / "enterprise" / "goals.yaml").goal_file
     assert len(goal_file.nodes) == 1000

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from goaltree.graph import _topological_order, load_tree
+from goaltree.graph import _topological_order
+from goaltree.pipeline import load_goal_file
 from support import HEADER
 
 
@@ -63,7 +64,7 @@ nodes:
   customers: {title: 70 customers}
   clv: {title: 900 000 SEK lifetime value, type: driver}
 """
-    tree, _ = load_tree(write_goals(HEADER + in_order))
+    tree = load_goal_file(write_goals(HEADER + in_order)).tree
     assert tree.order == ("revenue", "customers", "clv")
 
     children_first = """\
@@ -73,7 +74,7 @@ nodes:
   revenue: {title: 63 MSEK revenue, formula: customers * clv}
   growth: {title: Grow revenue, type: objective}
 """
-    tree, _ = load_tree(write_goals(HEADER + children_first))
+    tree = load_goal_file(write_goals(HEADER + children_first)).tree
     assert tree.order == ("revenue", "clv", "growth", "customers")  # clv is ready before growth is placed
     assert tree.parents == {"customers": ("revenue", "growth"), "clv": ("revenue",)}
 
@@ -92,7 +93,8 @@ nodes:
 """
     path = write_goals(HEADER + body)
     lines = path.read_text(encoding="utf-8").splitlines()
-    tree, diagnostics = load_tree(path)
+    loaded = load_goal_file(path)
+    tree, diagnostics = loaded.tree, loaded.diagnostics
     assert tree is None
     unknown = [(d.node, d.line, d.column) for d in diagnostics if d.code == "E004"]
 
@@ -115,7 +117,7 @@ nodes:
 """
     path = write_goals(HEADER + body)
     lines = path.read_text(encoding="utf-8").splitlines()
-    _, diagnostics = load_tree(path)
+    diagnostics = load_goal_file(path).diagnostics
     [error] = [d for d in diagnostics if d.code == "E007"]
     line = lines[error.line - 1]
     assert error.node == "b_revenue" and line.startswith("  b_revenue:")
@@ -130,7 +132,8 @@ nodes:
   visits: {title: 10 visits, formula: sessions * 2}
   sessions: {title: 10 sessions, formula: visits / 2}
 """
-    tree, diagnostics = load_tree(write_goals(HEADER + body))
+    loaded = load_goal_file(write_goals(HEADER + body))
+    tree, diagnostics = loaded.tree, loaded.diagnostics
     assert tree is None
     [cycle] = [d for d in diagnostics if d.code == "E006"]
     assert cycle.node == "visits" and "cycle: visits -> sessions -> visits" in cycle.message
@@ -145,7 +148,7 @@ nodes:
   clv: {title: 900 000 SEK lifetime value, type: driver, parent: [growth, revenue, growth]}
   margin: {title: 20 % margin, type: driver, parent: [growth]}
 """
-    tree, _ = load_tree(write_goals(HEADER + body))
+    tree = load_goal_file(write_goals(HEADER + body)).tree
     assert tree.parents == {
         "revenue": ("growth",),
         "customers": ("revenue",),

@@ -129,12 +129,12 @@ def test_billion_laughs_is_refused_not_expanded(write_goals, capsys):
 
 
 def test_billion_laughs_through_the_fallback_parser(monkeypatch):
-    from goaltree import load
+    from goaltree.goalfile import parse
 
     lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
     for previous, name in zip("abcdefgh", "bcdefghi"):
         lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
-    data, problems = load._parse_pyyaml("\n".join(lines), "g.yaml")
+    data, problems = parse._parse_pyyaml("\n".join(lines), "g.yaml")
     assert data is None and problems[0].code == "E014"
 
 
@@ -173,12 +173,37 @@ def test_missing_file_is_an_environment_error(tmp_path, capsys):
 
 
 def test_positions_are_not_computed_for_a_clean_file(funnel_path, monkeypatch):
-    from goaltree import load
+    from goaltree.goalfile import SourceMap
 
     def refuse(self):
         raise AssertionError("a clean file must not be composed for positions")
 
-    monkeypatch.setattr(load.SourceMap, "_compose", refuse)
+    monkeypatch.setattr(SourceMap, "_compose", refuse)
     import goaltree
 
     goaltree.load(funnel_path)
+
+
+def test_goaltree_load_is_the_function_whatever_was_imported_before(funnel_path):
+    """No module is named ``goaltree.load``: importing the loading package never rebinds the public function."""
+    import goaltree
+    import goaltree.goalfile
+    import goaltree.pipeline
+    from goaltree import api
+
+    assert goaltree.load is api.load
+    assert goaltree.load(funnel_path).goal_file.id == goaltree.goalfile.load_file(funnel_path).goal_file.id
+
+
+def test_loading_a_goal_file_imports_nothing_above_the_graph():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, goaltree.pipeline\n"
+        "above = [m for m in sys.modules if m.split('.')[:2] in (['goaltree', 'api'], ['goaltree', 'engine'],"
+        " ['goaltree', 'rules'], ['goaltree', 'cli'], ['goaltree', 'render'], ['goaltree', 'report'])]\n"
+        "print(above)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.stdout.strip() == "[]", done.stderr

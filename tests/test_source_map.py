@@ -1,6 +1,6 @@
 """The line scanner places every value where PyYAML's composer places it, or says it is unsure.
 
-:class:`goaltree.load.SourceMap` answers from a line scanner and composes the
+:class:`goaltree.goalfile.SourceMap` answers from a line scanner and composes the
 text with PyYAML only where the scanner is unsure. These tests walk every path
 of many goal files -- the repository's, generated ones and hand-made awkward
 ones -- and require the two answers to be equal wherever the scanner gives one.
@@ -17,7 +17,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from goaltree.load import SourceMap, parse_document
+from goaltree.goalfile import SourceMap, parse_document
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = "goaltree: 1\nid: t\ntitle: T\nperiod: {start: 2027-01-01, end: 2027-12-31}\n"
@@ -145,7 +145,7 @@ def _word_keys_agree(text: str, indent: int) -> bool:
     Where it reads, each node's lines, found by searching when asked for (in
     any order), are those the general reading finds.
     """
-    from goaltree.load import _keys, _NodeKeys, _word_keys
+    from goaltree.goalfile.scanner import _keys, _NodeKeys, _word_keys
 
     quick = _word_keys(text, 0, len(text), indent)
     names, starts = _keys(text, 0, len(text), indent)
@@ -185,13 +185,13 @@ def test_word_keys_read_generated_files():
 
 
 def test_nodes_of_a_large_file_are_read_without_the_general_key_pattern(monkeypatch):
-    from goaltree import load
+    from goaltree.goalfile import load_text, scanner
 
     text = _generator().generate(300)
-    result = load.load_text(text, "bench.yaml")
+    result = load_text(text, "bench.yaml")
     assert not result.diagnostics
     reference = SourceMap(text, "bench.yaml")
-    monkeypatch.setattr(load, "_keys", lambda *args: pytest.fail("the word keys should have been read quickly"))
+    monkeypatch.setattr(scanner, "_keys", lambda *args: pytest.fail("the word keys should have been read quickly"))
     for node_id in list(result.goal_file.nodes)[::37]:
         for path, key in ((("nodes", node_id), True), (("nodes", node_id, "title"), False), (("nodes", node_id, "no_such_key"), False)):
             assert result.source_map.locate(path, key=key) == reference._locate_composed(path, key=key)
@@ -255,14 +255,14 @@ def test_random_goal_files():
 
 
 def test_diagnostics_of_a_large_file_are_located_without_composing(monkeypatch):
-    from goaltree import load
+    from goaltree.goalfile import load_text
 
     def refuse(self):
         raise AssertionError("the scanner should have located this")
 
     text = _generator().generate(300, warnings=True)
-    result = load.load_text(text, "bench.yaml")
-    monkeypatch.setattr(load.SourceMap, "_compose", refuse)
+    result = load_text(text, "bench.yaml")
+    monkeypatch.setattr(SourceMap, "_compose", refuse)
     from goaltree.graph import build
     from goaltree.engine import evaluate
     import datetime as dt
@@ -279,8 +279,6 @@ def test_diagnostics_of_a_large_file_are_located_without_composing(monkeypatch):
      "x\u00a0!y", "x\u2003!y", "x\x1c!y", "x\x85!y", "line\n!tag", "tab\t!x", "no bang at all", "a!!b!c"],
 )
 def test_tag_detection_matches_the_regular_expression(text):
-    from goaltree import load as _  # noqa: F401  (the module, for its private helpers)
-    import sys
+    from goaltree.goalfile import parse
 
-    module = sys.modules["goaltree.load"]
-    assert module._has_tag(text) == bool(module._TAG.search(text))
+    assert parse.has_tag(text) == bool(parse._TAG.search(text))

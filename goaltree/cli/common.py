@@ -8,6 +8,7 @@ import sys
 from goaltree.engine.results import Evaluation
 from goaltree.errors import DiagnosticsError
 from goaltree.graph import GoalTree
+from goaltree.pipeline import load_goal_file
 
 
 def load_and_evaluate(args: argparse.Namespace) -> tuple[GoalTree, Evaluation]:
@@ -16,9 +17,9 @@ def load_and_evaluate(args: argparse.Namespace) -> tuple[GoalTree, Evaluation]:
     Raises:
         DiagnosticsError: The goal file has errors (the CLI prints them, exit 1).
     """
-    from goaltree.api import evaluate, load
+    from goaltree.api import evaluate
 
-    tree = load(args.file)
+    tree = load_goal_file(args.file).require_tree()
     evaluation = evaluate(
         tree,
         getattr(args, "as_of", None),

@@ -44,9 +44,9 @@ def _demo_date(goals: Path) -> str | None:
     """Mid-period, when the template's period lies ahead of today (its sample data is for that year)."""
     import datetime as dt
 
-    from goaltree.load import load_file
+    from goaltree.pipeline import load_goal_file
 
-    goal_file = load_file(goals).goal_file
+    goal_file = load_goal_file(goals).goal_file
     if goal_file is None or goal_file.period.start <= dt.date.today():
         return None
     period = goal_file.period

@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
         refuse_unsafe_output(args.output, early_inputs(args))  # before any work: the goal file is never overwritten
     load_template(report_format, args.template)  # a broken template fails before the sources are read
     tree, evaluation = load_and_evaluate(args)
-    findings, note = collect_findings(evaluation, tree.path)
+    findings, note = collect_findings(evaluation, tree)
     text = render_report(
         evaluation,
         report_format,

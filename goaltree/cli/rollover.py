@@ -29,21 +29,14 @@ ACTION_WORDS = {
 def run(args: argparse.Namespace) -> int:
     from goaltree.api import evaluate
     from goaltree.cli.common import raise_on_errors
-    from goaltree.graph import build
-    from goaltree.load import load_text, read_text
-    from goaltree.errors import DiagnosticsError
+    from goaltree.goalfile import read_text
+    from goaltree.pipeline import load_goal_text
     from goaltree.revisions.rollover import default_output, handover_date, parse_period, rollover, to_json_text
 
     source = Path(args.file)
     new_period = parse_period(args.to)
     text = read_text(source)
-    loaded = load_text(text, source)
-    errors = [d for d in loaded.diagnostics if d.severity == "error"]
-    if loaded.goal_file is None or errors:
-        raise DiagnosticsError(errors or loaded.diagnostics)
-    tree, diagnostics = build(loaded.goal_file, source, loaded)
-    if tree is None:
-        raise DiagnosticsError([d for d in diagnostics if d.severity == "error"])
+    tree = load_goal_text(text, source).require_tree()
     old_period = tree.goal_file.period
     output = Path(args.output) if args.output else default_output(source, new_period, old_period)
     inputs = input_files(tree.goal_file, source, getattr(args, "snapshot", None))
@@ -90,14 +83,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _verify(data: str, output: Path) -> None:
     """The new file must load and build: a failure here is a bug in rollover, not in the user's file."""
-    from goaltree.graph import build
-    from goaltree.load import load_text
+    from goaltree.pipeline import load_goal_text
 
-    loaded = load_text(data, output)
-    problems = [d for d in loaded.diagnostics if d.severity == "error"]
-    if loaded.goal_file is not None and not problems:
-        tree, diagnostics = build(loaded.goal_file, output, loaded)
-        problems = [d for d in diagnostics if d.severity == "error"]
+    problems = load_goal_text(data, output).errors
     if problems:
         raise GoaltreeError(
             "rollover built a goal file that does not load, so nothing was written; this is a bug in goaltree: "

@@ -12,10 +12,13 @@ import base64
 import hashlib
 import sys
 from pathlib import Path
-from typing import Any, Literal, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Sequence
 
 from goaltree.engine.results import Evaluation
 from goaltree.errors import Diagnostic, GoaltreeError
+
+if TYPE_CHECKING:
+    from goaltree.graph import GoalTree
 
 ReportFormat = Literal["html", "md", "json"]
 FORMATS: tuple[str, ...] = ("html", "md", "json")
@@ -28,8 +31,13 @@ linear time; ``goaltree render`` draws every child unless ``--children`` is give
 __all__ = ["FORMATS", "build_context", "collect_findings", "render_report"]
 
 
-def collect_findings(evaluation: Evaluation, goal_file: Path | str | None) -> tuple[list[Diagnostic], str | None]:
+def collect_findings(evaluation: Evaluation, tree: "GoalTree | None") -> tuple[list[Diagnostic], str | None]:
     """The SMART findings of the goal file merged with the evaluation's own diagnostics.
+
+    Args:
+        evaluation: The evaluation of ``tree``.
+        tree: The tree that was evaluated (``goaltree.load``): the checks run on
+            it, the goal file is not read again. ``None``: only the evaluation's diagnostics.
 
     Returns the findings and, if the checks themselves crashed, a note saying
     so: the checks are meant never to raise, but if one does, the management
@@ -39,11 +47,11 @@ def collect_findings(evaluation: Evaluation, goal_file: Path | str | None) -> tu
 
     found: list[Diagnostic] = []
     note = None
-    if goal_file is not None:
-        from goaltree.rules import check_file
+    if tree is not None:
+        from goaltree.rules import check_built
 
         try:
-            found = list(check_file(Path(goal_file)))
+            found = list(check_built(tree))
         except Exception as error:  # a broken rule must not cost anyone the status report
             note = f"the SMART checks could not run ({type(error).__name__}: {error}); only the evaluation's diagnostics are shown"
             print(f"goaltree: warning: {note}", file=sys.stderr)

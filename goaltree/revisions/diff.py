@@ -215,18 +215,13 @@ def tree_from_text(goal_text: GoalText) -> GoalTree:
     Raises:
         DiagnosticsError: The revision is not a valid goal file.
     """
-    from goaltree.graph import build
-    from goaltree.load import load_text
+    from goaltree.pipeline import load_goal_text
 
-    result = load_text(goal_text.text, goal_text.path)
-    located = [_relabel(d, goal_text) for d in result.diagnostics]
-    errors = [d for d in located if d.severity == "error"]
-    if result.goal_file is None or errors:
-        raise DiagnosticsError(errors or located)
-    tree, diagnostics = build(result.goal_file, goal_text.path, result)
-    if tree is None:
-        raise DiagnosticsError([_relabel(d, goal_text) for d in diagnostics if d.severity == "error"])
-    return tree
+    loaded = load_goal_text(goal_text.text, goal_text.path)
+    if loaded.tree is None:
+        located = [_relabel(d, goal_text) for d in loaded.diagnostics]
+        raise DiagnosticsError([d for d in located if d.severity == "error"] or located)
+    return loaded.tree
 
 
 def _relabel(diagnostic: Any, goal_text: GoalText) -> Any:

@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import Sequence
 
 from goaltree.errors import GoaltreeError
-from goaltree.load import MAX_FILE_BYTES, read_text
+from goaltree.goalfile import MAX_FILE_BYTES, read_text
 
 # Settings that would change git's output under our parser: signatures in the
 # log, quoted non-ASCII paths, pathspec magic in a file name.

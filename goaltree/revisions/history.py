@@ -17,7 +17,7 @@ from pathlib import Path
 
 from goaltree.errors import DiagnosticsError, GoaltreeError, did_you_mean
 from goaltree.graph import GoalTree
-from goaltree.load import read_text
+from goaltree.goalfile import read_text
 from goaltree.revisions.diff import evaluate_targets, match_renames, tree_from_text
 from goaltree.revisions.git import Commit, GoalText, file_log, read_at
 

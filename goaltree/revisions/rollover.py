@@ -186,7 +186,7 @@ def rollover(
     Raises:
         GoaltreeError: The new period does not move forward, or the evaluation date is past it.
     """
-    from goaltree.load import parse_document
+    from goaltree.goalfile import parse_document
 
     goal_file = tree.goal_file
     old = goal_file.period
@@ -308,13 +308,10 @@ def _restate_titles(
     The node's description says what changed.
     """
     from goaltree.engine.equations import solve_targets
-    from goaltree.graph import build
-    from goaltree.load import load_text
+    from goaltree.pipeline import load_goal_text
 
-    loaded = load_text(dump_yaml(document))
-    if loaded.goal_file is None:
-        return carried
-    tree, _ = build(loaded.goal_file, None, loaded)
+    loaded = load_goal_text(dump_yaml(document))
+    tree = loaded.tree
     if tree is None:
         return carried
     new_targets = solve_targets(tree).values

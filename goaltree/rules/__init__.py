@@ -12,10 +12,14 @@ Importing this package stays light (no networkx, DuckDB, SQLAlchemy, Jinja2):
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from goaltree.errors import Diagnostic, sort_key
 from goaltree.rules.base import CheckContext, Finding, NodeRule, Option, Rule
 from goaltree.rules.runner import apply_configuration, check_goal_file, check_tree
+
+if TYPE_CHECKING:
+    from goaltree.graph import GoalTree
 
 __all__ = [
     "CheckContext",
@@ -24,6 +28,7 @@ __all__ = [
     "Option",
     "Rule",
     "apply_configuration",
+    "check_built",
     "check_file",
     "check_goal_file",
     "check_tree",
@@ -36,16 +41,23 @@ def check_file(path: Path) -> list[Diagnostic]:
     Raises:
         GoaltreeError: The file cannot be read (missing, not UTF-8, a directory).
     """
-    from goaltree.graph import build
-    from goaltree.load import load_file
+    from goaltree.pipeline import load_goal_file
 
-    result = load_file(path)
-    diagnostics = list(result.diagnostics)
-    if result.goal_file is None:
+    loaded = load_goal_file(path)
+    diagnostics = list(loaded.diagnostics)
+    if loaded.goal_file is None:
         return sorted(diagnostics, key=sort_key)
-    tree = None
-    if not any(d.severity == "error" for d in diagnostics):
-        tree, built = build(result.goal_file, Path(path), result)
-        diagnostics.extend(built)
     # A broken graph still gets the rules that read only the nodes: one pass, every problem it can find.
-    return sorted(diagnostics + check_goal_file(result.goal_file, result, tree), key=sort_key)
+    return sorted(diagnostics + check_goal_file(loaded.goal_file, loaded.result, loaded.tree), key=sort_key)
+
+
+def check_built(tree: "GoalTree") -> list[Diagnostic]:
+    """What :func:`check_file` finds in the file of a tree already built (``goaltree.load``), without reading it again.
+
+    A tree is built only from a file without errors, and building finds only
+    errors, so the load's diagnostics and the rules' findings are all there is.
+    """
+    load = tree.load
+    if load is None or load.goal_file is None:  # a tree built in memory: findings stay unlocated
+        return sorted(check_goal_file(tree.goal_file, load, tree), key=sort_key)
+    return sorted(list(load.diagnostics) + check_goal_file(load.goal_file, load, tree), key=sort_key)

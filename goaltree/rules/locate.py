@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from goaltree.errors import Diagnostic
 
 if TYPE_CHECKING:
-    from goaltree.load import LoadResult
+    from goaltree.goalfile import LoadResult
 
 
 def locate(load: "LoadResult | None", diagnostic: Diagnostic, *, key: bool = False, column_offset: int = 0) -> Diagnostic:

@@ -21,7 +21,7 @@ from goaltree.rules.locate import locate
 if TYPE_CHECKING:
     from goaltree.engine.equations import SolveOutcome
     from goaltree.graph import GoalTree
-    from goaltree.load import LoadResult
+    from goaltree.goalfile import LoadResult
     from goaltree.model import GoalFile
 
 STRUCTURE_FROM_SOLVER = ("E008", "E010", "E026")

@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from goaltree import catalog
-from goaltree.load import load_text
+from goaltree.goalfile import load_text
 from goaltree.model import GoalFile
 
 HEAD = """\
@@ -326,7 +326,7 @@ def test_importing_the_catalogue_does_not_load_the_registry() -> None:
     import subprocess
     import sys
 
-    code = "import sys, goaltree.load; assert 'goaltree.catalog.registry' not in sys.modules; print('ok')"
+    code = "import sys, goaltree.goalfile; assert 'goaltree.catalog.registry' not in sys.modules; print('ok')"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.stdout.strip() == "ok", done.stderr
 

@@ -57,7 +57,7 @@ def test_unknown_kpi_is_a_usage_error_with_a_suggestion() -> None:
 def test_usage_snippets_load_once_filled_in() -> None:
     """The snippet `goaltree catalog ID` prints is a valid node once its placeholders are filled."""
     from goaltree.catalog.text import usage_yaml
-    from goaltree.load import load_text
+    from goaltree.goalfile import load_text
 
     for entry in catalog.entries():
         snippet = (

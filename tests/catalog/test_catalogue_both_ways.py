@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from goaltree.cli import main
-from goaltree.graph import load_tree
+from goaltree.pipeline import load_goal_file
 
 HEAD = """\
 goaltree: 1
@@ -74,7 +74,7 @@ def test_a_catalogue_rate_beside_the_formula_that_uses_it_is_no_cycle(tmp_path, 
     path = _write(tmp_path, README_FUNNEL)
     assert main(["check", str(path)]) == 0
     assert "E006" not in capsys.readouterr().out
-    tree, _ = load_tree(path)
+    tree = load_goal_file(path).tree
     # The catalogue's `leads / visits` is the identity `leads = visits * traffic_to_lead` already
     # states: the node keeps the catalogue's unit and direction but not the reversed formula.
     assert tree.goal_file.nodes["traffic_to_lead"].formula is None

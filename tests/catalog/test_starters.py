@@ -9,7 +9,7 @@ import pytest
 
 from goaltree import starters
 from goaltree.errors import GoaltreeError
-from goaltree.load import load_file
+from goaltree.goalfile import load_file
 
 
 def test_names_and_descriptions() -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import json
 import re
 
 import pytest
-from report_helpers import FUNNEL, OBJECTIVES, load_and_evaluate, with_breakdown
+from report_helpers import FUNNEL, OBJECTIVES, REPO, load_and_evaluate, with_breakdown
 from report_helpers import funnel_tree, funnel  # noqa: F401 (pytest fixtures)
 
 from goaltree.cli import main
@@ -148,25 +149,52 @@ def test_context_never_reads_the_clock(funnel, monkeypatch):
     assert context["tree"]["as_of"] == "2027-06-30"
 
 
-def test_findings_come_from_the_smart_checks(funnel_tree):
-    tree, evaluation = funnel_tree
-    findings, note = collect_findings(evaluation, tree.path)
+def test_findings_come_from_the_smart_checks(tmp_path):
+    import goaltree
+
+    path = tmp_path / "goals.yaml"
+    path.write_text(
+        "goaltree: 1\nid: t\ntitle: T\nperiod: {start: 2027-01-01, end: 2027-12-31}\nnodes:\n"
+        "  revenue:\n    title: Grow revenue\n    target: 100\n    unit: SEK\n    owner: Kim\n    formula: deals * size\n"
+        "  deals: {title: Deals, unit: count, owner: Kim, actuals: {2027-03-31: 10}}\n"
+        "  size: {title: Deal size 5 SEK, unit: SEK, owner: Kim, target: 5, actuals: {2027-03-31: 4}}\n",
+        encoding="utf-8",
+    )
+    tree = goaltree.load(path)
+    evaluation = goaltree.evaluate(tree, dt.date(2027, 6, 30))
+    findings, note = collect_findings(evaluation, tree)
     assert note is None
-    assert all(hasattr(d, "code") for d in findings)
+    where = {(d.code, d.node): (d.file, d.line, d.column) for d in findings}
+    # The title states no amount (S001, at the title's value, line 7 column 12); the derived target
+    # of deals is 100 / 5 = 20, which its title does not name (S002, line 12 column 18).
+    assert where[("S001", "revenue")] == (str(path), 7, 12)
+    assert where[("S002", "deals")] == (str(path), 12, 18)
 
 
 def test_a_crashing_check_is_reported_not_fatal(funnel_tree, monkeypatch, capsys):
     import goaltree.rules
 
-    def crash(path):
+    def crash(tree):
         raise RuntimeError("rule exploded")
 
-    monkeypatch.setattr(goaltree.rules, "check_file", crash)
+    monkeypatch.setattr(goaltree.rules, "check_built", crash)
     tree, evaluation = funnel_tree
-    findings, note = collect_findings(evaluation, tree.path)
+    findings, note = collect_findings(evaluation, tree)
     assert "rule exploded" in note
     assert "rule exploded" in capsys.readouterr().err
     assert "rule exploded" in render_report(evaluation, "md", findings=findings, findings_note=note)
+
+
+def test_the_report_reads_the_goal_file_once(tmp_path, monkeypatch):
+    """The checks run on the tree the report evaluated: the file is not read a second time."""
+    import goaltree.goalfile.loading as loading
+
+    reads = []
+    read_text = loading.read_text
+    monkeypatch.setattr(loading, "read_text", lambda path: reads.append(path) or read_text(path))
+    assert main(["report", str(FUNNEL), "-o", str(tmp_path / "r.md"), *AS_OF]) == 0
+    assert reads == [FUNNEL]
+    assert "## " in (tmp_path / "r.md").read_text(encoding="utf-8")
 
 
 # --- the command line ---------------------------------------------------------------------------
@@ -215,3 +243,12 @@ def test_cli_missing_template_exits_2(tmp_path, capsys):
 def test_cli_report_to_standard_output(capsys):
     assert main(["report", str(FUNNEL), "-o", "-", "--format", "json", *AS_OF]) == 0
     assert json.loads(capsys.readouterr().out)["tree"] == "seed-funnel"
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "examples").glob("*/goals.yaml")) + [FUNNEL, OBJECTIVES], ids=lambda p: p.parent.name)
+def test_the_findings_of_a_loaded_tree_are_those_of_goaltree_check(path):
+    """The report checks the tree it evaluated; it must find what `goaltree check` finds in the file."""
+    import goaltree
+    from goaltree.rules import check_built
+
+    assert check_built(goaltree.load(path)) == list(goaltree.check(path))

@@ -26,11 +26,12 @@ nodes:
 
 
 def build(text: str, tmp_path):
-    from goaltree.graph import load_tree
+    from goaltree.pipeline import load_goal_file
 
     path = tmp_path / "goals.yaml"
     path.write_text(text, encoding="utf-8")
-    tree, diagnostics = load_tree(path)
+    loaded = load_goal_file(path)
+    tree, diagnostics = loaded.tree, loaded.diagnostics
     assert tree is not None, diagnostics
     return tree
 

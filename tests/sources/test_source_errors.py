@@ -293,7 +293,7 @@ def test_a_date_column_that_holds_no_dates(tmp_path: Path) -> None:
 
 
 def test_diagnostics_can_be_located_in_the_goal_file(tmp_path: Path) -> None:
-    from goaltree.graph import load_tree
+    from goaltree.pipeline import load_goal_file
 
     write_deals_csv(tmp_path / "data" / "deals.csv")
     goals = tmp_path / "goals.yaml"
@@ -315,7 +315,7 @@ def test_diagnostics_can_be_located_in_the_goal_file(tmp_path: Path) -> None:
     )
     goals.write_text(text)
     lines = text.splitlines()
-    tree, _ = load_tree(goals)
+    tree = load_goal_file(goals).tree
     assert tree is not None
 
     result = fetch_observations(tree.goal_file, tree.project_dir, START, AS_OF)

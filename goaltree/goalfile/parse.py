@@ -1,0 +1,264 @@
+"""Parsing goal-file text into plain Python data: YAML with yaml-rs or PyYAML, JSON with the standard library.
+
+yaml-rs (Rust) parses first: it is the fastest safe parser available. PyYAML's
+safe loader has the last word wherever yaml-rs refuses a text or reads it
+differently (tags, several documents, a top-level list), so the two never
+disagree on what is valid. No object tags are honoured; the bounds of
+:mod:`goaltree.goalfile.limits` are checked before either parser runs.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from typing import Any
+
+from goaltree.errors import Diagnostic
+from goaltree.goalfile.limits import (
+    MAX_ALIAS_EVENTS,
+    alias_diagnostic,
+    may_nest_deep_in_blocks,
+    nesting_diagnostic,
+    nul_diagnostic,
+    short_value,
+)
+from goaltree.goalfile.positions import SourceMap
+
+# A YAML tag (`!!python/object`, `!custom`) starts a token; an exclamation mark inside text does not.
+_TAG = re.compile(r"(?:^|[\s\[{,:?-])!")
+
+
+def has_tag(text: str) -> bool:
+    """Whether ``_TAG`` matches ``text``, found by looking at each `!` only.
+
+    The regular expression cannot skip ahead to a `!` and tries every
+    position of the text; ``str.find`` jumps from one `!` to the next.
+    """
+    index = text.find("!")
+    while index >= 0:
+        if index == 0 or text[index - 1].isspace() or text[index - 1] in "[{,:?-":
+            return True
+        index = text.find("!", index + 1)
+    return False
+
+
+def parse_document(text: str, filename: str) -> tuple[Any, list[Diagnostic]]:
+    """Parse YAML or JSON text into plain Python data, safely.
+
+    Returns the data (``None`` on failure) and the diagnostics. No object tags
+    are honoured; alias expansion and nesting are bounded; a NUL byte is refused.
+    """
+    problem = nul_diagnostic(text, filename)
+    if problem is None and not filename.endswith(".json") and may_nest_deep_in_blocks(text):
+        problem = nesting_diagnostic(text, filename)
+    if problem is not None:
+        return None, [problem]
+    if filename.endswith(".json"):
+        # The standard library's parser stops deep nesting itself (RecursionError), where it is counted.
+        return _parse_json(text, filename)
+    if has_tag(text):
+        # yaml-rs ignores tags on collections; PyYAML's safe loader refuses the unsafe ones.
+        return _parse_pyyaml(text, filename)
+    try:
+        import yaml_rs
+    except ImportError:  # pragma: no cover - yaml-rs is a dependency; kept for odd platforms
+        return _parse_pyyaml(text, filename)
+    try:
+        data = yaml_rs.loads(
+            text, alias_limits=yaml_rs.AliasLimits(max_total_replayed_events=MAX_ALIAS_EVENTS)
+        )
+    except yaml_rs.YAMLDecodeError as error:
+        message = str(error)
+        if "alias" in message and "limit" in message:
+            return None, [alias_diagnostic(filename)]
+        if "duplicate mapping key" in message:
+            return None, duplicate_diagnostics(text, filename) or [
+                Diagnostic("E005", "error", message.splitlines()[0], file=filename)
+            ]
+        # yaml-rs is young: let the mature parser have the last word on what is valid.
+        return _parse_pyyaml(text, filename)
+    except Exception:  # an integer of more than 4 300 digits, or a parser bug: never a traceback
+        return _parse_pyyaml(text, filename)
+    if isinstance(data, list):
+        # yaml-rs returns a top-level sequence and a stream of several documents alike, as a list:
+        # PyYAML tells them apart (and says where the second document starts).
+        return _parse_pyyaml(text, filename)
+    return data, []
+
+
+def duplicate_diagnostics(text: str, filename: str) -> list[Diagnostic]:
+    """An error for every key that appears twice in one mapping, located at its second appearance."""
+    diagnostics = []
+    for path, key, line, column in SourceMap(text, filename).duplicate_keys():
+        what = f"node id '{key}'" if path == ("nodes",) else f"key '{key}'"
+        where = " in " + ".".join(str(p) for p in path) if path else ""
+        diagnostics.append(
+            Diagnostic(
+                "E005",
+                "error",
+                f"duplicate {what}{where}: each key may appear once; rename or merge the two",
+                node=key if path == ("nodes",) else (str(path[1]) if len(path) > 1 and path[0] == "nodes" else None),
+                file=filename,
+                line=line,
+                column=column,
+            )
+        )
+    return diagnostics
+
+
+@functools.cache
+def _robust_loader() -> type:
+    """PyYAML's safe loader, made to answer every scalar with a value or a located error.
+
+    With explicit tags PyYAML builds values yaml-rs never sees: ``!!int ""``
+    fails with an IndexError, ``2027-02-30`` with a ValueError, a 5 000-digit
+    integer with Python's digit limit. Here an impossible date stays text (the
+    model then says which field wants a date), an integer too long for Python
+    is the float it stands for (infinite, which the model refuses), and any other failure
+    becomes a ``ConstructorError`` at the scalar.
+    """
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class RobustLoader(base):  # type: ignore[misc, valid-type]
+        def construct_object(self, node: Any, deep: bool = False) -> Any:
+            try:
+                return super().construct_object(node, deep=deep)
+            except yaml.YAMLError:
+                raise
+            except (ValueError, TypeError, IndexError, OverflowError, KeyError):
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"{short_value(node.value)} is not a valid {node.tag.rsplit(':', 1)[-1]}", node.start_mark
+                ) from None
+
+        def construct_yaml_timestamp(self, node: Any) -> Any:
+            try:
+                return super().construct_yaml_timestamp(node)
+            except ValueError:
+                return self.construct_scalar(node)
+
+        def construct_yaml_int(self, node: Any) -> Any:
+            try:
+                return super().construct_yaml_int(node)
+            except ValueError:
+                digits = str(self.construct_scalar(node)).replace("_", "")
+                if digits.lstrip("+-").isdigit():
+                    return float(digits)  # beyond Python's digit limit, and far beyond float range: ±inf
+                raise
+
+    RobustLoader.add_constructor("tag:yaml.org,2002:timestamp", RobustLoader.construct_yaml_timestamp)
+    RobustLoader.add_constructor("tag:yaml.org,2002:int", RobustLoader.construct_yaml_int)
+    return RobustLoader
+
+
+def _parse_pyyaml(text: str, filename: str) -> tuple[Any, list[Diagnostic]]:
+    import yaml
+
+    too_deep = nesting_diagnostic(text, filename)  # PyYAML's composer recurses per level, in C
+    if too_deep is not None:
+        return None, [too_deep]
+    loader = _robust_loader()
+    try:
+        root = yaml.compose(text, Loader=loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or "malformed YAML"
+        if error.context:
+            problem = f"{problem} ({error.context})"
+        at_end = mark is not None and mark.index >= len(text.rstrip())
+        if at_end and error.context_mark is not None and error.problem_mark is not None:
+            # Noticed only at the end of the file: point at what was left open.
+            problem = f"{problem}, opened here and never closed"
+            mark = error.context_mark
+        return None, [
+            Diagnostic(
+                "E001",
+                "error",
+                f"malformed YAML: {problem}; check the indentation and punctuation around here",
+                file=filename,
+                line=mark.line + 1 if mark else None,
+                column=mark.column + 1 if mark else None,
+            )
+        ]
+    except yaml.YAMLError as error:
+        return None, [Diagnostic("E001", "error", f"malformed YAML: {error}", file=filename)]
+    if root is None:
+        return None, []
+    if _expansion_exceeds(root, MAX_ALIAS_EVENTS):
+        return None, [alias_diagnostic(filename)]
+    duplicates = duplicate_diagnostics(text, filename)
+    if duplicates:
+        return None, duplicates
+    try:
+        return loader(text).get_single_data(), []
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        return None, [
+            Diagnostic(
+                "E001",
+                "error",
+                f"malformed YAML: {getattr(error, 'problem', None) or error}",
+                file=filename,
+                line=mark.line + 1 if mark else None,
+                column=mark.column + 1 if mark else None,
+            )
+        ]
+
+
+def _expansion_exceeds(root: Any, budget: int) -> bool:
+    """Whether walking the composed tree, aliases expanded, visits more than ``budget`` nodes."""
+    import yaml
+
+    stack = [root]
+    visited = 0
+    while stack:
+        node = stack.pop()
+        visited += 1
+        if visited > budget:
+            return True
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                stack.append(key_node)
+                stack.append(value_node)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return False
+
+
+def _json_int(digits: str) -> int | float:
+    """A JSON integer; one longer than Python converts (4 300 digits) is the float it stands for, ±inf."""
+    return int(digits) if len(digits) <= 4000 else float(digits)
+
+
+def _parse_json(text: str, filename: str) -> tuple[Any, list[Diagnostic]]:
+    duplicates: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in items:
+            if key in result:
+                duplicates.append(key)
+            result[key] = value
+        return result
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs, parse_int=_json_int)
+    except RecursionError:
+        return None, [
+            nesting_diagnostic(text, filename)
+            or Diagnostic("E001", "error", "malformed JSON: it nests too deep to be a goal file", file=filename)
+        ]
+    except json.JSONDecodeError as error:
+        return None, [
+            Diagnostic(
+                "E001", "error", f"malformed JSON: {error.msg}", file=filename, line=error.lineno, column=error.colno
+            )
+        ]
+    if duplicates:
+        return None, duplicate_diagnostics(text, filename) or [
+            Diagnostic("E005", "error", f"duplicate key '{duplicates[0]}'", file=filename)
+        ]
+    return data, []
+

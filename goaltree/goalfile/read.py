@@ -1,0 +1,46 @@
+"""Reading a goal file's bytes: a regular file of bounded size, decoded as UTF-8 text.
+
+Everything that keeps goaltree from reading what it should not is decided here,
+before any parser sees the text: a directory, a FIFO or a device is refused
+unread, and so is a file too large to be a goal file.
+"""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+from goaltree.errors import GoaltreeError
+
+MAX_FILE_BYTES = 256 * 1024 * 1024
+BYTE_ORDER_MARK = "\ufeff"
+
+
+def read_text(path: Path) -> str:
+    """The file's text; a missing or unreadable file is an environment error (exit 2)."""
+    try:
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
+            raise GoaltreeError(f"{path}: is a directory, not a goal file")
+        if not stat.S_ISREG(status.st_mode):
+            # Reading a FIFO waits for a writer forever, and a device never ends: refuse both unread.
+            from goaltree.outputs import special_file_kind
+
+            raise GoaltreeError(f"{path}: is a {special_file_kind(status.st_mode)}, not a goal file; give the path of a YAML or JSON file")
+        if status.st_size > MAX_FILE_BYTES:
+            raise GoaltreeError(f"{path}: the file is larger than {MAX_FILE_BYTES // 2**20} MiB")
+        return strip_byte_order_mark(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise GoaltreeError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise GoaltreeError(f"{path}: is a directory, not a goal file") from None
+    except UnicodeDecodeError as error:
+        raise GoaltreeError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    except OSError as error:
+        raise GoaltreeError(f"{path}: cannot read ({error.strerror})") from None
+
+
+def strip_byte_order_mark(text: str) -> str:
+    """``text`` without the UTF-8 byte-order mark some editors put first: it is no part of the YAML or JSON."""
+    return text[1:] if text.startswith(BYTE_ORDER_MARK) else text
+

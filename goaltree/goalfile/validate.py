@@ -1,0 +1,197 @@
+"""Validation errors into located, fixable diagnostics.
+
+pydantic says what is wrong in its own words and at its own locations (union
+tags, type names, a date key by its repr). Here each error becomes a goaltree
+diagnostic that names the field as the file writes it, says where it is and
+how to fix it, with a "did you mean" for a misspelt field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Iterator
+
+from goaltree.errors import Diagnostic, did_you_mean
+from goaltree.goalfile.limits import short_value
+from goaltree.model import GoalFile
+
+_UNION_TAGS = {"csv", "parquet", "sql", "plugin"}
+
+
+def validation_diagnostics(error: Any, data: dict) -> Iterator[tuple[Diagnostic, bool]]:
+    """A fixable diagnostic for each of pydantic's errors, with whether to locate it at the key.
+
+    Args:
+        error: The ``ValidationError`` of validating ``data`` as a :class:`~goaltree.model.GoalFile`.
+        data: The parsed document, to turn pydantic's locations back into the file's keys.
+
+    Yields:
+        ``(diagnostic, at_key)``: the diagnostic names its ``path`` (or its line, for the
+        top level); ``at_key`` places it at the key rather than the value.
+    """
+    seen: set[tuple] = set()
+    for item in error.errors(include_url=False):
+        loc = _clean_loc(item["loc"], data)
+        kind = item["type"]
+        node = str(loc[1]) if len(loc) > 1 and loc[0] == "nodes" else None
+        if (loc, kind) in seen:
+            continue
+        seen.add((loc, kind))
+        field_name = str(loc[-1]) if loc else ""
+        where = _describe(loc)
+        odd_key = _odd_key(loc, data)
+        if odd_key is not None:
+            index, key_value = odd_key
+            if (loc[:index], "key") in seen:
+                continue
+            seen.add((loc[:index], "key"))
+            what = "null (~)" if key_value is None else "a list"
+            node = str(loc[1]) if index > 1 and loc[0] == "nodes" else None
+            odd_key = index
+            yield Diagnostic(
+                "E001",
+                "error",
+                f"a key {'in ' + '.'.join(str(step) for step in loc[:odd_key]) if odd_key else 'at the top level'}"
+                f" is {what}; keys are names or dates: write the key as text",
+                node=node,
+                path=loc[:odd_key],
+                # The top-level mapping has no path to locate: it starts the file.
+                line=None if odd_key else 1,
+                column=None if odd_key else 1,
+            ), False
+            continue
+        if kind == "float_type" and isinstance(item.get("input"), int) and not isinstance(item.get("input"), bool):
+            kind = "finite_number"  # an integer Python holds but a float cannot: beyond ±1.8e308
+        if kind == "extra_forbidden":
+            candidates = _fields_at(GoalFile, loc[:-1], data)
+            yield Diagnostic(
+                "E002",
+                "error",
+                f"unknown field '{field_name}'{where}{did_you_mean(field_name, candidates)}"
+                + ("" if did_you_mean(field_name, candidates) else f"; allowed: {', '.join(sorted(candidates))}"),
+                node=node,
+                path=loc,
+            ), True
+        elif kind == "missing":
+            yield Diagnostic(
+                "E003",
+                "error",
+                f"missing required field '{field_name}'{_describe(loc[:-1])}",
+                node=node,
+                path=loc[:-1],
+            ), True
+        elif loc == ("goaltree",):
+            yield Diagnostic(
+                "E011",
+                "error",
+                f"unsupported format version {item.get('input')!r}: this goaltree reads `goaltree: 1`",
+                path=loc,
+            ), False
+        elif loc and loc[-1] == "[key]" and len(loc) == 3 and loc[0] == "nodes":
+            yield Diagnostic(
+                "E015",
+                "error",
+                f"node id '{loc[1]}' must match [a-z][a-z0-9_]* "
+                "(lower-case letters, digits and underscores, starting with a letter)",
+                node=str(loc[1]),
+                path=loc[:2],
+            ), True
+        else:
+            message = item["msg"]
+            if kind == "finite_number":
+                message = (
+                    "must be a finite number; NaN, infinity and numbers beyond ±1.8e308 "
+                    "cannot be computed with: write the number itself"
+                )
+            if message.startswith("Value error, "):
+                message = message[len("Value error, ") :]
+            shown = item.get("input")
+            shown_text = "" if isinstance(shown, (dict, list)) else f" (got {short_value(shown)})"
+            yield Diagnostic(
+                "E003",
+                "error",
+                f"bad value for '{field_name}'{where}: {message}{shown_text}",
+                node=node,
+                path=loc,
+            ), False
+
+
+def _odd_key(loc: tuple, data: dict) -> tuple[int, Any] | None:
+    """Where ``loc`` passes a null or list key (pydantic names it by its text): its index and the key."""
+    cursor: Any = data
+    for index, step in enumerate(loc):
+        if isinstance(cursor, dict):
+            if step in cursor:
+                cursor = cursor[step]
+                continue
+            if step == "None" or (isinstance(step, str) and step.startswith("(")):
+                for key in cursor:
+                    if (key is None or isinstance(key, tuple)) and str(key) == step:
+                        return index, key
+            return None
+        if isinstance(cursor, list) and isinstance(step, int) and 0 <= step < len(cursor):
+            cursor = cursor[step]
+            continue
+        return None
+    return None
+
+
+def _clean_loc(loc: tuple, data: dict) -> tuple:
+    """Drop pydantic's union tags and type names from an error location."""
+    cleaned: list[Any] = []
+    cursor: Any = data
+    for step in loc:
+        if isinstance(cursor, dict) and step not in cursor and (
+            step in _UNION_TAGS or (isinstance(step, str) and ("[" in step or step in {"str", "list[str]"}))
+        ):
+            if step == "[key]":
+                cleaned.append(step)
+            continue
+        if isinstance(cursor, dict) and isinstance(step, str) and step.startswith("datetime.date(") and step not in cursor:
+            # pydantic names a date key by its repr: the key itself is what locates it in the file.
+            step = next((key for key in cursor if isinstance(key, dt.date) and repr(key) == step), step)
+        cleaned.append(step)
+        if isinstance(cursor, dict):
+            cursor = cursor.get(step, cursor.get(str(step)))
+        elif isinstance(cursor, list) and isinstance(step, int) and step < len(cursor):
+            cursor = cursor[step]
+        else:
+            cursor = None
+    return tuple(cleaned)
+
+
+def _describe(loc: tuple) -> str:
+    if not loc:
+        return " at the top level"
+    if loc[0] == "nodes" and len(loc) >= 2:
+        rest = ".".join(str(p) for p in loc[2:-1])
+        return f" in node '{loc[1]}'" + (f" ({rest})" if rest else "")
+    if loc[0] == "sources" and len(loc) >= 2:
+        return f" in source '{loc[1]}'"
+    parent = ".".join(str(p) for p in loc[:-1])
+    return f" in {parent}" if parent else " at the top level"
+
+
+def _fields_at(model: Any, loc: tuple, data: dict) -> list[str]:
+    """The field names allowed at ``loc`` (for "did you mean")."""
+    from goaltree import model as models
+
+    if not loc:
+        return [f.alias or name for name, f in models.GoalFile.model_fields.items()]
+    if loc[0] == "nodes":
+        if len(loc) == 2:
+            return list(models.Node.model_fields)
+        if len(loc) == 3 and loc[2] == "metric":
+            return list(models.Metric.model_fields)
+    if loc[0] == "sources" and len(loc) == 2:
+        source = data.get("sources", {}).get(loc[1], {})
+        kind = source.get("type") if isinstance(source, dict) else None
+        cls = {"csv": models.CsvSource, "parquet": models.ParquetSource, "sql": models.SqlSource}.get(kind)
+        if cls is not None:
+            return list(cls.model_fields)
+    if len(loc) == 1:
+        cls = {"period": models.Period, "thresholds": models.Thresholds, "checks": models.Checks}.get(loc[0])
+        if cls is not None:
+            return list(cls.model_fields)
+    return []
+
