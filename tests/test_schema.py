@@ -25,7 +25,7 @@ import yaml
 jsonschema = pytest.importorskip("jsonschema")
 
 from goaltree.cli import main  # noqa: E402
-from goaltree.load import load_text, parse_document  # noqa: E402
+from goaltree.goalfile import load_text, parse_document  # noqa: E402
 from goaltree.schema import schema  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
