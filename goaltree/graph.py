@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from goaltree.errors import Diagnostic, did_you_mean
 from goaltree.model import NUMERIC_ROLLUPS, GoalFile
+from goaltree import codes
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -136,7 +137,7 @@ def _build(
             try:
                 formula = parse(text)
             except FormulaError as error:
-                code = "E008" if error.kind == "division_by_zero" else "E007"
+                code = codes.DIVISION_BY_ZERO if error.kind == "division_by_zero" else codes.FORMULA_SYNTAX
                 diagnostics.append(
                     locate(
                         Diagnostic(code, "error", f"formula: {error.message}", node=node_id, path=("nodes", node_id, "formula")),
@@ -154,7 +155,7 @@ def _build(
                     diagnostics.append(
                         locate(
                             Diagnostic(
-                                "E006",
+                                codes.CYCLE,
                                 "error",
                                 f"cycle: {node_id} -> {node_id}; the formula of '{node_id}' uses '{node_id}' itself, "
                                 "and a goal cannot depend on itself: name other nodes, or give the value a node of its own",
@@ -176,7 +177,7 @@ def _build(
                     diagnostics.append(
                         locate(
                             Diagnostic(
-                                "E004",
+                                codes.UNKNOWN_ID,
                                 "error",
                                 f"formula uses '{name}', which is not a node id{did_you_mean(name, nodes)}; "
                                 "add the node or correct the name",
@@ -194,7 +195,7 @@ def _build(
                 diagnostics.append(
                     locate(
                         Diagnostic(
-                            "E004",
+                            codes.UNKNOWN_ID,
                             "error",
                             f"parent '{parent_id}' is not a node id{did_you_mean(parent_id, nodes)}",
                             node=node_id,
@@ -204,7 +205,7 @@ def _build(
                 )
             elif parent_id == node_id:
                 diagnostics.append(
-                    locate(Diagnostic("E006", "error", f"'{node_id}' names itself as its parent", node=node_id, path=("nodes", node_id, "parent")))
+                    locate(Diagnostic(codes.CYCLE, "error", f"'{node_id}' names itself as its parent", node=node_id, path=("nodes", node_id, "parent")))
                 )
             else:
                 used_by = rollup_children.get(parent_id)
@@ -219,7 +220,7 @@ def _build(
             diagnostics.append(
                 locate(
                     Diagnostic(
-                        "E009",
+                        codes.FORMULA_AND_ROLLUP,
                         "error",
                         f"'{node_id}' has both a formula and `rollup: {node.effective_rollup}` over "
                         f"{', '.join(children)}; keep one equation: drop the rollup (use `none`) or the formula",
@@ -259,7 +260,7 @@ def _build(
         diagnostics.append(
             locate(
                 Diagnostic(
-                    "E006",
+                    codes.CYCLE,
                     "error",
                     f"cycle: {shown}; a goal cannot depend on itself, break one of these links",
                     node=cycle[0],

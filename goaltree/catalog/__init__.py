@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Mapping
 
 from goaltree.errors import Diagnostic, GoaltreeError, did_you_mean
 from goaltree.model import NODE_ID_PATTERN, NUMERIC_ROLLUPS, GoalFile, Node, is_percent_unit
+from goaltree import codes
 
 if TYPE_CHECKING:
     from goaltree.catalog.registry import KpiDefinition
@@ -153,7 +154,7 @@ def resolve(goal_file: GoalFile) -> tuple[GoalFile, list[Diagnostic]]:
         if node.kpi is None:
             diagnostics.append(
                 Diagnostic(
-                    "E016",
+                    codes.UNKNOWN_CATALOGUE_KPI,
                     "error",
                     "`inputs` maps the inputs of a catalogue KPI, but this node names no `kpi`; "
                     "add `kpi: ID` (see `goaltree catalog`) or remove `inputs`",
@@ -166,7 +167,7 @@ def resolve(goal_file: GoalFile) -> tuple[GoalFile, list[Diagnostic]]:
         if entry is None:
             diagnostics.append(
                 Diagnostic(
-                    "E016",
+                    codes.UNKNOWN_CATALOGUE_KPI,
                     "error",
                     f"unknown KPI '{node.kpi}'{did_you_mean(node.kpi, _by_id())}; "
                     "`goaltree catalog` lists the catalogue",
@@ -198,7 +199,7 @@ def _input_problems(node_id: str, node: Node, entry: "KpiDefinition") -> list[Di
             expected = ", ".join(names) if names else "none: it is counted directly from a source"
             problems.append(
                 Diagnostic(
-                    "E016",
+                    codes.UNKNOWN_CATALOGUE_KPI,
                     "error",
                     f"KPI '{entry.id}' has no input '{name}'{did_you_mean(name, names)}; its inputs: {expected}",
                     node=node_id,
@@ -208,7 +209,7 @@ def _input_problems(node_id: str, node: Node, entry: "KpiDefinition") -> list[Di
         elif not _NODE_ID.match(target):
             problems.append(
                 Diagnostic(
-                    "E016",
+                    codes.UNKNOWN_CATALOGUE_KPI,
                     "error",
                     f"input '{name}' must map to a node id ([a-z][a-z0-9_]*), not '{target}'",
                     node=node_id,

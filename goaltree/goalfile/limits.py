@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from goaltree.errors import Diagnostic
+from goaltree import codes
 
 # A goal file with a few thousand nodes replays far fewer events than this; a
 # "billion laughs" file exceeds it within microseconds and is refused.
@@ -33,7 +34,7 @@ def nul_diagnostic(text: str, filename: str) -> Diagnostic | None:
         return None
     line, column = _position(text, offset)
     return Diagnostic(
-        "E001",
+        codes.MALFORMED_DOCUMENT,
         "error",
         "the file holds a NUL byte (\\0) here; a goal file is text: remove it "
         "(a file saved as UTF-16 or by a binary tool has them)",
@@ -125,7 +126,7 @@ def nesting_diagnostic(text: str, filename: str) -> Diagnostic | None:
     if too_deep is not None:
         line, column = too_deep
         return Diagnostic(
-            "E001",
+            codes.MALFORMED_DOCUMENT,
             "error",
             f"the data nests more than {MAX_NESTING} levels deep here; a goal file needs a few: "
             "flatten it (is a bracket or an indentation wrong?)",
@@ -144,7 +145,7 @@ def nesting_diagnostic(text: str, filename: str) -> Diagnostic | None:
                 if depth > MAX_NESTING:
                     mark = event.start_mark
                     return Diagnostic(
-                        "E001",
+                        codes.MALFORMED_DOCUMENT,
                         "error",
                         f"the data nests more than {MAX_NESTING} levels deep here; a goal file needs a few: "
                         "flatten it (is a bracket or an indentation wrong?)",
@@ -163,7 +164,7 @@ def nesting_diagnostic(text: str, filename: str) -> Diagnostic | None:
 def alias_diagnostic(filename: str) -> Diagnostic:
     """The error for a file whose aliases expand beyond :data:`MAX_ALIAS_EVENTS` values."""
     return Diagnostic(
-        "E014",
+        codes.ALIAS_BOMB,
         "error",
         "the YAML expands its aliases (*name) into more than "
         f"{MAX_ALIAS_EVENTS:,} values; write the values out or use fewer nested aliases",

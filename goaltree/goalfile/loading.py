@@ -17,6 +17,7 @@ from goaltree.goalfile.positions import SourceMap
 from goaltree.goalfile.read import read_text, strip_byte_order_mark
 from goaltree.goalfile.validate import validation_diagnostics
 from goaltree.model import GoalFile
+from goaltree import codes
 
 
 @dataclass
@@ -55,7 +56,7 @@ def load_text(text: str, path: Path | str = "<string>") -> LoadResult:
     if not isinstance(data, dict):
         result.diagnostics.append(
             Diagnostic(
-                "E001",
+                codes.MALFORMED_DOCUMENT,
                 "error",
                 "a goal file is a mapping with `goaltree: 1`, `id`, `title`, `period` and `nodes`"
                 + ("; this file is empty" if data is None else f"; this file holds a {type(data).__name__}"),

@@ -24,6 +24,7 @@ from goaltree.goalfile.limits import (
     short_value,
 )
 from goaltree.goalfile.positions import SourceMap
+from goaltree import codes
 
 # A YAML tag (`!!python/object`, `!custom`) starts a token; an exclamation mark inside text does not.
 _TAG = re.compile(r"(?:^|[\s\[{,:?-])!")
@@ -74,7 +75,7 @@ def parse_document(text: str, filename: str) -> tuple[Any, list[Diagnostic]]:
             return None, [alias_diagnostic(filename)]
         if "duplicate mapping key" in message:
             return None, duplicate_diagnostics(text, filename) or [
-                Diagnostic("E005", "error", message.splitlines()[0], file=filename)
+                Diagnostic(codes.DUPLICATE_ID, "error", message.splitlines()[0], file=filename)
             ]
         # yaml-rs is young: let the mature parser have the last word on what is valid.
         return _parse_pyyaml(text, filename)
@@ -95,7 +96,7 @@ def duplicate_diagnostics(text: str, filename: str) -> list[Diagnostic]:
         where = " in " + ".".join(str(p) for p in path) if path else ""
         diagnostics.append(
             Diagnostic(
-                "E005",
+                codes.DUPLICATE_ID,
                 "error",
                 f"duplicate {what}{where}: each key may appear once; rename or merge the two",
                 node=key if path == ("nodes",) else (str(path[1]) if len(path) > 1 and path[0] == "nodes" else None),
@@ -174,7 +175,7 @@ def _parse_pyyaml(text: str, filename: str) -> tuple[Any, list[Diagnostic]]:
             mark = error.context_mark
         return None, [
             Diagnostic(
-                "E001",
+                codes.MALFORMED_DOCUMENT,
                 "error",
                 f"malformed YAML: {problem}; check the indentation and punctuation around here",
                 file=filename,
@@ -183,7 +184,7 @@ def _parse_pyyaml(text: str, filename: str) -> tuple[Any, list[Diagnostic]]:
             )
         ]
     except yaml.YAMLError as error:
-        return None, [Diagnostic("E001", "error", f"malformed YAML: {error}", file=filename)]
+        return None, [Diagnostic(codes.MALFORMED_DOCUMENT, "error", f"malformed YAML: {error}", file=filename)]
     if root is None:
         return None, []
     if _expansion_exceeds(root, MAX_ALIAS_EVENTS):
@@ -197,7 +198,7 @@ def _parse_pyyaml(text: str, filename: str) -> tuple[Any, list[Diagnostic]]:
         mark = getattr(error, "problem_mark", None)
         return None, [
             Diagnostic(
-                "E001",
+                codes.MALFORMED_DOCUMENT,
                 "error",
                 f"malformed YAML: {getattr(error, 'problem', None) or error}",
                 file=filename,
@@ -248,17 +249,17 @@ def _parse_json(text: str, filename: str) -> tuple[Any, list[Diagnostic]]:
     except RecursionError:
         return None, [
             nesting_diagnostic(text, filename)
-            or Diagnostic("E001", "error", "malformed JSON: it nests too deep to be a goal file", file=filename)
+            or Diagnostic(codes.MALFORMED_DOCUMENT, "error", "malformed JSON: it nests too deep to be a goal file", file=filename)
         ]
     except json.JSONDecodeError as error:
         return None, [
             Diagnostic(
-                "E001", "error", f"malformed JSON: {error.msg}", file=filename, line=error.lineno, column=error.colno
+                codes.MALFORMED_DOCUMENT, "error", f"malformed JSON: {error.msg}", file=filename, line=error.lineno, column=error.colno
             )
         ]
     if duplicates:
         return None, duplicate_diagnostics(text, filename) or [
-            Diagnostic("E005", "error", f"duplicate key '{duplicates[0]}'", file=filename)
+            Diagnostic(codes.DUPLICATE_ID, "error", f"duplicate key '{duplicates[0]}'", file=filename)
         ]
     return data, []
 

@@ -14,6 +14,7 @@ from typing import Any, Iterator
 from goaltree.errors import Diagnostic, did_you_mean
 from goaltree.goalfile.limits import short_value
 from goaltree.model import GoalFile
+from goaltree import codes
 
 _UNION_TAGS = {"csv", "parquet", "sql", "plugin"}
 
@@ -49,7 +50,7 @@ def validation_diagnostics(error: Any, data: dict) -> Iterator[tuple[Diagnostic,
             node = str(loc[1]) if index > 1 and loc[0] == "nodes" else None
             odd_key = index
             yield Diagnostic(
-                "E001",
+                codes.MALFORMED_DOCUMENT,
                 "error",
                 f"a key {'in ' + '.'.join(str(step) for step in loc[:odd_key]) if odd_key else 'at the top level'}"
                 f" is {what}; keys are names or dates: write the key as text",
@@ -65,7 +66,7 @@ def validation_diagnostics(error: Any, data: dict) -> Iterator[tuple[Diagnostic,
         if kind == "extra_forbidden":
             candidates = _fields_at(GoalFile, loc[:-1], data)
             yield Diagnostic(
-                "E002",
+                codes.UNKNOWN_FIELD,
                 "error",
                 f"unknown field '{field_name}'{where}{did_you_mean(field_name, candidates)}"
                 + ("" if did_you_mean(field_name, candidates) else f"; allowed: {', '.join(sorted(candidates))}"),
@@ -74,7 +75,7 @@ def validation_diagnostics(error: Any, data: dict) -> Iterator[tuple[Diagnostic,
             ), True
         elif kind == "missing":
             yield Diagnostic(
-                "E003",
+                codes.BAD_VALUE,
                 "error",
                 f"missing required field '{field_name}'{_describe(loc[:-1])}",
                 node=node,
@@ -82,14 +83,14 @@ def validation_diagnostics(error: Any, data: dict) -> Iterator[tuple[Diagnostic,
             ), True
         elif loc == ("goaltree",):
             yield Diagnostic(
-                "E011",
+                codes.FORMAT_VERSION,
                 "error",
                 f"unsupported format version {item.get('input')!r}: this goaltree reads `goaltree: 1`",
                 path=loc,
             ), False
         elif loc and loc[-1] == "[key]" and len(loc) == 3 and loc[0] == "nodes":
             yield Diagnostic(
-                "E015",
+                codes.BAD_NODE_ID,
                 "error",
                 f"node id '{loc[1]}' must match [a-z][a-z0-9_]* "
                 "(lower-case letters, digits and underscores, starting with a letter)",
@@ -108,7 +109,7 @@ def validation_diagnostics(error: Any, data: dict) -> Iterator[tuple[Diagnostic,
             shown = item.get("input")
             shown_text = "" if isinstance(shown, (dict, list)) else f" (got {short_value(shown)})"
             yield Diagnostic(
-                "E003",
+                codes.BAD_VALUE,
                 "error",
                 f"bad value for '{field_name}'{where}: {message}{shown_text}",
                 node=node,

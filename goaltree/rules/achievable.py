@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from goaltree.present.numbers import format_number
 from goaltree.rules.base import CheckContext, Finding, NodeRule, Option, Rule, where
+from goaltree import codes
 
 if TYPE_CHECKING:
     from goaltree.model import Node
@@ -43,7 +44,7 @@ class TargetChangeBeyondBound(NodeRule):
     ```
     """
 
-    code = "A001"
+    code = codes.TARGET_CHANGE_BEYOND_BOUND
     name = "achievable.target_change_beyond_bound"
     severity = "warning"
     options = (
@@ -116,7 +117,7 @@ class GrowthAboveTrend(NodeRule):
     ```
     """
 
-    code = "A002"
+    code = codes.GROWTH_ABOVE_TREND
     name = "achievable.growth_above_trend"
     severity = "warning"
     options = (
@@ -235,7 +236,7 @@ class ContradictingTargets(Rule):
     ```
     """
 
-    code = "A003"
+    code = codes.CONTRADICTING_TARGETS
     name = "achievable.contradicting_targets"
     severity = "warning"
     emitted_by = "solver"
@@ -273,7 +274,7 @@ class ActualsDisagree(Rule):
     either the rollup or the parent's own metric.
     """
 
-    code = "A004"
+    code = codes.ACTUALS_DISAGREE
     name = "achievable.actuals_disagree"
     severity = "warning"
     emitted_by = "evaluate"

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 
 from goaltree.errors import Diagnostic, Severity, did_you_mean
+from goaltree import codes
 
 if TYPE_CHECKING:
     from goaltree.model import GoalFile
@@ -88,7 +89,7 @@ def configure(goal_file: "GoalFile", rules: Iterable[type["Rule"]]) -> Configura
             config.problems.append(
                 Problem(
                     Diagnostic(
-                        "E021",
+                        codes.UNKNOWN_OPTION,
                         "error",
                         f"no rule reads the option '{name}'{hint}"
                         + ("" if hint else f"; the options are: {', '.join(sorted(options))}"),
@@ -104,7 +105,7 @@ def configure(goal_file: "GoalFile", rules: Iterable[type["Rule"]]) -> Configura
             config.problems.append(
                 Problem(
                     Diagnostic(
-                        "E022",
+                        codes.BAD_OPTION_VALUE,
                         "error",
                         f"the option '{name}' must be {expected}, not {value!r}; the default {option.default!r} is used",
                         path=("checks", "options", name),
@@ -126,7 +127,7 @@ def configure(goal_file: "GoalFile", rules: Iterable[type["Rule"]]) -> Configura
                 config.problems.append(
                     Problem(
                         Diagnostic(
-                            "E025",
+                            codes.SUPPRESSION_WITHOUT_REASON,
                             "warning",
                             f"the suppression of {rule.code} ({rule.name}) gives no reason; "
                             "write why this node knowingly breaks the rule",
@@ -155,7 +156,7 @@ def _resolve(
         config.problems.append(
             Problem(
                 Diagnostic(
-                    "E020",
+                    codes.UNKNOWN_RULE,
                     "error",
                     f"there is no rule '{entry}' to {action}{names.hint(entry)}; `goaltree rules` lists them",
                     node=node,
@@ -169,7 +170,7 @@ def _resolve(
         config.problems.append(
             Problem(
                 Diagnostic(
-                    "E023",
+                    codes.NOT_CONFIGURABLE,
                     "error",
                     f"{rule.code} ({rule.name}) is a structure error and cannot be {_past(action)}; fix the problem instead",
                     node=node,

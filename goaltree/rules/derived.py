@@ -13,6 +13,7 @@ from goaltree.errors import Diagnostic
 from goaltree.present.numbers import format_number
 from goaltree.rules.base import CheckContext, Finding, Rule
 from goaltree.rules.units import CURRENCIES, Unit, parse_unit
+from goaltree import codes
 
 if TYPE_CHECKING:
     from goaltree.engine.results import Derivation, Evaluation
@@ -54,7 +55,7 @@ class ImpossibleDerivedTarget(Rule):
     ```
     """
 
-    code = "A005"
+    code = codes.IMPOSSIBLE_DERIVED_TARGET
     name = "achievable.impossible_derived_target"
     severity = "warning"
 

@@ -9,6 +9,7 @@ from goaltree.model import NUMERIC_ROLLUPS, is_percent_unit, is_rate_unit
 from goaltree.present.numbers import format_number
 from goaltree.rules import units
 from goaltree.rules.base import CheckContext, Finding, NodeRule, Rule, where
+from goaltree import codes
 
 if TYPE_CHECKING:
     from goaltree.formula import Expression
@@ -41,7 +42,7 @@ class KpiWithoutUnit(NodeRule):
     ```
     """
 
-    code = "M001"
+    code = codes.KPI_WITHOUT_UNIT
     name = "measurable.kpi_without_unit"
     severity = "warning"
     needs_tree = False
@@ -88,7 +89,7 @@ class KpiWithoutTarget(Rule):
     ```
     """
 
-    code = "M002"
+    code = codes.KPI_WITHOUT_TARGET
     name = "measurable.kpi_without_target"
     severity = "error"
 
@@ -153,7 +154,7 @@ class KpiWithoutData(Rule):
     ```
     """
 
-    code = "M003"
+    code = codes.KPI_WITHOUT_DATA
     name = "measurable.kpi_without_data"
     severity = "warning"
 
@@ -242,7 +243,7 @@ class RateSummedOverTime(NodeRule):
     ```
     """
 
-    code = "M004"
+    code = codes.RATE_SUMMED_OVER_TIME
     name = "measurable.rate_summed_over_time"
     severity = "error"
     needs_tree = False
@@ -299,7 +300,7 @@ class MixedUnits(Rule):
     ```
     """
 
-    code = "M005"
+    code = codes.MIXED_UNITS
     name = "measurable.mixed_units"
     severity = "error"
 
@@ -395,7 +396,7 @@ class PercentAtWrongScale(Rule):
     ```
     """
 
-    code = "M006"
+    code = codes.PERCENT_AT_WRONG_SCALE
     name = "measurable.percent_at_wrong_scale"
     severity = "error"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterator
 
 from goaltree.rules.base import CheckContext, Finding, NodeRule, Option, where
+from goaltree import codes
 
 if TYPE_CHECKING:
     from goaltree.model import Node
@@ -34,7 +35,7 @@ class DisconnectedNode(NodeRule):
     ```
     """
 
-    code = "R001"
+    code = codes.DISCONNECTED_NODE
     name = "relevant.disconnected_node"
     severity = "warning"
 
@@ -79,7 +80,7 @@ class TooManyChildren(NodeRule):
     ```
     """
 
-    code = "R002"
+    code = codes.TOO_MANY_CHILDREN
     name = "relevant.too_many_children"
     severity = "warning"
     options = (

@@ -17,6 +17,7 @@ from goaltree.errors import Diagnostic, sort_key
 from goaltree.rules.base import CheckContext, Finding, NodeRule, Rule
 from goaltree.rules.config import Configuration, configure
 from goaltree.rules.locate import locate
+from goaltree import codes
 
 if TYPE_CHECKING:
     from goaltree.engine.equations import SolveOutcome
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from goaltree.goalfile import LoadResult
     from goaltree.model import GoalFile
 
-STRUCTURE_FROM_SOLVER = ("E008", "E010", "E026")
+STRUCTURE_FROM_SOLVER = (codes.DIVISION_BY_ZERO, codes.UNDERDETERMINED_TARGETS, codes.NUMBER_OVERFLOW)
 
 
 class _Pending:
@@ -152,7 +153,7 @@ def _crash(rule: type[Rule], error: BaseException, nodes: list[str]) -> _Pending
         where = f" on node '{nodes[0]}'{others}"
     return _Pending(
         Diagnostic(
-            "E099",
+            codes.RULE_CRASHED,
             "error",
             f"rule {rule.code} ({rule.name}) crashed{where}: {detail}; the other rules ran. "
             "This is a bug in goaltree, not in your file: please report it",
@@ -173,7 +174,7 @@ def _unused_suppressions(
                 continue  # a rule that did not run, or crashed, cannot tell
             yield _Pending(
                 Diagnostic(
-                    "E024",
+                    codes.UNUSED_SUPPRESSION,
                     "warning",
                     f"{code} ({names[code]}) is suppressed here but does not fire on this node; "
                     "remove the suppression so the rule guards the node again",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Iterator
 from goaltree.present.numbers import format_number
 from goaltree.rules import amounts, words
 from goaltree.rules.base import CheckContext, Finding, NodeRule, Option, where
+from goaltree import codes
 
 if TYPE_CHECKING:
     from goaltree.model import Node
@@ -50,7 +51,7 @@ class VagueTitle(NodeRule):
     ```
     """
 
-    code = "S001"
+    code = codes.VAGUE_TITLE
     name = "specific.vague_title"
     severity = "warning"
     needs_tree = False
@@ -102,7 +103,7 @@ class KpiTitleWithoutQuantity(NodeRule):
     ```
     """
 
-    code = "S002"
+    code = codes.KPI_TITLE_WITHOUT_QUANTITY
     name = "specific.kpi_title_without_quantity"
     severity = "info"
     needs_tree = False
@@ -159,7 +160,7 @@ class MissingOwner(NodeRule):
     ```
     """
 
-    code = "S003"
+    code = codes.MISSING_OWNER
     name = "specific.missing_owner"
     severity = "warning"
     needs_tree = False
@@ -219,7 +220,7 @@ class TitleContradictsTarget(NodeRule):
     ```
     """
 
-    code = "S004"
+    code = codes.TITLE_CONTRADICTS_TARGET
     name = "specific.title_contradicts_target"
     severity = "warning"
 

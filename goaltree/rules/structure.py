@@ -11,6 +11,7 @@ trusted by anything that follows.
 from __future__ import annotations
 
 from goaltree.rules.base import Rule
+from goaltree import codes
 
 
 class MalformedDocument(Rule):
@@ -30,7 +31,7 @@ class MalformedDocument(Rule):
     ```
     """
 
-    code = "E001"
+    code = codes.MALFORMED_DOCUMENT
     name = "structure.malformed_document"
     severity = "error"
     emitted_by = "loader"
@@ -55,7 +56,7 @@ class UnknownField(Rule):
     ```
     """
 
-    code = "E002"
+    code = codes.UNKNOWN_FIELD
     name = "structure.unknown_field"
     severity = "error"
     emitted_by = "loader"
@@ -82,7 +83,7 @@ class BadValue(Rule):
     ```
     """
 
-    code = "E003"
+    code = codes.BAD_VALUE
     name = "structure.bad_value"
     severity = "error"
     emitted_by = "loader"
@@ -100,7 +101,7 @@ class UnknownId(Rule):
     ```
     """
 
-    code = "E004"
+    code = codes.UNKNOWN_ID
     name = "structure.unknown_id"
     severity = "error"
     emitted_by = "graph"
@@ -113,7 +114,7 @@ class DuplicateId(Rule):
     one of the two goals would vanish without a word.
     """
 
-    code = "E005"
+    code = codes.DUPLICATE_ID
     name = "structure.duplicate_id"
     severity = "error"
     emitted_by = "loader"
@@ -130,7 +131,7 @@ class Cycle(Rule):
     other way round, it is left out.
     """
 
-    code = "E006"
+    code = codes.CYCLE
     name = "structure.cycle"
     severity = "error"
     emitted_by = "graph"
@@ -156,7 +157,7 @@ class FormulaSyntax(Rule):
     ```
     """
 
-    code = "E007"
+    code = codes.FORMULA_SYNTAX
     name = "structure.formula_syntax"
     severity = "error"
     emitted_by = "graph"
@@ -169,7 +170,7 @@ class DivisionByZero(Rule):
     give the denominator a non-zero target, or rewrite the formula.
     """
 
-    code = "E008"
+    code = codes.DIVISION_BY_ZERO
     name = "structure.division_by_zero"
     severity = "error"
     emitted_by = "solver"
@@ -183,7 +184,7 @@ class FormulaAndRollup(Rule):
     drop the formula.
     """
 
-    code = "E009"
+    code = codes.FORMULA_AND_ROLLUP
     name = "structure.formula_and_rollup"
     severity = "error"
     emitted_by = "graph"
@@ -213,7 +214,7 @@ class UnderdeterminedTargets(Rule):
     ```
     """
 
-    code = "E010"
+    code = codes.UNDERDETERMINED_TARGETS
     name = "structure.underdetermined_targets"
     severity = "error"
     emitted_by = "solver"
@@ -222,7 +223,7 @@ class UnderdeterminedTargets(Rule):
 class FormatVersion(Rule):
     """The file's `goaltree:` format version is missing or not one this goaltree reads (`goaltree: 1`)."""
 
-    code = "E011"
+    code = codes.FORMAT_VERSION
     name = "structure.format_version"
     severity = "error"
     emitted_by = "loader"
@@ -236,7 +237,7 @@ class SourceFailed(Rule):
     `evaluate`, `report` and `pull`, which fetch data; `check` does not.
     """
 
-    code = "E013"
+    code = codes.SOURCE_FAILED
     name = "structure.source_failed"
     severity = "error"
     emitted_by = "sources"
@@ -249,7 +250,7 @@ class AliasBomb(Rule):
     the values out, or nest fewer aliases.
     """
 
-    code = "E014"
+    code = codes.ALIAS_BOMB
     name = "structure.alias_expansion"
     severity = "error"
     emitted_by = "loader"
@@ -262,7 +263,7 @@ class BadNodeId(Rule):
     `new_customers`, not `New customers` or `2027_leads`.
     """
 
-    code = "E015"
+    code = codes.BAD_NODE_ID
     name = "structure.bad_node_id"
     severity = "error"
     emitted_by = "loader"
@@ -274,7 +275,7 @@ class UnknownCatalogueKpi(Rule):
     With a "did you mean"; `goaltree catalog` lists the catalogue.
     """
 
-    code = "E016"
+    code = codes.UNKNOWN_CATALOGUE_KPI
     name = "structure.unknown_catalogue_kpi"
     severity = "error"
     emitted_by = "loader"
@@ -286,7 +287,7 @@ class MetricInvalid(Rule):
     Reported when the data is read (`evaluate`, `report`, `pull`).
     """
 
-    code = "E017"
+    code = codes.METRIC_INVALID
     name = "structure.metric_invalid"
     severity = "error"
     emitted_by = "sources"
@@ -298,7 +299,7 @@ class SourceConfig(Rule):
     Reported when the source is opened (`evaluate`, `report`, `pull`).
     """
 
-    code = "E018"
+    code = codes.SOURCE_CONFIG
     name = "structure.source_config"
     severity = "error"
     emitted_by = "sources"
@@ -319,7 +320,7 @@ class MetricMismatch(Rule):
     ```
     """
 
-    code = "E019"
+    code = codes.METRIC_MISMATCH
     name = "structure.metric_mismatch"
     severity = "error"
     emitted_by = "sources"
@@ -348,7 +349,7 @@ class SandboxRefused(Rule):
     ```
     """
 
-    code = "E028"
+    code = codes.SANDBOX_REFUSED
     name = "structure.sandbox_refused"
     severity = "error"
     emitted_by = "sources"
@@ -369,7 +370,7 @@ class UnknownRule(Rule):
     ```
     """
 
-    code = "E020"
+    code = codes.UNKNOWN_RULE
     name = "checks.unknown_rule"
     severity = "error"
 
@@ -392,7 +393,7 @@ class UnknownOption(Rule):
     ```
     """
 
-    code = "E021"
+    code = codes.UNKNOWN_OPTION
     name = "checks.unknown_option"
     severity = "error"
 
@@ -408,7 +409,7 @@ class BadOptionValue(Rule):
     ```
     """
 
-    code = "E022"
+    code = codes.BAD_OPTION_VALUE
     name = "checks.bad_option_value"
     severity = "error"
 
@@ -420,7 +421,7 @@ class NotConfigurable(Rule):
     be fixed. The entry has no effect.
     """
 
-    code = "E023"
+    code = codes.NOT_CONFIGURABLE
     name = "checks.not_configurable"
     severity = "error"
 
@@ -441,7 +442,7 @@ class UnusedSuppression(Rule):
     ```
     """
 
-    code = "E024"
+    code = codes.UNUSED_SUPPRESSION
     name = "suppress.unused"
     severity = "warning"
 
@@ -471,7 +472,7 @@ class SuppressionWithoutReason(Rule):
     ```
     """
 
-    code = "E025"
+    code = codes.SUPPRESSION_WITHOUT_REASON
     name = "suppress.missing_reason"
     severity = "warning"
 
@@ -497,7 +498,7 @@ class NumberOverflow(Rule):
     ```
     """
 
-    code = "E026"
+    code = codes.NUMBER_OVERFLOW
     name = "structure.number_overflow"
     severity = "error"
     emitted_by = "solver"
@@ -511,7 +512,7 @@ class RuleCrashed(Rule):
     not trusted as checked, so this is an error.
     """
 
-    code = "E099"
+    code = codes.RULE_CRASHED
     name = "checks.rule_crashed"
     severity = "error"
 
@@ -528,7 +529,7 @@ class StaleSnapshot(Rule):
     a snapshot; fix it with `goaltree pull --as-of DATE`.
     """
 
-    code = "E027"
+    code = codes.STALE_SNAPSHOT
     name = "sources.stale_snapshot"
     severity = "warning"
     emitted_by = "sources"

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from goaltree.present.numbers import format_number
 from goaltree.rules.base import CheckContext, Finding, NodeRule, where
+from goaltree import codes
 
 if TYPE_CHECKING:
     from goaltree.model import Node
@@ -36,7 +37,7 @@ class DeadlineOutsidePeriod(NodeRule):
     ```
     """
 
-    code = "T001"
+    code = codes.DEADLINE_OUTSIDE_PERIOD
     name = "timebound.deadline_outside_period"
     severity = "error"
     needs_tree = False
@@ -85,7 +86,7 @@ class MilestonesOutOfOrder(NodeRule):
     ```
     """
 
-    code = "T002"
+    code = codes.MILESTONES_OUT_OF_ORDER
     name = "timebound.milestones_out_of_order"
     severity = "warning"
     needs_tree = False
@@ -146,7 +147,7 @@ class MilestoneOutsidePeriod(NodeRule):
     ```
     """
 
-    code = "T003"
+    code = codes.MILESTONE_OUTSIDE_PERIOD
     name = "timebound.milestone_outside_period"
     severity = "error"
     needs_tree = False

@@ -19,21 +19,22 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from goaltree.observations import Observation, merge, summarize
 from goaltree.errors import Diagnostic
 from goaltree.model import Metric, Node
+from goaltree import codes
 
 if TYPE_CHECKING:
     from goaltree.sources.secrets import Redactor
 
 # Error codes of metric sources. Every one is an error: the nodes concerned are
 # reported as ``no_data`` and the command exits 1.
-SOURCE_FAILED = "E013"
+SOURCE_FAILED = codes.SOURCE_FAILED
 """A source could not deliver: a missing file, an unreachable database, a query or plugin that failed."""
-METRIC_INVALID = "E017"
+METRIC_INVALID = codes.METRIC_INVALID
 """A metric does not fit the data: an unknown column (with a "did you mean"), an expression or query that is not valid SQL."""
-SOURCE_CONFIG = "E018"
+SOURCE_CONFIG = codes.SOURCE_CONFIG
 """A source is set up wrongly: a path leaving the project folder, an unset ``${VAR}``, an unknown type or a plugin that cannot be loaded."""
-METRIC_MISMATCH = "E019"
+METRIC_MISMATCH = codes.METRIC_MISMATCH
 """A metric does not fit its source: an undeclared source name, a missing ``value``/``query``, a field the source type does not take."""
-SANDBOX_REFUSED = "E028"
+SANDBOX_REFUSED = codes.SANDBOX_REFUSED
 """The source sandbox refused a query: it writes, holds several statements, or reaches outside the source's data."""
 
 ERROR_CODES: dict[str, str] = {

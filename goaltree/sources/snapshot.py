@@ -66,6 +66,7 @@ from goaltree.outputs import write_atomic
 from goaltree.errors import Diagnostic, GoaltreeError
 from goaltree.model import GoalFile
 from goaltree.sources.base import FetchResult, observation_key
+from goaltree import codes
 
 SNAPSHOT_FORMAT = 2
 OLD_FORMATS = (1,)
@@ -387,7 +388,7 @@ def read_snapshot(path: Path | str) -> Snapshot:
     )
 
 
-STALE_SNAPSHOT = "E027"
+STALE_SNAPSHOT = codes.STALE_SNAPSHOT
 """A snapshot that ends before the evaluation date (or starts after the period): actuals may be missing."""
 
 
