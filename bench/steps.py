@@ -52,7 +52,7 @@ timed(engine, "equations_of", "equations collected")
 timed(engine, "solve_targets", "targets solved and allocated")
 timed(engine, "solve", "actuals solved (contradictions found)")
 timed(load.LoadResult, "locate", "warnings located in the file")
-timed(engine, "_paces", "pace and status")
+timed(engine.pace, "paces_of", "pace and status")
 
 path, as_of = sys.argv[1], dt.date.fromisoformat(sys.argv[2])
 begin = time.perf_counter()
