@@ -18,6 +18,9 @@ from goaltree.engine.results import Derivation
 if TYPE_CHECKING:
     from goaltree.graph import GoalTree
 
+ALLOCATION_RULES = frozenset({"allocated", "mean", "growth_factor"})
+"""The rules of derivations made by :func:`allocate`: the children of one allocation share their inputs."""
+
 
 def _explicit_weight(tree: "GoalTree", node_id: str) -> bool:
     return "weight" in tree.goal_file.nodes[node_id].model_fields_set
