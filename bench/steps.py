@@ -50,7 +50,7 @@ timed(load.GoalFile, "model_validate", "validation (pydantic)")
 timed(graph, "build", "graph: formulas, edges, topological order")
 timed(engine, "equations_of", "equations collected")
 timed(engine, "solve_targets", "targets solved and allocated")
-timed(engine, "solve", "actuals solved (contradictions found)")
+timed(engine, "solve_actuals", "actuals solved (contradictions found)")
 timed(load.LoadResult, "locate", "warnings located in the file")
 timed(engine.pace, "paces_of", "pace and status")
 

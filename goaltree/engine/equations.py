@@ -33,6 +33,7 @@ __all__ = [
     "percent_units",
     "read_percent",
     "solve",
+    "solve_actuals",
     "solve_targets",
     "total",
 ]
@@ -536,3 +537,47 @@ def solve_targets(tree: "GoalTree", equations: list[Equation] | None = None) -> 
     if equations is None:
         equations = equations_of(tree)
     return solve(tree, equations, declared, what="target", allocate=True, defaults=assume_baselines)
+
+
+def solve_actuals(
+    tree: "GoalTree",
+    equations: list[Equation],
+    measured: Mapping[str, float],
+    target_values: Mapping[str, float],
+) -> SolveOutcome:
+    """Actuals rolled up, computed and solved from the measured ones (SPEC §3.2); never allocated.
+
+    A driver nobody measures and no equation determines (years as a
+    customer) keeps its planning value, its target, as its actual. Known
+    members that disagree by more than 1 % are warning A004.
+
+    Args:
+        tree: The goal tree.
+        equations: Its equations (:func:`equations_of`).
+        measured: Node id -> its measured actual.
+        target_values: Node id -> its target (:func:`solve_targets`), the planning values.
+    """
+    nodes = tree.goal_file.nodes
+    headed = {equation.node for equation in equations}
+
+    def assume_plans(known: Container[str]) -> dict[str, tuple[float, str]]:
+        return {
+            node_id: (target_values[node_id], "not measured: the planning assumption (its target) is used")
+            for node_id in drivers_in_order(tree)
+            if node_id not in known
+            and nodes[node_id].metric is None
+            and not nodes[node_id].actuals
+            and node_id not in headed
+            and node_id in target_values
+        }
+
+    return solve(
+        tree,
+        equations,
+        dict(measured),
+        what="actual",
+        allocate=False,
+        defaults=assume_plans,
+        contradiction_code="A004",
+        contradiction_tolerance=0.01,
+    )

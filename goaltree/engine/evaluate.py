@@ -9,7 +9,7 @@ from typing import Container, Mapping, Sequence
 
 from goaltree.engine import pace
 from goaltree.engine.attribution import attribute_node
-from goaltree.engine.equations import Equation, drivers_in_order, equations_of, solve, solve_targets
+from goaltree.engine.equations import Equation, equations_of, solve_actuals, solve_targets
 from goaltree.engine.pace import NodePace
 from goaltree.engine.results import Brief, Derivation, Evaluation, NodeResult, NodeResults, Observation
 from goaltree.errors import Diagnostic, sort_key
@@ -49,11 +49,6 @@ def evaluate(
     found: list[Diagnostic] = list(diagnostics)
 
     aggregate_of = {node_id: node.effective_aggregate for node_id, node in nodes.items()}
-    # Inline actuals first, then the sources' series (which win for a node that has both).
-    series_order = dict.fromkeys(node_id for node_id, node in nodes.items() if node.actuals and node.metric is None)
-    if observations:
-        series_order.update(dict.fromkeys(observations))
-
     equations = equations_of(tree)
     equation_of: dict[str, Equation] = {e.node: e for e in equations}
 
@@ -63,64 +58,14 @@ def evaluate(
     found.extend(targets.diagnostics)
 
     # --- actuals (SPEC §3.2) ---------------------------------------------------------------
-    measured: dict[str, float] = {}
-    daily: dict[str, list[tuple[dt.date, float]]] = {}
     if as_of >= start:
-        for node_id in series_order:
-            if node_id not in nodes or node_id in failed:
-                continue
-            if observations and node_id in observations:
-                # Rows, not days: the actual is over every row, the trend over each day's value.
-                merged = pace.days_of(observations[node_id], start, as_of)
-                aggregate = aggregate_of[node_id]
-                days = [(day.date, pace.day_value(day, aggregate)) for day in merged]
-                try:
-                    value = pace.aggregate_days(merged, aggregate)
-                except OverflowError:  # fsum of observations beyond float range
-                    value = math.inf
-            else:  # inline actuals: one value a day
-                days = [(date, 0.0 + float(value)) for date, value in sorted(nodes[node_id].actuals.items()) if start <= date <= as_of]
-                try:
-                    value = pace.aggregate_series(days, aggregate_of[node_id])
-                except OverflowError:
-                    value = math.inf
-            daily[node_id] = days
-            if value is not None and not math.isfinite(value):
-                found.append(pace.overflow_diagnostic(tree, node_id, "actual", f"the {aggregate_of[node_id]} of its observations"))
-            elif value is not None:
-                measured[node_id] = value
-
-    def assume_plans(known: Container[str]) -> dict[str, tuple[float, str]]:
-        # A driver nobody measures (years as a customer) keeps its planning value.
-        result = {}
-        for node_id in drivers_in_order(tree):
-            node = nodes[node_id]
-            if (
-                node_id not in known
-                and node.metric is None
-                and not node.actuals
-                and node_id not in equation_of
-                and node_id in targets.values
-            ):
-                result[node_id] = (targets.values[node_id], "not measured: the planning assumption (its target) is used")
-        return result
-
-    if as_of >= start:
-        actuals = solve(
-            tree,
-            equations,
-            measured,
-            what="actual",
-            allocate=False,
-            defaults=assume_plans,
-            contradiction_code="A004",
-            contradiction_tolerance=0.01,
-        )
+        measured, daily = measure(tree, as_of, observations or {}, failed, aggregate_of, found)
+        actuals = solve_actuals(tree, equations, measured, targets.values)
         found.extend(d for d in actuals.diagnostics if d.code != "E008")
         actual_values = {k: v for k, v in actuals.values.items() if k not in failed}
         actual_derivations = actuals.derivations
     else:
-        actual_values, actual_derivations = {}, {}
+        measured, daily, actual_values, actual_derivations = {}, {}, {}, {}
 
     # --- pace and status (SPEC §3.3–3.4), children before parents ----------------------------
     assumed = planning_assumptions(measured, actual_derivations)
@@ -155,6 +100,65 @@ def evaluate(
         # Rare, and cheap to find here; whether each is impossible is the A005 rule's to judge.
         negative_derived_targets=tuple(n for n, v in targets.values.items() if v < 0 and n not in declared),
     )
+
+
+def measure(
+    tree: GoalTree,
+    as_of: dt.date,
+    observations: Mapping[str, Sequence[Observation]],
+    failed: Container[str],
+    aggregate_of: Mapping[str, str],
+    found: list[Diagnostic],
+) -> tuple[dict[str, float], dict[str, list[tuple[dt.date, float]]]]:
+    """Every measured node's actual at ``as_of``, and its value on each day observed.
+
+    A source's observations win over a node's inline ``actuals``. The actual
+    combines every row from the period's start to ``as_of`` by the node's
+    ``aggregate``; the days feed its forecast. An actual beyond float range
+    is left unknown, with error E026 appended to ``found``.
+
+    Args:
+        tree: The goal tree.
+        as_of: The evaluation date.
+        observations: Node id -> observations from metric sources.
+        failed: Nodes whose source failed: not measured.
+        aggregate_of: Node id -> how its observations combine.
+        found: Where diagnostics are appended.
+
+    Returns:
+        Node id -> measured actual, and node id -> (day, value) in date order.
+    """
+    nodes = tree.goal_file.nodes
+    start = tree.goal_file.period.start
+    # Inline actuals first, then the sources' series (which win for a node that has both).
+    series_order = dict.fromkeys(node_id for node_id, node in nodes.items() if node.actuals and node.metric is None)
+    series_order.update(dict.fromkeys(observations))
+    measured: dict[str, float] = {}
+    daily: dict[str, list[tuple[dt.date, float]]] = {}
+    for node_id in series_order:
+        if node_id not in nodes or node_id in failed:
+            continue
+        aggregate = aggregate_of[node_id]
+        if node_id in observations:
+            # Rows, not days: the actual is over every row, the trend over each day's value.
+            merged = pace.days_of(observations[node_id], start, as_of)
+            days = [(day.date, pace.day_value(day, aggregate)) for day in merged]
+            try:
+                value = pace.aggregate_days(merged, aggregate)
+            except OverflowError:  # fsum of observations beyond float range
+                value = math.inf
+        else:  # inline actuals: one value a day
+            days = [(date, 0.0 + float(value)) for date, value in sorted(nodes[node_id].actuals.items()) if start <= date <= as_of]
+            try:
+                value = pace.aggregate_series(days, aggregate)
+            except OverflowError:
+                value = math.inf
+        daily[node_id] = days
+        if value is not None and not math.isfinite(value):
+            found.append(pace.overflow_diagnostic(tree, node_id, "actual", f"the {aggregate} of its observations"))
+        elif value is not None:
+            measured[node_id] = value
+    return measured, daily
 
 
 def planning_assumptions(measured: Container[str], actual_derivations: Mapping[str, Derivation]) -> frozenset[str]:
@@ -359,13 +363,11 @@ def _forecasts(
     """Each node's value at its deadline if its observed trend goes on, children before parents."""
     start = tree.goal_file.period.start
     forecasts: dict[str, float] = {}
-    isfinite = math.isfinite
-    forecast_series = pace.forecast_series
     for node_id in reversed(tree.order):
         days = daily.get(node_id)
         value = None
         if days:
-            value = forecast_series(days, aggregate_of[node_id], start, paces[node_id].deadline)
+            value = pace.forecast_series(days, aggregate_of[node_id], start, paces[node_id].deadline)
         else:
             equation = equation_of.get(node_id)
             if equation is not None:
@@ -376,7 +378,7 @@ def _forecasts(
                         value = None
             elif node_id in actual_values and aggregate_of[node_id] != "sum":
                 value = actual_values[node_id]  # a level nobody observes over time stays where it is
-        if value is not None and isfinite(value):
+        if value is not None and math.isfinite(value):
             forecasts[node_id] = value
     return forecasts
 
