@@ -20,7 +20,7 @@ from goaltree.engine.results import Derivation
 from goaltree.errors import Diagnostic
 
 if TYPE_CHECKING:
-    from goaltree.formula import Formula
+    from goaltree.formula import Formula, FormulaError
     from goaltree.graph import GoalTree
 
 __all__ = [
@@ -419,7 +419,7 @@ class Solver:
             ("nodes", equation.node, what if what == "target" else "formula"),
         )
 
-    def _formula_error(self, equation: Equation, member: str, error: Exception) -> None:
+    def _formula_error(self, equation: Equation, member: str, error: "FormulaError") -> None:
         """Report a division by zero (E008) or a result beyond float range (E026) met solving for ``member``."""
         if error.kind == "division_by_zero":
             if equation.node in self._reported_zero:

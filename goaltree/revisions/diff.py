@@ -34,6 +34,7 @@ from typing import Any, Callable, Mapping
 
 from pydantic import BaseModel
 
+from goaltree.engine.allocation import ALLOCATION_RULES
 from goaltree.engine.results import Evaluation
 from goaltree.engine.serialize import number
 from goaltree.errors import DiagnosticsError
@@ -483,8 +484,6 @@ def _causes(evaluation: Evaluation, edited: set[str], tree: GoalTree) -> dict[st
     allocated with, so an edit of any of them reaches the whole group at once.
     The walk is linear in the nodes and in a node's children.
     """
-    from goaltree.engine.allocation import ALLOCATION_RULES
-
     members: dict[object, list[str]] = {}  # group -> the nodes whose target it derives
     readers: dict[str, list[object]] = {}  # node -> the groups that read its target
     group_of: dict[str, object] = {}
