@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Mapping
 
-from goaltree.engine.equations import Equation, number_text, values_of_names, total
+from goaltree.engine.equations import Equation, number_text, total, values_of_names
 from goaltree.engine.results import Derivation
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def allocate(
     Returns:
         (child, value, derivation) for each unknown child, or ``None`` when
         the equation cannot be allocated (``min``/``max``, a formula child
-        without a baseline, weights that add up to zero).
+        without a baseline, a weighted mean whose unknown children weigh nothing).
     """
     nodes = tree.goal_file.nodes
     target = values[equation.node]
