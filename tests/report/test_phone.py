@@ -191,6 +191,9 @@ def test_a_phone_never_scrolls_the_page_sideways(name, reports, browser, artefac
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         assert page.evaluate(OVERFLOWING) == []
         assert page.evaluate(SMALLEST_TEXT) >= 12
+        # A table may scroll in its box, but a long word wraps rather than stretch it without end.
+        widest = page.evaluate("Math.max(0, ...Array.from(document.querySelectorAll('.table-scroll'), box => box.scrollWidth))")
+        assert widest <= 2 * PHONE["width"]
     finally:
         page.close()
 
@@ -243,6 +246,9 @@ def test_the_desktop_layout_keeps_its_tables_and_chart_grid(name, reports, brows
     try:
         assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
         save_screenshot(page, artefacts / f"desktop-{name}.png")
+        # On a desktop every table fits, even with 200-character words: nothing scrolls sideways.
+        page.evaluate("document.querySelectorAll('details').forEach(details => { details.open = true; })")
+        assert page.evaluate("Array.from(document.querySelectorAll('.table-scroll')).filter(box => box.scrollWidth > box.clientWidth).length") == 0
         if page.locator("table.attention").count():
             assert page.locator("table.attention").evaluate("table => getComputedStyle(table).display") == "table"
             assert page.locator("table.attention thead").is_visible()
