@@ -31,9 +31,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal, Mapping
+from typing import TYPE_CHECKING, Literal, Mapping
 
+from goaltree.engine.pace import NodePace, objective_score
 from goaltree.formula import Formula, FormulaError
+
+if TYPE_CHECKING:
+    from goaltree.engine.equations import Equation
+    from goaltree.graph import GoalTree
 
 __all__ = [
     "OWN_PACE",
@@ -42,6 +47,7 @@ __all__ = [
     "Attribution",
     "attribute_formula",
     "attribute_mean",
+    "attribute_node",
     "attribute_sum",
     "decompose_formula",
     "shares",
@@ -218,6 +224,89 @@ def shares(parts: Mapping[str, float], total: float) -> dict[str, float]:
     if total == 0 or not math.isfinite(total):
         return {child: 0.0 for child in parts}
     return {child: float(part) / total for child, part in parts.items()}
+
+
+def attribute_node(
+    tree: "GoalTree", node_id: str, equation: "Equation | None", paces: Mapping[str, NodePace]
+) -> dict[str, float]:
+    """Split a node's gap (actual − expected) among its children (SPEC §3.5).
+
+    A formula or numeric rollup splits by the methods above; an objective
+    (``rollup: progress``) by each scored child's weighted score gap. The
+    part its children do not explain (its own measurement, or a declared
+    target they contradict) is under :data:`OWN_PACE`. A gap that cannot be
+    split (an unknown value, a numeric failure, a result beyond float range)
+    gives no parts at all rather than wrong ones.
+
+    Args:
+        tree: The goal tree.
+        node_id: The node whose gap is split.
+        equation: The node's equation with its children, or ``None`` (an objective, a leaf).
+        paces: Every node's pace (:func:`goaltree.engine.pace.paces_of`).
+    """
+    if equation is None:
+        return _objective_parts(tree, node_id, paces)
+    info = paces[node_id]
+    if info.actual is None or info.expected is None:
+        return {}
+    children = equation.children
+    child_paces = [paces[c] for c in children]
+    # A planning assumption is where the plan puts it: it moves no part of the gap.
+    expected_of = [p.actual if p.status == "assumed" else p.expected for p in child_paces]
+    if any(p.actual is None or e is None for p, e in zip(child_paces, expected_of)):
+        return {}
+    actual = {c: p.actual for c, p in zip(children, child_paces)}
+    expected = dict(zip(children, expected_of))
+    gap = info.actual - info.expected
+    try:
+        parts = _equation_parts(equation, expected, actual)
+    except Exception:  # attribution is an explanation; a numeric failure must not stop the evaluation
+        return {}
+    if not math.isfinite(gap) or not all(math.isfinite(part) for part in parts.values()):
+        return {}  # a gap beyond float range has no parts worth printing
+    explained = math.fsum(parts.values())
+    residual = gap - explained
+    if abs(residual) > 1e-9 * max(1.0, abs(gap), abs(explained)):
+        # The node's own measurement (or a declared target the children contradict)
+        # differs from what the children add up to: show that part as such.
+        parts[OWN_PACE] = residual
+    return parts
+
+
+def _equation_parts(equation: "Equation", expected: Mapping[str, float], actual: Mapping[str, float]) -> dict[str, float]:
+    """The children's parts of the change of an equation's value from ``expected`` to ``actual``."""
+    children = equation.children
+    if equation.formula is not None:
+        return attribute_formula(equation.formula, expected, actual)
+    if equation.kind == "sum":
+        return attribute_sum({c: actual[c] - expected[c] for c in children})
+    if equation.kind in ("mean", "weighted_mean"):
+        weights = dict(zip(children, equation.weights)) if equation.kind == "weighted_mean" else None
+        return attribute_mean(expected, actual, weights)
+    # min / max: the decisive child moves the whole value.
+    explained = equation.evaluate(actual) - equation.evaluate(expected)
+    pick = min if equation.kind == "min" else max
+    decisive = pick(children, key=lambda c: actual[c])
+    return {c: (explained if c == decisive else 0.0) for c in children}
+
+
+def _objective_parts(tree: "GoalTree", node_id: str, paces: Mapping[str, NodePace]) -> dict[str, float]:
+    """An objective's score gap split among its scored children, each by its weight."""
+    info = paces[node_id]
+    nodes = tree.goal_file.nodes
+    children = tree.rollup_children.get(node_id, ())
+    if nodes[node_id].effective_rollup != "progress" or not children or info.actual is not None:
+        return {}
+    if info.progress is None or info.expected_progress is None:
+        return {}
+    scored = [c for c in children if paces[c].progress is not None and paces[c].expected_progress is not None]
+    weights = {c: nodes[c].weight for c in scored}
+    weight_sum = math.fsum(weights.values()) or 1.0
+    parts = {}
+    for child in scored:
+        score, due = objective_score(paces[child], nodes[child])
+        parts[child] = weights[child] * (score - due) / weight_sum
+    return parts
 
 
 # --------------------------------------------------------------------------- #

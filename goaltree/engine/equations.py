@@ -13,14 +13,31 @@ from __future__ import annotations
 import heapq
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Container, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Container, Iterable, Mapping
 
+from goaltree.engine.percent import PercentReading, percent_units, read_percent
 from goaltree.engine.results import Derivation
 from goaltree.errors import Diagnostic
 
 if TYPE_CHECKING:
-    from goaltree.formula import Formula
+    from goaltree.formula import Formula, FormulaError
     from goaltree.graph import GoalTree
+
+__all__ = [
+    "Equation",
+    "Equations",
+    "PercentReading",
+    "SolveOutcome",
+    "Solver",
+    "equations_of",
+    "percent_units",
+    "read_percent",
+    "solve",
+    "solve_actuals",
+    "solve_targets",
+    "total",
+]
+
 
 def total(numbers: Iterable[float]) -> float:
     """The exact sum of ``numbers``; ``inf`` or ``nan`` where it overflows, never an exception.
@@ -35,116 +52,7 @@ def total(numbers: Iterable[float]) -> float:
     except (OverflowError, ValueError):  # ValueError: inf + -inf
         return sum(numbers)
 
-class PercentReading:
-    """A formula read the way a spreadsheet reads ``%`` values (SPEC §1).
 
-    A ``%`` node holds percent (23 means 23 %). In the formula it stands for
-    its fraction (0.23), and a formula node whose unit is ``%`` holds its
-    formula's fraction times 100. This is the one place where node values
-    enter and leave formula evaluation and solving, so targets, actuals,
-    solved rates, growth factors and attribution all share the reading.
-
-    It offers the methods of :class:`~goaltree.formula.Formula` the engine
-    uses, on node values; everything else (``text``, ``root``, ``names``…)
-    is the wrapped formula's.
-
-    Attributes:
-        formula: The formula as written.
-        percent_names: The names whose node is in ``%``.
-        percent_result: Whether the formula's own node is in ``%``.
-    """
-
-    __slots__ = ("formula", "percent_names", "percent_result", "names", "text")
-
-    def __init__(self, formula: "Formula", percent_names: frozenset[str], percent_result: bool) -> None:
-        self.formula = formula
-        self.percent_names = percent_names
-        self.percent_result = percent_result
-        # Read on every solve step: kept here rather than looked up through __getattr__.
-        self.names = formula.names
-        self.text = formula.text
-
-    def __getattr__(self, attribute: str):
-        if attribute in self.__slots__:  # not set yet (a copy being built): never recurse
-            raise AttributeError(attribute)
-        return getattr(self.formula, attribute)
-
-    def __str__(self) -> str:
-        return self.formula.text
-
-    def _fractions(self, values: Mapping[str, float]) -> dict[str, float]:
-        """The formula's inputs, ``%`` values as fractions (division is exact for whole percent)."""
-        percent = self.percent_names
-        result = {}
-        for name in self.names:
-            if name in values:
-                value = values[name]
-                result[name] = value / 100 if name in percent and value is not None else value
-        return result
-
-    def _to_node(self, value: float) -> float:
-        return value * 100 if self.percent_result else value
-
-    def _from_node(self, value: float) -> float:
-        return value / 100 if self.percent_result else value
-
-    def evaluate(self, values: Mapping[str, float]) -> float:
-        """The node's value from its children's (see :meth:`Formula.evaluate`)."""
-        return self._to_node(self.formula.evaluate(self._fractions(values)))
-
-    def solve_for(self, name: str, result: float, values: Mapping[str, float]) -> float | None:
-        """The value of the node ``name`` that gives the formula's node ``result`` (see :meth:`Formula.solve_for`)."""
-        value = self.formula.solve_for(name, self._from_node(result), self._fractions(values))
-        if value is None or name not in self.percent_names:
-            return value
-        return value * 100
-
-    def solve_common_factor(
-        self,
-        result: float,
-        baselines: Mapping[str, float],
-        unknowns: Sequence[str],
-        values: Mapping[str, float],
-    ) -> float | None:
-        """The common growth factor (see :meth:`Formula.solve_common_factor`); a factor has no unit."""
-        return self.formula.solve_common_factor(
-            self._from_node(result), self._fractions(baselines), unknowns, self._fractions(values)
-        )
-
-    def as_monomial(self) -> tuple[float, dict[str, float]] | None:
-        """The formula on node values as ``constant * Π name ** exponent`` (see :meth:`Formula.as_monomial`)."""
-        monomial = self.formula.as_monomial()
-        if monomial is None:
-            return None
-        constant, exponents = monomial
-        percent_power = math.fsum(exponent for name, exponent in exponents.items() if name in self.percent_names)
-        return self._to_node(constant) / 100**percent_power, exponents
-
-
-def percent_units(tree: "GoalTree") -> frozenset[str]:
-    """The nodes whose unit is a percentage (``%``, ``percent``, ``procent``): they hold percent, not fractions."""
-    from goaltree.model import is_percent_unit
-
-    is_percent: dict[str, bool] = {}  # a tree has few distinct units and many nodes
-    percent = []
-    for node_id, node in tree.goal_file.nodes.items():
-        text = node.unit
-        if text is None:
-            continue
-        known = is_percent.get(text)
-        if known is None:
-            known = is_percent[text] = is_percent_unit(text)
-        if known:
-            percent.append(node_id)
-    return frozenset(percent)
-
-
-def read_percent(formula: "Formula", node_id: str, percent: frozenset[str]) -> "Formula | PercentReading":
-    """``formula`` of ``node_id`` as it reads node values: wrapped only where a ``%`` node takes part."""
-    names = percent.intersection(formula.names)
-    if not names and node_id not in percent:
-        return formula
-    return PercentReading(formula, frozenset(names), node_id in percent)
 DESCRIBED_CHILDREN = 8
 """A rollup equation names at most this many children in a derivation text; the rest are counted."""
 
@@ -197,7 +105,7 @@ class Equation:
         if self.formula is not None:
             # Only the formula's own names: the solver copies the mapping it is given,
             # and ``values`` holds every node of the tree.
-            return self.formula.solve_for(child, node_value, _restricted(values, self.formula.names))
+            return self.formula.solve_for(child, node_value, values_of_names(values, self.formula.names))
         others = [values[c] for c in self.children if c != child]
         if self.kind == "sum":
             return node_value - total(others)
@@ -217,7 +125,7 @@ class Equation:
         return None
 
 
-def _restricted(values: dict[str, float], names: Iterable[str]) -> dict[str, float]:
+def values_of_names(values: Mapping[str, float], names: Iterable[str]) -> dict[str, float]:
     """The entries of ``values`` for ``names``: what a formula reads, without copying the whole tree."""
     return {name: values[name] for name in names if name in values}
 
@@ -228,16 +136,16 @@ class Equations(list):
     def __init__(self, equations: Iterable[Equation], order: tuple[str, ...]) -> None:
         super().__init__(equations)
         self._order = order
-        self._index: _Index | None = None
+        self._index: EquationIndex | None = None
 
-    def index(self) -> "_Index":
+    def index(self) -> "EquationIndex":
         if self._index is None:
-            self._index = _Index(self, self._order)
+            self._index = EquationIndex(self, self._order)
         return self._index
 
 
-class _Index:
-    """Who takes part in which equation, for :func:`solve`'s worklist."""
+class EquationIndex:
+    """Who takes part in which equation, for the :class:`Solver`'s worklist."""
 
     def __init__(self, equations: list[Equation], order: tuple[str, ...]) -> None:
         self.position = {node_id: index for index, node_id in enumerate(order)}
@@ -286,12 +194,15 @@ def equations_of(tree: "GoalTree") -> Equations:
 
 @dataclass
 class SolveOutcome:
+    """What a solve found: every known value, how each derived one was reached, and the problems met."""
+
     values: dict[str, float]
     derivations: dict[str, Derivation]
     diagnostics: list[Diagnostic]
 
 
-def _fmt(value: float) -> str:
+def number_text(value: float) -> str:
+    """A number as a derivation sentence writes it: up to four decimals with a space between thousands, else four significant digits."""
     if value == 0 or (abs(value) >= 0.01 and abs(value) < 1e15):
         text = f"{value:,.4f}".rstrip("0").rstrip(".")
         return text.replace(",", " ")
@@ -299,104 +210,97 @@ def _fmt(value: float) -> str:
 
 
 def _computed_text(equation: Equation, value: float) -> str:
-    return f"{equation.describe()} = {_fmt(value)}"
+    return f"{equation.describe()} = {number_text(value)}"
 
 
 def _solved_text(equation: Equation, node_value: float, value: float) -> str:
-    return f"solved from {equation.describe()} with {equation.node} = {_fmt(node_value)}: {_fmt(value)}"
+    return f"solved from {equation.describe()} with {equation.node} = {number_text(node_value)}: {number_text(value)}"
 
 
-def solve(
-    tree: "GoalTree",
-    equations: list[Equation],
-    known: dict[str, float],
-    *,
-    what: str,
-    allocate: bool,
-    defaults: Callable[[Container[str]], dict[str, tuple[float, str]]] | None = None,
-    contradiction_code: str = "A003",
-    contradiction_tolerance: float = 0.005,
-) -> SolveOutcome:
-    """Fill in unknown members of ``equations`` from the ``known`` values.
+class Solver:
+    """Fills in the unknown members of a tree's equations from known values: one solve, of targets or of actuals.
 
-    Args:
-        what: ``target`` or ``actual`` (used in messages).
-        allocate: Whether several unknowns may be allocated top-down (targets only).
-        defaults: Called when nothing else can be solved, with the known nodes (every
-            other node is unknown); returns values to assume for unknown nodes (a
-            driver keeps its baseline) with the reason.
-        contradiction_code: Code of the warning for equations whose known members disagree.
-        contradiction_tolerance: Relative gap above which they disagree.
+    The solver is a worklist. An equation is looked at again only when one of
+    its members becomes known (:meth:`learn`), and it is ready once at most
+    one member is unknown (:meth:`solve_ready`). Targets may then be
+    allocated top-down (:meth:`allocate_next`), the top-most equation whose
+    node is known first, taken from a heap rather than a rescan.
+
+    Attributes:
+        values: Node id -> its value: the known ones, then each one learnt.
+        derivations: Node id -> how its learnt value was reached, in the order learnt.
+        diagnostics: The problems met (E008, E010, E026, and ``contradiction_code``).
     """
-    from goaltree.formula import FormulaError
 
-    values = dict(known)
-    derivations: dict[str, Derivation] = {}
-    diagnostics: list[Diagnostic] = []
-    shared = equations.index() if isinstance(equations, Equations) else _Index(equations, tree.order)
-    position, members_of, inputs_of = shared.position, shared.members_of, shared.inputs_of
-    involved, headed = shared.involved, shared.headed
-    unknown_count = [sum(1 for member in members if member not in values) for members in members_of]
-    ready = [i for i, n in enumerate(unknown_count) if n <= 1]
-    # A heap of the equations whose node is known: allocation always takes the
-    # top-most one, without rescanning every equation.
-    allocatable = [(position[e.node], i) for i, e in enumerate(equations) if e.node in values]
-    heapq.heapify(allocatable)
-    settled = [False] * len(equations)
-    reported_zero: set[str] = set()
-    reported_overflow: set[str] = set()
-    push = heapq.heappush
-    deferred = Derivation.deferred
+    def __init__(
+        self,
+        tree: "GoalTree",
+        equations: list[Equation],
+        known: Mapping[str, float],
+        *,
+        what: str,
+        contradiction_code: str = "A003",
+        contradiction_tolerance: float = 0.005,
+    ) -> None:
+        """
+        Args:
+            tree: The goal tree the equations come from.
+            equations: Its equations (:func:`equations_of`).
+            known: The values given (declared targets, measured actuals).
+            what: ``target`` or ``actual`` (used in messages).
+            contradiction_code: Code of the warning for equations whose known members disagree.
+            contradiction_tolerance: Relative gap above which they disagree.
+        """
+        self.tree = tree
+        self.equations = equations
+        self.what = what
+        self.contradiction_code = contradiction_code
+        self.contradiction_tolerance = contradiction_tolerance
+        self.values: dict[str, float] = dict(known)
+        self.derivations: dict[str, Derivation] = {}
+        self.diagnostics: list[Diagnostic] = []
+        index = equations.index() if isinstance(equations, Equations) else EquationIndex(equations, tree.order)
+        self._index = index
+        values = self.values
+        self._unknown_count = [sum(1 for member in members if member not in values) for members in index.members_of]
+        self._ready = [i for i, count in enumerate(self._unknown_count) if count <= 1]
+        self._allocatable = [(index.position[e.node], i) for i, e in enumerate(equations) if e.node in values]
+        heapq.heapify(self._allocatable)
+        self._settled = [False] * len(equations)
+        self._reported_zero: set[str] = set()
+        self._reported_overflow: set[str] = set()
 
-    def learn(node_id: str, value: float, derivation: Derivation) -> None:
-        values[node_id] = value
-        derivations[node_id] = derivation
-        heads = headed.get(node_id)
+    def outcome(self) -> SolveOutcome:
+        """What the solve found so far."""
+        return SolveOutcome(self.values, self.derivations, self.diagnostics)
+
+    def learn(self, node_id: str, value: float, derivation: Derivation) -> None:
+        """Record a value and make ready every equation it leaves with at most one unknown."""
+        self.values[node_id] = value
+        self.derivations[node_id] = derivation
+        index = self._index
+        heads = index.headed.get(node_id)
         if heads:
-            for index in heads:
-                push(allocatable, (position[node_id], index))
-        for index in involved.get(node_id, ()):
-            unknown_count[index] -= 1
-            if unknown_count[index] <= 1:
-                ready.append(index)
+            position = index.position[node_id]
+            for equation_index in heads:
+                heapq.heappush(self._allocatable, (position, equation_index))
+        unknown_count, ready = self._unknown_count, self._ready
+        for equation_index in index.involved.get(node_id, ()):
+            unknown_count[equation_index] -= 1
+            if unknown_count[equation_index] <= 1:
+                ready.append(equation_index)
 
-    def division_by_zero(equation: Equation, error: FormulaError) -> None:
-        if equation.node in reported_zero:
-            return
-        reported_zero.add(equation.node)
-        diagnostics.append(
-            tree.locate(
-                Diagnostic(
-                    "E008",
-                    "error",
-                    f"division by zero in the {what}s of {equation.describe()}: {error.message}",
-                    node=equation.node,
-                    path=("nodes", equation.node, "formula"),
-                )
-            )
-        )
+    def assume(self, assumed: Mapping[str, tuple[float, str]]) -> None:
+        """Learn assumed values (node id -> value and the reason in words)."""
+        for node_id, (value, text) in assumed.items():
+            self.learn(node_id, value, Derivation("assumed", text))
 
-    def overflow(equation: Equation, member: str, detail: str) -> None:
-        """Report once per node and solve that ``member``'s value is beyond float range (E026)."""
-        if member in reported_overflow:
-            return
-        reported_overflow.add(member)
-        path_field = "formula" if equation.formula is not None else "rollup"
-        diagnostics.append(
-            tree.locate(
-                Diagnostic(
-                    "E026",
-                    "error",
-                    f"the {what} of '{member}' overflows in {equation.describe()} ({detail}): it is beyond the "
-                    f"largest number goaltree can hold (about 1.8e308) or not a number, so it is left unknown; "
-                    "check the magnitudes of the values it is computed from (a unit mix-up, a power too large)",
-                    node=member,
-                    path=("nodes", equation.node, path_field),
-                )
-            )
-        )
+    def solve_ready(self) -> None:
+        """Solve every equation with one unknown member, and check those with none, until none is left."""
+        from goaltree.formula import FormulaError
 
-    def run_ready() -> None:
+        values, equations, settled, ready = self.values, self.equations, self._settled, self._ready
+        members_of, inputs_of = self._index.members_of, self._index.inputs_of
         while ready:
             index = ready.pop()
             if settled[index]:
@@ -407,7 +311,7 @@ def solve(
             equation = equations[index]
             settled[index] = True
             if not unknown:
-                check_consistency(equation)
+                self._check_consistency(equation)
                 continue
             target = unknown[0]
             try:
@@ -423,58 +327,25 @@ def solve(
                         continue
                     rule, write, arguments = "solved", _solved_text, (equation, node_value, value)
             except FormulaError as error:
-                if error.kind == "division_by_zero":
-                    division_by_zero(equation, error)
-                elif error.kind == "domain":
-                    overflow(equation, target, error.message)
+                self._formula_error(equation, target, error)
                 continue
             if value is None:
                 continue
             if not math.isfinite(value):
-                overflow(
-                    equation,
-                    target,
+                detail = (
                     "the result does not fit in a number"
                     if target == equation.node
-                    else f"solving it for {target} gives a value that does not fit in a number",
+                    else f"solving it for {target} gives a value that does not fit in a number"
                 )
+                self._overflow(equation, target, detail)
                 continue
-            learn(target, value, deferred(rule, write, arguments, inputs_of[index]))
+            self.learn(target, value, Derivation.deferred(rule, write, arguments, inputs_of[index]))
 
-    def check_consistency(equation: Equation) -> None:
-        try:
-            computed = equation.evaluate(values)
-        except FormulaError as error:
-            if error.kind == "division_by_zero":
-                division_by_zero(equation, error)
-            elif error.kind == "domain":
-                overflow(equation, equation.node, error.message)
-            return
-        if not math.isfinite(computed):
-            overflow(equation, equation.node, "its children give a value that does not fit in a number")
-            return
-        stated = values[equation.node]
-        scale = max(abs(stated), abs(computed))
-        if scale == 0 or abs(stated - computed) <= contradiction_tolerance * scale:
-            return
-        gap = stated - computed
-        relative = f" ({gap / computed:+.1%})" if computed else ""
-        diagnostics.append(
-            tree.locate(
-                Diagnostic(
-                    contradiction_code,
-                    "warning",
-                    f"{what}s disagree with {equation.describe()}: {equation.node} {what} is {_fmt(stated)} "
-                    f"but its children give {_fmt(computed)}, a gap of {_fmt(gap)}{relative}; "
-                    f"change one of the declared {what}s or leave one out to derive it",
-                    node=equation.node,
-                    path=("nodes", equation.node, what if what == "target" else "formula"),
-                )
-            )
-        )
+    def allocate_next(self) -> bool:
+        """Allocate the top-most equation whose node is known and whose children are not; whether one was."""
+        from goaltree.engine.allocation import allocate  # allocation reads equations: imported when used
 
-    def allocate_one() -> bool:
-        """Allocate the top-most equation whose node is known and whose children are not."""
+        values, equations, settled, allocatable = self.values, self.equations, self._settled, self._allocatable
         while allocatable:
             _, index = heapq.heappop(allocatable)
             equation = equations[index]
@@ -483,138 +354,155 @@ def solve(
             unknown = [c for c in dict.fromkeys(equation.children) if c not in values]
             if len(unknown) < 2:
                 continue
-            allocation = _allocate(tree, equation, unknown, values)
+            allocation = allocate(self.tree, equation, unknown, values)
             if allocation is None:
                 continue
-            beyond = [child for child, value, _, _ in allocation if not math.isfinite(value)]
-            if beyond:
-                settled[index] = True
-                for child in beyond:
-                    share = f"allocating {equation.node} {_fmt(values[equation.node])} gives {child} no finite share"
-                    overflow(equation, child, share)
-                continue
             settled[index] = True
-            for child, value, text, rule in allocation:
-                learn(child, value, Derivation(rule, text, equation.members))
+            beyond = [child for child, value, _ in allocation if not math.isfinite(value)]
+            if beyond:
+                for child in beyond:
+                    share = f"allocating {equation.node} {number_text(values[equation.node])} gives {child} no finite share"
+                    self._overflow(equation, child, share)
+                continue
+            for child, value, derivation in allocation:
+                self.learn(child, value, derivation)
             return True
         return False
 
-    run_ready()
-    if defaults is not None:
-        # Assumptions (a driver keeps its baseline) come before any allocation:
-        # an assumed conversion rate is what lets a volume target be derived exactly.
-        assumed = defaults(values.keys())
-        for node_id, (value, text) in assumed.items():
-            learn(node_id, value, Derivation("assumed", text))
-        run_ready()
-    while allocate and allocate_one():
-        run_ready()
-
-    if allocate:
-        for index, equation in enumerate(equations):
-            if settled[index] or equation.formula is None or equation.node not in values:
+    def report_underdetermined(self) -> None:
+        """Error E010 for each formula whose node is known but whose several unknown children have no baseline."""
+        nodes = self.tree.goal_file.nodes
+        for index, equation in enumerate(self.equations):
+            if self._settled[index] or equation.formula is None or equation.node not in self.values:
                 continue
-            unknown = [c for c in dict.fromkeys(equation.children) if c not in values]
-            if len(unknown) >= 2:
-                missing = [c for c in unknown if tree.goal_file.nodes[c].baseline in (None, 0)]
-                diagnostics.append(
-                    tree.locate(
-                        Diagnostic(
-                            "E010",
-                            "error",
-                            f"cannot derive targets for {', '.join(unknown)} from {equation.describe()}: "
-                            f"several are unknown and {', '.join(missing) or 'some'} "
-                            f"{'has' if len(missing) == 1 else 'have'} no baseline to scale by a common growth factor; "
-                            "declare a target on all but one of them, or give them baselines",
-                            node=equation.node,
-                            path=("nodes", equation.node, "formula"),
-                        )
-                    )
-                )
-    return SolveOutcome(values, derivations, diagnostics)
-
-
-def _explicit_weight(tree: "GoalTree", node_id: str) -> bool:
-    return "weight" in tree.goal_file.nodes[node_id].model_fields_set
-
-
-def _allocate(
-    tree: "GoalTree", equation: Equation, unknown: list[str], values: dict[str, float]
-) -> list[tuple[str, float, str, str]] | None:
-    """Split a known node target among several unknown children (SPEC §3.1 rules 2 and 3)."""
-    nodes = tree.goal_file.nodes
-    target = values[equation.node]
-    known_children = [c for c in equation.children if c in values]
-    if equation.kind == "sum":
-        remainder = target - total(values[c] for c in known_children)
-        if any(_explicit_weight(tree, c) for c in unknown):
-            weights = [nodes[c].weight for c in unknown]
-            basis = "weight"
-        elif all(nodes[c].baseline is not None for c in unknown) and total(
-            nodes[c].baseline for c in unknown
-        ) != 0:
-            weights = [nodes[c].baseline for c in unknown]
-            basis = "baseline share"
-        else:
-            weights = [1.0] * len(unknown)
-            basis = "equal shares"
-        weight_sum = total(weights)
-        if weight_sum == 0:
-            weights, weight_sum, basis = [1.0] * len(unknown), float(len(unknown)), "equal shares"
-        result = []
-        for child, weight in zip(unknown, weights):
-            share = weight / weight_sum
-            value = remainder * share
-            result.append(
-                (
-                    child,
-                    value,
-                    f"allocated from {equation.describe()}: remainder {_fmt(remainder)} of "
-                    f"{equation.node} {_fmt(target)} by {basis} ({share:.1%})",
-                    "allocated",
-                )
+            unknown = [c for c in dict.fromkeys(equation.children) if c not in self.values]
+            if len(unknown) < 2:
+                continue
+            missing = [c for c in unknown if nodes[c].baseline in (None, 0)]
+            self._report(
+                "E010",
+                "error",
+                f"cannot derive targets for {', '.join(unknown)} from {equation.describe()}: "
+                f"several are unknown and {', '.join(missing) or 'some'} "
+                f"{'has' if len(missing) == 1 else 'have'} no baseline to scale by a common growth factor; "
+                "declare a target on all but one of them, or give them baselines",
+                equation.node,
+                ("nodes", equation.node, "formula"),
             )
-        return result
-    if equation.kind in ("mean", "weighted_mean"):
-        if equation.kind == "mean":
-            weight_of = dict.fromkeys(equation.children, 1.0)
-        else:
-            weight_of = dict(zip(equation.children, equation.weights))
-        weight_sum = total(weight_of.values())
-        unknown_weight = total(weight_of[c] for c in unknown)
-        if unknown_weight == 0:
-            return None
-        rest = total(weight_of[c] * values[c] for c in known_children)
-        value = (target * weight_sum - rest) / unknown_weight
-        return [
-            (child, value, f"set so that {equation.describe()} reaches {_fmt(target)}: {_fmt(value)}", "mean")
-            for child in unknown
-        ]
-    if equation.formula is not None:
-        baselines = {c: nodes[c].baseline for c in unknown}
-        if any(b is None or b == 0 for b in baselines.values()):
-            return None
+
+    def _check_consistency(self, equation: Equation) -> None:
+        """Warn (``contradiction_code``) when an equation whose members are all known does not hold."""
         from goaltree.formula import FormulaError
 
         try:
-            factor = equation.formula.solve_common_factor(
-                target, baselines, unknown, _restricted(values, equation.formula.names)
+            computed = equation.evaluate(self.values)
+        except FormulaError as error:
+            self._formula_error(equation, equation.node, error)
+            return
+        if not math.isfinite(computed):
+            self._overflow(equation, equation.node, "its children give a value that does not fit in a number")
+            return
+        stated = self.values[equation.node]
+        scale = max(abs(stated), abs(computed))
+        if scale == 0 or abs(stated - computed) <= self.contradiction_tolerance * scale:
+            return
+        what = self.what
+        gap = stated - computed
+        relative = f" ({gap / computed:+.1%})" if computed else ""
+        self._report(
+            self.contradiction_code,
+            "warning",
+            f"{what}s disagree with {equation.describe()}: {equation.node} {what} is {number_text(stated)} "
+            f"but its children give {number_text(computed)}, a gap of {number_text(gap)}{relative}; "
+            f"change one of the declared {what}s or leave one out to derive it",
+            equation.node,
+            ("nodes", equation.node, what if what == "target" else "formula"),
+        )
+
+    def _formula_error(self, equation: Equation, member: str, error: "FormulaError") -> None:
+        """Report a division by zero (E008) or a result beyond float range (E026) met solving for ``member``."""
+        if error.kind == "division_by_zero":
+            if equation.node in self._reported_zero:
+                return
+            self._reported_zero.add(equation.node)
+            self._report(
+                "E008",
+                "error",
+                f"division by zero in the {self.what}s of {equation.describe()}: {error.message}",
+                equation.node,
+                ("nodes", equation.node, "formula"),
             )
-        except FormulaError:
-            return None
-        if factor is None or not math.isfinite(factor):
-            return None
-        return [
-            (
-                child,
-                baselines[child] * factor,
-                f"scaled from its baseline {_fmt(baselines[child])} by the common growth factor "
-                f"{factor:.4g} that makes {equation.describe()} reach {_fmt(target)}",
-                "growth_factor",
-            )
-            for child in unknown
-        ]
-    return None
+        elif error.kind == "domain":
+            self._overflow(equation, member, error.message)
+
+    def _overflow(self, equation: Equation, member: str, detail: str) -> None:
+        """Report once per node that ``member``'s value is beyond float range and left unknown (E026)."""
+        if member in self._reported_overflow:
+            return
+        self._reported_overflow.add(member)
+        path_field = "formula" if equation.formula is not None else "rollup"
+        self._report(
+            "E026",
+            "error",
+            f"the {self.what} of '{member}' overflows in {equation.describe()} ({detail}): it is beyond the "
+            f"largest number goaltree can hold (about 1.8e308) or not a number, so it is left unknown; "
+            "check the magnitudes of the values it is computed from (a unit mix-up, a power too large)",
+            member,
+            ("nodes", equation.node, path_field),
+        )
+
+    def _report(self, code: str, severity: str, message: str, node_id: str, path: tuple[str, ...]) -> None:
+        self.diagnostics.append(self.tree.locate(Diagnostic(code, severity, message, node=node_id, path=path)))
+
+
+def solve(
+    tree: "GoalTree",
+    equations: list[Equation],
+    known: dict[str, float],
+    *,
+    what: str,
+    allocate: bool,
+    defaults: Callable[[Container[str]], dict[str, tuple[float, str]]] | None = None,
+    contradiction_code: str = "A003",
+    contradiction_tolerance: float = 0.005,
+) -> SolveOutcome:
+    """Fill in unknown members of ``equations`` from the ``known`` values.
+
+    Exact solving first; then the ``defaults`` are assumed and exact solving
+    resumes; then, for targets, allocation top-down, exact solving resuming
+    after each one (docs/engine.md, "Targets").
+
+    Args:
+        tree: The goal tree.
+        equations: Its equations (:func:`equations_of`).
+        known: The values given (declared targets, measured actuals).
+        what: ``target`` or ``actual`` (used in messages).
+        allocate: Whether several unknowns may be allocated top-down (targets only).
+        defaults: Called when nothing else can be solved, with the known nodes (every
+            other node is unknown); returns values to assume for unknown nodes (a
+            driver keeps its baseline) with the reason.
+        contradiction_code: Code of the warning for equations whose known members disagree.
+        contradiction_tolerance: Relative gap above which they disagree.
+    """
+    solver = Solver(
+        tree,
+        equations,
+        known,
+        what=what,
+        contradiction_code=contradiction_code,
+        contradiction_tolerance=contradiction_tolerance,
+    )
+    solver.solve_ready()
+    if defaults is not None:
+        # Assumptions (a driver keeps its baseline) come before any allocation:
+        # an assumed conversion rate is what lets a volume target be derived exactly.
+        solver.assume(defaults(solver.values.keys()))
+        solver.solve_ready()
+    if allocate:
+        while solver.allocate_next():
+            solver.solve_ready()
+        solver.report_underdetermined()
+    return solver.outcome()
 
 
 def drivers_in_order(tree: "GoalTree") -> list[str]:
@@ -649,3 +537,47 @@ def solve_targets(tree: "GoalTree", equations: list[Equation] | None = None) -> 
     if equations is None:
         equations = equations_of(tree)
     return solve(tree, equations, declared, what="target", allocate=True, defaults=assume_baselines)
+
+
+def solve_actuals(
+    tree: "GoalTree",
+    equations: list[Equation],
+    measured: Mapping[str, float],
+    target_values: Mapping[str, float],
+) -> SolveOutcome:
+    """Actuals rolled up, computed and solved from the measured ones (SPEC §3.2); never allocated.
+
+    A driver nobody measures and no equation determines (years as a
+    customer) keeps its planning value, its target, as its actual. Known
+    members that disagree by more than 1 % are warning A004.
+
+    Args:
+        tree: The goal tree.
+        equations: Its equations (:func:`equations_of`).
+        measured: Node id -> its measured actual.
+        target_values: Node id -> its target (:func:`solve_targets`), the planning values.
+    """
+    nodes = tree.goal_file.nodes
+    headed = {equation.node for equation in equations}
+
+    def assume_plans(known: Container[str]) -> dict[str, tuple[float, str]]:
+        return {
+            node_id: (target_values[node_id], "not measured: the planning assumption (its target) is used")
+            for node_id in drivers_in_order(tree)
+            if node_id not in known
+            and nodes[node_id].metric is None
+            and not nodes[node_id].actuals
+            and node_id not in headed
+            and node_id in target_values
+        }
+
+    return solve(
+        tree,
+        equations,
+        dict(measured),
+        what="actual",
+        allocate=False,
+        defaults=assume_plans,
+        contradiction_code="A004",
+        contradiction_tolerance=0.01,
+    )

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 import math
-from typing import Container, Mapping, NamedTuple, Sequence
+from typing import Container, Mapping, Sequence
 
 from goaltree.engine import pace
-from goaltree.engine.equations import Equation, drivers_in_order, equations_of, solve, solve_targets
+from goaltree.engine.attribution import attribute_node
+from goaltree.engine.equations import Equation, equations_of, solve_actuals, solve_targets
+from goaltree.engine.pace import NodePace
 from goaltree.engine.results import Brief, Derivation, Evaluation, NodeResult, NodeResults, Observation
 from goaltree.errors import Diagnostic, sort_key
 from goaltree.graph import GoalTree
@@ -47,11 +49,6 @@ def evaluate(
     found: list[Diagnostic] = list(diagnostics)
 
     aggregate_of = {node_id: node.effective_aggregate for node_id, node in nodes.items()}
-    # Inline actuals first, then the sources' series (which win for a node that has both).
-    series_order = dict.fromkeys(node_id for node_id, node in nodes.items() if node.actuals and node.metric is None)
-    if observations:
-        series_order.update(dict.fromkeys(observations))
-
     equations = equations_of(tree)
     equation_of: dict[str, Equation] = {e.node: e for e in equations}
 
@@ -61,68 +58,18 @@ def evaluate(
     found.extend(targets.diagnostics)
 
     # --- actuals (SPEC §3.2) ---------------------------------------------------------------
-    measured: dict[str, float] = {}
-    daily: dict[str, list[tuple[dt.date, float]]] = {}
     if as_of >= start:
-        for node_id in series_order:
-            if node_id not in nodes or node_id in failed:
-                continue
-            if observations and node_id in observations:
-                # Rows, not days: the actual is over every row, the trend over each day's value.
-                merged = pace.days_of(observations[node_id], start, as_of)
-                aggregate = aggregate_of[node_id]
-                days = [(day.date, pace.day_value(day, aggregate)) for day in merged]
-                try:
-                    value = pace.aggregate_days(merged, aggregate)
-                except OverflowError:  # fsum of observations beyond float range
-                    value = math.inf
-            else:  # inline actuals: one value a day
-                days = [(date, 0.0 + float(value)) for date, value in sorted(nodes[node_id].actuals.items()) if start <= date <= as_of]
-                try:
-                    value = pace.aggregate_series(days, aggregate_of[node_id])
-                except OverflowError:
-                    value = math.inf
-            daily[node_id] = days
-            if value is not None and not math.isfinite(value):
-                found.append(_overflow(tree, node_id, "actual", f"the {aggregate_of[node_id]} of its observations"))
-            elif value is not None:
-                measured[node_id] = value
-
-    def assume_plans(known: Container[str]) -> dict[str, tuple[float, str]]:
-        # A driver nobody measures (years as a customer) keeps its planning value.
-        result = {}
-        for node_id in drivers_in_order(tree):
-            node = nodes[node_id]
-            if (
-                node_id not in known
-                and node.metric is None
-                and not node.actuals
-                and node_id not in equation_of
-                and node_id in targets.values
-            ):
-                result[node_id] = (targets.values[node_id], "not measured: the planning assumption (its target) is used")
-        return result
-
-    if as_of >= start:
-        actuals = solve(
-            tree,
-            equations,
-            measured,
-            what="actual",
-            allocate=False,
-            defaults=assume_plans,
-            contradiction_code="A004",
-            contradiction_tolerance=0.01,
-        )
+        measured, daily = measure(tree, as_of, observations or {}, failed, aggregate_of, found)
+        actuals = solve_actuals(tree, equations, measured, targets.values)
         found.extend(d for d in actuals.diagnostics if d.code != "E008")
         actual_values = {k: v for k, v in actuals.values.items() if k not in failed}
         actual_derivations = actuals.derivations
     else:
-        actual_values, actual_derivations = {}, {}
+        measured, daily, actual_values, actual_derivations = {}, {}, {}, {}
 
     # --- pace and status (SPEC §3.3–3.4), children before parents ----------------------------
     assumed = planning_assumptions(measured, actual_derivations)
-    paces = _paces(tree, as_of, targets.values, actual_values, aggregate_of, found, assumed)
+    paces = pace.paces_of(tree, as_of, targets.values, actual_values, aggregate_of, found, assumed)
 
     # Forecasts, attribution and the rest of each node's result are worked out when read.
     results = _Results(
@@ -155,6 +102,65 @@ def evaluate(
     )
 
 
+def measure(
+    tree: GoalTree,
+    as_of: dt.date,
+    observations: Mapping[str, Sequence[Observation]],
+    failed: Container[str],
+    aggregate_of: Mapping[str, str],
+    found: list[Diagnostic],
+) -> tuple[dict[str, float], dict[str, list[tuple[dt.date, float]]]]:
+    """Every measured node's actual at ``as_of``, and its value on each day observed.
+
+    A source's observations win over a node's inline ``actuals``. The actual
+    combines every row from the period's start to ``as_of`` by the node's
+    ``aggregate``; the days feed its forecast. An actual beyond float range
+    is left unknown, with error E026 appended to ``found``.
+
+    Args:
+        tree: The goal tree.
+        as_of: The evaluation date.
+        observations: Node id -> observations from metric sources.
+        failed: Nodes whose source failed: not measured.
+        aggregate_of: Node id -> how its observations combine.
+        found: Where diagnostics are appended.
+
+    Returns:
+        Node id -> measured actual, and node id -> (day, value) in date order.
+    """
+    nodes = tree.goal_file.nodes
+    start = tree.goal_file.period.start
+    # Inline actuals first, then the sources' series (which win for a node that has both).
+    series_order = dict.fromkeys(node_id for node_id, node in nodes.items() if node.actuals and node.metric is None)
+    series_order.update(dict.fromkeys(observations))
+    measured: dict[str, float] = {}
+    daily: dict[str, list[tuple[dt.date, float]]] = {}
+    for node_id in series_order:
+        if node_id not in nodes or node_id in failed:
+            continue
+        aggregate = aggregate_of[node_id]
+        if node_id in observations:
+            # Rows, not days: the actual is over every row, the trend over each day's value.
+            merged = pace.days_of(observations[node_id], start, as_of)
+            days = [(day.date, pace.day_value(day, aggregate)) for day in merged]
+            try:
+                value = pace.aggregate_days(merged, aggregate)
+            except OverflowError:  # fsum of observations beyond float range
+                value = math.inf
+        else:  # inline actuals: one value a day
+            days = [(date, 0.0 + float(value)) for date, value in sorted(nodes[node_id].actuals.items()) if start <= date <= as_of]
+            try:
+                value = pace.aggregate_series(days, aggregate)
+            except OverflowError:
+                value = math.inf
+        daily[node_id] = days
+        if value is not None and not math.isfinite(value):
+            found.append(pace.overflow_diagnostic(tree, node_id, "actual", f"the {aggregate} of its observations"))
+        elif value is not None:
+            measured[node_id] = value
+    return measured, daily
+
+
 def planning_assumptions(measured: Container[str], actual_derivations: Mapping[str, Derivation]) -> frozenset[str]:
     """Nodes whose actual rests on nothing but planning assumptions: status ``assumed``.
 
@@ -182,10 +188,6 @@ def planning_assumptions(measured: Container[str], actual_derivations: Mapping[s
     return frozenset(assumed)
 
 
-UNSCORED_ASSUMPTION = "a planning assumption, not measured"
-UNSCORED_WITHOUT_TARGET = "no target: it supports the objective without being scored"
-
-
 @dataclass(eq=False)
 class _Results:
     """Builds a node's :class:`NodeResult` from what :func:`evaluate` worked out, when it is read."""
@@ -194,7 +196,7 @@ class _Results:
     as_of: dt.date
     equation_of: Mapping[str, Equation]
     aggregate_of: Mapping[str, str]
-    paces: Mapping[str, "_Pace"]
+    paces: Mapping[str, NodePace]
     declared: set[str]
     target_derivations: Mapping[str, Derivation]
     measured: Mapping[str, float]
@@ -235,19 +237,16 @@ class _Results:
     def _brief(self, node_id: str, unit: str | None) -> Brief:
         info = self.paces[node_id]
         tree = self.tree
-        return _new_tuple(
-            Brief,
-            (
-                info.target,
-                self.target_origin(node_id, info.target),
-                info.actual,
-                info.expected,
-                info.progress,
-                info.status,
-                unit,
-                tree.children(node_id),
-                tree.parents.get(node_id, ()),
-            ),
+        return Brief(
+            info.target,
+            self.target_origin(node_id, info.target),
+            info.actual,
+            info.expected,
+            info.progress,
+            info.status,
+            unit,
+            tree.children(node_id),
+            tree.parents.get(node_id, ()),
         )
 
     def computed(self, node_id: str) -> float | None:
@@ -306,9 +305,9 @@ class _Results:
         equation = self.equation_of.get(node_id)
         unscored: dict[str, str] = {}
         if equation is None and node.effective_rollup == "progress":
-            unscored = _unscored_children(tree.rollup_children.get(node_id, ()), self.paces)
+            unscored = pace.unscored_children(tree.rollup_children.get(node_id, ()), self.paces)
         if equation is not None or node_id in tree.rollup_children:
-            attribution = _attribute(tree, node_id, equation, self.paces)
+            attribution = attribute_node(tree, node_id, equation, self.paces)
         else:
             attribution = {}  # a node without children has no gap to split
         return NodeResult.from_fields(
@@ -358,19 +357,17 @@ def _forecasts(
     equation_of: Mapping[str, Equation],
     daily: Mapping[str, list[tuple[dt.date, float]]],
     actual_values: Mapping[str, float],
-    paces: Mapping[str, "_Pace"],
+    paces: Mapping[str, NodePace],
     aggregate_of: Mapping[str, str],
 ) -> dict[str, float]:
     """Each node's value at its deadline if its observed trend goes on, children before parents."""
     start = tree.goal_file.period.start
     forecasts: dict[str, float] = {}
-    isfinite = math.isfinite
-    forecast_series = pace.forecast_series
     for node_id in reversed(tree.order):
         days = daily.get(node_id)
         value = None
         if days:
-            value = forecast_series(days, aggregate_of[node_id], start, paces[node_id].deadline)
+            value = pace.forecast_series(days, aggregate_of[node_id], start, paces[node_id].deadline)
         else:
             equation = equation_of.get(node_id)
             if equation is not None:
@@ -381,7 +378,7 @@ def _forecasts(
                         value = None
             elif node_id in actual_values and aggregate_of[node_id] != "sum":
                 value = actual_values[node_id]  # a level nobody observes over time stays where it is
-        if value is not None and isfinite(value):
+        if value is not None and math.isfinite(value):
             forecasts[node_id] = value
     return forecasts
 
@@ -389,241 +386,3 @@ def _forecasts(
 def _measured_text(aggregate: str, days: int, span: str, source: str | None) -> str:
     origin = f" (source {source})" if source is not None else " (inline actuals)"
     return f"{aggregate} of {days} day(s) of observations {span}{origin}"
-
-
-_new_tuple = tuple.__new__  # a named tuple's own __new__ is a Python function: a call more per node
-
-
-class _Pace(NamedTuple):
-    """Where one node stands: what :func:`_paces` works out, read by attribution and the results."""
-
-    deadline: dt.date
-    target: float | None
-    actual: float | None
-    start_value: float | None
-    expected: float | None
-    progress: float | None
-    expected_progress: float | None
-    status: str
-    milestones: tuple[tuple[dt.date, float], ...]
-
-
-def _paces(
-    tree: GoalTree,
-    as_of: dt.date,
-    target_values: Mapping[str, float],
-    actual_values: Mapping[str, float],
-    aggregate_of: Mapping[str, str],
-    found: list[Diagnostic] | None = None,
-    assumed: Container[str] = frozenset(),
-) -> dict[str, _Pace]:
-    """Expected value, progress and status of every node (SPEC §3.3–3.4), children before parents.
-
-    An expected value or progress beyond float range is left unknown, with
-    error E026 appended to ``found``. A planning assumption (``assumed``) has
-    no pace: its actual is its plan.
-    """
-    goal_file = tree.goal_file
-    nodes = goal_file.nodes
-    start = goal_file.period.start
-    period_end = goal_file.period.end
-    thresholds = goal_file.thresholds
-    on_track, at_risk = thresholds.on_track, thresholds.at_risk
-    started = as_of >= start
-    expected_at, progress_of, status_of = pace.expected_at, pace.progress_of, pace.status_of
-    rollup_children_of = tree.rollup_children
-    paces: dict[str, _Pace] = {}
-    for node_id in reversed(tree.order):
-        node = nodes[node_id]
-        deadline = node.deadline or period_end
-        target = target_values.get(node_id)
-        actual = actual_values.get(node_id)
-        flow = aggregate_of[node_id] == "sum"
-        start_value = 0.0 if flow else node.baseline
-        expected = progress = expected_progress = None
-        milestones = tuple(sorted(node.milestones.items())) if node.milestones else ()
-        if node_id in assumed:
-            paces[node_id] = _new_tuple(
-                _Pace, (deadline, target, actual, None, None, None, None, "assumed", milestones)
-            )
-            continue
-        if target is not None and started:
-            expected = expected_at(as_of, start, deadline, start_value, target, milestones)
-            expected_progress = progress_of(expected, target, start_value, node.direction)
-            if actual is not None:
-                progress = progress_of(actual, target, start_value, node.direction)
-            if not all(math.isfinite(value) for value in (expected, expected_progress, progress) if value is not None):
-                expected = progress = expected_progress = None
-                if found is not None:
-                    how = "its pace from the start value to the target"
-                    found.append(_overflow(tree, node_id, "expected value", how))
-        status = status_of(
-            as_of=as_of,
-            start=start,
-            deadline=deadline,
-            direction=node.direction,
-            flow=flow,
-            actual=actual,
-            target=target,
-            progress=progress,
-            expected_progress=expected_progress,
-            value_range=node.range,
-            on_track=on_track,
-            at_risk=at_risk,
-        )
-        if target is None or actual is None:
-            rollup_children = rollup_children_of.get(node_id)
-            if rollup_children and node.effective_rollup == "progress":
-                progress, expected_progress, status = _objective_progress(
-                    rollup_children, paces, nodes, as_of, start, thresholds
-                )
-        paces[node_id] = _new_tuple(
-            _Pace,
-            (
-                deadline,
-                target,
-                actual,
-                start_value if target is not None else None,
-                expected,
-                progress,
-                expected_progress,
-                status,
-                milestones,
-            ),
-        )
-    return paces
-
-
-def _overflow(tree: GoalTree, node_id: str, what: str, how: str) -> Diagnostic:
-    """Error E026: ``what`` of ``node_id``, computed as ``how``, is beyond float range and left unknown."""
-    return tree.locate(
-        Diagnostic(
-            "E026",
-            "error",
-            f"the {what} of '{node_id}' overflows ({how}): it is beyond the largest number goaltree can hold "
-            f"(about 1.8e308) or not a number, so it is left unknown; check the magnitudes of its values "
-            "(a unit mix-up, a misplaced exponent)",
-            node=node_id,
-            path=("nodes", node_id),
-        )
-    )
-
-
-def _objective_progress(
-    children: Sequence[str],
-    paces: Mapping[str, _Pace],
-    nodes: Mapping,
-    as_of: dt.date,
-    start: dt.date,
-    thresholds,
-) -> tuple[float | None, float | None, str]:
-    """Weighted mean of the children's progress, each clipped to [0, 1] (the OKR way)."""
-    if as_of < start:
-        return None, None, "not_started"
-    scored = [c for c in children if _scored(paces[c])]
-    if not scored:
-        return None, None, "no_data"
-    if any(paces[c].progress is None or paces[c].expected_progress is None for c in scored):
-        return None, None, "no_data"
-    weights = [nodes[c].weight for c in scored]
-    total = math.fsum(weights)
-    if total == 0:
-        weights, total = [1.0] * len(scored), float(len(scored))
-    scores = [_objective_score(paces[c], nodes[c]) for c in scored]
-    progress = math.fsum(w * score for w, (score, _) in zip(weights, scores)) / total
-    expected = math.fsum(w * due for w, (_, due) in zip(weights, scores)) / total
-    if progress >= 1.0:
-        return progress, expected, "achieved"
-    ratio = pace.ratio_of(progress, expected, decrease_flow=False)
-    return progress, expected, pace.classify(ratio, thresholds.on_track, thresholds.at_risk)
-
-
-def _scored(info: _Pace) -> bool:
-    """Whether a child counts in its objective's score: it has a target (or a progress), and is no assumption."""
-    return info.status != "assumed" and (info.target is not None or info.progress is not None)
-
-
-def _unscored_children(children: Sequence[str], paces: Mapping[str, _Pace]) -> dict[str, str]:
-    """The children an objective's score leaves out, each with the reason in words."""
-    unscored = {}
-    for child in children:
-        info = paces[child]
-        if info.status == "assumed":
-            unscored[child] = UNSCORED_ASSUMPTION
-        elif not _scored(info):
-            unscored[child] = UNSCORED_WITHOUT_TARGET
-    return unscored
-
-
-def _objective_score(info: _Pace, node) -> tuple[float, float]:
-    """A child's (score, expected score) in its objective, both in [0, 1].
-
-    Progress is clipped so one over-achieved key result cannot hide a lagging
-    one. A budget cap (a ``decrease`` flow) counts as on pace while spending
-    stays at or under its pace, and loses score in proportion to overspending:
-    its own progress (money spent) rising is not good news for the objective.
-    """
-    due = min(1.0, max(0.0, info.expected_progress))
-    if node.direction == "decrease" and node.effective_aggregate == "sum":
-        ratio = pace.ratio_of(info.progress, info.expected_progress, decrease_flow=True)
-        return due * min(1.0, max(0.0, ratio)), due
-    return min(1.0, max(0.0, info.progress)), due
-
-
-def _attribute(
-    tree: GoalTree, node_id: str, equation: Equation | None, paces: Mapping[str, _Pace]
-) -> dict[str, float]:
-    """Split the node's gap (actual − expected) among its children (SPEC §3.5)."""
-    from goaltree.engine import attribution
-
-    info = paces[node_id]
-    nodes = tree.goal_file.nodes
-    if equation is None:
-        children = tree.rollup_children.get(node_id, ())
-        if nodes[node_id].effective_rollup != "progress" or not children or info.actual is not None:
-            return {}
-        if info.progress is None or info.expected_progress is None:
-            return {}
-        scored = [c for c in children if paces[c].progress is not None and paces[c].expected_progress is not None]
-        weights = {c: nodes[c].weight for c in scored}
-        total = math.fsum(weights.values()) or 1.0
-        parts = {}
-        for c in scored:
-            score, due = _objective_score(paces[c], nodes[c])
-            parts[c] = weights[c] * (score - due) / total
-        return parts
-    if info.actual is None or info.expected is None:
-        return {}
-    children = equation.children
-    child_paces = [paces[c] for c in children]
-    # A planning assumption is where the plan puts it: it moves no part of the gap.
-    expected_of = [p.actual if p.status == "assumed" else p.expected for p in child_paces]
-    if any(p.actual is None or e is None for p, e in zip(child_paces, expected_of)):
-        return {}
-    actual = {c: p.actual for c, p in zip(children, child_paces)}
-    expected = dict(zip(children, expected_of))
-    gap = info.actual - info.expected
-    try:
-        if equation.formula is not None:
-            parts = attribution.attribute_formula(equation.formula, expected, actual)
-        elif equation.kind == "sum":
-            parts = attribution.attribute_sum({c: actual[c] - expected[c] for c in children})
-        elif equation.kind in ("mean", "weighted_mean"):
-            weights = dict(zip(children, equation.weights)) if equation.kind == "weighted_mean" else None
-            parts = attribution.attribute_mean(expected, actual, weights)
-        else:
-            explained = equation.evaluate(actual) - equation.evaluate(expected)
-            pick = min if equation.kind == "min" else max
-            decisive = pick(children, key=lambda c: actual[c])
-            parts = {c: (explained if c == decisive else 0.0) for c in children}
-    except Exception:  # attribution is an explanation; a numeric failure must not stop the evaluation
-        return {}
-    if not math.isfinite(gap) or not all(math.isfinite(part) for part in parts.values()):
-        return {}  # a gap beyond float range has no parts worth printing
-    explained = math.fsum(parts.values())
-    residual = gap - explained
-    if abs(residual) > 1e-9 * max(1.0, abs(gap), abs(explained)):
-        # The node's own measurement (or a declared target the children contradict)
-        # differs from what the children add up to: show that part as such.
-        parts[attribution.OWN_PACE] = residual
-    return parts

@@ -1,13 +1,23 @@
-"""Pace, status, forecast and score (SPEC §3.3–3.4), and turning observations into an actual."""
+"""Pace, status, forecast and score (SPEC §3.3–3.4), and turning observations into an actual.
+
+The functions at the top work on one series or one number; :func:`paces_of`
+applies them to every node of a tree, children before parents, and scores
+objectives (``rollup: progress``) from their children's progress.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Container, Iterable, Mapping, NamedTuple, Sequence
 
 from goaltree.engine.results import Observation, Status
+from goaltree.errors import Diagnostic
 from goaltree.observations import merge
+
+if TYPE_CHECKING:
+    from goaltree.graph import GoalTree
+    from goaltree.model import Node, Thresholds
 
 
 def days_of(observations: Iterable[Observation], start: dt.date, end: dt.date) -> list[Observation]:
@@ -263,3 +273,185 @@ def classify(ratio: float, on_track: float, at_risk: float) -> Status:
     if ratio >= at_risk:
         return "at_risk"
     return "off_track"
+
+
+UNSCORED_ASSUMPTION = "a planning assumption, not measured"
+UNSCORED_WITHOUT_TARGET = "no target: it supports the objective without being scored"
+
+
+class NodePace(NamedTuple):
+    """Where one node stands at the evaluation date: what :func:`paces_of` works out for it."""
+
+    deadline: dt.date
+    target: float | None
+    actual: float | None
+    start_value: float | None
+    expected: float | None
+    progress: float | None
+    expected_progress: float | None
+    status: Status
+    milestones: tuple[tuple[dt.date, float], ...]
+
+
+def paces_of(
+    tree: "GoalTree",
+    as_of: dt.date,
+    target_values: Mapping[str, float],
+    actual_values: Mapping[str, float],
+    aggregate_of: Mapping[str, str],
+    found: list[Diagnostic] | None = None,
+    assumed: Container[str] = frozenset(),
+) -> dict[str, NodePace]:
+    """Expected value, progress and status of every node (SPEC §3.3–3.4), children before parents.
+
+    Args:
+        tree: The goal tree.
+        as_of: The evaluation date.
+        target_values: Node id -> its target (declared or derived).
+        actual_values: Node id -> its actual (measured, rolled up, solved or assumed).
+        aggregate_of: Node id -> how its observations combine (``sum`` makes it a flow).
+        found: Where error E026 is appended for an expected value or progress
+            beyond float range (left unknown).
+        assumed: Planning assumptions: they have no pace, their actual is their plan.
+    """
+    goal_file = tree.goal_file
+    nodes = goal_file.nodes
+    start = goal_file.period.start
+    period_end = goal_file.period.end
+    thresholds = goal_file.thresholds
+    on_track, at_risk = thresholds.on_track, thresholds.at_risk
+    started = as_of >= start
+    rollup_children_of = tree.rollup_children
+    paces: dict[str, NodePace] = {}
+    for node_id in reversed(tree.order):
+        node = nodes[node_id]
+        deadline = node.deadline or period_end
+        target = target_values.get(node_id)
+        actual = actual_values.get(node_id)
+        flow = aggregate_of[node_id] == "sum"
+        start_value = 0.0 if flow else node.baseline
+        expected = progress = expected_progress = None
+        milestones = tuple(sorted(node.milestones.items())) if node.milestones else ()
+        if node_id in assumed:
+            paces[node_id] = NodePace(deadline, target, actual, None, None, None, None, "assumed", milestones)
+            continue
+        if target is not None and started:
+            expected = expected_at(as_of, start, deadline, start_value, target, milestones)
+            expected_progress = progress_of(expected, target, start_value, node.direction)
+            if actual is not None:
+                progress = progress_of(actual, target, start_value, node.direction)
+            if not all(math.isfinite(value) for value in (expected, expected_progress, progress) if value is not None):
+                expected = progress = expected_progress = None
+                if found is not None:
+                    found.append(overflow_diagnostic(tree, node_id, "expected value", "its pace from the start value to the target"))
+        status = status_of(
+            as_of=as_of,
+            start=start,
+            deadline=deadline,
+            direction=node.direction,
+            flow=flow,
+            actual=actual,
+            target=target,
+            progress=progress,
+            expected_progress=expected_progress,
+            value_range=node.range,
+            on_track=on_track,
+            at_risk=at_risk,
+        )
+        if target is None or actual is None:
+            rollup_children = rollup_children_of.get(node_id)
+            if rollup_children and node.effective_rollup == "progress":
+                progress, expected_progress, status = objective_progress(
+                    rollup_children, paces, nodes, as_of, start, thresholds
+                )
+        paces[node_id] = NodePace(
+            deadline,
+            target,
+            actual,
+            start_value if target is not None else None,
+            expected,
+            progress,
+            expected_progress,
+            status,
+            milestones,
+        )
+    return paces
+
+
+def overflow_diagnostic(tree: "GoalTree", node_id: str, what: str, how: str) -> Diagnostic:
+    """Error E026: ``what`` of ``node_id``, computed as ``how``, is beyond float range and left unknown."""
+    return tree.locate(
+        Diagnostic(
+            "E026",
+            "error",
+            f"the {what} of '{node_id}' overflows ({how}): it is beyond the largest number goaltree can hold "
+            f"(about 1.8e308) or not a number, so it is left unknown; check the magnitudes of its values "
+            "(a unit mix-up, a misplaced exponent)",
+            node=node_id,
+            path=("nodes", node_id),
+        )
+    )
+
+
+def objective_progress(
+    children: Sequence[str],
+    paces: Mapping[str, NodePace],
+    nodes: Mapping[str, "Node"],
+    as_of: dt.date,
+    start: dt.date,
+    thresholds: "Thresholds",
+) -> tuple[float | None, float | None, Status]:
+    """An objective's (progress, expected progress, status): the weighted mean of its children's scores.
+
+    Each child's progress is clipped to [0, 1] (the OKR way, see :func:`objective_score`).
+    """
+    if as_of < start:
+        return None, None, "not_started"
+    scored = [c for c in children if is_scored(paces[c])]
+    if not scored:
+        return None, None, "no_data"
+    if any(paces[c].progress is None or paces[c].expected_progress is None for c in scored):
+        return None, None, "no_data"
+    weights = [nodes[c].weight for c in scored]
+    weight_sum = math.fsum(weights)
+    if weight_sum == 0:
+        weights, weight_sum = [1.0] * len(scored), float(len(scored))
+    scores = [objective_score(paces[c], nodes[c]) for c in scored]
+    progress = math.fsum(w * score for w, (score, _) in zip(weights, scores)) / weight_sum
+    expected = math.fsum(w * due for w, (_, due) in zip(weights, scores)) / weight_sum
+    if progress >= 1.0:
+        return progress, expected, "achieved"
+    ratio = ratio_of(progress, expected, decrease_flow=False)
+    return progress, expected, classify(ratio, thresholds.on_track, thresholds.at_risk)
+
+
+def is_scored(info: NodePace) -> bool:
+    """Whether a child counts in its objective's score: it has a target (or a progress), and is no assumption."""
+    return info.status != "assumed" and (info.target is not None or info.progress is not None)
+
+
+def unscored_children(children: Sequence[str], paces: Mapping[str, NodePace]) -> dict[str, str]:
+    """The children an objective's score leaves out, each with the reason in words."""
+    unscored = {}
+    for child in children:
+        info = paces[child]
+        if info.status == "assumed":
+            unscored[child] = UNSCORED_ASSUMPTION
+        elif not is_scored(info):
+            unscored[child] = UNSCORED_WITHOUT_TARGET
+    return unscored
+
+
+def objective_score(info: NodePace, node: "Node") -> tuple[float, float]:
+    """A child's (score, expected score) in its objective, both in [0, 1].
+
+    Progress is clipped so one over-achieved key result cannot hide a lagging
+    one. A budget cap (a ``decrease`` flow) counts as on pace while spending
+    stays at or under its pace, and loses score in proportion to overspending:
+    its own progress (money spent) rising is not good news for the objective.
+    """
+    due = min(1.0, max(0.0, info.expected_progress))
+    if node.direction == "decrease" and node.effective_aggregate == "sum":
+        ratio = ratio_of(info.progress, info.expected_progress, decrease_flow=True)
+        return due * min(1.0, max(0.0, ratio)), due
+    return min(1.0, max(0.0, info.progress)), due

@@ -47,17 +47,15 @@ class Derivation:
     inputs: tuple[str, ...]
 
     def __init__(self, rule: str, text: str, inputs: tuple[str, ...] = ()) -> None:
-        _set(self, "rule", rule)
-        _set(self, "_text", text)
-        _set(self, "inputs", inputs)
+        object.__setattr__(self, "rule", rule)
+        object.__setattr__(self, "_text", text)
+        object.__setattr__(self, "inputs", inputs)
 
     @classmethod
     def deferred(cls, rule: str, write: Callable[..., str], arguments: tuple, inputs: tuple[str, ...] = ()) -> "Derivation":
         """A derivation whose text is ``write(*arguments)``, written when first read."""
-        derivation = _new(cls)
-        _set(derivation, "rule", rule)
-        _set(derivation, "_text", (write, arguments))
-        _set(derivation, "inputs", inputs)
+        derivation = cls(rule, "", inputs)
+        object.__setattr__(derivation, "_text", (write, arguments))
         return derivation
 
     @property
@@ -66,7 +64,7 @@ class Derivation:
         if type(text) is tuple:
             write, arguments = text
             text = write(*arguments)
-            _set(self, "_text", text)
+            object.__setattr__(self, "_text", text)  # written once; the derivation stays immutable to its readers
         return text
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -85,10 +83,6 @@ class Derivation:
 
     def __reduce__(self):
         return (Derivation, (self.rule, self.text, self.inputs))
-
-
-_new = object.__new__
-_set = object.__setattr__
 
 
 @dataclass(frozen=True)
@@ -145,12 +139,12 @@ class NodeResult:
     def from_fields(cls, fields: dict) -> "NodeResult":
         """A result from a dict holding every field, without the per-field cost of ``__init__``.
 
-        A frozen dataclass's ``__init__`` sets each of its 35 fields through
-        ``object.__setattr__``; the engine builds one result per node (a hundred
-        thousand for a large tree), so it hands over the finished dict instead.
+        A frozen dataclass's ``__init__`` sets each of its 36 fields through
+        ``object.__setattr__``; the engine builds one result per node, so it
+        hands over the finished dict instead (docs/performance.md gives what it saves).
         """
-        result = _new(cls)
-        _set(result, "__dict__", fields)
+        result = object.__new__(cls)
+        object.__setattr__(result, "__dict__", fields)
         return result
 
     @property

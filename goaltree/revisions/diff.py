@@ -34,6 +34,7 @@ from typing import Any, Callable, Mapping
 
 from pydantic import BaseModel
 
+from goaltree.engine.allocation import ALLOCATION_RULES
 from goaltree.engine.results import Evaluation
 from goaltree.engine.serialize import number
 from goaltree.errors import DiagnosticsError
@@ -470,31 +471,53 @@ def diff_trees(
 def _causes(evaluation: Evaluation, edited: set[str], tree: GoalTree) -> dict[str, tuple[str, ...]]:
     """For every node, the edited nodes its target was derived from, following the derivations' inputs.
 
-    The walk goes from each edited node forward to the derivations that use it
-    (through derived, unedited nodes), once per edited node: walking back from
-    each moved node instead re-read the same inputs for every sibling, which was
-    quadratic in a node's children.
+    The walk goes from each edited node forward to the derivations that read
+    it, through derived, unedited nodes. Derivations that read the same
+    inputs are one group, visited once per edited node: the children of one
+    allocation all read their parent and the children already known, and
+    each also moves with the weights and baselines of the children it was
+    allocated with, so an edit of any of them reaches the whole group at once.
+    The walk is linear in the nodes and in a node's children.
     """
-    users: dict[str, list[str]] = {}
+    members: dict[object, list[str]] = {}  # group -> the nodes whose target it derives
+    readers: dict[str, list[object]] = {}  # node -> the groups that read its target
+    group_of: dict[str, object] = {}
     for node_id, result in evaluation.nodes.items():
-        if result.target_derivation is not None:
-            for name in dict.fromkeys(result.target_derivation.inputs):
-                users.setdefault(name, []).append(node_id)
+        derivation = result.target_derivation
+        if derivation is None or not derivation.inputs:
+            continue
+        if derivation.rule in ALLOCATION_RULES:
+            group: object = ("allocation", derivation.inputs[0])
+        else:
+            group = node_id
+        group_of[node_id] = group
+        nodes_of_group = members.get(group)
+        if nodes_of_group is None:
+            members[group] = nodes_of_group = []
+            for name in dict.fromkeys(derivation.inputs):
+                readers.setdefault(name, []).append(group)
+        nodes_of_group.append(node_id)
     found: dict[str, set[str]] = {}
     for cause in edited:
         if cause not in evaluation.nodes:
             continue
         reached = {cause}
-        queue = list(users.get(cause, ()))
-        while queue:
-            current = queue.pop()
-            if current in reached:
+        visited: set[object] = set()
+        pending = list(readers.get(cause, ()))
+        if group_of.get(cause, cause) != cause:  # allocated with siblings: its weight or baseline moves their shares
+            pending.append(group_of[cause])
+        while pending:
+            group = pending.pop()
+            if group in visited:
                 continue
-            reached.add(current)
-            found.setdefault(current, set()).add(cause)
-            result = evaluation.nodes[current]
-            if current not in edited and result.target_origin == "derived" and result.target_derivation is not None:
-                queue.extend(n for n in users.get(current, ()) if n not in reached)
+            visited.add(group)
+            for current in members[group]:
+                if current in reached:
+                    continue
+                reached.add(current)
+                found.setdefault(current, set()).add(cause)
+                if current not in edited and evaluation.nodes[current].target_origin == "derived":
+                    pending.extend(readers.get(current, ()))
     order = {node_id: index for index, node_id in enumerate(tree.goal_file.nodes)}
     return {node_id: tuple(sorted((c for c in causes if c in order), key=order.__getitem__)) for node_id, causes in found.items()}
 

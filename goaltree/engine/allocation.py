@@ -1,0 +1,121 @@
+"""Allocation: splitting a known target among several unknown children (SPEC §3.1 rules 2 and 3).
+
+The solver (:class:`goaltree.engine.equations.Solver`) allocates when exact
+solving is stuck, the top-most equation first: a ``sum`` splits its
+remainder by weight, baseline share or equally; a ``mean`` gives every
+unknown child the value that makes it reach the target; a formula scales its
+unknown children from their baselines by one common growth factor.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Mapping
+
+from goaltree.engine.equations import Equation, number_text, total, values_of_names
+from goaltree.engine.results import Derivation
+
+if TYPE_CHECKING:
+    from goaltree.graph import GoalTree
+
+ALLOCATION_RULES = frozenset({"allocated", "mean", "growth_factor"})
+"""The rules of derivations made by :func:`allocate`: the children of one allocation share their inputs."""
+
+
+def _explicit_weight(tree: "GoalTree", node_id: str) -> bool:
+    return "weight" in tree.goal_file.nodes[node_id].model_fields_set
+
+
+def _allocated_text(equation: Equation, remainder: float, target: float, basis: str, share: float) -> str:
+    return (
+        f"allocated from {equation.describe()}: remainder {number_text(remainder)} of "
+        f"{equation.node} {number_text(target)} by {basis} ({share:.1%})"
+    )
+
+
+def _mean_text(equation: Equation, target: float, value: float) -> str:
+    return f"set so that {equation.describe()} reaches {number_text(target)}: {number_text(value)}"
+
+
+def _scaled_text(equation: Equation, baseline: float, factor: float, target: float) -> str:
+    return (
+        f"scaled from its baseline {number_text(baseline)} by the common growth factor "
+        f"{factor:.4g} that makes {equation.describe()} reach {number_text(target)}"
+    )
+
+
+def allocate(
+    tree: "GoalTree", equation: Equation, unknown: list[str], values: Mapping[str, float]
+) -> list[tuple[str, float, Derivation]] | None:
+    """Split a known node target among several unknown children (SPEC §3.1 rules 2 and 3).
+
+    Every child's derivation has the same inputs, one tuple for all of them:
+    the parent and the children already known (whose values the split
+    depends on), never every sibling, so an allocation among N children keeps
+    N names, not N².
+
+    Returns:
+        (child, value, derivation) for each unknown child, or ``None`` when
+        the equation cannot be allocated (``min``/``max``, a formula child
+        without a baseline, a weighted mean whose unknown children weigh nothing).
+    """
+    nodes = tree.goal_file.nodes
+    target = values[equation.node]
+    known_children = [c for c in dict.fromkeys(equation.children) if c in values]
+    inputs = (equation.node, *known_children)
+    if equation.kind == "sum":
+        remainder = target - total([values[c] for c in known_children])
+        if any(_explicit_weight(tree, c) for c in unknown):
+            weights = [nodes[c].weight for c in unknown]
+            basis = "weight"
+        elif all(nodes[c].baseline is not None for c in unknown) and total([nodes[c].baseline for c in unknown]) != 0:
+            weights = [nodes[c].baseline for c in unknown]
+            basis = "baseline share"
+        else:
+            weights = [1.0] * len(unknown)
+            basis = "equal shares"
+        weight_sum = total(weights)
+        if weight_sum == 0:
+            weights, weight_sum, basis = [1.0] * len(unknown), float(len(unknown)), "equal shares"
+        result = []
+        for child, weight in zip(unknown, weights):
+            share = weight / weight_sum
+            arguments = (equation, remainder, target, basis, share)
+            result.append((child, remainder * share, Derivation.deferred("allocated", _allocated_text, arguments, inputs)))
+        return result
+    if equation.kind in ("mean", "weighted_mean"):
+        if equation.kind == "mean":
+            weight_of = dict.fromkeys(equation.children, 1.0)
+        else:
+            weight_of = dict(zip(equation.children, equation.weights))
+        weight_sum = total(list(weight_of.values()))
+        unknown_weight = total([weight_of[c] for c in unknown])
+        if unknown_weight == 0:
+            return None
+        rest = total([weight_of[c] * values[c] for c in known_children])
+        value = (target * weight_sum - rest) / unknown_weight
+        derivation = Derivation.deferred("mean", _mean_text, (equation, target, value), inputs)
+        return [(child, value, derivation) for child in unknown]
+    if equation.formula is not None:
+        baselines = {c: nodes[c].baseline for c in unknown}
+        if any(b is None or b == 0 for b in baselines.values()):
+            return None
+        from goaltree.formula import FormulaError
+
+        try:
+            factor = equation.formula.solve_common_factor(
+                target, baselines, unknown, values_of_names(values, equation.formula.names)
+            )
+        except FormulaError:
+            return None
+        if factor is None or not math.isfinite(factor):
+            return None
+        return [
+            (
+                child,
+                baselines[child] * factor,
+                Derivation.deferred("growth_factor", _scaled_text, (equation, baselines[child], factor, target), inputs),
+            )
+            for child in unknown
+        ]
+    return None
