@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Callable, Container, Iterable, Mapping
 from goaltree.engine.percent import PercentReading, percent_units, read_percent
 from goaltree.engine.results import Derivation
 from goaltree.errors import Diagnostic
+from goaltree import codes
+from goaltree.present.numbers import format_precise
 
 if TYPE_CHECKING:
     from goaltree.formula import Formula, FormulaError
@@ -201,12 +203,8 @@ class SolveOutcome:
     diagnostics: list[Diagnostic]
 
 
-def number_text(value: float) -> str:
-    """A number as a derivation sentence writes it: up to four decimals with a space between thousands, else four significant digits."""
-    if value == 0 or (abs(value) >= 0.01 and abs(value) < 1e15):
-        text = f"{value:,.4f}".rstrip("0").rstrip(".")
-        return text.replace(",", " ")
-    return f"{value:.4g}"
+number_text = format_precise
+"""A number as a derivation sentence writes it (:func:`goaltree.present.numbers.format_precise`)."""
 
 
 def _computed_text(equation: Equation, value: float) -> str:
@@ -239,7 +237,7 @@ class Solver:
         known: Mapping[str, float],
         *,
         what: str,
-        contradiction_code: str = "A003",
+        contradiction_code: str = codes.CONTRADICTING_TARGETS,
         contradiction_tolerance: float = 0.005,
     ) -> None:
         """
@@ -380,7 +378,7 @@ class Solver:
                 continue
             missing = [c for c in unknown if nodes[c].baseline in (None, 0)]
             self._report(
-                "E010",
+                codes.UNDERDETERMINED_TARGETS,
                 "error",
                 f"cannot derive targets for {', '.join(unknown)} from {equation.describe()}: "
                 f"several are unknown and {', '.join(missing) or 'some'} "
@@ -426,7 +424,7 @@ class Solver:
                 return
             self._reported_zero.add(equation.node)
             self._report(
-                "E008",
+                codes.DIVISION_BY_ZERO,
                 "error",
                 f"division by zero in the {self.what}s of {equation.describe()}: {error.message}",
                 equation.node,
@@ -442,7 +440,7 @@ class Solver:
         self._reported_overflow.add(member)
         path_field = "formula" if equation.formula is not None else "rollup"
         self._report(
-            "E026",
+            codes.NUMBER_OVERFLOW,
             "error",
             f"the {self.what} of '{member}' overflows in {equation.describe()} ({detail}): it is beyond the "
             f"largest number goaltree can hold (about 1.8e308) or not a number, so it is left unknown; "
@@ -463,7 +461,7 @@ def solve(
     what: str,
     allocate: bool,
     defaults: Callable[[Container[str]], dict[str, tuple[float, str]]] | None = None,
-    contradiction_code: str = "A003",
+    contradiction_code: str = codes.CONTRADICTING_TARGETS,
     contradiction_tolerance: float = 0.005,
 ) -> SolveOutcome:
     """Fill in unknown members of ``equations`` from the ``known`` values.
@@ -578,6 +576,6 @@ def solve_actuals(
         what="actual",
         allocate=False,
         defaults=assume_plans,
-        contradiction_code="A004",
+        contradiction_code=codes.ACTUALS_DISAGREE,
         contradiction_tolerance=0.01,
     )

@@ -15,6 +15,7 @@ from goaltree.engine.results import Brief, Derivation, Evaluation, NodeResult, N
 from goaltree.errors import Diagnostic, sort_key
 from goaltree.graph import GoalTree
 from goaltree.model import Node
+from goaltree import codes
 
 
 def _inline_series(node: Node) -> tuple[Observation, ...]:
@@ -61,7 +62,7 @@ def evaluate(
     if as_of >= start:
         measured, daily = measure(tree, as_of, observations or {}, failed, aggregate_of, found)
         actuals = solve_actuals(tree, equations, measured, targets.values)
-        found.extend(d for d in actuals.diagnostics if d.code != "E008")
+        found.extend(d for d in actuals.diagnostics if d.code != codes.DIVISION_BY_ZERO)
         actual_values = {k: v for k, v in actuals.values.items() if k not in failed}
         actual_derivations = actuals.derivations
     else:

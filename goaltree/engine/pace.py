@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Container, Iterable, Mapping, NamedTuple, Sequ
 from goaltree.engine.results import Observation, Status
 from goaltree.errors import Diagnostic
 from goaltree.observations import merge
+from goaltree import codes
 
 if TYPE_CHECKING:
     from goaltree.graph import GoalTree
@@ -382,7 +383,7 @@ def overflow_diagnostic(tree: "GoalTree", node_id: str, what: str, how: str) -> 
     """Error E026: ``what`` of ``node_id``, computed as ``how``, is beyond float range and left unknown."""
     return tree.locate(
         Diagnostic(
-            "E026",
+            codes.NUMBER_OVERFLOW,
             "error",
             f"the {what} of '{node_id}' overflows ({how}): it is beyond the largest number goaltree can hold "
             f"(about 1.8e308) or not a number, so it is left unknown; check the magnitudes of its values "

@@ -53,6 +53,18 @@ def format_number(value: float | None, unit: str | None = None) -> str:
     return text.replace(",", " ")
 
 
+def format_precise(value: float) -> str:
+    """A number as a calculation trace writes it (``explain``'s derivations): up to four decimals, thin grouping.
+
+    Four decimals, so that a reader can redo the arithmetic of a derived target
+    (``3 000 / 0.23 = 13 043.4783``); beyond ``1e15`` or below ``0.01``, four
+    significant digits.
+    """
+    if value == 0 or 0.01 <= abs(value) < 1e15:
+        return f"{value:,.4f}".rstrip("0").rstrip(".").replace(",", " ")
+    return f"{value:.4g}"
+
+
 def format_quantity(value: float | None, unit: str | None = None) -> str:
     """The number with its unit: ``27 000 000 SEK``, ``1.20 %``, ``2 500``; ``–`` when unknown."""
     text = format_number(value, unit)

@@ -140,12 +140,8 @@ def test_present_imports_nothing_of_goaltree():
 
 
 def test_no_number_formatter_outside_present():
-    """Thin grouping ("27 000 000") is written in one place.
-
-    engine/equations.py (``_fmt``) was being restructured in parallel when the formatters were
-    merged; it switches to goaltree.present after that.
-    """
-    allowed = {"present/numbers.py", "engine/equations.py"}
+    """Thin grouping ("27 000 000") is written in one place."""
+    allowed = {"present/numbers.py"}
     offenders = [
         str(path.relative_to(PACKAGE))
         for path in sorted(PACKAGE.rglob("*.py"))
