@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import argparse
 import html
-import json
 import sys
 from typing import IO, Any
 
 from goaltree.cli.output import format_number
+from goaltree.jsontext import write_json
 from goaltree.revisions.diff import Change, GoalDiff, TargetMove, relative_change, to_json_value
 
 # Fields whose values are amounts in the node's unit.
@@ -358,8 +358,7 @@ def run(args: argparse.Namespace) -> int:
 
     diff = diff_revisions(args.old, args.new, as_of=args.as_of)
     if args.format == "json":
-        json.dump(diff.to_json(), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        write_json(diff.to_json(), sys.stdout)
     elif args.format == "md":
         write_markdown(diff, sys.stdout)
     else:

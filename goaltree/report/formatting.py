@@ -6,12 +6,12 @@ a report and ``goaltree evaluate`` never disagree about a figure.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Callable
 
 from markupsafe import Markup, escape
 
+from goaltree.jsontext import json_text
 from goaltree.outputs import format_number, format_percent
 from goaltree.render.style import STATUS_STYLES, status_label
 
@@ -61,9 +61,9 @@ def markdown_text(value: Any) -> Markup:
     return Markup(_MARKDOWN_SPECIAL.sub(r"\\\1", str(escape(text))))
 
 
-def json_document(value: Any, indent: int | None = 2) -> Markup:
+def json_document(value: Any, indent: bool = True) -> Markup:
     """JSON in goal-file key order; ``< > & '`` as ``\\u`` escapes, so it is safe inside HTML too."""
-    text = json.dumps(value, indent=indent, ensure_ascii=False, allow_nan=False)
+    text = json_text(value, indent=indent).removesuffix("\n")
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
     return Markup(text)
 

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import json
 import math
 import os
 import re
@@ -52,6 +51,7 @@ from goaltree.engine.results import Evaluation, NodeResult
 from goaltree.engine.serialize import number
 from goaltree.errors import GoaltreeError
 from goaltree.graph import GoalTree
+from goaltree.jsontext import json_text
 from goaltree.model import Node, Period
 
 Action = Literal["carried", "renewed", "achieved", "kept", "assumption", "context"]
@@ -927,4 +927,4 @@ def to_json_text(document_text: str) -> str:
             return value.isoformat()
         return value
 
-    return json.dumps(convert(data), indent=2, ensure_ascii=False) + "\n"
+    return json_text(convert(data))
