@@ -16,11 +16,11 @@ from __future__ import annotations
 import codecs
 import json
 import math
-from typing import IO, Any
+from typing import IO, Any, Iterable, Iterator
 
 import orjson
 
-__all__ = ["json_bytes", "json_text", "write_json"]
+__all__ = ["json_bytes", "json_text", "write_json", "write_json_in_batches", "write_pieces"]
 
 _INDENTED = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
 
@@ -46,22 +46,62 @@ def json_text(document: Any, *, sort_keys: bool = False, indent: bool = True) ->
 
 
 def write_json(document: Any, stream: IO[str], *, sort_keys: bool = False) -> None:
-    """Write ``document`` to a text stream as indented JSON with a final newline.
+    """Write ``document`` to a text stream as indented JSON with a final newline."""
+    # The newline apart: adding it to a large text would copy the text.
+    write_pieces((_encode(document, sort_keys=sort_keys, indent=True), b"\n"), stream)
+
+
+def write_json_in_batches(document: dict[str, Any], key: str, batches: Iterable[dict[str, Any]], stream: IO[str]) -> None:
+    """Write ``document`` with the object under ``key`` made of ``batches``, one batch in memory at a time.
+
+    The text is exactly :func:`write_json`'s for ``{**document, key: merged
+    batches}``: a large evaluation is written a few thousand nodes at a time
+    instead of holding every node's object and the whole text at once.
+
+    Args:
+        document: The top-level object; ``document[key]``, if present, only fixes the key's position.
+        key: The top-level key whose object is written in batches.
+        batches: Objects whose entries, in order, make up ``document[key]``.
+        stream: A text stream.
+    """
+    skeleton = _encode({**document, key: {}}, sort_keys=False, indent=True)
+    # Strings never hold a raw newline, and a deeper key is indented further: this is the top-level key.
+    slot = b"\n  " + _encode(key, sort_keys=False, indent=False) + b": {"
+    middle = skeleton.index(slot + b"}") + len(slot)
+
+    def pieces() -> Iterator[bytes]:
+        yield skeleton[:middle]
+        separator = b"\n"
+        for batch in batches:
+            if not batch:
+                continue
+            entries = _encode(batch, sort_keys=False, indent=True)[2:-2]  # without "{\n" and "\n}"
+            yield separator + b"  " + entries.replace(b"\n", b"\n  ")
+            separator = b",\n"
+        if separator != b"\n":
+            yield b"\n  "
+        yield skeleton[middle:]
+        yield b"\n"
+
+    write_pieces(pieces(), stream)
+
+
+def write_pieces(pieces: Iterable[bytes], stream: IO[str]) -> None:
+    """Write UTF-8 pieces to a text stream, in order.
 
     A UTF-8 stream with a byte buffer (standard output, an open file) gets the
     bytes directly; decoding a large document only to encode it again would
     cost as much as encoding it.
     """
-    data = _encode(document, sort_keys=sort_keys, indent=True)
     buffer = getattr(stream, "buffer", None)
     if buffer is not None and _is_utf8(getattr(stream, "encoding", None)):
         stream.flush()  # what was written as text comes before these bytes
-        buffer.write(data)
-        buffer.write(b"\n")  # apart: adding it to a large text would copy the text
+        for piece in pieces:
+            buffer.write(piece)
         buffer.flush()
     else:
-        stream.write(data.decode("utf-8"))
-        stream.write("\n")
+        for piece in pieces:
+            stream.write(piece.decode("utf-8"))
 
 
 def _encode(document: Any, *, sort_keys: bool, indent: bool) -> bytes:

@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 
 import goaltree
 from goaltree.cli import main
-from goaltree.engine.serialize import evaluation_to_json, number, rounded_numbers
-from goaltree.jsontext import json_bytes, json_text, write_json
+from goaltree.engine import serialize
+from goaltree.engine.serialize import NUMBER_FIELDS, evaluation_json_bytes, evaluation_to_json, number, rounded_numbers, write_evaluation_json
+from goaltree.jsontext import json_bytes, json_text, write_json, write_json_in_batches
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*/goals.yaml"))
@@ -73,10 +74,11 @@ def test_the_json_holds_the_evaluations_numbers_rounded(path, capsys):
     nodes = strict_json(capsys.readouterr().out)["nodes"]
     for node_id, result in evaluation.nodes.items():
         written = nodes[node_id]
-        for field in ("target", "baseline", "actual", "expected", "progress", "forecast", "score"):
+        for field in NUMBER_FIELDS:
             assert written[field] == twelve_digits(getattr(result, field)), (node_id, field)
             assert type(written[field]) is type(twelve_digits(getattr(result, field)))
         assert written["attribution"] == {child: twelve_digits(part) for child, part in result.attribution.items()}
+        assert written["breakdown"] == {key: twelve_digits(part) for key, part in result.breakdown.items()}
         assert written["children"] == list(result.children)
         assert written["deadline"] == result.deadline.isoformat()
 
@@ -107,6 +109,33 @@ def test_the_hand_computed_funnel_numbers(capsys):
     assert nodes["leads"]["target"] == twelve_digits(customers / 0.014) == 5_000
     assert nodes["visits"]["target"] == twelve_digits(customers / 0.014 / 0.02) == 250_000
     assert nodes["lead_to_customer"]["actual"] == twelve_digits(30 / 2_500) == 0.012
+
+
+@pytest.mark.parametrize("batch", [1, 2, 5, 8192])
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.parent.name)
+def test_writing_in_batches_gives_the_whole_documents_bytes(path, batch, monkeypatch):
+    evaluation = goaltree.evaluate(goaltree.load(path), dt.date.fromisoformat(AS_OF))
+    monkeypatch.setattr(serialize, "_BATCH", batch)
+    some = list(evaluation.nodes)[1::2]
+    for chosen in (None, some, []):
+        written = io.StringIO()
+        write_evaluation_json(evaluation, written, chosen)
+        whole = evaluation_json_bytes(evaluation, chosen)
+        assert written.getvalue().encode("utf-8") == whole
+        assert list(strict_json(whole)["nodes"]) == (list(evaluation.nodes) if chosen is None else chosen)
+
+
+def test_batches_fill_the_object_under_their_key_wherever_it_stands():
+    document = {"first": [1, {"nodes": {}}], "nodes": {"old": 1}, "last": "é"}
+    batches = [{"a": {"x": [1, 2]}, "b": {}}, {}, {"c": None, "d": {"y": {"z": 2**70}}}]
+    expected = {**document, "nodes": {"a": {"x": [1, 2]}, "b": {}, "c": None, "d": {"y": {"z": 2**70}}}}
+    for given, merged in ((batches, expected), ([{}, {}], {**document, "nodes": {}}), (batches[:1], {**document, "nodes": batches[0]})):
+        written = io.StringIO()
+        write_json_in_batches(document, "nodes", iter(given), written)
+        assert written.getvalue() == json_text(merged)
+    written = io.StringIO()
+    write_json_in_batches({"tree": "t"}, "nodes", [{"a": 1}], written)  # a key the document lacks comes last
+    assert written.getvalue() == json_text({"tree": "t", "nodes": {"a": 1}})
 
 
 def test_non_finite_numbers_are_null_never_nan():

@@ -210,10 +210,9 @@ def run(args: argparse.Namespace) -> int:
         under = {node_id for node_id, _ in outline(evaluation, root=args.root, depth=args.depth)}
         chosen = [node_id for node_id in evaluation.nodes if node_id in under]  # goal-file order
     if args.format == "json":
-        from goaltree.engine.serialize import evaluation_to_json
-        from goaltree.jsontext import write_json
+        from goaltree.engine.serialize import write_evaluation_json
 
-        write_json(evaluation_to_json(evaluation, chosen), sys.stdout)
+        write_evaluation_json(evaluation, sys.stdout, chosen)
     elif args.format == "csv":
         write_csv(evaluation, sys.stdout, chosen)
     else:

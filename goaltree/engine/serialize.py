@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import math
 from itertools import islice
-from typing import Any, Iterable, Sequence
+from typing import IO, Any, Iterable, Sequence
 
 import numpy
 
 from goaltree.engine.results import Evaluation, NodeResult
-from goaltree.jsontext import json_bytes
+from goaltree.jsontext import json_bytes, write_json_in_batches
 
 NUMBER_FIELDS = (
     "target", "baseline", "actual", "measured_actual", "computed_actual",
@@ -99,7 +99,11 @@ def nodes_to_json(results: Iterable[NodeResult]) -> list[dict[str, Any]]:
 def _batch_to_json(results: list[NodeResult]) -> list[dict[str, Any]]:
     values: list[float | None] = []
     for result in results:
-        values.extend(getattr(result, field) for field in NUMBER_FIELDS)
+        # NUMBER_FIELDS, in its order
+        values += (
+            result.target, result.baseline, result.actual, result.measured_actual, result.computed_actual,
+            result.expected, result.progress, result.expected_progress, result.forecast, result.score,
+        )  # fmt: skip
         values.extend(result.attribution.values())
         values.extend(result.breakdown.values())
     numbers = iter(rounded_numbers(values))
@@ -163,6 +167,21 @@ def evaluation_to_json(evaluation: Evaluation, node_ids: Iterable[str] | None = 
     if evaluation.snapshot:
         document["snapshot"] = evaluation.snapshot
     return document
+
+
+def write_evaluation_json(evaluation: Evaluation, stream: IO[str], node_ids: Iterable[str] | None = None) -> None:
+    """Write what ``goaltree evaluate --format json`` prints, a batch of nodes at a time.
+
+    The text is :func:`evaluation_json_bytes`'s; only one batch of nodes'
+    objects and text is in memory at a time.
+    """
+    chosen = list(evaluation.nodes) if node_ids is None else list(node_ids)
+    results = evaluation.nodes
+    batches = (
+        dict(zip(batch, nodes_to_json(results[node_id] for node_id in batch)))
+        for batch in (chosen[first : first + _BATCH] for first in range(0, len(chosen), _BATCH))
+    )
+    write_json_in_batches(evaluation_to_json(evaluation, ()), "nodes", batches, stream)
 
 
 def evaluation_json_bytes(evaluation: Evaluation, node_ids: Iterable[str] | None = None) -> bytes:
