@@ -138,6 +138,29 @@ def test_batches_fill_the_object_under_their_key_wherever_it_stands():
     assert written.getvalue() == json_text({"tree": "t", "nodes": {"a": 1}})
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["rules", "--format", "json"],
+        ["check", str(ROOT / "examples" / "okr" / "goals.yaml"), "--format", "json"],
+        ["check", str(ROOT / "examples" / "okr" / "goals.yaml"), "--format", "codequality"],
+        ["diff", str(ROOT / "tests" / "data" / "funnel.yaml"), str(ROOT / "examples" / "okr" / "goals.yaml"), "--format", "json"],
+    ],
+    ids=["rules", "check", "codequality", "diff"],
+)
+def test_every_command_writes_the_same_layout(argv, capsys):
+    main(argv)
+    printed = capsys.readouterr().out
+    assert printed == json_text(strict_json(printed))
+    assert printed.startswith(("{\n  \"", "[\n  ", "[]")) and printed.endswith("\n")
+
+
+def test_the_schema_file_keeps_sorted_keys_and_two_spaces():
+    committed = (ROOT / "schemas" / "goaltree.schema.json").read_text(encoding="utf-8")
+    assert committed == json.dumps(json.loads(committed), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert committed == json_text(strict_json(committed), sort_keys=True)
+
+
 def test_non_finite_numbers_are_null_never_nan():
     document = {"nan": math.nan, "inf": [math.inf, -math.inf], "fine": 0.5}
     assert strict_json(json_bytes(document)) == {"nan": None, "inf": [None, None], "fine": 0.5}
