@@ -9,6 +9,10 @@ which is not JSON; the code that produced it says why in a diagnostic.
 
 The few documents orjson refuses (an integer beyond 64 bits, which a goal
 file may hold) are written by the standard library in the same layout.
+
+Snapshots (:mod:`goaltree.sources.snapshot`) keep their own writer: one
+observation a line, and a hash defined on the standard library's canonical
+text, so a re-pull of unchanged data gives the same file.
 """
 
 from __future__ import annotations
