@@ -72,6 +72,7 @@ def test_the_json_holds_the_evaluations_numbers_rounded(path, capsys):
     evaluation = goaltree.evaluate(goaltree.load(path), dt.date.fromisoformat(AS_OF))
     main(["evaluate", str(path), "--as-of", AS_OF, "--format", "json"])
     nodes = strict_json(capsys.readouterr().out)["nodes"]
+    assert nodes == strict_json(evaluation_json_bytes(evaluation))["nodes"]
     for node_id, result in evaluation.nodes.items():
         written = nodes[node_id]
         for field in NUMBER_FIELDS:
@@ -111,11 +112,13 @@ def test_the_hand_computed_funnel_numbers(capsys):
     assert nodes["lead_to_customer"]["actual"] == twelve_digits(30 / 2_500) == 0.012
 
 
+@pytest.mark.parametrize("arrays_from", [0, 10**9], ids=["on-arrays", "one-by-one"])
 @pytest.mark.parametrize("batch", [1, 2, 5, 8192])
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.parent.name)
-def test_writing_in_batches_gives_the_whole_documents_bytes(path, batch, monkeypatch):
+def test_writing_in_batches_gives_the_whole_documents_bytes(path, batch, arrays_from, monkeypatch):
     evaluation = goaltree.evaluate(goaltree.load(path), dt.date.fromisoformat(AS_OF))
     monkeypatch.setattr(serialize, "_BATCH", batch)
+    monkeypatch.setattr(serialize, "ARRAYS_FROM_NODES", arrays_from)
     some = list(evaluation.nodes)[1::2]
     for chosen in (None, some, []):
         written = io.StringIO()

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import math
 from itertools import islice
-from typing import IO, Any, Iterable, Sequence
-
-import numpy
+from typing import IO, Any, Callable, Iterable, Sequence
 
 from goaltree.engine.results import Evaluation, NodeResult
 from goaltree.jsontext import json_bytes, write_json_in_batches
@@ -50,6 +48,8 @@ def rounded_numbers(values: Sequence[float | None]) -> list[float | int | None]:
     whose product lies that close to a half, or whose magnitude is outside
     the range where the powers of ten are exact, goes through :func:`number`.
     """
+    import numpy
+
     if not values:
         return []
     try:
@@ -82,21 +82,34 @@ def rounded_numbers(values: Sequence[float | None]) -> list[float | int | None]:
     return rounded
 
 
-# Nodes rounded together: large enough that the array work dominates, small enough
-# that the arrays stay a few megabytes whatever the size of the tree.
+# Nodes rounded and written together: large enough that the array work dominates,
+# small enough that the arrays and the text stay a few megabytes whatever the tree.
 _BATCH = 8192
+
+ARRAYS_FROM_NODES = 20_000
+"""From this many nodes numbers are rounded on arrays: below it, importing numpy
+costs more than the arrays save (docs/performance.md has the figures)."""
+
+
+def _rounding_for(nodes: int) -> Callable[[Sequence[float | None]], list[float | int | None]]:
+    return rounded_numbers if nodes >= ARRAYS_FROM_NODES else _rounded_one_by_one
+
+
+def _rounded_one_by_one(values: Sequence[float | None]) -> list[float | int | None]:
+    return [number(value) for value in values]
 
 
 def nodes_to_json(results: Iterable[NodeResult]) -> list[dict[str, Any]]:
     """Each node as SPEC §6 names its fields, plus a few more a report needs, in the order given."""
     results = list(results)
+    rounding = _rounding_for(len(results))
     documents: list[dict[str, Any]] = []
     for first in range(0, len(results), _BATCH):
-        documents += _batch_to_json(results[first : first + _BATCH])
+        documents += _batch_to_json(results[first : first + _BATCH], rounding)
     return documents
 
 
-def _batch_to_json(results: list[NodeResult]) -> list[dict[str, Any]]:
+def _batch_to_json(results: list[NodeResult], rounding: Callable[[Sequence[float | None]], list]) -> list[dict[str, Any]]:
     values: list[float | None] = []
     for result in results:
         # NUMBER_FIELDS, in its order
@@ -106,7 +119,7 @@ def _batch_to_json(results: list[NodeResult]) -> list[dict[str, Any]]:
         )  # fmt: skip
         values.extend(result.attribution.values())
         values.extend(result.breakdown.values())
-    numbers = iter(rounded_numbers(values))
+    numbers = iter(rounding(values))
     documents = []
     for result in results:
         target, baseline, actual, measured, computed, expected, progress, expected_progress, forecast, score = islice(numbers, 10)
@@ -177,8 +190,9 @@ def write_evaluation_json(evaluation: Evaluation, stream: IO[str], node_ids: Ite
     """
     chosen = list(evaluation.nodes) if node_ids is None else list(node_ids)
     results = evaluation.nodes
+    rounding = _rounding_for(len(chosen))
     batches = (
-        dict(zip(batch, nodes_to_json(results[node_id] for node_id in batch)))
+        dict(zip(batch, _batch_to_json([results[node_id] for node_id in batch], rounding)))
         for batch in (chosen[first : first + _BATCH] for first in range(0, len(chosen), _BATCH))
     )
     write_json_in_batches(evaluation_to_json(evaluation, ()), "nodes", batches, stream)
