@@ -20,12 +20,6 @@ if TYPE_CHECKING:
     from goaltree.engine.results import Evaluation
     from goaltree.errors import Diagnostic
 
-# The JSON fields that hold a number: a float column in the frame, NaN where the JSON has null.
-_NUMBER_FIELDS = (
-    "target", "baseline", "actual", "measured_actual", "computed_actual",
-    "expected", "progress", "expected_progress", "forecast", "score",
-)  # fmt: skip
-
 
 def evaluation_frame(evaluation: Evaluation) -> pandas.DataFrame:
     """Every node as a row, indexed by node id, with the JSON's node fields as columns.
@@ -40,12 +34,13 @@ def evaluation_frame(evaluation: Evaluation) -> pandas.DataFrame:
         import pandas
     except ImportError:
         raise GoaltreeError("to_frame() needs pandas: pip install 'goaltree[pandas]'") from None
-    from goaltree.engine.serialize import node_to_json
+    from goaltree.engine.serialize import NUMBER_FIELDS, nodes_to_json
 
-    rows = {node_id: node_to_json(result) for node_id, result in evaluation.nodes.items()}
+    rows = dict(zip(evaluation.nodes, nodes_to_json(evaluation.nodes.values())))
     frame = pandas.DataFrame.from_dict(rows, orient="index")
     frame.index.name = "node"
-    for field in _NUMBER_FIELDS:
+    # A float column for each number, NaN where the JSON has null.
+    for field in NUMBER_FIELDS:
         frame[field] = pandas.to_numeric(frame[field], errors="raise").astype("float64")
     return frame
 

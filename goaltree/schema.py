@@ -6,7 +6,7 @@ Regenerate it with ``goaltree schema -o schemas/goaltree.schema.json``.
 
 from __future__ import annotations
 
-import json
+from goaltree.jsontext import json_text
 
 SCHEMA_ID = "https://goaltree.dev/schemas/goaltree.schema.json"
 
@@ -28,4 +28,4 @@ def schema() -> dict:
 
 def schema_text() -> str:
     """The schema as deterministic JSON text (sorted keys, trailing newline)."""
-    return json.dumps(schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_text(schema(), sort_keys=True)

@@ -7,11 +7,11 @@ warning), 2 when a file cannot be read; the other files are still checked.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from goaltree.errors import Diagnostic, GoaltreeError, count, sort_key
+from goaltree.jsontext import write_json
 
 
 def github_annotation(diagnostic: Diagnostic) -> str:
@@ -52,13 +52,13 @@ def run(args: argparse.Namespace) -> int:
     errors, warnings = count(diagnostics, "error"), count(diagnostics, "warning")
     if args.format == "json":
         document = {"diagnostics": [d.to_json() for d in diagnostics], "errors": errors, "warnings": warnings}
-        print(json.dumps(document, indent=2, ensure_ascii=False))
+        write_json(document, sys.stdout)
     elif args.format == "github":
         for diagnostic in diagnostics:
             print(github_annotation(diagnostic))
         append_step_summary(diagnostics, len(args.files) - unreadable)
     elif args.format == "codequality":
-        print(json.dumps(codequality(diagnostics), indent=2, ensure_ascii=False))
+        write_json(codequality(diagnostics), sys.stdout)
     else:
         for diagnostic in diagnostics:
             print(diagnostic.format())

@@ -11,8 +11,9 @@ few documented extra keys.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+
+from goaltree.jsontext import write_json
 
 
 def run(args: argparse.Namespace) -> int:
@@ -20,8 +21,7 @@ def run(args: argparse.Namespace) -> int:
 
     diff = diff_revisions(args.old, args.new, as_of=args.as_of)
     if args.format == "json":
-        json.dump(diff.to_json(), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        write_json(diff.to_json(), sys.stdout)
     elif args.format == "md":
         from goaltree.report.diff_markdown import write_markdown
 

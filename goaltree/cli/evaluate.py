@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 from typing import IO, Mapping, Sequence
 
 from goaltree.cli.common import exit_code, load_and_evaluate
@@ -182,12 +181,11 @@ def write_csv(evaluation: Evaluation, stream: IO[str], nodes: Sequence[str]) -> 
     """One row per node in ``nodes``: the JSON's values, lists joined with ``;``, unknowns empty."""
     import csv
 
-    from goaltree.engine.serialize import node_to_json
+    from goaltree.engine.serialize import nodes_to_json
 
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for node_id in nodes:
-        fields = node_to_json(evaluation.nodes[node_id])
+    for node_id, fields in zip(nodes, nodes_to_json(evaluation.nodes[node_id] for node_id in nodes)):
         fields["node"] = node_id
         row = []
         for column in CSV_COLUMNS:
@@ -212,14 +210,9 @@ def run(args: argparse.Namespace) -> int:
         under = {node_id for node_id, _ in outline(evaluation, root=args.root, depth=args.depth)}
         chosen = [node_id for node_id in evaluation.nodes if node_id in under]  # goal-file order
     if args.format == "json":
-        from goaltree.engine.serialize import evaluation_to_json, node_to_json, write_json
+        from goaltree.engine.serialize import write_evaluation_json
 
-        document = evaluation_to_json(evaluation) if len(chosen) == len(evaluation.nodes) else {
-            **evaluation_to_json(replace(evaluation, nodes={})),
-            "nodes": {node_id: node_to_json(evaluation.nodes[node_id]) for node_id in chosen},
-        }
-        write_json(document, sys.stdout)
-        sys.stdout.write("\n")
+        write_evaluation_json(evaluation, sys.stdout, chosen)
     elif args.format == "csv":
         write_csv(evaluation, sys.stdout, chosen)
     else:

@@ -9,13 +9,13 @@ revision, then the list of revisions.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import IO, Any
 
 from goaltree.cli.output import format_number
 from goaltree.present.numbers import format_change
 from goaltree.engine.serialize import number
+from goaltree.jsontext import write_json
 from goaltree.revisions.diff import relative_change, same_number
 from goaltree.revisions.history import FileHistory, NodeTarget, Revision
 
@@ -145,8 +145,7 @@ def run(args: argparse.Namespace) -> int:
     history = file_history(args.file)
     row = history.resolve(args.node) if args.node else None
     if args.format == "json":
-        json.dump(to_json(history, row), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        write_json(to_json(history, row), sys.stdout)
     elif row:
         write_node(history, row, sys.stdout)
     else:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+
+from goaltree.jsontext import write_json
 
 
 def run(args: argparse.Namespace) -> int:
@@ -13,7 +14,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.format == "json":
         document = {"rules": [reference.rule_json(rule) for rule in DEFAULT_RULES]}
-        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        write_json(document, sys.stdout)
     elif args.format == "md":
         sys.stdout.write(reference.markdown(DEFAULT_RULES))
     else:

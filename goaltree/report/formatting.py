@@ -6,11 +6,11 @@ output, so that a report and ``goaltree evaluate`` never disagree about a figure
 
 from __future__ import annotations
 
-import json
 from typing import Any, Callable
 
 from markupsafe import Markup
 
+from goaltree.jsontext import json_text
 from goaltree.present.escape import markdown_text
 from goaltree.present.numbers import format_number, format_percent, format_quantity, format_share, format_signed_quantity
 from goaltree.render.style import STATUS_STYLES, status_label
@@ -21,9 +21,9 @@ def markdown(value: Any) -> Markup:
     return Markup(markdown_text(value))
 
 
-def json_document(value: Any, indent: int | None = 2) -> Markup:
+def json_document(value: Any, indent: bool = True) -> Markup:
     """JSON in goal-file key order; ``< > & '`` as ``\\u`` escapes, so it is safe inside HTML too."""
-    text = json.dumps(value, indent=indent, ensure_ascii=False, allow_nan=False)
+    text = json_text(value, indent=indent).removesuffix("\n")
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
     return Markup(text)
 

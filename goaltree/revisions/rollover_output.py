@@ -6,9 +6,10 @@ Split from :mod:`goaltree.revisions.rollover`, which describes the rules.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from typing import Any
+
+from goaltree.jsontext import json_text
 
 
 def header_comments(text: str) -> list[str]:
@@ -89,4 +90,4 @@ def to_json_text(document_text: str) -> str:
             return value.isoformat()
         return value
 
-    return json.dumps(convert(data), indent=2, ensure_ascii=False) + "\n"
+    return json_text(convert(data))
