@@ -87,7 +87,7 @@ def evaluate(entry: "KpiDefinition | str", values: Mapping[str, float]) -> float
     missing = [name for name in definition.input_names if name not in values]
     if missing:
         raise GoaltreeError(f"{definition.id} needs a value for {', '.join(missing)}")
-    from goaltree.engine.equations import PercentReading
+    from goaltree.formula.percent import PercentReading
     from goaltree.formula import parse
 
     # The same reading as in a goal file: a `%` input enters as its fraction, a `%` KPI is fraction x 100.
