@@ -134,6 +134,18 @@ def _place(mapping: dict[str, Any], key: str, value: Any, order: list[str]) -> N
     mapping.update(items)
 
 
+def _leaves_project(project: Path, raw_path: str) -> bool:
+    """Whether the new file's source path leads outside its folder: what loading that file will refuse (E018)."""
+    from goaltree.sources.base import SourceError
+    from goaltree.sources.paths import resolve_path
+
+    try:
+        resolve_path(project, raw_path, allow_outside=False)
+    except SourceError:
+        return True
+    return False
+
+
 def _moved_sources(raw_sources: Any, source_folder: Path, output_folder: Path) -> tuple[dict[str, Any] | None, list[str]]:
     """Source entries with file paths re-pointed from ``output_folder``, and warnings about the rest."""
     if not isinstance(raw_sources, dict) or source_folder.resolve() == output_folder.resolve():
@@ -147,7 +159,7 @@ def _moved_sources(raw_sources: Any, source_folder: Path, output_folder: Path) -
         if kind in ("csv", "parquet") and isinstance(raw_path, str) and "${" not in raw_path and not Path(raw_path).is_absolute():
             target = os.path.relpath(os.path.abspath(source_folder / raw_path), os.path.abspath(output_folder))
             entry["path"] = Path(target).as_posix()
-            if target.startswith("..") and not entry.get("allow_outside_project"):
+            if not entry.get("allow_outside_project") and _leaves_project(output_folder, entry["path"]):
                 warnings.append(
                     f"source '{name}': {entry['path']} is outside the new file's folder; "
                     "set `allow_outside_project: true` on it or write the new file next to the old one"
