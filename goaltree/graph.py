@@ -128,10 +128,13 @@ def _build(
             located = located.located(located.file, located.line, located.column + shift)
         return located
 
-    parent_lists: list[tuple[str, ...]] = []  # node.parents builds a tuple: read it once per node
+    parent_edges: dict[str, tuple[str, ...]] = {}  # node id -> the existing parents it names, without repeats
+    # Whether an edge points from a node to one listed above it: when none does
+    # (the usual file), the file order is the topological order, found here
+    # with no pass of its own over the edges.
+    seen: set[str] = set()
+    backward = False
     for node_id, node in nodes.items():
-        node_parents = node.parents
-        parent_lists.append(node_parents)
         text = node.formula
         if text is not None:
             try:
@@ -167,6 +170,8 @@ def _build(
                     )
                 elif name in nodes:
                     known.append(name)
+                    if name in seen:
+                        backward = True
                     used_by = users.get(name)
                     if used_by is None:
                         users[name] = [node_id]
@@ -189,30 +194,41 @@ def _build(
                     )
             formulas[node_id] = formula
             formula_children[node_id] = names if len(known) == len(names) else tuple(known)
-        for index, parent_id in enumerate(node_parents):
-            if parent_id not in nodes:
-                path = ("nodes", node_id, "parent") + ((index,) if isinstance(node.parent, list) else ())
-                diagnostics.append(
-                    locate(
-                        Diagnostic(
-                            codes.UNKNOWN_ID,
-                            "error",
-                            f"parent '{parent_id}' is not a node id{did_you_mean(parent_id, nodes)}",
-                            node=node_id,
-                            path=path,
+        if node.parent is not None:  # most nodes have none: no tuple of parents to build
+            node_parents = node.parents
+            valid_parents = 0
+            for index, parent_id in enumerate(node_parents):
+                if parent_id not in nodes:
+                    path = ("nodes", node_id, "parent") + ((index,) if isinstance(node.parent, list) else ())
+                    diagnostics.append(
+                        locate(
+                            Diagnostic(
+                                codes.UNKNOWN_ID,
+                                "error",
+                                f"parent '{parent_id}' is not a node id{did_you_mean(parent_id, nodes)}",
+                                node=node_id,
+                                path=path,
+                            )
                         )
                     )
-                )
-            elif parent_id == node_id:
-                diagnostics.append(
-                    locate(Diagnostic(codes.CYCLE, "error", f"'{node_id}' names itself as its parent", node=node_id, path=("nodes", node_id, "parent")))
-                )
-            else:
-                used_by = rollup_children.get(parent_id)
-                if used_by is None:
-                    rollup_children[parent_id] = [node_id]
+                elif parent_id == node_id:
+                    diagnostics.append(
+                        locate(Diagnostic(codes.CYCLE, "error", f"'{node_id}' names itself as its parent", node=node_id, path=("nodes", node_id, "parent")))
+                    )
                 else:
-                    used_by.append(node_id)
+                    valid_parents += 1
+                    if parent_id not in seen:
+                        backward = True
+                    used_by = rollup_children.get(parent_id)
+                    if used_by is None:
+                        rollup_children[parent_id] = [node_id]
+                    else:
+                        used_by.append(node_id)
+            if valid_parents == len(node_parents) == 1:  # most nodes
+                parent_edges[node_id] = node_parents
+            elif valid_parents:
+                parent_edges[node_id] = tuple(dict.fromkeys(p for p in node_parents if p in nodes and p != node_id))
+        seen.add(node_id)
 
     for node_id, children in rollup_children.items():
         node = nodes[node_id]
@@ -230,28 +246,17 @@ def _build(
                 )
             )
 
-    parents: dict[str, tuple[str, ...]] = {}
-    for node_id, node_parents in zip(nodes, parent_lists):
-        # The formulas using the node, then its parent edges, without repeats (a
-        # formula names each id once, so its users come without repeats).
-        feeds = users.get(node_id)
-        if len(node_parents) == 1:  # most nodes
-            parent_id = node_parents[0]
-            if parent_id in nodes and parent_id != node_id:
-                if feeds is None:
-                    parents[node_id] = node_parents
-                    continue
-                if parent_id not in feeds:
-                    feeds.append(parent_id)
-        elif node_parents:
-            if feeds is None:
-                feeds = []
-            feeds.extend(p for p in node_parents if p in nodes and p != node_id and p not in feeds)
-        if feeds:
-            parents[node_id] = tuple(feeds)
+    # What each node feeds: the formulas using it, then its parent edges, without
+    # repeats (a formula names each id once, so its users come without repeats).
+    parents = parent_edges
+    for node_id, feeds in users.items():
+        edges = parent_edges.get(node_id)
+        if edges:
+            feeds.extend(parent_id for parent_id in edges if parent_id not in feeds)
+        parents[node_id] = tuple(feeds)
 
     rollups = {key: tuple(value) for key, value in rollup_children.items()}
-    order, cycle = _topological_order(nodes, formula_children, rollups)
+    order, cycle = _topological_order(nodes, formula_children, rollups, backward=backward)
     if cycle:
         redundant = _catalogue_formula_in_cycle(nodes, cycle, formula_children)
         if redundant is not None:
@@ -301,23 +306,35 @@ def _catalogue_formula_in_cycle(
 
 
 def _topological_order(
-    nodes: dict, formula_children: dict[str, tuple[str, ...]], rollup_children: dict[str, tuple[str, ...]]
+    nodes: dict,
+    formula_children: dict[str, tuple[str, ...]],
+    rollup_children: dict[str, tuple[str, ...]],
+    *,
+    backward: bool | None = None,
 ) -> tuple[tuple[str, ...], list[str]]:
     """Kahn's algorithm in file order; returns (order, a cycle or []).
 
     The order is the smallest in file order among the topological ones (a heap
     of file positions picks the next ready node). When the file already lists
     every parent before its children -- the usual case -- that is the file
-    order itself, found with one pass over the edges.
+    order itself.
+
+    Args:
+        nodes: The node ids in file order (a mapping's keys).
+        formula_children: Node id -> ids its formula uses.
+        rollup_children: Node id -> ids that name it as parent.
+        backward: Whether some edge points to a node listed above its parent,
+            when the caller already knows; ``None``: found here, with one pass over the edges.
     """
+    if backward is False:
+        return tuple(nodes), []
     position = {node_id: index for index, node_id in enumerate(nodes)}
-    backward = any(
+    if backward is None and not any(
         position[child] < position[parent]
         for source in (formula_children, rollup_children)
         for parent, kids in source.items()
         for child in kids
-    )
-    if not backward:
+    ):
         return tuple(nodes), []
 
     import heapq

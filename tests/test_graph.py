@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -155,3 +157,44 @@ nodes:
         "clv": ("revenue", "growth"),
         "margin": ("growth",),
     }
+
+
+@settings(max_examples=200, deadline=None)
+@given(graph=graphs())
+def test_a_built_file_has_the_smallest_order_and_every_node_feeds_its_users_then_its_parents(graph):
+    """The graph a goal file builds, against the definitions: formula and parent edges in any file
+    order (a parent listed below its child, a formula naming a node above it), repeated parents."""
+    from goaltree.model import GoalFile
+    from goaltree.pipeline import load_goal_text
+
+    ids, formula_edges, parent_edges = graph
+    formula_edges = [(parent, child) for parent, child in formula_edges if parent != child]
+    parent_edges = [(parent, child) for parent, child in parent_edges if parent != child]
+    nodes = {}
+    for node_id in ids:
+        uses = list(dict.fromkeys(child for parent, child in formula_edges if parent == node_id))
+        named = [parent for parent, child in parent_edges if child == node_id]
+        entry = {"title": f"Node {node_id}"}
+        if uses:
+            entry["formula"] = " + ".join(uses)
+        if named:
+            entry["parent"] = named if len(named) > 1 else named[0]
+        nodes[node_id] = entry
+    document = {"goaltree": 1, "id": "t", "title": "T", "period": {"start": "2027-01-01", "end": "2027-12-31"}, "nodes": nodes}
+    text = json.dumps(document)
+    assert GoalFile.model_validate(document)
+    loaded = load_goal_text(text)
+    expected = _smallest_order(ids, formula_edges + parent_edges)
+    if len(expected) < len(ids):
+        assert loaded.tree is None and [d.code for d in loaded.diagnostics] == ["E006"]
+        return
+    tree = loaded.tree
+    assert list(tree.order) == expected
+    feeds = {}
+    for node_id in ids:
+        users = [parent for parent in ids if (parent, node_id) in formula_edges]
+        named = [parent for parent, child in parent_edges if child == node_id]
+        fed = list(dict.fromkeys(users + named))
+        if fed:
+            feeds[node_id] = tuple(fed)
+    assert tree.parents == feeds
