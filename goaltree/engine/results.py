@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Callable, Iterator, Literal, Mapping, NamedTuple
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Literal, Mapping, NamedTuple
 
 from goaltree.errors import Diagnostic
 from goaltree.observations import Observation
@@ -237,6 +237,26 @@ class NodeResults(Mapping[str, NodeResult]):
 
     def __reduce__(self):
         return (dict, (dict(self.items()),))
+
+    def read_through(self, node_ids: Iterable[str]) -> Iterator[NodeResult]:
+        """The results of ``node_ids`` in order, for a reader that reads each once.
+
+        A result not built yet is built for this read and not kept: a writer
+        going through every node of a large tree (the JSON of 100 000 nodes)
+        then holds one result at a time instead of all of them. A result
+        already built is the same object ``self[node_id]`` gives.
+
+        Raises:
+            KeyError: A node id not in the tree.
+        """
+        built = self._built
+        for node_id in node_ids:
+            result = built.get(node_id)
+            if result is None:
+                if node_id not in self._ids:
+                    raise KeyError(node_id)
+                result = self._build(node_id)
+            yield result
 
     def brief(self, node_id: str) -> Brief:
         """The node's table row, without building its result."""

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 from itertools import islice
-from typing import IO, Any, Callable, Iterable, Sequence
+from typing import IO, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from goaltree.engine.results import Evaluation, NodeResult
+from goaltree.engine.results import Evaluation, NodeResult, NodeResults
 from goaltree.jsontext import json_bytes, write_json_in_batches
 
 NUMBER_FIELDS = (
@@ -189,13 +189,20 @@ def write_evaluation_json(evaluation: Evaluation, stream: IO[str], node_ids: Ite
     objects and text is in memory at a time.
     """
     chosen = list(evaluation.nodes) if node_ids is None else list(node_ids)
-    results = evaluation.nodes
+    read = _reader(evaluation.nodes)
     rounding = _rounding_for(len(chosen))
     batches = (
-        dict(zip(batch, _batch_to_json([results[node_id] for node_id in batch], rounding)))
+        dict(zip(batch, _batch_to_json(list(read(batch)), rounding)))
         for batch in (chosen[first : first + _BATCH] for first in range(0, len(chosen), _BATCH))
     )
     write_json_in_batches(evaluation_to_json(evaluation, ()), "nodes", batches, stream)
+
+
+def _reader(results: Mapping[str, NodeResult]) -> Callable[[Iterable[str]], Iterator[NodeResult]]:
+    """How to read each node's result once: the engine's results are then not all kept at once."""
+    if isinstance(results, NodeResults):
+        return results.read_through
+    return lambda node_ids: (results[node_id] for node_id in node_ids)
 
 
 def evaluation_json_bytes(evaluation: Evaluation, node_ids: Iterable[str] | None = None) -> bytes:
