@@ -95,3 +95,19 @@ def test_the_json_writer_holds_no_result_and_writes_what_the_whole_document_hold
     write_evaluation_json(evaluation, stream)
     assert repr(evaluation.nodes) == f"NodeResults({len(evaluation.nodes)} nodes, 0 built)"
     assert stream.getvalue().encode("utf-8") == evaluation_json_bytes(evaluation)
+
+
+def test_a_result_read_without_observations_differs_from_the_kept_one_in_nothing_else():
+    """The JSON never reads observation series: read through without them, every other field is the same."""
+    import dataclasses
+
+    path = EXAMPLES / "b2b-funnel" / "goals.yaml"
+    evaluation = goaltree.evaluate(goaltree.load(path), AS_OF)
+    ids = list(evaluation.nodes)
+    lean = list(evaluation.nodes.read_through(ids, observations=False))
+    eager = dict(evaluation.nodes)
+    with_series = [node_id for node_id in ids if eager[node_id].observations]
+    with_breakdown = [node_id for node_id in ids if eager[node_id].breakdown]
+    assert with_series and with_breakdown, "the example has observation series and a breakdown"
+    assert all(result.observations == () for result in lean)
+    assert [dataclasses.replace(eager[node_id], observations=()) for node_id in ids] == lean
