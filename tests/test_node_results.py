@@ -69,3 +69,45 @@ def test_a_result_read_first_has_its_forecast_attribution_and_breakdown():
     for node_id in (with_gap[0], with_breakdown[0], forecast[-1]):
         fresh = goaltree.evaluate(goaltree.load(path), AS_OF)
         assert fresh.nodes[node_id] == all_results[node_id]
+
+
+def test_reading_through_gives_the_results_without_keeping_them(evaluation):
+    """The JSON writer reads each result once: the same values, none left held by the evaluation."""
+    ids = list(evaluation.nodes)
+    first = ids[0]
+    kept = evaluation.nodes[first]  # built before: read_through gives this very object
+    read = list(evaluation.nodes.read_through(ids))
+    assert read[0] is kept
+    assert repr(evaluation.nodes) == f"NodeResults({len(ids)} nodes, 1 built)"
+    assert [result.id for result in read] == ids
+    eager = dict(evaluation.nodes)
+    assert read == [eager[node_id] for node_id in ids]
+    with pytest.raises(KeyError):
+        list(evaluation.nodes.read_through(["no_such_node"]))
+
+
+def test_the_json_writer_holds_no_result_and_writes_what_the_whole_document_holds(evaluation):
+    import io
+
+    from goaltree.engine.serialize import evaluation_json_bytes, write_evaluation_json
+
+    stream = io.StringIO()
+    write_evaluation_json(evaluation, stream)
+    assert repr(evaluation.nodes) == f"NodeResults({len(evaluation.nodes)} nodes, 0 built)"
+    assert stream.getvalue().encode("utf-8") == evaluation_json_bytes(evaluation)
+
+
+def test_a_result_read_without_observations_differs_from_the_kept_one_in_nothing_else():
+    """The JSON never reads observation series: read through without them, every other field is the same."""
+    import dataclasses
+
+    path = EXAMPLES / "b2b-funnel" / "goals.yaml"
+    evaluation = goaltree.evaluate(goaltree.load(path), AS_OF)
+    ids = list(evaluation.nodes)
+    lean = list(evaluation.nodes.read_through(ids, observations=False))
+    eager = dict(evaluation.nodes)
+    with_series = [node_id for node_id in ids if eager[node_id].observations]
+    with_breakdown = [node_id for node_id in ids if eager[node_id].breakdown]
+    assert with_series and with_breakdown, "the example has observation series and a breakdown"
+    assert all(result.observations == () for result in lean)
+    assert [dataclasses.replace(eager[node_id], observations=()) for node_id in ids] == lean

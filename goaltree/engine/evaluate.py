@@ -260,7 +260,8 @@ class _Results:
         except Exception:  # a division by zero in actuals leaves the computed value unknown
             return None
 
-    def build(self, node_id: str) -> NodeResult:
+    def build(self, node_id: str, observations: bool = True) -> NodeResult:
+        """The node's result; without its observation series when ``observations`` is false."""
         tree = self.tree
         goal_file = tree.goal_file
         node = goal_file.nodes[node_id]
@@ -295,11 +296,12 @@ class _Results:
         if failed:
             series: tuple[Observation, ...] = ()
         elif node_id in self.observations:
-            series = tuple(self.observations[node_id])
+            source_series = self.observations[node_id]
+            series = tuple(source_series) if observations else ()
             # Inline actuals have no dimension, so only a source's observations can have a breakdown.
-            if series:
-                breakdown = pace.breakdown(series, start, self.as_of, aggregate)
-        elif node.actuals and node.metric is None:
+            if source_series:
+                breakdown = pace.breakdown(source_series, start, self.as_of, aggregate)
+        elif observations and node.actuals and node.metric is None:
             series = _inline_series(node)
         else:
             series = ()

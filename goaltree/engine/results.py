@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Callable, Iterator, Literal, Mapping, NamedTuple
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Literal, Mapping, NamedTuple
 
 from goaltree.errors import Diagnostic
 from goaltree.observations import Observation
@@ -198,14 +198,15 @@ class NodeResults(Mapping[str, NodeResult]):
     def __init__(
         self,
         ids: Mapping[str, object],
-        build: Callable[[str], NodeResult],
+        build: Callable[..., NodeResult],
         brief: Callable[[str], Brief],
         briefs: Callable[[], dict[str, Brief]] | None = None,
     ) -> None:
         """
         Args:
             ids: The node ids, in order (a goal file's ``nodes``).
-            build: Node id -> its result.
+            build: Node id -> its result; with ``observations=False``, its
+                result without the observation series (see :meth:`read_through`).
             brief: Node id -> its table row.
             briefs: Every node's table row at once, when that is quicker than one by one.
         """
@@ -237,6 +238,32 @@ class NodeResults(Mapping[str, NodeResult]):
 
     def __reduce__(self):
         return (dict, (dict(self.items()),))
+
+    def read_through(self, node_ids: Iterable[str], *, observations: bool = True) -> Iterator[NodeResult]:
+        """The results of ``node_ids`` in order, for a reader that reads each once.
+
+        A result not built yet is built for this read and not kept: a writer
+        going through every node of a large tree (the JSON of 100 000 nodes)
+        then holds one result at a time instead of all of them. A result
+        already built is the same object ``self[node_id]`` gives.
+
+        Args:
+            node_ids: The nodes to read, in this order.
+            observations: ``False`` for a reader that never looks at
+                ``observations`` (the JSON): a result built for this read then
+                has none, and building each node's series is saved.
+
+        Raises:
+            KeyError: A node id not in the tree.
+        """
+        built = self._built
+        for node_id in node_ids:
+            result = built.get(node_id)
+            if result is None:
+                if node_id not in self._ids:
+                    raise KeyError(node_id)
+                result = self._build(node_id) if observations else self._build(node_id, observations=False)
+            yield result
 
     def brief(self, node_id: str) -> Brief:
         """The node's table row, without building its result."""

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 from itertools import islice
-from typing import IO, Any, Callable, Iterable, Sequence
+from typing import IO, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from goaltree.engine.results import Evaluation, NodeResult
+from goaltree.engine.results import Evaluation, NodeResult, NodeResults
 from goaltree.jsontext import json_bytes, write_json_in_batches
 
 NUMBER_FIELDS = (
@@ -192,10 +192,22 @@ def write_evaluation_json(evaluation: Evaluation, stream: IO[str], node_ids: Ite
     results = evaluation.nodes
     rounding = _rounding_for(len(chosen))
     batches = (
-        dict(zip(batch, _batch_to_json([results[node_id] for node_id in batch], rounding)))
+        dict(zip(batch, _batch_to_json(list(results_for_json(results, batch)), rounding)))
         for batch in (chosen[first : first + _BATCH] for first in range(0, len(chosen), _BATCH))
     )
     write_json_in_batches(evaluation_to_json(evaluation, ()), "nodes", batches, stream)
+
+
+def results_for_json(results: Mapping[str, NodeResult], node_ids: Iterable[str]) -> Iterator[NodeResult]:
+    """The results of ``node_ids``, in order, as the JSON reads them: each once, never their observations.
+
+    The engine's results are then built for this read without their
+    observation series and not kept (:meth:`NodeResults.read_through`);
+    any other mapping's results are given as they are.
+    """
+    if isinstance(results, NodeResults):
+        return results.read_through(node_ids, observations=False)
+    return (results[node_id] for node_id in node_ids)
 
 
 def evaluation_json_bytes(evaluation: Evaluation, node_ids: Iterable[str] | None = None) -> bytes:
