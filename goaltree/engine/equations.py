@@ -325,10 +325,10 @@ class Solver:
             if unknown_count[equation_index] <= 1:
                 ready.append(equation_index)
 
-    def assume(self, assumed: Mapping[str, tuple[float, str]]) -> None:
-        """Learn assumed values (node id -> value and the reason in words)."""
-        for node_id, (value, text) in assumed.items():
-            self.learn(node_id, value, Derivation("assumed", text))
+    def assume(self, assumed: Mapping[str, tuple[float, Derivation]]) -> None:
+        """Learn assumed values (node id -> value and its ``assumed`` derivation, which gives the reason)."""
+        for node_id, (value, derivation) in assumed.items():
+            self.learn(node_id, value, derivation)
 
     def solve_ready(self) -> None:
         """Solve every equation with one unknown member, and check those with none, until none is left."""
@@ -502,7 +502,7 @@ def solve(
     *,
     what: str,
     allocate: bool,
-    defaults: Callable[[Container[str]], dict[str, tuple[float, str]]] | None = None,
+    defaults: Callable[[Container[str]], dict[str, tuple[float, Derivation]]] | None = None,
     contradiction_code: str = codes.CONTRADICTING_TARGETS,
     contradiction_tolerance: float = 0.005,
 ) -> SolveOutcome:
@@ -520,7 +520,7 @@ def solve(
         allocate: Whether several unknowns may be allocated top-down (targets only).
         defaults: Called when nothing else can be solved, with the known nodes (every
             other node is unknown); returns values to assume for unknown nodes (a
-            driver keeps its baseline) with the reason.
+            driver keeps its baseline), each with its ``assumed`` derivation.
         contradiction_code: Code of the warning for equations whose known members disagree.
         contradiction_tolerance: Relative gap above which they disagree.
     """
@@ -545,6 +545,14 @@ def solve(
     return solver.outcome()
 
 
+def _kept_baseline_text(baseline: float) -> str:
+    return f"no target declared: the driver is assumed to stay at its baseline {baseline:g}"
+
+
+PLANNED_ACTUAL = Derivation("assumed", "not measured: the planning assumption (its target) is used")
+"""How the actual of a driver nobody measures is reached: one immutable derivation shared by every such driver."""
+
+
 def drivers_in_order(tree: "GoalTree") -> list[str]:
     """The tree's drivers, parents before children: the nodes a solve may assume values for."""
     nodes = tree.goal_file.nodes
@@ -564,15 +572,15 @@ def solve_targets(tree: "GoalTree", equations: list[Equation] | None = None) -> 
     nodes = tree.goal_file.nodes
     declared = {node_id: node.target for node_id, node in nodes.items() if node.target is not None}
 
-    def assume_baselines(known: Container[str]) -> dict[str, tuple[float, str]]:
-        return {
-            node_id: (
-                nodes[node_id].baseline,
-                f"no target declared: the driver is assumed to stay at its baseline {nodes[node_id].baseline:g}",
-            )
-            for node_id in drivers
-            if node_id not in known and nodes[node_id].baseline is not None
-        }
+    def assume_baselines(known: Container[str]) -> dict[str, tuple[float, Derivation]]:
+        assumed = {}
+        for node_id in drivers:
+            if node_id in known:
+                continue
+            baseline = nodes[node_id].baseline
+            if baseline is not None:
+                assumed[node_id] = (baseline, Derivation.deferred("assumed", _kept_baseline_text, (baseline,)))
+        return assumed
 
     if equations is None:
         equations = equations_of(tree)
@@ -605,9 +613,9 @@ def solve_actuals(
     else:
         headed, drivers = {equation.node for equation in equations}, drivers_in_order(tree)
 
-    def assume_plans(known: Container[str]) -> dict[str, tuple[float, str]]:
+    def assume_plans(known: Container[str]) -> dict[str, tuple[float, Derivation]]:
         return {
-            node_id: (target_values[node_id], "not measured: the planning assumption (its target) is used")
+            node_id: (target_values[node_id], PLANNED_ACTUAL)
             for node_id in drivers
             if node_id not in known
             and nodes[node_id].metric is None
