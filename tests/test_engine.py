@@ -379,3 +379,30 @@ nodes:
     assert graph.edges["growth", "revenue"]["kind"] == "parent"
     assert graph.edges["growth", "customers"]["kind"] == "parent"
     assert graph.nodes["revenue"]["node"].formula == "customers * 2"
+
+
+def test_allocation_takes_the_top_most_equation_first_in_any_list_order(write_goals):
+    # c shares two sums: p comes first in the file, so p is split first (c = d = 100 / 2)
+    # and q's remainder then goes to e (1000 - 50), whatever order the equations are listed in.
+    from goaltree.engine.equations import equations_of, solve_targets
+
+    tree = goaltree.load(
+        write_goals(
+            HEADER
+            + """
+nodes:
+  p: {title: P 100, target: 100, rollup: sum}
+  q: {title: Q 1000, target: 1000, rollup: sum}
+  c: {title: Shared, parent: [p, q]}
+  d: {title: Only in p, parent: p}
+  e: {title: Only in q, parent: q}
+"""
+        )
+    )
+    equations = equations_of(tree)
+    for listed in (equations, list(reversed(equations))):
+        targets = solve_targets(tree, listed)
+        assert targets.values["c"] == pytest.approx(50)
+        assert targets.values["d"] == pytest.approx(50)
+        assert targets.values["e"] == pytest.approx(950)
+        assert targets.derivations["e"].rule == "solved"

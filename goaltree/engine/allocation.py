@@ -22,10 +22,6 @@ ALLOCATION_RULES = frozenset({"allocated", "mean", "growth_factor"})
 """The rules of derivations made by :func:`allocate`: the children of one allocation share their inputs."""
 
 
-def _explicit_weight(tree: "GoalTree", node_id: str) -> bool:
-    return "weight" in tree.goal_file.nodes[node_id].model_fields_set
-
-
 def _allocated_text(equation: Equation, remainder: float, target: float, basis: str, share: float) -> str:
     return (
         f"allocated from {equation.describe()}: remainder {number_text(remainder)} of "
@@ -65,11 +61,13 @@ def allocate(
     inputs = (equation.node, *known_children)
     if equation.kind == "sum":
         remainder = target - total([values[c] for c in known_children])
-        if any(_explicit_weight(tree, c) for c in unknown):
-            weights = [nodes[c].weight for c in unknown]
+        unknown_nodes = [nodes[c] for c in unknown]
+        baselines = [node.baseline for node in unknown_nodes]
+        if any("weight" in node.model_fields_set for node in unknown_nodes):  # a weight written in the file
+            weights = [node.weight for node in unknown_nodes]
             basis = "weight"
-        elif all(nodes[c].baseline is not None for c in unknown) and total([nodes[c].baseline for c in unknown]) != 0:
-            weights = [nodes[c].baseline for c in unknown]
+        elif None not in baselines and total(baselines) != 0:
+            weights = baselines
             basis = "baseline share"
         else:
             weights = [1.0] * len(unknown)

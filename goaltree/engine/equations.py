@@ -105,9 +105,7 @@ class Equation:
     def solve_child(self, child: str, node_value: float, values: dict[str, float]) -> float | None:
         """The value of ``child`` that satisfies the equation, the rest known."""
         if self.formula is not None:
-            # Only the formula's own names: the solver copies the mapping it is given,
-            # and ``values`` holds every node of the tree.
-            return self.formula.solve_for(child, node_value, values_of_names(values, self.formula.names))
+            return self.formula.solve_for(child, node_value, values)
         others = [values[c] for c in self.children if c != child]
         if self.kind == "sum":
             return node_value - total(others)
@@ -133,27 +131,47 @@ def values_of_names(values: Mapping[str, float], names: Iterable[str]) -> dict[s
 
 
 class Equations(list):
-    """A tree's equations, with the indexes the solver reads: built once, shared by the target and actual solves."""
+    """A tree's equations, with the indexes the solver reads: built once, shared by the target and actual solves.
 
-    def __init__(self, equations: Iterable[Equation], order: tuple[str, ...]) -> None:
+    Attributes:
+        drivers: The tree's drivers, parents before children (:func:`drivers_in_order`).
+    """
+
+    def __init__(self, equations: Iterable[Equation], order: tuple[str, ...], drivers: list[str]) -> None:
         super().__init__(equations)
         self._order = order
+        self.drivers = drivers
         self._index: EquationIndex | None = None
 
     def index(self) -> "EquationIndex":
+        """Who takes part in which equation: built on first use, then shared by every solve."""
         if self._index is None:
-            self._index = EquationIndex(self, self._order)
+            self._index = EquationIndex(self, self._order, in_order=True)
         return self._index
 
 
 class EquationIndex:
-    """Who takes part in which equation, for the :class:`Solver`'s worklist."""
+    """Who takes part in which equation, for the :class:`Solver`'s worklist.
 
-    def __init__(self, equations: list[Equation], order: tuple[str, ...]) -> None:
-        self.position = {node_id: index for index, node_id in enumerate(order)}
-        # Each equation's members once, without repeats (``a * a``), in formula order.
-        self.members_of = [tuple(dict.fromkeys(equation.members)) for equation in equations]
+    Attributes:
+        members_of: Each equation's members once, without repeats (``a * a``), in formula order.
+        inputs_of: Each equation's members as written: the inputs of the values it gives.
+        involved: Node id -> the equations it is a member of.
+        headed: Node id -> the equations it is the node of.
+        by_rank: The equations, top-most node first (topological order, then list order).
+        rank_of: Each equation's place in ``by_rank``: the top-most is allocated first.
+    """
+
+    def __init__(self, equations: list[Equation], order: tuple[str, ...], *, in_order: bool = False) -> None:
+        """
+        Args:
+            equations: The equations.
+            order: The tree's node ids in topological order.
+            in_order: Whether ``equations`` are in the topological order of their nodes already
+                (as :func:`equations_of` lists them), so no sorting is needed.
+        """
         self.inputs_of = [equation.members for equation in equations]
+        self.members_of = [tuple(dict.fromkeys(members)) for members in self.inputs_of]
         involved: dict[str, list[int]] = {}
         for index, members in enumerate(self.members_of):
             for member in members:
@@ -167,6 +185,15 @@ class EquationIndex:
         for index, equation in enumerate(equations):
             headed.setdefault(equation.node, []).append(index)
         self.headed = headed
+        if in_order:
+            self.by_rank = self.rank_of = range(len(equations))
+        else:
+            position = {node_id: place for place, node_id in enumerate(order)}
+            self.by_rank = sorted(range(len(equations)), key=lambda index: (position[equations[index].node], index))
+            rank_of = [0] * len(equations)
+            for rank, index in enumerate(self.by_rank):
+                rank_of[index] = rank
+            self.rank_of = rank_of
 
 
 def equations_of(tree: "GoalTree") -> Equations:
@@ -177,7 +204,11 @@ def equations_of(tree: "GoalTree") -> Equations:
     formulas, formula_children, rollup_children = tree.formulas, tree.formula_children, tree.rollup_children
     percent = percent_units(tree) if formulas else frozenset()
     result = []
+    drivers = []
     for node_id in tree.order:
+        node = nodes[node_id]
+        if node.type == "driver":
+            drivers.append(node_id)
         formula = formulas.get(node_id)
         if formula is not None:
             if percent:
@@ -187,11 +218,11 @@ def equations_of(tree: "GoalTree") -> Equations:
         children = rollup_children.get(node_id)
         if not children:
             continue
-        rollup = nodes[node_id].effective_rollup
+        rollup = node.effective_rollup
         if rollup in NUMERIC_ROLLUPS:
             weights = tuple(nodes[child].weight for child in children)
             result.append(Equation(node_id, rollup, children, None, weights))
-    return Equations(result, tree.order)
+    return Equations(result, tree.order, drivers)
 
 
 @dataclass
@@ -259,11 +290,17 @@ class Solver:
         self.diagnostics: list[Diagnostic] = []
         index = equations.index() if isinstance(equations, Equations) else EquationIndex(equations, tree.order)
         self._index = index
-        values = self.values
-        self._unknown_count = [sum(1 for member in members if member not in values) for members in index.members_of]
-        self._ready = [i for i, count in enumerate(self._unknown_count) if count <= 1]
-        self._allocatable = [(index.position[e.node], i) for i, e in enumerate(equations) if e.node in values]
-        heapq.heapify(self._allocatable)
+        # Every member is unknown until a known value says otherwise: work per known value, not per member.
+        unknown_count = [len(members) for members in index.members_of]
+        involved = index.involved
+        for node_id in self.values:
+            for equation_index in involved.get(node_id, ()):
+                unknown_count[equation_index] -= 1
+        self._unknown_count = unknown_count
+        self._ready = [i for i, count in enumerate(unknown_count) if count <= 1]
+        # Ranks of the equations whose node is known, the top-most first: kept from the first
+        # allocation on, as only targets are allocated.
+        self._allocatable: list[int] | None = None
         self._settled = [False] * len(equations)
         self._reported_zero: set[str] = set()
         self._reported_overflow: set[str] = set()
@@ -277,21 +314,21 @@ class Solver:
         self.values[node_id] = value
         self.derivations[node_id] = derivation
         index = self._index
-        heads = index.headed.get(node_id)
-        if heads:
-            position = index.position[node_id]
-            for equation_index in heads:
-                heapq.heappush(self._allocatable, (position, equation_index))
+        allocatable = self._allocatable
+        if allocatable is not None:
+            rank_of = index.rank_of
+            for equation_index in index.headed.get(node_id, ()):
+                heapq.heappush(allocatable, rank_of[equation_index])
         unknown_count, ready = self._unknown_count, self._ready
         for equation_index in index.involved.get(node_id, ()):
             unknown_count[equation_index] -= 1
             if unknown_count[equation_index] <= 1:
                 ready.append(equation_index)
 
-    def assume(self, assumed: Mapping[str, tuple[float, str]]) -> None:
-        """Learn assumed values (node id -> value and the reason in words)."""
-        for node_id, (value, text) in assumed.items():
-            self.learn(node_id, value, Derivation("assumed", text))
+    def assume(self, assumed: Mapping[str, tuple[float, Derivation]]) -> None:
+        """Learn assumed values (node id -> value and its ``assumed`` derivation, which gives the reason)."""
+        for node_id, (value, derivation) in assumed.items():
+            self.learn(node_id, value, derivation)
 
     def solve_ready(self) -> None:
         """Solve every equation with one unknown member, and check those with none, until none is left."""
@@ -344,8 +381,13 @@ class Solver:
         from goaltree.engine.allocation import allocate  # allocation reads equations: imported when used
 
         values, equations, settled, allocatable = self.values, self.equations, self._settled, self._allocatable
+        if allocatable is None:
+            rank_of = self._index.rank_of
+            allocatable = self._allocatable = [rank_of[i] for i, e in enumerate(equations) if e.node in values]
+            heapq.heapify(allocatable)
+        by_rank = self._index.by_rank
         while allocatable:
-            _, index = heapq.heappop(allocatable)
+            index = by_rank[heapq.heappop(allocatable)]
             equation = equations[index]
             if settled[index]:
                 continue
@@ -460,7 +502,7 @@ def solve(
     *,
     what: str,
     allocate: bool,
-    defaults: Callable[[Container[str]], dict[str, tuple[float, str]]] | None = None,
+    defaults: Callable[[Container[str]], dict[str, tuple[float, Derivation]]] | None = None,
     contradiction_code: str = codes.CONTRADICTING_TARGETS,
     contradiction_tolerance: float = 0.005,
 ) -> SolveOutcome:
@@ -478,7 +520,7 @@ def solve(
         allocate: Whether several unknowns may be allocated top-down (targets only).
         defaults: Called when nothing else can be solved, with the known nodes (every
             other node is unknown); returns values to assume for unknown nodes (a
-            driver keeps its baseline) with the reason.
+            driver keeps its baseline), each with its ``assumed`` derivation.
         contradiction_code: Code of the warning for equations whose known members disagree.
         contradiction_tolerance: Relative gap above which they disagree.
     """
@@ -503,6 +545,14 @@ def solve(
     return solver.outcome()
 
 
+def _kept_baseline_text(baseline: float) -> str:
+    return f"no target declared: the driver is assumed to stay at its baseline {baseline:g}"
+
+
+PLANNED_ACTUAL = Derivation("assumed", "not measured: the planning assumption (its target) is used")
+"""How the actual of a driver nobody measures is reached: one immutable derivation shared by every such driver."""
+
+
 def drivers_in_order(tree: "GoalTree") -> list[str]:
     """The tree's drivers, parents before children: the nodes a solve may assume values for."""
     nodes = tree.goal_file.nodes
@@ -522,18 +572,19 @@ def solve_targets(tree: "GoalTree", equations: list[Equation] | None = None) -> 
     nodes = tree.goal_file.nodes
     declared = {node_id: node.target for node_id, node in nodes.items() if node.target is not None}
 
-    def assume_baselines(known: Container[str]) -> dict[str, tuple[float, str]]:
-        return {
-            node_id: (
-                nodes[node_id].baseline,
-                f"no target declared: the driver is assumed to stay at its baseline {nodes[node_id].baseline:g}",
-            )
-            for node_id in drivers_in_order(tree)
-            if node_id not in known and nodes[node_id].baseline is not None
-        }
+    def assume_baselines(known: Container[str]) -> dict[str, tuple[float, Derivation]]:
+        assumed = {}
+        for node_id in drivers:
+            if node_id in known:
+                continue
+            baseline = nodes[node_id].baseline
+            if baseline is not None:
+                assumed[node_id] = (baseline, Derivation.deferred("assumed", _kept_baseline_text, (baseline,)))
+        return assumed
 
     if equations is None:
         equations = equations_of(tree)
+    drivers = equations.drivers if isinstance(equations, Equations) else drivers_in_order(tree)
     return solve(tree, equations, declared, what="target", allocate=True, defaults=assume_baselines)
 
 
@@ -556,12 +607,16 @@ def solve_actuals(
         target_values: Node id -> its target (:func:`solve_targets`), the planning values.
     """
     nodes = tree.goal_file.nodes
-    headed = {equation.node for equation in equations}
+    if isinstance(equations, Equations):
+        headed: Container[str] = equations.index().headed
+        drivers = equations.drivers
+    else:
+        headed, drivers = {equation.node for equation in equations}, drivers_in_order(tree)
 
-    def assume_plans(known: Container[str]) -> dict[str, tuple[float, str]]:
+    def assume_plans(known: Container[str]) -> dict[str, tuple[float, Derivation]]:
         return {
-            node_id: (target_values[node_id], "not measured: the planning assumption (its target) is used")
-            for node_id in drivers_in_order(tree)
+            node_id: (target_values[node_id], PLANNED_ACTUAL)
+            for node_id in drivers
             if node_id not in known
             and nodes[node_id].metric is None
             and not nodes[node_id].actuals

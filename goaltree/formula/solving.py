@@ -47,7 +47,8 @@ def solve_for(formula: "Formula", name: str, result: float, values: Mapping[str,
     for other in names:
         if other != name and get(other) is None:
             require_values(formula, values, exclude=frozenset((name,)))  # raises
-    environment = dict(values)
+    # The formula's own names only: ``values`` may hold every node of a tree.
+    environment = {other: values[other] for other in names if other in values}
     steps = formula.shape.inversion(names.index(name))
     if steps is not None:
         return _invert(formula, steps, result, environment, name)
