@@ -434,7 +434,11 @@ def sensitivity(
             skipped[input_id] = f"moving it by {step:.0%} leaves {node_id} without a value (a division by zero)"
             continue
         elasticity = ((high - low) / value) / (2 * step)
-        # Rounded to 12 significant digits: 0.9 is 0.9, not 0.8999999999999999 from the float steps.
-        drivers.append(Driver(input_id, x, float(f"{elasticity:.12g}") + 0.0, low, high))
+        drivers.append(Driver(input_id, x, _significant(elasticity), _significant(low), _significant(high)))
     drivers.sort(key=lambda d: (-abs(d.elasticity), d.node))
     return Sensitivity(node_id, value, tuple(drivers), skipped)
+
+
+def _significant(number: float) -> float:
+    """``number`` to 12 significant digits: 0.9 is 0.9, not the 0.8999999999999999 that the float steps leave."""
+    return float(f"{number:.12g}") + 0.0  # + 0.0 turns -0.0 into 0.0
