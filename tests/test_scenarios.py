@@ -354,3 +354,22 @@ def test_setting_a_node_to_its_base_target_changes_nothing(revenue, web, events,
     for node_id, value in base.items():
         assert variant.values[node_id] == pytest.approx(value, rel=1e-9)
     assert not [d for d in variant.diagnostics if d.code == "A003"]
+
+
+@pytest.mark.parametrize(
+    ("scenario", "words"),
+    [
+        ("Bad Name: {set: {leads: 1}}", "scenario name 'Bad Name' must match"),
+        ("x: {description: no set}", "missing required field 'set' in scenario 'x'"),
+        ("x: {set: {leads: 1}, sett: 2}", "unknown field 'sett' in scenario 'x' (did you mean 'set'?)"),
+        ("x: {set: {leads: lots}}", "unable to parse string as a number"),
+        ("x: {set: {leads: .inf}}", "must be a finite number"),
+    ],
+)
+def test_a_malformed_scenario_is_a_located_error(write_goals, capsys, scenario, words):
+    text = PLAN[: PLAN.index("scenarios:")] + "scenarios:\n  " + scenario + "\n"
+    path = write_goals(text)
+    assert main(["check", str(path)]) == 1
+    out = capsys.readouterr().out
+    line = len(text.strip("\n").splitlines())
+    assert f"goals.yaml:{line}:" in out and words in out
