@@ -436,7 +436,7 @@ def sensitivity(
         elasticity = ((high - low) / value) / (2 * step)
         drivers.append(Driver(input_id, x, _significant(elasticity), _significant(low), _significant(high)))
     drivers.sort(key=lambda d: (-abs(d.elasticity), d.node))
-    return Sensitivity(node_id, value, tuple(drivers), skipped)
+    return Sensitivity(node_id, _significant(value), tuple(drivers), skipped)
 
 
 def _significant(number: float) -> float:
