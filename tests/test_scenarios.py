@@ -373,3 +373,40 @@ def test_a_malformed_scenario_is_a_located_error(write_goals, capsys, scenario, 
     out = capsys.readouterr().out
     line = len(text.strip("\n").splitlines())
     assert f"goals.yaml:{line}:" in out and words in out
+
+
+# --- item 5: the diff shows scenarios added, removed or changed -----------------------------------
+
+
+def test_diff_shows_scenarios_added_removed_and_changed(write_goals, capsys):
+    old = write_goals(PLAN, "old.yaml")
+    new_text = PLAN.replace("set: {deal: 1000000}", "set: {deal: 1100000}")
+    new_text = new_text.replace("    description: Sales lifts lead-to-customer to 1.6 %\n", "")
+    new_text = new_text.replace("  higher_conversion:\n    set: {lead_to_customer: 0.016}\n", "")
+    new = write_goals(new_text + "  cheaper:\n    set: {lead_to_customer: 0.012}\n", "new.yaml")
+    code, document = run_json(capsys, "diff", str(old), str(new), "--format", "json")
+    assert code == 0
+    assert document["scenarios"] == {
+        "bigger_deals": {"old": {"set": {"deal": 1000000}}, "new": {"set": {"deal": 1100000}}},
+        "cheaper": {"old": None, "new": {"set": {"lead_to_customer": 0.012}}},
+        "higher_conversion": {
+            "old": {"description": "Sales lifts lead-to-customer to 1.6 %", "set": {"lead_to_customer": 0.016}},
+            "new": None,
+        },
+    }
+    assert document["added"] == [] and document["changed"] == {} and document["derived"] == {}
+    assert main(["diff", str(old), str(new)]) == 0
+    text = capsys.readouterr().out
+    assert "bigger_deals: sets deal 1 000 000 → deal 1 100 000" in text
+    assert "cheaper: added, sets lead_to_customer 1.20 %" in text
+    assert "higher_conversion: removed, set lead_to_customer 1.60 %" in text
+    assert main(["diff", str(old), str(new), "--format", "md"]) == 0
+    markdown = capsys.readouterr().out
+    assert "**3** scenarios changed" in markdown and "| `cheaper` | added, sets lead\\_to\\_customer 1.20 % |" in markdown
+
+
+def test_diff_of_identical_scenarios_is_empty(write_goals, capsys):
+    old = write_goals(PLAN, "old.yaml")
+    new = write_goals(PLAN, "new.yaml")
+    code, document = run_json(capsys, "diff", str(old), str(new), "--format", "json")
+    assert code == 0 and document["scenarios"] == {}
