@@ -358,18 +358,63 @@ def top_nodes(tree: "GoalTree", equation_of: Mapping[str, "Equation"]) -> list[s
     return [node_id for node_id in tree.order if node_id in equation_of and node_id not in used]
 
 
-def _compute(node_id: str, equation_of: Mapping[str, "Equation"], values: Mapping[str, float], memo: dict[str, float]) -> float:
-    """``node_id`` computed from the inputs' ``values`` through its equations (raises on an unknown or a division by zero)."""
-    if node_id in memo:
-        return memo[node_id]
-    equation = equation_of.get(node_id)
-    if equation is None:
-        result = values[node_id]
-    else:
-        children = {child: _compute(child, equation_of, values, memo) for child in dict.fromkeys(equation.children)}
-        result = equation.evaluate(children)
-    memo[node_id] = result
-    return result
+class _Model:
+    """A node as a function of its inputs: computed once at the inputs' values, then again per moved input.
+
+    Moving one input recomputes only the equations between it and the node,
+    so looking at every input of a wide tree costs one pass over each
+    input's ancestors, not one pass over the whole sub-tree.
+    """
+
+    def __init__(self, node_id: str, equation_of: Mapping[str, "Equation"], order: Sequence[str]) -> None:
+        self.node_id = node_id
+        self.equation_of = equation_of
+        below: set[str] = set()
+        stack = [node_id]
+        while stack:
+            current = stack.pop()
+            if current in below:
+                continue
+            below.add(current)
+            equation = equation_of.get(current)
+            if equation is not None:
+                stack.extend(equation.children)
+        # Children before parents: the order every recomputation follows.
+        self.heads = [n for n in reversed(order) if n in below and n in equation_of]
+        self.position = {n: i for i, n in enumerate(self.heads)}
+        users: dict[str, list[str]] = {}
+        for head in self.heads:
+            for child in dict.fromkeys(equation_of[head].children):
+                users.setdefault(child, []).append(head)
+        self.users = users
+
+    def _evaluate(self, head: str, values: Mapping[str, float]) -> float:
+        equation = self.equation_of[head]
+        return equation.evaluate({child: values[child] for child in equation.children})
+
+    def base(self, inputs: Mapping[str, float]) -> dict[str, float]:
+        """Every node between the inputs and the node, computed from ``inputs`` (raises on a division by zero)."""
+        values = dict(inputs)
+        for head in self.heads:
+            values[head] = self._evaluate(head, values)
+        return values
+
+    def moved(self, base: Mapping[str, float], input_id: str, value: float) -> float:
+        """The node with ``input_id`` at ``value`` and every other input as in ``base``."""
+        from collections import ChainMap
+
+        changed: dict[str, float] = {input_id: value}
+        values = ChainMap(changed, base)  # type: ignore[arg-type]
+        affected: set[str] = set()
+        stack = list(self.users.get(input_id, ()))
+        while stack:
+            head = stack.pop()
+            if head not in affected:
+                affected.add(head)
+                stack.extend(self.users.get(head, ()))
+        for head in sorted(affected, key=self.position.__getitem__):
+            changed[head] = self._evaluate(head, values)
+        return values[self.node_id]
 
 
 def sensitivity(
@@ -409,16 +454,23 @@ def sensitivity(
     if node_id not in equation_of:
         return Sensitivity(node_id, values.get(node_id), (), skipped)
 
-    def computed(moved: Mapping[str, float]) -> float | None:
+    model = _Model(node_id, equation_of, tree.order)
+    failures = (FormulaError, ZeroDivisionError, OverflowError, ValueError)
+    try:
+        base = model.base(known)
+        value: float | None = base[node_id]
+    except failures:
+        base, value = {}, None
+    if value is None or not math.isfinite(value):
+        return Sensitivity(node_id, None, (), {**skipped, **{i: f"{node_id} cannot be computed" for i in inputs}})
+
+    def computed(input_id: str, moved: float) -> float | None:
         try:
-            result = _compute(node_id, equation_of, {**known, **moved}, {})
-        except (FormulaError, ZeroDivisionError, OverflowError):
+            result = model.moved(base, input_id, moved)
+        except failures:
             return None
         return result if math.isfinite(result) else None
 
-    value = computed({})
-    if value is None:
-        return Sensitivity(node_id, None, (), {**skipped, **{i: f"{node_id} cannot be computed" for i in inputs}})
     drivers: list[Driver] = []
     for input_id in inputs:
         x = known[input_id]
@@ -428,8 +480,8 @@ def sensitivity(
         if value == 0:
             skipped[input_id] = f"{node_id} is 0: a relative change of it means nothing"
             continue
-        low = computed({input_id: x * (1 - step)})
-        high = computed({input_id: x * (1 + step)})
+        low = computed(input_id, x * (1 - step))
+        high = computed(input_id, x * (1 + step))
         if low is None or high is None:
             skipped[input_id] = f"moving it by {step:.0%} leaves {node_id} without a value (a division by zero)"
             continue
