@@ -264,6 +264,44 @@ def compare(tree: "GoalTree") -> Comparison:
     return Comparison(names, targets, units, descriptions, tuple(dict.fromkeys(found)))
 
 
+def _format_number(value: float | None, unit: str | None = None) -> str:
+    from goaltree.present.numbers import format_number
+
+    return format_number(value, unit)
+
+
+def difference(value: float | None, base: float | None, unit: str | None) -> str:
+    """How a scenario's target differs from the base plan's: ``+12.5 %``, or ``+3`` when the base is 0; ``""`` when equal."""
+    if value is None or base is None or value == base:
+        return ""
+    if base == 0:
+        change = value - base
+        return ("+" if change > 0 else "−") + _format_number(abs(change), unit)
+    relative = (value - base) / abs(base)
+    if abs(relative) < 0.0005:  # shown as ±0.0 %: say how much instead
+        change = value - base
+        return ("+" if change > 0 else "−") + _format_number(abs(change), unit)
+    return f"{'+' if relative > 0 else '−'}{abs(relative) * 100:.1f} %"
+
+
+def cells(comparison: Comparison, node_id: str) -> list[str]:
+    """The row of one node: the base target, then each scenario's with its difference."""
+    row = comparison.targets[node_id]
+    unit = comparison.units[node_id]
+    base = row[BASE_SCENARIO]
+    texts = [_format_number(base, unit)]
+    for name in comparison.scenarios[1:]:
+        value = row[name]
+        change = difference(value, base, unit)
+        texts.append(_format_number(value, unit) + (f" ({change})" if change else ""))
+    return texts
+
+
+def shown_nodes(comparison: Comparison, every: bool) -> list[str]:
+    """The nodes a scenario changes (all of them with ``every``), in file order."""
+    return [node_id for node_id in comparison.targets if every or comparison.changed(node_id)]
+
+
 def _finite_or_none(value: float | None) -> float | None:
     import math
 

@@ -410,3 +410,22 @@ def test_diff_of_identical_scenarios_is_empty(write_goals, capsys):
     new = write_goals(PLAN, "new.yaml")
     code, document = run_json(capsys, "diff", str(old), str(new), "--format", "json")
     assert code == 0 and document["scenarios"] == {}
+
+
+# --- item 5: the report's "What moves the plan" -------------------------------------------------
+
+
+def test_reports_show_what_moves_the_plan(write_goals, tmp_path):
+    path = write_goals(ISSUE_EXAMPLE + "scenarios:\n  higher_conversion: {set: {lead_to_customer: 0.016}}\n")
+    html = tmp_path / "report.html"
+    assert main(["report", str(path), "-o", str(html), "--as-of", "2027-03-31"]) == 0
+    page = html.read_text()
+    section = page[page.index('<section id="what-moves">') : page.index("</section>", page.index('<section id="what-moves">'))]
+    # web_leads: elasticity 0.9, revenue (810 + 100) * 0.014 * 900 000 = 11 466 000 and (990 + 100) * … = 13 734 000.
+    web_row = next(row for row in section.split("<tr>") if "<code>web_leads</code>" in row)
+    assert ">0.9<" in web_row and "11 466 000" in web_row and "13 734 000" in web_row
+    # The scenario: revenue = 1 000 * 0.016 * 900 000 = 14 400 000, +14.3 % on 12 600 000.
+    assert "14 400 000 (+14.3 %)" in section
+    markdown = tmp_path / "report.md"
+    assert main(["report", str(path), "-o", str(markdown), "--as-of", "2027-03-31"]) == 0
+    assert "| 12.6 MSEK revenue (`revenue`) | 12 600 000 | 14 400 000 (+14.3 %) |" in markdown.read_text()

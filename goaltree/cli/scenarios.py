@@ -6,42 +6,10 @@ import argparse
 import sys
 from typing import IO
 
-from goaltree.cli.output import format_number, print_diagnostics
+from goaltree.cli.output import print_diagnostics
 from goaltree.model import BASE_SCENARIO
 from goaltree.pipeline import load_goal_file
-from goaltree.scenarios import Comparison, compare
-
-
-def difference(value: float | None, base: float | None, unit: str | None) -> str:
-    """How a scenario's target differs from the base plan's: ``+12.5 %``, or ``+3`` when the base is 0; ``""`` when equal."""
-    if value is None or base is None or value == base:
-        return ""
-    if base == 0:
-        change = value - base
-        return ("+" if change > 0 else "−") + format_number(abs(change), unit)
-    relative = (value - base) / abs(base)
-    if abs(relative) < 0.0005:  # shown as ±0.0 %: say how much instead
-        change = value - base
-        return ("+" if change > 0 else "−") + format_number(abs(change), unit)
-    return f"{'+' if relative > 0 else '−'}{abs(relative) * 100:.1f} %"
-
-
-def cells(comparison: Comparison, node_id: str) -> list[str]:
-    """The row of one node: the base target, then each scenario's with its difference."""
-    row = comparison.targets[node_id]
-    unit = comparison.units[node_id]
-    base = row[BASE_SCENARIO]
-    texts = [format_number(base, unit)]
-    for name in comparison.scenarios[1:]:
-        value = row[name]
-        change = difference(value, base, unit)
-        texts.append(format_number(value, unit) + (f" ({change})" if change else ""))
-    return texts
-
-
-def shown_nodes(comparison: Comparison, every: bool) -> list[str]:
-    """The nodes a scenario changes (all of them with ``every``), in file order."""
-    return [node_id for node_id in comparison.targets if every or comparison.changed(node_id)]
+from goaltree.scenarios import Comparison, cells, compare, shown_nodes
 
 
 def table(comparison: Comparison, nodes: list[str], stream: IO[str]) -> None:
