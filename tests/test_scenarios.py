@@ -429,3 +429,23 @@ def test_reports_show_what_moves_the_plan(write_goals, tmp_path):
     markdown = tmp_path / "report.md"
     assert main(["report", str(path), "-o", str(markdown), "--as-of", "2027-03-31"]) == 0
     assert "| 12.6 MSEK revenue (`revenue`) | 12 600 000 | 14 400 000 (+14.3 %) |" in markdown.read_text()
+
+
+# --- item 6: the b2b-funnel template's scenarios ------------------------------------------------
+
+
+def test_the_b2b_funnel_template_answers_the_tutorial_question(capsys):
+    from pathlib import Path
+
+    import goaltree
+
+    template = Path(goaltree.__file__).parent / "starters" / "b2b-funnel" / "goals.yaml"
+    assert main(["check", str(template)]) == 0
+    capsys.readouterr()
+    code, document = run_json(capsys, "scenarios", str(template), "--format", "json")
+    assert code == 0 and document["scenarios"] == ["base", "higher_conversion", "bigger_orders"]
+    # 63 MSEK / 900 000 SEK per customer = 70 customers; 70 / 0.016 = 4 375 leads, 4 375 / 0.02 = 218 750 visits.
+    assert document["nodes"]["leads"]["higher_conversion"] == pytest.approx(4375)
+    assert document["nodes"]["visits"]["higher_conversion"] == pytest.approx(218_750)
+    # A 110 000 SEK order: a customer is worth 110 000 * 3 * 3 = 990 000 SEK, 63 MSEK needs 63.64 customers.
+    assert document["nodes"]["customers"]["bigger_orders"] == pytest.approx(63_000_000 / 990_000)
