@@ -104,6 +104,9 @@ STALE_SNAPSHOT = "E027"
 SANDBOX_REFUSED = "E028"
 """The source sandbox refused a query: goaltree only reads a source's own data, one statement at a time."""
 
+UNKNOWN_SCENARIO_NODE = "E029"
+"""A scenario's `set` names a node id that does not exist."""
+
 RULE_CRASHED = "E099"
 """A rule failed with an internal error; the other rules still ran."""
 

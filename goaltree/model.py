@@ -359,6 +359,20 @@ class Node(_Frozen):
         return "progress" if self.type == "objective" else "none"
 
 
+SCENARIO_NAME_PATTERN = r"^[a-z][a-z0-9_-]*$"
+BASE_SCENARIO = "base"
+"""The name under which commands show the plan as the file states it, next to its scenarios."""
+
+
+class Scenario(_Frozen):
+    """A what-if: some nodes get another target, and every other target is solved again."""
+
+    description: str | None = Field(None, description="What the scenario assumes, for people.")
+    set: dict[str, float] = Field(
+        description="Node id -> the target it has in this scenario, overriding a declared or derived one."
+    )
+
+
 class GoalFile(_Frozen):
     """A goal file: a tree of goals, KPIs and drivers for one period."""
 
@@ -377,6 +391,18 @@ class GoalFile(_Frozen):
     nodes: dict[Annotated[str, StringConstraints(pattern=NODE_ID_PATTERN)], Node] = Field(
         description="Node id -> goal, KPI or driver."
     )
+    scenarios: dict[Annotated[str, StringConstraints(pattern=SCENARIO_NAME_PATTERN)], Scenario] = Field(
+        default_factory=dict,
+        description="Scenario name -> a what-if on the plan (`goaltree scenarios`, `--scenario NAME`); "
+        f"`{BASE_SCENARIO}` names the plan itself.",
+    )
+
+    @field_validator("scenarios")
+    @classmethod
+    def _base_is_the_plan(cls, value: dict[str, Scenario]) -> dict[str, Scenario]:
+        if BASE_SCENARIO in value:
+            raise ValueError(f"`{BASE_SCENARIO}` names the plan itself; give the scenario another name")
+        return value
 
     def owner_of(self, node_id: str) -> str | None:
         """The node's owner, falling back to the file's."""

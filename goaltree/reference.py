@@ -109,6 +109,8 @@ def fields_section() -> list[str]:
     for title, cls in (("`type: csv`", model.CsvSource), ("`type: parquet`", model.ParquetSource), ("`type: sql`", model.SqlSource)):
         lines += [f"#### {title}", ""] + _fields_table(cls) + [""]
     lines += ["#### Plugins", ""] + _fields_table(model.PluginSource)
+    lines += ["", "### A scenario (`scenarios.<name>`)", "", "Scenario names match `[a-z][a-z0-9_-]*`; `base` names the plan itself.", ""]
+    lines += _fields_table(model.Scenario)
     return lines
 
 

@@ -31,6 +31,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "diff": ("goaltree.cli.diff", "the semantic diff of two revisions of a goal file"),
     "history": ("goaltree.cli.history", "a node's targets across the file's git history"),
     "rollover": ("goaltree.cli.rollover", "next period's goal file: finished goals renewed, running goals carried over"),
+    "scenarios": ("goaltree.cli.scenarios", "every node's target in the plan and in each scenario, side by side"),
+    "sensitivity": ("goaltree.cli.sensitivity", "which inputs move a node the most: the elasticity of each"),
     "rules": ("goaltree.cli.rules", "list the SMART rules"),
     "catalog": ("goaltree.cli.catalog", "list and explain the KPI catalogue"),
     "schema": ("goaltree.cli.schema", "print the JSON Schema of the goal-file format"),
@@ -54,6 +56,8 @@ class _Parser(argparse.ArgumentParser):
 def _evaluation_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", type=parse_date, default=None, metavar="DATE", help="evaluate at this date (default: today)")
     parser.add_argument("--snapshot", default=None, metavar="PATH", help="read observations from a snapshot file (goaltree pull) instead of the live sources")
+    parser.add_argument("--scenario", default=None, metavar="NAME", help="show a scenario of the file's `scenarios:` instead of the plan")
+    parser.add_argument("--set", action="append", default=[], metavar="NODE=VALUE", dest="overrides", help="give NODE this target (repeatable; after --scenario's own)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -139,6 +143,19 @@ def build_parser() -> argparse.ArgumentParser:
         default="target",
         help="target: goals whose deadline has passed keep their target (default); remaining: every open flow carries what remains",
     )
+
+    p = add("scenarios")
+    p.add_argument("file", metavar="FILE", help="the goal file (YAML or JSON)")
+    p.add_argument("--format", choices=("table", "json", "md"), default="table", help="a terminal table, JSON, or a Markdown table")
+    p.add_argument("--all", action="store_true", help="every node, also those no scenario changes")
+
+    p = add("sensitivity")
+    p.add_argument("file", metavar="FILE", help="the goal file (YAML or JSON)")
+    p.add_argument("node", nargs="?", default=None, metavar="NODE", help="the node to look at (default: the top of each chain of formulas and roll-ups)")
+    p.add_argument("--format", choices=("table", "json", "md"), default="table", help="a terminal table, JSON, or a Markdown table")
+    p.add_argument("--step", default="10%", metavar="STEP", help="how far each input moves down and up: 10%% (default) or 0.1")
+    p.add_argument("--on", choices=("target", "actual"), default="target", help="the plan's targets (default), or the actuals (the forecast where there is one)")
+    _evaluation_options(p)
 
     p = add("rules")
     p.add_argument("--format", choices=("text", "json", "md"), default="text", help="a list, JSON, or the Markdown reference")

@@ -20,13 +20,36 @@ def load_and_evaluate(args: argparse.Namespace) -> tuple[GoalTree, Evaluation]:
     from goaltree.api import evaluate
 
     tree = load_goal_file(args.file).require_tree()
+    tree, scenario = chosen_scenario(tree, args)
     evaluation = evaluate(
         tree,
         getattr(args, "as_of", None),
         snapshot=getattr(args, "snapshot", None),
         progress=sys.stderr.isatty(),
     )
+    if scenario is not None:
+        from dataclasses import replace
+
+        # The title carries the scenario into every heading: the table's, the report's, the diagram's.
+        evaluation = replace(evaluation, title=f"{evaluation.title} — scenario {scenario}", scenario=scenario)
     return tree, evaluation
+
+
+def chosen_scenario(tree: GoalTree, args: argparse.Namespace) -> tuple[GoalTree, str | None]:
+    """The tree of ``--scenario NAME`` with the ``--set NODE=VALUE`` overrides, and its label.
+
+    Returns ``tree`` and ``None`` when neither option is given.
+
+    Raises:
+        GoaltreeError: An unknown scenario or node, or a malformed ``--set`` (exit 2).
+    """
+    name, overrides = getattr(args, "scenario", None), getattr(args, "overrides", None) or []
+    if name is None and not overrides:
+        return tree, None
+    from goaltree.scenarios import choose, scenario_tree
+
+    choice = choose(tree.goal_file, name, overrides)
+    return scenario_tree(tree, choice.sets), choice.label
 
 
 def exit_code(evaluation: Evaluation) -> int:

@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
         findings=findings,
         findings_note=note,
         goal_file=tree.goal_file,
+        tree=tree,
     )
     write_output(args.output, text, input_files(tree.goal_file, tree.path, args.snapshot))
     report_errors(evaluation)

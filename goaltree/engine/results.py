@@ -296,6 +296,8 @@ class Evaluation:
     snapshot: dict | None = None
     negative_derived_targets: tuple[str, ...] = ()
     """Nodes whose derived (not declared) target is below zero, for the A005 check of ``goaltree evaluate``."""
+    scenario: str | None = None
+    """The scenario evaluated (``higher_conversion``, ``base, leads=900``); ``None`` for the plan itself."""
 
     def to_json(self) -> str:
         """The evaluation as ``goaltree evaluate --format json`` prints it (SPEC §6), as text."""

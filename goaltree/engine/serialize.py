@@ -179,6 +179,8 @@ def evaluation_to_json(evaluation: Evaluation, node_ids: Iterable[str] | None = 
     }
     if evaluation.snapshot:
         document["snapshot"] = evaluation.snapshot
+    if evaluation.scenario is not None:
+        document["scenario"] = evaluation.scenario
     return document
 
 

@@ -97,6 +97,14 @@ def validation_diagnostics(error: Any, data: dict) -> Iterator[tuple[Diagnostic,
                 node=str(loc[1]),
                 path=loc[:2],
             ), True
+        elif loc and loc[-1] == "[key]" and len(loc) == 3 and loc[0] == "scenarios":
+            yield Diagnostic(
+                codes.BAD_VALUE,
+                "error",
+                f"scenario name '{loc[1]}' must match [a-z][a-z0-9_-]* "
+                "(lower-case letters, digits, `_` and `-`, starting with a letter)",
+                path=loc[:2],
+            ), True
         else:
             message = item["msg"]
             if kind == "finite_number":
@@ -169,6 +177,8 @@ def _describe(loc: tuple) -> str:
         return f" in node '{loc[1]}'" + (f" ({rest})" if rest else "")
     if loc[0] == "sources" and len(loc) >= 2:
         return f" in source '{loc[1]}'"
+    if loc[0] == "scenarios" and len(loc) >= 2:
+        return f" in scenario '{loc[1]}'"
     parent = ".".join(str(p) for p in loc[:-1])
     return f" in {parent}" if parent else " at the top level"
 
@@ -190,6 +200,8 @@ def _fields_at(model: Any, loc: tuple, data: dict) -> list[str]:
         cls = {"csv": models.CsvSource, "parquet": models.ParquetSource, "sql": models.SqlSource}.get(kind)
         if cls is not None:
             return list(cls.model_fields)
+    if loc[0] == "scenarios" and len(loc) == 2:
+        return list(models.Scenario.model_fields)
     if len(loc) == 1:
         cls = {"period": models.Period, "thresholds": models.Thresholds, "checks": models.Checks}.get(loc[0])
         if cls is not None:

@@ -72,6 +72,7 @@ def build_context(
     findings_note: str | None = None,
     goal_file: Any = None,
     diagram: bool = False,
+    tree: "GoalTree | None" = None,
 ) -> dict[str, Any]:
     """Everything a report template can use (documented in ``docs/reports.md``).
 
@@ -81,6 +82,7 @@ def build_context(
         findings_note: Why the findings are incomplete, if they are (:func:`collect_findings`).
         goal_file: The :class:`goaltree.model.GoalFile`, for ``maintain`` ranges in charts.
         diagram: Draw the Graphviz SVG for the ``diagram_svg`` variable (needs ``dot``).
+        tree: The evaluated tree, for the ``what_moves`` section (tornados and scenarios); ``None``: no section.
     """
     from markupsafe import Markup
 
@@ -92,6 +94,7 @@ def build_context(
     from goaltree.report import sections
     from goaltree.report.charts import pace_chart
     from goaltree.report.environment import templates_dir
+    from goaltree.report.what_moves import what_moves
 
     diagnostics = list(findings) if findings is not None else sections.merge_findings(evaluation.diagnostics)
     nodes = {node_id: sections.node_view(result) for node_id, result in evaluation.nodes.items()}
@@ -191,6 +194,7 @@ def build_context(
         "breakdowns": breakdowns,
         "charts": charts,
         "findings": finding_rows,
+        "what_moves": what_moves(tree),
         "diagram_svg": svg,
         "diagram_note": diagram_note,
         "mermaid": Markup(to_mermaid(evaluation, children=DIAGRAM_CHILDREN)),
@@ -215,6 +219,7 @@ def render_report(
     findings: Sequence[Diagnostic] | None = None,
     findings_note: str | None = None,
     goal_file: Any = None,
+    tree: "GoalTree | None" = None,
 ) -> str:
     """The report as text.
 
@@ -225,6 +230,7 @@ def render_report(
         findings: The SMART findings to show (:func:`collect_findings`).
         findings_note: Why the findings are incomplete, if they are.
         goal_file: The loaded goal-file model, for ``maintain`` ranges in the charts.
+        tree: The evaluated tree, for "What moves the plan" (tornados, scenarios); ``None``: left out.
 
     Raises:
         GoaltreeError: An unknown format, or a template that is missing or fails
@@ -236,6 +242,11 @@ def render_report(
         raise GoaltreeError(f"cannot write a '{report_format}' report; choose one of {', '.join(FORMATS)}")
     loaded = load_template(report_format, template)
     context = build_context(
-        evaluation, findings=findings, findings_note=findings_note, goal_file=goal_file, diagram=report_format == "html"
+        evaluation,
+        findings=findings,
+        findings_note=findings_note,
+        goal_file=goal_file,
+        diagram=report_format == "html",
+        tree=tree,
     )
     return render_template(loaded, context)

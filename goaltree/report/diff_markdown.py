@@ -15,7 +15,15 @@ from goaltree.present.escape import markdown_code, markdown_text
 from goaltree.present.numbers import format_change, format_number
 from goaltree.render.diff_mermaid import diff_mermaid
 from goaltree.revisions.diff import GoalDiff
-from goaltree.revisions.diff_text import derived_groups, feeds_text, format_value, target_words, title_of, unit_of
+from goaltree.revisions.diff_text import (
+    derived_groups,
+    feeds_text,
+    format_value,
+    scenario_change_words,
+    target_words,
+    title_of,
+    unit_of,
+)
 
 
 def _table(title: str, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
@@ -36,6 +44,7 @@ def _summary(diff: GoalDiff) -> str:
         (len(diff.reparented), "moved"),
         (len(diff.changed), "changed"),
         (len(diff.derived), "derived targets moved"),
+        (len(diff.scenarios), "scenarios changed"),
     ]
     return " · ".join(f"**{count}** {what}" for count, what in counts if count) or "File settings changed"
 
@@ -105,6 +114,10 @@ def write_markdown(diff: GoalDiff, stream: IO[str]) -> None:
             ", ".join(markdown_code(cause) for cause in move.because) or "–",
         )
         for node_id, move in diff.derived.items()
+    ])
+    out += _table("Scenarios", ("scenario", "change"), [
+        (markdown_code(name), markdown_text(scenario_change_words(diff, name, change)))
+        for name, change in diff.scenarios.items()
     ])
     chart = diff_mermaid(diff)
     if chart:

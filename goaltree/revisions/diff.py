@@ -115,6 +115,8 @@ class GoalDiff:
         changed: Id -> field -> old/new.
         derived: Id -> the derived target's move.
         file: File-level field -> old/new (period, title, thresholds, sources, …).
+        scenarios: Scenario name -> the scenario old/new (``None`` on the side that lacks it):
+            added, removed or changed, in file order (the new file's, then the removed ones).
     """
 
     old: Side
@@ -127,12 +129,14 @@ class GoalDiff:
     changed: dict[str, dict[str, Change]] = field(default_factory=dict)
     derived: dict[str, TargetMove] = field(default_factory=dict)
     file: dict[str, Change] = field(default_factory=dict)
+    scenarios: dict[str, Change] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
         """Whether the revisions mean the same goals."""
         return not (
             self.added or self.removed or self.renamed or self.reparented or self.changed or self.derived or self.file
+            or self.scenarios
         )
 
     def old_id(self, new_id: str) -> str:
@@ -151,7 +155,7 @@ class GoalDiff:
         """The JSON of SPEC §6 — ``added``, ``removed``, ``changed``, ``derived`` — plus the extra keys
         ``renamed`` (old id -> new id), ``reparented`` (id -> old/new lists of the ids it feeds),
         ``derived_from`` (id -> the edited nodes a derived target follows), ``file`` (file-level
-        fields, old/new) and ``compared`` (the two labels and the as-of date)."""
+        fields, old/new), ``scenarios`` (name -> old/new, ``null`` for added or removed) and ``compared`` (the two labels and the as-of date)."""
         return {
             "added": list(self.added),
             "removed": list(self.removed),
@@ -166,6 +170,9 @@ class GoalDiff:
             },
             "derived_from": {node_id: list(m.because) for node_id, m in self.derived.items()},
             "file": {name: {"old": to_json_value(c.old), "new": to_json_value(c.new)} for name, c in self.file.items()},
+            "scenarios": {
+                name: {"old": to_json_value(c.old), "new": to_json_value(c.new)} for name, c in self.scenarios.items()
+            },
             "compared": {"old": self.old.label, "new": self.new.label, "as_of": self.as_of.isoformat()},
         }
 
@@ -454,6 +461,13 @@ def diff_trees(
         if old_value != new_value:
             file_changes[name] = Change(old_value, new_value)
 
+    old_scenarios, new_scenarios = old_tree.goal_file.scenarios, new_tree.goal_file.scenarios
+    scenario_changes = {
+        name: Change(old_scenarios.get(name), new_scenarios.get(name))
+        for name in [*new_scenarios, *(name for name in old_scenarios if name not in new_scenarios)]
+        if old_scenarios.get(name) != new_scenarios.get(name)
+    }
+
     return GoalDiff(
         old=old,
         new=new,
@@ -465,6 +479,7 @@ def diff_trees(
         changed=changed,
         derived=derived,
         file=file_changes,
+        scenarios=scenario_changes,
     )
 
 

@@ -142,6 +142,28 @@ def write_text(diff: GoalDiff, stream: IO[str]) -> None:
         [f"{cause} ⇒ {', '.join(moves)}" for cause, moves in derived_groups(diff)],
         count=len(diff.derived),
     )
+    section("Scenarios", [f"{name}: {scenario_change_words(diff, name, change)}" for name, change in diff.scenarios.items()])
+
+
+def scenario_words(diff: GoalDiff, scenario: Any) -> str:
+    """What a scenario sets, each target in its node's unit: ``lead_to_customer 1.60 %, deal 1 000 000``."""
+    parts = [f"{node_id} {format_value(value, unit_of(diff, node_id), 'target')}" for node_id, value in scenario.set.items()]
+    return ", ".join(parts) or "nothing"
+
+
+def scenario_change_words(diff: GoalDiff, name: str, change: Change) -> str:
+    """``added, sets …``, ``removed, set …`` or ``sets … → …`` (and the description when it changed)."""
+    if change.old is None:
+        return f"added, sets {scenario_words(diff, change.new)}"
+    if change.new is None:
+        return f"removed, set {scenario_words(diff, change.old)}"
+    words = []
+    if change.old.set != change.new.set:
+        words.append(f"sets {scenario_words(diff, change.old)} → {scenario_words(diff, change.new)}")
+    if change.old.description != change.new.description:
+        old_text = format_value(change.old.description, None, "description")
+        words.append(f"description {old_text} → {format_value(change.new.description, None, 'description')}")
+    return "; ".join(words)
 
 
 def _added_line(diff: GoalDiff, node_id: str) -> str:

@@ -58,4 +58,5 @@ DEFAULT_RULES: tuple[type[Rule], ...] = (
     structure.NumberOverflow,
     structure.RuleCrashed,
     structure.StaleSnapshot,
+    structure.UnknownScenarioNode,
 )

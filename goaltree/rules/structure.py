@@ -10,7 +10,9 @@ trusted by anything that follows.
 
 from __future__ import annotations
 
-from goaltree.rules.base import Rule
+from typing import Iterator
+
+from goaltree.rules.base import CheckContext, Finding, Rule
 from goaltree import codes
 
 
@@ -533,3 +535,39 @@ class StaleSnapshot(Rule):
     name = "sources.stale_snapshot"
     severity = "warning"
     emitted_by = "sources"
+
+
+class UnknownScenarioNode(Rule):
+    """A scenario's `set` names a node id that does not exist, with a "did you mean".
+
+    A scenario gives the nodes in its `set` another target and solves the rest
+    of the plan again (docs/scenarios.md); a name that is not a node would
+    change nothing, silently. A scenario that makes the plan contradictory or
+    underdetermined gets the base plan's diagnostic (A003, E010), its message
+    naming the scenario.
+
+    **Anti-pattern**
+
+    ```yaml
+    scenarios:
+      higher_conversion: {set: {lead_to_cusomer: 0.016}}
+    ```
+
+    **Best practice**
+
+    ```yaml
+    scenarios:
+      higher_conversion: {set: {lead_to_customer: 0.016}}
+    ```
+    """
+
+    code = codes.UNKNOWN_SCENARIO_NODE
+    name = "structure.unknown_scenario_node"
+    severity = "error"
+    needs_tree = False
+
+    def check(self, context: CheckContext) -> Iterator[Finding]:
+        from goaltree.scenarios import unknown_scenario_nodes
+
+        for diagnostic in unknown_scenario_nodes(context.goal_file):
+            yield Finding(diagnostic.message, None, diagnostic.path, key=True)
