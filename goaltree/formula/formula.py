@@ -98,7 +98,8 @@ class Formula:
             values: A value for every node id in :attr:`names` (other keys are ignored).
 
         Returns:
-            The value as a finite float.
+            The value as a finite float; a zero is always ``0.0``, never ``-0.0``
+            (``-(a - a)``), so that no output prints "-0".
 
         Raises:
             FormulaError: ``unknown_name`` if a name has no value (missing or
@@ -114,12 +115,12 @@ class Formula:
         if isinstance(result, (float, int)):
             result = float(result)
             if math.isfinite(result):
-                return result
+                return result + 0.0  # -0.0 + 0.0 is 0.0
         # Something went wrong: walk again, checking every step, to say exactly what and where.
         result = CheckedEvaluator(self.text, values).evaluate(self.root)
         if not math.isfinite(result):  # pragma: no cover - the checked walk raises first
             raise FormulaError(f"the formula {self.text!r} has no finite value", None, "domain")
-        return result
+        return result + 0.0
 
     def canonical(self) -> str:
         """A normalized text: one space around operators, minimal parentheses.
