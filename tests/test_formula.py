@@ -729,6 +729,15 @@ def test_the_compiled_evaluator_answers_what_the_checked_walk_answers(text, a, b
     assert run(lambda: formula.evaluate(values)) == checked
 
 
+@pytest.mark.parametrize("text", ["-min(a, 1 / c)", "a / (1 / c)", "a / b / (1 / c)", "0.5 ** (1 / c)"])
+def test_an_overflow_inside_min_or_a_divisor_is_reported_not_hidden(text):
+    # 1 / 5e-324 is beyond float range; min(0, inf) and 1 / inf would turn it into a tidy 0.
+    with pytest.raises(FormulaError) as caught:
+        parse(text).evaluate({"a": 1.0, "b": 2.0, "c": 5e-324})
+    assert caught.value.kind == "domain"
+    assert "too large to compute (overflow)" in caught.value.message
+
+
 def test_a_zero_is_never_negative():
     assert repr(parse("-(a - a)").evaluate({"a": 3.0})) == "0.0"
     assert repr(parse("-(a - a)").evaluate({"a": 3})) == "0.0"

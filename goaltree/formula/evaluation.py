@@ -34,6 +34,18 @@ Evaluator = Callable[[Mapping[str, float], Sequence[str]], float]
 _OPERATORS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}
 
 
+def _finite(value: float) -> float:
+    """``value``, or an :class:`OverflowError` when it is infinite or NaN.
+
+    Used where a later step could hide a non-finite value (``min``/``max``, a
+    divisor, a power's operands: ``1 / inf`` is 0): the fast path then gives way
+    to the checked walk, which says where the overflow happened.
+    """
+    if value - value != 0.0:  # inf - inf and nan - nan are nan; every finite number gives 0
+        raise OverflowError("a step of the formula is not a finite number")
+    return value
+
+
 def compile_evaluator(node: Expression, names: Sequence[str]) -> Evaluator:
     """Compile a syntax tree into nested closures, built once and called for every evaluation.
 
@@ -78,11 +90,11 @@ def _closure_for(node: Expression, position: Mapping[str, int]) -> Evaluator:
         if len(arguments) == 1:
             return arguments[0]
         pick = min if node.function == "min" else max
-        return lambda values, names: pick([argument(values, names) for argument in arguments])
+        return lambda values, names: pick([_finite(argument(values, names)) for argument in arguments])
     if node.op == "**":
         base, exponent = _closure_for(node.left, position), _closure_for(node.right, position)
         power = math.pow
-        return lambda values, names: power(base(values, names), exponent(values, names))
+        return lambda values, names: power(_finite(base(values, names)), _finite(exponent(values, names)))
     head, rest = chain(node, operator_family(node.op))
     first = _closure_for(head, position)
     if len(rest) == 1:
@@ -93,8 +105,11 @@ def _closure_for(node: Expression, position: Mapping[str, int]) -> Evaluator:
             return lambda values, names: first(values, names) - second(values, names)
         if node.op == "*":
             return lambda values, names: first(values, names) * second(values, names)
-        return lambda values, names: first(values, names) / second(values, names)
-    steps = tuple((_OPERATORS[op], _closure_for(operand, position)) for op, operand in rest)
+        return lambda values, names: first(values, names) / _finite(second(values, names))
+    steps = tuple(
+        (_OPERATORS[op], _finite_operand(_closure_for(operand, position)) if op == "/" else _closure_for(operand, position))
+        for op, operand in rest
+    )
 
     def evaluate_chain(values: Mapping[str, float], names: Sequence[str]) -> float:
         accumulated = first(values, names)
@@ -103,6 +118,11 @@ def _closure_for(node: Expression, position: Mapping[str, int]) -> Evaluator:
         return accumulated
 
     return evaluate_chain
+
+
+def _finite_operand(closure: Evaluator) -> Evaluator:
+    """``closure`` with its value checked by :func:`_finite`: a divisor in a chain (``a / b / c``)."""
+    return lambda values, names: _finite(closure(values, names))
 
 
 def format_value(value: float) -> str:
