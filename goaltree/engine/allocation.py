@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Mapping
 
-from goaltree.engine.equations import Equation, number_text, total, values_of_names
+from goaltree.engine.equations import number_text
+from goaltree.engine.system import Equation, total, values_of_names
 from goaltree.engine.results import Derivation
 
 if TYPE_CHECKING:
