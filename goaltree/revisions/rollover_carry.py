@@ -163,9 +163,7 @@ def _carry_node(
         tag = f"achieved-{_slug(old_label)}"
         updates["tags"] = list(dict.fromkeys([*node.tags, tag]))
         if flow:
-            pace_days = _days(old.start, old_deadline)
-            new_days = _days(new.start, new.end)
-            new_target = _advice(target * new_days / pace_days, TARGET_DIGITS) if pace_days else target
+            new_target, new_days, pace_days = _same_pace(target, old.start, old_deadline, new)
             note = (
                 f"{NOTE_PREFIX}{old_label} on {on}: achieved ({format_number(actual, unit)} of {format_number(target, unit)}); "
                 f"the new target keeps the same pace over {period_label(new)}: "
@@ -178,9 +176,7 @@ def _carry_node(
     if flow and node.direction == "decrease" and actual >= target:
         # A cap already spent: "what remains" is nothing, and a zero budget is no plan. The cap
         # carries over at its old pace; the overspend is on record in the note.
-        pace_days = _days(old.start, old_deadline)
-        new_days = _days(new.start, new.end)
-        new_target = _advice(target * new_days / pace_days, TARGET_DIGITS) if pace_days else target
+        new_target, new_days, pace_days = _same_pace(target, old.start, old_deadline, new)
         note = (
             f"{NOTE_PREFIX}{old_label} on {on}: {format_number(actual, unit)} against the cap {format_number(target, unit)}, "
             f"{format_number(actual - target, unit)} over; the cap carries over at the same pace: "
@@ -293,6 +289,14 @@ def _renew(
     updates["target"] = _clean(new_target)
     action: Action = "achieved" if achieved else "renewed"
     return Carry(node_id, action, target, new_target, actual, baseline, note), updates
+
+
+def _same_pace(target: float, start: dt.date, deadline: dt.date, new: Period) -> tuple[float, int, int]:
+    """The new period's target at the old pace (``target`` over start..deadline), with the two day counts the note shows."""
+    pace_days = _days(start, deadline)
+    new_days = _days(new.start, new.end)
+    new_target = _advice(target * new_days / pace_days, TARGET_DIGITS) if pace_days else target
+    return new_target, new_days, pace_days
 
 
 def _share(as_of: dt.date, deadline: dt.date, new: Period, old: Period) -> tuple[float, str]:
