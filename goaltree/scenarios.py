@@ -369,21 +369,24 @@ def inputs_of(node_id: str, equation_of: Mapping[str, "Equation"]) -> list[str]:
 
     In depth-first order of the formulas and roll-ups, each once.
     """
+    return [current for current in _below(node_id, equation_of) if current != node_id and current not in equation_of]
+
+
+def _below(node_id: str, equation_of: Mapping[str, "Equation"]) -> list[str]:
+    """``node_id`` and every node its formulas and roll-ups reach, each once, depth first."""
     seen: set[str] = set()
-    inputs: list[str] = []
+    order: list[str] = []
     stack = [node_id]
     while stack:
         current = stack.pop()
         if current in seen:
             continue
         seen.add(current)
+        order.append(current)
         equation = equation_of.get(current)
-        if equation is None:
-            if current != node_id:
-                inputs.append(current)
-            continue
-        stack.extend(reversed(equation.children))
-    return inputs
+        if equation is not None:
+            stack.extend(reversed(equation.children))
+    return order
 
 
 def top_nodes(tree: "GoalTree", equation_of: Mapping[str, "Equation"]) -> list[str]:
@@ -407,16 +410,7 @@ class _Model:
     def __init__(self, node_id: str, equation_of: Mapping[str, "Equation"], order: Sequence[str]) -> None:
         self.node_id = node_id
         self.equation_of = equation_of
-        below: set[str] = set()
-        stack = [node_id]
-        while stack:
-            current = stack.pop()
-            if current in below:
-                continue
-            below.add(current)
-            equation = equation_of.get(current)
-            if equation is not None:
-                stack.extend(equation.children)
+        below = set(_below(node_id, equation_of))
         # Children before parents: the order every recomputation follows.
         self.heads = [n for n in reversed(order) if n in below and n in equation_of]
         self.position = {n: i for i, n in enumerate(self.heads)}
