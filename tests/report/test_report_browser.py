@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from browser import chromium
+from playwright.sync_api import expect
 from report_helpers import FUNNEL, load_and_evaluate
 
 from goaltree.cli.output import write_atomic
@@ -57,7 +58,9 @@ def test_clicking_a_card_in_the_diagram_opens_its_details(page_on_report):
     visits = page.locator("#node-visits")
     assert visits.evaluate("element => element.open") is False
     page.locator('#diagram a[href="#node-visits"], #diagram a[*|href="#node-visits"]').first.click()
-    page.wait_for_function("document.getElementById('node-visits').open")
+    # expect() polls from Playwright's injected script; wait_for_function would
+    # eval a string, which the report's Content Security Policy forbids.
+    expect(visits).to_have_js_property("open", True)
     assert visits.locator(":scope > .node-body").is_visible()
 
 
