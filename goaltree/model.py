@@ -25,6 +25,8 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
+from goaltree.present.language import ENGLISH, languages
+
 NODE_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 TREE_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 SOURCE_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
@@ -61,6 +63,28 @@ class EnumDescriptions:
         json_schema["enumDescriptions"] = descriptions
         json_schema["markdownEnumDescriptions"] = descriptions
         return json_schema
+
+
+class _LanguageNames(EnumDescriptions):
+    """Each language's name, from Babel's locale data, read only when the schema is written."""
+
+    def __init__(self) -> None:
+        pass
+
+    @property
+    def texts(self) -> dict[str, str]:  # type: ignore[override]
+        from babel import Locale
+
+        names = {}
+        for code in languages():
+            locale = Locale.parse(code)
+            own = "" if code == ENGLISH else f" ({locale.display_name})"
+            names[code] = f"{locale.english_name}{own}: every word goaltree prints, with its number and date formats."
+        return names
+
+
+LanguageCode = Annotated[Literal[languages()], _LanguageNames()]  # type: ignore[valid-type]
+"""A language with catalogues in goaltree/locale/ (English needs none): a new folder adds one."""
 
 
 NodeType = Annotated[
@@ -383,6 +407,11 @@ class GoalFile(_Frozen):
     id: str = Field(pattern=TREE_ID_PATTERN, description="A slug naming the tree: `acme-marketing-2027`.")
     title: str = Field(min_length=1, description="What the tree is, for people.")
     description: str | None = Field(None, description="Free text.")
+    language: LanguageCode = Field(
+        ENGLISH,
+        description="The language of everything goaltree prints for this file: tables, messages, reports, "
+        "diagrams (`--language` on the command line wins). JSON keys and codes stay English.",
+    )
     period: Period = Field(description="The period the goals cover, dates inclusive.")
     owner: str | None = Field(None, description="The default owner of every node.")
     thresholds: Thresholds = Field(default_factory=Thresholds, description="Status thresholds on the pace ratio.")

@@ -16,6 +16,7 @@ import sys
 from typing import Callable, Sequence
 
 from goaltree.errors import DiagnosticsError, GoaltreeError
+from goaltree.present.language import ENGLISH, languages, use_language
 
 ISSUES_URL = "https://github.com/goaltree/goaltree/issues"
 
@@ -69,7 +70,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def add(name: str) -> argparse.ArgumentParser:
-        return commands.add_parser(name, help=COMMANDS[name][1], description=COMMANDS[name][1])
+        command = commands.add_parser(name, help=COMMANDS[name][1], description=COMMANDS[name][1])
+        command.add_argument(
+            "--language",
+            choices=languages(),
+            default=None,
+            help="the language of everything printed or written (default: the goal file's `language:`, else en)",
+        )
+        return command
 
     p = add("init")
     p.add_argument("directory", nargs="?", default=None, metavar="DIR", help="the folder for the new project (new or empty)")
@@ -192,6 +200,33 @@ def _run_command(argv: Sequence[str] | None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    with use_language(chosen_language(args)):
+        return _run_in_language(args)
+
+
+def chosen_language(args: argparse.Namespace) -> str:
+    """``--language``, else the ``language:`` of the command's (first) goal file, else English.
+
+    A file that declares a language goaltree does not speak is read in
+    English; the loader reports the value as an error in the file.
+    """
+    if args.language:
+        return args.language
+    from pathlib import Path
+
+    from goaltree.goalfile.read import declared_language
+
+    for name in ("file", "files", "new"):
+        value = getattr(args, name, None)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if value and value != "-":
+            declared = declared_language(Path(value))
+            return declared if declared in languages() else ENGLISH
+    return ENGLISH
+
+
+def _run_in_language(args: argparse.Namespace) -> int:
     module_name = COMMANDS[args.command][0]
     try:
         module = importlib.import_module(module_name)

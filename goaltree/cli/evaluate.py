@@ -9,16 +9,18 @@ from typing import IO, Mapping, Sequence
 from goaltree.cli.common import exit_code, load_and_evaluate
 from goaltree.cli.output import RESET, STATUS_COLOURS, format_number, format_percent, print_diagnostics, use_colour
 from goaltree.engine.results import Brief, Evaluation
+from goaltree.present.language import _, _n, format_date
+from goaltree.present.terms import field_word, status_word
 
-STATUS_LABELS = {
-    "achieved": "achieved",
-    "on_track": "on track",
-    "at_risk": "at risk",
-    "off_track": "OFF TRACK",
-    "no_data": "no data",
-    "assumed": "assumed",
-    "not_started": "not started",
-}
+TABLE_STATUS_ORDER = ("achieved", "on_track", "at_risk", "off_track", "no_data", "assumed", "not_started")
+"""The order of the statuses in the table's closing count."""
+
+
+def status_labels() -> dict[str, str]:
+    """Status -> its word in the table, in the current language; off track in capitals, to stand out."""
+    labels = {status: status_word(status) for status in TABLE_STATUS_ORDER}
+    labels["off_track"] = labels["off_track"].upper()
+    return labels
 
 
 def outline(
@@ -77,9 +79,11 @@ def check_selection(evaluation: Evaluation, root: str | None, depth: int | None)
     from goaltree.errors import GoaltreeError, did_you_mean
 
     if depth is not None and depth < 0:
-        raise GoaltreeError(f"--depth must be 0 or more, not {depth}")
+        raise GoaltreeError(_("--depth must be 0 or more, not {depth}", depth=depth))
     if root is not None and root not in evaluation.nodes:
-        raise GoaltreeError(f"no node '{root}' in {evaluation.tree_id}{did_you_mean(root, evaluation.nodes)}")
+        raise GoaltreeError(
+            _("no node '{node}' in {tree}", node=root, tree=evaluation.tree_id) + did_you_mean(root, evaluation.nodes)
+        )
 
 
 def terminal_width(stream: IO[str]) -> int:
@@ -108,7 +112,8 @@ def table(evaluation: Evaluation, stream: IO[str], *, root: str | None = None, d
     a terminal): a long node id is cut with "…", a number never is.
     """
     colour = use_colour(stream)
-    header = ("node", "target", "actual", "expected", "progress", "status")
+    header = tuple(field_word(name) for name in ("node", "target", "actual", "expected", "progress", "status"))
+    status_labels_now = status_labels()
     rows = []
     counts: dict[str, int] = {}
     briefs = evaluation.briefs()
@@ -127,21 +132,21 @@ def table(evaluation: Evaluation, stream: IO[str], *, root: str | None = None, d
             )
         )
     widths = [max(len(title), *map(len, column)) for title, column in zip(header, zip(*rows))] if rows else list(map(len, header))
-    widths[5] = max(len(header[5]), *(len(STATUS_LABELS[status]) for status in counts)) if counts else len(header[5])
+    widths[5] = max(len(header[5]), *(len(status_labels_now[status]) for status in counts)) if counts else len(header[5])
     available = terminal_width(stream)
     numbers = sum(widths[1:]) + 2 * (len(widths) - 1)
     node_width = min(widths[0], max(available - numbers, MIN_NODE_WIDTH))
     if node_width < widths[0]:
         rows = [(cut(row[0], node_width), *row[1:]) for row in rows]
         widths[0] = node_width
-    title = f"{evaluation.title} ({evaluation.tree_id}) as of {evaluation.as_of.isoformat()}"
+    title = _("{title} ({tree}) as of {date}", title=evaluation.title, tree=evaluation.tree_id, date=format_date(evaluation.as_of))
     print(cut(title, max(available, 20)), file=stream)
     line = "  ".join(
         h.ljust(w) if i == 0 or i == 5 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths))
     ).rstrip()
     print(line, file=stream)
     print("-" * len(line), file=stream)
-    labels = {status: f"{STATUS_COLOURS[status]}{label}{RESET}" if colour else label for status, label in STATUS_LABELS.items()}
+    labels = {status: f"{STATUS_COLOURS[status]}{label}{RESET}" if colour else label for status, label in status_labels_now.items()}
     name_width, target_width, actual_width, expected_width, progress_width = widths[:5]
     for first in range(0, len(rows), 4096):  # a write per 4 096 rows: few calls, little memory
         stream.write(
@@ -151,13 +156,16 @@ def table(evaluation: Evaluation, stream: IO[str], *, root: str | None = None, d
                 for name, target, actual, expected, progress, status in rows[first : first + 4096]
             )
         )
-    summary = ", ".join(f"{counts[s]} {STATUS_LABELS[s]}" for s in STATUS_LABELS if s in counts and s != "assumed")
+    summary = ", ".join(f"{counts[s]} {status_labels_now[s]}" for s in TABLE_STATUS_ORDER if s in counts and s != "assumed")
     assumed = counts.get("assumed", 0)
     if assumed:
         # A planning assumption counts neither way: it is listed apart from the scored statuses.
-        summary = f"{summary or 'none scored'}; {assumed} assumed (planning assumptions nobody measures, not scored)"
-    shown = f"{len(rows)} of {len(evaluation.nodes)}" if len(rows) != len(evaluation.nodes) else f"{len(rows)}"
-    print(f"\n{shown} nodes: {summary}. * = derived target", file=stream)
+        summary = _("{summary}; {count} assumed (planning assumptions nobody measures, not scored)", summary=summary or _("none scored"), count=assumed)
+    if len(rows) != len(evaluation.nodes):
+        shown = _n("{shown} of {count} node", "{shown} of {count} nodes", len(evaluation.nodes), shown=len(rows))
+    else:
+        shown = _n("{count} node", "{count} nodes", len(rows))
+    print("\n" + _("{nodes}: {summary}. * = derived target", nodes=shown, summary=summary), file=stream)
 
 
 # The columns of `--format csv`: the JSON's node fields that fit in one cell.
@@ -207,7 +215,7 @@ def run(args: argparse.Namespace) -> int:
     if args.root is None and args.depth is None:
         chosen = list(evaluation.nodes)
     else:
-        under = {node_id for node_id, _ in outline(evaluation, root=args.root, depth=args.depth)}
+        under = {node_id for node_id, _level in outline(evaluation, root=args.root, depth=args.depth)}
         chosen = [node_id for node_id in evaluation.nodes if node_id in under]  # goal-file order
     if args.format == "json":
         from goaltree.engine.serialize import write_evaluation_json

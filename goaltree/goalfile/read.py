@@ -7,6 +7,7 @@ unread, and so is a file too large to be a goal file.
 
 from __future__ import annotations
 
+import re
 import stat
 from pathlib import Path
 
@@ -44,3 +45,30 @@ def strip_byte_order_mark(text: str) -> str:
     """``text`` without the UTF-8 byte-order mark some editors put first: it is no part of the YAML or JSON."""
     return text[1:] if text.startswith(BYTE_ORDER_MARK) else text
 
+
+
+_LANGUAGE_KEY = re.compile(rb"""(?:language|"language")[ \t]*:[ \t]*["']?([A-Za-z_-]+)""")
+
+
+def declared_language(path: Path) -> str | None:
+    """The ``language:`` a goal file declares at its top level, found without parsing it; ``None`` when it declares none.
+
+    A command must speak the file's language before the file is loaded: the
+    loader's own messages are in it. Only a regular file of bounded size is
+    read (as :func:`read_text` would); anything else is left for the loader
+    to report. A YAML key at the top level starts a line; in JSON the key is
+    quoted, and no node field is called ``language``.
+    """
+    try:
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_FILE_BYTES:
+            return None
+        data = path.read_bytes()
+    except (OSError, ValueError):
+        return None
+    for start in (0, data.find(b"\nlanguage") + 1, data.find(b'"language"')):
+        if start > 0 or (start == 0 and data[:8] == b"language"):
+            found = _LANGUAGE_KEY.match(data, start)
+            if found:
+                return found.group(1).decode("ascii")
+    return None

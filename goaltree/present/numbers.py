@@ -4,9 +4,16 @@ Every output formats a number through this module, so that ``goaltree
 evaluate``, a diagram card, a report, a chart axis and a rule's message never
 disagree about a figure: thin grouping (``27 000 000``), as many decimals as
 the size calls for, percent for ratios, ``5.9×`` for a multiple.
+
+The digits are grouped by a space in every language (an SI habit that reads
+the same in English and Swedish); the decimal sign, a currency's symbol and
+the scale words are the current language's (:mod:`goaltree.present.language`):
+``1.4 %`` and ``63 M`` in English, ``1,4 %`` and ``63 mn`` in Swedish.
 """
 
 from __future__ import annotations
+
+from goaltree.present.language import N_, _, currency_symbol, current
 
 UNKNOWN = "–"
 """What an unknown value reads as."""
@@ -17,7 +24,14 @@ _UNITLESS = frozenset({"ratio", "%", "count", "multiple"})
 # Scale words for short labels, largest first, as (from, divisor, word): the words
 # a strategy team writes ("250 k", "60 M", "1.5 bn") and the goal-file rules read
 # back as amounts. Thousands start at 10 000, where "10 k" is shorter than "10 000".
-_SCALE_WORDS = ((1e9, 1e9, "bn"), (1e6, 1e6, "M"), (1e4, 1e3, "k"))
+_SCALE_WORDS = ((1e9, 1e9, N_("bn")), (1e6, 1e6, N_("M")), (1e4, 1e3, N_("k")))
+
+
+def _localized(text: str) -> str:
+    """Digits written with ``,`` grouping and a ``.`` decimal, as the current language writes them."""
+    decimal = current().decimal
+    text = text.replace(",", " ")
+    return text if decimal == "." else text.replace(".", decimal)
 
 
 def format_number(value: float | None, unit: str | None = None) -> str:
@@ -34,9 +48,9 @@ def format_number(value: float | None, unit: str | None = None) -> str:
     if value is None:
         return UNKNOWN
     if unit == "ratio":
-        return f"{value * 100:.2f} %"
+        return _localized(f"{value * 100:.2f} %")
     if unit == "%":
-        return f"{value:.2f} %"
+        return _localized(f"{value:.2f} %")
     if unit == "multiple":  # ROAS, ROI: "5.9×", read "5.9 kronor per krona"
         return format_number(value) + "×"
     magnitude = abs(value)
@@ -50,7 +64,7 @@ def format_number(value: float | None, unit: str | None = None) -> str:
         text = "0"
     else:
         text = f"{value:.4g}"
-    return text.replace(",", " ")
+    return _localized(text)
 
 
 def format_precise(value: float) -> str:
@@ -61,16 +75,19 @@ def format_precise(value: float) -> str:
     significant digits.
     """
     if value == 0 or 0.01 <= abs(value) < 1e15:
-        return f"{value:,.4f}".rstrip("0").rstrip(".").replace(",", " ")
-    return f"{value:.4g}"
+        return _localized(f"{value:,.4f}".rstrip("0").rstrip("."))
+    return _localized(f"{value:.4g}")
 
 
 def format_quantity(value: float | None, unit: str | None = None) -> str:
-    """The number with its unit: ``27 000 000 SEK``, ``1.20 %``, ``2 500``; ``–`` when unknown."""
+    """The number with its unit: ``27 000 000 SEK``, ``1.20 %``, ``2 500``; ``–`` when unknown.
+
+    A currency reads as the language writes it: ``27 000 000 kr`` in Swedish.
+    """
     text = format_number(value, unit)
     if value is None or not unit or unit in _UNITLESS:
         return text
-    return f"{text} {unit}"
+    return f"{text} {currency_symbol(unit, current().code)}"
 
 
 def format_signed_quantity(value: float | None, unit: str | None = None) -> str:
@@ -87,21 +104,21 @@ def format_signed_quantity(value: float | None, unit: str | None = None) -> str:
 
 def format_percent(value: float | None) -> str:
     """A fraction as a percent with one decimal: ``0.496`` → ``49.6 %``."""
-    return UNKNOWN if value is None else f"{value * 100:.1f} %"
+    return UNKNOWN if value is None else _localized(f"{value * 100:.1f} %")
 
 
 def format_share(value: float | None) -> str:
     """A share of a whole in whole percent: ``0.823`` → ``82 %``, with a real minus sign."""
     if value is None:
         return UNKNOWN
-    return f"{value * 100:.0f} %".replace("-", "−")
+    return _localized(f"{value * 100:.0f} %").replace("-", "−")
 
 
 def format_change(relative: float | None) -> str:
     """A relative change with its sign: ``0.111`` → ``+11.1 %``; an empty string when there is none."""
     if relative is None:
         return ""
-    return f"{relative * 100:+.1f} %"
+    return _localized(f"{relative * 100:+.1f} %")
 
 
 def format_short(value: float, unit: str | None = None) -> str:
@@ -120,5 +137,5 @@ def format_short(value: float, unit: str | None = None) -> str:
     magnitude = abs(value)
     for threshold, divisor, word in _SCALE_WORDS:
         if magnitude >= threshold:
-            return f"{format_number(value / divisor)} {word}"
+            return f"{format_number(value / divisor)} {_(word)}"
     return format_number(value)

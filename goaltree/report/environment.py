@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import goaltree
 from goaltree.errors import GoaltreeError
+from goaltree.present.language import _, _n, _p, current
 
 if TYPE_CHECKING:
     import jinja2
@@ -55,6 +56,9 @@ def environment(search_path: Sequence[Path] = ()) -> "jinja2.Environment":
         auto_reload=False,
     )
     env.filters.update(FILTERS)
+    # A template marks its words as the code does: {{ _("Needs attention") }}, {{ _n("{count} node", "{count} nodes", n) }}.
+    # They are translated when the template renders, in the language of the command.
+    env.globals.update({"_": _, "_n": _n, "_p": _p, "language": lambda: current().code})
     return env
 
 

@@ -130,13 +130,13 @@ def test_graphviz_escaping():
 
 
 def test_present_imports_nothing_of_goaltree():
-    """It sits below every layer that writes output, the engine included."""
+    """It sits below every layer that writes output, the engine included (its modules may use each other)."""
     for path in sorted((PACKAGE / "present").glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         imported = [
             node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
         ] + [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
-        assert not [name for name in imported if name.startswith("goaltree")], path
+        assert not [name for name in imported if name.startswith("goaltree") and not name.startswith("goaltree.present")], path
 
 
 def test_no_number_formatter_outside_present():

@@ -1,0 +1,93 @@
+"""The texts the code marks for translation, and the catalogue each belongs in.
+
+``scripts/update_catalogues.py`` adds what is new to a language's ``.po``
+files; tests/i18n holds every language to having translated all of it. A text
+is marked in Python with ``_("...")``, ``_n("...", "...", n)``, ``_p("context",
+"...")`` or ``N_("...")``, and in a template with ``{{ _("...") }}``.
+
+A language's texts are split into catalogues by the part of goaltree that
+prints them, so that a translator can do one part at a time:
+
+* ``terms.po``: the shared words (statuses, the fields of a result);
+* ``checks.po``: the SMART rules' findings (``goaltree/rules/``);
+* ``loading.po``: what loading and evaluating a goal file say (the loader,
+  the graph, the engine, the sources, the formula language);
+* ``commands.po``: the command line's own sentences;
+* ``reports.po``: reports, diagrams and their templates;
+* ``revisions.po``: diff, history and rollover, in every format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+PACKAGE = Path(__file__).resolve().parent.parent
+TEMPLATES = PACKAGE.parent / "templates"
+KEYWORDS = {"_": None, "N_": None, "_n": (1, 2), "_p": ((1, "c"), 2)}
+"""Babel's keyword specification of the marking functions."""
+
+_CATALOGUE_OF_FOLDER = {
+    "present": "terms",
+    "rules": "checks",
+    "cli": "commands",
+    "report": "reports",
+    "render": "reports",
+    "revisions": "revisions",
+}
+_REVISION_NAMES = ("diff", "history", "rollover")
+
+
+@dataclass(frozen=True)
+class Text:
+    """One marked text.
+
+    Attributes:
+        message: The English text; for a counted text, its singular.
+        plural: The plural of a counted text, else ``None``.
+        context: The ``_p`` context, else ``None``.
+        catalogue: The catalogue it belongs in (``checks``, ``reports``…).
+        where: ``path:line`` of its first mark.
+    """
+
+    message: str
+    plural: str | None
+    context: str | None
+    catalogue: str
+    where: str
+
+
+def catalogue_of(path: Path) -> str:
+    """The catalogue for the texts of the file at ``path``."""
+    if path.suffix == ".j2" or TEMPLATES in path.parents:
+        return "reports"
+    relative = path.relative_to(PACKAGE)
+    if len(relative.parts) == 1:
+        return "loading"
+    if path.stem.startswith(_REVISION_NAMES):  # cli/diff.py, report/diff_markdown.py, render/diff_mermaid.py
+        return "revisions"
+    return _CATALOGUE_OF_FOLDER.get(relative.parts[0], "loading")
+
+
+def marked_texts() -> list[Text]:
+    """Every text marked for translation in the package and the templates, first mark first, without repeats."""
+    seen: dict[tuple[str | None, str], Text] = {}
+    for text in _scan():
+        seen.setdefault((text.context, text.message), text)
+    return list(seen.values())
+
+
+def _scan() -> Iterator[Text]:
+    from babel.messages.extract import extract
+    from jinja2.ext import babel_extract
+
+    sources = sorted(PACKAGE.rglob("*.py")) + sorted(TEMPLATES.glob("*.j2"))
+    for path in sources:
+        method = babel_extract if path.suffix == ".j2" else "python"
+        options = {"extensions": "jinja2.ext.do"} if path.suffix == ".j2" else {}
+        with path.open("rb") as stream:
+            for line, message, _comments, context in extract(method, stream, keywords=KEYWORDS, options=options):
+                singular, plural = (message[0], message[1]) if isinstance(message, tuple) else (message, None)
+                shown = path.relative_to(PACKAGE.parent)
+                yield Text(singular, plural, context, catalogue_of(path), f"{shown}:{line}")

@@ -1,0 +1,49 @@
+"""goaltree's own words for its concepts, said the same way in every output.
+
+A status, a column of the evaluation and a node's type are named here once;
+the table, the diagrams, the reports and the messages ask this module, so that
+"at risk" is never "behind" in one place and "at risk" in another, and each
+word is translated once (Swedish: goaltree/locale/sv/glossary.toml lists the
+words a Swedish marketer uses, and tests/i18n holds the catalogues to them).
+"""
+
+from __future__ import annotations
+
+from goaltree.present.language import N_, _
+
+STATUS_WORDS: dict[str, str] = {
+    "off_track": N_("off track"),
+    "at_risk": N_("at risk"),
+    "no_data": N_("no data"),
+    "on_track": N_("on track"),
+    "achieved": N_("achieved"),
+    "assumed": N_("assumed"),
+    "not_started": N_("not started"),
+}
+"""Status code -> its name in English, the code's text for translation."""
+
+FIELD_WORDS: dict[str, str] = {
+    "node": N_("node"),
+    "target": N_("target"),
+    "actual": N_("actual"),
+    "expected": N_("expected"),
+    "progress": N_("progress"),
+    "status": N_("status"),
+    "forecast": N_("forecast"),
+    "baseline": N_("baseline"),
+    "owner": N_("owner"),
+    "deadline": N_("deadline"),
+}
+"""A field of a node's result -> its name, as a column heading or a label says it."""
+
+
+def status_word(status: str) -> str:
+    """``at_risk`` -> ``at risk`` (Swedish ``risk``); an unknown code reads as itself, spaced."""
+    word = STATUS_WORDS.get(status)
+    return _(word) if word else status.replace("_", " ")
+
+
+def field_word(name: str) -> str:
+    """``actual`` -> ``actual`` (Swedish ``utfall``): the name of a result's field in the current language."""
+    word = FIELD_WORDS.get(name)
+    return _(word) if word else name
