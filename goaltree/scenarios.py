@@ -53,7 +53,8 @@ class Choice:
     @property
     def label(self) -> str:
         """``higher_conversion``, ``higher_conversion, leads=900`` or ``base, leads=900``: what the output shows."""
-        parts = [self.name] + [f"{node_id}={value:g}" for node_id, value in self.overrides.items()]
+        # All 15 significant digits a double keeps: `--set deal=1000000` reads back as typed, not as 1e+06.
+        parts = [self.name] + [f"{node_id}={value:.15g}" for node_id, value in self.overrides.items()]
         return ", ".join(parts)
 
 

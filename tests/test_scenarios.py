@@ -136,7 +136,7 @@ def test_set_overrides_apply_after_the_scenario(write_goals, capsys):
     path = write_goals(PLAN)
     _, document = run_json(capsys, "evaluate", str(path), "--as-of", "2027-01-31", "--format", "json",
                            "--scenario", "higher_conversion", "--set", "deal=1000000")  # fmt: skip
-    assert document["scenario"] == "higher_conversion, deal=1e+06"
+    assert document["scenario"] == "higher_conversion, deal=1000000"
     assert document["nodes"]["leads"]["target"] == pytest.approx(12_600_000 / (0.016 * 1_000_000))  # 787.5
 
 
