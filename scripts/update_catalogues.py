@@ -41,7 +41,9 @@ msgstr ""
 PARTS = {
     "terms": "the shared words: statuses, a result's fields, scale words",
     "checks": "the SMART rules' findings",
-    "loading": "what loading and evaluating a goal file say: the loader, the graph, the engine, the sources",
+    "loading": "what loading a goal file says: the loader, the model, the graph, the formula language, the catalogue",
+    "sources": "what fetching actuals from a metric source says",
+    "engine": "what evaluating says: derivations, diagnostics, attribution",
     "commands": "the command line's own sentences",
     "reports": "reports, diagrams and their templates",
     "revisions": "diff, history and rollover, in every format",

@@ -10,8 +10,10 @@ prints them, so that a translator can do one part at a time:
 
 * ``terms.po``: the shared words (statuses, the fields of a result);
 * ``checks.po``: the SMART rules' findings (``goaltree/rules/``);
-* ``loading.po``: what loading and evaluating a goal file say (the loader,
-  the graph, the engine, the sources, the formula language);
+* ``loading.po``: what loading a goal file says (the loader, the model, the
+  graph, the formula language, the KPI catalogue, scenarios, outputs);
+* ``sources.po``: what fetching actuals from a metric source says;
+* ``engine.po``: what evaluating says (derivations, diagnostics, attribution);
 * ``commands.po``: the command line's own sentences;
 * ``reports.po``: reports, diagrams and their templates;
 * ``revisions.po``: diff, history and rollover, in every format.
@@ -35,6 +37,8 @@ _CATALOGUE_OF_FOLDER = {
     "report": "reports",
     "render": "reports",
     "revisions": "revisions",
+    "sources": "sources",
+    "engine": "engine",
 }
 _REVISION_NAMES = ("diff", "history", "rollover")
 
