@@ -57,7 +57,7 @@ SWEDISH = {
     "achievable": [
         "warning A001 [leads] målet 20 000 är 6,7× utgångsläget 3 000 (+567 %), mer än den rimliga förändringen "
         "på ±300 % (`checks.options.max_target_change: 3`); se över målet, eller beskriv vad som gör det nåbart",
-        "warning A002 [leads] för att nå 20 000 till 31 mars 2028 krävs 65,5 per dag under de 275 dagar som "
+        "warning A002 [leads] för att nå 20 000 senast den 31 mars 2028 krävs 65,5 per dag under de 275 dagar som "
         "återstår, 5,9× de 11 per dag som uppmätts hittills (2 000 till och med 30 juni 2027; "
         "`checks.options.max_pace_vs_trend: 2`); se över målet, eller planera vad som ändrar takten",
     ],
