@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Iterator
 
+from goaltree.present.language import _, _n, _p
 from goaltree.present.numbers import format_number
+from goaltree.rules import wording
 from goaltree.rules.base import CheckContext, Finding, NodeRule, Option, Rule, where
 from goaltree import codes
 
@@ -67,19 +69,43 @@ class TargetChangeBeyondBound(NodeRule):
         if max(factor, 1 / factor) <= 1 + bound + 1e-12:
             return
         declared = context.is_declared(node_id)
-        what = "the target" if declared else "the derived target"
-        change = f"{(factor - 1) * 100:+.0f} %"
-        yield Finding(
-            f"{what} {format_number(target)} is {_times(factor)} the baseline {format_number(baseline)} "
-            f"({change}), beyond the plausible change of ±{bound * 100:.0f} % "
-            f"(`checks.options.max_target_change: {bound:g}`); check the target, or say what makes it reachable",
-            node_id,
-            where(node_id, "target" if declared else "baseline"),
-        )
-
-
-def _times(factor: float) -> str:
-    return f"{factor:.1f}×" if factor >= 1 else f"1/{1 / factor:.1f} of"
+        fields = {
+            "target": format_number(target),
+            "baseline": format_number(baseline),
+            "change": f"{(factor - 1) * 100:+.0f} %",
+            "bound": f"{bound * 100:.0f} %",
+            # The option as it is written in YAML, which reads a decimal point in every language.
+            "option": f"`checks.options.max_target_change: {bound:g}`",
+        }
+        if factor >= 1:
+            fields["factor"] = wording.fixed(factor, ".1f")
+            if declared:
+                message = _(
+                    "the target {target} is {factor}× the baseline {baseline} ({change}), beyond the plausible "
+                    "change of ±{bound} ({option}); check the target, or say what makes it reachable",
+                    **fields,
+                )
+            else:
+                message = _(
+                    "the derived target {target} is {factor}× the baseline {baseline} ({change}), beyond the "
+                    "plausible change of ±{bound} ({option}); check the target, or say what makes it reachable",
+                    **fields,
+                )
+        else:
+            fields["factor"] = wording.fixed(1 / factor, ".1f")
+            if declared:
+                message = _(
+                    "the target {target} is 1/{factor} of the baseline {baseline} ({change}), beyond the plausible "
+                    "change of ±{bound} ({option}); check the target, or say what makes it reachable",
+                    **fields,
+                )
+            else:
+                message = _(
+                    "the derived target {target} is 1/{factor} of the baseline {baseline} ({change}), beyond the "
+                    "plausible change of ±{bound} ({option}); check the target, or say what makes it reachable",
+                    **fields,
+                )
+        yield Finding(message, node_id, where(node_id, "target" if declared else "baseline"))
 
 
 class GrowthAboveTrend(NodeRule):
@@ -158,10 +184,10 @@ class GrowthAboveTrend(NodeRule):
         if node.effective_aggregate == "sum":
             if node.direction == "decrease":
                 return  # a cap on a flow: spending slower than allowed is fine
-            done = sum(value for _, value in observations)
+            done = sum(value for _day, value in observations)
             observed = done / elapsed
             needed = (target - done) / remaining
-            so_far = f"{format_number(done)} by {last_day}"
+            so_far = _p("check", "{amount} by {date}", amount=format_number(done), date=wording.day(last_day))
         else:
             reference = _reference(node, start, observations)
             if reference is None:
@@ -169,24 +195,52 @@ class GrowthAboveTrend(NodeRule):
             reference_day, reference_value = reference
             observed = (last_value - reference_value) / max(1, (last_day - reference_day).days)
             needed = (target - last_value) / remaining
-            so_far = f"{format_number(last_value)} on {last_day}"
+            so_far = _p("check", "{amount} on {date}", amount=format_number(last_value), date=wording.day(last_day))
         observed *= sign
         needed *= sign
         if needed <= 0:
             return  # already there
         factor = float(context.options["max_pace_vs_trend"])
-        pace = f"{_rate(needed)} a day for the remaining {remaining} days"
-        if observed <= 0:
-            trend = "flat" if observed == 0 else "going the other way"
-            message = (
-                f"reaching {format_number(target)} by {deadline} needs {pace}, but the trend so far "
-                f"({so_far}) is {trend}; check the target, or plan what turns the trend"
+        fields = {
+            "target": format_number(target),
+            "deadline": wording.day(deadline),
+            "needed": _rate(needed),
+            "so_far": so_far,
+            # The option as it is written in YAML, which reads a decimal point in every language.
+            "option": f"`checks.options.max_pace_vs_trend: {factor:g}`",
+        }
+        # The English says "days" for one day too: a finding a day before the deadline is rare,
+        # and its wording is what existing users and tests read.
+        if observed == 0:
+            message = _n(
+                "reaching {target} by {deadline} needs {needed} a day for the remaining {count} days, "
+                "but the trend so far ({so_far}) is flat; check the target, or plan what turns the trend",
+                "reaching {target} by {deadline} needs {needed} a day for the remaining {count} days, "
+                "but the trend so far ({so_far}) is flat; check the target, or plan what turns the trend",
+                remaining,
+                **fields,
+            )
+        elif observed < 0:
+            message = _n(
+                "reaching {target} by {deadline} needs {needed} a day for the remaining {count} days, but the "
+                "trend so far ({so_far}) is going the other way; check the target, or plan what turns the trend",
+                "reaching {target} by {deadline} needs {needed} a day for the remaining {count} days, but the "
+                "trend so far ({so_far}) is going the other way; check the target, or plan what turns the trend",
+                remaining,
+                **fields,
             )
         elif needed > factor * observed:
-            message = (
-                f"reaching {format_number(target)} by {deadline} needs {pace}, {needed / observed:.1f}× the "
-                f"{_rate(observed)} a day observed so far ({so_far}; "
-                f"`checks.options.max_pace_vs_trend: {factor:g}`); check the target, or plan what changes the pace"
+            message = _n(
+                "reaching {target} by {deadline} needs {needed} a day for the remaining {count} days, "
+                "{times}× the {observed} a day observed so far ({so_far}; {option}); "
+                "check the target, or plan what changes the pace",
+                "reaching {target} by {deadline} needs {needed} a day for the remaining {count} days, "
+                "{times}× the {observed} a day observed so far ({so_far}; {option}); "
+                "check the target, or plan what changes the pace",
+                remaining,
+                times=wording.fixed(needed / observed, ".1f"),
+                observed=_rate(observed),
+                **fields,
             )
         else:
             return
@@ -205,7 +259,7 @@ def _reference(node: "Node", start: dt.date, observations: list[tuple[dt.date, f
 def _rate(value: float) -> str:
     if abs(value) >= 100:
         return format_number(round(value))
-    return f"{value:.3g}"
+    return wording.fixed(value, ".3g")
 
 
 class ContradictingTargets(Rule):

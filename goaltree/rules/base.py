@@ -21,6 +21,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Iterator
 
 from goaltree.errors import Severity
+from goaltree.present.language import _p
+from goaltree.rules.wording import fixed
 
 if TYPE_CHECKING:
     from goaltree.engine.equations import Equation, SolveOutcome
@@ -57,17 +59,17 @@ class Option:
     minimum: float | None = None
 
     def validate(self, value: Any) -> tuple[Any, str | None]:
-        """The value to use and, when ``value`` is not acceptable, why."""
+        """The value to use and, when ``value`` is not acceptable, what it should be (``an integer``)."""
         if self.kind == "words":
             if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
-                return self.default, "a list of words, e.g. [viktig, väsentlig]"
+                return self.default, _p("check", "a list of words, e.g. [viktig, väsentlig]")
             return value, None
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            return self.default, "an integer" if self.kind == "integer" else "a number"
+            return self.default, _p("check", "an integer") if self.kind == "integer" else _p("check", "a number")
         if self.kind == "integer" and value != int(value):
-            return self.default, "an integer"
+            return self.default, _p("check", "an integer")
         if self.minimum is not None and value < self.minimum:
-            return self.default, f"a number of at least {self.minimum:g}"
+            return self.default, _p("check", "a number of at least {minimum}", minimum=fixed(self.minimum, "g"))
         return (int(value) if self.kind == "integer" else float(value)), None
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 
 from goaltree.errors import Diagnostic, Severity, did_you_mean
+from goaltree.present.language import N_, _
 from goaltree import codes
 
 if TYPE_CHECKING:
@@ -86,13 +87,20 @@ def configure(goal_file: "GoalFile", rules: Iterable[type["Rule"]]) -> Configura
         option = options.get(name)
         if option is None:
             hint = did_you_mean(name, options)
+            if hint:
+                message = _("no rule reads the option '{name}'{hint}", name=name, hint=hint)
+            else:
+                message = _(
+                    "no rule reads the option '{name}'; the options are: {options}",
+                    name=name,
+                    options=", ".join(sorted(options)),
+                )
             config.problems.append(
                 Problem(
                     Diagnostic(
                         codes.UNKNOWN_OPTION,
                         "error",
-                        f"no rule reads the option '{name}'{hint}"
-                        + ("" if hint else f"; the options are: {', '.join(sorted(options))}"),
+                        message,
                         path=("checks", "options", name),
                     ),
                     key=True,
@@ -107,7 +115,13 @@ def configure(goal_file: "GoalFile", rules: Iterable[type["Rule"]]) -> Configura
                     Diagnostic(
                         codes.BAD_OPTION_VALUE,
                         "error",
-                        f"the option '{name}' must be {expected}, not {value!r}; the default {option.default!r} is used",
+                        _(
+                            "the option '{name}' must be {expected}, not {value}; the default {default} is used",
+                            name=name,
+                            expected=expected,
+                            value=repr(value),
+                            default=repr(option.default),
+                        ),
                         path=("checks", "options", name),
                     )
                 )
@@ -129,8 +143,12 @@ def configure(goal_file: "GoalFile", rules: Iterable[type["Rule"]]) -> Configura
                         Diagnostic(
                             codes.SUPPRESSION_WITHOUT_REASON,
                             "warning",
-                            f"the suppression of {rule.code} ({rule.name}) gives no reason; "
-                            "write why this node knowingly breaks the rule",
+                            _(
+                                "the suppression of {code} ({name}) gives no reason; "
+                                "write why this node knowingly breaks the rule",
+                                code=rule.code,
+                                name=rule.name,
+                            ),
                             node=node_id,
                             path=path,
                         )
@@ -158,7 +176,7 @@ def _resolve(
                 Diagnostic(
                     codes.UNKNOWN_RULE,
                     "error",
-                    f"there is no rule '{entry}' to {action}{names.hint(entry)}; `goaltree rules` lists them",
+                    _(_NO_RULE_TO[action], entry=entry, hint=names.hint(entry)),
                     node=node,
                     path=path,
                 ),
@@ -172,7 +190,7 @@ def _resolve(
                 Diagnostic(
                     codes.NOT_CONFIGURABLE,
                     "error",
-                    f"{rule.code} ({rule.name}) is a structure error and cannot be {_past(action)}; fix the problem instead",
+                    _(_NOT_CONFIGURABLE[action], code=rule.code, name=rule.name),
                     node=node,
                     path=path,
                 ),
@@ -183,5 +201,16 @@ def _resolve(
     return rule
 
 
-def _past(action: str) -> str:
-    return {"disable": "disabled", "re-grade": "re-graded", "suppress": "suppressed"}[action]
+_NO_RULE_TO = {
+    "disable": N_("there is no rule '{entry}' to disable{hint}; `goaltree rules` lists them"),
+    "re-grade": N_("there is no rule '{entry}' to re-grade{hint}; `goaltree rules` lists them"),
+    "suppress": N_("there is no rule '{entry}' to suppress{hint}; `goaltree rules` lists them"),
+}
+"""The message for an entry of ``disable``, ``severity`` or ``suppress`` that names no rule, by action."""
+
+_NOT_CONFIGURABLE = {
+    "disable": N_("{code} ({name}) is a structure error and cannot be disabled; fix the problem instead"),
+    "re-grade": N_("{code} ({name}) is a structure error and cannot be re-graded; fix the problem instead"),
+    "suppress": N_("{code} ({name}) is a structure error and cannot be suppressed; fix the problem instead"),
+}
+"""The message for a structure code (``E…``) named in ``disable``, ``severity`` or ``suppress``, by action."""

@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from goaltree.errors import Diagnostic
+from goaltree.present.language import _, _p
 from goaltree.present.numbers import format_number
+from goaltree.rules import wording
 from goaltree.rules.base import CheckContext, Finding, Rule
 from goaltree.rules.units import CURRENCIES, Unit, parse_unit
 from goaltree import codes
@@ -116,10 +118,18 @@ def impossible_derived_targets(
         known = [(member, target_of(member)) for member in others]
         listed = ", ".join(f"{member} ({format_number(target)})" for member, target in known if target is not None)
         yield Finding(
-            f"the derived target of {node_id} is {format_number(value)}, below zero, which {_what(node)} cannot be: "
-            f"{parent}'s target {format_number(parent_target)} leaves {format_number(value)} for it once "
-            f"{listed or 'the others'} have theirs ({derivation.text}); lower those targets, raise {parent}'s, "
-            f"or declare {node_id}'s target",
+            _(
+                "the derived target of {node} is {value}, below zero, which {what} cannot be: "
+                "{parent}'s target {parent_target} leaves {value} for it once {others} have theirs "
+                "({derivation}); lower those targets, raise {parent}'s, or declare {node}'s target",
+                node=node_id,
+                value=format_number(value),
+                what=_what(node),
+                parent=parent,
+                parent_target=format_number(parent_target),
+                others=listed or _p("check", "the others"),
+                derivation=derivation.text,
+            ),
             node_id,
             ("nodes", node_id),
             key=True,
@@ -152,9 +162,10 @@ def impossible_target_diagnostics(tree: "GoalTree", evaluation: "Evaluation") ->
 
 
 def _what(node: "Node") -> str:
+    """What a node that cannot go below zero is, as the subject of "… cannot be": ``a count``, ``an amount of SEK``."""
     unit = parse_unit(node.unit)
     if unit is not None and unit.kind == "count":
-        return "a count"
+        return _p("check", "a count")
     if unit is not None and _money(unit):
-        return f"an amount of {unit.text}"
-    return "a value meant to increase"
+        return _p("check", "an amount of {currency}", currency=wording.unit_word(unit.text))
+    return _p("check", "a value meant to increase")

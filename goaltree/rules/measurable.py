@@ -6,8 +6,9 @@ import re
 from typing import TYPE_CHECKING, Iterator
 
 from goaltree.model import NUMERIC_ROLLUPS, is_percent_unit, is_rate_unit
+from goaltree.present.language import _, _n, _p
 from goaltree.present.numbers import format_number
-from goaltree.rules import units
+from goaltree.rules import units, wording
 from goaltree.rules.base import CheckContext, Finding, NodeRule, Rule, where
 from goaltree import codes
 
@@ -50,7 +51,7 @@ class KpiWithoutUnit(NodeRule):
     def check_node(self, context: CheckContext, node_id: str, node: "Node") -> Iterator[Finding]:
         if node.type == "kpi" and not (node.unit or "").strip():
             yield Finding(
-                "the KPI has no unit; add `unit:` (SEK, count, %, ratio, days …)",
+                _("the KPI has no unit; add `unit:` (SEK, count, %, ratio, days …)"),
                 node_id,
                 where(node_id),
                 key=True,
@@ -102,8 +103,10 @@ class KpiWithoutTarget(Rule):
             if node.direction == "maintain" and node.range is not None:
                 continue
             yield Finding(
-                "the KPI has no target and none can be derived from the nodes above it; "
-                "declare `target:`, or give a parent formula or sum rollup a target",
+                _(
+                    "the KPI has no target and none can be derived from the nodes above it; "
+                    "declare `target:`, or give a parent formula or sum rollup a target"
+                ),
                 node_id,
                 where(node_id),
                 key=True,
@@ -163,8 +166,10 @@ class KpiWithoutData(Rule):
         for node_id, node in context.goal_file.nodes.items():
             if node.type == "kpi" and node_id not in known:
                 yield Finding(
-                    "nothing measures this KPI: add a `metric:` (a source and what to read) or inline "
-                    "`actuals:`, or compute it with a `formula:` from measured nodes",
+                    _(
+                        "nothing measures this KPI: add a `metric:` (a source and what to read) or inline "
+                        "`actuals:`, or compute it with a `formula:` from measured nodes"
+                    ),
                     node_id,
                     where(node_id),
                     key=True,
@@ -253,16 +258,29 @@ class RateSummedOverTime(NodeRule):
             return
         if node.formula is not None and node.metric is None and not node.actuals:
             yield Finding(
-                f"the formula computes this {node.unit} from totals, but `aggregate: sum` paces it as a flow "
-                "growing from zero; remove `aggregate: sum` (a computed rate is a level) or set `aggregate: last`",
+                _(
+                    "the formula computes this {unit} from totals, but `aggregate: sum` paces it as a flow "
+                    "growing from zero; remove `aggregate: sum` (a computed rate is a level) or set `aggregate: last`",
+                    unit=node.unit,
+                ),
                 node_id,
                 where(node_id, "aggregate"),
             )
             return
-        how = "`aggregate: sum`" if node.aggregate == "sum" else "the default `aggregate: sum` of a KPI"
+        if node.aggregate == "sum":
+            message = _(
+                "a {unit} is summed over time by `aggregate: sum`; set `aggregate: last` (or `mean`), "
+                "or compute the rate from totals with a formula",
+                unit=node.unit,
+            )
+        else:
+            message = _(
+                "a {unit} is summed over time by the default `aggregate: sum` of a KPI; "
+                "set `aggregate: last` (or `mean`), or compute the rate from totals with a formula",
+                unit=node.unit,
+            )
         yield Finding(
-            f"a {node.unit} is summed over time by {how}; set `aggregate: last` (or `mean`), "
-            "or compute the rate from totals with a formula",
+            message,
             node_id,
             where(node_id, "aggregate" if node.aggregate is not None else "unit"),
         )
@@ -318,19 +336,33 @@ class MixedUnits(Rule):
             if equation.formula is not None:
                 formula = equation.formula
                 for mismatch in units.formula_mismatches(formula.root, unit_of):
-                    left = _text(formula.text, mismatch.left)
-                    right = _text(formula.text, mismatch.right)
-                    first = f"{mismatch.left_unit.describe()} ({left})"
-                    second = f"{mismatch.right_unit.describe()} ({right})"
+                    fields = {
+                        "first": wording.unit_name(mismatch.left_unit),
+                        "left": _text(formula.text, mismatch.left),
+                        "second": wording.unit_name(mismatch.right_unit),
+                        "right": _text(formula.text, mismatch.right),
+                    }
                     if mismatch.operation == "+":
-                        what = f"adds {first} and {second}"
+                        message = _(
+                            "the formula adds {first} ({left}) and {second} ({right}); only like units add up: "
+                            "convert one side, or multiply by a rate or a price",
+                            **fields,
+                        )
                     elif mismatch.operation == "-":
-                        what = f"subtracts {second} from {first}"
+                        message = _(
+                            "the formula subtracts {second} ({right}) from {first} ({left}); only like units add up: "
+                            "convert one side, or multiply by a rate or a price",
+                            **fields,
+                        )
                     else:
-                        what = f"compares {first} with {second} in {mismatch.operation}"
+                        message = _(
+                            "the formula compares {first} ({left}) with {second} ({right}) in {operation}; "
+                            "only like units add up: convert one side, or multiply by a rate or a price",
+                            operation=mismatch.operation,
+                            **fields,
+                        )
                     yield Finding(
-                        f"the formula {what}; only like units add up: convert one side, "
-                        "or multiply by a rate or a price",
+                        message,
                         equation.node,
                         where(equation.node, "formula"),
                         column_offset=max(0, (mismatch.right.column or 1) - 1),
@@ -339,8 +371,15 @@ class MixedUnits(Rule):
                 members = [(equation.node, unit_of(equation.node))] + [(c, unit_of(c)) for c in equation.children]
                 for first, first_unit, other, other_unit in units.first_incompatible(members):
                     yield Finding(
-                        f"`rollup: {equation.kind}` combines {other_unit.describe()} ({other}) with "
-                        f"{first_unit.describe()} ({first}); the parent and its rolled-up children need like units",
+                        _(
+                            "`rollup: {rollup}` combines {other_unit} ({other}) with {first_unit} ({first}); "
+                            "the parent and its rolled-up children need like units",
+                            rollup=equation.kind,
+                            other_unit=wording.unit_name(other_unit),
+                            other=other,
+                            first_unit=wording.unit_name(first_unit),
+                            first=first,
+                        ),
                         equation.node,
                         where(equation.node, "rollup"),
                     )
@@ -351,7 +390,7 @@ def _text(formula_text: str, expression: "Expression") -> str:
     """The source text of a part of a formula."""
     if expression.column and expression.end:
         return formula_text[expression.column - 1 : expression.end - 1].strip()
-    return getattr(expression, "id", None) or "a term"
+    return getattr(expression, "id", None) or _p("check", "a term")
 
 
 class PercentAtWrongScale(Rule):
@@ -423,16 +462,40 @@ class PercentAtWrongScale(Rule):
             hundred = _scaling_by_100(formula.root)
             if hundred is None:
                 continue
-            operation, number = hundred
-            whom = (
-                f"`{equation.node}` is in %, so the formula's fraction is shown times 100 already"
-                if not involved
-                else f"{', '.join(f'`{name}`' for name in involved)} "
-                f"{'enters' if len(involved) == 1 else 'enter'} the formula as a fraction (23 % is 0.23) already"
-            )
+            multiplies, number = hundred
+            names = ", ".join(f"`{name}`" for name in involved)
+            if not involved and multiplies:
+                message = _(
+                    "the formula multiplies by 100, but `{node}` is in %, so the formula's fraction is shown "
+                    "times 100 already: the result would be off by a factor of 100; remove the `100`",
+                    node=equation.node,
+                )
+            elif not involved:
+                message = _(
+                    "the formula divides by 100, but `{node}` is in %, so the formula's fraction is shown "
+                    "times 100 already: the result would be off by a factor of 100; remove the `100`",
+                    node=equation.node,
+                )
+            elif multiplies:
+                message = _n(
+                    "the formula multiplies by 100, but {names} enters the formula as a fraction (23 % is 0.23) "
+                    "already: the result would be off by a factor of 100; remove the `100`",
+                    "the formula multiplies by 100, but {names} enter the formula as a fraction (23 % is 0.23) "
+                    "already: the result would be off by a factor of 100; remove the `100`",
+                    len(involved),
+                    names=names,
+                )
+            else:
+                message = _n(
+                    "the formula divides by 100, but {names} enters the formula as a fraction (23 % is 0.23) "
+                    "already: the result would be off by a factor of 100; remove the `100`",
+                    "the formula divides by 100, but {names} enter the formula as a fraction (23 % is 0.23) "
+                    "already: the result would be off by a factor of 100; remove the `100`",
+                    len(involved),
+                    names=names,
+                )
             yield Finding(
-                f"the formula {operation} 100, but {whom}: the result would be off by a factor of 100; "
-                "remove the `100`",
+                message,
                 equation.node,
                 where(equation.node, "formula"),
                 column_offset=max(0, (number.column or 1) - 1),
@@ -451,11 +514,8 @@ def _percent_number_as_factor(node_id: str, node: "Node", formula: str | None) -
     """A node titled "23 %" whose target or baseline is 23 in a unit that reads it as 23 times."""
     unit = units.parse_unit(node.unit)
     kind = unit.kind if unit is not None else None
-    if kind == "ratio":
-        reading = f"`unit: {node.unit}` reads {{value}} as {{times}} %"
-    elif (kind == "count" or not (node.unit or "").strip()) and formula is not None:
-        reading = f"`{formula}` multiplies by {{value}}, not {{fraction}}"
-    else:
+    as_ratio = kind == "ratio"
+    if not as_ratio and not ((kind == "count" or not (node.unit or "").strip()) and formula is not None):
         return None
     stated = {float(number.replace(",", ".")) for number in _PERCENT_IN_TITLE.findall(node.title)}
     # Only a title that states percentages and nothing else (a year aside): in "3 % more
@@ -466,19 +526,50 @@ def _percent_number_as_factor(node_id: str, node: "Node", formula: str | None) -
         value = getattr(node, field)
         if value is None or value not in stated or value == 0:
             continue
-        shown = format_number(value)
-        said = reading.format(value=shown, times=format_number(value * 100), fraction=format_number(value / 100))
         return Finding(
-            f"the title says {shown} % and the {field} is {shown}, but {said}; "
-            f'write `unit: "%"` to keep {shown}, or the fraction {format_number(value / 100)}',
+            _percent_message(field, as_ratio, value, node.unit, formula),
             node_id,
             where(node_id, field),
         )
     return None
 
 
-def _scaling_by_100(root: "Expression") -> "tuple[str, Expression] | None":
-    """The first ``* 100``, ``100 *`` or ``/ 100`` in a formula: the operation's wording and the literal."""
+def _percent_message(field: str, as_ratio: bool, value: float, unit: str | None, formula: str | None) -> str:
+    """M006's message for a percentage written as a plain number: in a ``ratio`` node, or a factor of a formula."""
+    fields = {
+        "value": format_number(value),
+        "times": format_number(value * 100),
+        "fraction": format_number(value / 100),
+        "unit": unit,
+        "formula": formula,
+    }
+    if as_ratio and field == "target":
+        return _(
+            "the title says {value} % and the target is {value}, but `unit: {unit}` reads {value} as {times} %; "
+            'write `unit: "%"` to keep {value}, or the fraction {fraction}',
+            **fields,
+        )
+    if as_ratio:
+        return _(
+            "the title says {value} % and the baseline is {value}, but `unit: {unit}` reads {value} as {times} %; "
+            'write `unit: "%"` to keep {value}, or the fraction {fraction}',
+            **fields,
+        )
+    if field == "target":
+        return _(
+            "the title says {value} % and the target is {value}, but `{formula}` multiplies by {value}, "
+            'not {fraction}; write `unit: "%"` to keep {value}, or the fraction {fraction}',
+            **fields,
+        )
+    return _(
+        "the title says {value} % and the baseline is {value}, but `{formula}` multiplies by {value}, "
+        'not {fraction}; write `unit: "%"` to keep {value}, or the fraction {fraction}',
+        **fields,
+    )
+
+
+def _scaling_by_100(root: "Expression") -> "tuple[bool, Expression] | None":
+    """The first ``* 100``, ``100 *`` or ``/ 100`` in a formula: whether it multiplies, and the literal."""
     from goaltree.formula import BinaryOp, Call, Number, UnaryOp
 
     stack = [root]
@@ -486,9 +577,9 @@ def _scaling_by_100(root: "Expression") -> "tuple[str, Expression] | None":
         node = stack.pop()
         if isinstance(node, BinaryOp):
             if node.op in ("*", "/") and isinstance(node.right, Number) and node.right.value == 100:
-                return ("multiplies by" if node.op == "*" else "divides by"), node.right
+                return node.op == "*", node.right
             if node.op == "*" and isinstance(node.left, Number) and node.left.value == 100:
-                return "multiplies by", node.left
+                return True, node.left
             stack.extend((node.right, node.left))
         elif isinstance(node, UnaryOp):
             stack.append(node.operand)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
+from goaltree.present.language import _
 from goaltree.rules.base import CheckContext, Finding, NodeRule, Option, where
 from goaltree import codes
 
@@ -44,8 +45,10 @@ class DisconnectedNode(NodeRule):
         if len(context.goal_file.nodes) < 2 or tree.parents.get(node_id) or tree.children(node_id):
             return
         yield Finding(
-            "this node is not connected to the tree: no parent uses it and it has no children; "
-            "add `parent:` (the goal it serves), use it in a formula, or remove it",
+            _(
+                "this node is not connected to the tree: no parent uses it and it has no children; "
+                "add `parent:` (the goal it serves), use it in a formula, or remove it"
+            ),
             node_id,
             where(node_id),
             key=True,
@@ -94,8 +97,14 @@ class TooManyChildren(NodeRule):
             return
         shown = ", ".join(children[:10]) + (" …" if len(children) > 10 else "")
         yield Finding(
-            f"{len(children)} children ({shown}) are more than {limit} "
-            f"(`checks.options.max_children: {limit}`); focus on a few KPIs, or group them under intermediate goals",
+            # Always more than one: the limit is at least 1.
+            _(
+                "{count} children ({shown}) are more than {limit} (`checks.options.max_children: {limit}`); "
+                "focus on a few KPIs, or group them under intermediate goals",
+                count=len(children),
+                shown=shown,
+                limit=limit,
+            ),
             node_id,
             where(node_id),
             key=True,

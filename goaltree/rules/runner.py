@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Iterable
 
 from goaltree.errors import Diagnostic, sort_key
+from goaltree.present.language import _, _n
 from goaltree.rules.base import CheckContext, Finding, NodeRule, Rule
 from goaltree.rules.config import Configuration, configure
 from goaltree.rules.locate import locate
@@ -155,16 +156,36 @@ def _crash(rule: type[Rule], error: BaseException, nodes: list[str]) -> _Pending
     import traceback
 
     detail = "".join(traceback.format_exception_only(type(error), error)).strip()
-    where = ""
-    if nodes:
-        others = f" and {len(nodes) - 1} more node(s)" if len(nodes) > 1 else ""
-        where = f" on node '{nodes[0]}'{others}"
+    fields = {"code": rule.code, "name": rule.name, "detail": detail}
+    if not nodes:
+        message = _(
+            "rule {code} ({name}) crashed: {detail}; the other rules ran. "
+            "This is a bug in goaltree, not in your file: please report it",
+            **fields,
+        )
+    elif len(nodes) == 1:
+        message = _(
+            "rule {code} ({name}) crashed on node '{node}': {detail}; the other rules ran. "
+            "This is a bug in goaltree, not in your file: please report it",
+            node=nodes[0],
+            **fields,
+        )
+    else:
+        # The English keeps its "node(s)", which users and tests have read since E099 was added.
+        message = _n(
+            "rule {code} ({name}) crashed on node '{node}' and {count} more node(s): {detail}; the other rules "
+            "ran. This is a bug in goaltree, not in your file: please report it",
+            "rule {code} ({name}) crashed on node '{node}' and {count} more node(s): {detail}; the other rules "
+            "ran. This is a bug in goaltree, not in your file: please report it",
+            len(nodes) - 1,
+            node=nodes[0],
+            **fields,
+        )
     return _Pending(
         Diagnostic(
             codes.RULE_CRASHED,
             "error",
-            f"rule {rule.code} ({rule.name}) crashed{where}: {detail}; the other rules ran. "
-            "This is a bug in goaltree, not in your file: please report it",
+            message,
             node=nodes[0] if nodes else None,
             path=("nodes", nodes[0]) if nodes else None,
         ),
@@ -184,8 +205,12 @@ def _unused_suppressions(
                 Diagnostic(
                     codes.UNUSED_SUPPRESSION,
                     "warning",
-                    f"{code} ({names[code]}) is suppressed here but does not fire on this node; "
-                    "remove the suppression so the rule guards the node again",
+                    _(
+                        "{code} ({name}) is suppressed here but does not fire on this node; "
+                        "remove the suppression so the rule guards the node again",
+                        code=code,
+                        name=names[code],
+                    ),
                     node=node_id,
                     path=("nodes", node_id, "suppress", entry),
                 ),

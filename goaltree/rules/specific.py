@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterator
 
+from goaltree.present.language import _
 from goaltree.present.numbers import format_number
-from goaltree.rules import amounts, words
+from goaltree.rules import amounts, wording, words
 from goaltree.rules.base import CheckContext, Finding, NodeRule, Option, where
 from goaltree import codes
 
@@ -66,12 +67,32 @@ class VagueTitle(NodeRule):
 
     def check_node(self, context: CheckContext, node_id: str, node: "Node") -> Iterator[Finding]:
         word = words.vague_word(node.title, _vague(tuple(context.options.get("vague_words", ()))))
-        if word is not None:
-            yield Finding(
-                f"the title '{node.title}' says '{word}' but not how much; {_amount_hint(context, node_id, node)}",
-                node_id,
-                where(node_id, "title"),
+        if word is None:
+            return
+        target = context.target_of(node_id)
+        if target is None:
+            message = _(
+                "the title '{title}' says '{word}' but not how much; "
+                "name the amount, as in '400 qualified leads from content in 2027'",
+                title=node.title,
+                word=word,
             )
+        elif node.target is not None:
+            message = _(
+                "the title '{title}' says '{word}' but not how much; put the amount in it (its target is {amount})",
+                title=node.title,
+                word=word,
+                amount=_hint_amount(target, node.unit),
+            )
+        else:
+            message = _(
+                "the title '{title}' says '{word}' but not how much; "
+                "put the amount in it (its derived target is {amount})",
+                title=node.title,
+                word=word,
+                amount=_hint_amount(target, node.unit),
+            )
+        yield Finding(message, node_id, where(node_id, "title"))
 
 
 class KpiTitleWithoutQuantity(NodeRule):
@@ -113,21 +134,31 @@ class KpiTitleWithoutQuantity(NodeRule):
             return
         if words.find_vague(node.title, _vague(tuple(context.options.get("vague_words", ())))):
             return  # S001 reports it
-        yield Finding(
-            f"the KPI title '{node.title}' names no number; {_amount_hint(context, node_id, node)}",
-            node_id,
-            where(node_id, "title"),
-        )
+        target = context.target_of(node_id)
+        if target is None:
+            message = _(
+                "the KPI title '{title}' names no number; "
+                "name the amount, as in '400 qualified leads from content in 2027'",
+                title=node.title,
+            )
+        elif node.target is not None:
+            message = _(
+                "the KPI title '{title}' names no number; put the amount in it (its target is {amount})",
+                title=node.title,
+                amount=_hint_amount(target, node.unit),
+            )
+        else:
+            message = _(
+                "the KPI title '{title}' names no number; put the amount in it (its derived target is {amount})",
+                title=node.title,
+                amount=_hint_amount(target, node.unit),
+            )
+        yield Finding(message, node_id, where(node_id, "title"))
 
 
-def _amount_hint(context: CheckContext, node_id: str, node: "Node") -> str:
-    """How to fix a title without an amount: with the node's own target when it has one."""
-    target = context.target_of(node_id)
-    if target is None:
-        return "name the amount, as in '400 qualified leads from content in 2027'"
-    unit = f" {node.unit}" if node.unit and node.unit != "count" else ""
-    origin = "target" if node.target is not None else "derived target"
-    return f"put the amount in it (its {origin} is {format_number(target)}{unit})"
+def _hint_amount(target: float, unit: str | None) -> str:
+    """The target to put in a title, with its unit unless it counts: ``400``, ``63 000 000 SEK``."""
+    return wording.amount(target, unit)
 
 
 class MissingOwner(NodeRule):
@@ -169,7 +200,7 @@ class MissingOwner(NodeRule):
         if (node.owner or "").strip() or (context.goal_file.owner or "").strip():
             return
         yield Finding(
-            "nobody owns this goal; set `owner:` on the node, or a default `owner:` at the top of the file",
+            _("nobody owns this goal; set `owner:` on the node, or a default `owner:` at the top of the file"),
             node_id,
             where(node_id),
             key=True,
@@ -246,21 +277,35 @@ class TitleContradictsTarget(NodeRule):
             said += f" {amount.noun}"
         if amount.per_text:
             said += f" {amount.per_text}"
-        origin = "target" if node.target is not None else "derived target"
-        wanted = _in_unit(statement.expected, node.unit)
-        if statement.expected != target:
-            wanted = f"{_in_unit(target, node.unit)} over the period, {wanted} {amount.per_text}"
-        yield Finding(
-            f"the title says {said} but the {origin} is {wanted}; correct the title or the target",
-            node_id,
-            where(node_id, "title"),
-        )
+        declared = node.target is not None
+        fields = {"said": said, "wanted": _in_unit(statement.expected, node.unit)}
+        if statement.expected == target:
+            if declared:
+                message = _("the title says {said} but the target is {wanted}; correct the title or the target", **fields)
+            else:
+                message = _(
+                    "the title says {said} but the derived target is {wanted}; correct the title or the target",
+                    **fields,
+                )
+        else:
+            fields.update(total=_in_unit(target, node.unit), per=amount.per_text)
+            if declared:
+                message = _(
+                    "the title says {said} but the target is {total} over the period, {wanted} {per}; "
+                    "correct the title or the target",
+                    **fields,
+                )
+            else:
+                message = _(
+                    "the title says {said} but the derived target is {total} over the period, {wanted} {per}; "
+                    "correct the title or the target",
+                    **fields,
+                )
+        yield Finding(message, node_id, where(node_id, "title"))
 
 
 def _in_unit(value: float, unit: str | None) -> str:
     """A target with its unit, as the title would say it: ``3 000``, ``63 000 000 SEK``, ``0.014 (1.4 %)``."""
     if unit == "ratio":
         return f"{format_number(value)} ({format_number(value * 100)} %)"
-    if unit in (None, "count"):
-        return format_number(value)
-    return f"{format_number(value)} {unit}"
+    return wording.amount(value, unit)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
+from goaltree.present.language import N_, _
 from goaltree.present.numbers import format_number
+from goaltree.rules import wording
 from goaltree.rules.base import CheckContext, Finding, NodeRule, where
 from goaltree import codes
 
@@ -46,10 +48,21 @@ class DeadlineOutsidePeriod(NodeRule):
         period = context.goal_file.period
         if node.deadline is None or period.start <= node.deadline <= period.end:
             return
-        side = "before the period starts" if node.deadline < period.start else "after the period ends"
+        fields = {"deadline": wording.day(node.deadline), "start": wording.day(period.start), "end": wording.day(period.end)}
+        if node.deadline < period.start:
+            message = _(
+                "the deadline {deadline} is before the period starts ({start} … {end}); "
+                "move it inside the period, or the goal to the next period's file",
+                **fields,
+            )
+        else:
+            message = _(
+                "the deadline {deadline} is after the period ends ({start} … {end}); "
+                "move it inside the period, or the goal to the next period's file",
+                **fields,
+            )
         yield Finding(
-            f"the deadline {node.deadline} is {side} ({period.start} … {period.end}); "
-            "move it inside the period, or the goal to the next period's file",
+            message,
             node_id,
             where(node_id, "deadline"),
         )
@@ -101,22 +114,56 @@ class MilestonesOutOfOrder(NodeRule):
         target = context.target_of(node_id)
         if target is not None and points and points[-1][0] < deadline:
             points.append((deadline, target))
-        kind = "cumulative flow" if node.effective_aggregate == "sum" else node.direction
+        kind = "flow" if node.effective_aggregate == "sum" else node.direction
         for (day, value), (next_day, next_value) in zip(points, points[1:]):
             if not ((next_value < value) if rising else (next_value > value)):
                 continue
-            if next_day in node.milestones:
-                what, path = f"the milestone {format_number(next_value)} at {next_day}", where(node_id, "milestones", next_day)
-            else:  # the target steps back from the last milestone: that milestone is too far
-                what, path = f"the target {format_number(next_value)} at the deadline {next_day}", where(node_id, "milestones", day)
-            yield Finding(
-                f"{what} {'falls back' if rising else 'rises again'} from {format_number(value)} at {day}; "
-                f"the milestones of {'a' if kind != 'increase' else 'an'} {kind} goal must move steadily towards the target",
-                node_id,
-                path,
-                key=True,
+            milestone = next_day in node.milestones
+            # A later milestone that steps back is the one to fix; when the target steps back
+            # from the last milestone, that milestone is too far.
+            path = where(node_id, "milestones", next_day if milestone else day)
+            message = _(
+                _STEPS_BACK[milestone, kind],
+                next_value=format_number(next_value),
+                next_day=wording.day(next_day),
+                value=format_number(value),
+                day=wording.day(day),
             )
+            yield Finding(message, node_id, path, key=True)
             return
+
+
+_STEPS_BACK = {
+    (True, "flow"): N_(
+        "the milestone {next_value} at {next_day} falls back from {value} at {day}; "
+        "the milestones of a cumulative flow goal must move steadily towards the target"
+    ),
+    (True, "increase"): N_(
+        "the milestone {next_value} at {next_day} falls back from {value} at {day}; "
+        "the milestones of an increase goal must move steadily towards the target"
+    ),
+    (True, "decrease"): N_(
+        "the milestone {next_value} at {next_day} rises again from {value} at {day}; "
+        "the milestones of a decrease goal must move steadily towards the target"
+    ),
+    (False, "flow"): N_(
+        "the target {next_value} at the deadline {next_day} falls back from {value} at {day}; "
+        "the milestones of a cumulative flow goal must move steadily towards the target"
+    ),
+    (False, "increase"): N_(
+        "the target {next_value} at the deadline {next_day} falls back from {value} at {day}; "
+        "the milestones of an increase goal must move steadily towards the target"
+    ),
+    (False, "decrease"): N_(
+        "the target {next_value} at the deadline {next_day} rises again from {value} at {day}; "
+        "the milestones of a decrease goal must move steadily towards the target"
+    ),
+}
+"""MilestonesOutOfOrder's message by (a milestone steps back, else the target; the kind of goal).
+
+A flow's milestones are cumulative and must rise; an increase level's too; a decrease
+level's must fall.
+"""
 
 
 class MilestoneOutsidePeriod(NodeRule):
@@ -160,14 +207,25 @@ class MilestoneOutsidePeriod(NodeRule):
         for day in sorted(node.milestones):
             if start <= day <= deadline:
                 continue
+            fields = {"day": wording.day(day), "start": wording.day(start), "deadline": wording.day(deadline)}
             if day < start:
-                why = f"before the period starts ({start})"
+                message = _(
+                    "the milestone at {day} is before the period starts ({start}); move it inside {start} … {deadline}",
+                    **fields,
+                )
             elif node.deadline is not None and day <= context.goal_file.period.end:
-                why = f"after the node's deadline ({deadline})"
+                message = _(
+                    "the milestone at {day} is after the node's deadline ({deadline}); "
+                    "move it inside {start} … {deadline}",
+                    **fields,
+                )
             else:
-                why = f"after the period ends ({deadline})"
+                message = _(
+                    "the milestone at {day} is after the period ends ({deadline}); move it inside {start} … {deadline}",
+                    **fields,
+                )
             yield Finding(
-                f"the milestone at {day} is {why}; move it inside {start} … {deadline}",
+                message,
                 node_id,
                 where(node_id, "milestones", day),
                 key=True,

@@ -1,0 +1,75 @@
+"""How the rules write figures, dates and units inside their messages, in the reader's language.
+
+A rule's message is one marked sentence (``_("the deadline {deadline} is …")``);
+the values it fills in come from here, so that a Swedish reader sees ``1,4``,
+``63 000 000 kr`` and ``30 juni 2027`` while English stays as it always read:
+``1.4``, ``63 000 000 SEK``, ``2027-06-30``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from goaltree.present.language import _p, currency_symbol, current, format_date
+from goaltree.present.numbers import format_number
+
+if TYPE_CHECKING:
+    from goaltree.formula.units import Unit
+
+def decimal(text: str) -> str:
+    """A number formatted by the code (``f"{x:.1f}"``) with the current language's decimal sign."""
+    sign = current().decimal
+    return text if sign == "." else text.replace(".", sign)
+
+
+def fixed(value: float, format_spec: str) -> str:
+    """``value`` in ``format_spec`` (``.1f``, ``.3g``, ``g``), with the language's decimal sign."""
+    return decimal(format(value, format_spec))
+
+
+def day(date: dt.date) -> str:
+    """A date in a message: ``2027-06-30``, in Swedish ``30 juni 2027``."""
+    return format_date(date)
+
+
+def unit_word(unit: str | None) -> str:
+    """A node's unit as written, a currency as the language writes it (``SEK``; Swedish ``kr``)."""
+    if not unit:
+        return ""
+    return currency_symbol(unit, current().code)
+
+
+def amount(value: float, unit: str | None) -> str:
+    """A target with its unit, as a title would state it: ``3 000``, ``63 000 000 SEK`` (Swedish ``kr``).
+
+    A count is written without its unit; any other unit as the goal file writes it.
+    """
+    if unit in (None, "", "count"):
+        return format_number(value)
+    return f"{format_number(value)} {unit_word(unit)}"
+
+
+def unit_name(unit: "Unit") -> str:
+    """How a message names a unit: ``a percentage``, ``a plain number``, ``SEK/day``.
+
+    The same words as :meth:`goaltree.formula.units.Unit.describe`, in the reader's language.
+    """
+    # Each word marked where it is written, with the rules' context: the formula module
+    # names units for its own messages, and its words belong in another catalogue.
+    if unit.kind == "count":
+        return _p("check", "a count")
+    if unit.kind == "ratio":
+        return _p("check", "a ratio")
+    if unit.kind == "percent":
+        return _p("check", "a percentage")
+    if unit.kind == "multiple":
+        return _p("check", "a multiple")
+    if not unit.dimensions:
+        return _p("check", "a plain number")
+    text = unit.text or ""
+    if text:
+        return unit_word(text)
+    from goaltree.formula.units import dimension_text
+
+    return dimension_text(unit.dimensions)
