@@ -12,9 +12,10 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Mapping
 
-from goaltree.engine.equations import number_text
+from goaltree.engine.equations import general_text, number_text, percent_text
 from goaltree.engine.system import Equation, total, values_of_names
 from goaltree.engine.results import Derivation
+from goaltree.present.language import _
 
 if TYPE_CHECKING:
     from goaltree.graph import GoalTree
@@ -24,20 +25,36 @@ ALLOCATION_RULES = frozenset({"allocated", "mean", "growth_factor"})
 
 
 def _allocated_text(equation: Equation, remainder: float, target: float, basis: str, share: float) -> str:
-    return (
-        f"allocated from {equation.describe()}: remainder {number_text(remainder)} of "
-        f"{equation.node} {number_text(target)} by {basis} ({share:.1%})"
-    )
+    fields = {
+        "equation": equation.describe(),
+        "remainder": number_text(remainder),
+        "node": equation.node,
+        "target": number_text(target),
+        "share": percent_text(share),
+    }
+    if basis == "weight":
+        return _("allocated from {equation}: remainder {remainder} of {node} {target} by weight ({share})", **fields)
+    if basis == "baseline share":
+        return _("allocated from {equation}: remainder {remainder} of {node} {target} by baseline share ({share})", **fields)
+    return _("allocated from {equation}: remainder {remainder} of {node} {target} by equal shares ({share})", **fields)
 
 
 def _mean_text(equation: Equation, target: float, value: float) -> str:
-    return f"set so that {equation.describe()} reaches {number_text(target)}: {number_text(value)}"
+    return _(
+        "set so that {equation} reaches {target}: {value}",
+        equation=equation.describe(),
+        target=number_text(target),
+        value=number_text(value),
+    )
 
 
 def _scaled_text(equation: Equation, baseline: float, factor: float, target: float) -> str:
-    return (
-        f"scaled from its baseline {number_text(baseline)} by the common growth factor "
-        f"{factor:.4g} that makes {equation.describe()} reach {number_text(target)}"
+    return _(
+        "scaled from its baseline {baseline} by the common growth factor {factor} that makes {equation} reach {target}",
+        baseline=number_text(baseline),
+        factor=general_text(factor, 4),
+        equation=equation.describe(),
+        target=number_text(target),
     )
 
 

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Literal, Mapping
 
 from goaltree.engine.pace import NodePace, objective_score
 from goaltree.formula import Formula, FormulaError
+from goaltree.present.language import N_, _
 
 if TYPE_CHECKING:
     from goaltree.engine.equations import Equation
@@ -50,6 +51,7 @@ __all__ = [
     "attribute_node",
     "attribute_sum",
     "decompose_formula",
+    "own_pace_words",
     "shares",
 ]
 
@@ -59,8 +61,15 @@ actual (a measurement, or a declared target the children contradict) does beyond
 what its children add up to. Node ids cannot contain a space, so it never
 collides with a child."""
 
-OWN_PACE_WORDS = "its own pace differs from its parts"
-"""How every output names :data:`OWN_PACE` in words."""
+OWN_PACE_WORDS = N_("its own pace differs from its parts")
+"""How every output names :data:`OWN_PACE` in words, in English: print ``_(OWN_PACE_WORDS)``
+(or :func:`own_pace_words`), which reads in the command's language."""
+
+
+def own_pace_words() -> str:
+    """:data:`OWN_PACE_WORDS` in the current language (``den egna takten avviker från delarnas``)."""
+    return _(OWN_PACE_WORDS)
+
 
 SHAPLEY_LIMIT = 12
 """Most changed names for an exact Shapley split (``2**12`` evaluations); beyond it, sequential."""

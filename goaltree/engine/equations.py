@@ -26,7 +26,8 @@ from goaltree.engine.system import (
 )
 from goaltree.errors import Diagnostic
 from goaltree import codes
-from goaltree.present.numbers import format_precise
+from goaltree.present.language import _, _n, current
+from goaltree.present.numbers import format_change, format_percent, format_precise
 
 if TYPE_CHECKING:
     from goaltree.formula import FormulaError
@@ -61,12 +62,41 @@ number_text = format_precise
 """A number as a derivation sentence writes it (:func:`goaltree.present.numbers.format_precise`)."""
 
 
+def percent_text(fraction: float, *, signed: bool = False) -> str:
+    """A fraction as a derivation or a diagnostic writes it: ``33.3%`` (``+1.2%``) in English, ``33,3 %`` in Swedish.
+
+    English keeps the form these sentences have always had (golden files
+    compare them); another language takes :mod:`goaltree.present.numbers`'s.
+    """
+    if current().is_english:
+        return f"{fraction:+.1%}" if signed else f"{fraction:.1%}"
+    return format_change(fraction) if signed else format_percent(fraction)
+
+
+def general_text(value: float, digits: int | None = None) -> str:
+    """A number in ``g`` form (``1.123``, ``1e+06``) in English; with the language's decimal sign otherwise.
+
+    Without ``digits`` another language writes :func:`number_text`'s grouped digits (``1 000 000``).
+    """
+    if current().is_english:
+        return f"{value:g}" if digits is None else f"{value:.{digits}g}"
+    if digits is None:
+        return number_text(value)
+    return f"{value:.{digits}g}".replace(".", current().decimal)
+
+
 def _computed_text(equation: Equation, value: float) -> str:
-    return f"{equation.describe()} = {number_text(value)}"
+    return f"{equation.describe()} = {number_text(value)}"  # a formula and a number: no words to translate
 
 
 def _solved_text(equation: Equation, node_value: float, value: float) -> str:
-    return f"solved from {equation.describe()} with {equation.node} = {number_text(node_value)}: {number_text(value)}"
+    return _(
+        "solved from {equation} with {node} = {node_value}: {value}",
+        equation=equation.describe(),
+        node=equation.node,
+        node_value=number_text(node_value),
+        value=number_text(value),
+    )
 
 
 class Solver:
@@ -190,11 +220,10 @@ class Solver:
             if value is None:
                 continue
             if not math.isfinite(value):
-                detail = (
-                    "the result does not fit in a number"
-                    if target == equation.node
-                    else f"solving it for {target} gives a value that does not fit in a number"
-                )
+                if target == equation.node:
+                    detail = _("the result does not fit in a number")
+                else:
+                    detail = _("solving it for {node} gives a value that does not fit in a number", node=target)
                 self._overflow(equation, target, detail)
                 continue
             self.learn(target, value, Derivation.deferred(rule, write, arguments, inputs_of[index]))
@@ -224,7 +253,12 @@ class Solver:
             beyond = [child for child, value, _ in allocation if not math.isfinite(value)]
             if beyond:
                 for child in beyond:
-                    share = f"allocating {equation.node} {number_text(values[equation.node])} gives {child} no finite share"
+                    share = _(
+                        "allocating {node} {value} gives {child} no finite share",
+                        node=equation.node,
+                        value=number_text(values[equation.node]),
+                        child=child,
+                    )
                     self._overflow(equation, child, share)
                 continue
             for child, value, derivation in allocation:
@@ -242,16 +276,26 @@ class Solver:
             if len(unknown) < 2:
                 continue
             missing = [c for c in unknown if nodes[c].baseline in (None, 0)]
-            self._report(
-                codes.UNDERDETERMINED_TARGETS,
-                "error",
-                f"cannot derive targets for {', '.join(unknown)} from {equation.describe()}: "
-                f"several are unknown and {', '.join(missing) or 'some'} "
-                f"{'has' if len(missing) == 1 else 'have'} no baseline to scale by a common growth factor; "
-                "declare a target on all but one of them, or give them baselines",
-                equation.node,
-                ("nodes", equation.node, "formula"),
-            )
+            fields = {"unknown": ", ".join(unknown), "equation": equation.describe(), "missing": ", ".join(missing)}
+            if missing:
+                message = _n(
+                    "cannot derive targets for {unknown} from {equation}: several are unknown and {missing} has "
+                    "no baseline to scale by a common growth factor; declare a target on all but one of them, "
+                    "or give them baselines",
+                    "cannot derive targets for {unknown} from {equation}: several are unknown and {missing} have "
+                    "no baseline to scale by a common growth factor; declare a target on all but one of them, "
+                    "or give them baselines",
+                    len(missing),
+                    **fields,
+                )
+            else:
+                message = _(
+                    "cannot derive targets for {unknown} from {equation}: several are unknown and some have no "
+                    "baseline to scale by a common growth factor; declare a target on all but one of them, or "
+                    "give them baselines",
+                    **fields,
+                )
+            self._report(codes.UNDERDETERMINED_TARGETS, "error", message, equation.node, ("nodes", equation.node, "formula"))
 
     def _check_consistency(self, equation: Equation) -> None:
         """Warn (``contradiction_code``) when an equation whose members are all known does not hold."""
@@ -263,7 +307,7 @@ class Solver:
             self._formula_error(equation, equation.node, error)
             return
         if not math.isfinite(computed):
-            self._overflow(equation, equation.node, "its children give a value that does not fit in a number")
+            self._overflow(equation, equation.node, _("its children give a value that does not fit in a number"))
             return
         stated = self.values[equation.node]
         scale = max(abs(stated), abs(computed))
@@ -271,16 +315,27 @@ class Solver:
             return
         what = self.what
         gap = stated - computed
-        relative = f" ({gap / computed:+.1%})" if computed else ""
-        self._report(
-            self.contradiction_code,
-            "warning",
-            f"{what}s disagree with {equation.describe()}: {equation.node} {what} is {number_text(stated)} "
-            f"but its children give {number_text(computed)}, a gap of {number_text(gap)}{relative}; "
-            f"change one of the declared {what}s or leave one out to derive it",
-            equation.node,
-            ("nodes", equation.node, what if what == "target" else "formula"),
-        )
+        fields = {
+            "equation": equation.describe(),
+            "node": equation.node,
+            "stated": number_text(stated),
+            "computed": number_text(computed),
+            "gap": number_text(gap),
+            "relative": f" ({percent_text(gap / computed, signed=True)})" if computed else "",
+        }
+        if what == "target":
+            message = _(
+                "targets disagree with {equation}: {node} target is {stated} but its children give {computed}, "
+                "a gap of {gap}{relative}; change one of the declared targets or leave one out to derive it",
+                **fields,
+            )
+        else:
+            message = _(
+                "actuals disagree with {equation}: {node} actual is {stated} but its children give {computed}, "
+                "a gap of {gap}{relative}; change one of the declared actuals or leave one out to derive it",
+                **fields,
+            )
+        self._report(self.contradiction_code, "warning", message, equation.node, ("nodes", equation.node, what if what == "target" else "formula"))
 
     def _formula_error(self, equation: Equation, member: str, error: "FormulaError") -> None:
         """Report a division by zero (E008) or a result beyond float range (E026) met solving for ``member``."""
@@ -288,13 +343,12 @@ class Solver:
             if equation.node in self._reported_zero:
                 return
             self._reported_zero.add(equation.node)
-            self._report(
-                codes.DIVISION_BY_ZERO,
-                "error",
-                f"division by zero in the {self.what}s of {equation.describe()}: {error.message}",
-                equation.node,
-                ("nodes", equation.node, "formula"),
-            )
+            fields = {"equation": equation.describe(), "reason": error.message}
+            if self.what == "target":
+                message = _("division by zero in the targets of {equation}: {reason}", **fields)
+            else:
+                message = _("division by zero in the actuals of {equation}: {reason}", **fields)
+            self._report(codes.DIVISION_BY_ZERO, "error", message, equation.node, ("nodes", equation.node, "formula"))
         elif error.kind == "domain":
             self._overflow(equation, member, error.message)
 
@@ -304,15 +358,22 @@ class Solver:
             return
         self._reported_overflow.add(member)
         path_field = "formula" if equation.formula is not None else "rollup"
-        self._report(
-            codes.NUMBER_OVERFLOW,
-            "error",
-            f"the {self.what} of '{member}' overflows in {equation.describe()} ({detail}): it is beyond the "
-            f"largest number goaltree can hold (about 1.8e308) or not a number, so it is left unknown; "
-            "check the magnitudes of the values it is computed from (a unit mix-up, a power too large)",
-            member,
-            ("nodes", equation.node, path_field),
-        )
+        fields = {"node": member, "equation": equation.describe(), "detail": detail}
+        if self.what == "target":
+            message = _(
+                "the target of '{node}' overflows in {equation} ({detail}): it is beyond the largest number "
+                "goaltree can hold (about 1.8e308) or not a number, so it is left unknown; check the magnitudes "
+                "of the values it is computed from (a unit mix-up, a power too large)",
+                **fields,
+            )
+        else:
+            message = _(
+                "the actual of '{node}' overflows in {equation} ({detail}): it is beyond the largest number "
+                "goaltree can hold (about 1.8e308) or not a number, so it is left unknown; check the magnitudes "
+                "of the values it is computed from (a unit mix-up, a power too large)",
+                **fields,
+            )
+        self._report(codes.NUMBER_OVERFLOW, "error", message, member, ("nodes", equation.node, path_field))
 
     def _report(self, code: str, severity: str, message: str, node_id: str, path: tuple[str, ...]) -> None:
         self.diagnostics.append(self.tree.locate(Diagnostic(code, severity, message, node=node_id, path=path)))
@@ -369,10 +430,14 @@ def solve(
 
 
 def _kept_baseline_text(baseline: float) -> str:
-    return f"no target declared: the driver is assumed to stay at its baseline {baseline:g}"
+    return _("no target declared: the driver is assumed to stay at its baseline {baseline}", baseline=general_text(baseline))
 
 
-PLANNED_ACTUAL = Derivation("assumed", "not measured: the planning assumption (its target) is used")
+def _planned_actual_text() -> str:
+    return _("not measured: the planning assumption (its target) is used")
+
+
+PLANNED_ACTUAL = Derivation.deferred("assumed", _planned_actual_text, ())
 """How the actual of a driver nobody measures is reached: one immutable derivation shared by every such driver."""
 
 

@@ -15,6 +15,7 @@ from goaltree.engine.results import Brief, Derivation, Evaluation, NodeResult, N
 from goaltree.errors import Diagnostic, sort_key
 from goaltree.graph import GoalTree
 from goaltree.model import Node
+from goaltree.present.language import _, _n, _p, format_date
 from goaltree import codes
 
 
@@ -156,7 +157,14 @@ def measure(
                 value = math.inf
         daily[node_id] = days
         if value is not None and not math.isfinite(value):
-            found.append(pace.overflow_diagnostic(tree, node_id, "actual", f"the {aggregate} of its observations"))
+            message = _(
+                "the actual of '{node}' overflows (the {aggregate} of its observations): it is beyond the largest "
+                "number goaltree can hold (about 1.8e308) or not a number, so it is left unknown; check the "
+                "magnitudes of its values (a unit mix-up, a misplaced exponent)",
+                node=node_id,
+                aggregate=_aggregate_words(aggregate),
+            )
+            found.append(pace.overflow_diagnostic(tree, node_id, message))
         elif value is not None:
             measured[node_id] = value
     return measured, daily
@@ -209,11 +217,8 @@ class _Results:
 
     def __post_init__(self) -> None:
         self._forecasts: dict[str, float] | None = None
-        period = self.tree.goal_file.period
-        as_of = self.as_of
-        # The same for every node: written once.
-        self.observed_span = f"from {period.start} to {min(as_of, period.end) if as_of <= period.end else as_of}"
-        self.declared_derivation = Derivation("declared", "declared in the goal file")
+        # The same for every node: made once, its sentence written when read.
+        self.declared_derivation = Derivation.deferred("declared", _declared_text, ())
 
     @property
     def forecasts(self) -> dict[str, float]:
@@ -270,12 +275,14 @@ class _Results:
         progress = info.progress
         actual = info.actual
         aggregate = self.aggregate_of[node_id]
+        actual_source = None
         if node_id in self.measured and not failed:
             actual_origin = "measured"
+            actual_source = node.metric.source if node.metric else None
             actual_derivation = Derivation.deferred(
                 "measured",
                 _measured_text,
-                (aggregate, len(self.daily.get(node_id, ())), self.observed_span, node.metric.source if node.metric else None),
+                (aggregate, len(self.daily.get(node_id, ())), goal_file.period.start, self.as_of, actual_source),
             )
         elif actual is not None:
             actual_derivation = self.actual_derivations.get(node_id)
@@ -333,6 +340,7 @@ class _Results:
                 "actual": actual,
                 "actual_origin": actual_origin,
                 "actual_derivation": actual_derivation,
+                "actual_source": actual_source,
                 "measured_actual": None if failed else self.measured.get(node_id),
                 "computed_actual": self.computed(node_id),
                 "start_value": info.start_value,
@@ -386,6 +394,39 @@ def _forecasts(
     return forecasts
 
 
-def _measured_text(aggregate: str, days: int, span: str, source: str | None) -> str:
-    origin = f" (source {source})" if source is not None else " (inline actuals)"
-    return f"{aggregate} of {days} day(s) of observations {span}{origin}"
+def _aggregate_words(aggregate: str) -> str:
+    """How a sentence names the ``aggregate`` of a node's observations: ``sum``, ``mean``…"""
+    if aggregate == "sum":
+        return _p("engine", "sum")
+    if aggregate == "mean":
+        return _p("engine", "mean")
+    if aggregate == "last":
+        return _p("engine", "last")
+    if aggregate == "min":
+        return _p("engine", "min")
+    if aggregate == "max":
+        return _p("engine", "max")
+    return aggregate
+
+
+def _declared_text() -> str:
+    return _("declared in the goal file")
+
+
+def _measured_text(aggregate: str, days: int, start: dt.date, end: dt.date, source: str | None) -> str:
+    # English says "day(s)" whatever the count; a translation gives each count its form.
+    fields = {"aggregate": _aggregate_words(aggregate), "start": format_date(start), "end": format_date(end)}
+    if source is not None:
+        return _n(
+            "{aggregate} of {count} day(s) of observations from {start} to {end} (source {source})",
+            "{aggregate} of {count} day(s) of observations from {start} to {end} (source {source})",
+            days,
+            source=source,
+            **fields,
+        )
+    return _n(
+        "{aggregate} of {count} day(s) of observations from {start} to {end} (inline actuals)",
+        "{aggregate} of {count} day(s) of observations from {start} to {end} (inline actuals)",
+        days,
+        **fields,
+    )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Container, Iterable, Mapping, NamedTuple, Sequ
 from goaltree.engine.results import Observation, Status
 from goaltree.errors import Diagnostic
 from goaltree.observations import merge
+from goaltree.present.language import N_, _
 from goaltree import codes
 
 if TYPE_CHECKING:
@@ -276,8 +277,9 @@ def classify(ratio: float, on_track: float, at_risk: float) -> Status:
     return "off_track"
 
 
-UNSCORED_ASSUMPTION = "a planning assumption, not measured"
-UNSCORED_WITHOUT_TARGET = "no target: it supports the objective without being scored"
+UNSCORED_ASSUMPTION = N_("a planning assumption, not measured")
+UNSCORED_WITHOUT_TARGET = N_("no target: it supports the objective without being scored")
+"""Why an objective's score leaves a child out, in English; :func:`unscored_children` gives them translated."""
 
 
 class NodePace(NamedTuple):
@@ -344,7 +346,13 @@ def paces_of(
             if not all(math.isfinite(value) for value in (expected, expected_progress, progress) if value is not None):
                 expected = progress = expected_progress = None
                 if found is not None:
-                    found.append(overflow_diagnostic(tree, node_id, "expected value", "its pace from the start value to the target"))
+                    message = _(
+                        "the expected value of '{node}' overflows (its pace from the start value to the target): "
+                        "it is beyond the largest number goaltree can hold (about 1.8e308) or not a number, so it "
+                        "is left unknown; check the magnitudes of its values (a unit mix-up, a misplaced exponent)",
+                        node=node_id,
+                    )
+                    found.append(overflow_diagnostic(tree, node_id, message))
         status = status_of(
             as_of=as_of,
             start=start,
@@ -379,19 +387,9 @@ def paces_of(
     return paces
 
 
-def overflow_diagnostic(tree: "GoalTree", node_id: str, what: str, how: str) -> Diagnostic:
-    """Error E026: ``what`` of ``node_id``, computed as ``how``, is beyond float range and left unknown."""
-    return tree.locate(
-        Diagnostic(
-            codes.NUMBER_OVERFLOW,
-            "error",
-            f"the {what} of '{node_id}' overflows ({how}): it is beyond the largest number goaltree can hold "
-            f"(about 1.8e308) or not a number, so it is left unknown; check the magnitudes of its values "
-            "(a unit mix-up, a misplaced exponent)",
-            node=node_id,
-            path=("nodes", node_id),
-        )
-    )
+def overflow_diagnostic(tree: "GoalTree", node_id: str, message: str) -> Diagnostic:
+    """Error E026 on ``node_id``: ``message`` says which of its values is beyond float range and left unknown."""
+    return tree.locate(Diagnostic(codes.NUMBER_OVERFLOW, "error", message, node=node_id, path=("nodes", node_id)))
 
 
 def objective_progress(
@@ -437,9 +435,9 @@ def unscored_children(children: Sequence[str], paces: Mapping[str, NodePace]) ->
     for child in children:
         info = paces[child]
         if info.status == "assumed":
-            unscored[child] = UNSCORED_ASSUMPTION
+            unscored[child] = _(UNSCORED_ASSUMPTION)
         elif not is_scored(info):
-            unscored[child] = UNSCORED_WITHOUT_TARGET
+            unscored[child] = _(UNSCORED_WITHOUT_TARGET)
     return unscored
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Literal, Mapping
 
 from goaltree.errors import Diagnostic
 from goaltree.observations import Observation
+from goaltree.present.language import current
 
 if TYPE_CHECKING:
     import pandas
@@ -32,16 +33,19 @@ class Derivation:
     Attributes:
         rule: ``declared``, ``measured``, ``formula``, ``solved``, ``allocated``,
             ``growth_factor``, ``mean``, ``rollup``.
-        text: One human sentence (``derived from revenue = customers * clv: 63000000 / 900000``).
+        text: One human sentence (``derived from revenue = customers * clv: 63000000 / 900000``),
+            in the language active when it is read.
         inputs: The node ids the value was computed from, in formula order.
 
     Immutable. The solver derives a value for most nodes of a tree, and most
     sentences are never read (a table shows none of them), so
     :meth:`deferred` keeps a function and its arguments and writes the
-    sentence when ``text`` is first read.
+    sentence when ``text`` is first read, in the language of that read
+    (:func:`goaltree.present.language.use_language`): an evaluation made in
+    one language and read in another reads in the other.
     """
 
-    __slots__ = ("rule", "inputs", "_text")
+    __slots__ = ("rule", "inputs", "_text", "_written")
 
     rule: str
     inputs: tuple[str, ...]
@@ -50,10 +54,11 @@ class Derivation:
         object.__setattr__(self, "rule", rule)
         object.__setattr__(self, "_text", text)
         object.__setattr__(self, "inputs", inputs)
+        object.__setattr__(self, "_written", None)
 
     @classmethod
     def deferred(cls, rule: str, write: Callable[..., str], arguments: tuple, inputs: tuple[str, ...] = ()) -> "Derivation":
-        """A derivation whose text is ``write(*arguments)``, written when first read."""
+        """A derivation whose text is ``write(*arguments)``, written when first read in a language."""
         derivation = cls(rule, "", inputs)
         object.__setattr__(derivation, "_text", (write, arguments))
         return derivation
@@ -61,11 +66,16 @@ class Derivation:
     @property
     def text(self) -> str:
         text = self._text
-        if type(text) is tuple:
-            write, arguments = text
-            text = write(*arguments)
-            object.__setattr__(self, "_text", text)  # written once; the derivation stays immutable to its readers
-        return text
+        if type(text) is not tuple:
+            return text
+        code = current().code
+        written = self._written
+        if written is not None and written[0] == code:
+            return written[1]
+        write, arguments = text
+        sentence = write(*arguments)
+        object.__setattr__(self, "_written", (code, sentence))  # kept for the next read in this language
+        return sentence
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"cannot assign to field '{name}': a Derivation is immutable")
@@ -95,7 +105,9 @@ class NodeResult:
     no expected value, progress or score. ``unscored_children`` are the
     children an objective's score leaves out, each with the reason in words.
     ``attribution`` holds the children's parts of the gap and, under
-    :data:`goaltree.engine.attribution.OWN_PACE`, the rest.
+    :data:`goaltree.engine.attribution.OWN_PACE`, the rest. ``actual_source``
+    names the metric source a measured actual comes from (a report tells live
+    data from inline actuals by it).
     """
 
     id: str
@@ -134,12 +146,14 @@ class NodeResult:
     breakdown: dict[str, float] = field(default_factory=dict)
     milestones: tuple[tuple[dt.date, float], ...] = ()
     unscored_children: dict[str, str] = field(default_factory=dict)
+    actual_source: str | None = None
+    """The metric source a measured actual was fetched from; ``None`` for inline actuals or an actual not measured."""
 
     @classmethod
     def from_fields(cls, fields: dict) -> "NodeResult":
         """A result from a dict holding every field, without the per-field cost of ``__init__``.
 
-        A frozen dataclass's ``__init__`` sets each of its 36 fields through
+        A frozen dataclass's ``__init__`` sets each of its 37 fields through
         ``object.__setattr__``; the engine builds one result per node, so it
         hands over the finished dict instead (docs/performance.md gives what it saves).
         """

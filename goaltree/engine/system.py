@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Mapping
 
 from goaltree.engine.percent import PercentReading, percent_units, read_percent
+from goaltree.present.language import _
 
 if TYPE_CHECKING:
     from goaltree.formula import Formula
@@ -57,7 +58,13 @@ class Equation:
             # Every child's derivation quotes its parent's equation: naming all
             # children made each text grow with its siblings, the report quadratic.
             shown = ", ".join(self.children[: DESCRIBED_CHILDREN - 1])
-            return f"{self.node} = {self.kind}({shown}, … and {len(self.children) - DESCRIBED_CHILDREN + 1} more)"
+            return _(
+                "{node} = {rollup}({children}, … and {count} more)",
+                node=self.node,
+                rollup=self.kind,
+                children=shown,
+                count=len(self.children) - DESCRIBED_CHILDREN + 1,
+            )
         return f"{self.node} = {self.kind}({', '.join(self.children)})"
 
     def evaluate(self, values: dict[str, float]) -> float:

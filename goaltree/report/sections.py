@@ -390,7 +390,7 @@ def data_source(evaluation: Evaluation) -> dict[str, Any]:
         text = f"snapshot {name}" + (f" (sha256 {digest[:12]})" if digest else "") + (f", fetched at {fetched}" if fetched else "")
         return {"kind": "snapshot", "text": text, "path": name, "sha256": digest or None, "fetched_at": fetched, "as_of": as_of}
     live = any(
-        r.actual_origin == "measured" and r.actual_derivation is not None and "(source " in r.actual_derivation.text
+        r.actual_origin == "measured" and r.actual_source is not None
         for r in evaluation.nodes.values()
     )
     if live:

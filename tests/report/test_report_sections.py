@@ -153,7 +153,10 @@ def test_data_source_live(funnel):
 
     nodes = dict(funnel.nodes)
     nodes["visits"] = dataclasses.replace(
-        nodes["visits"], actual_origin="measured", actual_derivation=Derivation("measured", "sum of 2 day(s) of observations (source web)")
+        nodes["visits"],
+        actual_origin="measured",
+        actual_derivation=Derivation("measured", "sum of 2 day(s) of observations (source web)"),
+        actual_source="web",
     )
     source = sections.data_source(dataclasses.replace(funnel, nodes=nodes))
     assert source["text"] == "live sources at 2027-06-30"
