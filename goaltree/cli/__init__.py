@@ -16,7 +16,7 @@ import sys
 from typing import Callable, Sequence
 
 from goaltree.errors import DiagnosticsError, GoaltreeError
-from goaltree.present.language import ENGLISH, languages, use_language
+from goaltree.present.language import ENGLISH, _, languages, use_language
 
 ISSUES_URL = "https://github.com/goaltree/goaltree/issues"
 
@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("init")
     p.add_argument("directory", nargs="?", default=None, metavar="DIR", help="the folder for the new project (new or empty)")
-    p.add_argument("--template", default="b2b-funnel", metavar="NAME", help="b2b-funnel (default), brand-and-business, okr, blank")
+    p.add_argument("--template", default="b2b-funnel", metavar="NAME", help="b2b-funnel (default), b2b-funnel-sv (Swedish), brand-and-business, okr, blank")
     p.add_argument("--list", action="store_true", help="list the templates and exit")
 
     p = add("check")
@@ -233,7 +233,7 @@ def _run_in_language(args: argparse.Namespace) -> int:
         command: Callable[[argparse.Namespace], int] = module.run
         return command(args)
     except GoaltreeError as error:
-        print(f"goaltree: error: {error}", file=sys.stderr)
+        print(_("goaltree: error: {message}", message=error), file=sys.stderr)
         return 2
     except DiagnosticsError as error:
         from goaltree.cli.output import print_diagnostics
@@ -241,7 +241,7 @@ def _run_in_language(args: argparse.Namespace) -> int:
         print_diagnostics(error.diagnostics, sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("goaltree: interrupted", file=sys.stderr)
+        print(_("goaltree: interrupted"), file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
@@ -250,9 +250,14 @@ def _run_in_language(args: argparse.Namespace) -> int:
 
         detail = "".join(traceback.format_exception_only(type(error), error)).strip()
         print(
-            f"goaltree: internal error in '{args.command}': {detail}\n"
-            f"This is a bug in goaltree, not in your file. Please report it at {ISSUES_URL} "
-            "with the command you ran and, if you can, the goal file.",
+            _(
+                "goaltree: internal error in '{command}': {detail}\n"
+                "This is a bug in goaltree, not in your file. Please report it at {url} "
+                "with the command you ran and, if you can, the goal file.",
+                command=args.command,
+                detail=detail,
+                url=ISSUES_URL,
+            ),
             file=sys.stderr,
         )
         return 2

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from goaltree.errors import Diagnostic, GoaltreeError, count, sort_key
 from goaltree.jsontext import write_json
+from goaltree.present.language import _, _n
 
 
 def github_annotation(diagnostic: Diagnostic) -> str:
@@ -31,9 +32,27 @@ def github_annotation(diagnostic: Diagnostic) -> str:
 
 
 def _escape_property(field: str) -> str:
-    name, _, value = field.partition("=")
+    name, _equals, value = field.partition("=")
     value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
     return f"{name}={value}"
+
+
+def summary(diagnostics: list[Diagnostic], checked: int, unreadable: int) -> str:
+    """The closing line: ``3 files checked: 2 error(s), 1 warning(s), 0 note(s)``, in the current language."""
+    files = _n("{count} file checked", "{count} files checked", checked)
+    if not diagnostics:
+        if unreadable:
+            return _("{files}; {unreadable} could not be read", files=files, unreadable=unreadable)
+        return _("{files}: no problems", files=files)
+    found = {
+        "files": files,
+        "errors": _n("{count} error(s)", "{count} error(s)", count(diagnostics, "error")),
+        "warnings": _n("{count} warning(s)", "{count} warning(s)", count(diagnostics, "warning")),
+        "notes": _n("{count} note(s)", "{count} note(s)", count(diagnostics, "info")),
+    }
+    if unreadable:
+        return _("{files}: {errors}, {warnings}, {notes}; {unreadable} could not be read", unreadable=unreadable, **found)
+    return _("{files}: {errors}, {warnings}, {notes}", **found)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             diagnostics.extend(check_file(Path(file)))
         except GoaltreeError as error:
-            print(f"goaltree: error: {error}", file=sys.stderr)
+            print(_("goaltree: error: {message}", message=error), file=sys.stderr)
             unreadable += 1
     diagnostics.sort(key=sort_key)
     errors, warnings = count(diagnostics, "error"), count(diagnostics, "warning")
@@ -62,16 +81,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         for diagnostic in diagnostics:
             print(diagnostic.format())
-        infos = count(diagnostics, "info")
-        checked = len(args.files) - unreadable
-        files = "file" if checked == 1 else "files"
-        unread = f"; {unreadable} could not be read" if unreadable else ""
-        if diagnostics:
-            print(f"{checked} {files} checked: {errors} error(s), {warnings} warning(s), {infos} note(s){unread}", file=sys.stderr)
-        elif unreadable:
-            print(f"{checked} {files} checked{unread}", file=sys.stderr)
-        else:
-            print(f"{checked} {files} checked: no problems", file=sys.stderr)
+        print(summary(diagnostics, len(args.files) - unreadable, unreadable), file=sys.stderr)
     if unreadable:
         return 2
     if errors or (args.strict and warnings):

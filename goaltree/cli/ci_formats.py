@@ -17,6 +17,8 @@ from typing import Sequence
 
 from goaltree.errors import Diagnostic, count
 from goaltree.present.escape import markdown_text
+from goaltree.present.language import _, _n, _p
+from goaltree.present.terms import field_word
 
 # GitLab's severities are blocker, critical, major, minor and info: an error stops
 # the goal file from evaluating, a warning is a SMART finding, a note is a note.
@@ -32,17 +34,26 @@ def _where(diagnostic: Diagnostic) -> str:
 
 def step_summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
     """A Markdown section listing every finding, for ``$GITHUB_STEP_SUMMARY``."""
-    errors, warnings, notes = count(diagnostics, "error"), count(diagnostics, "warning"), count(diagnostics, "info")
-    lines = [
-        "### goaltree check",
-        "",
-        f"{files} goal file{'s' if files != 1 else ''} checked: {errors} error(s), {warnings} warning(s), {notes} note(s).",
-        "",
-    ]
+    checked = _n("{count} goal file checked", "{count} goal files checked", files)
+    found = _(
+        "{files}: {errors}, {warnings}, {notes}.",
+        files=checked,
+        errors=_n("{count} error(s)", "{count} error(s)", count(diagnostics, "error")),
+        warnings=_n("{count} warning(s)", "{count} warning(s)", count(diagnostics, "warning")),
+        notes=_n("{count} note(s)", "{count} note(s)", count(diagnostics, "info")),
+    )
+    lines = ["### goaltree check", "", found, ""]
     if diagnostics:
-        lines += ["| where | severity | code | node | message |", "|---|---|---|---|---|"]
+        header = (_p("cli", "where"), _p("cli", "severity"), _p("cli", "code"), field_word("node"), _p("cli", "message"))
+        severities = {"error": _p("cli", "error"), "warning": _p("cli", "warning"), "info": _p("cli", "info")}
+        lines += ["| " + " | ".join(header) + " |", "|---|---|---|---|---|"]
         lines += [
-            "| " + " | ".join(markdown_text(cell) for cell in (_where(d), d.severity, d.code, d.node or "", d.message)) + " |"
+            "| "
+            + " | ".join(
+                markdown_text(cell)
+                for cell in (_where(d), severities.get(d.severity, d.severity), d.code, d.node or "", d.message)
+            )
+            + " |"
             for d in diagnostics
         ]
         lines.append("")
@@ -64,7 +75,9 @@ def append_step_summary(diagnostics: Sequence[Diagnostic], files: int) -> None:
         with open(summary, "a", encoding="utf-8") as stream:
             stream.write(step_summary(diagnostics, files))
     except OSError as error:
-        raise GoaltreeError(f"cannot append to GITHUB_STEP_SUMMARY {summary}: {error.strerror or error}") from None
+        raise GoaltreeError(
+            _("cannot append to GITHUB_STEP_SUMMARY {path}: {reason}", path=summary, reason=error.strerror or error)
+        ) from None
 
 
 def _relative(file: str | None) -> str:

@@ -9,6 +9,7 @@ from goaltree.engine.results import Evaluation
 from goaltree.errors import DiagnosticsError
 from goaltree.graph import GoalTree
 from goaltree.pipeline import load_goal_file
+from goaltree.present.language import _
 
 
 def load_and_evaluate(args: argparse.Namespace) -> tuple[GoalTree, Evaluation]:
@@ -31,7 +32,7 @@ def load_and_evaluate(args: argparse.Namespace) -> tuple[GoalTree, Evaluation]:
         from dataclasses import replace
 
         # The title carries the scenario into every heading: the table's, the report's, the diagram's.
-        evaluation = replace(evaluation, title=f"{evaluation.title} — scenario {scenario}", scenario=scenario)
+        evaluation = replace(evaluation, title=_("{title} — scenario {scenario}", title=evaluation.title, scenario=scenario), scenario=scenario)
     return tree, evaluation
 
 

@@ -10,6 +10,26 @@ from goaltree.cli.output import format_number, format_percent
 from goaltree.engine.attribution import OWN_PACE, OWN_PACE_WORDS
 from goaltree.engine.results import Derivation, Evaluation, NodeResult
 from goaltree.errors import GoaltreeError, did_you_mean
+from goaltree.present.language import _, _p, current, format_date
+from goaltree.present.terms import status_word
+
+
+def origin_word(origin: str) -> str:
+    """How a value was reached, as explain names it: ``derived``, ``measured``… (Swedish ``härlett``, ``uppmätt``…)."""
+    words = {
+        "declared": _p("cli", "declared"),
+        "derived": _p("cli", "derived"),
+        "measured": _p("cli", "measured"),
+        "rolled_up": _p("cli", "rolled_up"),
+        "solved": _p("cli", "solved"),
+        "assumed": _p("cli", "assumed"),
+    }
+    return words.get(origin, origin)
+
+
+def _status(status: str) -> str:
+    # English has always printed the status code here (`at_risk`); another language reads the status word.
+    return status if current().is_english else status_word(status)
 
 
 def _chain(evaluation: Evaluation, node_id: str, which: str, depth: int, seen: set[str], lines: list[str]) -> None:
@@ -24,8 +44,7 @@ def _chain(evaluation: Evaluation, node_id: str, which: str, depth: int, seen: s
         value = getattr(other, which)
         how = getattr(other, f"{which}_derivation")
         lines.append(
-            f"{'  ' * depth}- {input_id}: {format_number(value, other.unit)}"
-            + (f" — {how.text}" if how else " — unknown")
+            f"{'  ' * depth}- {input_id}: {format_number(value, other.unit)} — " + (how.text if how else _p("cli", "unknown"))
         )
         _chain(evaluation, input_id, which, depth + 1, seen, lines)
 
@@ -34,67 +53,100 @@ def explain(evaluation: Evaluation, node_id: str) -> str:
     """The explanation text for one node."""
     result: NodeResult = evaluation.nodes[node_id]
     unit = f" ({result.unit})" if result.unit else ""
-    lines = [f"{node_id}: {result.title}{unit}", f"  type {result.type}, owner {result.owner or '–'}, deadline {result.deadline}"]
+    lines = [
+        f"{node_id}: {result.title}{unit}",
+        "  "
+        + _(
+            "type {type}, owner {owner}, deadline {deadline}",
+            type=result.type,
+            owner=result.owner or "–",
+            deadline=format_date(result.deadline),
+        ),
+    ]
     if result.formula:
-        lines.append(f"  formula: {node_id} = {result.formula}")
+        lines.append("  " + _("formula: {node} = {formula}", node=node_id, formula=result.formula))
     if result.rollup_children:
-        lines.append(f"  rollup: {result.rollup} of {', '.join(result.rollup_children)}")
+        lines.append("  " + _("rollup: {rollup} of {children}", rollup=result.rollup, children=", ".join(result.rollup_children)))
     lines.append("")
-    lines.append(f"Target {format_number(result.target, result.unit)}" + (f" ({result.target_origin})" if result.target_origin else ""))
+    target = format_number(result.target, result.unit)
+    if result.target_origin:
+        lines.append(_("Target {value} ({origin})", value=target, origin=origin_word(result.target_origin)))
+    else:
+        lines.append(_("Target {value}", value=target))
     if result.target_derivation and result.target_origin == "derived":
         lines.append(f"  {result.target_derivation.text}")
         chain: list[str] = []
         _chain(evaluation, node_id, "target", 1, {node_id}, chain)
         lines.extend(chain)
     elif result.target is None:
-        lines.append("  no target is declared and none can be derived from the equations around it")
+        lines.append("  " + _("no target is declared and none can be derived from the equations around it"))
     lines.append("")
-    lines.append(f"Actual {format_number(result.actual, result.unit)}" + (f" ({result.actual_origin})" if result.actual_origin else ""))
+    actual = format_number(result.actual, result.unit)
+    if result.actual_origin:
+        lines.append(_("Actual {value} ({origin})", value=actual, origin=origin_word(result.actual_origin)))
+    else:
+        lines.append(_("Actual {value}", value=actual))
     if result.actual_derivation:
         lines.append(f"  {result.actual_derivation.text}")
         chain = []
         _chain(evaluation, node_id, "actual", 1, {node_id}, chain)
         lines.extend(chain)
     if result.computed_actual is not None and result.measured_actual is not None:
-        lines.append(f"  the children give {format_number(result.computed_actual, result.unit)}")
+        lines.append("  " + _("the children give {value}", value=format_number(result.computed_actual, result.unit)))
     if result.breakdown:
         parts = ", ".join(f"{key} {format_number(value, result.unit)}" for key, value in result.breakdown.items())
-        lines.append(f"  by dimension: {parts}")
+        lines.append("  " + _("by dimension: {parts}", parts=parts))
     lines.append("")
+    as_of = format_date(evaluation.as_of)
     if result.status == "assumed":
         lines.append(
-            f"Status at {evaluation.as_of}: assumed — its actual rests only on planning assumptions nobody measures, "
-            "so it is not scored (neither on track nor behind)"
+            _(
+                "Status at {date}: assumed — its actual rests only on planning assumptions nobody measures, "
+                "so it is not scored (neither on track nor behind)",
+                date=as_of,
+            )
         )
     else:
         lines.append(
-            f"Pace at {evaluation.as_of}: expected {format_number(result.expected, result.unit)}, "
-            f"progress {format_percent(result.progress)} of {format_percent(result.expected_progress)} expected, "
-            f"status {result.status}"
+            _(
+                "Pace at {date}: expected {expected}, progress {progress} of {expected_progress} expected, status {status}",
+                date=as_of,
+                expected=format_number(result.expected, result.unit),
+                progress=format_percent(result.progress),
+                expected_progress=format_percent(result.expected_progress),
+                status=_status(result.status),
+            )
         )
     if result.unscored_children:
         counted = [c for c in result.rollup_children if c not in result.unscored_children]
-        lines.append(f"  scored from {', '.join(counted) if counted else 'no child'}; left out of the score:")
+        if counted:
+            lines.append("  " + _("scored from {children}; left out of the score:", children=", ".join(counted)))
+        else:
+            lines.append("  " + _("scored from no child; left out of the score:"))
         lines.extend(f"  - {child}: {reason}" for child, reason in result.unscored_children.items())
     if result.forecast is not None:
-        lines.append(f"  forecast at the deadline: {format_number(result.forecast, result.unit)}")
+        lines.append("  " + _("forecast at the deadline: {value}", value=format_number(result.forecast, result.unit)))
     if result.attribution:
         gap = result.gap
         if gap is None and result.progress is not None and result.expected_progress is not None:
             gap = result.progress - result.expected_progress
         lines.append("")
-        lines.append(f"Gap {format_number(gap, None if result.actual is None else result.unit)}, by child:")
+        lines.append(_("Gap {value}, by child:", value=format_number(gap, None if result.actual is None else result.unit)))
         for child, amount in sorted(result.attribution.items(), key=lambda item: item[1]):
-            share = f" ({amount / gap:.0%} of the gap)" if gap else ""
-            name = OWN_PACE_WORDS if child == OWN_PACE else child
-            lines.append(f"  {name}: {format_number(amount)}{share}")
+            name = _(OWN_PACE_WORDS) if child == OWN_PACE else child
+            if gap:
+                # Whole percent, as `{:.0%}` rounds it; the language places the sign.
+                share = f"{amount / gap * 100:.0f}"
+                lines.append("  " + _("{node}: {amount} ({share}% of the gap)", node=name, amount=format_number(amount), share=share))
+            else:
+                lines.append(f"  {name}: {format_number(amount)}")
     return "\n".join(lines)
 
 
 def run(args: argparse.Namespace) -> int:
-    _, evaluation = load_and_evaluate(args)
+    _tree, evaluation = load_and_evaluate(args)
     if args.node not in evaluation.nodes:
-        raise GoaltreeError(f"no node '{args.node}' in {args.file}{did_you_mean(args.node, evaluation.nodes)}")
+        raise GoaltreeError(_("no node '{node}' in {tree}", node=args.node, tree=args.file) + did_you_mean(args.node, evaluation.nodes))
     print(explain(evaluation, args.node))
     related = [d for d in evaluation.diagnostics if d.node == args.node]
     if related:

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from goaltree.errors import GoaltreeError, did_you_mean
+from goaltree.present.language import _
 
 
 def run(args: argparse.Namespace) -> int:
@@ -18,25 +19,30 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.template not in names:
         raise GoaltreeError(
-            f"no template '{args.template}'{did_you_mean(args.template, names)}; the templates are: {', '.join(names)}"
+            _(
+                "no template '{template}'{did_you_mean}; the templates are: {templates}",
+                template=args.template,
+                did_you_mean=did_you_mean(args.template, names),
+                templates=", ".join(names),
+            )
         )
     if args.directory is None:
-        raise GoaltreeError("name the folder for the new project: goaltree init DIR [--template NAME]")
+        raise GoaltreeError(_("name the folder for the new project: goaltree init DIR [--template NAME]"))
     directory = Path(args.directory)
     if directory.is_symlink():
         # The project would be created wherever the link points, possibly outside what the user sees.
-        raise GoaltreeError(f"{directory} is a symbolic link; give the real folder for the new project")
+        raise GoaltreeError(_("{directory} is a symbolic link; give the real folder for the new project", directory=directory))
     created = starters.create(args.template, directory)
-    print(f"created {directory} from the {args.template} template:")
+    print(_("created {directory} from the {template} template:", directory=directory, template=args.template))
     for path in created:
         print(f"  {path}")
     goals = directory / "goals.yaml"
-    print("\nnext:")
+    print("\n" + _("next:"))
     print(f"  goaltree check {goals}")
     as_of = _demo_date(goals)
     print(f"  goaltree evaluate {goals}" + (f" --as-of {as_of}" if as_of else ""))
     if as_of:
-        print(f"  (the template's period has not started yet; --as-of {as_of} shows it mid-way)")
+        print("  " + _("(the template's period has not started yet; --as-of {date} shows it mid-way)", date=as_of))
     return 0
 
 

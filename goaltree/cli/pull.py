@@ -9,6 +9,7 @@ from pathlib import Path
 
 from goaltree.cli.output import print_diagnostics
 from goaltree.outputs import input_files, refuse_unsafe_output
+from goaltree.present.language import _, _n, format_date
 
 
 def default_snapshot_path(goal_path: Path) -> Path:
@@ -30,8 +31,12 @@ def run(args: argparse.Namespace) -> int:
     if as_of < goal_file.period.start:
         # Nothing can be fetched yet; an empty snapshot would later read as "no data" for every node.
         print(
-            f"goaltree: nothing to pull: the period starts on {goal_file.period.start}, after {as_of}; "
-            f"no snapshot written (pull on or after {goal_file.period.start}, or with --as-of)",
+            _(
+                "goaltree: nothing to pull: the period starts on {start}, after {as_of}; "
+                "no snapshot written (pull on or after {start}, or with --as-of)",
+                start=format_date(goal_file.period.start),
+                as_of=format_date(as_of),
+            ),
             file=sys.stderr,
         )
         return 1
@@ -41,10 +46,19 @@ def run(args: argparse.Namespace) -> int:
     if errors:
         # A snapshot with holes would rebuild a report that was never true: write nothing.
         print_diagnostics(errors, sys.stderr)
-        print("goaltree: no snapshot written: fix the sources above and pull again", file=sys.stderr)
+        print(_("goaltree: no snapshot written: fix the sources above and pull again"), file=sys.stderr)
         return 1
     fetched_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     digest = write_snapshot(output, goal_file, result, goal_file.period.start, end, fetched_at)
     count = sum(len(series) for series in result.observations.values())
-    print(f"wrote {output}: {count} observations for {len(result.observations)} nodes up to {end}, sha256 {digest[:12]}")
+    print(
+        _(
+            "wrote {output}: {observations} for {nodes} up to {date}, sha256 {digest}",
+            output=output,
+            observations=_n("{count} observations", "{count} observations", count),
+            nodes=_n("{count} nodes", "{count} nodes", len(result.observations)),
+            date=format_date(end),
+            digest=digest[:12],
+        )
+    )
     return 0

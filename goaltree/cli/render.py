@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Iterable
 from goaltree.cli.common import exit_code, load_and_evaluate
 from goaltree.cli.output import print_diagnostics, write_atomic
 from goaltree.outputs import input_files, refuse_unsafe_output
+from goaltree.present.language import _
 
 if TYPE_CHECKING:
     from goaltree.engine.results import Evaluation
@@ -40,9 +41,9 @@ def output_format(output: str, chosen: str | None, extensions: dict[str, str], d
 
 def early_inputs(args: argparse.Namespace) -> list[tuple[Path, str]]:
     """The inputs known before the goal file is read: it, and the snapshot (to refuse ``-o`` before any work)."""
-    inputs = [(Path(args.file), "the goal file being read")]
+    inputs = [(Path(args.file), _("the goal file being read"))]
     if getattr(args, "snapshot", None):
-        inputs.append((Path(args.snapshot), "the snapshot being read"))
+        inputs.append((Path(args.snapshot), _("the snapshot being read")))
     return inputs
 
 
@@ -71,9 +72,9 @@ def run(args: argparse.Namespace) -> int:
 
     image_format = output_format(args.output, args.format, EXTENSIONS, "svg")
     if args.depth is not None and args.depth < 0:
-        raise GoaltreeError(f"--depth must be 0 or more, not {args.depth}")
+        raise GoaltreeError(_("--depth must be 0 or more, not {depth}", depth=args.depth))
     if args.children is not None and args.children < 0:
-        raise GoaltreeError(f"--children must be 0 or more, not {args.children}")
+        raise GoaltreeError(_("--children must be 0 or more, not {children}", children=args.children))
     if args.output != "-":
         refuse_unsafe_output(args.output, early_inputs(args))
     tree, evaluation = load_and_evaluate(args)
@@ -83,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         data: str | bytes = to_mermaid(evaluation, root=args.root, depth=args.depth, children=args.children)
         too_large = beyond_mermaid_limits(data)
         if too_large:
-            print(f"goaltree: warning: {too_large}", file=sys.stderr)
+            print(_("goaltree: warning: {message}", message=too_large), file=sys.stderr)
     else:
         from goaltree.render.dot import render
 

@@ -9,12 +9,14 @@ from typing import IO
 from goaltree.cli.output import print_diagnostics
 from goaltree.model import BASE_SCENARIO
 from goaltree.pipeline import load_goal_file
+from goaltree.present.language import _, _n
+from goaltree.present.terms import field_word
 from goaltree.scenarios import Comparison, cells, compare, shown_nodes
 
 
 def table(comparison: Comparison, nodes: list[str], stream: IO[str]) -> None:
     """A terminal table: one column per scenario, the differences in parentheses."""
-    header = ["node", *comparison.scenarios]
+    header = [field_word("node"), *comparison.scenarios]
     rows = [[node_id, *cells(comparison, node_id)] for node_id in nodes]
     widths = [max(len(text) for text in column) for column in zip(header, *rows)]
     line = "  ".join(text.ljust(w) if i == 0 else text.rjust(w) for i, (text, w) in enumerate(zip(header, widths)))
@@ -24,7 +26,15 @@ def table(comparison: Comparison, nodes: list[str], stream: IO[str]) -> None:
         print("  ".join(t.ljust(w) if i == 0 else t.rjust(w) for i, (t, w) in enumerate(zip(row, widths))).rstrip(), file=stream)
     hidden = len(comparison.targets) - len(nodes)
     if hidden:
-        print(f"\n{hidden} other node(s) have the same target in every scenario (--all shows them).", file=stream)
+        print(
+            "\n"
+            + _n(
+                "{count} other node(s) have the same target in every scenario (--all shows them).",
+                "{count} other node(s) have the same target in every scenario (--all shows them).",
+                hidden,
+            ),
+            file=stream,
+        )
     described = [(name, text) for name, text in comparison.descriptions.items() if text and name != BASE_SCENARIO]
     if described:
         print(file=stream)
@@ -36,7 +46,7 @@ def markdown(comparison: Comparison, nodes: list[str], stream: IO[str]) -> None:
     """A Markdown table for a pull request or a wiki, the scenarios' descriptions under it."""
     from goaltree.present.escape import markdown_code, markdown_text
 
-    header = ["node", *(markdown_text(name) for name in comparison.scenarios)]
+    header = [field_word("node"), *(markdown_text(name) for name in comparison.scenarios)]
     print("| " + " | ".join(header) + " |", file=stream)
     print("|---|" + "---:|" * len(comparison.scenarios), file=stream)
     for node_id in nodes:
@@ -58,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         nodes = shown_nodes(comparison, args.all)
         if len(comparison.scenarios) == 1:
-            print(f"{args.file} has no `scenarios:`; docs/scenarios.md shows how to add one.", file=sys.stdout)
+            print(_("{file} has no `scenarios:`; docs/scenarios.md shows how to add one.", file=args.file), file=sys.stdout)
         elif args.format == "md":
             markdown(comparison, nodes, sys.stdout)
         else:

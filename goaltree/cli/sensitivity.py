@@ -9,6 +9,7 @@ from typing import IO, Any
 
 from goaltree.cli.output import format_number, print_diagnostics
 from goaltree.errors import Diagnostic, GoaltreeError, did_you_mean
+from goaltree.present.language import _, _p, current
 from goaltree.scenarios import Sensitivity, sensitivity, top_nodes
 
 
@@ -23,10 +24,10 @@ def parse_step(text: str) -> float:
     try:
         value = float(cleaned.rstrip("%").strip())
     except ValueError:
-        raise GoaltreeError(f"--step '{text}' is not a number; write it like --step 10% or --step 0.1") from None
+        raise GoaltreeError(_("--step '{step}' is not a number; write it like --step 10% or --step 0.1", step=text)) from None
     step = value / 100 if percent else value
     if not math.isfinite(step) or not 0 < step < 1:
-        raise GoaltreeError(f"--step must be above 0 and below 100 % (0 < step < 1), not '{text}'")
+        raise GoaltreeError(_("--step must be above 0 and below 100 % (0 < step < 1), not '{step}'", step=text))
     return step
 
 
@@ -62,23 +63,33 @@ def to_json(results: list[Sensitivity], *, one: bool, step: float, on: str, scen
     return {"roots": [result.to_json() for result in results], **extra}
 
 
+def general(value: float) -> str:
+    """``{:g}``, with the current language's decimal sign: ``0.5``, Swedish ``0,5``."""
+    return f"{value:g}".replace(".", current().decimal)
+
+
 def _rows(result: Sensitivity, unit_of: dict[str, str | None]) -> list[list[str]]:
     unit = unit_of.get(result.node)
     return [
-        [driver.node, format_number(driver.value, unit_of.get(driver.node)), f"{driver.elasticity:g}",
+        [driver.node, format_number(driver.value, unit_of.get(driver.node)), general(driver.elasticity),
          format_number(driver.low, unit), format_number(driver.high, unit)]
         for driver in result.drivers
     ]  # fmt: skip
 
 
-HEADER = ["input", "value", "elasticity", "low", "high"]
+def header() -> list[str]:
+    """The table's column headings, in the current language."""
+    return [_p("cli", "input"), _p("cli", "value"), _p("cli", "elasticity"), _p("cli", "low"), _p("cli", "high")]
 
 
 def _heading(result: Sensitivity, unit_of: dict[str, str | None], step: float, on: str) -> str:
-    basis = "targets" if on == "target" else "actuals (a flow at its forecast for the deadline)"
-    return (
-        f"{result.node} = {format_number(result.value, unit_of.get(result.node))} on {basis}; "
-        f"each input moved by ±{step * 100:g} % (low, high: {result.node} then)"
+    fields = {"node": result.node, "value": format_number(result.value, unit_of.get(result.node)), "step": general(step * 100)}
+    if on == "target":
+        return _("{node} = {value} on targets; each input moved by ±{step} % (low, high: {node} then)", **fields)
+    return _(
+        "{node} = {value} on actuals (a flow at its forecast for the deadline); "
+        "each input moved by ±{step} % (low, high: {node} then)",
+        **fields,
     )
 
 
@@ -90,13 +101,14 @@ def table(results: list[Sensitivity], unit_of: dict[str, str | None], step: floa
         print(_heading(result, unit_of, step, on), file=stream)
         rows = _rows(result, unit_of)
         if rows:
-            widths = [max(len(text) for text in column) for column in zip(HEADER, *rows)]
-            for row in [HEADER, *rows]:
+            headings = header()
+            widths = [max(len(text) for text in column) for column in zip(headings, *rows)]
+            for row in [headings, *rows]:
                 print("  ".join(t.ljust(w) if i == 0 else t.rjust(w) for i, (t, w) in enumerate(zip(row, widths))).rstrip(), file=stream)
         elif not result.skipped:
-            print("  no inputs: no formula or roll-up computes it", file=stream)
+            print("  " + _("no inputs: no formula or roll-up computes it"), file=stream)
         for node_id, reason in result.skipped.items():
-            print(f"  {node_id}: no elasticity, {reason}", file=stream)
+            print("  " + _("{node}: no elasticity, {reason}", node=node_id, reason=reason), file=stream)
 
 
 def markdown(results: list[Sensitivity], unit_of: dict[str, str | None], step: float, on: str, stream: IO[str]) -> None:
@@ -108,12 +120,12 @@ def markdown(results: list[Sensitivity], unit_of: dict[str, str | None], step: f
             print(file=stream)
         print(markdown_text(_heading(result, unit_of, step, on)), file=stream)
         print(file=stream)
-        print("| " + " | ".join(HEADER) + " |", file=stream)
+        print("| " + " | ".join(header()) + " |", file=stream)
         print("|---|---:|---:|---:|---:|", file=stream)
         for row in _rows(result, unit_of):
             print("| " + " | ".join([markdown_code(row[0]), *row[1:]]) + " |", file=stream)
         for node_id, reason in result.skipped.items():
-            print(f"\n{markdown_code(node_id)}: no elasticity, {markdown_text(reason)}", file=stream)
+            print("\n" + _("{node}: no elasticity, {reason}", node=markdown_code(node_id), reason=markdown_text(reason)), file=stream)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -123,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
     tree, values, scenario, found = _values(args)
     nodes = tree.goal_file.nodes
     if args.node is not None and args.node not in nodes:
-        raise GoaltreeError(f"no node '{args.node}' in {args.file}{did_you_mean(args.node, nodes)}")
+        raise GoaltreeError(_("no node '{node}' in {tree}", node=args.node, tree=args.file) + did_you_mean(args.node, nodes))
     equation_of = {equation.node: equation for equation in equations_of(tree)}
     chosen = [args.node] if args.node is not None else top_nodes(tree, equation_of)
     results = [sensitivity(tree, node_id, values, step) for node_id in chosen]
@@ -137,9 +149,9 @@ def run(args: argparse.Namespace) -> int:
         write_json(document, sys.stdout)
     else:
         if scenario is not None:
-            print(f"scenario {scenario}\n", file=sys.stdout)
+            print(_("scenario {scenario}", scenario=scenario) + "\n", file=sys.stdout)
         if not results:
-            print(f"{args.file} has no formula or numeric roll-up: nothing depends on an input.", file=sys.stdout)
+            print(_("{file} has no formula or numeric roll-up: nothing depends on an input.", file=args.file), file=sys.stdout)
         elif args.format == "md":
             markdown(results, unit_of, step, args.on, sys.stdout)
         else:
