@@ -20,8 +20,14 @@ _FIELDS: dict[str, tuple[tuple[str, ...], str | None]] = {
     INLINE: ((), None),
 }
 _NEEDS = {
-    "value": N_("a {kind} source needs `value` in the metric: a column, an expression such as `amount * 0.8`, or `count` for the number of rows"),
-    "query": N_("a {kind} source needs `query` in the metric: SQL returning `date, value` rows, with :start and :end bound as parameters"),
+    "value": N_(
+        "a {kind} source needs `value` in the metric: a column, an expression such as `amount * 0.8`, "
+        "or `count` for the number of rows"
+    ),
+    "query": N_(
+        "a {kind} source needs `query` in the metric: SQL returning `date, value` rows, "
+        "with :start and :end bound as parameters"
+    ),
 }
 _OPTIONAL_FIELDS = ("value", "where", "by", "query", "date_column")
 

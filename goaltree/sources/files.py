@@ -125,6 +125,11 @@ def clean_message(error: BaseException) -> str:
     return _ERROR_PREFIX.sub("", text)
 
 
+def _unreadable(display: str, error: BaseException) -> str:
+    """Why the source's file cannot be read at all, in DuckDB's words."""
+    return _p("source", "cannot read {file}: {reason}", file=display, reason=clean_message(error))
+
+
 def _is_read_error(error: BaseException) -> bool:
     return type(error).__name__ in _READ_ERRORS
 
@@ -276,7 +281,12 @@ class _Runner:
             )
         if field in ("value", "where"):
             return NodeFailure(
-                _("{field} '{text}' is not valid: {reason}", field=field, text=getattr(metric, field), reason=clean_message(error)),
+                _(
+                    "{field} '{text}' is not valid: {reason}",
+                    field=field,
+                    text=getattr(metric, field),
+                    reason=clean_message(error),
+                ),
                 METRIC_INVALID,
                 field=field,
             )
@@ -299,7 +309,7 @@ class _Runner:
         try:
             self.connection.execute(f"SELECT {counts or 'COUNT(*)'} FROM {ROWS}").fetchall()
         except Exception as error:  # noqa: BLE001 - any failure to read the bare columns is the file's
-            raise SourceError(_p("source", "cannot read {file}: {reason}", file=self.display, reason=clean_message(error))) from None
+            raise SourceError(_unreadable(self.display, error)) from None
 
     def bind_check(self, plan: _Plan) -> NodeFailure | None:
         """Bind ``plan``'s expressions one by one without reading rows; the first failure found."""
@@ -420,7 +430,7 @@ def _fetch(context: SourceContext, kind: str, requests: list[NodeRequest], start
             try:
                 types = {row[0]: row[1] for row in connection.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()}
             except Exception as error:  # noqa: BLE001 - a file DuckDB cannot read fails the source
-                raise SourceError(_p("source", "cannot read {file}: {reason}", file=display, reason=clean_message(error))) from None
+                raise SourceError(_unreadable(display, error)) from None
             columns = list(types)
             groups: dict[tuple[str, str | None], list[_Plan]] = {}
             for request in requests:
@@ -472,4 +482,4 @@ def _load_rows(
     try:
         connection.execute(f"CREATE TEMP TABLE {ROWS} AS SELECT {selected} FROM {scan} WHERE {in_period}")
     except Exception as error:  # noqa: BLE001
-        raise SourceError(_p("source", "cannot read {file}: {reason}", file=display, reason=clean_message(error)), SOURCE_FAILED) from None
+        raise SourceError(_unreadable(display, error), SOURCE_FAILED) from None

@@ -142,7 +142,11 @@ class PluginHost:
             ) from None
         if not callable(getattr(plugin, "fetch", None)):
             raise SourceError(
-                _("plugin '{type}' ({plugin}) has no fetch(config, requests, start, end) method", type=type_name, plugin=entry.value),
+                _(
+                    "plugin '{type}' ({plugin}) has no fetch(config, requests, start, end) method",
+                    type=type_name,
+                    plugin=entry.value,
+                ),
                 SOURCE_CONFIG,
                 "type",
             )
@@ -156,7 +160,8 @@ class PluginHost:
         try:
             answer = plugin.fetch(context.config, list(requests), start, end)
         except SourceError as error:
-            raise SourceError(_("plugin '{type}': {reason}", type=type_name, reason=error.reason), error.code, error.field) from None
+            reason = _("plugin '{type}': {reason}", type=type_name, reason=error.reason)
+            raise SourceError(reason, error.code, error.field) from None
         except Exception as error:  # noqa: BLE001 - a broken plugin must not stop the other sources
             raise SourceError(
                 _("plugin '{type}' failed: {kind}: {error}", type=type_name, kind=type(error).__name__, error=error)
@@ -181,7 +186,12 @@ class PluginHost:
             items = answer[node_id]
             if isinstance(items, BaseException):
                 outcome.failures[node_id] = NodeFailure(
-                    _("plugin '{type}' failed for this node: {kind}: {error}", type=type_name, kind=type(items).__name__, error=items),
+                    _(
+                        "plugin '{type}' failed for this node: {kind}: {error}",
+                        type=type_name,
+                        kind=type(items).__name__,
+                        error=items,
+                    ),
                     SOURCE_FAILED,
                 )
                 continue

@@ -223,7 +223,11 @@ def statement_problem(query: str) -> str | None:
                     close=close,
                     keywords=listing,
                 )
-            return _("it starts with '{word}'; a query only reads: it starts with {keywords} or '('", word=word.upper(), keywords=listing)
+            return _(
+                "it starts with '{word}'; a query only reads: it starts with {keywords} or '('",
+                word=word.upper(),
+                keywords=listing,
+            )
     return None
 
 
@@ -497,7 +501,8 @@ def postgres_role_problem(connection: Any) -> str | None:
     elif kind == "role":
         role = _("the database role {login} is a member of {roles}", login=login, roles=", ".join(names))
     else:
-        role = _("the database role {login} may call {functions}", login=login, functions=", ".join(f"{name}()" for name in names))
+        functions = ", ".join(f"{name}()" for name in names)
+        role = _("the database role {login} may call {functions}", login=login, functions=functions)
     return _(
         "{role}, so a query could read or write the database server's files "
         "(pg_read_file) or run statements elsewhere, which a read-only transaction does not stop; connect "

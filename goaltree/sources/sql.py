@@ -143,7 +143,9 @@ def _database_file(database: str, context: SourceContext) -> Path:
     if not path.is_file():
         # SQLite and DuckDB would quietly create an empty database; a missing file is an error.
         raise SourceError(
-            _("database file {database} not found (looked for {resolved})", database=database, resolved=path), SOURCE_FAILED, "url"
+            _("database file {database} not found (looked for {resolved})", database=database, resolved=path),
+            SOURCE_FAILED,
+            "url",
         )
     return path
 
@@ -317,11 +319,13 @@ def _run_query(connection: "Connection", request: NodeRequest, start: dt.date, e
         try:
             day = as_date(row[0])
         except ValueError as error:
-            return NodeFailure(_("the query's first column must be a date: {reason}", reason=error), METRIC_INVALID, field="query")
+            reason = _("the query's first column must be a date: {reason}", reason=error)
+            return NodeFailure(reason, METRIC_INVALID, field="query")
         try:
             value = as_number(row[1])
         except ValueError as error:
-            return NodeFailure(_("the query's second column must be a number: {reason}", reason=error), METRIC_INVALID, field="query")
+            reason = _("the query's second column must be a number: {reason}", reason=error)
+            return NodeFailure(reason, METRIC_INVALID, field="query")
         if value is None:
             continue
         dimension = None
