@@ -236,7 +236,7 @@ def test_a_stale_snapshot_warns_in_swedish_with_swedish_dates(project: Path, cap
     warning = next(line for line in output.splitlines() if "warning E027" in line)
     message = warning.split("warning E027 ", 1)[1]
     assert re.fullmatch(
-        r"ögonblicksbilden goals\.snapshot\.json hämtades \d{1,2} [a-zåäö]+ \d{4} med data från 1 januari 2027 "
+        r"ögonblicksbilden goals\.snapshot\.json hämtades den \d{1,2} [a-zåäö]+ \d{4} med data från 1 januari 2027 "
         r"till 31 mars 2027, men en utvärdering per 30 juni 2027 läser 1 januari 2027 till 30 juni 2027: "
         r"observationerna för 1 april 2027 till 30 juni 2027 saknas, så flöden \(sum\) blir för låga och "
         r"nivåer \(last\) visar en äldre dag; kör `goaltree pull --as-of 2027-06-30` för att uppdatera den",
