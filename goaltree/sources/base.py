@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from goaltree.observations import Observation, merge, summarize
 from goaltree.errors import Diagnostic
 from goaltree.model import Metric, Node
+from goaltree.present.language import _, _p
 from goaltree import codes
 
 if TYPE_CHECKING:
@@ -174,7 +175,7 @@ def as_date(value: Any) -> dt.date:
             return dt.date.fromisoformat(text[:10])
         except ValueError:
             pass
-    raise ValueError(f"{value!r} is not a date")
+    raise ValueError(_p("source", "{value} is not a date", value=repr(value)))
 
 
 def as_number(value: Any) -> float | None:
@@ -190,7 +191,7 @@ def as_number(value: Any) -> float | None:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{value!r} is not a number") from None
+        raise ValueError(_p("source", "{value} is not a number", value=repr(value))) from None
     return number if math.isfinite(number) else None
 
 
@@ -228,12 +229,20 @@ def _checked_summary(item: Observation) -> tuple[int | None, float | None, float
     if rows is None:
         return None, None, None
     if isinstance(rows, bool) or not isinstance(rows, int) or rows < 1:
-        raise ValueError(f"{item!r} has rows={rows!r}; it must be a whole number of at least 1 (or None for a day's value)")
+        raise ValueError(
+            _(
+                "{item} has rows={rows}; it must be a whole number of at least 1 (or None for a day's value)",
+                item=repr(item),
+                rows=repr(rows),
+            )
+        )
     if rows == 1:
         return 1, None, None
     smallest, largest = as_number(low), as_number(high)
     if smallest is None or largest is None or smallest > largest:
-        raise ValueError(f"{item!r} sums {rows} rows but does not give their smallest and largest (low <= high)")
+        raise ValueError(
+            _("{item} sums {rows} rows but does not give their smallest and largest (low <= high)", item=repr(item), rows=rows)
+        )
     return rows, smallest, largest
 
 
@@ -258,7 +267,7 @@ def normalize_observations(
             day, value = item[0], item[1]
             dimension = item[2] if len(item) == 3 else None
         else:
-            raise ValueError(f"{item!r} is neither an Observation nor a (date, value[, dimension]) tuple")
+            raise ValueError(_("{item} is neither an Observation nor a (date, value[, dimension]) tuple", item=repr(item)))
         day = as_date(day)
         number = as_number(value)
         if number is None or not (start <= day <= end):

@@ -6,6 +6,7 @@ from typing import Any, Iterator
 
 from goaltree.errors import Diagnostic, did_you_mean
 from goaltree.model import GoalFile, Metric, Node, PluginSource
+from goaltree.present.language import N_, _, _p
 from goaltree.sources.base import METRIC_MISMATCH, NodeFailure
 
 INLINE = "inline"
@@ -18,9 +19,15 @@ _FIELDS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "sql": (("query",), "query"),
     INLINE: ((), None),
 }
-_HINTS = {
-    "value": "a column, an expression such as `amount * 0.8`, or `count` for the number of rows",
-    "query": "SQL returning `date, value` rows, with :start and :end bound as parameters",
+_NEEDS = {
+    "value": N_(
+        "a {kind} source needs `value` in the metric: a column, an expression such as `amount * 0.8`, "
+        "or `count` for the number of rows"
+    ),
+    "query": N_(
+        "a {kind} source needs `query` in the metric: SQL returning `date, value` rows, "
+        "with :start and :end bound as parameters"
+    ),
 }
 _OPTIONAL_FIELDS = ("value", "where", "by", "query", "date_column")
 
@@ -37,10 +44,18 @@ def source_config(goal_file: GoalFile, name: str) -> Any | None:
 def unknown_source_reason(goal_file: GoalFile, name: str) -> str:
     """Why a metric's source name does not resolve, with a "did you mean"."""
     declared = sorted(goal_file.sources)
-    listing = ", ".join(declared) if declared else "none"
-    return (
-        f"source '{name}' is not declared under `sources` (declared: {listing}; `inline` is built in)"
-        f"{did_you_mean(name, [*declared, INLINE])}"
+    suggestion = did_you_mean(name, [*declared, INLINE])
+    if not declared:
+        return _(
+            "source '{name}' is not declared under `sources` (declared: none; `inline` is built in){suggestion}",
+            name=name,
+            suggestion=suggestion,
+        )
+    return _(
+        "source '{name}' is not declared under `sources` (declared: {listing}; `inline` is built in){suggestion}",
+        name=name,
+        listing=", ".join(declared),
+        suggestion=suggestion,
     )
 
 
@@ -54,7 +69,7 @@ def metric_problem(metric: Metric, source_type: str) -> NodeFailure | None:
     accepted, required = _FIELDS[source_type]
     if required is not None and not (getattr(metric, required) or "").strip():
         return NodeFailure(
-            f"a {source_type} source needs `{required}` in the metric: {_HINTS[required]}",
+            _(_NEEDS[required], kind=source_type),
             METRIC_MISMATCH,
             field=required,
         )
@@ -63,9 +78,21 @@ def metric_problem(metric: Metric, source_type: str) -> NodeFailure | None:
         unused.append("options")
     if unused:
         listing = ", ".join(f"`{name}`" for name in unused)
-        takes = ", ".join(f"`{name}`" for name in accepted) or "no metric fields (the node's `actuals` are used)"
+        if accepted:
+            reason = _(
+                "a {kind} source does not read {fields}; it takes {accepted}",
+                kind=source_type,
+                fields=listing,
+                accepted=", ".join(f"`{name}`" for name in accepted),
+            )
+        else:
+            reason = _(
+                "a {kind} source does not read {fields}; it takes no metric fields (the node's `actuals` are used)",
+                kind=source_type,
+                fields=listing,
+            )
         return NodeFailure(
-            f"a {source_type} source does not read {listing}; it takes {takes}",
+            reason,
             METRIC_MISMATCH,
             field=unused[0],
         )
@@ -97,15 +124,18 @@ def check_metrics(goal_file: GoalFile) -> tuple[Diagnostic, ...]:
     Reads no data and imports no database module, so ``goaltree check`` may call it.
     """
     found = []
-    for node_id, _, metric, config, failure in judge_metrics(goal_file):
+    for node_id, _node, metric, config, failure in judge_metrics(goal_file):
         if failure is None:
             continue
-        where = f"node {node_id}" if config is None else f"source {metric.source}, node {node_id}"
+        if config is None:
+            message = _p("source", "node {node}: {reason}", node=node_id, reason=failure.reason)
+        else:
+            message = _("source {source}, node {node}: {reason}", source=metric.source, node=node_id, reason=failure.reason)
         found.append(
             Diagnostic(
                 failure.code,
                 "error",
-                f"{where}: {failure.reason}",
+                message,
                 node=node_id,
                 path=("nodes", node_id, "metric", failure.field or "source"),
             )

@@ -16,6 +16,7 @@ from typing import Any, Mapping
 from goaltree.observations import Observation
 from goaltree.errors import Diagnostic
 from goaltree.model import GoalFile
+from goaltree.present.language import _, _p
 from goaltree.sources import files, inline, sql
 from goaltree.sources.base import (
     SOURCE_CONFIG,
@@ -55,7 +56,13 @@ class _Collector:
     def fail(self, source: str, node_id: str, reason: str, code: str, path: tuple[str, ...]) -> None:
         self.failed.add(node_id)
         self.diagnostics.append(
-            Diagnostic(code, "error", self.redact(f"source {source}, node {node_id}: {reason}"), node=node_id, path=path)
+            Diagnostic(
+                code,
+                "error",
+                self.redact(_("source {source}, node {node}: {reason}", source=source, node=node_id, reason=reason)),
+                node=node_id,
+                path=path,
+            )
         )
 
     def node_failure(self, source: str, node_id: str, failure: NodeFailure) -> None:
@@ -83,7 +90,9 @@ class _Collector:
             elif node_id in outcome.observations:
                 self.observations[node_id] = tuple(outcome.observations[node_id])
             else:
-                self.fail(source, node_id, "the source returned nothing for this node", SOURCE_FAILED, ("nodes", node_id, "metric"))
+                self.fail(
+                    source, node_id, _("the source returned nothing for this node"), SOURCE_FAILED, ("nodes", node_id, "metric")
+                )
 
     def result(self) -> FetchResult:
         order = {node_id: index for index, node_id in enumerate(self.goal_file.nodes)}
@@ -98,7 +107,7 @@ def plan_requests(goal_file: GoalFile, collector: _Collector | None = None) -> d
     reported to ``collector`` and left out.
     """
     requests: dict[str, list[NodeRequest]] = {}
-    for node_id, node, metric, _, failure in judge_metrics(goal_file):
+    for node_id, node, metric, _config, failure in judge_metrics(goal_file):
         if failure is not None:
             if collector is not None:
                 collector.node_failure(metric.source, node_id, failure)
@@ -165,7 +174,9 @@ def fetch_observations(
                 collector.source_failure(name, requests, error)
             except Exception as error:  # noqa: BLE001 - one source's bug must not stop the others
                 collector.source_failure(
-                    name, requests, SourceError(f"unexpected error: {type(error).__name__}: {error}", SOURCE_FAILED)
+                    name, requests, SourceError(
+                        _p("source", "unexpected error: {kind}: {error}", kind=type(error).__name__, error=error), SOURCE_FAILED
+                    )
                 )
             else:
                 collector.outcome(name, requests, outcome)

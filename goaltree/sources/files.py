@@ -30,6 +30,7 @@ from typing import Any, Sequence
 
 from goaltree.observations import Observation
 from goaltree.errors import did_you_mean
+from goaltree.present.language import _, _p
 from goaltree.sources.base import (
     METRIC_INVALID,
     MISSING_DIMENSION,
@@ -124,6 +125,11 @@ def clean_message(error: BaseException) -> str:
     return _ERROR_PREFIX.sub("", text)
 
 
+def _unreadable(display: str, error: BaseException) -> str:
+    """Why the source's file cannot be read at all, in DuckDB's words."""
+    return _p("source", "cannot read {file}: {reason}", file=display, reason=clean_message(error))
+
+
 def _is_read_error(error: BaseException) -> bool:
     return type(error).__name__ in _READ_ERRORS
 
@@ -150,8 +156,11 @@ def _find_column(name: str, columns: Sequence[str]) -> str | None:
     return folded[0] if folded else None
 
 
-def _missing_column(name: str, columns: Sequence[str], display: str, what: str = "column") -> str:
-    return f"{what} '{name}' not found in {display}{did_you_mean(name, columns)}"
+def _missing_column(name: str, columns: Sequence[str], display: str, *, date: bool = False) -> str:
+    suggestion = did_you_mean(name, columns)
+    if date:
+        return _("date column '{column}' not found in {file}{suggestion}", column=name, file=display, suggestion=suggestion)
+    return _("column '{column}' not found in {file}{suggestion}", column=name, file=display, suggestion=suggestion)
 
 
 def _value_sql(request: NodeRequest) -> tuple[str, bool]:
@@ -169,11 +178,15 @@ def _plan(request: NodeRequest, default_date_column: str, columns: Sequence[str]
         if text is not None:
             problem = fragment_problem(text)
             if problem is not None:
-                return NodeFailure(f"{field} '{text}' is refused: it {problem}", SANDBOX_REFUSED, field=field)
+                return NodeFailure(
+                    _("{field} '{text}' is refused: {problem}", field=field, text=text, problem=problem),
+                    SANDBOX_REFUSED,
+                    field=field,
+                )
     wanted_date = metric.date_column or default_date_column
     date_column = _find_column(wanted_date, columns)
     if date_column is None:
-        reason = _missing_column(wanted_date, columns, display, "date column")
+        reason = _missing_column(wanted_date, columns, display, date=True)
         if metric.date_column:
             return NodeFailure(reason, METRIC_INVALID, field="date_column")
         return NodeFailure(reason, METRIC_INVALID, source_field="date_column")
@@ -237,8 +250,16 @@ class _Runner:
             SourceError: The error is the file's: its rows cannot be read at all.
         """
         if isinstance(error, QueryRefused) or database_refusal(error):
-            shown = f"{field} '{getattr(plan.request.metric, field)}' is refused: " if field else "refused: "
-            return NodeFailure(shown + clean_message(error), SANDBOX_REFUSED, field=field)
+            if field:
+                reason = _(
+                    "{field} '{text}' is refused: {problem}",
+                    field=field,
+                    text=getattr(plan.request.metric, field),
+                    problem=clean_message(error),
+                )
+            else:
+                reason = _p("source", "refused: {problem}", problem=clean_message(error))
+            return NodeFailure(reason, SANDBOX_REFUSED, field=field)
         if _is_read_error(error):
             self.raise_if_unreadable([plan])
         message = str(error)
@@ -250,14 +271,29 @@ class _Runner:
         not_numeric = _NO_MATCHING_FUNCTION.search(message)
         if not_numeric and field == "value":
             return NodeFailure(
-                f"value '{metric.value}' is not a number (it is {not_numeric.group('type')}); "
-                "use a numeric column or expression, or `count`",
+                _(
+                    "value '{value}' is not a number (it is {type}); use a numeric column or expression, or `count`",
+                    value=metric.value,
+                    type=not_numeric.group("type"),
+                ),
                 METRIC_INVALID,
                 field="value",
             )
         if field in ("value", "where"):
-            return NodeFailure(f"{field} '{getattr(metric, field)}' is not valid: {clean_message(error)}", METRIC_INVALID, field=field)
-        return NodeFailure(f"the metric cannot be computed from {self.display}: {clean_message(error)}", METRIC_INVALID)
+            return NodeFailure(
+                _(
+                    "{field} '{text}' is not valid: {reason}",
+                    field=field,
+                    text=getattr(metric, field),
+                    reason=clean_message(error),
+                ),
+                METRIC_INVALID,
+                field=field,
+            )
+        return NodeFailure(
+            _("the metric cannot be computed from {file}: {reason}", file=self.display, reason=clean_message(error)),
+            METRIC_INVALID,
+        )
 
     def raise_if_unreadable(self, plans: Sequence[_Plan]) -> None:
         """Fail the whole source if the columns ``plans`` use cannot be read, without any expression.
@@ -273,7 +309,7 @@ class _Runner:
         try:
             self.connection.execute(f"SELECT {counts or 'COUNT(*)'} FROM {ROWS}").fetchall()
         except Exception as error:  # noqa: BLE001 - any failure to read the bare columns is the file's
-            raise SourceError(f"cannot read {self.display}: {clean_message(error)}") from None
+            raise SourceError(_unreadable(self.display, error)) from None
 
     def bind_check(self, plan: _Plan) -> NodeFailure | None:
         """Bind ``plan``'s expressions one by one without reading rows; the first failure found."""
@@ -365,7 +401,9 @@ class _Runner:
                         series.append(Observation(row[0], total, dimension, int(count), extremes[0], extremes[1]))
             except ValueError as error:
                 outcome.failures[node_id] = NodeFailure(
-                    f"value '{plan.request.metric.value}' does not give numbers: {error}", METRIC_INVALID, field="value"
+                    _("value '{value}' does not give numbers: {reason}", value=plan.request.metric.value, reason=error),
+                    METRIC_INVALID,
+                    field="value",
                 )
                 continue
             outcome.observations[node_id] = tuple(series)
@@ -384,7 +422,7 @@ def _fetch(context: SourceContext, kind: str, requests: list[NodeRequest], start
     display = config.path
     files = data_files(context.project_dir, config.path, allow_outside=config.allow_outside_project)
     outcome = SourceOutcome()
-    context.note(f"{context.name}: reading {display}")
+    context.note(_("{source}: reading {file}", source=context.name, file=display))
     with tempfile.TemporaryDirectory(prefix="goaltree-duckdb-") as spill_dir:
         connection = connect_duckdb(files, spill_dir)
         try:
@@ -392,7 +430,7 @@ def _fetch(context: SourceContext, kind: str, requests: list[NodeRequest], start
             try:
                 types = {row[0]: row[1] for row in connection.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()}
             except Exception as error:  # noqa: BLE001 - a file DuckDB cannot read fails the source
-                raise SourceError(f"cannot read {display}: {clean_message(error)}") from None
+                raise SourceError(_unreadable(display, error)) from None
             columns = list(types)
             groups: dict[tuple[str, str | None], list[_Plan]] = {}
             for request in requests:
@@ -444,4 +482,4 @@ def _load_rows(
     try:
         connection.execute(f"CREATE TEMP TABLE {ROWS} AS SELECT {selected} FROM {scan} WHERE {in_period}")
     except Exception as error:  # noqa: BLE001
-        raise SourceError(f"cannot read {display}: {clean_message(error)}", SOURCE_FAILED) from None
+        raise SourceError(_unreadable(display, error), SOURCE_FAILED) from None

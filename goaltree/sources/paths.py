@@ -11,6 +11,7 @@ from __future__ import annotations
 import glob
 from pathlib import Path
 
+from goaltree.present.language import _
 from goaltree.sources.base import SOURCE_CONFIG, SOURCE_FAILED, SourceError
 
 _GLOB_CHARACTERS = frozenset("*?[")
@@ -26,8 +27,14 @@ def _outside(path: Path, project: Path) -> bool:
 
 def _escape_error(raw: str, resolved: Path, project: Path, field: str) -> SourceError:
     return SourceError(
-        f"{field} '{raw}' leads outside the project folder {project} (to {resolved}); move the data "
-        "into the project or set `allow_outside_project: true` on the source",
+        _(
+            "{field} '{path}' leads outside the project folder {project} (to {resolved}); move the data "
+            "into the project or set `allow_outside_project: true` on the source",
+            field=field,
+            path=raw,
+            project=project,
+            resolved=resolved,
+        ),
         SOURCE_CONFIG,
         field,
     )
@@ -56,9 +63,9 @@ def data_files(project_dir: Path, raw: str, *, allow_outside: bool, field: str =
     if not _GLOB_CHARACTERS & set(raw):
         path = resolve_path(project, raw, allow_outside=allow_outside, field=field)
         if not path.exists():
-            raise SourceError(f"file {raw} not found (looked for {path})", SOURCE_FAILED, field)
+            raise SourceError(_("file {path} not found (looked for {resolved})", path=raw, resolved=path), SOURCE_FAILED, field)
         if not path.is_file():
-            raise SourceError(f"{raw} is not a file ({path})", SOURCE_FAILED, field)
+            raise SourceError(_("{path} is not a file ({resolved})", path=raw, resolved=path), SOURCE_FAILED, field)
         return [path]
     pattern = Path(raw).expanduser()
     fixed = Path(*_fixed_prefix(pattern.parts))
@@ -72,7 +79,7 @@ def data_files(project_dir: Path, raw: str, *, allow_outside: bool, field: str =
         if path.is_file():
             files.append(path)
     if not files:
-        raise SourceError(f"no files match {raw} (looked in {project})", SOURCE_FAILED, field)
+        raise SourceError(_("no files match {pattern} (looked in {project})", pattern=raw, project=project), SOURCE_FAILED, field)
     return sorted(set(files))
 
 

@@ -23,6 +23,7 @@ from typing import Any, Iterable, Mapping, Protocol, runtime_checkable
 from goaltree.observations import Observation
 from goaltree.errors import did_you_mean
 from goaltree.model import PluginSource
+from goaltree.present.language import _
 from goaltree.sources.base import (
     SOURCE_CONFIG,
     SOURCE_FAILED,
@@ -98,15 +99,25 @@ class PluginHost:
         if not entries:
             known = [*self._builtin_types, *installed_types()]
             raise SourceError(
-                f"source type '{type_name}' is neither built in ({', '.join(self._builtin_types)}) nor provided by "
-                f"an installed plugin (entry point group {ENTRY_POINT_GROUP}){did_you_mean(type_name, known)}",
+                _(
+                    "source type '{type}' is neither built in ({builtin}) nor provided by "
+                    "an installed plugin (entry point group {group}){suggestion}",
+                    type=type_name,
+                    builtin=", ".join(self._builtin_types),
+                    group=ENTRY_POINT_GROUP,
+                    suggestion=did_you_mean(type_name, known),
+                ),
                 SOURCE_CONFIG,
                 "type",
             )
         values = sorted({entry.value for entry in entries})
         if len(values) > 1:
             raise SourceError(
-                f"several installed plugins provide source type '{type_name}' ({', '.join(values)}); uninstall all but one",
+                _(
+                    "several installed plugins provide source type '{type}' ({plugins}); uninstall all but one",
+                    type=type_name,
+                    plugins=", ".join(values),
+                ),
                 SOURCE_CONFIG,
                 "type",
             )
@@ -119,13 +130,23 @@ class PluginHost:
                 plugin = target  # an instance or a module with a fetch function
         except Exception as error:  # noqa: BLE001 - a broken plugin must not stop the other sources
             raise SourceError(
-                f"plugin '{type_name}' ({entry.value}) could not be loaded: {type(error).__name__}: {error}",
+                _(
+                    "plugin '{type}' ({plugin}) could not be loaded: {kind}: {error}",
+                    type=type_name,
+                    plugin=entry.value,
+                    kind=type(error).__name__,
+                    error=error,
+                ),
                 SOURCE_CONFIG,
                 "type",
             ) from None
         if not callable(getattr(plugin, "fetch", None)):
             raise SourceError(
-                f"plugin '{type_name}' ({entry.value}) has no fetch(config, requests, start, end) method",
+                _(
+                    "plugin '{type}' ({plugin}) has no fetch(config, requests, start, end) method",
+                    type=type_name,
+                    plugin=entry.value,
+                ),
                 SOURCE_CONFIG,
                 "type",
             )
@@ -135,35 +156,51 @@ class PluginHost:
         """Run the plugin of the source's type and check its answer."""
         type_name = context.config.type
         plugin = self.load(type_name)
-        context.note(f"{context.name}: {type_name}")
+        context.note(f"{context.name}: {type_name}")  # a source name and a type: nothing to translate
         try:
             answer = plugin.fetch(context.config, list(requests), start, end)
         except SourceError as error:
-            raise SourceError(f"plugin '{type_name}': {error.reason}", error.code, error.field) from None
+            reason = _("plugin '{type}': {reason}", type=type_name, reason=error.reason)
+            raise SourceError(reason, error.code, error.field) from None
         except Exception as error:  # noqa: BLE001 - a broken plugin must not stop the other sources
-            raise SourceError(f"plugin '{type_name}' failed: {type(error).__name__}: {error}") from None
+            raise SourceError(
+                _("plugin '{type}' failed: {kind}: {error}", type=type_name, kind=type(error).__name__, error=error)
+            ) from None
         if not isinstance(answer, Mapping):
             raise SourceError(
-                f"plugin '{type_name}' returned {type(answer).__name__}, not a mapping of node id to observations"
+                _(
+                    "plugin '{type}' returned {kind}, not a mapping of node id to observations",
+                    type=type_name,
+                    kind=type(answer).__name__,
+                )
             )
         outcome = SourceOutcome()
         for request in requests:
             node_id = request.node_id
             if node_id not in answer:
                 outcome.failures[node_id] = NodeFailure(
-                    f"plugin '{type_name}' returned nothing for this node (an empty list means no data)", SOURCE_FAILED
+                    _("plugin '{type}' returned nothing for this node (an empty list means no data)", type=type_name),
+                    SOURCE_FAILED,
                 )
                 continue
             items = answer[node_id]
             if isinstance(items, BaseException):
                 outcome.failures[node_id] = NodeFailure(
-                    f"plugin '{type_name}' failed for this node: {type(items).__name__}: {items}", SOURCE_FAILED
+                    _(
+                        "plugin '{type}' failed for this node: {kind}: {error}",
+                        type=type_name,
+                        kind=type(items).__name__,
+                        error=items,
+                    ),
+                    SOURCE_FAILED,
                 )
                 continue
             try:
                 observations = normalize_observations(items, start, end)
             except (TypeError, ValueError) as error:
-                outcome.failures[node_id] = NodeFailure(f"plugin '{type_name}' returned a bad observation: {error}", SOURCE_FAILED)
+                outcome.failures[node_id] = NodeFailure(
+                    _("plugin '{type}' returned a bad observation: {reason}", type=type_name, reason=error), SOURCE_FAILED
+                )
                 continue
             outcome.observations[node_id] = combine_observations(observations)
         return outcome

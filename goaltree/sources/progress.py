@@ -8,11 +8,14 @@ command's own output starts on a clean line.
 
 from __future__ import annotations
 
+import contextvars
 import shutil
 import sys
 import threading
 import time
 from typing import TextIO
+
+from goaltree.present.language import _n, current
 
 BAR_WIDTH = 24
 DELAY_SECONDS = 0.5
@@ -50,7 +53,9 @@ class FetchProgress:
     def __enter__(self) -> "FetchProgress":
         if self._active:
             self._started = time.monotonic()
-            self._thread = threading.Thread(target=self._run, name="goaltree-progress", daemon=True)
+            # The thread draws in the command's language: a new thread starts from an empty context.
+            context = contextvars.copy_context()
+            self._thread = threading.Thread(target=context.run, args=(self._run,), name="goaltree-progress", daemon=True)
             self._thread.start()
         return self
 
@@ -78,7 +83,17 @@ class FetchProgress:
         elapsed = time.monotonic() - self._started
         bar = "#" * filled + "." * (BAR_WIDTH - filled)
         label = f"  {self.label}" if self.label else ""
-        return f"fetching [{bar}] {self.done}/{self.total} sources{label} ({elapsed:.1f} s)"
+        seconds = f"{elapsed:.1f}".replace(".", current().decimal)
+        # The English says "1/1 sources" as it always has; a language with a singular uses it.
+        return _n(
+            "fetching [{bar}] {done}/{count} sources{label} ({seconds} s)",
+            "fetching [{bar}] {done}/{count} sources{label} ({seconds} s)",
+            self.total,
+            bar=bar,
+            done=self.done,
+            label=label,
+            seconds=seconds,
+        )
 
     def _run(self) -> None:
         if self._stop.wait(self.delay):

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from goaltree.errors import closest_match
+from goaltree.present.language import _, _n, _p
 
 if TYPE_CHECKING:
     import duckdb
@@ -196,23 +197,37 @@ def statement_problem(query: str) -> str | None:
         query: The goal file's SQL for one node.
 
     Returns:
-        A one-line reason naming what is refused and how to write it instead.
+        A one-line reason naming what is refused and how to write it instead,
+        a whole clause (``it starts with 'DELETE'; …``).
     """
     for lexing in _LEXINGS:
         code = _scan(query, lexing).code
         statements = [part for part in code.split(";") if part.strip()]
         if len(statements) > 1:
-            return (
-                "holds several statements separated by ';'; a query is one SELECT "
+            return _(
+                "it holds several statements separated by ';'; a query is one SELECT "
                 "(a ';' inside a string literal is fine)"
             )
         first = _FIRST_WORD.match(statements[0] if statements else "")
         word = (first.group(1) or "") if first else ""
         if word != "(" and word.lower() not in READING_KEYWORDS:
             keywords = [keyword.upper() for keyword in READING_KEYWORDS]
+            listing = ", ".join(keywords)
+            if not word:
+                return _("it starts with no statement; a query only reads: it starts with {keywords} or '('", keywords=listing)
             close = closest_match(word.upper(), keywords, cutoff=0.8)  # SELEC, not DELETE, is a typo of SELECT
-            shown = f"'{word.upper()}'" + (f" (did you mean '{close}'?)" if close else "") if word else "no statement"
-            return f"starts with {shown}; a query only reads: it starts with {', '.join(keywords)} or '('"
+            if close:
+                return _(
+                    "it starts with '{word}' (did you mean '{close}'?); a query only reads: it starts with {keywords} or '('",
+                    word=word.upper(),
+                    close=close,
+                    keywords=listing,
+                )
+            return _(
+                "it starts with '{word}'; a query only reads: it starts with {keywords} or '('",
+                word=word.upper(),
+                keywords=listing,
+            )
     return None
 
 
@@ -233,16 +248,19 @@ def fragment_problem(text: str) -> str | None:
         text: The goal file's ``value`` or ``where``.
 
     Returns:
-        What the text does (``has a ')' without its '('``), to follow "it".
+        What the text does, a whole clause (``it has a ')' without its '('``).
     """
     for lexing in _EXPRESSION_LEXINGS:
         scan = _scan(text, lexing)
         if ";" in scan.code:
-            return "may not contain ';' (a value or where is one expression inside goaltree's query, not a statement)"
+            return _("it may not contain ';' (a value or where is one expression inside goaltree's query, not a statement)")
         if scan.comments:
-            return "may not contain SQL comments (-- or /* */): they would hide the rest of goaltree's query"
+            return _("it may not contain SQL comments (-- or /* */): they would hide the rest of goaltree's query")
         if scan.unclosed is not None:
-            return f"has an unclosed {scan.unclosed} (write text as '…', doubling a quote inside it: 'it''s')"
+            return _(
+                "it has an unclosed {opening} (write text as '…', doubling a quote inside it: 'it''s')",
+                opening=scan.unclosed,
+            )
         depth = 0
         for char in scan.code:
             if char == "(":
@@ -250,9 +268,9 @@ def fragment_problem(text: str) -> str | None:
             elif char == ")":
                 depth -= 1
                 if depth < 0:
-                    return "has a ')' without its '('"
+                    return _("it has a ')' without its '('")
         if depth:
-            return "has a '(' without its ')'"
+            return _("it has a '(' without its ')'")
     return None
 
 
@@ -313,11 +331,11 @@ def _sqlite_action(action: int, first: str | None, second: str | None) -> str:
     import sqlite3
 
     if action == sqlite3.SQLITE_ATTACH:
-        return "ATTACH (also used by VACUUM INTO)"
+        return _("ATTACH (also used by VACUUM INTO)")
     if action == sqlite3.SQLITE_PRAGMA:
-        return f"PRAGMA {first}" + ("" if second is None else " with a value")
+        return f"PRAGMA {first}" if second is None else _("PRAGMA {name} with a value", name=first)
     if action == sqlite3.SQLITE_FUNCTION:
-        return f"the function {second}()"
+        return _p("source", "the function {name}()", name=second)
     target = f" {first}" if first else ""
     return f"{_SQLITE_ACTIONS.get(action, f'SQLite action {action}')}{target}"
 
@@ -373,8 +391,11 @@ class OneStatementConnection:
             return self._connection.execute(sql)  # DuckDB reports the syntax error, having run nothing
         if len(statements) != 1:
             raise QueryRefused(
-                f"the query holds {len(statements)} statements; a value or where is one expression "
-                "and may not end goaltree's query"
+                _n(
+                    "the query holds {count} statement; a value or where is one expression and may not end goaltree's query",
+                    "the query holds {count} statements; a value or where is one expression and may not end goaltree's query",
+                    len(statements),
+                )
             )
         return self._connection.execute(sql)
 
@@ -473,16 +494,20 @@ def postgres_role_problem(connection: Any) -> str | None:
     login = connection.execute(text("SELECT current_user")).scalar()
     kind = rows[0].kind
     names = sorted({row.name for row in rows if row.kind == kind})
-    if kind == "superuser":
-        what = "is a superuser" if names == [login] else f"is a member of the superuser role {names[0]}"
+    if kind == "superuser" and names == [login]:
+        role = _("the database role {login} is a superuser", login=login)
+    elif kind == "superuser":
+        role = _("the database role {login} is a member of the superuser role {role}", login=login, role=names[0])
     elif kind == "role":
-        what = "is a member of " + ", ".join(names)
+        role = _("the database role {login} is a member of {roles}", login=login, roles=", ".join(names))
     else:
-        what = "may call " + ", ".join(f"{name}()" for name in names)
-    return (
-        f"the database role {login} {what}, so a query could read or write the database server's files "
+        functions = ", ".join(f"{name}()" for name in names)
+        role = _("the database role {login} may call {functions}", login=login, functions=functions)
+    return _(
+        "{role}, so a query could read or write the database server's files "
         "(pg_read_file) or run statements elsewhere, which a read-only transaction does not stop; connect "
-        "as a role that may only SELECT the tables the goal file reads (see Security in docs/sources.md)"
+        "as a role that may only SELECT the tables the goal file reads (see Security in docs/sources.md)",
+        role=role,
     )
 
 

@@ -17,6 +17,8 @@ import re
 from typing import Any, Mapping
 from urllib.parse import quote, quote_plus, unquote, urlsplit
 
+from goaltree.present.language import _
+
 _VARIABLE = re.compile(r"\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _SECRET_NAME = re.compile(r"PASSWORD|PASSWD|TOKEN|SECRET|KEY|CREDENTIAL|PRIVATE", re.IGNORECASE)
 _URL_FIELD = re.compile(r"^(url|uri|dsn)$|_(url|uri|dsn)$", re.IGNORECASE)
@@ -38,7 +40,9 @@ class MissingVariable(Exception):
     """
 
     def __init__(self, name: str, field: str):
-        super().__init__(f"environment variable {name} is not set (used in `{field}`); set it or change the source")
+        super().__init__(
+            _("environment variable {name} is not set (used in `{field}`); set it or change the source", name=name, field=field)
+        )
         self.name = name
         self.field = field
 

@@ -65,6 +65,7 @@ from goaltree.observations import Observation
 from goaltree.outputs import write_atomic
 from goaltree.errors import Diagnostic, GoaltreeError
 from goaltree.model import GoalFile
+from goaltree.present.language import _, _p, format_date
 from goaltree.sources.base import FetchResult, observation_key
 from goaltree import codes
 
@@ -131,20 +132,26 @@ def _observation(path: Path, row: Any, where: str, format: int) -> Observation:
     """The observation of one snapshot line (see the module docs for its shapes)."""
     shapes = (2, 3) if format == 1 else (2, 3, 4, 6)
     if not isinstance(row, list) or len(row) not in shapes:
-        expected = "[date, value] or [date, value, dimension]"
-        if format != 1:
-            expected += ", [date, value, dimension, null], [date, sum, dimension, rows] or [date, sum, dimension, rows, min, max]"
-        raise _fail(path, f"{where} is not {expected}")
+        if format == 1:
+            raise _fail(path, _("{where} is not [date, value] or [date, value, dimension]", where=where))
+        raise _fail(
+            path,
+            _(
+                "{where} is not [date, value] or [date, value, dimension], [date, value, dimension, null], "
+                "[date, sum, dimension, rows] or [date, sum, dimension, rows, min, max]",
+                where=where,
+            ),
+        )
     numbers = [row[1], *row[4:6]]
     for value in numbers:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise _fail(path, f"{where} has value {_short(value)}, not a number")
+            raise _fail(path, _("{where} has value {value}, not a number", where=where, value=_short(value)))
         if isinstance(value, int) and not _float_holds(value):
-            raise _fail(path, f"{where} has a value beyond ±1.8e308, not a finite number")
+            raise _fail(path, _("{where} has a value beyond ±1.8e308, not a finite number", where=where))
     dimension = row[2] if len(row) >= 3 else None
     if dimension is not None and not isinstance(dimension, str):
-        raise _fail(path, f"{where} has dimension {dimension!r}, not text")
-    day = _date(path, row[0], f"{where} date")
+        raise _fail(path, _("{where} has dimension {dimension}, not text", where=where, dimension=repr(dimension)))
+    day = _date(path, row[0], _p("source", "{where} date", where=where))
     if format == 1:
         # Format 1 kept one value per day (and dimension): a day's value, not rows.
         return Observation(day, float(row[1]), dimension, None)
@@ -154,11 +161,21 @@ def _observation(path: Path, row: Any, where: str, format: int) -> Observation:
     if rows is None and len(row) == 4:
         return Observation(day, float(row[1]), dimension, None)
     if isinstance(rows, bool) or not isinstance(rows, int) or rows < 2:
-        raise _fail(path, f"{where} has rows {rows!r}; it must be a whole number of 2 or more (or null for a day's value)")
+        raise _fail(
+            path,
+            _(
+                "{where} has rows {rows}; it must be a whole number of 2 or more (or null for a day's value)",
+                where=where,
+                rows=repr(rows),
+            ),
+        )
     if len(row) == 4:
         return Observation(day, float(row[1]), dimension, rows)
     if float(row[4]) > float(row[5]):
-        raise _fail(path, f"{where} has a smallest row {row[4]!r} above its largest {row[5]!r}")
+        raise _fail(
+            path,
+            _("{where} has a smallest row {low} above its largest {high}", where=where, low=repr(row[4]), high=repr(row[5])),
+        )
     return Observation(day, float(row[1]), dimension, rows, float(row[4]), float(row[5]))
 
 
@@ -270,7 +287,9 @@ def write_snapshot(
         sha256 = _canonical_hash(content)
         text = _render(content, fetched_at.isoformat(timespec="seconds"), sha256)
     except ValueError as error:
-        raise GoaltreeError(f"cannot write snapshot {path}: {error} (values must be finite numbers)") from None
+        raise GoaltreeError(
+            _("cannot write snapshot {path}: {error} (values must be finite numbers)", path=path, error=error)
+        ) from None
     write_atomic(path, text, what="snapshot")
     return sha256
 
@@ -295,14 +314,14 @@ def _short(value: Any) -> str:
 
 
 def _fail(path: Path, reason: str) -> GoaltreeError:
-    return GoaltreeError(f"snapshot {path}: {reason}")
+    return GoaltreeError(_("snapshot {path}: {reason}", path=path, reason=reason))
 
 
 def _date(path: Path, value: Any, where: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise _fail(path, f"{where} is {value!r}, not a date (YYYY-MM-DD)") from None
+        raise _fail(path, _("{where} is {value}, not a date (YYYY-MM-DD)", where=where, value=repr(value))) from None
 
 
 def read_snapshot(path: Path | str) -> Snapshot:
@@ -316,63 +335,78 @@ def read_snapshot(path: Path | str) -> Snapshot:
     try:
         if not stat.S_ISREG(path.stat().st_mode):
             # A FIFO would wait for a writer forever and a device never ends: refused unread.
-            raise _fail(path, "is not a regular file (a folder, a FIFO or a device); give the file `goaltree pull` wrote")
+            raise _fail(path, _("is not a regular file (a folder, a FIFO or a device); give the file `goaltree pull` wrote"))
         text = path.read_text(encoding="utf-8-sig")  # an editor's byte-order mark is no part of the JSON
     except FileNotFoundError:
-        raise GoaltreeError(f"snapshot {path} not found; write one with `goaltree pull`") from None
+        raise GoaltreeError(_("snapshot {path} not found; write one with `goaltree pull`", path=path)) from None
     except (OSError, UnicodeDecodeError) as error:
-        raise _fail(path, f"cannot be read: {error}") from None
+        raise _fail(path, _p("source", "cannot be read: {error}", error=error)) from None
     try:
         document = json.loads(text, parse_int=_json_int)
     except json.JSONDecodeError as error:
-        raise _fail(path, f"is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}); pull it again") from None
+        raise _fail(
+            path,
+            _(
+                "is not valid JSON (line {line}, column {column}: {error}); pull it again",
+                line=error.lineno,
+                column=error.colno,
+                error=error.msg,
+            ),
+        ) from None
     except RecursionError:
-        raise _fail(path, "nests too deep to be a snapshot (goaltree writes three levels); pull it again") from None
+        raise _fail(path, _("nests too deep to be a snapshot (goaltree writes three levels); pull it again")) from None
     if not isinstance(document, dict) or "goaltree_snapshot" not in document:
-        raise _fail(path, "is not a goaltree snapshot (no `goaltree_snapshot` key)")
+        raise _fail(path, _("is not a goaltree snapshot (no `goaltree_snapshot` key)"))
     format = document["goaltree_snapshot"]
     if isinstance(format, bool) or format not in (SNAPSHOT_FORMAT, *OLD_FORMATS):
         raise _fail(
             path,
-            f"has format {format!r}; this goaltree reads formats {', '.join(map(str, (*OLD_FORMATS, SNAPSHOT_FORMAT)))}: "
-            "pull it again with this goaltree",
+            _(
+                "has format {format}; this goaltree reads formats {formats}: pull it again with this goaltree",
+                format=repr(format),
+                formats=", ".join(map(str, (*OLD_FORMATS, SNAPSHOT_FORMAT))),
+            ),
         )
     missing = [key for key in ("tree", "period", "start", "end", "fetched_at", "sha256", "failed", "nodes") if key not in document]
     if missing:
-        raise _fail(path, f"lacks {', '.join(missing)}; pull it again")
+        raise _fail(path, _("lacks {keys}; pull it again", keys=", ".join(missing)))
     recorded = document.pop("sha256")
     fetched_at_text = document.pop("fetched_at")
     try:
         actual = _canonical_hash(document)
     except ValueError as error:
-        raise _fail(path, f"holds a value that is not a finite number ({error})") from None
+        raise _fail(path, _("holds a value that is not a finite number ({error})", error=error)) from None
     except RecursionError:
-        raise _fail(path, "nests too deep to be a snapshot (goaltree writes three levels); pull it again") from None
+        raise _fail(path, _("nests too deep to be a snapshot (goaltree writes three levels); pull it again")) from None
     if actual != recorded:
         raise _fail(
             path,
-            f"its content does not match its sha256 (recorded {str(recorded)[:12]}…, content {actual[:12]}…): "
-            "it was changed after it was written; pull it again instead of editing it",
+            _(
+                "its content does not match its sha256 (recorded {recorded}…, content {actual}…): "
+                "it was changed after it was written; pull it again instead of editing it",
+                recorded=str(recorded)[:12],
+                actual=actual[:12],
+            ),
         )
     try:
         fetched_at = dt.datetime.fromisoformat(fetched_at_text)
     except (TypeError, ValueError):
-        raise _fail(path, f"fetched_at is {fetched_at_text!r}, not a date and time") from None
+        raise _fail(path, _("fetched_at is {value}, not a date and time", value=repr(fetched_at_text))) from None
     period = document["period"]
     if not isinstance(period, dict):
-        raise _fail(path, "period is not an object")
+        raise _fail(path, _("period is not an object"))
     nodes = document["nodes"]
     if not isinstance(nodes, dict):
-        raise _fail(path, "nodes is not an object")
+        raise _fail(path, _("nodes is not an object"))
     observations: dict[str, tuple[Observation, ...]] = {}
     for node_id, rows in nodes.items():
         if not isinstance(rows, list):
-            raise _fail(path, f"nodes.{node_id} is not a list")
+            raise _fail(path, _("nodes.{node} is not a list", node=node_id))
         series = [_observation(path, row, f"nodes.{node_id}[{index}]", format) for index, row in enumerate(rows)]
         observations[node_id] = tuple(sorted(series, key=observation_key))
     failed = document["failed"]
     if not isinstance(failed, list) or not all(isinstance(node_id, str) for node_id in failed):
-        raise _fail(path, "failed is not a list of node ids")
+        raise _fail(path, _("failed is not a list of node ids"))
     return Snapshot(
         path=path,
         tree=str(document["tree"]),
@@ -401,15 +435,23 @@ def check_snapshot(snapshot: Snapshot, goal_file: GoalFile) -> None:
     """
     problems = snapshot_problems(snapshot, goal_file)
     if problems:
-        listed = ", ".join(problems[:5]) + (f" and {len(problems) - 5} more" if len(problems) > 5 else "")
+        listed = ", ".join(problems[:5])
+        if len(problems) > 5:
+            listed = _p("source", "{nodes} and {count} more", nodes=listed, count=len(problems) - 5)
         if snapshot.format == 1:
-            why = (
+            why = _(
                 "was written in format 1, which kept daily means or per-dimension daily sums for "
-                f"{listed}, from which a mean or a smallest/largest row cannot be recomputed"
+                "{nodes}, from which a mean or a smallest/largest row cannot be recomputed; "
+                "run `goaltree pull` again to refresh it",
+                nodes=listed,
             )
         else:
-            why = f"lacks the smallest and largest rows that the min/max of {listed} need (it was pulled when their aggregate was another)"
-        raise _fail(snapshot.path, f"{why}; run `goaltree pull` again to refresh it")
+            why = _(
+                "lacks the smallest and largest rows that the min/max of {nodes} need (it was pulled when their "
+                "aggregate was another); run `goaltree pull` again to refresh it",
+                nodes=listed,
+            )
+        raise _fail(snapshot.path, why)
 
 
 def stale_snapshot(snapshot: Snapshot, goal_file: GoalFile, as_of: dt.date) -> list[Diagnostic]:
@@ -426,17 +468,33 @@ def stale_snapshot(snapshot: Snapshot, goal_file: GoalFile, as_of: dt.date) -> l
     missing = []
     if snapshot.end < end:
         first = max(snapshot.end + dt.timedelta(days=1), start)
-        missing.append(f"{first} to {end}")
+        missing.append(_days(first, end))
     if snapshot.start > start:
         last = min(snapshot.start - dt.timedelta(days=1), end)
-        missing.insert(0, f"{start} to {last}")
+        missing.insert(0, _days(start, last))
     if not missing:
         return []
-    pulled = snapshot.fetched_at.date().isoformat() if isinstance(snapshot.fetched_at, dt.datetime) else str(snapshot.fetched_at)
-    message = (
-        f"snapshot {snapshot.path.name} was pulled on {pulled} with data from {snapshot.start} to {snapshot.end}, "
-        f"but evaluating at {as_of} reads {start} to {end}: observations of {' and '.join(missing)} are missing, "
+    gaps = missing[0] if len(missing) == 1 else _p("source", "{first} and {second}", first=missing[0], second=missing[1])
+    fetched = snapshot.fetched_at
+    pulled = format_date(fetched.date()) if isinstance(fetched, dt.datetime) else str(fetched)
+    message = _(
+        "snapshot {snapshot} was pulled on {pulled} with data from {first} to {last}, "
+        "but evaluating at {as_of} reads {start} to {end}: observations of {missing} are missing, "
         "so flows (sum) fall short and levels (last) show an older day; "
-        f"run `goaltree pull --as-of {end}` to refresh it"
+        "run `goaltree pull --as-of {refresh}` to refresh it",
+        snapshot=snapshot.path.name,
+        pulled=pulled,
+        first=format_date(snapshot.start),
+        last=format_date(snapshot.end),
+        as_of=format_date(as_of),
+        start=format_date(start),
+        end=format_date(end),
+        missing=gaps,
+        refresh=end.isoformat(),
     )
     return [Diagnostic(STALE_SNAPSHOT, "warning", message, file=str(snapshot.path))]
+
+
+def _days(first: dt.date, last: dt.date) -> str:
+    """A span of days in a sentence: ``2027-04-01 to 2027-06-30``, ``1 april 2027 till 30 juni 2027``."""
+    return _p("source", "{first} to {last}", first=format_date(first), last=format_date(last))

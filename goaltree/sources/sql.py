@@ -24,6 +24,7 @@ import importlib.util
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from goaltree.present.language import _, _n
 from goaltree.sources.base import (
     METRIC_INVALID,
     MISSING_DIMENSION,
@@ -77,8 +78,10 @@ def _prepare_url(context: SourceContext) -> "URL":
         url = make_url(raw)
     except (ArgumentError, ValueError):
         raise SourceError(
-            f"url '{context.redact(raw)}' is not a SQLAlchemy URL (such as sqlite:///data/warehouse.db "
-            "or postgresql://host/database)",
+            _(
+                "url '{url}' is not a SQLAlchemy URL (such as sqlite:///data/warehouse.db or postgresql://host/database)",
+                url=context.redact(raw),
+            ),
             SOURCE_CONFIG,
             "url",
         ) from None
@@ -99,8 +102,10 @@ def _sqlite_url(url: "URL", context: SourceContext) -> "URL":
         return url
     if str(url.query.get("uri", "")).lower() in ("true", "1"):
         raise SourceError(
-            "SQLite URI file names (uri=true) are not supported; write sqlite:///relative/path.db "
-            "(relative to the goal file) or sqlite:////absolute/path.db",
+            _(
+                "SQLite URI file names (uri=true) are not supported; write sqlite:///relative/path.db "
+                "(relative to the goal file) or sqlite:////absolute/path.db"
+            ),
             SOURCE_CONFIG,
             "url",
         )
@@ -113,8 +118,11 @@ def _duckdb_url(url: "URL", context: SourceContext) -> "URL":
     if url.query:
         # duckdb-engine reads URL options as DuckDB settings, which would undo the sandbox's.
         raise SourceError(
-            f"url '{context.redact(url.render_as_string(hide_password=True))}' sets options "
-            f"({', '.join(sorted(url.query))}); a duckdb URL takes none: goaltree configures the connection itself",
+            _(
+                "url '{url}' sets options ({options}); a duckdb URL takes none: goaltree configures the connection itself",
+                url=context.redact(url.render_as_string(hide_password=True)),
+                options=", ".join(sorted(url.query)),
+            ),
             SOURCE_CONFIG,
             "url",
         )
@@ -134,7 +142,11 @@ def _database_file(database: str, context: SourceContext) -> Path:
     )
     if not path.is_file():
         # SQLite and DuckDB would quietly create an empty database; a missing file is an error.
-        raise SourceError(f"database file {database} not found (looked for {path})", SOURCE_FAILED, "url")
+        raise SourceError(
+            _("database file {database} not found (looked for {resolved})", database=database, resolved=path),
+            SOURCE_FAILED,
+            "url",
+        )
     return path
 
 
@@ -154,8 +166,12 @@ def _create_engine(url: "URL", guard: SqliteGuard) -> Any:
         engine = sqlalchemy.create_engine(url, poolclass=NullPool, connect_args=connect_args)
     except Exception as error:  # noqa: BLE001 - a missing dialect or driver
         raise SourceError(
-            f"no database driver for '{url.drivername}': {driver_message(error)} "
-            "(install the driver, e.g. pip install 'goaltree[postgres]' for PostgreSQL)",
+            _(
+                "no database driver for '{driver}': {reason} "
+                "(install the driver, e.g. pip install 'goaltree[postgres]' for PostgreSQL)",
+                driver=url.drivername,
+                reason=driver_message(error),
+            ),
             SOURCE_FAILED,
             "url",
         ) from None
@@ -172,11 +188,13 @@ def fetch(context: SourceContext, requests: list[NodeRequest], start: dt.date, e
     engine = _create_engine(url, guard)
     outcome = SourceOutcome()
     try:
-        context.note(f"{context.name}: connecting")
+        context.note(_("{source}: connecting", source=context.name))
         try:
             connection = engine.connect()
         except Exception as error:  # noqa: BLE001 - unreachable, refused, wrong password…
-            raise SourceError(f"cannot connect to {shown}: {driver_message(error)}", SOURCE_FAILED, "url") from None
+            raise SourceError(
+                _("cannot connect to {url}: {reason}", url=shown, reason=driver_message(error)), SOURCE_FAILED, "url"
+            ) from None
         # Every transaction READ ONLY, on each PostgreSQL driver; other dialects ignore the option.
         connection = connection.execution_options(postgresql_readonly=True)
         with connection:
@@ -186,7 +204,7 @@ def fetch(context: SourceContext, requests: list[NodeRequest], start: dt.date, e
                 context.note(f"{context.name}: {request.node_id}")
                 result = _run_query(connection, request, start, end, guard)
                 if result is _CONNECTION_LOST:
-                    lost = NodeFailure(f"lost the connection to {shown}", SOURCE_FAILED, source_field="url")
+                    lost = NodeFailure(_("lost the connection to {url}", url=shown), SOURCE_FAILED, source_field="url")
                     for remaining in requests[index:]:
                         outcome.failures[remaining.node_id] = lost
                     break
@@ -213,9 +231,9 @@ def _refuse_a_privileged_role(connection: "Connection") -> None:
         problem = postgres_role_problem(connection)
     except DBAPIError as error:
         if error.connection_invalidated:
-            raise SourceError(f"lost the connection: {driver_message(error)}", SOURCE_FAILED, "url") from None
+            raise SourceError(_("lost the connection: {reason}", reason=driver_message(error)), SOURCE_FAILED, "url") from None
         raise SourceError(
-            f"could not check what the database role may do, so no query runs: {driver_message(error)}",
+            _("could not check what the database role may do, so no query runs: {reason}", reason=driver_message(error)),
             SANDBOX_REFUSED,
             "url",
         ) from None
@@ -232,7 +250,7 @@ def _run_query(connection: "Connection", request: NodeRequest, start: dt.date, e
     query = request.metric.query or ""
     problem = statement_problem(query)
     if problem is not None:
-        return NodeFailure(f"query refused: it {problem}", SANDBOX_REFUSED, field="query")
+        return NodeFailure(_("query refused: {problem}", problem=problem), SANDBOX_REFUSED, field="query")
     clause = text(query)
     for name in ("start", "end"):
         try:
@@ -245,8 +263,10 @@ def _run_query(connection: "Connection", request: NodeRequest, start: dt.date, e
             # An UPDATE, a CREATE or a PRAGMA setting: there is no result set to read values from.
             _rollback(connection)
             return NodeFailure(
-                "the query returns no result set (is it a SELECT?); a metric query is a SELECT returning "
-                "date, value and optionally a dimension",
+                _(
+                    "the query returns no result set (is it a SELECT?); a metric query is a SELECT returning "
+                    "date, value and optionally a dimension"
+                ),
                 METRIC_INVALID,
                 field="query",
             )
@@ -259,26 +279,37 @@ def _run_query(connection: "Connection", request: NodeRequest, start: dt.date, e
         refused = guard.take_refusal()
         if refused is not None:
             return NodeFailure(
-                f"query refused: {refused} is not allowed (goaltree only reads the source's own database)",
+                _("query refused: {action} is not allowed (goaltree only reads the source's own database)", action=refused),
                 SANDBOX_REFUSED,
                 field="query",
             )
         if database_refusal(error):
-            return NodeFailure(f"query refused: {driver_message(error)}", SANDBOX_REFUSED, field="query")
-        return NodeFailure(f"query failed: {driver_message(error)}", METRIC_INVALID, field="query")
+            return NodeFailure(_("query refused: {problem}", problem=driver_message(error)), SANDBOX_REFUSED, field="query")
+        return NodeFailure(_("query failed: {reason}", reason=driver_message(error)), METRIC_INVALID, field="query")
     except StatementError as error:
         _rollback(connection)
         return NodeFailure(
-            f"query failed: {driver_message(error)} (only :start and :end are bound)", METRIC_INVALID, field="query"
+            _("query failed: {reason} (only :start and :end are bound)", reason=driver_message(error)),
+            METRIC_INVALID,
+            field="query",
         )
     except Exception as error:  # noqa: BLE001 - e.g. a statement that returns no rows
         _rollback(connection)
-        return NodeFailure(f"query failed: {type(error).__name__}: {driver_message(error)}", METRIC_INVALID, field="query")
+        return NodeFailure(
+            _("query failed: {kind}: {reason}", kind=type(error).__name__, reason=driver_message(error)),
+            METRIC_INVALID,
+            field="query",
+        )
     _rollback(connection)
     if len(columns) not in (2, 3):
         return NodeFailure(
-            f"the query returns {len(columns)} columns ({', '.join(columns)}); "
-            "it must return date, value and optionally a dimension",
+            # The English says "1 columns" as it always has; the Swedish takes its singular.
+            _n(
+                "the query returns {count} columns ({columns}); it must return date, value and optionally a dimension",
+                "the query returns {count} columns ({columns}); it must return date, value and optionally a dimension",
+                len(columns),
+                columns=", ".join(columns),
+            ),
             METRIC_INVALID,
             field="query",
         )
@@ -288,11 +319,13 @@ def _run_query(connection: "Connection", request: NodeRequest, start: dt.date, e
         try:
             day = as_date(row[0])
         except ValueError as error:
-            return NodeFailure(f"the query's first column must be a date: {error}", METRIC_INVALID, field="query")
+            reason = _("the query's first column must be a date: {reason}", reason=error)
+            return NodeFailure(reason, METRIC_INVALID, field="query")
         try:
             value = as_number(row[1])
         except ValueError as error:
-            return NodeFailure(f"the query's second column must be a number: {error}", METRIC_INVALID, field="query")
+            reason = _("the query's second column must be a number: {reason}", reason=error)
+            return NodeFailure(reason, METRIC_INVALID, field="query")
         if value is None:
             continue
         dimension = None

@@ -137,7 +137,7 @@ def test_several_statements_are_refused_whatever_the_dialect_reads_as_text(query
     ],
 )
 def test_a_query_must_start_like_a_reading_statement(query: str, word: str) -> None:
-    assert statement_problem(query).startswith(f"starts with {word}; a query only reads")
+    assert statement_problem(query).startswith(f"it starts with {word}; a query only reads")
 
 
 # --- SQLite ----------------------------------------------------------------------------------
@@ -597,7 +597,7 @@ def test_a_value_or_where_stays_one_expression_however_duckdb_reads_quotes(text:
         assert found is None
         duckdb.sql(f"SELECT {text} FROM (SELECT 1.0 AS amount, 'x' AS dealstage, 'y' AS channel) AS t").fetchall()
     else:
-        assert found is not None and found.startswith(problem), found
+        assert found is not None and found.startswith(f"it {problem}"), found
 
 
 # --- PostgreSQL --------------------------------------------------------------------------------
