@@ -91,7 +91,8 @@ def run(args: argparse.Namespace) -> int:
             line += " " + _("target {target}", target=format_number(carry.new_target, unit))
         print(line.rstrip())
         if carry.title is not None:
-            print(f"  {'':<20} {_p('revision', 'title'):<22} {carry.title}")
+            title_word = _p("revision", "title")
+            print(f"  {'':<20} {title_word:<22} {carry.title}")
     for warning in result.warnings:
         print(f"goaltree: warning: {warning}", file=sys.stderr)
     return 0

@@ -94,7 +94,8 @@ def diff_mermaid(diff: GoalDiff) -> str:
     for node_id in diff.removed:
         title = old_tree.goal_file.nodes[node_id].title
         heading = f"<b>{mermaid_text(node_id, beside_markup=True)}</b> {mermaid_text(_short(title), beside_markup=True)}"
-        lines.append(f'  r_{node_id}["{heading}<br/>{mermaid_text(_p("revision", "removed"), beside_markup=True)}"]:::removed')
+        removed = mermaid_text(_p("revision", "removed"), beside_markup=True)
+        lines.append(f'  r_{node_id}["{heading}<br/>{removed}"]:::removed')
     shown_set = set(shown)
     for node_id in shown:
         for child in new_tree.children(node_id):

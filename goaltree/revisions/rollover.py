@@ -285,6 +285,7 @@ def rollover(
     document["nodes"] = nodes
     carried = _restate_titles(goal_file, evaluation, document, carried, new, on=as_of, old_label=old_label)
 
+    achieved_tag = f"achieved-{_slug(old_label)}"
     # The header's sentences are marked with their line breaks, so that a translation wraps its own lines.
     said = [
         _(
@@ -300,7 +301,7 @@ def rollover(
         _(
             "Achieved goals are tagged {tag}. Each carried node's description says how its\n"
             "target was set; titles that stated the old target state the new one. Review them before you commit.",
-            tag=f"achieved-{_slug(old_label)}",
+            tag=achieved_tag,
         ),
     ]
     note = [f"# {line}" for text in said for line in text.splitlines()]
