@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("init")
     p.add_argument("directory", nargs="?", default=None, metavar="DIR", help="the folder for the new project (new or empty)")
-    p.add_argument("--template", default="b2b-funnel", metavar="NAME", help="b2b-funnel (default), brand-and-business, okr, blank")
+    p.add_argument("--template", default="b2b-funnel", metavar="NAME", help="b2b-funnel (default), b2b-funnel-sv, brand-and-business, okr, blank")
     p.add_argument("--list", action="store_true", help="list the templates and exit")
 
     p = add("check")
