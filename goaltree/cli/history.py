@@ -73,7 +73,7 @@ def to_json(history: FileHistory, row: str | None) -> dict[str, Any]:
 
 
 def _when(revision: Revision) -> str:
-    return format_date(revision.date) if revision.date else _("(uncommitted)")
+    return format_date(revision.date) if revision.date else _p("revision", "(uncommitted)")
 
 
 def _label(revision: Revision) -> str:
@@ -89,11 +89,11 @@ def _target_words(target: NodeTarget, row: str, previous: NodeTarget | None, pre
     """``70 (derived) as customers  +11.1 %``: the target, how it was set, its id then, and the move since the revision before."""
     amount = _cell(target).rstrip("*")
     if target.origin:
-        value = _("{target} ({origin})", target=amount, origin=_origin(target.origin))
+        value = _p("revision", "{target} ({origin})", target=amount, origin=_origin(target.origin))
     else:
-        value = _("{target} (no target)", target=amount)
+        value = _p("revision", "{target} (no target)", target=amount)
     if target.id != row:
-        value += " " + _("as {node}", node=target.id)
+        value += " " + _p("revision", "as {node}", node=target.id)
     if previous is not None and target.target is not None and previous.target is not None:
         if same_number(previous.target, target.target):
             value += "  " + _p("revision", "unchanged")
@@ -125,9 +125,9 @@ def write_node(history: FileHistory, row: str, stream: IO[str]) -> None:
     for revision, target in entries:
         author = revision.commit.author if revision.commit else ""
         if revision.problem:
-            value = _("not evaluated: {problem}", problem=revision.problem)
+            value = _p("revision", "not evaluated: {problem}", problem=revision.problem)
         elif target is None:
-            value = _("not in this revision")
+            value = _p("revision", "not in this revision")
         else:
             value = _target_words(target, row, previous, present_before)
             present_before = True
@@ -169,7 +169,7 @@ def write_table(history: FileHistory, stream: IO[str]) -> None:
         line = f"{_label(revision):<{label_width}} {_when(revision):<{when_width}} {author}  {subject}"
         print(line, file=stream)
         if revision.problem:
-            print(f"{'':<{label_width}} " + _("not evaluated: {problem}", problem=revision.problem), file=stream)
+            print(f"{'':<{label_width}} " + _p("revision", "not evaluated: {problem}", problem=revision.problem), file=stream)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -86,9 +86,9 @@ def run(args: argparse.Namespace) -> int:
         line = f"  {carry.node:<20} {action_word(carry.action):<22}"
         if carry.new_target is not None and carry.old_target is not None and carry.new_target != carry.old_target:
             moved = f"{format_number(carry.old_target, unit)} → {format_number(carry.new_target, unit)}"
-            line += " " + _("target {target}", target=moved)
+            line += " " + _p("revision", "target {target}", target=moved)
         elif carry.new_target is not None:
-            line += " " + _("target {target}", target=format_number(carry.new_target, unit))
+            line += " " + _p("revision", "target {target}", target=format_number(carry.new_target, unit))
         print(line.rstrip())
         if carry.title is not None:
             title_word = _p("revision", "title")

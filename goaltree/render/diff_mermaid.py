@@ -8,7 +8,7 @@ dashed. User text (titles, ids) goes through
 from __future__ import annotations
 
 from goaltree.present.escape import mermaid_text
-from goaltree.present.language import _, _p
+from goaltree.present.language import _p
 from goaltree.present.numbers import format_number
 from goaltree.revisions.diff import GoalDiff
 from goaltree.revisions.diff_text import arrow
@@ -39,25 +39,25 @@ def _notes(diff: GoalDiff, node_id: str) -> tuple[str, list[str]]:
     if node_id in diff.added:
         if result.target is None:
             return "added", [_p("revision", "added")]
-        return "added", [_("added, target {target}", target=format_number(result.target, result.unit))]
+        return "added", [_p("revision", "added, target {target}", target=format_number(result.target, result.unit))]
     if node_id in diff.changed or node_id in diff.renamed.values() or node_id in diff.reparented:
         if node_id in diff.renamed.values():
-            notes.append(_("was {node}", node=diff.old_id(node_id)))
+            notes.append(_p("revision", "was {node}", node=diff.old_id(node_id)))
         fields = diff.changed.get(node_id, {})
         if "target" in fields:
-            notes.append(_("target {target}", target=arrow(fields["target"], result.unit, "target")))
+            notes.append(_p("revision", "target {target}", target=arrow(fields["target"], result.unit, "target")))
         other = [
             name
             for name in fields
             if name not in ("target", "target_origin") and not (name == "parent" and node_id in diff.reparented)
         ]
         if other:
-            notes.append(_("{fields} changed", fields=", ".join(other)))
+            notes.append(_p("revision", "{fields} changed", fields=", ".join(other)))
         if node_id in diff.reparented:
             notes.append(_p("revision", "moved"))
         return "changed", notes
     if node_id in diff.derived:
-        return "derived", [_("target {target}", target=arrow(diff.derived[node_id], result.unit, "target"))]
+        return "derived", [_p("revision", "target {target}", target=arrow(diff.derived[node_id], result.unit, "target"))]
     return "context", notes
 
 

@@ -75,18 +75,18 @@ def target_words(target: float | None, unit: str | None, origin: str | None) -> 
     if target is None:
         return None
     amount = format_number(target, unit)
-    return _("{target} (derived)", target=amount) if origin == "derived" else amount
+    return _p("revision", "{target} (derived)", target=amount) if origin == "derived" else amount
 
 
 def cause_text(diff: GoalDiff, cause: str) -> str:
     """How an edited node moved: ``revenue 63 000 000 → 70 000 000 (+11.1 %)`` or ``webinars added``."""
     if cause in diff.added:
-        return _("{node} added", node=cause)
+        return _p("revision", "{node} added", node=cause)
     fields = diff.changed.get(cause, {})
     if "target" in fields:
         return f"{cause} {arrow(fields['target'], unit_of(diff, cause), 'target')}"
     names = [name for name in fields if name != "target_origin"] or ["entry"]
-    return _("{node} ({fields} changed)", node=cause, fields=", ".join(names))
+    return _p("revision", "{node} ({fields} changed)", node=cause, fields=", ".join(names))
 
 
 def derived_groups(diff: GoalDiff) -> list[tuple[str, list[str]]]:
@@ -99,7 +99,7 @@ def derived_groups(diff: GoalDiff) -> list[tuple[str, list[str]]]:
         if because:
             cause = joined_with_and([cause_text(diff, node_id) for node_id in because])
         elif diff.removed:
-            cause = _("removing {nodes}", nodes=", ".join(diff.removed))
+            cause = _p("revision", "removing {nodes}", nodes=", ".join(diff.removed))
         else:
             cause = _("changes elsewhere in the tree")
         result.append((cause, moves))
@@ -110,13 +110,13 @@ def joined_with_and(parts: list[str]) -> str:
     """``a and b and c``: causes named one after the other (``a och b och c`` in Swedish)."""
     text = parts[0]
     for part in parts[1:]:
-        text = _("{first} and {second}", first=text, second=part)
+        text = _p("revision", "{first} and {second}", first=text, second=part)
     return text
 
 
 def feeds_text(ids: tuple[str, ...]) -> str:
     """The nodes a node feeds, or ``nothing (a root)``."""
-    return ", ".join(ids) if ids else _("nothing (a root)")
+    return ", ".join(ids) if ids else _p("revision", "nothing (a root)")
 
 
 def write_text(diff: GoalDiff, stream: IO[str]) -> None:
@@ -175,11 +175,11 @@ def scenario_change_words(diff: GoalDiff, name: str, change: Change) -> str:
         return _("removed, set {targets}", targets=scenario_words(diff, change.old))
     words = []
     if change.old.set != change.new.set:
-        words.append(_("sets {old} → {new}", old=scenario_words(diff, change.old), new=scenario_words(diff, change.new)))
+        words.append(_p("revision", "sets {old} → {new}", old=scenario_words(diff, change.old), new=scenario_words(diff, change.new)))
     if change.old.description != change.new.description:
         old_text = format_value(change.old.description, None, "description")
         new_text = format_value(change.new.description, None, "description")
-        words.append(_("description {old} → {new}", old=old_text, new=new_text))
+        words.append(_p("revision", "description {old} → {new}", old=old_text, new=new_text))
     return "; ".join(words)
 
 
@@ -188,9 +188,9 @@ def _added_line(diff: GoalDiff, node_id: str) -> str:
     parts = [f"+ {node_id}: {result.title}"]
     target = target_words(result.target, result.unit, result.target_origin)
     if target is not None:
-        parts.append(_("target {target}", target=target))
+        parts.append(_p("revision", "target {target}", target=target))
     if result.parents:
-        parts.append(_("feeds {nodes}", nodes=", ".join(result.parents)))
+        parts.append(_p("revision", "feeds {nodes}", nodes=", ".join(result.parents)))
     return " — ".join([parts[0], ", ".join(parts[1:])]) if len(parts) > 1 else parts[0]
 
 
@@ -198,7 +198,7 @@ def _removed_line(diff: GoalDiff, node_id: str) -> str:
     result = diff.old.evaluation.nodes[node_id]
     parts = [f"- {node_id}: {result.title}"]
     if result.target is not None:
-        parts.append(_("target was {target}", target=format_number(result.target, result.unit)))
+        parts.append(_p("revision", "target was {target}", target=format_number(result.target, result.unit)))
     if result.parents:
-        parts.append(_("fed {nodes}", nodes=", ".join(result.parents)))
+        parts.append(_p("revision", "fed {nodes}", nodes=", ".join(result.parents)))
     return " — ".join([parts[0], ", ".join(parts[1:])]) if len(parts) > 1 else parts[0]

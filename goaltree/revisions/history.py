@@ -18,7 +18,7 @@ from pathlib import Path
 from goaltree.errors import DiagnosticsError, GoaltreeError, did_you_mean
 from goaltree.graph import GoalTree
 from goaltree.goalfile import read_text
-from goaltree.present.language import _, _n
+from goaltree.present.language import _, _n, _p
 from goaltree.revisions.diff import evaluate_targets, match_renames, tree_from_text
 from goaltree.revisions.git import Commit, GoalText, file_log, read_at
 
@@ -132,7 +132,7 @@ def _load(goal_text: GoalText) -> tuple[GoalTree | None, str | None]:
     try:
         return tree_from_text(goal_text), None
     except DiagnosticsError as error:
-        first = error.diagnostics[0].format() if error.diagnostics else _("not a valid goal file")
+        first = error.diagnostics[0].format() if error.diagnostics else _p("revision", "not a valid goal file")
         more = len(error.diagnostics) - 1
         if more > 0:
             return None, _n("{problem} (and {count} more)", "{problem} (and {count} more)", more, problem=first)

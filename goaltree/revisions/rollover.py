@@ -49,7 +49,7 @@ from goaltree.engine.results import Evaluation
 from goaltree.errors import GoaltreeError
 from goaltree.graph import GoalTree
 from goaltree.model import Node, Period
-from goaltree.present.language import _, _n, format_date
+from goaltree.present.language import _, _n, _p, format_date
 from goaltree.revisions.rollover_carry import (
     Carry,
     Rollover,
@@ -432,4 +432,4 @@ def _written_at(title: str, start: int, years: range) -> str:
     """The amount written at ``start`` of ``title``, as the title now reads."""
     from goaltree.rules import amounts
 
-    return next((amount.text for amount in amounts.stated_amounts(title, years) if amount.start == start), _("the new amount"))
+    return next((amount.text for amount in amounts.stated_amounts(title, years) if amount.start == start), _p("revision", "the new amount"))
