@@ -339,7 +339,7 @@ COST_HEADER = ["month_end", "channel", "cost"]
 
 
 def generate_data(starters: Path = STARTERS) -> list[Path]:
-    """Write the sample data of the b2b-funnel and brand-and-business templates under ``starters``."""
+    """Write the sample data of the b2b-funnel (and its Swedish twin) and brand-and-business templates under ``starters``."""
     written = []
     funnel = starters / "b2b-funnel" / "data"
     rng = random.Random(20270103)
@@ -374,6 +374,12 @@ def generate_data(starters: Path = STARTERS) -> list[Path]:
     write_csv(funnel / "deals.csv", DEAL_HEADER, deal_rows)
     write_csv(funnel / "marketing_costs.csv", COST_HEADER, marketing_costs(rng, overspend_first_half=0.02))
     written += [funnel / "web_analytics.csv", funnel / "deals.csv", funnel / "marketing_costs.csv"]
+    # The Swedish twin (b2b-funnel-sv) holds the same data: only its words differ.
+    twin = starters / "b2b-funnel-sv" / "data"
+    twin.mkdir(parents=True, exist_ok=True)
+    for name in ("web_analytics.csv", "deals.csv", "marketing_costs.csv"):
+        shutil.copyfile(funnel / name, twin / name)
+        written.append(twin / name)
 
     brand = starters / "brand-and-business" / "data"
     rng = random.Random(20270202)

@@ -113,7 +113,7 @@ def test_every_goal_file_goaltree_loads_is_valid_under_the_schema(path: Path, va
 def test_the_shipped_examples_and_starters_are_all_checked() -> None:
     # The schema bug this file guards against hid in the files with csv sources: make sure they are in the set.
     names = {param.id for param in shipped_goal_files()}
-    for template in ("b2b-funnel", "brand-and-business", "okr", "blank"):
+    for template in ("b2b-funnel", "b2b-funnel-sv", "brand-and-business", "okr", "blank"):
         assert f"goaltree/starters/{template}/goals.yaml" in names
     assert {"examples/b2b-funnel/goals.yaml", "examples/brand-and-business/goals.yaml"} <= names
 
@@ -132,7 +132,7 @@ def test_goal_files_in_the_docs_are_valid_under_the_schema(text: str, validator)
     assert schema_errors(validator, text) == []
 
 
-@pytest.mark.parametrize("template", ["b2b-funnel", "brand-and-business", "okr", "blank"])
+@pytest.mark.parametrize("template", ["b2b-funnel", "b2b-funnel-sv", "brand-and-business", "okr", "blank"])
 def test_every_init_template_is_valid_under_the_schema(template: str, tmp_path: Path, validator, capsys) -> None:
     project = tmp_path / "project"
     assert main(["init", str(project), "--template", template]) == 0
@@ -149,7 +149,7 @@ def test_every_init_template_is_valid_under_the_schema(template: str, tmp_path: 
 def test_init_lists_no_template_the_schema_test_misses(capsys) -> None:
     assert main(["init", "--list"]) == 0
     listed = {line.split()[0] for line in capsys.readouterr().out.splitlines() if line.strip()}
-    assert listed == {"b2b-funnel", "brand-and-business", "okr", "blank"}
+    assert listed == {"b2b-funnel", "b2b-funnel-sv", "brand-and-business", "okr", "blank"}
 
 
 GOOD = """\

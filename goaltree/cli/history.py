@@ -16,6 +16,8 @@ from goaltree.cli.output import format_number
 from goaltree.present.numbers import format_change
 from goaltree.engine.serialize import number
 from goaltree.jsontext import write_json
+from goaltree.present.language import _, _n, _p, format_date
+from goaltree.present.terms import field_word
 from goaltree.revisions.diff import relative_change, same_number
 from goaltree.revisions.history import FileHistory, NodeTarget, Revision
 
@@ -71,39 +73,67 @@ def to_json(history: FileHistory, row: str | None) -> dict[str, Any]:
 
 
 def _when(revision: Revision) -> str:
-    return revision.date.isoformat() if revision.date else "(uncommitted)"
+    return format_date(revision.date) if revision.date else _p("revision", "(uncommitted)")
+
+
+def _label(revision: Revision) -> str:
+    """The short commit id, or ``working copy`` in the reader's language (the JSON keeps the English label)."""
+    return revision.label if revision.commit else _p("revision", "working copy")
+
+
+def _origin(origin: str) -> str:
+    return {"declared": _p("revision", "declared"), "derived": _p("revision", "derived")}.get(origin, origin)
+
+
+def _target_words(target: NodeTarget, row: str, previous: NodeTarget | None, present_before: bool) -> str:
+    """``70 (derived) as customers  +11.1 %``: the target, how it was set, its id then, and the move since the revision before."""
+    amount = _cell(target).rstrip("*")
+    if target.origin:
+        value = _p("revision", "{target} ({origin})", target=amount, origin=_origin(target.origin))
+    else:
+        value = _p("revision", "{target} (no target)", target=amount)
+    if target.id != row:
+        value += " " + _p("revision", "as {node}", node=target.id)
+    if previous is not None and target.target is not None and previous.target is not None:
+        if same_number(previous.target, target.target):
+            value += "  " + _p("revision", "unchanged")
+        else:
+            value += "  " + (format_change(relative_change(previous.target, target.target)) or _p("revision", "changed"))
+    elif previous is None and present_before:
+        value += "  " + _p("revision", "back")
+    return value
 
 
 def write_node(history: FileHistory, row: str, stream: IO[str]) -> None:
     """One node's target through the revisions, with each commit's message."""
     entries = history.targets_of(row)
     latest = next((target for _, target in reversed(entries) if target is not None), None)
-    title = f" — {latest.title}" if latest else ""
-    print(f"{row}{title} ({history.path}, {len(entries)} revision{'s' if len(entries) != 1 else ''})", file=stream)
+    if latest:
+        heading = _n(
+            "{node} — {title} ({file}, {count} revision)", "{node} — {title} ({file}, {count} revisions)", len(entries),
+            node=row, title=latest.title, file=history.path,
+        )
+    else:
+        heading = _n("{node} ({file}, {count} revision)", "{node} ({file}, {count} revisions)", len(entries), node=row, file=history.path)
+    print(heading, file=stream)
     previous: NodeTarget | None = None
     present_before = False
     authors = [revision.commit.author for revision, _ in entries if revision.commit]
     author_width = max((len(author) for author in authors), default=0)
+    when_width = max([13, *(len(_when(revision)) for revision, _target in entries)])
+    label_width = max([12, *(len(_label(revision)) for revision, _target in entries)])
     for revision, target in entries:
         author = revision.commit.author if revision.commit else ""
         if revision.problem:
-            value = f"not evaluated: {revision.problem}"
+            value = _p("revision", "not evaluated: {problem}", problem=revision.problem)
         elif target is None:
-            value = "not in this revision"
+            value = _p("revision", "not in this revision")
         else:
-            value = _cell(target).rstrip("*") + (f" ({target.origin})" if target.origin else " (no target)")
-            if target.id != row:
-                value += f" as {target.id}"
-            if previous is not None and target.target is not None and previous.target is not None:
-                if same_number(previous.target, target.target):
-                    value += "  unchanged"
-                else:
-                    value += f"  {format_change(relative_change(previous.target, target.target)) or 'changed'}"
-            elif previous is None and present_before:
-                value += "  back"
+            value = _target_words(target, row, previous, present_before)
             present_before = True
-        print(f"\n{_when(revision):<13} {revision.label:<12} {author:<{author_width}}  {value}".rstrip(), file=stream)
-        message = revision.commit.message if revision.commit else "uncommitted changes in the working copy"
+        line = f"{_when(revision):<{when_width}} {_label(revision):<{label_width}} {author:<{author_width}}  {value}"
+        print("\n" + line.rstrip(), file=stream)
+        message = revision.commit.message if revision.commit else _("uncommitted changes in the working copy")
         for line in message.splitlines():
             print(f"    {line}".rstrip(), file=stream)
         previous = target
@@ -112,9 +142,10 @@ def write_node(history: FileHistory, row: str, stream: IO[str]) -> None:
 def write_table(history: FileHistory, stream: IO[str]) -> None:
     """Every node's target per revision (``*`` = derived), then the revisions with their subjects."""
     count = len(history.revisions)
-    print(f"{history.path}: targets in {count} revision{'s' if count != 1 else ''} (* = derived)\n", file=stream)
-    header = ["node"] + [revision.label for revision in history.revisions]
-    dates = [""] + [revision.date.isoformat() if revision.date else "" for revision in history.revisions]
+    heading = _n("{file}: targets in {count} revision (* = derived)", "{file}: targets in {count} revisions (* = derived)", count, file=history.path)
+    print(heading + "\n", file=stream)
+    header = [field_word("node")] + [_label(revision) for revision in history.revisions]
+    dates = [""] + [format_date(revision.date) if revision.date else "" for revision in history.revisions]
     rows = []
     for row in history.rows:
         cells = [row]
@@ -130,13 +161,15 @@ def write_table(history: FileHistory, stream: IO[str]) -> None:
     for line in table:
         print("  ".join(cell.ljust(widths[0]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(line)).rstrip(), file=stream)
     print(file=stream)
+    label_width = max([12, *(len(_label(revision)) for revision in history.revisions)])
+    when_width = max([13, *(len(_when(revision)) for revision in history.revisions)])
     for revision in history.revisions:
         author = revision.commit.author if revision.commit else ""
-        subject = revision.commit.subject if revision.commit else "uncommitted changes in the working copy"
-        line = f"{revision.label:<12} {_when(revision):<13} {author}  {subject}"
+        subject = revision.commit.subject if revision.commit else _("uncommitted changes in the working copy")
+        line = f"{_label(revision):<{label_width}} {_when(revision):<{when_width}} {author}  {subject}"
         print(line, file=stream)
         if revision.problem:
-            print(f"{'':<12} not evaluated: {revision.problem}", file=stream)
+            print(f"{'':<{label_width}} " + _p("revision", "not evaluated: {problem}", problem=revision.problem), file=stream)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -16,14 +16,21 @@ from pathlib import Path
 from goaltree.cli.output import format_number, write_atomic
 from goaltree.outputs import input_files, refuse_unsafe_output
 from goaltree.errors import GoaltreeError
+from goaltree.present.language import _, _p, format_date
+from goaltree.present.terms import status_word
 
-ACTION_WORDS = {
-    "carried": "carried over",
-    "renewed": "finished, renewed",
-    "achieved": "achieved",
-    "kept": "kept",
-    "assumption": "assumption, unchanged",
-}
+
+def action_word(action: str) -> str:
+    """What rollover did with a node, in the current language (``carried over``, ``finished, renewed``…)."""
+    if action == "achieved":
+        return status_word("achieved")
+    words = {
+        "carried": _p("revision", "carried over"),
+        "renewed": _p("revision", "finished, renewed"),
+        "kept": _p("revision", "kept"),
+        "assumption": _p("revision", "assumption, unchanged"),
+    }
+    return words.get(action, action)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,9 +49,11 @@ def run(args: argparse.Namespace) -> int:
     inputs = input_files(tree.goal_file, source, getattr(args, "snapshot", None))
     refuse_unsafe_output(output, inputs)  # a link, a device or an input: refused before anything is evaluated
     if output.exists():
-        raise GoaltreeError(f"{output} already exists; rollover never overwrites a file: remove it or choose another with -o")
+        raise GoaltreeError(
+            _("{file} already exists; rollover never overwrites a file: remove it or choose another with -o", file=output)
+        )
     if output.resolve() == source.resolve():
-        raise GoaltreeError(f"{output} is the file being rolled over; choose another output with -o")
+        raise GoaltreeError(_("{file} is the file being rolled over; choose another output with -o", file=output))
     as_of = args.as_of or handover_date(old_period, new_period)
     # `--snapshot` is honoured once the parser offers it (goaltree pull's file, for an offline rollover).
     evaluation = evaluate(tree, as_of, snapshot=getattr(args, "snapshot", None), progress=sys.stderr.isatty())
@@ -61,21 +70,29 @@ def run(args: argparse.Namespace) -> int:
     data = to_json_text(result.text) if output.suffix == ".json" else result.text
     _verify(data, output)
     if output.exists():
-        raise GoaltreeError(f"{output} appeared while the new file was being prepared; it was left as it is")
+        raise GoaltreeError(_("{file} appeared while the new file was being prepared; it was left as it is", file=output))
     write_atomic(output, data, inputs=inputs)
-    print(f"Wrote {output}: {result.period.start}..{result.period.end}, actuals as of {result.as_of}")
+    period = result.period
+    print(
+        _(
+            "Wrote {file}: {start}..{end}, actuals as of {date}",
+            file=output, start=format_date(period.start), end=format_date(period.end), date=format_date(result.as_of),
+        )
+    )
     for carry in result.carried:
         if carry.action == "context":
             continue
         unit = tree.goal_file.nodes[carry.node].unit
-        line = f"  {carry.node:<20} {ACTION_WORDS[carry.action]:<22}"
+        line = f"  {carry.node:<20} {action_word(carry.action):<22}"
         if carry.new_target is not None and carry.old_target is not None and carry.new_target != carry.old_target:
-            line += f" target {format_number(carry.old_target, unit)} → {format_number(carry.new_target, unit)}"
+            moved = f"{format_number(carry.old_target, unit)} → {format_number(carry.new_target, unit)}"
+            line += " " + _p("revision", "target {target}", target=moved)
         elif carry.new_target is not None:
-            line += f" target {format_number(carry.new_target, unit)}"
+            line += " " + _p("revision", "target {target}", target=format_number(carry.new_target, unit))
         print(line.rstrip())
         if carry.title is not None:
-            print(f"  {'':<20} {'title':<22} {carry.title}")
+            title_word = _p("revision", "title")
+            print(f"  {'':<20} {title_word:<22} {carry.title}")
     for warning in result.warnings:
         print(f"goaltree: warning: {warning}", file=sys.stderr)
     return 0
@@ -88,6 +105,8 @@ def _verify(data: str, output: Path) -> None:
     problems = load_goal_text(data, output).errors
     if problems:
         raise GoaltreeError(
-            "rollover built a goal file that does not load, so nothing was written; this is a bug in goaltree: "
-            + problems[0].format()
+            _(
+                "rollover built a goal file that does not load, so nothing was written; this is a bug in goaltree: {problem}",
+                problem=problems[0].format(),
+            )
         )

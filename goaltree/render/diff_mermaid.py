@@ -8,6 +8,7 @@ dashed. User text (titles, ids) goes through
 from __future__ import annotations
 
 from goaltree.present.escape import mermaid_text
+from goaltree.present.language import _p
 from goaltree.present.numbers import format_number
 from goaltree.revisions.diff import GoalDiff
 from goaltree.revisions.diff_text import arrow
@@ -36,26 +37,27 @@ def _notes(diff: GoalDiff, node_id: str) -> tuple[str, list[str]]:
     result = diff.new.evaluation.nodes[node_id]
     notes: list[str] = []
     if node_id in diff.added:
-        target = f", target {format_number(result.target, result.unit)}" if result.target is not None else ""
-        return "added", [f"added{target}"]
+        if result.target is None:
+            return "added", [_p("revision", "added")]
+        return "added", [_p("revision", "added, target {target}", target=format_number(result.target, result.unit))]
     if node_id in diff.changed or node_id in diff.renamed.values() or node_id in diff.reparented:
         if node_id in diff.renamed.values():
-            notes.append(f"was {diff.old_id(node_id)}")
+            notes.append(_p("revision", "was {node}", node=diff.old_id(node_id)))
         fields = diff.changed.get(node_id, {})
         if "target" in fields:
-            notes.append(f"target {arrow(fields['target'], result.unit, 'target')}")
+            notes.append(_p("revision", "target {target}", target=arrow(fields["target"], result.unit, "target")))
         other = [
             name
             for name in fields
             if name not in ("target", "target_origin") and not (name == "parent" and node_id in diff.reparented)
         ]
         if other:
-            notes.append(", ".join(other) + " changed")
+            notes.append(_p("revision", "{fields} changed", fields=", ".join(other)))
         if node_id in diff.reparented:
-            notes.append("moved")
+            notes.append(_p("revision", "moved"))
         return "changed", notes
     if node_id in diff.derived:
-        return "derived", [f"target {arrow(diff.derived[node_id], result.unit, 'target')}"]
+        return "derived", [_p("revision", "target {target}", target=arrow(diff.derived[node_id], result.unit, "target"))]
     return "context", notes
 
 
@@ -91,7 +93,9 @@ def diff_mermaid(diff: GoalDiff) -> str:
     old_tree = diff.old.tree
     for node_id in diff.removed:
         title = old_tree.goal_file.nodes[node_id].title
-        lines.append(f'  r_{node_id}["<b>{mermaid_text(node_id, beside_markup=True)}</b> {mermaid_text(_short(title), beside_markup=True)}<br/>removed"]:::removed')
+        heading = f"<b>{mermaid_text(node_id, beside_markup=True)}</b> {mermaid_text(_short(title), beside_markup=True)}"
+        removed = mermaid_text(_p("revision", "removed"), beside_markup=True)
+        lines.append(f'  r_{node_id}["{heading}<br/>{removed}"]:::removed')
     shown_set = set(shown)
     for node_id in shown:
         for child in new_tree.children(node_id):

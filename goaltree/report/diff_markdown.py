@@ -12,7 +12,9 @@ from __future__ import annotations
 from typing import IO
 
 from goaltree.present.escape import markdown_code, markdown_text
+from goaltree.present.language import _, _n, _p
 from goaltree.present.numbers import format_change, format_number
+from goaltree.present.terms import field_word
 from goaltree.render.diff_mermaid import diff_mermaid
 from goaltree.revisions.diff import GoalDiff
 from goaltree.revisions.diff_text import (
@@ -37,16 +39,17 @@ def _table(title: str, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> 
 
 
 def _summary(diff: GoalDiff) -> str:
-    counts = [
-        (len(diff.added), "added"),
-        (len(diff.removed), "removed"),
-        (len(diff.renamed), "renamed"),
-        (len(diff.reparented), "moved"),
-        (len(diff.changed), "changed"),
-        (len(diff.derived), "derived targets moved"),
-        (len(diff.scenarios), "scenarios changed"),
+    # Each count is one counted text, so that a language may agree its word with the number.
+    parts = [
+        _n("**{count}** added", "**{count}** added", len(diff.added)) if diff.added else "",
+        _n("**{count}** removed", "**{count}** removed", len(diff.removed)) if diff.removed else "",
+        _n("**{count}** renamed", "**{count}** renamed", len(diff.renamed)) if diff.renamed else "",
+        _n("**{count}** moved", "**{count}** moved", len(diff.reparented)) if diff.reparented else "",
+        _n("**{count}** changed", "**{count}** changed", len(diff.changed)) if diff.changed else "",
+        _n("**{count}** derived targets moved", "**{count}** derived targets moved", len(diff.derived)) if diff.derived else "",
+        _n("**{count}** scenarios changed", "**{count}** scenarios changed", len(diff.scenarios)) if diff.scenarios else "",
     ]
-    return " · ".join(f"**{count}** {what}" for count, what in counts if count) or "File settings changed"
+    return " · ".join(part for part in parts if part) or _("File settings changed")
 
 
 def _change_rows(diff: GoalDiff) -> list[tuple[str, ...]]:
@@ -68,9 +71,10 @@ def _change_rows(diff: GoalDiff) -> list[tuple[str, ...]]:
 
 def write_markdown(diff: GoalDiff, stream: IO[str]) -> None:
     """Write the pull-request comment: a summary line, a table per kind of change, and a Mermaid sub-tree."""
-    out: list[str] = [f"### Goal changes: {markdown_code(diff.old.label)} → {markdown_code(diff.new.label)}", ""]
+    heading = _("Goal changes: {old} → {new}", old=markdown_code(diff.old.label), new=markdown_code(diff.new.label))
+    out: list[str] = [f"### {heading}", ""]
     if diff.is_empty:
-        out.append("No changes in the goals.")
+        out.append(_("No changes in the goals."))
         stream.write("\n".join(out) + "\n")
         return
     out += [_summary(diff), ""]
@@ -78,12 +82,13 @@ def write_markdown(diff: GoalDiff, stream: IO[str]) -> None:
     if groups:
         out.extend(f"- {markdown_text(cause)} ⇒ {markdown_text(', '.join(moves))}" for cause, moves in groups)
         out.append("")
-    out += _table("File", ("field", "old", "new"), [
+    node, old, new, title = field_word("node"), _p("revision", "old"), _p("revision", "new"), _p("revision", "title")
+    out += _table(_p("revision", "File"), (_p("revision", "field"), old, new), [
         (name, markdown_text(format_value(c.old, None, name)), markdown_text(format_value(c.new, None, name)))
         for name, c in diff.file.items()
     ])
     added = [diff.new.evaluation.nodes[node_id] for node_id in diff.added]
-    out += _table("Added", ("node", "title", "target", "feeds"), [
+    out += _table(_p("revision", "Added"), (node, title, field_word("target"), _p("revision", "feeds")), [
         (
             markdown_code(r.id),
             markdown_text(r.title),
@@ -93,19 +98,20 @@ def write_markdown(diff: GoalDiff, stream: IO[str]) -> None:
         for r in added
     ])
     removed = [diff.old.evaluation.nodes[node_id] for node_id in diff.removed]
-    out += _table("Removed", ("node", "title", "target was"), [
+    out += _table(_p("revision", "Removed"), (node, title, _p("revision", "target was")), [
         (markdown_code(r.id), markdown_text(r.title), markdown_text(format_number(r.target, r.unit)))
         for r in removed
     ])
-    out += _table("Renamed", ("old id", "new id", "title"), [
+    out += _table(_p("revision", "Renamed"), (_p("revision", "old id"), _p("revision", "new id"), title), [
         (markdown_code(old), markdown_code(new), markdown_text(title_of(diff, new))) for old, new in diff.renamed.items()
     ])
-    out += _table("Moved", ("node", "fed", "feeds"), [
+    out += _table(_p("revision", "Moved"), (node, _p("revision", "fed"), _p("revision", "feeds")), [
         (markdown_code(node_id), markdown_text(feeds_text(c.old)), markdown_text(feeds_text(c.new)))
         for node_id, c in diff.reparented.items()
     ])
-    out += _table("Changed", ("node", "field", "old", "new", "change"), _change_rows(diff))
-    out += _table("Derived targets", ("node", "old", "new", "change", "because"), [
+    change_word = _p("revision", "change")
+    out += _table(_p("revision", "Changed"), (node, _p("revision", "field"), old, new, change_word), _change_rows(diff))
+    out += _table(_p("revision", "Derived targets"), (node, old, new, change_word, _p("revision", "because")), [
         (
             markdown_code(node_id),
             markdown_text(format_number(move.old, unit_of(diff, node_id))),
@@ -115,11 +121,11 @@ def write_markdown(diff: GoalDiff, stream: IO[str]) -> None:
         )
         for node_id, move in diff.derived.items()
     ])
-    out += _table("Scenarios", ("scenario", "change"), [
+    out += _table(_p("revision", "Scenarios"), (_p("revision", "scenario"), change_word), [
         (markdown_code(name), markdown_text(scenario_change_words(diff, name, change)))
         for name, change in diff.scenarios.items()
     ])
     chart = diff_mermaid(diff)
     if chart:
-        out.extend(["#### What changed in the tree", "", "```mermaid", chart, "```", ""])
+        out.extend(["#### " + _("What changed in the tree"), "", "```mermaid", chart, "```", ""])
     stream.write("\n".join(out).rstrip("\n") + "\n")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import IO, Any
 
+from goaltree.present.language import _, _p, format_date
 from goaltree.present.numbers import format_change, format_number
 from goaltree.revisions.diff import Change, GoalDiff, TargetMove, to_json_value
 
@@ -26,7 +27,7 @@ def format_value(value: Any, unit: str | None = None, field: str = "") -> str:
     if field in AMOUNT_FIELDS and isinstance(value, (int, float)) and not isinstance(value, bool):
         return format_number(float(value), unit)
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _p("revision", "yes") if value else _p("revision", "no")
     if isinstance(value, (int, float)):
         return format_number(float(value))
     if isinstance(value, str):
@@ -73,18 +74,19 @@ def target_words(target: float | None, unit: str | None, origin: str | None) -> 
     """``70 000 000`` or ``70 000 000 (derived)``; ``None`` without a target."""
     if target is None:
         return None
-    return format_number(target, unit) + (" (derived)" if origin == "derived" else "")
+    amount = format_number(target, unit)
+    return _p("revision", "{target} (derived)", target=amount) if origin == "derived" else amount
 
 
 def cause_text(diff: GoalDiff, cause: str) -> str:
     """How an edited node moved: ``revenue 63 000 000 → 70 000 000 (+11.1 %)`` or ``webinars added``."""
     if cause in diff.added:
-        return f"{cause} added"
+        return _p("revision", "{node} added", node=cause)
     fields = diff.changed.get(cause, {})
     if "target" in fields:
         return f"{cause} {arrow(fields['target'], unit_of(diff, cause), 'target')}"
     names = [name for name in fields if name != "target_origin"] or ["entry"]
-    return f"{cause} ({', '.join(names)} changed)"
+    return _p("revision", "{node} ({fields} changed)", node=cause, fields=", ".join(names))
 
 
 def derived_groups(diff: GoalDiff) -> list[tuple[str, list[str]]]:
@@ -95,25 +97,36 @@ def derived_groups(diff: GoalDiff) -> list[tuple[str, list[str]]]:
     result = []
     for because, moves in groups.items():
         if because:
-            cause = " and ".join(cause_text(diff, node_id) for node_id in because)
+            cause = joined_with_and([cause_text(diff, node_id) for node_id in because])
         elif diff.removed:
-            cause = "removing " + ", ".join(diff.removed)
+            cause = _p("revision", "removing {nodes}", nodes=", ".join(diff.removed))
         else:
-            cause = "changes elsewhere in the tree"
+            cause = _("changes elsewhere in the tree")
         result.append((cause, moves))
     return result
 
 
+def joined_with_and(parts: list[str]) -> str:
+    """``a and b and c``: causes named one after the other (``a och b och c`` in Swedish)."""
+    text = parts[0]
+    for part in parts[1:]:
+        text = _p("revision", "{first} and {second}", first=text, second=part)
+    return text
+
+
 def feeds_text(ids: tuple[str, ...]) -> str:
     """The nodes a node feeds, or ``nothing (a root)``."""
-    return ", ".join(ids) if ids else "nothing (a root)"
+    return ", ".join(ids) if ids else _p("revision", "nothing (a root)")
 
 
 def write_text(diff: GoalDiff, stream: IO[str]) -> None:
     """The diff for a terminal: one section per kind of change."""
-    print(f"Goal changes: {diff.old.label} → {diff.new.label} (targets as of {diff.as_of.isoformat()})", file=stream)
+    heading = _(
+        "Goal changes: {old} → {new} (targets as of {date})", old=diff.old.label, new=diff.new.label, date=format_date(diff.as_of)
+    )
+    print(heading, file=stream)
     if diff.is_empty:
-        print("\nNo changes in the goals.", file=stream)
+        print("\n" + _("No changes in the goals."), file=stream)
         return
 
     def section(name: str, lines: list[str], count: int | None = None) -> None:
@@ -123,46 +136,50 @@ def write_text(diff: GoalDiff, stream: IO[str]) -> None:
             for line in lines:
                 print(f"  {line}", file=stream)
 
-    section("File", [f"{name}: {arrow(change, None, name)}" for name, change in diff.file.items()])
-    section("Added", [_added_line(diff, node_id) for node_id in diff.added])
-    section("Removed", [_removed_line(diff, node_id) for node_id in diff.removed])
-    section("Renamed", [f"{old} → {new}: {title_of(diff, new)}" for old, new in diff.renamed.items()])
+    section(_p("revision", "File"), [f"{name}: {arrow(change, None, name)}" for name, change in diff.file.items()])
+    section(_p("revision", "Added"), [_added_line(diff, node_id) for node_id in diff.added])
+    section(_p("revision", "Removed"), [_removed_line(diff, node_id) for node_id in diff.removed])
+    section(_p("revision", "Renamed"), [f"{old} → {new}: {title_of(diff, new)}" for old, new in diff.renamed.items()])
     section(
-        "Moved",
-        [f"{node_id}: feeds {feeds_text(c.old)} → {feeds_text(c.new)}" for node_id, c in diff.reparented.items()],
+        _p("revision", "Moved"),
+        [
+            _("{node}: feeds {old} → {new}", node=node_id, old=feeds_text(c.old), new=feeds_text(c.new))
+            for node_id, c in diff.reparented.items()
+        ],
     )
     changed_lines: list[str] = []
     for node_id, fields in diff.changed.items():
         changed_lines.append(f"{node_id}: {title_of(diff, node_id)}")
         unit = unit_of(diff, node_id)
         changed_lines.extend(f"    {name}: {arrow(change, unit, name)}" for name, change in fields.items())
-    section("Changed", changed_lines)
+    section(_p("revision", "Changed"), changed_lines)
     section(
-        "Derived targets",
+        _p("revision", "Derived targets"),
         [f"{cause} ⇒ {', '.join(moves)}" for cause, moves in derived_groups(diff)],
         count=len(diff.derived),
     )
-    section("Scenarios", [f"{name}: {scenario_change_words(diff, name, change)}" for name, change in diff.scenarios.items()])
+    section(_p("revision", "Scenarios"), [f"{name}: {scenario_change_words(diff, name, change)}" for name, change in diff.scenarios.items()])
 
 
 def scenario_words(diff: GoalDiff, scenario: Any) -> str:
     """What a scenario sets, each target in its node's unit: ``lead_to_customer 1.60 %, deal 1 000 000``."""
     parts = [f"{node_id} {format_value(value, unit_of(diff, node_id), 'target')}" for node_id, value in scenario.set.items()]
-    return ", ".join(parts) or "nothing"
+    return ", ".join(parts) or _p("revision", "nothing")
 
 
 def scenario_change_words(diff: GoalDiff, name: str, change: Change) -> str:
     """``added, sets …``, ``removed, set …`` or ``sets … → …`` (and the description when it changed)."""
     if change.old is None:
-        return f"added, sets {scenario_words(diff, change.new)}"
+        return _("added, sets {targets}", targets=scenario_words(diff, change.new))
     if change.new is None:
-        return f"removed, set {scenario_words(diff, change.old)}"
+        return _("removed, set {targets}", targets=scenario_words(diff, change.old))
     words = []
     if change.old.set != change.new.set:
-        words.append(f"sets {scenario_words(diff, change.old)} → {scenario_words(diff, change.new)}")
+        words.append(_p("revision", "sets {old} → {new}", old=scenario_words(diff, change.old), new=scenario_words(diff, change.new)))
     if change.old.description != change.new.description:
         old_text = format_value(change.old.description, None, "description")
-        words.append(f"description {old_text} → {format_value(change.new.description, None, 'description')}")
+        new_text = format_value(change.new.description, None, "description")
+        words.append(_p("revision", "description {old} → {new}", old=old_text, new=new_text))
     return "; ".join(words)
 
 
@@ -171,9 +188,9 @@ def _added_line(diff: GoalDiff, node_id: str) -> str:
     parts = [f"+ {node_id}: {result.title}"]
     target = target_words(result.target, result.unit, result.target_origin)
     if target is not None:
-        parts.append(f"target {target}")
+        parts.append(_p("revision", "target {target}", target=target))
     if result.parents:
-        parts.append(f"feeds {', '.join(result.parents)}")
+        parts.append(_p("revision", "feeds {nodes}", nodes=", ".join(result.parents)))
     return " — ".join([parts[0], ", ".join(parts[1:])]) if len(parts) > 1 else parts[0]
 
 
@@ -181,7 +198,7 @@ def _removed_line(diff: GoalDiff, node_id: str) -> str:
     result = diff.old.evaluation.nodes[node_id]
     parts = [f"- {node_id}: {result.title}"]
     if result.target is not None:
-        parts.append(f"target was {format_number(result.target, result.unit)}")
+        parts.append(_p("revision", "target was {target}", target=format_number(result.target, result.unit)))
     if result.parents:
-        parts.append(f"fed {', '.join(result.parents)}")
+        parts.append(_p("revision", "fed {nodes}", nodes=", ".join(result.parents)))
     return " — ".join([parts[0], ", ".join(parts[1:])]) if len(parts) > 1 else parts[0]

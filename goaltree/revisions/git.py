@@ -25,6 +25,7 @@ from typing import Sequence
 
 from goaltree.errors import GoaltreeError
 from goaltree.goalfile import MAX_FILE_BYTES, read_text
+from goaltree.present.language import _
 
 # Settings that would change git's output under our parser: signatures in the
 # log, quoted non-ASCII paths, pathspec magic in a file name.
@@ -108,14 +109,14 @@ def run_git(arguments: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[
             env=environment,
         )
     except FileNotFoundError:
-        raise GoaltreeError("git is not installed or not on PATH; it is needed to read REV:PATH and history") from None
+        raise GoaltreeError(_("git is not installed or not on PATH; it is needed to read REV:PATH and history")) from None
     except OSError as error:
-        raise GoaltreeError(f"cannot run git: {error.strerror}") from None
+        raise GoaltreeError(_("cannot run git: {reason}", reason=error.strerror)) from None
 
 
 def _stderr(result: subprocess.CompletedProcess[bytes]) -> str:
     lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
-    return lines[-1] if lines else f"git exited with {result.returncode}"
+    return lines[-1] if lines else _("git exited with {code}", code=result.returncode)
 
 
 def _existing_folder(path: Path) -> Path:
@@ -136,10 +137,10 @@ def repository_root(folder: Path) -> Path:
     """
     result = run_git(["rev-parse", "--show-toplevel"], cwd=folder)
     if result.returncode != 0:
-        raise GoaltreeError(f"{folder}: not inside a git repository ({_stderr(result)})")
+        raise GoaltreeError(_("{folder}: not inside a git repository ({reason})", folder=folder, reason=_stderr(result)))
     top = result.stdout.decode("utf-8", "replace").strip()
     if not top:  # inside the .git folder itself, or a bare repository
-        raise GoaltreeError(f"{folder}: not inside the working tree of a git repository")
+        raise GoaltreeError(_("{folder}: not inside the working tree of a git repository", folder=folder))
     return Path(top).resolve()
 
 
@@ -158,9 +159,9 @@ def repository_path(path: Path) -> tuple[Path, str]:
     try:
         relative = full.relative_to(root)
     except ValueError:
-        raise GoaltreeError(f"{path}: outside the git repository at {root}") from None
+        raise GoaltreeError(_("{file}: outside the git repository at {root}", file=path, root=root)) from None
     if not relative.parts:
-        raise GoaltreeError(f"{path}: is the repository's top folder, not a goal file")
+        raise GoaltreeError(_("{file}: is the repository's top folder, not a goal file", file=path))
     return root, PurePosixPath(*relative.parts).as_posix()
 
 
@@ -189,8 +190,11 @@ def require_commit(root: Path, revision: str) -> str:
     commit = resolve_commit(root, revision)
     if commit is None:
         raise GoaltreeError(
-            f"'{revision}' is not a revision in the git repository at {root}; "
-            "use a branch, a tag, a commit id or a form like HEAD~1 (see `git log`)"
+            _(
+                "'{revision}' is not a revision in the git repository at {root}; "
+                "use a branch, a tag, a commit id or a form like HEAD~1 (see `git log`)",
+                revision=revision, root=root,
+            )
         )
     return commit
 
@@ -205,18 +209,22 @@ def read_at(root: Path, commit: str, relative: str, *, revision: str | None = No
     where = f"{shown} ({commit[:7]})" if revision and revision != commit[:7] else shown
     kind = run_git(["cat-file", "-t", f"{commit}:{relative}"], cwd=root)
     if kind.returncode != 0:
-        raise GoaltreeError(f"{relative}: does not exist at {where}; `git log --follow -- {relative}` shows where it lived")
+        raise GoaltreeError(
+            _("{file}: does not exist at {where}; `git log --follow -- {file}` shows where it lived", file=relative, where=where)
+        )
     if kind.stdout.strip() != b"blob":
-        raise GoaltreeError(f"{relative}: is a folder at {where}, not a goal file")
+        raise GoaltreeError(_("{file}: is a folder at {where}, not a goal file", file=relative, where=where))
     result = run_git(["show", "--no-textconv", f"{commit}:{relative}"], cwd=root)
     if result.returncode != 0:
-        raise GoaltreeError(f"{relative}: cannot be read at {where} ({_stderr(result)})")
+        raise GoaltreeError(_("{file}: cannot be read at {where} ({reason})", file=relative, where=where, reason=_stderr(result)))
     if len(result.stdout) > MAX_FILE_BYTES:
-        raise GoaltreeError(f"{relative} at {where}: the file is larger than {MAX_FILE_BYTES // 2**20} MiB")
+        raise GoaltreeError(_("{file} at {where}: the file is larger than {size} MiB", file=relative, where=where, size=MAX_FILE_BYTES // 2**20))
     try:
         return result.stdout.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise GoaltreeError(f"{relative} at {where}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+        raise GoaltreeError(
+            _("{file} at {where}: not UTF-8 text ({reason} at byte {byte})", file=relative, where=where, reason=error.reason, byte=error.start)
+        ) from None
 
 
 def split_revision(argument: str) -> tuple[str, str] | None:
@@ -246,7 +254,9 @@ def read_goal_text(argument: str) -> GoalText:
     split = split_revision(argument)
     if split is None:
         if argument.startswith(":") and not on_disk.exists():
-            raise GoaltreeError(f"'{argument}': write REV:PATH with a revision before the colon, e.g. HEAD:{argument[1:]}")
+            raise GoaltreeError(
+                _("'{argument}': write REV:PATH with a revision before the colon, e.g. HEAD:{path}", argument=argument, path=argument[1:])
+            )
         return GoalText(read_text(on_disk), argument, on_disk)
     revision, relative_path = split
     path = Path(relative_path)
@@ -255,7 +265,7 @@ def read_goal_text(argument: str) -> GoalText:
     except GoaltreeError as error:
         if on_disk.is_file():
             return GoalText(read_text(on_disk), argument, on_disk)
-        raise GoaltreeError(f"'{argument}' cannot be read as REV:PATH: {error}") from None
+        raise GoaltreeError(_("'{argument}' cannot be read as REV:PATH: {reason}", argument=argument, reason=error)) from None
     commit = resolve_commit(root, revision)
     if commit is None:
         if on_disk.is_file():
@@ -280,14 +290,14 @@ def file_log(path: Path) -> tuple[Path, list[Commit]]:
     """
     root, relative = repository_path(path)
     if resolve_commit(root, "HEAD") is None:
-        raise GoaltreeError(f"{path}: the git repository at {root} has no commits yet")
+        raise GoaltreeError(_("{file}: the git repository at {root} has no commits yet", file=path, root=root))
     fields = _FIELD.join(("%H", "%aI", "%an", "%s", "%b"))
     result = run_git(
         ["log", "--follow", "--name-status", f"--format={_RECORD}{fields}{_FIELD}", "--end-of-options", "HEAD", "--", relative],
         cwd=root,
     )
     if result.returncode != 0:
-        raise GoaltreeError(f"{path}: git log failed ({_stderr(result)})")
+        raise GoaltreeError(_("{file}: git log failed ({reason})", file=path, reason=_stderr(result)))
     output = result.stdout.decode("utf-8", "replace")
     commits: list[Commit] = []
     current = relative

@@ -18,6 +18,7 @@ from pathlib import Path
 from goaltree.errors import DiagnosticsError, GoaltreeError, did_you_mean
 from goaltree.graph import GoalTree
 from goaltree.goalfile import read_text
+from goaltree.present.language import _, _n, _p
 from goaltree.revisions.diff import evaluate_targets, match_renames, tree_from_text
 from goaltree.revisions.git import Commit, GoalText, file_log, read_at
 
@@ -101,7 +102,7 @@ class FileHistory:
                 return row
         known = {node_id for ids in self.ids.values() for node_id in ids if node_id}
         raise GoaltreeError(
-            f"'{node}' is not a node in any revision of {self.path}{did_you_mean(node, known)}"
+            _("'{node}' is not a node in any revision of {file}", node=node, file=self.path) + did_you_mean(node, known)
         )
 
     def targets_of(self, row: str) -> list[tuple[Revision, NodeTarget | None]]:
@@ -131,9 +132,11 @@ def _load(goal_text: GoalText) -> tuple[GoalTree | None, str | None]:
     try:
         return tree_from_text(goal_text), None
     except DiagnosticsError as error:
-        first = error.diagnostics[0].format() if error.diagnostics else "not a valid goal file"
+        first = error.diagnostics[0].format() if error.diagnostics else _p("revision", "not a valid goal file")
         more = len(error.diagnostics) - 1
-        return None, first + (f" (and {more} more)" if more > 0 else "")
+        if more > 0:
+            return None, _n("{problem} (and {count} more)", "{problem} (and {count} more)", more, problem=first)
+        return None, first
 
 
 def file_history(path: Path | str) -> FileHistory:
@@ -145,7 +148,7 @@ def file_history(path: Path | str) -> FileHistory:
     path = Path(path)
     root, commits = file_log(path)
     if not commits:
-        raise GoaltreeError(f"{path}: has no commits in the git repository at {root}; commit it first")
+        raise GoaltreeError(_("{file}: has no commits in the git repository at {root}; commit it first", file=path, root=root))
     commits.reverse()  # oldest first: a timeline
     texts = [read_at(root, commit.id, commit.path) for commit in commits]
     entries: list[tuple[Commit | None, GoalText]] = [

@@ -38,6 +38,7 @@ header comments.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from dataclasses import replace
@@ -48,8 +49,8 @@ from goaltree.engine.results import Evaluation
 from goaltree.errors import GoaltreeError
 from goaltree.graph import GoalTree
 from goaltree.model import Node, Period
+from goaltree.present.language import _, _n, _p, format_date
 from goaltree.revisions.rollover_carry import (
-    NOTE_PREFIX,
     Carry,
     Rollover,
     _carry_node,
@@ -57,6 +58,8 @@ from goaltree.revisions.rollover_carry import (
     _milestones,
     _renewed_milestones,
     _slug,
+    is_rollover_note,
+    rollover_note,
 )
 from goaltree.revisions.rollover_output import _Flow, _FlowList, _short_flow, dump_yaml, header_comments, to_json_text
 from goaltree.revisions.rollover_periods import (
@@ -108,7 +111,7 @@ def _reid(tree_id: str, old: Period, new: Period) -> str:
 
 
 def _describe(existing: str | None, note: str) -> str:
-    paragraphs = [p for p in (existing or "").split("\n\n") if p.strip() and not p.startswith(NOTE_PREFIX)]
+    paragraphs = [p for p in (existing or "").split("\n\n") if p.strip() and not is_rollover_note(p)]
     return "\n\n".join([*paragraphs, note])
 
 
@@ -161,11 +164,16 @@ def _moved_sources(raw_sources: Any, source_folder: Path, output_folder: Path) -
             entry["path"] = Path(target).as_posix()
             if not entry.get("allow_outside_project") and _leaves_project(output_folder, entry["path"]):
                 warnings.append(
-                    f"source '{name}': {entry['path']} is outside the new file's folder; "
-                    "set `allow_outside_project: true` on it or write the new file next to the old one"
+                    _(
+                        "source '{source}': {path} is outside the new file's folder; "
+                        "set `allow_outside_project: true` on it or write the new file next to the old one",
+                        source=name, path=entry["path"],
+                    )
                 )
         elif kind == "sql" and isinstance(entry.get("url"), str) and entry["url"].startswith("sqlite:///") and not entry["url"].startswith("sqlite:////"):
-            warnings.append(f"source '{name}': the relative SQLite path in its url may need adjusting for the new file's folder")
+            warnings.append(
+                _("source '{source}': the relative SQLite path in its url may need adjusting for the new file's folder", source=name)
+            )
         moved[name] = entry
     return moved, warnings
 
@@ -205,14 +213,17 @@ def rollover(
     as_of = evaluation.as_of
     if new.start <= old.start:
         raise GoaltreeError(
-            f"--to {period_label(new)} starts on {new.start}, not after the old period's start {old.start}; "
-            "rollover moves a goal file forward"
+            _(
+                "--to {period} starts on {start}, not after the old period's start {old_start}; "
+                "rollover moves a goal file forward",
+                period=period_label(new), start=new.start, old_start=old.start,
+            )
         )
     if as_of >= new.end:
-        raise GoaltreeError(f"--as-of {as_of} is not before the new period's end {new.end}")
+        raise GoaltreeError(_("--as-of {date} is not before the new period's end {end}", date=as_of, end=new.end))
     raw, problems = parse_document(source_text, source_name)
     if problems or not isinstance(raw, dict):
-        raise GoaltreeError(f"{source_name}: cannot be read again to write the new file")
+        raise GoaltreeError(_("{file}: cannot be read again to write the new file", file=source_name))
     old_label, new_label = period_label(old), period_label(new)
 
     document: dict[str, Any] = dict(raw)
@@ -272,22 +283,28 @@ def rollover(
                 entry[key] = _FlowList(entry[key])
         nodes[node_id] = entry
     document["nodes"] = nodes
-    carried = _restate_titles(goal_file, evaluation, document, carried, new, on=as_of.isoformat(), old_label=old_label)
+    carried = _restate_titles(goal_file, evaluation, document, carried, new, on=as_of, old_label=old_label)
 
-    note = [
-        f"# Rolled over by `goaltree rollover` from {source_name} ({old_label}) to {new_label}, "
-        f"actuals as of {as_of.isoformat()}.",
-        *(
-            [
-                "# Goals whose deadline has passed keep their target (a flow's at the same pace) with last period's",
-                "# result as the baseline; goals still running carry what remains.",
-            ]
-            if carry_rule == "target"
-            else ["# Open flows carry their remaining amount (--carry remaining); open levels keep their target."]
+    achieved_tag = f"achieved-{_slug(old_label)}"
+    # The header's sentences are marked with their line breaks, so that a translation wraps its own lines.
+    said = [
+        _(
+            "Rolled over by `goaltree rollover` from {file} ({period}) to {new_period}, actuals as of {date}.",
+            file=source_name, period=old_label, new_period=new_label, date=format_date(as_of),
         ),
-        f"# Achieved goals are tagged achieved-{_slug(old_label)}. Each carried node's description says how its",
-        "# target was set; titles that stated the old target state the new one. Review them before you commit.",
+        _(
+            "Goals whose deadline has passed keep their target (a flow's at the same pace) with last period's\n"
+            "result as the baseline; goals still running carry what remains."
+        )
+        if carry_rule == "target"
+        else _("Open flows carry their remaining amount (--carry remaining); open levels keep their target."),
+        _(
+            "Achieved goals are tagged {tag}. Each carried node's description says how its\n"
+            "target was set; titles that stated the old target state the new one. Review them before you commit.",
+            tag=achieved_tag,
+        ),
     ]
+    note = [f"# {line}" for text in said for line in text.splitlines()]
     header = header_comments(source_text)
     if source_name.endswith(".json"):
         header = []
@@ -308,7 +325,7 @@ def _restate_titles(
     carried: list[Carry],
     new: Period,
     *,
-    on: str,
+    on: dt.date,
     old_label: str,
 ) -> list[Carry]:
     """Titles that stated the old target, restated with the new one (declared or derived again).
@@ -346,10 +363,19 @@ def _restate_titles(
         if not changes:
             result.append(carry)
             continue
-        origin = "target" if new_node.target is not None else "derived target"
-        amounts_word = "amount follows" if len(changes) == 1 else "amounts follow"
-        said = f"the title's {amounts_word} the new {origin}: " + ", ".join(changes) + "."
-        note = f"{carry.note} {said[0].upper()}{said[1:]}" if carry.note else f"{NOTE_PREFIX}{old_label} on {on}: {said}"
+        listed = ", ".join(changes)
+        if new_node.target is not None:
+            said = _n(
+                "the title's amount follows the new target: {changes}.", "the title's amounts follow the new target: {changes}.",
+                len(changes), changes=listed,
+            )
+        else:
+            said = _n(
+                "the title's amount follows the new derived target: {changes}.",
+                "the title's amounts follow the new derived target: {changes}.",
+                len(changes), changes=listed,
+            )
+        note = f"{carry.note} {said[0].upper()}{said[1:]}" if carry.note else rollover_note(old_label, on, said)
         entry["title"] = restated
         _place(entry, "description", _describe(goal_file.nodes[node_id].description, note), order)
         result.append(replace(carry, note=note, title=restated))
@@ -406,4 +432,4 @@ def _written_at(title: str, start: int, years: range) -> str:
     """The amount written at ``start`` of ``title``, as the title now reads."""
     from goaltree.rules import amounts
 
-    return next((amount.text for amount in amounts.stated_amounts(title, years) if amount.start == start), "the new amount")
+    return next((amount.text for amount in amounts.stated_amounts(title, years) if amount.start == start), _p("revision", "the new amount"))

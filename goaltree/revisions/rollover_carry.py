@@ -13,6 +13,7 @@ from typing import Any, Literal
 from goaltree.engine.results import NodeResult
 from goaltree.engine.serialize import number
 from goaltree.model import Node, Period
+from goaltree.present.language import N_, _, format_date, language, languages
 from goaltree.present.numbers import format_number
 from goaltree.revisions.rollover_periods import (
     _DAY,
@@ -26,6 +27,8 @@ from goaltree.revisions.rollover_periods import (
 
 Action = Literal["carried", "renewed", "achieved", "kept", "assumption", "context"]
 NOTE_PREFIX = "Rollover from "
+NOTE = N_("Rollover from {period} on {date}: {what}")
+"""The paragraph rollover adds to a carried node's description; ``what`` is one or more clauses and a full stop."""
 _MEASURED = frozenset({"measured", "rolled_up", "solved"})
 # Computed baselines (a run rate) and shares of a target are advice: a few significant digits.
 BASELINE_DIGITS = 4
@@ -80,6 +83,19 @@ class Rollover:
         raise KeyError(node_id)
 
 
+def rollover_note(old_label: str, on: dt.date, what: str) -> str:
+    """``Rollover from 2027 on 2027-12-31: …``, in the current language."""
+    return _(NOTE, period=old_label, date=format_date(on), what=what)
+
+
+def is_rollover_note(paragraph: str) -> bool:
+    """Whether ``paragraph`` is a note an earlier rollover wrote, in any language goaltree speaks."""
+    prefixes = {NOTE_PREFIX}
+    for code in languages():
+        prefixes.add(language(code).messages.get(NOTE, NOTE).split("{period}")[0])
+    return paragraph.startswith(tuple(prefix for prefix in prefixes if prefix))
+
+
 def _clean(value: float | None) -> float | int | None:
     return number(value) if value is not None else None
 
@@ -131,15 +147,20 @@ def _carry_node(
         baseline = _advice(baseline, BASELINE_DIGITS) if flow else _clean(baseline)
         updates["baseline"] = baseline
 
-    on = as_of.isoformat()
+    on = as_of
     unit = node.unit
     if node.direction == "maintain":
         # Holding a level has no remaining amount: the band carries over as it is.
-        level = f" at {format_number(actual, unit)}" if actual is not None else " without actuals"
-        note = (
-            f"{NOTE_PREFIX}{old_label} on {on}: a maintain goal{level}; its target and range are kept"
-            + ("; the baseline is the level reached." if baseline is not None and not flow else ".")
-        )
+        if actual is None:
+            what = _("a maintain goal without actuals; its target and range are kept.")
+        elif baseline is not None and not flow:
+            what = _(
+                "a maintain goal at {actual}; its target and range are kept; the baseline is the level reached.",
+                actual=format_number(actual, unit),
+            )
+        else:
+            what = _("a maintain goal at {actual}; its target and range are kept.", actual=format_number(actual, unit))
+        note = rollover_note(old_label, on, what)
         return Carry(node_id, "kept", node.target, node.target, actual, baseline, note), updates
     if node.target is None:
         return Carry(node_id, "context", result.target, None, actual, baseline), updates
@@ -153,22 +174,28 @@ def _carry_node(
     if actual is None:
         share, share_text = _share(as_of, old_deadline, new, old)
         new_target = _advice(target * share, TARGET_DIGITS) if flow and share < 1 else target
-        note = f"{NOTE_PREFIX}{old_label} on {on}: no actuals, so the target is carried unchanged"
         if flow and share < 1:
-            note += f"; {period_label(new)} takes {share_text} of it at an even pace: {format_number(new_target, unit)}"
+            what = _(
+                "no actuals, so the target is carried unchanged; {period} takes {share} of it at an even pace: {target}.",
+                period=period_label(new), share=share_text, target=format_number(new_target, unit),
+            )
+        else:
+            what = _("no actuals, so the target is carried unchanged.")
         updates["target"] = _clean(new_target)
-        return Carry(node_id, "kept", target, new_target, None, baseline, note + "."), updates
+        return Carry(node_id, "kept", target, new_target, None, baseline, rollover_note(old_label, on, what)), updates
 
     if result.status == "achieved":
         tag = f"achieved-{_slug(old_label)}"
         updates["tags"] = list(dict.fromkeys([*node.tags, tag]))
         if flow:
             new_target, new_days, pace_days = _same_pace(target, old.start, old_deadline, new)
-            note = (
-                f"{NOTE_PREFIX}{old_label} on {on}: achieved ({format_number(actual, unit)} of {format_number(target, unit)}); "
-                f"the new target keeps the same pace over {period_label(new)}: "
-                f"{format_number(target, unit)} × {new_days}/{pace_days} days = {format_number(new_target, unit)}."
+            what = _(
+                "achieved ({actual} of {target}); the new target keeps the same pace over {period}: "
+                "{target} × {days}/{old_days} days = {new_target}.",
+                actual=format_number(actual, unit), target=format_number(target, unit), period=period_label(new),
+                days=new_days, old_days=pace_days, new_target=format_number(new_target, unit),
             )
+            note = rollover_note(old_label, on, what)
             updates["target"] = _clean(new_target)
             return Carry(node_id, "achieved", target, new_target, actual, baseline, note), updates
         return _hold(node_id, node, target, actual, baseline, updates, on, old_label)
@@ -177,11 +204,14 @@ def _carry_node(
         # A cap already spent: "what remains" is nothing, and a zero budget is no plan. The cap
         # carries over at its old pace; the overspend is on record in the note.
         new_target, new_days, pace_days = _same_pace(target, old.start, old_deadline, new)
-        note = (
-            f"{NOTE_PREFIX}{old_label} on {on}: {format_number(actual, unit)} against the cap {format_number(target, unit)}, "
-            f"{format_number(actual - target, unit)} over; the cap carries over at the same pace: "
-            f"{format_number(target, unit)} × {new_days}/{pace_days} days = {format_number(new_target, unit)}."
+        what = _(
+            "{actual} against the cap {target}, {over} over; the cap carries over at the same pace: "
+            "{target} × {days}/{old_days} days = {new_target}.",
+            actual=format_number(actual, unit), target=format_number(target, unit),
+            over=format_number(actual - target, unit), days=new_days, old_days=pace_days,
+            new_target=format_number(new_target, unit),
         )
+        note = rollover_note(old_label, on, what)
         updates["target"] = _clean(new_target)
         return Carry(node_id, "carried", target, new_target, actual, baseline, note), updates
     if flow:
@@ -190,22 +220,33 @@ def _carry_node(
         new_target = remaining * share
         if share < 1:
             new_target = _advice(new_target, TARGET_DIGITS)
-        reached = "spent" if node.direction == "decrease" else "reached"
-        note = (
-            f"{NOTE_PREFIX}{old_label} on {on}: {format_number(actual, unit)} of {format_number(target, unit)} {reached}, "
-            f"{format_number(remaining, unit)} remaining"
-        )
+        amounts = {"actual": format_number(actual, unit), "target": format_number(target, unit),
+                   "remaining": format_number(remaining, unit)}  # fmt: skip
+        spent = node.direction == "decrease"
         if share < 1:
-            note += (
-                f" by {old_deadline.isoformat()}; {period_label(new)} takes {share_text} of it at an even pace: "
-                f"{format_number(new_target, unit)}"
-            )
+            amounts.update(deadline=format_date(old_deadline), period=period_label(new), share=share_text,
+                           new_target=format_number(new_target, unit))  # fmt: skip
+            if spent:
+                what = _(
+                    "{actual} of {target} spent, {remaining} remaining by {deadline}; "
+                    "{period} takes {share} of it at an even pace: {new_target}.", **amounts,
+                )
+            else:
+                what = _(
+                    "{actual} of {target} reached, {remaining} remaining by {deadline}; "
+                    "{period} takes {share} of it at an even pace: {new_target}.", **amounts,
+                )
+        elif spent:
+            what = _("{actual} of {target} spent, {remaining} remaining.", **amounts)
+        else:
+            what = _("{actual} of {target} reached, {remaining} remaining.", **amounts)
         updates["target"] = _clean(new_target)
-        return Carry(node_id, "carried", target, new_target, actual, baseline, note + "."), updates
-    note = (
-        f"{NOTE_PREFIX}{old_label} on {on}: at {format_number(actual, unit)} against the target {format_number(target, unit)}; "
-        "the baseline is now the level reached and the target stays."
+        return Carry(node_id, "carried", target, new_target, actual, baseline, rollover_note(old_label, on, what)), updates
+    what = _(
+        "at {actual} against the target {target}; the baseline is now the level reached and the target stays.",
+        actual=format_number(actual, unit), target=format_number(target, unit),
     )
+    note = rollover_note(old_label, on, what)
     return Carry(node_id, "carried", target, target, actual, baseline, note), updates
 
 
@@ -216,7 +257,7 @@ def _hold(
     actual: float,
     baseline: float | None,
     updates: dict[str, Any],
-    on: str,
+    on: dt.date,
     old_label: str,
 ) -> tuple[Carry, dict[str, Any]]:
     """An achieved level, kept as ``direction: maintain`` between its target and the level reached."""
@@ -226,14 +267,18 @@ def _hold(
     low, high = sorted((target, actual))
     if math.isclose(low, high, rel_tol=1e-9, abs_tol=0.0):
         updates["range"] = None
-        hold = f"hold it at {format_number(target, unit)}"
+        what = _(
+            "achieved ({actual} against the target {target}); kept as maintain: hold it at {target}.",
+            actual=format_number(actual, unit), target=format_number(target, unit),
+        )
     else:
         updates["range"] = [_clean(low), _clean(high)]
-        hold = f"hold it between {format_number(low, unit)} and {format_number(high, unit)}"
-    note = (
-        f"{NOTE_PREFIX}{old_label} on {on}: achieved ({format_number(actual, unit)} against the target "
-        f"{format_number(target, unit)}); kept as maintain: {hold}."
-    )
+        what = _(
+            "achieved ({actual} against the target {target}); kept as maintain: hold it between {low} and {high}.",
+            actual=format_number(actual, unit), target=format_number(target, unit),
+            low=format_number(low, unit), high=format_number(high, unit),
+        )
+    note = rollover_note(old_label, on, what)
     return Carry(node_id, "achieved", target, target, actual, baseline, note), updates
 
 
@@ -248,7 +293,7 @@ def _renew(
     old: Period,
     new: Period,
     new_deadline: dt.date,
-    on: str,
+    on: dt.date,
     old_label: str,
 ) -> tuple[Carry, dict[str, Any]]:
     """A goal whose deadline has passed: the new period keeps its target, a flow's at the same pace."""
@@ -261,34 +306,43 @@ def _renew(
     if achieved:
         updates["tags"] = list(dict.fromkeys([*node.tags, f"achieved-{_slug(old_label)}"]))
     new_target: float | int | None = target
-    pace = ""
+    # The note is clauses joined by semicolons, each a sentence of its own in every language.
+    clauses = [_outcome(node, actual, target, flow=flow, achieved=achieved)]
+    clauses.append(
+        _("the deadline {deadline} has passed, so {period} keeps the target", deadline=format_date(old_deadline), period=period_label(new))
+    )
     if flow:
         ratio = length_ratio(new.start, new_deadline, old.start, old_deadline)
         if not math.isclose(ratio, 1.0, rel_tol=1e-12):
             new_target = _advice(target * ratio, TARGET_DIGITS)
-            pace = (
-                f"; at the same pace over {length_text(new.start, new_deadline)} instead of "
-                f"{length_text(old.start, old_deadline)}: {format_number(new_target, unit)}"
+            clauses.append(
+                _(
+                    "at the same pace over {length} instead of {old_length}: {target}",
+                    length=length_text(new.start, new_deadline), old_length=length_text(old.start, old_deadline),
+                    target=format_number(new_target, unit),
+                )
             )
-    if actual is None:
-        outcome = "finished without actuals"
-    elif flow:
-        verb = "spent" if node.direction == "decrease" else "reached"
-        outcome = f"finished with {format_number(actual, unit)} of {format_number(target, unit)} {verb}"
-    else:
-        outcome = f"finished at {format_number(actual, unit)} against the target {format_number(target, unit)}"
-    if achieved:
-        outcome = outcome.replace("finished", "achieved", 1)
-    base = ""
     if baseline is not None:
-        base = "; the baseline is last period's total at that pace" if flow else "; the baseline is the level reached"
-    note = (
-        f"{NOTE_PREFIX}{old_label} on {on}: {outcome}; the deadline {old_deadline.isoformat()} has passed, "
-        f"so {period_label(new)} keeps the target{pace}{base}."
-    )
+        clauses.append(_("the baseline is last period's total at that pace") if flow else _("the baseline is the level reached"))
+    note = rollover_note(old_label, on, "; ".join(clauses) + ".")
     updates["target"] = _clean(new_target)
     action: Action = "achieved" if achieved else "renewed"
     return Carry(node_id, action, target, new_target, actual, baseline, note), updates
+
+
+def _outcome(node: Node, actual: float | None, target: float, *, flow: bool, achieved: bool) -> str:
+    """How a finished goal ended: ``finished with 40 of 63 reached``, ``achieved at 2.1 % against the target 2 %``."""
+    if actual is None:
+        return _("finished without actuals")
+    amounts = {"actual": format_number(actual, node.unit), "target": format_number(target, node.unit)}
+    spent = node.direction == "decrease"
+    if flow and achieved:
+        return _("achieved with {actual} of {target} spent", **amounts) if spent else _("achieved with {actual} of {target} reached", **amounts)
+    if flow:
+        return _("finished with {actual} of {target} spent", **amounts) if spent else _("finished with {actual} of {target} reached", **amounts)
+    if achieved:
+        return _("achieved at {actual} against the target {target}", **amounts)
+    return _("finished at {actual} against the target {target}", **amounts)
 
 
 def _same_pace(target: float, start: dt.date, deadline: dt.date, new: Period) -> tuple[float, int, int]:
@@ -308,7 +362,7 @@ def _share(as_of: dt.date, deadline: dt.date, new: Period, old: Period) -> tuple
     inside = _days(max(first, new.start), min(new.end, deadline))
     if remaining_days <= 0:
         return 1.0, "all"
-    return inside / remaining_days, f"{inside}/{remaining_days} days"
+    return inside / remaining_days, _("{part}/{count} days", part=inside, count=remaining_days)
 
 
 def _slug(label: str) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from goaltree.errors import GoaltreeError
 from goaltree.model import Node, Period
+from goaltree.present.language import _, _n
 
 _QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
 _HALF = re.compile(r"^(\d{4})-?[Hh]([12])$")
@@ -39,16 +40,18 @@ def parse_period(text: str) -> Period:
         try:
             start, end = dt.date.fromisoformat(start_text.strip()), dt.date.fromisoformat(end_text.strip())
         except ValueError:
-            raise GoaltreeError(f"'{text}': write START..END as two dates, e.g. 2027-07-01..2027-09-30") from None
+            raise GoaltreeError(_("'{text}': write START..END as two dates, e.g. 2027-07-01..2027-09-30", text=text)) from None
         if end < start:
-            raise GoaltreeError(f"'{text}': the end {end} is before the start {start}")
+            raise GoaltreeError(_("'{text}': the end {end} is before the start {start}", text=text, end=end, start=start))
         return Period(start=start, end=end)
-    raise GoaltreeError(f"'{text}' is not a period; write 2027-Q3, 2027-H2, 2028 or START..END (2027-07-01..2027-09-30)")
+    raise GoaltreeError(
+        _("'{text}' is not a period; write 2027-Q3, 2027-H2, 2028 or START..END (2027-07-01..2027-09-30)", text=text)
+    )
 
 
 def _months(year: int, first: int, last: int) -> Period:
     if not 1 <= year <= 9998:
-        raise GoaltreeError(f"{year} is not a year goaltree can plan for")
+        raise GoaltreeError(_("{year} is not a year goaltree can plan for", year=year))
     return Period(start=dt.date(year, first, 1), end=dt.date(year, last, calendar.monthrange(year, last)[1]))
 
 
@@ -119,9 +122,9 @@ def length_text(first: dt.date, last: dt.date) -> str:
     """``12 months`` or ``92 days``: how :func:`length_ratio` counted the span."""
     months = whole_months(first, last)
     if months:
-        return f"{months} month" + ("s" if months != 1 else "")
+        return _n("{count} month", "{count} months", months)
     days = _days(first, last)
-    return f"{days} day" + ("s" if days != 1 else "")
+    return _n("{count} day", "{count} days", days)
 
 
 def shift_date(date: dt.date, old: Period, new: Period) -> dt.date:

@@ -28,6 +28,10 @@ TEMPLATES: dict[str, str] = {
         "leads = visits x traffic-to-lead, with brand, CRM (MQL -> SQL), ROI, CAC and ROAS, "
         "and a year of sample deals, web analytics and costs"
     ),
+    "b2b-funnel-sv": (
+        "The B2B funnel in Swedish (language: sv): the b2b-funnel template's tree and sample data, "
+        "with Swedish titles, owners and descriptions in the words Swedish B2B marketers use"
+    ),
     "brand-and-business": (
         "The two KPIs of a B2B marketing department: KPI 1 brand (brand searches, direct "
         "traffic) and KPI 2 business (meetings booked on the website), with a year of web analytics"

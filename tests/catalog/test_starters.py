@@ -13,7 +13,7 @@ from goaltree.goalfile import load_file
 
 
 def test_names_and_descriptions() -> None:
-    assert starters.names() == ["b2b-funnel", "brand-and-business", "okr", "blank"]
+    assert starters.names() == ["b2b-funnel", "b2b-funnel-sv", "brand-and-business", "okr", "blank"]
     assert starters.DEFAULT_TEMPLATE in starters.names()
     for name in starters.names():
         assert len(starters.describe(name)) > 20

@@ -402,7 +402,7 @@ def test_a_cap_is_carried_as_the_remaining_budget_or_at_its_pace_once_spent(tmp_
 
 
 @pytest.mark.parametrize("period", ["2027-Q3", "2028"])
-@pytest.mark.parametrize("template", ["b2b-funnel", "brand-and-business", "okr", "blank"])
+@pytest.mark.parametrize("template", ["b2b-funnel", "b2b-funnel-sv", "brand-and-business", "okr", "blank"])
 def test_every_starter_rolls_over_into_a_file_without_errors(tmp_path, template, period):
     from goaltree import starters
 
