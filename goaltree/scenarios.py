@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 from goaltree import codes
 from goaltree.errors import Diagnostic, GoaltreeError, did_you_mean
 from goaltree.model import BASE_SCENARIO, GoalFile
+from goaltree.present.language import _
 
 if TYPE_CHECKING:
     from goaltree.engine.equations import Equation
@@ -69,13 +70,15 @@ def parse_override(text: str) -> tuple[str, float]:
     node_id, sign, value_text = text.partition("=")
     node_id = node_id.strip()
     if not sign or not node_id:
-        raise GoaltreeError(f"--set '{text}' is not NODE=VALUE; write it like --set lead_to_customer=0.016")
+        raise GoaltreeError(_("--set '{text}' is not NODE=VALUE; write it like --set lead_to_customer=0.016", text=text))
     try:
         value = float(value_text.strip().replace("_", ""))
     except ValueError:
-        raise GoaltreeError(f"--set {node_id}: '{value_text}' is not a number; write it like --set {node_id}=0.016") from None
+        raise GoaltreeError(
+            _("--set {node}: '{value}' is not a number; write it like --set {node}=0.016", node=node_id, value=value_text)
+        ) from None
     if not math.isfinite(value):
-        raise GoaltreeError(f"--set {node_id}: the value must be a finite number, not '{value_text}'")
+        raise GoaltreeError(_("--set {node}: the value must be a finite number, not '{value}'", node=node_id, value=value_text))
     return node_id, value
 
 
@@ -97,21 +100,38 @@ def choose(goal_file: GoalFile, name: str | None, overrides: Sequence[str] = ())
         if scenario is None:
             known = [BASE_SCENARIO, *goal_file.scenarios]
             raise GoaltreeError(
-                f"no scenario '{name}' in {goal_file.id}{did_you_mean(name, known)}; it has: {', '.join(known)}"
+                _(
+                    "no scenario '{scenario}' in {tree}{suggestion}; it has: {scenarios}",
+                    scenario=name,
+                    tree=goal_file.id,
+                    suggestion=did_you_mean(name, known),
+                    scenarios=", ".join(known),
+                )
             )
         unknown = [node_id for node_id in scenario.set if node_id not in goal_file.nodes]
         if unknown:
             # `check` reports this as E029 at its line; a command cannot show a scenario it cannot build.
             raise GoaltreeError(
-                f"scenario '{name}' sets '{unknown[0]}', which is not a node{did_you_mean(unknown[0], goal_file.nodes)}; "
-                "`goaltree check` shows where"
+                _(
+                    "scenario '{scenario}' sets '{node}', which is not a node{suggestion}; `goaltree check` shows where",
+                    scenario=name,
+                    node=unknown[0],
+                    suggestion=did_you_mean(unknown[0], goal_file.nodes),
+                )
             )
         sets.update(scenario.set)
     parsed: dict[str, float] = {}
     for text in overrides:
         node_id, value = parse_override(text)
         if node_id not in goal_file.nodes:
-            raise GoaltreeError(f"--set: no node '{node_id}' in {goal_file.id}{did_you_mean(node_id, goal_file.nodes)}")
+            raise GoaltreeError(
+                _(
+                    "--set: no node '{node}' in {tree}{suggestion}",
+                    node=node_id,
+                    tree=goal_file.id,
+                    suggestion=did_you_mean(node_id, goal_file.nodes),
+                )
+            )
         parsed[node_id] = value
     sets.update(parsed)
     return Choice(name, sets, parsed)
@@ -151,8 +171,12 @@ def unknown_scenario_nodes(goal_file: GoalFile) -> list[Diagnostic]:
         Diagnostic(
             codes.UNKNOWN_SCENARIO_NODE,
             "error",
-            f"scenario '{name}' sets '{node_id}', which is not a node{did_you_mean(node_id, goal_file.nodes)}; "
-            "name a node id under `nodes`",
+            _(
+                "scenario '{scenario}' sets '{node}', which is not a node{suggestion}; name a node id under `nodes`",
+                scenario=name,
+                node=node_id,
+                suggestion=did_you_mean(node_id, goal_file.nodes),
+            ),
             path=("scenarios", name, "set", node_id),
         )
         for name, scenario in goal_file.scenarios.items()
@@ -184,7 +208,7 @@ def _solver_findings(name: str, tree: "GoalTree") -> list[Diagnostic]:
     return [
         replace(
             diagnostic,
-            message=f"in scenario '{name}': {diagnostic.message}",
+            message=_("in scenario '{scenario}': {problem}", scenario=name, problem=diagnostic.message),
             path=("scenarios", name),
             file=None,
             line=None,

@@ -18,6 +18,7 @@ from goaltree.goalfile.read import read_text, strip_byte_order_mark
 from goaltree.goalfile.validate import validation_diagnostics
 from goaltree.model import GoalFile
 from goaltree import codes
+from goaltree.present.language import _
 
 
 @dataclass
@@ -58,8 +59,12 @@ def load_text(text: str, path: Path | str = "<string>") -> LoadResult:
             Diagnostic(
                 codes.MALFORMED_DOCUMENT,
                 "error",
-                "a goal file is a mapping with `goaltree: 1`, `id`, `title`, `period` and `nodes`"
-                + ("; this file is empty" if data is None else f"; this file holds a {type(data).__name__}"),
+                _("a goal file is a mapping with `goaltree: 1`, `id`, `title`, `period` and `nodes`; this file is empty")
+                if data is None
+                else _(
+                    "a goal file is a mapping with `goaltree: 1`, `id`, `title`, `period` and `nodes`; this file holds a {kind}",
+                    kind=type(data).__name__,
+                ),
                 file=filename,
                 line=1,
                 column=1,
