@@ -283,10 +283,18 @@ def compare(tree: "GoalTree") -> Comparison:
     targets = {
         node_id: {name: _finite_or_none(solved[name].get(node_id)) for name in names} for node_id in goal_file.nodes
     }
-    descriptions = {BASE_SCENARIO: "the plan as the file states it"}
+    descriptions = {BASE_SCENARIO: _("the plan as the file states it")}
     descriptions.update({name: s.description for name, s in goal_file.scenarios.items()})
     units = {node_id: node.unit for node_id, node in goal_file.nodes.items()}
     return Comparison(names, targets, units, descriptions, tuple(dict.fromkeys(found)))
+
+
+def _step_text(step: float) -> str:
+    """The step of a sensitivity in a sentence: ``10%`` in English (as it always read), ``10 %`` in Swedish."""
+    from goaltree.present.language import current
+    from goaltree.present.numbers import format_share
+
+    return f"{step:.0%}" if current().is_english else format_share(step)
 
 
 def _format_number(value: float | None, unit: str | None = None) -> str:
@@ -306,7 +314,9 @@ def difference(value: float | None, base: float | None, unit: str | None) -> str
     if abs(relative) < 0.0005:  # shown as ±0.0 %: say how much instead
         change = value - base
         return ("+" if change > 0 else "−") + _format_number(abs(change), unit)
-    return f"{'+' if relative > 0 else '−'}{abs(relative) * 100:.1f} %"
+    from goaltree.present.numbers import format_percent
+
+    return ("+" if relative > 0 else "−") + format_percent(abs(relative))
 
 
 def cells(comparison: Comparison, node_id: str) -> list[str]:
@@ -519,7 +529,8 @@ def sensitivity(
     except failures:
         base, value = {}, None
     if value is None or not math.isfinite(value):
-        return Sensitivity(node_id, None, (), {**skipped, **{i: f"{node_id} cannot be computed" for i in inputs}})
+        reason = _("{node} cannot be computed", node=node_id)
+        return Sensitivity(node_id, None, (), {**skipped, **{i: reason for i in inputs}})
 
     def computed(input_id: str, moved: float) -> float | None:
         try:
@@ -532,15 +543,17 @@ def sensitivity(
     for input_id in inputs:
         x = known[input_id]
         if x == 0:
-            skipped[input_id] = "its value is 0: a relative change of it means nothing"
+            skipped[input_id] = _("its value is 0: a relative change of it means nothing")
             continue
         if value == 0:
-            skipped[input_id] = f"{node_id} is 0: a relative change of it means nothing"
+            skipped[input_id] = _("{node} is 0: a relative change of it means nothing", node=node_id)
             continue
         low = computed(input_id, x * (1 - step))
         high = computed(input_id, x * (1 + step))
         if low is None or high is None:
-            skipped[input_id] = f"moving it by {step:.0%} leaves {node_id} without a value (a division by zero)"
+            skipped[input_id] = _(
+                "moving it by {step} leaves {node} without a value (a division by zero)", step=_step_text(step), node=node_id
+            )
             continue
         elasticity = ((high - low) / value) / (2 * step)
         drivers.append(Driver(input_id, x, _significant(elasticity), _significant(low), _significant(high)))

@@ -199,3 +199,13 @@ def test_did_you_mean_and_an_unknown_scenario_in_swedish(tmp_path, capsys):
     code, lines = run(["evaluate", str(path), "--scenario", "hogre"], capsys)
     assert code == 2
     assert any("inget scenario 'hogre' i marknad-2027" in line and "det har: base" in line for line in lines)
+
+
+def test_a_scenarios_change_and_a_skipped_sensitivity_read_the_swedish_way():
+    from goaltree.scenarios import _step_text, difference
+
+    with use_language("sv"):
+        assert difference(112.5, 100.0, "count") == "+12,5 %"
+        assert _step_text(0.1) == "10 %"
+    assert difference(112.5, 100.0, "count") == "+12.5 %"
+    assert _step_text(0.1) == "10%"
