@@ -24,6 +24,7 @@ from goaltree.goalfile.limits import (
     short_value,
 )
 from goaltree.goalfile.positions import SourceMap
+from goaltree.goalfile.problems import parser_words
 from goaltree import codes
 from goaltree.present.language import _, _p
 
@@ -177,9 +178,9 @@ def _parse_pyyaml(text: str, filename: str) -> tuple[Any, list[Diagnostic]]:
         root = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        problem = error.problem or _p("load", "malformed YAML")
+        problem = parser_words(error.problem) if error.problem else _p("load", "malformed YAML")
         if error.context:
-            problem = f"{problem} ({error.context})"
+            problem = f"{problem} ({parser_words(error.context)})"
         at_end = mark is not None and mark.index >= len(text.rstrip())
         if at_end and error.context_mark is not None and error.problem_mark is not None:
             # Noticed only at the end of the file: point at what was left open.
@@ -212,7 +213,7 @@ def _parse_pyyaml(text: str, filename: str) -> tuple[Any, list[Diagnostic]]:
             Diagnostic(
                 codes.MALFORMED_DOCUMENT,
                 "error",
-                _("malformed YAML: {problem}", problem=getattr(error, "problem", None) or error),
+                _("malformed YAML: {problem}", problem=parser_words(getattr(error, "problem", None) or str(error))),
                 file=filename,
                 line=mark.line + 1 if mark else None,
                 column=mark.column + 1 if mark else None,
@@ -268,7 +269,7 @@ def _parse_json(text: str, filename: str) -> tuple[Any, list[Diagnostic]]:
             Diagnostic(
                 codes.MALFORMED_DOCUMENT,
                 "error",
-                _("malformed JSON: {problem}", problem=error.msg),
+                _("malformed JSON: {problem}", problem=parser_words(error.msg)),
                 file=filename,
                 line=error.lineno,
                 column=error.colno,

@@ -111,3 +111,42 @@ def _counted(kind: str, context: dict[str, str], message: str) -> str:
 
 def _english_plural(singular: str, plural: str, count: int, **fields: Any) -> str:
     return (singular if count == 1 else plural).format(count=count, **fields)
+
+
+_PARSER_WORDS = frozenset(
+    (
+        # PyYAML's problems and contexts (libyaml and the pure-Python parser word a few differently)
+        N_("did not find expected ',' or '}}'"),
+        N_("did not find expected ',' or ']'"),
+        N_("did not find expected key"),
+        N_("did not find expected '-' indicator"),
+        N_("mapping values are not allowed in this context"),
+        N_("mapping values are not allowed here"),
+        N_("could not find expected ':'"),
+        N_("found unexpected end of stream"),
+        N_("found character that cannot start any token"),
+        N_("found undefined alias"),
+        N_("while parsing a flow mapping"),
+        N_("while parsing a flow sequence"),
+        N_("while parsing a block mapping"),
+        N_("while parsing a block collection"),
+        N_("while scanning a quoted scalar"),
+        N_("while scanning a simple key"),
+        N_("while scanning for the next token"),
+        # the json module's
+        N_("Expecting value"),
+        N_("Expecting property name enclosed in double quotes"),
+        N_("Expecting ':' delimiter"),
+        N_("Expecting ',' delimiter"),
+        N_("Unterminated string starting at"),
+        N_("Extra data"),
+        N_("Invalid control character at"),
+        N_("Invalid \\escape"),
+    )
+)
+
+
+def parser_words(text: str) -> str:
+    """A YAML or JSON parser's own description of a problem, in the current language when it is a common one."""
+    key = text.replace("{", "{{").replace("}", "}}")  # a brace in a marked text is doubled
+    return _(key) if key in _PARSER_WORDS else text

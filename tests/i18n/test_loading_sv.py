@@ -209,3 +209,24 @@ def test_a_scenarios_change_and_a_skipped_sensitivity_read_the_swedish_way():
         assert _step_text(0.1) == "10 %"
     assert difference(112.5, 100.0, "count") == "+12.5 %"
     assert _step_text(0.1) == "10%"
+
+
+def test_malformed_yaml_and_json_and_a_list_for_a_goal_file_in_swedish(tmp_path, capsys):
+    path = write(tmp_path, HEADER.replace("end: 2027-12-31}", "end: 2027-12-31") + "  a:\n    title: A\n")
+    code, lines = run(["check", str(path)], capsys)
+    assert code == 1
+    assert (
+        f"{path}:7:6: error E001 felaktig YAML: hittade inte väntat ',' eller '}}' (i en mappning inom {{ }}); "
+        "kontrollera indrag och skiljetecken här omkring"
+    ) in lines
+    with use_language("sv"):
+        json_problems = [d.format() for d in load_text('{"goaltree": 1, "id": x}', "mal.json").diagnostics]
+        list_problems = [d.format() for d in load_text("- a\n- b\n", "mal.yaml").diagnostics]
+    assert json_problems == ["mal.json:1:23: error E001 felaktig JSON: väntade ett värde"]
+    assert list_problems == [
+        "mal.yaml:1:1: error E001 en målfil är en mappning med `goaltree: 1`, `id`, `title`, `period` och `nodes`; "
+        "den här filen innehåller en lista"
+    ]
+    assert [d.format() for d in load_text("- a\n- b\n", "mal.yaml").diagnostics] == [
+        "mal.yaml:1:1: error E001 a goal file is a mapping with `goaltree: 1`, `id`, `title`, `period` and `nodes`; this file holds a list"
+    ]
