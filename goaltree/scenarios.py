@@ -514,7 +514,7 @@ def sensitivity(
     skipped: dict[str, str] = {}
     missing = [input_id for input_id in inputs if values.get(input_id) is None]
     for input_id in missing:
-        skipped[input_id] = "its value is not known"
+        skipped[input_id] = _("its value is not known")
     if missing:
         return Sensitivity(node_id, None, (), skipped)
     known = {input_id: float(values[input_id]) for input_id in inputs}

@@ -38,8 +38,10 @@ def nul_diagnostic(text: str, filename: str) -> Diagnostic | None:
     return Diagnostic(
         codes.MALFORMED_DOCUMENT,
         "error",
-        "the file holds a NUL byte (\\0) here; a goal file is text: remove it "
-        "(a file saved as UTF-16 or by a binary tool has them)",
+        _(
+            "the file holds a NUL byte (\\0) here; a goal file is text: remove it "
+            "(a file saved as UTF-16 or by a binary tool has them)"
+        ),
         file=filename,
         line=line,
         column=column,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from goaltree.present.language import N_, _, _n
+from goaltree.present.language import N_, _, _n, current
 
 _TEMPLATES: Mapping[str, str] = {
     "string_type": N_("Input should be a valid string"),
@@ -63,7 +63,8 @@ def pydantic_problem(item: Mapping[str, Any]) -> str:
     """What is wrong with a value, from one of pydantic's errors (``error.errors()``), in the current language."""
     message = str(item.get("msg", ""))
     kind = item.get("type")
-    context = {name: str(value) for name, value in (item.get("ctx") or {}).items()}
+    raw = dict(item.get("ctx") or {})
+    context = {name: _shown(value) for name, value in raw.items()}
     if kind in ("string_too_short", "too_short", "too_long"):
         return _counted(kind, context, message)
     template = _TEMPLATES.get(kind)  # type: ignore[arg-type]
@@ -74,12 +75,22 @@ def pydantic_problem(item: Mapping[str, Any]) -> str:
             return message  # pydantic words it differently: show its own text
     except (KeyError, IndexError, ValueError):
         return message
+    for name, value in raw.items():  # a bound such as 0.8 takes the language's decimal sign
+        if isinstance(value, float) and not isinstance(value, bool):
+            context[name] = context[name].replace(".", current().decimal)
     if "error" in context and context["error"] in _DATE_PROBLEMS:
         context["error"] = _(_DATE_PROBLEMS[context["error"]])
     if "expected" in context and " or " in context["expected"]:
         choices, last = context["expected"].rsplit(" or ", 1)
         context["expected"] = _("{choices} or {last}", choices=choices, last=last)
     return _(template, **context)
+
+
+def _shown(value: Any) -> str:
+    """A value of pydantic's error context as pydantic writes it in its message: ``0``, not ``0.0``."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _counted(kind: str, context: dict[str, str], message: str) -> str:

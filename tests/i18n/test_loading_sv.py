@@ -230,3 +230,18 @@ def test_malformed_yaml_and_json_and_a_list_for_a_goal_file_in_swedish(tmp_path,
     assert [d.format() for d in load_text("- a\n- b\n", "mal.yaml").diagnostics] == [
         "mal.yaml:1:1: error E001 a goal file is a mapping with `goaltree: 1`, `id`, `title`, `period` and `nodes`; this file holds a list"
     ]
+
+
+def test_a_bound_a_list_and_a_missing_source_type_in_swedish():
+    text = HEADER.replace("nodes:\n", "thresholds: {on_track: 0}\nsources:\n  web: {path: a.csv}\nnodes:\n") + """  a:
+    title: 5 nya kunder
+    target: 5
+    tags: x
+    range: [1, 2, 3]
+"""
+    with use_language("sv"):
+        messages = [d.format() for d in load_text(text, "mal.yaml").diagnostics]
+    assert "mal.yaml:7:24: error E003 ogiltigt värde för 'on_track' i thresholds: ska vara större än 0 (angivet: 0)" in messages
+    assert "mal.yaml:9:3: error E003 det obligatoriska fältet 'type' saknas i källan 'web'" in messages
+    assert "mal.yaml:14:11: error E003 [a] ogiltigt värde för 'tags' i noden 'a': ska vara en lista (angivet: 'x')" in messages
+    assert "mal.yaml:15:12: error E003 [a] ogiltigt värde för 'range' i noden 'a': ska ha högst 2 värden, inte 3" in messages
