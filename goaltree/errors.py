@@ -13,6 +13,8 @@ from itertools import repeat
 from operator import add, mul, truediv
 from typing import Any, Iterable, Literal
 
+from goaltree.present.language import _p
+
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -113,7 +115,7 @@ def count(diagnostics: Iterable[Diagnostic], severity: Severity) -> int:
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     """A ``did you mean 'x'?`` suffix for ``name``, or an empty string when nothing is close."""
     close = closest_match(name, candidates)
-    return f" (did you mean '{close}'?)" if close is not None else ""
+    return " " + _p("load", "(did you mean '{name}'?)", name=close) if close is not None else ""
 
 
 def closest_match(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:

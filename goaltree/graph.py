@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Iterable
 from goaltree.errors import Diagnostic, did_you_mean
 from goaltree.model import NUMERIC_ROLLUPS, GoalFile
 from goaltree import codes
+from goaltree.present.language import _, _p
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -143,7 +144,7 @@ def _build(
                 code = codes.DIVISION_BY_ZERO if error.kind == "division_by_zero" else codes.FORMULA_SYNTAX
                 diagnostics.append(
                     locate(
-                        Diagnostic(code, "error", f"formula: {error.message}", node=node_id, path=("nodes", node_id, "formula")),
+                        Diagnostic(code, "error", _p("load", "formula: {problem}", problem=error.message), node=node_id, path=("nodes", node_id, "formula")),
                         (error.column - 1) if error.column else None,
                     )
                 )
@@ -160,8 +161,11 @@ def _build(
                             Diagnostic(
                                 codes.CYCLE,
                                 "error",
-                                f"cycle: {node_id} -> {node_id}; the formula of '{node_id}' uses '{node_id}' itself, "
-                                "and a goal cannot depend on itself: name other nodes, or give the value a node of its own",
+                                _(
+                                    "cycle: {node} -> {node}; the formula of '{node}' uses '{node}' itself, "
+                                    "and a goal cannot depend on itself: name other nodes, or give the value a node of its own",
+                                    node=node_id,
+                                ),
                                 node=node_id,
                                 path=("nodes", node_id, "formula"),
                             ),
@@ -184,8 +188,11 @@ def _build(
                             Diagnostic(
                                 codes.UNKNOWN_ID,
                                 "error",
-                                f"formula uses '{name}', which is not a node id{did_you_mean(name, nodes)}; "
-                                "add the node or correct the name",
+                                _(
+                                    "formula uses '{name}', which is not a node id{suggestion}; add the node or correct the name",
+                                    name=name,
+                                    suggestion=did_you_mean(name, nodes),
+                                ),
                                 node=node_id,
                                 path=("nodes", node_id, "formula"),
                             ),
@@ -205,7 +212,7 @@ def _build(
                             Diagnostic(
                                 codes.UNKNOWN_ID,
                                 "error",
-                                f"parent '{parent_id}' is not a node id{did_you_mean(parent_id, nodes)}",
+                                _("parent '{parent}' is not a node id{suggestion}", parent=parent_id, suggestion=did_you_mean(parent_id, nodes)),
                                 node=node_id,
                                 path=path,
                             )
@@ -213,7 +220,7 @@ def _build(
                     )
                 elif parent_id == node_id:
                     diagnostics.append(
-                        locate(Diagnostic(codes.CYCLE, "error", f"'{node_id}' names itself as its parent", node=node_id, path=("nodes", node_id, "parent")))
+                        locate(Diagnostic(codes.CYCLE, "error", _("'{node}' names itself as its parent", node=node_id), node=node_id, path=("nodes", node_id, "parent")))
                     )
                 else:
                     valid_parents += 1
@@ -238,8 +245,13 @@ def _build(
                     Diagnostic(
                         codes.FORMULA_AND_ROLLUP,
                         "error",
-                        f"'{node_id}' has both a formula and `rollup: {node.effective_rollup}` over "
-                        f"{', '.join(children)}; keep one equation: drop the rollup (use `none`) or the formula",
+                        _(
+                            "'{node}' has both a formula and `rollup: {rollup}` over {children}; "
+                            "keep one equation: drop the rollup (use `none`) or the formula",
+                            node=node_id,
+                            rollup=node.effective_rollup,
+                            children=", ".join(children),
+                        ),
                         node=node_id,
                         path=("nodes", node_id, "rollup"),
                     )
@@ -267,7 +279,7 @@ def _build(
                 Diagnostic(
                     codes.CYCLE,
                     "error",
-                    f"cycle: {shown}; a goal cannot depend on itself, break one of these links",
+                    _("cycle: {cycle}; a goal cannot depend on itself, break one of these links", cycle=shown),
                     node=cycle[0],
                     path=("nodes", cycle[0]),
                 )

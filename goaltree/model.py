@@ -25,7 +25,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
-from goaltree.present.language import ENGLISH, languages
+from goaltree.present.language import ENGLISH, _, format_date, languages
 
 NODE_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 TREE_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
@@ -175,7 +175,7 @@ class Period(_Frozen):
     @model_validator(mode="after")
     def _end_after_start(self) -> "Period":
         if self.end < self.start:
-            raise ValueError(f"period.end {self.end} is before period.start {self.start}")
+            raise ValueError(_("period.end {end} is before period.start {start}", end=format_date(self.end), start=format_date(self.start)))
         return self
 
     @property
@@ -193,7 +193,7 @@ class Thresholds(_Frozen):
     @model_validator(mode="after")
     def _ordered(self) -> "Thresholds":
         if self.at_risk > self.on_track:
-            raise ValueError("thresholds.at_risk must not be above thresholds.on_track")
+            raise ValueError(_("thresholds.at_risk must not be above thresholds.on_track"))
         return self
 
 
@@ -345,13 +345,13 @@ class Node(_Frozen):
     @classmethod
     def _range_ordered(cls, value: tuple[float, float] | None) -> tuple[float, float] | None:
         if value is not None and value[0] > value[1]:
-            raise ValueError("range must be [low, high] with low <= high")
+            raise ValueError(_("range must be [low, high] with low <= high"))
         return value
 
     @model_validator(mode="after")
     def _range_needs_maintain(self) -> "Node":
         if self.direction == "maintain" and self.range is None and self.target is None:
-            raise ValueError("direction: maintain needs `range: [low, high]` (or a target)")
+            raise ValueError(_("direction: maintain needs `range: [low, high]` (or a target)"))
         return self
 
     @property
@@ -430,7 +430,7 @@ class GoalFile(_Frozen):
     @classmethod
     def _base_is_the_plan(cls, value: dict[str, Scenario]) -> dict[str, Scenario]:
         if BASE_SCENARIO in value:
-            raise ValueError(f"`{BASE_SCENARIO}` names the plan itself; give the scenario another name")
+            raise ValueError(_("`{name}` names the plan itself; give the scenario another name", name=BASE_SCENARIO))
         return value
 
     def owner_of(self, node_id: str) -> str | None:

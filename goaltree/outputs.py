@@ -16,6 +16,15 @@ import threading
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from goaltree.present.language import _, _p
+
+
+GOAL_FILE_BEING_READ = "the goal file being read"
+"""How a refusal names the goal file a command reads (translated where the refusal is worded)."""
+
+SNAPSHOT_BEING_READ = "the snapshot being read"
+"""How a refusal names the snapshot a command reads (translated where the refusal is worded)."""
+
 
 def input_files(goal_file: Any, goal_path: Path | str | None, snapshot: Path | str | None = None) -> list[tuple[Path, str]]:
     """What a command reads, each with a few words naming it: outputs must never land on these.
@@ -26,15 +35,15 @@ def input_files(goal_file: Any, goal_path: Path | str | None, snapshot: Path | s
     """
     inputs: list[tuple[Path, str]] = []
     if goal_path is not None:
-        inputs.append((Path(goal_path), "the goal file being read"))
+        inputs.append((Path(goal_path), GOAL_FILE_BEING_READ))
     if snapshot is not None:
-        inputs.append((Path(snapshot), "the snapshot being read"))
+        inputs.append((Path(snapshot), SNAPSHOT_BEING_READ))
     if goal_file is None:
         return inputs
     project = Path(goal_path).parent if goal_path is not None else Path.cwd()
     for name, source in goal_file.sources.items():
         for path in _source_files(source, project):
-            inputs.append((path, f"a data file of source '{name}'"))
+            inputs.append((path, _("a data file of source '{source}'", source=name)))
     return inputs
 
 
@@ -77,20 +86,24 @@ def output_problem(path: Path | str, inputs: Iterable[tuple[Path, str]] = ()) ->
     except FileNotFoundError:
         return None  # nothing there to destroy
     except OSError as error:
-        return f"it cannot be inspected ({error.strerror or error})"
+        return _("it cannot be inspected ({reason})", reason=error.strerror or error)
     if stat.S_ISLNK(status.st_mode):
-        return f"it is a symbolic link (to {os.readlink(path)}); write to the file itself, not through a link"
+        return _("it is a symbolic link (to {target}); write to the file itself, not through a link", target=os.readlink(path))
     if stat.S_ISDIR(status.st_mode):
-        return "it is a folder; name a file inside it"
+        return _("it is a folder; name a file inside it")
     if not stat.S_ISREG(status.st_mode):
-        return f"it is a {special_file_kind(status.st_mode)}, not a regular file"
+        return _("it is a {kind}, not a regular file", kind=special_file_kind(status.st_mode))
     for input_path, label in inputs:
         try:
             same = os.path.samefile(input_path, path)
         except OSError:
             continue  # an input that does not exist is nothing to overwrite
         if same:
-            return f"it is {label}; writing there would destroy it: choose another output"
+            if label == GOAL_FILE_BEING_READ:  # commands may pass these in English
+                label = _p("load", "the goal file being read")
+            elif label == SNAPSHOT_BEING_READ:
+                label = _p("load", "the snapshot being read")
+            return _("it is {input}; writing there would destroy it: choose another output", input=label)
     return None
 
 
@@ -104,18 +117,22 @@ def refuse_unsafe_output(path: Path | str, inputs: Iterable[tuple[Path, str]] = 
 
     problem = output_problem(path, inputs)
     if problem is not None:
-        raise GoaltreeError(f"refusing to write {what} {path}: {problem}")
+        if what == "output":
+            raise GoaltreeError(_("refusing to write output {path}: {problem}", path=path, problem=problem))
+        if what == "snapshot":
+            raise GoaltreeError(_("refusing to write snapshot {path}: {problem}", path=path, problem=problem))
+        raise GoaltreeError(_("refusing to write {what} {path}: {problem}", what=what, path=path, problem=problem))
 
 
 def special_file_kind(mode: int) -> str:
     """What a file that is not a regular file is, in words (for refusing to read or write it)."""
     if stat.S_ISFIFO(mode):
-        return "named pipe (FIFO)"
+        return _p("load", "named pipe (FIFO)")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "device"
+        return _p("load", "device")
     if stat.S_ISSOCK(mode):
-        return "socket"
-    return "special file"
+        return _p("load", "socket")
+    return _p("load", "special file")
 
 
 class _Signalled(BaseException):
@@ -184,7 +201,7 @@ def write_atomic(
     refuse_unsafe_output(path, inputs, what=what)
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
-        raise GoaltreeError(f"cannot write {what} {path}: the folder {directory} does not exist")
+        raise GoaltreeError(_cannot_write(what, path, _p("load", "the folder {folder} does not exist", folder=directory)))
     signalled: _Signalled | None = None
     with _signals_raise():
         temporary: str | None = None
@@ -207,7 +224,7 @@ def write_atomic(
             if isinstance(error, _Signalled):
                 signalled = error
             elif isinstance(error, OSError):
-                raise GoaltreeError(f"cannot write {what} {path}: {error.strerror or error}") from None
+                raise GoaltreeError(_cannot_write(what, path, error.strerror or error)) from None
             else:
                 raise
     if signalled is not None:
@@ -216,6 +233,14 @@ def write_atomic(
             raise KeyboardInterrupt
         signal.raise_signal(signalled.number)
         raise KeyboardInterrupt  # a handler that returned: stop this command all the same
+
+
+def _cannot_write(what: str, path: Path, problem: Any) -> str:
+    if what == "output":
+        return _("cannot write output {path}: {problem}", path=path, problem=problem)
+    if what == "snapshot":
+        return _("cannot write snapshot {path}: {problem}", path=path, problem=problem)
+    return _("cannot write {what} {path}: {problem}", what=what, path=path, problem=problem)
 
 
 def _umask() -> int:

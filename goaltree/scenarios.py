@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 from goaltree import codes
 from goaltree.errors import Diagnostic, GoaltreeError, did_you_mean
 from goaltree.model import BASE_SCENARIO, GoalFile
+from goaltree.present.language import _
 
 if TYPE_CHECKING:
     from goaltree.engine.equations import Equation
@@ -69,13 +70,15 @@ def parse_override(text: str) -> tuple[str, float]:
     node_id, sign, value_text = text.partition("=")
     node_id = node_id.strip()
     if not sign or not node_id:
-        raise GoaltreeError(f"--set '{text}' is not NODE=VALUE; write it like --set lead_to_customer=0.016")
+        raise GoaltreeError(_("--set '{text}' is not NODE=VALUE; write it like --set lead_to_customer=0.016", text=text))
     try:
         value = float(value_text.strip().replace("_", ""))
     except ValueError:
-        raise GoaltreeError(f"--set {node_id}: '{value_text}' is not a number; write it like --set {node_id}=0.016") from None
+        raise GoaltreeError(
+            _("--set {node}: '{value}' is not a number; write it like --set {node}=0.016", node=node_id, value=value_text)
+        ) from None
     if not math.isfinite(value):
-        raise GoaltreeError(f"--set {node_id}: the value must be a finite number, not '{value_text}'")
+        raise GoaltreeError(_("--set {node}: the value must be a finite number, not '{value}'", node=node_id, value=value_text))
     return node_id, value
 
 
@@ -97,21 +100,38 @@ def choose(goal_file: GoalFile, name: str | None, overrides: Sequence[str] = ())
         if scenario is None:
             known = [BASE_SCENARIO, *goal_file.scenarios]
             raise GoaltreeError(
-                f"no scenario '{name}' in {goal_file.id}{did_you_mean(name, known)}; it has: {', '.join(known)}"
+                _(
+                    "no scenario '{scenario}' in {tree}{suggestion}; it has: {scenarios}",
+                    scenario=name,
+                    tree=goal_file.id,
+                    suggestion=did_you_mean(name, known),
+                    scenarios=", ".join(known),
+                )
             )
         unknown = [node_id for node_id in scenario.set if node_id not in goal_file.nodes]
         if unknown:
             # `check` reports this as E029 at its line; a command cannot show a scenario it cannot build.
             raise GoaltreeError(
-                f"scenario '{name}' sets '{unknown[0]}', which is not a node{did_you_mean(unknown[0], goal_file.nodes)}; "
-                "`goaltree check` shows where"
+                _(
+                    "scenario '{scenario}' sets '{node}', which is not a node{suggestion}; `goaltree check` shows where",
+                    scenario=name,
+                    node=unknown[0],
+                    suggestion=did_you_mean(unknown[0], goal_file.nodes),
+                )
             )
         sets.update(scenario.set)
     parsed: dict[str, float] = {}
     for text in overrides:
         node_id, value = parse_override(text)
         if node_id not in goal_file.nodes:
-            raise GoaltreeError(f"--set: no node '{node_id}' in {goal_file.id}{did_you_mean(node_id, goal_file.nodes)}")
+            raise GoaltreeError(
+                _(
+                    "--set: no node '{node}' in {tree}{suggestion}",
+                    node=node_id,
+                    tree=goal_file.id,
+                    suggestion=did_you_mean(node_id, goal_file.nodes),
+                )
+            )
         parsed[node_id] = value
     sets.update(parsed)
     return Choice(name, sets, parsed)
@@ -151,8 +171,12 @@ def unknown_scenario_nodes(goal_file: GoalFile) -> list[Diagnostic]:
         Diagnostic(
             codes.UNKNOWN_SCENARIO_NODE,
             "error",
-            f"scenario '{name}' sets '{node_id}', which is not a node{did_you_mean(node_id, goal_file.nodes)}; "
-            "name a node id under `nodes`",
+            _(
+                "scenario '{scenario}' sets '{node}', which is not a node{suggestion}; name a node id under `nodes`",
+                scenario=name,
+                node=node_id,
+                suggestion=did_you_mean(node_id, goal_file.nodes),
+            ),
             path=("scenarios", name, "set", node_id),
         )
         for name, scenario in goal_file.scenarios.items()
@@ -184,7 +208,7 @@ def _solver_findings(name: str, tree: "GoalTree") -> list[Diagnostic]:
     return [
         replace(
             diagnostic,
-            message=f"in scenario '{name}': {diagnostic.message}",
+            message=_("in scenario '{scenario}': {problem}", scenario=name, problem=diagnostic.message),
             path=("scenarios", name),
             file=None,
             line=None,
@@ -259,10 +283,18 @@ def compare(tree: "GoalTree") -> Comparison:
     targets = {
         node_id: {name: _finite_or_none(solved[name].get(node_id)) for name in names} for node_id in goal_file.nodes
     }
-    descriptions = {BASE_SCENARIO: "the plan as the file states it"}
+    descriptions = {BASE_SCENARIO: _("the plan as the file states it")}
     descriptions.update({name: s.description for name, s in goal_file.scenarios.items()})
     units = {node_id: node.unit for node_id, node in goal_file.nodes.items()}
     return Comparison(names, targets, units, descriptions, tuple(dict.fromkeys(found)))
+
+
+def _step_text(step: float) -> str:
+    """The step of a sensitivity in a sentence: ``10%`` in English (as it always read), ``10 %`` in Swedish."""
+    from goaltree.present.language import current
+    from goaltree.present.numbers import format_share
+
+    return f"{step:.0%}" if current().is_english else format_share(step)
 
 
 def _format_number(value: float | None, unit: str | None = None) -> str:
@@ -282,7 +314,9 @@ def difference(value: float | None, base: float | None, unit: str | None) -> str
     if abs(relative) < 0.0005:  # shown as ±0.0 %: say how much instead
         change = value - base
         return ("+" if change > 0 else "−") + _format_number(abs(change), unit)
-    return f"{'+' if relative > 0 else '−'}{abs(relative) * 100:.1f} %"
+    from goaltree.present.numbers import format_percent
+
+    return ("+" if relative > 0 else "−") + format_percent(abs(relative))
 
 
 def cells(comparison: Comparison, node_id: str) -> list[str]:
@@ -480,7 +514,7 @@ def sensitivity(
     skipped: dict[str, str] = {}
     missing = [input_id for input_id in inputs if values.get(input_id) is None]
     for input_id in missing:
-        skipped[input_id] = "its value is not known"
+        skipped[input_id] = _("its value is not known")
     if missing:
         return Sensitivity(node_id, None, (), skipped)
     known = {input_id: float(values[input_id]) for input_id in inputs}
@@ -495,7 +529,8 @@ def sensitivity(
     except failures:
         base, value = {}, None
     if value is None or not math.isfinite(value):
-        return Sensitivity(node_id, None, (), {**skipped, **{i: f"{node_id} cannot be computed" for i in inputs}})
+        reason = _("{node} cannot be computed", node=node_id)
+        return Sensitivity(node_id, None, (), {**skipped, **{i: reason for i in inputs}})
 
     def computed(input_id: str, moved: float) -> float | None:
         try:
@@ -508,15 +543,17 @@ def sensitivity(
     for input_id in inputs:
         x = known[input_id]
         if x == 0:
-            skipped[input_id] = "its value is 0: a relative change of it means nothing"
+            skipped[input_id] = _("its value is 0: a relative change of it means nothing")
             continue
         if value == 0:
-            skipped[input_id] = f"{node_id} is 0: a relative change of it means nothing"
+            skipped[input_id] = _("{node} is 0: a relative change of it means nothing", node=node_id)
             continue
         low = computed(input_id, x * (1 - step))
         high = computed(input_id, x * (1 + step))
         if low is None or high is None:
-            skipped[input_id] = f"moving it by {step:.0%} leaves {node_id} without a value (a division by zero)"
+            skipped[input_id] = _(
+                "moving it by {step} leaves {node} without a value (a division by zero)", step=_step_text(step), node=node_id
+            )
             continue
         elasticity = ((high - low) / value) / (2 * step)
         drivers.append(Driver(input_id, x, _significant(elasticity), _significant(low), _significant(high)))

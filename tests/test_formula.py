@@ -714,7 +714,11 @@ def test_the_compiled_evaluator_answers_what_the_checked_walk_answers(text, a, b
     """Whatever the values (text, None, overflow, integers), the fast path never says other than the checked walk."""
     from goaltree.formula.evaluation import CheckedEvaluator
 
-    formula = parse(text)
+    try:
+        formula = parse(text)
+    except FormulaError as error:  # ``a / (1 - 1)``: a divisor that is always 0 is refused when parsed
+        assert error.kind == "division_by_zero"
+        return
     values = {"a": a, "b": b, "c": c, "x": x}
 
     def run(evaluate):

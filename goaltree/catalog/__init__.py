@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Mapping
 from goaltree.errors import Diagnostic, GoaltreeError, did_you_mean
 from goaltree.model import NODE_ID_PATTERN, NUMERIC_ROLLUPS, GoalFile, Node, is_percent_unit
 from goaltree import codes
+from goaltree.present.language import _
 
 if TYPE_CHECKING:
     from goaltree.catalog.registry import KpiDefinition
@@ -81,12 +82,12 @@ def evaluate(entry: "KpiDefinition | str", values: Mapping[str, float]) -> float
     """
     definition = get(entry) if isinstance(entry, str) else entry
     if definition is None:
-        raise GoaltreeError(f"unknown KPI '{entry}'{did_you_mean(str(entry), _by_id())}")
+        raise GoaltreeError(_("unknown KPI '{kpi}'{suggestion}", kpi=entry, suggestion=did_you_mean(str(entry), _by_id())))
     if definition.formula is None:
-        raise GoaltreeError(f"{definition.id} is counted from a source; it has no formula to compute")
+        raise GoaltreeError(_("{kpi} is counted from a source; it has no formula to compute", kpi=definition.id))
     missing = [name for name in definition.input_names if name not in values]
     if missing:
-        raise GoaltreeError(f"{definition.id} needs a value for {', '.join(missing)}")
+        raise GoaltreeError(_("{kpi} needs a value for {inputs}", kpi=definition.id, inputs=", ".join(missing)))
     from goaltree.formula.percent import PercentReading
     from goaltree.formula import parse
 
@@ -156,8 +157,10 @@ def resolve(goal_file: GoalFile) -> tuple[GoalFile, list[Diagnostic]]:
                 Diagnostic(
                     codes.UNKNOWN_CATALOGUE_KPI,
                     "error",
-                    "`inputs` maps the inputs of a catalogue KPI, but this node names no `kpi`; "
-                    "add `kpi: ID` (see `goaltree catalog`) or remove `inputs`",
+                    _(
+                        "`inputs` maps the inputs of a catalogue KPI, but this node names no `kpi`; "
+                        "add `kpi: ID` (see `goaltree catalog`) or remove `inputs`"
+                    ),
                     node=node_id,
                     path=("nodes", node_id, "inputs"),
                 )
@@ -169,8 +172,11 @@ def resolve(goal_file: GoalFile) -> tuple[GoalFile, list[Diagnostic]]:
                 Diagnostic(
                     codes.UNKNOWN_CATALOGUE_KPI,
                     "error",
-                    f"unknown KPI '{node.kpi}'{did_you_mean(node.kpi, _by_id())}; "
-                    "`goaltree catalog` lists the catalogue",
+                    _(
+                        "unknown KPI '{kpi}'{suggestion}; `goaltree catalog` lists the catalogue",
+                        kpi=node.kpi,
+                        suggestion=did_you_mean(node.kpi, _by_id()),
+                    ),
                     node=node_id,
                     path=("nodes", node_id, "kpi"),
                 )
@@ -196,12 +202,25 @@ def _input_problems(node_id: str, node: Node, entry: "KpiDefinition") -> list[Di
     for name, target in node.inputs.items():
         path = ("nodes", node_id, "inputs", name)
         if name not in names:
-            expected = ", ".join(names) if names else "none: it is counted directly from a source"
+            suggestion = did_you_mean(name, names)
             problems.append(
                 Diagnostic(
                     codes.UNKNOWN_CATALOGUE_KPI,
                     "error",
-                    f"KPI '{entry.id}' has no input '{name}'{did_you_mean(name, names)}; its inputs: {expected}",
+                    _(
+                        "KPI '{kpi}' has no input '{input}'{suggestion}; its inputs: {inputs}",
+                        kpi=entry.id,
+                        input=name,
+                        suggestion=suggestion,
+                        inputs=", ".join(names),
+                    )
+                    if names
+                    else _(
+                        "KPI '{kpi}' has no input '{input}'{suggestion}; its inputs: none: it is counted directly from a source",
+                        kpi=entry.id,
+                        input=name,
+                        suggestion=suggestion,
+                    ),
                     node=node_id,
                     path=path,
                 )
@@ -211,7 +230,7 @@ def _input_problems(node_id: str, node: Node, entry: "KpiDefinition") -> list[Di
                 Diagnostic(
                     codes.UNKNOWN_CATALOGUE_KPI,
                     "error",
-                    f"input '{name}' must map to a node id ([a-z][a-z0-9_]*), not '{target}'",
+                    _("input '{input}' must map to a node id ([a-z][a-z0-9_]*), not '{target}'", input=name, target=target),
                     node=node_id,
                     path=path,
                 )
@@ -269,8 +288,11 @@ def format_catalog(entry_id: str | None = None) -> str:
     entry = get(entry_id)
     if entry is None:
         raise GoaltreeError(
-            f"no KPI '{entry_id}' in the catalogue{did_you_mean(entry_id, _by_id())}; "
-            "`goaltree catalog` lists them all"
+            _(
+                "no KPI '{kpi}' in the catalogue{suggestion}; `goaltree catalog` lists them all",
+                kpi=entry_id,
+                suggestion=did_you_mean(entry_id, _by_id()),
+            )
         )
     return format_entry(entry)
 

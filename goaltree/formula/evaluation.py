@@ -16,6 +16,7 @@ import operator
 from typing import Callable, Mapping, Sequence
 
 from goaltree.formula.canonical import canonical_text
+from goaltree.present.language import _, _p
 from goaltree.formula.tree import (
     BinaryOp,
     Call,
@@ -125,6 +126,13 @@ def _finite_operand(closure: Evaluator) -> Evaluator:
     return lambda values, names: _finite(closure(values, names))
 
 
+def no_value(node: Name) -> str:
+    """Why a node id in a formula cannot be computed with: it has no value."""
+    if node.column:
+        return _("'{node}' at column {column} has no value", node=node.id, column=node.column)
+    return _p("load", "'{node}' has no value", node=node.id)
+
+
 def format_value(value: float) -> str:
     """A value as an error message shows it (six significant digits)."""
     return f"{value:.6g}"
@@ -151,7 +159,9 @@ class CheckedEvaluator:
 
     def where(self, node: Expression) -> str:
         """``'leads - lost' at column 12``: how a message points at ``node``."""
-        return f"'{self.source(node)}' at column {node.column}" if node.column else f"'{self.source(node)}'"
+        if node.column:
+            return _("'{text}' at column {column}", text=self.source(node), column=node.column)
+        return f"'{self.source(node)}'"
 
     def evaluate(self, node: Expression) -> float:
         """The value of ``node``.
@@ -180,7 +190,7 @@ class CheckedEvaluator:
                 value = self.evaluate(operand)
                 if op == "/" and value == 0:
                     raise FormulaError(
-                        f"division by zero: the divisor {self.where(operand)} is 0",
+                        _("division by zero: the divisor {divisor} is 0", divisor=self.where(operand)),
                         operand.column or None,
                         "division_by_zero",
                     )
@@ -189,7 +199,7 @@ class CheckedEvaluator:
                 if not math.isfinite(accumulated):
                     partial = BinaryOp(op, head, operand, head.column, end) if head.column else node
                     raise FormulaError(
-                        f"{self.where(partial)} is too large to compute (overflow)",
+                        _("{part} is too large to compute (overflow)", part=self.where(partial)),
                         head.column or None,
                         "domain",
                     )
@@ -198,15 +208,22 @@ class CheckedEvaluator:
         exponent = self.evaluate(node.right)
         if base == 0 and exponent < 0:
             raise FormulaError(
-                f"division by zero: {self.where(node.left)} is 0 and is raised to the negative power"
-                f" {format_value(exponent)}",
+                _(
+                    "division by zero: {base} is 0 and is raised to the negative power {exponent}",
+                    base=self.where(node.left),
+                    exponent=format_value(exponent),
+                ),
                 node.left.column or None,
                 "division_by_zero",
             )
         if base < 0 and exponent != int(exponent):
             raise FormulaError(
-                f"{self.where(node.left)} is negative ({format_value(base)}) and cannot be raised to"
-                f" the fractional power {format_value(exponent)}",
+                _(
+                    "{base} is negative ({value}) and cannot be raised to the fractional power {exponent}",
+                    base=self.where(node.left),
+                    value=format_value(base),
+                    exponent=format_value(exponent),
+                ),
                 node.left.column or None,
                 "domain",
             )
@@ -216,7 +233,7 @@ class CheckedEvaluator:
             result = math.inf
         if not math.isfinite(result):
             raise FormulaError(
-                f"{self.where(node)} is too large to compute (overflow)", node.column or None, "domain"
+                _("{part} is too large to compute (overflow)", part=self.where(node)), node.column or None, "domain"
             )
         return result
 
@@ -226,20 +243,22 @@ class CheckedEvaluator:
             value = self.values[node.id]
         except KeyError:
             value = None
-        where = f" at column {node.column}" if node.column else ""
         if value is None:
-            raise FormulaError(
-                f"'{node.id}'{where} has no value", node.column or None, "unknown_name", node.id
-            )
+            raise FormulaError(no_value(node), node.column or None, "unknown_name", node.id)
         try:
             number = float(value)
         except (TypeError, ValueError):
-            raise FormulaError(
-                f"the value of '{node.id}'{where} is not a number: {value!r}", node.column or None, "domain"
-            ) from None
+            message = (
+                _("the value of '{node}' at column {column} is not a number: {value}", node=node.id, column=node.column, value=repr(value))
+                if node.column
+                else _("the value of '{node}' is not a number: {value}", node=node.id, value=repr(value))
+            )
+            raise FormulaError(message, node.column or None, "domain") from None
         if not math.isfinite(number):
             raise FormulaError(
-                f"the value of '{node.id}'{where} is not a finite number ({number})",
+                _("the value of '{node}' at column {column} is not a finite number ({number})", node=node.id, column=node.column, number=number)
+                if node.column
+                else _("the value of '{node}' is not a finite number ({number})", node=node.id, number=number),
                 node.column or None,
                 "domain",
             )

@@ -19,6 +19,7 @@ from goaltree.formula.evaluation import CheckedEvaluator
 from goaltree.formula.parser import checked_tree, syntax_tree
 from goaltree.formula.shapes import Shape, shape_key
 from goaltree.formula.tree import Expression, FormulaError
+from goaltree.present.language import _
 
 MAX_TEXTS = 1 << 17
 """Most formulas :func:`parse` remembers by text (room for every formula of a 100k-node tree)."""
@@ -119,7 +120,7 @@ class Formula:
         # Something went wrong: walk again, checking every step, to say exactly what and where.
         result = CheckedEvaluator(self.text, values).evaluate(self.root)
         if not math.isfinite(result):  # pragma: no cover - the checked walk raises first
-            raise FormulaError(f"the formula {self.text!r} has no finite value", None, "domain")
+            raise FormulaError(_("the formula {formula} has no finite value", formula=repr(self.text)), None, "domain")
         return result + 0.0
 
     def canonical(self) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from goaltree.formula.evaluation import CheckedEvaluator
 from goaltree.formula.tokens import Token, describe, tokenize
+from goaltree.present.language import _
 from goaltree.formula.tree import (
     FUNCTIONS,
     BinaryOp,
@@ -55,8 +56,10 @@ def checked_tree(text: str) -> tuple[Expression, tuple[str, ...]]:
     depth, names = depth_and_names(root)
     if depth > MAX_DEPTH:
         raise FormulaError(
-            f"the formula is too long or too deeply nested (more than {MAX_DEPTH} levels);"
-            " split it into intermediate nodes",
+            _(
+                "the formula is too long or too deeply nested (more than {levels} levels); split it into intermediate nodes",
+                levels=MAX_DEPTH,
+            ),
             None,
         )
     _reject_constant_zero_divisor(text, root)
@@ -81,8 +84,10 @@ def _reject_constant_zero_divisor(text: str, root: Expression) -> None:
                 divisor = None  # the constant fails on its own (``0 ** -1``): evaluation says so
             if divisor == 0:
                 raise FormulaError(
-                    f"division by zero: the divisor {constants.where(node.right)} is always 0;"
-                    " divide by a node or a non-zero number",
+                    _(
+                        "division by zero: the divisor {divisor} is always 0; divide by a node or a non-zero number",
+                        divisor=constants.where(node.right),
+                    ),
                     node.right.column or None,
                     "division_by_zero",
                 )
@@ -115,22 +120,25 @@ class _Parser:
 
     def parse(self) -> Expression:
         if self.current.kind == "end":
-            raise FormulaError(
-                "the formula is empty: write arithmetic over node ids, e.g. customers * clv", 1
-            )
+            raise FormulaError(_("the formula is empty: write arithmetic over node ids, e.g. customers * clv"), 1)
         expression = self.expression(0)
         token = self.current
         if token.kind != "end":
             if token.kind == ")":
-                raise FormulaError(
-                    f"unmatched ')' at column {token.column}: there is no '(' for it", token.column
+                raise FormulaError(_("unmatched ')' at column {column}: there is no '(' for it", column=token.column), token.column)
+            if token.kind in ("name", "number", "("):
+                message = _(
+                    "expected an operator or the end of the formula at column {column}, found {found}; is an operator missing?",
+                    column=token.column,
+                    found=describe(token),
                 )
-            hint = "; is an operator missing?" if token.kind in ("name", "number", "(") else ""
-            raise FormulaError(
-                f"expected an operator or the end of the formula at column {token.column},"
-                f" found {describe(token)}{hint}",
-                token.column,
-            )
+            else:
+                message = _(
+                    "expected an operator or the end of the formula at column {column}, found {found}",
+                    column=token.column,
+                    found=describe(token),
+                )
+            raise FormulaError(message, token.column)
         return expression
 
     def expression(self, depth: int) -> Expression:
@@ -182,27 +190,33 @@ class _Parser:
             self.advance()
             return inner
         raise FormulaError(
-            f"expected a number, a node id or '(' at column {token.column}, found {describe(token)}",
+            _("expected a number, a node id or '(' at column {column}, found {found}", column=token.column, found=describe(token)),
             token.column,
         )
 
     def call(self, name: Token, depth: int) -> Call:
         if name.text not in FUNCTIONS:
             if name.text in ("sqrt", "root"):
-                hint = "; for a square root write x ** 0.5"
+                message = _(
+                    "unknown function '{name}' at column {column}: the functions are min(), max() and abs();"
+                    " for a square root write x ** 0.5",
+                    name=name.text,
+                    column=name.column,
+                )
             else:
-                hint = f"; to multiply, write {name.text} * (…)"
-            raise FormulaError(
-                f"unknown function '{name.text}' at column {name.column}: the functions are"
-                f" min(), max() and abs(){hint}",
-                name.column,
-            )
+                message = _(
+                    "unknown function '{name}' at column {column}: the functions are min(), max() and abs();"
+                    " to multiply, write {name} * (…)",
+                    name=name.text,
+                    column=name.column,
+                )
+            raise FormulaError(message, name.column)
         opening = self.advance()
         inner = self._deeper(depth, opening)
         args: list[Expression] = []
         if self.current.kind == ")":
             raise FormulaError(
-                f"{name.text}() at column {name.column} needs at least one argument", name.column
+                _("{name}() at column {column} needs at least one argument", name=name.text, column=name.column), name.column
             )
         while True:
             args.append(self.expression(inner))
@@ -215,26 +229,28 @@ class _Parser:
                 self._unclosed(opening)
             token = self.current
             raise FormulaError(
-                f"expected ',' or ')' at column {token.column}, found {describe(token)}", token.column
+                _("expected ',' or ')' at column {column}, found {found}", column=token.column, found=describe(token)), token.column
             )
         closing = self.advance()
         if name.text == "abs" and len(args) != 1:
             raise FormulaError(
-                f"abs() at column {name.column} takes exactly one argument, got {len(args)}", name.column
+                _("abs() at column {column} takes exactly one argument, got {count}", column=name.column, count=len(args)),
+                name.column,
             )
         return Call(name.text, tuple(args), name.column, closing.end)
 
     def _unclosed(self, opening: Token) -> None:
-        raise FormulaError(
-            f"'(' at column {opening.column} is never closed: add a ')'", opening.column
-        )
+        raise FormulaError(_("'(' at column {column} is never closed: add a ')'", column=opening.column), opening.column)
 
     @staticmethod
     def _deeper(depth: int, token: Token) -> int:
         if depth + 1 > MAX_NESTING:
             raise FormulaError(
-                f"the formula nests more than {MAX_NESTING} levels deep at column {token.column};"
-                " split it into intermediate nodes",
+                _(
+                    "the formula nests more than {levels} levels deep at column {column}; split it into intermediate nodes",
+                    levels=MAX_NESTING,
+                    column=token.column,
+                ),
                 token.column,
             )
         return depth + 1

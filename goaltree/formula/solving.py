@@ -12,9 +12,10 @@ import math
 from typing import TYPE_CHECKING, Mapping, Sequence
 
 from goaltree.formula.algebra import InversionStep, homogeneous_degree, invert_step
-from goaltree.formula.evaluation import CheckedEvaluator
+from goaltree.formula.evaluation import CheckedEvaluator, no_value
 from goaltree.formula.roots import bracket_and_solve
 from goaltree.formula.tree import FormulaError, Number, names_in_order
+from goaltree.present.language import _
 
 if TYPE_CHECKING:
     from goaltree.formula.formula import Formula
@@ -34,8 +35,7 @@ def require_values(formula: "Formula", values: Mapping[str, float], exclude: fro
         return
     for node in names_in_order(formula.root):
         if node.id not in exclude and get(node.id) is None:
-            where = f" at column {node.column}" if node.column else ""
-            raise FormulaError(f"'{node.id}'{where} has no value", node.column or None, "unknown_name", node.id)
+            raise FormulaError(no_value(node), node.column or None, "unknown_name", node.id)
 
 
 def solve_for(formula: "Formula", name: str, result: float, values: Mapping[str, float]) -> float | None:
@@ -68,7 +68,7 @@ def solve_common_factor(
         return None
     missing = [name for name in scaled if baselines.get(name) is None]
     if missing:
-        raise ValueError(f"no baseline for {', '.join(missing)}: a common growth factor needs one")
+        raise ValueError(_("no baseline for {nodes}: a common growth factor needs one", nodes=", ".join(missing)))
     base = {name: float(baselines[name]) for name in scaled}
     require_values(formula, values, exclude=frozenset(scaled))
     template = formula.template()

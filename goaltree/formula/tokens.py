@@ -10,6 +10,7 @@ import math
 import re
 
 from goaltree.formula.tree import FormulaError
+from goaltree.present.language import N_, _, _p
 
 _DIGITS = frozenset("0123456789")
 _ID_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
@@ -17,15 +18,15 @@ _ID_CHARS = _ID_START | _DIGITS
 _WHITESPACE = frozenset(" \t\r\n")
 _SINGLE = {"+": "+", "-": "-", "/": "/", "(": "(", ")": ")", ",": ","}
 _CHARACTER_HINTS = {
-    "^": "; write powers with **, e.g. x ** 2",
-    "%": "; write percentages as fractions (0.05) or divide by 100",
-    "'": "; formulas contain only numbers, node ids, + - * / **, parentheses and min(), max(), abs()",
-    '"': "; formulas contain only numbers, node ids, + - * / **, parentheses and min(), max(), abs()",
-    "[": "; use ( and ) for grouping",
-    "]": "; use ( and ) for grouping",
-    "{": "; use ( and ) for grouping",
-    "}": "; use ( and ) for grouping",
-    "=": "; the node itself is the left-hand side, write only the right-hand side",
+    "^": N_("; write powers with **, e.g. x ** 2"),
+    "%": N_("; write percentages as fractions (0.05) or divide by 100"),
+    "'": N_("; formulas contain only numbers, node ids, + - * / **, parentheses and min(), max(), abs()"),
+    '"': N_("; formulas contain only numbers, node ids, + - * / **, parentheses and min(), max(), abs()"),
+    "[": N_("; use ( and ) for grouping"),
+    "]": N_("; use ( and ) for grouping"),
+    "{": N_("; use ( and ) for grouping"),
+    "}": N_("; use ( and ) for grouping"),
+    "=": N_("; the node itself is the left-hand side, write only the right-hand side"),
 }
 
 
@@ -48,9 +49,9 @@ class Token:
 def describe(token: Token) -> str:
     """How an error message names ``token``."""
     if token.kind == "end":
-        return "the end of the formula"
+        return _p("load", "the end of the formula")
     if token.kind == "number":
-        return f"the number {token.text}"
+        return _p("load", "the number {number}", number=token.text)
     return f"'{token.text}'"
 
 
@@ -119,8 +120,12 @@ def tokenize_by_character(text: str) -> list[Token]:
             word = text[start:position]
             if not ("a" <= word[0] <= "z") or word != word.lower():
                 raise FormulaError(
-                    f"'{word}' at column {column} is not a valid node id: node ids are lower-case"
-                    " letters, digits and _, starting with a letter",
+                    _(
+                        "'{word}' at column {column} is not a valid node id: node ids are lower-case"
+                        " letters, digits and _, starting with a letter",
+                        word=word,
+                        column=column,
+                    ),
                     column,
                 )
             tokens.append(Token("name", word, column))
@@ -135,9 +140,12 @@ def tokenize_by_character(text: str) -> list[Token]:
             tokens.append(Token(_SINGLE[char], char, column))
             position += 1
         else:
-            hint = _CHARACTER_HINTS.get(char, "")
+            hint = _CHARACTER_HINTS.get(char)
             shown = repr(char) if not char.isprintable() else f"'{char}'"
-            raise FormulaError(f"unexpected character {shown} at column {column}{hint}", column)
+            raise FormulaError(
+                _("unexpected character {character} at column {column}{hint}", character=shown, column=column, hint=_(hint) if hint else ""),
+                column,
+            )
     tokens.append(Token("end", "", length + 1))
     return tokens
 
@@ -161,8 +169,11 @@ def _scan_number(text: str, position: int, tokens: list[Token]) -> int:
                 position += 1
         else:
             raise FormulaError(
-                f"malformed number '{text[start:exponent]}' at column {start + 1}: an exponent needs"
-                " digits, e.g. 1e6",
+                _(
+                    "malformed number '{number}' at column {column}: an exponent needs digits, e.g. 1e6",
+                    number=text[start:exponent],
+                    column=start + 1,
+                ),
                 start + 1,
             )
     literal = text[start:position]
@@ -170,8 +181,7 @@ def _scan_number(text: str, position: int, tokens: list[Token]) -> int:
         # ``2x`` or ``1_000``: say what was probably meant rather than "unexpected name".
         if text[position] == "_":
             raise FormulaError(
-                f"malformed number at column {start + 1}: write numbers without separators,"
-                " e.g. 1000000",
+                _("malformed number at column {column}: write numbers without separators, e.g. 1000000", column=start + 1),
                 start + 1,
             )
         word_end = position
@@ -179,12 +189,16 @@ def _scan_number(text: str, position: int, tokens: list[Token]) -> int:
             word_end += 1
         word = text[position:word_end]
         raise FormulaError(
-            f"missing operator between {literal} and '{word}' at column {position + 1}:"
-            f" write {literal} * {word} to multiply",
+            _(
+                "missing operator between {number} and '{word}' at column {column}: write {number} * {word} to multiply",
+                number=literal,
+                word=word,
+                column=position + 1,
+            ),
             position + 1,
         )
     value = float(literal)
     if math.isinf(value):
-        raise FormulaError(f"the number {literal} at column {start + 1} is too large", start + 1)
+        raise FormulaError(_("the number {number} at column {column} is too large", number=literal, column=start + 1), start + 1)
     tokens.append(Token("number", literal, start + 1, value))
     return position

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from goaltree.present.language import _p
+
 Dimensions = tuple[tuple[str, int], ...]
 
 CURRENCIES = frozenset(
@@ -39,7 +41,17 @@ _TIME = {
     "quarter": "quarter", "quarters": "quarter", "kvartal": "quarter",
     "year": "year", "years": "year", "yr": "year", "år": "year",
 }
-_KIND_NAMES = {"count": "a count", "ratio": "a ratio", "percent": "a percentage", "multiple": "a multiple"}
+def _kind_name(kind: str) -> str | None:
+    """How a message names a unit of ``kind``, or ``None`` for a kind without a name."""
+    if kind == "count":
+        return _p("load", "a count")
+    if kind == "ratio":
+        return _p("load", "a ratio")
+    if kind == "percent":
+        return _p("load", "a percentage")
+    if kind == "multiple":
+        return _p("load", "a multiple")
+    return None
 
 
 @dataclass(frozen=True)
@@ -59,10 +71,11 @@ class Unit:
 
     def describe(self) -> str:
         """How a message names the unit: ``a percentage``, ``a plain number``, ``SEK/day``."""
-        if self.kind in _KIND_NAMES:
-            return _KIND_NAMES[self.kind]
+        named = _kind_name(self.kind) if self.kind else None
+        if named is not None:
+            return named
         if not self.dimensions:
-            return "a plain number"
+            return _p("load", "a plain number")
         return self.text or dimension_text(self.dimensions)
 
 

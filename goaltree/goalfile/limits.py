@@ -12,6 +12,8 @@ from typing import Any
 
 from goaltree.errors import Diagnostic
 from goaltree import codes
+from goaltree.present.language import _, current
+from goaltree.present.numbers import format_number
 
 # A goal file with a few thousand nodes replays far fewer events than this; a
 # "billion laughs" file exceeds it within microseconds and is refused.
@@ -36,8 +38,10 @@ def nul_diagnostic(text: str, filename: str) -> Diagnostic | None:
     return Diagnostic(
         codes.MALFORMED_DOCUMENT,
         "error",
-        "the file holds a NUL byte (\\0) here; a goal file is text: remove it "
-        "(a file saved as UTF-16 or by a binary tool has them)",
+        _(
+            "the file holds a NUL byte (\\0) here; a goal file is text: remove it "
+            "(a file saved as UTF-16 or by a binary tool has them)"
+        ),
         file=filename,
         line=line,
         column=column,
@@ -128,8 +132,7 @@ def nesting_diagnostic(text: str, filename: str) -> Diagnostic | None:
         return Diagnostic(
             codes.MALFORMED_DOCUMENT,
             "error",
-            f"the data nests more than {MAX_NESTING} levels deep here; a goal file needs a few: "
-            "flatten it (is a bracket or an indentation wrong?)",
+            _too_deep(),
             file=filename,
             line=line,
             column=column,
@@ -147,8 +150,7 @@ def nesting_diagnostic(text: str, filename: str) -> Diagnostic | None:
                     return Diagnostic(
                         codes.MALFORMED_DOCUMENT,
                         "error",
-                        f"the data nests more than {MAX_NESTING} levels deep here; a goal file needs a few: "
-                        "flatten it (is a bracket or an indentation wrong?)",
+                        _too_deep(),
                         file=filename,
                         line=mark.line + 1,
                         column=mark.column + 1,
@@ -161,13 +163,25 @@ def nesting_diagnostic(text: str, filename: str) -> Diagnostic | None:
     return None
 
 
+def _too_deep() -> str:
+    return _(
+        "the data nests more than {levels} levels deep here; a goal file needs a few: "
+        "flatten it (is a bracket or an indentation wrong?)",
+        levels=MAX_NESTING,
+    )
+
+
 def alias_diagnostic(filename: str) -> Diagnostic:
     """The error for a file whose aliases expand beyond :data:`MAX_ALIAS_EVENTS` values."""
+    limit = f"{MAX_ALIAS_EVENTS:,}" if current().is_english else format_number(MAX_ALIAS_EVENTS)
     return Diagnostic(
         codes.ALIAS_BOMB,
         "error",
-        "the YAML expands its aliases (*name) into more than "
-        f"{MAX_ALIAS_EVENTS:,} values; write the values out or use fewer nested aliases",
+        _(
+            "the YAML expands its aliases (*name) into more than {limit} values; "
+            "write the values out or use fewer nested aliases",
+            limit=limit,
+        ),
         file=filename,
         line=1,
         column=1,
@@ -177,6 +191,7 @@ def alias_diagnostic(filename: str) -> Diagnostic:
 def short_value(value: Any) -> str:
     """``value`` as a message shows it: its repr, cut to 60 characters; a huge integer by its size."""
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 10_000:
-        return f"an integer of about {int(value.bit_length() * 0.30103)} digits"  # repr refuses 4 300+ digits
+        # repr refuses 4 300+ digits
+        return _("an integer of about {digits} digits", digits=int(value.bit_length() * 0.30103))
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."

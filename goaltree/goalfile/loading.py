@@ -18,6 +18,7 @@ from goaltree.goalfile.read import read_text, strip_byte_order_mark
 from goaltree.goalfile.validate import validation_diagnostics
 from goaltree.model import GoalFile
 from goaltree import codes
+from goaltree.present.language import _, _p
 
 
 @dataclass
@@ -58,8 +59,12 @@ def load_text(text: str, path: Path | str = "<string>") -> LoadResult:
             Diagnostic(
                 codes.MALFORMED_DOCUMENT,
                 "error",
-                "a goal file is a mapping with `goaltree: 1`, `id`, `title`, `period` and `nodes`"
-                + ("; this file is empty" if data is None else f"; this file holds a {type(data).__name__}"),
+                _("a goal file is a mapping with `goaltree: 1`, `id`, `title`, `period` and `nodes`; this file is empty")
+                if data is None
+                else _(
+                    "a goal file is a mapping with `goaltree: 1`, `id`, `title`, `period` and `nodes`; this file holds a {kind}",
+                    kind=_type_word(data),
+                ),
                 file=filename,
                 line=1,
                 column=1,
@@ -81,6 +86,21 @@ def load_text(text: str, path: Path | str = "<string>") -> LoadResult:
     result.diagnostics.extend(result.locate(d) for d in catalog_diagnostics)
     result.goal_file = goal_file
     return result
+
+
+def _type_word(data: object) -> str:
+    """What a document that is not a mapping holds: Python's name for it in English, a word in another language."""
+    if isinstance(data, list):
+        return _p("load", "list")
+    if isinstance(data, str):
+        return _p("load", "str")
+    if isinstance(data, bool):
+        return _p("load", "bool")
+    if isinstance(data, int):
+        return _p("load", "int")
+    if isinstance(data, float):
+        return _p("load", "float")
+    return type(data).__name__
 
 
 def load_file(path: Path | str) -> LoadResult:

@@ -24,7 +24,9 @@ from goaltree.goalfile.limits import (
     short_value,
 )
 from goaltree.goalfile.positions import SourceMap
+from goaltree.goalfile.problems import parser_words
 from goaltree import codes
+from goaltree.present.language import _, _p
 
 # A YAML tag (`!!python/object`, `!custom`) starts a token; an exclamation mark inside text does not.
 _TAG = re.compile(r"(?:^|[\s\[{,:?-])!")
@@ -92,13 +94,21 @@ def duplicate_diagnostics(text: str, filename: str) -> list[Diagnostic]:
     """An error for every key that appears twice in one mapping, located at its second appearance."""
     diagnostics = []
     for path, key, line, column in SourceMap(text, filename).duplicate_keys():
-        what = f"node id '{key}'" if path == ("nodes",) else f"key '{key}'"
-        where = " in " + ".".join(str(p) for p in path) if path else ""
+        if path == ("nodes",):
+            message = _("duplicate node id '{node}' in nodes: each key may appear once; rename or merge the two", node=key)
+        elif path:
+            message = _(
+                "duplicate key '{key}' in {parent}: each key may appear once; rename or merge the two",
+                key=key,
+                parent=".".join(str(p) for p in path),
+            )
+        else:
+            message = _("duplicate key '{key}': each key may appear once; rename or merge the two", key=key)
         diagnostics.append(
             Diagnostic(
                 codes.DUPLICATE_ID,
                 "error",
-                f"duplicate {what}{where}: each key may appear once; rename or merge the two",
+                message,
                 node=key if path == ("nodes",) else (str(path[1]) if len(path) > 1 and path[0] == "nodes" else None),
                 file=filename,
                 line=line,
@@ -131,7 +141,10 @@ def _robust_loader() -> type:
                 raise
             except (ValueError, TypeError, IndexError, OverflowError, KeyError):
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"{short_value(node.value)} is not a valid {node.tag.rsplit(':', 1)[-1]}", node.start_mark
+                    None,
+                    None,
+                    _("{value} is not a valid {tag}", value=short_value(node.value), tag=node.tag.rsplit(":", 1)[-1]),
+                    node.start_mark,
                 ) from None
 
         def construct_yaml_timestamp(self, node: Any) -> Any:
@@ -165,26 +178,26 @@ def _parse_pyyaml(text: str, filename: str) -> tuple[Any, list[Diagnostic]]:
         root = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        problem = error.problem or "malformed YAML"
+        problem = parser_words(error.problem) if error.problem else _p("load", "malformed YAML")
         if error.context:
-            problem = f"{problem} ({error.context})"
+            problem = f"{problem} ({parser_words(error.context)})"
         at_end = mark is not None and mark.index >= len(text.rstrip())
         if at_end and error.context_mark is not None and error.problem_mark is not None:
             # Noticed only at the end of the file: point at what was left open.
-            problem = f"{problem}, opened here and never closed"
+            problem = _("{problem}, opened here and never closed", problem=problem)
             mark = error.context_mark
         return None, [
             Diagnostic(
                 codes.MALFORMED_DOCUMENT,
                 "error",
-                f"malformed YAML: {problem}; check the indentation and punctuation around here",
+                _("malformed YAML: {problem}; check the indentation and punctuation around here", problem=problem),
                 file=filename,
                 line=mark.line + 1 if mark else None,
                 column=mark.column + 1 if mark else None,
             )
         ]
     except yaml.YAMLError as error:
-        return None, [Diagnostic(codes.MALFORMED_DOCUMENT, "error", f"malformed YAML: {error}", file=filename)]
+        return None, [Diagnostic(codes.MALFORMED_DOCUMENT, "error", _("malformed YAML: {problem}", problem=error), file=filename)]
     if root is None:
         return None, []
     if _expansion_exceeds(root, MAX_ALIAS_EVENTS):
@@ -200,7 +213,7 @@ def _parse_pyyaml(text: str, filename: str) -> tuple[Any, list[Diagnostic]]:
             Diagnostic(
                 codes.MALFORMED_DOCUMENT,
                 "error",
-                f"malformed YAML: {getattr(error, 'problem', None) or error}",
+                _("malformed YAML: {problem}", problem=parser_words(getattr(error, "problem", None) or str(error))),
                 file=filename,
                 line=mark.line + 1 if mark else None,
                 column=mark.column + 1 if mark else None,
@@ -249,17 +262,22 @@ def _parse_json(text: str, filename: str) -> tuple[Any, list[Diagnostic]]:
     except RecursionError:
         return None, [
             nesting_diagnostic(text, filename)
-            or Diagnostic(codes.MALFORMED_DOCUMENT, "error", "malformed JSON: it nests too deep to be a goal file", file=filename)
+            or Diagnostic(codes.MALFORMED_DOCUMENT, "error", _("malformed JSON: it nests too deep to be a goal file"), file=filename)
         ]
     except json.JSONDecodeError as error:
         return None, [
             Diagnostic(
-                codes.MALFORMED_DOCUMENT, "error", f"malformed JSON: {error.msg}", file=filename, line=error.lineno, column=error.colno
+                codes.MALFORMED_DOCUMENT,
+                "error",
+                _("malformed JSON: {problem}", problem=parser_words(error.msg)),
+                file=filename,
+                line=error.lineno,
+                column=error.colno,
             )
         ]
     if duplicates:
         return None, duplicate_diagnostics(text, filename) or [
-            Diagnostic(codes.DUPLICATE_ID, "error", f"duplicate key '{duplicates[0]}'", file=filename)
+            Diagnostic(codes.DUPLICATE_ID, "error", _("duplicate key '{key}'", key=duplicates[0]), file=filename)
         ]
     return data, []
 

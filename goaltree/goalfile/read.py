@@ -12,6 +12,7 @@ import stat
 from pathlib import Path
 
 from goaltree.errors import GoaltreeError
+from goaltree.present.language import _
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 BYTE_ORDER_MARK = "\ufeff"
@@ -22,23 +23,29 @@ def read_text(path: Path) -> str:
     try:
         status = path.stat()
         if stat.S_ISDIR(status.st_mode):
-            raise GoaltreeError(f"{path}: is a directory, not a goal file")
+            raise GoaltreeError(_("{path}: is a directory, not a goal file", path=path))
         if not stat.S_ISREG(status.st_mode):
             # Reading a FIFO waits for a writer forever, and a device never ends: refuse both unread.
             from goaltree.outputs import special_file_kind
 
-            raise GoaltreeError(f"{path}: is a {special_file_kind(status.st_mode)}, not a goal file; give the path of a YAML or JSON file")
+            raise GoaltreeError(
+                _(
+                    "{path}: is a {kind}, not a goal file; give the path of a YAML or JSON file",
+                    path=path,
+                    kind=special_file_kind(status.st_mode),
+                )
+            )
         if status.st_size > MAX_FILE_BYTES:
-            raise GoaltreeError(f"{path}: the file is larger than {MAX_FILE_BYTES // 2**20} MiB")
+            raise GoaltreeError(_("{path}: the file is larger than {size} MiB", path=path, size=MAX_FILE_BYTES // 2**20))
         return strip_byte_order_mark(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise GoaltreeError(f"{path}: no such file") from None
+        raise GoaltreeError(_("{path}: no such file", path=path)) from None
     except IsADirectoryError:
-        raise GoaltreeError(f"{path}: is a directory, not a goal file") from None
+        raise GoaltreeError(_("{path}: is a directory, not a goal file", path=path)) from None
     except UnicodeDecodeError as error:
-        raise GoaltreeError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+        raise GoaltreeError(_("{path}: not UTF-8 text ({reason} at byte {byte})", path=path, reason=error.reason, byte=error.start)) from None
     except OSError as error:
-        raise GoaltreeError(f"{path}: cannot read ({error.strerror})") from None
+        raise GoaltreeError(_("{path}: cannot read ({reason})", path=path, reason=error.strerror)) from None
 
 
 def strip_byte_order_mark(text: str) -> str:

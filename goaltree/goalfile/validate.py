@@ -13,8 +13,10 @@ from typing import Any, Iterator
 
 from goaltree.errors import Diagnostic, did_you_mean
 from goaltree.goalfile.limits import short_value
+from goaltree.goalfile.problems import pydantic_problem
 from goaltree.model import GoalFile
 from goaltree import codes
+from goaltree.present.language import _, _p
 
 _UNION_TAGS = {"csv", "parquet", "sql", "plugin"}
 
@@ -46,14 +48,12 @@ def validation_diagnostics(error: Any, data: dict) -> Iterator[tuple[Diagnostic,
             if (loc[:index], "key") in seen:
                 continue
             seen.add((loc[:index], "key"))
-            what = "null (~)" if key_value is None else "a list"
             node = str(loc[1]) if index > 1 and loc[0] == "nodes" else None
             odd_key = index
             yield Diagnostic(
                 codes.MALFORMED_DOCUMENT,
                 "error",
-                f"a key {'in ' + '.'.join(str(step) for step in loc[:odd_key]) if odd_key else 'at the top level'}"
-                f" is {what}; keys are names or dates: write the key as text",
+                _odd_key_message(".".join(str(step) for step in loc[:odd_key]), key_value is None),
                 node=node,
                 path=loc[:odd_key],
                 # The top-level mapping has no path to locate: it starts the file.
@@ -65,11 +65,13 @@ def validation_diagnostics(error: Any, data: dict) -> Iterator[tuple[Diagnostic,
             kind = "finite_number"  # an integer Python holds but a float cannot: beyond ±1.8e308
         if kind == "extra_forbidden":
             candidates = _fields_at(GoalFile, loc[:-1], data)
+            suggestion = did_you_mean(field_name, candidates)
             yield Diagnostic(
                 codes.UNKNOWN_FIELD,
                 "error",
-                f"unknown field '{field_name}'{where}{did_you_mean(field_name, candidates)}"
-                + ("" if did_you_mean(field_name, candidates) else f"; allowed: {', '.join(sorted(candidates))}"),
+                _("unknown field '{field}' {where}{suggestion}", field=field_name, where=where, suggestion=suggestion)
+                if suggestion
+                else _("unknown field '{field}' {where}; allowed: {fields}", field=field_name, where=where, fields=", ".join(sorted(candidates))),
                 node=node,
                 path=loc,
             ), True
@@ -77,7 +79,7 @@ def validation_diagnostics(error: Any, data: dict) -> Iterator[tuple[Diagnostic,
             yield Diagnostic(
                 codes.BAD_VALUE,
                 "error",
-                f"missing required field '{field_name}'{_describe(loc[:-1])}",
+                _("missing required field '{field}' {where}", field=field_name, where=_describe(loc[:-1])),
                 node=node,
                 path=loc[:-1],
             ), True
@@ -85,15 +87,18 @@ def validation_diagnostics(error: Any, data: dict) -> Iterator[tuple[Diagnostic,
             yield Diagnostic(
                 codes.FORMAT_VERSION,
                 "error",
-                f"unsupported format version {item.get('input')!r}: this goaltree reads `goaltree: 1`",
+                _("unsupported format version {version}: this goaltree reads `goaltree: 1`", version=repr(item.get("input"))),
                 path=loc,
             ), False
         elif loc and loc[-1] == "[key]" and len(loc) == 3 and loc[0] == "nodes":
             yield Diagnostic(
                 codes.BAD_NODE_ID,
                 "error",
-                f"node id '{loc[1]}' must match [a-z][a-z0-9_]* "
-                "(lower-case letters, digits and underscores, starting with a letter)",
+                _(
+                    "node id '{node}' must match [a-z][a-z0-9_]* "
+                    "(lower-case letters, digits and underscores, starting with a letter)",
+                    node=loc[1],
+                ),
                 node=str(loc[1]),
                 path=loc[:2],
             ), True
@@ -101,25 +106,35 @@ def validation_diagnostics(error: Any, data: dict) -> Iterator[tuple[Diagnostic,
             yield Diagnostic(
                 codes.BAD_VALUE,
                 "error",
-                f"scenario name '{loc[1]}' must match [a-z][a-z0-9_-]* "
-                "(lower-case letters, digits, `_` and `-`, starting with a letter)",
+                _(
+                    "scenario name '{scenario}' must match [a-z][a-z0-9_-]* "
+                    "(lower-case letters, digits, `_` and `-`, starting with a letter)",
+                    scenario=loc[1],
+                ),
                 path=loc[:2],
             ), True
         else:
-            message = item["msg"]
+            message = pydantic_problem(item)
             if kind == "finite_number":
-                message = (
+                message = _(
                     "must be a finite number; NaN, infinity and numbers beyond ±1.8e308 "
                     "cannot be computed with: write the number itself"
                 )
             if message.startswith("Value error, "):
                 message = message[len("Value error, ") :]
             shown = item.get("input")
-            shown_text = "" if isinstance(shown, (dict, list)) else f" (got {short_value(shown)})"
             yield Diagnostic(
                 codes.BAD_VALUE,
                 "error",
-                f"bad value for '{field_name}'{where}: {message}{shown_text}",
+                _("bad value for '{field}' {where}: {problem}", field=field_name, where=where, problem=message)
+                if isinstance(shown, (dict, list))
+                else _(
+                    "bad value for '{field}' {where}: {problem} (got {value})",
+                    field=field_name,
+                    where=where,
+                    problem=message,
+                    value=short_value(shown),
+                ),
                 node=node,
                 path=loc,
             ), False
@@ -169,18 +184,32 @@ def _clean_loc(loc: tuple, data: dict) -> tuple:
     return tuple(cleaned)
 
 
+def _odd_key_message(parent: str, null: bool) -> str:
+    """Why a null or list key is refused, ``parent`` being the dotted path of its mapping (empty: the top level)."""
+    if parent:
+        if null:
+            return _("a key in {parent} is null (~); keys are names or dates: write the key as text", parent=parent)
+        return _("a key in {parent} is a list; keys are names or dates: write the key as text", parent=parent)
+    if null:
+        return _("a key at the top level is null (~); keys are names or dates: write the key as text")
+    return _("a key at the top level is a list; keys are names or dates: write the key as text")
+
+
 def _describe(loc: tuple) -> str:
+    """Where the field at ``loc`` sits, as a phrase that follows its name (``in node 'leads'``)."""
     if not loc:
-        return " at the top level"
+        return _p("load", "at the top level")
     if loc[0] == "nodes" and len(loc) >= 2:
         rest = ".".join(str(p) for p in loc[2:-1])
-        return f" in node '{loc[1]}'" + (f" ({rest})" if rest else "")
+        if rest:
+            return _p("load", "in node '{node}' ({within})", node=loc[1], within=rest)
+        return _p("load", "in node '{node}'", node=loc[1])
     if loc[0] == "sources" and len(loc) >= 2:
-        return f" in source '{loc[1]}'"
+        return _p("load", "in source '{source}'", source=loc[1])
     if loc[0] == "scenarios" and len(loc) >= 2:
-        return f" in scenario '{loc[1]}'"
+        return _p("load", "in scenario '{scenario}'", scenario=loc[1])
     parent = ".".join(str(p) for p in loc[:-1])
-    return f" in {parent}" if parent else " at the top level"
+    return _p("load", "in {parent}", parent=parent) if parent else _p("load", "at the top level")
 
 
 def _fields_at(model: Any, loc: tuple, data: dict) -> list[str]:
