@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from goaltree.cli.common import exit_code, load_and_evaluate
 from goaltree.cli.output import print_diagnostics, write_atomic
-from goaltree.outputs import input_files, refuse_unsafe_output
+from goaltree.outputs import GOAL_FILE_BEING_READ, SNAPSHOT_BEING_READ, input_files, refuse_unsafe_output
 from goaltree.present.language import _
 
 if TYPE_CHECKING:
@@ -41,9 +41,9 @@ def output_format(output: str, chosen: str | None, extensions: dict[str, str], d
 
 def early_inputs(args: argparse.Namespace) -> list[tuple[Path, str]]:
     """The inputs known before the goal file is read: it, and the snapshot (to refuse ``-o`` before any work)."""
-    inputs = [(Path(args.file), _("the goal file being read"))]
+    inputs = [(Path(args.file), GOAL_FILE_BEING_READ)]
     if getattr(args, "snapshot", None):
-        inputs.append((Path(args.snapshot), _("the snapshot being read")))
+        inputs.append((Path(args.snapshot), SNAPSHOT_BEING_READ))
     return inputs
 
 

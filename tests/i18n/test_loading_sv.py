@@ -131,7 +131,7 @@ def test_a_report_onto_the_swedish_goal_file_is_refused_in_swedish(tmp_path, cap
     code, lines = run(["report", str(path), "-o", str(path)], capsys)
     assert code == 2
     assert (
-        f"goaltree: error: vägrar skriva till {path}: den är målfilen som läses; "
+        f"goaltree: fel: vägrar skriva till {path}: den är målfilen som läses; "
         "att skriva där skulle förstöra den: välj en annan fil att skriva till"
     ) in lines
     assert path.read_bytes() == before
