@@ -135,8 +135,9 @@ def explain(evaluation: Evaluation, node_id: str) -> str:
         for child, amount in sorted(result.attribution.items(), key=lambda item: item[1]):
             name = _(OWN_PACE_WORDS) if child == OWN_PACE else child
             if gap:
-                # Whole percent, as `{:.0%}` rounds it; the language places the sign.
-                share = f"{amount / gap * 100:.0f}"
+                # Whole percent, rounded half to even as `{:.0%}` does; round() gives an int, so a
+                # share that rounds to nothing reads 0, never -0.
+                share = str(round(amount / gap * 100))
                 lines.append("  " + _("{node}: {amount} ({share}% of the gap)", node=name, amount=format_number(amount), share=share))
             else:
                 lines.append(f"  {name}: {format_number(amount)}")

@@ -91,6 +91,7 @@ def test_language_en_over_a_swedish_file_gives_english(funnel, capsys):
     assert "Actual 27 000 000 (rolled_up)" in lines
     assert "Pace at 2027-06-30: expected 31 241 096, progress 42.9 % of 49.6 % expected, status at_risk" in lines
     assert "  customers: -4 241 096 (100% of the gap)" in lines
+    assert "  clv: 0 (0% of the gap)" in lines  # clv is on pace: a share that rounds to nothing is 0, never -0
 
     main(["check", str(funnel), "--language", "en"])
     assert capsys.readouterr().err.splitlines()[-1] == "1 file checked: no problems"
