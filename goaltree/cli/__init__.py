@@ -205,7 +205,7 @@ def _run_command(argv: Sequence[str] | None) -> int:
 
 
 def chosen_language(args: argparse.Namespace) -> str:
-    """``--language``, else the ``language:`` of the command's (first) goal file, else English.
+    """``--language``, else the ``language:`` of the command's (first) goal file (for ``init``, the template's), else English.
 
     A file that declares a language goaltree does not speak is read in
     English; the loader reports the value as an error in the file.
@@ -216,6 +216,11 @@ def chosen_language(args: argparse.Namespace) -> str:
 
     from goaltree.goalfile.read import declared_language
 
+    if args.command == "init":
+        from goaltree import starters
+
+        declared = starters.language(args.template)
+        return declared if declared in languages() else ENGLISH
     for name in ("file", "files", "new"):
         value = getattr(args, name, None)
         if isinstance(value, list):

@@ -8,6 +8,7 @@ with a one-line description, in the order ``goaltree init --help`` shows them.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 from pathlib import Path
@@ -66,6 +67,14 @@ def describe(name: str) -> str:
     """
     _check_name(name)
     return TEMPLATES[name]
+
+
+def language(name: str) -> str | None:
+    """The ``language:`` template ``name``'s goal file declares (``None`` for an unknown template or none), so ``init`` speaks it."""
+    if name not in TEMPLATES:
+        return None
+    found = re.search(rb"^language:[ \t]*([a-z]+)", (_template_root(name) / "goals.yaml").read_bytes(), re.MULTILINE)
+    return found.group(1).decode("ascii") if found else None
 
 
 def files(name: str) -> list[str]:

@@ -88,3 +88,12 @@ def test_language_en_gives_the_english_table(project: Path, capsys: pytest.Captu
     assert lines[0] == "Marknadens B2B-tratt 2027 (b2b-tratt-2027) as of 2027-06-30"
     assert lines[1].split() == ["node", "target", "actual", "expected", "progress", "status"]
     assert "1.40 %" in next(line for line in lines if line.strip().startswith("lead_to_customer"))
+
+
+def test_init_speaks_the_templates_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["init", str(tmp_path / "sv"), "--template", "b2b-funnel-sv"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == f"skapade {tmp_path / 'sv'} från mallen b2b-funnel-sv:"
+    assert main(["init", str(tmp_path / "en"), "--template", "b2b-funnel"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == f"created {tmp_path / 'en'} from the b2b-funnel template:"
+    assert main(["init", str(tmp_path / "en-too"), "--template", "b2b-funnel-sv", "--language", "en"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == f"created {tmp_path / 'en-too'} from the b2b-funnel-sv template:"
