@@ -12,6 +12,7 @@ from typing import Literal
 
 from goaltree.engine.results import Evaluation, NodeResult
 from goaltree.errors import GoaltreeError, did_you_mean
+from goaltree.present.language import _, _p, current
 from goaltree.render.style import severity_rank
 
 MAX_EDGE_LABEL = 48
@@ -63,6 +64,11 @@ class Selection:
         return max(counts.values(), default=0)
 
 
+def supports_word() -> str:
+    """What an edge from an objective to a node that supports it without a rollup says (drawn dashed)."""
+    return _p("report", "supports")
+
+
 def edge_label(parent: NodeResult, child: NodeResult) -> tuple[Literal["formula", "parent"], str]:
     """The kind of the edge ``parent -> child`` and the words written on it."""
     if child.id in parent.formula_children and parent.formula:
@@ -71,9 +77,9 @@ def edge_label(parent: NodeResult, child: NodeResult) -> tuple[Literal["formula"
             text = text[: MAX_EDGE_LABEL - 1].rstrip() + "…"
         return "formula", text
     rollup = parent.rollup.replace("_", " ")
-    weight = f"weight {child.weight:g}"
+    weight = _("weight {weight}", weight=f"{child.weight:g}".replace(".", current().decimal))
     if parent.rollup == "none":
-        return "parent", "supports" + (f" · {weight}" if child.weight != 1 else "")
+        return "parent", supports_word() + (f" · {weight}" if child.weight != 1 else "")
     if parent.rollup in ("weighted_mean", "progress") or child.weight != 1:
         return "parent", f"{rollup} · {weight}"
     return "parent", rollup
