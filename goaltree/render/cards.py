@@ -81,7 +81,7 @@ def values_text(result: NodeResult) -> str:
     """``27 000 000 / 63 000 000 SEK``; ratios and percentages carry their own ``%``."""
     if result.actual is None and result.target is None:
         if result.progress is not None:
-            return _("score {score}", score=format_percent(result.score))
+            return _p("report", "score {score}", score=format_percent(result.score))
         return _p("report", "no actual, no target")
     unit = result.unit if result.unit and result.unit not in ("ratio", "%", "count", "multiple") else ""
     unit = currency_symbol(unit, current().code) if unit else ""
@@ -96,7 +96,7 @@ def pace_text(result: NodeResult) -> str:
     if result.progress is None:
         return _p("report", "progress unknown")
     if result.expected_progress is None:
-        return _("{progress} of target", progress=format_percent(result.progress))
+        return _p("report", "{progress} of target", progress=format_percent(result.progress))
     return _("{progress} · expected {expected}", progress=format_percent(result.progress), expected=format_percent(result.expected_progress))
 
 

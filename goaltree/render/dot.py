@@ -86,7 +86,7 @@ def card_label(card: Card) -> str:
     ]
     if card.owner:
         rows.append(
-            f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="{MUTED_TEXT}">{graphviz_text(_("owner: {owner}", owner=card.owner))}</FONT></TD></TR>'
+            f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="{MUTED_TEXT}">{graphviz_text(_p("report", "owner: {owner}", owner=card.owner))}</FONT></TD></TR>'
         )
     if card.hidden_children:
         more = hidden_children_text(card.hidden_children)

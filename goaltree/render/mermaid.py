@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from goaltree.engine.results import Evaluation
 from goaltree.present.escape import mermaid_text
-from goaltree.present.language import _
+from goaltree.present.language import _p
 from goaltree.render.cards import Card, card_for
 from goaltree.render.select import select, supports_word
 from goaltree.render.style import STATUS_ORDER, STATUS_STYLES
@@ -59,7 +59,7 @@ def card_label(card: Card) -> str:
         f"{progress_bar(card.progress)} {mermaid_text(card.pace, beside_markup=True)}",
     ]
     if card.owner:
-        lines.append(mermaid_text(_("owner: {owner}", owner=card.owner), beside_markup=True))
+        lines.append(mermaid_text(_p("report", "owner: {owner}", owner=card.owner), beside_markup=True))
     if card.hidden_children:
         lines.append(mermaid_text(hidden_children_text(card.hidden_children), beside_markup=True))
     return "<br/>".join(lines)

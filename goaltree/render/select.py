@@ -12,7 +12,7 @@ from typing import Literal
 
 from goaltree.engine.results import Evaluation, NodeResult
 from goaltree.errors import GoaltreeError, did_you_mean
-from goaltree.present.language import _, _p, current
+from goaltree.present.language import _p, current
 from goaltree.render.style import severity_rank
 
 MAX_EDGE_LABEL = 48
@@ -77,7 +77,8 @@ def edge_label(parent: NodeResult, child: NodeResult) -> tuple[Literal["formula"
             text = text[: MAX_EDGE_LABEL - 1].rstrip() + "…"
         return "formula", text
     rollup = parent.rollup.replace("_", " ")
-    weight = _("weight {weight}", weight=f"{child.weight:g}".replace(".", current().decimal))
+    figure = f"{child.weight:g}".replace(".", current().decimal)
+    weight = _p("report", "weight {weight}", weight=figure)
     if parent.rollup == "none":
         return "parent", supports_word() + (f" · {weight}" if child.weight != 1 else "")
     if parent.rollup in ("weighted_mean", "progress") or child.weight != 1:
