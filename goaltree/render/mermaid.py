@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from goaltree.engine.results import Evaluation
 from goaltree.present.escape import mermaid_text
-from goaltree.present.language import _p
+from goaltree.present.language import _, _p
+from goaltree.present.numbers import format_number
 from goaltree.render.cards import Card, card_for
 from goaltree.render.select import select, supports_word
 from goaltree.render.style import STATUS_ORDER, STATUS_STYLES
@@ -118,14 +119,24 @@ def beyond_mermaid_limits(text: str) -> str | None:
     a user can pick a smaller part with ``--depth``, ``--root`` or ``--children``.
     """
     edges = sum(1 for line in text.splitlines() if " -->|" in line or " -.->|" in line)
-    over = []
-    if edges > MERMAID_MAX_EDGES:
-        over.append(f"{edges:,} edges (Mermaid draws at most {MERMAID_MAX_EDGES:,})".replace(",", " "))
-    if len(text) > MERMAID_MAX_TEXT_SIZE:
-        over.append(f"{len(text):,} characters (at most {MERMAID_MAX_TEXT_SIZE:,})".replace(",", " "))
-    if not over:
+    many_edges = edges > MERMAID_MAX_EDGES
+    long_text = len(text) > MERMAID_MAX_TEXT_SIZE
+    if not many_edges and not long_text:
         return None
-    return (
-        f"the Mermaid diagram has {' and '.join(over)}, beyond Mermaid's default maxEdges and maxTextSize: "
-        "sites that render Mermaid will show an error instead; draw a part of the tree with --depth N, --root NODE or --children N"
+    figures = {
+        "edges": format_number(edges),
+        "edge_limit": format_number(MERMAID_MAX_EDGES),
+        "characters": format_number(len(text)),
+        "character_limit": format_number(MERMAID_MAX_TEXT_SIZE),
+    }
+    if many_edges and long_text:
+        size = _("{edges} edges (Mermaid draws at most {edge_limit}) and {characters} characters (at most {character_limit})", **figures)
+    elif many_edges:
+        size = _("{edges} edges (Mermaid draws at most {edge_limit})", **figures)
+    else:
+        size = _("{characters} characters (at most {character_limit})", **figures)
+    return _(
+        "the Mermaid diagram has {size}, beyond Mermaid's default maxEdges and maxTextSize: "
+        "sites that render Mermaid will show an error instead; draw a part of the tree with --depth N, --root NODE or --children N",
+        size=size,
     )
