@@ -104,6 +104,8 @@ def test_the_html_report_speaks_swedish(tmp_path):
     attention = " ".join(page.all("td"))
     assert "1,20 %" in attention and "1,40 %" in attention and "27 000 000 kr" in attention
     assert "1.20 %" not in text
+    # On a phone the owner's cell takes a whole line: the style sheet finds it by its translated label.
+    assert 'td[data-label="Ansvarig"] { flex: 1 1 100%; }' in text
 
 
 def test_the_gap_attribution_sentence_in_swedish(tmp_path):
