@@ -226,12 +226,14 @@ def _run_dot(source: str, image_format: str) -> bytes:
         return graphviz.Source(source).pipe(format=image_format)
     except graphviz.ExecutableNotFound:
         raise GoaltreeError(
-            "Graphviz's 'dot' program was not found: install Graphviz (apt install graphviz, "
-            "brew install graphviz) or write --format dot or --format mermaid"
+            _(
+                "Graphviz's 'dot' program was not found: install Graphviz (apt install graphviz, "
+                "brew install graphviz) or write --format dot or --format mermaid"
+            )
         ) from None
     except graphviz.CalledProcessError as error:
         detail = (error.stderr or b"").decode("utf-8", "replace").strip()
-        raise GoaltreeError(f"Graphviz could not draw the diagram: {detail or error}") from None
+        raise GoaltreeError(_("Graphviz could not draw the diagram: {detail}", detail=detail or error)) from None
 
 
 def render(
@@ -250,7 +252,7 @@ def render(
         GoaltreeError: An unknown format, an unknown root, or Graphviz missing or failing.
     """
     if image_format not in FORMATS:
-        raise GoaltreeError(f"cannot draw '{image_format}'; choose one of {', '.join(FORMATS)}")
+        raise GoaltreeError(_("cannot draw '{format}'; choose one of {formats}", format=image_format, formats=", ".join(FORMATS)))
     source = to_dot(evaluation, root=root, depth=depth, children=children, legend=legend, direction=direction)
     if image_format == "dot":
         return source.encode("utf-8")

@@ -115,11 +115,12 @@ def select(
     """
     nodes = evaluation.nodes
     if depth is not None and depth < 0:
-        raise GoaltreeError(f"--depth must be 0 or more, not {depth}")
+        raise GoaltreeError(_p("report", "--depth must be 0 or more, not {depth}", depth=depth))
     if children is not None and children < 0:
-        raise GoaltreeError(f"--children must be 0 or more, not {children}")
+        raise GoaltreeError(_p("report", "--children must be 0 or more, not {children}", children=children))
     if root is not None and root not in nodes:
-        raise GoaltreeError(f"no node '{root}' in {evaluation.tree_id}{did_you_mean(root, nodes)}")
+        hint = did_you_mean(root, nodes)
+        raise GoaltreeError(_p("report", "no node '{node}' in {tree}{did_you_mean}", node=root, tree=evaluation.tree_id, did_you_mean=hint))
     starts = (root,) if root is not None else (evaluation.roots or tuple(nodes))
 
     # Breadth first, so that each node's level is its shortest distance from a start.

@@ -267,7 +267,7 @@ def render_report(
     from goaltree.report.environment import load_template, render_template
 
     if report_format not in FORMATS:
-        raise GoaltreeError(f"cannot write a '{report_format}' report; choose one of {', '.join(FORMATS)}")
+        raise GoaltreeError(_("cannot write a '{format}' report; choose one of {formats}", format=report_format, formats=", ".join(FORMATS)))
     loaded = load_template(report_format, template)
     context = build_context(
         evaluation,

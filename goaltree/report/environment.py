@@ -31,8 +31,11 @@ def templates_dir() -> Path:
         if (candidate / BUILTIN_TEMPLATES["html"]).is_file():
             return candidate
     raise GoaltreeError(
-        f"the report templates are missing (looked in {package / 'templates'} and {package.parent / 'templates'}); "
-        "reinstall goaltree"
+        words._(
+            "the report templates are missing (looked in {inside} and {beside}); reinstall goaltree",
+            inside=package / "templates",
+            beside=package.parent / "templates",
+        )
     )
 
 
@@ -118,18 +121,18 @@ def load_template(report_format: str, template: Path | str | None = None) -> "ji
     else:
         path = Path(template)
         if not path.is_file():
-            raise GoaltreeError(f"template {path} does not exist")
+            raise GoaltreeError(words._("template {path} does not exist", path=path))
         env = environment([path.resolve().parent])
         name = path.name
     try:
         return env.get_template(name)
     except jinja2.TemplateSyntaxError as error:
         where = f"{error.filename or name}:{error.lineno}"
-        raise GoaltreeError(f"{where}: template syntax error: {error.message}") from None
+        raise GoaltreeError(words._("{where}: template syntax error: {message}", where=where, message=error.message)) from None
     except jinja2.TemplateNotFound as error:
-        raise GoaltreeError(f"template {error.name} not found") from None
+        raise GoaltreeError(words._("template {name} not found", name=error.name)) from None
     except (OSError, UnicodeDecodeError) as error:
-        raise GoaltreeError(f"cannot read template {name}: {error}") from None
+        raise GoaltreeError(words._("cannot read template {name}: {error}", name=name, error=error)) from None
 
 
 def render_template(template: "jinja2.Template", context: dict) -> str:
@@ -144,7 +147,8 @@ def render_template(template: "jinja2.Template", context: dict) -> str:
     try:
         return template.render(context)
     except jinja2.TemplateSyntaxError as error:
-        raise GoaltreeError(f"{error.filename or template.name}:{error.lineno}: template syntax error: {error.message}") from None
+        where = f"{error.filename or template.name}:{error.lineno}"
+        raise GoaltreeError(words._("{where}: template syntax error: {message}", where=where, message=error.message)) from None
     except jinja2.TemplateError as error:
         raise GoaltreeError(f"template {template.filename or template.name}{_template_line(error)}: {error}") from None
     except (TypeError, ValueError, KeyError, AttributeError, ZeroDivisionError) as error:

@@ -234,3 +234,11 @@ def test_language_en_on_the_command_line_gives_the_english_report(tmp_path):
     assert re.search(r"^Status at \*\*2027-06-30\*\* · period 2027-01-01 – 2027-12-31", markdown, re.M)
     mermaid = render(tmp_path, "mmd", "--language", "en")
     assert "KPI · AT RISK" in mermaid and "owner: Head of Marketing" in mermaid and "42.9 % · expected 49.6 %" in mermaid
+
+
+def test_an_unknown_root_is_refused_in_swedish(tmp_path, capsys):
+    path = swedish_funnel(tmp_path)
+    code = main(["render", str(path), "-o", str(tmp_path / "tree.mmd"), "--root", "leadz", "--as-of", AS_OF])
+    assert code == 2
+    assert "ingen nod 'leadz' i seed-funnel" in capsys.readouterr().err
+    assert not (tmp_path / "tree.mmd").exists()
