@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from goaltree.engine.results import NodeResult
 from goaltree.present.escape import plain
+from goaltree.present.language import _, _p, currency_symbol, current
 from goaltree.present.numbers import format_number, format_percent
-from goaltree.render.style import TYPE_LABELS, status_label
+from goaltree.render.style import status_label, type_label
 
 TITLE_WIDTH = 30
 """Characters per title line on a card."""
@@ -80,9 +81,10 @@ def values_text(result: NodeResult) -> str:
     """``27 000 000 / 63 000 000 SEK``; ratios and percentages carry their own ``%``."""
     if result.actual is None and result.target is None:
         if result.progress is not None:
-            return f"score {format_percent(result.score)}"
-        return "no actual, no target"
+            return _p("report", "score {score}", score=format_percent(result.score))
+        return _p("report", "no actual, no target")
     unit = result.unit if result.unit and result.unit not in ("ratio", "%", "count", "multiple") else ""
+    unit = currency_symbol(unit, current().code) if unit else ""
     text = f"{format_number(result.actual, result.unit)} / {format_number(result.target, result.unit)}"
     return f"{text} {unit}".rstrip()
 
@@ -90,12 +92,12 @@ def values_text(result: NodeResult) -> str:
 def pace_text(result: NodeResult) -> str:
     """``43 % · expected 50 %``, or what is missing."""
     if result.status == "assumed":
-        return "planning assumption · not scored"
+        return _("planning assumption · not scored")
     if result.progress is None:
-        return "progress unknown"
+        return _p("report", "progress unknown")
     if result.expected_progress is None:
-        return f"{format_percent(result.progress)} of target"
-    return f"{format_percent(result.progress)} · expected {format_percent(result.expected_progress)}"
+        return _p("report", "{progress} of target", progress=format_percent(result.progress))
+    return _("{progress} · expected {expected}", progress=format_percent(result.progress), expected=format_percent(result.expected_progress))
 
 
 def card_for(result: NodeResult, hidden_children: int = 0) -> Card:
@@ -103,7 +105,7 @@ def card_for(result: NodeResult, hidden_children: int = 0) -> Card:
     progress = None if result.progress is None else min(1.0, max(0.0, result.progress))
     return Card(
         node_id=result.id,
-        kind=TYPE_LABELS.get(result.type, result.type.upper()),
+        kind=type_label(result.type),
         title_lines=wrap_title(result.title),
         title=short_title(result.title),
         values=values_text(result),

@@ -18,16 +18,18 @@ from typing import TYPE_CHECKING, Literal
 from goaltree.engine.results import Evaluation
 from goaltree.errors import GoaltreeError
 from goaltree.present.escape import graphviz_text
+from goaltree.present.language import _, _n, _p, format_date
 from goaltree.render.cards import Card, card_for
-from goaltree.render.select import Selection, select
+from goaltree.render.select import Selection, select, supports_word
 from goaltree.render.style import (
     EDGE_COLOUR,
     MUTED_TEXT,
     PROGRESS_TRACK,
     STATUS_ORDER,
     STATUS_STYLES,
-    TYPE_BORDERS,
-    TYPE_LABELS,
+    status_label,
+    type_border,
+    type_label,
 )
 
 if TYPE_CHECKING:
@@ -71,44 +73,54 @@ def card_label(card: Card) -> str:
     title = '<BR ALIGN="LEFT"/>'.join(graphviz_text(line) for line in card.title_lines)
     # One text run: Graphviz places separate runs by its own width estimate, which
     # browsers' fonts overrun by a few percent, so a second run would overlap the first.
-    derived = " (derived)" if card.derived else ""
+    values = f"{card.values} {derived_word()}" if card.derived else card.values
     rows = [
         "<TR>"
         f'<TD ALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="{MUTED_TEXT}">{graphviz_text(card.kind)} · {graphviz_text(card.node_id)}</FONT></TD>'
         f'<TD ALIGN="RIGHT" BGCOLOR="{style.fill}"><FONT POINT-SIZE="8" COLOR="{style.text}"><B>{graphviz_text(card.status_label)}</B></FONT></TD>'
         "</TR>",
         f'<TR><TD COLSPAN="2" ALIGN="LEFT" BALIGN="LEFT"><B>{title}</B></TD></TR>',
-        f'<TR><TD COLSPAN="2" ALIGN="LEFT">{graphviz_text(card.values + derived)}</TD></TR>',
+        f'<TR><TD COLSPAN="2" ALIGN="LEFT">{graphviz_text(values)}</TD></TR>',
         f'<TR><TD COLSPAN="2" ALIGN="LEFT">{_progress_bar(card, style.fill)}</TD></TR>',
         f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="9">{graphviz_text(card.pace)}</FONT></TD></TR>',
     ]
     if card.owner:
         rows.append(
-            f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="{MUTED_TEXT}">owner: {graphviz_text(card.owner)}</FONT></TD></TR>'
+            f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="{MUTED_TEXT}">{graphviz_text(_p("report", "owner: {owner}", owner=card.owner))}</FONT></TD></TR>'
         )
     if card.hidden_children:
-        more = "child" if card.hidden_children == 1 else "children"
-        rows.append(
-            f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="{MUTED_TEXT}">+ {card.hidden_children} {more} not drawn</FONT></TD></TR>'
-        )
+        more = hidden_children_text(card.hidden_children)
+        rows.append(f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="{MUTED_TEXT}">{graphviz_text(more)}</FONT></TD></TR>')
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">{"".join(rows)}</TABLE>>'
 
 
+def derived_word() -> str:
+    """``(derived)``: written after a target the equations derived rather than the goal file declared."""
+    return _p("report", "(derived)")
+
+
+def hidden_children_text(count: int) -> str:
+    """``+ 3 children not drawn``: what a card says about the children a diagram leaves out."""
+    return _n("+ {count} child not drawn", "+ {count} children not drawn", count)
+
+
 def _heading(evaluation: Evaluation, selection: Selection, legend: bool) -> str:
-    title = f"{graphviz_text(evaluation.title)} — as of {evaluation.as_of.isoformat()}"
+    as_of = format_date(evaluation.as_of)
     if len(selection.roots) == 1 and selection.roots[0] not in evaluation.roots:
-        title += f" — under {graphviz_text(selection.roots[0])}"
+        heading = _("{title} — as of {date} — under {node}", title=evaluation.title, date=as_of, node=selection.roots[0])
+    else:
+        heading = _("{title} — as of {date}", title=evaluation.title, date=as_of)
+    title = graphviz_text(heading)
     rows = [f"<TR><TD><B>{title}</B></TD></TR>"]
     if legend:
         cells = "".join(
-            f'<TD BGCOLOR="{STATUS_STYLES[s].fill}" BORDER="1" COLOR="{MUTED_TEXT}"><FONT POINT-SIZE="8" COLOR="{STATUS_STYLES[s].text}">{STATUS_STYLES[s].label}</FONT></TD>'
+            f'<TD BGCOLOR="{STATUS_STYLES[s].fill}" BORDER="1" COLOR="{MUTED_TEXT}"><FONT POINT-SIZE="8" COLOR="{STATUS_STYLES[s].text}">{graphviz_text(status_label(s))}</FONT></TD>'
             for s in STATUS_ORDER
         )
         rows.append(f'<TR><TD><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3"><TR>{cells}</TR></TABLE></TD></TR>')
-        kinds = " · ".join(f"{TYPE_LABELS[t].lower()}: {TYPE_BORDERS[t]}" for t in TYPE_SHAPES)
-        rows.append(
-            f'<TR><TD><FONT POINT-SIZE="8" COLOR="{MUTED_TEXT}">{kinds} · (derived) = target derived from the equations</FONT></TD></TR>'
-        )
+        kinds = " · ".join(f"{type_label(t).lower()}: {type_border(t)}" for t in TYPE_SHAPES)
+        key = _("{kinds} · (derived) = target derived from the equations", kinds=kinds)
+        rows.append(f'<TR><TD><FONT POINT-SIZE="8" COLOR="{MUTED_TEXT}">{graphviz_text(key)}</FONT></TD></TR>')
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">{"".join(rows)}</TABLE>>'
 
 
@@ -188,7 +200,7 @@ def build_graph(
             graph.edge(junction, edge.child)
             continue
         attributes = {"label": f"<{graphviz_text(edge.label)}>"}
-        if edge.kind == "parent" and edge.label.startswith("supports"):
+        if edge.kind == "parent" and edge.label.startswith(supports_word()):
             attributes["style"] = "dashed"
         graph.edge(edge.parent, edge.child, **attributes)
     return graph
@@ -214,12 +226,14 @@ def _run_dot(source: str, image_format: str) -> bytes:
         return graphviz.Source(source).pipe(format=image_format)
     except graphviz.ExecutableNotFound:
         raise GoaltreeError(
-            "Graphviz's 'dot' program was not found: install Graphviz (apt install graphviz, "
-            "brew install graphviz) or write --format dot or --format mermaid"
+            _(
+                "Graphviz's 'dot' program was not found: install Graphviz (apt install graphviz, "
+                "brew install graphviz) or write --format dot or --format mermaid"
+            )
         ) from None
     except graphviz.CalledProcessError as error:
         detail = (error.stderr or b"").decode("utf-8", "replace").strip()
-        raise GoaltreeError(f"Graphviz could not draw the diagram: {detail or error}") from None
+        raise GoaltreeError(_("Graphviz could not draw the diagram: {detail}", detail=detail or error)) from None
 
 
 def render(
@@ -238,7 +252,7 @@ def render(
         GoaltreeError: An unknown format, an unknown root, or Graphviz missing or failing.
     """
     if image_format not in FORMATS:
-        raise GoaltreeError(f"cannot draw '{image_format}'; choose one of {', '.join(FORMATS)}")
+        raise GoaltreeError(_("cannot draw '{format}'; choose one of {formats}", format=image_format, formats=", ".join(FORMATS)))
     source = to_dot(evaluation, root=root, depth=depth, children=children, legend=legend, direction=direction)
     if image_format == "dot":
         return source.encode("utf-8")

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from goaltree.engine.results import Evaluation
 from goaltree.present.escape import mermaid_text
+from goaltree.present.language import _, _p
+from goaltree.present.numbers import format_number
 from goaltree.render.cards import Card, card_for
-from goaltree.render.select import select
+from goaltree.render.select import select, supports_word
 from goaltree.render.style import STATUS_ORDER, STATUS_STYLES
 
 BAR_CELLS = 10
@@ -44,17 +46,23 @@ def progress_bar(progress: float | None) -> str:
 
 def card_label(card: Card) -> str:
     """The card's lines, escaped, joined with ``<br/>``."""
-    derived = " (derived)" if card.derived else ""
+    from goaltree.render.dot import derived_word, hidden_children_text
+
+    # The translated words are escaped too (a translation cannot end a label or open a tag), except the
+    # parentheses of "(derived)", which Mermaid draws as written inside a quoted label.
+    values = mermaid_text(card.values, beside_markup=True)
+    if card.derived:
+        values += " " + mermaid_text(derived_word(), beside_markup=True).replace("#40;", "(").replace("#41;", ")")
     lines = [
-        f"{card.kind} · {mermaid_text(card.status_label, beside_markup=True)}",
+        f"{mermaid_text(card.kind, beside_markup=True)} · {mermaid_text(card.status_label, beside_markup=True)}",
         mermaid_text(card.title, beside_markup=True),
-        mermaid_text(card.values, beside_markup=True) + derived,
+        values,
         f"{progress_bar(card.progress)} {mermaid_text(card.pace, beside_markup=True)}",
     ]
     if card.owner:
-        lines.append(f"owner: {mermaid_text(card.owner, beside_markup=True)}")
+        lines.append(mermaid_text(_p("report", "owner: {owner}", owner=card.owner), beside_markup=True))
     if card.hidden_children:
-        lines.append(f"+ {card.hidden_children} {'child' if card.hidden_children == 1 else 'children'} not drawn")
+        lines.append(mermaid_text(hidden_children_text(card.hidden_children), beside_markup=True))
     return "<br/>".join(lines)
 
 
@@ -87,7 +95,7 @@ def to_mermaid(
         lines.append(f'    {mermaid_id(node_id)}{opening}"{card_label(card)}"{closing}')
         by_status.setdefault(result.status, []).append(mermaid_id(node_id))
     for edge in selection.edges:
-        arrow = "-.->" if edge.kind == "parent" and edge.label.startswith("supports") else "-->"
+        arrow = "-.->" if edge.kind == "parent" and edge.label.startswith(supports_word()) else "-->"
         lines.append(f'    {mermaid_id(edge.parent)} {arrow}|"{mermaid_text(edge.label)}"| {mermaid_id(edge.child)}')
     for status in STATUS_ORDER:
         style = STATUS_STYLES[status]
@@ -111,14 +119,24 @@ def beyond_mermaid_limits(text: str) -> str | None:
     a user can pick a smaller part with ``--depth``, ``--root`` or ``--children``.
     """
     edges = sum(1 for line in text.splitlines() if " -->|" in line or " -.->|" in line)
-    over = []
-    if edges > MERMAID_MAX_EDGES:
-        over.append(f"{edges:,} edges (Mermaid draws at most {MERMAID_MAX_EDGES:,})".replace(",", " "))
-    if len(text) > MERMAID_MAX_TEXT_SIZE:
-        over.append(f"{len(text):,} characters (at most {MERMAID_MAX_TEXT_SIZE:,})".replace(",", " "))
-    if not over:
+    many_edges = edges > MERMAID_MAX_EDGES
+    long_text = len(text) > MERMAID_MAX_TEXT_SIZE
+    if not many_edges and not long_text:
         return None
-    return (
-        f"the Mermaid diagram has {' and '.join(over)}, beyond Mermaid's default maxEdges and maxTextSize: "
-        "sites that render Mermaid will show an error instead; draw a part of the tree with --depth N, --root NODE or --children N"
+    figures = {
+        "edges": format_number(edges),
+        "edge_limit": format_number(MERMAID_MAX_EDGES),
+        "characters": format_number(len(text)),
+        "character_limit": format_number(MERMAID_MAX_TEXT_SIZE),
+    }
+    if many_edges and long_text:
+        size = _("{edges} edges (Mermaid draws at most {edge_limit}) and {characters} characters (at most {character_limit})", **figures)
+    elif many_edges:
+        size = _("{edges} edges (Mermaid draws at most {edge_limit})", **figures)
+    else:
+        size = _("{characters} characters (at most {character_limit})", **figures)
+    return _(
+        "the Mermaid diagram has {size}, beyond Mermaid's default maxEdges and maxTextSize: "
+        "sites that render Mermaid will show an error instead; draw a part of the tree with --depth N, --root NODE or --children N",
+        size=size,
     )

@@ -12,6 +12,7 @@ from typing import Literal
 
 from goaltree.engine.results import Evaluation, NodeResult
 from goaltree.errors import GoaltreeError, did_you_mean
+from goaltree.present.language import _p, current
 from goaltree.render.style import severity_rank
 
 MAX_EDGE_LABEL = 48
@@ -63,6 +64,11 @@ class Selection:
         return max(counts.values(), default=0)
 
 
+def supports_word() -> str:
+    """What an edge from an objective to a node that supports it without a rollup says (drawn dashed)."""
+    return _p("report", "supports")
+
+
 def edge_label(parent: NodeResult, child: NodeResult) -> tuple[Literal["formula", "parent"], str]:
     """The kind of the edge ``parent -> child`` and the words written on it."""
     if child.id in parent.formula_children and parent.formula:
@@ -71,9 +77,10 @@ def edge_label(parent: NodeResult, child: NodeResult) -> tuple[Literal["formula"
             text = text[: MAX_EDGE_LABEL - 1].rstrip() + "…"
         return "formula", text
     rollup = parent.rollup.replace("_", " ")
-    weight = f"weight {child.weight:g}"
+    figure = f"{child.weight:g}".replace(".", current().decimal)
+    weight = _p("report", "weight {weight}", weight=figure)
     if parent.rollup == "none":
-        return "parent", "supports" + (f" · {weight}" if child.weight != 1 else "")
+        return "parent", supports_word() + (f" · {weight}" if child.weight != 1 else "")
     if parent.rollup in ("weighted_mean", "progress") or child.weight != 1:
         return "parent", f"{rollup} · {weight}"
     return "parent", rollup
@@ -108,11 +115,12 @@ def select(
     """
     nodes = evaluation.nodes
     if depth is not None and depth < 0:
-        raise GoaltreeError(f"--depth must be 0 or more, not {depth}")
+        raise GoaltreeError(_p("report", "--depth must be 0 or more, not {depth}", depth=depth))
     if children is not None and children < 0:
-        raise GoaltreeError(f"--children must be 0 or more, not {children}")
+        raise GoaltreeError(_p("report", "--children must be 0 or more, not {children}", children=children))
     if root is not None and root not in nodes:
-        raise GoaltreeError(f"no node '{root}' in {evaluation.tree_id}{did_you_mean(root, nodes)}")
+        hint = did_you_mean(root, nodes)
+        raise GoaltreeError(_p("report", "no node '{node}' in {tree}{did_you_mean}", node=root, tree=evaluation.tree_id, did_you_mean=hint))
     starts = (root,) if root is not None else (evaluation.roots or tuple(nodes))
 
     # Breadth first, so that each node's level is its shortest distance from a start.

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from goaltree.engine.results import STATUSES, Status
+from goaltree.present.language import N_, _, _p
+from goaltree.present.terms import status_word
 
 
 @dataclass(frozen=True)
@@ -24,13 +26,13 @@ class StatusStyle:
 
 
 STATUS_STYLES: dict[str, StatusStyle] = {
-    "achieved": StatusStyle("ACHIEVED", "#0072B2", "#FFFFFF", "the target is met"),
-    "on_track": StatusStyle("ON TRACK", "#009E73", "#000000", "at or ahead of the expected pace"),
-    "at_risk": StatusStyle("AT RISK", "#E69F00", "#000000", "somewhat behind the expected pace"),
-    "off_track": StatusStyle("OFF TRACK", "#D55E00", "#000000", "well behind the expected pace"),
-    "no_data": StatusStyle("NO DATA", "#BBBBBB", "#000000", "no actual, or no target to compare it with"),
-    "assumed": StatusStyle("ASSUMED", "#CC79A7", "#000000", "a planning assumption nobody measures: not scored"),
-    "not_started": StatusStyle("NOT STARTED", "#F0F0F0", "#000000", "the period has not begun"),
+    "achieved": StatusStyle("ACHIEVED", "#0072B2", "#FFFFFF", N_("the target is met")),
+    "on_track": StatusStyle("ON TRACK", "#009E73", "#000000", N_("at or ahead of the expected pace")),
+    "at_risk": StatusStyle("AT RISK", "#E69F00", "#000000", N_("somewhat behind the expected pace")),
+    "off_track": StatusStyle("OFF TRACK", "#D55E00", "#000000", N_("well behind the expected pace")),
+    "no_data": StatusStyle("NO DATA", "#BBBBBB", "#000000", N_("no actual, or no target to compare it with")),
+    "assumed": StatusStyle("ASSUMED", "#CC79A7", "#000000", N_("a planning assumption nobody measures: not scored")),
+    "not_started": StatusStyle("NOT STARTED", "#F0F0F0", "#000000", N_("the period has not begun")),
 }
 """Status -> style, in the order of :data:`STATUS_ORDER`."""
 
@@ -38,12 +40,12 @@ STATUS_ORDER: tuple[Status, ...] = STATUSES
 """Worst first: off track, at risk, no data, on track, achieved, assumed, not started."""
 
 TYPE_LABELS = {"objective": "OBJECTIVE", "kpi": "KPI", "driver": "DRIVER"}
-"""Node type -> the word printed on a card."""
+"""Node type -> the word printed on a card, in English (:func:`type_label` says it in the current language)."""
 
 TYPE_BORDERS = {
-    "objective": "double border, rounded",
-    "kpi": "single border, square corners",
-    "driver": "dashed border, rounded",
+    "objective": N_("double border, rounded"),
+    "kpi": N_("single border, square corners"),
+    "driver": N_("dashed border, rounded"),
 }
 """Node type -> how its card's border looks, for legends."""
 
@@ -57,9 +59,31 @@ EDGE_COLOUR = "#666666"
 
 
 def status_label(status: str) -> str:
-    """``at_risk`` → ``AT RISK``."""
+    """``at_risk`` → ``AT RISK`` (Swedish ``RISK``): the glossary's status word in capitals."""
+    return status_word(status).upper()
+
+
+def status_description(status: str) -> str:
+    """What a status means, for legends, in the current language (``the target is met``)."""
     style = STATUS_STYLES.get(status)
-    return style.label if style else status.replace("_", " ").upper()
+    return _(style.description) if style else ""
+
+
+def type_label(node_type: str) -> str:
+    """``kpi`` → ``KPI``, ``objective`` → ``OBJECTIVE`` (Swedish ``MÅLSÄTTNING``): the word printed on a card."""
+    if node_type == "objective":
+        return _p("report", "OBJECTIVE")
+    if node_type == "kpi":
+        return _p("report", "KPI")
+    if node_type == "driver":
+        return _p("report", "DRIVER")
+    return node_type.upper()
+
+
+def type_border(node_type: str) -> str:
+    """How a node type's card border looks, for legends, in the current language."""
+    border = TYPE_BORDERS.get(node_type)
+    return _(border) if border else ""
 
 
 def severity_rank(status: str) -> int:

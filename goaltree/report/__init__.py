@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, Sequence
 
 from goaltree.engine.results import Evaluation
 from goaltree.errors import Diagnostic, GoaltreeError
+from goaltree.present.language import _, format_date
 
 if TYPE_CHECKING:
     from goaltree.graph import GoalTree
@@ -53,7 +54,8 @@ def collect_findings(evaluation: Evaluation, tree: "GoalTree | None") -> tuple[l
         try:
             found = list(check_built(tree))
         except Exception as error:  # a broken rule must not cost anyone the status report
-            note = f"the SMART checks could not run ({type(error).__name__}: {error}); only the evaluation's diagnostics are shown"
+            crash = f"{type(error).__name__}: {error}"
+            note = _("the SMART checks could not run ({error}); only the evaluation's diagnostics are shown", error=crash)
             print(f"goaltree: warning: {note}", file=sys.stderr)
     return merge_findings(found, evaluation.diagnostics), note
 
@@ -89,7 +91,7 @@ def build_context(
     from goaltree import __version__
     from goaltree.engine.serialize import evaluation_to_json
     from goaltree.render.mermaid import to_mermaid
-    from goaltree.render.style import STATUS_ORDER, STATUS_STYLES, TYPE_BORDERS, TYPE_LABELS
+    from goaltree.render.style import STATUS_ORDER, STATUS_STYLES, TYPE_LABELS, status_description, status_label, type_border, type_label
     from goaltree.report import funnels as funnel_views
     from goaltree.report import sections
     from goaltree.report.charts import pace_chart
@@ -128,10 +130,10 @@ def build_context(
         try:
             svg = Markup(inline_svg(render_svg(evaluation, children=DIAGRAM_CHILDREN)))
         except GoaltreeError as error:
-            diagram_note = f"The diagram is left out: {error}"
+            diagram_note = _("The diagram is left out: {error}", error=error)
             print(f"goaltree: warning: {diagram_note}", file=sys.stderr)
 
-    script = (templates_dir() / "report.js").read_text(encoding="utf-8")
+    script = translated_script((templates_dir() / "report.js").read_text(encoding="utf-8"))
     summary = sections.summary(evaluation)
     funnels = funnel_views.funnels(evaluation)
     breakdowns = sections.breakdowns(evaluation)
@@ -183,8 +185,12 @@ def build_context(
             "as_of": evaluation.as_of.isoformat(),
             "period_start": evaluation.period_start.isoformat(),
             "period_end": evaluation.period_end.isoformat(),
+            "as_of_text": format_date(evaluation.as_of),
+            "period_start_text": format_date(evaluation.period_start),
+            "period_end_text": format_date(evaluation.period_end),
         },
         "data_source": source,
+        "data_source_text": sections.source_text(source, evaluation.as_of),
         "summary": summary,
         "nodes": nodes,
         "outline": outline,
@@ -200,15 +206,37 @@ def build_context(
         "mermaid": Markup(to_mermaid(evaluation, children=DIAGRAM_CHILDREN)),
         "legend": {
             "statuses": [
-                {"status": s, "label": STATUS_STYLES[s].label, "fill": STATUS_STYLES[s].fill, "text": STATUS_STYLES[s].text, "description": STATUS_STYLES[s].description}
+                {"status": s, "label": status_label(s), "fill": STATUS_STYLES[s].fill, "text": STATUS_STYLES[s].text, "description": status_description(s)}
                 for s in STATUS_ORDER
             ],
-            "types": [{"type": t, "label": TYPE_LABELS[t], "border": TYPE_BORDERS[t]} for t in TYPE_LABELS],
+            "types": [{"type": t, "label": type_label(t), "border": type_border(t)} for t in TYPE_LABELS],
         },
         "script": Markup(script),
         "script_hash": "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii"),
         "document": document,
     }
+
+
+SCRIPT_TEXTS = ("Fit to width", "Actual size")
+"""The words the report's script writes on the diagram's button, as its JavaScript string literals hold them."""
+
+
+def translated_script(script: str) -> str:
+    """The report's script with its words in the current language.
+
+    Each string literal is replaced by the translation as a JSON string
+    (``<`` ``>`` ``&`` as ``\\u`` escapes, so it cannot end the ``<script>``
+    element). The page's Content-Security-Policy hash is computed over this
+    text, after translation.
+    """
+    import json
+
+    words = {"Fit to width": _("Fit to width"), "Actual size": _("Actual size")}
+    for english in SCRIPT_TEXTS:
+        literal = json.dumps(words[english], ensure_ascii=False)
+        literal = literal.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        script = script.replace(json.dumps(english), literal)
+    return script
 
 
 def render_report(
@@ -239,7 +267,7 @@ def render_report(
     from goaltree.report.environment import load_template, render_template
 
     if report_format not in FORMATS:
-        raise GoaltreeError(f"cannot write a '{report_format}' report; choose one of {', '.join(FORMATS)}")
+        raise GoaltreeError(_("cannot write a '{format}' report; choose one of {formats}", format=report_format, formats=", ".join(FORMATS)))
     loaded = load_template(report_format, template)
     context = build_context(
         evaluation,

@@ -16,6 +16,7 @@ from typing import Any
 
 from goaltree.engine.pace import daily_values
 from goaltree.engine.results import Evaluation, NodeResult
+from goaltree.present.language import _, _p, currency_symbol, current, format_date, month_abbreviation
 from goaltree.present.numbers import format_quantity, format_short
 
 WIDTH = 560
@@ -24,7 +25,6 @@ LEFT = 56
 RIGHT = 16
 TOP = 24
 BOTTOM = 30
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def axis_label(value: float, unit: str | None) -> str:
@@ -162,9 +162,9 @@ def pace_chart(
         "height": HEIGHT,
         "plot": {"left": LEFT, "right": WIDTH - RIGHT, "top": TOP, "bottom": HEIGHT - BOTTOM},
         "y_ticks": [{"y": y_of(t), "label": axis_label(t, unit)} for t in ticks],
-        "y_unit": unit if unit and unit not in ("ratio", "%", "count", "multiple") else "",
+        "y_unit": currency_symbol(unit, current().code) if unit and unit not in ("ratio", "%", "count", "multiple") else "",
         "x_ticks": [
-            {"x": x_date(d), "label": MONTHS[d.month - 1] + (f" {d.year}" if d.month == 1 else "")}
+            {"x": x_date(d), "label": month_abbreviation(d.month) + (f" {d.year}" if d.month == 1 else "")}
             for d in _month_ticks(start, end)
         ],
         "flow": result.aggregate == "sum",
@@ -172,7 +172,7 @@ def pace_chart(
         "range": None,
         "expected": path([(x_of(day), y_of(v)) for day, v in expected]) if expected else None,
         "milestones": [
-            {"x": x_date(d), "y": y_of(v), "label": f"{d.isoformat()}: {format_quantity(v, unit)}"}
+            {"x": x_date(d), "y": y_of(v), "label": f"{format_date(d)}: {format_quantity(v, unit)}"}
             for d, v in result.milestones
             if start <= d <= end
         ],
@@ -180,7 +180,7 @@ def pace_chart(
         if len(series) > 1 or (series and result.aggregate == "sum")
         else None,
         "observations": [
-            {"x": x_date(d), "y": y_of(v), "label": f"{d.isoformat()}: {format_quantity(v, unit)}"} for d, v in series
+            {"x": x_date(d), "y": y_of(v), "label": f"{format_date(d)}: {format_quantity(v, unit)}"} for d, v in series
         ],
         "as_of": None,
         "now": None,
@@ -190,35 +190,37 @@ def pace_chart(
     if result.target is not None:
         chart["target"] = {
             "y": y_of(result.target),
-            "label": f"target {format_quantity(result.target, unit)}" + (" (derived)" if result.target_origin == "derived" else ""),
+            "label": _p("report", "target {value} (derived)", value=format_quantity(result.target, unit))
+            if result.target_origin == "derived"
+            else _p("report", "target {value}", value=format_quantity(result.target, unit)),
         }
     if value_range is not None:
-        chart["range"] = {"top": y_of(value_range[1]), "bottom": y_of(value_range[0]), "label": f"range {format_quantity(value_range[0], unit)} – {format_quantity(value_range[1], unit)}"}
+        chart["range"] = {"top": y_of(value_range[1]), "bottom": y_of(value_range[0]), "label": _p("report", "range {low} – {high}", low=format_quantity(value_range[0], unit), high=format_quantity(value_range[1], unit))}
     if start <= as_of <= end:
-        chart["as_of"] = {"x": x_date(as_of), "label": f"as of {as_of.isoformat()}"}
+        chart["as_of"] = {"x": x_date(as_of), "label": _p("report", "as of {date}", date=format_date(as_of))}
     if result.actual is not None:
         point_date = min(max(as_of, start), end)
         chart["now"] = {
             "x": x_date(point_date),
             "y": y_of(result.actual),
             "value": format_quantity(result.actual, unit),
-            "label": f"actual {format_quantity(result.actual, unit)} at {point_date.isoformat()}",
+            "label": _p("report", "actual {value} at {date}", value=format_quantity(result.actual, unit), date=format_date(point_date)),
         }
         if result.forecast is not None and as_of < end:
             chart["forecast"] = {
                 "points": path([(x_date(point_date), y_of(result.actual)), (x_date(end), y_of(result.forecast))]),
                 "x": x_date(end),
                 "y": y_of(result.forecast),
-                "label": f"forecast {format_quantity(result.forecast, unit)}",
+                "label": _p("report", "forecast {value}", value=format_quantity(result.forecast, unit)),
             }
-    parts = [f"Pace of {result.id}"]
+    parts = [_p("report", "Pace of {node}", node=result.id)]
     if chart["target"]:
         parts.append(chart["target"]["label"])
     if result.expected is not None:
-        parts.append(f"expected {format_quantity(result.expected, unit)} at {as_of.isoformat()}")
+        parts.append(_p("report", "expected {value} at {date}", value=format_quantity(result.expected, unit), date=format_date(as_of)))
     if result.actual is not None:
-        parts.append(f"actual {format_quantity(result.actual, unit)}")
+        parts.append(_p("report", "actual {value}", value=format_quantity(result.actual, unit)))
     if result.forecast is not None:
-        parts.append(f"forecast {format_quantity(result.forecast, unit)} at {end.isoformat()}")
+        parts.append(_p("report", "forecast {value} at {date}", value=format_quantity(result.forecast, unit), date=format_date(end)))
     chart["description"] = "; ".join(parts)
     return chart

@@ -9,11 +9,13 @@ and the same escaping. ``jinja2`` is imported only when a report is written.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import goaltree
 from goaltree.errors import GoaltreeError
-from goaltree.present.language import _, _n, _p, current
+from goaltree.present import language as words
+from goaltree.present.language import current
+from goaltree.present.terms import field_word, status_word
 
 if TYPE_CHECKING:
     import jinja2
@@ -29,8 +31,11 @@ def templates_dir() -> Path:
         if (candidate / BUILTIN_TEMPLATES["html"]).is_file():
             return candidate
     raise GoaltreeError(
-        f"the report templates are missing (looked in {package / 'templates'} and {package.parent / 'templates'}); "
-        "reinstall goaltree"
+        words._(
+            "the report templates are missing (looked in {inside} and {beside}); reinstall goaltree",
+            inside=package / "templates",
+            beside=package.parent / "templates",
+        )
     )
 
 
@@ -58,8 +63,47 @@ def environment(search_path: Sequence[Path] = ()) -> "jinja2.Environment":
     env.filters.update(FILTERS)
     # A template marks its words as the code does: {{ _("Needs attention") }}, {{ _n("{count} node", "{count} nodes", n) }}.
     # They are translated when the template renders, in the language of the command.
-    env.globals.update({"_": _, "_n": _n, "_p": _p, "language": lambda: current().code})
+    from goaltree.report.sections import family_word, severity_word
+
+    env.globals.update(
+        {
+            "_": template_text(words._),
+            "_n": template_text(words._n),
+            "_p": template_text(words._p),
+            "language": lambda: current().code,
+            "field_word": field_word,
+            "status_word": status_word,
+            "family_word": family_word,
+            "severity_word": severity_word,
+        }
+    )
     return env
+
+
+def template_text(translate: Any) -> Any:
+    """``translate`` (``_``, ``_n``, ``_p``) for templates, where autoescape is on.
+
+    The result is markup: the translated words with ``& < > "`` escaped (a
+    translation holding ``<`` cannot add an element, nor ``"`` end an
+    attribute), and each field escaped as Jinja2 escapes a value, unless the
+    template built it as markup (a link: ``_("see {link}", link=...)`` with
+    ``link`` from a ``{% set %}`` block). An apostrophe in the words stays as
+    written, as it did when the words were the template's own text.
+    """
+    from markupsafe import Markup, escape
+
+    def translated(*arguments: Any, **fields: Any) -> Markup:
+        stand_ins = {name: f"\x00{index}\x00" for index, name in enumerate(fields)}
+        text = _escape_words(str(translate(*arguments, **stand_ins)))
+        for name, stand_in in stand_ins.items():
+            text = text.replace(stand_in, str(escape(fields[name])))
+        return Markup(text)
+
+    return translated
+
+
+def _escape_words(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")
 
 
 def load_template(report_format: str, template: Path | str | None = None) -> "jinja2.Template":
@@ -77,18 +121,18 @@ def load_template(report_format: str, template: Path | str | None = None) -> "ji
     else:
         path = Path(template)
         if not path.is_file():
-            raise GoaltreeError(f"template {path} does not exist")
+            raise GoaltreeError(words._("template {path} does not exist", path=path))
         env = environment([path.resolve().parent])
         name = path.name
     try:
         return env.get_template(name)
     except jinja2.TemplateSyntaxError as error:
         where = f"{error.filename or name}:{error.lineno}"
-        raise GoaltreeError(f"{where}: template syntax error: {error.message}") from None
+        raise GoaltreeError(words._("{where}: template syntax error: {message}", where=where, message=error.message)) from None
     except jinja2.TemplateNotFound as error:
-        raise GoaltreeError(f"template {error.name} not found") from None
+        raise GoaltreeError(words._("template {name} not found", name=error.name)) from None
     except (OSError, UnicodeDecodeError) as error:
-        raise GoaltreeError(f"cannot read template {name}: {error}") from None
+        raise GoaltreeError(words._("cannot read template {name}: {error}", name=name, error=error)) from None
 
 
 def render_template(template: "jinja2.Template", context: dict) -> str:
@@ -103,7 +147,8 @@ def render_template(template: "jinja2.Template", context: dict) -> str:
     try:
         return template.render(context)
     except jinja2.TemplateSyntaxError as error:
-        raise GoaltreeError(f"{error.filename or template.name}:{error.lineno}: template syntax error: {error.message}") from None
+        where = f"{error.filename or template.name}:{error.lineno}"
+        raise GoaltreeError(words._("{where}: template syntax error: {message}", where=where, message=error.message)) from None
     except jinja2.TemplateError as error:
         raise GoaltreeError(f"template {template.filename or template.name}{_template_line(error)}: {error}") from None
     except (TypeError, ValueError, KeyError, AttributeError, ZeroDivisionError) as error:

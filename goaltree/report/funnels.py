@@ -12,6 +12,7 @@ from typing import Any, Mapping, Sequence
 
 from goaltree.engine.results import Evaluation, NodeResult
 from goaltree.engine.serialize import number
+from goaltree.present.language import _
 from goaltree.present.numbers import format_percent, format_quantity
 from goaltree.render.style import status_label
 
@@ -210,13 +211,25 @@ def _funnel_value(
             "status_label": status_label(result.status),
             "per_first_step": number(per_first),
             "per_first_step_text": format_quantity(per_first, result.unit),
-            "sentence": (
-                f"Each of the {format_quantity(evaluation.nodes[last].target, evaluation.nodes[last].unit)} planned {last} is worth "
-                f"{format_quantity(clv.target, clv.unit)} over its lifetime ({other}), so the funnel is worth "
-                f"{format_quantity(result.target, result.unit)} ({node_id}); so far {format_quantity(result.actual, result.unit)}."
+            "sentence": _(
+                "Each of the {count} planned {last} is worth {clv} over its lifetime ({clv_node}), "
+                "so the funnel is worth {value} ({node}); so far {actual}.",
+                count=format_quantity(evaluation.nodes[last].target, evaluation.nodes[last].unit),
+                last=last,
+                clv=format_quantity(clv.target, clv.unit),
+                clv_node=other,
+                value=format_quantity(result.target, result.unit),
+                node=node_id,
+                actual=format_quantity(result.actual, result.unit),
             )
             + (
-                f" Each of the {format_quantity(first.target, first.unit)} planned {first.id} is worth {format_quantity(per_first, result.unit)}."
+                " "
+                + _(
+                    "Each of the {count} planned {first} is worth {value}.",
+                    count=format_quantity(first.target, first.unit),
+                    first=first.id,
+                    value=format_quantity(per_first, result.unit),
+                )
                 if per_first is not None
                 else ""
             ),

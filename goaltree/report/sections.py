@@ -10,11 +10,12 @@ import math
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from goaltree.engine.attribution import OWN_PACE, OWN_PACE_WORDS
+from goaltree.engine.attribution import OWN_PACE
 from goaltree.engine.results import Evaluation, NodeResult
 from goaltree.engine.serialize import number
 from goaltree.errors import Diagnostic, sort_key
-from goaltree.render.style import STATUS_ORDER, STATUS_STYLES, TYPE_LABELS, severity_rank, status_label
+from goaltree.render.style import STATUS_ORDER, STATUS_STYLES, severity_rank, status_description, status_label, type_label
+from goaltree.present.language import _, _n, _p, current, format_date
 from goaltree.present.numbers import format_percent, format_quantity, format_share, format_signed_quantity
 
 ATTENTION = ("off_track", "at_risk", "no_data")
@@ -69,7 +70,7 @@ def node_view(result: NodeResult) -> dict[str, Any]:
         "id": result.id,
         "title": result.title,
         "type": result.type,
-        "type_label": TYPE_LABELS.get(result.type, result.type.upper()),
+        "type_label": type_label(result.type),
         "unit": unit,
         "owner": result.owner,
         "direction": result.direction,
@@ -78,6 +79,7 @@ def node_view(result: NodeResult) -> dict[str, Any]:
         "formula": result.formula,
         "weight": result.weight,
         "deadline": result.deadline.isoformat(),
+        "deadline_text": format_date(result.deadline),
         "status": result.status,
         "status_label": status_label(result.status),
         "status_fill": style.fill if style else "#BBBBBB",
@@ -171,7 +173,7 @@ def summary(evaluation: Evaluation) -> dict[str, Any]:
             "count": count,
             "fill": STATUS_STYLES[status].fill,
             "text": STATUS_STYLES[status].text,
-            "description": STATUS_STYLES[status].description,
+            "description": status_description(status),
         }
         for status, count in counts.items()
         if count or status not in ("not_started", "assumed")
@@ -181,16 +183,19 @@ def summary(evaluation: Evaluation) -> dict[str, Any]:
     # A planning assumption counts neither way: "3 of 7" is out of the nodes that are scored.
     assumed = counts["assumed"]
     scored = total - assumed
-    noun = "scored nodes" if assumed else "nodes"
-    headline = (
-        f"{behind} of {scored} {noun} are behind their pace"
-        if behind
-        else f"no node is behind its pace ({scored} {noun})"
-    )
+    if behind and assumed:
+        clauses = [_("{behind} of {count} scored nodes are behind their pace", behind=behind, count=scored)]
+    elif behind:
+        clauses = [_("{behind} of {count} nodes are behind their pace", behind=behind, count=scored)]
+    elif assumed:
+        clauses = [_("no node is behind its pace ({count} scored nodes)", count=scored)]
+    else:
+        clauses = [_("no node is behind its pace ({count} nodes)", count=scored)]
     if counts["no_data"]:
-        headline += f"; {counts['no_data']} without data"
+        clauses.append(_p("report", "{count} without data", count=counts["no_data"]))
     if assumed:
-        headline += f"; {assumed} planning assumption{'' if assumed == 1 else 's'} not scored"
+        clauses.append(_n("{count} planning assumption not scored", "{count} planning assumptions not scored", assumed))
+    headline = "; ".join(clauses)
     return {
         "counts": tiles,
         "total": total,
@@ -247,7 +252,7 @@ def explanations(evaluation: Evaluation) -> list[dict[str, Any]]:
             parts.append(
                 {
                     "child": None if own else child,
-                    "title": OWN_PACE_WORDS if own else evaluation.nodes[child].title,
+                    "title": own_pace_words() if own else evaluation.nodes[child].title,
                     "amount": number(amount),
                     "amount_text": _gap_text(amount, unit, result),
                     "share": number(fraction),
@@ -260,24 +265,30 @@ def explanations(evaluation: Evaluation) -> list[dict[str, Any]]:
             continue
         gap_text = _gap_text(gap, unit, result)
         if unit == "points":
-            lead = f"{node_id} is {format_percent(abs(gap)).replace(' %', '')} points behind its expected progress"
+            lead = _(
+                "{node} is {points} points behind its expected progress",
+                node=node_id,
+                points=format_percent(abs(gap)).replace(" %", ""),
+            )
         else:
-            lead = f"{node_id} is {format_quantity(abs(gap), result.unit)} behind its expected pace"
+            lead = _("{node} is {amount} behind its expected pace", node=node_id, amount=format_quantity(abs(gap), result.unit))
+        # "lead: first, others; own pace." The clauses are whole sentences of their own;
+        # only the punctuation between them is the code's.
         pieces = []
         for part in parts:
             if part["child"] is None:
                 continue
             if not pieces:
-                pieces.append(f"{part['child']} explain {part['share_text']} of the {node_id} gap")
+                pieces.append(_("{child} explain {share} of the {node} gap", child=part["child"], share=part["share_text"], node=node_id))
             else:
                 pieces.append(f"{part['child']} {part['share_text']}")
         sentence = f"{lead}: " + ", ".join(pieces)
         rest = next((part for part in parts if part["child"] is None), None)
         if rest is not None:
-            sentence += ("; " if pieces else "") + f"{OWN_PACE_WORDS} by {rest['share_text']}"
+            sentence += ("; " if pieces else "") + _("its own pace differs from its parts by {share}", share=rest["share_text"])
         sentence += "."
         if any(part["offsets"] and part["child"] is not None for part in parts):
-            sentence += " A negative share is a child ahead of its pace."
+            sentence += " " + _("A negative share is a child ahead of its pace.")
         items.append(
             {
                 "node": node_id,
@@ -297,8 +308,14 @@ def explanations(evaluation: Evaluation) -> list[dict[str, Any]]:
 def _gap_text(amount: float, unit: str, result: NodeResult) -> str:
     """A part of a gap in the parent's unit, or in progress points for objectives."""
     if unit == "points":
-        return f"{amount * 100:+.1f} points".replace("-", "−")
+        points = f"{amount * 100:+.1f}".replace("-", "−").replace(".", current().decimal)
+        return _p("report", "{points} points", points=points)
     return format_signed_quantity(amount, result.unit)
+
+
+def own_pace_words() -> str:
+    """What the part of a gap that no child explains is called: in English :data:`OWN_PACE_WORDS`."""
+    return _p("report", "its own pace differs from its parts")
 
 
 # --- breakdowns and findings ------------------------------------------------------------------
@@ -374,6 +391,49 @@ _FAMILIES = {"S": "specific", "M": "measurable", "A": "achievable", "R": "releva
 
 def _family(code: str) -> str:
     return _FAMILIES.get(code[:1], "other")
+
+
+def family_word(family: str) -> str:
+    """A rule family (``measurable``) as the findings table says it, in the current language."""
+    words = {
+        "specific": _p("report", "specific"),
+        "measurable": _p("report", "measurable"),
+        "achievable": _p("report", "achievable"),
+        "relevant": _p("report", "relevant"),
+        "time-bound": _p("report", "time-bound"),
+        "structure": _p("report", "structure"),
+        "other": _p("report", "other"),
+    }
+    return words.get(family, family)
+
+
+def severity_word(severity: str) -> str:
+    """A finding's severity (``warning``) as the findings table says it; the code stays in the data."""
+    words = {"error": _p("report", "error"), "warning": _p("report", "warning"), "info": _p("report", "info")}
+    return words.get(severity, severity)
+
+
+def source_text(source: Mapping[str, Any], as_of: Any) -> str:
+    """Where the numbers come from, in the current language: ``snapshot s.json (sha256 …), fetched at …``.
+
+    Args:
+        source: :func:`data_source`'s answer (its ``text`` is the English one the JSON report keeps).
+        as_of: The evaluation's as-of date.
+    """
+    date = format_date(as_of)
+    kind = source["kind"]
+    if kind == "snapshot":
+        text = _p("report", "snapshot {name}", name=source["path"])
+        if source["sha256"]:
+            text += f" (sha256 {source['sha256'][:12]})"
+        if source["fetched_at"]:
+            text = _("{snapshot}, fetched at {time}", snapshot=text, time=source["fetched_at"])
+        return text
+    if kind == "live":
+        return _p("report", "live sources at {date}", date=date)
+    if kind == "inline":
+        return _("inline actuals in the goal file, up to {date}", date=date)
+    return _("no observations up to {date}", date=date)
 
 
 # --- where the numbers come from --------------------------------------------------------------

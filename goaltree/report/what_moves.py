@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from goaltree.errors import DiagnosticsError
-from goaltree.present.numbers import format_number
+from goaltree.present.language import current
+from goaltree.present.numbers import format_number, format_share
 
 if TYPE_CHECKING:
     from goaltree.graph import GoalTree
@@ -46,7 +47,7 @@ def _tornado(tree: "GoalTree", node_id: str, targets: dict[str, float]) -> dict[
                 "title": tree.goal_file.nodes[driver.node].title,
                 "value_text": format_number(driver.value, units.get(driver.node)),
                 "elasticity": driver.elasticity,
-                "elasticity_text": f"{driver.elasticity:g}",
+                "elasticity_text": f"{driver.elasticity:g}".replace(".", current().decimal),
                 "low_text": format_number(driver.low, unit),
                 "high_text": format_number(driver.high, unit),
                 "bar_left": round(max(left, 0.0), 2),
@@ -101,7 +102,7 @@ def what_moves(tree: "GoalTree | None") -> dict[str, Any] | None:
     if not tornados and scenarios is None:
         return None
     return {
-        "step_text": f"{STEP * 100:g} %",
+        "step_text": format_share(STEP),
         "tornados": tornados,
         "tornados_more": max(len(tops) - TORNADO_NODES, 0),
         "scenarios": scenarios,
