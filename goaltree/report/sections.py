@@ -10,7 +10,7 @@ import math
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from goaltree.engine.attribution import OWN_PACE
+from goaltree.engine.attribution import OWN_PACE, own_pace_words
 from goaltree.engine.results import Evaluation, NodeResult
 from goaltree.engine.serialize import number
 from goaltree.errors import Diagnostic, sort_key
@@ -311,11 +311,6 @@ def _gap_text(amount: float, unit: str, result: NodeResult) -> str:
         points = f"{amount * 100:+.1f}".replace("-", "−").replace(".", current().decimal)
         return _p("report", "{points} points", points=points)
     return format_signed_quantity(amount, result.unit)
-
-
-def own_pace_words() -> str:
-    """What the part of a gap that no child explains is called: in English :data:`OWN_PACE_WORDS`."""
-    return _p("report", "its own pace differs from its parts")
 
 
 # --- breakdowns and findings ------------------------------------------------------------------
