@@ -434,6 +434,10 @@ def top_nodes(tree: "GoalTree", equation_of: Mapping[str, "Equation"]) -> list[s
     return [node_id for node_id in tree.order if node_id in equation_of and node_id not in used]
 
 
+_FAR_FROM_OVERFLOW = 1e300
+"""The largest value :meth:`_Model._shifted_sum` adds: a million of them still fit in a float."""
+
+
 class _Model:
     """A node as a function of its inputs: computed once at the inputs' values, then again per moved input.
 
@@ -455,6 +459,9 @@ class _Model:
                 users.setdefault(child, []).append(head)
         self.users = users
 
+        # The last base computed, and the exact parts of its sums (see _shifted_sum).
+        self._base: tuple[dict[str, float], dict[str, tuple[list[float], frozenset[str]] | None]] | None = None
+
     def _evaluate(self, head: str, values: Mapping[str, float]) -> float:
         equation = self.equation_of[head]
         return equation.evaluate({child: values[child] for child in equation.children})
@@ -464,7 +471,61 @@ class _Model:
         values = dict(inputs)
         for head in self.heads:
             values[head] = self._evaluate(head, values)
+        self._base = (values, {})
         return values
+
+    def _shifted_sum(self, head: str, changed: Mapping[str, float]) -> float | None:
+        """A sum's (or mean's) value with the ``changed`` children, from its base's exact parts; ``None`` when not a sum.
+
+        Recomputing a sum of N children for each of its N moved inputs is
+        quadratic. The base's children are kept as a few floats whose sum is
+        exactly theirs (Shewchuk's partials, as ``math.fsum`` keeps them); the
+        moved sum is ``fsum`` of those, minus each changed child's base value,
+        plus its new one: the same correctly rounded float as ``fsum`` of all
+        the children, in time of the changed ones.
+        """
+        import math
+
+        equation = self.equation_of[head]
+        if equation.formula is not None or equation.kind not in ("sum", "mean") or self._base is None:
+            return None
+        base, exact = self._base
+        if head not in exact:
+            children = equation.children
+            numbers = [base[child] for child in children]
+            partials: list[float] = []
+            for x in numbers:
+                kept = 0
+                for y in partials:
+                    if abs(x) < abs(y):
+                        x, y = y, x
+                    high = x + y
+                    low = y - (high - x)
+                    if low:
+                        partials[kept] = low
+                        kept += 1
+                    x = high
+                partials[kept:] = [x]
+            # Far from the largest float, so that neither sum can overflow on the way.
+            usable = len(set(children)) == len(children) and all(abs(x) <= _FAR_FROM_OVERFLOW for x in numbers)
+            exact[head] = (partials, frozenset(children)) if usable else None
+        known = exact[head]
+        if known is None:
+            return None
+        partials, children = known
+        terms = list(partials)
+        for child, value in changed.items():
+            if child in children:
+                if not abs(value) <= _FAR_FROM_OVERFLOW:
+                    return None
+                terms += (-base[child], value)
+        try:
+            result = math.fsum(terms)
+        except (OverflowError, ValueError):
+            return None
+        if result == 0 or not math.isfinite(result):
+            return None  # the full sum decides the sign of a zero and what overflows
+        return result if equation.kind == "sum" else result / len(equation.children)
 
     def moved(self, base: Mapping[str, float], input_id: str, value: float) -> float:
         """The node with ``input_id`` at ``value`` and every other input as in ``base``."""
@@ -479,8 +540,10 @@ class _Model:
             if head not in affected:
                 affected.add(head)
                 stack.extend(self.users.get(head, ()))
+        exact = self._base is not None and self._base[0] is base
         for head in sorted(affected, key=self.position.__getitem__):
-            changed[head] = self._evaluate(head, values)
+            shifted = self._shifted_sum(head, changed) if exact else None
+            changed[head] = self._evaluate(head, values) if shifted is None else shifted
         return values[self.node_id]
 
 

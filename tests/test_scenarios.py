@@ -449,3 +449,33 @@ def test_the_b2b_funnel_template_answers_the_tutorial_question(capsys):
     assert document["nodes"]["visits"]["higher_conversion"] == pytest.approx(218_750)
     # A 110 000 SEK order: a customer is worth 110 000 * 3 * 3 = 990 000 SEK, 63 MSEK needs 63.64 customers.
     assert document["nodes"]["customers"]["bigger_orders"] == pytest.approx(63_000_000 / 990_000)
+
+
+_SUMMANDS = st.one_of(
+    st.floats(min_value=-1e12, max_value=1e12, allow_nan=False),
+    st.floats(min_value=-1e300, max_value=1e300, allow_nan=False),
+    st.sampled_from([0.0, -0.0, 1.0, 0.1, 1e-300]),
+)
+
+
+@settings(deadline=None, max_examples=300)
+@given(
+    st.sampled_from(["sum", "mean"]),
+    st.lists(_SUMMANDS, min_size=1, max_size=30),
+    st.data(),
+)
+def test_moving_one_input_of_a_wide_sum_gives_the_full_sums_float(kind, values, data):
+    """Sensitivity moves each input of a sum from the base's exact parts: the same float as summing every child again."""
+    from goaltree.engine.system import Equation
+    from goaltree.scenarios import _Model
+
+    children = tuple(f"c{index}" for index in range(len(values)))
+    equation = Equation("total", kind, children)
+    model = _Model("total", {"total": equation}, ("total", *children))
+    inputs = dict(zip(children, values))
+    base = model.base(inputs)
+    moved = data.draw(st.sampled_from(children))
+    value = data.draw(_SUMMANDS)
+    expected = equation.evaluate({**inputs, moved: value})
+    got = model.moved(base, moved, value)
+    assert repr(got) == repr(expected)
