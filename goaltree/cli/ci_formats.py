@@ -18,7 +18,7 @@ from typing import Sequence
 from goaltree.errors import Diagnostic, count
 from goaltree.present.escape import markdown_text
 from goaltree.present.language import _, _n, _p
-from goaltree.present.terms import field_word
+from goaltree.present.terms import field_word, severity_word
 
 # GitLab's severities are blocker, critical, major, minor and info: an error stops
 # the goal file from evaluating, a warning is a SMART finding, a note is a note.
@@ -45,13 +45,12 @@ def step_summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
     lines = ["### goaltree check", "", found, ""]
     if diagnostics:
         header = (_p("cli", "where"), _p("cli", "severity"), _p("cli", "code"), field_word("node"), _p("cli", "message"))
-        severities = {"error": _p("cli", "error"), "warning": _p("cli", "warning"), "info": _p("cli", "info")}
         lines += ["| " + " | ".join(header) + " |", "|---|---|---|---|---|"]
         lines += [
             "| "
             + " | ".join(
                 markdown_text(cell)
-                for cell in (_where(d), severities.get(d.severity, d.severity), d.code, d.node or "", d.message)
+                for cell in (_where(d), severity_word(d.severity), d.code, d.node or "", d.message)
             )
             + " |"
             for d in diagnostics

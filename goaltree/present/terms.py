@@ -37,6 +37,15 @@ FIELD_WORDS: dict[str, str] = {
 """A field of a node's result -> its name, as a column heading or a label says it."""
 
 
+SEVERITY_WORDS: dict[str, str] = {
+    "error": N_("error"),
+    "warning": N_("warning"),
+    "info": N_("info"),
+}
+"""A finding's severity -> its name where a person reads it (a table, a report); the severity
+word of a compiler-style line stays the code, which editors and CI parse."""
+
+
 def status_word(status: str) -> str:
     """``at_risk`` -> ``at risk`` (Swedish ``risk``); an unknown code reads as itself, spaced."""
     word = STATUS_WORDS.get(status)
@@ -47,3 +56,9 @@ def field_word(name: str) -> str:
     """``actual`` -> ``actual`` (Swedish ``utfall``): the name of a result's field in the current language."""
     word = FIELD_WORDS.get(name)
     return _(word) if word else name
+
+
+def severity_word(severity: str) -> str:
+    """``warning`` -> ``warning`` (Swedish ``varning``, and ``info`` ``notering`` as check's summary counts it)."""
+    word = SEVERITY_WORDS.get(severity)
+    return _(word) if word else severity

@@ -15,7 +15,7 @@ import goaltree
 from goaltree.errors import GoaltreeError
 from goaltree.present import language as words
 from goaltree.present.language import current
-from goaltree.present.terms import field_word, status_word
+from goaltree.present.terms import field_word, severity_word, status_word
 
 if TYPE_CHECKING:
     import jinja2
@@ -63,7 +63,7 @@ def environment(search_path: Sequence[Path] = ()) -> "jinja2.Environment":
     env.filters.update(FILTERS)
     # A template marks its words as the code does: {{ _("Needs attention") }}, {{ _n("{count} node", "{count} nodes", n) }}.
     # They are translated when the template renders, in the language of the command.
-    from goaltree.report.sections import family_word, severity_word
+    from goaltree.report.sections import family_word
 
     env.globals.update(
         {

@@ -402,10 +402,6 @@ def family_word(family: str) -> str:
     return words.get(family, family)
 
 
-def severity_word(severity: str) -> str:
-    """A finding's severity (``warning``) as the findings table says it; the code stays in the data."""
-    words = {"error": _p("report", "error"), "warning": _p("report", "warning"), "info": _p("report", "info")}
-    return words.get(severity, severity)
 
 
 def source_text(source: Mapping[str, Any], as_of: Any) -> str:
