@@ -109,3 +109,29 @@ def test_a_missing_browser_skips_locally_and_fails_in_ci(monkeypatch, tmp_path):
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI must run the browser tests"):
         browser.require_browser()
+
+
+def test_the_swedish_report_runs_its_translated_script(page_on_report, tmp_path):
+    """Swedish words in the script change its text, so the CSP hash must be of the translated script:
+    a stale hash would block the script (a console error) and the buttons would do nothing."""
+    from goaltree.present.language import use_language
+
+    tree, evaluation = load_and_evaluate(FUNNEL)
+    path = tmp_path / "rapport.html"
+    with use_language("sv"):
+        write_atomic(path, render_report(evaluation, "html", goal_file=tree.goal_file))
+    # A page of the module's browser: Playwright's sync API runs one browser at a time.
+    page = page_on_report[0].context.browser.new_page(viewport={"width": 1280, "height": 900})
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}") if message.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.goto(path.as_uri(), wait_until="load")
+    assert page.evaluate("document.documentElement.lang") == "sv"
+    fit = page.locator("#diagram-fit")
+    assert fit.inner_text() == "Verklig storlek"
+    fit.click()
+    expect(fit).to_have_text("Anpassa till bredden")  # written by the script, in Swedish
+    page.click("#expand-all")
+    assert page.evaluate("Array.from(document.querySelectorAll('details.node')).every(d => d.open)")
+    assert problems == []
+    page.close()
