@@ -2,7 +2,8 @@
 
 The strategies start from the shipped examples (not enterprise: too large for a
 quick case) and drop or replace fields, swap value types, inject hostile
-strings, extreme numbers and random formulas. Every run goes through
+strings, extreme numbers and random formulas, and print in English or
+Swedish (a translation that loses a field would crash here). Every run goes through
 ``goaltree.cli.main`` in-process and must end with exit 0, 1 or 2, no traceback
 and never the "internal error" path.
 
@@ -69,7 +70,7 @@ def mutated_goal_file(draw) -> str:
         elif action == "formula":
             node["formula"] = draw(FORMULAS)
         elif action == "top":
-            document[draw(st.sampled_from(["title", "owner", "id", "thresholds", "period"]))] = draw(VALUES)
+            document[draw(st.sampled_from(["title", "owner", "id", "thresholds", "period", "language"]))] = draw(VALUES)
         else:
             node[field] = draw(VALUES)
     return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
@@ -104,8 +105,8 @@ BUDGET = settings(
 
 @pytest.mark.parametrize("command", ["check", "evaluate", "report"])
 @BUDGET
-@given(text=mutated_goal_file())
-def test_mutated_examples_get_only_goaltrees_own_diagnostics(tmp_path_factory, command, text):
+@given(text=mutated_goal_file(), language=st.sampled_from(["en", "sv"]))
+def test_mutated_examples_get_only_goaltrees_own_diagnostics(tmp_path_factory, command, text, language):
     folder = tmp_path_factory.mktemp("fuzz")
     goals = folder / "goals.yaml"
     goals.write_text(text, encoding="utf-8")
@@ -114,7 +115,7 @@ def test_mutated_examples_get_only_goaltrees_own_diagnostics(tmp_path_factory, c
         "evaluate": ["evaluate", str(goals), "--as-of", "2027-06-30", "--format", "json"],
         "report": ["report", str(goals), "--as-of", "2027-06-30", "--format", "md", "-o", str(folder / "r.md")],
     }[command]
-    _assert_own_diagnostics(*_run(argv))
+    _assert_own_diagnostics(*_run([*argv, "--language", language]))  # every message, in either language
 
 
 @BUDGET
