@@ -161,7 +161,7 @@ def test_the_markdown_report_speaks_swedish(tmp_path):
     lines = text.splitlines()
     assert lines[2] == (
         "Läget per **30 juni 2027** · period 1 januari 2027 – 31 december 2027 · målträd `seed-funnel` · "
-        "källa: utfall inskrivna i målfilen, till och med 30 juni 2027"
+        "siffror från utfall inskrivna i målfilen, till och med 30 juni 2027"
     )
     assert "## Sammanfattning" in lines and "## Mål och KPI:er" in lines and "## Tratt" in lines
     assert "**3 av 6 bedömda noder ligger efter sin takt; 4 planeringsantaganden räknas inte.**" in lines
@@ -172,7 +172,7 @@ def test_the_markdown_report_speaks_swedish(tmp_path):
     assert any("customers förklarar 100 % av gapet i revenue." in line for line in lines)
     assert any(line.startswith("Trattens värde: Var och en av de 70 planerade customers är värd 900 000 kr under sin livstid (clv)") for line in lines)
     assert "Inga avvikelser: alla mål klarar SMART-kontrollerna." in lines
-    assert lines[-1] == "Skapad av goaltree från `seed-funnel` per 30 juni 2027; källa: utfall inskrivna i målfilen, till och med 30 juni 2027."
+    assert lines[-1] == "Skapad av goaltree från `seed-funnel` per 30 juni 2027; siffror från utfall inskrivna i målfilen, till och med 30 juni 2027."
 
 
 def test_the_json_report_keeps_its_keys_and_codes(tmp_path):
