@@ -1,4 +1,4 @@
-"""The HTML report on a phone: every example, and a hostile one, in a real Chromium 390 px wide.
+"""The HTML report on a phone: every example, a hostile one and a Swedish one, in a real Chromium 390 px wide.
 
 A phone user must never scroll the page sideways: wide tables scroll inside
 their own box, the needs-attention table turns into cards, the diagram and the
@@ -27,12 +27,14 @@ from goaltree.cli import main
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
+CARD_LABELS_SV = ("Utfall", "Mål", "Andel av målet", "Förväntat", "Ansvarig")
+"""A Swedish card's figure labels: the glossary's words."""
 DESKTOP = {"width": 1280, "height": 900}
 # The enterprise report is some 450 000 px long on a phone: more than a browser
 # can put in one image, and more than anyone looks at.
 SCREENSHOT_HEIGHT = 20_000
 EXAMPLES = sorted(path.parent.name for path in (REPO / "examples").glob("*/goals.yaml"))
-REPORTS = [*EXAMPLES, "hostile"]
+REPORTS = [*EXAMPLES, "hostile", "b2b-funnel-sv"]  # the Swedish template: longer words, the same page width
 
 # 200-character words a browser cannot break on its own: ids (one `_`-joined
 # word), titles, an owner and a source dimension.
@@ -118,14 +120,18 @@ def artefacts_folder(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory) -> dict[str, Path]:
-    """Every example's HTML report and the hostile project's, written by `goaltree report`."""
+    """Every example's HTML report, the hostile project's and the Swedish template's, written by `goaltree report`."""
     folder = tmp_path_factory.mktemp("phone")
     hostile = folder / "hostile"
     hostile.mkdir()
     (hostile / "goals.yaml").write_text(HOSTILE_GOALS, encoding="utf-8")
     rows = ["day,channel,sessions"] + [f"2027-{month:02d}-15,{channel},{sessions}" for month in range(1, 7) for channel, sessions in ((CHANNEL, 9000), ("paid", 4000))]
     (hostile / "traffic.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    goal_files = {name: REPO / "examples" / name / "goals.yaml" for name in EXAMPLES} | {"hostile": hostile / "goals.yaml"}
+    assert main(["init", str(folder / "svenska"), "--template", "b2b-funnel-sv"]) == 0
+    goal_files = {name: REPO / "examples" / name / "goals.yaml" for name in EXAMPLES} | {
+        "hostile": hostile / "goals.yaml",
+        "b2b-funnel-sv": folder / "svenska" / "goals.yaml",
+    }
     written = {}
     for name, goal_file in goal_files.items():
         out = folder / f"{name}.html"
@@ -210,7 +216,8 @@ def test_on_a_phone_the_needs_attention_rows_are_cards_that_fit(name, reports, b
         first = rows.first
         text = first.inner_text()
         # The column headings are hidden on a card, so each figure says what it is.
-        for label in ("Actual", "Target", "Progress", "Expected", "Owner"):
+        labels = CARD_LABELS_SV if name.endswith("-sv") else ("Actual", "Target", "Progress", "Expected", "Owner")
+        for label in labels:
             assert label in first.evaluate(f"row => getComputedStyle(row.querySelector('[data-label=\"{label}\"]'), '::before').content")
         assert first.locator("td.node a").inner_text() in text
         card = first.bounding_box()
