@@ -111,3 +111,37 @@ def test_a_result_read_without_observations_differs_from_the_kept_one_in_nothing
     assert with_series and with_breakdown, "the example has observation series and a breakdown"
     assert all(result.observations == () for result in lean)
     assert [dataclasses.replace(eager[node_id], observations=()) for node_id in ids] == lean
+
+
+@pytest.mark.parametrize("language", ["en", "sv"])
+def test_the_json_fields_from_the_engine_are_those_of_the_built_results(evaluation, language):
+    """The JSON takes each node's fields straight from the engine's values: the same keys, order and values a result gives."""
+    from goaltree.engine.serialize import result_fields
+    from goaltree.present.language import use_language
+
+    ids = list(evaluation.nodes)
+    with use_language(language):
+        direct = evaluation.nodes.json_fields(ids)
+        assert repr(evaluation.nodes) == f"NodeResults({len(ids)} nodes, 0 built)"
+        from_results = [result_fields(evaluation.nodes[node_id]) for node_id in ids]
+    assert [list(fields.items()) for fields in direct] == [list(fields.items()) for fields in from_results]
+    assert any(fields["attribution"] for fields in direct) and any(fields["target_derivation"] for fields in direct)
+    with pytest.raises(KeyError):
+        evaluation.nodes.json_fields(["no_such_node"])
+
+
+def test_the_json_fields_of_a_breakdown_and_of_a_failed_source_match_the_results():
+    from goaltree.api import collect_observations
+    from goaltree.engine import evaluate as run
+    from goaltree.engine.serialize import result_fields
+
+    tree = goaltree.load(EXAMPLES / "b2b-funnel" / "goals.yaml")
+    observations, _, _ = collect_observations(tree, AS_OF)
+    with_breakdown = [node_id for node_id, result in run(tree, AS_OF, observations=observations).nodes.items() if result.breakdown]
+    assert with_breakdown, "the example has a source with a breakdown"
+    for failed in (frozenset(), frozenset(with_breakdown[:1])):
+        evaluation = run(tree, AS_OF, observations=observations, failed=failed)
+        ids = list(evaluation.nodes)
+        direct = evaluation.nodes.json_fields(ids)
+        assert direct == [result_fields(evaluation.nodes[node_id]) for node_id in ids]
+        assert bool(direct[ids.index(with_breakdown[0])]["breakdown"]) == (not failed)

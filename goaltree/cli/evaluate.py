@@ -189,11 +189,11 @@ def write_csv(evaluation: Evaluation, stream: IO[str], nodes: Sequence[str]) -> 
     """One row per node in ``nodes``: the JSON's values, lists joined with ``;``, unknowns empty."""
     import csv
 
-    from goaltree.engine.serialize import nodes_to_json, results_for_json
+    from goaltree.engine.serialize import json_nodes
 
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for node_id, fields in zip(nodes, nodes_to_json(results_for_json(evaluation.nodes, nodes))):
+    for node_id, fields in zip(nodes, json_nodes(evaluation.nodes, nodes)):
         fields["node"] = node_id
         row = []
         for column in CSV_COLUMNS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 import math
-from typing import Container, Mapping, Sequence
+from typing import Any, Container, Mapping, Sequence
 
 from goaltree.engine import pace
 from goaltree.engine.attribution import attribute_node
@@ -96,7 +96,7 @@ def evaluate(
         as_of=as_of,
         period_start=start,
         period_end=goal_file.period.end,
-        nodes=NodeResults(nodes, results.build, results.brief, results.briefs),
+        nodes=NodeResults(nodes, results.build, results.brief, results.briefs, results.json_fields),
         diagnostics=tuple(sorted(unique, key=sort_key)),
         snapshot=snapshot,
         # Rare, and cheap to find here; whether each is impossible is the A005 rule's to judge.
@@ -264,6 +264,101 @@ class _Results:
             return equation.evaluate(self.actual_values)
         except Exception:  # a division by zero in actuals leaves the computed value unknown
             return None
+
+    def json_fields(self, node_ids: Sequence[str]) -> list[dict[str, Any]]:
+        """What the JSON shows of each node, its numbers not yet rounded, without building results.
+
+        The fields and their order are :func:`goaltree.engine.serialize.result_fields`'s,
+        with the values :meth:`build` gives; a derivation is its text in the
+        current language. Writing the JSON of a large tree needs nothing else
+        of a result, so its other fields (the actual's derivation, the
+        observation series, the children by kind) are not worked out.
+        """
+        tree = self.tree
+        goal_file = tree.goal_file
+        nodes = goal_file.nodes
+        file_owner = goal_file.owner
+        paces = self.paces
+        declared = self.declared
+        target_derivations = self.target_derivations
+        measured = self.measured
+        failed = self.failed
+        observations = self.observations
+        actual_derivations = self.actual_derivations
+        equation_of = self.equation_of
+        rollup_children = tree.rollup_children
+        parents = tree.parents
+        children_of = tree.children
+        forecasts = self.forecasts
+        computed = self.computed
+        start = goal_file.period.start
+        declared_text = self.declared_derivation.text
+        documents = []
+        for node_id in node_ids:
+            node = nodes[node_id]
+            info = paces[node_id]
+            is_failed = node_id in failed
+            actual = info.actual
+            if node_id in measured and not is_failed:
+                actual_origin = "measured"
+            elif actual is not None:
+                actual_derivation = actual_derivations.get(node_id)
+                rule = actual_derivation.rule if actual_derivation else "rolled_up"
+                actual_origin = "solved" if rule == "solved" else "assumed" if rule == "assumed" else "rolled_up"
+            else:
+                actual_origin = None
+            target = info.target
+            if node_id in declared:
+                target_origin, derivation_text = "declared", declared_text
+            elif target is not None:
+                derivation = target_derivations.get(node_id)
+                target_origin, derivation_text = "derived", derivation.text if derivation else None
+            else:
+                target_origin, derivation_text = None, None
+            breakdown: dict[str, float] = {}
+            if not is_failed and node_id in observations:
+                source_series = observations[node_id]
+                if source_series:
+                    breakdown = pace.breakdown(source_series, start, self.as_of, self.aggregate_of[node_id])
+            equation = equation_of.get(node_id)
+            unscored: dict[str, str] = {}
+            if equation is None and node.effective_rollup == "progress":
+                unscored = pace.unscored_children(rollup_children.get(node_id, ()), paces)
+            if equation is not None or node_id in rollup_children:
+                attribution = attribute_node(tree, node_id, equation, paces)
+            else:
+                attribution = {}
+            progress = info.progress
+            documents.append(
+                {
+                    "title": node.title,
+                    "type": node.type,
+                    "unit": node.unit,
+                    "owner": node.owner or file_owner,
+                    "direction": node.direction,
+                    "target": target,
+                    "target_origin": target_origin,
+                    "target_derivation": derivation_text,
+                    "baseline": node.baseline,
+                    "actual": actual,
+                    "actual_origin": actual_origin,
+                    "measured_actual": None if is_failed else measured.get(node_id),
+                    "computed_actual": computed(node_id),
+                    "expected": info.expected,
+                    "progress": progress,
+                    "expected_progress": info.expected_progress,
+                    "status": info.status,
+                    "forecast": forecasts.get(node_id),
+                    "score": None if progress is None else min(1.0, max(0.0, progress)),
+                    "deadline": info.deadline.isoformat(),
+                    "attribution": attribution,
+                    "unscored_children": unscored,
+                    "breakdown": breakdown,
+                    "children": list(children_of(node_id)),
+                    "parents": list(parents.get(node_id, ())),
+                }
+            )
+        return documents
 
     def build(self, node_id: str, observations: bool = True) -> NodeResult:
         """The node's result; without its observation series when ``observations`` is false."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Literal, Mapping, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Literal, Mapping, NamedTuple, Sequence
 
 from goaltree.errors import Diagnostic
 from goaltree.observations import Observation
@@ -207,7 +207,7 @@ class NodeResults(Mapping[str, NodeResult]):
     the same objects an eager dict would hold.
     """
 
-    __slots__ = ("_ids", "_build", "_brief", "_briefs", "_built")
+    __slots__ = ("_ids", "_build", "_brief", "_briefs", "_json_fields", "_built")
 
     def __init__(
         self,
@@ -215,6 +215,7 @@ class NodeResults(Mapping[str, NodeResult]):
         build: Callable[..., NodeResult],
         brief: Callable[[str], Brief],
         briefs: Callable[[], dict[str, Brief]] | None = None,
+        json_fields: Callable[[Sequence[str]], list[dict[str, Any]]] | None = None,
     ) -> None:
         """
         Args:
@@ -223,11 +224,14 @@ class NodeResults(Mapping[str, NodeResult]):
                 result without the observation series (see :meth:`read_through`).
             brief: Node id -> its table row.
             briefs: Every node's table row at once, when that is quicker than one by one.
+            json_fields: Node ids -> what the JSON shows of each, without building
+                results (see :meth:`json_fields`).
         """
         self._ids = ids
         self._build = build
         self._brief = brief
         self._briefs = briefs
+        self._json_fields = json_fields
         self._built: dict[str, NodeResult] = {}
 
     def __getitem__(self, node_id: str) -> NodeResult:
@@ -278,6 +282,23 @@ class NodeResults(Mapping[str, NodeResult]):
                     raise KeyError(node_id)
                 result = self._build(node_id) if observations else self._build(node_id, observations=False)
             yield result
+
+    def json_fields(self, node_ids: Sequence[str]) -> list[dict[str, Any]] | None:
+        """What the JSON shows of each of ``node_ids``, numbers not yet rounded; ``None`` when only results can tell.
+
+        The engine works these fields out straight from its values, without
+        building a result for each node (:func:`goaltree.engine.serialize.result_fields`
+        gives the same from a result).
+
+        Raises:
+            KeyError: A node id not in the tree.
+        """
+        if self._json_fields is None:
+            return None
+        for node_id in node_ids:
+            if node_id not in self._ids:
+                raise KeyError(node_id)
+        return self._json_fields(node_ids)
 
     def brief(self, node_id: str) -> Brief:
         """The node's table row, without building its result."""

@@ -101,59 +101,86 @@ def _rounded_one_by_one(values: Sequence[float | None]) -> list[float | int | No
 
 def nodes_to_json(results: Iterable[NodeResult]) -> list[dict[str, Any]]:
     """Each node as SPEC §6 names its fields, plus a few more a report needs, in the order given."""
-    results = list(results)
-    rounding = _rounding_for(len(results))
-    documents: list[dict[str, Any]] = []
-    for first in range(0, len(results), _BATCH):
-        documents += _batch_to_json(results[first : first + _BATCH], rounding)
+    documents = [result_fields(result) for result in results]
+    rounding = _rounding_for(len(documents))
+    for first in range(0, len(documents), _BATCH):
+        _round_fields(documents[first : first + _BATCH], rounding)
     return documents
 
 
-def _batch_to_json(results: list[NodeResult], rounding: Callable[[Sequence[float | None]], list]) -> list[dict[str, Any]]:
+def result_fields(result: NodeResult) -> dict[str, Any]:
+    """What the JSON shows of one result, in its order, its numbers not yet rounded."""
+    derivation = result.target_derivation
+    return {
+        "title": result.title,
+        "type": result.type,
+        "unit": result.unit,
+        "owner": result.owner,
+        "direction": result.direction,
+        "target": result.target,
+        "target_origin": result.target_origin,
+        "target_derivation": derivation.text if derivation else None,
+        "baseline": result.baseline,
+        "actual": result.actual,
+        "actual_origin": result.actual_origin,
+        "measured_actual": result.measured_actual,
+        "computed_actual": result.computed_actual,
+        "expected": result.expected,
+        "progress": result.progress,
+        "expected_progress": result.expected_progress,
+        "status": result.status,
+        "forecast": result.forecast,
+        "score": result.score,
+        "deadline": result.deadline.isoformat(),
+        "attribution": dict(result.attribution),
+        "unscored_children": dict(result.unscored_children),
+        "breakdown": dict(result.breakdown),
+        "children": list(result.children),
+        "parents": list(result.parents),
+    }
+
+
+def _round_fields(documents: list[dict[str, Any]], rounding: Callable[[Sequence[float | None]], list]) -> None:
+    """Round every number of :func:`result_fields` objects in place, all of them in one call of ``rounding``."""
     values: list[float | None] = []
-    for result in results:
+    for document in documents:
         # NUMBER_FIELDS, in its order
         values += (
-            result.target, result.baseline, result.actual, result.measured_actual, result.computed_actual,
-            result.expected, result.progress, result.expected_progress, result.forecast, result.score,
+            document["target"], document["baseline"], document["actual"], document["measured_actual"],
+            document["computed_actual"], document["expected"], document["progress"],
+            document["expected_progress"], document["forecast"], document["score"],
         )  # fmt: skip
-        values.extend(result.attribution.values())
-        values.extend(result.breakdown.values())
+        values.extend(document["attribution"].values())
+        values.extend(document["breakdown"].values())
     numbers = iter(rounding(values))
-    documents = []
-    for result in results:
-        target, baseline, actual, measured, computed, expected, progress, expected_progress, forecast, score = islice(numbers, 10)
-        derivation = result.target_derivation
-        documents.append(
-            {
-                "title": result.title,
-                "type": result.type,
-                "unit": result.unit,
-                "owner": result.owner,
-                "direction": result.direction,
-                "target": target,
-                "target_origin": result.target_origin,
-                "target_derivation": derivation.text if derivation else None,
-                "baseline": baseline,
-                "actual": actual,
-                "actual_origin": result.actual_origin,
-                "measured_actual": measured,
-                "computed_actual": computed,
-                "expected": expected,
-                "progress": progress,
-                "expected_progress": expected_progress,
-                "status": result.status,
-                "forecast": forecast,
-                "score": score,
-                "deadline": result.deadline.isoformat(),
-                # zip stops at the end of its first argument, so it takes one number per key.
-                "attribution": dict(zip(result.attribution, numbers)),
-                "unscored_children": dict(result.unscored_children),
-                "breakdown": dict(zip(result.breakdown, numbers)),
-                "children": list(result.children),
-                "parents": list(result.parents),
-            }
-        )
+    for document in documents:
+        (
+            document["target"], document["baseline"], document["actual"], document["measured_actual"],
+            document["computed_actual"], document["expected"], document["progress"],
+            document["expected_progress"], document["forecast"], document["score"],
+        ) = islice(numbers, 10)  # fmt: skip
+        # zip stops at the end of its first argument, so it takes one number per key.
+        document["attribution"] = dict(zip(document["attribution"], numbers))
+        document["breakdown"] = dict(zip(document["breakdown"], numbers))
+
+
+def fields_for_json(results: Mapping[str, NodeResult], node_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """:func:`result_fields` of each of ``node_ids``, in order, from the engine's values when it can give them."""
+    if isinstance(results, NodeResults):
+        documents = results.json_fields(node_ids)
+        if documents is not None:
+            return documents
+    return [result_fields(result) for result in results_for_json(results, node_ids)]
+
+
+def json_nodes(results: Mapping[str, NodeResult], node_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """:func:`nodes_to_json` of the results of ``node_ids``, read as the JSON writer reads them."""
+    rounding = _rounding_for(len(node_ids))
+    documents: list[dict[str, Any]] = []
+    for first in range(0, len(node_ids), _BATCH):
+        batch = fields_for_json(results, node_ids[first : first + _BATCH])
+        _round_fields(batch, rounding)
+        documents += batch
     return documents
 
 
@@ -174,7 +201,7 @@ def evaluation_to_json(evaluation: Evaluation, node_ids: Iterable[str] | None = 
     document: dict[str, Any] = {
         "tree": evaluation.tree_id,
         "as_of": evaluation.as_of.isoformat(),
-        "nodes": dict(zip(chosen, nodes_to_json(results[node_id] for node_id in chosen))),
+        "nodes": dict(zip(chosen, json_nodes(results, chosen))),
         "diagnostics": [d.to_json() for d in evaluation.diagnostics],
     }
     if evaluation.snapshot:
@@ -193,11 +220,15 @@ def write_evaluation_json(evaluation: Evaluation, stream: IO[str], node_ids: Ite
     chosen = list(evaluation.nodes) if node_ids is None else list(node_ids)
     results = evaluation.nodes
     rounding = _rounding_for(len(chosen))
-    batches = (
-        dict(zip(batch, _batch_to_json(list(results_for_json(results, batch)), rounding)))
-        for batch in (chosen[first : first + _BATCH] for first in range(0, len(chosen), _BATCH))
-    )
-    write_json_in_batches(evaluation_to_json(evaluation, ()), "nodes", batches, stream)
+
+    def batches() -> Iterator[dict[str, Any]]:
+        for first in range(0, len(chosen), _BATCH):
+            batch = chosen[first : first + _BATCH]
+            documents = fields_for_json(results, batch)
+            _round_fields(documents, rounding)
+            yield dict(zip(batch, documents))
+
+    write_json_in_batches(evaluation_to_json(evaluation, ()), "nodes", batches(), stream)
 
 
 def results_for_json(results: Mapping[str, NodeResult], node_ids: Iterable[str]) -> Iterator[NodeResult]:
