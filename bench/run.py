@@ -40,7 +40,6 @@ import datetime as dt
 import json
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
@@ -116,8 +115,13 @@ def measure_in_process(path: Path, runs: int) -> dict:
 
 
 def _goaltree_command() -> list[str]:
-    script = shutil.which("goaltree")
-    return [script] if script else [sys.executable, "-m", "goaltree"]
+    """The ``goaltree`` script of the interpreter running the benchmark, as a user types it.
+
+    Not the first ``goaltree`` on PATH: that may be another installation, or a
+    pyenv shim that adds a tenth of a second to every command.
+    """
+    script = Path(sys.executable).with_name("goaltree")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "goaltree"]
 
 
 def run_command(argv: list[str], cwd: Path) -> tuple[float, int, int]:
