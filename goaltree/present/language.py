@@ -59,6 +59,7 @@ class Language:
         plurals: English singular -> the translation's forms.
         plural_index: The form to use for a count (the catalogue's ``Plural-Forms``).
         decimal: The decimal sign.
+        minus: The minus sign (Swedish ``−``, U+2212; English the hyphen the code writes).
     """
 
     code: str
@@ -66,6 +67,7 @@ class Language:
     plurals: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     plural_index: Callable[[int], int] = lambda count: 0 if count == 1 else 1
     decimal: str = "."
+    minus: str = "-"
 
     @property
     def is_english(self) -> bool:
@@ -85,7 +87,7 @@ def language(code: str) -> Language:
     if code not in languages():
         raise UnknownLanguage(f"goaltree speaks {', '.join(languages())}, not '{code}'")
     from babel.messages.pofile import read_po
-    from babel.numbers import get_decimal_symbol
+    from babel.numbers import get_decimal_symbol, get_minus_sign_symbol
 
     messages: dict[str, str] = {}
     plurals: dict[str, tuple[str, ...]] = {}
@@ -109,6 +111,7 @@ def language(code: str) -> Language:
         plurals,
         gettext.c2py(plural_expression),
         get_decimal_symbol(code),
+        get_minus_sign_symbol(code),
     )
 
 

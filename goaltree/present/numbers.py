@@ -28,10 +28,12 @@ _SCALE_WORDS = ((1e9, 1e9, N_("bn")), (1e6, 1e6, N_("M")), (1e4, 1e3, N_("k")))
 
 
 def _localized(text: str) -> str:
-    """Digits written with ``,`` grouping and a ``.`` decimal, as the current language writes them."""
-    decimal = current().decimal
+    """Digits written with ``,`` grouping, a ``.`` decimal and a ``-`` minus, as the current language writes them."""
+    active = current()
     text = text.replace(",", " ")
-    return text if decimal == "." else text.replace(".", decimal)
+    if active.decimal != ".":
+        text = text.replace(".", active.decimal)
+    return text if active.minus == "-" else text.replace("-", active.minus)
 
 
 def format_number(value: float | None, unit: str | None = None) -> str:

@@ -76,12 +76,12 @@ SWEDISH = {
     ],
     "structure, derived and amounts": [
         "error E022 inställningen 'min_trend_days' ska vara ett heltal, inte 'tio'; standardvärdet 30 används",
-        "warning A005 [intakter_dk] det härledda målet för intakter_dk är -70 000, under noll, vilket ett belopp i kr "
-        "inte kan vara: målet för intakter, 1 000 000, lämnar -70 000 kvar när intakter_se (600 000), "
+        "warning A005 [intakter_dk] det härledda målet för intakter_dk är −70 000, under noll, vilket ett belopp i kr "
+        "inte kan vara: målet för intakter, 1 000 000, lämnar −70 000 kvar när intakter_se (600 000), "
         "intakter_no (450 000), intakter_fi (20 000) har fått sina (",
         "sänk de målen, höj målet för intakter, eller ange ett mål för intakter_dk",
         "info S002 [intakter_dk] KPI-titeln 'Intäkter i Danmark' anger ingen siffra; skriv in siffran i titeln "
-        "(det härledda målet är -70 000 kr)",
+        "(det härledda målet är −70 000 kr)",
     ],
 }
 

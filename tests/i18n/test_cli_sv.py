@@ -69,8 +69,8 @@ def test_explain_speaks_swedish(funnel, capsys):
     assert "Utfall 27 000 000 (beräknat från barnnoderna)" in lines
     assert "Takt per 30 juni 2027: förväntat 31 241 096, andel av målet 42,9 % mot förväntade 49,6 %, status risk" in lines
     assert "  prognos vid slutdatum: 53 783 926" in lines
-    assert "Gapet -4 241 096, per barnnod:" in lines
-    assert "  customers: -4 241 096 (100 % av gapet)" in lines
+    assert "Gapet −4 241 096, per barnnod:" in lines
+    assert "  customers: −4 241 096 (100 % av gapet)" in lines
 
 
 def test_explain_names_a_derived_target_and_a_measured_actual(funnel, capsys):

@@ -163,7 +163,7 @@ def test_a_contradiction_between_targets_is_reported_in_swedish(tmp_path, capsys
         line.startswith(f"{path}:")
         and line.endswith(
             " warning A003 [revenue] målen stämmer inte med revenue = customers * clv: målet för revenue är "
-            "63 000 000 men dess undernoder ger 72 000 000, ett gap på -9 000 000 (-12,5 %); "
+            "63 000 000 men dess undernoder ger 72 000 000, ett gap på −9 000 000 (−12,5 %); "
             "ändra ett av de angivna målen eller utelämna ett så att det härleds"
         )
         for line in lines

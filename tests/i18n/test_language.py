@@ -32,6 +32,7 @@ def swedish_funnel(tmp_path: Path) -> Path:
     ("value", "unit", "swedish", "english"),
     [
         (63_000_000, "SEK", "63 000 000 kr", "63 000 000 SEK"),
+        (-63_000_000, "SEK", "−63 000 000 kr", "-63 000 000 SEK"),  # Swedish writes the minus sign, U+2212
         (123.45, None, "123,5", "123.5"),
         (0.014, "ratio", "1,40 %", "1.40 %"),
         (2.5, "%", "2,50 %", "2.50 %"),
