@@ -265,6 +265,34 @@ class _Results:
         except Exception:  # a division by zero in actuals leaves the computed value unknown
             return None
 
+    def actual_origin(self, node_id: str, actual: float | None, failed: bool) -> str | None:
+        """How the node's actual was reached: ``measured``, ``solved``, ``assumed``, ``rolled_up``, or ``None``."""
+        if node_id in self.measured and not failed:
+            return "measured"
+        if actual is None:
+            return None
+        derivation = self.actual_derivations.get(node_id)
+        rule = derivation.rule if derivation else "rolled_up"
+        return "solved" if rule == "solved" else "assumed" if rule == "assumed" else "rolled_up"
+
+    def breakdown(self, node_id: str, failed: bool) -> dict[str, float]:
+        """The node's actual by its source's dimension; inline actuals have none, so only a source's can."""
+        source_series = None if failed else self.observations.get(node_id)
+        if not source_series:
+            return {}
+        return pace.breakdown(source_series, self.tree.goal_file.period.start, self.as_of, self.aggregate_of[node_id])
+
+    def gap_parts(self, node_id: str, node: Node) -> tuple[dict[str, float], dict[str, str]]:
+        """The node's attribution of its gap to its children, and the children its objective score leaves out."""
+        tree = self.tree
+        equation = self.equation_of.get(node_id)
+        unscored: dict[str, str] = {}
+        if equation is None and node.effective_rollup == "progress":
+            unscored = pace.unscored_children(tree.rollup_children.get(node_id, ()), self.paces)
+        if equation is not None or node_id in tree.rollup_children:
+            return attribute_node(tree, node_id, equation, self.paces), unscored
+        return {}, unscored  # a node without children has no gap to split
+
     def json_fields(self, node_ids: Sequence[str]) -> list[dict[str, Any]]:
         """What the JSON shows of each node, its numbers not yet rounded, without building results.
 
@@ -279,19 +307,13 @@ class _Results:
         nodes = goal_file.nodes
         file_owner = goal_file.owner
         paces = self.paces
-        declared = self.declared
         target_derivations = self.target_derivations
         measured = self.measured
         failed = self.failed
-        observations = self.observations
-        actual_derivations = self.actual_derivations
-        equation_of = self.equation_of
-        rollup_children = tree.rollup_children
         parents = tree.parents
         children_of = tree.children
         forecasts = self.forecasts
         computed = self.computed
-        start = goal_file.period.start
         declared_text = self.declared_derivation.text
         documents = []
         for node_id in node_ids:
@@ -299,35 +321,16 @@ class _Results:
             info = paces[node_id]
             is_failed = node_id in failed
             actual = info.actual
-            if node_id in measured and not is_failed:
-                actual_origin = "measured"
-            elif actual is not None:
-                actual_derivation = actual_derivations.get(node_id)
-                rule = actual_derivation.rule if actual_derivation else "rolled_up"
-                actual_origin = "solved" if rule == "solved" else "assumed" if rule == "assumed" else "rolled_up"
-            else:
-                actual_origin = None
             target = info.target
-            if node_id in declared:
-                target_origin, derivation_text = "declared", declared_text
-            elif target is not None:
+            target_origin = self.target_origin(node_id, target)
+            if target_origin == "declared":
+                derivation_text = declared_text
+            elif target_origin == "derived":
                 derivation = target_derivations.get(node_id)
-                target_origin, derivation_text = "derived", derivation.text if derivation else None
+                derivation_text = derivation.text if derivation else None
             else:
-                target_origin, derivation_text = None, None
-            breakdown: dict[str, float] = {}
-            if not is_failed and node_id in observations:
-                source_series = observations[node_id]
-                if source_series:
-                    breakdown = pace.breakdown(source_series, start, self.as_of, self.aggregate_of[node_id])
-            equation = equation_of.get(node_id)
-            unscored: dict[str, str] = {}
-            if equation is None and node.effective_rollup == "progress":
-                unscored = pace.unscored_children(rollup_children.get(node_id, ()), paces)
-            if equation is not None or node_id in rollup_children:
-                attribution = attribute_node(tree, node_id, equation, paces)
-            else:
-                attribution = {}
+                derivation_text = None
+            attribution, unscored = self.gap_parts(node_id, node)
             progress = info.progress
             documents.append(
                 {
@@ -341,7 +344,7 @@ class _Results:
                     "target_derivation": derivation_text,
                     "baseline": node.baseline,
                     "actual": actual,
-                    "actual_origin": actual_origin,
+                    "actual_origin": self.actual_origin(node_id, actual, is_failed),
                     "measured_actual": None if is_failed else measured.get(node_id),
                     "computed_actual": computed(node_id),
                     "expected": info.expected,
@@ -353,7 +356,7 @@ class _Results:
                     "deadline": info.deadline.isoformat(),
                     "attribution": attribution,
                     "unscored_children": unscored,
-                    "breakdown": breakdown,
+                    "breakdown": self.breakdown(node_id, is_failed),
                     "children": list(children_of(node_id)),
                     "parents": list(parents.get(node_id, ())),
                 }
@@ -371,20 +374,16 @@ class _Results:
         actual = info.actual
         aggregate = self.aggregate_of[node_id]
         actual_source = None
-        if node_id in self.measured and not failed:
-            actual_origin = "measured"
+        actual_origin = self.actual_origin(node_id, actual, failed)
+        if actual_origin == "measured":
             actual_source = node.metric.source if node.metric else None
             actual_derivation = Derivation.deferred(
                 "measured",
                 _measured_text,
                 (aggregate, len(self.daily.get(node_id, ())), goal_file.period.start, self.as_of, actual_source),
             )
-        elif actual is not None:
-            actual_derivation = self.actual_derivations.get(node_id)
-            rule = actual_derivation.rule if actual_derivation else "rolled_up"
-            actual_origin = "solved" if rule == "solved" else "assumed" if rule == "assumed" else "rolled_up"
         else:
-            actual_origin, actual_derivation = None, None
+            actual_derivation = None if actual is None else self.actual_derivations.get(node_id)
         target = info.target
         target_origin = self.target_origin(node_id, target)
         if target_origin == "declared":
@@ -393,28 +392,15 @@ class _Results:
             target_derivation = self.target_derivations.get(node_id)
         else:
             target_derivation = None
-        start = goal_file.period.start
-        breakdown: dict[str, float] = {}
         if failed:
             series: tuple[Observation, ...] = ()
         elif node_id in self.observations:
-            source_series = self.observations[node_id]
-            series = tuple(source_series) if observations else ()
-            # Inline actuals have no dimension, so only a source's observations can have a breakdown.
-            if source_series:
-                breakdown = pace.breakdown(source_series, start, self.as_of, aggregate)
+            series = tuple(self.observations[node_id]) if observations else ()
         elif observations and node.actuals and node.metric is None:
             series = _inline_series(node)
         else:
             series = ()
-        equation = self.equation_of.get(node_id)
-        unscored: dict[str, str] = {}
-        if equation is None and node.effective_rollup == "progress":
-            unscored = pace.unscored_children(tree.rollup_children.get(node_id, ()), self.paces)
-        if equation is not None or node_id in tree.rollup_children:
-            attribution = attribute_node(tree, node_id, equation, self.paces)
-        else:
-            attribution = {}  # a node without children has no gap to split
+        attribution, unscored = self.gap_parts(node_id, node)
         return NodeResult.from_fields(
             {
                 "id": node_id,
@@ -452,7 +438,7 @@ class _Results:
                 "formula_children": tree.formula_children.get(node_id, ()),
                 "rollup_children": tree.rollup_children.get(node_id, ()),
                 "observations": series,
-                "breakdown": breakdown,
+                "breakdown": self.breakdown(node_id, failed),
                 "milestones": info.milestones,
             }
         )
