@@ -9,7 +9,8 @@ from typing import IO, Any
 
 from goaltree.cli.output import format_number, print_diagnostics
 from goaltree.errors import Diagnostic, GoaltreeError, did_you_mean
-from goaltree.present.language import _, _p, current
+from goaltree.present.language import _, _p
+from goaltree.present.numbers import format_general
 from goaltree.scenarios import Sensitivity, sensitivity, top_nodes
 
 
@@ -63,15 +64,10 @@ def to_json(results: list[Sensitivity], *, one: bool, step: float, on: str, scen
     return {"roots": [result.to_json() for result in results], **extra}
 
 
-def general(value: float) -> str:
-    """``{:g}``, with the current language's decimal sign: ``0.5``, Swedish ``0,5``."""
-    return f"{value:g}".replace(".", current().decimal)
-
-
 def _rows(result: Sensitivity, unit_of: dict[str, str | None]) -> list[list[str]]:
     unit = unit_of.get(result.node)
     return [
-        [driver.node, format_number(driver.value, unit_of.get(driver.node)), general(driver.elasticity),
+        [driver.node, format_number(driver.value, unit_of.get(driver.node)), format_general(driver.elasticity),
          format_number(driver.low, unit), format_number(driver.high, unit)]
         for driver in result.drivers
     ]  # fmt: skip
@@ -83,7 +79,7 @@ def header() -> list[str]:
 
 
 def _heading(result: Sensitivity, unit_of: dict[str, str | None], step: float, on: str) -> str:
-    fields = {"node": result.node, "value": format_number(result.value, unit_of.get(result.node)), "step": general(step * 100)}
+    fields = {"node": result.node, "value": format_number(result.value, unit_of.get(result.node)), "step": format_general(step * 100)}
     if on == "target":
         return _("{node} = {value} on targets; each input moved by ±{step} % (low, high: {node} then)", **fields)
     return _(

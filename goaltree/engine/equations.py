@@ -27,7 +27,7 @@ from goaltree.engine.system import (
 from goaltree.errors import Diagnostic
 from goaltree import codes
 from goaltree.present.language import _, _n, current
-from goaltree.present.numbers import format_change, format_percent, format_precise
+from goaltree.present.numbers import format_change, format_general, format_percent, format_precise
 
 if TYPE_CHECKING:
     from goaltree.formula import FormulaError
@@ -78,11 +78,9 @@ def general_text(value: float, digits: int | None = None) -> str:
 
     Without ``digits`` another language writes :func:`number_text`'s grouped digits (``1 000 000``).
     """
-    if current().is_english:
-        return f"{value:g}" if digits is None else f"{value:.{digits}g}"
-    if digits is None:
+    if digits is None and not current().is_english:
         return number_text(value)
-    return f"{value:.{digits}g}".replace(".", current().decimal)
+    return format_general(value, digits)
 
 
 def _computed_text(equation: Equation, value: float) -> str:

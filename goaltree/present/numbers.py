@@ -69,6 +69,15 @@ def format_number(value: float | None, unit: str | None = None) -> str:
     return _localized(text)
 
 
+def format_general(value: float, digits: int | None = None) -> str:
+    """``{:g}`` (``{:.<digits>g}``) with the current language's decimal sign: ``0.5``, ``1e+06``; Swedish ``0,5``.
+
+    For a figure read as written, not grouped: an elasticity, a weight, a growth factor.
+    """
+    text = f"{value:g}" if digits is None else f"{value:.{digits}g}"
+    return text.replace(".", current().decimal)
+
+
 def format_precise(value: float) -> str:
     """A number as a calculation trace writes it (``explain``'s derivations): up to four decimals, thin grouping.
 

@@ -12,7 +12,8 @@ from typing import Literal
 
 from goaltree.engine.results import Evaluation, NodeResult
 from goaltree.errors import GoaltreeError, did_you_mean
-from goaltree.present.language import _p, current
+from goaltree.present.language import _p
+from goaltree.present.numbers import format_general
 from goaltree.render.style import severity_rank
 
 MAX_EDGE_LABEL = 48
@@ -77,8 +78,7 @@ def edge_label(parent: NodeResult, child: NodeResult) -> tuple[Literal["formula"
             text = text[: MAX_EDGE_LABEL - 1].rstrip() + "…"
         return "formula", text
     rollup = parent.rollup.replace("_", " ")
-    figure = f"{child.weight:g}".replace(".", current().decimal)
-    weight = _p("report", "weight {weight}", weight=figure)
+    weight = _p("report", "weight {weight}", weight=format_general(child.weight))
     if parent.rollup == "none":
         return "parent", supports_word() + (f" · {weight}" if child.weight != 1 else "")
     if parent.rollup in ("weighted_mean", "progress") or child.weight != 1:

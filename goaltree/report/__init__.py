@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, Sequence
 
 from goaltree.engine.results import Evaluation
 from goaltree.errors import Diagnostic, GoaltreeError
-from goaltree.present.language import _, format_date
+from goaltree.present.language import N_, _, format_date
 
 if TYPE_CHECKING:
     from goaltree.graph import GoalTree
@@ -217,7 +217,7 @@ def build_context(
     }
 
 
-SCRIPT_TEXTS = ("Fit to width", "Actual size")
+SCRIPT_TEXTS = (N_("Fit to width"), N_("Actual size"))
 """The words the report's script writes on the diagram's button, as its JavaScript string literals hold them."""
 
 
@@ -231,9 +231,8 @@ def translated_script(script: str) -> str:
     """
     import json
 
-    words = {"Fit to width": _("Fit to width"), "Actual size": _("Actual size")}
     for english in SCRIPT_TEXTS:
-        literal = json.dumps(words[english], ensure_ascii=False)
+        literal = json.dumps(_(english), ensure_ascii=False)
         literal = literal.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         script = script.replace(json.dumps(english), literal)
     return script

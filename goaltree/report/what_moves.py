@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from goaltree.errors import DiagnosticsError
-from goaltree.present.language import current
-from goaltree.present.numbers import format_number, format_share
+from goaltree.present.numbers import format_general, format_number, format_share
 
 if TYPE_CHECKING:
     from goaltree.graph import GoalTree
@@ -47,7 +46,7 @@ def _tornado(tree: "GoalTree", node_id: str, targets: dict[str, float]) -> dict[
                 "title": tree.goal_file.nodes[driver.node].title,
                 "value_text": format_number(driver.value, units.get(driver.node)),
                 "elasticity": driver.elasticity,
-                "elasticity_text": f"{driver.elasticity:g}".replace(".", current().decimal),
+                "elasticity_text": format_general(driver.elasticity),
                 "low_text": format_number(driver.low, unit),
                 "high_text": format_number(driver.high, unit),
                 "bar_left": round(max(left, 0.0), 2),
