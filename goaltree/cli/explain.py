@@ -11,20 +11,7 @@ from goaltree.engine.attribution import OWN_PACE, OWN_PACE_WORDS
 from goaltree.engine.results import Derivation, Evaluation, NodeResult
 from goaltree.errors import GoaltreeError, did_you_mean
 from goaltree.present.language import _, _p, current, format_date
-from goaltree.present.terms import status_word
-
-
-def origin_word(origin: str) -> str:
-    """How a value was reached, as explain names it: ``derived``, ``measured``… (Swedish ``härlett``, ``uppmätt``…)."""
-    words = {
-        "declared": _p("cli", "declared"),
-        "derived": _p("cli", "derived"),
-        "measured": _p("cli", "measured"),
-        "rolled_up": _p("cli", "rolled_up"),
-        "solved": _p("cli", "solved"),
-        "assumed": _p("cli", "assumed"),
-    }
-    return words.get(origin, origin)
+from goaltree.present.terms import origin_word, status_word
 
 
 def _status(status: str) -> str:

@@ -17,7 +17,7 @@ from goaltree.present.numbers import format_change
 from goaltree.engine.serialize import number
 from goaltree.jsontext import write_json
 from goaltree.present.language import _, _n, _p, format_date
-from goaltree.present.terms import field_word
+from goaltree.present.terms import field_word, origin_word
 from goaltree.revisions.diff import relative_change, same_number
 from goaltree.revisions.history import FileHistory, NodeTarget, Revision
 
@@ -81,15 +81,11 @@ def _label(revision: Revision) -> str:
     return revision.label if revision.commit else _p("revision", "working copy")
 
 
-def _origin(origin: str) -> str:
-    return {"declared": _p("revision", "declared"), "derived": _p("revision", "derived")}.get(origin, origin)
-
-
 def _target_words(target: NodeTarget, row: str, previous: NodeTarget | None, present_before: bool) -> str:
     """``70 (derived) as customers  +11.1 %``: the target, how it was set, its id then, and the move since the revision before."""
     amount = _cell(target).rstrip("*")
     if target.origin:
-        value = _p("revision", "{target} ({origin})", target=amount, origin=_origin(target.origin))
+        value = _p("revision", "{target} ({origin})", target=amount, origin=origin_word(target.origin))
     else:
         value = _p("revision", "{target} (no target)", target=amount)
     if target.id != row:

@@ -37,6 +37,18 @@ FIELD_WORDS: dict[str, str] = {
 """A field of a node's result -> its name, as a column heading or a label says it."""
 
 
+ORIGIN_WORDS: dict[str, str] = {
+    "declared": N_("declared"),
+    "derived": N_("derived"),
+    "measured": N_("measured"),
+    "rolled_up": N_("rolled_up"),
+    "solved": N_("solved"),
+    "assumed": N_("assumed"),
+}
+"""How a target or an actual was reached (``target_origin``, ``actual_origin``) -> its name in words;
+English prints the code, as it always has."""
+
+
 SEVERITY_WORDS: dict[str, str] = {
     "error": N_("error"),
     "warning": N_("warning"),
@@ -56,6 +68,12 @@ def field_word(name: str) -> str:
     """``actual`` -> ``actual`` (Swedish ``utfall``): the name of a result's field in the current language."""
     word = FIELD_WORDS.get(name)
     return _(word) if word else name
+
+
+def origin_word(origin: str) -> str:
+    """``derived`` -> ``derived`` (Swedish ``härlett``): how a value was reached, as explain and history name it."""
+    word = ORIGIN_WORDS.get(origin)
+    return _(word) if word else origin
 
 
 def severity_word(severity: str) -> str:
