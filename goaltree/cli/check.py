@@ -44,12 +44,9 @@ def summary(diagnostics: list[Diagnostic], checked: int, unreadable: int) -> str
         if unreadable:
             return _("{files}; {unreadable} could not be read", files=files, unreadable=unreadable)
         return _("{files}: no problems", files=files)
-    found = {
-        "files": files,
-        "errors": _n("{count} error(s)", "{count} error(s)", count(diagnostics, "error")),
-        "warnings": _n("{count} warning(s)", "{count} warning(s)", count(diagnostics, "warning")),
-        "notes": _n("{count} note(s)", "{count} note(s)", count(diagnostics, "info")),
-    }
+    from goaltree.cli.ci_formats import finding_counts
+
+    found = {"files": files, **finding_counts(diagnostics)}
     if unreadable:
         return _("{files}: {errors}, {warnings}, {notes}; {unreadable} could not be read", unreadable=unreadable, **found)
     return _("{files}: {errors}, {warnings}, {notes}", **found)

@@ -32,16 +32,19 @@ def _where(diagnostic: Diagnostic) -> str:
     return where
 
 
+def finding_counts(diagnostics: Sequence[Diagnostic]) -> dict[str, str]:
+    """``errors``, ``warnings`` and ``notes``: how many findings of each severity, counted in words (``2 error(s)``)."""
+    return {
+        "errors": _n("{count} error(s)", "{count} error(s)", count(diagnostics, "error")),
+        "warnings": _n("{count} warning(s)", "{count} warning(s)", count(diagnostics, "warning")),
+        "notes": _n("{count} note(s)", "{count} note(s)", count(diagnostics, "info")),
+    }
+
+
 def step_summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
     """A Markdown section listing every finding, for ``$GITHUB_STEP_SUMMARY``."""
     checked = _n("{count} goal file checked", "{count} goal files checked", files)
-    found = _(
-        "{files}: {errors}, {warnings}, {notes}.",
-        files=checked,
-        errors=_n("{count} error(s)", "{count} error(s)", count(diagnostics, "error")),
-        warnings=_n("{count} warning(s)", "{count} warning(s)", count(diagnostics, "warning")),
-        notes=_n("{count} note(s)", "{count} note(s)", count(diagnostics, "info")),
-    )
+    found = _("{files}: {errors}, {warnings}, {notes}.", files=checked, **finding_counts(diagnostics))
     lines = ["### goaltree check", "", found, ""]
     if diagnostics:
         header = (_p("cli", "where"), _p("cli", "severity"), _p("cli", "code"), field_word("node"), _p("cli", "message"))
