@@ -11,35 +11,37 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from goaltree.engine.results import STATUSES, Status
-from goaltree.present.language import N_, _, _p
+from goaltree.present.language import N_, _
 from goaltree.present.terms import status_word
 
 
 @dataclass(frozen=True)
 class StatusStyle:
-    """How one status looks: a label in words, a fill colour and a readable text colour on it."""
+    """How one status looks: a fill colour, a readable text colour on it, and what it means in words.
 
-    label: str
+    Its label is the glossary's status word in capitals (:func:`status_label`).
+    """
+
     fill: str
     text: str
     description: str
 
 
 STATUS_STYLES: dict[str, StatusStyle] = {
-    "achieved": StatusStyle("ACHIEVED", "#0072B2", "#FFFFFF", N_("the target is met")),
-    "on_track": StatusStyle("ON TRACK", "#009E73", "#000000", N_("at or ahead of the expected pace")),
-    "at_risk": StatusStyle("AT RISK", "#E69F00", "#000000", N_("somewhat behind the expected pace")),
-    "off_track": StatusStyle("OFF TRACK", "#D55E00", "#000000", N_("well behind the expected pace")),
-    "no_data": StatusStyle("NO DATA", "#BBBBBB", "#000000", N_("no actual, or no target to compare it with")),
-    "assumed": StatusStyle("ASSUMED", "#CC79A7", "#000000", N_("a planning assumption nobody measures: not scored")),
-    "not_started": StatusStyle("NOT STARTED", "#F0F0F0", "#000000", N_("the period has not begun")),
+    "achieved": StatusStyle("#0072B2", "#FFFFFF", N_("the target is met")),
+    "on_track": StatusStyle("#009E73", "#000000", N_("at or ahead of the expected pace")),
+    "at_risk": StatusStyle("#E69F00", "#000000", N_("somewhat behind the expected pace")),
+    "off_track": StatusStyle("#D55E00", "#000000", N_("well behind the expected pace")),
+    "no_data": StatusStyle("#BBBBBB", "#000000", N_("no actual, or no target to compare it with")),
+    "assumed": StatusStyle("#CC79A7", "#000000", N_("a planning assumption nobody measures: not scored")),
+    "not_started": StatusStyle("#F0F0F0", "#000000", N_("the period has not begun")),
 }
 """Status -> style, in the order of :data:`STATUS_ORDER`."""
 
 STATUS_ORDER: tuple[Status, ...] = STATUSES
 """Worst first: off track, at risk, no data, on track, achieved, assumed, not started."""
 
-TYPE_LABELS = {"objective": "OBJECTIVE", "kpi": "KPI", "driver": "DRIVER"}
+TYPE_LABELS = {"objective": N_("OBJECTIVE"), "kpi": N_("KPI"), "driver": N_("DRIVER")}
 """Node type -> the word printed on a card, in English (:func:`type_label` says it in the current language)."""
 
 TYPE_BORDERS = {
@@ -71,13 +73,8 @@ def status_description(status: str) -> str:
 
 def type_label(node_type: str) -> str:
     """``kpi`` → ``KPI``, ``objective`` → ``OBJECTIVE`` (Swedish ``MÅLSÄTTNING``): the word printed on a card."""
-    if node_type == "objective":
-        return _p("report", "OBJECTIVE")
-    if node_type == "kpi":
-        return _p("report", "KPI")
-    if node_type == "driver":
-        return _p("report", "DRIVER")
-    return node_type.upper()
+    label = TYPE_LABELS.get(node_type)
+    return _(label) if label else node_type.upper()
 
 
 def type_border(node_type: str) -> str:
