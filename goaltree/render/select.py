@@ -12,7 +12,7 @@ from typing import Literal
 
 from goaltree.engine.results import Evaluation, NodeResult
 from goaltree.errors import GoaltreeError, did_you_mean
-from goaltree.present.language import _p
+from goaltree.present.language import _, _p
 from goaltree.present.numbers import format_general
 from goaltree.render.style import severity_rank
 
@@ -115,12 +115,12 @@ def select(
     """
     nodes = evaluation.nodes
     if depth is not None and depth < 0:
-        raise GoaltreeError(_p("report", "--depth must be 0 or more, not {depth}", depth=depth))
+        raise GoaltreeError(_("--depth must be 0 or more, not {depth}", depth=depth))
     if children is not None and children < 0:
-        raise GoaltreeError(_p("report", "--children must be 0 or more, not {children}", children=children))
+        raise GoaltreeError(_("--children must be 0 or more, not {children}", children=children))
     if root is not None and root not in nodes:
         hint = did_you_mean(root, nodes)
-        raise GoaltreeError(_p("report", "no node '{node}' in {tree}{did_you_mean}", node=root, tree=evaluation.tree_id, did_you_mean=hint))
+        raise GoaltreeError(_("no node '{node}' in {tree}", node=root, tree=evaluation.tree_id) + hint)
     starts = (root,) if root is not None else (evaluation.roots or tuple(nodes))
 
     # Breadth first, so that each node's level is its shortest distance from a start.
