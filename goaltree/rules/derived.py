@@ -165,7 +165,7 @@ def _what(node: "Node") -> str:
     """What a node that cannot go below zero is, as the subject of "… cannot be": ``a count``, ``an amount of SEK``."""
     unit = parse_unit(node.unit)
     if unit is not None and unit.kind == "count":
-        return _p("check", "a count")
+        return wording.unit_name(unit)
     if unit is not None and _money(unit):
         return _p("check", "an amount of {currency}", currency=wording.unit_word(unit.text))
     return _p("check", "a value meant to increase")

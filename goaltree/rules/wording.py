@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from goaltree.present.language import _p, currency_symbol, current, format_date
+from goaltree.present.language import currency_symbol, current, format_date
 from goaltree.present.numbers import format_number
 
 if TYPE_CHECKING:
@@ -51,25 +51,8 @@ def amount(value: float, unit: str | None) -> str:
 
 
 def unit_name(unit: "Unit") -> str:
-    """How a message names a unit: ``a percentage``, ``a plain number``, ``SEK/day``.
+    """How a message names a unit: ``a percentage``, ``a plain number``, ``SEK/day``; a currency as the language writes it.
 
-    The same words as :meth:`goaltree.formula.units.Unit.describe`, in the reader's language.
+    :meth:`goaltree.formula.units.Unit.describe`'s words, in the reader's language, with ``SEK`` as ``kr`` in Swedish.
     """
-    # Each word marked where it is written, with the rules' context: the formula module
-    # names units for its own messages, and its words belong in another catalogue.
-    if unit.kind == "count":
-        return _p("check", "a count")
-    if unit.kind == "ratio":
-        return _p("check", "a ratio")
-    if unit.kind == "percent":
-        return _p("check", "a percentage")
-    if unit.kind == "multiple":
-        return _p("check", "a multiple")
-    if not unit.dimensions:
-        return _p("check", "a plain number")
-    text = unit.text or ""
-    if text:
-        return unit_word(text)
-    from goaltree.formula.units import dimension_text
-
-    return dimension_text(unit.dimensions)
+    return unit_word(unit.describe())
