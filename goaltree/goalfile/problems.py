@@ -43,9 +43,8 @@ _TEMPLATES: Mapping[str, str] = {
     "union_tag_not_found": N_("Unable to extract tag using discriminator {discriminator}"),
 }
 
-_DATE_PROBLEMS: Mapping[str, str] = {
-    text: text
-    for text in (
+_DATE_PROBLEMS = frozenset(
+    (
         N_("input is too short"),
         N_("input is too long"),
         N_("month value is outside expected range of 1-12"),
@@ -56,7 +55,8 @@ _DATE_PROBLEMS: Mapping[str, str] = {
         N_("invalid character in day"),
         N_("invalid datetime separator, expected `T`, `t`, `_` or space"),
     )
-}
+)
+"""pydantic's reasons a date does not parse (its ``{error}``), translated where they are met."""
 
 
 def pydantic_problem(item: Mapping[str, Any]) -> str:
@@ -79,7 +79,7 @@ def pydantic_problem(item: Mapping[str, Any]) -> str:
         if isinstance(value, float) and not isinstance(value, bool):
             context[name] = context[name].replace(".", current().decimal)
     if "error" in context and context["error"] in _DATE_PROBLEMS:
-        context["error"] = _(_DATE_PROBLEMS[context["error"]])
+        context["error"] = _(context["error"])
     if "expected" in context and " or " in context["expected"]:
         choices, last = context["expected"].rsplit(" or ", 1)
         context["expected"] = _("{choices} or {last}", choices=choices, last=last)
