@@ -76,6 +76,14 @@ def origin_word(origin: str) -> str:
     return _(word) if word else origin
 
 
+def joined_with_and(parts: list[str]) -> str:
+    """``a and b and c``: things named one after the other (``a och b och c`` in Swedish)."""
+    text = parts[0]
+    for part in parts[1:]:
+        text = _("{first} and {second}", first=text, second=part)
+    return text
+
+
 def severity_word(severity: str) -> str:
     """``warning`` -> ``warning`` (Swedish ``varning``, and ``info`` ``notering`` as check's summary counts it)."""
     word = SEVERITY_WORDS.get(severity)

@@ -11,6 +11,7 @@ from typing import IO, Any
 
 from goaltree.present.language import _, _p, format_date
 from goaltree.present.numbers import format_change, format_number
+from goaltree.present.terms import joined_with_and
 from goaltree.revisions.diff import Change, GoalDiff, TargetMove, to_json_value
 
 AMOUNT_FIELDS = frozenset({"baseline", "target", "range", "milestones", "actuals"})
@@ -104,14 +105,6 @@ def derived_groups(diff: GoalDiff) -> list[tuple[str, list[str]]]:
             cause = _("changes elsewhere in the tree")
         result.append((cause, moves))
     return result
-
-
-def joined_with_and(parts: list[str]) -> str:
-    """``a and b and c``: causes named one after the other (``a och b och c`` in Swedish)."""
-    text = parts[0]
-    for part in parts[1:]:
-        text = _p("revision", "{first} and {second}", first=text, second=part)
-    return text
 
 
 def feeds_text(ids: tuple[str, ...]) -> str:

@@ -66,6 +66,7 @@ from goaltree.outputs import write_atomic
 from goaltree.errors import Diagnostic, GoaltreeError
 from goaltree.model import GoalFile
 from goaltree.present.language import _, _p, format_date
+from goaltree.present.terms import joined_with_and
 from goaltree.sources.base import FetchResult, observation_key
 from goaltree import codes
 
@@ -474,7 +475,7 @@ def stale_snapshot(snapshot: Snapshot, goal_file: GoalFile, as_of: dt.date) -> l
         missing.insert(0, _days(start, last))
     if not missing:
         return []
-    gaps = missing[0] if len(missing) == 1 else _p("source", "{first} and {second}", first=missing[0], second=missing[1])
+    gaps = joined_with_and(missing)  # before the snapshot, after it, or both
     fetched = snapshot.fetched_at
     pulled = format_date(fetched.date()) if isinstance(fetched, dt.datetime) else str(fetched)
     message = _(
