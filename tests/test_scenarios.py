@@ -467,7 +467,7 @@ _SUMMANDS = st.one_of(
 def test_moving_one_input_of_a_wide_sum_gives_the_full_sums_float(kind, values, data):
     """Sensitivity moves each input of a sum from the base's exact parts: the same float as summing every child again."""
     from goaltree.engine.system import Equation
-    from goaltree.scenarios import _Model
+    from goaltree.sensitivity import _Model
 
     children = tuple(f"c{index}" for index in range(len(values)))
     equation = Equation("total", kind, children)

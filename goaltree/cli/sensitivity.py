@@ -11,7 +11,7 @@ from goaltree.cli.output import format_number, print_diagnostics
 from goaltree.errors import Diagnostic, GoaltreeError, did_you_mean
 from goaltree.present.language import _, _p
 from goaltree.present.numbers import format_general
-from goaltree.scenarios import Sensitivity, sensitivity, top_nodes
+from goaltree.sensitivity import Sensitivity, sensitivity, top_nodes
 
 
 def parse_step(text: str) -> float:

@@ -27,7 +27,7 @@ STEP = 0.1
 
 
 def _tornado(tree: "GoalTree", node_id: str, targets: dict[str, float]) -> dict[str, Any] | None:
-    from goaltree.scenarios import sensitivity
+    from goaltree.sensitivity import sensitivity
 
     result = sensitivity(tree, node_id, targets, STEP)
     if result.value is None or not result.drivers:
@@ -72,7 +72,8 @@ def what_moves(tree: "GoalTree | None") -> dict[str, Any] | None:
     if tree is None:
         return None
     from goaltree.engine.equations import equations_of, solve_targets
-    from goaltree.scenarios import compare, top_nodes
+    from goaltree.scenarios import compare
+    from goaltree.sensitivity import top_nodes
 
     equations = equations_of(tree)
     equation_of = {equation.node: equation for equation in equations}

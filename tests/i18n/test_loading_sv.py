@@ -202,7 +202,8 @@ def test_did_you_mean_and_an_unknown_scenario_in_swedish(tmp_path, capsys):
 
 
 def test_a_scenarios_change_and_a_skipped_sensitivity_read_the_swedish_way():
-    from goaltree.scenarios import _step_text, difference
+    from goaltree.scenarios import difference
+    from goaltree.sensitivity import _step_text
 
     with use_language("sv"):
         assert difference(112.5, 100.0, "count") == "+12,5 %"
