@@ -72,6 +72,9 @@ def write_json_in_batches(document: dict[str, Any], key: str, batches: Iterable[
     # Strings never hold a raw newline, and a deeper key is indented further: this is the top-level key.
     slot = b"\n  " + _encode(key, sort_keys=False, indent=False) + b": {"
     middle = skeleton.index(slot + b"}") + len(slot)
+    # A batch is encoded under the same key, so its entries come indented as in the whole document.
+    opening = len(b"{") + len(slot) + len(b"\n")
+    closing = len(b"\n  }\n}")
 
     def pieces() -> Iterator[bytes]:
         yield skeleton[:middle]
@@ -79,8 +82,7 @@ def write_json_in_batches(document: dict[str, Any], key: str, batches: Iterable[
         for batch in batches:
             if not batch:
                 continue
-            entries = _encode(batch, sort_keys=False, indent=True)[2:-2]  # without "{\n" and "\n}"
-            yield separator + b"  " + entries.replace(b"\n", b"\n  ")
+            yield separator + _encode({key: batch}, sort_keys=False, indent=True)[opening:-closing]
             separator = b",\n"
         if separator != b"\n":
             yield b"\n  "

@@ -130,6 +130,21 @@ def test_the_json_fields_from_the_engine_are_those_of_the_built_results(evaluati
         evaluation.nodes.json_fields(["no_such_node"])
 
 
+@pytest.mark.parametrize("rounding", ["one by one", "arrays"])
+def test_the_json_fields_rounded_by_the_engine_are_the_rounded_fields_of_the_results(evaluation, rounding):
+    """Rounded before the objects are made, every number lands in its own field, as rounding the results' fields gives."""
+    from goaltree.engine.serialize import _round_fields, _rounded_one_by_one, result_fields, rounded_numbers
+    from goaltree.jsontext import json_bytes
+
+    round_all = rounded_numbers if rounding == "arrays" else _rounded_one_by_one
+    ids = list(evaluation.nodes)
+    direct = evaluation.nodes.json_fields(ids, round_all)
+    from_results = [result_fields(evaluation.nodes[node_id]) for node_id in ids]
+    _round_fields(from_results, round_all)
+    assert json_bytes(direct) == json_bytes(from_results)  # 5, not 5.0: the same numbers of the same types
+    assert any(fields["attribution"] for fields in direct)
+
+
 def test_the_json_fields_of_a_breakdown_and_of_a_failed_source_match_the_results():
     from goaltree.api import collect_observations
     from goaltree.engine import evaluate as run

@@ -117,6 +117,13 @@ def decompose_formula(
             ``actual`` (a missing value, a division by zero): then there is no
             gap to split.
     """
+    return Attribution(*_decomposed(formula, expected, actual))
+
+
+def _decomposed(
+    formula: Formula, expected: Mapping[str, float], actual: Mapping[str, float]
+) -> tuple[dict[str, float], float, Method, bool]:
+    """:func:`decompose_formula`'s parts, total, method and completeness, without the object around them."""
     before = formula.evaluate(expected)
     after = formula.evaluate(actual)
     total = after - before
@@ -124,30 +131,30 @@ def decompose_formula(
     changed = [name for name in names if float(actual[name]) != float(expected[name])]
     parts = dict.fromkeys(names, 0.0)
     if not changed:
-        return Attribution(parts, total, "unchanged", True)
+        return parts, total, "unchanged", True
 
     lmdi = _lmdi(formula, expected, actual, before, after)
     if lmdi is not None and _finite(lmdi):
         parts.update(lmdi)
-        return Attribution(_absorb_residue(parts, total, changed), total, "lmdi", True)
+        return _absorb_residue(parts, total, changed), total, "lmdi", True
 
     if len(changed) <= SHAPLEY_LIMIT:
         shapley = _shapley(formula, expected, actual, changed)
         if shapley is not None and _finite(shapley):
             parts.update(shapley)
-            return Attribution(_absorb_residue(parts, total, changed), total, "shapley", True)
+            return _absorb_residue(parts, total, changed), total, "shapley", True
 
     for order in (changed, changed[::-1]):
         sequential, complete = _sequential(formula, expected, actual, order)
         if complete and _finite(sequential):
             parts.update(sequential)
-            return Attribution(_absorb_residue(parts, total, changed), total, "sequential", True)
+            return _absorb_residue(parts, total, changed), total, "sequential", True
     # Every order met an undefined state. Report what is known and nothing else:
     # unchanged names (exactly 0) and the switches made before the first failure.
     sequential, _ = _sequential(formula, expected, actual, changed)
     known = {name: value for name, value in parts.items() if name not in changed}
     known.update((name, part) for name, part in sequential.items() if math.isfinite(part))
-    return Attribution({name: known[name] for name in names if name in known}, total, "partial", False)
+    return {name: known[name] for name in names if name in known}, total, "partial", False
 
 
 def attribute_formula(
@@ -162,7 +169,7 @@ def attribute_formula(
     Raises:
         FormulaError: When the formula cannot be evaluated at ``expected`` or ``actual``.
     """
-    return decompose_formula(formula, expected, actual).parts
+    return _decomposed(formula, expected, actual)[0]
 
 
 def attribute_sum(
@@ -258,20 +265,23 @@ def attribute_node(
     info = paces[node_id]
     if info.actual is None or info.expected is None:
         return {}
-    children = equation.children
-    child_paces = [paces[c] for c in children]
-    # A planning assumption is where the plan puts it: it moves no part of the gap.
-    expected_of = [p.actual if p.status == "assumed" else p.expected for p in child_paces]
-    if any(p.actual is None or e is None for p, e in zip(child_paces, expected_of)):
-        return {}
-    actual = {c: p.actual for c, p in zip(children, child_paces)}
-    expected = dict(zip(children, expected_of))
+    actual: dict[str, float] = {}
+    expected: dict[str, float] = {}
+    for child in equation.children:
+        child_pace = paces[child]
+        value = child_pace.actual
+        # A planning assumption is where the plan puts it: it moves no part of the gap.
+        plan = value if child_pace.status == "assumed" else child_pace.expected
+        if value is None or plan is None:
+            return {}
+        actual[child] = value
+        expected[child] = plan
     gap = info.actual - info.expected
     try:
         parts = _equation_parts(equation, expected, actual)
     except Exception:  # attribution is an explanation; a numeric failure must not stop the evaluation
         return {}
-    if not math.isfinite(gap) or not all(math.isfinite(part) for part in parts.values()):
+    if not math.isfinite(gap) or not _finite(parts):
         return {}  # a gap beyond float range has no parts worth printing
     explained = math.fsum(parts.values())
     residual = gap - explained
@@ -286,7 +296,7 @@ def _equation_parts(equation: "Equation", expected: Mapping[str, float], actual:
     """The children's parts of the change of an equation's value from ``expected`` to ``actual``."""
     children = equation.children
     if equation.formula is not None:
-        return attribute_formula(equation.formula, expected, actual)
+        return _decomposed(equation.formula, expected, actual)[0]
     if equation.kind == "sum":
         return attribute_sum({c: actual[c] - expected[c] for c in children})
     if equation.kind in ("mean", "weighted_mean"):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from itertools import islice
 import math
-from typing import Any, Container, Mapping, Sequence
+from typing import Any, Callable, Container, Mapping, Sequence
 
 from goaltree.engine import pace
 from goaltree.engine.attribution import attribute_node
@@ -293,14 +294,22 @@ class _Results:
             return attribute_node(tree, node_id, equation, self.paces), unscored
         return {}, unscored  # a node without children has no gap to split
 
-    def json_fields(self, node_ids: Sequence[str]) -> list[dict[str, Any]]:
-        """What the JSON shows of each node, its numbers not yet rounded, without building results.
+    def json_fields(
+        self, node_ids: Sequence[str], rounding: Callable[[list[float | None]], list] | None = None
+    ) -> list[dict[str, Any]]:
+        """What the JSON shows of each node, without building results; its numbers rounded by ``rounding``.
 
         The fields and their order are :func:`goaltree.engine.serialize.result_fields`'s,
         with the values :meth:`build` gives; a derivation is its text in the
         current language. Writing the JSON of a large tree needs nothing else
         of a result, so its other fields (the actual's derivation, the
         observation series, the children by kind) are not worked out.
+
+        Args:
+            node_ids: The nodes, in the order wanted.
+            rounding: Numbers -> each one rounded, in order, given every number of
+                the batch at once (the ten number fields of each node, then its
+                attribution's and its breakdown's values); ``None`` leaves them as they are.
         """
         tree = self.tree
         goal_file = tree.goal_file
@@ -310,12 +319,15 @@ class _Results:
         target_derivations = self.target_derivations
         measured = self.measured
         failed = self.failed
-        parents = tree.parents
-        children_of = tree.children
+        observations = self.observations
+        equation_of = self.equation_of
+        rollup_children = tree.rollup_children
         forecasts = self.forecasts
         computed = self.computed
         declared_text = self.declared_derivation.text
-        documents = []
+        # Every number of the batch first, so that it is rounded in one call before the objects are made.
+        numbers: list[float | None] = []
+        rows = []
         for node_id in node_ids:
             node = nodes[node_id]
             info = paces[node_id]
@@ -330,8 +342,27 @@ class _Results:
                 derivation_text = derivation.text if derivation else None
             else:
                 derivation_text = None
-            attribution, unscored = self.gap_parts(node_id, node)
+            actual_origin = self.actual_origin(node_id, actual, is_failed)
+            if node_id in equation_of or node_id in rollup_children:
+                attribution, unscored = self.gap_parts(node_id, node)
+            else:
+                attribution, unscored = {}, {}  # a node without children: gap_parts() would give these
+            breakdown = self.breakdown(node_id, is_failed) if node_id in observations else {}
             progress = info.progress
+            numbers += (
+                target, node.baseline, actual, None if is_failed else measured.get(node_id), computed(node_id),
+                info.expected, progress, info.expected_progress, forecasts.get(node_id),
+                None if progress is None else min(1.0, max(0.0, progress)),
+            )  # fmt: skip
+            numbers += attribution.values()
+            numbers += breakdown.values()
+            rows.append((node_id, node, target_origin, derivation_text, actual_origin, info, attribution, unscored, breakdown))
+        rounded = iter(numbers if rounding is None else rounding(numbers))
+        children_of = tree.children
+        parents = tree.parents
+        documents = []
+        for node_id, node, target_origin, derivation_text, actual_origin, info, attribution, unscored, breakdown in rows:
+            target, baseline, actual, measured_actual, computed_actual, expected, progress, expected_progress, forecast, score = islice(rounded, 10)
             documents.append(
                 {
                     "title": node.title,
@@ -342,21 +373,22 @@ class _Results:
                     "target": target,
                     "target_origin": target_origin,
                     "target_derivation": derivation_text,
-                    "baseline": node.baseline,
+                    "baseline": baseline,
                     "actual": actual,
-                    "actual_origin": self.actual_origin(node_id, actual, is_failed),
-                    "measured_actual": None if is_failed else measured.get(node_id),
-                    "computed_actual": computed(node_id),
-                    "expected": info.expected,
+                    "actual_origin": actual_origin,
+                    "measured_actual": measured_actual,
+                    "computed_actual": computed_actual,
+                    "expected": expected,
                     "progress": progress,
-                    "expected_progress": info.expected_progress,
+                    "expected_progress": expected_progress,
                     "status": info.status,
-                    "forecast": forecasts.get(node_id),
-                    "score": None if progress is None else min(1.0, max(0.0, progress)),
+                    "forecast": forecast,
+                    "score": score,
                     "deadline": info.deadline.isoformat(),
-                    "attribution": attribution,
+                    # zip stops at the end of its first argument, so it takes one number a key.
+                    "attribution": dict(zip(attribution, rounded)),
                     "unscored_children": unscored,
-                    "breakdown": self.breakdown(node_id, is_failed),
+                    "breakdown": dict(zip(breakdown, rounded)),
                     "children": list(children_of(node_id)),
                     "parents": list(parents.get(node_id, ())),
                 }

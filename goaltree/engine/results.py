@@ -215,7 +215,7 @@ class NodeResults(Mapping[str, NodeResult]):
         build: Callable[..., NodeResult],
         brief: Callable[[str], Brief],
         briefs: Callable[[], dict[str, Brief]] | None = None,
-        json_fields: Callable[[Sequence[str]], list[dict[str, Any]]] | None = None,
+        json_fields: Callable[..., list[dict[str, Any]]] | None = None,
     ) -> None:
         """
         Args:
@@ -224,8 +224,8 @@ class NodeResults(Mapping[str, NodeResult]):
                 result without the observation series (see :meth:`read_through`).
             brief: Node id -> its table row.
             briefs: Every node's table row at once, when that is quicker than one by one.
-            json_fields: Node ids -> what the JSON shows of each, without building
-                results (see :meth:`json_fields`).
+            json_fields: Node ids and a rounding -> what the JSON shows of each,
+                without building results (see :meth:`json_fields`).
         """
         self._ids = ids
         self._build = build
@@ -283,12 +283,16 @@ class NodeResults(Mapping[str, NodeResult]):
                 result = self._build(node_id) if observations else self._build(node_id, observations=False)
             yield result
 
-    def json_fields(self, node_ids: Sequence[str]) -> list[dict[str, Any]] | None:
-        """What the JSON shows of each of ``node_ids``, numbers not yet rounded; ``None`` when only results can tell.
+    def json_fields(
+        self, node_ids: Sequence[str], rounding: Callable[[list[float | None]], list] | None = None
+    ) -> list[dict[str, Any]] | None:
+        """What the JSON shows of each of ``node_ids``; ``None`` when only results can tell.
 
         The engine works these fields out straight from its values, without
         building a result for each node (:func:`goaltree.engine.serialize.result_fields`
-        gives the same from a result).
+        gives the same from a result). ``rounding`` is given every number of
+        the batch at once, in field order, and gives each one rounded; without
+        it the numbers are left as they are.
 
         Raises:
             KeyError: A node id not in the tree.
@@ -298,7 +302,7 @@ class NodeResults(Mapping[str, NodeResult]):
         for node_id in node_ids:
             if node_id not in self._ids:
                 raise KeyError(node_id)
-        return self._json_fields(node_ids)
+        return self._json_fields(node_ids, rounding)
 
     def brief(self, node_id: str) -> Brief:
         """The node's table row, without building its result."""

@@ -164,13 +164,21 @@ def _round_fields(documents: list[dict[str, Any]], rounding: Callable[[Sequence[
         document["breakdown"] = dict(zip(document["breakdown"], numbers))
 
 
-def fields_for_json(results: Mapping[str, NodeResult], node_ids: Sequence[str]) -> list[dict[str, Any]]:
-    """:func:`result_fields` of each of ``node_ids``, in order, from the engine's values when it can give them."""
+def rounded_fields(
+    results: Mapping[str, NodeResult], node_ids: Sequence[str], rounding: Callable[[Sequence[float | None]], list]
+) -> list[dict[str, Any]]:
+    """:func:`result_fields` of each of ``node_ids``, in order, numbers rounded by ``rounding`` in one call.
+
+    The fields come straight from the engine's values when it can give them,
+    rounded before the objects are made; otherwise from each result.
+    """
     if isinstance(results, NodeResults):
-        documents = results.json_fields(node_ids)
+        documents = results.json_fields(node_ids, rounding)
         if documents is not None:
             return documents
-    return [result_fields(result) for result in results_for_json(results, node_ids)]
+    documents = [result_fields(result) for result in results_for_json(results, node_ids)]
+    _round_fields(documents, rounding)
+    return documents
 
 
 def json_nodes(results: Mapping[str, NodeResult], node_ids: Sequence[str]) -> list[dict[str, Any]]:
@@ -178,9 +186,7 @@ def json_nodes(results: Mapping[str, NodeResult], node_ids: Sequence[str]) -> li
     rounding = _rounding_for(len(node_ids))
     documents: list[dict[str, Any]] = []
     for first in range(0, len(node_ids), _BATCH):
-        batch = fields_for_json(results, node_ids[first : first + _BATCH])
-        _round_fields(batch, rounding)
-        documents += batch
+        documents += rounded_fields(results, node_ids[first : first + _BATCH], rounding)
     return documents
 
 
@@ -224,9 +230,7 @@ def write_evaluation_json(evaluation: Evaluation, stream: IO[str], node_ids: Ite
     def batches() -> Iterator[dict[str, Any]]:
         for first in range(0, len(chosen), _BATCH):
             batch = chosen[first : first + _BATCH]
-            documents = fields_for_json(results, batch)
-            _round_fields(documents, rounding)
-            yield dict(zip(batch, documents))
+            yield dict(zip(batch, rounded_fields(results, batch, rounding)))
 
     write_json_in_batches(evaluation_to_json(evaluation, ()), "nodes", batches(), stream)
 
