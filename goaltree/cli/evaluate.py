@@ -41,35 +41,49 @@ def outline(
     """
     if columns is None:
         columns = evaluation.brief_columns()
-    children_of = dict(zip(columns.ids, columns.children))
-    seen: set[str] = set()
-    rows: list[tuple[str, int]] = []
+    ids = columns.ids
+    positions, levels = outline_positions(columns, root=root, depth=depth)
+    return [(ids[at], level) for at, level in zip(positions, levels)]
 
-    def visit(node_id: str, level: int) -> None:
-        stack = [(node_id, level)]
+
+def outline_positions(
+    columns: BriefColumns, *, root: str | None = None, depth: int | None = None
+) -> tuple[list[int], list[int]]:
+    """:func:`outline` as positions in ``columns`` (goal-file order), and the depth of each."""
+    ids = columns.ids
+    children = columns.children
+    position = dict(zip(ids, range(len(ids))))
+    seen = bytearray(len(ids))
+    positions: list[int] = []
+    levels: list[int] = []
+
+    def visit(start: int) -> None:
+        stack = [(start, 0)]
         while stack:
             current, level = stack.pop()
-            if current in seen:
+            if seen[current]:
                 continue
-            seen.add(current)
-            rows.append((current, level))
+            seen[current] = True
+            positions.append(current)
+            levels.append(level)
             if depth is not None and level >= depth:
                 continue
-            for child in reversed(children_of[current]):
-                if child not in seen:
-                    stack.append((child, level + 1))
+            for child in reversed(children[current]):
+                at = position[child]
+                if not seen[at]:
+                    stack.append((at, level + 1))
 
     if root is not None:
-        visit(root, 0)
-        return rows
-    for node_id, parents in zip(columns.ids, columns.parents):
+        visit(position[root])
+        return positions, levels
+    for at, parents in enumerate(columns.parents):
         if not parents:
-            visit(node_id, 0)
-    if depth is None and len(seen) < len(evaluation.nodes):
-        for node_id in evaluation.nodes:  # anything only reachable through a cycle-free but rootless path
-            if node_id not in seen:
-                visit(node_id, 0)
-    return rows
+            visit(at)
+    if depth is None and len(positions) < len(ids):
+        for at in range(len(ids)):  # anything only reachable through a cycle-free but rootless path
+            if not seen[at]:
+                visit(at)
+    return positions, levels
 
 
 def check_selection(evaluation: Evaluation, root: str | None, depth: int | None) -> None:
@@ -117,18 +131,16 @@ def table(evaluation: Evaluation, stream: IO[str], *, root: str | None = None, d
     header = tuple(field_word(name) for name in ("node", "target", "actual", "expected", "progress", "status"))
     status_labels_now = status_labels()
     columns = evaluation.brief_columns()
-    shown = outline(evaluation, columns, root=root, depth=depth)
-    position = dict(zip(columns.ids, range(len(columns.ids))))
-    order = [position[node_id] for node_id, _level in shown]
+    order, levels = outline_positions(columns, root=root, depth=depth)
 
     def in_order(column: Sequence[Any]) -> list[Any]:
-        return [column[i] for i in order]
+        return [column[at] for at in order]
 
     units = in_order(columns.unit)
     statuses = in_order(columns.status)
     counts = Counter(statuses)
     text_columns = [
-        ["  " * level + node_id for node_id, level in shown],
+        ["  " * level + node_id for node_id, level in zip(in_order(columns.ids), levels)],
         [
             text + "*" if origin == "derived" else text
             for text, origin in zip(format_numbers(in_order(columns.target), units), in_order(columns.target_origin))
@@ -156,17 +168,17 @@ def table(evaluation: Evaluation, stream: IO[str], *, root: str | None = None, d
     # One row's layout, fixed once the widths are known: the node padded on the right, the numbers on the left.
     row = "%-{}s  %{}s  %{}s  %{}s  %{}s  %s\n".format(*widths[:5])
     rows = zip(*text_columns, map(labels.__getitem__, statuses))
-    for _first in range(0, len(shown), 4096):  # a write per 4 096 rows: few calls, little memory
+    for _first in range(0, len(order), 4096):  # a write per 4 096 rows: few calls, little memory
         stream.write("".join([row % values for values in islice(rows, 4096)]))
     summary = ", ".join(f"{counts[s]} {status_labels_now[s]}" for s in TABLE_STATUS_ORDER if s in counts and s != "assumed")
     assumed = counts.get("assumed", 0)
     if assumed:
         # A planning assumption counts neither way: it is listed apart from the scored statuses.
         summary = _("{summary}; {count} assumed (planning assumptions nobody measures, not scored)", summary=summary or _("none scored"), count=assumed)
-    if len(shown) != len(evaluation.nodes):
-        nodes = _n("{shown} of {count} node", "{shown} of {count} nodes", len(evaluation.nodes), shown=len(shown))
+    if len(order) != len(evaluation.nodes):
+        nodes = _n("{shown} of {count} node", "{shown} of {count} nodes", len(evaluation.nodes), shown=len(order))
     else:
-        nodes = _n("{count} node", "{count} nodes", len(shown))
+        nodes = _n("{count} node", "{count} nodes", len(order))
     print("\n" + _("{nodes}: {summary}. * = derived target", nodes=nodes, summary=summary), file=stream)
 
 
