@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import pickle
 from pathlib import Path
@@ -45,6 +46,15 @@ def test_a_brief_row_read_before_the_result_matches_the_result(evaluation):
         assert briefs[node_id] == Brief.of(evaluation.nodes[node_id])
     roots = evaluation.roots
     assert roots and all(not evaluation.nodes[r].parents for r in roots)
+
+
+def test_the_table_columns_hold_each_nodes_brief(evaluation):
+    """The table reads every node's row a column at a time: the rows read one by one, in goal-file order."""
+    columns = evaluation.brief_columns()
+    assert list(columns.ids) == list(evaluation.nodes)
+    assert list(columns.briefs().items()) == [(node_id, evaluation.brief(node_id)) for node_id in evaluation.nodes]
+    eager = dataclasses.replace(evaluation, nodes=dict(evaluation.nodes))  # rows from built results
+    assert list(eager.briefs().items()) == list(evaluation.briefs().items())
 
 
 def test_results_equal_an_eager_dict_and_survive_pickling(evaluation):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import IO, Mapping, Sequence
+from collections import Counter
+from itertools import islice
+from typing import IO, Any, Sequence
 
 from goaltree.cli.common import exit_code, load_and_evaluate
-from goaltree.cli.output import RESET, STATUS_COLOURS, format_number, format_percent, print_diagnostics, use_colour
-from goaltree.engine.results import Brief, Evaluation
+from goaltree.cli.output import RESET, STATUS_COLOURS, format_numbers, format_percents, print_diagnostics, use_colour
+from goaltree.engine.results import BriefColumns, Evaluation
 from goaltree.present.language import _, _n, format_date
 from goaltree.present.terms import field_word, status_word
 
@@ -25,7 +27,7 @@ def status_labels() -> dict[str, str]:
 
 def outline(
     evaluation: Evaluation,
-    briefs: Mapping[str, Brief] | None = None,
+    columns: BriefColumns | None = None,
     *,
     root: str | None = None,
     depth: int | None = None,
@@ -33,41 +35,55 @@ def outline(
     """Nodes in tree order with their depth: each root, then its children depth-first.
 
     A node that serves several parents is listed under the first one only.
-    ``briefs`` are the nodes' table rows when the caller has them already;
+    ``columns`` are the nodes' table rows when the caller has them already;
     ``root`` starts the outline at one node and ``depth`` stops it that many
     levels down.
     """
-    seen: set[str] = set()
-    rows: list[tuple[str, int]] = []
-    nodes = evaluation.nodes
-    if briefs is None:
-        briefs = evaluation.briefs()
+    if columns is None:
+        columns = evaluation.brief_columns()
+    ids = columns.ids
+    positions, levels = outline_positions(columns, root=root, depth=depth)
+    return [(ids[at], level) for at, level in zip(positions, levels)]
 
-    def visit(node_id: str, level: int) -> None:
-        stack = [(node_id, level)]
+
+def outline_positions(
+    columns: BriefColumns, *, root: str | None = None, depth: int | None = None
+) -> tuple[list[int], list[int]]:
+    """:func:`outline` as positions in ``columns`` (goal-file order), and the depth of each."""
+    ids = columns.ids
+    children = columns.children
+    position = dict(zip(ids, range(len(ids))))
+    seen = bytearray(len(ids))
+    positions: list[int] = []
+    levels: list[int] = []
+
+    def visit(start: int) -> None:
+        stack = [(start, 0)]
         while stack:
             current, level = stack.pop()
-            if current in seen:
+            if seen[current]:
                 continue
-            seen.add(current)
-            rows.append((current, level))
+            seen[current] = True
+            positions.append(current)
+            levels.append(level)
             if depth is not None and level >= depth:
                 continue
-            for child in reversed(briefs[current].children):
-                if child not in seen:
-                    stack.append((child, level + 1))
+            for child in reversed(children[current]):
+                at = position[child]
+                if not seen[at]:
+                    stack.append((at, level + 1))
 
     if root is not None:
-        visit(root, 0)
-        return rows
-    for node_id, brief in briefs.items():
-        if not brief.parents:
-            visit(node_id, 0)
-    if depth is None:
-        for node_id in nodes:  # anything only reachable through a cycle-free but rootless path
-            if node_id not in seen:
-                visit(node_id, 0)
-    return rows
+        visit(position[root])
+        return positions, levels
+    for at, parents in enumerate(columns.parents):
+        if not parents:
+            visit(at)
+    if depth is None and len(positions) < len(ids):
+        for at in range(len(ids)):  # anything only reachable through a cycle-free but rootless path
+            if not seen[at]:
+                visit(at)
+    return positions, levels
 
 
 def check_selection(evaluation: Evaluation, root: str | None, depth: int | None) -> None:
@@ -114,30 +130,32 @@ def table(evaluation: Evaluation, stream: IO[str], *, root: str | None = None, d
     colour = use_colour(stream)
     header = tuple(field_word(name) for name in ("node", "target", "actual", "expected", "progress", "status"))
     status_labels_now = status_labels()
-    rows = []
-    counts: dict[str, int] = {}
-    briefs = evaluation.briefs()
-    for node_id, level in outline(evaluation, briefs, root=root, depth=depth):
-        result = briefs[node_id]
-        counts[result.status] = counts.get(result.status, 0) + 1
-        marker = "*" if result.target_origin == "derived" else ""
-        rows.append(
-            (
-                "  " * level + node_id,
-                format_number(result.target, result.unit) + marker,
-                format_number(result.actual, result.unit),
-                format_number(result.expected, result.unit),
-                format_percent(result.progress),
-                result.status,
-            )
-        )
-    widths = [max(len(title), *map(len, column)) for title, column in zip(header, zip(*rows))] if rows else list(map(len, header))
-    widths[5] = max(len(header[5]), *(len(status_labels_now[status]) for status in counts)) if counts else len(header[5])
+    columns = evaluation.brief_columns()
+    order, levels = outline_positions(columns, root=root, depth=depth)
+
+    def in_order(column: Sequence[Any]) -> list[Any]:
+        return [column[at] for at in order]
+
+    units = in_order(columns.unit)
+    statuses = in_order(columns.status)
+    counts = Counter(statuses)
+    text_columns = [
+        ["  " * level + node_id for node_id, level in zip(in_order(columns.ids), levels)],
+        [
+            text + "*" if origin == "derived" else text
+            for text, origin in zip(format_numbers(in_order(columns.target), units), in_order(columns.target_origin))
+        ],
+        format_numbers(in_order(columns.actual), units),
+        format_numbers(in_order(columns.expected), units),
+        format_percents(in_order(columns.progress)),
+    ]
+    widths = [max(len(title), max(map(len, column), default=0)) for title, column in zip(header, text_columns)]
+    widths.append(max(len(header[5]), *(len(status_labels_now[status]) for status in counts)) if counts else len(header[5]))
     available = terminal_width(stream)
     numbers = sum(widths[1:]) + 2 * (len(widths) - 1)
     node_width = min(widths[0], max(available - numbers, MIN_NODE_WIDTH))
     if node_width < widths[0]:
-        rows = [(cut(row[0], node_width), *row[1:]) for row in rows]
+        text_columns[0] = [cut(name, node_width) for name in text_columns[0]]
         widths[0] = node_width
     title = _("{title} ({tree}) as of {date}", title=evaluation.title, tree=evaluation.tree_id, date=format_date(evaluation.as_of))
     print(cut(title, max(available, 20)), file=stream)
@@ -147,25 +165,21 @@ def table(evaluation: Evaluation, stream: IO[str], *, root: str | None = None, d
     print(line, file=stream)
     print("-" * len(line), file=stream)
     labels = {status: f"{STATUS_COLOURS[status]}{label}{RESET}" if colour else label for status, label in status_labels_now.items()}
-    name_width, target_width, actual_width, expected_width, progress_width = widths[:5]
-    for first in range(0, len(rows), 4096):  # a write per 4 096 rows: few calls, little memory
-        stream.write(
-            "".join(
-                f"{name.ljust(name_width)}  {target.rjust(target_width)}  {actual.rjust(actual_width)}  "
-                f"{expected.rjust(expected_width)}  {progress.rjust(progress_width)}  {labels[status]}\n"
-                for name, target, actual, expected, progress, status in rows[first : first + 4096]
-            )
-        )
+    # One row's layout, fixed once the widths are known: the node padded on the right, the numbers on the left.
+    row = "%-{}s  %{}s  %{}s  %{}s  %{}s  %s\n".format(*widths[:5])
+    rows = zip(*text_columns, map(labels.__getitem__, statuses))
+    for _first in range(0, len(order), 4096):  # a write per 4 096 rows: few calls, little memory
+        stream.write("".join([row % values for values in islice(rows, 4096)]))
     summary = ", ".join(f"{counts[s]} {status_labels_now[s]}" for s in TABLE_STATUS_ORDER if s in counts and s != "assumed")
     assumed = counts.get("assumed", 0)
     if assumed:
         # A planning assumption counts neither way: it is listed apart from the scored statuses.
         summary = _("{summary}; {count} assumed (planning assumptions nobody measures, not scored)", summary=summary or _("none scored"), count=assumed)
-    if len(rows) != len(evaluation.nodes):
-        shown = _n("{shown} of {count} node", "{shown} of {count} nodes", len(evaluation.nodes), shown=len(rows))
+    if len(order) != len(evaluation.nodes):
+        nodes = _n("{shown} of {count} node", "{shown} of {count} nodes", len(evaluation.nodes), shown=len(order))
     else:
-        shown = _n("{count} node", "{count} nodes", len(rows))
-    print("\n" + _("{nodes}: {summary}. * = derived target", nodes=shown, summary=summary), file=stream)
+        nodes = _n("{count} node", "{count} nodes", len(order))
+    print("\n" + _("{nodes}: {summary}. * = derived target", nodes=nodes, summary=summary), file=stream)
 
 
 # The columns of `--format csv`: the JSON's node fields that fit in one cell.

@@ -8,9 +8,9 @@ from typing import IO, Iterable
 
 from goaltree.errors import Diagnostic, sort_key
 from goaltree.outputs import write_atomic
-from goaltree.present.numbers import format_number, format_percent
+from goaltree.present.numbers import format_number, format_numbers, format_percent, format_percents
 
-__all__ = ["format_number", "format_percent", "write_atomic", "print_diagnostics", "use_colour"]
+__all__ = ["format_number", "format_numbers", "format_percent", "format_percents", "write_atomic", "print_diagnostics", "use_colour"]
 
 STATUS_COLOURS = {
     "achieved": "\033[1;34m",

@@ -12,7 +12,7 @@ from goaltree.engine import pace
 from goaltree.engine.attribution import attribute_node
 from goaltree.engine.equations import Equation, equations_of, solve_actuals, solve_targets
 from goaltree.engine.pace import NodePace
-from goaltree.engine.results import Brief, Derivation, Evaluation, NodeResult, NodeResults, Observation
+from goaltree.engine.results import Brief, BriefColumns, Derivation, Evaluation, NodeResult, NodeResults, Observation
 from goaltree.errors import Diagnostic, sort_key
 from goaltree.graph import GoalTree
 from goaltree.model import Node
@@ -97,7 +97,7 @@ def evaluate(
         as_of=as_of,
         period_start=start,
         period_end=goal_file.period.end,
-        nodes=NodeResults(nodes, results.build, results.brief, results.briefs, results.json_fields),
+        nodes=NodeResults(nodes, results.build, results.brief, results.brief_columns, results.json_fields),
         diagnostics=tuple(sorted(unique, key=sort_key)),
         snapshot=snapshot,
         # Rare, and cheap to find here; whether each is impossible is the A005 rule's to judge.
@@ -236,10 +236,26 @@ class _Results:
     def brief(self, node_id: str) -> Brief:
         return self._brief(node_id, self.tree.goal_file.nodes[node_id].unit)
 
-    def briefs(self) -> dict[str, Brief]:
-        """:meth:`brief` of every node, in one pass."""
-        brief = self._brief
-        return {node_id: brief(node_id, node.unit) for node_id, node in self.tree.goal_file.nodes.items()}
+    def brief_columns(self) -> BriefColumns:
+        """:meth:`brief` of every node, as columns in goal-file order."""
+        tree = self.tree
+        nodes = tree.goal_file.nodes
+        ids = tuple(nodes)
+        paces = [self.paces[node_id] for node_id in ids]
+        target = [info.target for info in paces]
+        declared = self.declared
+        return BriefColumns(
+            ids,
+            target,
+            ["declared" if node_id in declared else None if value is None else "derived" for node_id, value in zip(ids, target)],
+            [info.actual for info in paces],
+            [info.expected for info in paces],
+            [info.progress for info in paces],
+            [info.status for info in paces],
+            [node.unit for node in nodes.values()],
+            list(map(tree.children, ids)),
+            [tree.parents.get(node_id, ()) for node_id in ids],
+        )
 
     def _brief(self, node_id: str, unit: str | None) -> Brief:
         info = self.paces[node_id]

@@ -18,7 +18,7 @@ from goaltree.present.language import current
 if TYPE_CHECKING:
     import pandas
 
-__all__ = ["Observation", "Derivation", "NodeResult", "NodeResults", "Brief", "Evaluation", "STATUSES"]
+__all__ = ["Observation", "Derivation", "NodeResult", "NodeResults", "Brief", "BriefColumns", "Evaluation", "STATUSES"]
 
 Status = Literal["achieved", "on_track", "at_risk", "off_track", "no_data", "assumed", "not_started"]
 TargetOrigin = Literal["declared", "derived"]
@@ -197,6 +197,37 @@ class Brief(NamedTuple):
         )
 
 
+class BriefColumns(NamedTuple):
+    """Every node's :class:`Brief` a field at a time: ``target[i]`` is the target of ``ids[i]``, in goal-file order.
+
+    A table of a large tree reads its numbers a column at a time, so the
+    engine hands them over as lists instead of a row object per node. The
+    fields after ``ids`` are :class:`Brief`'s, in its order.
+    """
+
+    ids: Sequence[str]
+    target: Sequence[float | None]
+    target_origin: Sequence[TargetOrigin | None]
+    actual: Sequence[float | None]
+    expected: Sequence[float | None]
+    progress: Sequence[float | None]
+    status: Sequence[Status]
+    unit: Sequence[str | None]
+    children: Sequence[tuple[str, ...]]
+    parents: Sequence[tuple[str, ...]]
+
+    @classmethod
+    def of(cls, briefs: Mapping[str, Brief]) -> "BriefColumns":
+        """The columns of ``briefs`` (node id -> its row), in their order."""
+        if not briefs:
+            return cls((), *([()] * len(Brief._fields)))
+        return cls(tuple(briefs), *zip(*briefs.values()))
+
+    def briefs(self) -> dict[str, Brief]:
+        """Node id -> its :class:`Brief`, in goal-file order."""
+        return dict(zip(self.ids, map(Brief._make, zip(*self[1:]))))
+
+
 class NodeResults(Mapping[str, NodeResult]):
     """Node id -> :class:`NodeResult`, in goal-file order, each built when first read.
 
@@ -207,14 +238,14 @@ class NodeResults(Mapping[str, NodeResult]):
     the same objects an eager dict would hold.
     """
 
-    __slots__ = ("_ids", "_build", "_brief", "_briefs", "_json_fields", "_built")
+    __slots__ = ("_ids", "_build", "_brief", "_brief_columns", "_json_fields", "_built")
 
     def __init__(
         self,
         ids: Mapping[str, object],
         build: Callable[..., NodeResult],
         brief: Callable[[str], Brief],
-        briefs: Callable[[], dict[str, Brief]] | None = None,
+        brief_columns: Callable[[], BriefColumns] | None = None,
         json_fields: Callable[..., list[dict[str, Any]]] | None = None,
     ) -> None:
         """
@@ -223,14 +254,15 @@ class NodeResults(Mapping[str, NodeResult]):
             build: Node id -> its result; with ``observations=False``, its
                 result without the observation series (see :meth:`read_through`).
             brief: Node id -> its table row.
-            briefs: Every node's table row at once, when that is quicker than one by one.
+            brief_columns: Every node's table row at once, as columns, when
+                that is quicker than one by one.
             json_fields: Node ids and a rounding -> what the JSON shows of each,
                 without building results (see :meth:`json_fields`).
         """
         self._ids = ids
         self._build = build
         self._brief = brief
-        self._briefs = briefs
+        self._brief_columns = brief_columns
         self._json_fields = json_fields
         self._built: dict[str, NodeResult] = {}
 
@@ -309,12 +341,16 @@ class NodeResults(Mapping[str, NodeResult]):
         result = self._built.get(node_id)
         return self._brief(node_id) if result is None else Brief.of(result)
 
+    def brief_columns(self) -> BriefColumns:
+        """Every node's table row, as columns in goal-file order."""
+        if self._brief_columns is not None:
+            return self._brief_columns()
+        brief = self._brief
+        return BriefColumns.of({node_id: brief(node_id) for node_id in self._ids})
+
     def briefs(self) -> dict[str, Brief]:
         """Every node's table row, in goal-file order."""
-        if self._briefs is not None:
-            return self._briefs()
-        brief = self._brief
-        return {node_id: brief(node_id) for node_id in self._ids}
+        return self.brief_columns().briefs()
 
 
 @dataclass(frozen=True)
@@ -363,7 +399,8 @@ class Evaluation:
     @cached_property
     def roots(self) -> tuple[str, ...]:
         """Nodes with no parent in the tree (neither parent edge nor formula user)."""
-        return tuple(node_id for node_id, brief in self.briefs().items() if not brief.parents)
+        columns = self.brief_columns()
+        return tuple(node_id for node_id, parents in zip(columns.ids, columns.parents) if not parents)
 
     def brief(self, node_id: str) -> Brief:
         """What a table row of ``node_id`` shows (cheaper than ``nodes[node_id]`` for the engine's results)."""
@@ -374,7 +411,11 @@ class Evaluation:
 
     def briefs(self) -> dict[str, Brief]:
         """Every node's table row, in goal-file order."""
+        return self.brief_columns().briefs()
+
+    def brief_columns(self) -> BriefColumns:
+        """Every node's table row, as columns in goal-file order (cheaper than :meth:`briefs` for the engine's results)."""
         nodes = self.nodes
         if isinstance(nodes, NodeResults):
-            return nodes.briefs()
-        return {node_id: Brief.of(result) for node_id, result in nodes.items()}
+            return nodes.brief_columns()
+        return BriefColumns.of({node_id: Brief.of(result) for node_id, result in nodes.items()})

@@ -13,6 +13,8 @@ the scale words are the current language's (:mod:`goaltree.present.language`):
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from goaltree.present.language import N_, _, currency_symbol, current
 
 UNKNOWN = "–"
@@ -47,26 +49,37 @@ def format_number(value: float | None, unit: str | None = None) -> str:
     Returns:
         ``27 000 000``, ``123.5``, ``1.42``, ``0.01234``, ``49.60 %`` or ``5.9×``.
     """
-    if value is None:
-        return UNKNOWN
+    return UNKNOWN if value is None else _localized(_digits(value, unit))
+
+
+def format_numbers(values: Iterable[float | None], units: Iterable[str | None]) -> list[str]:
+    """:func:`format_number` of each value with its unit, the same texts: a table's column at once."""
+    return _localized_column([UNKNOWN if value is None else _digits(value, unit) for value, unit in zip(values, units)])
+
+
+def _digits(value: float, unit: str | None) -> str:
+    """:func:`format_number`'s text with ``,`` grouping, a ``.`` decimal and a ``-`` minus, before :func:`_localized`."""
     if unit == "ratio":
-        return _localized(f"{value * 100:.2f} %")
+        return f"{value * 100:.2f} %"
     if unit == "%":
-        return _localized(f"{value:.2f} %")
+        return f"{value:.2f} %"
     if unit == "multiple":  # ROAS, ROI: "5.9×", read "5.9 kronor per krona"
-        return format_number(value) + "×"
+        return _digits(value, None) + "×"
     magnitude = abs(value)
     if magnitude >= 1000:
-        text = f"{value:,.0f}"
-    elif magnitude >= 100:
-        text = f"{value:,.1f}".rstrip("0").rstrip(".")
-    elif magnitude >= 1:
-        text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    elif magnitude == 0:
-        text = "0"
-    else:
-        text = f"{value:.4g}"
-    return _localized(text)
+        return f"{value:,.0f}"
+    if magnitude >= 100:
+        return f"{value:,.1f}".rstrip("0").rstrip(".")
+    if magnitude >= 1:
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    if magnitude == 0:
+        return "0"
+    return f"{value:.4g}"
+
+
+def _localized_column(texts: list[str]) -> list[str]:
+    """:func:`_localized` of each text, in one pass over them joined (no text holds a line break)."""
+    return _localized("\n".join(texts)).split("\n") if texts else []
 
 
 def format_general(value: float, digits: int | None = None) -> str:
@@ -116,6 +129,11 @@ def format_signed_quantity(value: float | None, unit: str | None = None) -> str:
 def format_percent(value: float | None) -> str:
     """A fraction as a percent with one decimal: ``0.496`` → ``49.6 %``."""
     return UNKNOWN if value is None else _localized(f"{value * 100:.1f} %")
+
+
+def format_percents(values: Iterable[float | None]) -> list[str]:
+    """:func:`format_percent` of each value, the same texts: a table's column at once."""
+    return _localized_column([UNKNOWN if value is None else f"{value * 100:.1f} %" for value in values])
 
 
 def format_share(value: float | None) -> str:

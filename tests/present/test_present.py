@@ -7,13 +7,18 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from goaltree.cli import main
 from goaltree.present.escape import graphviz_text, markdown_code, markdown_text, mermaid_text
+from goaltree.present.language import use_language
 from goaltree.present.numbers import (
     format_change,
     format_number,
+    format_numbers,
     format_percent,
+    format_percents,
     format_quantity,
     format_share,
     format_short,
@@ -149,3 +154,23 @@ def test_no_number_formatter_outside_present():
         and ':,.' in path.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True), st.integers(-(10**18), 10**18)),
+            st.sampled_from([None, "SEK", "count", "ratio", "%", "multiple"]),
+        ),
+        max_size=30,
+    ),
+    st.sampled_from(["en", "sv"]),
+)
+def test_a_column_reads_as_each_number_on_its_own(cells, language):
+    """The table formats a column at once; it must give the texts the one-by-one formatters give."""
+    values = [value for value, _unit in cells]
+    units = [unit for _value, unit in cells]
+    with use_language(language):
+        assert format_numbers(values, units) == [format_number(value, unit) for value, unit in cells]
+        assert format_percents(values) == [format_percent(value) for value in values]
