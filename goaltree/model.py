@@ -9,6 +9,7 @@ goal tree, it returns results in objects of its own.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
@@ -141,6 +142,7 @@ RATE_KINDS = frozenset({"ratio", "percent", "multiple"})
 """Unit kinds of a rate: a value read at a moment (a level), never a quantity that adds up over time."""
 
 
+@lru_cache(maxsize=256)  # asked once a node; a file has few units
 def is_rate_unit(unit: str | None) -> bool:
     """Whether ``unit`` is a ratio (``0.23``), a percentage (``23``, ``%``) or a multiple (ROAS ``5.9``)."""
     if unit is None:
@@ -151,6 +153,7 @@ def is_rate_unit(unit: str | None) -> bool:
     return parsed is not None and parsed.kind in RATE_KINDS
 
 
+@lru_cache(maxsize=256)
 def is_percent_unit(unit: str | None) -> bool:
     """Whether ``unit`` is a percentage (``%``, ``percent``, ``procent``): its values are percent, 23 for 23 %."""
     if unit is None:

@@ -65,7 +65,7 @@ def evaluate(
         measured, daily = measure(tree, as_of, observations or {}, failed, aggregate_of, found)
         actuals = solve_actuals(tree, equations, measured, targets.values)
         found.extend(d for d in actuals.diagnostics if d.code != codes.DIVISION_BY_ZERO)
-        actual_values = {k: v for k, v in actuals.values.items() if k not in failed}
+        actual_values = {k: v for k, v in actuals.values.items() if k not in failed} if failed else dict(actuals.values)
         actual_derivations = actuals.derivations
     else:
         measured, daily, actual_values, actual_derivations = {}, {}, {}, {}
@@ -192,9 +192,17 @@ def planning_assumptions(measured: Container[str], actual_derivations: Mapping[s
         if derivation.rule == "assumed":
             assumed.add(node_id)
             continue
-        inputs = [member for member in derivation.inputs if member != node_id]
-        if inputs and all(member in assumed for member in inputs):
-            assumed.add(node_id)
+        # Assumed when it has inputs besides itself (a solved equation names its own node) and all are assumed.
+        other_inputs = False
+        for member in derivation.inputs:
+            if member == node_id:
+                continue
+            if member not in assumed:
+                break
+            other_inputs = True
+        else:
+            if other_inputs:
+                assumed.add(node_id)
     return frozenset(assumed)
 
 

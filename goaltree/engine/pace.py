@@ -307,6 +307,11 @@ def paces_of(
 ) -> dict[str, NodePace]:
     """Expected value, progress and status of every node (SPEC §3.3–3.4), children before parents.
 
+    The nodes of the common kind (a target, an actual and a start value, no
+    milestones; or a planning assumption) are worked out in one tight loop by
+    :func:`common_paces`; the others by :func:`pace_of`, which handles every
+    case. Both give the same records, to the last bit.
+
     Args:
         tree: The goal tree.
         as_of: The evaluation date.
@@ -316,75 +321,166 @@ def paces_of(
         found: Where error E026 is appended for an expected value or progress
             beyond float range (left unknown).
         assumed: Planning assumptions: they have no pace, their actual is their plan.
+
+    Returns:
+        Node id -> its pace, children before parents.
+    """
+    order = tuple(reversed(tree.order))
+    records = common_paces(tree, order, as_of, target_values, actual_values, aggregate_of, assumed)
+    paces: dict[str, NodePace] = {}
+    for node_id, record in zip(order, records):  # children before parents: an objective reads its children's paces
+        if record is None:
+            flow = aggregate_of[node_id] == "sum"
+            target, actual = target_values.get(node_id), actual_values.get(node_id)
+            record = pace_of(tree, node_id, as_of, target, actual, flow, node_id in assumed, paces, found)
+        paces[node_id] = record
+    return paces
+
+
+def pace_of(
+    tree: "GoalTree",
+    node_id: str,
+    as_of: dt.date,
+    target: float | None,
+    actual: float | None,
+    flow: bool,
+    is_assumed: bool,
+    paces: Mapping[str, NodePace],
+    found: list[Diagnostic] | None,
+) -> NodePace:
+    """One node's pace (SPEC §3.3–3.4); ``paces`` holds its children's already (an objective is scored from them)."""
+    goal_file = tree.goal_file
+    node = goal_file.nodes[node_id]
+    start = goal_file.period.start
+    thresholds = goal_file.thresholds
+    deadline = node.deadline or goal_file.period.end
+    start_value = 0.0 if flow else node.baseline
+    expected = progress = expected_progress = None
+    milestones = tuple(sorted(node.milestones.items())) if node.milestones else ()
+    if is_assumed:
+        return NodePace(deadline, target, actual, None, None, None, None, "assumed", milestones)
+    if target is not None and as_of >= start:
+        expected = expected_at(as_of, start, deadline, start_value, target, milestones)
+        expected_progress = progress_of(expected, target, start_value, node.direction)
+        if actual is not None:
+            progress = progress_of(actual, target, start_value, node.direction)
+        if not all(math.isfinite(value) for value in (expected, expected_progress, progress) if value is not None):
+            expected = progress = expected_progress = None
+            if found is not None:
+                message = _(
+                    "the expected value of '{node}' overflows (its pace from the start value to the target): "
+                    "it is beyond the largest number goaltree can hold (about 1.8e308) or not a number, so it "
+                    "is left unknown; check the magnitudes of its values (a unit mix-up, a misplaced exponent)",
+                    node=node_id,
+                )
+                found.append(overflow_diagnostic(tree, node_id, message))
+    status = status_of(
+        as_of=as_of,
+        start=start,
+        deadline=deadline,
+        direction=node.direction,
+        flow=flow,
+        actual=actual,
+        target=target,
+        progress=progress,
+        expected_progress=expected_progress,
+        value_range=node.range,
+        on_track=thresholds.on_track,
+        at_risk=thresholds.at_risk,
+    )
+    if target is None or actual is None:
+        rollup_children = tree.rollup_children.get(node_id)
+        if rollup_children and node.effective_rollup == "progress":
+            progress, expected_progress, status = objective_progress(
+                rollup_children, paces, goal_file.nodes, as_of, start, thresholds
+            )
+    return NodePace(
+        deadline,
+        target,
+        actual,
+        start_value if target is not None else None,
+        expected,
+        progress,
+        expected_progress,
+        status,
+        milestones,
+    )
+
+
+def common_paces(
+    tree: "GoalTree",
+    order: Sequence[str],
+    as_of: dt.date,
+    target_values: Mapping[str, float],
+    actual_values: Mapping[str, float],
+    aggregate_of: Mapping[str, str],
+    assumed: Container[str],
+) -> list[NodePace | None]:
+    """The pace of each node of ``order`` of the common kind; ``None`` for the others, which :func:`pace_of` works out.
+
+    The common kind is a planning assumption without milestones, or a node
+    whose direction is ``increase`` or ``decrease``, with a target, an actual
+    and a start value, no milestones, a deadline not before the period's
+    start, and an expected value, progress and expected progress within
+    float range, when ``as_of`` is not before the period's start. Its record
+    is :func:`pace_of`'s: the same operations in the same order on the same
+    floats (:func:`expected_at`, :func:`progress_of`), and the status
+    :func:`status_of` gives.
     """
     goal_file = tree.goal_file
     nodes = goal_file.nodes
     start = goal_file.period.start
     period_end = goal_file.period.end
-    thresholds = goal_file.thresholds
-    on_track, at_risk = thresholds.on_track, thresholds.at_risk
-    started = as_of >= start
-    rollup_children_of = tree.rollup_children
-    paces: dict[str, NodePace] = {}
-    for node_id in reversed(tree.order):
+    on_track, at_risk = goal_file.thresholds.on_track, goal_file.thresholds.at_risk
+    if as_of < start:
+        return [None] * len(order)
+    elapsed = (as_of - start).days + 1
+    totals_of: dict[dt.date, int] = {}  # deadline -> its day of the period (day 1 is the start)
+    records: list[NodePace | None] = [None] * len(order)
+    for index, node_id in enumerate(order):
         node = nodes[node_id]
+        if node.milestones:
+            continue
         deadline = node.deadline or period_end
         target = target_values.get(node_id)
         actual = actual_values.get(node_id)
+        if node_id in assumed:
+            records[index] = NodePace(deadline, target, actual, None, None, None, None, "assumed", ())
+            continue
         flow = aggregate_of[node_id] == "sum"
         start_value = 0.0 if flow else node.baseline
-        expected = progress = expected_progress = None
-        milestones = tuple(sorted(node.milestones.items())) if node.milestones else ()
-        if node_id in assumed:
-            paces[node_id] = NodePace(deadline, target, actual, None, None, None, None, "assumed", milestones)
+        direction = node.direction
+        if target is None or actual is None or start_value is None or direction == "maintain":
             continue
-        if target is not None and started:
-            expected = expected_at(as_of, start, deadline, start_value, target, milestones)
-            expected_progress = progress_of(expected, target, start_value, node.direction)
-            if actual is not None:
-                progress = progress_of(actual, target, start_value, node.direction)
-            if not all(math.isfinite(value) for value in (expected, expected_progress, progress) if value is not None):
-                expected = progress = expected_progress = None
-                if found is not None:
-                    message = _(
-                        "the expected value of '{node}' overflows (its pace from the start value to the target): "
-                        "it is beyond the largest number goaltree can hold (about 1.8e308) or not a number, so it "
-                        "is left unknown; check the magnitudes of its values (a unit mix-up, a misplaced exponent)",
-                        node=node_id,
-                    )
-                    found.append(overflow_diagnostic(tree, node_id, message))
-        status = status_of(
-            as_of=as_of,
-            start=start,
-            deadline=deadline,
-            direction=node.direction,
-            flow=flow,
-            actual=actual,
-            target=target,
-            progress=progress,
-            expected_progress=expected_progress,
-            value_range=node.range,
-            on_track=on_track,
-            at_risk=at_risk,
-        )
-        if target is None or actual is None:
-            rollup_children = rollup_children_of.get(node_id)
-            if rollup_children and node.effective_rollup == "progress":
-                progress, expected_progress, status = objective_progress(
-                    rollup_children, paces, nodes, as_of, start, thresholds
-                )
-        paces[node_id] = NodePace(
-            deadline,
-            target,
-            actual,
-            start_value if target is not None else None,
-            expected,
-            progress,
-            expected_progress,
-            status,
-            milestones,
-        )
-    return paces
+        total = totals_of.get(deadline)
+        if total is None:
+            total = totals_of[deadline] = (deadline - start).days + 1
+        if total <= 0:
+            continue
+        span = target - start_value
+        expected = start_value + span * min(elapsed, total) / total
+        if span == 0:  # no way to travel: no progress, the actual is compared with the target
+            progress = expected_progress = None
+            finite = math.isfinite(expected)
+        else:
+            expected_progress = (expected - start_value) / span
+            progress = (actual - start_value) / span
+            finite = math.isfinite(expected) and math.isfinite(expected_progress) and math.isfinite(progress)
+        if not finite:
+            continue  # pace_of reports the overflow
+        status: Status
+        if direction == "increase" and actual >= target:
+            status = "achieved"
+        elif direction == "decrease" and as_of >= deadline and actual <= target:
+            status = "achieved"
+        elif progress is None or expected_progress is None:
+            reached = actual <= target if direction == "decrease" else actual >= target
+            status = "on_track" if reached else "off_track"
+        else:
+            ratio = ratio_of(progress, expected_progress, decrease_flow=direction == "decrease" and flow)
+            status = classify(ratio, on_track, at_risk)
+        records[index] = NodePace(deadline, target, actual, start_value, expected, progress, expected_progress, status, ())
+    return records
 
 
 def overflow_diagnostic(tree: "GoalTree", node_id: str, message: str) -> Diagnostic:
