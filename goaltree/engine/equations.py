@@ -139,8 +139,9 @@ class Solver:
         self.values: dict[str, float] = dict(known)
         self.derivations: dict[str, Derivation] = {}
         self.diagnostics: list[Diagnostic] = []
-        index = equations.index() if isinstance(equations, Equations) else EquationIndex(equations, tree.order)
+        index = equations.index() if isinstance(equations, Equations) else EquationIndex.of(equations, tree.order)
         self._index = index
+        self._involved = index.involved
         # Every member is unknown until a known value says otherwise: work per known value, not per member.
         unknown_count = [len(members) for members in index.members_of]
         involved = index.involved
@@ -161,19 +162,19 @@ class Solver:
         return SolveOutcome(self.values, self.derivations, self.diagnostics)
 
     def learn(self, node_id: str, value: float, derivation: Derivation) -> None:
-        """Record a value and make ready every equation it leaves with at most one unknown."""
+        """Record a value and make ready every unsettled equation it leaves with at most one unknown."""
         self.values[node_id] = value
         self.derivations[node_id] = derivation
-        index = self._index
         allocatable = self._allocatable
         if allocatable is not None:
-            rank_of = index.rank_of
-            for equation_index in index.headed.get(node_id, ()):
+            rank_of = self._index.rank_of
+            for equation_index in self._index.headed.get(node_id, ()):
                 heapq.heappush(allocatable, rank_of[equation_index])
-        unknown_count, ready = self._unknown_count, self._ready
-        for equation_index in index.involved.get(node_id, ()):
+        unknown_count, ready, settled = self._unknown_count, self._ready, self._settled
+        for equation_index in self._involved.get(node_id, ()):
             unknown_count[equation_index] -= 1
-            if unknown_count[equation_index] <= 1:
+            # A settled equation stays settled: it would only be taken off the worklist again.
+            if unknown_count[equation_index] <= 1 and not settled[equation_index]:
                 ready.append(equation_index)
 
     def assume(self, assumed: Mapping[str, tuple[float, Derivation]]) -> None:
@@ -186,20 +187,24 @@ class Solver:
         from goaltree.formula import FormulaError
 
         values, equations, settled, ready = self.values, self.equations, self._settled, self._ready
-        members_of, inputs_of = self._index.members_of, self._index.inputs_of
+        unknown_count, inputs_of = self._unknown_count, self._index.inputs_of
         while ready:
             index = ready.pop()
             if settled[index]:
                 continue
-            unknown = [m for m in members_of[index] if m not in values]
-            if len(unknown) > 1:
+            unknown = unknown_count[index]  # kept by learn(): no rescan of the members
+            if unknown > 1:
                 continue
             equation = equations[index]
             settled[index] = True
             if not unknown:
                 self._check_consistency(equation)
                 continue
-            target = unknown[0]
+            target = equation.node
+            if target in values:  # the one unknown member is a child
+                for target in equation.children:
+                    if target not in values:
+                        break
             try:
                 if target == equation.node:
                     value = equation.evaluate(values)
@@ -500,15 +505,14 @@ def solve_actuals(
         headed, drivers = {equation.node for equation in equations}, drivers_in_order(tree)
 
     def assume_plans(known: Container[str]) -> dict[str, tuple[float, Derivation]]:
-        return {
-            node_id: (target_values[node_id], PLANNED_ACTUAL)
-            for node_id in drivers
-            if node_id not in known
-            and nodes[node_id].metric is None
-            and not nodes[node_id].actuals
-            and node_id not in headed
-            and node_id in target_values
-        }
+        assumed = {}
+        for node_id in drivers:
+            if node_id in known or node_id in headed or node_id not in target_values:
+                continue
+            node = nodes[node_id]
+            if node.metric is None and not node.actuals:
+                assumed[node_id] = (target_values[node_id], PLANNED_ACTUAL)
+        return assumed
 
     return solve(
         tree,

@@ -7,10 +7,9 @@ says which equations a node takes part in.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple, Sequence
 
-from goaltree.engine.percent import PercentReading, percent_units, read_percent
+from goaltree.engine.percent import PercentReading, read_percent
 from goaltree.present.language import _
 
 if TYPE_CHECKING:
@@ -36,9 +35,8 @@ DESCRIBED_CHILDREN = 8
 """A rollup equation names at most this many children in a derivation text; the rest are counted."""
 
 
-@dataclass(frozen=True)
-class Equation:
-    """``node = formula(children)`` or ``node = rollup(children)``."""
+class Equation(NamedTuple):
+    """``node = formula(children)`` or ``node = rollup(children)``: immutable, one per formula and numeric rollup."""
 
     node: str
     kind: str  # "formula" or a numeric rollup: sum | mean | weighted_mean | min | max
@@ -129,7 +127,7 @@ class Equations(list):
     def index(self) -> "EquationIndex":
         """Who takes part in which equation: built on first use, then shared by every solve."""
         if self._index is None:
-            self._index = EquationIndex(self, self._order, in_order=True)
+            self._index = EquationIndex.of(self, self._order, in_order=True)
         return self._index
 
 
@@ -145,64 +143,114 @@ class EquationIndex:
         rank_of: Each equation's place in ``by_rank``: the top-most is allocated first.
     """
 
-    def __init__(self, equations: list[Equation], order: tuple[str, ...], *, in_order: bool = False) -> None:
-        """
+    __slots__ = ("members_of", "inputs_of", "involved", "headed", "by_rank", "rank_of")
+
+    def __init__(
+        self,
+        members_of: list[tuple[str, ...]],
+        inputs_of: list[tuple[str, ...]],
+        involved: dict[str, list[int]],
+        headed: dict[str, list[int]],
+        by_rank: Sequence[int],
+        rank_of: Sequence[int],
+    ) -> None:
+        self.members_of = members_of
+        self.inputs_of = inputs_of
+        self.involved = involved
+        self.headed = headed
+        self.by_rank = by_rank
+        self.rank_of = rank_of
+
+    @classmethod
+    def of(cls, equations: list[Equation], order: tuple[str, ...], *, in_order: bool = False) -> "EquationIndex":
+        """The index of ``equations``.
+
         Args:
             equations: The equations.
             order: The tree's node ids in topological order.
             in_order: Whether ``equations`` are in the topological order of their nodes already
                 (as :func:`equations_of` lists them), so no sorting is needed.
         """
-        self.inputs_of = [equation.members for equation in equations]
-        self.members_of = [tuple(dict.fromkeys(members)) for members in self.inputs_of]
+        inputs_of = [equation.members for equation in equations]
+        members_of = [tuple(dict.fromkeys(members)) for members in inputs_of]
         involved: dict[str, list[int]] = {}
-        for index, members in enumerate(self.members_of):
+        for index, members in enumerate(members_of):
             for member in members:
                 bucket = involved.get(member)
                 if bucket is None:
                     involved[member] = [index]
                 else:
                     bucket.append(index)
-        self.involved = involved
         headed: dict[str, list[int]] = {}
         for index, equation in enumerate(equations):
             headed.setdefault(equation.node, []).append(index)
-        self.headed = headed
         if in_order:
-            self.by_rank = self.rank_of = range(len(equations))
-        else:
-            position = {node_id: place for place, node_id in enumerate(order)}
-            self.by_rank = sorted(range(len(equations)), key=lambda index: (position[equations[index].node], index))
-            rank_of = [0] * len(equations)
-            for rank, index in enumerate(self.by_rank):
-                rank_of[index] = rank
-            self.rank_of = rank_of
+            return cls(members_of, inputs_of, involved, headed, range(len(equations)), range(len(equations)))
+        position = {node_id: place for place, node_id in enumerate(order)}
+        by_rank = sorted(range(len(equations)), key=lambda index: (position[equations[index].node], index))
+        rank_of = [0] * len(equations)
+        for rank, index in enumerate(by_rank):
+            rank_of[index] = rank
+        return cls(members_of, inputs_of, involved, headed, by_rank, rank_of)
 
 
 def equations_of(tree: "GoalTree") -> Equations:
-    """Every equation in the tree, in topological order of their nodes."""
-    from goaltree.model import NUMERIC_ROLLUPS
+    """Every equation in the tree, in topological order of their nodes, with their index (:meth:`Equations.index`)."""
+    from goaltree.model import NUMERIC_ROLLUPS, is_percent_unit
 
     nodes = tree.goal_file.nodes
     formulas, formula_children, rollup_children = tree.formulas, tree.formula_children, tree.rollup_children
-    percent = percent_units(tree) if formulas else frozenset()
-    result = []
+    order = tree.order
+    # A file that lists parents before children is its own topological order: its nodes are
+    # read as they are stored, without a lookup by id for each.
+    in_order = nodes.items() if order == tuple(nodes) else [(node_id, nodes[node_id]) for node_id in order]
     drivers = []
-    for node_id in tree.order:
-        node = nodes[node_id]
+    percent = []
+    is_percent: dict[str, bool] = {}  # a tree has few distinct units and many nodes
+    equations: list[Equation] = []
+    inputs_of: list[tuple[str, ...]] = []
+    members_of: list[tuple[str, ...]] = []
+    involved: dict[str, list[int]] = {}
+    headed: dict[str, list[int]] = {}
+    for node_id, node in in_order:
         if node.type == "driver":
             drivers.append(node_id)
-        formula = formulas.get(node_id)
+        unit = node.unit
+        if unit is not None:
+            known = is_percent.get(unit)
+            if known is None:
+                known = is_percent[unit] = is_percent_unit(unit)
+            if known:
+                percent.append(node_id)
+        formula = formulas.get(node_id) if node.formula is not None else None
         if formula is not None:
-            if percent:
-                formula = read_percent(formula, node_id, percent)
-            result.append(Equation(node_id, "formula", formula_children[node_id], formula))
+            children = formula_children[node_id]
+            equation = Equation(node_id, "formula", children, formula)
+        elif node.rollup in NUMERIC_ROLLUPS and rollup_children.get(node_id):  # a numeric rollup is never a default
+            children = rollup_children[node_id]
+            equation = Equation(node_id, node.rollup, children, None, tuple([nodes[child].weight for child in children]))
+        else:
             continue
-        children = rollup_children.get(node_id)
-        if not children:
-            continue
-        rollup = node.effective_rollup
-        if rollup in NUMERIC_ROLLUPS:
-            weights = tuple(nodes[child].weight for child in children)
-            result.append(Equation(node_id, rollup, children, None, weights))
-    return Equations(result, tree.order, drivers)
+        index = len(equations)
+        equations.append(equation)
+        inputs = (node_id, *children)
+        inputs_of.append(inputs)
+        # A formula's names and a node's children are distinct, and a node is not its own
+        # child unless the graph has errors: then the members are the inputs.
+        members_of.append(inputs if node_id not in children else tuple(dict.fromkeys(inputs)))
+        headed[node_id] = [index]
+        for member in inputs:
+            bucket = involved.get(member)
+            if bucket is None:
+                involved[member] = [index]
+            elif bucket[-1] != index:
+                bucket.append(index)
+    if percent:
+        percent_nodes = frozenset(percent)
+        for index, equation in enumerate(equations):
+            if equation.formula is not None:
+                equations[index] = equation._replace(formula=read_percent(equation.formula, equation.node, percent_nodes))
+    result = Equations(equations, order, drivers)
+    ranks = range(len(equations))
+    result._index = EquationIndex(members_of, inputs_of, involved, headed, ranks, ranks)
+    return result
