@@ -333,3 +333,30 @@ def test_rollup_parts_add_up(gaps, weights):
     expected = dict.fromkeys(gaps, 0.0)
     mean_parts = attribute_mean(expected, gaps, weights)
     assert_adds_up(mean_parts, math.fsum(weight[c] * gaps[c] for c in gaps) / math.fsum(weight.values()))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(["a * b", "a / b", "2 * a / b ** 2", "a * b / c * a", "(a * b) / (c * 3)", "a + b", "x ** 0 * a"]),
+    st.permutations(["p", "q", "r", "a", "b", "c", "x"]),
+    st.booleans(),
+)
+def test_exponents_by_shape_are_the_monomial_form(template, renamed, percent):
+    """The exponents LMDI reads from the formula's shape, by position, are :meth:`as_monomial`'s, renamed or not."""
+    from goaltree.engine.attribution import _exponents
+    from goaltree.formula.percent import read_percent
+
+    mapping = dict(zip(["a", "b", "c", "x"], renamed))
+    text = template
+    for old, new in mapping.items():
+        text = text.replace(old, new.upper())
+    formula = parse(text.lower())
+    if percent:
+        formula = read_percent(formula, "result", frozenset(formula.names[:1]))
+    monomial = formula.as_monomial()
+    exponents = _exponents(formula)
+    if monomial is None:
+        assert exponents is None
+    else:
+        assert dict(exponents) == monomial[1]
+        assert list(dict(exponents)) == list(monomial[1])

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, Mapping
+from typing import TYPE_CHECKING, Iterable, Literal, Mapping
 
 from goaltree.engine.pace import NodePace, objective_score
 from goaltree.formula import Formula, FormulaError
@@ -134,7 +134,7 @@ def _decomposed(
         return parts, total, "unchanged", True
 
     lmdi = _lmdi(formula, expected, actual, before, after)
-    if lmdi is not None and _finite(lmdi):
+    if lmdi is not None:
         parts.update(lmdi)
         return _absorb_residue(parts, total, changed), total, "lmdi", True
 
@@ -349,6 +349,22 @@ def _log_ratio(after: float, before: float) -> float:
     return math.log(abs(after)) - math.log(abs(before))  # no overflow when they are far apart
 
 
+def _exponents(formula: Formula) -> Iterable[tuple[str, float]] | None:
+    """Each name of a pure product/quotient with its exponent (:meth:`Formula.as_monomial`'s), else ``None``.
+
+    Read by position from the formula's shape, which works the monomial form
+    out once for every formula of that shape.
+    """
+    monomial = formula.shape.monomial()
+    if monomial is None:
+        return None
+    _, exponents, by_position = monomial
+    if by_position is None:  # a tree built by hand: its own template
+        return exponents.items()
+    names = formula.names
+    return [(names[position], exponent) for position, exponent in by_position]
+
+
 def _lmdi(
     formula: Formula,
     expected: Mapping[str, float],
@@ -356,19 +372,27 @@ def _lmdi(
     before: float,
     after: float,
 ) -> dict[str, float] | None:
-    monomial = formula.as_monomial()
-    if monomial is None or before == 0 or after == 0 or (before > 0) != (after > 0):
+    """The LMDI-I part of each name with a non-zero exponent, or ``None`` when LMDI does not apply.
+
+    It applies to a pure product/quotient whose value and factors keep one
+    sign (positive, for the factors) at both ends, when every part is a finite number.
+    """
+    if before == 0 or after == 0 or (before > 0) != (after > 0):
         return None
-    _, exponents = monomial
-    for name, exponent in exponents.items():
+    exponents = _exponents(formula)
+    if exponents is None:
+        return None
+    for name, exponent in exponents:
         if exponent != 0 and not (float(expected[name]) > 0 and float(actual[name]) > 0):
             return None
     weight = _logarithmic_mean(after, before)
-    return {
-        name: weight * exponent * _log_ratio(float(actual[name]), float(expected[name]))
-        for name, exponent in exponents.items()
-        if exponent != 0
-    }
+    parts = {}
+    for name, exponent in exponents:
+        if exponent != 0:
+            part = parts[name] = weight * exponent * _log_ratio(float(actual[name]), float(expected[name]))
+            if not math.isfinite(part):
+                return None
+    return parts
 
 
 def _shapley(
@@ -419,7 +443,8 @@ def _sequential(
 
 
 def _finite(parts: Mapping[str, float]) -> bool:
-    return all(math.isfinite(part) for part in parts.values())
+    """Whether every part is a finite number."""
+    return all(map(math.isfinite, parts.values()))
 
 
 def _absorb_residue(parts: dict[str, float], total: float, changed: list[str]) -> dict[str, float]:
