@@ -241,6 +241,14 @@ class _Results:
             return "declared"
         return "derived" if target is not None else None
 
+    def target_derivation(self, node_id: str, target_origin: str | None) -> Derivation | None:
+        """How the node's target was reached, given its :meth:`target_origin`."""
+        if target_origin == "declared":
+            return self.declared_derivation
+        if target_origin == "derived":
+            return self.target_derivations.get(node_id)
+        return None
+
     def brief(self, node_id: str) -> Brief:
         return self._brief(node_id, self.tree.goal_file.nodes[node_id].unit)
 
@@ -251,11 +259,11 @@ class _Results:
         ids = tuple(nodes)
         paces = [self.paces[node_id] for node_id in ids]
         target = [info.target for info in paces]
-        declared = self.declared
+        target_origin = self.target_origin
         return BriefColumns(
             ids,
             target,
-            ["declared" if node_id in declared else None if value is None else "derived" for node_id, value in zip(ids, target)],
+            [target_origin(node_id, value) for node_id, value in zip(ids, target)],
             [info.actual for info in paces],
             [info.expected for info in paces],
             [info.progress for info in paces],
@@ -311,12 +319,12 @@ class _Results:
         """The node's attribution of its gap to its children, and the children its objective score leaves out."""
         tree = self.tree
         equation = self.equation_of.get(node_id)
+        if equation is None and node_id not in tree.rollup_children:
+            return {}, {}  # a node without children has no gap to split and no child to leave out
         unscored: dict[str, str] = {}
         if equation is None and node.effective_rollup == "progress":
-            unscored = pace.unscored_children(tree.rollup_children.get(node_id, ()), self.paces)
-        if equation is not None or node_id in tree.rollup_children:
-            return attribute_node(tree, node_id, equation, self.paces), unscored
-        return {}, unscored  # a node without children has no gap to split
+            unscored = pace.unscored_children(tree.rollup_children[node_id], self.paces)
+        return attribute_node(tree, node_id, equation, self.paces), unscored
 
     def json_fields(
         self, node_ids: Sequence[str], rounding: Callable[[list[float | None]], list] | None = None
@@ -340,15 +348,11 @@ class _Results:
         nodes = goal_file.nodes
         file_owner = goal_file.owner
         paces = self.paces
-        target_derivations = self.target_derivations
         measured = self.measured
         failed = self.failed
         observations = self.observations
-        equation_of = self.equation_of
-        rollup_children = tree.rollup_children
         forecasts = self.forecasts
         computed = self.computed
-        declared_text = self.declared_derivation.text
         # Every number of the batch first, so that it is rounded in one call before the objects are made.
         numbers: list[float | None] = []
         rows = []
@@ -359,18 +363,10 @@ class _Results:
             actual = info.actual
             target = info.target
             target_origin = self.target_origin(node_id, target)
-            if target_origin == "declared":
-                derivation_text = declared_text
-            elif target_origin == "derived":
-                derivation = target_derivations.get(node_id)
-                derivation_text = derivation.text if derivation else None
-            else:
-                derivation_text = None
+            derivation = self.target_derivation(node_id, target_origin)
+            derivation_text = derivation.text if derivation else None
             actual_origin = self.actual_origin(node_id, actual, is_failed)
-            if node_id in equation_of or node_id in rollup_children:
-                attribution, unscored = self.gap_parts(node_id, node)
-            else:
-                attribution, unscored = {}, {}  # a node without children: gap_parts() would give these
+            attribution, unscored = self.gap_parts(node_id, node)
             breakdown = self.breakdown(node_id, is_failed) if node_id in observations else {}
             progress = info.progress
             numbers += (
@@ -442,12 +438,7 @@ class _Results:
             actual_derivation = None if actual is None else self.actual_derivations.get(node_id)
         target = info.target
         target_origin = self.target_origin(node_id, target)
-        if target_origin == "declared":
-            target_derivation = self.declared_derivation
-        elif target_origin == "derived":
-            target_derivation = self.target_derivations.get(node_id)
-        else:
-            target_derivation = None
+        target_derivation = self.target_derivation(node_id, target_origin)
         if failed:
             series: tuple[Observation, ...] = ()
         elif node_id in self.observations:
