@@ -307,11 +307,6 @@ def paces_of(
 ) -> dict[str, NodePace]:
     """Expected value, progress and status of every node (SPEC §3.3–3.4), children before parents.
 
-    The nodes of the common kind (a target, an actual and a start value, no
-    milestones; or a planning assumption) are worked out in one tight loop by
-    :func:`common_paces`; the others by :func:`pace_of`, which handles every
-    case. Both give the same records, to the last bit.
-
     Args:
         tree: The goal tree.
         as_of: The evaluation date.
@@ -325,15 +320,11 @@ def paces_of(
     Returns:
         Node id -> its pace, children before parents.
     """
-    order = tuple(reversed(tree.order))
-    records = common_paces(tree, order, as_of, target_values, actual_values, aggregate_of, assumed)
     paces: dict[str, NodePace] = {}
-    for node_id, record in zip(order, records):  # children before parents: an objective reads its children's paces
-        if record is None:
-            flow = aggregate_of[node_id] == "sum"
-            target, actual = target_values.get(node_id), actual_values.get(node_id)
-            record = pace_of(tree, node_id, as_of, target, actual, flow, node_id in assumed, paces, found)
-        paces[node_id] = record
+    for node_id in reversed(tree.order):  # children before parents: an objective reads its children's paces
+        flow = aggregate_of[node_id] == "sum"
+        target, actual = target_values.get(node_id), actual_values.get(node_id)
+        paces[node_id] = pace_of(tree, node_id, as_of, target, actual, flow, node_id in assumed, paces, found)
     return paces
 
 
@@ -405,82 +396,6 @@ def pace_of(
         status,
         milestones,
     )
-
-
-def common_paces(
-    tree: "GoalTree",
-    order: Sequence[str],
-    as_of: dt.date,
-    target_values: Mapping[str, float],
-    actual_values: Mapping[str, float],
-    aggregate_of: Mapping[str, str],
-    assumed: Container[str],
-) -> list[NodePace | None]:
-    """The pace of each node of ``order`` of the common kind; ``None`` for the others, which :func:`pace_of` works out.
-
-    The common kind is a planning assumption without milestones, or a node
-    whose direction is ``increase`` or ``decrease``, with a target, an actual
-    and a start value, no milestones, a deadline not before the period's
-    start, and an expected value, progress and expected progress within
-    float range, when ``as_of`` is not before the period's start. Its record
-    is :func:`pace_of`'s: the same operations in the same order on the same
-    floats (:func:`expected_at`, :func:`progress_of`), and the status
-    :func:`status_of` gives.
-    """
-    goal_file = tree.goal_file
-    nodes = goal_file.nodes
-    start = goal_file.period.start
-    period_end = goal_file.period.end
-    on_track, at_risk = goal_file.thresholds.on_track, goal_file.thresholds.at_risk
-    if as_of < start:
-        return [None] * len(order)
-    elapsed = (as_of - start).days + 1
-    totals_of: dict[dt.date, int] = {}  # deadline -> its day of the period (day 1 is the start)
-    records: list[NodePace | None] = [None] * len(order)
-    for index, node_id in enumerate(order):
-        node = nodes[node_id]
-        if node.milestones:
-            continue
-        deadline = node.deadline or period_end
-        target = target_values.get(node_id)
-        actual = actual_values.get(node_id)
-        if node_id in assumed:
-            records[index] = NodePace(deadline, target, actual, None, None, None, None, "assumed", ())
-            continue
-        flow = aggregate_of[node_id] == "sum"
-        start_value = 0.0 if flow else node.baseline
-        direction = node.direction
-        if target is None or actual is None or start_value is None or direction == "maintain":
-            continue
-        total = totals_of.get(deadline)
-        if total is None:
-            total = totals_of[deadline] = (deadline - start).days + 1
-        if total <= 0:
-            continue
-        span = target - start_value
-        expected = start_value + span * min(elapsed, total) / total
-        if span == 0:  # no way to travel: no progress, the actual is compared with the target
-            progress = expected_progress = None
-            finite = math.isfinite(expected)
-        else:
-            expected_progress = (expected - start_value) / span
-            progress = (actual - start_value) / span
-            finite = math.isfinite(expected) and math.isfinite(expected_progress) and math.isfinite(progress)
-        if not finite:
-            continue  # pace_of reports the overflow
-        status: Status
-        if direction == "increase" and actual >= target:
-            status = "achieved"
-        elif direction == "decrease" and as_of >= deadline and actual <= target:
-            status = "achieved"
-        elif progress is None or expected_progress is None:
-            reached = actual <= target if direction == "decrease" else actual >= target
-            status = "on_track" if reached else "off_track"
-        else:
-            ratio = ratio_of(progress, expected_progress, decrease_flow=direction == "decrease" and flow)
-            status = classify(ratio, on_track, at_risk)
-        records[index] = NodePace(deadline, target, actual, start_value, expected, progress, expected_progress, status, ())
-    return records
 
 
 def overflow_diagnostic(tree: "GoalTree", node_id: str, message: str) -> Diagnostic:
