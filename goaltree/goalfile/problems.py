@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from goaltree.present.language import N_, _, _n, current
+from goaltree.present.language import N_, _, _n
+from goaltree.present.numbers import with_decimal_sign
 
 _TEMPLATES: Mapping[str, str] = {
     "string_type": N_("Input should be a valid string"),
@@ -77,7 +78,7 @@ def pydantic_problem(item: Mapping[str, Any]) -> str:
         return message
     for name, value in raw.items():  # a bound such as 0.8 takes the language's decimal sign
         if isinstance(value, float) and not isinstance(value, bool):
-            context[name] = context[name].replace(".", current().decimal)
+            context[name] = with_decimal_sign(context[name])
     if "error" in context and context["error"] in _DATE_PROBLEMS:
         context["error"] = _(context["error"])
     if "expected" in context and " or " in context["expected"]:

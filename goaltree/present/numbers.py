@@ -87,8 +87,27 @@ def format_general(value: float, digits: int | None = None) -> str:
 
     For a figure read as written, not grouped: an elasticity, a weight, a growth factor.
     """
-    text = f"{value:g}" if digits is None else f"{value:.{digits}g}"
-    return text.replace(".", current().decimal)
+    return format_fixed(value, "g" if digits is None else f".{digits}g")
+
+
+def format_fixed(value: float, spec: str) -> str:
+    """``format(value, spec)`` (``.1f``, ``+.1f``, ``.3g``) with the current language's decimal sign, nothing else changed.
+
+    For a figure whose form the sentence around it fixes: a factor (``2.5×``),
+    seconds elapsed, a bound in a validation message. Swedish ``2,5``.
+    """
+    return with_decimal_sign(format(value, spec))
+
+
+def with_decimal_sign(text: str) -> str:
+    """A number as Python writes it (``str(0.8)``, ``f"{x:.1f}"``) with the current language's decimal sign."""
+    sign = current().decimal
+    return text if sign == "." else text.replace(".", sign)
+
+
+def format_points(value: float) -> str:
+    """A change of a fraction in percentage points, sign always shown with a real minus: ``-0.012`` → ``−1.2``."""
+    return format_fixed(value * 100, "+.1f").replace("-", "−")
 
 
 def format_precise(value: float) -> str:

@@ -15,8 +15,8 @@ from goaltree.engine.results import Evaluation, NodeResult
 from goaltree.engine.serialize import number
 from goaltree.errors import Diagnostic, sort_key
 from goaltree.render.style import STATUS_ORDER, STATUS_STYLES, severity_rank, status_description, status_label, type_label
-from goaltree.present.language import _, _n, _p, current, format_date
-from goaltree.present.numbers import format_percent, format_quantity, format_share, format_signed_quantity
+from goaltree.present.language import _, _n, _p, format_date
+from goaltree.present.numbers import format_percent, format_points, format_quantity, format_share, format_signed_quantity
 
 ATTENTION = ("off_track", "at_risk", "no_data")
 """Statuses the summary lists node by node."""
@@ -308,7 +308,7 @@ def explanations(evaluation: Evaluation) -> list[dict[str, Any]]:
 def _gap_text(amount: float, unit: str, result: NodeResult) -> str:
     """A part of a gap in the parent's unit, or in progress points for objectives."""
     if unit == "points":
-        points = f"{amount * 100:+.1f}".replace("-", "−").replace(".", current().decimal)
+        points = format_points(amount)
         return _p("report", "{points} points", points=points)
     return format_signed_quantity(amount, result.unit)
 

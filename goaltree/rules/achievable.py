@@ -6,7 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Iterator
 
 from goaltree.present.language import _, _n, _p
-from goaltree.present.numbers import format_number
+from goaltree.present.numbers import format_fixed, format_number
 from goaltree.rules import wording
 from goaltree.rules.base import CheckContext, Finding, NodeRule, Option, Rule, where
 from goaltree import codes
@@ -78,7 +78,7 @@ class TargetChangeBeyondBound(NodeRule):
             "option": f"`checks.options.max_target_change: {bound:g}`",
         }
         if factor >= 1:
-            fields["factor"] = wording.fixed(factor, ".1f")
+            fields["factor"] = format_fixed(factor, ".1f")
             if declared:
                 message = _(
                     "the target {target} is {factor}× the baseline {baseline} ({change}), beyond the plausible "
@@ -92,7 +92,7 @@ class TargetChangeBeyondBound(NodeRule):
                     **fields,
                 )
         else:
-            fields["factor"] = wording.fixed(1 / factor, ".1f")
+            fields["factor"] = format_fixed(1 / factor, ".1f")
             if declared:
                 message = _(
                     "the target {target} is 1/{factor} of the baseline {baseline} ({change}), beyond the plausible "
@@ -238,7 +238,7 @@ class GrowthAboveTrend(NodeRule):
                 "{times}× the {observed} a day observed so far ({so_far}; {option}); "
                 "check the target, or plan what changes the pace",
                 remaining,
-                times=wording.fixed(needed / observed, ".1f"),
+                times=format_fixed(needed / observed, ".1f"),
                 observed=_rate(observed),
                 **fields,
             )
@@ -259,7 +259,7 @@ def _reference(node: "Node", start: dt.date, observations: list[tuple[dt.date, f
 def _rate(value: float) -> str:
     if abs(value) >= 100:
         return format_number(round(value))
-    return wording.fixed(value, ".3g")
+    return format_fixed(value, ".3g")
 
 
 class ContradictingTargets(Rule):

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Iterator
 
 from goaltree.errors import Severity
 from goaltree.present.language import _p
-from goaltree.rules.wording import fixed
+from goaltree.present.numbers import format_fixed
 
 if TYPE_CHECKING:
     from goaltree.engine.equations import Equation, SolveOutcome
@@ -69,7 +69,7 @@ class Option:
         if self.kind == "integer" and value != int(value):
             return self.default, _p("check", "an integer")
         if self.minimum is not None and value < self.minimum:
-            return self.default, _p("check", "a number of at least {minimum}", minimum=fixed(self.minimum, "g"))
+            return self.default, _p("check", "a number of at least {minimum}", minimum=format_fixed(self.minimum, "g"))
         return (int(value) if self.kind == "integer" else float(value)), None
 
 

@@ -17,16 +17,6 @@ from goaltree.present.numbers import format_number
 if TYPE_CHECKING:
     from goaltree.formula.units import Unit
 
-def decimal(text: str) -> str:
-    """A number formatted by the code (``f"{x:.1f}"``) with the current language's decimal sign."""
-    sign = current().decimal
-    return text if sign == "." else text.replace(".", sign)
-
-
-def fixed(value: float, format_spec: str) -> str:
-    """``value`` in ``format_spec`` (``.1f``, ``.3g``, ``g``), with the language's decimal sign."""
-    return decimal(format(value, format_spec))
-
 
 def day(date: dt.date) -> str:
     """A date in a message: ``2027-06-30``, in Swedish ``30 juni 2027``."""

@@ -15,7 +15,8 @@ import threading
 import time
 from typing import TextIO
 
-from goaltree.present.language import _n, current
+from goaltree.present.language import _n
+from goaltree.present.numbers import format_fixed
 
 BAR_WIDTH = 24
 DELAY_SECONDS = 0.5
@@ -83,7 +84,7 @@ class FetchProgress:
         elapsed = time.monotonic() - self._started
         bar = "#" * filled + "." * (BAR_WIDTH - filled)
         label = f"  {self.label}" if self.label else ""
-        seconds = f"{elapsed:.1f}".replace(".", current().decimal)
+        seconds = format_fixed(elapsed, ".1f")
         # The English says "1/1 sources" as it always has; a language with a singular uses it.
         return _n(
             "fetching [{bar}] {done}/{count} sources{label} ({seconds} s)",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import datetime as dt
 from pathlib import Path
 
@@ -15,10 +16,13 @@ from goaltree.present.escape import graphviz_text, markdown_code, markdown_text,
 from goaltree.present.language import use_language
 from goaltree.present.numbers import (
     format_change,
+    format_fixed,
+    format_general,
     format_number,
     format_numbers,
     format_percent,
     format_percents,
+    format_points,
     format_quantity,
     format_share,
     format_short,
@@ -57,6 +61,27 @@ def test_the_words_around_a_number():
     assert format_share(0.823) == "82 %"
     assert format_change(70 / 63 - 1) == "+11.1 %"
     assert format_change(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ("2.5", "+0.1", "0.125", "1e+06", "+1.2", "−3.4", "+0.0")),
+        ("sv", ("2,5", "+0,1", "0,125", "1e+06", "+1,2", "−3,4", "+0,0")),
+    ],
+)
+def test_figures_read_as_written_take_the_language_decimal_sign(language, expected):
+    """A factor, seconds, a weight and a gap in points: Python's digits, the reader's decimal sign."""
+    with use_language(language):
+        assert (
+            format_fixed(5 / 2, ".1f"),
+            format_fixed(0.05, "+.1f"),  # 0.05 is stored just above 0.05, so it rounds up
+            format_general(0.125),
+            format_general(1e6),
+            format_points(0.012),
+            format_points(-0.034),
+            format_points(0.0),
+        ) == expected
 
 
 @pytest.mark.parametrize(
@@ -152,6 +177,17 @@ def test_no_number_formatter_outside_present():
         for path in sorted(PACKAGE.rglob("*.py"))
         if str(path.relative_to(PACKAGE)) not in allowed
         and ':,.' in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
+
+
+def test_no_decimal_sign_put_in_outside_present():
+    """The language's decimal sign is put into a number in one place, not by a replace here and there."""
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if str(path.relative_to(PACKAGE)) != "present/numbers.py"
+        and re.search(r'\.replace\("\.", |\.decimal\b', path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
 
