@@ -113,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--root", default=None, metavar="NODE", help="draw only the sub-tree under NODE")
     p.add_argument("--depth", type=int, default=None, metavar="N", help="draw N levels below the root(s)")
     p.add_argument("--children", type=int, default=None, metavar="N", help="draw at most N children under each node, the worst first")
+    p.add_argument("--nodes", type=int, default=None, metavar="N", help="draw at most N nodes: the top levels, the worst first")
     p.add_argument("--direction", choices=("TB", "LR"), default=None, help="top-to-bottom or left-to-right (default: by the tree's width)")
     _evaluation_options(p)
 

@@ -1,4 +1,4 @@
-"""``goaltree render FILE -o OUT [--format svg|png|pdf|dot|mermaid] [--root NODE] [--depth N] [--children N]``.
+"""``goaltree render FILE -o OUT [--format svg|png|pdf|dot|mermaid] [--root NODE] [--depth N] [--children N] [--nodes N]``.
 
 The format comes from ``--format``, else from the output's extension, else
 svg. ``-o -`` writes to standard output. The file is written atomically: a
@@ -75,13 +75,17 @@ def run(args: argparse.Namespace) -> int:
         raise GoaltreeError(_("--depth must be 0 or more, not {depth}", depth=args.depth))
     if args.children is not None and args.children < 0:
         raise GoaltreeError(_("--children must be 0 or more, not {children}", children=args.children))
+    if args.nodes is not None and args.nodes < 1:
+        raise GoaltreeError(_("--nodes must be 1 or more, not {nodes}", nodes=args.nodes))
     if args.output != "-":
         refuse_unsafe_output(args.output, early_inputs(args))
     tree, evaluation = load_and_evaluate(args)
     if image_format == "mermaid":
         from goaltree.render.mermaid import beyond_mermaid_limits, to_mermaid
 
-        data: str | bytes = to_mermaid(evaluation, root=args.root, depth=args.depth, children=args.children)
+        data: str | bytes = to_mermaid(
+            evaluation, root=args.root, depth=args.depth, children=args.children, node_limit=args.nodes
+        )
         too_large = beyond_mermaid_limits(data)
         if too_large:
             print(_("goaltree: warning: {message}", message=too_large), file=sys.stderr)
@@ -89,7 +93,13 @@ def run(args: argparse.Namespace) -> int:
         from goaltree.render.dot import render
 
         data = render(
-            evaluation, image_format, root=args.root, depth=args.depth, children=args.children, direction=args.direction
+            evaluation,
+            image_format,
+            root=args.root,
+            depth=args.depth,
+            children=args.children,
+            node_limit=args.nodes,
+            direction=args.direction,
         )
     write_output(args.output, data, input_files(tree.goal_file, tree.path, args.snapshot))
     report_errors(evaluation)

@@ -130,6 +130,7 @@ def build_graph(
     root: str | None = None,
     depth: int | None = None,
     children: int | None = None,
+    node_limit: int | None = None,
     legend: bool = True,
     direction: Direction | None = None,
 ) -> "graphviz.Digraph":
@@ -140,16 +141,17 @@ def build_graph(
         root: Draw only the sub-tree under this node id.
         depth: Draw this many levels below the root(s).
         children: Draw at most this many children under each node, the worst first.
+        node_limit: Draw at most this many nodes, the top levels first (:func:`goaltree.render.select.select`).
         legend: Put the status colours and border styles in the diagram's heading.
         direction: ``TB`` (top to bottom) or ``LR`` (left to right); by default
             ``TB``, or ``LR`` when a level holds more than :data:`WIDE_LEVEL` nodes.
 
     Raises:
-        GoaltreeError: ``root`` is unknown or ``depth`` negative.
+        GoaltreeError: ``root`` is unknown, ``depth`` or ``children`` negative, or ``node_limit`` below 1.
     """
     import graphviz
 
-    selection = select(evaluation, root, depth, children)
+    selection = select(evaluation, root, depth, children, node_limit)
     if direction is None:
         direction = "LR" if selection.widest_level > WIDE_LEVEL else "TB"
     graph = graphviz.Digraph(
@@ -212,11 +214,15 @@ def to_dot(
     root: str | None = None,
     depth: int | None = None,
     children: int | None = None,
+    node_limit: int | None = None,
     legend: bool = True,
     direction: Direction | None = None,
 ) -> str:
     """The DOT source of the diagram: byte-identical for the same evaluation."""
-    return build_graph(evaluation, root=root, depth=depth, children=children, legend=legend, direction=direction).source
+    graph = build_graph(
+        evaluation, root=root, depth=depth, children=children, node_limit=node_limit, legend=legend, direction=direction
+    )
+    return graph.source
 
 
 def _run_dot(source: str, image_format: str) -> bytes:
@@ -243,6 +249,7 @@ def render(
     root: str | None = None,
     depth: int | None = None,
     children: int | None = None,
+    node_limit: int | None = None,
     legend: bool = True,
     direction: Direction | None = None,
 ) -> bytes:
@@ -253,7 +260,9 @@ def render(
     """
     if image_format not in FORMATS:
         raise GoaltreeError(_("cannot draw '{format}'; choose one of {formats}", format=image_format, formats=", ".join(FORMATS)))
-    source = to_dot(evaluation, root=root, depth=depth, children=children, legend=legend, direction=direction)
+    source = to_dot(
+        evaluation, root=root, depth=depth, children=children, node_limit=node_limit, legend=legend, direction=direction
+    )
     if image_format == "dot":
         return source.encode("utf-8")
     return _run_dot(source, image_format)
@@ -265,6 +274,7 @@ def render_svg(
     root: str | None = None,
     depth: int | None = None,
     children: int | None = None,
+    node_limit: int | None = None,
     legend: bool = True,
     direction: Direction | None = None,
 ) -> str:
@@ -272,5 +282,8 @@ def render_svg(
 
     This is the function the HTML report embeds and the benchmark times.
     """
-    return render(evaluation, "svg", root=root, depth=depth, children=children, legend=legend, direction=direction).decode("utf-8")
+    image = render(
+        evaluation, "svg", root=root, depth=depth, children=children, node_limit=node_limit, legend=legend, direction=direction
+    )
+    return image.decode("utf-8")
 

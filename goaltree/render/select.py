@@ -6,7 +6,6 @@ from run to run and a revision's diff shows only real change.
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 from typing import Literal
 
@@ -46,7 +45,8 @@ class Selection:
         nodes: Node ids in goal-file order.
         edges: Edges in goal-file order of the parent, then the parent's child order.
         roots: Where the drawing starts (``--root``, or the tree's roots).
-        hidden_children: Node id -> how many of its children ``--depth`` left out.
+        hidden_children: Node id -> how many of its children ``--depth``,
+            ``--children`` or ``--nodes`` left out.
         levels: Node id -> its distance from the nearest start (0 for the roots).
     """
 
@@ -94,11 +94,21 @@ def _drawn_children(nodes: dict[str, NodeResult], children: tuple[str, ...], lim
     return tuple(children[index] for index in sorted(ranked[:limit]))
 
 
+def _worst_first(nodes: dict[str, NodeResult], candidates: list[str], room: int) -> list[str]:
+    """At most ``room`` of ``candidates``: all if they fit, else the worst status first, ties in goal-file order."""
+    if len(candidates) <= room:
+        return candidates
+    position = {node_id: index for index, node_id in enumerate(nodes)}
+    ranked = sorted(candidates, key=lambda node_id: (severity_rank(nodes[node_id].status), position[node_id]))
+    return ranked[: max(room, 0)]
+
+
 def select(
     evaluation: Evaluation,
     root: str | None = None,
     depth: int | None = None,
     children: int | None = None,
+    node_limit: int | None = None,
 ) -> Selection:
     """The nodes and edges under ``root`` (default: every root), at most ``depth`` levels down.
 
@@ -109,35 +119,45 @@ def select(
         children: Draw at most this many children under each node, the worst
             status first (ties in goal-file order); the parent's card counts the
             rest. A node another drawn parent reaches is still drawn.
+        node_limit: Draw at most this many nodes: whole levels from the top, and
+            on the level that would pass the limit, its worst nodes first (ties in
+            goal-file order). The cards of their parents count the rest.
 
     Raises:
-        GoaltreeError: ``root`` is not a node id, or ``depth`` or ``children`` is negative.
+        GoaltreeError: ``root`` is not a node id, ``depth`` or ``children`` is
+            negative, or ``node_limit`` is below 1.
     """
     nodes = evaluation.nodes
     if depth is not None and depth < 0:
         raise GoaltreeError(_("--depth must be 0 or more, not {depth}", depth=depth))
     if children is not None and children < 0:
         raise GoaltreeError(_("--children must be 0 or more, not {children}", children=children))
+    if node_limit is not None and node_limit < 1:
+        raise GoaltreeError(_("--nodes must be 1 or more, not {nodes}", nodes=node_limit))
     if root is not None and root not in nodes:
         hint = did_you_mean(root, nodes)
         raise GoaltreeError(_("no node '{node}' in {tree}", node=root, tree=evaluation.tree_id) + hint)
     starts = (root,) if root is not None else (evaluation.roots or tuple(nodes))
 
-    # Breadth first, so that each node's level is its shortest distance from a start.
+    # Level by level (breadth first), so that each node's level is its shortest
+    # distance from a start and a node limit cuts the deepest level drawn.
     level: dict[str, int] = {}
-    queue: deque[str] = deque()
-    for start in starts:
-        if start not in level:
-            level[start] = 0
-            queue.append(start)
-    while queue:
-        current = queue.popleft()
-        if depth is not None and level[current] >= depth:
-            continue
-        for child in _drawn_children(nodes, nodes[current].children, children):
-            if child not in level:
-                level[child] = level[current] + 1
-                queue.append(child)
+    frontier = list(dict.fromkeys(starts))
+    distance = 0
+    while True:
+        if node_limit is not None:
+            frontier = _worst_first(nodes, frontier, node_limit - len(level))
+        for node_id in frontier:
+            level[node_id] = distance
+        if not frontier or (depth is not None and distance >= depth):
+            break
+        reached: dict[str, None] = {}
+        for current in frontier:
+            for child in _drawn_children(nodes, nodes[current].children, children):
+                if child not in level:
+                    reached[child] = None
+        frontier = list(reached)
+        distance += 1
 
     chosen = tuple(node_id for node_id in nodes if node_id in level)
     edges: list[Edge] = []

@@ -29,7 +29,13 @@ DIAGRAM_CHILDREN = 25
 the rest. A row of thousands of cards cannot be read, and Graphviz lays out a wide level in more than
 linear time; ``goaltree render`` draws every child unless ``--children`` is given."""
 
-__all__ = ["FORMATS", "build_context", "collect_findings", "render_report"]
+DIAGRAM_NODES = 200
+"""The report's diagrams draw at most this many nodes: the top levels, and on the level that would pass
+the limit its worst nodes first. A report's diagram is an overview (the list of goals and KPIs holds every
+node), and Graphviz's layout time grows faster than the tree: 10 000 cards took it 100 s. The Mermaid
+block draws fewer when Mermaid's default limits call for it (:func:`report_mermaid`)."""
+
+__all__ = ["FORMATS", "build_context", "collect_findings", "render_report", "report_mermaid"]
 
 
 def collect_findings(evaluation: Evaluation, tree: "GoalTree | None") -> tuple[list[Diagnostic], str | None]:
@@ -58,6 +64,30 @@ def collect_findings(evaluation: Evaluation, tree: "GoalTree | None") -> tuple[l
             note = _("the SMART checks could not run ({error}); only the evaluation's diagnostics are shown", error=crash)
             print(f"goaltree: warning: {note}", file=sys.stderr)
     return merge_findings(found, evaluation.diagnostics), note
+
+
+def report_mermaid(evaluation: Evaluation) -> tuple[str, int]:
+    """The report's Mermaid flowchart and how many nodes it draws.
+
+    At most :data:`DIAGRAM_CHILDREN` children under a node and :data:`DIAGRAM_NODES`
+    nodes, and fewer nodes where the text would pass Mermaid's default ``maxEdges``
+    or ``maxTextSize``: sites that render Mermaid show an error box instead of
+    such a flowchart. Each smaller try keeps the nodes of the larger one that
+    fit, so the top levels and the worst nodes stay.
+    """
+    from goaltree.render.mermaid import MERMAID_MAX_EDGES, MERMAID_MAX_TEXT_SIZE, mermaid_edge_count, to_mermaid
+    from goaltree.render.select import select
+
+    limit = DIAGRAM_NODES
+    while True:
+        drawn = len(select(evaluation, children=DIAGRAM_CHILDREN, node_limit=limit).nodes)
+        text = to_mermaid(evaluation, children=DIAGRAM_CHILDREN, node_limit=drawn)
+        edges = mermaid_edge_count(text)
+        if (len(text) <= MERMAID_MAX_TEXT_SIZE and edges <= MERMAID_MAX_EDGES) or drawn == 1:
+            return text, drawn
+        # The text grows about in step with the nodes: aim a tenth under the limit, and always go down.
+        share = min(MERMAID_MAX_TEXT_SIZE / len(text), MERMAID_MAX_EDGES / max(edges, 1))
+        limit = max(1, min(drawn - 1, int(drawn * share * 0.9)))
 
 
 def _range_of(goal_file: Any, node_id: str) -> tuple[float, float] | None:
@@ -90,7 +120,7 @@ def build_context(
 
     from goaltree import __version__
     from goaltree.engine.serialize import evaluation_to_json
-    from goaltree.render.mermaid import to_mermaid
+    from goaltree.render.select import select
     from goaltree.render.style import STATUS_ORDER, STATUS_STYLES, TYPE_LABELS, status_description, status_label, type_border, type_label
     from goaltree.report import funnels as funnel_views
     from goaltree.report import sections
@@ -128,11 +158,13 @@ def build_context(
         from goaltree.render.svg import inline_svg
 
         try:
-            svg = Markup(inline_svg(render_svg(evaluation, children=DIAGRAM_CHILDREN)))
+            svg = Markup(inline_svg(render_svg(evaluation, children=DIAGRAM_CHILDREN, node_limit=DIAGRAM_NODES)))
         except GoaltreeError as error:
             diagram_note = _("The diagram is left out: {error}", error=error)
             print(f"goaltree: warning: {diagram_note}", file=sys.stderr)
 
+    drawn = len(select(evaluation, children=DIAGRAM_CHILDREN, node_limit=DIAGRAM_NODES).nodes)
+    mermaid, mermaid_drawn = report_mermaid(evaluation)
     script = translated_script((templates_dir() / "report.js").read_text(encoding="utf-8"))
     summary = sections.summary(evaluation)
     funnels = funnel_views.funnels(evaluation)
@@ -203,7 +235,9 @@ def build_context(
         "what_moves": what_moves(tree),
         "diagram_svg": svg,
         "diagram_note": diagram_note,
-        "mermaid": Markup(to_mermaid(evaluation, children=DIAGRAM_CHILDREN)),
+        "diagram_nodes": {"drawn": drawn, "total": len(evaluation.nodes)},
+        "mermaid": Markup(mermaid),
+        "mermaid_nodes": {"drawn": mermaid_drawn, "total": len(evaluation.nodes)},
         "legend": {
             "statuses": [
                 {"status": s, "label": status_label(s), "fill": STATUS_STYLES[s].fill, "text": STATUS_STYLES[s].text, "description": status_description(s)}

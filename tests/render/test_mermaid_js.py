@@ -108,3 +108,20 @@ def test_beyond_mermaids_limits_goaltree_says_so_and_a_part_is_drawn(mermaid_pag
     drawn = mermaid_page.evaluate(DRAW, part)
     assert "error" not in drawn, drawn.get("error")
     assert drawn["nodes"] == len(node_lines(part))
+
+
+def test_the_markdown_report_of_a_large_tree_has_a_diagram_mermaid_draws(mermaid_page, tmp_path):
+    out = tmp_path / "report.md"
+    assert main(["report", str(REPO / "examples" / "enterprise" / "goals.yaml"), "-o", str(out), "--as-of", AS_OF.isoformat()]) in (0, 1)
+    report = out.read_text(encoding="utf-8")
+    block = re.search(r"```mermaid\n(.*?)```", report, re.S).group(1)
+    # Within mermaid.js's defaults (maxTextSize 50 000, maxEdges 500), and as many nodes as the text says.
+    assert len(block) <= 50_000
+    assert len(edge_lines(block)) <= 500
+    shown = re.search(r"The diagram shows (\d+) of the 1.000 nodes", report)
+    assert shown is not None
+    assert int(shown.group(1)) == len(node_lines(block)) > 100
+    drawn = mermaid_page.evaluate(DRAW, block)
+    assert "error" not in drawn, drawn.get("error")
+    assert drawn["nodes"] == len(node_lines(block))
+    assert drawn["edges"] == len(edge_lines(block))
