@@ -149,18 +149,6 @@ class NodeResult:
     actual_source: str | None = None
     """The metric source a measured actual was fetched from; ``None`` for inline actuals or an actual not measured."""
 
-    @classmethod
-    def from_fields(cls, fields: dict) -> "NodeResult":
-        """A result from a dict holding every field, without the per-field cost of ``__init__``.
-
-        A frozen dataclass's ``__init__`` sets each of its 37 fields through
-        ``object.__setattr__``; the engine builds one result per node, so it
-        hands over the finished dict instead (docs/performance.md gives what it saves).
-        """
-        result = object.__new__(cls)
-        object.__setattr__(result, "__dict__", fields)
-        return result
-
     @property
     def gap(self) -> float | None:
         """``actual - expected``, or ``None`` when either is unknown."""
