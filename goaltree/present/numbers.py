@@ -162,6 +162,11 @@ def format_share(value: float | None) -> str:
     return _localized(f"{value * 100:.0f} %").replace("-", "−")
 
 
+def format_signed_share(value: float) -> str:
+    """A change as a share in whole percent, the sign always shown with a real minus: ``5.67`` → ``+567 %``, ``-0.9`` → ``−90 %``."""
+    return _localized(f"{value * 100:+,.0f} %").replace("-", "−")
+
+
 def format_change(relative: float | None) -> str:
     """A relative change with its sign: ``0.111`` → ``+11.1 %``; an empty string when there is none."""
     if relative is None:

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Iterator
 
 from goaltree.present.language import _, _n, _p
-from goaltree.present.numbers import format_fixed, format_number
+from goaltree.present.numbers import format_fixed, format_number, format_share, format_signed_share
 from goaltree.rules import wording
 from goaltree.rules.base import CheckContext, Finding, NodeRule, Option, Rule, where
 from goaltree import codes
@@ -72,8 +72,8 @@ class TargetChangeBeyondBound(NodeRule):
         fields = {
             "target": format_number(target),
             "baseline": format_number(baseline),
-            "change": f"{(factor - 1) * 100:+.0f} %",
-            "bound": f"{bound * 100:.0f} %",
+            "change": format_signed_share(factor - 1),
+            "bound": format_share(bound),
             # The option as it is written in YAML, which reads a decimal point in every language.
             "option": f"`checks.options.max_target_change: {bound:g}`",
         }

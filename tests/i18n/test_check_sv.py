@@ -233,3 +233,48 @@ def test_a_crashed_rule_is_reported_in_swedish_with_the_swedish_plural(nodes, ex
     crashes = [diagnostic.message for diagnostic in diagnostics if diagnostic.code == "E099"]
     assert len(crashes) == 1
     assert crashes[0].startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "sv",
+            "warning A001 [kostnad_per_lead] målet 100 är 1/5,0 av utgångsläget 500 (−80 %), mer än den "
+            "rimliga förändringen på ±300 % (`checks.options.max_target_change: 3`); se över målet, eller "
+            "beskriv vad som gör det nåbart",
+        ),
+        (
+            "en",
+            "warning A001 [kostnad_per_lead] the target 100 is 1/5.0 of the baseline 500 (−80 %), beyond "
+            "the plausible change of ±300 % (`checks.options.max_target_change: 3`); check the target, or say "
+            "what makes it reachable",
+        ),
+    ],
+)
+def test_a_shrinking_target_is_written_with_a_real_minus(tmp_path, capsys, language, expected):
+    # 500 kr down to 100 kr: a fifth, 80 % less (written by hand); the default bound is ±300 %.
+    path = tmp_path / "kostnad.yaml"
+    path.write_text(
+        textwrap.dedent(
+            """\
+            goaltree: 1
+            id: kostnad-2027
+            title: Lägre kostnad per lead 2027
+            language: sv
+            owner: Marknadschef
+            period: {start: 2027-01-01, end: 2027-12-31}
+            nodes:
+              kostnad_per_lead:
+                title: 100 kr per lead
+                unit: SEK
+                aggregate: last
+                direction: decrease
+                baseline: 500
+                target: 100
+            """
+        ),
+        encoding="utf-8",
+    )
+    _, out = check(capsys, str(path), "--language", language)
+    assert [line for line in out.splitlines() if line.endswith(expected)], out
