@@ -341,7 +341,7 @@ class Solver:
         self._report(self.contradiction_code, "warning", message, equation.node, ("nodes", equation.node, what if what == "target" else "formula"))
 
     def _formula_error(self, equation: Equation, member: str, error: "FormulaError") -> None:
-        """Report a division by zero (E008) or a result beyond float range (E026) met solving for ``member``."""
+        """Report a division by zero (E008), or a result beyond float range or not a real number (E026), met solving for ``member``."""
         if error.kind == "division_by_zero":
             if equation.node in self._reported_zero:
                 return
@@ -354,6 +354,29 @@ class Solver:
             self._report(codes.DIVISION_BY_ZERO, "error", message, equation.node, ("nodes", equation.node, "formula"))
         elif error.kind == "domain":
             self._overflow(equation, member, error.message)
+        elif error.kind == "undefined":
+            self._undefined(equation, member, error.message)
+
+    def _undefined(self, equation: Equation, member: str, detail: str) -> None:
+        """Report once per node that ``member`` has no real value (E026): a negative number to a fractional power."""
+        if member in self._reported_overflow:
+            return
+        self._reported_overflow.add(member)
+        path_field = "formula" if equation.formula is not None else "rollup"
+        fields = {"node": member, "equation": equation.describe(), "detail": detail}
+        if self.what == "target":
+            message = _(
+                "the target of '{node}' has no value in {equation} ({detail}), so it is left unknown; "
+                "check the values it is computed from (a sign, a baseline below zero)",
+                **fields,
+            )
+        else:
+            message = _(
+                "the actual of '{node}' has no value in {equation} ({detail}), so it is left unknown; "
+                "check the values it is computed from (a sign, an actual below zero)",
+                **fields,
+            )
+        self._report(codes.NUMBER_OVERFLOW, "error", message, member, ("nodes", equation.node, path_field))
 
     def _overflow(self, equation: Equation, member: str, detail: str) -> None:
         """Report once per node that ``member``'s value is beyond float range and left unknown (E026)."""

@@ -17,6 +17,7 @@ from typing import Callable, Mapping, Sequence
 
 from goaltree.formula.canonical import canonical_text
 from goaltree.present.language import _, _p
+from goaltree.present.numbers import format_significant
 from goaltree.formula.tree import (
     BinaryOp,
     Call,
@@ -134,8 +135,8 @@ def no_value(node: Name) -> str:
 
 
 def format_value(value: float) -> str:
-    """A value as an error message shows it (six significant digits)."""
-    return f"{value:.6g}"
+    """A value as an error message shows it: six significant digits, the language's decimal sign and minus."""
+    return format_significant(value, 6)
 
 
 class CheckedEvaluator:
@@ -225,7 +226,7 @@ class CheckedEvaluator:
                     exponent=format_value(exponent),
                 ),
                 node.left.column or None,
-                "domain",
+                "undefined",
             )
         try:
             result = math.pow(base, exponent)

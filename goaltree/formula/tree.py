@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Union
 
-FormulaErrorKind = Literal["syntax", "unknown_name", "division_by_zero", "domain"]
+FormulaErrorKind = Literal["syntax", "unknown_name", "division_by_zero", "domain", "undefined"]
 
 FUNCTIONS: tuple[str, ...] = ("min", "max", "abs")
 """The functions a formula may call."""
@@ -27,8 +27,9 @@ class FormulaError(Exception):
             problem has no single place.
         kind: ``syntax`` (the text is not a formula), ``unknown_name`` (a node
             id has no value), ``division_by_zero`` (a divisor is 0; the message
-            names the divisor) or ``domain`` (a negative number raised to a
-            fractional power, an overflow, a value that is not a finite number).
+            names the divisor), ``undefined`` (no real number: a negative number
+            raised to a fractional power) or ``domain`` (an overflow, a value
+            that is not a finite number).
         name: For ``unknown_name``, the node id that has no value.
     """
 

@@ -105,6 +105,11 @@ def with_decimal_sign(text: str) -> str:
     return text if sign == "." else text.replace(".", sign)
 
 
+def format_significant(value: float, digits: int) -> str:
+    """``value`` to ``digits`` significant digits (``{:.6g}``) with the language's decimal sign and minus: ``−2,5``."""
+    return _localized(f"{value:.{digits}g}")
+
+
 def format_points(value: float) -> str:
     """A change of a fraction in percentage points, sign always shown with a real minus: ``-0.012`` → ``−1.2``."""
     return format_fixed(value * 100, "+.1f").replace("-", "−")

@@ -244,3 +244,41 @@ def test_a_report_finds_live_sources_in_a_swedish_evaluation(tmp_path):
         assert revenue.actual_derivation.text.endswith("(källa crm)")
         assert revenue.actual_source == "crm"
         assert data_source(evaluation)["kind"] == "live"
+
+
+def test_a_negative_number_to_a_fractional_power_has_no_value_in_either_language(tmp_path, capsys):
+    # The square root of a balance of −2.5: no real number, not an overflow; the figures as each language writes them.
+    path = tmp_path / "rot.yaml"
+    path.write_text(
+        "goaltree: 1\n"
+        "id: rot\n"
+        "title: Roten ur saldot\n"
+        "language: sv\n"
+        "owner: Analytiker\n"
+        "period: {start: 2027-01-01, end: 2027-12-31}\n"
+        "nodes:\n"
+        "  rot:\n"
+        "    title: Roten ur saldot\n"
+        "    unit: count\n"
+        "    formula: saldo ** 0.5\n"
+        "  saldo:\n"
+        "    title: Saldot\n"
+        "    unit: count\n"
+        "    aggregate: last\n"
+        "    actuals: {2027-03-31: -2.5}\n",
+        encoding="utf-8",
+    )
+    expected = {
+        "sv": "error E026 [rot] utfallet för 'rot' har inget värde i rot = saldo ** 0.5 ('saldo' i kolumn 1 är "
+        "negativt (−2,5) och kan inte upphöjas till exponenten 0,5, som inte är ett heltal), så det lämnas okänt; "
+        "kontrollera värdena det beräknas från (ett tecken, ett utfall under noll)",
+        "en": "error E026 [rot] the actual of 'rot' has no value in rot = saldo ** 0.5 ('saldo' at column 1 is "
+        "negative (-2.5) and cannot be raised to the fractional power 0.5), so it is left unknown; check the values "
+        "it is computed from (a sign, an actual below zero)",
+    }
+    for language, sentence in expected.items():
+        code = main(["evaluate", str(path), "--as-of", AS_OF, "--language", language])
+        printed = capsys.readouterr()
+        assert code == 1
+        lines = (printed.out + printed.err).splitlines()
+        assert any(line.endswith(sentence) for line in lines), lines
