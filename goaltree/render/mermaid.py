@@ -127,7 +127,7 @@ def beyond_mermaid_limits(text: str) -> str | None:
     """Why Mermaid's default settings will not draw ``text``, or ``None`` when they will.
 
     The answer names the flowchart's size against each limit it passes, so that
-    a user can pick a smaller part with ``--depth``, ``--root`` or ``--children``.
+    a user can pick a smaller part with ``--nodes``, ``--depth``, ``--root`` or ``--children``.
     """
     edges = mermaid_edge_count(text)
     many_edges = edges > MERMAID_MAX_EDGES
@@ -148,6 +148,6 @@ def beyond_mermaid_limits(text: str) -> str | None:
         size = _("{characters} characters (at most {character_limit})", **figures)
     return _(
         "the Mermaid diagram has {size}, beyond Mermaid's default maxEdges and maxTextSize: "
-        "sites that render Mermaid will show an error instead; draw a part of the tree with --depth N, --root NODE or --children N",
+        "sites that render Mermaid will show an error instead; draw a part of the tree with --nodes N, --depth N, --root NODE or --children N",
         size=size,
     )

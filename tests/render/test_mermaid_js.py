@@ -103,11 +103,14 @@ def test_beyond_mermaids_limits_goaltree_says_so_and_a_part_is_drawn(mermaid_pag
     drawn = mermaid_page.evaluate(DRAW, text)
     assert "error" in drawn or drawn["nodes"] < len(node_lines(text))
     # What it suggests works.
-    part, err = mermaid_of(enterprise, tmp_path, capsys, "--depth", "2")
-    assert "Mermaid" not in err
-    drawn = mermaid_page.evaluate(DRAW, part)
-    assert "error" not in drawn, drawn.get("error")
-    assert drawn["nodes"] == len(node_lines(part))
+    assert "--nodes N" in err
+    for option in (["--depth", "2"], ["--nodes", "100"]):
+        part, err = mermaid_of(enterprise, tmp_path, capsys, *option)
+        assert "Mermaid" not in err
+        drawn = mermaid_page.evaluate(DRAW, part)
+        assert "error" not in drawn, drawn.get("error")
+        assert drawn["nodes"] == len(node_lines(part))
+    assert len(node_lines(part)) == 100
 
 
 def test_the_markdown_report_of_a_large_tree_has_a_diagram_mermaid_draws(mermaid_page, tmp_path):
