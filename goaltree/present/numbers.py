@@ -83,11 +83,13 @@ def _localized_column(texts: list[str]) -> list[str]:
 
 
 def format_general(value: float, digits: int | None = None) -> str:
-    """``{:g}`` (``{:.<digits>g}``) with the current language's decimal sign: ``0.5``, ``1e+06``; Swedish ``0,5``.
+    """``{:g}`` (``{:.<digits>g}``) with the current language's decimal sign and minus: ``0.5``, ``1e+06``; Swedish ``0,5``, ``−1,1``.
 
     For a figure read as written, not grouped: an elasticity, a weight, a growth factor.
     """
-    return format_fixed(value, "g" if digits is None else f".{digits}g")
+    text = format_fixed(value, "g" if digits is None else f".{digits}g")
+    minus = current().minus
+    return text if minus == "-" else text.replace("-", minus)
 
 
 def format_fixed(value: float, spec: str) -> str:

@@ -193,3 +193,40 @@ def test_the_sensitivity_table_in_swedish(funnel, capsys):
 def test_a_bad_step_is_refused_in_swedish(funnel, capsys):
     assert main(["sensitivity", str(funnel), "--step", "150%"]) == 2
     assert capsys.readouterr().err.strip() == "goaltree: fel: --step ska vara över 0 och under 100 % (0 < step < 1), inte '150%'"
+
+
+def test_a_negative_elasticity_is_written_with_the_languages_minus(tmp_path, capsys):
+    # kunder = budget / kostnad_per_kund. Moved ±25 %, the cost gives 1/1.25 = 0.8 and 1/0.75 = 1.3333 of the
+    # value: (0.8 − 1.3333) / (2 × 0.25) = −1.06667 (by hand); the budget gives (1.25 − 0.75) / 0.5 = 1.
+    goals = tmp_path / "kunder.yaml"
+    goals.write_text(
+        "goaltree: 1\n"
+        "id: kunder\n"
+        "title: Kunder ur budgeten\n"
+        "language: sv\n"
+        "owner: Marknadschef\n"
+        "period: {start: 2027-01-01, end: 2027-12-31}\n"
+        "nodes:\n"
+        "  kunder:\n"
+        "    title: 100 nya kunder\n"
+        "    unit: count\n"
+        "    formula: budget / kostnad_per_kund\n"
+        "  budget:\n"
+        "    title: En budget på 1 000 000 kr\n"
+        "    type: driver\n"
+        "    unit: SEK\n"
+        "    target: 1000000\n"
+        "  kostnad_per_kund:\n"
+        "    title: 10 000 kr per ny kund\n"
+        "    type: driver\n"
+        "    unit: SEK\n"
+        "    target: 10000\n",
+        encoding="utf-8",
+    )
+    assert main(["sensitivity", str(goals), "--step", "25%"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[2].split() == ["kostnad_per_kund", "10", "000", "−1,06667", "133,3", "80"]
+    assert lines[3].split() == ["budget", "1", "000", "000", "1", "75", "125"]
+    main(["sensitivity", str(goals), "--step", "25%", "--language", "en"])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[2].split() == ["kostnad_per_kund", "10", "000", "-1.06667", "133.3", "80"]
