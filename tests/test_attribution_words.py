@@ -91,6 +91,13 @@ def test_explain_says_the_rest_in_words(goals, capsys):
     assert "  its own pace differs from its parts: 40 (-40% of the gap)" in out
 
 
+def test_explain_writes_the_shares_in_swedish_with_a_real_minus(goals, capsys):
+    assert main(["explain", str(goals), "intakter", "--as-of", "2027-12-31", "--language", "sv"]) == 0
+    out = capsys.readouterr().out
+    assert "  intakter_se: −140 (140 % av gapet)" in out
+    assert "  den egna takten avviker från delarnas: 40 (−40 % av gapet)" in out
+
+
 def test_reports_pair_a_share_beyond_100_percent_with_the_own_pace(goals):
     evaluation = evaluate(goals, AS_OF)
     sentence = "intakter is 100 SEK behind its expected pace: intakter_se explain 140 % of the intakter gap; its own pace differs from its parts by −40 %."

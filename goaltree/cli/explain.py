@@ -123,8 +123,8 @@ def explain(evaluation: Evaluation, node_id: str) -> str:
             name = _(OWN_PACE_WORDS) if child == OWN_PACE else child
             if gap:
                 # Whole percent, rounded half to even as `{:.0%}` does; round() gives an int, so a
-                # share that rounds to nothing reads 0, never -0.
-                share = str(round(amount / gap * 100))
+                # share that rounds to nothing reads 0, never -0. Grouped, with the language's minus.
+                share = format_number(round(amount / gap * 100))
                 lines.append("  " + _("{node}: {amount} ({share}% of the gap)", node=name, amount=format_number(amount), share=share))
             else:
                 lines.append(f"  {name}: {format_number(amount)}")
