@@ -352,40 +352,31 @@ class Solver:
             else:
                 message = _("division by zero in the actuals of {equation}: {reason}", **fields)
             self._report(codes.DIVISION_BY_ZERO, "error", message, equation.node, ("nodes", equation.node, "formula"))
-        elif error.kind == "domain":
-            self._overflow(equation, member, error.message)
-        elif error.kind == "undefined":
-            self._undefined(equation, member, error.message)
+        elif error.kind in ("domain", "undefined"):
+            self._overflow(equation, member, error.message, undefined=error.kind == "undefined")
 
-    def _undefined(self, equation: Equation, member: str, detail: str) -> None:
-        """Report once per node that ``member`` has no real value (E026): a negative number to a fractional power."""
+    def _overflow(self, equation: Equation, member: str, detail: str, *, undefined: bool = False) -> None:
+        """Report once per node that ``member``'s value is beyond float range, or has no real value, and is left unknown (E026).
+
+        ``undefined``: there is no real number at all (a negative number to a fractional power), not one too large.
+        """
         if member in self._reported_overflow:
             return
         self._reported_overflow.add(member)
-        path_field = "formula" if equation.formula is not None else "rollup"
         fields = {"node": member, "equation": equation.describe(), "detail": detail}
-        if self.what == "target":
+        if undefined and self.what == "target":
             message = _(
                 "the target of '{node}' has no value in {equation} ({detail}), so it is left unknown; "
-                "check the values it is computed from (a sign, a baseline below zero)",
+                "check the values it is computed from (a sign, a target below zero)",
                 **fields,
             )
-        else:
+        elif undefined:
             message = _(
                 "the actual of '{node}' has no value in {equation} ({detail}), so it is left unknown; "
                 "check the values it is computed from (a sign, an actual below zero)",
                 **fields,
             )
-        self._report(codes.NUMBER_OVERFLOW, "error", message, member, ("nodes", equation.node, path_field))
-
-    def _overflow(self, equation: Equation, member: str, detail: str) -> None:
-        """Report once per node that ``member``'s value is beyond float range and left unknown (E026)."""
-        if member in self._reported_overflow:
-            return
-        self._reported_overflow.add(member)
-        path_field = "formula" if equation.formula is not None else "rollup"
-        fields = {"node": member, "equation": equation.describe(), "detail": detail}
-        if self.what == "target":
+        elif self.what == "target":
             message = _(
                 "the target of '{node}' overflows in {equation} ({detail}): it is beyond the largest number "
                 "goaltree can hold (about 1.8e308) or not a number, so it is left unknown; check the magnitudes "
@@ -399,6 +390,7 @@ class Solver:
                 "of the values it is computed from (a unit mix-up, a power too large)",
                 **fields,
             )
+        path_field = "formula" if equation.formula is not None else "rollup"
         self._report(codes.NUMBER_OVERFLOW, "error", message, member, ("nodes", equation.node, path_field))
 
     def _report(self, code: str, severity: str, message: str, node_id: str, path: tuple[str, ...]) -> None:

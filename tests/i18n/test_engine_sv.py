@@ -282,3 +282,15 @@ def test_a_negative_number_to_a_fractional_power_has_no_value_in_either_language
         assert code == 1
         lines = (printed.out + printed.err).splitlines()
         assert any(line.endswith(sentence) for line in lines), lines
+    # The same with a declared target of −2.5: the target of the root has no value.
+    path.write_text(path.read_text(encoding="utf-8").replace("actuals: {2027-03-31: -2.5}", "target: -2.5"), encoding="utf-8")
+    assert main(["evaluate", str(path), "--as-of", AS_OF]) == 1
+    printed = capsys.readouterr()
+    assert any(
+        line.endswith(
+            "error E026 [rot] målet för 'rot' har inget värde i rot = saldo ** 0.5 ('saldo' i kolumn 1 är negativt "
+            "(−2,5) och kan inte upphöjas till exponenten 0,5, som inte är ett heltal), så det lämnas okänt; "
+            "kontrollera värdena det beräknas från (ett tecken, ett mål under noll)"
+        )
+        for line in (printed.out + printed.err).splitlines()
+    )
