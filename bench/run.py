@@ -186,7 +186,7 @@ def measure_size(nodes: int, folder: Path, runs: int, variants: tuple[str, ...])
             goaltree_cli + ["evaluate", str(path), "--as-of", AS_OF, "--format", "json"], folder, runs
         )
         if nodes in (1_000, 10_000) and variant == "clean":
-            # render draws every node it is given (Graphviz took 100 s for 10 000): timed at 1 000 only.
+            # render draws every node it is given, and Graphviz's layout grows faster than the tree: timed at 1 000 only.
             for name, output in (("render", "out.svg"), ("report", "out.html")):
                 if name == "render" and nodes != 1_000:
                     continue

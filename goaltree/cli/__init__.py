@@ -180,9 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv``; returns the exit code."""
     # A command builds its data once and exits. The cyclic garbage collector would
-    # walk every object of a large goal file again and again while it is built (a
-    # third of the time of `evaluate` at 100 000 nodes) and find almost nothing to
-    # free, so it is paused for the command -- and restored, for callers in-process.
+    # walk every object of a large goal file again and again while it is built and
+    # find almost nothing to free (docs/performance.md has what that costs), so it
+    # is paused for the command -- and restored, for callers in-process.
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -272,11 +272,11 @@ def _run_in_language(args: argparse.Namespace) -> int:
 def run() -> None:
     """Console-script entry point.
 
-    A command on a large goal file leaves millions of objects behind (0.6 GiB
-    at 100 000 nodes), and the interpreter's shutdown frees them one by one:
-    0.7 s of a 5.8 s `evaluate`, after the last line is printed. The command
-    is done by then, so the output is flushed, the exit handlers run (they
-    remove temporary files) and the process ends without the teardown.
+    A command on a large goal file leaves millions of objects behind, and the
+    interpreter's shutdown would free them one by one after the last line is
+    printed (docs/performance.md, "No teardown"). The command is done by then,
+    so the output is flushed, the exit handlers run (they remove temporary
+    files) and the process ends without the teardown.
     """
     code = main()
     try:

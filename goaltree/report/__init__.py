@@ -32,8 +32,8 @@ linear time; ``goaltree render`` draws every child unless ``--children`` is give
 DIAGRAM_NODES = 200
 """The report's diagrams draw at most this many nodes: the top levels, and on the level that would pass
 the limit its worst nodes first. A report's diagram is an overview (the list of goals and KPIs holds every
-node), and Graphviz's layout time grows faster than the tree: 10 000 cards took it 100 s. The Mermaid
-block draws fewer when Mermaid's default limits call for it (:func:`report_mermaid`)."""
+node), and Graphviz's layout time grows faster than the tree (docs/performance.md). The Mermaid block
+draws fewer when Mermaid's default limits call for it (:func:`report_mermaid`)."""
 
 __all__ = ["FORMATS", "build_context", "collect_findings", "render_report", "report_mermaid"]
 
