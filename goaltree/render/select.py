@@ -98,9 +98,11 @@ def _worst_first(nodes: dict[str, NodeResult], candidates: list[str], room: int)
     """At most ``room`` of ``candidates``: all if they fit, else the worst status first, ties in goal-file order."""
     if len(candidates) <= room:
         return candidates
+    if room <= 0:
+        return []
     position = {node_id: index for index, node_id in enumerate(nodes)}
     ranked = sorted(candidates, key=lambda node_id: (severity_rank(nodes[node_id].status), position[node_id]))
-    return ranked[: max(room, 0)]
+    return ranked[:room]
 
 
 def select(
