@@ -35,6 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from report_siblings import goal_file  # noqa: E402 (a sibling script, not a package)
+from run import compile_package  # noqa: E402
 
 
 def revised(text: str, siblings: int) -> str:
@@ -97,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs per size; the median is printed")
     parser.add_argument("--format", default="md", choices=("text", "md", "json"), dest="output_format")
     args = parser.parse_args(argv)
+    compile_package()
     for size in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as folder:
             repository(Path(folder), size)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import DOC, ROOT, _goaltree_command, machine, measure_command  # noqa: E402
+from run import DOC, ROOT, _goaltree_command, compile_package, machine, measure_command  # noqa: E402
 
 START_MARKER = "<!-- bench/examples.py: start -->"
 END_MARKER = "<!-- bench/examples.py: end -->"
@@ -85,6 +85,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-write", action="store_true", help="print the table without updating docs/performance.md")
     args = parser.parse_args()
+    compile_package()
     markdown = table(measure(args.runs), args.runs)
     print(markdown)
     if not args.no_write:

@@ -116,6 +116,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.write_file:
         args.output.write_text(goal_file(args.write_file), encoding="utf-8")
         return 0
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from run import compile_package  # a sibling script, not a package
+
+    compile_package()
     run([int(s) for s in args.sizes.split(",")], [c.strip() for c in args.commands.split(",")])
     return 0
 
