@@ -136,13 +136,29 @@ def run_command(argv: list[str], cwd: Path) -> tuple[float, int, int]:
 
 
 def measure_command(argv: list[str], cwd: Path, runs: int) -> dict:
-    walls, peaks, codes = [], [], set()
+    return measure_commands({"one": argv}, cwd, runs)["one"]
+
+
+def measure_commands(commands: dict[str, list[str]], cwd: Path, runs: int) -> dict[str, dict]:
+    """Each command's median wall time, largest peak memory and exit codes, the commands run in turn.
+
+    One run of each, then the next round: a command and the one it is compared
+    with (the table and its floor, the JSON and the table) meet the same state
+    of a shared host, so their ratio holds where their times drift.
+    """
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    peaks: dict[str, list[int]] = {name: [] for name in commands}
+    codes: dict[str, set[int]] = {name: set() for name in commands}
     for _ in range(runs):
-        wall, code, peak = run_command(argv, cwd)
-        walls.append(wall)
-        peaks.append(peak)
-        codes.add(code)
-    return {"wall": statistics.median(walls), "peak": max(peaks), "exit": sorted(codes)}
+        for name, argv in commands.items():
+            wall, code, peak = run_command(argv, cwd)
+            walls[name].append(wall)
+            peaks[name].append(peak)
+            codes[name].add(code)
+    return {
+        name: {"wall": statistics.median(walls[name]), "peak": max(peaks[name]), "exit": sorted(codes[name])}
+        for name in commands
+    }
 
 
 def has_command(name: str) -> bool:
@@ -179,12 +195,13 @@ def measure_size(nodes: int, folder: Path, runs: int, variants: tuple[str, ...])
             "import gc; gc.disable(); import sys, yaml_rs; yaml_rs.loads(open(sys.argv[1], encoding='utf-8').read())",
             str(path),
         ]
-        entry["floor_command"] = measure_command(floor, folder, runs)
-        entry["check_command"] = measure_command(goaltree_cli + ["check", str(path)], folder, runs)
-        entry["evaluate_command"] = measure_command(goaltree_cli + ["evaluate", str(path), "--as-of", AS_OF], folder, runs)
-        entry["evaluate_json_command"] = measure_command(
-            goaltree_cli + ["evaluate", str(path), "--as-of", AS_OF, "--format", "json"], folder, runs
-        )
+        commands = {
+            "floor_command": floor,
+            "evaluate_command": goaltree_cli + ["evaluate", str(path), "--as-of", AS_OF],
+            "evaluate_json_command": goaltree_cli + ["evaluate", str(path), "--as-of", AS_OF, "--format", "json"],
+            "check_command": goaltree_cli + ["check", str(path)],
+        }
+        entry.update(measure_commands(commands, folder, runs))
         if nodes in (1_000, 10_000) and variant == "clean":
             # render draws every node it is given, and Graphviz's layout grows faster than the tree: timed at 1 000 only.
             for name, output in (("render", "out.svg"), ("report", "out.html")):
