@@ -24,4 +24,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 echo "goaltree: installing into .venv${extra:+ with the test tools}"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}"
+# An editable install has no bytecode until a first run writes it, and never gets any where
+# PYTHONDONTWRITEBYTECODE is set: compile it now, as pip does when it installs the wheel.
+.venv/bin/python -m compileall -q goaltree >/dev/null
 echo "goaltree: ready, run .venv/bin/goaltree"
