@@ -17,7 +17,7 @@ from typing import Callable, Mapping, Sequence
 
 from goaltree.formula.canonical import canonical_text
 from goaltree.present.language import _, _p
-from goaltree.present.numbers import format_significant
+from goaltree.present.numbers import format_general
 from goaltree.formula.tree import (
     BinaryOp,
     Call,
@@ -136,7 +136,7 @@ def no_value(node: Name) -> str:
 
 def format_value(value: float) -> str:
     """A value as an error message shows it: six significant digits, the language's decimal sign and minus."""
-    return format_significant(value, 6)
+    return format_general(value, 6)
 
 
 class CheckedEvaluator:

@@ -87,9 +87,7 @@ def format_general(value: float, digits: int | None = None) -> str:
 
     For a figure read as written, not grouped: an elasticity, a weight, a growth factor.
     """
-    text = format_fixed(value, "g" if digits is None else f".{digits}g")
-    minus = current().minus
-    return text if minus == "-" else text.replace("-", minus)
+    return _localized(format(value, "g" if digits is None else f".{digits}g"))  # ``g`` writes no grouping commas
 
 
 def format_fixed(value: float, spec: str) -> str:
@@ -105,11 +103,6 @@ def with_decimal_sign(text: str) -> str:
     """A number as Python writes it (``str(0.8)``, ``f"{x:.1f}"``) with the current language's decimal sign."""
     sign = current().decimal
     return text if sign == "." else text.replace(".", sign)
-
-
-def format_significant(value: float, digits: int) -> str:
-    """``value`` to ``digits`` significant digits (``{:.6g}``) with the language's decimal sign and minus: ``−2,5``."""
-    return _localized(f"{value:.{digits}g}")
 
 
 def format_points(value: float) -> str:
