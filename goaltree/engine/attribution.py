@@ -33,7 +33,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Literal, Mapping
 
-from goaltree.engine.pace import NodePace, objective_score
+from goaltree.engine.pace import NodePace, objective_terms
 from goaltree.formula import Formula, FormulaError
 from goaltree.present.language import N_, _
 
@@ -310,7 +310,7 @@ def _equation_parts(equation: "Equation", expected: Mapping[str, float], actual:
 
 
 def _objective_parts(tree: "GoalTree", node_id: str, paces: Mapping[str, NodePace]) -> dict[str, float]:
-    """An objective's score gap split among its scored children, each by its weight."""
+    """An objective's score gap split among the children its score counts, each by its weight."""
     info = paces[node_id]
     nodes = tree.goal_file.nodes
     children = tree.rollup_children.get(node_id, ())
@@ -318,14 +318,11 @@ def _objective_parts(tree: "GoalTree", node_id: str, paces: Mapping[str, NodePac
         return {}
     if info.progress is None or info.expected_progress is None:
         return {}
-    scored = [c for c in children if paces[c].progress is not None and paces[c].expected_progress is not None]
-    weights = {c: nodes[c].weight for c in scored}
-    weight_sum = math.fsum(weights.values()) or 1.0
-    parts = {}
-    for child in scored:
-        score, due = objective_score(paces[child], nodes[child])
-        parts[child] = weights[child] * (score - due) / weight_sum
-    return parts
+    terms = objective_terms(children, paces, tree)
+    if not terms:
+        return {}
+    weight_sum = math.fsum(weight for _child, weight, _score, _due in terms)
+    return {child: weight * (score - due) / weight_sum for child, weight, score, due in terms}
 
 
 # --------------------------------------------------------------------------- #

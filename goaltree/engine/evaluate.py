@@ -11,6 +11,7 @@ from typing import Any, Callable, Container, Mapping, Sequence
 from goaltree.engine import pace
 from goaltree.engine.attribution import attribute_node
 from goaltree.engine.equations import Equation, equations_of, solve_actuals, solve_targets
+from goaltree.engine.forecasts import forecasts_of
 from goaltree.engine.pace import NodePace
 from goaltree.engine.results import Brief, BriefColumns, Derivation, Evaluation, NodeResult, NodeResults, Observation
 from goaltree.errors import Diagnostic, sort_key
@@ -233,7 +234,7 @@ class _Results:
     def forecasts(self) -> dict[str, float]:
         """Every node's forecast: worked out together, children before parents, on the first read."""
         if self._forecasts is None:
-            self._forecasts = _forecasts(self.tree, self.equation_of, self.daily, self.actual_values, self.paces, self.aggregate_of)
+            self._forecasts = forecasts_of(self.tree, self.equation_of, self.daily, self.actual_values, self.paces, self.aggregate_of)
         return self._forecasts
 
     def target_origin(self, node_id: str, target: float | None) -> str | None:
@@ -323,7 +324,7 @@ class _Results:
             return {}, {}  # a node without children has no gap to split and no child to leave out
         unscored: dict[str, str] = {}
         if equation is None and node.effective_rollup == "progress":
-            unscored = pace.unscored_children(tree.rollup_children[node_id], self.paces)
+            unscored = pace.unscored_children(tree.rollup_children[node_id], self.paces, tree)
         return attribute_node(tree, node_id, equation, self.paces), unscored
 
     def json_fields(
@@ -487,37 +488,6 @@ class _Results:
             breakdown=self.breakdown(node_id, failed),
             milestones=info.milestones,
         )
-
-
-def _forecasts(
-    tree: GoalTree,
-    equation_of: Mapping[str, Equation],
-    daily: Mapping[str, list[tuple[dt.date, float]]],
-    actual_values: Mapping[str, float],
-    paces: Mapping[str, NodePace],
-    aggregate_of: Mapping[str, str],
-) -> dict[str, float]:
-    """Each node's value at its deadline if its observed trend goes on, children before parents."""
-    start = tree.goal_file.period.start
-    forecasts: dict[str, float] = {}
-    for node_id in reversed(tree.order):
-        days = daily.get(node_id)
-        value = None
-        if days:
-            value = pace.forecast_series(days, aggregate_of[node_id], start, paces[node_id].deadline)
-        else:
-            equation = equation_of.get(node_id)
-            if equation is not None:
-                if all(child in forecasts for child in equation.children):
-                    try:
-                        value = equation.evaluate(forecasts)
-                    except Exception:
-                        value = None
-            elif node_id in actual_values and aggregate_of[node_id] != "sum":
-                value = actual_values[node_id]  # a level nobody observes over time stays where it is
-        if value is not None and math.isfinite(value):
-            forecasts[node_id] = value
-    return forecasts
 
 
 def _aggregate_words(aggregate: str) -> str:

@@ -177,9 +177,9 @@ def forecast_series(
     Flows (``sum``) fit the cumulative total through the origin (a run rate);
     levels fit a least-squares line through the observed values.
     """
-    if not series:
-        return None
     horizon = day_index(deadline, start)
+    if not series or horizon <= 0:  # no trend, or a deadline before the period (error T001)
+        return None
     if aggregate == "sum":
         cumulative = 0.0
         numerator = denominator = 0.0
@@ -241,7 +241,10 @@ def status_of(
     if actual is None:
         return "no_data"
     if direction == "maintain":
-        low, high = value_range if value_range is not None else (target * on_track, target / on_track)
+        if value_range is not None:
+            low, high = value_range
+        else:  # a band around the target; a negative target's band runs the other way
+            low, high = sorted((target * on_track, target / on_track))
         return "on_track" if low <= actual <= high else "off_track"
     if target is None:
         return "no_data"
@@ -268,11 +271,20 @@ def ratio_of(progress: float, expected_progress: float, *, decrease_flow: bool) 
     return progress / expected_progress
 
 
+RATIO_TOLERANCE = 1e-9
+"""How far below a threshold a pace ratio may fall from floating-point rounding and still reach it.
+
+160 of 1 000 on the day 200 are due is a ratio of 0.8 on paper and
+``0.16 / 0.2 = 0.7999999999999999`` in floating point: without the
+tolerance it would miss ``at_risk`` (0.80) and read ``off_track``.
+"""
+
+
 def classify(ratio: float, on_track: float, at_risk: float) -> Status:
-    """``on_track`` / ``at_risk`` / ``off_track`` from a pace ratio."""
-    if ratio >= on_track:
+    """``on_track`` / ``at_risk`` / ``off_track`` from a pace ratio; a ratio on a threshold reaches it."""
+    if ratio >= on_track - RATIO_TOLERANCE:
         return "on_track"
-    if ratio >= at_risk:
+    if ratio >= at_risk - RATIO_TOLERANCE:
         return "at_risk"
     return "off_track"
 
@@ -350,6 +362,9 @@ def pace_of(
     milestones = tuple(sorted(node.milestones.items())) if node.milestones else ()
     if is_assumed:
         return NodePace(deadline, target, actual, None, None, None, None, "assumed", milestones)
+    if deadline < start:
+        # Due before the file's period (error T001): nothing read in the period can pace it.
+        return NodePace(deadline, target, actual, None, None, None, None, "no_data", milestones)
     if target is not None and as_of >= start:
         expected = expected_at(as_of, start, deadline, start_value, target, milestones)
         expected_progress = progress_of(expected, target, start_value, node.direction)
@@ -382,9 +397,7 @@ def pace_of(
     if target is None or actual is None:
         rollup_children = tree.rollup_children.get(node_id)
         if rollup_children and node.effective_rollup == "progress":
-            progress, expected_progress, status = objective_progress(
-                rollup_children, paces, goal_file.nodes, as_of, start, thresholds
-            )
+            progress, expected_progress, status = objective_progress(rollup_children, paces, tree, as_of, start, thresholds)
     return NodePace(
         deadline,
         target,
@@ -406,7 +419,7 @@ def overflow_diagnostic(tree: "GoalTree", node_id: str, message: str) -> Diagnos
 def objective_progress(
     children: Sequence[str],
     paces: Mapping[str, NodePace],
-    nodes: Mapping[str, "Node"],
+    tree: "GoalTree",
     as_of: dt.date,
     start: dt.date,
     thresholds: "Thresholds",
@@ -417,37 +430,80 @@ def objective_progress(
     """
     if as_of < start:
         return None, None, "not_started"
-    scored = [c for c in children if is_scored(paces[c])]
-    if not scored:
+    terms = objective_terms(children, paces, tree)
+    if not terms:
         return None, None, "no_data"
-    if any(paces[c].progress is None or paces[c].expected_progress is None for c in scored):
-        return None, None, "no_data"
-    weights = [nodes[c].weight for c in scored]
+    _children, weights, scores, dues = zip(*terms)
     weight_sum = math.fsum(weights)
-    if weight_sum == 0:
-        weights, weight_sum = [1.0] * len(scored), float(len(scored))
-    scores = [objective_score(paces[c], nodes[c]) for c in scored]
-    progress = math.fsum(w * score for w, (score, _) in zip(weights, scores)) / weight_sum
-    expected = math.fsum(w * due for w, (_, due) in zip(weights, scores)) / weight_sum
+    progress = math.fsum(weight * score for weight, score in zip(weights, scores)) / weight_sum
+    expected = math.fsum(weight * due for weight, due in zip(weights, dues)) / weight_sum
     if progress >= 1.0:
         return progress, expected, "achieved"
     ratio = ratio_of(progress, expected, decrease_flow=False)
     return progress, expected, classify(ratio, thresholds.on_track, thresholds.at_risk)
 
 
+def objective_terms(
+    children: Sequence[str], paces: Mapping[str, NodePace], tree: "GoalTree"
+) -> list[tuple[str, float, float, float]] | None:
+    """Each child an objective's score counts, as ``(child, weight, score, expected score)``.
+
+    ``None`` when none counts or one that counts has no data: the objective
+    is then ``no_data``. When every counted child weighs 0, each weighs 1.
+    """
+    nodes = tree.goal_file.nodes
+    counted = [child for child in children if counts_in_objective(child, paces, tree)]
+    if not counted or any(paces[c].actual is None and paces[c].progress is None for c in counted):
+        return None
+    weights = [nodes[c].weight for c in counted]
+    if math.fsum(weights) == 0:
+        weights = [1.0] * len(counted)
+    return [
+        (child, weight, *objective_score(paces[child], nodes[child])) for child, weight in zip(counted, weights)
+    ]
+
+
 def is_scored(info: NodePace) -> bool:
-    """Whether a child counts in its objective's score: it has a target (or a progress), and is no assumption."""
+    """Whether a node has something to score: a target (or a progress), and is no planning assumption."""
     return info.status != "assumed" and (info.target is not None or info.progress is not None)
 
 
-def unscored_children(children: Sequence[str], paces: Mapping[str, NodePace]) -> dict[str, str]:
+def counts_in_objective(child: str, paces: Mapping[str, NodePace], tree: "GoalTree") -> bool:
+    """Whether an objective's score counts ``child``.
+
+    A child counts when it has something to score (:func:`is_scored`); an
+    objective below the objective counts too while it has no progress, when
+    anything below it counts: its missing data is missing data of the
+    objective above, not a child "without a target".
+    """
+    info = paces[child]
+    if is_scored(info):
+        return True
+    if info.status == "assumed":
+        return False
+    nodes = tree.goal_file.nodes
+    rollup_children = tree.rollup_children
+    stack, seen = [child], set()
+    while stack:  # down through objectives without progress, to a node with a target
+        current = stack.pop()
+        if current in seen or nodes[current].effective_rollup != "progress":
+            continue
+        seen.add(current)
+        for below in rollup_children.get(current, ()):
+            if is_scored(paces[below]):
+                return True
+            if paces[below].status != "assumed":
+                stack.append(below)
+    return False
+
+
+def unscored_children(children: Sequence[str], paces: Mapping[str, NodePace], tree: "GoalTree") -> dict[str, str]:
     """The children an objective's score leaves out, each with the reason in words."""
     unscored = {}
     for child in children:
-        info = paces[child]
-        if info.status == "assumed":
+        if paces[child].status == "assumed":
             unscored[child] = _(UNSCORED_ASSUMPTION)
-        elif not is_scored(info):
+        elif not counts_in_objective(child, paces, tree):
             unscored[child] = _(UNSCORED_WITHOUT_TARGET)
     return unscored
 
@@ -460,6 +516,10 @@ def objective_score(info: NodePace, node: "Node") -> tuple[float, float]:
     stays at or under its pace, and loses score in proportion to overspending:
     its own progress (money spent) rising is not good news for the objective.
     """
+    if info.progress is None or info.expected_progress is None:
+        # No way to travel (the target is the start value: zero incidents, a level kept where it is):
+        # met or not, and due in full all along.
+        return (1.0 if info.status in ("achieved", "on_track") else 0.0), 1.0
     due = min(1.0, max(0.0, info.expected_progress))
     if node.direction == "decrease" and node.effective_aggregate == "sum":
         ratio = ratio_of(info.progress, info.expected_progress, decrease_flow=True)

@@ -1,0 +1,87 @@
+"""Forecasts: where each node ends up at its deadline if its observed trend goes on (docs/engine.md, "Forecast")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Mapping, Sequence
+
+from goaltree.engine import pace
+from goaltree.engine.pace import NodePace
+from goaltree.engine.system import Equation
+from goaltree.graph import GoalTree
+
+
+def forecasts_of(
+    tree: GoalTree,
+    equation_of: Mapping[str, Equation],
+    daily: Mapping[str, list[tuple[dt.date, float]]],
+    actual_values: Mapping[str, float],
+    paces: Mapping[str, NodePace],
+    aggregate_of: Mapping[str, str],
+) -> dict[str, float]:
+    """Each node's value at its deadline if its observed trend goes on, children before parents.
+
+    A node computed from its children takes their trends at its own deadline,
+    not at theirs: leads due at midsummer are the web and event leads
+    forecast for midsummer, though those run to the year's end.
+    """
+    order = tree.order
+    deadline_of = {node_id: paces[node_id].deadline for node_id in order}
+    deadlines = set(deadline_of.values())
+    if len(deadlines) <= 1:  # the usual file: every node due at the period's end
+        return forecasts_at(order, deadlines.pop() if deadlines else None, equation_of, daily, actual_values, aggregate_of, tree)
+    at_deadline: dict[dt.date, dict[str, float]] = {}
+    for deadline in deadlines:
+        # The nodes due then and everything their equations read, at that deadline.
+        needed: set[str] = set()
+        stack = [node_id for node_id in order if deadline_of[node_id] == deadline]
+        while stack:
+            node_id = stack.pop()
+            if node_id in needed:
+                continue
+            needed.add(node_id)
+            equation = equation_of.get(node_id)
+            if equation is not None and node_id not in daily:
+                stack.extend(equation.children)
+        at_deadline[deadline] = forecasts_at(
+            [node_id for node_id in order if node_id in needed], deadline, equation_of, daily, actual_values, aggregate_of, tree
+        )
+    forecasts: dict[str, float] = {}
+    for node_id in reversed(order):
+        value = at_deadline[deadline_of[node_id]].get(node_id)
+        if value is not None:
+            forecasts[node_id] = value
+    return forecasts
+
+
+def forecasts_at(
+    order: Sequence[str],
+    deadline: dt.date | None,
+    equation_of: Mapping[str, Equation],
+    daily: Mapping[str, list[tuple[dt.date, float]]],
+    actual_values: Mapping[str, float],
+    aggregate_of: Mapping[str, str],
+    tree: GoalTree,
+) -> dict[str, float]:
+    """The forecast at ``deadline`` of each of ``order`` (topological), children before parents."""
+    start = tree.goal_file.period.start
+    forecasts: dict[str, float] = {}
+    for node_id in reversed(order):
+        days = daily.get(node_id)
+        value = None
+        if days:
+            value = pace.forecast_series(days, aggregate_of[node_id], start, deadline)
+        else:
+            equation = equation_of.get(node_id)
+            if equation is not None:
+                if all(child in forecasts for child in equation.children):
+                    try:
+                        value = equation.evaluate(forecasts)
+                    except Exception:
+                        value = None
+            elif node_id in actual_values and aggregate_of[node_id] != "sum":
+                value = actual_values[node_id]  # a level nobody observes over time stays where it is
+        if value is not None and math.isfinite(value):
+            forecasts[node_id] = value
+    return forecasts

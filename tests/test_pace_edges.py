@@ -1,0 +1,123 @@
+"""Pace, status, objective scores and forecasts at their edges, each number worked out by hand here.
+
+The period is 2027 (365 days); day 73 (2027-03-14) is a fifth of it, day 90
+(2027-03-31) is 90/365 of it, day 181 (2027-06-30) is 181/365.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from goaltree.cli import main
+
+HEADER = """\
+goaltree: 1
+id: edges
+title: Edges
+period: {start: 2027-01-01, end: 2027-12-31}
+owner: Marketing
+"""
+
+
+def evaluate_json(tmp_path, capsys, body: str, as_of: str, *options: str) -> dict:
+    path = tmp_path / "goals.yaml"
+    path.write_text(HEADER + body, encoding="utf-8")
+    main(["evaluate", str(path), "--as-of", as_of, "--format", "json", *options])
+    return json.loads(capsys.readouterr().out)
+
+
+def nodes_of(tmp_path, capsys, body: str, as_of: str, *options: str) -> dict:
+    return evaluate_json(tmp_path, capsys, body, as_of, *options)["nodes"]
+
+
+@pytest.mark.parametrize(
+    ("thresholds", "status"),
+    [("", "at_risk"), ("thresholds: {on_track: 0.8, at_risk: 0.5}\n", "on_track")],
+)
+def test_a_pace_ratio_exactly_on_a_threshold_reaches_it(tmp_path, capsys, thresholds, status):
+    # Day 73 of 365 is a fifth: 200 leads due, 160 reached, a ratio of 0.16 / 0.2 = 0.8 on paper
+    # (0.7999999999999999 in floating point), which is at_risk's threshold (or on_track's, when set so).
+    body = thresholds + "nodes:\n  leads: {title: 1000 leads, unit: count, target: 1000, actuals: {2027-03-01: 160}}\n"
+    leads = nodes_of(tmp_path, capsys, body, "2027-03-14")["leads"]
+    assert (leads["expected"], leads["progress"], leads["expected_progress"]) == (200, 0.16, 0.2)
+    assert leads["status"] == status
+
+
+@pytest.mark.parametrize(("actual", "status"), [(-100, "on_track"), (-96, "on_track"), (-94, "off_track"), (-106, "off_track")])
+def test_maintaining_a_negative_target_without_a_range_keeps_a_band_around_it(tmp_path, capsys, actual, status):
+    # The band is the target times 0.95 and divided by 0.95: from -100 / 0.95 = -105.26 to -100 * 0.95 = -95.
+    body = (
+        "nodes:\n  balance: {title: Keep the net balance at -100 SEK, unit: SEK, direction: maintain, target: -100,"
+        f" aggregate: last, actuals: {{2027-01-10: {actual}}}}}\n"
+    )
+    assert nodes_of(tmp_path, capsys, body, "2027-03-31")["balance"]["status"] == status
+
+
+ZERO_INCIDENTS = """\
+nodes:
+  safe: {{title: Run a safe operation, type: objective}}
+  incidents: {{title: Zero security incidents, unit: count, direction: decrease, target: 0, parent: safe, actuals: {{2027-02-01: {incidents}}}}}
+  leads: {{title: 1000 leads, unit: count, target: 1000, parent: safe, actuals: {{2027-02-01: 300}}}}
+"""
+
+
+def test_a_key_result_with_no_way_to_travel_scores_whether_it_is_met(tmp_path, capsys):
+    # Zero incidents from zero has no progress to measure (0 / 0): met, it scores 1 and was due in
+    # full; leads score 300 / 1000 = 0.3 with 90/365 due. The objective is the mean of the two.
+    nodes = nodes_of(tmp_path, capsys, ZERO_INCIDENTS.format(incidents=0), "2027-03-31")
+    safe = nodes["safe"]
+    assert nodes["incidents"]["status"] == "on_track" and nodes["incidents"]["progress"] is None
+    assert safe["progress"] == pytest.approx((1 + 0.3) / 2)
+    assert safe["expected_progress"] == pytest.approx((1 + 90 / 365) / 2)
+    assert safe["status"] == "on_track"  # 0.65 / 0.6233 = 1.04
+    assert safe["unscored_children"] == {}
+    # The score gap splits by weight: incidents on its due score (0), leads 0.3 - 90/365, halved.
+    assert safe["attribution"] == {"incidents": 0, "leads": pytest.approx((0.3 - 90 / 365) / 2)}
+
+
+def test_a_missed_key_result_with_no_way_to_travel_scores_nothing(tmp_path, capsys):
+    # One incident: the key result is missed, it scores 0 of its due 1; (0 + 0.3) / 2 = 0.15 against
+    # 0.6233 expected is a ratio of 0.24, off track.
+    safe = nodes_of(tmp_path, capsys, ZERO_INCIDENTS.format(incidents=1), "2027-03-31")["safe"]
+    assert safe["progress"] == pytest.approx(0.15)
+    assert safe["status"] == "off_track"
+
+
+def test_a_nested_objective_without_data_makes_its_objective_no_data(tmp_path, capsys):
+    body = """\
+nodes:
+  top: {title: Win the market, type: objective}
+  sub: {title: Grow the brand, type: objective, parent: top}
+  nps: {title: NPS 40, unit: count, aggregate: last, target: 40, parent: sub}
+  leads: {title: 1000 leads, unit: count, target: 1000, parent: top, actuals: {2027-02-01: 500}}
+"""
+    nodes = nodes_of(tmp_path, capsys, body, "2027-03-31")
+    # nps has a target and no data, so sub has none, so top cannot be scored from leads alone.
+    assert nodes["sub"]["status"] == "no_data"
+    assert (nodes["top"]["status"], nodes["top"]["progress"]) == ("no_data", None)
+    assert nodes["top"]["unscored_children"] == {}
+
+
+def test_a_computed_node_is_forecast_at_its_own_deadline(tmp_path, capsys):
+    body = """\
+nodes:
+  leads: {title: 2000 leads by midsummer, unit: count, target: 2000, deadline: 2027-06-30, formula: web + events}
+  web: {title: 1800 web leads, unit: count, target: 1800, actuals: {2027-01-31: 310, 2027-02-28: 280}}
+  events: {title: 200 event leads, unit: count, target: 200, actuals: {2027-01-31: 31, 2027-02-28: 28}}
+"""
+    nodes = nodes_of(tmp_path, capsys, body, "2027-03-31")
+    # Run rate through the origin of the cumulative counts at days 31 and 59:
+    # web (31 * 310 + 59 * 590) / (31² + 59²) = 44 420 / 4 442 = 10 a day, events 1 a day.
+    assert nodes["web"]["forecast"] == pytest.approx(10 * 365)
+    assert nodes["events"]["forecast"] == pytest.approx(365)
+    # Leads are due on day 181: 1 810 web and 181 event leads by then.
+    assert nodes["leads"]["forecast"] == pytest.approx(10 * 181 + 181)
+
+
+def test_a_node_due_before_the_period_is_not_paced(tmp_path, capsys):
+    body = "nodes:\n  b: {title: 5000 leads from the launch, unit: count, target: 5000, deadline: 2026-12-01, actuals: {2027-01-10: 100}}\n"
+    b = nodes_of(tmp_path, capsys, body, "2027-02-14")["b"]
+    assert b["actual"] == 100
+    assert (b["expected"], b["progress"], b["forecast"], b["status"]) == (None, None, None, "no_data")
