@@ -121,3 +121,23 @@ def test_a_node_due_before_the_period_is_not_paced(tmp_path, capsys):
     b = nodes_of(tmp_path, capsys, body, "2027-02-14")["b"]
     assert b["actual"] == 100
     assert (b["expected"], b["progress"], b["forecast"], b["status"]) == (None, None, None, "no_data")
+
+
+def test_a_measured_node_without_rows_yet_has_no_actual_and_is_not_solved_from_its_parent(tmp_path, capsys):
+    body = """\
+nodes:
+  total: {title: 100 leads, unit: count, rollup: sum, target: 100, actuals: {2027-03-01: 50}}
+  a: {title: Web leads, unit: count, parent: total, actuals: {2027-03-01: 20}}
+  b: {title: Event leads, unit: count, parent: total, actuals: {2027-08-01: 20}}
+"""
+    document = evaluate_json(tmp_path, capsys, body, "2027-06-30")
+    nodes = document["nodes"]
+    # b's only row is in August: by June it has no actual. 50 - 20 = 30 would be an invented one.
+    assert (nodes["b"]["actual"], nodes["b"]["status"]) == (None, "no_data")
+    assert nodes["total"]["actual"] == 50 and nodes["total"]["computed_actual"] is None
+    assert "b" not in nodes["total"]["attribution"]
+    assert [d["code"] for d in document["diagnostics"]] == []
+    # In September both are measured, and 20 + 20 = 40 disagrees with the total's 50 (A004).
+    document = evaluate_json(tmp_path, capsys, body, "2027-09-30")
+    assert document["nodes"]["b"]["actual"] == 20
+    assert [d["code"] for d in document["diagnostics"]] == ["A004"]

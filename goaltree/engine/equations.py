@@ -121,6 +121,7 @@ class Solver:
         what: str,
         contradiction_code: str = codes.CONTRADICTING_TARGETS,
         contradiction_tolerance: float = 0.005,
+        unknowable: Container[str] = frozenset(),
     ) -> None:
         """
         Args:
@@ -130,8 +131,10 @@ class Solver:
             what: ``target`` or ``actual`` (used in messages).
             contradiction_code: Code of the warning for equations whose known members disagree.
             contradiction_tolerance: Relative gap above which they disagree.
+            unknowable: Nodes never given a value: measured nodes without data, which no equation may fill in.
         """
         self.tree = tree
+        self.unknowable = unknowable
         self.equations = equations
         self.what = what
         self.contradiction_code = contradiction_code
@@ -205,6 +208,8 @@ class Solver:
                 for target in equation.children:
                     if target not in values:
                         break
+            if target in self.unknowable:
+                continue  # settled: its one unknown stays unknown
             try:
                 if target == equation.node:
                     value = equation.evaluate(values)
@@ -407,6 +412,7 @@ def solve(
     defaults: Callable[[Container[str]], dict[str, tuple[float, Derivation]]] | None = None,
     contradiction_code: str = codes.CONTRADICTING_TARGETS,
     contradiction_tolerance: float = 0.005,
+    unknowable: Container[str] = frozenset(),
 ) -> SolveOutcome:
     """Fill in unknown members of ``equations`` from the ``known`` values.
 
@@ -425,6 +431,7 @@ def solve(
             driver keeps its baseline), each with its ``assumed`` derivation.
         contradiction_code: Code of the warning for equations whose known members disagree.
         contradiction_tolerance: Relative gap above which they disagree.
+        unknowable: Nodes no equation may give a value (see :class:`Solver`).
     """
     solver = Solver(
         tree,
@@ -433,6 +440,7 @@ def solve(
         what=what,
         contradiction_code=contradiction_code,
         contradiction_tolerance=contradiction_tolerance,
+        unknowable=unknowable,
     )
     solver.solve_ready()
     if defaults is not None:
@@ -499,6 +507,7 @@ def solve_actuals(
     equations: list[Equation],
     measured: Mapping[str, float],
     target_values: Mapping[str, float],
+    unknowable: Container[str] = frozenset(),
 ) -> SolveOutcome:
     """Actuals rolled up, computed and solved from the measured ones (SPEC §3.2); never allocated.
 
@@ -511,6 +520,8 @@ def solve_actuals(
         equations: Its equations (:func:`equations_of`).
         measured: Node id -> its measured actual.
         target_values: Node id -> its target (:func:`solve_targets`), the planning values.
+        unknowable: Measured nodes without a value (no rows by the evaluation date, a failed
+            source): their actual stays unknown, never solved from the nodes around them.
     """
     nodes = tree.goal_file.nodes
     if isinstance(equations, Equations):
@@ -538,4 +549,5 @@ def solve_actuals(
         defaults=assume_plans,
         contradiction_code=codes.ACTUALS_DISAGREE,
         contradiction_tolerance=0.01,
+        unknowable=unknowable,
     )
