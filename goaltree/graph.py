@@ -7,10 +7,10 @@ growth}``. One KPI may serve several goals, so the graph is a DAG, not a tree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from goaltree.errors import Diagnostic, did_you_mean
 from goaltree.model import NUMERIC_ROLLUPS, GoalFile
@@ -37,6 +37,8 @@ class GoalTree:
         parents: Node id -> ids it feeds (formula users first, then parent edges).
         order: Node ids, parents before children (topological), ties in file order.
         load: The load result, for locating diagnostics.
+        set_by: Node id -> the scenario whose ``set`` gave it its target, or ``None`` for
+            ``--set NODE=VALUE``: the targets a what-if put in place of the file's.
     """
 
     goal_file: GoalFile
@@ -47,6 +49,7 @@ class GoalTree:
     parents: dict[str, tuple[str, ...]]
     order: tuple[str, ...]
     load: "LoadResult | None" = None
+    set_by: Mapping[str, str | None] = field(default_factory=dict)
 
     @property
     def project_dir(self) -> Path:

@@ -151,17 +151,24 @@ def apply(goal_file: GoalFile, sets: Mapping[str, float]) -> GoalFile:
     return goal_file.model_copy(update={"nodes": nodes})
 
 
-def scenario_tree(tree: "GoalTree", sets: Mapping[str, float]) -> "GoalTree":
+def scenario_tree(tree: "GoalTree", sets: Mapping[str, float], set_by: Mapping[str, str | None] | None = None) -> "GoalTree":
     """The tree of ``tree``'s file with ``sets`` applied, built like the file itself.
 
     A target changes no formula or parent, so the graph of the base tree is
     kept: only the goal file differs.
+
+    Args:
+        tree: The plan's tree.
+        sets: Node id -> its target in the what-if.
+        set_by: Node id -> the scenario that sets it, or ``None`` for ``--set``; by default
+            each node of ``sets`` is set by an unnamed what-if (``--set``).
     """
     from dataclasses import replace
 
     if not sets:
         return tree
-    return replace(tree, goal_file=apply(tree.goal_file, sets))
+    origins = {node_id: None for node_id in sets} if set_by is None else {node_id: set_by.get(node_id) for node_id in sets}
+    return replace(tree, goal_file=apply(tree.goal_file, sets), set_by=origins)
 
 
 def unknown_scenario_nodes(goal_file: GoalFile) -> list[Diagnostic]:
@@ -194,7 +201,7 @@ def check_scenarios(tree: "GoalTree") -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for name, scenario in tree.goal_file.scenarios.items():
         if all(node_id in tree.goal_file.nodes for node_id in scenario.set):
-            found.extend(_solver_findings(name, scenario_tree(tree, scenario.set)))
+            found.extend(_solver_findings(name, scenario_tree(tree, scenario.set, dict.fromkeys(scenario.set, name))))
     return found
 
 
@@ -275,7 +282,7 @@ def compare(tree: "GoalTree") -> Comparison:
     solved = {BASE_SCENARIO: solve_targets(tree, equations).values}
     found: list[Diagnostic] = []
     for name, scenario in goal_file.scenarios.items():
-        variant = scenario_tree(tree, scenario.set)
+        variant = scenario_tree(tree, scenario.set, dict.fromkeys(scenario.set, name))
         outcome = solve_targets(variant, equations)
         solved[name] = outcome.values
         found.extend(_located(tree.load, d) for d in _solver_findings(name, variant))

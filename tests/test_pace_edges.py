@@ -141,3 +141,22 @@ nodes:
     document = evaluate_json(tmp_path, capsys, body, "2027-09-30")
     assert document["nodes"]["b"]["actual"] == 20
     assert [d["code"] for d in document["diagnostics"]] == ["A004"]
+
+
+def test_a_target_set_by_a_what_if_says_so(tmp_path, capsys):
+    body = """\
+scenarios:
+  bigger: {set: {total: 2000}}
+nodes:
+  total: {title: 1000 leads, unit: count, target: 1000, rollup: sum}
+  b: {title: Web leads, unit: count, parent: total, baseline: 100}
+  c: {title: Event leads, unit: count, parent: total, baseline: 300}
+"""
+    plan = nodes_of(tmp_path, capsys, body, "2027-03-31")["total"]
+    assert plan["target_derivation"] == "declared in the goal file"
+    by_option = nodes_of(tmp_path, capsys, body, "2027-03-31", "--set", "b=400")
+    assert by_option["b"]["target_derivation"] == "set with --set on the command line, in place of the goal file's target"
+    assert by_option["c"]["target"] == 600  # 1 000 - 400
+    by_scenario = nodes_of(tmp_path, capsys, body, "2027-03-31", "--scenario", "bigger")["total"]
+    assert by_scenario["target"] == 2000
+    assert by_scenario["target_derivation"] == "set by the scenario 'bigger', in place of the goal file's target"

@@ -50,7 +50,8 @@ def chosen_scenario(tree: GoalTree, args: argparse.Namespace) -> tuple[GoalTree,
     from goaltree.scenarios import choose, scenario_tree
 
     choice = choose(tree.goal_file, name, overrides)
-    return scenario_tree(tree, choice.sets), choice.label
+    set_by = {node_id: None if node_id in choice.overrides else choice.name for node_id in choice.sets}
+    return scenario_tree(tree, choice.sets, set_by), choice.label
 
 
 def exit_code(evaluation: Evaluation) -> int:

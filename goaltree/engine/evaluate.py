@@ -250,6 +250,9 @@ class _Results:
     def target_derivation(self, node_id: str, target_origin: str | None) -> Derivation | None:
         """How the node's target was reached, given its :meth:`target_origin`."""
         if target_origin == "declared":
+            set_by = self.tree.set_by
+            if node_id in set_by:  # a what-if's target, not the file's
+                return Derivation.deferred("declared", _set_text, (set_by[node_id],))
             return self.declared_derivation
         if target_origin == "derived":
             return self.target_derivations.get(node_id)
@@ -512,6 +515,12 @@ def _aggregate_words(aggregate: str) -> str:
 
 def _declared_text() -> str:
     return _("declared in the goal file")
+
+
+def _set_text(scenario: str | None) -> str:
+    if scenario is None:
+        return _("set with --set on the command line, in place of the goal file's target")
+    return _("set by the scenario '{scenario}', in place of the goal file's target", scenario=scenario)
 
 
 def _measured_text(aggregate: str, days: int, start: dt.date, end: dt.date, source: str | None) -> str:
