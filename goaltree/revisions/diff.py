@@ -433,7 +433,9 @@ def diff_trees(
                 if moved and own_edit:
                     # The node's own entry moved its target: that is its change, not a derived one.
                     fields["target"] = Change(old_result.target, new_result.target)
-                if old_result.target_origin != new_result.target_origin:
+                if own_edit and old_result.target_origin != new_result.target_origin:
+                    # Declared <-> derived is an edit of the entry; a derived target that comes or
+                    # goes with something above it is listed under `derived` alone.
                     fields["target_origin"] = Change(old_result.target_origin, new_result.target_origin)
             elif name in edits:
                 fields[name] = edits[name]

@@ -151,6 +151,26 @@ def test_declaring_a_derived_target_is_an_origin_change_with_its_new_value():
     assert diff.derived["visits"].because == ("leads",)
 
 
+def test_targets_that_go_with_their_parents_are_derived_changes_not_edits():
+    text = """\
+goaltree: 1
+id: d1
+title: Leads
+period: {start: 2027-01-01, end: 2027-12-31}
+owner: Me
+nodes:
+  total: {title: 1000 leads, unit: count, rollup: sum, target: 1000}
+  a: {title: Web leads, unit: count, parent: total}
+  b: {title: Event leads, unit: count, parent: total}
+  c: {title: 100 partner leads, unit: count, parent: total, target: 100}
+"""
+    diff = diff_trees(tree_of(text), tree_of(text.replace(", target: 1000}", "}")))
+    # Only the total's entry changed; a and b lose their shares of (1 000 - 100) / 2 = 450 with it.
+    assert set(diff.changed) == {"total"}
+    assert (diff.changed["total"]["target_origin"].old, diff.changed["total"]["target_origin"].new) == ("declared", None)
+    assert {node: (change.old, change.new) for node, change in diff.derived.items()} == {"a": (450, None), "b": (450, None)}
+
+
 def test_file_level_changes_are_reported():
     old = tree_of(old_text())
     new = tree_of(old_text().replace("end: 2027-12-31", "end: 2027-06-30"))
