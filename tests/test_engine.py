@@ -142,6 +142,29 @@ nodes:
     assert errors[0].line == 8  # the revenue node, where its formula stands
 
 
+@pytest.mark.parametrize(
+    ("cost_baseline", "reason"),
+    [
+        # 100·g − 120·g = −20·g is 30 only at g = −1.5: no growth factor above 0 reaches the target.
+        (120, "no common growth factor of their baselines reaches the target"),
+        # A baseline of 0 stays 0 whatever the factor: it has nothing to scale.
+        (0, "cost has no baseline other than 0 to scale by a common growth factor"),
+    ],
+)
+def test_an_underdetermined_formula_says_why_no_growth_factor_serves(write_goals, cost_baseline, reason):
+    result = evaluate_text(
+        write_goals,
+        f"""
+nodes:
+  margin: {{title: Margin 30 SEK, unit: SEK, target: 30, formula: rev - cost}}
+  rev: {{title: Revenue, unit: SEK, baseline: 100}}
+  cost: {{title: Cost, unit: SEK, baseline: {cost_baseline}}}
+""",
+    )
+    errors = [d for d in result.diagnostics if d.code == "E010"]
+    assert len(errors) == 1 and reason in errors[0].message
+
+
 def test_contradicting_declared_targets_warn_with_the_gap(write_goals):
     result = evaluate_text(
         write_goals,

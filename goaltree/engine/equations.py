@@ -288,19 +288,19 @@ class Solver:
             if missing:
                 message = _n(
                     "cannot derive targets for {unknown} from {equation}: several are unknown and {missing} has "
-                    "no baseline to scale by a common growth factor; declare a target on all but one of them, "
-                    "or give them baselines",
+                    "no baseline other than 0 to scale by a common growth factor; declare a target on all but one "
+                    "of them, or give them baselines",
                     "cannot derive targets for {unknown} from {equation}: several are unknown and {missing} have "
-                    "no baseline to scale by a common growth factor; declare a target on all but one of them, "
-                    "or give them baselines",
+                    "no baseline other than 0 to scale by a common growth factor; declare a target on all but one "
+                    "of them, or give them baselines",
                     len(missing),
                     **fields,
                 )
             else:
                 message = _(
-                    "cannot derive targets for {unknown} from {equation}: several are unknown and some have no "
-                    "baseline to scale by a common growth factor; declare a target on all but one of them, or "
-                    "give them baselines",
+                    "cannot derive targets for {unknown} from {equation}: several are unknown and no common "
+                    "growth factor of their baselines reaches the target; declare a target on all but one of them, "
+                    "or check their baselines",
                     **fields,
                 )
             self._report(codes.UNDERDETERMINED_TARGETS, "error", message, equation.node, ("nodes", equation.node, "formula"))
