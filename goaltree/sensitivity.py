@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping, Sequence
 
-from goaltree.present.language import _
+from goaltree.present.language import _, _n
 
 if TYPE_CHECKING:
     from goaltree.engine.equations import Equation
@@ -242,9 +242,17 @@ def sensitivity(
     inputs = inputs_of(node_id, equation_of)
     skipped: dict[str, str] = {}
     missing = [input_id for input_id in inputs if values.get(input_id) is None]
-    for input_id in missing:
-        skipped[input_id] = _("its value is not known")
     if missing:
+        # Every input is listed, each with its reason: the known ones move a node that has no value.
+        without = _n(
+            "{node} has no value while {inputs} is not known",
+            "{node} has no value while {inputs} are not known",
+            len(missing),
+            node=node_id,
+            inputs=", ".join(missing),
+        )
+        for input_id in inputs:
+            skipped[input_id] = _("its value is not known") if values.get(input_id) is None else without
         return Sensitivity(node_id, None, (), skipped)
     known = {input_id: float(values[input_id]) for input_id in inputs}
     if node_id not in equation_of:

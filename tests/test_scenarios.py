@@ -295,6 +295,29 @@ def test_sensitivity_of_a_sum_rollup(write_goals, capsys):
     assert document["skipped"] == [{"node": "zero", "reason": "its value is 0: a relative change of it means nothing"}]
 
 
+def test_sensitivity_lists_every_input_when_one_is_not_known(write_goals, capsys):
+    path = write_goals(
+        """
+        goaltree: 1
+        id: unknown-input
+        title: Unknown input
+        owner: Anna
+        period: {start: 2027-01-01, end: 2027-12-31}
+        nodes:
+          revenue: {title: Revenue, unit: SEK, formula: customers * deal}
+          customers: {title: Customers, unit: count}
+          deal: {title: 200 000 SEK a deal, type: driver, unit: SEK, target: 200000}
+        """
+    )
+    code, document = run_json(capsys, "sensitivity", str(path), "revenue", "--format", "json")
+    assert code == 0 and document["value"] is None and document["drivers"] == []
+    # Nobody knows the customers' target, so revenue has no value and neither input has an elasticity.
+    assert document["skipped"] == [
+        {"node": "customers", "reason": "its value is not known"},
+        {"node": "deal", "reason": "revenue has no value while customers is not known"},
+    ]
+
+
 @pytest.mark.parametrize(
     ("options", "words"),
     [(["revenu"], "did you mean 'revenue'?"), (["--step", "0"], "--step must be"), (["--step", "ten"], "is not a number"),
