@@ -93,15 +93,22 @@ class _Plan:
 
     @property
     def aggregate_sqls(self) -> list[str]:
-        """The node's daily aggregates, filtered by its ``where``: a count, or its rows' sum, number (and extremes)."""
+        """The node's daily aggregates, filtered by its ``where``: a count, or its rows' sum, number (and extremes).
+
+        A row whose value is not finite (``NaN``, ``inf``) is left out like an
+        empty one: its day keeps its other rows (an aggregate over it would be
+        ``NaN`` and lose the whole day).
+        """
         if self.counts_rows:
             functions = ["COUNT(*)"]
+            condition = None if self.where is None else f"({self.where})"
         else:
             summary = _ROW_SUMMARY + _EXTREMES if self.extremes else _ROW_SUMMARY
             functions = [f"{function}({self.value_sql})" for function in summary]
-        if self.where is None:
+            condition = f"isfinite({self.value_sql})" + ("" if self.where is None else f" AND ({self.where})")
+        if condition is None:
             return functions
-        return [f"{function} FILTER (WHERE ({self.where}))" for function in functions]
+        return [f"{function} FILTER (WHERE {condition})" for function in functions]
 
 
 def quote_identifier(name: str) -> str:

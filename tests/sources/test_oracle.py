@@ -98,8 +98,9 @@ def oracle(
         total_units = f"SELECT day, 'all' AS g, COUNT(*) AS v FROM ({rows}) GROUP BY day"
         dimension_units = f"SELECT day, dim AS g, COUNT(*) AS v FROM ({rows}) GROUP BY day, dim"
     else:
-        total_units = f"SELECT day, 'all' AS g, v FROM ({rows}) WHERE v IS NOT NULL"
-        dimension_units = f"SELECT day, dim AS g, v FROM ({rows}) WHERE v IS NOT NULL"
+        # docs/sources.md: values that are empty or not finite are left out.
+        total_units = f"SELECT day, 'all' AS g, v FROM ({rows}) WHERE isfinite(v)"
+        dimension_units = f"SELECT day, dim AS g, v FROM ({rows}) WHERE isfinite(v)"
     total = aggregate_units(connection, total_units, aggregate).get("all")
     breakdown = aggregate_units(connection, dimension_units, aggregate) if by else {}
     return total, breakdown
@@ -219,3 +220,51 @@ def test_a_mean_is_over_deals_not_days(rows_project: Path) -> None:
     # `last` is the sum of the last day's rows: three regions on 2027-03-31.
     assert nodes["open_pipeline"].actual == 1_500_000 + 700_000 + 300_000
     assert nodes["open_pipeline_by_region"].actual == 2_500_000.0
+
+
+NOT_FINITE_GOALS = """\
+goaltree: 1
+id: not-finite
+title: Deals with broken rows
+period: {start: 2027-01-01, end: 2027-12-31}
+owner: Sales
+sources:
+  crm: {type: KIND, path: data/deals.KIND, date_column: day}
+nodes:
+  revenue: {title: 100 SEK revenue, unit: SEK, target: 100, metric: {source: crm, value: amount}}
+  biggest: {title: 100 SEK largest deal, unit: SEK, aggregate: max, target: 100, metric: {source: crm, value: amount}}
+  smallest: {title: 1 SEK smallest deal, unit: SEK, aggregate: min, direction: decrease, target: 1, metric: {source: crm, value: amount}}
+  average: {title: 100 SEK mean deal, unit: SEK, aggregate: mean, target: 100, metric: {source: crm, value: amount, by: channel}}
+  won: {title: 100 SEK won, unit: SEK, target: 100, metric: {source: crm, value: amount, where: "channel = 'web'"}}
+"""
+
+NOT_FINITE_ROWS = """\
+day,amount,channel
+2027-01-05,10,web
+2027-01-05,NaN,web
+2027-01-05,20,events
+2027-01-05,inf,events
+2027-01-06,7,web
+2027-01-06,-inf,web
+2027-01-07,NaN,events
+"""
+
+
+@pytest.mark.parametrize("kind", ["csv", "parquet"])
+def test_a_row_that_is_not_a_number_is_left_out_not_its_whole_day(tmp_path: Path, kind: str) -> None:
+    project = tmp_path / kind
+    (project / "data").mkdir(parents=True)
+    (project / "goals.yaml").write_text(NOT_FINITE_GOALS.replace("KIND", kind), encoding="utf-8")
+    csv_path = project / "data" / "deals.csv"
+    csv_path.write_text(NOT_FINITE_ROWS, encoding="utf-8")
+    if kind == "parquet":
+        duckdb.execute(f"COPY (SELECT * FROM read_csv('{csv_path}')) TO '{project / 'data' / 'deals.parquet'}' (FORMAT parquet)")
+        csv_path.unlink()
+    assert assert_matches(project, dt.date(2027, 1, 31)) == 5
+    nodes = goaltree.evaluate(project / "goals.yaml", dt.date(2027, 1, 31)).nodes
+    # The finite rows are 10 and 20 on the 5th and 7 on the 6th; the 7th has none.
+    assert nodes["revenue"].actual == 37
+    assert (nodes["biggest"].actual, nodes["smallest"].actual) == (20, 7)
+    assert nodes["average"].actual == pytest.approx(37 / 3)
+    assert nodes["average"].breakdown == {"web": pytest.approx(17 / 2), "events": 20}
+    assert nodes["won"].actual == 17
