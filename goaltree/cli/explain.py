@@ -7,6 +7,7 @@ import sys
 
 from goaltree.cli.common import exit_code, load_and_evaluate
 from goaltree.cli.output import format_number, format_percent
+from goaltree.present.numbers import round_half_up
 from goaltree.engine.attribution import OWN_PACE, OWN_PACE_WORDS
 from goaltree.engine.results import Derivation, Evaluation, NodeResult
 from goaltree.errors import GoaltreeError, did_you_mean
@@ -122,9 +123,9 @@ def explain(evaluation: Evaluation, node_id: str) -> str:
         for child, amount in sorted(result.attribution.items(), key=lambda item: item[1]):
             name = _(OWN_PACE_WORDS) if child == OWN_PACE else child
             if gap:
-                # Whole percent, rounded half to even as `{:.0%}` does; round() gives an int, so a
-                # share that rounds to nothing reads 0, never -0. Grouped, with the language's minus.
-                share = format_number(round(amount / gap * 100))
+                # Whole percent, a half rounded away from zero as every figure is; a share that
+                # rounds to nothing reads 0, never -0. Grouped, with the language's minus.
+                share = format_number(round_half_up(amount / gap * 100) + 0.0)
                 lines.append("  " + _("{node}: {amount} ({share}% of the gap)", node=name, amount=format_number(amount), share=share))
             else:
                 lines.append(f"  {name}: {format_number(amount)}")

@@ -27,7 +27,7 @@ from goaltree.engine.system import (
 from goaltree.errors import Diagnostic
 from goaltree import codes
 from goaltree.present.language import _, _n, current
-from goaltree.present.numbers import format_change, format_general, format_percent, format_precise
+from goaltree.present.numbers import format_change, format_fixed, format_general, format_percent, format_precise
 
 if TYPE_CHECKING:
     from goaltree.formula import FormulaError
@@ -69,7 +69,7 @@ def percent_text(fraction: float, *, signed: bool = False) -> str:
     compare them); another language takes :mod:`goaltree.present.numbers`'s.
     """
     if current().is_english:
-        return f"{fraction:+.1%}" if signed else f"{fraction:.1%}"
+        return format_fixed(fraction * 100, "+.1f" if signed else ".1f") + "%"
     return format_change(fraction) if signed else format_percent(fraction)
 
 

@@ -13,6 +13,9 @@ the scale words are the current language's (:mod:`goaltree.present.language`):
 
 from __future__ import annotations
 
+import math
+import re
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Iterable
 
 from goaltree.present.language import N_, _, currency_symbol, current
@@ -27,6 +30,49 @@ _UNITLESS = frozenset({"ratio", "%", "count", "multiple"})
 # a strategy team writes ("250 k", "60 M", "1.5 bn") and the goal-file rules read
 # back as amounts. Thousands start at 10 000, where "10 k" is shorter than "10 000".
 _SCALE_WORDS = ((1e9, 1e9, N_("bn")), (1e6, 1e6, N_("M")), (1e4, 1e3, N_("k")))
+
+
+def _fixed(value: float, places: int, flags: str = "") -> str:
+    """``format(value, f"{flags}.{places}f")``, a half rounded away from zero as the number reads.
+
+    Python rounds the binary value: 0.4515 × 100 is 45.149999… in binary, so
+    ``.1f`` writes ``45.1`` where the 45.15 every other output shows rounds to
+    45.2, and an exact half rounds to even (``2.5`` → ``2``). A value whose 12
+    significant digits (the JSON's) end in a half on the last place written
+    is rounded half away from zero, as a spreadsheet rounds; any other value
+    is written as Python writes it.
+    """
+    spec = f"{flags}.{places}f"
+    scaled = abs(value) * 10.0**places
+    # Only a value within float noise of a half can read as one (and none beyond 12 digits).
+    if scaled < 1e12 and abs(scaled % 1.0 - 0.5) < 1e-6:
+        rounded = _half_up(value, places)
+        if rounded is not None:
+            return format(rounded, spec)
+    return format(value, spec)
+
+
+def _significant(value: float, digits: int) -> str:
+    """``format(value, f".{digits}g")``, a half rounded away from zero as :func:`_fixed` rounds it."""
+    spec = f".{digits}g"
+    if value != 0 and 1e-290 < abs(value) < 1e290:  # 10**places stays a float
+        places = digits - 1 - math.floor(math.log10(abs(value)))
+        if abs(abs(value) * 10.0**places % 1.0 - 0.5) < 1e-6:
+            rounded = _half_up(value, places)
+            if rounded is not None:
+                return format(rounded, spec)
+    return format(value, spec)
+
+
+def _half_up(value: float, places: int) -> float | None:
+    """``value`` (its 12 significant digits) rounded to ``places`` decimals half away from zero; ``None`` when that is not a half."""
+    decimal = Decimal(f"{value:.12g}")
+    step = Decimal(1).scaleb(-places)
+    if (decimal % step).copy_abs() * 2 != step:
+        return None
+    with localcontext() as context:
+        context.rounding = ROUND_HALF_UP
+        return float(decimal.quantize(step))
 
 
 def _localized(text: str) -> str:
@@ -60,21 +106,21 @@ def format_numbers(values: Iterable[float | None], units: Iterable[str | None]) 
 def _digits(value: float, unit: str | None) -> str:
     """:func:`format_number`'s text with ``,`` grouping, a ``.`` decimal and a ``-`` minus, before :func:`_localized`."""
     if unit == "ratio":
-        return f"{value * 100:.2f} %"
+        return _fixed(value * 100, 2) + " %"
     if unit == "%":
-        return f"{value:.2f} %"
+        return _fixed(value, 2) + " %"
     if unit == "multiple":  # ROAS, ROI: "5.9×", read "5.9 kronor per krona"
         return _digits(value, None) + "×"
     magnitude = abs(value)
     if magnitude >= 1000:
-        return f"{value:,.0f}"
+        return _fixed(value, 0, ",")
     if magnitude >= 100:
-        return f"{value:,.1f}".rstrip("0").rstrip(".")
+        return _fixed(value, 1, ",").rstrip("0").rstrip(".")
     if magnitude >= 1:
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
+        return _fixed(value, 2, ",").rstrip("0").rstrip(".")
     if magnitude == 0:
         return "0"
-    return f"{value:.4g}"
+    return _significant(value, 4)
 
 
 def _localized_column(texts: list[str]) -> list[str]:
@@ -96,7 +142,22 @@ def format_fixed(value: float, spec: str) -> str:
     For a figure whose form the sentence around it fixes: a factor (``2.5×``),
     seconds elapsed, a bound in a validation message. Swedish ``2,5``.
     """
-    return with_decimal_sign(format(value, spec))
+    match = _SIMPLE_SPEC.match(spec)
+    if match is None:
+        return with_decimal_sign(format(value, spec))
+    flags, places, kind = match.groups()
+    if kind == "f":
+        return with_decimal_sign(_fixed(value, int(places), flags))
+    return with_decimal_sign(_significant(value, int(places)) if not flags else format(value, spec))
+
+
+_SIMPLE_SPEC = re.compile(r"^([+,]*)\.(\d+)([fg])$")
+"""A spec :func:`format_fixed` rounds half away from zero: flags, places or digits, ``f`` or ``g``."""
+
+
+def round_half_up(value: float, places: int = 0) -> float:
+    """``value`` rounded to ``places`` decimals as it reads (its 12 significant digits), half away from zero: 57.49999999999999 (0.575 × 100) → 58."""
+    return float(_fixed(value, places))
 
 
 def with_decimal_sign(text: str) -> str:
@@ -118,8 +179,8 @@ def format_precise(value: float) -> str:
     significant digits.
     """
     if value == 0 or 0.01 <= abs(value) < 1e15:
-        return _localized(f"{value:,.4f}".rstrip("0").rstrip("."))
-    return _localized(f"{value:.4g}")
+        return _localized(_fixed(value, 4, ",").rstrip("0").rstrip("."))
+    return _localized(_significant(value, 4))
 
 
 def format_quantity(value: float | None, unit: str | None = None) -> str:
@@ -147,31 +208,31 @@ def format_signed_quantity(value: float | None, unit: str | None = None) -> str:
 
 def format_percent(value: float | None) -> str:
     """A fraction as a percent with one decimal: ``0.496`` → ``49.6 %``."""
-    return UNKNOWN if value is None else _localized(f"{value * 100:.1f} %")
+    return UNKNOWN if value is None else _localized(_fixed(value * 100, 1) + " %")
 
 
 def format_percents(values: Iterable[float | None]) -> list[str]:
     """:func:`format_percent` of each value, the same texts: a table's column at once."""
-    return _localized_column([UNKNOWN if value is None else f"{value * 100:.1f} %" for value in values])
+    return _localized_column([UNKNOWN if value is None else _fixed(value * 100, 1) + " %" for value in values])
 
 
 def format_share(value: float | None) -> str:
     """A share of a whole in whole percent: ``0.823`` → ``82 %``, with a real minus sign."""
     if value is None:
         return UNKNOWN
-    return _localized(f"{value * 100:.0f} %").replace("-", "−")
+    return _localized(_fixed(value * 100, 0) + " %").replace("-", "−")
 
 
 def format_signed_share(value: float) -> str:
     """A change as a share in whole percent, the sign always shown with a real minus: ``5.67`` → ``+567 %``, ``-0.9`` → ``−90 %``."""
-    return _localized(f"{value * 100:+,.0f} %").replace("-", "−")
+    return _localized(_fixed(value * 100, 0, "+,") + " %").replace("-", "−")
 
 
 def format_change(relative: float | None) -> str:
     """A relative change with its sign: ``0.111`` → ``+11.1 %``; an empty string when there is none."""
     if relative is None:
         return ""
-    return _localized(f"{relative * 100:+.1f} %")
+    return _localized(_fixed(relative * 100, 1, "+") + " %")
 
 
 def format_short(value: float, unit: str | None = None) -> str:

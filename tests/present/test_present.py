@@ -52,6 +52,30 @@ def test_format_number(value, unit, expected):
     assert format_number(value, unit) == expected
 
 
+@pytest.mark.parametrize(
+    ("write", "value", "expected"),
+    [
+        # 0.4515 is 45.15 %, which rounds to 45.2 %; in binary 0.4515 * 100 is 45.14999…, which Python writes 45.1.
+        (format_percent, 0.4515, "45.2 %"),
+        (lambda value: format_percents([value])[0], 0.4515, "45.2 %"),
+        # 115 of 200 deals is 57.5 %, 58 % in whole percent (0.575 * 100 is 57.49999999999999 in binary).
+        (format_share, 0.575, "58 %"),
+        (format_change, -0.4515, "-45.2 %"),
+        # An exact half rounds away from zero, as a spreadsheet rounds, not to even.
+        (format_number, 1234.5, "1 235"),
+        (format_number, 1233.5, "1 234"),
+        (format_number, -2.345, "-2.35"),
+        (format_number, 0.0123445, "0.01234"),  # below the half: not rounded up
+        (lambda value: format_number(value, "ratio"), 0.123455, "12.35 %"),
+        (lambda value: format_fixed(value, ".1f"), 0.25, "0.3"),
+        # A value beyond 12 significant digits keeps all its digits.
+        (format_number, 12_345_678_901_234.5, "12 345 678 901 234"),
+    ],
+)
+def test_a_figure_on_a_half_rounds_as_it_reads(write, value, expected):
+    assert write(value) == expected
+
+
 def test_the_words_around_a_number():
     assert format_quantity(27_000_000, "SEK") == "27 000 000 SEK"
     assert format_quantity(2500, "count") == "2 500"
