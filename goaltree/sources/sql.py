@@ -53,6 +53,10 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Connection
 
 CONNECT_TIMEOUT_SECONDS = 10
+POSTGRES_URL_OPTIONS = frozenset(
+    {"application_name", "connect_timeout", "dbname", "host", "port", "sslmode", "target_session_attrs", "user", "password"}
+)
+"""The options a ``postgresql://`` URL may set: none of them names a file."""
 _CONNECTION_LOST = object()
 
 
@@ -90,6 +94,22 @@ def _prepare_url(context: SourceContext) -> "URL":
         return _sqlite_url(url, context)
     if backend == "duckdb":
         return _duckdb_url(url, context)
+    if backend == "postgresql":
+        refused = sorted(option for option in url.query if option.lower() not in POSTGRES_URL_OPTIONS)
+        if refused:
+            # libpq reads and writes files named by its options (passfile, sslkey, sslkeylogfile,
+            # service…): a goal file must not choose them.
+            raise SourceError(
+                _(
+                    "url '{url}' sets {options}; a postgresql URL may set only {allowed}: other options "
+                    "name files for the database driver to read or write",
+                    url=context.redact(url.render_as_string(hide_password=True)),
+                    options=", ".join(refused),
+                    allowed=", ".join(sorted(POSTGRES_URL_OPTIONS)),
+                ),
+                SOURCE_CONFIG,
+                "url",
+            )
     if url.drivername == "postgresql" and importlib.util.find_spec("psycopg2") is None:
         if importlib.util.find_spec("psycopg") is not None:
             url = url.set(drivername="postgresql+psycopg")

@@ -191,6 +191,28 @@ def test_a_sqlite_file_outside_the_project_is_refused(tmp_path: Path) -> None:
     assert all(d.path == ("sources", d.message.split()[1].rstrip(","), "url") for d in result.diagnostics)
 
 
+@pytest.mark.parametrize(
+    "option",
+    ["passfile=/tmp/secret.txt", "sslkeylogfile=/tmp/precious.txt", "service=warehouse", "sslkey=../key.pem", "sslrootcert=/etc/ssl/x.crt", "PassFile=/tmp/x"],
+)
+def test_a_postgresql_url_may_not_name_files_for_the_driver(tmp_path: Path, option: str) -> None:
+    # libpq would read (passfile, service, sslkey, sslrootcert) or append to (sslkeylogfile) the file
+    # named: refused before any connection, so no server is needed to show it.
+    secret = tmp_path / "secret.txt"
+    secret.write_text("*:*:*:*:OutsideFileSecret\n", encoding="utf-8")
+    tree = goal_file(
+        {"warehouse": {"type": "sql", "url": f"postgresql://127.0.0.1:1/db?sslmode=disable&{option}"}},
+        {"deals": {"metric": {"source": "warehouse", "query": "SELECT 1, 2"}}},
+    )
+
+    result = fetch_observations(tree, tmp_path, START, AS_OF)
+
+    assert result.failed_nodes == {"deals"}
+    (diagnostic,) = result.diagnostics
+    assert diagnostic.code == "E018" and diagnostic.path == ("sources", "warehouse", "url")
+    assert f"sets {option.split('=')[0]};" in diagnostic.message
+
+
 def test_a_sqlite_file_outside_the_project_is_read_when_the_source_allows_it(tmp_path: Path) -> None:
     write_deals_sqlite(tmp_path / "elsewhere" / "w.db")
     project = tmp_path / "project"
