@@ -57,7 +57,8 @@ def _source_files(source: Any, project: Path) -> list[Path]:
     try:
         if kind in ("csv", "parquet"):
             raw = interpolate(source.path, os.environ, Redactor(), field="path")
-            return data_files(project, raw, allow_outside=True)
+            # As the source itself reads them: a path it refuses is read by nobody.
+            return data_files(project, raw, allow_outside=bool(getattr(source, "allow_outside_project", False)))
         if kind == "sql":
             from sqlalchemy.engine import make_url
 

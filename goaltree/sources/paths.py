@@ -8,7 +8,8 @@ included) and must stay inside the project folder unless the source says
 
 from __future__ import annotations
 
-import glob
+import fnmatch
+import os
 from pathlib import Path
 
 from goaltree.present.language import _
@@ -68,9 +69,11 @@ def data_files(project_dir: Path, raw: str, *, allow_outside: bool, field: str =
             raise SourceError(_("{path} is not a file ({resolved})", path=raw, resolved=path), SOURCE_FAILED, field)
         return [path]
     pattern = Path(raw).expanduser()
-    fixed = Path(*_fixed_prefix(pattern.parts))
+    prefix = _fixed_prefix(pattern.parts)
+    fixed = Path(*prefix)
     resolve_path(project, str(fixed), allow_outside=allow_outside, field=field)
-    matches = sorted(glob.glob(str(project / pattern), recursive=True))
+    rest = pattern.parts[len(prefix) if prefix != ["."] else 0 :]
+    matches = sorted(str(path) for path in _matches(project / fixed, rest, raw, field))
     files = []
     for match in matches:
         path = Path(match).resolve()
@@ -81,6 +84,85 @@ def data_files(project_dir: Path, raw: str, *, allow_outside: bool, field: str =
     if not files:
         raise SourceError(_("no files match {pattern} (looked in {project})", pattern=raw, project=project), SOURCE_FAILED, field)
     return sorted(set(files))
+
+
+MAX_FOLDERS_SEARCHED = 10_000
+"""How many folders one glob may search: a ``**`` over a whole disk, or around a loop of links, stops here."""
+
+
+def _matches(base: Path, parts: tuple[str, ...], raw: str, field: str) -> list[Path]:
+    """What ``glob.glob(base / *parts, recursive=True)`` matches, each folder searched once.
+
+    Links to folders are followed, as by glob, but a folder reached again
+    (``data/a -> ..``) is not searched again, and at most
+    :data:`MAX_FOLDERS_SEARCHED` folders are searched in all: a glob in a goal
+    file never walks for ever. Names starting with a dot match only a part
+    that starts with one, and ``**`` does not enter them, as with glob.
+
+    Raises:
+        SourceError: The glob would search more folders than that.
+    """
+    searched = 0
+
+    def search(folder: Path) -> list[os.DirEntry]:
+        nonlocal searched
+        searched += 1
+        if searched > MAX_FOLDERS_SEARCHED:
+            raise SourceError(
+                _(
+                    "{field} '{path}' searches more than {count} folders; name the folder the files are in",
+                    field=field,
+                    path=raw,
+                    count=MAX_FOLDERS_SEARCHED,
+                ),
+                SOURCE_CONFIG,
+                field,
+            )
+        try:
+            with os.scandir(folder) as entries:
+                return sorted(entries, key=lambda entry: entry.name)
+        except OSError:
+            return []
+
+    def is_folder(entry: os.DirEntry) -> bool:
+        try:
+            return entry.is_dir()
+        except OSError:
+            return False
+
+    current = [base]
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        found: list[Path] = []
+        if part == "**":
+            seen: set[tuple[int, int]] = set()
+            for top in current:
+                stack = [top]
+                while stack:
+                    folder = stack.pop()
+                    try:
+                        status = folder.stat()
+                    except OSError:
+                        continue
+                    if (status.st_dev, status.st_ino) in seen:
+                        continue
+                    seen.add((status.st_dev, status.st_ino))
+                    found.append(folder)
+                    below = [entry for entry in search(folder) if not entry.name.startswith(".")]
+                    if last:  # a final ``**`` matches files too
+                        found.extend(Path(entry.path) for entry in below if not is_folder(entry))
+                    stack.extend(Path(entry.path) for entry in reversed(below) if is_folder(entry))
+        elif _GLOB_CHARACTERS & set(part):
+            for folder in current:
+                for entry in search(folder):
+                    if entry.name.startswith(".") and not part.startswith("."):
+                        continue
+                    if fnmatch.fnmatchcase(entry.name, part) and (last or is_folder(entry)):
+                        found.append(Path(entry.path))
+        else:
+            found = [folder / part for folder in current if last or (folder / part).is_dir()]
+        current = list(dict.fromkeys(found))
+    return [path for path in current if path.exists()]
 
 
 def _fixed_prefix(parts: tuple[str, ...]) -> list[str]:

@@ -1,0 +1,92 @@
+"""A source's glob finds what Python's glob finds, searches each folder once, and never walks for ever."""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from goaltree.cli import main
+from goaltree.sources import paths
+from goaltree.sources.base import SourceError
+from goaltree.sources.paths import data_files
+
+PATTERNS = ["data/*.csv", "data/**/*.csv", "**/*.csv", "data/**", "data/2027-*/*.csv", "data/[ab]*/*.csv", "data/?/x.csv", "data/.hidden/*.csv"]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    for name in ["data/top.csv", "data/a/x.csv", "data/a/deep/y.csv", "data/b/z.csv", "data/2027-01/m.csv",
+                 "data/2027-02/n.csv", "data/.hidden/h.csv", "data/a/.dot.csv", "data/notes.txt", "other.csv"]:  # fmt: skip
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("day,amount\n", encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+def test_a_glob_matches_what_pythons_glob_matches(project: Path, pattern: str) -> None:
+    expected = sorted({Path(match).resolve() for match in glob.glob(str(project / pattern), recursive=True) if Path(match).is_file()})
+    assert data_files(project, pattern, allow_outside=False) == expected
+
+
+def test_a_loop_of_links_is_searched_once(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (project / "data" / "up").symlink_to("..")  # data/up -> the project: data/up/data/up/… for ever
+    (project / "data" / "again").symlink_to("..")
+    searched: list[Path] = []
+    scandir = os.scandir
+
+    def recording(folder):
+        searched.append(Path(folder).resolve())
+        return scandir(folder)
+
+    monkeypatch.setattr(paths.os, "scandir", recording)
+    files = data_files(project, "data/**/*.csv", allow_outside=False)
+    # Every folder once for `**` and once for `*.csv`, however many links lead to it.
+    assert set(Counter(searched).values()) == {2}
+    assert len(set(searched)) == 7  # the project, data, a, a/deep, b, 2027-01, 2027-02
+    # Each file once, by its resolved path, found through the links too (other.csv through data/up).
+    assert [path.relative_to(project).as_posix() for path in files] == [
+        "data/2027-01/m.csv", "data/2027-02/n.csv", "data/a/deep/y.csv", "data/a/x.csv", "data/b/z.csv", "data/top.csv", "other.csv",
+    ]  # fmt: skip
+
+
+def test_a_glob_searches_a_bounded_number_of_folders(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(paths, "MAX_FOLDERS_SEARCHED", 3)
+    with pytest.raises(SourceError, match="searches more than 3 folders"):
+        data_files(project, "data/**/*.csv", allow_outside=False)
+
+
+def test_a_report_does_not_walk_the_disk_for_a_glob_the_source_refuses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scandir = os.scandir
+    outside: list[str] = []
+
+    def inside_only(folder=".", *args):
+        if Path(folder).resolve() == Path("/"):
+            outside.append(str(folder))
+            raise PermissionError(folder)  # the walk of / (as glob made it before) stops at its first folder
+        return scandir(folder, *args)
+
+    monkeypatch.setattr(os, "scandir", inside_only)
+    (tmp_path / "goals.yaml").write_text(
+        """\
+goaltree: 1
+id: t
+title: T
+period: {start: 2027-01-01, end: 2027-12-31}
+owner: me
+sources:
+  crm: {type: csv, path: "/**/*.csv", date_column: day}
+nodes:
+  rev: {title: 100 SEK revenue, unit: SEK, target: 100, metric: {source: crm, value: amount}}
+""",
+        encoding="utf-8",
+    )
+    code = main(["report", str(tmp_path / "goals.yaml"), "--as-of", "2027-06-30", "-o", str(tmp_path / "r.md")])
+    assert code == 1 and "leads outside the project folder" in capsys.readouterr().err
+    assert outside == []
