@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Iterator
 
 from goaltree.cli.common import exit_code, load_and_evaluate
 from goaltree.cli.output import format_number, format_percent
@@ -21,20 +22,31 @@ def _status(status: str) -> str:
 
 
 def _chain(evaluation: Evaluation, node_id: str, which: str, depth: int, seen: set[str], lines: list[str]) -> None:
-    """The nodes a value was derived from, each with its own derivation, indented."""
-    result = evaluation.nodes[node_id]
-    derivation: Derivation | None = getattr(result, f"{which}_derivation")
-    for input_id in derivation.inputs if derivation else ():
-        if input_id == node_id or input_id in seen:
+    """The nodes a value was derived from, each with its own derivation, indented.
+
+    Depth first, each input followed by what it was derived from, with a stack
+    rather than recursion: a chain of formulas may be thousands of nodes long.
+    """
+
+    def inputs_of(current: str) -> Iterator[str]:
+        derivation: Derivation | None = getattr(evaluation.nodes[current], f"{which}_derivation")
+        return iter([input_id for input_id in (derivation.inputs if derivation else ()) if input_id != current])
+
+    stack = [(inputs_of(node_id), depth)]
+    while stack:
+        pending, level = stack[-1]
+        input_id = next(pending, None)
+        if input_id is None:
+            stack.pop()
+            continue
+        if input_id in seen:
             continue
         seen.add(input_id)
         other = evaluation.nodes[input_id]
         value = getattr(other, which)
         how = getattr(other, f"{which}_derivation")
-        lines.append(
-            f"{'  ' * depth}- {input_id}: {format_number(value, other.unit)} — " + (how.text if how else _p("cli", "unknown"))
-        )
-        _chain(evaluation, input_id, which, depth + 1, seen, lines)
+        lines.append(f"{'  ' * level}- {input_id}: {format_number(value, other.unit)} — " + (how.text if how else _p("cli", "unknown")))
+        stack.append((inputs_of(input_id), level + 1))
 
 
 def explain(evaluation: Evaluation, node_id: str) -> str:

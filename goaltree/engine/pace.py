@@ -180,6 +180,14 @@ def forecast_series(
     horizon = day_index(deadline, start)
     if not series or horizon <= 0:  # no trend, or a deadline before the period (error T001)
         return None
+    try:
+        return _trend_at(series, aggregate, start, horizon)
+    except (OverflowError, ValueError):  # observations near the float limit (fsum of inf and -inf): no trend
+        return None
+
+
+def _trend_at(series: Sequence[tuple[dt.date, float]], aggregate: str, start: dt.date, horizon: int) -> float | None:
+    """:func:`forecast_series` once the series and the horizon are known to be there."""
     if aggregate == "sum":
         cumulative = 0.0
         numerator = denominator = 0.0

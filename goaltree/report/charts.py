@@ -40,6 +40,10 @@ _LARGEST_CHARTED = 1e300
 """Beyond this the axis arithmetic (span, ticks) would leave float range."""
 
 
+_SMALLEST_SPAN = 1e-290
+"""Below this the ticks' steps (a power of ten under the span) would leave float range."""
+
+
 def _px(value: float) -> float:
     return round(value, 1)
 
@@ -71,7 +75,7 @@ def _month_ticks(start: dt.date, end: dt.date) -> list[dt.date]:
         month += 1
         if month > 12:
             year, month = year + 1, 1
-    while dt.date(year, month, 1) <= end:
+    while year <= dt.MAXYEAR and dt.date(year, month, 1) <= end:
         if (month - 1) % every == 0 or every == 1:
             ticks.append(dt.date(year, month, 1))
         month += 1
@@ -137,8 +141,10 @@ def pace_chart(
     if low >= 0 and low < 0.5 * high:
         low = 0.0
     span = (high - low) or abs(high) or 1.0
-    if not max(abs(low), abs(high)) < _LARGEST_CHARTED:
-        return None  # values near the float limit (or an overflow, reported as E026) have no axis to draw on
+    if not max(abs(low), abs(high)) < _LARGEST_CHARTED or span < _SMALLEST_SPAN:
+        # Values near the float limit (or an overflow, reported as E026), or apart by less than the
+        # axis arithmetic can tell (1e-320 from 5e-324), have no axis to draw on.
+        return None
     ticks = nice_ticks(low - 0.04 * span if low != 0 else 0.0, high + 0.06 * span)
     y_low, y_high = ticks[0], ticks[-1]
     plot_width = WIDTH - LEFT - RIGHT
