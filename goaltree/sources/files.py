@@ -47,6 +47,7 @@ from goaltree.sources.paths import data_files
 from goaltree.sources.sandbox import (
     OneStatementConnection,
     QueryRefused,
+    QueryTimedOut,
     connect_duckdb,
     database_refusal,
     fragment_problem,
@@ -256,6 +257,8 @@ class _Runner:
         Raises:
             SourceError: The error is the file's: its rows cannot be read at all.
         """
+        if isinstance(error, QueryTimedOut):
+            return NodeFailure(str(error), SOURCE_FAILED, field=field or "value")
         if isinstance(error, QueryRefused) or database_refusal(error):
             if field:
                 reason = _(

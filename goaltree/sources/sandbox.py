@@ -282,20 +282,100 @@ _SQLITE_READ_PRAGMAS = frozenset(
 """PRAGMAs that only describe the schema; with an argument they name a table, never a new value."""
 
 
+QUERY_SECONDS = 300.0
+"""How long one query may run before goaltree stops it: a goal file's SQL may be written never to end."""
+
+
+def query_seconds() -> float:
+    """:data:`QUERY_SECONDS`, or ``GOALTREE_QUERY_SECONDS`` when the environment sets it: the CI job decides, never the goal file."""
+    import math
+    import os
+
+    try:
+        seconds = float(os.environ.get("GOALTREE_QUERY_SECONDS", QUERY_SECONDS))
+    except ValueError:
+        return QUERY_SECONDS
+    return seconds if math.isfinite(seconds) and seconds > 0 else QUERY_SECONDS
+
+
+def timed_out_text(seconds: float) -> str:
+    """Why a query was stopped, with how long it may run and how to allow longer."""
+    return _(
+        "the query ran for more than {seconds} seconds and was stopped; make it cheaper, or let it run longer "
+        "with the environment variable GOALTREE_QUERY_SECONDS",
+        seconds=f"{seconds:g}",
+    )
+
+
+class QueryTimedOut(Exception):
+    """A query ran longer than :func:`query_seconds` and was interrupted."""
+
+    def __init__(self, seconds: float):
+        super().__init__(timed_out_text(seconds))
+        self.seconds = seconds
+
+
+class Deadline:
+    """Interrupts a connection that runs one query for longer than :func:`query_seconds`.
+
+    ``with Deadline(connection.interrupt) as deadline: …``: a timer thread
+    calls ``interrupt`` when the time is up; ``deadline.passed`` says whether
+    it did, so that the error the interruption raises reads as a time limit.
+    """
+
+    def __init__(self, interrupt: Any) -> None:
+        import threading
+
+        self.seconds = query_seconds()
+        self.passed = False
+
+        def stop() -> None:
+            self.passed = True
+            interrupt()
+
+        self._timer = threading.Timer(self.seconds, stop)
+        self._timer.daemon = True
+
+    def __enter__(self) -> "Deadline":
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self._timer.cancel()
+
+
 class SqliteGuard:
-    """The authorizer of a SQLite connection that may only read, and what it last refused."""
+    """The authorizer of a SQLite connection that may only read, what it last refused, and the query's deadline."""
 
     def __init__(self) -> None:
         self.refused: str | None = None
+        self.deadline: float | None = None  # time.monotonic() at which the running query is stopped
+        self.timed_out = False
 
     def install(self, connection: Any) -> None:
-        """Lock ``connection`` (a ``sqlite3.Connection``) down: no attached databases, reads only."""
+        """Lock ``connection`` (a ``sqlite3.Connection``) down: no attached databases, reads only, a time limit."""
         import sqlite3
 
         connection.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
         if hasattr(connection, "enable_load_extension"):
             connection.enable_load_extension(False)
         connection.set_authorizer(self._authorize)
+        connection.set_progress_handler(self._tick, 10_000)  # every 10 000 virtual-machine steps
+
+    def start(self) -> None:
+        """Give the next query :func:`query_seconds` from now."""
+        import time
+
+        self.deadline = time.monotonic() + query_seconds()
+        self.timed_out = False
+
+    def _tick(self) -> int:
+        import time
+
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            self.timed_out = True
+            return 1  # SQLite stops the statement: "interrupted"
+        return 0
 
     def _authorize(self, action: int, first: str | None, second: str | None, database: str | None, trigger: str | None) -> int:
         import sqlite3
@@ -397,7 +477,13 @@ class OneStatementConnection:
                     len(statements),
                 )
             )
-        return self._connection.execute(sql)
+        with Deadline(self._connection.interrupt) as deadline:
+            try:
+                return self._connection.execute(sql)
+            except duckdb.InterruptException:
+                if deadline.passed:
+                    raise QueryTimedOut(deadline.seconds) from None
+                raise
 
     def close(self) -> None:
         """Close the connection."""

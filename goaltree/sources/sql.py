@@ -42,11 +42,14 @@ from goaltree.sources.base import (
 )
 from goaltree.sources.paths import resolve_path
 from goaltree.sources.sandbox import (
+    Deadline,
     SqliteGuard,
     database_refusal,
     duckdb_settings,
     postgres_role_problem,
+    query_seconds,
     statement_problem,
+    timed_out_text,
 )
 
 if TYPE_CHECKING:
@@ -277,9 +280,23 @@ def _run_query(connection: "Connection", request: NodeRequest, start: dt.date, e
             clause = clause.bindparams(bindparam(name, type_=Date()))
         except ArgumentError:
             pass  # the query does not use this parameter
+    backend = connection.engine.url.get_backend_name()
+    deadline = None
     try:
-        result = connection.execute(clause, {"start": start, "end": end})
-        if not result.returns_rows:
+        if backend == "postgresql":  # the server stops the statement (its own time limit, in this transaction only)
+            connection.exec_driver_sql(f"SET LOCAL statement_timeout = {int(query_seconds() * 1000)}")
+        elif backend == "sqlite":
+            guard.start()  # SQLite's progress handler stops it
+        elif hasattr(connection.connection.dbapi_connection, "interrupt"):  # DuckDB
+            deadline = Deadline(connection.connection.dbapi_connection.interrupt).__enter__()
+        try:
+            result = connection.execute(clause, {"start": start, "end": end})
+            columns = list(result.keys()) if result.returns_rows else []
+            rows = result.fetchall() if result.returns_rows else None
+        finally:
+            if deadline is not None:
+                deadline.__exit__(None, None, None)
+        if rows is None:
             # An UPDATE, a CREATE or a PRAGMA setting: there is no result set to read values from.
             _rollback(connection)
             return NodeFailure(
@@ -290,12 +307,12 @@ def _run_query(connection: "Connection", request: NodeRequest, start: dt.date, e
                 METRIC_INVALID,
                 field="query",
             )
-        columns = list(result.keys())
-        rows = result.fetchall()
     except DBAPIError as error:
         if error.connection_invalidated:
             return _CONNECTION_LOST
         _rollback(connection)
+        if guard.timed_out or (deadline is not None and deadline.passed) or "statement timeout" in str(error.orig):
+            return NodeFailure(timed_out_text(query_seconds()), SOURCE_FAILED, field="query")
         refused = guard.take_refusal()
         if refused is not None:
             return NodeFailure(

@@ -851,3 +851,48 @@ def test_a_server_that_cannot_tell_what_the_login_may_do_is_refused(postgres_sup
         for node in FILE_ATTACKS
     }
     assert "FROM deals" not in statements_received(postgres_superuser)[received_before:]
+
+
+# --- a time limit on every query -------------------------------------------------------------
+
+ENDLESS_SQLITE = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT '2027-01-02', count(*) FROM c"
+ENDLESS_DUCKDB = "(SELECT sum(a.range % 7 + b.range % 3) FROM range(1000000) a, range(1000000) b)"
+TIMED_OUT = "the query ran for more than 1 seconds and was stopped"
+
+
+def test_a_query_that_never_ends_is_stopped_and_the_others_still_run(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOALTREE_QUERY_SECONDS", "1")
+    (project / "data").mkdir()
+    (project / "data" / "deals.csv").write_text("close_date,amount\n2027-01-05,10\n2027-01-06,7\n", encoding="utf-8")
+    database = duckdb.connect(str(project / "data" / "w.duckdb"))
+    database.execute("CREATE TABLE t AS SELECT 1 AS a")
+    database.close()
+    tree = goal_file(
+        {
+            "lite": {"type": "sql", "url": "sqlite://"},
+            "crm": {"type": "csv", "path": "data/deals.csv", "date_column": "close_date"},
+            "duck": {"type": "sql", "url": "duckdb:///data/w.duckdb"},
+        },
+        {
+            "recursive": {"metric": {"source": "lite", "query": ENDLESS_SQLITE}},
+            "cross_join": {"metric": {"source": "crm", "value": ENDLESS_DUCKDB}},
+            "in_a_database": {"metric": {"source": "duck", "query": f"SELECT DATE '2027-01-02', {ENDLESS_DUCKDB}"}},
+            "amount": {"metric": {"source": "crm", "value": "amount"}},
+        },
+    )
+
+    result = fetch_observations(tree, project, START, AS_OF)
+
+    failures = failures_by_node(result)
+    assert set(failures) == {"recursive", "cross_join", "in_a_database"}
+    assert all(TIMED_OUT in message for _code, message in failures.values())
+    assert sum(observation.value for observation in result.observations["amount"]) == 17  # 10 + 7
+
+
+@postgres
+def test_a_postgresql_query_that_never_ends_is_stopped_by_the_server(postgres_deals, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOALTREE_QUERY_SECONDS", "1")
+    result = postgres_attack(postgres_deals, project, {"sleep": "SELECT now()::date, 1 FROM pg_sleep(30)", "deals": POSTGRES_DEALS})
+    failures = failures_by_node(result)
+    assert set(failures) == {"sleep"} and TIMED_OUT in failures["sleep"][1]
+    assert result.observations["deals"]
