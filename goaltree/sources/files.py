@@ -44,10 +44,10 @@ from goaltree.sources.base import (
     as_number,
 )
 from goaltree.sources.paths import data_files
+from goaltree.sources.timelimit import QueryTimedOut
 from goaltree.sources.sandbox import (
     OneStatementConnection,
     QueryRefused,
-    QueryTimedOut,
     connect_duckdb,
     database_refusal,
     fragment_problem,

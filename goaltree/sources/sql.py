@@ -42,15 +42,13 @@ from goaltree.sources.base import (
 )
 from goaltree.sources.paths import resolve_path
 from goaltree.sources.sandbox import (
-    Deadline,
     SqliteGuard,
     database_refusal,
     duckdb_settings,
     postgres_role_problem,
-    query_seconds,
     statement_problem,
-    timed_out_text,
 )
+from goaltree.sources.timelimit import Deadline, query_seconds, timed_out_text
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Connection
