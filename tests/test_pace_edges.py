@@ -85,6 +85,20 @@ def test_a_missed_key_result_with_no_way_to_travel_scores_nothing(tmp_path, caps
     assert safe["status"] == "off_track"
 
 
+@pytest.mark.parametrize(("level", "score"), [(20.5, 1.0), (21.004, 0.0)])
+def test_a_maintained_level_scores_whether_it_is_inside_its_range(tmp_path, capsys, level, score):
+    body = f"""\
+nodes:
+  health: {{title: A healthy pipeline, type: objective}}
+  days: {{title: Keep 19-21 days to close, unit: days, direction: maintain, range: [19, 21], target: 20, aggregate: last, parent: health, actuals: {{2027-02-01: {level}}}}}
+  leads: {{title: 1000 leads, unit: count, target: 1000, parent: health, actuals: {{2027-02-01: 300}}}}
+"""
+    nodes = nodes_of(tmp_path, capsys, body, "2027-03-31")
+    # 21.004 days is outside [19, 21] (off track): it scores 0, not its progress 21.004 / 20 clipped to 1.
+    assert nodes["health"]["progress"] == pytest.approx((score + 0.3) / 2)
+    assert nodes["health"]["expected_progress"] == pytest.approx((1 + 90 / 365) / 2)
+
+
 def test_a_nested_objective_without_data_makes_its_objective_no_data(tmp_path, capsys):
     body = """\
 nodes:

@@ -524,9 +524,9 @@ def objective_score(info: NodePace, node: "Node") -> tuple[float, float]:
     stays at or under its pace, and loses score in proportion to overspending:
     its own progress (money spent) rising is not good news for the objective.
     """
-    if info.progress is None or info.expected_progress is None:
-        # No way to travel (the target is the start value: zero incidents, a level kept where it is):
-        # met or not, and due in full all along.
+    if node.direction == "maintain" or info.progress is None or info.expected_progress is None:
+        # Nothing to travel (a level kept inside its range, zero incidents from zero): met or not,
+        # and due in full all along. A maintained level 5 % above its range is not 105 % done.
         return (1.0 if info.status in ("achieved", "on_track") else 0.0), 1.0
     due = min(1.0, max(0.0, info.expected_progress))
     if node.direction == "decrease" and node.effective_aggregate == "sum":
