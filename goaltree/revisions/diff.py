@@ -328,23 +328,32 @@ def match_renames(old_tree: GoalTree, new_tree: GoalTree) -> dict[str, str]:
             return ratio
         return None
 
+    def unique_best(candidates: list[tuple[float, str]]) -> str | None:
+        best = max(score for score, _ in candidates)
+        winners = [node_id for score, node_id in candidates if score == best]
+        return winners[0] if len(winners) == 1 else None
+
     tests: tuple[Callable[[str, str], float | None], ...] = (same_everything, same_title, similar)
     progress = True
     while progress:
         progress = False
         for test in tests:
             claimed = set(mapping.values())
+            of_old: dict[str, list[tuple[float, str]]] = {}
+            of_new: dict[str, list[tuple[float, str]]] = {}
             for old_id in removed:
                 if old_id in mapping:
                     continue
-                scored = [(score, new_id) for new_id in added if new_id not in claimed and (score := test(old_id, new_id)) is not None]
-                if not scored:
-                    continue
-                best = max(score for score, _ in scored)
-                winners = [new_id for score, new_id in scored if score == best]
-                if len(winners) == 1:  # two equally good candidates: leave both as added
-                    mapping[old_id] = winners[0]
-                    claimed.add(winners[0])
+                for new_id in added:
+                    if new_id not in claimed and (score := test(old_id, new_id)) is not None:
+                        of_old.setdefault(old_id, []).append((score, new_id))
+                        of_new.setdefault(new_id, []).append((score, old_id))
+            # A rename is each one's only best match: two equally good candidates on either side
+            # (two removed nodes alike, or two added ones) are left as removed and added.
+            for old_id, candidates in of_old.items():
+                new_id = unique_best(candidates)
+                if new_id is not None and unique_best(of_new[new_id]) == old_id:
+                    mapping[old_id] = new_id
                     progress = True
             if progress:
                 break  # start again from the strongest test, with the new edges

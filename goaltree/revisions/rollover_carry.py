@@ -188,12 +188,12 @@ def _carry_node(
         tag = f"achieved-{_slug(old_label)}"
         updates["tags"] = list(dict.fromkeys([*node.tags, tag]))
         if flow:
-            new_target, new_days, pace_days = _same_pace(target, old.start, old_deadline, new)
+            new_target, new_length, old_length = _same_pace(target, old.start, old_deadline, new)
             what = _(
                 "achieved ({actual} of {target}); the new target keeps the same pace over {period}: "
-                "{target} × {days}/{old_days} days = {new_target}.",
+                "{target} × {length} / {old_length} = {new_target}.",
                 actual=format_number(actual, unit), target=format_number(target, unit), period=period_label(new),
-                days=new_days, old_days=pace_days, new_target=format_number(new_target, unit),
+                length=new_length, old_length=old_length, new_target=format_number(new_target, unit),
             )
             note = rollover_note(old_label, on, what)
             updates["target"] = _clean(new_target)
@@ -203,12 +203,12 @@ def _carry_node(
     if flow and node.direction == "decrease" and actual >= target:
         # A cap already spent: "what remains" is nothing, and a zero budget is no plan. The cap
         # carries over at its old pace; the overspend is on record in the note.
-        new_target, new_days, pace_days = _same_pace(target, old.start, old_deadline, new)
+        new_target, new_length, old_length = _same_pace(target, old.start, old_deadline, new)
         what = _(
             "{actual} against the cap {target}, {over} over; the cap carries over at the same pace: "
-            "{target} × {days}/{old_days} days = {new_target}.",
+            "{target} × {length} / {old_length} = {new_target}.",
             actual=format_number(actual, unit), target=format_number(target, unit),
-            over=format_number(actual - target, unit), days=new_days, old_days=pace_days,
+            over=format_number(actual - target, unit), length=new_length, old_length=old_length,
             new_target=format_number(new_target, unit),
         )
         note = rollover_note(old_label, on, what)
@@ -345,12 +345,17 @@ def _outcome(node: Node, actual: float | None, target: float, *, flow: bool, ach
     return _("finished at {actual} against the target {target}", **amounts)
 
 
-def _same_pace(target: float, start: dt.date, deadline: dt.date, new: Period) -> tuple[float, int, int]:
-    """The new period's target at the old pace (``target`` over start..deadline), with the two day counts the note shows."""
-    pace_days = _days(start, deadline)
-    new_days = _days(new.start, new.end)
-    new_target = _advice(target * new_days / pace_days, TARGET_DIGITS) if pace_days else target
-    return new_target, new_days, pace_days
+def _same_pace(target: float, start: dt.date, deadline: dt.date, new: Period) -> tuple[float, str, str]:
+    """The new period's target at the old pace (``target`` over start..deadline), with the two lengths the note shows.
+
+    Lengths are calendar months when both spans are whole months, else days
+    (:func:`length_ratio`), as for every other target a rollover scales: a
+    year's 1 000 is 250 a quarter, not 1 000 × 92/365.
+    """
+    if not _days(start, deadline):
+        return target, length_text(new.start, new.end), length_text(start, deadline)
+    new_target = _advice(target * length_ratio(new.start, new.end, start, deadline), TARGET_DIGITS)
+    return new_target, length_text(new.start, new.end), length_text(start, deadline)
 
 
 def _share(as_of: dt.date, deadline: dt.date, new: Period, old: Period) -> tuple[float, str]:

@@ -396,8 +396,10 @@ def test_a_cap_is_carried_as_the_remaining_budget_or_at_its_pace_once_spent(tmp_
     # 600 000 of the budget left for Jul–Dec; Q3 gets 92 of the 184 days.
     assert nodes["events_cost"]["target"] == 300_000
     assert "400 000 of 1 000 000 spent, 600 000 remaining" in nodes["events_cost"]["description"]
-    # Spent past the cap: no zero budget, the cap at its old pace (500 000 × 92 / 365).
-    assert nodes["ads_cost"]["target"] == 126_027  # 500 000 × 92 / 365, 6 significant digits
+    # Spent past the cap: no zero budget, the cap at its old pace, by calendar months as every
+    # length a rollover scales by (docs/revisions.md): 500 000 × 3 / 12, not × 92 / 365.
+    assert nodes["ads_cost"]["target"] == 125_000
+    assert "500 000 × 3 months / 12 months = 125 000" in nodes["ads_cost"]["description"]
     assert "150 000 over" in nodes["ads_cost"]["description"]
 
 
