@@ -398,7 +398,10 @@ def _renewed_milestones(node: Node, carry: Carry, old: Period, new: Period, dead
     if node.direction == "maintain" or carry.action == "achieved" and node.effective_aggregate != "sum":
         return None
     flow = node.effective_aggregate == "sum"
-    scale = carry.new_target / carry.old_target if flow and carry.old_target and carry.new_target is not None else 1.0
+    scale = 1.0
+    if flow and carry.old_target and carry.new_target is not None and carry.new_target != carry.old_target:
+        # The target's own ratio, not new / old target: that one is already rounded to 6 digits.
+        scale = length_ratio(new.start, deadline, old.start, node.deadline or old.end)
     kept: dict[dt.date, float] = {}
     for date, value in sorted(node.milestones.items()):
         moved = shift_date(date, old, new)

@@ -620,3 +620,33 @@ def test_a_year_into_a_quarter_restates_the_range_a_title_states(tmp_path):
     assert node["title"] == "Sökningar på varumärket ökar från 6 000 till 6 500 under 2028-Q1"
     assert "20 000 → 6 000, 26 000 → 6 500" in node["description"]
     assert not [d for d in check_file(output) if d.code == "S004"]
+
+
+def test_a_renewed_flows_milestones_scale_by_the_targets_own_ratio(tmp_path):
+    source = tmp_path / "goals.yaml"
+    source.write_text(
+        textwrap.dedent(
+            """\
+            goaltree: 1
+            id: half
+            title: Half year
+            period: {start: 2027-07-15, end: 2028-01-14}
+            owner: Ann
+            nodes:
+              revenue:
+                title: Revenue 1 000 SEK
+                unit: SEK
+                target: 1000
+                milestones: {2027-09-30: 300}
+                actuals: {2027-08-01: 500}
+            """
+        ),
+        encoding="utf-8",
+    )
+    output = tmp_path / "next.yaml"
+    assert main(["rollover", str(source), "--to", "2028-01-15..2028-04-14", "-o", str(output)]) == 0
+    revenue = nodes_of(output)["revenue"]
+    # 91 days instead of 184: 1 000 × 91/184 = 494.565…, and the milestone 300 × 91/184 = 148.3695…,
+    # 148.370 to 6 digits (scaling by the rounded target, 300 × 0.494565, gave 148.369).
+    assert revenue["target"] == 494.565
+    assert list(revenue["milestones"].values()) == [148.37]
