@@ -6,7 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Iterator
 
 from goaltree.present.language import _, _n, _p
-from goaltree.present.numbers import format_fixed, format_number, format_share, format_signed_share
+from goaltree.present.numbers import format_general, format_fixed, format_number, format_share, format_signed_share
 from goaltree.rules import wording
 from goaltree.rules.base import CheckContext, Finding, NodeRule, Option, Rule, where
 from goaltree import codes
@@ -73,7 +73,10 @@ class TargetChangeBeyondBound(NodeRule):
             "target": format_number(target),
             "baseline": format_number(baseline),
             "change": format_signed_share(factor - 1),
-            "bound": format_share(bound),
+            "bound": format_signed_share(bound),
+            # A fall mirrors a rise: at most to 1/(1 + bound) of the baseline (¼ by default, −75 %).
+            "limit": format_general(1 + bound),
+            "floor": format_signed_share(1 / (1 + bound) - 1),
             # The option as it is written in YAML, which reads a decimal point in every language.
             "option": f"`checks.options.max_target_change: {bound:g}`",
         }
@@ -82,13 +85,13 @@ class TargetChangeBeyondBound(NodeRule):
             if declared:
                 message = _(
                     "the target {target} is {factor}× the baseline {baseline} ({change}), beyond the plausible "
-                    "change of ±{bound} ({option}); check the target, or say what makes it reachable",
+                    "rise of {bound} ({option}); check the target, or say what makes it reachable",
                     **fields,
                 )
             else:
                 message = _(
                     "the derived target {target} is {factor}× the baseline {baseline} ({change}), beyond the "
-                    "plausible change of ±{bound} ({option}); check the target, or say what makes it reachable",
+                    "plausible rise of {bound} ({option}); check the target, or say what makes it reachable",
                     **fields,
                 )
         else:
@@ -96,13 +99,13 @@ class TargetChangeBeyondBound(NodeRule):
             if declared:
                 message = _(
                     "the target {target} is 1/{factor} of the baseline {baseline} ({change}), beyond the plausible "
-                    "change of ±{bound} ({option}); check the target, or say what makes it reachable",
+                    "fall to 1/{limit} of it ({floor}; {option}); check the target, or say what makes it reachable",
                     **fields,
                 )
             else:
                 message = _(
                     "the derived target {target} is 1/{factor} of the baseline {baseline} ({change}), beyond the "
-                    "plausible change of ±{bound} ({option}); check the target, or say what makes it reachable",
+                    "plausible fall to 1/{limit} of it ({floor}; {option}); check the target, or say what makes it reachable",
                     **fields,
                 )
         yield Finding(message, node_id, where(node_id, "target" if declared else "baseline"))
@@ -267,8 +270,10 @@ class ContradictingTargets(Rule):
 
     When a formula's node and all its children have declared targets, or a sum
     rollup's parent and children do, the numbers must agree: `revenue: 63 MSEK`
-    with `customers: 60` and `clv: 900 000` says both 63 and 54 MSEK. The
-    finding names the equation and the gap. Leave one of the targets out and
+    with `customers: 60` and `clv: 900 000` says both 63 and 54 MSEK (0.5 %
+    of the larger of the two, whichever it is). The finding names the
+    equation and the gap, and the gap as a share of what the children give.
+    Leave one of the targets out and
     goaltree derives it; or correct one. The solver of `goaltree evaluate`
     finds these; `check` reports them under this rule so that they can be
     re-graded or suppressed like any rule.
@@ -306,7 +311,8 @@ class ActualsDisagree(Rule):
 
     A node that has both its own measurement and a formula or numeric rollup
     over measured children reports both values (SPEC §3.2); when they differ
-    by more than 1 %, one of the sources counts differently — a CRM that
+    by more than 1 % of the larger of the two (so the same gap counts the same
+    whichever is larger), one of the sources counts differently — a CRM that
     counts a deal twice, a filter that leaves a channel out. `goaltree
     evaluate` reports this, since it needs the fetched observations; `check`
     does not fetch data.

@@ -290,8 +290,10 @@ class MixedUnits(Rule):
     """A formula or a numeric rollup adds, subtracts or compares values in unlike units.
 
     `revenue + leads` adds SEK to a count; `budget_sek + budget_eur` adds two
-    currencies; `conversion_ratio + bounce_percent` adds a fraction (0.014) to
-    a percentage (1.4). The result means nothing. Sums, differences, `min()`,
+    currencies; `visitors + conversion_rate` adds a count to a rate. The
+    result means nothing. (A `%` node enters a formula as its fraction, so
+    `conversion_ratio + bounce_percent` adds 0.014 to 0.014 and is not
+    reported.) Sums, differences, `min()`,
     `max()` and the numeric rollups (`sum`, `mean`, `weighted_mean`, `min`,
     `max`, which also take the parent's unit) need like units; `*` and `/`
     combine units freely (`customers * clv` is SEK), and `count`, `ratio` and

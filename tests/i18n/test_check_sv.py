@@ -55,8 +55,8 @@ SWEDISH = {
         'skriv `unit: "%"` för att behålla 18, eller andelen 0,18',
     ],
     "achievable": [
-        "warning A001 [leads] målet 20 000 är 6,7× utgångsläget 3 000 (+567 %), mer än den rimliga förändringen "
-        "på ±300 % (`checks.options.max_target_change: 3`); se över målet, eller beskriv vad som gör det nåbart",
+        "warning A001 [leads] målet 20 000 är 6,7× utgångsläget 3 000 (+567 %), mer än den rimliga ökningen "
+        "på +300 % (`checks.options.max_target_change: 3`); se över målet, eller beskriv vad som gör det nåbart",
         "warning A002 [leads] för att nå 20 000 senast den 31 mars 2028 krävs 65,5 per dag under de 275 dagar som "
         "återstår, 5,9× de 11 per dag som uppmätts hittills (2 000 till och med 30 juni 2027; "
         "`checks.options.max_pace_vs_trend: 2`); se över målet, eller planera vad som ändrar takten",
@@ -104,8 +104,8 @@ def test_language_en_gives_the_english_findings_of_a_swedish_file(smart_file, ca
     code, out = check(capsys, str(smart_file), "--language", "en")
     assert code == 1
     for sentence in (
-        "warning A001 [leads] the target 20 000 is 6.7× the baseline 3 000 (+567 %), beyond the plausible change "
-        "of ±300 % (`checks.options.max_target_change: 3`); check the target, or say what makes it reachable",
+        "warning A001 [leads] the target 20 000 is 6.7× the baseline 3 000 (+567 %), beyond the plausible rise "
+        "of +300 % (`checks.options.max_target_change: 3`); check the target, or say what makes it reachable",
         "error T001 [leads] the deadline 2028-03-31 is after the period ends (2027-01-01 … 2027-12-31); "
         "move it inside the period, or the goal to the next period's file",
         "warning S004 [webbintakter] the title says 1,5 mnkr but the target is 2 000 000 SEK; "
@@ -241,19 +241,19 @@ def test_a_crashed_rule_is_reported_in_swedish_with_the_swedish_plural(nodes, ex
         (
             "sv",
             "warning A001 [kostnad_per_lead] målet 100 är 1/5,0 av utgångsläget 500 (−80 %), mer än den "
-            "rimliga förändringen på ±300 % (`checks.options.max_target_change: 3`); se över målet, eller "
-            "beskriv vad som gör det nåbart",
+            "rimliga minskningen till 1/4 av det (−75 %; `checks.options.max_target_change: 3`); se över målet, "
+            "eller beskriv vad som gör det nåbart",
         ),
         (
             "en",
             "warning A001 [kostnad_per_lead] the target 100 is 1/5.0 of the baseline 500 (−80 %), beyond "
-            "the plausible change of ±300 % (`checks.options.max_target_change: 3`); check the target, or say "
-            "what makes it reachable",
+            "the plausible fall to 1/4 of it (−75 %; `checks.options.max_target_change: 3`); check the target, "
+            "or say what makes it reachable",
         ),
     ],
 )
 def test_a_shrinking_target_is_written_with_a_real_minus(tmp_path, capsys, language, expected):
-    # 500 kr down to 100 kr: a fifth, 80 % less (written by hand); the default bound is ±300 %.
+    # 500 kr down to 100 kr: a fifth, 80 % less (written by hand); the default bound is +300 % up, down to 1/4 (−75 %).
     path = tmp_path / "kostnad.yaml"
     path.write_text(
         textwrap.dedent(
