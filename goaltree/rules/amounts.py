@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from goaltree.rules.units import parse_unit
-from goaltree.rules.words import follows_year_word
+from goaltree.rules.words import WRITTEN_DATE, follows_year_word
 
 Kind = Literal["percent", "currency", "scaled", "plain"]
 NodeKind = Literal["percent", "ratio", "currency", "plain", "time"]
@@ -87,7 +87,10 @@ _PER_UNIT = {
     "vecka": "week", "veckan": "week", "week": "week", "weekly": "week", "veckovis": "week",
     "dag": "day", "dagen": "day", "day": "day", "daily": "day", "dagligen": "day",
 }
-_DATE = re.compile(r"\b\d{4}-\d{1,2}(?:-\d{1,2})?\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\b\d{1,2}:\d{2}\b")
+_DATE = re.compile(
+    r"\b\d{4}-\d{1,2}(?:-\d{1,2})?\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\b\d{1,2}:\d{2}\b|" + WRITTEN_DATE.pattern,
+    re.IGNORECASE,
+)
 _LABEL_BEFORE = re.compile(
     r"(?:\b(?:top|topp|nr|no|number|nummer|week|vecka|v|phase|fas|steg|step|version|level|nivå|rank|plats|"
     r"kl|iso|gen|generation|wave|våg|sprint|release|del|part|kapitel|chapter|tier|q|h|fy)\.?|#)\s*$",
@@ -240,8 +243,8 @@ def stated_amounts(title: str, years: range | None = None) -> list[StatedAmount]
 
 _LITTLE_WORDS = frozenset(
     """
-    a an the of from to in on at by for per with and or as that which who is are be
-    i på av från till för per med och eller som är att den det de en ett om under inom hos vid
+    a an the of from to in on at by for per with and or as that which who is are be before until
+    i på av från till för per med och eller som är att den det de en ett om under inom hos vid senast före innan
     """.split()
 )
 

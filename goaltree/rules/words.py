@@ -46,8 +46,22 @@ _NUMBER_WORDS = (
     "tiondel", "procent",
 )
 
-# Dates (2027-03-31, 2027-03) and periods (Q3, H1, T2, FY27) name a time, not an amount.
-_DATE = re.compile(r"\b\d{4}-\d{1,2}(?:-\d{1,2})?\b")
+# Months as titles write them, English and Swedish, in full and shortened.
+_MONTH = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|januari|februari|mars|maj|juni|juli|augusti|oktober"
+    r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|okt|nov|dec)\.?"
+)
+_DAY = r"(?:3[01]|[12]\d|0?[1-9])"
+WRITTEN_DATE = re.compile(
+    rf"\b{_DAY}(?::e|:a|st|nd|rd|th)?\.?\s+{_MONTH}(?:\s+\d{{4}})?(?!\w)"  # 30 juni 2027, 1 mars, 1st March
+    rf"|\b{_MONTH}\s+{_DAY}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?(?![\w,.]\d)(?!\w)",  # June 30, 2027; Jun 30
+    re.IGNORECASE,
+)
+"""A date written with its month's name: a time, never an amount."""
+
+# Dates (2027-03-31, 2027-03, 30 juni 2027) and periods (Q3, H1, T2, FY27) name a time, not an amount.
+_DATE = re.compile(r"\b\d{4}-\d{1,2}(?:-\d{1,2})?\b|" + WRITTEN_DATE.pattern, re.IGNORECASE)
 _PERIOD = re.compile(r"\b(?:Q[1-4]|H[12]|T[1-3]|FY\s?\d{2,4})\b", re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?(?:\s\d{3})*(?:\s?%|[kKM]|bn|x)?(?!\w)")
 _YEAR_CONTEXT = re.compile(

@@ -92,3 +92,21 @@ def test_a_new_target_is_written_the_way_the_title_wrote_the_old_one(title, unit
     assert amounts.restate(title, statement, new, unit) == restated
     again = amounts.title_statement(restated, unit, new, flow=False, start=start, deadline=end)
     assert again is not None and again.agrees
+
+
+@pytest.mark.parametrize(
+    ("title", "amounts_read"),
+    [
+        ("Leads senast 30 juni 2027", []),
+        ("450 leads senast 30 juni 2027", ["450"]),
+        ("Leads by June 30, 2027", []),
+        ("500 leads by June 30", ["500"]),
+        ("Leads före 1 mars", []),
+        ("12 dec: 40 webinar sign-ups", ["40"]),
+    ],
+)
+def test_a_date_written_with_its_month_is_no_amount(title, amounts_read):
+    # The day of "30 juni" was read as the amount 30: a false S004 beside a target of 500,
+    # and a missed one when the title's real amount (450) was beside it.
+    found = [amount.text for amount in amounts.stated_amounts(title, YEAR) if amount.role is None]
+    assert found == amounts_read

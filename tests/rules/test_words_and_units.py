@@ -53,6 +53,13 @@ def test_vague_word(title: str, vague: str | None) -> None:
         ("Bättre content 2027", False),
         ("Q3 conversion", False),
         ("Deadline 2027-06-30", False),
+        # A date written with its month's name is a time too, in both languages.
+        ("Stärka varumärket senast 30 juni 2027", False),
+        ("Fler leads före 1 mars", False),
+        ("Improve leads by June 30, 2027", False),
+        ("Leads by 1st March", False),
+        ("3 marknadsaktiviteter i kvartalet", True),  # "3 mar…" is no date
+        ("450 leads by 30 June 2027", True),
         ("B2B leads", False),
         ("x antal kvalificerade leads", False),
     ],
