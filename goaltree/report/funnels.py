@@ -167,11 +167,11 @@ def _step(result: NodeResult, previous: NodeResult | None, rate: NodeResult | No
     }
     if previous is not None and rate is not None:
         conversion = None
+        scale = 100.0 if rate.unit == "%" else 1.0  # a `%` rate's 1.85 is the fraction 0.0185
         if result.actual is not None and previous.actual:
             conversion = result.actual / previous.actual
         elif rate.actual is not None:
-            conversion = rate.actual
-        scale = 100.0 if rate.unit == "%" else 1.0
+            conversion = rate.actual / scale  # the step's own rate, when the step before has no actual
         planned = None if rate.target is None else rate.target / scale
         step.update(
             rate=rate.id,

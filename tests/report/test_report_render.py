@@ -252,3 +252,31 @@ def test_the_findings_of_a_loaded_tree_are_those_of_goaltree_check(path):
     from goaltree.rules import check_built
 
     assert check_built(goaltree.load(path)) == list(goaltree.check(path))
+
+
+def test_a_percent_rate_stands_in_for_a_step_whose_previous_step_has_no_actual(tmp_path):
+    import datetime as dt
+
+    import goaltree
+    from goaltree.report.funnels import funnels
+
+    path = tmp_path / "goals.yaml"
+    path.write_text(
+        """\
+goaltree: 1
+id: probe
+title: Probe
+period: {start: 2027-01-01, end: 2027-12-31}
+owner: Head of Marketing
+nodes:
+  leads: {title: 1 000 leads in 2027, unit: count, target: 1000, formula: visits * visit_to_lead, actuals: {2027-06-30: 450}}
+  visit_to_lead: {title: 2 % of visits become leads, type: driver, unit: "%", target: 2, baseline: 1.8, actuals: {2027-06-30: 1.85}}
+  visits: {title: 50 000 visits in 2027, unit: count, baseline: 45000, actuals: {2027-07-31: 4000}}
+""",
+        encoding="utf-8",
+    )
+    (chain,) = funnels(goaltree.evaluate(goaltree.load(path), dt.date(2027, 6, 30)))
+    step = next(step for step in chain["steps"] if step["node"] == "leads")
+    # No visits by June, so no leads / visits: the rate's own 1.85 % (0.0185) stands in, not 185 %.
+    assert (step["conversion"], step["conversion_text"]) == (0.0185, "1.9 %")
+    assert (step["planned_conversion"], step["planned_conversion_text"]) == (0.02, "2.0 %")
