@@ -29,7 +29,7 @@ class StatusStyle:
 
 STATUS_STYLES: dict[str, StatusStyle] = {
     "achieved": StatusStyle("#0072B2", "#FFFFFF", N_("the target is met")),
-    "on_track": StatusStyle("#009E73", "#000000", N_("at or ahead of the expected pace")),
+    "on_track": StatusStyle("#009E73", "#000000", N_("at, near or ahead of the expected pace")),
     "at_risk": StatusStyle("#E69F00", "#000000", N_("somewhat behind the expected pace")),
     "off_track": StatusStyle("#D55E00", "#000000", N_("well behind the expected pace")),
     "no_data": StatusStyle("#BBBBBB", "#000000", N_("no actual, or no target to compare it with")),
