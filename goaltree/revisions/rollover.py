@@ -363,8 +363,13 @@ def _restate_titles(
         if not changes:
             result.append(carry)
             continue
-        listed = ", ".join(changes)
-        if new_node.target is not None:
+        listed = ", ".join(text for _kind, text in changes)
+        kinds = {kind for kind, _text in changes}
+        if kinds == {"baseline"}:
+            said = _("the title's starting amount follows the new baseline: {changes}.", changes=listed)
+        elif "baseline" in kinds:
+            said = _("the title's amounts follow the new baseline and target: {changes}.", changes=listed)
+        elif new_node.target is not None:
             said = _n(
                 "the title's amount follows the new target: {changes}.", "the title's amounts follow the new target: {changes}.",
                 len(changes), changes=listed,
@@ -390,8 +395,11 @@ def _restated_title(
     new_target: float | None,
     new_node: Node,
     new: Period,
-) -> tuple[str, list[str]]:
-    """The title with its target (and a range's start, the baseline) in the new amounts, and what changed."""
+) -> tuple[str, list[tuple[str, str]]]:
+    """The title with its target (and a range's start, the baseline) in the new amounts, and what changed.
+
+    Each change is ``("target" | "baseline", "old → new")``, a range's start first.
+    """
     from goaltree.rules import amounts
 
     node = goal_file.nodes[node_id]
@@ -406,13 +414,13 @@ def _restated_title(
     )
     if before is None or not before.agrees:
         return title, []  # the title did not state the target: nothing to keep in step
-    changes: list[str] = []
+    changes: list[tuple[str, str]] = []
     expected = new_target
     if flow and before.amount.per:
         expected = new_target * amounts.period_share(before.amount.per, new.start, new_node.deadline or new.end)
     if not amounts.agrees(before.stated, expected, before.amount, unit):
         restated = amounts.restate(title, before, expected, node.unit)
-        changes.append(f"{before.amount.text} → {_written_at(restated, before.amount.start, years)}")
+        changes.append(("target", f"{before.amount.text} → {_written_at(restated, before.amount.start, years)}"))
         title = restated
     if node.baseline is not None and new_node.baseline is not None:
         for amount in amounts.stated_amounts(title, years):
@@ -422,7 +430,7 @@ def _restated_title(
             if not amounts.agrees(stated, new_node.baseline, amount, unit):
                 statement = amounts.Statement(amount, stated, node.baseline, True)
                 restated = amounts.restate(title, statement, new_node.baseline, node.unit)
-                changes.insert(0, f"{amount.text} → {_written_at(restated, amount.start, years)}")
+                changes.insert(0, ("baseline", f"{amount.text} → {_written_at(restated, amount.start, years)}"))
                 title = restated
             break
     return title, changes

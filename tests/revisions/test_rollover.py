@@ -650,3 +650,34 @@ def test_a_renewed_flows_milestones_scale_by_the_targets_own_ratio(tmp_path):
     # 148.370 to 6 digits (scaling by the rounded target, 300 × 0.494565, gave 148.369).
     assert revenue["target"] == 494.565
     assert list(revenue["milestones"].values()) == [148.37]
+
+
+def test_a_restated_range_start_is_said_to_follow_the_baseline(tmp_path):
+    source = tmp_path / "goals.yaml"
+    source.write_text(
+        textwrap.dedent(
+            """\
+            goaltree: 1
+            id: brand-2027
+            title: Brand 2027
+            period: {start: 2027-01-01, end: 2027-12-31}
+            owner: Brand Manager
+            nodes:
+              brand_searches:
+                title: Searches for our brand name grow from 21 000 to 26 000 in 2027
+                unit: count
+                baseline: 21000
+                target: 26000
+                actuals: {2027-06-30: 13000, 2027-12-31: 14029}
+            """
+        ),
+        encoding="utf-8",
+    )
+    output = tmp_path / "next.yaml"
+    assert main(["rollover", str(source), "--to", "2028", "-o", str(output)]) == 0
+    node = nodes_of(output)["brand_searches"]
+    # 27 029 searches in 2027 (4 significant digits: 27 030) is the new baseline; 2028 keeps 26 000.
+    assert (node["baseline"], node["target"]) == (27030, 26000)
+    assert node["title"] == "Searches for our brand name grow from 27 030 to 26 000 in 2028"
+    # The range's start moved with the baseline, not with the target.
+    assert "The title's starting amount follows the new baseline: 21 000 → 27 030." in node["description"]
