@@ -66,12 +66,12 @@ def evaluate(
         measured, daily = measure(tree, as_of, observations or {}, failed, aggregate_of, found)
         # A node with a metric or actuals but no value by as_of (no rows yet, a failed source, an
         # overflow) has no actual: it is never solved from its parent or siblings instead.
-        unmeasured = frozenset(
+        unmeasured = failed | {
             node_id for node_id, node in nodes.items() if (node.actuals or node.metric is not None) and node_id not in measured
-        )
+        }
         actuals = solve_actuals(tree, equations, measured, targets.values, unknowable=unmeasured)
         found.extend(d for d in actuals.diagnostics if d.code != codes.DIVISION_BY_ZERO)
-        actual_values = {k: v for k, v in actuals.values.items() if k not in failed} if failed else dict(actuals.values)
+        actual_values = dict(actuals.values)
         actual_derivations = actuals.derivations
     else:
         measured, daily, actual_values, actual_derivations = {}, {}, {}, {}

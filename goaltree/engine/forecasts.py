@@ -28,11 +28,8 @@ def forecasts_of(
     """
     order = tree.order
     deadline_of = {node_id: paces[node_id].deadline for node_id in order}
-    deadlines = set(deadline_of.values())
-    if len(deadlines) <= 1:  # the usual file: every node due at the period's end
-        return forecasts_at(order, deadlines.pop() if deadlines else None, equation_of, daily, actual_values, aggregate_of, tree)
     at_deadline: dict[dt.date, dict[str, float]] = {}
-    for deadline in deadlines:
+    for deadline in set(deadline_of.values()):  # one in the usual file: the period's end
         # The nodes due then and everything their equations read, at that deadline.
         needed: set[str] = set()
         stack = [node_id for node_id in order if deadline_of[node_id] == deadline]
@@ -57,7 +54,7 @@ def forecasts_of(
 
 def forecasts_at(
     order: Sequence[str],
-    deadline: dt.date | None,
+    deadline: dt.date,
     equation_of: Mapping[str, Equation],
     daily: Mapping[str, list[tuple[dt.date, float]]],
     actual_values: Mapping[str, float],
