@@ -42,30 +42,28 @@ def _fixed(value: float, places: int, flags: str = "") -> str:
     is rounded half away from zero, as a spreadsheet rounds; any other value
     is written as Python writes it.
     """
-    spec = f"{flags}.{places}f"
-    scaled = abs(value) * 10.0**places
-    # Only a value within float noise of a half can read as one (and none beyond 12 digits).
-    if scaled < 1e12 and abs(scaled % 1.0 - 0.5) < 1e-6:
-        rounded = _half_up(value, places)
-        if rounded is not None:
-            return format(rounded, spec)
-    return format(value, spec)
+    rounded = _half_up(value, places)
+    return format(value if rounded is None else rounded, f"{flags}.{places}f")
 
 
 def _significant(value: float, digits: int) -> str:
     """``format(value, f".{digits}g")``, a half rounded away from zero as :func:`_fixed` rounds it."""
-    spec = f".{digits}g"
-    if value != 0 and 1e-290 < abs(value) < 1e290:  # 10**places stays a float
-        places = digits - 1 - math.floor(math.log10(abs(value)))
-        if abs(abs(value) * 10.0**places % 1.0 - 0.5) < 1e-6:
-            rounded = _half_up(value, places)
-            if rounded is not None:
-                return format(rounded, spec)
-    return format(value, spec)
+    rounded = None
+    if 1e-290 < abs(value) < 1e290:  # 10**places stays a float
+        rounded = _half_up(value, digits - 1 - math.floor(math.log10(abs(value))))
+    return format(value if rounded is None else rounded, f".{digits}g")
 
 
 def _half_up(value: float, places: int) -> float | None:
-    """``value`` (its 12 significant digits) rounded to ``places`` decimals half away from zero; ``None`` when that is not a half."""
+    """``value`` (its 12 significant digits) rounded to ``places`` decimals half away from zero; ``None`` when that is not a half.
+
+    ``None`` says that rounding the binary value, as Python does, gives the
+    same digits: only a value within float noise of a half on that place is
+    worked out in decimal (and none beyond 12 digits before it).
+    """
+    scaled = abs(value) * 10.0**places
+    if not (scaled < 1e12 and abs(scaled % 1.0 - 0.5) < 1e-6):
+        return None
     decimal = Decimal(f"{value:.12g}")
     step = Decimal(1).scaleb(-places)
     if (decimal % step).copy_abs() * 2 != step:
@@ -157,7 +155,8 @@ _SIMPLE_SPEC = re.compile(r"^([+,]*)\.(\d+)([fg])$")
 
 def round_half_up(value: float, places: int = 0) -> float:
     """``value`` rounded to ``places`` decimals as it reads (its 12 significant digits), half away from zero: 57.49999999999999 (0.575 × 100) → 58."""
-    return float(_fixed(value, places))
+    rounded = _half_up(value, places)
+    return round(value, places) if rounded is None else rounded
 
 
 def with_decimal_sign(text: str) -> str:
