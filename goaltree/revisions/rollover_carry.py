@@ -352,10 +352,9 @@ def _same_pace(target: float, start: dt.date, deadline: dt.date, new: Period) ->
     (:func:`length_ratio`), as for every other target a rollover scales: a
     year's 1 000 is 250 a quarter, not 1 000 × 92/365.
     """
-    if not _days(start, deadline):
-        return target, length_text(new.start, new.end), length_text(start, deadline)
-    new_target = _advice(target * length_ratio(new.start, new.end, start, deadline), TARGET_DIGITS)
-    return new_target, length_text(new.start, new.end), length_text(start, deadline)
+    if _days(start, deadline):
+        target = _advice(target * length_ratio(new.start, new.end, start, deadline), TARGET_DIGITS)
+    return target, length_text(new.start, new.end), length_text(start, deadline)
 
 
 def _share(as_of: dt.date, deadline: dt.date, new: Period, old: Period) -> tuple[float, str]:

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Iterator
 
 from goaltree.present.language import _, _n, _p
-from goaltree.present.numbers import format_general, format_fixed, format_number, format_share, format_signed_share
+from goaltree.present.numbers import format_fixed, format_general, format_number, format_signed_share
 from goaltree.rules import wording
 from goaltree.rules.base import CheckContext, Finding, NodeRule, Option, Rule, where
 from goaltree import codes

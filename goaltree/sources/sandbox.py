@@ -28,12 +28,14 @@ Which file a source may open at all is decided by :mod:`goaltree.sources.paths`.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from goaltree.errors import closest_match
 from goaltree.present.language import _, _n, _p
+from goaltree.sources.timelimit import Deadline, QueryTimedOut, query_seconds
 
 if TYPE_CHECKING:
     import duckdb
@@ -302,16 +304,10 @@ class SqliteGuard:
 
     def start(self) -> None:
         """Give the next query :func:`query_seconds` from now."""
-        import time
-
-        from goaltree.sources.timelimit import query_seconds
-
         self.deadline = time.monotonic() + query_seconds()
         self.timed_out = False
 
     def _tick(self) -> int:
-        import time
-
         if self.deadline is not None and time.monotonic() > self.deadline:
             self.timed_out = True
             return 1  # SQLite stops the statement: "interrupted"
@@ -417,8 +413,6 @@ class OneStatementConnection:
                     len(statements),
                 )
             )
-        from goaltree.sources.timelimit import Deadline, QueryTimedOut
-
         with Deadline(self._connection.interrupt) as deadline:
             try:
                 return self._connection.execute(sql)

@@ -19,6 +19,7 @@ gives up after 10 seconds unless the URL sets ``connect_timeout``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib.util
 from pathlib import Path
@@ -286,14 +287,11 @@ def _run_query(connection: "Connection", request: NodeRequest, start: dt.date, e
         elif backend == "sqlite":
             guard.start()  # SQLite's progress handler stops it
         elif hasattr(connection.connection.dbapi_connection, "interrupt"):  # DuckDB
-            deadline = Deadline(connection.connection.dbapi_connection.interrupt).__enter__()
-        try:
+            deadline = Deadline(connection.connection.dbapi_connection.interrupt)
+        with deadline or contextlib.nullcontext():
             result = connection.execute(clause, {"start": start, "end": end})
             columns = list(result.keys()) if result.returns_rows else []
             rows = result.fetchall() if result.returns_rows else None
-        finally:
-            if deadline is not None:
-                deadline.__exit__(None, None, None)
         if rows is None:
             # An UPDATE, a CREATE or a PRAGMA setting: there is no result set to read values from.
             _rollback(connection)
