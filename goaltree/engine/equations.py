@@ -477,7 +477,9 @@ def solve_targets(tree: "GoalTree", equations: list[Equation] | None = None) -> 
     """Declared and derived targets (SPEC §3.1): the one propagation ``evaluate`` and ``check`` share.
 
     A driver with a baseline but no target, that nothing determines, is assumed
-    to stay at its baseline before any allocation.
+    to stay at its baseline before any allocation. Drivers with the same
+    baseline share one derivation, so its sentence is written once, not once
+    per driver (a large plan repeats a few conversion rates thousands of times).
 
     Args:
         tree: The goal tree.
@@ -488,12 +490,18 @@ def solve_targets(tree: "GoalTree", equations: list[Equation] | None = None) -> 
 
     def assume_baselines(known: Container[str]) -> dict[str, tuple[float, Derivation]]:
         assumed = {}
+        # Keyed by the baseline and its sign: 0.0 and -0.0 are equal keys but write differently.
+        shared: dict[tuple[float, float], Derivation] = {}
         for node_id in drivers:
             if node_id in known:
                 continue
             baseline = nodes[node_id].baseline
             if baseline is not None:
-                assumed[node_id] = (baseline, Derivation.deferred("assumed", _kept_baseline_text, (baseline,)))
+                key = (baseline, math.copysign(1.0, baseline))
+                derivation = shared.get(key)
+                if derivation is None:
+                    derivation = shared[key] = Derivation.deferred("assumed", _kept_baseline_text, (baseline,))
+                assumed[node_id] = (baseline, derivation)
         return assumed
 
     if equations is None:
