@@ -30,20 +30,17 @@ def forecasts_of(
     deadline_of = {node_id: paces[node_id].deadline for node_id in order}
     at_deadline: dict[dt.date, dict[str, float]] = {}
     for deadline in set(deadline_of.values()):  # one in the usual file: the period's end
-        # The nodes due then and everything their equations read, at that deadline.
-        needed: set[str] = set()
-        stack = [node_id for node_id in order if deadline_of[node_id] == deadline]
-        while stack:
-            node_id = stack.pop()
-            if node_id in needed:
-                continue
-            needed.add(node_id)
-            equation = equation_of.get(node_id)
-            if equation is not None and node_id not in daily:
-                stack.extend(equation.children)
-        at_deadline[deadline] = forecasts_at(
-            [node_id for node_id in order if node_id in needed], deadline, equation_of, daily, actual_values, aggregate_of, tree
-        )
+        # The nodes due then and everything their equations read, at that deadline. A node's
+        # children come after it in ``order``, so one pass finds them all, in order.
+        read: set[str] = set()
+        needed = []
+        for node_id in order:
+            if deadline_of[node_id] == deadline or node_id in read:
+                needed.append(node_id)
+                equation = equation_of.get(node_id)
+                if equation is not None and node_id not in daily:
+                    read.update(equation.children)
+        at_deadline[deadline] = forecasts_at(needed, deadline, equation_of, daily, actual_values, aggregate_of, tree)
     forecasts: dict[str, float] = {}
     for node_id in reversed(order):
         value = at_deadline[deadline_of[node_id]].get(node_id)
