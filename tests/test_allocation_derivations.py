@@ -6,6 +6,7 @@ import pytest
 
 import goaltree
 from goaltree.cli import main
+from goaltree.present.language import use_language
 from support import AS_OF, HEADER
 
 SPLIT = HEADER + """\
@@ -45,6 +46,19 @@ def test_a_sum_remainder_is_split_by_baseline_share_and_reads_the_parent_and_the
         assert derivation.text == (
             f"allocated from revenue = sum(stores, web, partners): remainder 600 of revenue 1 000 by baseline share ({share})"
         )
+
+
+def test_the_children_of_one_split_read_in_the_language_of_each_read(write_goals):
+    # The words a split's children share are written once per language, not once for good.
+    nodes = goaltree.evaluate(goaltree.load(write_goals(SPLIT)), AS_OF).nodes
+    web, partners = nodes["web"].target_derivation, nodes["partners"].target_derivation
+    english = "allocated from revenue = sum(stores, web, partners): remainder 600 of revenue 1 000 by baseline share"
+    assert web.text == f"{english} (25.0%)"
+    with use_language("sv"):
+        for derivation in (partners, web):
+            assert derivation.text.startswith("fördelat från revenue = sum(stores, web, partners): resten 600 av revenue ")
+            assert "efter andel av utgångsläget" in derivation.text
+    assert (web.text, partners.text) == (f"{english} (25.0%)", f"{english} (75.0%)")
 
 
 def test_explain_lists_what_the_split_reads_and_not_the_siblings_it_shares_with(write_goals, capsys):
