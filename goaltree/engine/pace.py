@@ -327,6 +327,9 @@ def paces_of(
 ) -> dict[str, NodePace]:
     """Expected value, progress and status of every node (SPEC §3.3–3.4), children before parents.
 
+    The file's period and thresholds are read once (a :class:`PaceFrame`),
+    and :func:`pace_of` works out each node from its model and values.
+
     Args:
         tree: The goal tree.
         as_of: The evaluation date.
@@ -340,18 +343,31 @@ def paces_of(
     Returns:
         Node id -> its pace, children before parents.
     """
+    goal_file = tree.goal_file
+    nodes = goal_file.nodes
+    frame = PaceFrame(as_of, goal_file.period.start, goal_file.period.end, goal_file.thresholds)
     paces: dict[str, NodePace] = {}
     for node_id in reversed(tree.order):  # children before parents: an objective reads its children's paces
         flow = aggregate_of[node_id] == "sum"
         target, actual = target_values.get(node_id), actual_values.get(node_id)
-        paces[node_id] = pace_of(tree, node_id, as_of, target, actual, flow, node_id in assumed, paces, found)
+        paces[node_id] = pace_of(tree, node_id, nodes[node_id], frame, target, actual, flow, node_id in assumed, paces, found)
     return paces
+
+
+class PaceFrame(NamedTuple):
+    """What every node of a file is paced against, read from the file once: the evaluation date, its period and status thresholds."""
+
+    as_of: dt.date
+    start: dt.date
+    end: dt.date
+    thresholds: "Thresholds"
 
 
 def pace_of(
     tree: "GoalTree",
     node_id: str,
-    as_of: dt.date,
+    node: "Node",
+    frame: PaceFrame,
     target: float | None,
     actual: float | None,
     flow: bool,
@@ -359,12 +375,9 @@ def pace_of(
     paces: Mapping[str, NodePace],
     found: list[Diagnostic] | None,
 ) -> NodePace:
-    """One node's pace (SPEC §3.3–3.4); ``paces`` holds its children's already (an objective is scored from them)."""
-    goal_file = tree.goal_file
-    node = goal_file.nodes[node_id]
-    start = goal_file.period.start
-    thresholds = goal_file.thresholds
-    deadline = node.deadline or goal_file.period.end
+    """One node's pace (SPEC §3.3–3.4) against ``frame``, ``node`` its model; ``paces`` holds its children's already (an objective is scored from them)."""
+    as_of, start, end, thresholds = frame
+    deadline = node.deadline or end
     start_value = 0.0 if flow else node.baseline
     expected = progress = expected_progress = None
     milestones = tuple(sorted(node.milestones.items())) if node.milestones else ()
@@ -378,7 +391,10 @@ def pace_of(
         expected_progress = progress_of(expected, target, start_value, node.direction)
         if actual is not None:
             progress = progress_of(actual, target, start_value, node.direction)
-        if not all(math.isfinite(value) for value in (expected, expected_progress, progress) if value is not None):
+        progress_finite = (expected_progress is None or math.isfinite(expected_progress)) and (
+            progress is None or math.isfinite(progress)
+        )
+        if not (math.isfinite(expected) and progress_finite):
             expected = progress = expected_progress = None
             if found is not None:
                 message = _(
