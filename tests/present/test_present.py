@@ -234,3 +234,39 @@ def test_a_column_reads_as_each_number_on_its_own(cells, language):
     with use_language(language):
         assert format_numbers(values, units) == [format_number(value, unit) for value, unit in cells]
         assert format_percents(values) == [format_percent(value) for value in values]
+
+
+def _on_and_near_halves() -> list[float]:
+    """Values on a half of the last place each magnitude writes (and their float neighbours), with some that are not."""
+    import math
+
+    values = []
+    for places, wholes in ((0, (1000, 1234, 2345, 99_999, 123_456_789)), (1, (100, 234, 999)), (2, (1, 2, 45, 99))):
+        step = 10.0**-places
+        for whole in wholes:
+            for odd in range(1, 20, 2):  # whole + 0.5, 1.5, … steps: each on a half
+                half = whole + odd * step / 2
+                values += [half, math.nextafter(half, 0), math.nextafter(half, math.inf), half + step / 7]
+    return values + [-value for value in values]
+
+
+def _as_read(value: float, places: int, grouped: bool) -> str:
+    """``value``'s 12 significant digits rounded to ``places`` half away from zero, in :mod:`decimal`: the hand calculation."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    rounded = Decimal(f"{value:.12g}").quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return format(rounded, ",f" if grouped else "f")
+
+
+def test_a_column_rounds_halves_as_decimal_does():
+    """The table's columns write a value on a half of its last place as decimal rounds its 12 digits, half away from zero."""
+    values = _on_and_near_halves()
+    expected = []
+    for value in values:
+        places = 0 if abs(value) >= 1000 else 1 if abs(value) >= 100 else 2
+        text = _as_read(value, places, grouped=True).replace(",", " ")
+        expected.append(text if places == 0 else text.rstrip("0").rstrip("."))
+    assert format_numbers(values, ["count"] * len(values)) == expected
+    fractions = [value / 1000 for value in values if abs(value) < 1000]
+    assert format_numbers(fractions, ["ratio"] * len(fractions)) == [_as_read(f * 100, 2, False) + " %" for f in fractions]
+    assert format_percents(fractions) == [_as_read(f * 100, 1, False) + " %" for f in fractions]
