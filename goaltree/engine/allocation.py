@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Mapping
 from goaltree.engine.equations import general_text, number_text, percent_text
 from goaltree.engine.system import Equation, total, values_of_names
 from goaltree.engine.results import Derivation
-from goaltree.present.language import _, current
+from goaltree.present.language import _
 
 if TYPE_CHECKING:
     from goaltree.graph import GoalTree
@@ -24,39 +24,14 @@ ALLOCATION_RULES = frozenset({"allocated", "mean", "growth_factor"})
 """The rules of derivations made by :func:`allocate`: the children of one allocation share their inputs."""
 
 
-class _SplitWords:
-    """What the sentences of one sum's split share: its equation, remainder and target, in words.
-
-    Every child of the split quotes them; they are written once per language
-    for the whole split, when the first child's sentence is read, instead of
-    once per child.
-    """
-
-    __slots__ = ("equation", "remainder", "target", "_written")
-
-    def __init__(self, equation: Equation, remainder: float, target: float) -> None:
-        self.equation = equation
-        self.remainder = remainder
-        self.target = target
-        self._written: tuple[str, dict[str, str]] | None = None
-
-    def fields(self) -> dict[str, str]:
-        """The fields of :func:`_allocated_text`'s sentence that every child shares, in the current language."""
-        code = current().code
-        written = self._written
-        if written is None or written[0] != code:
-            fields = {
-                "equation": self.equation.describe(),
-                "remainder": number_text(self.remainder),
-                "node": self.equation.node,
-                "target": number_text(self.target),
-            }
-            written = self._written = (code, fields)
-        return written[1]
-
-
-def _allocated_text(split: _SplitWords, basis: str, share: float) -> str:
-    fields = {**split.fields(), "share": percent_text(share)}
+def _allocated_text(equation: Equation, remainder: float, target: float, basis: str, share: float) -> str:
+    fields = {
+        "equation": equation.describe(),
+        "remainder": number_text(remainder),
+        "node": equation.node,
+        "target": number_text(target),
+        "share": percent_text(share),
+    }
     if basis == "weight":
         return _("allocated from {equation}: remainder {remainder} of {node} {target} by weight ({share})", **fields)
     if basis == "baseline share":
@@ -119,10 +94,9 @@ def allocate(
         if weight_sum == 0:
             weights, weight_sum, basis = [1.0] * len(unknown), float(len(unknown)), "equal shares"
         result = []
-        split = _SplitWords(equation, remainder, target)
         for child, weight in zip(unknown, weights):
             share = weight / weight_sum
-            arguments = (split, basis, share)
+            arguments = (equation, remainder, target, basis, share)
             result.append((child, remainder * share, Derivation.deferred("allocated", _allocated_text, arguments, inputs)))
         return result
     if equation.kind in ("mean", "weighted_mean"):
