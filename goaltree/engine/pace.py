@@ -391,10 +391,7 @@ def pace_of(
         expected_progress = progress_of(expected, target, start_value, node.direction)
         if actual is not None:
             progress = progress_of(actual, target, start_value, node.direction)
-        progress_finite = (expected_progress is None or math.isfinite(expected_progress)) and (
-            progress is None or math.isfinite(progress)
-        )
-        if not (math.isfinite(expected) and progress_finite):
+        if not all(math.isfinite(value) for value in (expected, expected_progress, progress) if value is not None):
             expected = progress = expected_progress = None
             if found is not None:
                 message = _(
