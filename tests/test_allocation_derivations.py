@@ -123,3 +123,26 @@ nodes:
         derivation = nodes[node_id].target_derivation
         assert (derivation.rule, derivation.inputs) == ("growth_factor", ("revenue",))
         assert "by the common growth factor 1.414 that makes revenue = customers * deal reach 2 000" in derivation.text
+
+
+def test_a_driver_kept_at_its_baseline_states_the_baseline_in_full(write_goals):
+    # In `g` form the sentence read "its baseline 1.23457e+06": another number than the target beside it.
+    body = """\
+nodes:
+  revenue: {title: Revenue, unit: SEK, formula: customers * deal}
+  customers: {title: Customers, unit: count, target: 2000}
+  deal: {title: Deal size, unit: SEK, type: driver, baseline: 1234567}
+  win: {title: Win rate, unit: ratio, type: driver, baseline: 0.0345}
+  won: {title: Deals won, unit: count, formula: customers * win}
+"""
+    nodes = goaltree.evaluate(goaltree.load(write_goals(HEADER + body)), AS_OF).nodes
+    # By hand: 2 000 customers at 1 234 567 SEK each.
+    assert nodes["revenue"].target == 2_469_134_000
+    assert nodes["deal"].target == 1_234_567
+    deal, win = nodes["deal"].target_derivation, nodes["win"].target_derivation
+    assert deal.rule == win.rule == "assumed"
+    assert deal.text == "no target declared: the driver is assumed to stay at its baseline 1 234 567"
+    assert win.text == "no target declared: the driver is assumed to stay at its baseline 0.0345"
+    with use_language("sv"):
+        assert deal.text == "inget mål angivet: drivaren antas ligga kvar på sitt utgångsläge 1 234 567"
+        assert win.text == "inget mål angivet: drivaren antas ligga kvar på sitt utgångsläge 0,0345"

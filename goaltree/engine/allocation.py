@@ -12,10 +12,11 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Mapping
 
-from goaltree.engine.equations import general_text, number_text, percent_text
+from goaltree.engine.equations import number_text, percent_text
 from goaltree.engine.system import Equation, total, values_of_names
 from goaltree.engine.results import Derivation
 from goaltree.present.language import _
+from goaltree.present.numbers import format_general
 
 if TYPE_CHECKING:
     from goaltree.graph import GoalTree
@@ -52,7 +53,7 @@ def _scaled_text(equation: Equation, baseline: float, factor: float, target: flo
     return _(
         "scaled from its baseline {baseline} by the common growth factor {factor} that makes {equation} reach {target}",
         baseline=number_text(baseline),
-        factor=general_text(factor, 4),
+        factor=format_general(factor, 4),
         equation=equation.describe(),
         target=number_text(target),
     )

@@ -27,7 +27,7 @@ from goaltree.engine.system import (
 from goaltree.errors import Diagnostic
 from goaltree import codes
 from goaltree.present.language import _, _n, current
-from goaltree.present.numbers import format_change, format_fixed, format_general, format_percent, format_precise
+from goaltree.present.numbers import format_change, format_fixed, format_percent, format_precise
 
 if TYPE_CHECKING:
     from goaltree.formula import FormulaError
@@ -71,16 +71,6 @@ def percent_text(fraction: float, *, signed: bool = False) -> str:
     if current().is_english:
         return format_fixed(fraction * 100, "+.1f" if signed else ".1f") + "%"
     return format_change(fraction) if signed else format_percent(fraction)
-
-
-def general_text(value: float, digits: int | None = None) -> str:
-    """A number in ``g`` form (``1.123``, ``1e+06``) in English; with the language's decimal sign otherwise.
-
-    Without ``digits`` another language writes :func:`number_text`'s grouped digits (``1 000 000``).
-    """
-    if digits is None and not current().is_english:
-        return number_text(value)
-    return format_general(value, digits)
 
 
 def _computed_text(equation: Equation, value: float) -> str:
@@ -456,7 +446,7 @@ def solve(
 
 
 def _kept_baseline_text(baseline: float) -> str:
-    return _("no target declared: the driver is assumed to stay at its baseline {baseline}", baseline=general_text(baseline))
+    return _("no target declared: the driver is assumed to stay at its baseline {baseline}", baseline=number_text(baseline))
 
 
 def _planned_actual_text() -> str:
