@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from goaltree.cli.output import format_number, write_atomic
+from goaltree.present.numbers import format_number_pair
 from goaltree.outputs import input_files, refuse_unsafe_output
 from goaltree.errors import GoaltreeError
 from goaltree.present.language import _, _p, format_date
@@ -85,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         unit = tree.goal_file.nodes[carry.node].unit
         line = f"  {carry.node:<20} {action_word(carry.action):<22}"
         if carry.new_target is not None and carry.old_target is not None and carry.new_target != carry.old_target:
-            moved = f"{format_number(carry.old_target, unit)} → {format_number(carry.new_target, unit)}"
+            moved = " → ".join(format_number_pair(carry.old_target, carry.new_target, unit))
             line += " " + _p("revision", "target {target}", target=moved)
         elif carry.new_target is not None:
             line += " " + _p("revision", "target {target}", target=format_number(carry.new_target, unit))

@@ -228,10 +228,47 @@ def format_signed_share(value: float) -> str:
 
 
 def format_change(relative: float | None) -> str:
-    """A relative change with its sign: ``0.111`` → ``+11.1 %``; an empty string when there is none."""
+    """A relative change with its sign: ``0.111`` → ``+11.1 %``; an empty string when there is none.
+
+    A change too small for one decimal gets the decimals that show it
+    (``+0.02 %``), never ``+0.0 %``: that reads as no change at all.
+    """
     if relative is None:
         return ""
-    return _localized(_fixed(relative * 100, 1, "+") + " %")
+    percent = relative * 100
+    places = 1
+    text = _fixed(percent, places, "+")
+    while percent != 0 and float(text) == 0 and places < _MOST_PLACES:
+        places += 1
+        text = _fixed(percent, places, "+")
+    return _localized(text + " %")
+
+
+_MOST_PLACES = 15
+"""The most decimals a figure is written with to tell it from another (a float holds about 16 digits)."""
+
+
+def format_number_pair(old: float | None, new: float | None, unit: str | None = None) -> tuple[str, str]:
+    """:func:`format_number` of two values, with the decimals it takes to tell them apart when they differ.
+
+    A change from 2 000 to 2 000.4 reads ``2 000.0`` → ``2 000.4``, not
+    ``2 000`` → ``2 000``; both sides get the same number of decimals, so
+    they compare digit by digit.
+    """
+    old_text, new_text = format_number(old, unit), format_number(new, unit)
+    if old_text != new_text or old is None or new is None or old == new:
+        return old_text, new_text
+    if unit == "multiple":
+        old_text, new_text = format_number_pair(old, new)
+        return f"{old_text}×", f"{new_text}×"
+    scale, suffix, places = (100.0, " %", 3) if unit == "ratio" else (1.0, " %", 3) if unit == "%" else (1.0, "", 1)
+    first, second = old * scale, new * scale
+    while places <= _MOST_PLACES:
+        old_digits, new_digits = _fixed(first, places, ","), _fixed(second, places, ",")
+        if old_digits != new_digits:
+            return _localized(old_digits + suffix), _localized(new_digits + suffix)
+        places += 1
+    return old_text, new_text
 
 
 def format_short(value: float, unit: str | None = None) -> str:

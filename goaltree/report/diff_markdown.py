@@ -13,14 +13,14 @@ from typing import IO
 
 from goaltree.present.escape import markdown_code, markdown_text
 from goaltree.present.language import _, _n, _p
-from goaltree.present.numbers import format_change, format_number
+from goaltree.present.numbers import format_change, format_number, format_number_pair
 from goaltree.present.terms import field_word
 from goaltree.render.diff_mermaid import diff_mermaid
 from goaltree.revisions.diff import GoalDiff
 from goaltree.revisions.diff_text import (
     derived_groups,
     feeds_text,
-    format_value,
+    format_values,
     scenario_change_words,
     target_words,
     title_of,
@@ -57,12 +57,13 @@ def _change_rows(diff: GoalDiff) -> list[tuple[str, ...]]:
     for node_id, fields in diff.changed.items():
         unit = unit_of(diff, node_id)
         for name, change in fields.items():
+            old_text, new_text = format_values(change.old, change.new, unit, name)
             rows.append(
                 (
                     markdown_code(node_id),
                     name,  # goaltree's own field names: plain words, nothing to escape
-                    markdown_text(format_value(change.old, unit, name)),
-                    markdown_text(format_value(change.new, unit, name)),
+                    markdown_text(old_text),
+                    markdown_text(new_text),
                     format_change(change.relative),
                 )
             )
@@ -84,7 +85,7 @@ def write_markdown(diff: GoalDiff, stream: IO[str]) -> None:
         out.append("")
     node, old, new, title = field_word("node"), _p("revision", "old"), _p("revision", "new"), _p("revision", "title")
     out += _table(_p("revision", "File"), (_p("revision", "field"), old, new), [
-        (name, markdown_text(format_value(c.old, None, name)), markdown_text(format_value(c.new, None, name)))
+        (name, *(markdown_text(text) for text in format_values(c.old, c.new, None, name)))
         for name, c in diff.file.items()
     ])
     added = [diff.new.evaluation.nodes[node_id] for node_id in diff.added]
@@ -114,8 +115,7 @@ def write_markdown(diff: GoalDiff, stream: IO[str]) -> None:
     out += _table(_p("revision", "Derived targets"), (node, old, new, change_word, _p("revision", "because")), [
         (
             markdown_code(node_id),
-            markdown_text(format_number(move.old, unit_of(diff, node_id))),
-            markdown_text(format_number(move.new, unit_of(diff, node_id))),
+            *(markdown_text(text) for text in format_number_pair(move.old, move.new, unit_of(diff, node_id))),
             format_change(move.relative),
             ", ".join(markdown_code(cause) for cause in move.because) or "–",
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import IO, Any
 
 from goaltree.present.language import _, _p, format_date
-from goaltree.present.numbers import format_change, format_number
+from goaltree.present.numbers import format_change, format_number, format_number_pair
 from goaltree.present.terms import joined_with_and
 from goaltree.revisions.diff import Change, GoalDiff, TargetMove, to_json_value
 
@@ -51,6 +51,17 @@ def format_value(value: Any, unit: str | None = None, field: str = "") -> str:
     return str(converted)
 
 
+def format_values(old: Any, new: Any, unit: str | None = None, field: str = "") -> tuple[str, str]:
+    """:func:`format_value` of a change's two sides; two numbers that differ never read the same."""
+    if _is_figure(old) and _is_figure(new):
+        return format_number_pair(float(old), float(new), unit if field in AMOUNT_FIELDS else None)
+    return format_value(old, unit, field), format_value(new, unit, field)
+
+
+def _is_figure(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def unit_of(diff: GoalDiff, node_id: str) -> str | None:
     """The node's unit in the new revision, or in the old one for a removed node."""
     nodes = diff.new.evaluation.nodes
@@ -61,7 +72,8 @@ def unit_of(diff: GoalDiff, node_id: str) -> str | None:
 
 def arrow(change: Change | TargetMove, unit: str | None, field: str) -> str:
     """``63 000 000 → 70 000 000 (+11.1 %)``: old and new value, and the relative change of numbers."""
-    text = f"{format_value(change.old, unit, field)} → {format_value(change.new, unit, field)}"
+    old_text, new_text = format_values(change.old, change.new, unit, field)
+    text = f"{old_text} → {new_text}"
     relative = format_change(change.relative)
     return f"{text} ({relative})" if relative else text
 

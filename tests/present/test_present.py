@@ -270,3 +270,21 @@ def test_a_column_rounds_halves_as_decimal_does():
     fractions = [value / 1000 for value in values if abs(value) < 1000]
     assert format_numbers(fractions, ["ratio"] * len(fractions)) == [_as_read(f * 100, 2, False) + " %" for f in fractions]
     assert format_percents(fractions) == [_as_read(f * 100, 1, False) + " %" for f in fractions]
+
+
+def test_a_change_too_small_for_one_decimal_gets_the_decimals_that_show_it():
+    from goaltree.present.numbers import format_change, format_number_pair
+
+    assert format_change(0.111) == "+11.1 %"
+    assert format_change(0.0002) == "+0.02 %"  # 2 000 → 2 000.4
+    assert format_change(-0.00049) == "-0.05 %"  # half away from zero at the second decimal
+    assert format_change(1e-9) == "+0.0000001 %"  # the smallest change a diff reports (same_number's 1e-9)
+    assert format_change(0.0) == "+0.0 %"
+    assert format_number_pair(2000, 2001) == ("2 000", "2 001")  # already apart: as format_number writes them
+    assert format_number_pair(2000, 2000.4) == ("2 000.0", "2 000.4")
+    assert format_number_pair(0.0345, 0.03454, "ratio") == ("3.450 %", "3.454 %")
+    assert format_number_pair(5.91, 5.912, "multiple") == ("5.910×", "5.912×")
+    assert format_number_pair(None, 3.0) == ("–", "3")
+    with use_language("sv"):
+        assert format_number_pair(2000, 2000.4) == ("2 000,0", "2 000,4")
+        assert format_change(-0.0002) == "−0,02 %"

@@ -328,3 +328,40 @@ def test_a_second_repository_is_independent(tmp_path, monkeypatch, capsys):
     repo.commit(old_text().replace("target: 12\n", "target: 15\n"), "two")
     document = diff_json(capsys, f"HEAD~1:{repo.goals}", f"HEAD:{repo.goals}")
     assert document["changed"] == {"events": {"target": {"old": 12, "new": 15}}}
+
+
+SMALL_CHANGE = """\
+goaltree: 1
+id: small
+title: Small changes
+period: {start: 2026-01-01, end: 2026-12-31}
+nodes:
+  revenue: {title: Revenue, unit: SEK, formula: customers * deal}
+  customers: {title: Customers, unit: count, target: 2000}
+  deal: {title: Deal size, unit: SEK, type: driver, baseline: 1234567}
+  win: {title: Win rate, unit: ratio, type: driver, target: 0.0345}
+  won: {title: Deals won, unit: count, formula: customers * win}
+"""
+
+
+def test_a_small_change_never_reads_as_the_same_number_or_as_no_change(tmp_path, capsys):
+    # At the usual precision 2 000 → 2 000.4 read "2 000 → 2 000 (+0.0 %)" and the win rate "3.45 % → 3.45 %".
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(SMALL_CHANGE, encoding="utf-8")
+    new.write_text(SMALL_CHANGE.replace("target: 2000}", "target: 2000.4}").replace("target: 0.0345}", "target: 0.03454}"), encoding="utf-8")
+    assert main(["diff", str(old), str(new)]) == 0
+    text = capsys.readouterr().out
+    # By hand: 2 000.4 / 2 000 − 1 = +0.02 %; 0.03454 / 0.0345 − 1 = +0.116 %;
+    # revenue 2 000.4 × 1 234 567 = 2 469 627 826.8 against 2 000 × 1 234 567 = 2 469 134 000.
+    assert "target: 2 000.0 → 2 000.4 (+0.02 %)" in text
+    assert "target: 3.450 % → 3.454 % (+0.1 %)" in text
+    assert "revenue 2 469 134 000 → 2 469 627 827 (+0.02 %)" in text
+    assert "won 69 → 69.09 (+0.1 %)" in text  # 2 000 × 0.0345 and 2 000.4 × 0.03454 = 69.0938
+    assert main(["diff", str(old), str(new), "--format", "md"]) == 0
+    markdown = capsys.readouterr().out
+    assert "| `customers` | target | 2 000.0 | 2 000.4 | +0.02 % |" in markdown
+    assert "| `win` | target | 3.450 % | 3.454 % | +0.1 % |" in markdown
+    assert "| `revenue` | 2 469 134 000 | 2 469 627 827 | +0.02 % | `customers` |" in markdown
+    assert "target 2 000.0 → 2 000.4 #40;+0.02 %#41;" in markdown.split("```mermaid")[1]
+    assert main(["diff", str(old), str(new), "--language", "sv"]) == 0
+    assert "target: 2 000,0 → 2 000,4 (+0,02 %)" in capsys.readouterr().out
