@@ -296,7 +296,7 @@ class MetricInvalid(Rule):
 
 
 class SourceConfig(Rule):
-    """A source is set up wrongly: a path leaving the project folder, an unset `${VAR}`, an unknown type, a broken plugin.
+    """A source is set up wrongly: a path leaving the project folder, an unset or unlisted `${VAR}` (GOALTREE_ALLOWED_VARIABLES), an unknown type, a broken plugin.
 
     Reported when the source is opened (`evaluate`, `report`, `pull`).
     """

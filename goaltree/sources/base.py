@@ -32,7 +32,7 @@ SOURCE_FAILED = codes.SOURCE_FAILED
 METRIC_INVALID = codes.METRIC_INVALID
 """A metric does not fit the data: an unknown column (with a "did you mean"), an expression or query that is not valid SQL."""
 SOURCE_CONFIG = codes.SOURCE_CONFIG
-"""A source is set up wrongly: a path leaving the project folder, an unset ``${VAR}``, an unknown type or a plugin that cannot be loaded."""
+"""A source is set up wrongly: a path leaving the project folder, an unset or unlisted ``${VAR}``, an unknown type or a plugin that cannot be loaded."""
 METRIC_MISMATCH = codes.METRIC_MISMATCH
 """A metric does not fit its source: an undeclared source name, a missing ``value``/``query``, a field the source type does not take."""
 SANDBOX_REFUSED = codes.SANDBOX_REFUSED
@@ -41,7 +41,7 @@ SANDBOX_REFUSED = codes.SANDBOX_REFUSED
 ERROR_CODES: dict[str, str] = {
     SOURCE_FAILED: "a metric source could not deliver (missing file, unreachable database, failing query or plugin)",
     METRIC_INVALID: "a metric's column, expression or query does not fit the data",
-    SOURCE_CONFIG: "a source is set up wrongly (path outside the project, unset ${VAR}, unknown type, broken plugin)",
+    SOURCE_CONFIG: "a source is set up wrongly (path outside the project, unset or unlisted ${VAR}, unknown type, broken plugin)",
     METRIC_MISMATCH: "a metric does not fit its source (unknown source, missing value or query, unused fields)",
     SANDBOX_REFUSED: "the source sandbox refused a query (it writes, holds several statements or reaches outside the data)",
 }

@@ -1,7 +1,11 @@
 """``${VAR}`` in source declarations, and keeping secrets out of every message.
 
 A source may read any of its text fields from the environment:
-``url: "postgresql://report:${DB_PASSWORD}@db.internal/sales"``. Values that
+``url: "postgresql://report:${DB_PASSWORD}@db.internal/sales"``, but only
+the variables the environment itself names in ``GOALTREE_ALLOWED_VARIABLES``
+(:data:`ALLOWED_VARIABLES`): a goal file from a pull request must not be able
+to put any other secret of the CI job (``GITHUB_TOKEN``, a cloud key) into a
+URL whose host it chooses. Values that
 are secret are remembered by a :class:`Redactor`, which masks them (and any
 password written into a URL) in every message goaltree shows: diagnostics,
 exceptions, and the texts of database drivers, which often echo the URL.
@@ -27,6 +31,8 @@ _KEY_VALUE_PASSWORD = re.compile(
     r"(?P<key>\b(?:password|passwd|pwd)\s*=\s*)(?P<value>'(?:[^'\\]|\\.)*'|\"[^\"]*\"|[^\s&;,)]+)",
     re.IGNORECASE,
 )
+ALLOWED_VARIABLES = "GOALTREE_ALLOWED_VARIABLES"
+"""The environment variable naming the variables ``${VAR}`` may read, separated by commas or spaces."""
 MASK = "***"
 SHORT_SECRET = 6
 
@@ -45,6 +51,33 @@ class MissingVariable(Exception):
         )
         self.name = name
         self.field = field
+
+
+class UnallowedVariable(MissingVariable):
+    """A ``${VAR}`` names an environment variable that :data:`ALLOWED_VARIABLES` does not list.
+
+    Whether the variable is set is not said: the goal file learns nothing of it.
+    """
+
+    def __init__(self, name: str, field: str):
+        Exception.__init__(
+            self,
+            _(
+                "environment variable {name} (used in `{field}`) is not one a goal file may read: sources read only "
+                "the variables the environment names in {allowed}, never others a CI job holds; "
+                "add it there where goaltree runs ({allowed}={name}) or change the source",
+                name=name,
+                field=field,
+                allowed=ALLOWED_VARIABLES,
+            )
+        )
+        self.name = name
+        self.field = field
+
+
+def allowed_variables(environ: Mapping[str, str]) -> frozenset[str]:
+    """The variables ``${VAR}`` may read: the names :data:`ALLOWED_VARIABLES` lists in ``environ``."""
+    return frozenset(re.split(r"[\s,]+", environ.get(ALLOWED_VARIABLES, "").strip())) - {""}
 
 
 def looks_secret(name: str) -> bool:
@@ -122,9 +155,11 @@ def interpolate(
     part are URL-encoded, so that a password may hold ``@`` or ``/``.
 
     Raises:
+        UnallowedVariable: A variable :data:`ALLOWED_VARIABLES` does not list.
         MissingVariable: A variable is not set.
     """
     userinfo = _userinfo_span(template) if url else None
+    allowed: frozenset[str] | None = None
     parts: list[str] = []
     position = 0
     for match in _VARIABLE.finditer(template):
@@ -134,6 +169,10 @@ def interpolate(
         if escaped:
             parts.append("${" + name + "}")
             continue
+        if allowed is None:
+            allowed = allowed_variables(environ)
+        if name not in allowed:
+            raise UnallowedVariable(name, field)
         if name not in environ:
             raise MissingVariable(name, field)
         value = environ[name]
@@ -168,6 +207,7 @@ def interpolate_source(config: Any, environ: Mapping[str, str], redactor: Redact
     """A source declaration with ``${VAR}`` read in every text field (``type`` excepted).
 
     Raises:
+        UnallowedVariable: A variable :data:`ALLOWED_VARIABLES` does not list.
         MissingVariable: A variable is not set.
     """
     data = config.model_dump(mode="python")

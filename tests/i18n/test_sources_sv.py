@@ -92,6 +92,7 @@ nodes:
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A Swedish goal file whose sources fail in the usual ways, beside a real CSV file and SQLite database."""
     monkeypatch.delenv(SECRET_VARIABLE, raising=False)
+    monkeypatch.setenv("GOALTREE_ALLOWED_VARIABLES", SECRET_VARIABLE)
     data = tmp_path / "data"
     data.mkdir()
     (data / "affarer.csv").write_text(
@@ -169,6 +170,19 @@ def test_an_unset_environment_variable_in_a_url_in_swedish(project: Path, capsys
         f"källa moln, nod moln_intakter: miljövariabeln {SECRET_VARIABLE} är inte satt (används i `url`); "
         "sätt den eller ändra källan"
     )
+
+
+def test_a_variable_the_environment_does_not_list_in_swedish(project: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv(SECRET_VARIABLE, "hemligt-123456")
+    monkeypatch.setenv("GOALTREE_ALLOWED_VARIABLES", "")
+    _code, output = run(capsys, "evaluate", str(project), "--as-of", AS_OF)
+
+    assert error_of(output, "moln_intakter") == (
+        f"källa moln, nod moln_intakter: miljövariabeln {SECRET_VARIABLE} (används i `url`) får inte läsas av en "
+        "målfil: källor läser bara de variabler som miljön anger i GOALTREE_ALLOWED_VARIABLES, aldrig andra som ett "
+        f"CI-jobb har; lägg till den där goaltree körs (GOALTREE_ALLOWED_VARIABLES={SECRET_VARIABLE}) eller ändra källan"
+    )
+    assert "hemligt-123456" not in output
 
 
 def test_the_sources_that_work_still_deliver_with_swedish_numbers(project: Path, capsys) -> None:

@@ -121,6 +121,7 @@ def install_plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable
 def test_a_plugin_answers_all_its_nodes_in_one_call(tmp_path: Path, install_plugins, monkeypatch: pytest.MonkeyPatch) -> None:
     names = install_plugins({"working": WORKING}, {"counting": "working:CountingSource"})
     monkeypatch.setenv("COUNTING_TOKEN", "s3cret-token-value")
+    monkeypatch.setenv("GOALTREE_ALLOWED_VARIABLES", "COUNTING_TOKEN")
     tree = goal_file(
         {"ads": {"type": "counting", "account": "acme", "token": "${COUNTING_TOKEN}"}},
         {
@@ -154,6 +155,7 @@ def test_a_broken_plugin_next_to_working_sources(tmp_path: Path, install_plugins
         },
     )
     monkeypatch.setenv("ADS_TOKEN", "tok-secret-9876")
+    monkeypatch.setenv("GOALTREE_ALLOWED_VARIABLES", "ADS_TOKEN")
     write_deals_csv(tmp_path / "deals.csv")
     tree = goal_file(
         {

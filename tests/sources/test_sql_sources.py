@@ -236,6 +236,7 @@ postgres = pytest.mark.postgres
 @postgres
 def test_postgresql_gives_the_same_numbers(postgres_deals, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, connections) -> None:
     monkeypatch.setenv("GOALTREE_TEST_PG_PASSWORD", postgres_deals.password)
+    monkeypatch.setenv("GOALTREE_ALLOWED_VARIABLES", "GOALTREE_TEST_PG_PASSWORD")
     server = postgres_deals
     # Plain postgresql:// (no driver named): goaltree picks psycopg 3 when psycopg2 is absent.
     url = f"postgresql://{server.user}:${{GOALTREE_TEST_PG_PASSWORD}}@{server.host}:{server.port}/{server.database}"
@@ -254,6 +255,7 @@ def test_postgresql_failures_never_show_the_password(
     password = postgres_deals.password
     monkeypatch.setenv("DB_PASSWORD", password)
     monkeypatch.setenv("DB_PORT", str(postgres_deals.port))
+    monkeypatch.setenv("GOALTREE_ALLOWED_VARIABLES", "DB_PASSWORD DB_PORT")
     user, host, database = postgres_deals.user, postgres_deals.host, postgres_deals.database
     written_in = postgres_deals.url()  # the password written into the goal file itself
     from_env = f"postgresql+psycopg://{user}:${{DB_PASSWORD}}@{host}:${{DB_PORT}}/{database}"
