@@ -97,8 +97,7 @@ def collect_observations(
         return {}, frozenset(), None
     from goaltree.sources import fetch_observations
 
-    end = min(as_of, goal_file.period.end) if as_of <= goal_file.period.end else as_of
-    result = fetch_observations(goal_file, tree.project_dir, goal_file.period.start, end, progress=progress)
+    result = fetch_observations(goal_file, tree.project_dir, goal_file.period.start, goal_file.observed_until(as_of), progress=progress)
     if diagnostics is not None:
         diagnostics.extend(tree.locate(d) for d in result.diagnostics)
     return dict(result.observations), frozenset(result.failed_nodes), None

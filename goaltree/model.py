@@ -443,3 +443,13 @@ class GoalFile(_Frozen):
     def deadline_of(self, node_id: str) -> dt.date:
         """The node's deadline, falling back to ``period.end``."""
         return self.nodes[node_id].deadline or self.period.end
+
+    def observed_until(self, as_of: dt.date) -> dt.date:
+        """The last day whose observations count at ``as_of``: ``as_of``, never past the period's end.
+
+        A report on last year's file, run in January, reads last year's rows
+        only. A deadline after the period's end (error T001) keeps the rows up
+        to it.
+        """
+        latest = max((node.deadline for node in self.nodes.values() if node.deadline is not None), default=self.period.end)
+        return min(as_of, max(self.period.end, latest))

@@ -174,3 +174,29 @@ nodes:
     by_scenario = nodes_of(tmp_path, capsys, body, "2027-03-31", "--scenario", "bigger")["total"]
     assert by_scenario["target"] == 2000
     assert by_scenario["target_derivation"] == "set by the scenario 'bigger', in place of the goal file's target"
+
+
+def test_rows_after_the_period_count_for_the_next_period_not_this_one(tmp_path, capsys):
+    # A year-end report run in March 2028 on the 2027 file: the 2028 rows are next year's.
+    (tmp_path / "deals.csv").write_text("date,amount\n2027-06-30,100\n2027-12-31,100\n2028-02-15,500\n", encoding="utf-8")
+    body = """\
+sources:
+  crm: {type: csv, path: deals.csv, date_column: date}
+nodes:
+  deals: {title: 300 deals, unit: count, target: 300, metric: {source: crm, value: amount}}
+  level: {title: A level of 300, unit: count, target: 300, aggregate: last, actuals: {2027-06-30: 100, 2027-12-31: 200, 2028-02-15: 500}}
+"""
+    for as_of in ("2027-12-31", "2028-03-31"):
+        nodes = nodes_of(tmp_path, capsys, body, as_of)
+        # By hand: 100 + 100 = 200 deals in 2027 (not 700), the last 2027 level 200 (not 500); 200 / 300.
+        assert (nodes["deals"]["actual"], nodes["level"]["actual"]) == (200, 200)
+        assert nodes["deals"]["progress"] == nodes["level"]["progress"] == round(200 / 300, 12)
+        assert nodes["deals"]["status"] == nodes["level"]["status"] == "off_track"
+    main(["explain", str(tmp_path / "goals.yaml"), "deals", "--as-of", "2028-03-31"])
+    assert "sum of 2 day(s) of observations from 2027-01-01 to 2027-12-31 (source crm)" in capsys.readouterr().out
+    # A snapshot pulled after the period holds the same rows, so it rebuilds the same numbers.
+    snapshot = tmp_path / "q4.snapshot.json"
+    assert main(["pull", str(tmp_path / "goals.yaml"), "--as-of", "2028-03-31", "-o", str(snapshot)]) == 0
+    capsys.readouterr()
+    nodes = nodes_of(tmp_path, capsys, body, "2028-03-31", "--snapshot", str(snapshot))
+    assert nodes["deals"]["actual"] == 200

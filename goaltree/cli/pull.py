@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    end = min(as_of, goal_file.period.end)
+    end = goal_file.observed_until(as_of)
     result = fetch_observations(goal_file, tree.project_dir, goal_file.period.start, end, progress=sys.stderr.isatty())
     errors = [tree.locate(d) for d in result.diagnostics if d.severity == "error"]
     if errors:

@@ -62,8 +62,10 @@ def evaluate(
     found.extend(targets.diagnostics)
 
     # --- actuals (SPEC §3.2) ---------------------------------------------------------------
+    # Rows after the period's end belong to the next period's file, whenever the evaluation is run.
+    observed_until = goal_file.observed_until(as_of)
     if as_of >= start:
-        measured, daily = measure(tree, as_of, observations or {}, failed, aggregate_of, found)
+        measured, daily = measure(tree, observed_until, observations or {}, failed, aggregate_of, found)
         # A node with a metric or actuals but no value by as_of (no rows yet, a failed source, an
         # overflow) has no actual: it is never solved from its parent or siblings instead.
         unmeasured = failed | {
@@ -84,6 +86,7 @@ def evaluate(
     results = _Results(
         tree=tree,
         as_of=as_of,
+        observed_until=observed_until,
         equation_of=equation_of,
         aggregate_of=aggregate_of,
         paces=paces,
@@ -218,6 +221,7 @@ class _Results:
 
     tree: GoalTree
     as_of: dt.date
+    observed_until: dt.date
     equation_of: Mapping[str, Equation]
     aggregate_of: Mapping[str, str]
     paces: Mapping[str, NodePace]
@@ -322,7 +326,7 @@ class _Results:
         source_series = None if failed else self.observations.get(node_id)
         if not source_series:
             return {}
-        return pace.breakdown(source_series, self.tree.goal_file.period.start, self.as_of, self.aggregate_of[node_id])
+        return pace.breakdown(source_series, self.tree.goal_file.period.start, self.observed_until, self.aggregate_of[node_id])
 
     def gap_parts(self, node_id: str, node: Node) -> tuple[dict[str, float], dict[str, str]]:
         """The node's attribution of its gap to its children, and the children its objective score leaves out."""
@@ -441,7 +445,7 @@ class _Results:
             actual_derivation = Derivation.deferred(
                 "measured",
                 _measured_text,
-                (aggregate, len(self.daily.get(node_id, ())), goal_file.period.start, self.as_of, actual_source),
+                (aggregate, len(self.daily.get(node_id, ())), goal_file.period.start, self.observed_until, actual_source),
             )
         else:
             actual_derivation = None if actual is None else self.actual_derivations.get(node_id)
