@@ -3,7 +3,10 @@
 Every output formats a number through this module, so that ``goaltree
 evaluate``, a diagram card, a report, a chart axis and a rule's message never
 disagree about a figure: thin grouping (``27 000 000``), as many decimals as
-the size calls for, percent for ratios, ``5.9×`` for a multiple.
+the size calls for, percent for ratios, ``5.9×`` for a multiple. A figure
+too small for its usual decimals gets significant digits written out
+(``0.0014 %``, ``0.00003``): never ``0.00 %`` for a rate that is not zero,
+never an exponent a team has to decode.
 
 The digits are grouped by a space in every language (an SI habit that reads
 the same in English and Swedish); the decimal sign, a currency's symbol and
@@ -52,6 +55,18 @@ def _significant(value: float, digits: int) -> str:
     if 1e-290 < abs(value) < 1e290:  # 10**places stays a float
         rounded = _half_up(value, digits - 1 - math.floor(math.log10(abs(value))))
     return format(value if rounded is None else rounded, f".{digits}g")
+
+
+def _plain(value: float, digits: int) -> str:
+    """:func:`_significant` without an exponent: ``0.00003``, not ``3e-05`` (a figure a team reads, not a float).
+
+    From 1e-15 down, and from 1 up, it is :func:`_significant`'s text.
+    """
+    magnitude = abs(value)
+    if not 1e-15 <= magnitude < 1:
+        return _significant(value, digits)
+    text = _fixed(value, digits - 1 - math.floor(math.log10(magnitude)))
+    return text.rstrip("0").rstrip(".")
 
 
 def _half_up(value: float, places: int) -> float | None:
@@ -104,9 +119,9 @@ def format_numbers(values: Iterable[float | None], units: Iterable[str | None]) 
 def _digits(value: float, unit: str | None) -> str:
     """:func:`format_number`'s text with ``,`` grouping, a ``.`` decimal and a ``-`` minus, before :func:`_localized`."""
     if unit == "ratio":
-        return _fixed(value * 100, 2) + " %"
+        return _percent_digits(value * 100)
     if unit == "%":
-        return _fixed(value, 2) + " %"
+        return _percent_digits(value)
     if unit == "multiple":  # ROAS, ROI: "5.9×", read "5.9 kronor per krona"
         return _digits(value, None) + "×"
     magnitude = abs(value)
@@ -118,7 +133,14 @@ def _digits(value: float, unit: str | None) -> str:
         return _fixed(value, 2, ",").rstrip("0").rstrip(".")
     if magnitude == 0:
         return "0"
-    return _significant(value, 4)
+    return _plain(value, 4)
+
+
+def _percent_digits(percent: float) -> str:
+    """A percent with two decimals (``1.40 %``); one too small for them with two significant digits (``0.0014 %``), never ``0.00 %``."""
+    if -0.01 < percent < 0.01 and percent != 0:
+        return _plain(percent, 2) + " %"
+    return _fixed(percent, 2) + " %"
 
 
 def _localized_column(texts: list[str]) -> list[str]:
@@ -179,7 +201,7 @@ def format_precise(value: float) -> str:
     """
     if value == 0 or 0.01 <= abs(value) < 1e15:
         return _localized(_fixed(value, 4, ",").rstrip("0").rstrip("."))
-    return _localized(_significant(value, 4))
+    return _localized(_plain(value, 4))
 
 
 def format_quantity(value: float | None, unit: str | None = None) -> str:
@@ -206,13 +228,19 @@ def format_signed_quantity(value: float | None, unit: str | None = None) -> str:
 
 
 def format_percent(value: float | None) -> str:
-    """A fraction as a percent with one decimal: ``0.496`` → ``49.6 %``."""
-    return UNKNOWN if value is None else _localized(_fixed(value * 100, 1) + " %")
+    """A fraction as a percent with one decimal: ``0.496`` → ``49.6 %``; below 0.1 % two significant digits (``0.0008 %``), never ``0.0 %``."""
+    return UNKNOWN if value is None else _localized(_one_decimal_percent(value * 100))
 
 
 def format_percents(values: Iterable[float | None]) -> list[str]:
     """:func:`format_percent` of each value, the same texts: a table's column at once."""
-    return _localized_column([UNKNOWN if value is None else _fixed(value * 100, 1) + " %" for value in values])
+    return _localized_column([UNKNOWN if value is None else _one_decimal_percent(value * 100) for value in values])
+
+
+def _one_decimal_percent(percent: float) -> str:
+    if -0.1 < percent < 0.1 and percent != 0:
+        return _plain(percent, 2) + " %"
+    return _fixed(percent, 1) + " %"
 
 
 def format_share(value: float | None) -> str:

@@ -288,3 +288,45 @@ def test_a_change_too_small_for_one_decimal_gets_the_decimals_that_show_it():
     with use_language("sv"):
         assert format_number_pair(2000, 2000.4) == ("2 000,0", "2 000,4")
         assert format_change(-0.0002) == "−0,02 %"
+
+
+def test_small_rates_and_amounts_read_as_plain_figures_never_zero_or_an_exponent(tmp_path, capsys):
+    from goaltree.present.numbers import format_number, format_precise
+
+    # A rate too small for two decimals of a percent: two significant digits, not "0.00 %".
+    assert format_number(0.000014, "ratio") == "0.0014 %"
+    assert format_number(0.0014, "%") == "0.0014 %"
+    assert format_number(0.0000075, "ratio") == "0.00075 %"
+    assert format_number(0.0345, "ratio") == "3.45 %"  # unchanged from 0.01 % up
+    assert format_number(0.0, "ratio") == "0.00 %"
+    # Below 1e-4 an amount kept g's exponent ("3e-05"); four significant digits, written out.
+    assert format_number(0.00003, "SEK") == "0.00003"
+    assert format_number(-0.000012345) == "-0.00001235"  # 12 digits end in a half: away from zero
+    assert format_number(0.01234) == "0.01234" and format_number(0.99996) == "1"
+    assert format_precise(8e-06) == "0.000008"
+    with use_language("sv"):
+        assert format_number(0.000014, "ratio") == "0,0014 %"
+        assert format_number(-0.00003) == "−0,00003"
+    goals = tmp_path / "goals.yaml"
+    goals.write_text(
+        """\
+goaltree: 1
+id: impressions
+title: Impressions
+period: {start: 2027-01-01, end: 2027-12-31}
+owner: Me
+nodes:
+  customers: {title: 70 customers, unit: count, target: 70, formula: impressions * impression_to_customer, actuals: {2027-03-31: 12}}
+  impressions: {title: Ad impressions, unit: count, baseline: 4000000, actuals: {2027-03-31: 1500000}}
+  impression_to_customer: {title: 0.0014 % of impressions become customers, type: driver, unit: ratio, baseline: 0.000014}
+""",
+        encoding="utf-8",
+    )
+    main(["evaluate", str(goals), "--as-of", "2027-03-31"])
+    row = next(line for line in capsys.readouterr().out.splitlines() if line.strip().startswith("impression_to_customer"))
+    # By hand: the target is the baseline, 0.0014 %; the actual is solved, 12 / 1 500 000 = 0.0008 %.
+    assert row.split()[1:4] == ["0.0014", "%*", "0.0008"]
+    report = tmp_path / "report.md"
+    assert main(["report", str(goals), "--as-of", "2027-03-31", "-o", str(report)]) == 0
+    # The funnel's step conversion (one decimal elsewhere) and its plan: 12 / 1 500 000 and 0.000014.
+    assert "| 70 customers (`customers`) | 12 | 70 | 0.0008 % | 0.0014 % | OFF TRACK |" in report.read_text(encoding="utf-8")
