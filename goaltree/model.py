@@ -126,6 +126,8 @@ Rollup = Annotated[
         none="The children support the node with no arithmetic; the default for kpis and drivers.",
     ),
 ]
+_NUMERIC_ROLLUPS = frozenset({"sum", "mean", "weighted_mean", "min", "max"})
+
 Severity = Annotated[
     Literal["error", "warning", "info"],
     EnumDescriptions(
@@ -325,7 +327,7 @@ class Node(_Frozen):
     milestones: dict[dt.date, float] = Field(
         default_factory=dict, description="`{date: value}` intermediate targets; pace goes through them."
     )
-    aggregate: Aggregate | None = Field(None, description="How the observations up to a date become the actual. Default `sum` for kpis, `last` for drivers and for `%`, `ratio` or `multiple` kpis with a `formula`.")
+    aggregate: Aggregate | None = Field(None, description="How the observations up to a date become the actual. Default `sum` for kpis, `last` for drivers and for `%`, `ratio` or `multiple` kpis with a `formula` or a numeric `rollup`.")
     formula: str | None = Field(
         None, description="Arithmetic over node ids: `+ - * / **`, parentheses, numbers, `min() max() abs()`."
     )
@@ -368,13 +370,14 @@ class Node(_Frozen):
 
     @property
     def effective_aggregate(self) -> Aggregate:
-        """``aggregate``, or its default: ``last`` for drivers and for rates computed by a formula, else ``sum``."""
+        """``aggregate``, or its default: ``last`` for drivers and for rates computed by a formula or a rollup, else ``sum``."""
         if self.aggregate is not None:
             return self.aggregate
         if self.type == "driver":
             return "last"
-        if self.formula is not None and is_rate_unit(self.unit):
-            # A rate its formula computes from totals is a level, never a flow summed over time.
+        if is_rate_unit(self.unit) and (self.formula is not None or self.rollup in _NUMERIC_ROLLUPS):
+            # A rate its formula computes from totals, or the mean of its children's rates, is a
+            # level, never a flow summed over time.
             return "last"
         return "sum"
 

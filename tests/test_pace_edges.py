@@ -200,3 +200,22 @@ nodes:
     capsys.readouterr()
     nodes = nodes_of(tmp_path, capsys, body, "2028-03-31", "--snapshot", str(snapshot))
     assert nodes["deals"]["actual"] == 200
+
+
+def test_the_weighted_mean_of_rates_is_a_level_paced_against_its_target(tmp_path, capsys):
+    # Paced as a flow from zero, CSAT 30 % read "on track" against 80 % × 90/365 = 19.73 % expected.
+    body = """\
+nodes:
+  csat: {title: CSAT 80 %, unit: "%", target: 80, rollup: weighted_mean}
+  csat_a: {title: CSAT A 85 %, unit: "%", aggregate: last, parent: csat, weight: 3, target: 85, actuals: {2027-03-31: 30}}
+  csat_b: {title: CSAT B, unit: "%", aggregate: last, parent: csat, weight: 1, actuals: {2027-03-31: 30}}
+"""
+    nodes = nodes_of(tmp_path, capsys, body, "2027-03-31")
+    # By hand: (3 · 85 + 1 · b) / 4 = 80 gives b = 65; the actual (3 · 30 + 30) / 4 = 30; a level without
+    # a baseline is compared with its target: expected 80, progress 30 / 80 = 0.375, far below 0.8.
+    assert nodes["csat_b"]["target"] == 65
+    assert (nodes["csat"]["actual"], nodes["csat"]["expected"]) == (30, 80)
+    assert nodes["csat"]["progress"] == 0.375
+    assert nodes["csat"]["status"] == "off_track"
+    main(["check", str(tmp_path / "goals.yaml")])
+    assert "M004" not in capsys.readouterr().out  # a level, so not "a % summed over time" either

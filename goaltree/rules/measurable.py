@@ -222,9 +222,10 @@ class RateSummedOverTime(NodeRule):
     rate KPI needs `aggregate: last` (the latest reading) or `mean`; better
     still, compute the rate from the totals with a formula (`customers /
     leads`), which goaltree evaluates on the rolled-up counts. A rate computed
-    by a formula is a level and its aggregate defaults to `last`: it is not
-    reported, unless the file sets `aggregate: sum` on it (that would pace the
-    rate as a flow growing from zero).
+    by a formula, or rolled up from its children (`rollup: weighted_mean` of
+    each team's CSAT), is a level and its aggregate defaults to `last`: it is
+    not reported, unless the file sets `aggregate: sum` on it (that would pace
+    the rate as a flow growing from zero).
 
     **Anti-pattern**
 
