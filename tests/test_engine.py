@@ -181,6 +181,21 @@ nodes:
     assert warnings[0].severity == "warning"
 
 
+def test_a_disagreement_is_relative_to_the_size_of_what_the_children_give(write_goals):
+    # Net new customers 50, but 100 won − 120 churned give −20: the target is 70 above, +350 % of 20.
+    result = evaluate_text(
+        write_goals,
+        """
+nodes:
+  net_new: {title: Net new customers 50, unit: count, target: 50, formula: won - churned}
+  won: {title: 100 customers won, unit: count, target: 100}
+  churned: {title: 120 customers churned at most, unit: count, direction: decrease, target: 120}
+""",
+    )
+    (warning,) = [d for d in result.diagnostics if d.code == "A003"]
+    assert "net_new target is 50 but its children give -20, a gap of 70 (+350.0%)" in warning.message
+
+
 def test_small_disagreement_within_half_a_percent_is_fine(write_goals):
     result = evaluate_text(
         write_goals,

@@ -319,7 +319,8 @@ class Solver:
             "stated": number_text(stated),
             "computed": number_text(computed),
             "gap": number_text(gap),
-            "relative": f" ({percent_text(gap / computed, signed=True)})" if computed else "",
+            # Relative to the size of what the children give: its sign is the gap's, whatever theirs.
+            "relative": f" ({percent_text(gap / abs(computed), signed=True)})" if computed else "",
         }
         if what == "target":
             message = _(
