@@ -11,7 +11,7 @@ sensitivity to each input) is :mod:`goaltree.sensitivity`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from goaltree import codes
 from goaltree.errors import Diagnostic, GoaltreeError, did_you_mean
@@ -58,8 +58,15 @@ class Choice:
         return ", ".join(parts)
 
 
-def parse_override(text: str) -> tuple[str, float]:
-    """``NODE=VALUE`` from ``--set`` as a node id and a finite number.
+def parse_override(text: str, unit: Callable[[str], str | None] = lambda node_id: None) -> tuple[str, float]:
+    """``NODE=VALUE`` from ``--set`` as a node id and a finite number in the node's unit.
+
+    A value may be written as a percent of a rate: ``win_rate=16%`` is 0.16
+    for a ``ratio`` node and 16 for a ``%`` node (whose values are percent).
+
+    Args:
+        text: What follows ``--set``.
+        unit: Node id -> its unit (``None`` for an unknown node).
 
     Raises:
         GoaltreeError: The text is not ``NODE=VALUE`` with a number (a usage error, exit 2).
@@ -70,14 +77,32 @@ def parse_override(text: str) -> tuple[str, float]:
     node_id = node_id.strip()
     if not sign or not node_id:
         raise GoaltreeError(_("--set '{text}' is not NODE=VALUE; write it like --set lead_to_customer=0.016", text=text))
+    number_text = value_text.strip().replace("_", "")
+    percent = number_text.endswith("%")
+    node_unit = unit(node_id)
+    example = {"ratio": "0.016", "%": "1.6"}.get(node_unit or "", "1200")
     try:
-        value = float(value_text.strip().replace("_", ""))
+        value = float(number_text[:-1] if percent else number_text)
     except ValueError:
         raise GoaltreeError(
-            _("--set {node}: '{value}' is not a number; write it like --set {node}=0.016", node=node_id, value=value_text)
+            _("--set {node}: '{value}' is not a number; write it like --set {node}={example}", node=node_id, value=value_text, example=example)
         ) from None
     if not math.isfinite(value):
         raise GoaltreeError(_("--set {node}: the value must be a finite number, not '{value}'", node=node_id, value=value_text))
+    if percent:
+        if node_unit == "ratio":
+            value /= 100  # a ratio's values are fractions: 16 % is 0.16
+        elif node_unit != "%":
+            raise GoaltreeError(
+                _(
+                    "--set {node}: '{value}' is a percent, but {node} is not a rate (its unit is {unit}); "
+                    "write the number itself, like --set {node}={example}",
+                    node=node_id,
+                    value=value_text,
+                    unit=node_unit or "–",
+                    example=example,
+                )
+            )
     return node_id, value
 
 
@@ -120,9 +145,10 @@ def choose(goal_file: GoalFile, name: str | None, overrides: Sequence[str] = ())
             )
         sets.update(scenario.set)
     parsed: dict[str, float] = {}
+    nodes = goal_file.nodes
     for text in overrides:
-        node_id, value = parse_override(text)
-        if node_id not in goal_file.nodes:
+        node_id = text.partition("=")[0].strip()
+        if node_id and "=" in text and node_id not in nodes:
             raise GoaltreeError(
                 _(
                     "--set: no node '{node}' in {tree}{suggestion}",
@@ -131,6 +157,7 @@ def choose(goal_file: GoalFile, name: str | None, overrides: Sequence[str] = ())
                     suggestion=did_you_mean(node_id, goal_file.nodes),
                 )
             )
+        node_id, value = parse_override(text, lambda node_id: nodes[node_id].unit)
         parsed[node_id] = value
     sets.update(parsed)
     return Choice(name, sets, parsed)

@@ -148,10 +148,26 @@ def test_set_alone_and_the_table_heading(write_goals, capsys):
     assert "700*" in out  # leads = 12 600 000 / (0.02 * 900 000)
 
 
+@pytest.mark.parametrize(("unit", "written", "stated"), [("ratio", "0.016", "1.6%"), ("%", "1.6", "1.6 %")])
+def test_a_rate_set_as_a_percent_reads_in_the_rate_unit(write_goals, capsys, unit, written, stated):
+    # A `%` node's values are percent (1.6), a ratio's fractions (0.016); "1.6%" means the same rate for both.
+    plan = PLAN.replace("unit: ratio, target: 0.014", f'unit: "{unit}", target: {0.014 if unit == "ratio" else 1.4}')
+    path = write_goals(plan)
+    for value in (written, stated):
+        _, document = run_json(capsys, "evaluate", str(path), "--as-of", "2027-01-31", "--format", "json",
+                               "--set", f"lead_to_customer={value}")  # fmt: skip
+        # By hand: leads = 12 600 000 / (0.016 × 900 000) = 875.
+        assert document["nodes"]["leads"]["target"] == 875
+        assert document["nodes"]["lead_to_customer"]["target"] == float(written)
+    assert main(["evaluate", str(path), "--set", "lead_to_customer=lots"]) == 2
+    assert f"write it like --set lead_to_customer={written}" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("options", "words"),
     [
         (["--scenario", "higher_conversin"], "did you mean 'higher_conversion'?"),
+        (["--set", "deal=16%"], "'16%' is a percent, but deal is not a rate (its unit is SEK)"),
         (["--set", "lead_to_custome=0.02"], "did you mean 'lead_to_customer'?"),
         (["--set", "lead_to_customer"], "is not NODE=VALUE"),
         (["--set", "lead_to_customer=lots"], "is not a number"),
