@@ -113,3 +113,34 @@ def test_reports_pair_a_share_beyond_100_percent_with_the_own_pace(goals):
     assert item["sentence"] == sentence
     assert [(p["child"], p["amount"]) for p in item["parts"]] == [("intakter_se", SWEDEN), (None, OWN)]
     assert [p["share"] for p in item["parts"]] == [pytest.approx(1.4), pytest.approx(-0.4)]
+
+
+RATE = """\
+goaltree: 1
+id: accepted
+title: Accepted leads
+period: {start: 2027-01-01, end: 2027-12-31}
+owner: Sales
+nodes:
+  mql_to_sql: {title: Sales accepts 30 % of MQLs, unit: ratio, formula: sql / mql}
+  sql: {title: 300 SQLs, unit: count, target: 300, actuals: {2027-12-31: 200}}
+  mql: {title: 1 000 MQLs, unit: count, target: 1000, actuals: {2027-12-31: 800}}
+"""
+
+
+def test_a_rate_gap_and_its_parts_read_in_percentage_points(tmp_path, capsys):
+    # At the deadline expected = target: the rate 200 / 800 = 25 % against 300 / 1 000 = 30 %, a gap of
+    # −5 points. Log-mean Divisia: L = −0.05 / ln(0.25 / 0.3) = 0.274241; sql L·ln(200/300) = −0.111195,
+    # mql −L·ln(800/1000) = +0.061195 (fewer MQLs raise the rate: a divisor behind its pace narrows the gap).
+    path = tmp_path / "goals.yaml"
+    path.write_text(RATE, encoding="utf-8")
+    main(["explain", str(path), "mql_to_sql", "--as-of", "2027-12-31"])
+    out = capsys.readouterr().out
+    assert "Gap −5.00 percentage points, by child:" in out
+    assert "sql: −11.12 percentage points (222% of the gap)" in out
+    assert "mql: +6.12 percentage points (-122% of the gap)" in out
+    report = tmp_path / "report.md"
+    assert main(["report", str(path), "--as-of", "2027-12-31", "-o", str(report)]) == 0
+    text = report.read_text(encoding="utf-8")
+    assert "mql\\_to\\_sql is 5.00 percentage points behind its expected pace: sql explain 222 % of the mql\\_to\\_sql gap, mql −122 %." in text
+    assert "A negative share is a child that narrows the gap." in text and "ahead of its pace" not in text

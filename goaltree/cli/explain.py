@@ -8,7 +8,7 @@ from typing import Iterator
 
 from goaltree.cli.common import exit_code, load_and_evaluate
 from goaltree.cli.output import format_number, format_percent
-from goaltree.present.numbers import round_half_up
+from goaltree.present.numbers import format_difference, format_points, round_half_up
 from goaltree.engine.attribution import OWN_PACE, OWN_PACE_WORDS
 from goaltree.engine.results import Derivation, Evaluation, NodeResult
 from goaltree.errors import GoaltreeError, did_you_mean
@@ -128,19 +128,29 @@ def explain(evaluation: Evaluation, node_id: str) -> str:
         lines.append("  " + _("forecast at the deadline: {value}", value=format_number(result.forecast, result.unit)))
     if result.attribution:
         gap = result.gap
+        unit = None if result.actual is None else result.unit
+
+        def amount_text(value: float) -> str:
+            # The gap and its parts in one unit: percentage points between rates, never a percent.
+            return format_difference(value, unit) if unit in ("ratio", "%") else format_number(value, unit)
+
         if gap is None and result.progress is not None and result.expected_progress is not None:
             gap = result.progress - result.expected_progress
+
+            def amount_text(value: float) -> str:  # an objective's gap is in points of progress
+                return _("{points} points", points=format_points(value))
+
         lines.append("")
-        lines.append(_("Gap {value}, by child:", value=format_number(gap, None if result.actual is None else result.unit)))
+        lines.append(_("Gap {value}, by child:", value=amount_text(gap)))
         for child, amount in sorted(result.attribution.items(), key=lambda item: item[1]):
             name = _(OWN_PACE_WORDS) if child == OWN_PACE else child
             if gap:
                 # Whole percent, a half rounded away from zero as every figure is; a share that
                 # rounds to nothing reads 0, never -0. Grouped, with the language's minus.
                 share = format_number(round_half_up(amount / gap * 100) + 0.0)
-                lines.append("  " + _("{node}: {amount} ({share}% of the gap)", node=name, amount=format_number(amount), share=share))
+                lines.append("  " + _("{node}: {amount} ({share}% of the gap)", node=name, amount=amount_text(amount), share=share))
             else:
-                lines.append(f"  {name}: {format_number(amount)}")
+                lines.append(f"  {name}: {amount_text(amount)}")
     return "\n".join(lines)
 
 

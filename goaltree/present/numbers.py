@@ -227,6 +227,22 @@ def format_signed_quantity(value: float | None, unit: str | None = None) -> str:
     return text
 
 
+def format_difference(value: float | None, unit: str | None = None, *, signed: bool = True) -> str:
+    """A gap or a part of one in the node's unit: ``−4 241 096 SEK``; between two rates in percentage points.
+
+    A rate 2.7 points below its pace reads ``−2.70 percentage points``, not
+    ``−2.70 %``, which would read as 2.7 % of the rate. ``–`` when unknown.
+    """
+    if value is None:
+        return UNKNOWN
+    if not signed:
+        value = abs(value)
+    if unit in ("ratio", "%"):
+        points = _fixed(value * 100 if unit == "ratio" else value, 2, "+" if signed else "")
+        return _("{points} percentage points", points=_localized(points).replace("-", "−"))
+    return format_signed_quantity(value, unit) if signed else format_quantity(value, unit)
+
+
 def format_percent(value: float | None) -> str:
     """A fraction as a percent with one decimal: ``0.496`` → ``49.6 %``; below 0.1 % two significant digits (``0.0008 %``), never ``0.0 %``."""
     return UNKNOWN if value is None else _localized(_one_decimal_percent(value * 100))

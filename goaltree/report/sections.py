@@ -16,7 +16,7 @@ from goaltree.engine.serialize import number
 from goaltree.errors import Diagnostic, sort_key
 from goaltree.render.style import STATUS_ORDER, STATUS_STYLES, severity_rank, status_description, status_label, type_label
 from goaltree.present.language import _, _n, _p, format_date
-from goaltree.present.numbers import format_percent, format_points, format_quantity, format_share, format_signed_quantity
+from goaltree.present.numbers import format_difference, format_percent, format_points, format_quantity, format_share
 
 ATTENTION = ("off_track", "at_risk", "no_data")
 """Statuses the summary lists node by node."""
@@ -95,7 +95,7 @@ def node_view(result: NodeResult) -> dict[str, Any]:
         "actual_derivation": result.actual_derivation.text if result.actual_derivation else None,
         "expected": number(result.expected),
         "expected_text": format_quantity(result.expected, unit),
-        "gap_text": format_signed_quantity(result.gap, unit),
+        "gap_text": format_difference(result.gap, unit),
         "progress": number(result.progress),
         "progress_text": format_percent(result.progress),
         "expected_progress": number(result.expected_progress),
@@ -229,8 +229,9 @@ def explanations(evaluation: Evaluation) -> list[dict[str, Any]]:
     """For each node behind its pace, which children explain its gap and by how much (SPEC §3.5).
 
     Shares are parts of the gap: 82 % means the child's shortfall accounts for
-    82 % of the parent's; a negative share is a child ahead of its pace that
-    makes the gap smaller. The parts add up to the whole gap; what the
+    82 % of the parent's; a negative share is a child that makes the gap
+    smaller (one ahead of its pace, or a divisor behind it: fewer leads raise
+    the conversion rate computed from them). The parts add up to the whole gap; what the
     children do not explain is the parent's own pace ("its own pace differs
     from its parts by −40 %"), so a share beyond ±100 % is never left
     without what balances it.
@@ -271,7 +272,7 @@ def explanations(evaluation: Evaluation) -> list[dict[str, Any]]:
                 points=format_percent(abs(gap)).replace(" %", ""),
             )
         else:
-            lead = _("{node} is {amount} behind its expected pace", node=node_id, amount=format_quantity(abs(gap), result.unit))
+            lead = _("{node} is {amount} behind its expected pace", node=node_id, amount=format_difference(gap, result.unit, signed=False))
         # "lead: first, others; own pace." The clauses are whole sentences of their own;
         # only the punctuation between them is the code's.
         pieces = []
@@ -288,7 +289,7 @@ def explanations(evaluation: Evaluation) -> list[dict[str, Any]]:
             sentence += ("; " if pieces else "") + _("its own pace differs from its parts by {share}", share=rest["share_text"])
         sentence += "."
         if any(part["offsets"] and part["child"] is not None for part in parts):
-            sentence += " " + _("A negative share is a child ahead of its pace.")
+            sentence += " " + _("A negative share is a child that narrows the gap.")
         items.append(
             {
                 "node": node_id,
@@ -310,7 +311,7 @@ def _gap_text(amount: float, unit: str, result: NodeResult) -> str:
     if unit == "points":
         points = format_points(amount)
         return _p("report", "{points} points", points=points)
-    return format_signed_quantity(amount, result.unit)
+    return format_difference(amount, result.unit)
 
 
 # --- breakdowns and findings ------------------------------------------------------------------

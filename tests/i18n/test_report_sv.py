@@ -114,7 +114,7 @@ def test_the_gap_attribution_sentence_in_swedish(tmp_path):
     assert any("revenue ligger 4 241 096 kr efter förväntad takt: customers förklarar 100 % av gapet i revenue." in item for item in why)
     assert any(
         "customers ligger 4,71 efter förväntad takt: lead_to_customer förklarar 106 % av gapet i customers, leads −6 %. "
-        "En negativ andel är en underliggande nod som ligger före sin takt." in item
+        "En negativ andel är en underliggande nod som minskar gapet." in item
         for item in why
     )
     assert "Underliggande nod" in page.all("th") and "Del av gapet" in page.all("th")
