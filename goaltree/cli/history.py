@@ -13,7 +13,7 @@ import sys
 from typing import IO, Any
 
 from goaltree.cli.output import format_number
-from goaltree.present.numbers import format_change
+from goaltree.present.numbers import format_change, format_number_pair
 from goaltree.engine.serialize import number
 from goaltree.jsontext import write_json
 from goaltree.present.language import _, _n, _p, format_date
@@ -84,6 +84,9 @@ def _label(revision: Revision) -> str:
 def _target_words(target: NodeTarget, row: str, previous: NodeTarget | None, present_before: bool) -> str:
     """``70 (derived) as customers  +11.1 %``: the target, how it was set, its id then, and the move since the revision before."""
     amount = _cell(target).rstrip("*")
+    if previous is not None and target.target is not None and previous.target is not None:
+        # A move too small for the usual digits shows the digits that tell it from the revision before.
+        amount = format_number_pair(previous.target, target.target, target.unit)[1]
     if target.origin:
         value = _p("revision", "{target} ({origin})", target=amount, origin=origin_word(target.origin))
     else:

@@ -79,6 +79,16 @@ def test_uncommitted_edits_appear_as_the_working_copy(repository, capsys):
     assert "working copy" in out and "75 000 000 (declared)  +7.1 %" in out
 
 
+def test_a_move_too_small_for_the_usual_digits_shows_the_digits_that_tell_it(repository, capsys):
+    # 70 000 000 → 70 000 000.4 is +0.4 / 70 000 000 = +0.00000057 %, the first decimal that shows it +0.000001 %;
+    # both amounts read "70 000 000" at the usual digits.
+    repository.goals.write_text(new_text().replace("target: 70000000", "target: 70000000.4"), encoding="utf-8")
+    assert main(["history", "goals.yaml", "revenue"]) == 0
+    out = capsys.readouterr().out
+    assert "70 000 000 (declared)  +11.1 %" in out
+    assert "70 000 000.4 (declared)  +0.000001 %" in out
+
+
 def test_the_history_follows_a_renamed_file(repository, capsys):
     repository.git("mv", "goals.yaml", "plan-2027.yaml")
     repository.commit(new_text().replace("target: 12\n", "target: 14\n"), "Rename, and two more events", name="plan-2027.yaml")
