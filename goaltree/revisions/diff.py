@@ -35,7 +35,7 @@ from typing import Any, Callable, Mapping
 from pydantic import BaseModel
 
 from goaltree.engine.allocation import ALLOCATION_RULES
-from goaltree.engine.results import Evaluation
+from goaltree.engine.results import Evaluation, NodeResult
 from goaltree.engine.serialize import number
 from goaltree.errors import DiagnosticsError
 from goaltree.graph import GoalTree
@@ -435,22 +435,29 @@ def diff_trees(
             and (change := _field_change(name, old_node, new_node, old_tree, new_tree, old_id, new_id, renamed)) is not None
         }
         own_edit = not same_number(old_node.target, new_node.target) or any(name in TARGET_INPUTS for name in edits)
+        # A baseline or weight moves the node's own target only where its target is allocated or assumed
+        # from them; elsewhere (a target solved from its formula) the move comes from other edits.
+        target_edit = own_edit and (
+            any(name in TARGET_INPUTS and name not in _OWN_VALUES for name in edits)
+            or not same_number(old_node.target, new_node.target)
+            or any(_reads_own_values(result) for result in (old_result, new_result))
+        )
         moved = not same_number(old_result.target, new_result.target)
         fields: dict[str, Change] = {}
         for name in Node.model_fields:
             if name == "target":
-                if moved and own_edit:
+                if moved and target_edit:
                     # The node's own entry moved its target: that is its change, not a derived one.
                     fields["target"] = Change(old_result.target, new_result.target)
-                if own_edit and old_result.target_origin != new_result.target_origin:
+                if target_edit and old_result.target_origin != new_result.target_origin:
                     # Declared <-> derived is an edit of the entry; a derived target that comes or
                     # goes with something above it is listed under `derived` alone.
                     fields["target_origin"] = Change(old_result.target_origin, new_result.target_origin)
             elif name in edits:
                 fields[name] = edits[name]
         if own_edit:
-            edited.add(new_id)
-        elif moved:
+            edited.add(new_id)  # a baseline or weight may still move its siblings' shares
+        if moved and not target_edit:
             moves[new_id] = (old_result.target, new_result.target)
         if fields:
             changed[new_id] = fields
@@ -492,6 +499,16 @@ def diff_trees(
         file=file_changes,
         scenarios=scenario_changes,
     )
+
+
+_OWN_VALUES = ("baseline", "weight")
+"""Fields of a node that its own target reads only when it is allocated or assumed."""
+
+
+def _reads_own_values(result: NodeResult) -> bool:
+    """Whether the node's target was allocated (by weight or baseline share, a growth factor) or kept at its baseline."""
+    derivation = result.target_derivation
+    return derivation is not None and (derivation.rule in ALLOCATION_RULES or derivation.rule == "assumed")
 
 
 def _causes(evaluation: Evaluation, edited: set[str], tree: GoalTree) -> dict[str, tuple[str, ...]]:

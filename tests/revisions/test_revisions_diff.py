@@ -365,3 +365,46 @@ def test_a_small_change_never_reads_as_the_same_number_or_as_no_change(tmp_path,
     assert "target 2 000.0 → 2 000.4 #40;+0.02 %#41;" in markdown.split("```mermaid")[1]
     assert main(["diff", str(old), str(new), "--language", "sv"]) == 0
     assert "target: 2 000,0 → 2 000,4 (+0,02 %)" in capsys.readouterr().out
+
+
+CAC = """\
+goaltree: 1
+id: cac
+title: Cost per customer
+period: {start: 2027-01-01, end: 2027-12-31}
+nodes:
+  revenue: {title: Revenue 63 MSEK, unit: SEK, target: 63000000, formula: customers * deal}
+  customers: {title: Customers, unit: count}
+  deal: {title: 900 000 SEK a deal, unit: SEK, type: driver, target: 900000}
+  marketing_cost: {title: Spend at most 6.3 MSEK, unit: SEK, direction: decrease, target: 6300000}
+  cac: {title: CAC, unit: SEK, direction: decrease, baseline: 128000, formula: marketing_cost / customers}
+"""
+
+
+def test_a_baseline_edit_does_not_make_a_solved_target_the_nodes_own_change():
+    old = tree_of(CAC)
+    new = tree_of(CAC.replace("target: 63000000", "target: 57000000").replace("baseline: 128000", "baseline: 126500"))
+    diff = diff_trees(old, new)
+    # cac = 6 300 000 / (63 000 000 / 900 000) = 90 000 before, 6 300 000 / (57 000 000 / 900 000) = 99 473.68 after:
+    # a move of the revenue edit, solved from the formula; cac's own baseline takes no part in it.
+    assert set(diff.changed["cac"]) == {"baseline"}
+    move = diff.derived["cac"]
+    assert (move.old, move.new) == (pytest.approx(90_000), pytest.approx(6_300_000 / (57_000_000 / 900_000)))
+    assert move.because == ("revenue",)
+
+
+def test_a_baseline_edit_that_moves_an_allocated_target_is_the_nodes_own_change():
+    text = """\
+goaltree: 1
+id: split
+title: Split
+period: {start: 2027-01-01, end: 2027-12-31}
+nodes:
+  revenue: {title: Revenue 1 000, unit: SEK, target: 1000, rollup: sum}
+  web: {title: Web, unit: SEK, parent: revenue, baseline: 100}
+  stores: {title: Stores, unit: SEK, parent: revenue, baseline: 300}
+"""
+    diff = diff_trees(tree_of(text), tree_of(text.replace("baseline: 100", "baseline: 200")))
+    # By baseline share: web 1 000 · 100/400 = 250 → 1 000 · 200/500 = 400, its own edit; stores 750 → 600 follows it.
+    assert diff.changed["web"]["target"].old == pytest.approx(250) and diff.changed["web"]["target"].new == pytest.approx(400)
+    assert diff.derived["stores"].new == pytest.approx(600) and diff.derived["stores"].because == ("web",)
