@@ -50,6 +50,7 @@ from goaltree.errors import GoaltreeError
 from goaltree.graph import GoalTree
 from goaltree.model import Node, Period
 from goaltree.present.language import _, _n, _p, format_date
+from goaltree.present.numbers import format_number
 from goaltree.revisions.rollover_carry import (
     Carry,
     Rollover,
@@ -351,7 +352,7 @@ def _restate_titles(
         entry = document["nodes"][node_id]
         new_node = loaded.goal_file.nodes[node_id]
         title = entry.get("title", goal_file.nodes[node_id].title)
-        restated, changes = _restated_title(
+        restated, changes, kept = _restated_title(
             title,
             goal_file,
             node_id,
@@ -360,12 +361,14 @@ def _restate_titles(
             new_node,
             new,
         )
-        if not changes:
+        if not changes and kept is None:
             result.append(carry)
             continue
         listed = ", ".join(text for _kind, text in changes)
         kinds = {kind for kind, _text in changes}
-        if kinds == {"baseline"}:
+        if not changes:
+            said = ""
+        elif kinds == {"baseline"}:
             said = _("the title's starting amount follows the new baseline: {changes}.", changes=listed)
         elif "baseline" in kinds:
             said = _("the title's amounts follow the new baseline and target: {changes}.", changes=listed)
@@ -380,10 +383,20 @@ def _restate_titles(
                 "the title's amounts follow the new derived target: {changes}.",
                 len(changes), changes=listed,
             )
+        if kept is not None:
+            unit = new_node.unit
+            review = _(
+                "the title's starting amount {amount} is kept: the new baseline, {baseline}, is already at or past "
+                "the target {target}, so the move the title states no longer fits; review the title.",
+                amount=kept,
+                baseline=format_number(new_node.baseline, unit),
+                target=format_number(new_targets.get(node_id), unit),
+            )
+            said = f"{said} {review[0].upper()}{review[1:]}" if said else review
         note = f"{carry.note} {said[0].upper()}{said[1:]}" if carry.note else rollover_note(old_label, on, said)
         entry["title"] = restated
         _place(entry, "description", _describe(goal_file.nodes[node_id].description, note), order)
-        result.append(replace(carry, note=note, title=restated))
+        result.append(replace(carry, note=note, title=restated if restated != title or changes else carry.title))
     return result
 
 
@@ -395,17 +408,20 @@ def _restated_title(
     new_target: float | None,
     new_node: Node,
     new: Period,
-) -> tuple[str, list[tuple[str, str]]]:
-    """The title with its target (and a range's start, the baseline) in the new amounts, and what changed.
+) -> tuple[str, list[tuple[str, str]], str | None]:
+    """The title with its target (and a range's start, the baseline) in the new amounts, what changed, and what was kept.
 
     Each change is ``("target" | "baseline", "old → new")``, a range's start first.
+    A start is kept as written (and returned last, to be reviewed) when the new
+    baseline is already at or past the target: "grow from 27 030 to 26 000"
+    would state a fall as growth.
     """
     from goaltree.rules import amounts
 
     node = goal_file.nodes[node_id]
     unit = amounts.node_unit(node.unit)
     if old_target is None or new_target is None or unit is None or node.direction == "maintain":
-        return title, []
+        return title, [], None
     old = goal_file.period
     years = range(old.start.year, new.end.year + 1)
     flow = node.effective_aggregate == "sum"
@@ -413,7 +429,7 @@ def _restated_title(
         title, node.unit, old_target, flow=flow, start=old.start, deadline=goal_file.deadline_of(node_id), years=years
     )
     if before is None or not before.agrees:
-        return title, []  # the title did not state the target: nothing to keep in step
+        return title, [], None  # the title did not state the target: nothing to keep in step
     changes: list[tuple[str, str]] = []
     expected = new_target
     if flow and before.amount.per:
@@ -422,18 +438,26 @@ def _restated_title(
         restated = amounts.restate(title, before, expected, node.unit)
         changes.append(("target", f"{before.amount.text} → {_written_at(restated, before.amount.start, years)}"))
         title = restated
+    kept = None
     if node.baseline is not None and new_node.baseline is not None:
         for amount in amounts.stated_amounts(title, years):
             stated = amounts.in_node_units(amount, unit)
             if amount.role != "from" or stated is None or not amounts.agrees(stated, node.baseline, amount, unit):
                 continue
-            if not amounts.agrees(stated, new_node.baseline, amount, unit):
+            if not amounts.agrees(stated, new_node.baseline, amount, unit) and _at_or_past(node.direction, new_node.baseline, expected):
+                kept = amount.text
+            elif not amounts.agrees(stated, new_node.baseline, amount, unit):
                 statement = amounts.Statement(amount, stated, node.baseline, True)
                 restated = amounts.restate(title, statement, new_node.baseline, node.unit)
                 changes.insert(0, ("baseline", f"{amount.text} → {_written_at(restated, amount.start, years)}"))
                 title = restated
             break
-    return title, changes
+    return title, changes, kept
+
+
+def _at_or_past(direction: str, baseline: float, target: float) -> bool:
+    """Whether a level starting at ``baseline`` has nothing left to move towards ``target`` in ``direction``."""
+    return baseline >= target if direction == "increase" else baseline <= target
 
 
 def _written_at(title: str, start: int, years: range) -> str:

@@ -652,7 +652,20 @@ def test_a_renewed_flows_milestones_scale_by_the_targets_own_ratio(tmp_path):
     assert list(revenue["milestones"].values()) == [148.37]
 
 
-def test_a_restated_range_start_is_said_to_follow_the_baseline(tmp_path):
+@pytest.mark.parametrize(
+    ("second_half", "baseline", "title", "said"),
+    [
+        # 13 000 + 11 000 = 24 000 searches in 2027, the new baseline: 2028 still grows to 26 000.
+        (11000, 24000, "Searches for our brand name grow from 24 000 to 26 000 in 2028",
+         "The title's starting amount follows the new baseline: 21 000 → 24 000."),
+        # 27 029 searches (4 significant digits: 27 030) are already past 26 000: "grow from 27 030 to 26 000"
+        # would state a fall as growth, so the start is kept and the description asks for a review.
+        (14029, 27030, "Searches for our brand name grow from 21 000 to 26 000 in 2028",
+         "The title's starting amount 21 000 is kept: the new baseline, 27 030, is already at or past the target "
+         "26 000, so the move the title states no longer fits; review the title."),
+    ],
+)
+def test_a_range_start_follows_the_baseline_unless_the_baseline_is_past_the_target(tmp_path, second_half, baseline, title, said):
     source = tmp_path / "goals.yaml"
     source.write_text(
         textwrap.dedent(
@@ -668,16 +681,45 @@ def test_a_restated_range_start_is_said_to_follow_the_baseline(tmp_path):
                 unit: count
                 baseline: 21000
                 target: 26000
-                actuals: {2027-06-30: 13000, 2027-12-31: 14029}
+                actuals: {2027-06-30: 13000, 2027-12-31: SECOND_HALF}
+            """
+        ).replace("SECOND_HALF", str(second_half)),
+        encoding="utf-8",
+    )
+    output = tmp_path / "next.yaml"
+    assert main(["rollover", str(source), "--to", "2028", "-o", str(output)]) == 0
+    node = nodes_of(output)["brand_searches"]
+    assert (node["baseline"], node["target"]) == (baseline, 26000)  # 2028 keeps the target
+    assert node["title"] == title
+    assert said in node["description"]
+
+
+def test_a_fall_already_reached_keeps_its_title_and_asks_for_a_review(tmp_path):
+    source = tmp_path / "goals.yaml"
+    source.write_text(
+        textwrap.dedent(
+            """\
+            goaltree: 1
+            id: churn-2027
+            title: Churn 2027
+            period: {start: 2027-01-01, end: 2027-12-31}
+            owner: Customer Success
+            nodes:
+              churn:
+                title: Monthly churn falls from 5 % to 3 %
+                unit: "%"
+                direction: decrease
+                aggregate: last
+                baseline: 5
+                target: 3
+                actuals: {2027-06-30: 4.0, 2027-12-31: 2.5}
             """
         ),
         encoding="utf-8",
     )
     output = tmp_path / "next.yaml"
     assert main(["rollover", str(source), "--to", "2028", "-o", str(output)]) == 0
-    node = nodes_of(output)["brand_searches"]
-    # 27 029 searches in 2027 (4 significant digits: 27 030) is the new baseline; 2028 keeps 26 000.
-    assert (node["baseline"], node["target"]) == (27030, 26000)
-    assert node["title"] == "Searches for our brand name grow from 27 030 to 26 000 in 2028"
-    # The range's start moved with the baseline, not with the target.
-    assert "The title's starting amount follows the new baseline: 21 000 → 27 030." in node["description"]
+    node = nodes_of(output)["churn"]
+    # 2.5 % is at or below 3 %: "falls from 2.5 % to 3 %" would call a rise a fall.
+    assert node["title"] == "Monthly churn falls from 5 % to 3 %"
+    assert "The title's starting amount 5 % is kept: the new baseline, 2.50 %, is already at or past the target 3.00 %" in " ".join(node["description"].split())
