@@ -126,8 +126,6 @@ Rollup = Annotated[
         none="The children support the node with no arithmetic; the default for kpis and drivers.",
     ),
 ]
-_NUMERIC_ROLLUPS = frozenset({"sum", "mean", "weighted_mean", "min", "max"})
-
 Severity = Annotated[
     Literal["error", "warning", "info"],
     EnumDescriptions(
@@ -375,7 +373,7 @@ class Node(_Frozen):
             return self.aggregate
         if self.type == "driver":
             return "last"
-        if is_rate_unit(self.unit) and (self.formula is not None or self.rollup in _NUMERIC_ROLLUPS):
+        if is_rate_unit(self.unit) and (self.formula is not None or self.rollup in NUMERIC_ROLLUPS):
             # A rate its formula computes from totals, or the mean of its children's rates, is a
             # level, never a flow summed over time.
             return "last"
