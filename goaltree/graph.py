@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from goaltree.formula import Formula
     from goaltree.goalfile import LoadResult
+    from goaltree.model import Aggregate
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,6 +82,42 @@ class GoalTree:
                 if not graph.has_edge(node_id, child):
                     graph.add_edge(node_id, child, kind="parent")
         return graph
+
+    @cached_property
+    def aggregate_of(self) -> dict[str, "Aggregate"]:
+        """Each node's aggregate: ``sum`` for a flow (paced from zero), a level's otherwise.
+
+        A node's own ``aggregate`` or its model's default
+        (:attr:`~goaltree.model.Node.effective_aggregate`), except for a kpi
+        computed from its children that states none: a numeric rollup whose
+        children are all levels is a level (the followers of each platform,
+        added up), and so is a formula of levels only, or one whose value does
+        not grow with its flows (``revenue / deals``: degree 0 in them); a
+        formula of degree 1 in its flows (``customers * deal``) stays a flow.
+        """
+        nodes = self.goal_file.nodes
+        aggregate_of: dict[str, "Aggregate"] = {node_id: node.effective_aggregate for node_id, node in nodes.items()}
+        formulas, rollups = self.formulas, self.rollup_children
+        for node_id in reversed(self.order):  # children before parents
+            if node_id not in formulas and node_id not in rollups:
+                continue
+            node = nodes[node_id]
+            if aggregate_of[node_id] != "sum" or node.aggregate is not None or node.metric is not None or node.actuals:
+                continue
+            formula = formulas.get(node_id)
+            if formula is not None:
+                if not self.formula_children.get(node_id):
+                    continue
+                # The formula's names and its shape's template's are in the same order.
+                flows = tuple(i for i, name in enumerate(formula.names) if aggregate_of.get(name, "sum") == "sum")
+                if flows and formula.shape.scaling_degree(flows) != 0:
+                    continue
+                aggregate_of[node_id] = "last"
+            elif node.rollup in NUMERIC_ROLLUPS:
+                children = rollups.get(node_id, ())
+                if children and all(aggregate_of.get(child, "sum") != "sum" for child in children):
+                    aggregate_of[node_id] = "last"
+        return aggregate_of
 
     def locate(self, diagnostic: Diagnostic) -> Diagnostic:
         """Place ``diagnostic`` at its file, line and column where known."""

@@ -325,7 +325,7 @@ class Node(_Frozen):
     milestones: dict[dt.date, float] = Field(
         default_factory=dict, description="`{date: value}` intermediate targets; pace goes through them."
     )
-    aggregate: Aggregate | None = Field(None, description="How the observations up to a date become the actual. Default `sum` for kpis, `last` for drivers and for `%`, `ratio` or `multiple` kpis with a `formula` or a numeric `rollup`.")
+    aggregate: Aggregate | None = Field(None, description="How the observations up to a date become the actual. Default `sum` for kpis, `last` for drivers, for `%`, `ratio` or `multiple` kpis with a `formula` or a numeric `rollup`, and for a kpi computed from levels (docs/engine.md).")
     formula: str | None = Field(
         None, description="Arithmetic over node ids: `+ - * / **`, parentheses, numbers, `min() max() abs()`."
     )

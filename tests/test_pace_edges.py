@@ -219,3 +219,33 @@ nodes:
     assert nodes["csat"]["status"] == "off_track"
     main(["check", str(tmp_path / "goals.yaml")])
     assert "M004" not in capsys.readouterr().out  # a level, so not "a % summed over time" either
+
+
+def test_a_node_computed_from_levels_is_a_level_paced_from_its_baseline(tmp_path, capsys):
+    # Paced as flows from zero, the followers read 10 700 of 15 000 x 90/365 = 3 699 "on track".
+    body = """\
+nodes:
+  followers: {title: Followers grow to 15 000, unit: count, rollup: sum, baseline: 10000, target: 15000}
+  fol_li: {title: LinkedIn followers 9 000, unit: count, parent: followers, aggregate: last, baseline: 6000, target: 9000, actuals: {2027-03-31: 6400}}
+  fol_ig: {title: Instagram followers 6 000, unit: count, parent: followers, aggregate: last, baseline: 4000, target: 6000, actuals: {2027-03-31: 4300}}
+  avg_deal: {title: Average deal 100 000 SEK, unit: SEK, baseline: 80000, target: 100000, formula: revenue / deals}
+  revenue: {title: Revenue 10 MSEK, unit: SEK, target: 10000000, actuals: {2027-02-15: 900000, 2027-03-15: 900000}}
+  deals: {title: Deals, unit: count, actuals: {2027-02-15: 10, 2027-03-15: 10}}
+  pipeline: {title: Pipeline 2 MSEK, unit: SEK, formula: deals * avg_deal_size}
+  avg_deal_size: {title: Deal size, unit: SEK, type: driver, target: 100000}
+"""
+    nodes = nodes_of(tmp_path, capsys, body, "2027-03-31")
+    f = 90 / 365
+    # By hand: the followers are a level from 10 000: expected 10 000 + 5 000 f = 11 232.9, progress
+    # (10 700 − 10 000) / 5 000 = 0.14 against 0.2466 due: a ratio of 0.57, OFF TRACK.
+    followers = nodes["followers"]
+    assert followers["actual"] == 10700
+    assert followers["expected"] == pytest.approx(10000 + 5000 * f)
+    assert followers["progress"] == pytest.approx(0.14)
+    assert followers["status"] == "off_track"
+    # revenue / deals does not grow with the flows (degree 0): a level, 80 000 + 20 000 f = 84 931.5 due,
+    # (90 000 − 80 000) / 20 000 = 0.5 reached.
+    assert nodes["avg_deal"]["expected"] == pytest.approx(80000 + 20000 * f)
+    assert nodes["avg_deal"]["progress"] == pytest.approx(0.5)
+    # deals × a deal size grows with deals (degree 1): still a flow, 20 × 100 000 of 100 × 100 000 paced from zero.
+    assert nodes["pipeline"]["expected"] == pytest.approx(10_000_000 * f)

@@ -52,7 +52,7 @@ def evaluate(
     start = goal_file.period.start
     found: list[Diagnostic] = list(diagnostics)
 
-    aggregate_of = {node_id: node.effective_aggregate for node_id, node in nodes.items()}
+    aggregate_of = tree.aggregate_of
     equations = equations_of(tree)
     equation_of: dict[str, Equation] = {e.node: e for e in equations}
 

@@ -480,7 +480,8 @@ def objective_terms(
     if math.fsum(weights) == 0:
         weights = [1.0] * len(counted)
     return [
-        (child, weight, *objective_score(paces[child], nodes[child])) for child, weight in zip(counted, weights)
+        (child, weight, *objective_score(paces[child], nodes[child], tree.aggregate_of[child]))
+        for child, weight in zip(counted, weights)
     ]
 
 
@@ -529,7 +530,7 @@ def unscored_children(children: Sequence[str], paces: Mapping[str, NodePace], tr
     return unscored
 
 
-def objective_score(info: NodePace, node: "Node") -> tuple[float, float]:
+def objective_score(info: NodePace, node: "Node", aggregate: str) -> tuple[float, float]:
     """A child's (score, expected score) in its objective, both in [0, 1].
 
     Progress is clipped so one over-achieved key result cannot hide a lagging
@@ -542,7 +543,7 @@ def objective_score(info: NodePace, node: "Node") -> tuple[float, float]:
         # and due in full all along. A maintained level 5 % above its range is not 105 % done.
         return (1.0 if info.status in ("achieved", "on_track") else 0.0), 1.0
     due = min(1.0, max(0.0, info.expected_progress))
-    if node.direction == "decrease" and node.effective_aggregate == "sum":
+    if node.direction == "decrease" and aggregate == "sum":
         ratio = ratio_of(info.progress, info.expected_progress, decrease_flow=True)
         return due * min(1.0, max(0.0, ratio)), due
     return min(1.0, max(0.0, info.progress)), due

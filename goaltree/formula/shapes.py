@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from typing import Mapping
 
-from goaltree.formula.algebra import InversionStep, inversion_steps, monomial, polynomial_degree
+from goaltree.formula.algebra import InversionStep, homogeneous_degree, inversion_steps, monomial, polynomial_degree
 from goaltree.formula.evaluation import CheckedEvaluator, Evaluator, compile_evaluator
-from goaltree.formula.tree import FUNCTIONS, Expression
+from goaltree.formula.tree import FUNCTIONS, Expression, FormulaError
 
 # A node id the way the tokenizer reads one: a whole word of lower-case letters,
 # digits and _ starting with a letter, not glued to a number (``1e6``, ``2x``) or
@@ -69,7 +69,9 @@ class Shape:
             ``evaluate(values, names)`` with a formula's own names.
     """
 
-    __slots__ = ("text", "root", "names", "name_sources", "shared", "evaluate", "_inversions", "_degrees", "_monomial")
+    __slots__ = (
+        "text", "root", "names", "name_sources", "shared", "evaluate", "_inversions", "_degrees", "_monomial", "_scaling",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -88,6 +90,7 @@ class Shape:
         self._inversions: dict[int, tuple[InversionStep, ...] | None] = {}
         self._degrees: dict[str, int | None] = {}
         self._monomial: object = _NOT_YET
+        self._scaling: dict[tuple[int, ...], float | None] = {}
 
     def names_from(self, distinct: tuple[str, ...]) -> tuple[str, ...]:
         """The names of a formula of this shape whose text holds the node ids ``distinct``."""
@@ -124,6 +127,22 @@ class Shape:
                     by_position = tuple((self.names.index(name), exponent) for name, exponent in exponents.items())
                 self._monomial = (constant, exponents, by_position)
         return self._monomial  # type: ignore[return-value]
+
+    def scaling_degree(self, positions: tuple[int, ...]) -> float | None:
+        """E with ``f(g·u) = g**E · f(u)`` when the names at ``positions`` are scaled by g; ``None`` if there is none.
+
+        :func:`~goaltree.formula.algebra.homogeneous_degree` of the template;
+        ``None`` too where an exponent would need a value (``a ** b``).
+        """
+        degree = self._scaling.get(positions, _NOT_YET)
+        if degree is _NOT_YET:
+            scaled = frozenset(self.names[position] for position in positions)
+            try:
+                degree = homogeneous_degree(self.root, scaled, CheckedEvaluator(self.text, {}))
+            except (FormulaError, ArithmeticError):
+                degree = None
+            self._scaling[positions] = degree
+        return degree  # type: ignore[return-value]
 
     def degree(self, position: int) -> int | None:
         """Degree of the template as a polynomial in its name at ``position``."""

@@ -258,10 +258,10 @@ def rollover(
         deadline = node.deadline
         if finished and carry.action != "assumption":
             new_deadline: dt.date | None = renewed_deadline(deadline or old.end, old, new)
-            milestones = _renewed_milestones(node, carry, old, new, new_deadline or new.end)
+            milestones = _renewed_milestones(node, carry, old, new, new_deadline or new.end, tree.aggregate_of[node_id] == "sum")
         else:
             new_deadline = deadline if deadline is not None and new.start <= deadline <= new.end else None
-            milestones = _milestones(node, carry, new, new_deadline or new.end)
+            milestones = _milestones(node, carry, new, new_deadline or new.end, tree.aggregate_of[node_id] == "sum")
         updates["deadline"] = new_deadline if new_deadline != new.end else None
         updates["milestones"] = milestones
         actuals = {date: _clean(value) for date, value in sorted(node.actuals.items()) if date >= new.start}
@@ -360,6 +360,7 @@ def _restate_titles(
             new_targets.get(node_id),
             new_node,
             new,
+            flow=evaluation.nodes[node_id].aggregate == "sum",
         )
         if not changes and kept is None:
             result.append(carry)
@@ -408,6 +409,8 @@ def _restated_title(
     new_target: float | None,
     new_node: Node,
     new: Period,
+    *,
+    flow: bool,
 ) -> tuple[str, list[tuple[str, str]], str | None]:
     """The title with its target (and a range's start, the baseline) in the new amounts, what changed, and what was kept.
 
@@ -424,7 +427,6 @@ def _restated_title(
         return title, [], None
     old = goal_file.period
     years = range(old.start.year, new.end.year + 1)
-    flow = node.effective_aggregate == "sum"
     before = amounts.title_statement(
         title, node.unit, old_target, flow=flow, start=old.start, deadline=goal_file.deadline_of(node_id), years=years
     )

@@ -128,7 +128,7 @@ def _carry_node(
     target is renewed for the new period instead of carrying what remains.
     """
     updates: dict[str, Any] = {}
-    flow = node.effective_aggregate == "sum"
+    flow = result.aggregate == "sum"  # the evaluated tree's: a sum of levels is a level
     actual = result.actual if _is_measured(result) else None
     old_deadline = node.deadline or old.end
     new_deadline = renewed_deadline(old_deadline, old, new) if finished else None
@@ -298,7 +298,7 @@ def _renew(
 ) -> tuple[Carry, dict[str, Any]]:
     """A goal whose deadline has passed: the new period keeps its target, a flow's at the same pace."""
     unit = node.unit
-    flow = node.effective_aggregate == "sum"
+    flow = result.aggregate == "sum"
     old_deadline = node.deadline or old.end
     achieved = actual is not None and result.status == "achieved"
     if achieved and not flow:
@@ -373,9 +373,8 @@ def _slug(label: str) -> str:
     return label.lower().replace("..", "_")
 
 
-def _milestones(node: Node, carry: Carry, new: Period, deadline: dt.date) -> dict[dt.date, float] | None:
+def _milestones(node: Node, carry: Carry, new: Period, deadline: dt.date, flow: bool) -> dict[dt.date, float] | None:
     kept: dict[dt.date, float] = {}
-    flow = node.effective_aggregate == "sum"
     reached = carry.actual if (flow and carry.action == "carried") else 0.0
     for date, value in sorted(node.milestones.items()):
         if not (new.start <= date < deadline):
@@ -388,15 +387,16 @@ def _milestones(node: Node, carry: Carry, new: Period, deadline: dt.date) -> dic
     return kept or None
 
 
-def _renewed_milestones(node: Node, carry: Carry, old: Period, new: Period, deadline: dt.date) -> dict[dt.date, float] | None:
+def _renewed_milestones(
+    node: Node, carry: Carry, old: Period, new: Period, deadline: dt.date, flow: bool
+) -> dict[dt.date, float] | None:
     """A finished goal's milestones moved along with its period (a flow's at the same pace as its target).
 
     A level's milestones the level reached has already passed are dropped, and
     so are all of an achieved level's, which is held, not raised.
     """
-    if node.direction == "maintain" or carry.action == "achieved" and node.effective_aggregate != "sum":
+    if node.direction == "maintain" or carry.action == "achieved" and not flow:
         return None
-    flow = node.effective_aggregate == "sum"
     scale = 1.0
     if flow and carry.old_target and carry.new_target is not None and carry.new_target != carry.old_target:
         # The target's own ratio, not new / old target: that one is already rounded to 6 digits.

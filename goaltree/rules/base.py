@@ -190,6 +190,12 @@ class CheckContext:
         """The node's declared or derived target, or ``None``."""
         return self.targets.values.get(node_id)
 
+    def aggregate_of(self, node_id: str) -> str:
+        """The node's aggregate as the engine paces it (:attr:`GoalTree.aggregate_of`); its model's without a tree."""
+        if self.tree is not None:
+            return self.tree.aggregate_of[node_id]
+        return self.goal_file.nodes[node_id].effective_aggregate
+
     def is_declared(self, node_id: str) -> bool:
         """Whether the node's target is written in the file."""
         return self.goal_file.nodes[node_id].target is not None

@@ -264,7 +264,7 @@ class TitleContradictsTarget(NodeRule):
             node.title,
             node.unit,
             target,
-            flow=node.effective_aggregate == "sum",
+            flow=context.aggregate_of(node_id) == "sum",
             start=period.start,
             deadline=context.goal_file.deadline_of(node_id),
             years=range(period.start.year, period.end.year + 1),

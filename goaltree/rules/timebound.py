@@ -107,14 +107,15 @@ class MilestonesOutOfOrder(NodeRule):
     def check_node(self, context: CheckContext, node_id: str, node: "Node") -> Iterator[Finding]:
         if not node.milestones or node.direction == "maintain":
             return
-        rising = node.effective_aggregate == "sum" or node.direction == "increase"
+        flow = context.aggregate_of(node_id) == "sum"
+        rising = flow or node.direction == "increase"
         start = context.goal_file.period.start
         deadline = node.deadline or context.goal_file.period.end
         points = sorted((day, value) for day, value in node.milestones.items() if start <= day <= deadline)
         target = context.target_of(node_id)
         if target is not None and points and points[-1][0] < deadline:
             points.append((deadline, target))
-        kind = "flow" if node.effective_aggregate == "sum" else node.direction
+        kind = "flow" if flow else node.direction
         for (day, value), (next_day, next_value) in zip(points, points[1:]):
             if not ((next_value < value) if rising else (next_value > value)):
                 continue
