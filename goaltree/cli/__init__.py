@@ -233,6 +233,19 @@ def chosen_language(args: argparse.Namespace) -> str:
 
 
 def _run_in_language(args: argparse.Namespace) -> int:
+    from goaltree.cli.terminal import GuardedStream
+
+    # A goal file's text must not drive the terminal or the CI log (goaltree/cli/terminal.py).
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout = GuardedStream(stdout, commands=getattr(args, "format", None) == "github")  # type: ignore[assignment]
+    sys.stderr = GuardedStream(stderr)  # type: ignore[assignment]
+    try:
+        return _run_guarded(args)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _run_guarded(args: argparse.Namespace) -> int:
     module_name = COMMANDS[args.command][0]
     try:
         module = importlib.import_module(module_name)
