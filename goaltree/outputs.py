@@ -82,6 +82,14 @@ def output_problem(path: Path | str, inputs: Iterable[tuple[Path, str]] = ()) ->
     file, a source's data, the snapshot), however its path is spelled.
     """
     path = Path(path)
+    linked = _linked_folder(path)
+    if linked is not None:
+        return _(
+            "its folder {folder} is a symbolic link (to {target}): the file would land wherever it points; "
+            "write into a real folder",
+            folder=str(linked),
+            target=os.readlink(linked),
+        )
     try:
         status = os.lstat(path)
     except FileNotFoundError:
@@ -105,6 +113,26 @@ def output_problem(path: Path | str, inputs: Iterable[tuple[Path, str]] = ()) ->
             elif label == SNAPSHOT_BEING_READ:
                 label = _p("load", "the snapshot being read")
             return _("it is {input}; writing there would destroy it: choose another output", input=label)
+    return None
+
+
+def _linked_folder(path: Path) -> Path | None:
+    """The first folder of ``path`` below the working folder that is a symbolic link, if any.
+
+    A pull request can commit a link (``reports -> /elsewhere``); the folders
+    above the working folder (``/tmp`` on macOS is a link) are the machine's.
+    """
+    try:
+        relative = path.relative_to(Path.cwd()) if path.is_absolute() else path
+    except ValueError:
+        return None  # outside the working folder: not the project's to redirect
+    folder = Path.cwd() if path.is_absolute() else Path()
+    for part in relative.parts[:-1]:
+        folder = folder / part
+        if part in ("", ".", ".."):
+            continue
+        if folder.is_symlink():
+            return folder
     return None
 
 

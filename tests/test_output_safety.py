@@ -147,6 +147,22 @@ def test_an_output_through_a_symbolic_link_is_refused(project, capsys):
     assert not (project / "nowhere.yaml").exists()
 
 
+def test_an_output_in_a_linked_folder_of_the_project_is_refused(project, capsys, monkeypatch, tmp_path_factory):
+    # A pull request commits `reports -> /elsewhere`; CI asks for reports/status.html.
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (elsewhere / "status.html").write_text("keep me\n", encoding="utf-8")
+    (project / "reports").symlink_to(elsewhere)
+    monkeypatch.chdir(project)
+    for output in ("reports/status.html", str(project / "reports" / "status.html"), "reports/new.md"):
+        refused(capsys, ["report", "goals.yaml", "-o", output, *AS_OF], project, "its folder")
+    assert [path.name for path in elsewhere.iterdir()] == ["status.html"]
+    assert (elsewhere / "status.html").read_text(encoding="utf-8") == "keep me\n"
+    # A real folder, and a folder outside the working one (the machine's, such as /tmp on macOS), are fine.
+    (project / "out").mkdir()
+    assert main(["report", "goals.yaml", "-o", "out/status.md", *AS_OF]) == 0
+    assert main(["report", "goals.yaml", "-o", str(elsewhere / "outside.md"), *AS_OF]) == 0
+
+
 def test_a_fifo_or_a_folder_as_output_is_refused(project, capsys):
     goals = project / "goals.yaml"
     os.mkfifo(project / "pipe.md")
