@@ -56,3 +56,19 @@ def test_mermaid_keeps_one_statement_per_node_and_no_click(goals, tmp_path):
     assert [line.split("[", 1)[0].strip() for line in lines if '["' in line] == ["revenue", "leads"]
     assert not any(line.strip().startswith(("click", "%%{")) for line in lines)
     assert sum("-->" in line for line in lines) == 1  # the one edge; the title's --> is an entity
+
+
+def test_a_layout_that_would_run_for_minutes_is_stopped(tmp_path, capsys, monkeypatch):
+    # 60 parents each fed by the same 60 children: Graphviz takes minutes to lay it out (about 27 s at 70 × 70
+    # on the machine this was written on). GOALTREE_DRAW_SECONDS, set by the CI job, bounds it.
+    parents = [f"p{i}" for i in range(60)]
+    lines = ["goaltree: 1", "id: dense", "title: Dense", "period: {start: 2027-01-01, end: 2027-12-31}", "nodes:"]
+    lines += [f"  {p}: {{title: {p}, unit: count, target: 5}}" for p in parents]
+    lines += [f"  c{i}: {{title: c{i}, unit: count, actuals: {{2027-03-01: 1}}, parent: [{', '.join(parents)}]}}" for i in range(60)]
+    goals = tmp_path / "dense.yaml"
+    goals.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setenv("GOALTREE_DRAW_SECONDS", "0.5")
+    output = tmp_path / "dense.svg"
+    assert main(["render", str(goals), "-o", str(output), "--as-of", "2027-06-30"]) == 2
+    assert "Graphviz took more than 0.5 seconds to lay out the diagram and was stopped" in capsys.readouterr().err
+    assert not output.exists() and list(tmp_path.iterdir()) == [goals]
