@@ -249,3 +249,16 @@ nodes:
     assert nodes["avg_deal"]["progress"] == pytest.approx(0.5)
     # deals × a deal size grows with deals (degree 1): still a flow, 20 × 100 000 of 100 × 100 000 paced from zero.
     assert nodes["pipeline"]["expected"] == pytest.approx(10_000_000 * f)
+
+
+def test_the_largest_row_is_never_forecast_below_what_is_already_reached(tmp_path, capsys):
+    body = """\
+nodes:
+  biggest: {title: Largest deal 1 000 SEK, unit: SEK, aggregate: max, target: 1000, actuals: {2027-01-10: 500, 2027-02-10: 300, 2027-03-10: 100}}
+  smallest: {title: Smallest deal at least 50 SEK, unit: SEK, aggregate: min, target: 50, actuals: {2027-01-10: 100, 2027-02-10: 300, 2027-03-10: 500}}
+"""
+    nodes = nodes_of(tmp_path, capsys, body, "2027-06-30")
+    # By hand: the least-squares line through (10, 500), (41, 300), (69, 100) reaches −1 901.5 on day 365, below
+    # the 500 already booked; the largest deal of the year is at least 500. Mirrored for min.
+    assert nodes["biggest"]["actual"] == 500 and nodes["biggest"]["forecast"] == 500
+    assert nodes["smallest"]["actual"] == 100 and nodes["smallest"]["forecast"] == 100

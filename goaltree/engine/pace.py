@@ -175,7 +175,9 @@ def forecast_series(
     """The linear trend of the observations, extrapolated to the deadline.
 
     Flows (``sum``) fit the cumulative total through the origin (a run rate);
-    levels fit a least-squares line through the observed values.
+    levels fit a least-squares line through the observed values. The largest
+    row (``max``) can only grow and the smallest (``min``) only fall: their
+    forecast is never past what is already reached.
     """
     horizon = day_index(deadline, start)
     if not series or horizon <= 0:  # no trend, or a deadline before the period (error T001)
@@ -208,7 +210,12 @@ def _trend_at(series: Sequence[tuple[dt.date, float]], aggregate: str, start: dt
     covariance = math.fsum((t - mean_t) * (v - mean_v) for t, v in points)
     variance = math.fsum((t - mean_t) ** 2 for t, _ in points)
     slope = covariance / variance
-    return mean_v + slope * (horizon - mean_t)
+    trend = mean_v + slope * (horizon - mean_t)
+    if aggregate == "max":
+        return max(trend, max(v for _, v in points))
+    if aggregate == "min":
+        return min(trend, min(v for _, v in points))
+    return trend
 
 
 def progress_of(actual: float, target: float, start_value: float | None, direction: str = "increase") -> float | None:
