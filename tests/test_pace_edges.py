@@ -262,3 +262,22 @@ nodes:
     # the 500 already booked; the largest deal of the year is at least 500. Mirrored for min.
     assert nodes["biggest"]["actual"] == 500 and nodes["biggest"]["forecast"] == 500
     assert nodes["smallest"]["actual"] == 100 and nodes["smallest"]["forecast"] == 100
+
+
+def test_a_level_kept_in_a_range_without_a_target_still_scores_in_its_objective(tmp_path, capsys):
+    # Left out as "no target", CSAT at 70 outside [80, 90] let the objective read on track at 50 %.
+    body = """\
+nodes:
+  goal: {title: Keep 2 KPIs healthy, type: objective}
+  leads: {title: 1 000 leads, unit: count, parent: goal, target: 1000, actuals: {2027-06-30: 500}}
+  csat: {title: CSAT between 80 and 90 %, unit: "%", aggregate: last, direction: maintain, range: [80, 90], parent: goal, actuals: {2027-01-31: 85, 2027-04-30: 70}}
+"""
+    nodes = nodes_of(tmp_path, capsys, body, "2027-06-30")
+    # By hand: leads 500 / 1 000 = 0.5; csat outside its range scores 0, due in full: (0.5 + 0) / 2 = 0.25
+    # against (181/365 + 1) / 2 = 0.748 due, a ratio of 0.33: OFF TRACK.
+    assert nodes["csat"]["status"] == "off_track"
+    assert nodes["goal"]["progress"] == pytest.approx(0.25)
+    assert nodes["goal"]["expected_progress"] == pytest.approx((181 / 365 + 1) / 2)
+    assert nodes["goal"]["status"] == "off_track"
+    assert nodes["goal"]["unscored_children"] == {}
+

@@ -492,9 +492,14 @@ def objective_terms(
     ]
 
 
-def is_scored(info: NodePace) -> bool:
-    """Whether a node has something to score: a target (or a progress), and is no planning assumption."""
-    return info.status != "assumed" and (info.target is not None or info.progress is not None)
+def is_scored(info: NodePace, node: "Node | None" = None) -> bool:
+    """Whether a node has something to score: a target (or a progress, or a range to stay in), and is no planning assumption."""
+    if info.status == "assumed":
+        return False
+    if info.target is not None or info.progress is not None:
+        return True
+    # A level kept in its range has that range for a target: in it or not, it scores (1 or 0).
+    return node is not None and node.direction == "maintain" and node.range is not None
 
 
 def counts_in_objective(child: str, paces: Mapping[str, NodePace], tree: "GoalTree") -> bool:
@@ -506,11 +511,11 @@ def counts_in_objective(child: str, paces: Mapping[str, NodePace], tree: "GoalTr
     objective above, not a child "without a target".
     """
     info = paces[child]
-    if is_scored(info):
+    nodes = tree.goal_file.nodes
+    if is_scored(info, nodes[child]):
         return True
     if info.status == "assumed":
         return False
-    nodes = tree.goal_file.nodes
     rollup_children = tree.rollup_children
     stack, seen = [child], set()
     while stack:  # down through objectives without progress, to a node with a target
@@ -519,7 +524,7 @@ def counts_in_objective(child: str, paces: Mapping[str, NodePace], tree: "GoalTr
             continue
         seen.add(current)
         for below in rollup_children.get(current, ()):
-            if is_scored(paces[below]):
+            if is_scored(paces[below], nodes[below]):
                 return True
             if paces[below].status != "assumed":
                 stack.append(below)
