@@ -281,3 +281,15 @@ nodes:
     assert nodes["goal"]["status"] == "off_track"
     assert nodes["goal"]["unscored_children"] == {}
 
+
+def test_the_mean_of_rows_is_forecast_as_the_mean_of_the_trend(tmp_path, capsys):
+    body = """\
+nodes:
+  csat: {title: CSAT 80 %, unit: "%", aggregate: mean, target: 80, actuals: {2027-01-31: 85, 2027-02-28: 70, 2027-04-30: 76}}
+"""
+    nodes = nodes_of(tmp_path, capsys, body, "2027-05-15")
+    # By hand: rows on days 31, 59 and 120 with 85, 70, 76: mean day 70, mean 77; slope
+    # ((−39)(8) + (−11)(−7) + (50)(−1)) / (39² + 11² + 50²) = −285 / 4142. The mean of every row at day 365
+    # is the line's mean from day 31 to 365, its value on day 198: 77 − 285 / 4142 × 128 = 68.19.
+    assert nodes["csat"]["actual"] == pytest.approx(77)
+    assert nodes["csat"]["forecast"] == pytest.approx(77 - 285 / 4142 * 128)

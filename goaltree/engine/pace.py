@@ -177,7 +177,8 @@ def forecast_series(
     Flows (``sum``) fit the cumulative total through the origin (a run rate);
     levels fit a least-squares line through the observed values. The largest
     row (``max``) can only grow and the smallest (``min``) only fall: their
-    forecast is never past what is already reached.
+    forecast is never past what is already reached. A ``mean`` of rows is
+    forecast as the line's mean from the first row to the deadline.
     """
     horizon = day_index(deadline, start)
     if not series or horizon <= 0:  # no trend, or a deadline before the period (error T001)
@@ -210,6 +211,10 @@ def _trend_at(series: Sequence[tuple[dt.date, float]], aggregate: str, start: dt
     covariance = math.fsum((t - mean_t) * (v - mean_v) for t, v in points)
     variance = math.fsum((t - mean_t) ** 2 for t, _ in points)
     slope = covariance / variance
+    if aggregate == "mean":
+        # The actual is the mean of every row: at the deadline, the line's mean from the first row on,
+        # its value half-way between the first row's day and the deadline.
+        return mean_v + slope * ((points[0][0] + horizon) / 2 - mean_t)
     trend = mean_v + slope * (horizon - mean_t)
     if aggregate == "max":
         return max(trend, max(v for _, v in points))
