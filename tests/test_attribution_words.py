@@ -144,3 +144,28 @@ def test_a_rate_gap_and_its_parts_read_in_percentage_points(tmp_path, capsys):
     text = report.read_text(encoding="utf-8")
     assert "mql\\_to\\_sql is 5.00 percentage points behind its expected pace: sql explain 222 % of the mql\\_to\\_sql gap, mql −122 %." in text
     assert "A negative share is a child that narrows the gap." in text and "ahead of its pace" not in text
+
+
+ROI = """\
+goaltree: 1
+id: roi
+title: Return
+period: {start: 2027-01-01, end: 2027-12-31}
+owner: Marketing
+nodes:
+  roas: {title: ROAS 8×, unit: multiple, target: 8, formula: revenue / spend}
+  revenue: {title: Revenue 8 000 000, unit: SEK, target: 8000000, actuals: {2027-12-31: 6000000}}
+  spend: {title: Spend 1 000 000, unit: SEK, target: 1000000, direction: decrease, actuals: {2027-12-31: 1000000}}
+"""
+
+
+def test_a_multiples_gap_is_a_difference_not_a_factor(tmp_path, capsys):
+    # At the deadline: 6 000 000 / 1 000 000 = 6× against 8×, 2 behind (as a factor it would be 8 / 6 = 1.33×).
+    path = tmp_path / "goals.yaml"
+    path.write_text(ROI, encoding="utf-8")
+    main(["explain", str(path), "roas", "--as-of", "2027-12-31"])
+    out = capsys.readouterr().out
+    assert "Gap −2, by child:" in out and "−2×" not in out
+    report = tmp_path / "report.md"
+    assert main(["report", str(path), "--as-of", "2027-12-31", "-o", str(report)]) == 0
+    assert "roas is 2 behind its expected pace: revenue explain 100 % of the roas gap." in report.read_text(encoding="utf-8")

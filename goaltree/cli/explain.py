@@ -131,8 +131,9 @@ def explain(evaluation: Evaluation, node_id: str) -> str:
         unit = None if result.actual is None else result.unit
 
         def amount_text(value: float) -> str:
-            # The gap and its parts in one unit: percentage points between rates, never a percent.
-            return format_difference(value, unit) if unit in ("ratio", "%") else format_number(value, unit)
+            # The gap and its parts in one unit: percentage points between rates, never a percent,
+            # and a difference of multiples without the ×, which would read as a factor.
+            return format_difference(value, unit) if unit in ("ratio", "%", "multiple") else format_number(value, unit)
 
         if gap is None and result.progress is not None and result.expected_progress is not None:
             gap = result.progress - result.expected_progress
