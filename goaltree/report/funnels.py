@@ -13,7 +13,7 @@ from typing import Any, Mapping, Sequence
 from goaltree.engine.results import Evaluation, NodeResult
 from goaltree.engine.serialize import number
 from goaltree.present.language import _
-from goaltree.present.numbers import format_percent, format_quantity
+from goaltree.present.numbers import format_number, format_quantity
 from goaltree.render.style import status_label
 
 CLV_WORDS = ("clv", "lifetime_value", "ltv")
@@ -176,9 +176,9 @@ def _step(result: NodeResult, previous: NodeResult | None, rate: NodeResult | No
         step.update(
             rate=rate.id,
             conversion=number(conversion),
-            conversion_text=format_percent(conversion),
+            conversion_text=format_number(conversion, "ratio"),
             planned_conversion=number(planned),
-            planned_conversion_text=format_percent(planned),
+            planned_conversion_text=format_number(planned, "ratio"),
         )
     return step
 

@@ -278,5 +278,5 @@ nodes:
     (chain,) = funnels(goaltree.evaluate(goaltree.load(path), dt.date(2027, 6, 30)))
     step = next(step for step in chain["steps"] if step["node"] == "leads")
     # No visits by June, so no leads / visits: the rate's own 1.85 % (0.0185) stands in, not 185 %.
-    assert (step["conversion"], step["conversion_text"]) == (0.0185, "1.9 %")
-    assert (step["planned_conversion"], step["planned_conversion_text"]) == (0.02, "2.0 %")
+    assert (step["conversion"], step["conversion_text"]) == (0.0185, "1.85 %")
+    assert (step["planned_conversion"], step["planned_conversion_text"]) == (0.02, "2.00 %")

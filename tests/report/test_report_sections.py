@@ -97,8 +97,9 @@ def test_the_funnel_of_the_seeds(funnel):
     steps = funnel_view["steps"]
     assert [s["node"] for s in steps] == ["visits", "leads", "customers"]
     assert steps[0]["rate"] is None
-    assert (steps[1]["rate"], steps[1]["conversion_text"], steps[1]["planned_conversion_text"]) == ("visit_to_lead", "2.0 %", "2.0 %")
-    assert (steps[2]["rate"], steps[2]["conversion_text"], steps[2]["planned_conversion_text"]) == ("lead_to_customer", "1.2 %", "1.4 %")
+    # By hand: 2 500 / 125 000 = 2.00 % and 30 / 2 500 = 1.20 %, written as the tree's table writes a ratio.
+    assert (steps[1]["rate"], steps[1]["conversion_text"], steps[1]["planned_conversion_text"]) == ("visit_to_lead", "2.00 %", "2.00 %")
+    assert (steps[2]["rate"], steps[2]["conversion_text"], steps[2]["planned_conversion_text"]) == ("lead_to_customer", "1.20 %", "1.40 %")
     value = funnel_view["value"]
     assert (value["node"], value["clv"]) == ("revenue", "clv")
     assert value["per_first_step"] == 252
