@@ -11,7 +11,8 @@ breaks and tabs) and every bidirectional override is written as its
 ``\\uXXXX`` escape, which JSON reads back as the same character, and a line
 that starts with ``::`` gets a ``\\`` before it, unless the command writes
 workflow commands itself (``check --format github``). goaltree's own
-colours (select graphic rendition) pass on a terminal.
+colours (select graphic rendition) pass on a terminal, and its progress
+line writes to :attr:`GuardedStream.unguarded`, its text escaped itself.
 """
 
 from __future__ import annotations
@@ -19,28 +20,23 @@ from __future__ import annotations
 import re
 from typing import IO, Any
 
-# C0 controls but tab and line feed, DEL, C1 controls, and the bidirectional embeddings,
-# overrides and isolates that can make text read in another order than it runs.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+from goaltree.present.escape import terminal_text
+
 _COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 _COMMAND = re.compile(r"(?m)^([ \t]*)(?=::)")
 
 
-def _escape(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group()):04x}"
-
-
 def guarded_text(text: str, *, colour: bool = False) -> str:
-    """``text`` with its unsafe characters escaped; goaltree's own colours kept when ``colour``."""
+    """:func:`~goaltree.present.escape.terminal_text` of ``text``; goaltree's own colours kept when ``colour``."""
     if not colour:
-        return _UNSAFE.sub(_escape, text)
+        return terminal_text(text)
     parts = []
     position = 0
     for match in _COLOUR.finditer(text):
-        parts.append(_UNSAFE.sub(_escape, text[position : match.start()]))
+        parts.append(terminal_text(text[position : match.start()]))
         parts.append(match.group())
         position = match.end()
-    parts.append(_UNSAFE.sub(_escape, text[position:]))
+    parts.append(terminal_text(text[position:]))
     return "".join(parts)
 
 
@@ -75,6 +71,11 @@ class GuardedStream:
             self._line_start = text.endswith("\n")
         self._stream.write(guarded)
         return len(text)
+
+    @property
+    def unguarded(self) -> IO[str]:
+        """The stream itself, for goaltree's own drawing (the fetch progress line redraws with ``\\r``)."""
+        return self._stream
 
     def writelines(self, lines: Any) -> None:
         for line in lines:

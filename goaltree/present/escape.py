@@ -20,6 +20,20 @@ def plain(text: Any) -> str:
     return " ".join("".join(ch if ch.isprintable() else " " for ch in str(text)).split())
 
 
+# C0 controls but tab and line feed, DEL, C1 controls, and the bidirectional embeddings,
+# overrides and isolates that can make text read in another order than it runs.
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_text(text: str) -> str:
+    """``text`` with every control character but line breaks and tabs, and every bidi override, as its ``\\uXXXX`` escape.
+
+    What a terminal or a CI log would act on (an escape sequence, a carriage
+    return) reads as text; JSON reads each escape back as the same character.
+    """
+    return _TERMINAL_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 # Characters Markdown reads as formatting inside a line. Angle brackets, ampersands
 # and quotes are HTML-escaped first (Markdown renders entities as the characters).
 # '#' is left alone: escaping it would break those entities (&#39;), and inside a

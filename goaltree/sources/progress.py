@@ -15,6 +15,7 @@ import threading
 import time
 from typing import TextIO
 
+from goaltree.present.escape import terminal_text
 from goaltree.present.language import _n
 from goaltree.present.numbers import format_fixed
 
@@ -40,7 +41,10 @@ class FetchProgress:
         delay: float = DELAY_SECONDS,
     ):
         self.total = max(total, 1)
-        self.stream = stream if stream is not None else sys.stderr
+        stream = stream if stream is not None else sys.stderr
+        # It redraws with "\r", which the command line's guard (goaltree/cli/terminal.py) would escape;
+        # what it writes of the goal file (a source's name) it escapes itself.
+        self.stream = getattr(stream, "unguarded", stream)
         self.delay = delay
         self.done = 0
         self.label = ""
@@ -83,7 +87,7 @@ class FetchProgress:
         filled = round(BAR_WIDTH * self.done / self.total)
         elapsed = time.monotonic() - self._started
         bar = "#" * filled + "." * (BAR_WIDTH - filled)
-        label = f"  {self.label}" if self.label else ""
+        label = f"  {terminal_text(self.label)}" if self.label else ""
         seconds = format_fixed(elapsed, ".1f")
         # The English says "1/1 sources" as it always has; a language with a singular uses it.
         return _n(

@@ -35,6 +35,20 @@ def test_the_bar_draws_on_a_terminal_and_wipes_itself() -> None:
     assert text.rsplit("\r", 2)[-2].strip() == ""
 
 
+def test_the_bar_redraws_through_the_command_lines_guard_and_escapes_a_hostile_name() -> None:
+    from goaltree.cli.terminal import GuardedStream
+
+    stream = Terminal()
+    with FetchProgress(1, stream=GuardedStream(stream), delay=0) as bar:
+        bar.note("crm\x1b[2J\r")  # a source's name comes from the goal file
+        time.sleep(0.25)
+
+    text = stream.getvalue()
+    assert text.startswith("\r") and text.endswith("\r")  # its own carriage returns redraw the line
+    assert "crm\\u001b[2J\\u000d" in text  # the name's are text
+    assert "\x1b" not in text
+
+
 def test_nothing_is_drawn_when_not_a_terminal_or_quick() -> None:
     plain = io.StringIO()
     with FetchProgress(1, stream=plain, delay=0) as bar:
