@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Iterator
 
 from goaltree.cli.common import exit_code, load_and_evaluate
