@@ -497,14 +497,14 @@ def objective_terms(
     ]
 
 
-def is_scored(info: NodePace, node: "Node | None" = None) -> bool:
+def is_scored(info: NodePace, node: "Node") -> bool:
     """Whether a node has something to score: a target (or a progress, or a range to stay in), and is no planning assumption."""
     if info.status == "assumed":
         return False
     if info.target is not None or info.progress is not None:
         return True
     # A level kept in its range has that range for a target: in it or not, it scores (1 or 0).
-    return node is not None and node.direction == "maintain" and node.range is not None
+    return node.direction == "maintain" and node.range is not None
 
 
 def counts_in_objective(child: str, paces: Mapping[str, NodePace], tree: "GoalTree") -> bool:

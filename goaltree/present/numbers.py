@@ -119,9 +119,9 @@ def format_numbers(values: Iterable[float | None], units: Iterable[str | None]) 
 def _digits(value: float, unit: str | None) -> str:
     """:func:`format_number`'s text with ``,`` grouping, a ``.`` decimal and a ``-`` minus, before :func:`_localized`."""
     if unit == "ratio":
-        return _percent_digits(value * 100)
+        return _percent_text(value * 100, 2)
     if unit == "%":
-        return _percent_digits(value)
+        return _percent_text(value, 2)
     if unit == "multiple":  # ROAS, ROI: "5.9×", read "5.9 kronor per krona"
         return _digits(value, None) + "×"
     magnitude = abs(value)
@@ -136,11 +136,11 @@ def _digits(value: float, unit: str | None) -> str:
     return _plain(value, 4)
 
 
-def _percent_digits(percent: float) -> str:
-    """A percent with two decimals (``1.40 %``); one too small for them with two significant digits (``0.0014 %``), never ``0.00 %``."""
-    if -0.01 < percent < 0.01 and percent != 0:
+def _percent_text(percent: float, places: int) -> str:
+    """A percent with ``places`` decimals (``1.40 %``); one too small for them with two significant digits (``0.0014 %``), never ``0.00 %``."""
+    if -(10.0**-places) < percent < 10.0**-places and percent != 0:
         return _plain(percent, 2) + " %"
-    return _fixed(percent, 2) + " %"
+    return _fixed(percent, places) + " %"
 
 
 def _localized_column(texts: list[str]) -> list[str]:
@@ -249,18 +249,13 @@ def format_difference(value: float | None, unit: str | None = None, *, signed: b
 
 def format_percent(value: float | None) -> str:
     """A fraction as a percent with one decimal: ``0.496`` → ``49.6 %``; below 0.1 % two significant digits (``0.0008 %``), never ``0.0 %``."""
-    return UNKNOWN if value is None else _localized(_one_decimal_percent(value * 100))
+    return UNKNOWN if value is None else _localized(_percent_text(value * 100, 1))
 
 
 def format_percents(values: Iterable[float | None]) -> list[str]:
     """:func:`format_percent` of each value, the same texts: a table's column at once."""
-    return _localized_column([UNKNOWN if value is None else _one_decimal_percent(value * 100) for value in values])
+    return _localized_column([UNKNOWN if value is None else _percent_text(value * 100, 1) for value in values])
 
-
-def _one_decimal_percent(percent: float) -> str:
-    if -0.1 < percent < 0.1 and percent != 0:
-        return _plain(percent, 2) + " %"
-    return _fixed(percent, 1) + " %"
 
 
 def format_share(value: float | None) -> str:

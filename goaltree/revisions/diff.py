@@ -434,14 +434,14 @@ def diff_trees(
             if name != "target"
             and (change := _field_change(name, old_node, new_node, old_tree, new_tree, old_id, new_id, renamed)) is not None
         }
-        own_edit = not same_number(old_node.target, new_node.target) or any(name in TARGET_INPUTS for name in edits)
+        entry_edit = not same_number(old_node.target, new_node.target) or any(
+            name in TARGET_INPUTS and name not in _OWN_VALUES for name in edits
+        )
+        values_edit = any(name in _OWN_VALUES for name in edits)
+        own_edit = entry_edit or values_edit
         # A baseline or weight moves the node's own target only where its target is allocated or assumed
         # from them; elsewhere (a target solved from its formula) the move comes from other edits.
-        target_edit = own_edit and (
-            any(name in TARGET_INPUTS and name not in _OWN_VALUES for name in edits)
-            or not same_number(old_node.target, new_node.target)
-            or any(_reads_own_values(result) for result in (old_result, new_result))
-        )
+        target_edit = entry_edit or (values_edit and any(_reads_own_values(result) for result in (old_result, new_result)))
         moved = not same_number(old_result.target, new_result.target)
         fields: dict[str, Change] = {}
         for name in Node.model_fields:

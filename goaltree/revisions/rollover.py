@@ -256,12 +256,13 @@ def rollover(
         )
         carried.append(carry)
         deadline = node.deadline
+        flow = tree.aggregate_of[node_id] == "sum"
         if finished and carry.action != "assumption":
             new_deadline: dt.date | None = renewed_deadline(deadline or old.end, old, new)
-            milestones = _renewed_milestones(node, carry, old, new, new_deadline or new.end, tree.aggregate_of[node_id] == "sum")
+            milestones = _renewed_milestones(node, carry, old, new, new_deadline or new.end, flow)
         else:
             new_deadline = deadline if deadline is not None and new.start <= deadline <= new.end else None
-            milestones = _milestones(node, carry, new, new_deadline or new.end, tree.aggregate_of[node_id] == "sum")
+            milestones = _milestones(node, carry, new, new_deadline or new.end, flow)
         updates["deadline"] = new_deadline if new_deadline != new.end else None
         updates["milestones"] = milestones
         actuals = {date: _clean(value) for date, value in sorted(node.actuals.items()) if date >= new.start}
@@ -397,7 +398,7 @@ def _restate_titles(
         note = f"{carry.note} {said[0].upper()}{said[1:]}" if carry.note else rollover_note(old_label, on, said)
         entry["title"] = restated
         _place(entry, "description", _describe(goal_file.nodes[node_id].description, note), order)
-        result.append(replace(carry, note=note, title=restated if restated != title or changes else carry.title))
+        result.append(replace(carry, note=note, title=restated if changes else carry.title))
     return result
 
 
@@ -446,13 +447,14 @@ def _restated_title(
             stated = amounts.in_node_units(amount, unit)
             if amount.role != "from" or stated is None or not amounts.agrees(stated, node.baseline, amount, unit):
                 continue
-            if not amounts.agrees(stated, new_node.baseline, amount, unit) and _at_or_past(node.direction, new_node.baseline, expected):
-                kept = amount.text
-            elif not amounts.agrees(stated, new_node.baseline, amount, unit):
-                statement = amounts.Statement(amount, stated, node.baseline, True)
-                restated = amounts.restate(title, statement, new_node.baseline, node.unit)
-                changes.insert(0, ("baseline", f"{amount.text} → {_written_at(restated, amount.start, years)}"))
-                title = restated
+            if not amounts.agrees(stated, new_node.baseline, amount, unit):
+                if _at_or_past(node.direction, new_node.baseline, expected):
+                    kept = amount.text
+                else:
+                    statement = amounts.Statement(amount, stated, node.baseline, True)
+                    restated = amounts.restate(title, statement, new_node.baseline, node.unit)
+                    changes.insert(0, ("baseline", f"{amount.text} → {_written_at(restated, amount.start, years)}"))
+                    title = restated
             break
     return title, changes, kept
 
