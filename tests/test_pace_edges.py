@@ -293,3 +293,33 @@ nodes:
     # is the line's mean from day 31 to 365, its value on day 198: 77 − 285 / 4142 × 128 = 68.19.
     assert nodes["csat"]["actual"] == pytest.approx(77)
     assert nodes["csat"]["forecast"] == pytest.approx(77 - 285 / 4142 * 128)
+
+
+BUDGET = """\
+nodes:
+  efficient: {{title: Run marketing efficiently, type: objective}}
+  spend: {{title: Spend at most 100 000 SEK, parent: efficient, unit: SEK, direction: decrease, target: 100000,
+    actuals: {{2027-01-10: 60000, 2027-03-01: {march}}}}}
+  churn: {{title: Churn from 5 % to 3 %, parent: efficient, unit: '%', direction: decrease, baseline: 5, target: 3,
+    aggregate: last, actuals: {{2027-01-10: 4}}}}
+"""
+
+
+@pytest.mark.parametrize("as_of", ["2027-06-30", "2027-12-31", "2028-02-01"])
+def test_a_budget_cap_already_exceeded_is_off_track_and_fails_in_its_objective(tmp_path, capsys, as_of):
+    # 60 000 + 45 000 = 105 000 spent against a cap of 100 000. At the deadline the pace ratio is
+    # 1 / 1.05 = 0.952, over on_track's 0.95, but what was spent stays spent: the cap has failed.
+    # The objective: spend 0, churn (5 − 4) / (5 − 3) = 0.5, so (0 + 0.5) / 2 = 0.25.
+    nodes = nodes_of(tmp_path, capsys, BUDGET.format(march=45000), as_of)
+    assert nodes["spend"]["actual"] == 105_000
+    assert nodes["spend"]["status"] == "off_track"
+    assert nodes["efficient"]["progress"] == 0.25
+    assert nodes["efficient"]["status"] == "off_track"
+
+
+def test_a_budget_cap_spent_to_the_krona_is_achieved_at_its_deadline(tmp_path, capsys):
+    # 60 000 + 40 000 = 100 000: the cap is met, not exceeded. Its score is its due share, 1 at the
+    # deadline; churn's 0.5 as above, so the objective is (1 + 0.5) / 2 = 0.75.
+    nodes = nodes_of(tmp_path, capsys, BUDGET.format(march=40000), "2027-12-31")
+    assert nodes["spend"]["status"] == "achieved"
+    assert nodes["efficient"]["progress"] == 0.75

@@ -272,6 +272,8 @@ def status_of(
         return "achieved"
     if direction == "decrease" and as_of >= deadline and actual <= target:
         return "achieved"
+    if direction == "decrease" and flow and actual > target:
+        return "off_track"  # a budget cap already exceeded: what was spent stays spent, however late in the period
     if progress is None or expected_progress is None:
         if direction == "decrease":
             return "on_track" if actual <= target else "off_track"
@@ -554,6 +556,7 @@ def objective_score(info: NodePace, node: "Node", aggregate: str) -> tuple[float
     one. A budget cap (a ``decrease`` flow) counts as on pace while spending
     stays at or under its pace, and loses score in proportion to overspending:
     its own progress (money spent) rising is not good news for the objective.
+    Once spending is past the cap itself, the key result has failed: it scores 0.
     """
     if node.direction == "maintain" or info.progress is None or info.expected_progress is None:
         # Nothing to travel (a level kept inside its range, zero incidents from zero): met or not,
@@ -561,6 +564,8 @@ def objective_score(info: NodePace, node: "Node", aggregate: str) -> tuple[float
         return (1.0 if info.status in ("achieved", "on_track") else 0.0), 1.0
     due = min(1.0, max(0.0, info.expected_progress))
     if node.direction == "decrease" and aggregate == "sum":
+        if info.target is not None and info.actual is not None and info.actual > info.target:
+            return 0.0, due  # the cap is exceeded: the key result has failed, as a level outside its range has
         ratio = ratio_of(info.progress, info.expected_progress, decrease_flow=True)
         return due * min(1.0, max(0.0, ratio)), due
     return min(1.0, max(0.0, info.progress)), due
