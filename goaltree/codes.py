@@ -23,6 +23,9 @@ ACTUALS_DISAGREE = "A004"
 IMPOSSIBLE_DERIVED_TARGET = "A005"
 """A derived target is below zero for a node that counts or earns: its parent's target leaves less than nothing."""
 
+DIRECTION_AGAINST_TARGET = "A006"
+"""A level's target lies behind its baseline for its direction (churn from 5 % to 3 % left to `increase`): its status is not judged."""
+
 MALFORMED_DOCUMENT = "E001"
 """The file is not valid YAML or JSON, or not a mapping."""
 

@@ -323,3 +323,56 @@ def test_a_budget_cap_spent_to_the_krona_is_achieved_at_its_deadline(tmp_path, c
     nodes = nodes_of(tmp_path, capsys, BUDGET.format(march=40000), "2027-12-31")
     assert nodes["spend"]["status"] == "achieved"
     assert nodes["efficient"]["progress"] == 0.75
+
+
+CHURN = """\
+nodes:
+  churn: {{title: Churn from 5 % to 3 %, unit: '%', aggregate: last,{direction} baseline: 5, target: {target},
+    actuals: {{2027-03-01: 4}}}}
+"""
+
+
+def test_a_level_whose_target_is_behind_its_baseline_gets_no_verdict_and_a_warning(tmp_path, capsys):
+    # Churn 5 % → 3 % left at the default `increase`: 4 % is at least 3 %, so it read "achieved".
+    # The pace along the way stays: expected 5 + (3 − 5) · 181/365 = 4.0082, progress (4 − 5) / (3 − 5) = 0.5.
+    document = evaluate_json(tmp_path, capsys, CHURN.format(direction="", target=3), "2027-06-30")
+    churn = document["nodes"]["churn"]
+    assert churn["status"] == "no_data"
+    assert churn["expected"] == pytest.approx(5 - 2 * 181 / 365)
+    assert churn["progress"] == 0.5
+    (warning,) = document["diagnostics"]
+    assert (warning["code"], warning["severity"], warning["line"]) == ("A006", "warning", 7)
+    assert "add `direction: decrease`" in warning["message"] and "3.00 %" in warning["message"]
+
+
+def test_a_level_meant_to_fall_is_judged_once_its_direction_says_so(tmp_path, capsys):
+    # direction: decrease: progress 0.5 against 181/365 = 0.4959 due, a ratio of 1.008: on track.
+    document = evaluate_json(tmp_path, capsys, CHURN.format(direction=" direction: decrease,", target=3), "2027-06-30")
+    assert document["nodes"]["churn"]["status"] == "on_track"
+    assert document["diagnostics"] == []
+
+
+def test_a_level_to_decrease_towards_a_target_above_its_baseline_gets_no_verdict(tmp_path, capsys):
+    document = evaluate_json(tmp_path, capsys, CHURN.format(direction=" direction: decrease,", target=6), "2027-06-30")
+    assert document["nodes"]["churn"]["status"] == "no_data"
+    assert [d["code"] for d in document["diagnostics"]] == ["A006"]
+    assert "is to decrease" in document["diagnostics"][0]["message"]
+
+
+def test_check_reports_a_target_behind_its_baseline_where_it_is_written(tmp_path, capsys):
+    path = tmp_path / "goals.yaml"
+    path.write_text(HEADER + CHURN.format(direction="", target=3), encoding="utf-8")
+    assert main(["check", str(path)]) == 0  # a warning: the file is usable
+    output = capsys.readouterr().out
+    (line,) = [line for line in output.splitlines() if "A006" in line]
+    # The target's value on line 7: after "baseline: 5, target: ".
+    column = (HEADER + CHURN.format(direction="", target=3)).splitlines()[6].index("target: 3") + len("target: ") + 1
+    assert line.startswith(f"{path}:7:{column}: warning A006 [churn]")
+
+
+def test_a_flow_below_last_periods_total_is_no_conflict(tmp_path, capsys):
+    # A flow starts from zero: 1 000 leads this year against 1 200 last year is a smaller goal, not a backwards one.
+    body = "nodes:\n  leads: {title: 1000 leads, unit: count, baseline: 1200, target: 1000, actuals: {2027-03-01: 600}}\n"
+    document = evaluate_json(tmp_path, capsys, body, "2027-06-30")
+    assert document["nodes"]["leads"]["status"] == "on_track"  # 0.6 against 181/365 due
+    assert document["diagnostics"] == []

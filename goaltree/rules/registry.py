@@ -6,7 +6,7 @@ another module reports. ``goaltree rules`` and ``docs/rules.md`` list them all.
 
 from __future__ import annotations
 
-from goaltree.rules import achievable, derived, measurable, relevant, specific, structure, timebound
+from goaltree.rules import achievable, derived, direction, measurable, relevant, specific, structure, timebound
 from goaltree.rules.base import Rule
 
 DEFAULT_RULES: tuple[type[Rule], ...] = (
@@ -25,6 +25,7 @@ DEFAULT_RULES: tuple[type[Rule], ...] = (
     achievable.ContradictingTargets,
     achievable.ActualsDisagree,
     derived.ImpossibleDerivedTarget,
+    direction.DirectionAgainstTarget,
     relevant.DisconnectedNode,
     relevant.TooManyChildren,
     timebound.DeadlineOutsidePeriod,
