@@ -37,8 +37,28 @@ def terminal_text(text: str) -> str:
 # Characters Markdown reads as formatting inside a line. Angle brackets, ampersands
 # and quotes are HTML-escaped first (Markdown renders entities as the characters).
 # '#' is left alone: escaping it would break those entities (&#39;), and inside a
-# line it starts nothing.
+# line it starts nothing (GitHub's #123 references are broken up below).
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+# What GitHub turns into a link, a notification or a cross-reference in the text
+# of a comment, and the place in each where a zero-width space breaks it, as
+# Dependabot and Renovate do: @user and @org/team mentions, e-mail addresses and
+# user@sha (after the '@'), http://, https:// and ftp:// links (before the ':',
+# where the scheme ends: GitHub takes any character but a space or punctuation
+# after the '//' as the start of a host name, and a browser drops U+200B from one),
+# www. links, and #123, org/repo#123 and GH-123 references. Code spans are left
+# alone: GitHub links and mentions nothing inside them.
+_GITHUB_AUTOLINKS = re.compile(
+    r"""
+    @                       # @user, @org/team, name@example.com, user@sha
+    | (?=://)               # https://example.com
+    | (?<=www)(?=\.)        # www.example.com
+    | \#(?=\d)              # #123, org/repo#123
+    | (?<=\bGH-)(?=\d)      # GH-123
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+ZERO_WIDTH_SPACE = "\u200b"
 
 
 def markdown_text(text: Any) -> str:
@@ -46,9 +66,15 @@ def markdown_text(text: Any) -> str:
 
     HTML is escaped (``<script>`` reads as text), Markdown punctuation is
     backslash-escaped, and line breaks become spaces so a table row stays one
-    row.
+    row. A zero-width space (U+200B) goes where GitHub would otherwise make a
+    mention, a link or an issue reference of the text: after the ``@`` of
+    ``@team``, before the ``://`` of a URL, after the ``#`` of ``#12``. A
+    comment a bot posts then pings no one and links nowhere, and reads as
+    written. It goes in before the HTML escaping, so the ``#`` of an entity
+    that escaping writes (``&#39;``) is never split.
     """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(escape(plain(text))))
+    unlinked = _GITHUB_AUTOLINKS.sub(lambda match: match.group() + ZERO_WIDTH_SPACE, plain(text))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(escape(unlinked)))
 
 
 def markdown_code(text: Any) -> str:

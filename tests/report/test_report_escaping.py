@@ -59,7 +59,7 @@ def test_mermaid(evaluation):
 def test_markdown(evaluation):
     text = render_report(evaluation, "md")
     assert "<script" not in text.lower() and "<img" not in text
-    assert "&lt;script&gt;alert(&#34;pwned&#34;)&lt;/script&gt; &amp; &#39;quoted&#39; \\[x\\] {y} (z) \\| #1 \\`tick\\` \\*star\\* \\_under\\_" in text
+    assert "&lt;script&gt;alert(&#34;pwned&#34;)&lt;/script&gt; &amp; &#39;quoted&#39; \\[x\\] {y} (z) \\| #\u200b1 \\`tick\\` \\*star\\* \\_under\\_" in text
     assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt; &amp; Co" in text
     fence = text.split("```mermaid\n", 1)[1].split("```", 1)[0]
     assert "#60;script#62;" in fence

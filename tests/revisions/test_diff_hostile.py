@@ -67,7 +67,7 @@ def unescaped_pipes(line: str) -> int:
 
 
 def tables(text: str) -> list[dict]:
-    """Each table as GitHub reads it (CommonMark with tables): its heading, header and rows of cell text."""
+    """Each table as GitHub reads it (CommonMark with tables): its heading, header and rows of cell text as seen."""
     from markdown_it import MarkdownIt
 
     tokens = MarkdownIt("commonmark").enable("table").parse(text)
@@ -82,7 +82,8 @@ def tables(text: str) -> list[dict]:
         elif token.type == "tr_open":
             row = []
         elif token.type == "inline" and row is not None:
-            row.append("".join(child.content for child in token.children if child.type in ("text", "code_inline")))
+            cell = "".join(child.content for child in token.children if child.type in ("text", "code_inline"))
+            row.append(cell.replace("\u200b", ""))  # the zero-width spaces that break GitHub's autolinks are not seen
         elif token.type == "tr_close":
             found[-1]["rows"].append(row)
             row = None
