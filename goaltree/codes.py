@@ -110,6 +110,9 @@ SANDBOX_REFUSED = "E028"
 UNKNOWN_SCENARIO_NODE = "E029"
 """A scenario's `set` names a node id that does not exist."""
 
+LINK_LEAVES_PROJECT = "E030"
+"""The goal file is a symbolic link that leads outside the folder holding it; it is not read."""
+
 RULE_CRASHED = "E099"
 """A rule failed with an internal error; the other rules still ran."""
 

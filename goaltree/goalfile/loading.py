@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from goaltree.errors import Diagnostic
+from goaltree.errors import Diagnostic, DiagnosticsError
 from goaltree.goalfile.parse import parse_document
 from goaltree.goalfile.positions import SourceMap
 from goaltree.goalfile.read import read_text, strip_byte_order_mark
@@ -104,7 +104,15 @@ def _type_word(data: object) -> str:
 
 
 def load_file(path: Path | str) -> LoadResult:
-    """Read and validate a goal file; environment failures raise :class:`GoaltreeError`."""
+    """Read and validate a goal file; environment failures raise :class:`GoaltreeError`.
+
+    A link leading out of the file's folder is not read: the result holds its
+    error (E030) and no model, like a file that does not parse.
+    """
     path = Path(path)
-    return load_text(read_text(path), path)
+    try:
+        text = read_text(path)
+    except DiagnosticsError as refused:
+        return LoadResult(path=path, goal_file=None, source_map=SourceMap("", str(path)), diagnostics=list(refused.diagnostics))
+    return load_text(text, path)
 

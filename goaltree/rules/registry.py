@@ -60,4 +60,5 @@ DEFAULT_RULES: tuple[type[Rule], ...] = (
     structure.RuleCrashed,
     structure.StaleSnapshot,
     structure.UnknownScenarioNode,
+    structure.LinkLeavesProject,
 )

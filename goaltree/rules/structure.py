@@ -571,3 +571,34 @@ class UnknownScenarioNode(Rule):
 
         for diagnostic in unknown_scenario_nodes(context.goal_file):
             yield Finding(diagnostic.message, None, diagnostic.path, key=True)
+
+
+class LinkLeavesProject(Rule):
+    """The goal file is a symbolic link that leads outside the folder holding it; it is not read.
+
+    A goal file is untrusted input: a pull request can commit `goals.yaml` as a
+    link to `/etc/passwd`, `~/.ssh/id_rsa` or `../../secrets.yaml`, and the
+    loader's messages would quote what it read there into a public CI log. So
+    the folder holding the goal file is its project, as for the paths of its
+    sources: the link and the folder are resolved (`..` and links followed) and
+    a target outside that folder is refused unread, whichever command reads the
+    file (`check`, `evaluate`, `report`, `diff`, `rollover` …). A link to a file
+    in the same folder or below it (`goals.yaml -> plans/2026.yaml`) is read as
+    that file. The message names the link and where it leads.
+
+    **Anti-pattern**
+
+    ```text
+    goals.yaml -> ../../shared/goals.yaml
+    ```
+
+    **Best practice**
+
+    Replace the link with a copy of the file, or run goaltree on the file
+    itself (`goaltree check shared/goals.yaml`).
+    """
+
+    code = codes.LINK_LEAVES_PROJECT
+    name = "structure.link_leaves_project"
+    severity = "error"
+    emitted_by = "loader"
