@@ -33,6 +33,8 @@ aws_secret_access_key: {SECRET_VALUE}
 """
 """Not a goal file: every field of it is unknown, so a loader that read it would name each one."""
 
+SECRET_SNAPSHOT = json.dumps({"goaltree_snapshot": SECRET_VALUE, SECRET_KEY: 1})
+"""A snapshot reader that read it would quote the format it holds."""
 
 
 @pytest.fixture
@@ -41,6 +43,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     outside = tmp_path / "home"
     outside.mkdir()
     (outside / "secrets.yaml").write_text(SECRET_FILE, encoding="utf-8")
+    (outside / "snapshot.json").write_text(SECRET_SNAPSHOT, encoding="utf-8")
     project = tmp_path / "repo" / "project"
     (project / "plans").mkdir(parents=True)
     shutil.copy(DATA / "funnel.yaml", project / "plans" / "funnel.yaml")
@@ -194,6 +197,14 @@ def test_link_leaving_folder_answers_for_links_only(project):
     os.symlink("goals.yaml", project / "loop.yaml")
     os.symlink("loop.yaml", project / "goals.yaml")
     assert link_leaving_folder(project / "goals.yaml") is None  # reading reports the loop
+
+
+def test_a_snapshot_linked_out_of_its_folder_is_not_read(project, capsys):
+    os.symlink("../../home/snapshot.json", project / "goals.snapshot.json")
+    code, output = run(["evaluate", "plans/funnel.yaml", "--snapshot", "goals.snapshot.json", *AS_OF], capsys)
+    assert code == 2
+    assert SECRET_VALUE not in output and SECRET_KEY not in output
+    assert "snapshot goals.snapshot.json: is a symbolic link that leads outside its folder" in output
 
 
 def git(cwd: Path, *arguments: str) -> str:

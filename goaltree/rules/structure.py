@@ -584,7 +584,9 @@ class LinkLeavesProject(Rule):
     a target outside that folder is refused unread, whichever command reads the
     file (`check`, `evaluate`, `report`, `diff`, `rollover` …). A link to a file
     in the same folder or below it (`goals.yaml -> plans/2026.yaml`) is read as
-    that file. The message names the link and where it leads.
+    that file. The message names the link and where it leads. A snapshot read
+    with `--snapshot` that is such a link is refused too, as a snapshot that
+    cannot be read (exit 2). See "Security" in docs/sources.md.
 
     **Anti-pattern**
 

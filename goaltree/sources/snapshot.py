@@ -328,11 +328,29 @@ def _date(path: Path, value: Any, where: str) -> dt.date:
 def read_snapshot(path: Path | str) -> Snapshot:
     """Read and verify a snapshot written by :func:`write_snapshot`.
 
+    A snapshot is committed beside its goal file, so it is held to the goal
+    file's rule: a symbolic link leading outside the folder holding it is
+    refused unread (:func:`goaltree.goalfile.read.link_leaving_folder`).
+
     Raises:
-        GoaltreeError: The file is missing, is not a goaltree snapshot, or its
-            content does not match its sha256 (edited or damaged).
+        GoaltreeError: The file is missing, is a link leading outside its
+            folder, is not a goaltree snapshot, or its content does not match
+            its sha256 (edited or damaged).
     """
+    from goaltree.goalfile.read import link_leaving_folder
+
     path = Path(path)
+    refused = link_leaving_folder(path)
+    if refused is not None:
+        raise _fail(
+            path,
+            _(
+                "is a symbolic link that leads outside its folder {folder} (to {target}); it was not read: "
+                "replace the link with the snapshot, or give the snapshot's own path",
+                folder=refused[0],
+                target=refused[1],
+            ),
+        )
     try:
         if not stat.S_ISREG(path.stat().st_mode):
             # A FIFO would wait for a writer forever and a device never ends: refused unread.
