@@ -576,28 +576,21 @@ class UnknownScenarioNode(Rule):
 class LinkLeavesProject(Rule):
     """The goal file is a symbolic link that leads outside the folder holding it; it is not read.
 
-    A goal file is untrusted input: a pull request can commit `goals.yaml` as a
-    link to `/etc/passwd`, `~/.ssh/id_rsa` or `../../secrets.yaml`, and the
-    loader's messages would quote what it read there into a public CI log. So
-    the folder holding the goal file is its project, as for the paths of its
-    sources: the link and the folder are resolved (`..` and links followed) and
-    a target outside that folder is refused unread, whichever command reads the
-    file (`check`, `evaluate`, `report`, `diff`, `rollover` …). A link to a file
-    in the same folder or below it (`goals.yaml -> plans/2026.yaml`) is read as
-    that file. The message names the link and where it leads. A snapshot read
-    with `--snapshot` that is such a link is refused too, as a snapshot that
-    cannot be read (exit 2). See "Security" in docs/sources.md.
+    A pull request can commit `goals.yaml` as a link to `/etc/passwd` or
+    `../../secrets.yaml`, and the loader's messages would quote what it read
+    into a public CI log. The folder holding the goal file is its project, as
+    for its sources: the link and the folder are resolved and a target outside
+    that folder is refused unread, by every command that reads the file. A
+    link within the folder (`goals.yaml -> plans/2026.yaml`) is read as that
+    file. Replace a link that leads out with a copy of the file, or run
+    goaltree on the file itself. A snapshot read with `--snapshot` that is
+    such a link is refused too (exit 2). See "Paths" in docs/sources.md.
 
     **Anti-pattern**
 
     ```text
     goals.yaml -> ../../shared/goals.yaml
     ```
-
-    **Best practice**
-
-    Replace the link with a copy of the file, or run goaltree on the file
-    itself (`goaltree check shared/goals.yaml`).
     """
 
     code = codes.LINK_LEAVES_PROJECT
