@@ -67,7 +67,7 @@ def test_explain_speaks_swedish(funnel, capsys):
     assert lines[2] == "  formel: revenue = customers * clv"
     assert "Mål 63 000 000 (angivet)" in lines
     assert "Utfall 27 000 000 (beräknat från barnnoderna)" in lines
-    assert "Takt per 30 juni 2027: förväntat 31 241 096, andel av målet 42,9 % mot förväntade 49,6 %, status risk" in lines
+    assert "Takt per 30 juni 2027: förväntat 31 241 096, framsteg 42,9 % mot förväntat 49,6 %, status risk" in lines
     assert "  prognos vid slutdatum: 53 783 926" in lines
     assert "Gapet −4 241 096, per barnnod:" in lines
     assert "  customers: −4 241 096 (100 % av gapet)" in lines

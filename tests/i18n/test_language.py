@@ -80,7 +80,7 @@ def test_the_goal_files_language_gives_a_swedish_table(tmp_path, capsys):
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "Marketing-sourced revenue 2027 (seed-funnel) per 30 juni 2027"
-    assert lines[1].split() == ["nod", "mål", "utfall", "förväntat", "andel", "av", "målet", "status"]
+    assert lines[1].split() == ["nod", "mål", "utfall", "förväntat", "framsteg", "status"]
     revenue = next(line for line in lines if line.startswith("revenue"))
     assert "63 000 000" in revenue
     lead_rate = next(line for line in lines if line.strip().startswith("lead_to_cust"))

@@ -95,7 +95,7 @@ def test_the_html_report_speaks_swedish(tmp_path):
     assert "Varför överordnade noder missar" in headings and "SMART-granskning" in headings
     assert page.all("caption") == ["Behöver uppmärksamhet, sämst först"]
     # The table headings are the glossary's words.
-    assert page.all("th")[:7] == ["Nod", "Status", "Utfall", "Mål", "Andel av målet", "Förväntat", "Ansvarig"]
+    assert page.all("th")[:7] == ["Nod", "Status", "Utfall", "Mål", "Framsteg", "Förväntat", "Ansvarig"]
     assert {"RISK", "I FAS", "UPPNÅTT", "ANTAGANDE"} <= set(page.all("badge"))
     assert page.all("p")[0] == "Läget per 30 juni 2027 · period 1 januari 2027 – 31 december 2027 · målträd seed-funnel"
     assert "Källa: utfall inskrivna i målfilen, till och med 30 juni 2027." in page.all("p")
@@ -165,7 +165,7 @@ def test_the_markdown_report_speaks_swedish(tmp_path):
     )
     assert "## Sammanfattning" in lines and "## Mål och KPI:er" in lines and "## Tratt" in lines
     assert "**3 av 6 bedömda noder ligger efter sin takt; 4 planeringsantaganden räknas inte.**" in lines
-    assert "| Nod | Typ | Status | Utfall | Mål | Förväntat | Andel av målet | Prognos | Ansvarig |" in lines
+    assert "| Nod | Typ | Status | Utfall | Mål | Förväntat | Framsteg | Prognos | Ansvarig |" in lines
     assert "| RISK | 3 | något efter förväntad takt |" in lines
     revenue = next(line for line in lines if line.startswith("| 63 MSEK") and "(`revenue`) | KPI |" in line)
     assert "| 27 000 000 kr | 63 000 000 kr | 31 241 096 kr | 42,9 % | 53 783 926 kr |" in revenue

@@ -59,7 +59,7 @@ def test_evaluate_prints_a_swedish_table(project: Path, capsys: pytest.CaptureFi
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "Marknadens B2B-tratt 2027 (b2b-tratt-2027) per 30 juni 2027"
-    assert lines[1].split() == ["nod", "mål", "utfall", "förväntat", "andel", "av", "målet", "status"]
+    assert lines[1].split() == ["nod", "mål", "utfall", "förväntat", "framsteg", "status"]
     table = lines[3 : lines.index("")]
     row = {line.split()[0].rstrip("…"): line.split()[1:] for line in table}
     assert row["revenue"] == ["63", "000", "000", "25", "200", "000", "31", "241", "096", "40,0", "%", "risk"]

@@ -27,7 +27,7 @@ from goaltree.cli import main
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-CARD_LABELS_SV = ("Utfall", "Mål", "Andel av målet", "Förväntat", "Ansvarig")
+CARD_LABELS_SV = ("Utfall", "Mål", "Framsteg", "Förväntat", "Ansvarig")
 """A Swedish card's figure labels: the glossary's words."""
 DESKTOP = {"width": 1280, "height": 900}
 # The enterprise report is some 450 000 px long on a phone: more than a browser
