@@ -376,3 +376,111 @@ def test_a_flow_below_last_periods_total_is_no_conflict(tmp_path, capsys):
     document = evaluate_json(tmp_path, capsys, body, "2027-06-30")
     assert document["nodes"]["leads"]["status"] == "on_track"  # 0.6 against 181/365 due
     assert document["diagnostics"] == []
+
+
+YEAR_END = """\
+nodes:
+  pipeline: {{title: Pipeline grows to plan in 2027, type: objective}}
+  leads: {{title: 1 200 qualified leads in 2027, parent: pipeline, unit: count, target: 1200,
+    actuals: {{2027-03-31: 210, 2027-06-30: 270, 2027-09-30: 330, 2027-12-31: {december}}}}}
+  open_rate: {{title: Open rate from 28 % to 35 %, parent: pipeline, unit: '%', baseline: 28, target: 35,
+    aggregate: last, actuals: {{2027-12-31: 34}}}}
+"""
+
+
+@pytest.mark.parametrize("as_of", ["2027-12-31", "2028-03-01"])
+def test_a_target_missed_at_its_deadline_is_off_track_not_on_track(tmp_path, capsys, as_of):
+    # 210 + 270 + 330 + 340 = 1 150 of 1 200: 95.8 %, over on_track's 0.95 as a pace ratio, but the
+    # year is over. The open rate: (34 − 28) / (35 − 28) = 0.857, at_risk as a ratio, missed too. The
+    # objective (0.958 + 0.857) / 2 = 0.908 is off track at its deadline as well.
+    nodes = nodes_of(tmp_path, capsys, YEAR_END.format(december=340), as_of)
+    assert nodes["leads"]["actual"] == 1150 and nodes["leads"]["status"] == "off_track"
+    assert nodes["open_rate"]["progress"] == pytest.approx(6 / 7) and nodes["open_rate"]["status"] == "off_track"
+    assert nodes["pipeline"]["progress"] == pytest.approx((1150 / 1200 + 6 / 7) / 2)
+    assert nodes["pipeline"]["status"] == "off_track"
+
+
+def test_the_same_figures_before_the_deadline_are_judged_by_their_pace(tmp_path, capsys):
+    # On 2027-12-30, 364/365 of the year: 810 leads of 1 197 due is a ratio of 0.68 (off track); the
+    # open rate has no row yet and no actual (no data). A day earlier nothing is final.
+    nodes = nodes_of(tmp_path, capsys, YEAR_END.format(december=340), "2027-12-30")
+    assert nodes["leads"]["actual"] == 810
+    assert nodes["leads"]["expected"] == pytest.approx(1200 * 364 / 365)
+    assert nodes["open_rate"]["status"] == "no_data"
+
+
+def test_a_negative_target_without_a_baseline_has_no_progress_and_a_plain_verdict(tmp_path, capsys):
+    # NPS −20 against a target of "at least −5": −20 / −5 = 4 would read 400 %. It is below −5: off track,
+    # and its objective counts it 0 (a missed key result with no way to measure).
+    body = (
+        "nodes:\n  cx: {title: Customers recommend us more, type: objective}\n"
+        "  nps: {title: NPS at least -5 by year end, parent: cx, unit: count, target: -5, aggregate: last,"
+        " actuals: {2027-03-31: -18, 2027-06-30: -20}}\n"
+    )
+    nodes = nodes_of(tmp_path, capsys, body, "2027-06-30")
+    assert (nodes["nps"]["progress"], nodes["nps"]["status"], nodes["nps"]["score"]) == (None, "off_track", 0)
+    assert (nodes["cx"]["progress"], nodes["cx"]["status"]) == (0, "off_track")
+    # At −4 it is met: achieved, score 1.
+    met = nodes_of(tmp_path, capsys, body.replace("-20}", "-4}"), "2027-06-30")
+    assert (met["nps"]["status"], met["nps"]["score"]) == ("achieved", 1)
+
+
+def test_a_derived_flow_target_below_zero_gets_no_verdict(tmp_path, capsys):
+    # 100 leads in all, 150 of them from the web: −50 is left for events, whose 100 leads read
+    # "achieved at −200 %" (100 / −50). A005 says why; no pace is printed for it.
+    body = (
+        "nodes:\n  leads: {title: 100 leads in 2027, unit: count, target: 100, rollup: sum}\n"
+        "  web: {title: 150 web leads, parent: leads, unit: count, target: 150, actuals: {2027-03-01: 40}}\n"
+        "  events: {title: Event leads, parent: leads, unit: count, actuals: {2027-03-01: 100}}\n"
+    )
+    document = evaluate_json(tmp_path, capsys, body, "2027-06-30")
+    events = document["nodes"]["events"]
+    assert events["target"] == -50
+    assert (events["expected"], events["progress"], events["status"], events["score"]) == (None, None, "no_data", None)
+    assert [d["code"] for d in document["diagnostics"]] == ["A005"]
+
+
+def test_a_declared_flow_target_below_zero_is_warned_about(tmp_path, capsys):
+    body = "nodes:\n  balance: {title: Balance -100 SEK, unit: SEK, target: -100, actuals: {2027-03-31: 50}}\n"
+    document = evaluate_json(tmp_path, capsys, body, "2027-06-30")
+    assert document["nodes"]["balance"]["status"] == "no_data"
+    assert [d["code"] for d in document["diagnostics"]] == ["A006"]
+    assert "below zero" in document["diagnostics"][0]["message"]
+
+
+def test_an_objective_is_not_achieved_while_its_key_results_are_only_on_their_way(tmp_path, capsys):
+    # CAC 59 000 is under its target 60 000 in February, but a decrease is achieved at its deadline;
+    # NPS 41 is inside [30, 50]. Both score 1, so the objective's score is full: on track, not achieved.
+    body = (
+        "nodes:\n  efficient: {title: Acquisition gets cheaper in 2027, type: objective}\n"
+        "  cac: {title: CAC down to 60 000 SEK, parent: efficient, unit: SEK, direction: decrease, baseline: 80000,"
+        " target: 60000, aggregate: last, actuals: {2027-02-28: 59000}}\n"
+        "  nps: {title: NPS held between 30 and 50, parent: efficient, unit: count, direction: maintain,"
+        " range: [30, 50], aggregate: last, actuals: {2027-02-28: 41}}\n"
+    )
+    february = nodes_of(tmp_path, capsys, body, "2027-02-28")
+    assert february["cac"]["status"] == "on_track" and february["efficient"]["progress"] == 1
+    assert february["efficient"]["status"] == "on_track"
+    # At the deadline CAC is achieved and NPS was kept in its range: the objective is achieved.
+    assert nodes_of(tmp_path, capsys, body, "2027-12-31")["efficient"]["status"] == "achieved"
+
+
+@pytest.mark.parametrize(
+    ("body", "score"),
+    [
+        # CSAT 70 outside [80, 90]: its progress 70 / 85 = 0.82 clipped was its score; it counts 0.
+        ("csat: {title: CSAT 80-90, unit: score, direction: maintain, target: 85, range: [80, 90], aggregate: last,"
+         " actuals: {2027-01-10: 70}}", 0),
+        # 120 000 spent of a 100 000 cap: progress 1.2 clipped to 1 was its score; past the cap it is 0.
+        ("spend: {title: Spend at most 100 000 SEK, unit: SEK, direction: decrease, target: 100000,"
+         " actuals: {2027-01-10: 120000}}", 0),
+        # 40 000 of the cap spent by mid-year, 181/365 due: on pace, it scores its due share 0.4959.
+        ("spend: {title: Spend at most 100 000 SEK, unit: SEK, direction: decrease, target: 100000,"
+         " actuals: {2027-01-10: 40000}}", 181 / 365),
+        # A count: progress 200 / 1 000 = 0.2.
+        ("leads: {title: 1000 leads, unit: count, target: 1000, actuals: {2027-01-10: 200}}", 0.2),
+    ],
+)
+def test_a_nodes_score_is_what_its_objective_counts_it_for(tmp_path, capsys, body, score):
+    (node,) = nodes_of(tmp_path, capsys, "nodes:\n  " + body + "\n", "2027-06-30").values()
+    assert node["score"] == pytest.approx(score)

@@ -22,8 +22,15 @@ if TYPE_CHECKING:
     from goaltree.model import Node
 
 
-def against_direction(direction: str, start_value: float | None, target: float) -> bool:
-    """Whether a level's target lies behind its start for its direction: an ``increase`` to below its baseline, a ``decrease`` to above it."""
+def against_direction(direction: str, start_value: float | None, target: float, *, flow: bool = False) -> bool:
+    """Whether a target lies behind the node's start for its direction.
+
+    A level: an ``increase`` to below its baseline, a ``decrease`` to above
+    it. A flow starts from zero each period: only an ``increase`` to below
+    zero is behind it (a budget cap, a ``decrease`` flow, rises to its cap).
+    """
+    if flow:
+        return direction == "increase" and target < 0
     if start_value is None:
         return False
     if direction == "increase":
@@ -33,9 +40,9 @@ def against_direction(direction: str, start_value: float | None, target: float) 
     return False
 
 
-def direction_diagnostic(tree: "GoalTree", node_id: str, node: "Node", target: float) -> Diagnostic:
-    """Warning A006 on a level whose target lies behind its baseline for its direction: its status is not judged."""
-    message = direction_message(node_id, node, target)
+def direction_diagnostic(tree: "GoalTree", node_id: str, node: "Node", target: float, *, flow: bool = False) -> Diagnostic:
+    """Warning A006 on a node whose target lies behind its start for its direction: its status is not judged."""
+    message = direction_message(node_id, node, target, flow=flow)
     path = direction_path(node_id, node)
     return tree.locate(Diagnostic(codes.DIRECTION_AGAINST_TARGET, "warning", message, node=node_id, path=path))
 
@@ -45,8 +52,16 @@ def direction_path(node_id: str, node: "Node") -> tuple[str, ...]:
     return ("nodes", node_id, "target") if node.target is not None else ("nodes", node_id, "baseline")
 
 
-def direction_message(node_id: str, node: "Node", target: float) -> str:
-    """What A006 says of a level whose ``target`` lies behind its baseline for its direction, and the fix."""
+def direction_message(node_id: str, node: "Node", target: float, *, flow: bool = False) -> str:
+    """What A006 says of a node whose ``target`` lies behind its start for its direction, and the fix."""
+    if flow:
+        return _(
+            "{node} counts up from zero each period, but its target {target} is below zero: no count reaches "
+            "it by growing, so its status is not judged; correct the target, or write the node as a level "
+            "(`aggregate: last`) if it is a balance that can fall below zero",
+            node=node_id,
+            target=format_number(target, node.unit),
+        )
     fields = {
         "node": node_id,
         "target": format_number(target, node.unit),

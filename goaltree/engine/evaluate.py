@@ -8,7 +8,7 @@ from itertools import islice
 import math
 from typing import Any, Callable, Container, Mapping, Sequence
 
-from goaltree.engine import pace
+from goaltree.engine import measuring, pace
 from goaltree.engine.attribution import attribute_node
 from goaltree.engine.equations import Equation, equations_of, solve_actuals, solve_targets
 from goaltree.engine.forecasts import forecasts_of
@@ -153,16 +153,16 @@ def measure(
         aggregate = aggregate_of[node_id]
         if node_id in observations:
             # Rows, not days: the actual is over every row, the trend over each day's value.
-            merged = pace.days_of(observations[node_id], start, as_of)
-            days = [(day.date, pace.day_value(day, aggregate)) for day in merged]
+            merged = measuring.days_of(observations[node_id], start, as_of)
+            days = [(day.date, measuring.day_value(day, aggregate)) for day in merged]
             try:
-                value = pace.aggregate_days(merged, aggregate)
+                value = measuring.aggregate_days(merged, aggregate)
             except OverflowError:  # fsum of observations beyond float range
                 value = math.inf
         else:  # inline actuals: one value a day
             days = [(date, 0.0 + float(value)) for date, value in sorted(nodes[node_id].actuals.items()) if start <= date <= as_of]
             try:
-                value = pace.aggregate_series(days, aggregate)
+                value = measuring.aggregate_series(days, aggregate)
             except OverflowError:
                 value = math.inf
         daily[node_id] = days
@@ -326,7 +326,7 @@ class _Results:
         source_series = None if failed else self.observations.get(node_id)
         if not source_series:
             return {}
-        return pace.breakdown(source_series, self.tree.goal_file.period.start, self.observed_until, self.aggregate_of[node_id])
+        return measuring.breakdown(source_series, self.tree.goal_file.period.start, self.observed_until, self.aggregate_of[node_id])
 
     def gap_parts(self, node_id: str, node: Node) -> tuple[dict[str, float], dict[str, str]]:
         """The node's attribution of its gap to its children, and the children its objective score leaves out."""
@@ -385,7 +385,7 @@ class _Results:
             numbers += (
                 target, node.baseline, actual, None if is_failed else measured.get(node_id), computed(node_id),
                 info.expected, progress, info.expected_progress, forecasts.get(node_id),
-                None if progress is None else min(1.0, max(0.0, progress)),
+                pace.score_of(info, node, self.aggregate_of[node_id]),
             )  # fmt: skip
             numbers += attribution.values()
             numbers += breakdown.values()
@@ -489,7 +489,7 @@ class _Results:
             expected_progress=info.expected_progress,
             status=info.status,
             forecast=self.forecasts.get(node_id),
-            score=None if progress is None else min(1.0, max(0.0, progress)),
+            score=pace.score_of(info, node, aggregate),
             attribution=attribution,
             unscored_children=unscored,
             children=tree.children(node_id),

@@ -1,4 +1,6 @@
-"""Pace, status, forecast and score (SPEC §3.3–3.4), and turning observations into an actual.
+"""Pace, status, forecast and score (SPEC §3.3–3.4).
+
+Turning observations into an actual is :mod:`goaltree.engine.measuring`'s.
 
 The functions at the top work on one series or one number; :func:`paces_of`
 applies them to every node of a tree, children before parents, and scores
@@ -9,110 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import TYPE_CHECKING, Container, Iterable, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Container, Mapping, NamedTuple, Sequence
 
 from goaltree.engine.direction import against_direction, direction_diagnostic
-from goaltree.engine.results import Observation, Status
+from goaltree.engine.results import Status
 from goaltree.errors import Diagnostic
-from goaltree.observations import merge
 from goaltree.present.language import N_, _
 from goaltree import codes
 
 if TYPE_CHECKING:
     from goaltree.graph import GoalTree
     from goaltree.model import Node, Thresholds
-
-
-def days_of(observations: Iterable[Observation], start: dt.date, end: dt.date) -> list[Observation]:
-    """Observations between ``start`` and ``end`` (inclusive), merged per day across dimensions, by date."""
-    days: dict[dt.date, list[Observation]] = {}
-    for observation in observations:
-        if start <= observation.date <= end:
-            days.setdefault(observation.date, []).append(observation)
-    return [merge(date, parts) for date, parts in sorted(days.items())]
-
-
-def day_value(day: Observation, aggregate: str) -> float:
-    """What one day shows for a node with ``aggregate``: its sum, or the mean, smallest or largest of its rows."""
-    if day.rows is None or aggregate in ("sum", "last"):
-        return day.value
-    if aggregate == "mean":
-        return day.value / day.rows
-    if not day.extremes_known:
-        return day.value / day.rows  # the day's mean is all that is known of its rows
-    if aggregate == "min":
-        return day.smallest
-    return day.largest
-
-
-def daily_values(observations: Iterable[Observation], start: dt.date, end: dt.date, aggregate: str) -> list[tuple[dt.date, float]]:
-    """The node's value per day between ``start`` and ``end``, as a chart or a trend reads it."""
-    return [(day.date, day_value(day, aggregate)) for day in days_of(observations, start, end)]
-
-
-def aggregate_days(days: Sequence[Observation], aggregate: str) -> float | None:
-    """Combine the days of :func:`days_of` into one period-to-date value; ``None`` when there are none.
-
-    ``sum`` adds every row; ``last`` is the last day's sum of rows; ``mean``,
-    ``min`` and ``max`` are over every row of the period, so that a day with
-    three deals weighs three times a day with one. Days' values that are not
-    made of rows (a ``count``) are combined day by day instead.
-    """
-    if not days:
-        return None
-    if aggregate == "sum":
-        return math.fsum(day.value for day in days)
-    if aggregate == "last":
-        return days[-1].value
-    if any(day.rows is None for day in days):
-        return aggregate_series([(day.date, day.value) for day in days], aggregate)
-    if aggregate == "mean":
-        return math.fsum(day.value for day in days) / sum(day.rows for day in days)  # type: ignore[misc]
-    if not all(day.extremes_known for day in days):
-        return None  # rows fetched without their extremes (for another aggregate): no smallest to give
-    if aggregate == "min":
-        return min(day.smallest for day in days)
-    return max(day.largest for day in days)
-
-
-def aggregate_observations(observations: Iterable[Observation], start: dt.date, end: dt.date, aggregate: str) -> float | None:
-    """The period-to-date value of ``observations`` between ``start`` and ``end``; ``None`` without any."""
-    return aggregate_days(days_of(observations, start, end), aggregate)
-
-
-def aggregate_series(series: Sequence[tuple[dt.date, float]], aggregate: str) -> float | None:
-    """Combine a dated series of one value a day into one period-to-date value; ``None`` when it is empty."""
-    if not series:
-        return None
-    values = [value for _, value in series]
-    if aggregate == "sum":
-        return math.fsum(values)
-    if aggregate == "last":
-        return values[-1]
-    if aggregate == "mean":
-        return math.fsum(values) / len(values)
-    if aggregate == "min":
-        return min(values)
-    return max(values)
-
-
-def breakdown(observations: Iterable[Observation], start: dt.date, end: dt.date, aggregate: str) -> dict[str, float]:
-    """The period-to-date value per dimension (``by``), in first-seen order.
-
-    Each dimension is aggregated like the node itself, over its own rows: the
-    mean deal of the email channel, its largest deal, its last day.
-    """
-    per_dimension: dict[str, list[Observation]] = {}
-    for observation in observations:
-        if observation.dimension is None or not (start <= observation.date <= end):
-            continue
-        per_dimension.setdefault(observation.dimension, []).append(observation)
-    result = {}
-    for dimension, series in per_dimension.items():
-        value = aggregate_observations(series, start, end, aggregate)
-        if value is not None:
-            result[dimension] = value
-    return result
 
 
 def day_index(date: dt.date, start: dt.date) -> int:
@@ -229,12 +138,14 @@ def progress_of(actual: float, target: float, start_value: float | None, directi
 
     A level with no baseline has no way travelled to measure: its progress is
     ``actual / target``, and for a ``decrease`` goal ``target / actual`` (a CAC
-    of 111 000 against a target of 90 000 is 81 % of the way, not 123 %).
+    of 111 000 against a target of 90 000 is 81 % of the way, not 123 %);
+    none when the target is below zero, where the ratio turns over.
     """
     if start_value is None:
+        # A ratio to a target at or below zero says nothing (NPS −20 against −5 is not 400 %).
         if direction == "decrease":
-            return target / actual if actual > 0 else (1.0 if actual == target == 0 else None)
-        return actual / target if target != 0 else None
+            return target / actual if actual > 0 and target >= 0 else (1.0 if actual == target == 0 else None)
+        return actual / target if target > 0 else None
     span = target - start_value
     if span == 0:
         return None
@@ -275,6 +186,8 @@ def status_of(
         return "achieved"
     if direction == "decrease" and flow and actual > target:
         return "off_track"  # a budget cap already exceeded: what was spent stays spent, however late in the period
+    if as_of >= deadline:
+        return "off_track"  # the deadline has come without the target: missed, with no pace left to be on
     if progress is None or expected_progress is None:
         if direction == "decrease":
             return "on_track" if actual <= target else "off_track"
@@ -416,12 +329,14 @@ def pace_of(
                     node=node_id,
                 )
                 found.append(overflow_diagnostic(tree, node_id, message))
-    if target is not None and not flow and against_direction(node.direction, start_value, target):
+    if target is not None and against_direction(node.direction, start_value, target, flow=flow):
         # Churn from 5 % to 3 % left at the default `increase`: 4 % would read achieved. Which way
-        # the node should move is unclear, so no verdict; the pace along the way stays.
+        # the node should move is unclear, so no verdict; a level's pace along the way stays.
         status: Status = "not_started" if as_of < start else "no_data"
-        if found is not None:
-            found.append(direction_diagnostic(tree, node_id, node, target))
+        if flow:  # a flow to increase towards less than nothing has no way to travel
+            expected = progress = expected_progress = None
+        if found is not None and (not flow or node.target is not None):  # A005 speaks for a derived one
+            found.append(direction_diagnostic(tree, node_id, node, target, flow=flow))
     else:
         status = status_of(
             as_of=as_of,
@@ -440,7 +355,7 @@ def pace_of(
     if target is None or actual is None:
         rollup_children = tree.rollup_children.get(node_id)
         if rollup_children and node.effective_rollup == "progress":
-            progress, expected_progress, status = objective_progress(rollup_children, paces, tree, as_of, start, thresholds)
+            progress, expected_progress, status = objective_progress(rollup_children, paces, tree, as_of, start, deadline, thresholds)
     return NodePace(
         deadline,
         target,
@@ -465,11 +380,17 @@ def objective_progress(
     tree: "GoalTree",
     as_of: dt.date,
     start: dt.date,
+    deadline: dt.date,
     thresholds: "Thresholds",
 ) -> tuple[float | None, float | None, Status]:
     """An objective's (progress, expected progress, status): the weighted mean of its children's scores.
 
     Each child's progress is clipped to [0, 1] (the OKR way, see :func:`objective_score`).
+    The objective is achieved when its score is full and every child it counts
+    is done: achieved, or kept in its range up to its deadline. A full score
+    from children still on their way (a cost already under its target in
+    February) is on track; at the objective's deadline, anything short of
+    achieved is missed.
     """
     if as_of < start:
         return None, None, "not_started"
@@ -480,10 +401,17 @@ def objective_progress(
     weight_sum = math.fsum(weights)
     progress = math.fsum(weight * score for weight, score in zip(weights, scores)) / weight_sum
     expected = math.fsum(weight * due for weight, due in zip(weights, dues)) / weight_sum
-    if progress >= 1.0:
+    if progress >= 1.0 and all(_done(paces[child], as_of) for child in _children):
         return progress, expected, "achieved"
+    if as_of >= deadline:
+        return progress, expected, "off_track"
     ratio = ratio_of(progress, expected, decrease_flow=False)
     return progress, expected, classify(ratio, thresholds.on_track, thresholds.at_risk)
+
+
+def _done(info: NodePace, as_of: dt.date) -> bool:
+    """Whether a child of an objective is done: achieved, or on track at its deadline (a level kept in its range)."""
+    return info.status == "achieved" or (info.status == "on_track" and as_of >= info.deadline)
 
 
 def objective_terms(
@@ -555,6 +483,23 @@ def unscored_children(children: Sequence[str], paces: Mapping[str, NodePace], tr
         elif not counts_in_objective(child, paces, tree):
             unscored[child] = _(UNSCORED_WITHOUT_TARGET)
     return unscored
+
+
+VERDICTS = frozenset({"achieved", "on_track", "at_risk", "off_track"})
+
+
+def score_of(info: NodePace, node: "Node", aggregate: str) -> float | None:
+    """The node's ``score`` in [0, 1]: what its objective counts it for (:func:`objective_score`).
+
+    Progress clipped to [0, 1] for most nodes; a level kept in its range 1
+    inside it and 0 outside (not its 153 % of the way to a midpoint); a
+    budget cap its due share while spending keeps to its pace, less when it
+    runs ahead, and 0 once past the cap. ``None`` for a planning assumption
+    and for a node with neither a progress nor a verdict.
+    """
+    if info.status == "assumed" or (info.progress is None and info.status not in VERDICTS):
+        return None
+    return objective_score(info, node, aggregate)[0]
 
 
 def objective_score(info: NodePace, node: "Node", aggregate: str) -> tuple[float, float]:

@@ -14,7 +14,7 @@ import datetime as dt
 import math
 from typing import Any
 
-from goaltree.engine.pace import daily_values
+from goaltree.engine.measuring import daily_values
 from goaltree.engine.results import Evaluation, NodeResult
 from goaltree.present.language import _, _p, currency_symbol, current, format_date, month_abbreviation
 from goaltree.present.numbers import format_quantity, format_short

@@ -21,7 +21,8 @@ class DirectionAgainstTarget(Rule):
     so `goaltree evaluate` gives the node no status (its expected value and
     progress along the way are still shown) and reports this warning;
     `goaltree check` reports it too. Flows start from zero each period, so
-    their baseline (last period's total) never conflicts with a direction.
+    their baseline (last period's total) never conflicts with a direction;
+    a flow's declared target below zero does (a derived one is A005's).
 
     **Anti-pattern**
 
@@ -43,7 +44,11 @@ class DirectionAgainstTarget(Rule):
     def check(self, context: CheckContext) -> Iterator[Finding]:
         for node_id, node in context.goal_file.nodes.items():
             target = context.target_of(node_id)
-            if target is None or context.aggregate_of(node_id) == "sum":
+            if target is None:
                 continue
-            if against_direction(node.direction, node.baseline, target):
-                yield Finding(direction_message(node_id, node, target), node_id, direction_path(node_id, node))
+            flow = context.aggregate_of(node_id) == "sum"
+            if flow and node.target is None:
+                continue  # a derived flow target below zero is A005's to report
+            if against_direction(node.direction, node.baseline, target, flow=flow):
+                message = direction_message(node_id, node, target, flow=flow)
+                yield Finding(message, node_id, direction_path(node_id, node))
