@@ -484,3 +484,22 @@ def test_an_objective_is_not_achieved_while_its_key_results_are_only_on_their_wa
 def test_a_nodes_score_is_what_its_objective_counts_it_for(tmp_path, capsys, body, score):
     (node,) = nodes_of(tmp_path, capsys, "nodes:\n  " + body + "\n", "2027-06-30").values()
     assert node["score"] == pytest.approx(score)
+
+
+def test_a_forecast_at_a_deadline_that_has_come_is_the_actual(tmp_path, capsys):
+    # The run rate through the quarterly totals (90: 210, 181: 480, 273: 810, 365: 1 150) would give
+    # (90·210 + 181·480 + 273·810 + 365·1 150) / (90² + 181² + 273² + 365²) · 365 = 1 096.2 at the
+    # deadline: below the 1 150 counted by then. Evaluated after the deadline, the forecast is 1 150.
+    nodes = nodes_of(tmp_path, capsys, YEAR_END.format(december=340), "2028-01-15")
+    assert nodes["leads"]["forecast"] == 1150
+    assert nodes["open_rate"]["forecast"] == 34
+
+
+def test_a_count_is_never_forecast_below_what_it_has_counted(tmp_path, capsys):
+    # Rows up to day 349 (2027-12-15): run rate (90·210 + 181·480 + 273·810 + 349·1 150) /
+    # (90² + 181² + 273² + 349²) · 365 = 1 120.7, under the 1 150 already counted: the forecast is 1 150.
+    body = YEAR_END.format(december=340).replace("2027-12-31: 340", "2027-12-15: 340")
+    run_rate = (90 * 210 + 181 * 480 + 273 * 810 + 349 * 1150) / (90**2 + 181**2 + 273**2 + 349**2) * 365
+    assert run_rate == pytest.approx(1120.7, abs=0.05)
+    nodes = nodes_of(tmp_path, capsys, body, "2027-12-20")
+    assert nodes["leads"]["actual"] == 1150 and nodes["leads"]["forecast"] == 1150

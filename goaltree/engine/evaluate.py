@@ -243,7 +243,9 @@ class _Results:
     def forecasts(self) -> dict[str, float]:
         """Every node's forecast: worked out together, children before parents, on the first read."""
         if self._forecasts is None:
-            self._forecasts = forecasts_of(self.tree, self.equation_of, self.daily, self.actual_values, self.paces, self.aggregate_of)
+            self._forecasts = forecasts_of(
+                self.tree, self.equation_of, self.daily, self.actual_values, self.paces, self.aggregate_of, self.as_of
+            )
         return self._forecasts
 
     def target_origin(self, node_id: str, target: float | None) -> str | None:

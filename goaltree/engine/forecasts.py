@@ -19,12 +19,15 @@ def forecasts_of(
     actual_values: Mapping[str, float],
     paces: Mapping[str, NodePace],
     aggregate_of: Mapping[str, str],
+    as_of: dt.date,
 ) -> dict[str, float]:
     """Each node's value at its deadline if its observed trend goes on, children before parents.
 
     A node computed from its children takes their trends at its own deadline,
     not at theirs: leads due at midsummer are the web and event leads
-    forecast for midsummer, though those run to the year's end.
+    forecast for midsummer, though those run to the year's end. Once its
+    deadline has come, a measured node's forecast is its actual: there is
+    nothing left to extrapolate.
     """
     order = tree.order
     deadline_of = {node_id: paces[node_id].deadline for node_id in order}
@@ -40,7 +43,9 @@ def forecasts_of(
                 equation = equation_of.get(node_id)
                 if equation is not None and node_id not in daily:
                     read.update(equation.children)
-        at_deadline[deadline] = forecasts_at(needed, deadline, equation_of, daily, actual_values, aggregate_of, tree)
+        # A deadline before the period (error T001) has no forecast, whatever the date.
+        final = actual_values if tree.goal_file.period.start <= deadline <= as_of else {}
+        at_deadline[deadline] = forecasts_at(needed, deadline, equation_of, daily, actual_values, aggregate_of, tree, final)
     forecasts: dict[str, float] = {}
     for node_id in reversed(order):
         value = at_deadline[deadline_of[node_id]].get(node_id)
@@ -57,14 +62,20 @@ def forecasts_at(
     actual_values: Mapping[str, float],
     aggregate_of: Mapping[str, str],
     tree: GoalTree,
+    final: Mapping[str, float] = {},
 ) -> dict[str, float]:
-    """The forecast at ``deadline`` of each of ``order`` (topological), children before parents."""
+    """The forecast at ``deadline`` of each of ``order`` (topological), children before parents.
+
+    ``final`` holds the actuals of a deadline that has come: a measured node's forecast is its actual.
+    """
     start = tree.goal_file.period.start
     forecasts: dict[str, float] = {}
     for node_id in reversed(order):
         days = daily.get(node_id)
         value = None
-        if days:
+        if days and node_id in final:
+            value = final[node_id]
+        elif days:
             value = pace.forecast_series(days, aggregate_of[node_id], start, deadline)
         else:
             equation = equation_of.get(node_id)

@@ -84,8 +84,8 @@ def forecast_series(
 ) -> float | None:
     """The linear trend of the observations, extrapolated to the deadline.
 
-    Flows (``sum``) fit the cumulative total through the origin (a run rate);
-    levels fit a least-squares line through the observed values. The largest
+    Flows (``sum``) fit the cumulative total through the origin (a run rate),
+    never below the total already counted when no row takes away; levels fit a least-squares line through the observed values. The largest
     row (``max``) can only grow and the smallest (``min``) only fall: their
     forecast is never past what is already reached. A ``mean`` of rows is
     forecast as the line's mean from the first row to the deadline.
@@ -104,14 +104,19 @@ def _trend_at(series: Sequence[tuple[dt.date, float]], aggregate: str, start: dt
     if aggregate == "sum":
         cumulative = 0.0
         numerator = denominator = 0.0
+        growing = True
         for date, value in series:
             cumulative += value
+            growing = growing and value >= 0
             t = day_index(date, start)
             numerator += t * cumulative
             denominator += t * t
         if denominator == 0:
             return None
-        return numerator / denominator * horizon
+        run_rate = numerator / denominator * horizon
+        # Rows that only add can't be forecast below what they already add up to (an accelerating
+        # count undershoots a line through the origin).
+        return max(run_rate, cumulative) if growing else run_rate
     points = [(day_index(date, start), value) for date, value in series]
     if len(points) == 1 or len({t for t, _ in points}) == 1:
         return points[-1][1]
