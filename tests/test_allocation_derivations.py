@@ -146,3 +146,23 @@ nodes:
     with use_language("sv"):
         assert deal.text == "inget mål angivet: drivaren antas ligga kvar på sitt utgångsläge 1 234 567"
         assert win.text == "inget mål angivet: drivaren antas ligga kvar på sitt utgångsläge 0,0345"
+
+
+RATES = HEADER + """\
+nodes:
+  win_rate: {title: Win rate 25 %, unit: '%', target: 25, formula: won / opportunities}
+  won: {title: Won deals, unit: count, actuals: {2027-03-01: 100}}
+  opportunities: {title: 400 opportunities, unit: count, target: 400, actuals: {2027-03-01: 400}}
+  sql: {title: 300 SQLs, unit: count, target: 300, formula: mql * mql_to_sql}
+  mql: {title: 1 000 MQLs, unit: count, target: 1000}
+  mql_to_sql: {title: MQL to SQL, unit: ratio}
+"""
+
+
+def test_a_rate_in_a_derivation_is_written_as_the_percent_it_is(write_goals):
+    nodes = goaltree.evaluate(goaltree.load(write_goals(RATES)), AS_OF).nodes
+    # 100 / 400 = 0.25, which a % node holds as 25: "= 25" would not add up as written.
+    assert nodes["win_rate"].actual_derivation.text == "win_rate = won / opportunities = 25 %"
+    # won = 25 % of 400 = 100; the ratio 300 / 1 000 = 0.3 is 30 %.
+    assert nodes["won"].target_derivation.text == "solved from win_rate = won / opportunities with win_rate = 25 %: 100"
+    assert nodes["mql_to_sql"].target_derivation.text == "solved from sql = mql * mql_to_sql with sql = 300: 30 %"

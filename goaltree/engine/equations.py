@@ -73,17 +73,33 @@ def percent_text(fraction: float, *, signed: bool = False) -> str:
     return format_change(fraction) if signed else format_percent(fraction)
 
 
-def _computed_text(equation: Equation, value: float) -> str:
-    return f"{equation.describe()} = {number_text(value)}"  # a formula and a number: no words to translate
+def value_text(value: float, unit: str | None) -> str:
+    """A node's value as a derivation writes it: :func:`number_text`, a rate as the percent it is.
+
+    A ``ratio`` of 0.3 is written 30 %, and a ``%`` node's 25 as 25 %: a
+    formula takes both as the fraction, so ``won / opportunities = 25``
+    would not add up as written.
+    """
+    if unit == "ratio":
+        return number_text(value * 100) + " %"
+    if unit == "%":
+        return number_text(value) + " %"
+    return number_text(value)
 
 
-def _solved_text(equation: Equation, node_value: float, value: float) -> str:
+def _computed_text(equation: Equation, value: float, unit: str | None = None) -> str:
+    return f"{equation.describe()} = {value_text(value, unit)}"  # a formula and a number: no words to translate
+
+
+def _solved_text(
+    equation: Equation, node_value: float, value: float, node_unit: str | None = None, unit: str | None = None
+) -> str:
     return _(
         "solved from {equation} with {node} = {node_value}: {value}",
         equation=equation.describe(),
         node=equation.node,
-        node_value=number_text(node_value),
-        value=number_text(value),
+        node_value=value_text(node_value, node_unit),
+        value=value_text(value, unit),
     )
 
 
@@ -181,6 +197,7 @@ class Solver:
 
         values, equations, settled, ready = self.values, self.equations, self._settled, self._ready
         unknown_count, inputs_of = self._unknown_count, self._index.inputs_of
+        nodes = self.tree.goal_file.nodes
         while ready:
             index = ready.pop()
             if settled[index]:
@@ -204,14 +221,15 @@ class Solver:
                 if target == equation.node:
                     value = equation.evaluate(values)
                     rule = "formula" if equation.formula is not None else "rollup"
-                    write, arguments = _computed_text, (equation, value)
+                    write, arguments = _computed_text, (equation, value, nodes[target].unit)
                 else:
                     node_value = values[equation.node]
                     value = equation.solve_child(target, node_value, values)
                     if value is None:
                         settled[index] = False
                         continue
-                    rule, write, arguments = "solved", _solved_text, (equation, node_value, value)
+                    units = (nodes[equation.node].unit, nodes[target].unit)
+                    rule, write, arguments = "solved", _solved_text, (equation, node_value, value, *units)
             except FormulaError as error:
                 self._formula_error(equation, target, error)
                 continue
