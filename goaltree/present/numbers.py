@@ -240,7 +240,11 @@ def format_difference(value: float | None, unit: str | None = None, *, signed: b
     if not signed:
         value = abs(value)
     if unit in ("ratio", "%"):
-        points = _fixed(value * 100 if unit == "ratio" else value, 2, "+" if signed else "")
+        percent = value * 100 if unit == "ratio" else value
+        if 0 < abs(percent) < 0.005:  # too small for two decimals: significant digits, never "−0.00"
+            points = ("+" if signed and percent > 0 else "") + _plain(percent, 2)
+        else:
+            points = _fixed(percent, 2, "+" if signed else "")
         return _("{points} percentage points", points=_localized(points).replace("-", "−"))
     if unit == "multiple":  # 9× − 7.13× is 1.87, no factor: "1.87×" would read as 9 / 7.13
         unit = None

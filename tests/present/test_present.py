@@ -15,6 +15,7 @@ from goaltree.cli import main
 from goaltree.present.escape import graphviz_text, markdown_code, markdown_text, mermaid_text
 from goaltree.present.language import use_language
 from goaltree.present.numbers import (
+    format_difference,
     format_change,
     format_fixed,
     format_general,
@@ -330,3 +331,17 @@ nodes:
     assert main(["report", str(goals), "--as-of", "2027-03-31", "-o", str(report)]) == 0
     # The funnel's step conversion (one decimal elsewhere) and its plan: 12 / 1 500 000 and 0.000014.
     assert "| 70 customers (`customers`) | 12 | 70 | 0.0008 % | 0.0014 % | OFF TRACK |" in report.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "text"),
+    [
+        # 0.0247 % against 0.02496 % is 0.00026 points behind: two decimals would read −0.00.
+        (-0.00026, "%", "−0.00026 percentage points"),
+        (0.0000003, "ratio", "+0.00003 percentage points"),  # 0.0000003 × 100 = 0.00003 points
+        (-0.005, "%", "−0.01 percentage points"),  # a half of the second decimal rounds away from zero
+        (2.7, "%", "+2.70 percentage points"),
+    ],
+)
+def test_a_gap_between_rates_too_small_for_two_decimals_keeps_its_digits(value, unit, text):
+    assert format_difference(value, unit) == text
