@@ -6,6 +6,9 @@ the order the document holds them (or sorted, when asked), two-space
 indentation, UTF-8 text without ``\\u`` escapes for non-ASCII characters.
 A number that is not finite is written as ``null`` -- never as ``NaN``,
 which is not JSON; the code that produced it says why in a diagnostic.
+DEL, the C1 controls and the bidirectional overrides a goal file may hold
+are written as ``\\u`` escapes (orjson escapes only the C0 controls): the
+same string to every JSON reader, and nothing a terminal or a CI log acts on.
 
 The few documents orjson refuses (an integer beyond 64 bits, which a goal
 file may hold) are written by the standard library in the same layout.
@@ -20,6 +23,7 @@ from __future__ import annotations
 import codecs
 import json
 import math
+import re
 from typing import IO, Any, Iterable, Iterator
 
 import orjson
@@ -115,9 +119,41 @@ def _encode(document: Any, *, sort_keys: bool, indent: bool) -> bytes:
     if sort_keys:
         option |= orjson.OPT_SORT_KEYS
     try:
-        return orjson.dumps(document, option=option)
+        data = orjson.dumps(document, option=option)
     except orjson.JSONEncodeError:
-        return _standard_library_bytes(document, sort_keys=sort_keys, indent=indent)
+        data = _standard_library_bytes(document, sort_keys=sort_keys, indent=indent)
+    return _escape_controls(data)
+
+
+# DEL, the C1 controls and the bidirectional overrides and isolates, as UTF-8: orjson writes them
+# raw. In valid UTF-8 these sequences start on a character, and in JSON text they only occur inside
+# strings, so each can become its \u escape, which every JSON reader turns back into the same character.
+_UNSAFE_BYTES = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
+
+
+def _escape_controls(data: bytes) -> bytes:
+    """``data`` with every character of :data:`_UNSAFE_BYTES` as its ``\\uXXXX`` escape: the same JSON, safe in a terminal or CI log.
+
+    Their first bytes are looked for with ``bytes.find`` (ASCII text can hold
+    only DEL): a regular expression would read a 100 MB evaluation byte by
+    byte, for characters it rarely holds.
+    """
+    spans = []
+    for lead in (b"\x7f",) if data.isascii() else (b"\x7f", b"\xc2", b"\xe2"):
+        at = data.find(lead)
+        while at != -1:
+            match = _UNSAFE_BYTES.match(data, at)
+            if match is not None:
+                spans.append(match.span())
+            at = data.find(lead, at + 1)
+    if not spans:
+        return data
+    pieces, done = [], 0
+    for begin, end in sorted(spans):
+        pieces += (data[done:begin], b"\\u%04x" % ord(data[begin:end].decode("utf-8")))
+        done = end
+    pieces.append(data[done:])
+    return b"".join(pieces)
 
 
 def _is_utf8(encoding: str | None) -> bool:

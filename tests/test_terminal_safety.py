@@ -81,6 +81,11 @@ def test_github_annotations_are_goaltrees_own_and_carry_no_escape(goals, capsys)
 def test_json_keeps_the_text_exactly(goals, capsys):
     goals.write_text(GOALS.rsplit('  "bad', 1)[0], encoding="utf-8")
     main(["evaluate", str(goals), "--as-of", "2027-06-30", "--format", "json"])
-    document = json.loads(capsys.readouterr().out)
+    out = capsys.readouterr().out
+    # The C1 CSI (\x9b) and the bidi override (\u202e) are written as \u escapes, as the C0 ones are:
+    # nothing a terminal acts on, and the same string to a JSON reader.
+    assert not UNSAFE.search(out)
+    assert "\\u009b2J" in out and "\\u202eevil" in out
+    document = json.loads(out)
     assert document["nodes"]["customers"]["title"] == TITLE
     assert document["nodes"]["leads"]["owner"] == OWNER
