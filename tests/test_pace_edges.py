@@ -503,3 +503,35 @@ def test_a_count_is_never_forecast_below_what_it_has_counted(tmp_path, capsys):
     assert run_rate == pytest.approx(1120.7, abs=0.05)
     nodes = nodes_of(tmp_path, capsys, body, "2027-12-20")
     assert nodes["leads"]["actual"] == 1150 and nodes["leads"]["forecast"] == 1150
+
+
+SUMMED_RATE = """\
+nodes:
+  churn: {{title: Churn down to 3 %, unit: '%', direction: decrease, baseline: 5, target: 3,{extra}
+    actuals: {{2027-01-31: 4, 2027-02-28: 5}}}}
+"""
+
+
+def test_a_rate_added_up_over_time_is_no_actual(tmp_path, capsys):
+    # 4 % in January and 5 % in February read as a churn of 9 % (the default sum of a KPI), paced as
+    # a flow from zero (expected 3 · 181/365 = 1.49 %), exit 0. Now no actual, no pace, error M004.
+    path = tmp_path / "goals.yaml"
+    path.write_text(HEADER + SUMMED_RATE.format(extra=""), encoding="utf-8")
+    assert main(["evaluate", str(path), "--as-of", "2027-06-30", "--format", "json"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    churn = document["nodes"]["churn"]
+    assert (churn["actual"], churn["expected"], churn["progress"], churn["status"]) == (None, None, None, "no_data")
+    assert [(d["code"], d["severity"], d["line"]) for d in document["diagnostics"]] == [("M004", "error", 7)]
+
+
+def test_a_rate_read_as_its_latest_value_is_paced(tmp_path, capsys):
+    # aggregate: last: 5 %, against 5 → 3 with 181/365 of the year gone: expected 5 − 2 · 181/365 = 4.008.
+    churn = nodes_of(tmp_path, capsys, SUMMED_RATE.format(extra=" aggregate: last,"), "2027-06-30")["churn"]
+    assert churn["actual"] == 5
+    assert churn["expected"] == pytest.approx(5 - 2 * 181 / 365)
+
+
+def test_a_rate_the_file_means_to_sum_is_summed(tmp_path, capsys):
+    extra = ' suppress: {M004: "monthly churn added up on purpose"},'
+    churn = nodes_of(tmp_path, capsys, SUMMED_RATE.format(extra=extra), "2027-06-30")["churn"]
+    assert churn["actual"] == 9  # 4 + 5, as the file asks

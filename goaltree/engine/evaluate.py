@@ -51,6 +51,7 @@ def evaluate(
     nodes = goal_file.nodes
     start = goal_file.period.start
     found: list[Diagnostic] = list(diagnostics)
+    unpaced: set[str] = set()
 
     aggregate_of = tree.aggregate_of
     equations = equations_of(tree)
@@ -65,7 +66,7 @@ def evaluate(
     # Rows after the period's end belong to the next period's file, whenever the evaluation is run.
     observed_until = goal_file.observed_until(as_of)
     if as_of >= start:
-        measured, daily = measure(tree, observed_until, observations or {}, failed, aggregate_of, found)
+        measured, daily = measure(tree, observed_until, observations or {}, failed, aggregate_of, found, unpaced)
         # A node with a metric or actuals but no value by as_of (no rows yet, a failed source, an
         # overflow) has no actual: it is never solved from its parent or siblings instead.
         unmeasured = failed | {
@@ -80,7 +81,7 @@ def evaluate(
 
     # --- pace and status (SPEC §3.3–3.4), children before parents ----------------------------
     assumed = planning_assumptions(measured, actual_derivations)
-    paces = pace.paces_of(tree, as_of, targets.values, actual_values, aggregate_of, found, assumed)
+    paces = pace.paces_of(tree, as_of, targets.values, actual_values, aggregate_of, found, assumed, unpaced)
 
     # Forecasts, attribution and the rest of each node's result are worked out when read.
     results = _Results(
@@ -121,6 +122,7 @@ def measure(
     failed: Container[str],
     aggregate_of: Mapping[str, str],
     found: list[Diagnostic],
+    unpaced: set[str] | None = None,
 ) -> tuple[dict[str, float], dict[str, list[tuple[dt.date, float]]]]:
     """Every measured node's actual at ``as_of``, and its value on each day observed.
 
@@ -136,6 +138,8 @@ def measure(
         failed: Nodes whose source failed: not measured.
         aggregate_of: Node id -> how its observations combine.
         found: Where diagnostics are appended.
+        unpaced: Where the nodes whose observations make no actual are added
+            (a rate added up over time, error M004).
 
     Returns:
         Node id -> measured actual, and node id -> (day, value) in date order.
@@ -147,10 +151,16 @@ def measure(
     series_order.update(dict.fromkeys(observations))
     measured: dict[str, float] = {}
     daily: dict[str, list[tuple[dt.date, float]]] = {}
+    unpaced = set() if unpaced is None else unpaced
     for node_id in series_order:
         if node_id not in nodes or node_id in failed:
             continue
         aggregate = aggregate_of[node_id]
+        summed_rate = measuring.summed_rate_diagnostic(tree, node_id, nodes[node_id], aggregate)
+        if summed_rate is not None:  # a rate added up over time is no actual: left unknown, M004 says why
+            found.append(summed_rate)
+            unpaced.add(node_id)
+            continue
         if node_id in observations:
             # Rows, not days: the actual is over every row, the trend over each day's value.
             merged = measuring.days_of(observations[node_id], start, as_of)

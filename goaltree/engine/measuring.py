@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from goaltree.engine.results import Observation
+from goaltree.errors import Diagnostic
+from goaltree.model import is_rate_unit
 from goaltree.observations import merge
+from goaltree.present.language import _
+from goaltree import codes
+
+if TYPE_CHECKING:
+    from goaltree.graph import GoalTree
+    from goaltree.model import Node
 
 
 def days_of(observations: Iterable[Observation], start: dt.date, end: dt.date) -> list[Observation]:
@@ -100,3 +108,33 @@ def breakdown(observations: Iterable[Observation], start: dt.date, end: dt.date,
         if value is not None:
             result[dimension] = value
     return result
+
+
+_SUMMED_RATE = frozenset({codes.RATE_SUMMED_OVER_TIME, "measurable.rate_summed_over_time"})
+
+
+def summed_rate_diagnostic(tree: "GoalTree", node_id: str, node: "Node", aggregate: str) -> Diagnostic | None:
+    """Error M004 when ``node``'s observations are a rate it would add up over time; ``None`` otherwise.
+
+    Three months at a 2 % conversion are not 6 %: such an actual is left
+    unknown rather than printed, with ``goaltree check``'s words. A file that
+    disables M004, or a node that suppresses it, has its rate summed as it asks.
+    """
+    if aggregate != "sum" or not is_rate_unit(node.unit):
+        return None
+    if _SUMMED_RATE.intersection(tree.goal_file.checks.disable) or _SUMMED_RATE.intersection(node.suppress):
+        return None
+    if node.aggregate == "sum":
+        message = _(
+            "a {unit} is summed over time by `aggregate: sum`; set `aggregate: last` (or `mean`), "
+            "or compute the rate from totals with a formula",
+            unit=node.unit,
+        )
+    else:
+        message = _(
+            "a {unit} is summed over time by the default `aggregate: sum` of a KPI; "
+            "set `aggregate: last` (or `mean`), or compute the rate from totals with a formula",
+            unit=node.unit,
+        )
+    path = ("nodes", node_id, "aggregate" if node.aggregate is not None else "unit")
+    return tree.locate(Diagnostic(codes.RATE_SUMMED_OVER_TIME, "error", message, node=node_id, path=path))

@@ -257,6 +257,7 @@ def paces_of(
     aggregate_of: Mapping[str, str],
     found: list[Diagnostic] | None = None,
     assumed: Container[str] = frozenset(),
+    unpaced: Container[str] = frozenset(),
 ) -> dict[str, NodePace]:
     """Expected value, progress and status of every node (SPEC §3.3–3.4), children before parents.
 
@@ -272,6 +273,8 @@ def paces_of(
         found: Where error E026 is appended for an expected value or progress
             beyond float range (left unknown).
         assumed: Planning assumptions: they have no pace, their actual is their plan.
+        unpaced: Nodes whose observations cannot make an actual (a rate added up over
+            time, M004): no expected value, progress or verdict, status ``no_data``.
 
     Returns:
         Node id -> its pace, children before parents.
@@ -283,6 +286,11 @@ def paces_of(
     for node_id in reversed(tree.order):  # children before parents: an objective reads its children's paces
         flow = aggregate_of[node_id] == "sum"
         target, actual = target_values.get(node_id), actual_values.get(node_id)
+        if node_id in unpaced:
+            node = nodes[node_id]
+            milestones = tuple(sorted(node.milestones.items()))
+            paces[node_id] = NodePace(node.deadline or frame.end, target, None, None, None, None, None, "no_data", milestones)
+            continue
         paces[node_id] = pace_of(tree, node_id, nodes[node_id], frame, target, actual, flow, node_id in assumed, paces, found)
     return paces
 
