@@ -231,7 +231,8 @@ def format_difference(value: float | None, unit: str | None = None, *, signed: b
     """A gap or a part of one in the node's unit: ``−4 241 096 SEK``; between two rates in percentage points.
 
     A rate 2.7 points below its pace reads ``−2.70 percentage points``, not
-    ``−2.70 %``, which would read as 2.7 % of the rate; between two multiples
+    ``−2.70 %``, which would read as 2.7 % of the rate, and a gap too small
+    for two decimals gets the decimals that show it; between two multiples
     without the ``×`` (ROI 7.13× against 9× is 1.87 behind, not 1.87×).
     ``–`` when unknown.
     """

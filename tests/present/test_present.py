@@ -291,6 +291,18 @@ def test_a_change_too_small_for_one_decimal_gets_the_decimals_that_show_it():
         assert format_change(-0.0002) == "−0,02 %"
 
 
+def test_a_gap_between_rates_too_small_for_two_decimals_gets_the_decimals_that_show_it():
+    from goaltree.present.numbers import format_difference
+
+    assert format_difference(-2.7, "%") == "−2.70 percentage points"
+    assert format_difference(0.004, "%") == "+0.004 percentage points"  # 0 % → 0.004 %, never "+0.00"
+    assert format_difference(-0.0000004, "ratio") == "−0.00004 percentage points"  # 1.2 % → 1.19996 %
+    assert format_difference(0.0, "ratio") == "+0.00 percentage points"
+    assert format_difference(0.00123, "%", signed=False) == "0.0012 percentage points"  # two significant digits
+    with use_language("sv"):
+        assert format_difference(0.004, "%") == "+0,004 procentenheter"
+
+
 def test_small_rates_and_amounts_read_as_plain_figures_never_zero_or_an_exponent(tmp_path, capsys):
     from goaltree.present.numbers import format_number, format_precise
 
