@@ -322,39 +322,48 @@ def compare(tree: "GoalTree") -> Comparison:
     return Comparison(names, targets, units, descriptions, tuple(dict.fromkeys(found)))
 
 
-def _format_number(value: float | None, unit: str | None = None) -> str:
-    from goaltree.present.numbers import format_number
-
-    return format_number(value, unit)
-
-
 def difference(value: float | None, base: float | None, unit: str | None) -> str:
-    """How a scenario's target differs from the base plan's: ``+12.5 %``, or ``+3`` when the base is 0; ``""`` when equal."""
-    if value is None or base is None or value == base:
+    """How a scenario's target differs from the base plan's; ``""`` when it does not.
+
+    The relative change (``+12.5 %``, with the decimals a small one needs, as
+    ``goaltree diff`` writes it); when the base is 0 there is none, and the
+    difference itself is written in the node's unit, between two rates in
+    percentage points.
+    """
+    from goaltree.present.numbers import format_change, format_difference
+
+    if value is None or base is None or _same(value, base):
         return ""
     if base == 0:
-        change = value - base
-        return ("+" if change > 0 else "−") + _format_number(abs(change), unit)
-    relative = (value - base) / abs(base)
-    if abs(relative) < 0.0005:  # shown as ±0.0 %: say how much instead
-        change = value - base
-        return ("+" if change > 0 else "−") + _format_number(abs(change), unit)
-    from goaltree.present.numbers import format_percent
-
-    return ("+" if relative > 0 else "−") + format_percent(abs(relative))
+        return format_difference(value - base, unit)
+    return format_change((value - base) / abs(base))
 
 
 def cells(comparison: Comparison, node_id: str) -> list[str]:
-    """The row of one node: the base target, then each scenario's with its difference."""
+    """The row of one node: the base target, then each scenario's with its difference.
+
+    A scenario's target gets the decimals that tell it from the base's
+    (``12.5004 %`` beside ``12.5000 %``), and the base the most any scenario
+    of the row needs, so that the two read apart digit by digit.
+    """
+    from goaltree.present.numbers import format_number, format_number_pair
+
     row = comparison.targets[node_id]
     unit = comparison.units[node_id]
     base = row[BASE_SCENARIO]
-    texts = [_format_number(base, unit)]
+    base_text = format_number(base, unit)
+    texts = []
     for name in comparison.scenarios[1:]:
         value = row[name]
         change = difference(value, base, unit)
-        texts.append(_format_number(value, unit) + (f" ({change})" if change else ""))
-    return texts
+        if not change:
+            texts.append(format_number(value, unit))
+            continue
+        base_digits, value_text = format_number_pair(base, value, unit)
+        if len(base_digits) > len(base_text):
+            base_text = base_digits
+        texts.append(f"{value_text} ({change})")
+    return [base_text, *texts]
 
 
 def shown_nodes(comparison: Comparison, every: bool) -> list[str]:
