@@ -19,6 +19,8 @@ from goaltree.model import BASE_SCENARIO, GoalFile
 from goaltree.present.language import _
 
 if TYPE_CHECKING:
+    from goaltree.engine.equations import SolveOutcome
+    from goaltree.engine.system import Equation
     from goaltree.goalfile import LoadResult
     from goaltree.graph import GoalTree
 
@@ -218,38 +220,113 @@ def unknown_scenario_nodes(goal_file: GoalFile) -> list[Diagnostic]:
     ]
 
 
-def check_scenarios(tree: "GoalTree") -> list[Diagnostic]:
-    """The base plan's solver diagnostics (A003, E010, …) for each scenario, unlocated.
+def check_scenarios(
+    tree: "GoalTree", equations: "list[Equation] | None" = None, base: Mapping[str, float] | None = None
+) -> list[Diagnostic]:
+    """The base plan's diagnostics (A003, E010, M002, A005, …) for each scenario, unlocated.
 
     Each message starts with the scenario's name and the path points at the
     scenario in the file. Scenarios naming an unknown node are left to E029
     (:func:`unknown_scenario_nodes`).
+
+    Args:
+        tree: The plan's tree.
+        equations: Its equations, when the caller has them.
+        base: The plan's targets, when the caller has solved them.
     """
+    from goaltree.engine.equations import equations_of, solve_targets
+
+    goal_file = tree.goal_file
+    if not goal_file.scenarios:
+        return []
+    if equations is None:
+        equations = equations_of(tree)  # a target changes no equation: shared by every scenario
+    if base is None:
+        base = solve_targets(tree, equations).values
     found: list[Diagnostic] = []
-    for name, scenario in tree.goal_file.scenarios.items():
-        if all(node_id in tree.goal_file.nodes for node_id in scenario.set):
-            found.extend(_solver_findings(name, scenario_tree(tree, scenario.set, dict.fromkeys(scenario.set, name))))
+    for name, scenario in goal_file.scenarios.items():
+        if all(node_id in goal_file.nodes for node_id in scenario.set):
+            variant = scenario_tree(tree, scenario.set, dict.fromkeys(scenario.set, name))
+            outcome = solve_targets(variant, equations)
+            found.extend(scenario_findings(name, variant, outcome, equations, base, ("scenarios", name)))
     return found
 
 
-def _solver_findings(name: str, tree: "GoalTree") -> list[Diagnostic]:
+def scenario_findings(
+    name: str,
+    variant: "GoalTree",
+    outcome: "SolveOutcome",
+    equations: "list[Equation]",
+    base: Mapping[str, float],
+    path: tuple[str, ...] | None,
+) -> list[Diagnostic]:
+    """What the plan would be told about a scenario's targets, each message starting ``in scenario 'NAME':``.
+
+    The solver's findings (:data:`SOLVER_CODES`); a derived target below zero
+    for a node that counts or earns (A005); and a KPI the plan gives a target
+    that the scenario leaves without one (M002), as when a rate set to 0
+    leaves nothing to divide by.
+
+    Args:
+        name: The scenario's label (``higher_conversion``, ``base, leads=900``).
+        variant: The scenario's tree (:func:`scenario_tree`).
+        outcome: Its target solve.
+        equations: The tree's equations.
+        base: The plan's targets.
+        path: Where the findings point (``("scenarios", name)``); ``None``: at each finding's node.
+    """
     from dataclasses import replace
 
-    from goaltree.engine.equations import solve_targets
+    from goaltree.rules.base import CheckContext
+    from goaltree.rules.derived import ImpossibleDerivedTarget
+    from goaltree.rules.measurable import KpiWithoutTarget
 
-    outcome = solve_targets(tree)
+    found = [d for d in outcome.diagnostics if d.code in SOLVER_CODES]
+    context = CheckContext(variant.goal_file, outcome, {}, equations, variant)
+    for rule in (KpiWithoutTarget, ImpossibleDerivedTarget):
+        for finding in rule().check(context):
+            if rule is KpiWithoutTarget and finding.node not in base:
+                continue  # the plan's own gap, reported for the plan
+            found.append(Diagnostic(rule.code, rule.severity, finding.message, node=finding.node, path=finding.path))
     return [
         replace(
             diagnostic,
             message=_("in scenario '{scenario}': {problem}", scenario=name, problem=diagnostic.message),
-            path=("scenarios", name),
+            path=path or (("nodes", diagnostic.node) if diagnostic.node else None),
             file=None,
             line=None,
             column=None,
         )
-        for diagnostic in outcome.diagnostics
-        if diagnostic.code in SOLVER_CODES
+        for diagnostic in found
     ]
+
+
+def lost_targets(tree: "GoalTree", variant: "GoalTree", choice: Choice) -> list[Diagnostic]:
+    """M002 for each KPI the plan gives a target that the chosen scenario leaves without one, located.
+
+    What ``evaluate --scenario`` adds to the engine's findings (which carry the
+    solver's and A005 already): a target the what-if takes away, as a rate set
+    to 0 leaves nothing to divide by, is said, never a silent ``–``. Each
+    points at the scenario in the file, or at the node for ``--set`` alone.
+
+    Args:
+        tree: The plan's tree.
+        variant: The chosen scenario's tree (:func:`scenario_tree`).
+        choice: What ``--scenario`` and ``--set`` chose.
+    """
+    from goaltree.engine.equations import equations_of, solve_targets
+    from goaltree.rules.runner import apply_configuration
+
+    equations = equations_of(tree)
+    base = solve_targets(tree, equations).values
+    outcome = solve_targets(variant, equations)
+    path = None if choice.name == BASE_SCENARIO else ("scenarios", choice.name)
+    found = [
+        d
+        for d in scenario_findings(choice.label, variant, outcome, equations, base, path)
+        if d.code == codes.KPI_WITHOUT_TARGET
+    ]
+    return [_located(tree.load, d) for d in apply_configuration(tree.goal_file, found)]
 
 
 @dataclass(frozen=True)
@@ -299,6 +376,7 @@ def compare(tree: "GoalTree") -> Comparison:
     """
     from goaltree.engine.equations import equations_of, solve_targets
     from goaltree.errors import DiagnosticsError
+    from goaltree.rules.runner import apply_configuration
 
     goal_file = tree.goal_file
     problems = unknown_scenario_nodes(goal_file)
@@ -312,14 +390,16 @@ def compare(tree: "GoalTree") -> Comparison:
         variant = scenario_tree(tree, scenario.set, dict.fromkeys(scenario.set, name))
         outcome = solve_targets(variant, equations)
         solved[name] = outcome.values
-        found.extend(_located(tree.load, d) for d in _solver_findings(name, variant))
+        found.extend(scenario_findings(name, variant, outcome, equations, solved[BASE_SCENARIO], ("scenarios", name)))
     targets = {
         node_id: {name: _finite_or_none(solved[name].get(node_id)) for name in names} for node_id in goal_file.nodes
     }
     descriptions = {BASE_SCENARIO: _("the plan as the file states it")}
     descriptions.update({name: s.description for name, s in goal_file.scenarios.items()})
     units = {node_id: node.unit for node_id, node in goal_file.nodes.items()}
-    return Comparison(names, targets, units, descriptions, tuple(dict.fromkeys(found)))
+    # The file's `checks:` and `suppress:` govern these as they govern `check`.
+    kept = [_located(tree.load, d) for d in apply_configuration(goal_file, found)]
+    return Comparison(names, targets, units, descriptions, tuple(dict.fromkeys(kept)))
 
 
 def difference(value: float | None, base: float | None, unit: str | None) -> str:

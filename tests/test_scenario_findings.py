@@ -9,6 +9,7 @@ import json
 
 from goaltree.cli import main
 from goaltree.present.language import use_language
+from goaltree.rules import check_file
 
 # revenue = leads * lead_to_customer * deal, revenue declared: leads = 12 600 000 / (0.014 * 900 000) = 1 000.
 PLAN = """
@@ -33,6 +34,12 @@ scenarios:
   discount:
     set: {discount: 0.5}
 """
+
+# Setting the conversion to 0 leaves leads = 12 600 000 / (0 * 900 000): nothing to divide by.
+ZERO = "  zero:\n    set: {lead_to_customer: 0}\n"
+# A negative deal: leads = 12 600 000 / (0.014 * -900 000) = -1 000, which a count cannot be.
+NEGATIVE = "  negative:\n    set: {deal: -900000}\n"
+
 
 def run(capsys, *argv: str) -> tuple[int, str]:
     code = main(list(argv))
@@ -85,3 +92,65 @@ def test_a_small_change_reads_the_swedish_way(write_goals, capsys):
         assert difference(0.0140004, 0.014, "ratio") == "+0,003 %"  # +0.00286 %
         assert difference(0.5, 0.0, "%") == "+0,50 procentenheter"
     assert difference(0.0140004, 0.014, "ratio") == "+0.003 %"
+
+
+# --- a scenario that divides by zero is told so, and fails ------------------------------------------
+
+
+def test_a_scenario_that_divides_by_zero_gets_the_plans_diagnostic(write_goals, capsys):
+    path = write_goals(PLAN + ZERO)
+    code, text = run(capsys, "scenarios", str(path), "--format", "json")
+    assert code == 1
+    document = json.loads(text)
+    assert document["nodes"]["leads"]["zero"] is None
+    (finding,) = [d for d in document["diagnostics"] if d["node"] == "leads"]
+    # The plan with lead_to_customer: 0 gets M002 for leads from `check`: the same, for the scenario.
+    assert finding["code"] == "M002" and finding["severity"] == "error"
+    assert finding["message"].startswith("in scenario 'zero': the KPI has no target")
+    zero_line = next(i for i, line in enumerate(path.read_text().splitlines(), 1) if line.strip() == "zero:")
+    assert finding["line"] == zero_line
+    assert [(d.code, d.line) for d in check_file(path) if d.node == "leads" and d.code == "M002"] == [("M002", zero_line)]
+
+
+def test_evaluate_a_scenario_or_set_that_divides_by_zero_fails(write_goals, capsys):
+    path = write_goals(PLAN + ZERO)
+    for options in (["--scenario", "zero"], ["--set", "lead_to_customer=0"]):
+        code, text = run(capsys, "evaluate", str(path), "--as-of", "2027-01-31", "--format", "json", *options)
+        assert code == 1, options
+        document = json.loads(text)
+        assert document["nodes"]["leads"]["target"] is None
+        assert [d["code"] for d in document["diagnostics"] if d["node"] == "leads"] == ["M002"]
+        label = "zero" if options[0] == "--scenario" else "base, lead_to_customer=0"
+        assert all(d["message"].startswith(f"in scenario '{label}':") for d in document["diagnostics"])
+    code, text = run(capsys, "evaluate", str(path), "--as-of", "2027-01-31")
+    assert code == 0 and "M002" not in text  # the plan itself has every target
+
+
+# --- an impossible target in a scenario is reported by `scenarios` as by `evaluate` -----------------
+
+
+def test_scenarios_reports_a_negative_count_as_evaluate_does(write_goals, capsys):
+    path = write_goals(PLAN + NEGATIVE)
+    code, text = run(capsys, "scenarios", str(path), "--format", "json")
+    assert code == 0  # a warning
+    document = json.loads(text)
+    assert document["nodes"]["leads"]["negative"] == -1000.0  # 12 600 000 / (0.014 * -900 000)
+    (finding,) = document["diagnostics"]
+    assert finding["code"] == "A005" and finding["node"] == "leads" and finding["severity"] == "warning"
+    assert finding["message"].startswith("in scenario 'negative': the derived target of leads is -1 000, below zero")
+    _, evaluated = run(capsys, "evaluate", str(path), "--as-of", "2027-01-31", "--format", "json", "--scenario", "negative")
+    (same,) = json.loads(evaluated)["diagnostics"]
+    assert finding["message"] == "in scenario 'negative': " + same["message"]
+    _, table = run(capsys, "scenarios", str(path))
+    assert "warning A005 [leads] in scenario 'negative'" in table
+
+
+def test_a_nodes_suppression_holds_in_its_scenarios_too(write_goals, capsys):
+    suppressed = PLAN.replace(
+        "leads: {title: Leads,", "leads: {title: Leads, suppress: {A005: 'a what-if may go below zero'},"
+    )
+    path = write_goals(suppressed + NEGATIVE)
+    code, text = run(capsys, "scenarios", str(path), "--format", "json")
+    assert code == 0 and json.loads(text)["diagnostics"] == []
+    codes = [d.code for d in check_file(path) if d.node == "leads"]
+    assert "A005" not in codes and "E024" not in codes  # neither reported nor an unused suppression

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from goaltree.engine.results import Evaluation
 from goaltree.errors import DiagnosticsError
 from goaltree.graph import GoalTree
 from goaltree.pipeline import load_goal_file
 from goaltree.present.language import _
+
+if TYPE_CHECKING:
+    from goaltree.scenarios import Choice
 
 
 def load_and_evaluate(args: argparse.Namespace) -> tuple[GoalTree, Evaluation]:
@@ -20,19 +24,25 @@ def load_and_evaluate(args: argparse.Namespace) -> tuple[GoalTree, Evaluation]:
     """
     from goaltree.api import evaluate
 
-    tree = load_goal_file(args.file).require_tree()
-    tree, scenario = chosen_scenario(tree, args)
+    plan = load_goal_file(args.file).require_tree()
+    tree, choice = _chosen(plan, args)
     evaluation = evaluate(
         tree,
         getattr(args, "as_of", None),
         snapshot=getattr(args, "snapshot", None),
         progress=sys.stderr.isatty(),
     )
-    if scenario is not None:
+    if choice is not None:
         from dataclasses import replace
 
+        from goaltree.errors import sort_key
+        from goaltree.scenarios import lost_targets
+
+        scenario = choice.label
         # The title carries the scenario into every heading: the table's, the report's, the diagram's.
-        evaluation = replace(evaluation, title=_("{title} — scenario {scenario}", title=evaluation.title, scenario=scenario), scenario=scenario)
+        title = _("{title} — scenario {scenario}", title=evaluation.title, scenario=scenario)
+        diagnostics = tuple(sorted((*evaluation.diagnostics, *lost_targets(plan, tree, choice)), key=sort_key))
+        evaluation = replace(evaluation, title=title, scenario=scenario, diagnostics=diagnostics)
     return tree, evaluation
 
 
@@ -44,6 +54,12 @@ def chosen_scenario(tree: GoalTree, args: argparse.Namespace) -> tuple[GoalTree,
     Raises:
         GoaltreeError: An unknown scenario or node, or a malformed ``--set`` (exit 2).
     """
+    tree, choice = _chosen(tree, args)
+    return tree, None if choice is None else choice.label
+
+
+def _chosen(tree: GoalTree, args: argparse.Namespace) -> "tuple[GoalTree, Choice | None]":
+    """:func:`chosen_scenario` with the choice itself, ``None`` when neither option is given."""
     name, overrides = getattr(args, "scenario", None), getattr(args, "overrides", None) or []
     if name is None and not overrides:
         return tree, None
@@ -51,7 +67,7 @@ def chosen_scenario(tree: GoalTree, args: argparse.Namespace) -> tuple[GoalTree,
 
     choice = choose(tree.goal_file, name, overrides)
     set_by = {node_id: None if node_id in choice.overrides else choice.name for node_id in choice.sets}
-    return scenario_tree(tree, choice.sets, set_by), choice.label
+    return scenario_tree(tree, choice.sets, set_by), choice
 
 
 def exit_code(evaluation: Evaluation) -> int:

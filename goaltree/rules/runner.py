@@ -114,15 +114,19 @@ def check_goal_file(
                     finding.column_offset,
                 )
             )
-    pending.extend(_unused_suppressions(config, ran, used, rules))
     if tree is not None and goal_file.scenarios:
         # A scenario's plan answers to the base plan's rules: its contradictions and gaps, graded alike.
         from goaltree.scenarios import check_scenarios
 
-        for diagnostic in check_scenarios(tree):
+        for diagnostic in check_scenarios(tree, equations, targets.values):
+            if diagnostic.node is not None and diagnostic.code in config.suppressions.get(diagnostic.node, ()):
+                used.add((diagnostic.node, diagnostic.code))  # what a node knowingly breaks, it may break in a scenario
+                continue
             if diagnostic.code not in config.disabled:
                 graded = replace(diagnostic, severity=config.severity.get(diagnostic.code, diagnostic.severity))
                 pending.append(_Pending(graded, key=True))
+
+    pending.extend(_unused_suppressions(config, ran, used, rules))
 
     located.extend(locate(load, p.diagnostic, key=p.key, column_offset=p.column_offset) for p in pending)
     return sorted(located, key=sort_key)
