@@ -154,3 +154,30 @@ def test_a_nodes_suppression_holds_in_its_scenarios_too(write_goals, capsys):
     assert code == 0 and json.loads(text)["diagnostics"] == []
     codes = [d.code for d in check_file(path) if d.node == "leads"]
     assert "A005" not in codes and "E024" not in codes  # neither reported nor an unused suppression
+
+
+# --- explain names the scenario and how a target was set --------------------------------------------
+
+
+def test_explain_names_the_scenario_and_who_set_the_target(write_goals, capsys):
+    path = write_goals(PLAN + "  bigger:\n    set: {deal: 1000000}\n")
+    code, out = run(capsys, "explain", str(path), "deal", "--as-of", "2027-01-31", "--scenario", "bigger")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "deal: 900 000 SEK per deal (SEK) — scenario bigger"
+    target = lines.index("Target 1 000 000 (declared)")
+    assert lines[target + 1] == "  set by the scenario 'bigger', in place of the goal file's target"
+    _, out = run(capsys, "explain", str(path), "deal", "--as-of", "2027-01-31", "--set", "deal=950000")
+    lines = out.splitlines()
+    assert lines[0] == "deal: 900 000 SEK per deal (SEK) — scenario base, deal=950000"
+    assert lines[lines.index("Target 950 000 (declared)") + 1] == "  set with --set on the command line, in place of the goal file's target"
+    _, out = run(capsys, "explain", str(path), "lead_to_customer", "--as-of", "2027-01-31", "--scenario", "bigger")
+    lines = out.splitlines()
+    assert lines[lines.index("Target 1.40 % (declared)") + 1] == "  declared in the goal file"
+
+
+def test_explain_of_the_plan_names_no_scenario(write_goals, capsys):
+    path = write_goals(PLAN)
+    _, out = run(capsys, "explain", str(path), "deal", "--as-of", "2027-01-31")
+    assert out.splitlines()[0] == "deal: 900 000 SEK per deal (SEK)"
+    assert "declared in the goal file" not in out

@@ -52,8 +52,12 @@ def explain(evaluation: Evaluation, node_id: str) -> str:
     """The explanation text for one node."""
     result: NodeResult = evaluation.nodes[node_id]
     unit = f" ({result.unit})" if result.unit else ""
+    heading = f"{node_id}: {result.title}{unit}"
+    if evaluation.scenario is not None:
+        # Which what-if these numbers are, as every other heading says it.
+        heading = _("{title} — scenario {scenario}", title=heading, scenario=evaluation.scenario)
     lines = [
-        f"{node_id}: {result.title}{unit}",
+        heading,
         "  "
         + _(
             "type {type}, owner {owner}, deadline {deadline}",
@@ -77,6 +81,9 @@ def explain(evaluation: Evaluation, node_id: str) -> str:
         chain: list[str] = []
         _chain(evaluation, node_id, "target", 1, {node_id}, chain)
         lines.extend(chain)
+    elif result.target_derivation and evaluation.scenario is not None:
+        # In a what-if a declared target is the file's or the scenario's: say which.
+        lines.append(f"  {result.target_derivation.text}")
     elif result.target is None:
         lines.append("  " + _("no target is declared and none can be derived from the equations around it"))
     lines.append("")
