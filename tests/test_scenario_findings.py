@@ -181,3 +181,17 @@ def test_explain_of_the_plan_names_no_scenario(write_goals, capsys):
     _, out = run(capsys, "explain", str(path), "deal", "--as-of", "2027-01-31")
     assert out.splitlines()[0] == "deal: 900 000 SEK per deal (SEK)"
     assert "declared in the goal file" not in out
+
+
+# --- the title line keeps its date ---------------------------------------------------------------
+
+
+def test_a_piped_title_line_keeps_its_date(write_goals, capsys):
+    path = write_goals(PLAN)
+    code, out = run(capsys, "evaluate", str(path), "--as-of", "2027-06-30", "--set", "lead_to_customer=0.016",
+                    "--set", "deal=1000000")  # fmt: skip
+    assert code == 0
+    title = "Seed funnel — scenario base, lead_to_customer=0.016, deal=1000000 (seed-funnel) as of 2027-06-30"
+    assert len(title) > 80  # wider than a pipe's 80 columns
+    assert out.splitlines()[0] == title
+    assert max(len(line) for line in out.split("\n\n")[0].splitlines()[1:]) <= 80  # the table still fits

@@ -125,7 +125,8 @@ def table(evaluation: Evaluation, stream: IO[str], *, root: str | None = None, d
     """A readable terminal table with status labels (and colours on a terminal).
 
     The table fits the terminal (``$COLUMNS``; 80 columns when the output is not
-    a terminal): a long node id is cut with "…", a number never is.
+    a terminal): a long node id is cut with "…", a number never is, nor the
+    title line above it, whose date and scenario say what the numbers are.
     """
     colour = use_colour(stream)
     header = tuple(field_word(name) for name in ("node", "target", "actual", "expected", "progress", "status"))
@@ -157,8 +158,9 @@ def table(evaluation: Evaluation, stream: IO[str], *, root: str | None = None, d
     if node_width < widths[0]:
         text_columns[0] = [cut(name, node_width) for name in text_columns[0]]
         widths[0] = node_width
+    # The title line is never cut: its date and scenario say what the numbers are (a long one wraps).
     title = _("{title} ({tree}) as of {date}", title=evaluation.title, tree=evaluation.tree_id, date=format_date(evaluation.as_of))
-    print(cut(title, max(available, 20)), file=stream)
+    print(title, file=stream)
     line = "  ".join(
         h.ljust(w) if i == 0 or i == 5 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths))
     ).rstrip()
