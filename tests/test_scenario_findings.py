@@ -195,3 +195,23 @@ def test_a_piped_title_line_keeps_its_date(write_goals, capsys):
     assert len(title) > 80  # wider than a pipe's 80 columns
     assert out.splitlines()[0] == title
     assert max(len(line) for line in out.split("\n\n")[0].splitlines()[1:]) <= 80  # the table still fits
+
+
+# --- diff: a renamed node is a rename, not a changed scenario --------------------------------------
+
+
+def test_diff_reads_a_renamed_node_in_a_scenario_as_the_rename(write_goals, capsys):
+    old = write_goals(PLAN, "old.yaml")
+    renamed = PLAN.replace("* deal\n", "* deal_size\n").replace("  deal: {", "  deal_size: {")
+    new = write_goals(renamed.replace("deal: 900009}", "deal_size: 900009}"), "new.yaml")
+    code, text = run(capsys, "diff", str(old), str(new), "--format", "json")
+    assert code == 0
+    document = json.loads(text)
+    assert document["renamed"] == {"deal": "deal_size"}
+    assert document["scenarios"] == {}
+    _, out = run(capsys, "diff", str(old), str(new))
+    assert "deal → deal_size" in out and "Scenarios" not in out
+    # A real change beside the rename is still one: 900 009 → 900 010.
+    newer = write_goals(renamed.replace("deal: 900009}", "deal_size: 900010}"), "newer.yaml")
+    _, text = run(capsys, "diff", str(old), str(newer), "--format", "json")
+    assert json.loads(text)["scenarios"]["tiny"]["new"]["set"]["deal_size"] == 900010

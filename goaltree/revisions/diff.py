@@ -16,7 +16,9 @@ order:
   between declared and derived;
 - ``derived``: targets that moved although their node was not edited — only
   because something they are derived from moved ("revenue +11 % ⇒ customers
-  70 → 77.8"), with the edited nodes they were derived from.
+  70 → 77.8"), with the edited nodes they were derived from;
+- scenarios added, removed or changed; one that sets a renamed node under
+  its new id is unchanged.
 
 Targets are what a revision changes, so both sides are evaluated with their
 inline ``actuals`` only: metric sources are never queried (a review in CI
@@ -480,10 +482,11 @@ def diff_trees(
             file_changes[name] = Change(old_value, new_value)
 
     old_scenarios, new_scenarios = old_tree.goal_file.scenarios, new_tree.goal_file.scenarios
+    # A scenario that sets a renamed node under its new id is unchanged: the rename is listed as one.
     scenario_changes = {
         name: Change(old_scenarios.get(name), new_scenarios.get(name))
         for name in [*new_scenarios, *(name for name in old_scenarios if name not in new_scenarios)]
-        if old_scenarios.get(name) != new_scenarios.get(name)
+        if _under_new_names(old_scenarios.get(name), renamed) != new_scenarios.get(name)
     }
 
     return GoalDiff(
@@ -499,6 +502,13 @@ def diff_trees(
         file=file_changes,
         scenarios=scenario_changes,
     )
+
+
+def _under_new_names(scenario: Any, renamed: dict[str, str]) -> Any:
+    """``scenario`` with the nodes it sets under their new ids; ``None`` stays ``None``."""
+    if scenario is None or not any(node_id in renamed for node_id in scenario.set):
+        return scenario
+    return scenario.model_copy(update={"set": {renamed.get(node_id, node_id): value for node_id, value in scenario.set.items()}})
 
 
 _OWN_VALUES = ("baseline", "weight")
