@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import IO, Any
+from dataclasses import dataclass, field
+from typing import IO, Any, Sequence
 
-from goaltree.cli.output import format_number
-from goaltree.present.numbers import format_change, format_number_pair
+from goaltree.present.numbers import format_change, format_numbers_apart
 from goaltree.engine.serialize import number
 from goaltree.jsontext import write_json
 from goaltree.present.language import _, _n, _p, format_date
@@ -22,12 +22,28 @@ from goaltree.revisions.diff import relative_change, same_number
 from goaltree.revisions.history import FileHistory, NodeTarget, Revision
 
 
-def _cell(target: NodeTarget | None) -> str:
+def _amounts(targets: Sequence[NodeTarget | None]) -> list[str]:
+    """One node's targets across revisions, each written with the decimals that tell it from the others.
+
+    Values within float noise of each other (the diff's bound) are one value and read the same.
+    """
+    seen: list[float] = []
+    values: list[float | None] = []
+    for target in targets:
+        value = target.target if target is not None else None
+        if value is not None:
+            value = next((known for known in seen if same_number(known, value)), value)
+            if value not in seen:
+                seen.append(value)
+        values.append(value)
+    unit = next((target.unit for target in targets if target is not None), None)
+    return format_numbers_apart(values, unit)
+
+
+def _cell(target: NodeTarget | None, amount: str) -> str:
     if target is None:
         return ""
-    if target.target is None:
-        return "–"
-    return format_number(target.target, target.unit) + ("*" if target.origin == "derived" else "")
+    return amount + ("*" if target.origin == "derived" and target.target is not None else "")
 
 
 def _commit_json(revision: Revision) -> dict[str, Any]:
@@ -81,26 +97,68 @@ def _label(revision: Revision) -> str:
     return revision.label if revision.commit else _p("revision", "working copy")
 
 
-def _target_words(target: NodeTarget, row: str, previous: NodeTarget | None, present_before: bool) -> str:
-    """``70 (derived) as customers  +11.1 %``: the target, how it was set, its id then, and the move since the revision before."""
-    amount = _cell(target).rstrip("*")
-    if previous is not None and target.target is not None and previous.target is not None:
-        # A move too small for the usual digits shows the digits that tell it from the revision before.
-        amount = format_number_pair(previous.target, target.target, target.unit)[1]
+def _change(target: NodeTarget, before: NodeTarget | None) -> str | None:
+    """``+11.1 %`` or ``unchanged`` against an earlier target; ``None`` when either has no value."""
+    if before is None or target.target is None or before.target is None:
+        return None
+    if same_number(before.target, target.target):
+        return _p("revision", "unchanged")
+    return format_change(relative_change(before.target, target.target)) or _p("revision", "changed")
+
+
+def _target_words(target: NodeTarget, row: str, amount: str, before: _Before | None) -> str:
+    """``70 (derived) as customers  +11.1 %``: the target, how it was set, its id then, and the move since it last had one.
+
+    After revisions that could not be read or did not have the node, the move is
+    told against the last revision that had it, and says so: "back" only when
+    the node returns at the value it had.
+    """
     if target.origin:
         value = _p("revision", "{target} ({origin})", target=amount, origin=origin_word(target.origin))
     else:
         value = _p("revision", "{target} (no target)", target=amount)
     if target.id != row:
         value += " " + _p("revision", "as {node}", node=target.id)
-    if previous is not None and target.target is not None and previous.target is not None:
-        if same_number(previous.target, target.target):
-            value += "  " + _p("revision", "unchanged")
-        else:
-            value += "  " + (format_change(relative_change(previous.target, target.target)) or _p("revision", "changed"))
-    elif previous is None and present_before:
-        value += "  " + _p("revision", "back")
-    return value
+    if before is None:
+        return value
+    change = _change(target, before.target)
+    unchanged = change == _p("revision", "unchanged")
+    since = _label(before.revision)
+    if not before.absent and not before.unread:
+        words = change or ""
+    elif before.absent and unchanged:
+        words = _p("revision", "back, unchanged since {revision}", revision=since)
+    elif before.absent:
+        words = (
+            _p("revision", "added again, {change} from {amount} in {revision}", change=change, amount=before.amount, revision=since)
+            if change
+            else _p("revision", "added again")
+        )
+    elif unchanged:
+        words = _p("revision", "unchanged since {revision}", revision=since)
+    else:
+        words = (
+            _p("revision", "{change} from {amount} in {revision}", change=change, amount=before.amount, revision=since)
+            if change
+            else ""
+        )
+    if before.unread:
+        unread = ", ".join(_label(revision) for revision in before.unread)
+        words += (" " if words else "") + _n(
+            "({revisions} could not be read)", "({revisions} could not be read)", len(before.unread), revisions=unread
+        )
+    return f"{value}  {words}" if words else value
+
+
+@dataclass
+class _Before:
+    """The last revision that had the node, and what came between it and the one being written."""
+
+    revision: Revision
+    target: NodeTarget
+    amount: str
+    unread: list[Revision] = field(default_factory=list)
+    absent: bool = False
 
 
 def write_node(history: FileHistory, row: str, stream: IO[str]) -> None:
@@ -115,27 +173,30 @@ def write_node(history: FileHistory, row: str, stream: IO[str]) -> None:
     else:
         heading = _n("{node} ({file}, {count} revision)", "{node} ({file}, {count} revisions)", len(entries), node=row, file=history.path)
     print(heading, file=stream)
-    previous: NodeTarget | None = None
-    present_before = False
+    amounts = _amounts([None if revision.problem else target for revision, target in entries])
+    before: _Before | None = None
     authors = [revision.commit.author for revision, _ in entries if revision.commit]
     author_width = max((len(author) for author in authors), default=0)
     when_width = max([13, *(len(_when(revision)) for revision, _target in entries)])
     label_width = max([12, *(len(_label(revision)) for revision, _target in entries)])
-    for revision, target in entries:
+    for (revision, target), amount in zip(entries, amounts):
         author = revision.commit.author if revision.commit else ""
         if revision.problem:
             value = _p("revision", "not evaluated: {problem}", problem=revision.problem)
+            if before is not None:
+                before.unread.append(revision)
         elif target is None:
             value = _p("revision", "not in this revision")
+            if before is not None:
+                before.absent = True
         else:
-            value = _target_words(target, row, previous, present_before)
-            present_before = True
+            value = _target_words(target, row, amount, before)
+            before = _Before(revision, target, amount)
         line = f"{_when(revision):<{when_width}} {_label(revision):<{label_width}} {author:<{author_width}}  {value}"
         print("\n" + line.rstrip(), file=stream)
         message = revision.commit.message if revision.commit else _("uncommitted changes in the working copy")
         for line in message.splitlines():
             print(f"    {line}".rstrip(), file=stream)
-        previous = target
 
 
 def write_table(history: FileHistory, stream: IO[str]) -> None:
@@ -147,10 +208,8 @@ def write_table(history: FileHistory, stream: IO[str]) -> None:
     dates = [""] + [format_date(revision.date) if revision.date else "" for revision in history.revisions]
     rows = []
     for row in history.rows:
-        cells = [row]
-        for revision, node_id in zip(history.revisions, history.ids[row]):
-            cells.append(_cell(revision.targets.get(node_id)) if node_id else "")
-        rows.append(cells)
+        targets = [revision.targets.get(node_id) if node_id else None for revision, node_id in zip(history.revisions, history.ids[row])]
+        rows.append([row, *(_cell(target, amount) for target, amount in zip(targets, _amounts(targets)))])
     for index, revision in enumerate(history.revisions):
         if revision.problem:
             for cells in rows:

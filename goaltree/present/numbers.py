@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from goaltree.present.language import N_, _, currency_symbol, current
 
@@ -303,20 +303,37 @@ def format_number_pair(old: float | None, new: float | None, unit: str | None = 
     ``2 000`` → ``2 000``; both sides get the same number of decimals, so
     they compare digit by digit.
     """
-    old_text, new_text = format_number(old, unit), format_number(new, unit)
-    if old_text != new_text or old is None or new is None or old == new:
-        return old_text, new_text
-    if unit == "multiple":
-        old_text, new_text = format_number_pair(old, new)
-        return f"{old_text}×", f"{new_text}×"
-    scale, suffix, places = (100.0, " %", 3) if unit == "ratio" else (1.0, " %", 3) if unit == "%" else (1.0, "", 1)
-    first, second = old * scale, new * scale
-    while places <= _MOST_PLACES:
-        old_digits, new_digits = _fixed(first, places, ","), _fixed(second, places, ",")
-        if old_digits != new_digits:
-            return _localized(old_digits + suffix), _localized(new_digits + suffix)
-        places += 1
+    old_text, new_text = format_numbers_apart([old, new], unit)
     return old_text, new_text
+
+
+def format_numbers_apart(values: Sequence[float | None], unit: str | None = None) -> list[str]:
+    """:func:`format_number` of each value, with the decimals it takes to tell apart the values that differ.
+
+    :func:`format_number_pair` for any number of values, such as one node's
+    target across revisions: values that read the same at the usual digits
+    but differ (220, 220.002) all get the decimals that tell each from the
+    others (``220.000``, ``220.002``); equal values always read equal, and a
+    value no other one is mistaken for keeps its usual digits.
+    """
+    texts = [format_number(value, unit) for value in values]
+    if unit == "multiple":
+        return [text if value is None else f"{text}×" for value, text in zip(values, format_numbers_apart(values))]
+    alike: dict[str, set[float]] = {}
+    for value, text in zip(values, texts):
+        if value is not None:
+            alike.setdefault(text, set()).add(value)
+    scale, suffix, first_places = (100.0, " %", 3) if unit == "ratio" else (1.0, " %", 3) if unit == "%" else (1.0, "", 1)
+    spelled: dict[float, str] = {}
+    for members in alike.values():
+        if len(members) < 2:
+            continue
+        for places in range(first_places, _MOST_PLACES + 1):
+            digits = {value: _fixed(value * scale, places, ",") for value in members}
+            if len(set(digits.values())) == len(members):
+                spelled.update((value, _localized(text + suffix)) for value, text in digits.items())
+                break
+    return [text if value is None else spelled.get(value, text) for value, text in zip(values, texts)]
 
 
 def format_short(value: float, unit: str | None = None) -> str:

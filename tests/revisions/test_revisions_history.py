@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -10,6 +11,7 @@ from goaltree.cli import main
 from goaltree.errors import GoaltreeError
 from goaltree.revisions.history import file_history
 from revision_repo import (  # noqa: F401 (repository is a fixture)
+    EXTRA_OLD,
     FIRST_MESSAGE,
     SECOND_BODY,
     SECOND_SUBJECT,
@@ -81,11 +83,13 @@ def test_uncommitted_edits_appear_as_the_working_copy(repository, capsys):
 
 def test_a_move_too_small_for_the_usual_digits_shows_the_digits_that_tell_it(repository, capsys):
     # 70 000 000 → 70 000 000.4 is +0.4 / 70 000 000 = +0.00000057 %, the first decimal that shows it +0.000001 %;
-    # both amounts read "70 000 000" at the usual digits.
+    # both amounts read "70 000 000" at the usual digits, so every row of the two gets the decimal that tells
+    # them apart; 63 000 000 is told from both without one.
     repository.goals.write_text(new_text().replace("target: 70000000", "target: 70000000.4"), encoding="utf-8")
     assert main(["history", "goals.yaml", "revenue"]) == 0
     out = capsys.readouterr().out
-    assert "70 000 000 (declared)  +11.1 %" in out
+    assert "63 000 000 (declared)\n" in out
+    assert "70 000 000.0 (declared)  +11.1 %" in out
     assert "70 000 000.4 (declared)  +0.000001 %" in out
 
 
@@ -136,3 +140,60 @@ def test_an_empty_repository(tmp_path, monkeypatch, capsys):
     assert "has no commits yet" in capsys.readouterr().err
     with pytest.raises(GoaltreeError):
         file_history(repo.goals)
+
+
+def _short(repository) -> str:
+    return repository.git("rev-parse", "HEAD").strip()[:7]
+
+
+def test_after_a_revision_that_could_not_be_read_the_move_is_told_from_the_last_value(repository, capsys):
+    # Revisions: 63 MSEK, 70 MSEK, a broken file, 65 MSEK. The last move is against 70 000 000, the last value
+    # the history had: (65 000 000 − 70 000 000) / 70 000 000 = −7.142857 % → "-7.1 %"; the broken revision
+    # in between is named, and nothing says "back": the target never left. avg_order, 100 000 throughout,
+    # is unchanged since the last revision that could be read.
+    seventy = _short(repository)
+    repository.commit("goaltree: 1\nid: [broken\n", "Broken for a moment")
+    broken = _short(repository)
+    repository.commit(new_text().replace("target: 70000000", "target: 65000000"), "Fixed, and revenue cut to 65 MSEK")
+    assert main(["history", "goals.yaml", "revenue"]) == 0
+    out = capsys.readouterr().out
+    assert f"65 000 000 (declared)  -7.1 % from 70 000 000 in {seventy} ({broken} could not be read)\n" in out
+    assert "back" not in out
+    assert main(["history", "goals.yaml", "avg_order"]) == 0
+    out = capsys.readouterr().out
+    assert f"100 000 (declared)  unchanged since {seventy} ({broken} could not be read)\n" in out
+    assert "back" not in out
+
+
+def test_back_only_when_a_node_returns_at_the_value_it_had(repository, capsys):
+    # newsletter: 2 000 in the plan, removed in the second revision, added again at 2 500
+    # ((2 500 − 2 000) / 2 000 = +25.0 %: not "back"), removed again, then added again at 2 500: back.
+    plan = repository.git("rev-parse", "HEAD~1").strip()[:7]
+    with_newsletter = new_text() + EXTRA_OLD.split("  events:")[0]
+    repository.commit(with_newsletter.replace("target: 2000", "target: 2500"), "Newsletter again, 2 500")
+    again = _short(repository)
+    repository.commit(new_text(), "No newsletter")
+    repository.commit(with_newsletter.replace("target: 2000", "target: 2500"), "Newsletter back")
+    assert main(["history", "goals.yaml", "newsletter"]) == 0
+    out = capsys.readouterr().out
+    assert f"2 500 (declared)  added again, +25.0 % from 2 000 in {plan}\n" in out
+    assert f"2 500 (declared)  back, unchanged since {again}\n" in out
+    assert out.count("(declared)  back") == 1
+
+
+def test_one_value_reads_the_same_in_every_revision(repository, capsys):
+    # revenue: 63 000 000, 70 000 000, 70 000 000.4, 70 000 000.4 (a commit that changes another node).
+    # 70 000 000 and 70 000 000.4 read alike at the usual digits, so both are written with one decimal
+    # wherever they appear; the third and fourth revisions hold the same value and read the same.
+    raised = new_text().replace("target: 70000000", "target: 70000000.4")
+    repository.commit(raised, "Revenue 70 000 000.4")
+    repository.commit(raised.replace("target: 800\n", "target: 900\n"), "More webinars")
+    assert main(["history", "goals.yaml", "revenue"]) == 0
+    out = capsys.readouterr().out
+    assert "70 000 000.0 (declared)  +11.1 %\n" in out
+    assert "70 000 000.4 (declared)  +0.000001 %\n" in out
+    assert "70 000 000.4 (declared)  unchanged\n" in out
+    assert "70 000 000 (declared)" not in out
+    assert main(["history", "goals.yaml"]) == 0
+    revenue = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("revenue "))
+    assert re.split(r" {2,}", revenue.strip()) == ["revenue", "63 000 000", "70 000 000.0", "70 000 000.4", "70 000 000.4"]
