@@ -63,6 +63,7 @@ from goaltree.revisions.rollover_carry import (
     rollover_note,
 )
 from goaltree.revisions.rollover_output import _Flow, _FlowList, _short_flow, dump_yaml, header_comments, to_json_text
+from goaltree.revisions.rollover_titles import RenewedTitle, foreign_amounts, renew_title, replace_label
 from goaltree.revisions.rollover_periods import (
     default_output,
     handover_date,
@@ -93,14 +94,8 @@ CarryRule = Literal["target", "remaining"]
 # --- writing the new file -------------------------------------------------------------------------------
 
 
-def _replace_label(text: str, old_label: str, new_label: str) -> str:
-    """``text`` with the old period's label (a whole word) replaced by the new one."""
-    pattern = re.compile(rf"(?<![\w-]){re.escape(old_label)}(?![\w-])")
-    return pattern.sub(new_label, text)
-
-
 def _retitle(text: str, old_label: str, new_label: str) -> str:
-    replaced = _replace_label(text, old_label, new_label)
+    replaced = replace_label(text, old_label, new_label)
     return replaced if replaced != text else f"{text} ({new_label})"
 
 
@@ -241,6 +236,7 @@ def rollover(
     order = list(Node.model_fields)
     carried: list[Carry] = []
     nodes: dict[str, Any] = {}
+    renewed: dict[str, RenewedTitle] = {}
     for node_id, node in goal_file.nodes.items():
         entry = dict(raw["nodes"][node_id])
         finished = carry_rule == "target" and is_finished(node, old, new)
@@ -269,9 +265,12 @@ def rollover(
         updates["actuals"] = _Flow(actuals) if actuals else None
         if carry.note:
             updates["description"] = _describe(node.description, carry.note)
-        retitled = _replace_label(node.title, old_label, new_label)
-        if retitled != node.title:
-            updates["title"] = retitled
+        renewed[node_id] = renew_title(
+            node.title, old_label, new_label, old_deadline=deadline or old.end, new_deadline=new_deadline or new.end,
+            new_start=new.start, file_language=goal_file.language,
+        )
+        if renewed[node_id].title != node.title:
+            updates["title"] = renewed[node_id].title
         for key in order:
             if key in updates:
                 value = updates[key]
@@ -285,7 +284,7 @@ def rollover(
                 entry[key] = _FlowList(entry[key])
         nodes[node_id] = entry
     document["nodes"] = nodes
-    carried = _restate_titles(goal_file, evaluation, document, carried, new, on=as_of, old_label=old_label)
+    carried = _restate_titles(goal_file, evaluation, document, carried, new, on=as_of, old_label=old_label, renewed=renewed)
 
     achieved_tag = f"achieved-{_slug(old_label)}"
     # The header's sentences are marked with their line breaks, so that a translation wraps its own lines.
@@ -329,6 +328,7 @@ def _restate_titles(
     *,
     on: dt.date,
     old_label: str,
+    renewed: dict[str, RenewedTitle],
 ) -> list[Carry]:
     """Titles that stated the old target, restated with the new one (declared or derived again).
 
@@ -336,7 +336,10 @@ def _restate_titles(
     the old target and would contradict the new one (rule S004) gets the new
     amount, written the same way ("63 MSEK" -> "18 MSEK"), and so does the
     start of a range that stated the old baseline ("from 21 000 to 26 000").
-    The node's description says what changed.
+    A title moved to the new period (``renewed``: its label, its deadline) that
+    also states an amount that is not the node's own is put back as it was:
+    the amount was about the old period. The node's description says what
+    changed, and what to review.
     """
     from goaltree.engine.equations import solve_targets
     from goaltree.pipeline import load_goal_text
@@ -363,7 +366,19 @@ def _restate_titles(
             new,
             flow=evaluation.nodes[node_id].aggregate == "sum",
         )
-        if not changes and kept is None:
+        years = range(goal_file.period.start.year, new.end.year + 1)
+        original = goal_file.nodes[node_id].title
+        foreign = foreign_amounts(
+            restated, new_node, new_targets.get(node_id), flow=evaluation.nodes[node_id].aggregate == "sum",
+            start=new.start, deadline=new_node.deadline or new.end, years=years, accounted=(kept,) if kept else (),
+        )
+        dates = renewed[node_id]
+        if foreign and title != original:
+            restated, changes, kept, dates = original, [], None, RenewedTitle(original)
+        else:
+            foreign = []
+        reviews = _title_reviews(foreign, dates, new)
+        if not changes and kept is None and not reviews and not dates.restated:
             result.append(carry)
             continue
         listed = ", ".join(text for _kind, text in changes)
@@ -395,11 +410,43 @@ def _restate_titles(
                 target=format_number(new_targets.get(node_id), unit),
             )
             said = f"{said} {review[0].upper()}{review[1:]}" if said else review
+        if dates.restated:
+            moved = _n(
+                "the title's date follows the new deadline: {changes}.", "the title's dates follow the new deadline: {changes}.",
+                len(dates.restated), changes=", ".join(f"{before} → {after}" for before, after in dates.restated),
+            )
+            said = f"{said} {moved[0].upper()}{moved[1:]}" if said else moved
+        for review in reviews:
+            said = f"{said} {review[0].upper()}{review[1:]}" if said else review
         note = f"{carry.note} {said[0].upper()}{said[1:]}" if carry.note else rollover_note(old_label, on, said)
         entry["title"] = restated
         _place(entry, "description", _describe(goal_file.nodes[node_id].description, note), order)
-        result.append(replace(carry, note=note, title=restated if changes else carry.title))
+        result.append(replace(carry, note=note, title=restated if changes or dates.restated else carry.title))
     return result
+
+
+def _title_reviews(foreign: list[str], dates: RenewedTitle, new: Period) -> list[str]:
+    """What to review in a title rollover could not move to the new period: amounts not the node's own, dates kept."""
+    reviews = []
+    if foreign:
+        reviews.append(
+            _n(
+                "{amounts} is not this node's target, so the title is left as it was: moved to {period}, it would "
+                "state that amount for the new period; review the title.",
+                "{amounts} are not this node's target, so the title is left as it was: moved to {period}, it would "
+                "state those amounts for the new period; review the title.",
+                len(foreign), amounts=", ".join(foreign), period=period_label(new),
+            )
+        )
+    if dates.kept:
+        reviews.append(
+            _n(
+                "the title's date {dates} is not the node's deadline and is left as it was; review the title.",
+                "the title's dates {dates} are not the node's deadline and are left as they were; review the title.",
+                len(dates.kept), dates=", ".join(dates.kept),
+            )
+        )
+    return reviews
 
 
 def _restated_title(

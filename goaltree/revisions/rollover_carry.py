@@ -149,6 +149,20 @@ def _carry_node(
 
     on = as_of
     unit = node.unit
+    scaled = ""  # what the note says about an unmeasured flow's baseline, scaled to the new period
+    if baseline is None and flow and node.baseline is not None and node.direction != "maintain":
+        # A flow's baseline is a total over a period as long as the old one: over a shorter or
+        # longer new period it is scaled like a measured total, so that a parent's and its
+        # children's baselines count the same span.
+        ratio = length_ratio(new.start, new_deadline or new.end, old.start, old_deadline)
+        if not math.isclose(ratio, 1.0, rel_tol=1e-12):
+            baseline = _advice(node.baseline * ratio, BASELINE_DIGITS)
+            updates["baseline"] = baseline
+            scaled = _(
+                "the baseline, a total over {old_length}, is scaled to {length}: {old} → {new}",
+                old_length=length_text(old.start, old_deadline), length=length_text(new.start, new_deadline or new.end),
+                old=format_number(node.baseline, unit), new=format_number(baseline, unit),
+            )
     if node.direction == "maintain":
         # Holding a level has no remaining amount: the band carries over as it is.
         if actual is None:
@@ -163,13 +177,14 @@ def _carry_node(
         note = rollover_note(old_label, on, what)
         return Carry(node_id, "kept", node.target, node.target, actual, baseline, note), updates
     if node.target is None:
-        return Carry(node_id, "context", result.target, None, actual, baseline), updates
+        note = rollover_note(old_label, on, f"{scaled}.") if scaled else ""
+        return Carry(node_id, "context", result.target, None, actual, baseline, note), updates
     if result.status == "assumed" or result.actual_origin == "assumed" or (node.type == "driver" and actual is None):
         return Carry(node_id, "assumption", result.target, node.target, actual, None), {}
 
     target = node.target
     if finished:
-        return _renew(node_id, node, result, target, actual, baseline, updates, old, new, new_deadline, on, old_label)
+        return _renew(node_id, node, result, target, actual, baseline, updates, old, new, new_deadline, on, old_label, scaled)
 
     if actual is None:
         share, share_text = _share(as_of, old_deadline, new, old)
@@ -181,6 +196,8 @@ def _carry_node(
             )
         else:
             what = _("no actuals, so the target is carried unchanged.")
+        if scaled:
+            what = f"{what} {_sentence(scaled)}"
         updates["target"] = _clean(new_target)
         return Carry(node_id, "kept", target, new_target, None, baseline, rollover_note(old_label, on, what)), updates
 
@@ -250,6 +267,11 @@ def _carry_node(
     return Carry(node_id, "carried", target, target, actual, baseline, note), updates
 
 
+def _sentence(clause: str) -> str:
+    """A clause as a sentence of its own: a capital first letter and a full stop."""
+    return f"{clause[0].upper()}{clause[1:]}."
+
+
 def _hold(
     node_id: str,
     node: Node,
@@ -295,8 +317,12 @@ def _renew(
     new_deadline: dt.date,
     on: dt.date,
     old_label: str,
+    scaled: str = "",
 ) -> tuple[Carry, dict[str, Any]]:
-    """A goal whose deadline has passed: the new period keeps its target, a flow's at the same pace."""
+    """A goal whose deadline has passed: the new period keeps its target, a flow's at the same pace.
+
+    ``scaled`` says how an unmeasured flow's baseline was scaled to the new period, if it was.
+    """
     unit = node.unit
     flow = result.aggregate == "sum"
     old_deadline = node.deadline or old.end
@@ -322,7 +348,9 @@ def _renew(
                     target=format_number(new_target, unit),
                 )
             )
-    if baseline is not None:
+    if scaled:
+        clauses.append(scaled)
+    elif baseline is not None:
         clauses.append(_("the baseline is last period's total at that pace") if flow else _("the baseline is the level reached"))
     note = rollover_note(old_label, on, "; ".join(clauses) + ".")
     updates["target"] = _clean(new_target)
