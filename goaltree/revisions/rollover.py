@@ -28,12 +28,16 @@ node is carried into the new period:
   derived again in the new file.
 
 Baselines follow SPEC §1: for a measured level the level reached, for a flow
-the old period's total scaled to the new period's length. Inline actuals
-before the new period are dropped, milestones outside it are dropped (those of
-a flow re-based on what is already reached), deadlines outside it move to its
-end. A title that stated the old target states the new one. Each carried
-node's ``description`` says how its target was set, and the file keeps its
-header comments.
+the old period's total scaled to the new period's length (an unmeasured
+flow's old baseline, a total over as long as the old period, is scaled the
+same way). Inline actuals before the new period are dropped, milestones
+outside it are dropped (those of a flow re-based on what is already reached),
+deadlines outside it move to its end. A title that stated the old target
+states the new one; its old deadline becomes the new one, and a title that
+states an amount not the node's own keeps its period and is flagged for
+review (:mod:`goaltree.revisions.rollover_titles`). Each carried node's
+``description`` says how its target was set, and the file keeps its header
+comments.
 """
 
 from __future__ import annotations
