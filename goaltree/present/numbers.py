@@ -264,10 +264,10 @@ def format_percents(values: Iterable[float | None]) -> list[str]:
 
 
 def format_share(value: float | None) -> str:
-    """A share of a whole in whole percent: ``0.823`` → ``82 %``, with a real minus sign."""
+    """A share of a whole in whole percent, grouped as every figure is: ``0.823`` → ``82 %``, ``14.11`` → ``1 411 %``, with a real minus sign."""
     if value is None:
         return UNKNOWN
-    return _localized(_fixed(value * 100, 0) + " %").replace("-", "−")
+    return _localized(_fixed(value * 100, 0, ",") + " %").replace("-", "−")
 
 
 def format_signed_share(value: float) -> str:

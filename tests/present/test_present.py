@@ -84,6 +84,7 @@ def test_the_words_around_a_number():
     assert format_signed_quantity(1200, "SEK") == "+1 200 SEK"
     assert format_percent(0.429) == "42.9 %"
     assert format_share(0.823) == "82 %"
+    assert format_share(-14.11) == "−1 411 %"  # grouped as every other figure
     assert format_change(70 / 63 - 1) == "+11.1 %"
     assert format_change(None) == ""
 
