@@ -19,6 +19,7 @@ from goaltree.engine.results import Evaluation
 from goaltree.errors import GoaltreeError
 from goaltree.present.escape import graphviz_text
 from goaltree.present.language import _, _n, _p, format_date
+from goaltree.present.numbers import round_half_up
 from goaltree.render.cards import Card, card_for
 from goaltree.render.select import Selection, select, supports_word
 from goaltree.render.style import (
@@ -58,7 +59,7 @@ TYPE_SHAPES: dict[str, dict[str, str]] = {
 
 
 def _progress_bar(card: Card, fill: str) -> str:
-    filled = 0 if card.progress is None else round(BAR_WIDTH * card.progress)
+    filled = 0 if card.progress is None else int(round_half_up(BAR_WIDTH * card.progress))
     cells = []
     if filled > 0:
         cells.append(f'<TD WIDTH="{filled}" HEIGHT="7" FIXEDSIZE="TRUE" BGCOLOR="{fill}"></TD>')

@@ -16,7 +16,7 @@ from __future__ import annotations
 from goaltree.engine.results import Evaluation
 from goaltree.present.escape import mermaid_text
 from goaltree.present.language import _, _p
-from goaltree.present.numbers import format_number
+from goaltree.present.numbers import format_number, round_half_up
 from goaltree.render.cards import Card, card_for
 from goaltree.render.select import select, supports_word
 from goaltree.render.style import STATUS_ORDER, STATUS_STYLES
@@ -39,8 +39,12 @@ def mermaid_id(node_id: str) -> str:
 
 
 def progress_bar(progress: float | None) -> str:
-    """``███░░░░░░░`` for 30 %, empty cells when progress is unknown."""
-    filled = 0 if progress is None else round(BAR_CELLS * progress)
+    """``███░░░░░░░`` for 30 %, empty cells when progress is unknown.
+
+    A half cell rounds up, as the percent beside the bar does: 25 % fills 3 of
+    10 cells and 35 % fills 4 (Python's ``round`` would give 2 and 4).
+    """
+    filled = 0 if progress is None else int(round_half_up(BAR_CELLS * progress))
     return "█" * filled + "░" * (BAR_CELLS - filled)
 
 

@@ -16,7 +16,7 @@ from goaltree.engine.serialize import number
 from goaltree.errors import Diagnostic, sort_key
 from goaltree.render.style import STATUS_ORDER, STATUS_STYLES, severity_rank, status_description, status_label, type_label
 from goaltree.present.language import _, _n, _p, format_date
-from goaltree.present.numbers import format_difference, format_percent, format_points, format_quantity, format_share
+from goaltree.present.numbers import format_difference, format_percent, format_points, format_quantity, format_share, round_half_up
 
 ATTENTION = ("off_track", "at_risk", "no_data")
 """Statuses the summary lists node by node."""
@@ -101,8 +101,9 @@ def node_view(result: NodeResult) -> dict[str, Any]:
         "expected_progress": number(result.expected_progress),
         "expected_progress_text": format_percent(result.expected_progress),
         "bar": number(bar),
-        "bar_percent": None if bar is None else round(bar * 100, 1),
-        "expected_bar_percent": None if expected_bar is None else round(expected_bar * 100, 1),
+        # Rounded as the text is (a half away from zero), so a bar of 45.2 % sits beside "45.2 %".
+        "bar_percent": None if bar is None else round_half_up(bar * 100, 1),
+        "expected_bar_percent": None if expected_bar is None else round_half_up(expected_bar * 100, 1),
         "forecast": number(result.forecast),
         "forecast_text": format_quantity(result.forecast, unit),
         "score_text": format_percent(result.score),
@@ -334,7 +335,7 @@ def breakdowns(evaluation: Evaluation) -> list[dict[str, Any]]:
                     "value_text": format_quantity(value, result.unit),
                     "share": number(fraction),
                     "share_text": format_share(fraction) if fraction is not None else "",
-                    "bar_percent": None if fraction is None else round(max(0.0, min(1.0, fraction)) * 100, 1),
+                    "bar_percent": None if fraction is None else round_half_up(max(0.0, min(1.0, fraction)) * 100, 1),
                 }
             )
         items.append(
