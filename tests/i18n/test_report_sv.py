@@ -95,7 +95,7 @@ def test_the_html_report_speaks_swedish(tmp_path):
     assert "Varför överordnade noder missar" in headings and "SMART-granskning" in headings
     assert page.all("caption") == ["Behöver uppmärksamhet, sämst först"]
     # The table headings are the glossary's words.
-    assert page.all("th")[:7] == ["Nod", "Status", "Utfall", "Mål", "Framsteg", "Förväntat", "Ansvarig"]
+    assert page.all("th")[:7] == ["Nod", "Status", "Utfall", "Mål", "Framsteg", "Förväntat framsteg", "Ansvarig"]
     assert {"RISK", "I FAS", "UPPNÅTT", "ANTAGANDE"} <= set(page.all("badge"))
     assert page.all("p")[0] == "Läget per 30 juni 2027 · period 1 januari 2027 – 31 december 2027 · målträd seed-funnel"
     assert "Källa: utfall inskrivna i målfilen, till och med 30 juni 2027." in page.all("p")
@@ -223,7 +223,7 @@ def test_language_en_on_the_command_line_gives_the_english_report(tmp_path):
     text, page = html_page(tmp_path, "--language", "en")
     assert page.lang == "en"
     assert page.all("h2")[:3] == ["Summary", "The KPI tree", "Goals and KPIs"]
-    assert page.all("th")[:7] == ["Node", "Status", "Actual", "Target", "Progress", "Expected", "Owner"]
+    assert page.all("th")[:7] == ["Node", "Status", "Actual", "Target", "Progress", "Expected progress", "Owner"]
     assert "AT RISK" in page.all("badge")
     assert "3 of 6 scored nodes are behind their pace; 4 planning assumptions not scored." in page.all("p")
     assert any("revenue is 4 241 096 SEK behind its expected pace: customers explain 100 % of the revenue gap." in item for item in page.all("li"))

@@ -27,7 +27,7 @@ from goaltree.cli import main
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-CARD_LABELS_SV = ("Utfall", "Mål", "Framsteg", "Förväntat", "Ansvarig")
+CARD_LABELS_SV = ("Utfall", "Mål", "Framsteg", "Förväntat framsteg", "Ansvarig")
 """A Swedish card's figure labels: the glossary's words."""
 DESKTOP = {"width": 1280, "height": 900}
 # The enterprise report is some 450 000 px long on a phone: more than a browser
@@ -216,7 +216,7 @@ def test_on_a_phone_the_needs_attention_rows_are_cards_that_fit(name, reports, b
         first = rows.first
         text = first.inner_text()
         # The column headings are hidden on a card, so each figure says what it is.
-        labels = CARD_LABELS_SV if name.endswith("-sv") else ("Actual", "Target", "Progress", "Expected", "Owner")
+        labels = CARD_LABELS_SV if name.endswith("-sv") else ("Actual", "Target", "Progress", "Expected progress", "Owner")
         for label in labels:
             assert label in first.evaluate(f"row => getComputedStyle(row.querySelector('[data-label=\"{label}\"]'), '::before').content")
         assert first.locator("td.node a").inner_text() in text
