@@ -185,7 +185,10 @@ def build_context(
                 "gap": item["gap"],
                 "gap_unit": item["gap_unit"] or None,
                 "sentence": item["sentence"],
-                "parts": [{"child": p["child"], "amount": p["amount"], "share": p["share"]} for p in item["parts"]],
+                "parts": [
+                    {"child": p["child"], "amount": p["amount"], "share": p["share"]} | ({"others": p["others"]} if p["others"] else {})
+                    for p in item["parts"]
+                ],
             }
             for item in explanations
         ],

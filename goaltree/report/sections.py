@@ -16,7 +16,7 @@ from goaltree.engine.serialize import number
 from goaltree.errors import Diagnostic, sort_key
 from goaltree.render.style import STATUS_ORDER, STATUS_STYLES, severity_rank, status_description, status_label, type_label
 from goaltree.present.language import _, _n, _p, format_date
-from goaltree.present.numbers import format_difference, format_percent, format_points, format_quantity, format_share, round_half_up
+from goaltree.present.numbers import format_difference, format_number, format_percent, format_points, format_quantity, format_share, round_half_up
 
 ATTENTION = ("off_track", "at_risk", "no_data")
 """Statuses the summary lists node by node."""
@@ -28,7 +28,7 @@ BREAKDOWN_SHOWN = 20
 """A breakdown table shows this many values, largest first, and counts the rest."""
 
 MIN_SHARE = 0.005
-"""Parts of a gap smaller than half a percent are left out of the explanation."""
+"""Children whose parts of a gap are each smaller than half a percent are summed into one line of the explanation."""
 
 
 
@@ -235,7 +235,10 @@ def explanations(evaluation: Evaluation) -> list[dict[str, Any]]:
     the conversion rate computed from them). The parts add up to the whole gap; what the
     children do not explain is the parent's own pace ("its own pace differs
     from its parts by −40 %"), so a share beyond ±100 % is never left
-    without what balances it.
+    without what balances it. Children whose parts are each under
+    :data:`MIN_SHARE` are summed into one last line ("11 other children
+    explain 4 %"), which names them in ``others``: the explanation of a sum
+    of a thousand channels stays short, and its shares still add up.
     """
     items = []
     for node_id in worst_first(evaluation):
@@ -245,24 +248,24 @@ def explanations(evaluation: Evaluation) -> list[dict[str, Any]]:
         behind, gap, unit = _is_behind(result)
         if not behind or not gap:
             continue
-        parts = []
+        parts, small = [], []
         for child, amount in result.attribution.items():
+            if amount == 0:  # a child exactly on its pace explains nothing of the gap
+                continue
             fraction = amount / gap
             if abs(fraction) < MIN_SHARE:
+                # A child's small part is summed below; the parent's own pace under half a percent is float residue.
+                if child != OWN_PACE:
+                    small.append((child, amount))
                 continue
-            own = child == OWN_PACE
-            parts.append(
-                {
-                    "child": None if own else child,
-                    "title": own_pace_words() if own else evaluation.nodes[child].title,
-                    "amount": number(amount),
-                    "amount_text": _gap_text(amount, unit, result),
-                    "share": number(fraction),
-                    "share_text": format_share(fraction),
-                    "offsets": fraction < 0,
-                }
-            )
+            parts.append(_part(evaluation, result, child, amount, fraction, unit))
+        if len(small) == 1:  # one line either way: name it
+            child, amount = small[0]
+            parts.append(_part(evaluation, result, child, amount, amount / gap, unit))
         parts.sort(key=lambda part: -part["share"])
+        named = [part for part in parts if part["child"] is not None]
+        if len(small) > 1:
+            parts.append(_others_part(small, gap, unit, result, none_named=not named))
         if not parts:
             continue
         gap_text = _gap_text(gap, unit, result)
@@ -274,22 +277,23 @@ def explanations(evaluation: Evaluation) -> list[dict[str, Any]]:
             )
         else:
             lead = _("{node} is {amount} behind its expected pace", node=node_id, amount=format_difference(gap, result.unit, signed=False))
-        # "lead: first, others; own pace." The clauses are whole sentences of their own;
-        # only the punctuation between them is the code's.
+        # "lead: first, others; the small ones; own pace." The clauses are whole sentences of their
+        # own; only the punctuation between them is the code's.
         pieces = []
-        for part in parts:
-            if part["child"] is None:
-                continue
+        for part in named:
             if not pieces:
                 pieces.append(_("{child} explain {share} of the {node} gap", child=part["child"], share=part["share_text"], node=node_id))
             else:
                 pieces.append(f"{part['child']} {part['share_text']}")
-        sentence = f"{lead}: " + ", ".join(pieces)
-        rest = next((part for part in parts if part["child"] is None), None)
+        clauses = [", ".join(pieces)] if pieces else []
+        others = next((part for part in parts if part["others"]), None)
+        if others is not None:
+            clauses.append(_others_clause(others, node_id, none_named=not named))
+        rest = next((part for part in parts if part["child"] is None and not part["others"]), None)
         if rest is not None:
-            sentence += ("; " if pieces else "") + _("its own pace differs from its parts by {share}", share=rest["share_text"])
-        sentence += "."
-        if any(part["offsets"] and part["child"] is not None for part in parts):
+            clauses.append(_("its own pace differs from its parts by {share}", share=rest["share_text"]))
+        sentence = f"{lead}: " + "; ".join(clauses) + "."
+        if any(part["offsets"] and (part["child"] is not None or part["others"]) for part in parts):
             sentence += " " + _("A negative share is a child that narrows the gap.")
         items.append(
             {
@@ -305,6 +309,76 @@ def explanations(evaluation: Evaluation) -> list[dict[str, Any]]:
             }
         )
     return items
+
+
+def _part(evaluation: Evaluation, result: NodeResult, child: str, amount: float, fraction: float, unit: str) -> dict[str, Any]:
+    """One line of an explanation: a child's part of the gap, or the parent's own pace (``child`` ``None``)."""
+    own = child == OWN_PACE
+    return {
+        "child": None if own else child,
+        "title": own_pace_words() if own else evaluation.nodes[child].title,
+        "amount": number(amount),
+        "amount_text": _gap_text(amount, unit, result),
+        "share": number(fraction),
+        "share_text": format_share(fraction),
+        "offsets": fraction < 0,
+        "others": [],
+    }
+
+
+def _others_part(small: list[tuple[str, float]], gap: float, unit: str, result: NodeResult, *, none_named: bool) -> dict[str, Any]:
+    """The children whose parts are each under :data:`MIN_SHARE` of the gap, summed into one line.
+
+    The explanation stays short with a thousand children, and its shares still
+    add up to the whole gap: ``11 other children, each under 0.5 % of the gap``
+    explain 4 %. ``others`` names them.
+    """
+    amount = math.fsum(amount for _child, amount in small)
+    fraction = amount / gap
+    count, limit = len(small), format_percent(MIN_SHARE)
+    if none_named:
+        title = _n("{count} child, each under {limit} of the gap", "{count} children, each under {limit} of the gap", count, count=format_number(count), limit=limit)
+    else:
+        title = _n(
+            "{count} other child, each under {limit} of the gap",
+            "{count} other children, each under {limit} of the gap",
+            count,
+            count=format_number(count),
+            limit=limit,
+        )
+    return {
+        "child": None,
+        "title": title,
+        "amount": number(amount),
+        "amount_text": _gap_text(amount, unit, result),
+        "share": number(fraction),
+        "share_text": format_share(fraction),
+        "offsets": fraction < 0,
+        "others": [child for child, _amount in small],
+    }
+
+
+def _others_clause(part: dict[str, Any], node_id: str, *, none_named: bool) -> str:
+    """The sentence's clause for :func:`_others_part`: ``11 other children explain 4 %, each under 0.5 %``."""
+    count, limit = len(part["others"]), format_percent(MIN_SHARE)
+    if none_named:
+        return _n(
+            "{count} child explains {share} of the {node} gap, each under {limit}",
+            "{count} children explain {share} of the {node} gap, each under {limit}",
+            count,
+            count=format_number(count),
+            share=part["share_text"],
+            node=node_id,
+            limit=limit,
+        )
+    return _n(
+        "{count} other child explains {share}, each under {limit}",
+        "{count} other children explain {share}, each under {limit}",
+        count,
+        count=format_number(count),
+        share=part["share_text"],
+        limit=limit,
+    )
 
 
 def _gap_text(amount: float, unit: str, result: NodeResult) -> str:
