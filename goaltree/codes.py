@@ -152,6 +152,9 @@ MISSING_OWNER = "S003"
 TITLE_CONTRADICTS_TARGET = "S004"
 """A title states an amount that contradicts the node's target."""
 
+TITLE_CONTRADICTS_DIRECTION = "S005"
+"""A title says the value should stay low or fall ("at most", "under 800 SEK", "högst", "sänka") while `direction` is `increase`, or the reverse."""
+
 DEADLINE_OUTSIDE_PERIOD = "T001"
 """A node's `deadline` is before the period starts or after it ends."""
 

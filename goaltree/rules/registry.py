@@ -14,6 +14,7 @@ DEFAULT_RULES: tuple[type[Rule], ...] = (
     specific.KpiTitleWithoutQuantity,
     specific.MissingOwner,
     specific.TitleContradictsTarget,
+    specific.TitleContradictsDirection,
     measurable.KpiWithoutUnit,
     measurable.KpiWithoutTarget,
     measurable.KpiWithoutData,

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Iterator
 
 from goaltree.present.language import _
 from goaltree.present.numbers import format_number
-from goaltree.rules import amounts, wording, words
+from goaltree.engine.direction import against_direction
+from goaltree.rules import amounts, title_direction, wording, words
 from goaltree.rules.base import CheckContext, Finding, NodeRule, Option, where
 from goaltree import codes
 
@@ -309,3 +310,85 @@ def _in_unit(value: float, unit: str | None) -> str:
     if unit == "ratio":
         return f"{format_number(value)} ({format_number(value * 100)} %)"
     return wording.amount(value, unit)
+
+
+class TitleContradictsDirection(NodeRule):
+    """A title says the value should stay low or fall ("at most", "under 800 SEK", "högst", "sänka") while `direction` is `increase`, or the reverse.
+
+    `direction` is `increase` unless the file says otherwise, and a node to
+    increase is *achieved* once its actual reaches the target: a cost per lead
+    of 950 SEK against "Cost per lead under 800 SEK" reads achieved at 119 %,
+    and a marketing budget that is under-spent reads off track. The rule reads
+    which way the title goes, in English and Swedish: "at most", "no more
+    than", "under", "below", "max", "maximum", "cap", "down to", "reduce",
+    "decrease", "minimize", "högst", "maximalt", "tak", "budgettak", "ned
+    till", "sänka", "minska" — or a range that falls, "från 5 % till 3 %" —
+    say it should stay low or fall; "at least", "more than", "over", "grow",
+    "increase to", "maximize", "minst", "över", "öka", "höja" say it should
+    stay high or rise. A title that says one while the node's `direction`
+    says the other is reported; the fix is usually `direction: decrease` on a
+    cost, a cap or a time to close.
+
+    Words with other meanings count only where they bound an amount of the
+    node's kind: Swedish "under" also means "during", so "Leads under Q1",
+    "under 2027" and "under året" say nothing, "under 800 SEK" does; "max"
+    counts, "maximize" means increase. "lower", "cut", "increase" and "boost"
+    count only as a title's first word ("Lower churn to 3 %"). A title that
+    goes both ways ("Grow revenue at a CAC under 60 000 SEK") is left alone,
+    as are objectives and `maintain` nodes. A level that A006 already reports
+    (its target behind its baseline for its direction) is not reported again.
+    A level that only has to stay below a bound it is already under may
+    rather be `direction: maintain` with `range: [0, 800]`.
+
+    **Anti-pattern**
+
+    ```yaml
+    cost_per_lead: {title: Cost per lead under 800 SEK, unit: SEK, aggregate: last, target: 800}
+    ```
+
+    **Best practice**
+
+    ```yaml
+    cost_per_lead: {title: Cost per lead under 800 SEK, unit: SEK, aggregate: last, direction: decrease, target: 800}
+    ```
+    """
+
+    code = codes.TITLE_CONTRADICTS_DIRECTION
+    name = "specific.title_contradicts_direction"
+    severity = "warning"
+    needs_tree = False
+
+    def check_node(self, context: CheckContext, node_id: str, node: "Node") -> Iterator[Finding]:
+        if node.type == "objective" or node.direction == "maintain":
+            return
+        period = context.goal_file.period
+        leaning = title_direction.title_leaning(node.title, node.unit, range(period.start.year, period.end.year + 1))
+        if leaning is None or leaning.way == node.direction:
+            return
+        target = context.target_of(node_id)
+        if (
+            target is not None
+            and context.aggregate_of(node_id) != "sum"
+            and against_direction(node.direction, node.baseline, target)
+        ):
+            return  # A006 reports it
+        stated = "direction" in node.model_fields_set
+        if leaning.way == "increase":
+            message = _(
+                "the title says '{phrase}', so the value should stay high or rise, but `direction: decrease` "
+                "scores it as one that should stay low or fall; remove `direction: decrease` (increase is the default)",
+                phrase=leaning.phrase,
+            )
+        elif stated:
+            message = _(
+                "the title says '{phrase}', so the value should stay low or fall, but `direction: increase` "
+                "reads a value above the target as achieved; write `direction: decrease`",
+                phrase=leaning.phrase,
+            )
+        else:
+            message = _(
+                "the title says '{phrase}', so the value should stay low or fall, but the direction is increase "
+                "(the default), which reads a value above the target as achieved; add `direction: decrease`",
+                phrase=leaning.phrase,
+            )
+        yield Finding(message, node_id, where(node_id, "direction" if stated else "title"))

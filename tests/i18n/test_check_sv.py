@@ -45,6 +45,9 @@ SWEDISH = {
         "warning S003 [kundnojdhet] ingen är ansvarig för målet; ange `owner:` på noden, "
         "eller en `owner:` för hela filen överst i den",
         "warning S004 [webbintakter] titeln säger 1,5 mnkr men målet är 2 000 000 kr; rätta titeln eller målet",
+        "warning S005 [kostnad_per_lead] titeln säger 'högst 700 kr', så värdet ska hållas lågt eller sjunka, men "
+        "riktningen är increase (standardriktningen), som läser ett värde över målet som uppnått; "
+        "lägg till `direction: decrease`",
     ],
     "measurable": [
         "error M004 [konvertering] ett värde i % summeras över tid av en KPI:s standardvärde `aggregate: sum`; "
@@ -115,6 +118,9 @@ def test_language_en_gives_the_english_findings_of_a_swedish_file(smart_file, ca
         "error E022 the option 'min_trend_days' must be an integer, not 'tio'; the default 30 is used",
         "warning S003 [kundnojdhet] nobody owns this goal; set `owner:` on the node, "
         "or a default `owner:` at the top of the file",
+        "warning S005 [kostnad_per_lead] the title says 'högst 700 kr', so the value should stay low or fall, "
+        "but the direction is increase (the default), which reads a value above the target as achieved; "
+        "add `direction: decrease`",
     ):
         assert sentence in out
     for swedish in ("målet", "milstolpen", "slutdatumet", " kr;", "6,7×", "mars"):

@@ -126,7 +126,7 @@ def test_every_mistake_in_github_format_has_one_annotation_per_finding(capsys) -
 
     main(["check", str(DATA / "every_mistake.yaml"), "--format", "github"])
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 21 and all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
+    assert len(lines) == 22 and all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
 
 
 @pytest.mark.parametrize("form", ["text", "json", "md"])

@@ -13,6 +13,7 @@ EXPECTED = {
     ("S002", "leads"),
     ("S003", "webinars"),
     ("S004", "pipeline"),
+    ("S005", "cost_per_lead"),
     ("M001", "downloads"),
     ("M002", "newsletter"),
     ("M003", "podcast"),

@@ -1,0 +1,208 @@
+"""Which way a goal's title says its value should go, in English and Swedish.
+
+"CAC at most 60 000 SEK", "Cost per lead under 800 SEK", "Sänka kostnaden per
+lead till 700 kr" say the value should stay low or fall; "At least 5 000
+leads", "Minst 40 % öppnar", "Grow brand searches to 26 000" say it should
+stay high or rise. Rule S005 compares that with the node's ``direction``.
+
+Words are matched whole ("shortcut" is not "cut", "maximize" is not "max").
+Three kinds of words are read:
+
+- bounds — "at most", "under", "max", "högst", "tak", "at least", "minst",
+  "över" … — count only where an amount follows them, perhaps after "of",
+  "at", "på" or "till": "under 800 SEK", "max 800 kr", "budgettak på 2 MSEK".
+  Swedish "under" also means "during", so "under 2027", "under Q1" and
+  "under året" say nothing; neither does an amount of another kind than the
+  node's ("under 800 SEK per lead" on a node that counts leads). A negation
+  earlier in the clause turns a bound around: "not more than", "får inte
+  överstiga", "No won deal takes more than 120 days"; it silences a verb.
+- verbs — "reduce", "decrease", "minimize", "sänka", "minska", "grow",
+  "maximize", "öka", "höja" … — anywhere; "lower", "cut", "increase" and
+  "boost" only as the title's first word ("Lower churn to 3 %"), since
+  elsewhere they are often adjectives or nouns ("lower-funnel leads").
+- a range "from 5 % to 3 %", "från 1 200 till 1 500": its end against its start.
+
+A title that leans both ways ("Grow revenue at a CAC under 60 000 SEK") says
+nothing about the node alone, and is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from goaltree.rules.amounts import NodeUnit, StatedAmount, node_unit, stated_amounts
+
+Way = Literal["increase", "decrease"]
+
+_LOW_BOUNDS = """
+at most | no more than | not more than | no higher than | not higher than | no greater than | not above |
+not over | not exceed | not exceeding | under | below | less than | fewer than | lower than | max | maximum |
+cap | capped | down to | down from | cut to |
+högst | maximalt | mindre än | färre än | lägre än | ned till | ner till | ned från | ner från | budgettak |
+kostnadstak | tak | inte över | inte mer än | inte fler än | understiga | understiger | som mest
+"""
+_HIGH_BOUNDS = """
+at least | more than | over | above | greater than | higher than | no less than | not less than |
+no fewer than | not under | not below | exceed | exceeds | exceeding | increase to | increases to |
+increased to | rise to | rises to | up from |
+minst | över | mer än | fler än | högre än | större än | inte under | inte mindre än | inte färre än |
+överstiga | överstiger | som minst | upp från
+"""
+_LOW_VERBS = """
+reduce reduces reduced reducing decrease decreases decreased decreasing minimize minimizes minimized minimizing
+minimise minimises minimised minimising halve halves halved halving
+sänka sänker sänks sänkas sänkt sänkta minska minskar minskas minskad minskade minskat
+minimera minimerar minimeras halvera halverar halveras
+"""
+_HIGH_VERBS = """
+grow grows growing raise raises maximize maximizes maximized maximizing maximise maximises maximised maximising
+double doubles doubled
+öka ökar ökas ökat ökad ökade höja höjer höjs höjas maximera maximerar maximeras fördubbla fördubblas växa växer
+"""
+_LOW_FIRST = frozenset({"lower", "cut", "trim", "sänk", "minska"})
+_HIGH_FIRST = frozenset({"increase", "boost", "lift", "höj", "öka"})
+_NEGATIONS = frozenset({"not", "never", "no", "none", "inte", "ej", "aldrig", "ingen", "inget", "inga"})
+_CONNECTORS = frozenset({"of", "at", "on", "to", "på", "om", "till", "vid"})
+
+
+def _phrases(text: str) -> dict[tuple[str, ...], bool]:
+    return {tuple(phrase.split()): True for phrase in text.replace("\n", " ").split("|") if phrase.strip()}
+
+
+_BOUNDS: dict[tuple[str, ...], Way] = {
+    **{phrase: "decrease" for phrase in _phrases(_LOW_BOUNDS)},
+    **{phrase: "increase" for phrase in _phrases(_HIGH_BOUNDS)},
+}
+_VERBS: dict[str, Way] = {
+    **{word: "decrease" for word in _LOW_VERBS.split()},
+    **{word: "increase" for word in _HIGH_VERBS.split()},
+}
+_LONGEST = max(len(phrase) for phrase in _BOUNDS)
+_TOKEN = re.compile(r"\w+(?:-\w+)*")
+_FROM_WORD = re.compile(r"\b(?:from|från)\s+(?:[$€£]\s?)?$", re.IGNORECASE)
+_TO_WORD = re.compile(r"^\s*(?:to|till)\s+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Leaning:
+    """The way a title says its node's value should go.
+
+    Attributes:
+        way: ``decrease`` (stay low or fall) or ``increase`` (stay high or rise).
+        phrase: The words that say so, as written, with their amount: "under 800 SEK", "Reduce".
+    """
+
+    way: Way
+    phrase: str
+
+
+def title_leaning(title: str, unit_text: str | None, years: range | None = None) -> Leaning | None:
+    """Which way ``title`` says the node should go; ``None`` when it says neither, or both.
+
+    Args:
+        title: The node's title.
+        unit_text: The node's unit: an amount after a bound counts only when it can be one of the node's.
+        years: The years of the goal file's period (never amounts).
+    """
+    unit = node_unit(unit_text)
+    amounts = [amount for amount in stated_amounts(title, years) if _fits(amount, unit)]
+    tokens = list(_TOKEN.finditer(title))
+    found: list[Leaning] = []
+    index = 0
+    while index < len(tokens):
+        match = _bound_at(title, tokens, index)
+        if match is not None:
+            length, way = match
+            end = tokens[index + length - 1].end()
+            amount = _amount_after(title, end, amounts)
+            if amount is not None:
+                start = tokens[index].start()
+                negation = _negation_before(title, tokens, index)
+                if negation is not None and tokens[index].group(0).lower() not in _NEGATIONS:
+                    way, start = _opposite(way), negation
+                found.append(Leaning(way, title[start : amount.end].strip()))
+            index += length
+            continue
+        word = tokens[index].group(0).lower()
+        way = _VERBS.get(word)
+        if way is None and index == 0:
+            way = "decrease" if word in _LOW_FIRST else "increase" if word in _HIGH_FIRST else None
+        if way is not None and _negation_before(title, tokens, index) is None:
+            found.append(Leaning(way, tokens[index].group(0)))
+        index += 1
+    found.extend(_ranges(title, amounts))
+    ways = {leaning.way for leaning in found}
+    return found[0] if len(ways) == 1 else None
+
+
+def _bound_at(title: str, tokens: list[re.Match[str]], index: int) -> tuple[int, Way] | None:
+    """The longest bound phrase starting at token ``index``: its length in words and its way."""
+    for length in range(min(_LONGEST, len(tokens) - index), 0, -1):
+        words = tokens[index : index + length]
+        if any(title[left.end() : right.start()].strip() for left, right in zip(words, words[1:])):
+            continue  # a phrase's words follow each other with nothing but spaces between them
+        way = _BOUNDS.get(tuple(word.group(0).lower() for word in words))
+        if way is not None:
+            return length, way
+    return None
+
+
+def _amount_after(title: str, end: int, amounts: list[StatedAmount]) -> StatedAmount | None:
+    """The amount that follows a bound ending at ``end``, perhaps after "of", "at", "på", "till" …"""
+    for amount in amounts:
+        if amount.start < end:
+            continue
+        between = [word for word in title[end : amount.start].split() if word.strip(".:")]
+        if len(between) <= 2 and all(word.lower() in _CONNECTORS for word in between):
+            return amount
+        return None
+    return None
+
+
+def _negation_before(title: str, tokens: list[re.Match[str]], index: int) -> int | None:
+    """Where a "not", "no", "inte", "inga" … before token ``index`` in the same clause starts, or ``None``.
+
+    "No won deal takes more than 120 days" and "får inte överstiga 2 MSEK" bound from above.
+    """
+    for before in range(index - 1, -1, -1):
+        if re.search(r"[,;:.!?()]", title[tokens[before].end() : tokens[before + 1].start()]):
+            return None
+        if tokens[before].group(0).lower() in _NEGATIONS:
+            return tokens[before].start()
+    return None
+
+
+def _ranges(title: str, amounts: list[StatedAmount]) -> list[Leaning]:
+    """"from 5 % to 3 %", "från 1 200 till 1 500": a range whose end lies below or above its start."""
+    found = []
+    for start, end in zip(amounts, amounts[1:]):
+        opening = _FROM_WORD.search(title[: start.start])
+        if opening is None or _TO_WORD.match(title[start.end : end.start]) is None or start.kind != end.kind:
+            continue
+        if end.value != start.value:
+            way: Way = "decrease" if end.value < start.value else "increase"
+            found.append(Leaning(way, title[opening.start() : end.end].strip()))
+    return found
+
+
+def _fits(amount: StatedAmount, unit: NodeUnit | None) -> bool:
+    """Whether ``amount`` can be a value of a node in ``unit``: not a year or a label, and of a kind the node has.
+
+    Bare numbers are read on every node ("under 800" on a cost): a bound's
+    amount needs no currency word, as the amount S004 compares does.
+    """
+    if amount.role in ("year", "label"):
+        return False
+    if amount.role == "time" and (unit is None or unit.kind != "time"):
+        return False
+    if unit is None or amount.kind in ("plain", "scaled"):
+        return True
+    if amount.kind == "percent":
+        return unit.kind in ("percent", "ratio")
+    return unit.kind == "currency" and amount.currency == unit.currency
+
+
+def _opposite(way: Way) -> Way:
+    return "increase" if way == "decrease" else "decrease"
