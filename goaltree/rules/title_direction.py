@@ -59,7 +59,8 @@ minimera minimerar minimeras halvera halverar halveras
 _HIGH_VERBS = """
 grow grows growing raise raises maximize maximizes maximized maximizing maximise maximises maximised maximising
 double doubles doubled
-öka ökar ökas ökat ökad ökade höja höjer höjs höjas maximera maximerar maximeras fördubbla fördubblas växa växer
+öka ökar ökas ökat ökad ökade höja höjer höjs höjas maximera maximerar maximeras fördubbla fördubblas
+växa växer
 """
 _LOW_FIRST = frozenset({"lower", "cut", "trim", "sänk", "minska"})
 _HIGH_FIRST = frozenset({"increase", "boost", "lift", "höj", "öka"})
