@@ -74,8 +74,9 @@ SWEDISH = {
     "time-bound": [
         "error T001 [leads] slutdatumet 31 mars 2028 ligger efter periodens slut (1 januari 2027 … 31 december 2027); "
         "flytta in det i perioden, eller flytta målet till nästa periods fil",
-        "warning T002 [content] milstolpen 100 den 30 juni 2027 faller tillbaka från 120 den 31 mars 2027; "
-        "milstolparna för ett ackumulerat flöde måste röra sig stadigt mot målet",
+        "warning T002 [content] milstolpen 100 den 30 juni 2027 faller tillbaka från 120 den 31 mars 2027, men "
+        "milstolparna för ett flöde är löpande summor från periodens start, inte värden per period; om varje "
+        "milstolpe är en periods värde, skriv summorna: `milestones: {2027-03-31: 120, 2027-06-30: 220}`",
     ],
     "structure, derived and amounts": [
         "error E022 inställningen 'min_trend_days' ska vara ett heltal, inte 'tio'; standardvärdet 30 används",
