@@ -62,14 +62,15 @@ double doubles doubled
 öka ökar ökas ökat ökad ökade höja höjer höjs höjas maximera maximerar maximeras fördubbla fördubblas
 växa växer
 """
-_LOW_FIRST = frozenset({"lower", "cut", "trim", "sänk", "minska"})
-_HIGH_FIRST = frozenset({"increase", "boost", "lift", "höj", "öka"})
+_LOW_FIRST = frozenset({"lower", "cut", "trim", "sänk"})
+_HIGH_FIRST = frozenset({"increase", "boost", "lift", "höj"})
 _NEGATIONS = frozenset({"not", "never", "no", "none", "inte", "ej", "aldrig", "ingen", "inget", "inga"})
 _CONNECTORS = frozenset({"of", "at", "on", "to", "på", "om", "till", "vid"})
 
 
-def _phrases(text: str) -> dict[tuple[str, ...], bool]:
-    return {tuple(phrase.split()): True for phrase in text.replace("\n", " ").split("|") if phrase.strip()}
+def _phrases(text: str) -> list[tuple[str, ...]]:
+    """The ``|``-separated phrases of ``text``, each as its words."""
+    return [tuple(phrase.split()) for phrase in text.split("|") if phrase.strip()]
 
 
 _BOUNDS: dict[tuple[str, ...], Way] = {
