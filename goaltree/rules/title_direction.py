@@ -81,7 +81,18 @@ _VERBS: dict[str, Way] = {
     **{word: "decrease" for word in _LOW_VERBS.split()},
     **{word: "increase" for word in _HIGH_VERBS.split()},
 }
-_LONGEST = max(len(phrase) for phrase in _BOUNDS)
+_BOUNDS_BY_FIRST_WORD: dict[str, list[tuple[str, ...]]] = {}
+for _phrase in sorted(_BOUNDS, key=len, reverse=True):  # longest first: "no more than" before "no"
+    _BOUNDS_BY_FIRST_WORD.setdefault(_phrase[0], []).append(_phrase)
+_SIGNAL = re.compile(
+    r"(?<![\w-])(?:"
+    + "|".join(sorted({*_BOUNDS_BY_FIRST_WORD, *_VERBS, *_LOW_FIRST, *_HIGH_FIRST}, key=len, reverse=True))
+    + r")(?![\w-])"
+    + r"|\b(?:from|från)\s+(?:[$€£]\s?)?\d",
+    re.IGNORECASE,
+)
+"""Any word a leaning starts with, or "from" before a number: a title without one (most titles) is passed over
+without reading its amounts."""
 _TOKEN = re.compile(r"\w+(?:-\w+)*")
 _FROM_WORD = re.compile(r"\b(?:from|från)\s+(?:[$€£]\s?)?$", re.IGNORECASE)
 _TO_WORD = re.compile(r"^\s*(?:to|till)\s+$", re.IGNORECASE)
@@ -108,6 +119,8 @@ def title_leaning(title: str, unit_text: str | None, years: range | None = None)
         unit_text: The node's unit: an amount after a bound counts only when it can be one of the node's.
         years: The years of the goal file's period (never amounts).
     """
+    if _SIGNAL.search(title) is None:
+        return None
     unit = node_unit(unit_text)
     amounts = [amount for amount in stated_amounts(title, years) if _fits(amount, unit)]
     tokens = list(_TOKEN.finditer(title))
@@ -141,13 +154,13 @@ def title_leaning(title: str, unit_text: str | None, years: range | None = None)
 
 def _bound_at(title: str, tokens: list[re.Match[str]], index: int) -> tuple[int, Way] | None:
     """The longest bound phrase starting at token ``index``: its length in words and its way."""
-    for length in range(min(_LONGEST, len(tokens) - index), 0, -1):
-        words = tokens[index : index + length]
+    for phrase in _BOUNDS_BY_FIRST_WORD.get(tokens[index].group(0).lower(), ()):
+        words = tokens[index : index + len(phrase)]
+        if len(words) < len(phrase) or tuple(word.group(0).lower() for word in words) != phrase:
+            continue
         if any(title[left.end() : right.start()].strip() for left, right in zip(words, words[1:])):
             continue  # a phrase's words follow each other with nothing but spaces between them
-        way = _BOUNDS.get(tuple(word.group(0).lower() for word in words))
-        if way is not None:
-            return length, way
+        return len(phrase), _BOUNDS[phrase]
     return None
 
 
