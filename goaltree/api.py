@@ -9,6 +9,7 @@ from goaltree.engine.results import Evaluation
 from goaltree.errors import Diagnostic, Diagnostics, sort_key
 from goaltree.graph import GoalTree
 from goaltree.pipeline import load_goal_file, paused_gc
+from goaltree import codes
 
 
 def load(path: Path | str) -> GoalTree:
@@ -47,8 +48,21 @@ def evaluate(
 
     diagnostics = _load_diagnostics(tree)
     observations, failed, snapshot_info = collect_observations(tree, as_of, snapshot=snapshot, progress=progress, diagnostics=diagnostics)
+    from goaltree.rules.specific import contested_directions
+
+    # A title that says "under 800 SEK" on a node to increase: no verdict, S005 says why (A006 where it speaks).
+    contested = contested_directions(tree)
     with paused_gc():  # the engine builds a result per node and frees nothing in cycles
-        evaluation = run(tree, as_of, observations=observations, failed=failed, diagnostics=diagnostics, snapshot=snapshot_info)
+        evaluation = run(
+            tree, as_of, observations=observations, failed=failed, diagnostics=diagnostics, snapshot=snapshot_info,
+            unjudged=frozenset(contested),
+        )
+    if contested:
+        from dataclasses import replace
+
+        spoken = {d.node for d in evaluation.diagnostics if d.code == codes.DIRECTION_AGAINST_TARGET}
+        added = tuple(d for node_id, d in contested.items() if node_id not in spoken)
+        evaluation = replace(evaluation, diagnostics=tuple(sorted(evaluation.diagnostics + added, key=sort_key)))
     if evaluation.negative_derived_targets:
         # A005 judges units, which the engine does not know: the rule adds its findings here.
         from dataclasses import replace

@@ -535,3 +535,49 @@ def test_a_rate_the_file_means_to_sum_is_summed(tmp_path, capsys):
     extra = ' suppress: {M004: "monthly churn added up on purpose"},'
     churn = nodes_of(tmp_path, capsys, SUMMED_RATE.format(extra=extra), "2027-06-30")["churn"]
     assert churn["actual"] == 9  # 4 + 5, as the file asks
+
+
+def test_a_target_that_would_divide_by_a_zero_rate_says_so(tmp_path, capsys):
+    # leads = visits * conversion with 1 000 leads planned and a conversion of 0: no number of visits
+    # gives 1 000 leads. The visits' target was left blank without a word; E008 says why.
+    body = (
+        "nodes:\n  leads: {title: 1 000 leads, unit: count, target: 1000, formula: visits * conversion}\n"
+        "  visits: {title: Visits, unit: count}\n"
+        "  conversion: {title: Conversion, type: driver, unit: ratio, baseline: 0}\n"
+    )
+    path = tmp_path / "goals.yaml"
+    path.write_text(HEADER + body, encoding="utf-8")
+    assert main(["evaluate", str(path), "--as-of", "2027-06-30", "--format", "json"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    assert document["nodes"]["visits"]["target"] is None
+    (error,) = [d for d in document["diagnostics"] if d["code"] == "E008"]
+    assert error["node"] == "leads" and "solving it for visits divides by conversion, which is 0" in error["message"]
+
+
+COST = """\
+nodes:
+  cost_per_lead: {{title: Cost per lead under 800 SEK, unit: SEK, target: 800, aggregate: last,{extra}
+    actuals: {{2027-06-30: {cost}}}}}
+"""
+
+
+def test_a_cost_whose_title_says_under_gets_no_verdict_while_it_is_left_to_increase(tmp_path, capsys):
+    # 950 SEK against "under 800 SEK", direction left at increase: 950 ≥ 800 read achieved at 118.8 %.
+    document = evaluate_json(tmp_path, capsys, COST.format(extra="", cost=950), "2027-06-30")
+    node = document["nodes"]["cost_per_lead"]
+    assert node["status"] == "no_data" and node["progress"] == pytest.approx(950 / 800)
+    assert [(d["code"], d["line"]) for d in document["diagnostics"]] == [("S005", 7)]
+
+
+def test_a_cost_with_its_direction_written_is_judged(tmp_path, capsys):
+    # direction: decrease, no baseline: progress 800 / 950 = 0.842 against 1 due: at risk; no warning.
+    document = evaluate_json(tmp_path, capsys, COST.format(extra=" direction: decrease,", cost=950), "2027-06-30")
+    assert document["nodes"]["cost_per_lead"]["status"] == "at_risk"
+    assert document["diagnostics"] == []
+
+
+def test_a_file_that_suppresses_s005_is_judged_by_its_direction_as_written(tmp_path, capsys):
+    extra = ' suppress: {S005: "a cost we mean to raise"},'
+    document = evaluate_json(tmp_path, capsys, COST.format(extra=extra, cost=950), "2027-06-30")
+    assert document["nodes"]["cost_per_lead"]["status"] == "achieved"
+    assert document["diagnostics"] == []

@@ -227,6 +227,7 @@ class Solver:
                     value = equation.solve_child(target, node_value, values)
                     if value is None:
                         settled[index] = False
+                        self._zero_divisor(equation, target, node_value, values)
                         continue
                     units = (nodes[equation.node].unit, nodes[target].unit)
                     rule, write, arguments = "solved", _solved_text, (equation, node_value, value, *units)
@@ -357,17 +358,35 @@ class Solver:
     def _formula_error(self, equation: Equation, member: str, error: "FormulaError") -> None:
         """Report a division by zero (E008), or a result beyond float range or not a real number (E026), met solving for ``member``."""
         if error.kind == "division_by_zero":
-            if equation.node in self._reported_zero:
-                return
-            self._reported_zero.add(equation.node)
-            fields = {"equation": equation.describe(), "reason": error.message}
-            if self.what == "target":
-                message = _("division by zero in the targets of {equation}: {reason}", **fields)
-            else:
-                message = _("division by zero in the actuals of {equation}: {reason}", **fields)
-            self._report(codes.DIVISION_BY_ZERO, "error", message, equation.node, ("nodes", equation.node, "formula"))
+            self._division_by_zero(equation, error.message)
         elif error.kind in ("domain", "undefined"):
             self._overflow(equation, member, error.message, undefined=error.kind == "undefined")
+
+    def _division_by_zero(self, equation: Equation, reason: str) -> None:
+        """Report once per node that its equation divides by zero (E008), ``reason`` saying where."""
+        if equation.node in self._reported_zero:
+            return
+        self._reported_zero.add(equation.node)
+        fields = {"equation": equation.describe(), "reason": reason}
+        if self.what == "target":
+            message = _("division by zero in the targets of {equation}: {reason}", **fields)
+        else:
+            message = _("division by zero in the actuals of {equation}: {reason}", **fields)
+        self._report(codes.DIVISION_BY_ZERO, "error", message, equation.node, ("nodes", equation.node, "formula"))
+
+    def _zero_divisor(self, equation: Equation, member: str, node_value: float, values: Mapping[str, float]) -> None:
+        """Report E008 when ``member`` cannot be solved because a known member of the formula is 0 and divides it.
+
+        ``leads = visits * conversion`` with a conversion of 0 leaves the visits
+        unsolved: without a word they would read as no target at all.
+        """
+        if equation.formula is None or equation.node in self._reported_zero:
+            return
+        known = {child: values[child] for child in equation.children if child != member and child in values}
+        for name, value in known.items():
+            if value == 0 and equation.solve_child(member, node_value, {**known, name: 1.0}) is not None:
+                self._division_by_zero(equation, _("solving it for {node} divides by {member}, which is 0", node=member, member=name))
+                return
 
     def _overflow(self, equation: Equation, member: str, detail: str, *, undefined: bool = False) -> None:
         """Report once per node that ``member``'s value is beyond float range, or has no real value, and is left unknown (E026).

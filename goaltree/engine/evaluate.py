@@ -34,6 +34,7 @@ def evaluate(
     failed: frozenset[str] = frozenset(),
     diagnostics: Sequence[Diagnostic] = (),
     snapshot: dict | None = None,
+    unjudged: Container[str] = frozenset(),
 ) -> Evaluation:
     """Evaluate ``tree`` at ``as_of`` (default today).
 
@@ -45,6 +46,8 @@ def evaluate(
         failed: Nodes whose source failed: reported as ``no_data``.
         diagnostics: Diagnostics found before evaluation (loading, sources), kept in the result.
         snapshot: Which data snapshot the observations come from, for reports.
+        unjudged: Nodes paced without a verdict: the file contradicts itself on which
+            way they should move (a rule above the engine says how, S005).
     """
     as_of = as_of or dt.date.today()
     goal_file = tree.goal_file
@@ -81,7 +84,7 @@ def evaluate(
 
     # --- pace and status (SPEC §3.3–3.4), children before parents ----------------------------
     assumed = planning_assumptions(measured, actual_derivations)
-    paces = pace.paces_of(tree, as_of, targets.values, actual_values, aggregate_of, found, assumed, unpaced)
+    paces = pace.paces_of(tree, as_of, targets.values, actual_values, aggregate_of, found, assumed, unpaced, unjudged)
 
     # Forecasts, attribution and the rest of each node's result are worked out when read.
     results = _Results(

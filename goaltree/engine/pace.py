@@ -258,6 +258,7 @@ def paces_of(
     found: list[Diagnostic] | None = None,
     assumed: Container[str] = frozenset(),
     unpaced: Container[str] = frozenset(),
+    unjudged: Container[str] = frozenset(),
 ) -> dict[str, NodePace]:
     """Expected value, progress and status of every node (SPEC §3.3–3.4), children before parents.
 
@@ -275,6 +276,8 @@ def paces_of(
         assumed: Planning assumptions: they have no pace, their actual is their plan.
         unpaced: Nodes whose observations cannot make an actual (a rate added up over
             time, M004): no expected value, progress or verdict, status ``no_data``.
+        unjudged: Nodes whose file contradicts itself on which way they should move (a title
+            "under 800 SEK" on a node to increase, S005): paced, but no verdict.
 
     Returns:
         Node id -> its pace, children before parents.
@@ -291,7 +294,10 @@ def paces_of(
             milestones = tuple(sorted(node.milestones.items()))
             paces[node_id] = NodePace(node.deadline or frame.end, target, None, None, None, None, None, "no_data", milestones)
             continue
-        paces[node_id] = pace_of(tree, node_id, nodes[node_id], frame, target, actual, flow, node_id in assumed, paces, found)
+        info = pace_of(tree, node_id, nodes[node_id], frame, target, actual, flow, node_id in assumed, paces, found)
+        if node_id in unjudged and info.status in VERDICTS:
+            info = info._replace(status="no_data")
+        paces[node_id] = info
     return paces
 
 

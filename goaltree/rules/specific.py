@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING, Iterator
 from goaltree.present.language import _
 from goaltree.present.numbers import format_number
 from goaltree.engine.direction import against_direction
+from goaltree.errors import Diagnostic
 from goaltree.rules import amounts, title_direction, wording, words
 from goaltree.rules.base import CheckContext, Finding, NodeRule, Option, where
 from goaltree import codes
 
 if TYPE_CHECKING:
+    from goaltree.graph import GoalTree
     from goaltree.model import Node
 
 
@@ -392,3 +394,32 @@ class TitleContradictsDirection(NodeRule):
                 phrase=leaning.phrase,
             )
         yield Finding(message, node_id, where(node_id, "direction" if stated else "title"))
+
+
+def contested_directions(tree: "GoalTree") -> dict[str, Diagnostic]:
+    """S005 for ``goaltree evaluate``: node id -> the warning, for each node whose title leans against its direction.
+
+    The engine paces these nodes without a verdict (a cost "under 800 SEK"
+    left to increase would read achieved at 950). A file that disables S005,
+    or a node that suppresses it, is judged by its direction as written.
+    """
+    from goaltree.engine.equations import SolveOutcome
+    from goaltree.rules.locate import locate
+    from goaltree.rules.runner import configure
+    from goaltree.rules.registry import DEFAULT_RULES
+
+    goal_file = tree.goal_file
+    config = configure(goal_file, DEFAULT_RULES)
+    if TitleContradictsDirection.code in config.disabled:
+        return {}
+    # No targets: whether A006 speaks for a node instead is for the caller to see in the evaluation.
+    context = CheckContext(goal_file, SolveOutcome({}, {}, []), tree=tree)
+    rule = TitleContradictsDirection()
+    contested = {}
+    for node_id, node in goal_file.nodes.items():
+        if TitleContradictsDirection.code in config.suppressions.get(node_id, ()):
+            continue
+        for finding in rule.check_node(context, node_id, node):
+            diagnostic = Diagnostic(rule.code, rule.severity, finding.message, node=node_id, path=finding.path)
+            contested[node_id] = locate(tree.load, diagnostic, key=finding.key)
+    return contested

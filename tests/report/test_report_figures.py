@@ -216,7 +216,7 @@ def test_an_html_bar_is_as_long_as_its_percent_reads(tmp_path):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize(("language", "heading"), [("en", "Expected progress"), ("sv", "Förväntad andel av målet")])
+@pytest.mark.parametrize(("language", "heading"), [("en", "Expected progress"), ("sv", "Förväntat framsteg")])
 def test_the_attention_column_of_expected_progress_says_so(tmp_path, language, heading):
     # The column holds the expected progress (181 / 365 = 49.6 %); "Expected" alone is the expected value (992 of 2 000).
     path = write(tmp_path, f"  articles: {{title: Articles, unit: count, target: 2000, actuals: {{{AS_OF}: 903}}}}\n")
