@@ -363,6 +363,8 @@ class TitleContradictsDirection(NodeRule):
     def check_node(self, context: CheckContext, node_id: str, node: "Node") -> Iterator[Finding]:
         if node.type == "objective" or node.direction == "maintain":
             return
+        if not title_direction.may_lean(node.title, "decrease" if node.direction == "increase" else "increase"):
+            return  # nothing in the title can say the other way
         period = context.goal_file.period
         leaning = title_direction.title_leaning(node.title, node.unit, range(period.start.year, period.end.year + 1))
         if leaning is None or leaning.way == node.direction:
@@ -416,8 +418,13 @@ def contested_directions(tree: "GoalTree") -> dict[str, Diagnostic]:
     context = CheckContext(goal_file, SolveOutcome({}, {}, []), tree=tree)
     rule = TitleContradictsDirection()
     contested = {}
+    suppressions = config.suppressions
+    may_lean = title_direction.may_lean
     for node_id, node in goal_file.nodes.items():
-        if TitleContradictsDirection.code in config.suppressions.get(node_id, ()):
+        direction = node.direction
+        if direction == "maintain" or not may_lean(node.title, "decrease" if direction == "increase" else "increase"):
+            continue  # the common case, decided before the rule's other reading
+        if TitleContradictsDirection.code in suppressions.get(node_id, ()):
             continue
         for finding in rule.check_node(context, node_id, node):
             diagnostic = Diagnostic(rule.code, rule.severity, finding.message, node=node_id, path=finding.path)

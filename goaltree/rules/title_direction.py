@@ -84,13 +84,45 @@ _VERBS: dict[str, Way] = {
 _BOUNDS_BY_FIRST_WORD: dict[str, list[tuple[str, ...]]] = {}
 for _phrase in sorted(_BOUNDS, key=len, reverse=True):  # longest first: "no more than" before "no"
     _BOUNDS_BY_FIRST_WORD.setdefault(_phrase[0], []).append(_phrase)
-_SIGNAL = re.compile(
-    r"(?<![\w-])(?:"
-    + "|".join(sorted({*_BOUNDS_BY_FIRST_WORD, *_VERBS, *_LOW_FIRST, *_HIGH_FIRST}, key=len, reverse=True))
-    + r")(?![\w-])"
-    + r"|\b(?:from|från)\s+(?:[$€£]\s?)?\d",
-    re.IGNORECASE,
-)
+# Every word a leaning phrase can start with: a title with none of them leans neither way, and is
+# passed over before its amounts are read (one set lookup a word, where a regular expression of
+# every phrase tried each position of every title).
+_SIGNAL_WORDS = frozenset({*_BOUNDS_BY_FIRST_WORD, *_VERBS, *_LOW_FIRST, *_HIGH_FIRST})
+_PUNCTUATION = ".,;:!?()[]{}<>\"'«»“”‘’…"
+_PUNCTUATED = re.compile("[" + re.escape(_PUNCTUATION) + "]")
+
+
+def _words(lowered: str) -> list[str]:
+    """The words of a lower-case title, punctuation around them stripped (a hyphen joins words: "lower-funnel")."""
+    words = lowered.split()
+    return [word.strip(_PUNCTUATION) for word in words] if _PUNCTUATED.search(lowered) else words
+_RANGE_START = re.compile(r"\b(?:from|från)\s+(?:[$€£]\s?)?\d", re.IGNORECASE)
+# The words that can start a phrase leaning one way.
+_SIGNALS_OF: dict[Way, frozenset[str]] = {
+    way: frozenset(
+        {phrase[0] for phrase, leans in _BOUNDS.items() if leans == way}
+        | {word for word, leans in _VERBS.items() if leans == way}
+        | (_LOW_FIRST if way == "decrease" else _HIGH_FIRST)
+    )
+    for way in ("increase", "decrease")
+}
+
+
+def may_lean(title: str, way: Way) -> bool:
+    """Whether ``title`` may lean ``way``: a word that can start such a phrase, a negation (which turns a phrase over), or a range.
+
+    Never false where :func:`title_leaning` would find that way: a rule
+    passes over the other titles before reading their amounts.
+    """
+    lowered = title.lower()
+    words = _words(lowered)
+    signals = _SIGNAL_WORDS if not _NEGATIONS.isdisjoint(words) else _SIGNALS_OF[way]
+    return not signals.isdisjoint(words) or _ranges_in(lowered)
+
+
+def _ranges_in(lowered: str) -> bool:
+    """Whether a lower-case title holds a range's start ("from 5 %", "från 1 200")."""
+    return ("from" in lowered or "från" in lowered) and _RANGE_START.search(lowered) is not None
 """Any word a leaning starts with, or "from" before a number: a title without one (most titles) is passed over
 without reading its amounts."""
 _TOKEN = re.compile(r"\w+(?:-\w+)*")
@@ -119,7 +151,8 @@ def title_leaning(title: str, unit_text: str | None, years: range | None = None)
         unit_text: The node's unit: an amount after a bound counts only when it can be one of the node's.
         years: The years of the goal file's period (never amounts).
     """
-    if _SIGNAL.search(title) is None:
+    lowered = title.lower()
+    if _SIGNAL_WORDS.isdisjoint(_words(lowered)) and not _ranges_in(lowered):
         return None
     unit = node_unit(unit_text)
     amounts = [amount for amount in stated_amounts(title, years) if _fits(amount, unit)]
