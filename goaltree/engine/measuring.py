@@ -124,17 +124,20 @@ def summed_rate_diagnostic(tree: "GoalTree", node_id: str, node: "Node", aggrega
         return None
     if _SUMMED_RATE.intersection(tree.goal_file.checks.disable) or _SUMMED_RATE.intersection(node.suppress):
         return None
+    path = ("nodes", node_id, "aggregate" if node.aggregate is not None else "unit")
+    return tree.locate(Diagnostic(codes.RATE_SUMMED_OVER_TIME, "error", summed_rate_message(node), node=node_id, path=path))
+
+
+def summed_rate_message(node: "Node") -> str:
+    """What M004 says of a measured rate added up over time, by the ``aggregate`` it has or defaults to."""
     if node.aggregate == "sum":
-        message = _(
+        return _(
             "a {unit} is summed over time by `aggregate: sum`; set `aggregate: last` (or `mean`), "
             "or compute the rate from totals with a formula",
             unit=node.unit,
         )
-    else:
-        message = _(
-            "a {unit} is summed over time by the default `aggregate: sum` of a KPI; "
-            "set `aggregate: last` (or `mean`), or compute the rate from totals with a formula",
-            unit=node.unit,
-        )
-    path = ("nodes", node_id, "aggregate" if node.aggregate is not None else "unit")
-    return tree.locate(Diagnostic(codes.RATE_SUMMED_OVER_TIME, "error", message, node=node_id, path=path))
+    return _(
+        "a {unit} is summed over time by the default `aggregate: sum` of a KPI; "
+        "set `aggregate: last` (or `mean`), or compute the rate from totals with a formula",
+        unit=node.unit,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Iterator
 
+from goaltree.engine.measuring import summed_rate_message
 from goaltree.model import NUMERIC_ROLLUPS, is_percent_unit, is_rate_unit
 from goaltree.present.language import _, _n, _p
 from goaltree.present.numbers import format_number
@@ -268,20 +269,8 @@ class RateSummedOverTime(NodeRule):
                 where(node_id, "aggregate"),
             )
             return
-        if node.aggregate == "sum":
-            message = _(
-                "a {unit} is summed over time by `aggregate: sum`; set `aggregate: last` (or `mean`), "
-                "or compute the rate from totals with a formula",
-                unit=node.unit,
-            )
-        else:
-            message = _(
-                "a {unit} is summed over time by the default `aggregate: sum` of a KPI; "
-                "set `aggregate: last` (or `mean`), or compute the rate from totals with a formula",
-                unit=node.unit,
-            )
         yield Finding(
-            message,
+            summed_rate_message(node),
             node_id,
             where(node_id, "aggregate" if node.aggregate is not None else "unit"),
         )
