@@ -288,6 +288,7 @@ def scenario_findings(
             if rule is KpiWithoutTarget and finding.node not in base:
                 continue  # the plan's own gap, reported for the plan
             found.append(Diagnostic(rule.code, rule.severity, finding.message, node=finding.node, path=finding.path))
+    found.extend(_scale_slips(variant, base))
     return [
         replace(
             diagnostic,
@@ -299,6 +300,48 @@ def scenario_findings(
         )
         for diagnostic in found
     ]
+
+
+def _scale_slips(variant: "GoalTree", base: Mapping[str, float]) -> list[Diagnostic]:
+    """M006 for a value the scenario sets a hundred times off its plan, as a rate written at the other scale.
+
+    A `%` node holds percent: ``win_rate: 0.3`` against a plan of 25 % is 0.3 %,
+    and 30 % was surely meant (the tutorial writes a ratio's 0.018). Only a
+    value that is the plan's order of magnitude once moved by the factor of
+    100 (within a factor of 3) is taken as such a slip.
+    """
+    from goaltree.present.numbers import format_number
+
+    found = []
+    for node_id in variant.set_by:
+        node = variant.goal_file.nodes[node_id]
+        value, plan = node.target, base.get(node_id)
+        if value is None or not plan or node.unit not in ("%", "ratio"):
+            continue
+        meant = value * 100 if node.unit == "%" else value / 100
+        if not (abs(value) < 1 if node.unit == "%" else abs(value) > 1) or not 1 / 3 <= meant / plan <= 3:
+            continue
+        fields = {
+            "node": node_id,
+            "value": format_number(value, node.unit),
+            "plan": format_number(plan, node.unit),
+            "written": format_number(value),
+            "meant": format_number(meant),
+        }
+        if node.unit == "%":
+            message = _(
+                "{node} is set to {value}, about a hundredth of its plan's {plan}: a % node reads {written} as "
+                "{value}; write {meant} if that is what the scenario means",
+                **fields,
+            )
+        else:
+            message = _(
+                "{node} is set to {value}, about a hundred times its plan's {plan}: a ratio node reads {written} "
+                "as {value}; write {meant} if that is what the scenario means",
+                **fields,
+            )
+        found.append(Diagnostic(codes.PERCENT_AT_WRONG_SCALE, "error", message, node=node_id, path=("nodes", node_id)))
+    return found
 
 
 def lost_targets(tree: "GoalTree", variant: "GoalTree", choice: Choice) -> list[Diagnostic]:
@@ -324,7 +367,7 @@ def lost_targets(tree: "GoalTree", variant: "GoalTree", choice: Choice) -> list[
     found = [
         d
         for d in scenario_findings(choice.label, variant, outcome, equations, base, path)
-        if d.code == codes.KPI_WITHOUT_TARGET
+        if d.code in (codes.KPI_WITHOUT_TARGET, codes.PERCENT_AT_WRONG_SCALE)
     ]
     return [_located(tree.load, d) for d in apply_configuration(tree.goal_file, found)]
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from goaltree.cli import main
 from goaltree.present.language import use_language
 from goaltree.rules import check_file
@@ -217,3 +219,42 @@ def test_diff_reads_a_renamed_node_in_a_scenario_as_the_rename(write_goals, caps
     newer = write_goals(renamed.replace("deal: 900009}", "deal_size: 900010}"), "newer.yaml")
     _, text = run(capsys, "diff", str(old), str(newer), "--format", "json")
     assert json.loads(text)["scenarios"]["tiny"]["new"]["set"]["deal_size"] == 900010
+
+
+# --- a rate set at the other scale --------------------------------------------------------------
+
+SCALE = """\
+goaltree: 1
+id: scale
+title: Scale
+owner: Anna
+period: {start: 2027-01-01, end: 2027-12-31}
+nodes:
+  customers: {title: 250 customers, unit: count, target: 250, formula: leads * win_rate}
+  leads: {title: Leads, unit: count}
+  win_rate: {title: 25 % of leads win, type: driver, unit: '%', target: 25}
+  open_rate: {title: 30 % open, unit: ratio, target: 0.3}
+"""
+
+
+@pytest.mark.parametrize(
+    ("setting", "meant", "shown"),
+    [
+        ("win_rate=0.3", "write 30 ", "0.30 %"),  # 0.3 % of a plan of 25 %: 0.3 × 100 = 30 is 1.2× the plan
+        ("open_rate=35", "write 0.35 ", "3500.00 %"),  # a ratio of 35 is 3 500 %; 35 / 100 = 0.35 against 0.3
+    ],
+)
+def test_a_rate_set_at_the_other_scale_is_an_error_naming_what_was_meant(write_goals, capsys, setting, meant, shown):
+    path = write_goals(SCALE)
+    code, text = run(capsys, "evaluate", str(path), "--as-of", "2027-06-30", "--format", "json", "--set", setting)
+    assert code == 1
+    (error,) = [d for d in json.loads(text)["diagnostics"] if d["code"] == "M006"]
+    assert meant in error["message"] and shown in error["message"]
+
+
+def test_a_rate_set_at_its_own_scale_is_no_slip(write_goals, capsys):
+    # 16 (%) against 25: the same scale. 0.003 % is a hundredth of a hundredth of 25 %: not this slip either.
+    path = write_goals(SCALE)
+    for setting in ("win_rate=16", "win_rate=0.003"):
+        code, text = run(capsys, "evaluate", str(path), "--as-of", "2027-06-30", "--format", "json", "--set", setting)
+        assert "M006" not in [d["code"] for d in json.loads(text)["diagnostics"]], setting

@@ -399,7 +399,10 @@ class PercentAtWrongScale(Rule):
     - a node whose title states a percentage ("23 % av kontakterna blir
       leads") with that number as its target or baseline, in a unit that
       does not read it as percent: a `ratio` of 23 is 2 300 %, and a `count`
-      of 23 multiplies a formula by 23 instead of 0.23.
+      of 23 multiplies a formula by 23 instead of 0.23;
+    - a scenario (or `--set`) that writes a rate at the other scale: a `%`
+      node set to 0.3 where the plan has 25 % (0.3 %, when 30 % was meant),
+      a `ratio` set to 30 where the plan has 0.25 (3 000 %).
 
     **Anti-pattern**
 
