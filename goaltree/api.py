@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 from goaltree.engine.results import Evaluation
@@ -58,15 +59,11 @@ def evaluate(
             unjudged=frozenset(contested),
         )
     if contested:
-        from dataclasses import replace
-
         spoken = {d.node for d in evaluation.diagnostics if d.code == codes.DIRECTION_AGAINST_TARGET}
         added = tuple(d for node_id, d in contested.items() if node_id not in spoken)
         evaluation = replace(evaluation, diagnostics=tuple(sorted(evaluation.diagnostics + added, key=sort_key)))
     if evaluation.negative_derived_targets:
         # A005 judges units, which the engine does not know: the rule adds its findings here.
-        from dataclasses import replace
-
         from goaltree.rules.derived import impossible_target_diagnostics
 
         impossible = impossible_target_diagnostics(tree, evaluation)
@@ -75,8 +72,6 @@ def evaluate(
     if not evaluation.diagnostics:
         return evaluation
     # The file's `checks:` and `suppress:` govern what evaluate reports (A004) as they govern check.
-    from dataclasses import replace
-
     from goaltree.rules.runner import apply_configuration
 
     kept = apply_configuration(tree.goal_file, evaluation.diagnostics)

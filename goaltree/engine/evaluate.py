@@ -125,7 +125,7 @@ def measure(
     failed: Container[str],
     aggregate_of: Mapping[str, str],
     found: list[Diagnostic],
-    unpaced: set[str] | None = None,
+    unpaced: set[str],
 ) -> tuple[dict[str, float], dict[str, list[tuple[dt.date, float]]]]:
     """Every measured node's actual at ``as_of``, and its value on each day observed.
 
@@ -154,7 +154,6 @@ def measure(
     series_order.update(dict.fromkeys(observations))
     measured: dict[str, float] = {}
     daily: dict[str, list[tuple[dt.date, float]]] = {}
-    unpaced = set() if unpaced is None else unpaced
     for node_id in series_order:
         if node_id not in nodes or node_id in failed:
             continue

@@ -62,7 +62,7 @@ def forecasts_at(
     actual_values: Mapping[str, float],
     aggregate_of: Mapping[str, str],
     tree: GoalTree,
-    final: Mapping[str, float] = {},
+    final: Mapping[str, float],
 ) -> dict[str, float]:
     """The forecast at ``deadline`` of each of ``order`` (topological), children before parents.
 

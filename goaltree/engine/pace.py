@@ -85,8 +85,9 @@ def forecast_series(
     """The linear trend of the observations, extrapolated to the deadline.
 
     Flows (``sum``) fit the cumulative total through the origin (a run rate),
-    never below the total already counted when no row takes away; levels fit a least-squares line through the observed values. The largest
-    row (``max``) can only grow and the smallest (``min``) only fall: their
+    never below the total already counted when no row takes away; levels fit
+    a least-squares line through the observed values. The largest row
+    (``max``) can only grow and the smallest (``min``) only fall: their
     forecast is never past what is already reached. A ``mean`` of rows is
     forecast as the line's mean from the first row to the deadline.
     """

@@ -418,13 +418,8 @@ def contested_directions(tree: "GoalTree") -> dict[str, Diagnostic]:
     context = CheckContext(goal_file, SolveOutcome({}, {}, []), tree=tree)
     rule = TitleContradictsDirection()
     contested = {}
-    suppressions = config.suppressions
-    may_lean = title_direction.may_lean
     for node_id, node in goal_file.nodes.items():
-        direction = node.direction
-        if direction == "maintain" or not may_lean(node.title, "decrease" if direction == "increase" else "increase"):
-            continue  # the common case, decided before the rule's other reading
-        if TitleContradictsDirection.code in suppressions.get(node_id, ()):
+        if TitleContradictsDirection.code in config.suppressions.get(node_id, ()):
             continue
         for finding in rule.check_node(context, node_id, node):
             diagnostic = Diagnostic(rule.code, rule.severity, finding.message, node=node_id, path=finding.path)
