@@ -20,13 +20,15 @@ import re
 from dataclasses import dataclass
 
 from goaltree.model import Node
-from goaltree.rules.words import WRITTEN_DATE
+from goaltree.rules.words import (
+    ENGLISH_MONTHS as _ENGLISH_MONTHS,
+    ENGLISH_SHORT_MONTHS as _ENGLISH_SHORT,
+    SWEDISH_MONTHS as _SWEDISH_MONTHS,
+    SWEDISH_SHORT_MONTHS as _SWEDISH_SHORT,
+    WRITTEN_DATE,
+)
 
 _ISO_DATE = re.compile(r"(?<![\w-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w-])")
-_ENGLISH_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december")
-_SWEDISH_MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december")
-_ENGLISH_SHORT = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_SWEDISH_SHORT = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 _DAY = r"(?P<day>3[01]|[12]\d|0?[1-9])"
 _MONTH = r"(?P<month>[^\W\d_]+)(?P<dot>\.)?"
 _DAY_FIRST = re.compile(rf"{_DAY}(?P<ordinal>:e|:a|st|nd|rd|th)?(?P<day_dot>\.)?\s+{_MONTH}(?:(?P<space>\s+)(?P<year>\d{{4}}))?", re.IGNORECASE)

@@ -46,12 +46,19 @@ _NUMBER_WORDS = (
     "tiondel", "procent",
 )
 
-# Months as titles write them, English and Swedish, in full and shortened.
-_MONTH = (
-    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
-    r"|januari|februari|mars|maj|juni|juli|augusti|oktober"
-    r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|okt|nov|dec)\.?"
-)
+# Months as titles write them, English and Swedish, in full and shortened, January first.
+ENGLISH_MONTHS = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+SWEDISH_MONTHS = (
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
+)  # fmt: skip
+ENGLISH_SHORT_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+SWEDISH_SHORT_MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+_MONTH_NAMES = {*ENGLISH_MONTHS, *SWEDISH_MONTHS, *ENGLISH_SHORT_MONTHS, *SWEDISH_SHORT_MONTHS, "sept"}
+_MONTH = "(?:" + "|".join(sorted(_MONTH_NAMES, key=lambda name: (-len(name), name))) + r")\.?"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9])"
 WRITTEN_DATE = re.compile(
     rf"\b{_DAY}(?::e|:a|st|nd|rd|th)?\.?\s+{_MONTH}(?:\s+\d{{4}})?(?!\w)"  # 30 juni 2027, 1 mars, 1st March
