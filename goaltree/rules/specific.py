@@ -405,12 +405,17 @@ def contested_directions(tree: "GoalTree") -> dict[str, Diagnostic]:
     left to increase would read achieved at 950). A file that disables S005,
     or a node that suppresses it, is judged by its direction as written.
     """
+    goal_file = tree.goal_file
+    nodes = goal_file.nodes
+    # Most titles lean neither way: they are passed over together, before any rule is configured.
+    leaning = title_direction.titles_that_may_lean(node.title for node in nodes.values())
+    if not leaning:
+        return {}
     from goaltree.engine.equations import SolveOutcome
     from goaltree.rules.locate import locate
     from goaltree.rules.runner import configure
     from goaltree.rules.registry import DEFAULT_RULES
 
-    goal_file = tree.goal_file
     config = configure(goal_file, DEFAULT_RULES)
     if TitleContradictsDirection.code in config.disabled:
         return {}
@@ -418,8 +423,8 @@ def contested_directions(tree: "GoalTree") -> dict[str, Diagnostic]:
     context = CheckContext(goal_file, SolveOutcome({}, {}, []), tree=tree)
     rule = TitleContradictsDirection()
     contested = {}
-    for node_id, node in goal_file.nodes.items():
-        if TitleContradictsDirection.code in config.suppressions.get(node_id, ()):
+    for node_id, node in nodes.items():
+        if node.title not in leaning or TitleContradictsDirection.code in config.suppressions.get(node_id, ()):
             continue
         for finding in rule.check_node(context, node_id, node):
             diagnostic = Diagnostic(rule.code, rule.severity, finding.message, node=node_id, path=finding.path)

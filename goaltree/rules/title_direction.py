@@ -29,8 +29,10 @@ nothing about the node alone, and is left alone.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Literal
+from itertools import accumulate
+from typing import Iterable, Literal
 
 from goaltree.rules.amounts import NodeUnit, StatedAmount, node_unit, stated_amounts
 
@@ -128,6 +130,33 @@ without reading its amounts."""
 _TOKEN = re.compile(r"\w+(?:-\w+)*")
 _FROM_WORD = re.compile(r"\b(?:from|från)\s+(?:[$€£]\s?)?$", re.IGNORECASE)
 _TO_WORD = re.compile(r"^\s*(?:to|till)\s+$", re.IGNORECASE)
+
+
+# A range's start in a lower-case text; without a leading `\b`, the expression is found by scanning for
+# its first letters (`_RANGE_START` checks the word boundary, title by title).
+_RANGE_OPENING = re.compile(r"(?:from|från)\s+(?:[$€£]\s?)?\d")
+
+
+def titles_that_may_lean(titles: Iterable[str]) -> set[str]:
+    """The titles in which :func:`may_lean` may find a leaning, either way: never fewer.
+
+    Most titles of most files lean neither way, so they are read together:
+    the distinct titles, in lower case, as one text. Its words are matched
+    against every word a leaning can start with at once; then only the words
+    found, and the ranges' starts, are looked for in the text, each place
+    where one is found naming its title. A word found inside another
+    ("grow" in "growth") names a title too many, never one too few.
+    """
+    distinct = list(dict.fromkeys(titles))
+    lowered = [title.lower() for title in distinct]
+    text = "\n".join(lowered)
+    # Punctuation to spaces: "(under" and "under," hold the word "under", as `_words` strips them.
+    found = _SIGNAL_WORDS.intersection(_PUNCTUATED.sub(" ", text).split())
+    places = list(_RANGE_OPENING.finditer(text))
+    if found:
+        places += re.finditer("|".join(map(re.escape, sorted(found))), text)
+    ends = list(accumulate(len(title) + 1 for title in lowered)) if places else []  # each title's end in the text
+    return {distinct[bisect_right(ends, place.start())] for place in places}
 
 
 @dataclass(frozen=True)

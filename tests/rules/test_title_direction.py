@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import pytest
 
-from goaltree.rules.title_direction import title_leaning
+from goaltree.rules import title_direction
+from goaltree.rules.title_direction import may_lean, title_leaning, titles_that_may_lean
 
 YEARS = range(2027, 2028)
 
@@ -53,3 +56,34 @@ def test_a_title_that_leans(title: str, unit: str, way: str, phrase: str) -> Non
 )
 def test_a_title_that_says_neither_way(title: str, unit: str) -> None:
     assert title_leaning(title, unit, YEARS) is None
+
+
+NEUTRAL = ["1 200 qualified leads from web", "Average deal of 356 000 SEK", "20.1 % of leads become customers"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Cost per lead under 800", "(Max. 800 kr per lead)", "Churn från 5 % till 3 %", "Kostnaden ska inte öka", "grow"],
+)
+def test_a_title_that_may_lean_is_found_among_many(title: str) -> None:
+    assert titles_that_may_lean([*NEUTRAL, title, *NEUTRAL]) == {title}
+
+
+def test_titles_without_a_leaning_word_are_passed_over_together() -> None:
+    assert titles_that_may_lean(NEUTRAL * 100) == set()
+
+
+# Words a leaning starts with, negations, range words, amounts and filler, joined by spaces, punctuation
+# and line breaks: reading titles together finds every one that :func:`may_lean` finds alone.
+_PIECES = sorted({*title_direction._SIGNAL_WORDS, *title_direction._NEGATIONS}) + [
+    "from", "från", "till", "to", "5", "$5", "3 %", "leads", "growth", "undersökning", "ÖKA", "Under", "İ", "ς",
+]  # fmt: skip
+_JOINS = [" ", "  ", ", ", "(", ")", ".", "-", "\n", "«", "…", ""]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.sampled_from(_PIECES), st.sampled_from(_JOINS)), max_size=6), max_size=8))
+def test_reading_titles_together_misses_none(drafts: list[list[tuple[str, str]]]) -> None:
+    titles = ["".join(piece + join for piece, join in draft) for draft in drafts]
+    alone = {title for title in titles if may_lean(title, "increase") or may_lean(title, "decrease")}
+    assert alone <= titles_that_may_lean(titles)
