@@ -50,17 +50,9 @@ def expected_at(
     Without a start value (a level with no baseline) the node is simply compared
     with its target, or with the next milestone's value.
     """
-    if not milestones:  # the common case, without building the list of points below
-        total = (deadline - start).days + 1
-        if start_value is None:
-            return target
-        x = min(max((as_of - start).days + 1, 0), total)
-        if x <= 0:
-            return start_value
-        expected = start_value + (target - start_value) * x / total
-        if not math.isfinite(expected):  # (target − start) · x overflowed although the result fits: scale first
-            expected = start_value + (target - start_value) * (x / total)
-        return expected
+    if not milestones:
+        days = day_index(deadline, start)
+        return expected_on_day(min(max(day_index(as_of, start), 0), days), days, start_value, target)
     points: list[tuple[int, float]] = []
     if start_value is not None:
         points.append((0, start_value))
@@ -77,6 +69,21 @@ def expected_at(
                 return y1
             return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
     return points[-1][1]
+
+
+def expected_on_day(day: int, days: int, start_value: float | None, target: float) -> float:
+    """The straight line from the start value to the target, on ``day`` of ``days`` (clipped to [0, days]).
+
+    Without a start value it is the target all along.
+    """
+    if start_value is None:
+        return target
+    if day <= 0:
+        return start_value
+    expected = start_value + (target - start_value) * day / days
+    if not math.isfinite(expected):  # (target − start) · day overflowed although the result fits: scale first
+        expected = start_value + (target - start_value) * (day / days)
+    return expected
 
 
 def forecast_series(
@@ -159,10 +166,7 @@ def progress_of(actual: float, target: float, start_value: float | None, directi
 
 
 def status_of(
-    *,
-    as_of: dt.date,
-    start: dt.date,
-    deadline: dt.date,
+    clock: "PaceClock",
     direction: str,
     flow: bool,
     actual: float | None,
@@ -170,11 +174,10 @@ def status_of(
     progress: float | None,
     expected_progress: float | None,
     value_range: tuple[float, float] | None,
-    on_track: float,
-    at_risk: float,
+    thresholds: "Thresholds",
 ) -> Status:
-    """The status of SPEC §3.4."""
-    if as_of < start:
+    """The status of SPEC §3.4, at ``clock``: the evaluation date against the node's deadline."""
+    if not clock.started:
         return "not_started"
     if actual is None:
         return "no_data"
@@ -182,24 +185,24 @@ def status_of(
         if value_range is not None:
             low, high = value_range
         else:  # a band around the target; a negative target's band runs the other way
-            low, high = sorted((target * on_track, target / on_track))
+            low, high = sorted((target * thresholds.on_track, target / thresholds.on_track))
         return "on_track" if low <= actual <= high else "off_track"
     if target is None:
         return "no_data"
     if direction == "increase" and actual >= target:
         return "achieved"
-    if direction == "decrease" and as_of >= deadline and actual <= target:
+    if direction == "decrease" and clock.due and actual <= target:
         return "achieved"
     if direction == "decrease" and flow and actual > target:
         return "off_track"  # a budget cap already exceeded: what was spent stays spent, however late in the period
-    if as_of >= deadline:
+    if clock.due:
         return "off_track"  # the deadline has come without the target: missed, with no pace left to be on
     if progress is None or expected_progress is None:
         if direction == "decrease":
             return "on_track" if actual <= target else "off_track"
         return "on_track" if actual >= target else "off_track"
     ratio = ratio_of(progress, expected_progress, decrease_flow=direction == "decrease" and flow)
-    return classify(ratio, on_track, at_risk)
+    return classify(ratio, thresholds.on_track, thresholds.at_risk)
 
 
 def ratio_of(progress: float, expected_progress: float, *, decrease_flow: bool) -> float:
@@ -263,8 +266,9 @@ def paces_of(
 ) -> dict[str, NodePace]:
     """Expected value, progress and status of every node (SPEC §3.3–3.4), children before parents.
 
-    The file's period and thresholds are read once (a :class:`PaceFrame`),
-    and :func:`pace_of` works out each node from its model and values.
+    Where the evaluation date stands against a deadline (a :class:`PaceClock`)
+    is worked out once per deadline, which most nodes share with the period's
+    end; :func:`pace_of` works out each node from its model, values and clock.
 
     Args:
         tree: The goal tree.
@@ -285,61 +289,91 @@ def paces_of(
     """
     goal_file = tree.goal_file
     nodes = goal_file.nodes
-    frame = PaceFrame(as_of, goal_file.period.start, goal_file.period.end, goal_file.thresholds)
+    start, end, thresholds = goal_file.period.start, goal_file.period.end, goal_file.thresholds
+    clocks: dict[dt.date, PaceClock] = {}
     paces: dict[str, NodePace] = {}
     for node_id in reversed(tree.order):  # children before parents: an objective reads its children's paces
-        flow = aggregate_of[node_id] == "sum"
+        node = nodes[node_id]
+        deadline = node.deadline or end
+        clock = clocks.get(deadline)
+        if clock is None:
+            clock = clocks[deadline] = PaceClock.of(as_of, start, deadline)
         target, actual = target_values.get(node_id), actual_values.get(node_id)
-        if node_id in unpaced:
-            node = nodes[node_id]
-            milestones = tuple(sorted(node.milestones.items()))
-            paces[node_id] = NodePace(node.deadline or frame.end, target, None, None, None, None, None, "no_data", milestones)
+        if node_id in unpaced:  # its observations make no actual (M004): nothing to pace
+            paces[node_id] = NodePace(deadline, target, None, None, None, None, None, "no_data", milestones_of(node))
             continue
-        info = pace_of(tree, node_id, nodes[node_id], frame, target, actual, flow, node_id in assumed, paces, found)
+        if node_id in assumed:  # its actual is a plan: no pace, and never scored
+            paces[node_id] = NodePace(deadline, target, actual, None, None, None, None, "assumed", milestones_of(node))
+            continue
+        flow = aggregate_of[node_id] == "sum"
+        info = pace_of(tree, node_id, node, clock, thresholds, target, actual, flow, paces, found)
         if node_id in unjudged and info.status in VERDICTS:
             info = info._replace(status="no_data")
         paces[node_id] = info
     return paces
 
 
-class PaceFrame(NamedTuple):
-    """What every node of a file is paced against, read from the file once: the evaluation date, its period and status thresholds."""
+class PaceClock(NamedTuple):
+    """Where the evaluation date stands between the period's start and one deadline.
+
+    Every node with that deadline is paced against the same clock, so it is
+    worked out once per deadline rather than once per node.
+    """
 
     as_of: dt.date
     start: dt.date
-    end: dt.date
-    thresholds: "Thresholds"
+    deadline: dt.date
+    day: int
+    """The evaluation date's day from the start (the start is day 1), clipped to [0, :attr:`days`]."""
+    days: int
+    """Days from the start to the deadline, both counted."""
+    started: bool
+    """Whether the period has started at the evaluation date."""
+    due: bool
+    """Whether the deadline has come: no pace is left to be on."""
+    before_period: bool
+    """Whether the deadline is before the period's start (error T001)."""
+
+    @classmethod
+    def of(cls, as_of: dt.date, start: dt.date, deadline: dt.date) -> "PaceClock":
+        days = day_index(deadline, start)
+        day = min(max(day_index(as_of, start), 0), days)
+        return cls(as_of, start, deadline, day, days, as_of >= start, as_of >= deadline, deadline < start)
 
 
 def pace_of(
     tree: "GoalTree",
     node_id: str,
     node: "Node",
-    frame: PaceFrame,
+    clock: PaceClock,
+    thresholds: "Thresholds",
     target: float | None,
     actual: float | None,
     flow: bool,
-    is_assumed: bool,
     paces: Mapping[str, NodePace],
     found: list[Diagnostic] | None,
 ) -> NodePace:
-    """One node's pace (SPEC §3.3–3.4) against ``frame``, ``node`` its model; ``paces`` holds its children's already (an objective is scored from them)."""
-    as_of, start, end, thresholds = frame
-    deadline = node.deadline or end
+    """One node's pace (SPEC §3.3–3.4) at its deadline's ``clock``, ``node`` its model; ``paces`` holds its children's already (an objective is scored from them)."""
+    milestones = milestones_of(node)
+    if clock.before_period:
+        # Due before the file's period (error T001): nothing read in the period can pace it.
+        return NodePace(clock.deadline, target, actual, None, None, None, None, "no_data", milestones)
+    direction = node.direction
     start_value = 0.0 if flow else node.baseline
     expected = progress = expected_progress = None
-    milestones = tuple(sorted(node.milestones.items())) if node.milestones else ()
-    if is_assumed:
-        return NodePace(deadline, target, actual, None, None, None, None, "assumed", milestones)
-    if deadline < start:
-        # Due before the file's period (error T001): nothing read in the period can pace it.
-        return NodePace(deadline, target, actual, None, None, None, None, "no_data", milestones)
-    if target is not None and as_of >= start:
-        expected = expected_at(as_of, start, deadline, start_value, target, milestones)
-        expected_progress = progress_of(expected, target, start_value, node.direction)
+    if target is not None and clock.started:
+        if milestones:
+            expected = expected_at(clock.as_of, clock.start, clock.deadline, start_value, target, milestones)
+        else:
+            expected = expected_on_day(clock.day, clock.days, start_value, target)
+        expected_progress = progress_of(expected, target, start_value, direction)
         if actual is not None:
-            progress = progress_of(actual, target, start_value, node.direction)
-        if not all(math.isfinite(value) for value in (expected, expected_progress, progress) if value is not None):
+            progress = progress_of(actual, target, start_value, direction)
+        if not (
+            math.isfinite(expected)
+            and (expected_progress is None or math.isfinite(expected_progress))
+            and (progress is None or math.isfinite(progress))
+        ):
             expected = progress = expected_progress = None
             if found is not None:
                 message = _(
@@ -349,35 +383,22 @@ def pace_of(
                     node=node_id,
                 )
                 found.append(overflow_diagnostic(tree, node_id, message))
-    if target is not None and against_direction(node.direction, start_value, target, flow=flow):
+    if target is not None and against_direction(direction, start_value, target, flow=flow):
         # Churn from 5 % to 3 % left at the default `increase`: 4 % would read achieved. Which way
         # the node should move is unclear, so no verdict; a level's pace along the way stays.
-        status: Status = "not_started" if as_of < start else "no_data"
+        status: Status = "no_data" if clock.started else "not_started"
         if flow:  # a flow to increase towards less than nothing has no way to travel
             expected = progress = expected_progress = None
         if found is not None and (not flow or node.target is not None):  # A005 speaks for a derived one
             found.append(direction_diagnostic(tree, node_id, node, target, flow=flow))
     else:
-        status = status_of(
-            as_of=as_of,
-            start=start,
-            deadline=deadline,
-            direction=node.direction,
-            flow=flow,
-            actual=actual,
-            target=target,
-            progress=progress,
-            expected_progress=expected_progress,
-            value_range=node.range,
-            on_track=thresholds.on_track,
-            at_risk=thresholds.at_risk,
-        )
+        status = status_of(clock, direction, flow, actual, target, progress, expected_progress, node.range, thresholds)
     if target is None or actual is None:
         rollup_children = tree.rollup_children.get(node_id)
         if rollup_children and node.effective_rollup == "progress":
-            progress, expected_progress, status = objective_progress(rollup_children, paces, tree, as_of, start, deadline, thresholds)
+            progress, expected_progress, status = objective_progress(rollup_children, paces, tree, clock, thresholds)
     return NodePace(
-        deadline,
+        clock.deadline,
         target,
         actual,
         start_value if target is not None else None,
@@ -389,6 +410,11 @@ def pace_of(
     )
 
 
+def milestones_of(node: "Node") -> tuple[tuple[dt.date, float], ...]:
+    """The node's milestones as (date, value) in date order."""
+    return tuple(sorted(node.milestones.items())) if node.milestones else ()
+
+
 def overflow_diagnostic(tree: "GoalTree", node_id: str, message: str) -> Diagnostic:
     """Error E026 on ``node_id``: ``message`` says which of its values is beyond float range and left unknown."""
     return tree.locate(Diagnostic(codes.NUMBER_OVERFLOW, "error", message, node=node_id, path=("nodes", node_id)))
@@ -398,9 +424,7 @@ def objective_progress(
     children: Sequence[str],
     paces: Mapping[str, NodePace],
     tree: "GoalTree",
-    as_of: dt.date,
-    start: dt.date,
-    deadline: dt.date,
+    clock: PaceClock,
     thresholds: "Thresholds",
 ) -> tuple[float | None, float | None, Status]:
     """An objective's (progress, expected progress, status): the weighted mean of its children's scores.
@@ -412,7 +436,7 @@ def objective_progress(
     February) is on track; at the objective's deadline, anything short of
     achieved is missed.
     """
-    if as_of < start:
+    if not clock.started:
         return None, None, "not_started"
     terms = objective_terms(children, paces, tree)
     if not terms:
@@ -421,9 +445,9 @@ def objective_progress(
     weight_sum = math.fsum(weights)
     progress = math.fsum(weight * score for weight, score in zip(weights, scores)) / weight_sum
     expected = math.fsum(weight * due for weight, due in zip(weights, dues)) / weight_sum
-    if progress >= 1.0 and all(_done(paces[child], as_of) for child in _children):
+    if progress >= 1.0 and all(_done(paces[child], clock.as_of) for child in _children):
         return progress, expected, "achieved"
-    if as_of >= deadline:
+    if clock.due:
         return progress, expected, "off_track"
     ratio = ratio_of(progress, expected, decrease_flow=False)
     return progress, expected, classify(ratio, thresholds.on_track, thresholds.at_risk)
