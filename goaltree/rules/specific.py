@@ -360,8 +360,13 @@ class TitleContradictsDirection(NodeRule):
     severity = "warning"
     needs_tree = False
 
+    @staticmethod
+    def reads(node: "Node") -> bool:
+        """Whether the rule reads the node's title: objectives and `maintain` nodes have no way to contradict."""
+        return node.type != "objective" and node.direction != "maintain"
+
     def check_node(self, context: CheckContext, node_id: str, node: "Node") -> Iterator[Finding]:
-        if node.type == "objective" or node.direction == "maintain":
+        if not self.reads(node):
             return
         if not title_direction.may_lean(node.title, "decrease" if node.direction == "increase" else "increase"):
             return  # nothing in the title can say the other way
@@ -406,9 +411,9 @@ def contested_directions(tree: "GoalTree") -> dict[str, Diagnostic]:
     or a node that suppresses it, is judged by its direction as written.
     """
     goal_file = tree.goal_file
-    nodes = goal_file.nodes
+    read = {node_id: node for node_id, node in goal_file.nodes.items() if TitleContradictsDirection.reads(node)}
     # Most titles lean neither way: they are passed over together, before any rule is configured.
-    leaning = title_direction.titles_that_may_lean(node.title for node in nodes.values())
+    leaning = title_direction.titles_that_may_lean(node.title for node in read.values())
     if not leaning:
         return {}
     from goaltree.engine.equations import SolveOutcome
@@ -423,7 +428,7 @@ def contested_directions(tree: "GoalTree") -> dict[str, Diagnostic]:
     context = CheckContext(goal_file, SolveOutcome({}, {}, []), tree=tree)
     rule = TitleContradictsDirection()
     contested = {}
-    for node_id, node in nodes.items():
+    for node_id, node in read.items():
         if node.title not in leaning or TitleContradictsDirection.code in config.suppressions.get(node_id, ()):
             continue
         for finding in rule.check_node(context, node_id, node):
