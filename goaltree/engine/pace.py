@@ -29,14 +29,6 @@ def day_index(date: dt.date, start: dt.date) -> int:
     return (date - start).days + 1
 
 
-def elapsed_fraction(as_of: dt.date, start: dt.date, deadline: dt.date) -> float:
-    """``f = (as_of − start + 1) / (deadline − start + 1)``, clipped to [0, 1]."""
-    total = day_index(deadline, start)
-    if total <= 0:
-        return 1.0
-    return min(1.0, max(0.0, day_index(as_of, start) / total))
-
-
 def expected_at(
     as_of: dt.date,
     start: dt.date,
