@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from itertools import islice
 import math
 from typing import Any, Callable, Container, Mapping, Sequence
 
-from goaltree.engine import measuring, pace
+from goaltree.engine import fields, measuring, pace
 from goaltree.engine.attribution import attribute_node
 from goaltree.engine.equations import Equation, equations_of, solve_actuals, solve_targets
 from goaltree.engine.forecasts import forecasts_of
@@ -356,91 +355,15 @@ class _Results:
     def json_fields(
         self, node_ids: Sequence[str], rounding: Callable[[list[float | None]], list] | None = None
     ) -> list[dict[str, Any]]:
-        """What the JSON shows of each node, without building results; its numbers rounded by ``rounding``.
+        """What the JSON shows of each node, without building results (:func:`goaltree.engine.fields.json_fields`).
 
         The fields and their order are :func:`goaltree.engine.serialize.result_fields`'s,
         with the values :meth:`build` gives; a derivation is its text in the
         current language. Writing the JSON of a large tree needs nothing else
         of a result, so its other fields (the actual's derivation, the
         observation series, the children by kind) are not worked out.
-
-        Args:
-            node_ids: The nodes, in the order wanted.
-            rounding: Numbers -> each one rounded, in order, given every number of
-                the batch at once (the ten number fields of each node, then its
-                attribution's and its breakdown's values); ``None`` leaves them as they are.
         """
-        tree = self.tree
-        goal_file = tree.goal_file
-        nodes = goal_file.nodes
-        file_owner = goal_file.owner
-        paces = self.paces
-        measured = self.measured
-        failed = self.failed
-        observations = self.observations
-        forecasts = self.forecasts
-        computed = self.computed
-        # Every number of the batch first, so that it is rounded in one call before the objects are made.
-        numbers: list[float | None] = []
-        rows = []
-        for node_id in node_ids:
-            node = nodes[node_id]
-            info = paces[node_id]
-            is_failed = node_id in failed
-            actual = info.actual
-            target = info.target
-            target_origin = self.target_origin(node_id, target)
-            derivation = self.target_derivation(node_id, target_origin)
-            derivation_text = derivation.text if derivation else None
-            actual_origin = self.actual_origin(node_id, actual, is_failed)
-            attribution, unscored = self.gap_parts(node_id, node)
-            breakdown = self.breakdown(node_id, is_failed) if node_id in observations else {}
-            progress = info.progress
-            numbers += (
-                target, node.baseline, actual, None if is_failed else measured.get(node_id), computed(node_id),
-                info.expected, progress, info.expected_progress, forecasts.get(node_id),
-                pace.score_of(info, node, self.aggregate_of[node_id]),
-            )  # fmt: skip
-            numbers += attribution.values()
-            numbers += breakdown.values()
-            rows.append((node_id, node, target_origin, derivation_text, actual_origin, info, attribution, unscored, breakdown))
-        rounded = iter(numbers if rounding is None else rounding(numbers))
-        children_of = tree.children
-        parents = tree.parents
-        documents = []
-        for node_id, node, target_origin, derivation_text, actual_origin, info, attribution, unscored, breakdown in rows:
-            target, baseline, actual, measured_actual, computed_actual, expected, progress, expected_progress, forecast, score = islice(rounded, 10)
-            documents.append(
-                {
-                    "title": node.title,
-                    "type": node.type,
-                    "unit": node.unit,
-                    "owner": node.owner or file_owner,
-                    "direction": node.direction,
-                    "target": target,
-                    "target_origin": target_origin,
-                    "target_derivation": derivation_text,
-                    "baseline": baseline,
-                    "actual": actual,
-                    "actual_origin": actual_origin,
-                    "measured_actual": measured_actual,
-                    "computed_actual": computed_actual,
-                    "expected": expected,
-                    "progress": progress,
-                    "expected_progress": expected_progress,
-                    "status": info.status,
-                    "forecast": forecast,
-                    "score": score,
-                    "deadline": info.deadline.isoformat(),
-                    # zip stops at the end of its first argument, so it takes one number a key.
-                    "attribution": dict(zip(attribution, rounded)),
-                    "unscored_children": unscored,
-                    "breakdown": dict(zip(breakdown, rounded)),
-                    "children": list(children_of(node_id)),
-                    "parents": list(parents.get(node_id, ())),
-                }
-            )
-        return documents
+        return fields.json_fields(self, node_ids, rounding)
 
     def build(self, node_id: str, observations: bool = True) -> NodeResult:
         """The node's result; without its observation series when ``observations`` is false."""
