@@ -30,9 +30,12 @@ def forecasts_of(
     nothing left to extrapolate.
     """
     order = tree.order
+    deadlines = {info.deadline for info in paces.values()}
+    if len(deadlines) == 1:  # the usual file: every node is due at the period's end
+        return _forecasts_at_deadline(order, deadlines.pop(), equation_of, daily, actual_values, aggregate_of, tree, as_of)
     deadline_of = {node_id: paces[node_id].deadline for node_id in order}
     at_deadline: dict[dt.date, dict[str, float]] = {}
-    for deadline in set(deadline_of.values()):  # one in the usual file: the period's end
+    for deadline in deadlines:
         # The nodes due then and everything their equations read, at that deadline. A node's
         # children come after it in ``order``, so one pass finds them all, in order.
         read: set[str] = set()
@@ -43,15 +46,29 @@ def forecasts_of(
                 equation = equation_of.get(node_id)
                 if equation is not None and node_id not in daily:
                     read.update(equation.children)
-        # A deadline before the period (error T001) has no forecast, whatever the date.
-        final = actual_values if tree.goal_file.period.start <= deadline <= as_of else {}
-        at_deadline[deadline] = forecasts_at(needed, deadline, equation_of, daily, actual_values, aggregate_of, tree, final)
+        at_deadline[deadline] = _forecasts_at_deadline(needed, deadline, equation_of, daily, actual_values, aggregate_of, tree, as_of)
     forecasts: dict[str, float] = {}
     for node_id in reversed(order):
         value = at_deadline[deadline_of[node_id]].get(node_id)
         if value is not None:
             forecasts[node_id] = value
     return forecasts
+
+
+def _forecasts_at_deadline(
+    order: Sequence[str],
+    deadline: dt.date,
+    equation_of: Mapping[str, Equation],
+    daily: Mapping[str, list[tuple[dt.date, float]]],
+    actual_values: Mapping[str, float],
+    aggregate_of: Mapping[str, str],
+    tree: GoalTree,
+    as_of: dt.date,
+) -> dict[str, float]:
+    """:func:`forecasts_at` of ``order``, with the actuals as final once ``deadline`` has come by ``as_of``."""
+    # A deadline before the period (error T001) has no forecast, whatever the date.
+    final = actual_values if tree.goal_file.period.start <= deadline <= as_of else {}
+    return forecasts_at(order, deadline, equation_of, daily, actual_values, aggregate_of, tree, final)
 
 
 def forecasts_at(
