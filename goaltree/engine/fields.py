@@ -86,6 +86,7 @@ def json_fields(
     file_owner = goal_file.owner
     deadlines = {deadline: deadline.isoformat() for deadline in {info.deadline for info in infos}}
     children_of, parents = tree.children, tree.parents
+    parent_of_some = tree.formula_children.keys() | rollup_children.keys()  # the rest, most of a large tree, are leaves
     return [
         {
             "title": node.title,
@@ -108,10 +109,10 @@ def json_fields(
             "forecast": forecast,
             "score": score,
             "deadline": deadlines[info.deadline],
-            "attribution": dict(zip(parts, attributed)),
+            "attribution": dict(zip(parts, attributed)) if parts else {},
             "unscored_children": left_out,
-            "breakdown": dict(zip(values, broken_down)),
-            "children": list(children_of(node_id)),
+            "breakdown": dict(zip(values, broken_down)) if values else {},
+            "children": list(children_of(node_id)) if node_id in parent_of_some else [],
             "parents": list(parents.get(node_id, ())),
         }
         for (
