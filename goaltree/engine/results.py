@@ -311,7 +311,8 @@ class NodeResults(Mapping[str, NodeResult]):
         The engine works these fields out straight from its values, without
         building a result for each node (:func:`goaltree.engine.serialize.result_fields`
         gives the same from a result). ``rounding`` is given every number of
-        the batch at once, in field order, and gives each one rounded; without
+        the batch at once (a column of each number field, then the attributions'
+        and breakdowns' values) and gives each one rounded, in order; without
         it the numbers are left as they are.
 
         Raises:
