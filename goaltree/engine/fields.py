@@ -86,7 +86,7 @@ def json_fields(
     file_owner = goal_file.owner
     deadlines = {deadline: deadline.isoformat() for deadline in {info.deadline for info in infos}}
     children_of, parents = tree.children, tree.parents
-    parent_of_some = tree.formula_children.keys() | rollup_children.keys()  # the rest, most of a large tree, are leaves
+    formula_children = tree.formula_children
     return [
         {
             "title": node.title,
@@ -112,7 +112,8 @@ def json_fields(
             "attribution": dict(zip(parts, attributed)) if parts else {},
             "unscored_children": left_out,
             "breakdown": dict(zip(values, broken_down)) if values else {},
-            "children": list(children_of(node_id)) if node_id in parent_of_some else [],
+            # Most nodes of a large tree are leaves: their list is made without asking the tree.
+            "children": list(children_of(node_id)) if node_id in formula_children or node_id in rollup_children else [],
             "parents": list(parents.get(node_id, ())),
         }
         for (
