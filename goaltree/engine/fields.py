@@ -43,8 +43,8 @@ def json_fields(
     target = [info.target for info in infos]
     actual = [info.actual for info in infos]
 
-    declared, failed = results.declared, results.failed
-    target_origin = ["declared" if node_id in declared else None if value is None else "derived" for node_id, value in zip(node_ids, target)]
+    failed = results.failed
+    target_origin = list(map(results.target_origin, node_ids, target))
     derivations = map(results.target_derivation, node_ids, target_origin)
     target_derivation = [None if derivation is None else derivation.text for derivation in derivations]
     actual_origin = list(map(results.actual_origin, node_ids, actual, [node_id in failed for node_id in node_ids]))
