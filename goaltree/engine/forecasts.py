@@ -32,7 +32,9 @@ def forecasts_of(
     order = tree.order
     deadlines = {info.deadline for info in paces.values()}
     if len(deadlines) == 1:  # the usual file: every node is due at the period's end
-        return _forecasts_at_deadline(order, deadlines.pop(), equation_of, daily, actual_values, aggregate_of, tree, as_of)
+        (deadline,) = deadlines
+        final = _final(actual_values, tree, deadline, as_of)
+        return forecasts_at(order, deadline, equation_of, daily, actual_values, aggregate_of, tree, final)
     deadline_of = {node_id: paces[node_id].deadline for node_id in order}
     at_deadline: dict[dt.date, dict[str, float]] = {}
     for deadline in deadlines:
@@ -46,7 +48,8 @@ def forecasts_of(
                 equation = equation_of.get(node_id)
                 if equation is not None and node_id not in daily:
                     read.update(equation.children)
-        at_deadline[deadline] = _forecasts_at_deadline(needed, deadline, equation_of, daily, actual_values, aggregate_of, tree, as_of)
+        final = _final(actual_values, tree, deadline, as_of)
+        at_deadline[deadline] = forecasts_at(needed, deadline, equation_of, daily, actual_values, aggregate_of, tree, final)
     forecasts: dict[str, float] = {}
     for node_id in reversed(order):
         value = at_deadline[deadline_of[node_id]].get(node_id)
@@ -55,20 +58,10 @@ def forecasts_of(
     return forecasts
 
 
-def _forecasts_at_deadline(
-    order: Sequence[str],
-    deadline: dt.date,
-    equation_of: Mapping[str, Equation],
-    daily: Mapping[str, list[tuple[dt.date, float]]],
-    actual_values: Mapping[str, float],
-    aggregate_of: Mapping[str, str],
-    tree: GoalTree,
-    as_of: dt.date,
-) -> dict[str, float]:
-    """:func:`forecasts_at` of ``order``, with the actuals as final once ``deadline`` has come by ``as_of``."""
+def _final(actual_values: Mapping[str, float], tree: GoalTree, deadline: dt.date, as_of: dt.date) -> Mapping[str, float]:
+    """The actuals that stand as the forecast at ``deadline``: all of them once it has come by ``as_of``, else none."""
     # A deadline before the period (error T001) has no forecast, whatever the date.
-    final = actual_values if tree.goal_file.period.start <= deadline <= as_of else {}
-    return forecasts_at(order, deadline, equation_of, daily, actual_values, aggregate_of, tree, final)
+    return actual_values if tree.goal_file.period.start <= deadline <= as_of else {}
 
 
 def forecasts_at(
