@@ -145,7 +145,7 @@ def _word_keys_agree(text: str, indent: int) -> bool:
     Where it reads, each node's lines, found by searching when asked for (in
     any order), are those the general reading finds.
     """
-    from goaltree.goalfile.scanner import _keys, _NodeKeys, _word_keys
+    from goaltree.goalfile.scanner import _SEARCHES, _keys, _NodeKeys, _word_keys
 
     quick = _word_keys(text, 0, len(text), indent)
     names, starts = _keys(text, 0, len(text), indent)
@@ -157,6 +157,7 @@ def _word_keys_agree(text: str, indent: int) -> bool:
             for index in order:
                 assert searched.region(index) == known.region(index), (text, indent, index)
             assert searched._found == sorted(searched._found)  # the nodes found, kept in order to search from
+            assert searched._searches <= _SEARCHES  # then every node's line is read in one pass
     return quick is not None
 
 

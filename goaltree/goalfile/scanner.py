@@ -241,6 +241,10 @@ def _indented_key(indent: int) -> re.Pattern[str]:
     return pattern
 
 
+_SEARCHES = 64
+"""Nodes searched for one by one before every node's key line is found in one pass."""
+
+
 class _NodeKeys:
     """The node ids of the `nodes` mapping, in file order, and where each node's lines are.
 
@@ -256,7 +260,10 @@ class _NodeKeys:
             so the one line that starts with ``id:`` at that indent is the node's,
             and it is searched for when the node is first asked for, from the
             nearest node already found: locating a node in a large file reads
-            the text up to it, not every node's position in advance.
+            the text up to it, not every node's position in advance. After
+            :data:`_SEARCHES` such searches every node's key line is found in
+            one pass, so that thousands of diagnostics (a warning on every
+            fifth node) do not each search and each keep a sorted list in order.
     """
 
     def __init__(self, text: str, names: list[str], indent: int, after: int, line: int, end: int, starts: list[int] | None):
@@ -267,13 +274,19 @@ class _NodeKeys:
         self.end = end
         self._found = [-1]  # sorted: the nodes whose key line is known; -1 is the `nodes` key's line break
         self._where: dict[int, tuple[int, int]] = {-1: (after, line)}  # node -> (offset, 0-based line)
+        self._searches = 0
         if starts is not None:
-            key_line, previous = line, after
-            for index, start in enumerate(starts):
-                key_line += text.count("\n", previous, start)
-                self._where[index] = (start, key_line)
-                previous = start
-            self._found += range(len(names))
+            self._know(starts)
+
+    def _know(self, starts: list[int]) -> None:
+        """Every node's key line, from where each starts."""
+        key_line, previous = self._where[-1][1], self._where[-1][0]
+        text = self.text
+        for index, start in enumerate(starts):
+            key_line += text.count("\n", previous, start)
+            self._where[index] = (start, key_line)
+            previous = start
+        self._found = [-1, *range(len(self.names))]
 
     def region(self, index: int) -> tuple[int, int, int]:
         """``(0-based line, start, end)`` of the lines of node ``index``: to the next node's key line."""
@@ -283,7 +296,16 @@ class _NodeKeys:
 
     def _key_line(self, index: int) -> tuple[int, int]:
         where = self._where.get(index)
+        if where is None and self._searches == _SEARCHES:
+            # Every line at the indent is a word key (see the class), so each line the pattern finds is a node's.
+            after = self._where[-1][0]
+            starts = [match.start() + 1 for match in _word_key_pattern(self.indent).finditer(self.text, after, self.end)]
+            if len(starts) != len(self.names):
+                raise Unsure
+            self._know(starts)
+            where = self._where[index]
         if where is None:
+            self._searches += 1
             # Search from the nearest node found before it or after it: diagnostics come in
             # any order (the engine's in reverse), and each search reads only up to the next.
             position = bisect.bisect_left(self._found, index)
@@ -329,12 +351,17 @@ def _word_keys(text: str, start: int, end: int, indent: int) -> list[str] | None
     the same keys: ``KEY`` reads a word followed by `:` and a space or a line
     break as a plain key that ends at the `:`.
     """
+    names = _word_key_pattern(indent).findall(text, start, end)
+    return None if "" in names else names
+
+
+def _word_key_pattern(indent: int) -> re.Pattern[str]:
+    """A word key at ``indent`` (group 1), or any other line there that is not a comment (group 1 empty)."""
     pattern = _WORD_KEYS.get(indent)
     if pattern is None:
         pattern = _WORD_KEYS[indent] = re.compile(
             r"\n {%d}(?:([A-Za-z0-9_][A-Za-z0-9_-]*):(?=[ \n]|$)|(?=[^ \n#]))" % indent
         )
-    names = pattern.findall(text, start, end)
-    return None if "" in names else names
+    return pattern
 
 
