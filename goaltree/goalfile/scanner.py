@@ -242,7 +242,7 @@ def _indented_key(indent: int) -> re.Pattern[str]:
 
 
 _SEARCHES = 64
-"""Nodes searched for one by one before every node's key line is found in one pass."""
+"""Nodes searched for one by one, at least, before every node's key line is found in one pass."""
 
 
 class _NodeKeys:
@@ -260,10 +260,11 @@ class _NodeKeys:
             so the one line that starts with ``id:`` at that indent is the node's,
             and it is searched for when the node is first asked for, from the
             nearest node already found: locating a node in a large file reads
-            the text up to it, not every node's position in advance. After
-            :data:`_SEARCHES` such searches every node's key line is found in
-            one pass, so that thousands of diagnostics (a warning on every
-            fifth node) do not each search and each keep a sorted list in order.
+            the text up to it, not every node's position in advance. After an
+            eighth of the nodes (at least :data:`_SEARCHES`) have been searched
+            for, every node's key line is found in one pass, so that thousands
+            of diagnostics (a warning on every fifth node) do not each search
+            and each keep a sorted list in order.
     """
 
     def __init__(self, text: str, names: list[str], indent: int, after: int, line: int, end: int, starts: list[int] | None):
@@ -275,6 +276,7 @@ class _NodeKeys:
         self._found = [-1]  # sorted: the nodes whose key line is known; -1 is the `nodes` key's line break
         self._where: dict[int, tuple[int, int]] = {-1: (after, line)}  # node -> (offset, 0-based line)
         self._searches = 0
+        self._searches_before_one_pass = max(_SEARCHES, len(names) // 8)
         if starts is not None:
             self._know(starts)
 
@@ -296,7 +298,7 @@ class _NodeKeys:
 
     def _key_line(self, index: int) -> tuple[int, int]:
         where = self._where.get(index)
-        if where is None and self._searches == _SEARCHES:
+        if where is None and self._searches == self._searches_before_one_pass:
             # Every line at the indent is a word key (see the class), so each line the pattern finds is a node's.
             after = self._where[-1][0]
             starts = [match.start() + 1 for match in _word_key_pattern(self.indent).finditer(self.text, after, self.end)]
