@@ -49,15 +49,11 @@ def json_fields(
     target_derivation = [None if derivation is None else derivation.text for derivation in derivations]
     actual_origin = list(map(results.actual_origin, node_ids, actual, [node_id in failed for node_id in node_ids]))
 
-    # Only a node with children has a gap to split or a child its score leaves out.
-    equation_of, rollup_children, gap_parts = results.equation_of, tree.rollup_children, results.gap_parts
     attribution, unscored = [], []
-    for node_id, node in zip(node_ids, models):
-        parts, left_out = gap_parts(node_id, node) if node_id in equation_of or node_id in rollup_children else ({}, {})
+    for parts, left_out in map(results.gap_parts, node_ids, models):
         attribution.append(parts)
         unscored.append(left_out)
-    observations = results.observations
-    breakdown = [results.breakdown(node_id, node_id in failed) if node_id in observations else {} for node_id in node_ids]
+    breakdown = [results.breakdown(node_id, node_id in failed) for node_id in node_ids]
 
     measured, computed, forecasts, aggregate_of = results.measured, results.computed, results.forecasts, results.aggregate_of
     numbers: list[float | None] = [
@@ -65,7 +61,7 @@ def json_fields(
         *[node.baseline for node in models],
         *actual,
         *[None if node_id in failed else measured.get(node_id) for node_id in node_ids],
-        *[computed(node_id) if node_id in equation_of else None for node_id in node_ids],
+        *map(computed, node_ids),
         *[info.expected for info in infos],
         *[info.progress for info in infos],
         *[info.expected_progress for info in infos],
@@ -86,7 +82,6 @@ def json_fields(
     file_owner = goal_file.owner
     deadlines = {deadline: deadline.isoformat() for deadline in {info.deadline for info in infos}}
     children_of, parents = tree.children, tree.parents
-    formula_children = tree.formula_children
     return [
         {
             "title": node.title,
@@ -109,11 +104,10 @@ def json_fields(
             "forecast": forecast,
             "score": score,
             "deadline": deadlines[info.deadline],
-            "attribution": dict(zip(parts, attributed)) if parts else {},
+            "attribution": dict(zip(parts, attributed)),
             "unscored_children": left_out,
-            "breakdown": dict(zip(values, broken_down)) if values else {},
-            # Most nodes of a large tree are leaves: their list is made without asking the tree.
-            "children": list(children_of(node_id)) if node_id in formula_children or node_id in rollup_children else [],
+            "breakdown": dict(zip(values, broken_down)),
+            "children": list(children_of(node_id)),
             "parents": list(parents.get(node_id, ())),
         }
         for (
