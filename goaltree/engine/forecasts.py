@@ -30,14 +30,9 @@ def forecasts_of(
     nothing left to extrapolate.
     """
     order = tree.order
-    deadlines = {info.deadline for info in paces.values()}
-    if len(deadlines) == 1:  # the usual file: every node is due at the period's end
-        (deadline,) = deadlines
-        final = _final(actual_values, tree, deadline, as_of)
-        return forecasts_at(order, deadline, equation_of, daily, actual_values, aggregate_of, tree, final)
     deadline_of = {node_id: paces[node_id].deadline for node_id in order}
     at_deadline: dict[dt.date, dict[str, float]] = {}
-    for deadline in deadlines:
+    for deadline in set(deadline_of.values()):  # one in the usual file: the period's end
         # The nodes due then and everything their equations read, at that deadline. A node's
         # children come after it in ``order``, so one pass finds them all, in order.
         read: set[str] = set()
@@ -48,7 +43,8 @@ def forecasts_of(
                 equation = equation_of.get(node_id)
                 if equation is not None and node_id not in daily:
                     read.update(equation.children)
-        final = _final(actual_values, tree, deadline, as_of)
+        # A deadline before the period (error T001) has no forecast, whatever the date.
+        final = actual_values if tree.goal_file.period.start <= deadline <= as_of else {}
         at_deadline[deadline] = forecasts_at(needed, deadline, equation_of, daily, actual_values, aggregate_of, tree, final)
     forecasts: dict[str, float] = {}
     for node_id in reversed(order):
@@ -56,12 +52,6 @@ def forecasts_of(
         if value is not None:
             forecasts[node_id] = value
     return forecasts
-
-
-def _final(actual_values: Mapping[str, float], tree: GoalTree, deadline: dt.date, as_of: dt.date) -> Mapping[str, float]:
-    """The actuals that stand as the forecast at ``deadline``: all of them once it has come by ``as_of``, else none."""
-    # A deadline before the period (error T001) has no forecast, whatever the date.
-    return actual_values if tree.goal_file.period.start <= deadline <= as_of else {}
 
 
 def forecasts_at(
