@@ -80,16 +80,13 @@ def write_json_in_batches(document: dict[str, Any], key: str, batches: Iterable[
     opening = len(b"{") + len(slot) + len(b"\n")
     closing = len(b"\n  }\n}")
 
-    def pieces() -> Iterator[bytes | memoryview]:
+    def pieces() -> Iterator[bytes]:
         yield skeleton[:middle]
         separator = b"\n"
         for batch in batches:
             if not batch:
                 continue
-            encoded = _encode({key: batch}, sort_keys=False, indent=True)
-            yield separator
-            # A view, not a slice: a batch's text is megabytes, and a copy would only be written out.
-            yield memoryview(encoded)[opening : len(encoded) - closing]
+            yield separator + _encode({key: batch}, sort_keys=False, indent=True)[opening:-closing]
             separator = b",\n"
         if separator != b"\n":
             yield b"\n  "
@@ -99,8 +96,8 @@ def write_json_in_batches(document: dict[str, Any], key: str, batches: Iterable[
     write_pieces(pieces(), stream)
 
 
-def write_pieces(pieces: Iterable[bytes | memoryview], stream: IO[str]) -> None:
-    """Write UTF-8 pieces (bytes, or views of them) to a text stream, in order.
+def write_pieces(pieces: Iterable[bytes], stream: IO[str]) -> None:
+    """Write UTF-8 pieces to a text stream, in order.
 
     A UTF-8 stream with a byte buffer (standard output, an open file) gets the
     bytes directly; decoding a large document only to encode it again would
@@ -114,7 +111,7 @@ def write_pieces(pieces: Iterable[bytes | memoryview], stream: IO[str]) -> None:
         buffer.flush()
     else:
         for piece in pieces:
-            stream.write(str(piece, "utf-8"))
+            stream.write(piece.decode("utf-8"))
 
 
 def _encode(document: Any, *, sort_keys: bool, indent: bool) -> bytes:
