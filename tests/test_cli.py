@@ -196,3 +196,33 @@ def test_reference_lists_every_field_command_and_code():
     assert all(f"| `{field}` |" in text for field in Node.model_fields)
     assert all(f"### `goaltree {command}`" in text for command in COMMANDS)
     assert all(f"| {rule.code} |" in text for rule in DEFAULT_RULES)
+
+
+@pytest.mark.parametrize("command", sorted(goaltree.cli.COMMANDS))
+def test_a_command_parses_and_helps_as_in_the_full_parser(command, capsys):
+    """A run builds only its command's arguments: the help, the defaults and the errors read as with every command's."""
+    from goaltree.cli import build_parser
+
+    full, alone = build_parser(), build_parser(command)
+    texts = []
+    for parser in (full, alone):
+        with pytest.raises(SystemExit):
+            parser.parse_args([command, "--help"])
+        texts.append(capsys.readouterr().out)
+    assert texts[0] == texts[1] and f"usage: goaltree {command} " in texts[0]
+    required = [action for action in alone._subparsers._group_actions[0].choices[command]._actions if action.required]
+    sample = [command] + ["x" for action in required if not action.option_strings]
+    sample += [part for action in required if action.option_strings for part in (action.option_strings[0], "2027-Q3")]
+    assert vars(full.parse_args(sample)) == vars(alone.parse_args(sample))
+    errors = []
+    for parser in (full, alone):
+        with pytest.raises(SystemExit):
+            parser.parse_args([*sample, "--no-such-option"])
+        errors.append(capsys.readouterr().err)
+    assert errors[0] == errors[1] and "--no-such-option" in errors[0]
+
+
+def test_an_unknown_command_lists_every_command(capsys):
+    assert main(["chek", "goals.yaml"]) == 2
+    error = capsys.readouterr().err
+    assert "invalid choice: 'chek'" in error and all(f"'{name}'" in error for name in goaltree.cli.COMMANDS)

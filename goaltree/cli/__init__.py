@@ -61,30 +61,13 @@ def _evaluation_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="NODE=VALUE", dest="overrides", help="give NODE this target (repeatable; after --scenario's own)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of every command."""
-    from goaltree import __version__
-
-    parser = _Parser(prog="goaltree", description="A business strategy as an executable KPI tree.")
-    parser.add_argument("--version", action="version", version=f"goaltree {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
-    def add(name: str) -> argparse.ArgumentParser:
-        command = commands.add_parser(name, help=COMMANDS[name][1], description=COMMANDS[name][1])
-        command.add_argument(
-            "--language",
-            choices=languages(),
-            default=None,
-            help="the language of everything printed or written (default: the goal file's `language:`, else en)",
-        )
-        return command
-
-    p = add("init")
+def _init_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("directory", nargs="?", default=None, metavar="DIR", help="the folder for the new project (new or empty)")
     p.add_argument("--template", default="b2b-funnel", metavar="NAME", help="b2b-funnel (default), b2b-funnel-sv (Swedish), brand-and-business, okr, blank")
     p.add_argument("--list", action="store_true", help="list the templates and exit")
 
-    p = add("check")
+
+def _check_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="goal files (YAML or JSON)")
     p.add_argument(
         "--format",
@@ -94,19 +77,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--strict", action="store_true", help="warnings also make the exit code 1")
 
-    p = add("evaluate")
+
+def _evaluate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="the goal file (YAML or JSON)")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="a terminal table, the JSON of the reference, or CSV for a spreadsheet")
     p.add_argument("--root", default=None, metavar="NODE", help="only the sub-tree under NODE")
     p.add_argument("--depth", type=int, default=None, metavar="N", help="only N levels below the root(s)")
     _evaluation_options(p)
 
-    p = add("explain")
+
+def _explain_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="the goal file (YAML or JSON)")
     p.add_argument("node", metavar="NODE", help="the node id to explain")
     _evaluation_options(p)
 
-    p = add("render")
+
+def _render_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="the goal file (YAML or JSON)")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="the file to write (- for standard output)")
     p.add_argument("--format", choices=("svg", "png", "pdf", "dot", "mermaid"), default=None, help="default: from the output's extension, else svg")
@@ -117,30 +103,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--direction", choices=("TB", "LR"), default=None, help="top-to-bottom or left-to-right (default: by the tree's width)")
     _evaluation_options(p)
 
-    p = add("report")
+
+def _report_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="the goal file (YAML or JSON)")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="the file to write (- for standard output)")
     p.add_argument("--format", choices=("html", "md", "json"), default=None, help="default: from the output's extension, else html")
     p.add_argument("--template", default=None, metavar="T", help="your own Jinja2 template")
     _evaluation_options(p)
 
-    p = add("pull")
+
+def _pull_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="the goal file (YAML or JSON)")
     p.add_argument("-o", "--output", default=None, metavar="OUT", help="default: <goal file>.snapshot.json next to it")
     p.add_argument("--as-of", type=parse_date, default=None, metavar="DATE", help="fetch observations up to this date (default: today)")
 
-    p = add("diff")
+
+def _diff_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("old", metavar="OLD", help="a path, or REV:PATH in git")
     p.add_argument("new", metavar="NEW", help="a path, or REV:PATH in git")
     p.add_argument("--format", choices=("text", "md", "json"), default="text", help="text, Markdown for a pull-request comment, or JSON")
     p.add_argument("--as-of", type=parse_date, default=None, metavar="DATE", help="evaluate both sides at this date (default: NEW's period start)")
 
-    p = add("history")
+
+def _history_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="the goal file (YAML or JSON)")
     p.add_argument("node", nargs="?", default=None, metavar="NODE", help="one node (default: every node's target per revision)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="text or JSON")
 
-    p = add("rollover")
+
+def _rollover_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="the goal file (YAML or JSON)")
     p.add_argument("--to", required=True, metavar="PERIOD", help="2027-Q3, 2028, 2027-H2 or START..END")
     p.add_argument("-o", "--output", default=None, metavar="OUT", help="default: <stem>-<period>.yaml next to FILE")
@@ -153,12 +144,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="target: goals whose deadline has passed keep their target (default); remaining: every open flow carries what remains",
     )
 
-    p = add("scenarios")
+
+def _scenarios_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="the goal file (YAML or JSON)")
     p.add_argument("--format", choices=("table", "json", "md"), default="table", help="a terminal table, JSON, or a Markdown table")
     p.add_argument("--all", action="store_true", help="every node, also those no scenario changes")
 
-    p = add("sensitivity")
+
+def _sensitivity_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="the goal file (YAML or JSON)")
     p.add_argument("node", nargs="?", default=None, metavar="NODE", help="the node to look at (default: the top of each chain of formulas and roll-ups)")
     p.add_argument("--format", choices=("table", "json", "md"), default="table", help="a terminal table, JSON, or a Markdown table")
@@ -166,14 +159,57 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--on", choices=("target", "actual"), default="target", help="the plan's targets (default), or the actuals (the forecast where there is one)")
     _evaluation_options(p)
 
-    p = add("rules")
+
+def _rules_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("text", "json", "md"), default="text", help="a list, JSON, or the Markdown reference")
 
-    p = add("catalog")
+
+def _catalog_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("kpi", nargs="?", default=None, metavar="KPI", help="one KPI to explain (default: list them all)")
 
-    p = add("schema")
+
+def _schema_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", default=None, metavar="OUT", help="write the schema to this file (default: standard output)")
+
+
+_ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
+    "init": _init_arguments,
+    "check": _check_arguments,
+    "evaluate": _evaluate_arguments,
+    "explain": _explain_arguments,
+    "render": _render_arguments,
+    "report": _report_arguments,
+    "pull": _pull_arguments,
+    "diff": _diff_arguments,
+    "history": _history_arguments,
+    "rollover": _rollover_arguments,
+    "scenarios": _scenarios_arguments,
+    "sensitivity": _sensitivity_arguments,
+    "rules": _rules_arguments,
+    "catalog": _catalog_arguments,
+    "schema": _schema_arguments,
+}
+"""Each command's own arguments, in the order ``goaltree --help`` lists the commands."""
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of every command, or of ``command`` alone (all a run of it needs)."""
+    from goaltree import __version__
+
+    parser = _Parser(prog="goaltree", description="A business strategy as an executable KPI tree.")
+    parser.add_argument("--version", action="version", version=f"goaltree {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, arguments in _ARGUMENTS.items():
+        if command is not None and name != command:
+            continue
+        parser_of_command = commands.add_parser(name, help=COMMANDS[name][1], description=COMMANDS[name][1])
+        parser_of_command.add_argument(
+            "--language",
+            choices=languages(),
+            default=None,
+            help="the language of everything printed or written (default: the goal file's `language:`, else en)",
+        )
+        arguments(parser_of_command)
     return parser
 
 
@@ -193,9 +229,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_command(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    # Running a command needs its own arguments only; without one, help and errors list them all.
+    parser = build_parser(arguments[0] if arguments and arguments[0] in COMMANDS else None)
     try:
-        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+        args = parser.parse_args(arguments)
     except SystemExit as stop:
         return int(stop.code or 0)
     if args.command is None:
@@ -289,8 +327,11 @@ def run() -> None:
     interpreter's shutdown would free them one by one after the last line is
     printed (docs/performance.md, "No teardown"). The command is done by then,
     so the output is flushed, the exit handlers run (they remove temporary
-    files) and the process ends without the teardown.
+    files) and the process ends without the teardown. The garbage collector
+    stays paused to the end: restored, it would first walk every object the
+    command made, to free none of them.
     """
+    gc.disable()  # main() restores only what it paused
     code = main()
     try:
         sys.stdout.flush()
