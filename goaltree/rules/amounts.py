@@ -19,7 +19,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, Sequence
 
 from goaltree.rules.units import parse_unit
 from goaltree.rules.words import WRITTEN_DATE, follows_year_word
@@ -352,9 +352,11 @@ def in_node_units(amount: StatedAmount, unit: NodeUnit) -> float | None:
     return None
 
 
-def candidates(title: str, unit: NodeUnit, years: range | None = None) -> list[StatedAmount]:
-    """The amounts in ``title`` that could state the node's target."""
-    amounts = stated_amounts(title, years)
+def candidates(
+    title: str, unit: NodeUnit, years: range | None = None, stated: Sequence[StatedAmount] | None = None
+) -> list[StatedAmount]:
+    """The amounts in ``title`` that could state the node's target, from ``stated`` when the title's amounts are read already."""
+    amounts = stated_amounts(title, years) if stated is None else stated
     result = []
     for amount in amounts:
         role = amount.role
@@ -425,6 +427,7 @@ def title_statement(
     start: dt.date,
     deadline: dt.date,
     years: range | None = None,
+    stated: Sequence[StatedAmount] | None = None,
 ) -> Statement | None:
     """The amount the title states for the target, set against it; ``None`` when the title states none.
 
@@ -441,12 +444,13 @@ def title_statement(
         start: The period's start.
         deadline: The node's deadline.
         years: The years of the period (never amounts).
+        stated: ``stated_amounts(title, years)``, when the caller has read it already.
     """
     unit = node_unit(unit_text)
     if unit is None or not math.isfinite(target):
         return None
     statements = []
-    for amount in candidates(title, unit, years):
+    for amount in candidates(title, unit, years, stated):
         stated = in_node_units(amount, unit)
         assert stated is not None
         expected = target * period_share(amount.per, start, deadline) if (flow and amount.per) else target

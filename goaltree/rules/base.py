@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Iterator, Sequence
 
 from goaltree.errors import Severity
 from goaltree.present.language import _p
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from goaltree.engine.equations import Equation, SolveOutcome
     from goaltree.graph import GoalTree
     from goaltree.model import GoalFile, Node
+    from goaltree.rules.amounts import StatedAmount
 
 FAMILIES: dict[str, str] = {
     "S": "Specific",
@@ -185,6 +186,7 @@ class CheckContext:
     options: dict[str, Any] = field(default_factory=dict)
     equations: list["Equation"] = field(default_factory=list)
     tree: "GoalTree | None" = None
+    _amounts: "dict[str, Sequence[StatedAmount]]" = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def target_of(self, node_id: str) -> float | None:
         """The node's declared or derived target, or ``None``."""
@@ -199,6 +201,24 @@ class CheckContext:
     def is_declared(self, node_id: str) -> bool:
         """Whether the node's target is written in the file."""
         return self.goal_file.nodes[node_id].target is not None
+
+    @cached_property
+    def period_years(self) -> range:
+        """The years the file's period touches: a number that is one of them is a year, never an amount."""
+        period = self.goal_file.period
+        return range(period.start.year, period.end.year + 1)
+
+    def amounts_in(self, title: str) -> "Sequence[StatedAmount]":
+        """The amounts ``title`` states (:func:`goaltree.rules.amounts.stated_amounts`), read once per distinct title.
+
+        Large plans repeat titles ("Outbound visits" in every team): each is read once per check.
+        """
+        amounts = self._amounts.get(title)
+        if amounts is None:
+            from goaltree.rules.amounts import stated_amounts
+
+            amounts = self._amounts[title] = tuple(stated_amounts(title, self.period_years))
+        return amounts
 
     @cached_property
     def equation_nodes(self) -> frozenset[str]:

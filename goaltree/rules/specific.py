@@ -270,7 +270,8 @@ class TitleContradictsTarget(NodeRule):
             flow=context.aggregate_of(node_id) == "sum",
             start=period.start,
             deadline=context.goal_file.deadline_of(node_id),
-            years=range(period.start.year, period.end.year + 1),
+            years=context.period_years,
+            stated=context.amounts_in(node.title),
         )
         if statement is None or statement.agrees:
             return

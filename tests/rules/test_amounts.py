@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -110,3 +111,22 @@ def test_a_date_written_with_its_month_is_no_amount(title, amounts_read):
     # and a missed one when the title's real amount (450) was beside it.
     found = [amount.text for amount in amounts.stated_amounts(title, YEAR) if amount.role is None]
     assert found == amounts_read
+
+
+def test_a_title_repeated_on_many_nodes_is_judged_against_each_nodes_target(write_goals):
+    """Each title is read once per check; the verdict is still each node's own, by its target, unit and period."""
+    from goaltree.rules import check_file
+
+    title = "Outbound: 1 500 leads per kvartal"
+    nodes = {
+        "a_leads": {"title": title, "unit": "count", "target": 6000},  # a quarter of 6 000: agrees
+        "b_leads": {"title": title, "unit": "count", "target": 8000},  # a quarter of 8 000 is 2 000: contradicts
+        "c_leads": {"title": title, "unit": "count", "target": 1500, "aggregate": "last"},  # a level: 1 500 agrees
+        "d_share": {"title": title, "unit": "%", "target": 40},  # no amount of its unit: nothing to compare
+        "e_leads": {"title": title, "unit": "count", "target": 6000, "deadline": "2027-06-30"},  # half a year: 3 000
+    }
+    document = {"goaltree": 1, "id": "repeats", "title": "Repeated titles", "period": {"start": "2027-01-01", "end": "2027-12-31"}, "nodes": nodes}
+    path = write_goals(json.dumps(document), "goals.json")
+    contradicted = {d.node: d.message for d in check_file(path) if d.code == "S004"}
+    assert sorted(contradicted) == ["b_leads", "e_leads"]
+    assert "2 000" in contradicted["b_leads"] and "3 000" in contradicted["e_leads"]
