@@ -190,7 +190,7 @@ class GrowthAboveTrend(NodeRule):
             done = sum(value for _day, value in observations)
             observed = done / elapsed
             needed = (target - done) / remaining
-            so_far = _p("check", "{amount} by {date}", amount=format_number(done), date=wording.day(last_day))
+            by_date, so_far_amount = True, done
         else:
             reference = _reference(node, start, observations)
             if reference is None:
@@ -198,12 +198,19 @@ class GrowthAboveTrend(NodeRule):
             reference_day, reference_value = reference
             observed = (last_value - reference_value) / max(1, (last_day - reference_day).days)
             needed = (target - last_value) / remaining
-            so_far = _p("check", "{amount} on {date}", amount=format_number(last_value), date=wording.day(last_day))
+            by_date, so_far_amount = False, last_value
         observed *= sign
         needed *= sign
         if needed <= 0:
             return  # already there
         factor = float(context.options["max_pace_vs_trend"])
+        if not (observed <= 0 or needed > factor * observed):
+            return  # the pace needed is within reach of the trend: nothing to write
+        amount, date = format_number(so_far_amount), wording.day(last_day)
+        if by_date:
+            so_far = _p("check", "{amount} by {date}", amount=amount, date=date)
+        else:
+            so_far = _p("check", "{amount} on {date}", amount=amount, date=date)
         fields = {
             "target": format_number(target),
             "deadline": wording.day(deadline),
