@@ -353,10 +353,10 @@ def in_node_units(amount: StatedAmount, unit: NodeUnit) -> float | None:
 
 
 def candidates(
-    title: str, unit: NodeUnit, years: range | None = None, stated: Sequence[StatedAmount] | None = None
+    title: str, unit: NodeUnit, years: range | None = None, title_amounts: Sequence[StatedAmount] | None = None
 ) -> list[StatedAmount]:
-    """The amounts in ``title`` that could state the node's target, from ``stated`` when the title's amounts are read already."""
-    amounts = stated_amounts(title, years) if stated is None else stated
+    """The amounts in ``title`` that could state the node's target, from ``title_amounts`` when they are read already."""
+    amounts = stated_amounts(title, years) if title_amounts is None else title_amounts
     result = []
     for amount in amounts:
         role = amount.role
@@ -427,7 +427,7 @@ def title_statement(
     start: dt.date,
     deadline: dt.date,
     years: range | None = None,
-    stated: Sequence[StatedAmount] | None = None,
+    title_amounts: Sequence[StatedAmount] | None = None,
 ) -> Statement | None:
     """The amount the title states for the target, set against it; ``None`` when the title states none.
 
@@ -444,13 +444,13 @@ def title_statement(
         start: The period's start.
         deadline: The node's deadline.
         years: The years of the period (never amounts).
-        stated: ``stated_amounts(title, years)``, when the caller has read it already.
+        title_amounts: ``stated_amounts(title, years)``, when the caller has read it already.
     """
     unit = node_unit(unit_text)
     if unit is None or not math.isfinite(target):
         return None
     statements = []
-    for amount in candidates(title, unit, years, stated):
+    for amount in candidates(title, unit, years, title_amounts):
         stated = in_node_units(amount, unit)
         assert stated is not None
         expected = target * period_share(amount.per, start, deadline) if (flow and amount.per) else target

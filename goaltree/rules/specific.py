@@ -271,7 +271,7 @@ class TitleContradictsTarget(NodeRule):
             start=period.start,
             deadline=context.goal_file.deadline_of(node_id),
             years=context.period_years,
-            stated=context.amounts_in(node.title),
+            title_amounts=context.amounts_in(node.title),
         )
         if statement is None or statement.agrees:
             return
@@ -371,8 +371,7 @@ class TitleContradictsDirection(NodeRule):
             return
         if not title_direction.may_lean(node.title, "decrease" if node.direction == "increase" else "increase"):
             return  # nothing in the title can say the other way
-        period = context.goal_file.period
-        leaning = title_direction.title_leaning(node.title, node.unit, range(period.start.year, period.end.year + 1))
+        leaning = title_direction.title_leaning(node.title, node.unit, context.period_years)
         if leaning is None or leaning.way == node.direction:
             return
         target = context.target_of(node_id)
