@@ -44,23 +44,24 @@ def json_fields(
     actual = [info.actual for info in infos]
 
     failed = results.failed
+    is_failed = [node_id in failed for node_id in node_ids]
     target_origin = list(map(results.target_origin, node_ids, target))
     derivations = map(results.target_derivation, node_ids, target_origin)
     target_derivation = [None if derivation is None else derivation.text for derivation in derivations]
-    actual_origin = list(map(results.actual_origin, node_ids, actual, [node_id in failed for node_id in node_ids]))
+    actual_origin = list(map(results.actual_origin, node_ids, actual, is_failed))
 
     attribution, unscored = [], []
     for parts, left_out in map(results.gap_parts, node_ids, models):
         attribution.append(parts)
         unscored.append(left_out)
-    breakdown = [results.breakdown(node_id, node_id in failed) for node_id in node_ids]
+    breakdown = list(map(results.breakdown, node_ids, is_failed))
 
     measured, computed, forecasts, aggregate_of = results.measured, results.computed, results.forecasts, results.aggregate_of
     numbers: list[float | None] = [
         *target,
         *[node.baseline for node in models],
         *actual,
-        *[None if node_id in failed else measured.get(node_id) for node_id in node_ids],
+        *[None if node_failed else measured.get(node_id) for node_id, node_failed in zip(node_ids, is_failed)],
         *map(computed, node_ids),
         *[info.expected for info in infos],
         *[info.progress for info in infos],
