@@ -189,7 +189,7 @@ _ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     "catalog": _catalog_arguments,
     "schema": _schema_arguments,
 }
-"""Each command's own arguments, in the order ``goaltree --help`` lists the commands."""
+"""Each command's own arguments (:data:`COMMANDS` gives the order ``goaltree --help`` lists them in)."""
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -199,9 +199,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = _Parser(prog="goaltree", description="A business strategy as an executable KPI tree.")
     parser.add_argument("--version", action="version", version=f"goaltree {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name, arguments in _ARGUMENTS.items():
-        if command is not None and name != command:
-            continue
+    for name in COMMANDS if command is None else (command,):
         parser_of_command = commands.add_parser(name, help=COMMANDS[name][1], description=COMMANDS[name][1])
         parser_of_command.add_argument(
             "--language",
@@ -209,7 +207,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
             default=None,
             help="the language of everything printed or written (default: the goal file's `language:`, else en)",
         )
-        arguments(parser_of_command)
+        _ARGUMENTS[name](parser_of_command)
     return parser
 
 
