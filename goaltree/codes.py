@@ -48,7 +48,7 @@ FORMULA_SYNTAX = "E007"
 """A formula is not valid arithmetic; the column points at the problem."""
 
 DIVISION_BY_ZERO = "E008"
-"""A formula divides by zero, in its text (`x / 0`, `x / (2 - 2)`) or with the targets or actuals it is given."""
+"""A formula divides by zero, in its text (`x / 0`, `x / (2 - 2)`) or with the targets it is given (a zero actual is M007)."""
 
 FORMULA_AND_ROLLUP = "E009"
 """A node has both a `formula` and a numeric `rollup` over children that name it as `parent`."""
@@ -133,6 +133,9 @@ MIXED_UNITS = "M005"
 
 PERCENT_AT_WRONG_SCALE = "M006"
 """A percentage is read at the wrong scale: 100 times too large or too small."""
+
+ACTUAL_DIVIDES_BY_ZERO = "M007"
+"""An actual has no value: its formula divides by an actual that is 0 (a cost per lead before the first lead)."""
 
 DISCONNECTED_NODE = "R001"
 """A node is not part of the tree: nothing uses it and it uses nothing."""

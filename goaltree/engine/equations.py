@@ -363,29 +363,40 @@ class Solver:
             self._overflow(equation, member, error.message, undefined=error.kind == "undefined")
 
     def _division_by_zero(self, equation: Equation, reason: str) -> None:
-        """Report once per node that its equation divides by zero (E008), ``reason`` saying where."""
+        """Report once per node that its equation divides by zero, ``reason`` saying where: E008 for targets, M007 for actuals."""
         if equation.node in self._reported_zero:
             return
         self._reported_zero.add(equation.node)
         fields = {"equation": equation.describe(), "reason": reason}
+        path = ("nodes", equation.node, "formula")
         if self.what == "target":
             message = _("division by zero in the targets of {equation}: {reason}", **fields)
-        else:
-            message = _("division by zero in the actuals of {equation}: {reason}", **fields)
-        self._report(codes.DIVISION_BY_ZERO, "error", message, equation.node, ("nodes", equation.node, "formula"))
+            self._report(codes.DIVISION_BY_ZERO, "error", message, equation.node, path)
+        else:  # the data, not the file: a warning, not an error that stops a report (docs/engine.md)
+            message = _("{equation} gives no actual yet ({reason}); it reads as no data until the divisor's actual is not 0", **fields)
+            self._report(codes.ACTUAL_DIVIDES_BY_ZERO, "warning", message, equation.node, path)
 
     def _zero_divisor(self, equation: Equation, member: str, node_value: float, values: Mapping[str, float]) -> None:
-        """Report E008 when ``member`` cannot be solved because a known member of the formula is 0 and divides it.
+        """Report that ``member`` cannot be solved because a known member of the formula is 0 and divides it.
 
         ``leads = visits * conversion`` with a conversion of 0 leaves the visits
-        unsolved: without a word they would read as no target at all.
+        unsolved: without a word they would read as no target at all (E008).
+        Among actuals, a conversion rate is not solved from 0 visits (M007).
         """
         if equation.formula is None or equation.node in self._reported_zero:
             return
         known = {child: values[child] for child in equation.children if child != member and child in values}
         for name, value in known.items():
             if value == 0 and equation.solve_child(member, node_value, {**known, name: 1.0}) is not None:
-                self._division_by_zero(equation, _("solving it for {node} divides by {member}, which is 0", node=member, member=name))
+                if self.what == "target":
+                    self._division_by_zero(equation, _("solving it for {node} divides by {member}, which is 0", node=member, member=name))
+                    return
+                self._reported_zero.add(equation.node)
+                message = _(
+                    "the actual of '{node}' cannot be solved from {equation} yet: that divides by {divisor}, whose actual is 0",
+                    node=member, equation=equation.describe(), divisor=name,
+                )  # fmt: skip
+                self._report(codes.ACTUAL_DIVIDES_BY_ZERO, "warning", message, member, ("nodes", equation.node, "formula"))
                 return
 
     def _overflow(self, equation: Equation, member: str, detail: str, *, undefined: bool = False) -> None:

@@ -17,7 +17,6 @@ from goaltree.errors import Diagnostic, sort_key
 from goaltree.graph import GoalTree
 from goaltree.model import Node
 from goaltree.present.language import _, _n, _p, format_date
-from goaltree import codes
 
 
 def _inline_series(node: Node) -> tuple[Observation, ...]:
@@ -75,7 +74,7 @@ def evaluate(
             node_id for node_id, node in nodes.items() if (node.actuals or node.metric is not None) and node_id not in measured
         }
         actuals = solve_actuals(tree, equations, measured, targets.values, unknowable=unmeasured)
-        found.extend(d for d in actuals.diagnostics if d.code != codes.DIVISION_BY_ZERO)
+        found.extend(actuals.diagnostics)
         actual_values = dict(actuals.values)
         actual_derivations = actuals.derivations
     else:

@@ -6,7 +6,17 @@ another module reports. ``goaltree rules`` and ``docs/rules.md`` list them all.
 
 from __future__ import annotations
 
-from goaltree.rules import achievable, derived, direction, measurable, relevant, specific, structure, timebound
+from goaltree.rules import (
+    achievable,
+    derived,
+    direction,
+    measurable,
+    relevant,
+    specific,
+    structure,
+    timebound,
+    undefined_actual,
+)
 from goaltree.rules.base import Rule
 
 DEFAULT_RULES: tuple[type[Rule], ...] = (
@@ -21,6 +31,7 @@ DEFAULT_RULES: tuple[type[Rule], ...] = (
     measurable.RateSummedOverTime,
     measurable.MixedUnits,
     measurable.PercentAtWrongScale,
+    undefined_actual.ActualDividesByZero,
     achievable.TargetChangeBeyondBound,
     achievable.GrowthAboveTrend,
     achievable.ContradictingTargets,

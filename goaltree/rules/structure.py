@@ -166,7 +166,7 @@ class FormulaSyntax(Rule):
 
 
 class DivisionByZero(Rule):
-    """A formula divides by zero, in its text (`x / 0`, `x / (2 - 2)`) or with the targets or actuals it is given.
+    """A formula divides by zero, in its text (`x / 0`, `x / (2 - 2)`) or with the targets it is given (a zero actual is M007).
 
     The message names the divisor. A rate with a zero denominator has no value;
     give the denominator a non-zero target, or rewrite the formula.
