@@ -93,9 +93,11 @@ class Equation(NamedTuple):
         if self.kind == "mean":
             return node_value * len(self.children) - total(others)
         if self.kind == "weighted_mean":
-            weight_of = dict(zip(self.children, self.weights))
             weight_sum = total(self.weights)
-            if weight_of[child] == 0 or weight_sum == 0:
+            if weight_sum == 0:  # the plain mean, as :meth:`evaluate` reads it
+                return node_value * len(self.children) - total(others)
+            weight_of = dict(zip(self.children, self.weights))
+            if weight_of[child] == 0:
                 return None
             rest = total(weight_of[c] * values[c] for c in self.children if c != child)
             return (node_value * weight_sum - rest) / weight_of[child]
@@ -228,7 +230,10 @@ def equations_of(tree: "GoalTree") -> Equations:
             equation = Equation(node_id, "formula", children, formula)
         elif node.rollup in NUMERIC_ROLLUPS and rollup_children.get(node_id):  # a numeric rollup is never a default
             children = rollup_children[node_id]
-            equation = Equation(node_id, node.rollup, children, None, tuple([nodes[child].weight for child in children]))
+            weights = tuple([nodes[child].weight for child in children])
+            if not any(weights):  # weights that add up to 0 weigh every child alike, on every side of the equation
+                weights = (1.0,) * len(children)
+            equation = Equation(node_id, node.rollup, children, None, weights)
         else:
             continue
         index = len(equations)
