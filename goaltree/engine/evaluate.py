@@ -67,7 +67,7 @@ def evaluate(
     # Rows after the period's end belong to the next period's file, whenever the evaluation is run.
     observed_until = goal_file.observed_until(as_of)
     if as_of >= start:
-        measured, daily = measure(tree, observed_until, observations or {}, failed, aggregate_of, found, unpaced)
+        measured, daily, day_rows = measure(tree, observed_until, observations or {}, failed, aggregate_of, found, unpaced)
         # A node with a metric or actuals but no value by as_of (no rows yet, a failed source, an
         # overflow) has no actual: it is never solved from its parent or siblings instead.
         unmeasured = failed | {
@@ -78,7 +78,7 @@ def evaluate(
         actual_values = dict(actuals.values)
         actual_derivations = actuals.derivations
     else:
-        measured, daily, actual_values, actual_derivations = {}, {}, {}, {}
+        measured, daily, day_rows, actual_values, actual_derivations = {}, {}, {}, {}, {}
 
     # --- pace and status (SPEC §3.3–3.4), children before parents ----------------------------
     assumed = planning_assumptions(measured, actual_derivations)
@@ -96,6 +96,7 @@ def evaluate(
         target_derivations=targets.derivations,
         measured=measured,
         daily=daily,
+        day_rows=day_rows,
         actual_values=actual_values,
         actual_derivations=actual_derivations,
         observations=observations or {},
@@ -124,8 +125,8 @@ def measure(
     aggregate_of: Mapping[str, str],
     found: list[Diagnostic],
     unpaced: set[str],
-) -> tuple[dict[str, float], dict[str, list[tuple[dt.date, float]]]]:
-    """Every measured node's actual at ``as_of``, and its value on each day observed.
+) -> tuple[dict[str, float], dict[str, list[tuple[dt.date, float]]], dict[str, list[int]]]:
+    """Every measured node's actual at ``as_of``, its value on each day observed, and the rows of each day of a mean.
 
     A source's observations win over a node's inline ``actuals``. The actual
     combines every row from the period's start to ``as_of`` by the node's
@@ -143,7 +144,9 @@ def measure(
             (a rate added up over time, error M004).
 
     Returns:
-        Node id -> measured actual, and node id -> (day, value) in date order.
+        Node id -> measured actual; node id -> (day, value) in date order; and,
+        for a ``mean`` of a source's rows, node id -> the rows of each of those
+        days (its trend is fitted to rows, not days).
     """
     nodes = tree.goal_file.nodes
     start = tree.goal_file.period.start
@@ -152,6 +155,7 @@ def measure(
     series_order.update(dict.fromkeys(observations))
     measured: dict[str, float] = {}
     daily: dict[str, list[tuple[dt.date, float]]] = {}
+    day_rows: dict[str, list[int]] = {}
     for node_id in series_order:
         if node_id not in nodes or node_id in failed:
             continue
@@ -165,6 +169,8 @@ def measure(
             # Rows, not days: the actual is over every row, the trend over each day's value.
             merged = measuring.days_of(observations[node_id], start, as_of)
             days = [(day.date, measuring.day_value(day, aggregate)) for day in merged]
+            if aggregate == "mean" and all(day.rows is not None for day in merged):
+                day_rows[node_id] = [day.rows for day in merged]
             try:
                 value = measuring.aggregate_days(merged, aggregate)
             except OverflowError:  # fsum of observations beyond float range
@@ -187,7 +193,7 @@ def measure(
             found.append(pace.overflow_diagnostic(tree, node_id, message))
         elif value is not None:
             measured[node_id] = value
-    return measured, daily
+    return measured, daily, day_rows
 
 
 def planning_assumptions(measured: Container[str], actual_derivations: Mapping[str, Derivation]) -> frozenset[str]:
@@ -239,6 +245,7 @@ class _Results:
     target_derivations: Mapping[str, Derivation]
     measured: Mapping[str, float]
     daily: Mapping[str, list[tuple[dt.date, float]]]
+    day_rows: Mapping[str, list[int]]
     actual_values: Mapping[str, float]
     actual_derivations: Mapping[str, Derivation]
     observations: Mapping[str, Sequence[Observation]]
@@ -254,7 +261,14 @@ class _Results:
         """Every node's forecast: worked out together, children before parents, on the first read."""
         if self._forecasts is None:
             self._forecasts = forecasts_of(
-                self.tree, self.equation_of, self.daily, self.actual_values, self.paces, self.aggregate_of, self.as_of
+                self.tree,
+                self.equation_of,
+                self.daily,
+                self.actual_values,
+                self.paces,
+                self.aggregate_of,
+                self.as_of,
+                self.day_rows,
             )
         return self._forecasts
 

@@ -20,8 +20,12 @@ def forecasts_of(
     paces: Mapping[str, NodePace],
     aggregate_of: Mapping[str, str],
     as_of: dt.date,
+    day_rows: Mapping[str, Sequence[int]] | None = None,
 ) -> dict[str, float]:
     """Each node's value at its deadline if its observed trend goes on, children before parents.
+
+    ``day_rows`` holds the rows of each observed day of a ``mean`` of rows:
+    its trend weighs a day by its rows, as its actual does.
 
     A node computed from its children takes their trends at its own deadline,
     not at theirs: leads due at midsummer are the web and event leads
@@ -45,7 +49,9 @@ def forecasts_of(
                     read.update(equation.children)
         # A deadline before the period (error T001) has no forecast, whatever the date.
         final = actual_values if tree.goal_file.period.start <= deadline <= as_of else {}
-        at_deadline[deadline] = forecasts_at(needed, deadline, equation_of, daily, actual_values, aggregate_of, tree, final)
+        at_deadline[deadline] = forecasts_at(
+            needed, deadline, equation_of, daily, actual_values, aggregate_of, tree, final, day_rows or {}
+        )
     forecasts: dict[str, float] = {}
     for node_id in reversed(order):
         value = at_deadline[deadline_of[node_id]].get(node_id)
@@ -63,10 +69,12 @@ def forecasts_at(
     aggregate_of: Mapping[str, str],
     tree: GoalTree,
     final: Mapping[str, float],
+    day_rows: Mapping[str, Sequence[int]],
 ) -> dict[str, float]:
     """The forecast at ``deadline`` of each of ``order`` (topological), children before parents.
 
     ``final`` holds the actuals of a deadline that has come: a measured node's forecast is its actual.
+    ``day_rows``: the rows of each day of a ``mean`` of rows (see :func:`forecasts_of`).
     """
     start = tree.goal_file.period.start
     forecasts: dict[str, float] = {}
@@ -76,7 +84,7 @@ def forecasts_at(
         if days and node_id in final:
             value = final[node_id]
         elif days:
-            value = pace.forecast_series(days, aggregate_of[node_id], start, deadline)
+            value = pace.forecast_series(days, aggregate_of[node_id], start, deadline, day_rows.get(node_id))
         else:
             equation = equation_of.get(node_id)
             if equation is not None:

@@ -79,7 +79,11 @@ def expected_on_day(day: int, days: int, start_value: float | None, target: floa
 
 
 def forecast_series(
-    series: Sequence[tuple[dt.date, float]], aggregate: str, start: dt.date, deadline: dt.date
+    series: Sequence[tuple[dt.date, float]],
+    aggregate: str,
+    start: dt.date,
+    deadline: dt.date,
+    rows: Sequence[int] | None = None,
 ) -> float | None:
     """The linear trend of the observations, extrapolated to the deadline.
 
@@ -88,18 +92,22 @@ def forecast_series(
     a least-squares line through the observed values. The largest row
     (``max``) can only grow and the smallest (``min``) only fall: their
     forecast is never past what is already reached. A ``mean`` of rows is
-    forecast as the line's mean from the first row to the deadline.
+    forecast as the line's mean from the first row to the deadline; given
+    ``rows`` (each day's rows, the day's value their mean), the line is
+    fitted to the rows, so a day of three deals weighs three times a day of one.
     """
     horizon = day_index(deadline, start)
     if not series or horizon <= 0:  # no trend, or a deadline before the period (error T001)
         return None
     try:
-        return _trend_at(series, aggregate, start, horizon)
+        return _trend_at(series, aggregate, start, horizon, rows)
     except (OverflowError, ValueError):  # observations near the float limit (fsum of inf and -inf): no trend
         return None
 
 
-def _trend_at(series: Sequence[tuple[dt.date, float]], aggregate: str, start: dt.date, horizon: int) -> float | None:
+def _trend_at(
+    series: Sequence[tuple[dt.date, float]], aggregate: str, start: dt.date, horizon: int, rows: Sequence[int] | None = None
+) -> float | None:
     """:func:`forecast_series` once the series and the horizon are known to be there."""
     if aggregate == "sum":
         cumulative = 0.0
@@ -120,11 +128,13 @@ def _trend_at(series: Sequence[tuple[dt.date, float]], aggregate: str, start: dt
     points = [(day_index(date, start), value) for date, value in series]
     if len(points) == 1 or len({t for t, _ in points}) == 1:
         return points[-1][1]
-    n = len(points)
-    mean_t = math.fsum(t for t, _ in points) / n
-    mean_v = math.fsum(v for _, v in points) / n
-    covariance = math.fsum((t - mean_t) * (v - mean_v) for t, v in points)
-    variance = math.fsum((t - mean_t) ** 2 for t, _ in points)
+    # Least squares, each day weighing its rows when they are known (a day's mean stands for them).
+    weights = [1] * len(points) if rows is None else rows
+    n = math.fsum(weights)
+    mean_t = math.fsum(w * t for w, (t, _) in zip(weights, points)) / n
+    mean_v = math.fsum(w * v for w, (_, v) in zip(weights, points)) / n
+    covariance = math.fsum(w * (t - mean_t) * (v - mean_v) for w, (t, v) in zip(weights, points))
+    variance = math.fsum(w * (t - mean_t) ** 2 for w, (t, _) in zip(weights, points))
     slope = covariance / variance
     if aggregate == "mean":
         # The actual is the mean of every row: at the deadline, the line's mean from the first row on,
