@@ -279,7 +279,12 @@ class MilestoneOutsidePeriod(NodeRule):
         for day in sorted(node.milestones):
             if start <= day <= deadline:
                 continue
-            fields = {"day": wording.day(day), "start": wording.day(start), "deadline": wording.day(deadline)}
+            fields = {
+                "day": wording.day(day),
+                "start": wording.day(start),
+                "deadline": wording.day(deadline),
+                "end": wording.day(context.goal_file.period.end),
+            }
             if day < start:
                 message = _(
                     "the milestone at {day} is before the period starts ({start}); move it inside {start} … {deadline}",
@@ -293,7 +298,7 @@ class MilestoneOutsidePeriod(NodeRule):
                 )
             else:
                 message = _(
-                    "the milestone at {day} is after the period ends ({deadline}); move it inside {start} … {deadline}",
+                    "the milestone at {day} is after the period ends ({end}); move it inside {start} … {deadline}",
                     **fields,
                 )
             yield Finding(
