@@ -226,3 +226,30 @@ def test_an_unknown_command_lists_every_command(capsys):
     assert main(["chek", "goals.yaml"]) == 2
     error = capsys.readouterr().err
     assert "invalid choice: 'chek'" in error and all(f"'{name}'" in error for name in goaltree.cli.COMMANDS)
+
+
+def test_a_name_too_long_for_the_system_is_an_error_not_an_internal_one(funnel_path, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    long_name = "x" * 300  # over the 255 bytes a Linux file name may have
+    assert main(["init", long_name]) == 2
+    err = capsys.readouterr().err
+    assert "cannot create the project in" in err and "File name too long" in err and "internal error" not in err
+    report = tmp_path / "report.md"
+    assert main(["report", str(funnel_path), "-o", str(report), "--template", long_name + ".j2"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot read template" in err and "File name too long" in err and "internal error" not in err
+    assert not report.exists() and [path for path in tmp_path.iterdir() if path != funnel_path] == []
+
+
+def test_what_the_system_refuses_is_an_error_naming_the_file(funnel_path, capsys, monkeypatch):
+    import errno
+
+    import goaltree.engine
+
+    def refused(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", "/srv/data/leads.csv")
+
+    monkeypatch.setattr(goaltree.engine, "evaluate", refused)
+    assert main(["evaluate", str(funnel_path)]) == 2
+    err = capsys.readouterr().err
+    assert "goaltree: error: /srv/data/leads.csv: Permission denied" in err and "internal error" not in err

@@ -300,6 +300,9 @@ def _run_guarded(args: argparse.Namespace) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as error:  # the machine refused (a name too long, no permission): not a bug in goaltree
+        print(_("goaltree: error: {message}", message=os_error_text(error)), file=sys.stderr)
+        return 2
     except Exception as error:  # the last line of defence: never a traceback
         import traceback
 
@@ -316,6 +319,12 @@ def _run_guarded(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+
+
+def os_error_text(error: OSError) -> str:
+    """What the operating system refused, and on which file: ``x…x: File name too long``."""
+    reason = error.strerror or str(error)
+    return f"{error.filename}: {reason}" if error.filename is not None else reason
 
 
 def run() -> None:

@@ -29,7 +29,11 @@ def run(args: argparse.Namespace) -> int:
     if args.directory is None:
         raise GoaltreeError(_("name the folder for the new project: goaltree init DIR [--template NAME]"))
     directory = Path(args.directory)
-    if directory.is_symlink():
+    try:
+        linked = directory.is_symlink()
+    except OSError as error:  # a name too long for the system
+        raise GoaltreeError(_("cannot create the project in {directory}: {reason}", directory=directory, reason=error.strerror)) from None
+    if linked:
         # The project would be created wherever the link points, possibly outside what the user sees.
         raise GoaltreeError(_("{directory} is a symbolic link; give the real folder for the new project", directory=directory))
     created = starters.create(args.template, directory)

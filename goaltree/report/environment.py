@@ -120,7 +120,11 @@ def load_template(report_format: str, template: Path | str | None = None) -> "ji
         name = BUILTIN_TEMPLATES[report_format]
     else:
         path = Path(template)
-        if not path.is_file():
+        try:
+            found = path.is_file()
+        except OSError as error:  # a name too long for the system, a folder it may not read
+            raise GoaltreeError(words._("cannot read template {name}: {error}", name=path, error=error.strerror)) from None
+        if not found:
             raise GoaltreeError(words._("template {path} does not exist", path=path))
         env = environment([path.resolve().parent])
         name = path.name
