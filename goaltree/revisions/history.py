@@ -150,20 +150,30 @@ def file_history(path: Path | str) -> FileHistory:
     if not commits:
         raise GoaltreeError(_("{file}: has no commits in the git repository at {root}; commit it first", file=path, root=root))
     commits.reverse()  # oldest first: a timeline
-    texts = [read_at(root, commit.id, commit.path) for commit in commits]
-    entries: list[tuple[Commit | None, GoalText]] = [
-        (commit, GoalText(text, f"{commit.short_id}:{commit.path}", root / commit.path, commit.short_id, commit.id))
-        for commit, text in zip(commits, texts)
-    ]
+    # A revision that cannot be read (not UTF-8 text) is listed as not evaluated, as one that does not load.
+    entries: list[tuple[Commit | None, GoalText | None, str | None]] = []  # each with why it cannot be read
+    for commit in commits:
+        try:
+            text = read_at(root, commit.id, commit.path)
+        except GoaltreeError as error:
+            entries.append((commit, None, str(error)))
+            continue
+        label = f"{commit.short_id}:{commit.path}"
+        entries.append((commit, GoalText(text, label, root / commit.path, commit.short_id, commit.id), None))
     if path.is_file():
-        working = read_text(path)
-        if working != texts[-1]:
-            entries.append((None, GoalText(working, str(path), path)))
+        try:
+            working = read_text(path)
+        except GoaltreeError as error:
+            entries.append((None, None, str(error)))
+        else:
+            last = entries[-1][1]
+            if last is None or working != last.text:
+                entries.append((None, GoalText(working, str(path), path), None))
 
     trees: list[GoalTree | None] = []
     revisions: list[Revision] = []
-    for commit, goal_text in entries:
-        tree, problem = _load(goal_text)
+    for commit, goal_text, unreadable in entries:
+        tree, problem = _load(goal_text) if goal_text is not None else (None, unreadable)
         trees.append(tree)
         revisions.append(Revision(commit, _evaluate(tree) if tree is not None else {}, problem))
     for index in range(len(revisions) - 1):

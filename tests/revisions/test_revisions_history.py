@@ -111,6 +111,17 @@ def test_a_revision_that_does_not_load_is_shown_not_hidden(repository, capsys):
     assert "not evaluated:" in capsys.readouterr().out
 
 
+def test_a_revision_that_is_not_utf8_text_is_shown_not_evaluated(repository, capsys):
+    (repository.root / "goals.yaml").write_bytes(b"\xff\xfe" + old_text().encode("utf-16-le"))
+    repository.git("add", "goals.yaml")
+    repository.git("commit", "-q", "-m", "Saved as UTF-16 by mistake")
+    repository.commit(new_text(), "Back to UTF-8")
+    assert main(["history", "goals.yaml", "revenue"]) == 0
+    out = capsys.readouterr().out
+    assert "Saved as UTF-16 by mistake" in out and "not UTF-8 text" in out and "not evaluated:" in out
+    assert "Back to UTF-8" in out and "70 000 000" in out  # the revisions around it still evaluated
+
+
 def test_a_node_removed_later_and_an_unknown_node(repository, capsys):
     assert main(["history", "goals.yaml", "newsletter"]) == 0
     out = capsys.readouterr().out
