@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from goaltree.observations import Observation, merge, summarize
 from goaltree.errors import Diagnostic
 from goaltree.model import Metric, Node
-from goaltree.present.language import _, _p
+from goaltree.present.language import _, _n, _p
 from goaltree import codes
 
 if TYPE_CHECKING:
@@ -193,6 +193,24 @@ def as_number(value: Any) -> float | None:
     except (TypeError, ValueError):
         raise ValueError(_p("source", "{value} is not a number", value=repr(value))) from None
     return number if math.isfinite(number) else None
+
+
+def not_finite_reason(count: int, day: dt.date, what: str) -> str:
+    """Why a node fails on ``count`` rows whose ``what`` is NaN or infinite: SPEC §3.2 makes them an error.
+
+    Left out, they would change a total or a mean without a word; the node
+    has no actual instead, and the message says where to look.
+    """
+    return _n(
+        "{what} is not a finite number in {count} row (the first on {day}): a NaN or an infinite value is an "
+        "error, not a row to leave out; correct the data, or leave such rows out on purpose (`where`, or the query)",
+        "{what} is not a finite number in {count} rows (the first on {day}): a NaN or an infinite value is an "
+        "error, not a row to leave out; correct the data, or leave such rows out on purpose (`where`, or the query)",
+        count,
+        what=what,
+        count=count,
+        day=day.isoformat(),
+    )
 
 
 def combine_rows(

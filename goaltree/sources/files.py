@@ -42,6 +42,7 @@ from goaltree.sources.base import (
     SourceError,
     SourceOutcome,
     as_number,
+    not_finite_reason,
 )
 from goaltree.sources.paths import data_files
 from goaltree.sources.timelimit import QueryTimedOut
@@ -96,20 +97,19 @@ class _Plan:
     def aggregate_sqls(self) -> list[str]:
         """The node's daily aggregates, filtered by its ``where``: a count, or its rows' sum, number (and extremes).
 
-        A row whose value is not finite (``NaN``, ``inf``) is left out like an
-        empty one: its day keeps its other rows (an aggregate over it would be
-        ``NaN`` and lose the whole day).
+        A value's aggregates are over its finite rows and end with the number
+        of rows whose value is not finite (``NaN``, ``inf``): SPEC §3.2 makes
+        those an error, so the node fails on them (:meth:`_Runner._collect`)
+        rather than lose them, or the whole day, without a word.
         """
+        where = "" if self.where is None else f" AND ({self.where})"
         if self.counts_rows:
-            functions = ["COUNT(*)"]
-            condition = None if self.where is None else f"({self.where})"
-        else:
-            summary = _ROW_SUMMARY + _EXTREMES if self.extremes else _ROW_SUMMARY
-            functions = [f"{function}({self.value_sql})" for function in summary]
-            condition = f"isfinite({self.value_sql})" + ("" if self.where is None else f" AND ({self.where})")
-        if condition is None:
-            return functions
-        return [f"{function} FILTER (WHERE {condition})" for function in functions]
+            return ["COUNT(*)" if self.where is None else f"COUNT(*) FILTER (WHERE {self.where})"]
+        summary = _ROW_SUMMARY + _EXTREMES if self.extremes else _ROW_SUMMARY
+        condition = f"isfinite({self.value_sql})" + where
+        return [f"{function}({self.value_sql}) FILTER (WHERE {condition})" for function in summary] + [
+            f"COUNT(*) FILTER (WHERE NOT isfinite({self.value_sql}){where})"
+        ]
 
 
 def quote_identifier(name: str) -> str:
@@ -391,6 +391,7 @@ class _Runner:
             first = column
             column += width
             series = []
+            not_finite, first_day = 0, None
             try:
                 for row in rows:
                     dimension = row[1] if divided else None
@@ -400,7 +401,10 @@ class _Runner:
                             # A count is the day's value, not a sum of row values: its mean is over days.
                             series.append(Observation(row[0], float(count), dimension, None))
                         continue
-                    total, count, *extremes = (_number(value) for value in row[first:column])
+                    if row[column - 1]:
+                        not_finite += row[column - 1]
+                        first_day = first_day or row[0]
+                    total, count, *extremes = (_number(value) for value in row[first : column - 1])
                     if not count or total is None:
                         continue  # no row with a value this day
                     if count == 1:
@@ -415,6 +419,10 @@ class _Runner:
                     METRIC_INVALID,
                     field="value",
                 )
+                continue
+            if not_finite:
+                reason = not_finite_reason(not_finite, first_day, _p("source", "value '{value}'", value=plan.request.metric.value))
+                outcome.failures[node_id] = NodeFailure(reason, SOURCE_FAILED, field="value")
                 continue
             outcome.observations[node_id] = tuple(series)
 

@@ -40,6 +40,7 @@ from goaltree.sources.base import (
     as_date,
     as_number,
     combine_rows,
+    not_finite_reason,
 )
 from goaltree.sources.paths import resolve_path
 from goaltree.sources.sandbox import (
@@ -348,6 +349,7 @@ def _run_query(connection: "Connection", request: NodeRequest, start: dt.date, e
         )
     divided = len(columns) == 3
     series = []
+    not_finite, first_day = 0, None
     for row in rows:
         try:
             day = as_date(row[0])
@@ -360,11 +362,16 @@ def _run_query(connection: "Connection", request: NodeRequest, start: dt.date, e
             reason = _("the query's second column must be a number: {reason}", reason=error)
             return NodeFailure(reason, METRIC_INVALID, field="query")
         if value is None:
+            if row[1] is not None and start <= day <= end:  # NaN or infinite: an error, never a row left out
+                not_finite += 1
+                first_day = day if first_day is None else min(first_day, day)
             continue
         dimension = None
         if divided:
             dimension = MISSING_DIMENSION if row[2] is None else str(row[2])
         series.append((day, value, dimension))
+    if not_finite:
+        return NodeFailure(not_finite_reason(not_finite, first_day, _("the query's value")), SOURCE_FAILED, field="query")
     # Each row the query returns is one row of the metric: a mean or max is over them, not over days.
     return combine_rows(series, start, end)
 

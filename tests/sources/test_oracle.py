@@ -98,7 +98,7 @@ def oracle(
         total_units = f"SELECT day, 'all' AS g, COUNT(*) AS v FROM ({rows}) GROUP BY day"
         dimension_units = f"SELECT day, dim AS g, COUNT(*) AS v FROM ({rows}) GROUP BY day, dim"
     else:
-        # docs/sources.md: values that are empty or not finite are left out.
+        # docs/sources.md: empty values are left out (a value that is not finite fails its node, tested apart).
         total_units = f"SELECT day, 'all' AS g, v FROM ({rows}) WHERE isfinite(v)"
         dimension_units = f"SELECT day, dim AS g, v FROM ({rows}) WHERE isfinite(v)"
     total = aggregate_units(connection, total_units, aggregate).get("all")
@@ -251,20 +251,46 @@ day,amount,channel
 
 
 @pytest.mark.parametrize("kind", ["csv", "parquet"])
-def test_a_row_that_is_not_a_number_is_left_out_not_its_whole_day(tmp_path: Path, kind: str) -> None:
+def test_a_value_that_is_not_a_finite_number_fails_its_node_and_says_where(tmp_path: Path, kind: str) -> None:
     project = tmp_path / kind
     (project / "data").mkdir(parents=True)
-    (project / "goals.yaml").write_text(NOT_FINITE_GOALS.replace("KIND", kind), encoding="utf-8")
+    finite = '  finite: {title: 100 SEK revenue, unit: SEK, target: 100, metric: {source: crm, value: amount, where: "isfinite(amount)"}}\n'
+    (project / "goals.yaml").write_text(NOT_FINITE_GOALS.replace("KIND", kind) + finite, encoding="utf-8")
     csv_path = project / "data" / "deals.csv"
     csv_path.write_text(NOT_FINITE_ROWS, encoding="utf-8")
     if kind == "parquet":
         duckdb.execute(f"COPY (SELECT * FROM read_csv('{csv_path}')) TO '{project / 'data' / 'deals.parquet'}' (FORMAT parquet)")
         csv_path.unlink()
-    assert assert_matches(project, dt.date(2027, 1, 31)) == 5
-    nodes = goaltree.evaluate(project / "goals.yaml", dt.date(2027, 1, 31)).nodes
-    # The finite rows are 10 and 20 on the 5th and 7 on the 6th; the 7th has none.
-    assert nodes["revenue"].actual == 37
-    assert (nodes["biggest"].actual, nodes["smallest"].actual) == (20, 7)
-    assert nodes["average"].actual == pytest.approx(37 / 3)
-    assert nodes["average"].breakdown == {"web": pytest.approx(17 / 2), "events": 20}
-    assert nodes["won"].actual == 17
+    evaluation = goaltree.evaluate(project / "goals.yaml", dt.date(2027, 1, 31))
+    # SPEC §3.2: NaN and infinite values are errors. Left out, they would change the totals without a word.
+    failed = {d.node: d for d in evaluation.diagnostics if d.code == "E013"}
+    assert set(failed) == {"revenue", "biggest", "smallest", "average", "won"}
+    assert all(d.severity == "error" for d in failed.values())
+    assert "in 4 rows (the first on 2027-01-05)" in failed["revenue"].message  # NaN, inf, -inf, NaN
+    assert "in 2 rows (the first on 2027-01-05)" in failed["won"].message  # the web rows: NaN, -inf
+    lines = (project / "goals.yaml").read_text(encoding="utf-8").splitlines()
+    assert failed["revenue"].line == next(n for n, line in enumerate(lines, 1) if line.startswith("  revenue:"))
+    nodes = evaluation.nodes
+    for node_id in failed:
+        assert (nodes[node_id].actual, nodes[node_id].status) == (None, "no_data")
+    # Left out on purpose by `where`: the finite rows, 10 and 20 on the 5th and 7 on the 6th.
+    assert nodes["finite"].actual == 37
+
+
+def test_a_query_value_that_is_not_a_finite_number_fails_its_node(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    database = sqlite3.connect(tmp_path / "data" / "deals.db")
+    with database:
+        database.execute("CREATE TABLE deals (day TEXT, amount REAL)")
+        database.executemany("INSERT INTO deals VALUES (?, ?)", [("2027-01-05", 10.0), ("2027-01-06", 1e999), ("2028-02-01", 1e999)])
+    database.close()
+    (tmp_path / "goals.yaml").write_text(
+        NOT_FINITE_GOALS.split("sources:")[0]
+        + 'sources:\n  db: {type: sql, url: "sqlite:///data/deals.db"}\nnodes:\n'
+        + "  revenue: {title: 100 SEK revenue, unit: SEK, target: 100, metric: {source: db, query: 'SELECT day, amount FROM deals'}}\n",
+        encoding="utf-8",
+    )
+    evaluation = goaltree.evaluate(tmp_path / "goals.yaml", dt.date(2027, 1, 31))
+    [failure] = [d for d in evaluation.diagnostics if d.code == "E013"]
+    assert "in 1 row (the first on 2027-01-06)" in failure.message  # the infinity of 2028 is outside the period
+    assert evaluation.nodes["revenue"].actual is None
