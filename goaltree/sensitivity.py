@@ -125,8 +125,9 @@ class _Model:
                 users.setdefault(child, []).append(head)
         self.users = users
 
-        # The last base computed, and the exact parts of its sums (see _shifted_sum).
-        self._base: tuple[dict[str, float], dict[str, tuple[list[float], frozenset[str]] | None]] | None = None
+        # The last base computed, and per rollup the exact parts of its sum, or its two extreme
+        # children (see _shifted_sum), with its children.
+        self._base: tuple[dict[str, float], dict[str, tuple[list, frozenset[str]] | None]] | None = None
 
     def _evaluate(self, head: str, values: Mapping[str, float]) -> float:
         equation = self.equation_of[head]
@@ -141,24 +142,35 @@ class _Model:
         return values
 
     def _shifted_sum(self, head: str, changed: Mapping[str, float]) -> float | None:
-        """A sum's (or mean's) value with the ``changed`` children, from its base's exact parts; ``None`` when not a sum.
+        """A rollup's value with the ``changed`` children, from its base's exact parts; ``None`` when not a rollup.
 
-        Recomputing a sum of N children for each of its N moved inputs is
-        quadratic. The base's children are kept as a few floats whose sum is
-        exactly theirs (Shewchuk's partials, as ``math.fsum`` keeps them); the
-        moved sum is ``fsum`` of those, minus each changed child's base value,
-        plus its new one: the same correctly rounded float as ``fsum`` of all
-        the children, in time of the changed ones.
+        Recomputing a rollup of N children for each of its N moved inputs is
+        quadratic. The base's children (times their weights, for a weighted
+        mean) are kept as a few floats whose sum is exactly theirs (Shewchuk's
+        partials, as ``math.fsum`` keeps them); the moved sum is ``fsum`` of
+        those, minus each changed child's base term, plus its new one: the same
+        correctly rounded float as ``fsum`` of all the terms, in time of the
+        changed ones. A ``min`` or ``max`` keeps its two extreme children.
         """
         import math
 
+        from goaltree.engine.system import total
+
         equation = self.equation_of[head]
-        if equation.formula is not None or equation.kind not in ("sum", "mean") or self._base is None:
+        if equation.formula is not None or self._base is None:
+            return None
+        if equation.kind in ("min", "max"):
+            return self._shifted_extreme(head, changed)
+        weighted = equation.kind == "weighted_mean"
+        if equation.kind not in ("sum", "mean") and not (weighted and total(equation.weights) != 0):
             return None
         base, exact = self._base
+        weight_of = dict(zip(equation.children, equation.weights)) if weighted else None
         if head not in exact:
             children = equation.children
             numbers = [base[child] for child in children]
+            if weight_of is not None:
+                numbers = [weight * number for weight, number in zip(equation.weights, numbers)]
             partials: list[float] = []
             for x in numbers:
                 kept = 0
@@ -182,16 +194,40 @@ class _Model:
         terms = list(partials)
         for child, value in changed.items():
             if child in children:
+                if weight_of is not None:
+                    weight = weight_of[child]
+                    value, was = weight * value, weight * base[child]
+                else:
+                    was = base[child]
                 if not abs(value) <= _FAR_FROM_OVERFLOW:
                     return None
-                terms += (-base[child], value)
+                terms += (-was, value)
         try:
             result = math.fsum(terms)
         except (OverflowError, ValueError):
             return None
         if result == 0 or not math.isfinite(result):
             return None  # the full sum decides the sign of a zero and what overflows
+        if weight_of is not None:
+            return result / total(equation.weights)
         return result if equation.kind == "sum" else result / len(equation.children)
+
+    def _shifted_extreme(self, head: str, changed: Mapping[str, float]) -> float | None:
+        """A ``min`` or ``max`` with one changed child, from its base's two extreme children; ``None`` otherwise."""
+        equation = self.equation_of[head]
+        base, exact = self._base  # type: ignore[misc]
+        if head not in exact:
+            children = equation.children
+            ranked = sorted(children, key=base.__getitem__, reverse=equation.kind == "max")
+            exact[head] = (ranked[:2], frozenset(children)) if len(set(children)) == len(children) >= 2 else None
+        known = exact[head]
+        mine = [child for child in changed if known is not None and child in known[1]]
+        if known is None or len(mine) != 1:
+            return None
+        (first, second), _children = known
+        pick = min if equation.kind == "min" else max
+        # The extreme of the others: the first, unless the changed child is the first.
+        return pick(base[second] if mine[0] == first else base[first], changed[mine[0]])
 
     def moved(self, base: Mapping[str, float], input_id: str, value: float) -> float:
         """The node with ``input_id`` at ``value`` and every other input as in ``base``."""

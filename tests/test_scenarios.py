@@ -518,3 +518,40 @@ def test_moving_one_input_of_a_wide_sum_gives_the_full_sums_float(kind, values, 
     expected = equation.evaluate({**inputs, moved: value})
     got = model.moved(base, moved, value)
     assert repr(got) == repr(expected)
+
+
+@settings(deadline=None, max_examples=300)
+@given(
+    st.sampled_from(["weighted_mean", "min", "max"]),
+    st.lists(st.tuples(_SUMMANDS, st.sampled_from([0.0, 0.5, 1.0, 3.0, 1e-9, 1e6])), min_size=1, max_size=30),
+    st.data(),
+)
+def test_moving_one_input_of_a_wide_weighted_mean_min_or_max_gives_the_full_rollups_float(kind, pairs, data):
+    """Sensitivity moves each input of a weighted mean from its exact parts, and of a min or max from its two extremes."""
+    from goaltree.engine.system import Equation
+    from goaltree.sensitivity import _Model
+
+    children = tuple(f"c{index}" for index in range(len(pairs)))
+    weights = tuple(weight for _, weight in pairs) if kind == "weighted_mean" else ()
+    equation = Equation("total", kind, children, None, weights)
+    model = _Model("total", {"total": equation}, ("total", *children))
+    inputs = {child: value for child, (value, _) in zip(children, pairs)}
+    base = model.base(inputs)
+    for _ in range(3):  # from the same base, as sensitivity moves one input after another
+        moved = data.draw(st.sampled_from(children))
+        value = data.draw(_SUMMANDS)
+        expected = equation.evaluate({**inputs, moved: value})
+        assert repr(model.moved(base, moved, value)) == repr(expected)
+
+
+def test_a_min_rollup_moves_to_its_second_smallest_child_when_the_smallest_rises():
+    from goaltree.engine.system import Equation
+    from goaltree.sensitivity import _Model
+
+    equation = Equation("cheapest", "min", ("a", "b", "c"))
+    model = _Model("cheapest", {"cheapest": equation}, ("cheapest", "a", "b", "c"))
+    base = model.base({"a": 3.0, "b": 1.0, "c": 2.0})
+    assert base["cheapest"] == 1.0
+    assert model.moved(base, "b", 5.0) == 2.0  # b no longer the smallest: c is
+    assert model.moved(base, "a", 0.5) == 0.5
+    assert model.moved(base, "c", 4.0) == 1.0
