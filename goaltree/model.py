@@ -329,7 +329,7 @@ class Node(_Frozen):
     formula: str | None = Field(
         None, description="Arithmetic over node ids: `+ - * / **`, parentheses, numbers, `min() max() abs()`."
     )
-    parent: str | Annotated[list[str], Field(json_schema_extra={"uniqueItems": True})] | None = Field(
+    parent: str | list[str] | None = Field(
         None, description="An id or a list of ids this node contributes to (a DAG)."
     )
     rollup: Rollup | None = Field(None, description="How the children that name this node as `parent` combine into it. Default `progress` for objectives, `none` otherwise.")
@@ -349,14 +349,6 @@ class Node(_Frozen):
     def _range_ordered(cls, value: tuple[float, float] | None) -> tuple[float, float] | None:
         if value is not None and value[0] > value[1]:
             raise ValueError(_("range must be [low, high] with low <= high"))
-        return value
-
-    @field_validator("parent")
-    @classmethod
-    def _parents_once(cls, value: str | list[str] | None) -> str | list[str] | None:
-        if isinstance(value, list) and len(set(value)) != len(value):
-            twice = next(parent for index, parent in enumerate(value) if parent in value[:index])
-            raise ValueError(_("`parent` names '{parent}' twice; list each parent once", parent=twice))
         return value
 
     @model_validator(mode="after")

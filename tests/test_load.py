@@ -55,12 +55,6 @@ CASES = {
         8,
         "did you mean 'growth'",
     ),
-    "parent_named_twice": (
-        HEADER + "nodes:\n  a: {title: A, rollup: sum}\n  b: {title: B, parent: [a, a]}\n",
-        "E003",
-        8,
-        "`parent` names 'a' twice",
-    ),
     "duplicate_id": (
         HEADER + "nodes:\n  leads: {title: Leads}\n  leads: {title: Leads again}\n",
         "E005",
