@@ -269,7 +269,7 @@ def _build(
                     used_by = rollup_children.get(parent_id)
                     if used_by is None:
                         rollup_children[parent_id] = [node_id]
-                    else:
+                    elif used_by[-1] != node_id:  # a parent listed twice has the child once, as its edges do
                         used_by.append(node_id)
             if valid_parents == len(node_parents) == 1:  # most nodes
                 parent_edges[node_id] = node_parents

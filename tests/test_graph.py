@@ -198,3 +198,20 @@ def test_a_built_file_has_the_smallest_order_and_every_node_feeds_its_users_then
         if fed:
             feeds[node_id] = tuple(fed)
     assert tree.parents == feeds
+
+
+def test_a_parent_listed_twice_rolls_its_child_up_once(write_goals):
+    import datetime as dt
+
+    import goaltree
+
+    body = """\
+nodes:
+  leads: {title: 10 leads, unit: count, target: 10, rollup: sum}
+  web: {title: 10 web leads, unit: count, target: 10, parent: [leads, leads], actuals: {2027-02-01: 2}}
+"""
+    tree = load_goal_file(write_goals(HEADER + body)).tree
+    assert tree.rollup_children == {"leads": ("web",)} and tree.parents == {"web": ("leads",)}
+    nodes = goaltree.evaluate(tree, dt.date(2027, 6, 30)).nodes
+    assert nodes["leads"].children == ("web",)
+    assert nodes["leads"].actual == 2  # the web leads once, not 2 + 2
