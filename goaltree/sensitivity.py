@@ -225,9 +225,11 @@ class _Model:
         if known is None or len(mine) != 1:
             return None
         (first, second), _children = known
-        pick = min if equation.kind == "min" else max
         # The extreme of the others: the first, unless the changed child is the first.
-        return pick(base[second] if mine[0] == first else base[first], changed[mine[0]])
+        others, value = base[second] if mine[0] == first else base[first], changed[mine[0]]
+        if value == others == 0:
+            return None  # 0.0 or -0.0: the order of the children decides, as the full rollup reads them
+        return min(others, value) if equation.kind == "min" else max(others, value)
 
     def moved(self, base: Mapping[str, float], input_id: str, value: float) -> float:
         """The node with ``input_id`` at ``value`` and every other input as in ``base``."""
