@@ -26,15 +26,20 @@ def _outside(path: Path, project: Path) -> bool:
     return False
 
 
-def _escape_error(raw: str, resolved: Path, project: Path, field: str) -> SourceError:
+def _escape_error(raw: str, project: Path, field: str) -> SourceError:
+    """The refusal of a path that leaves the project: it names the path as written, never where it leads.
+
+    Where a path outside the project leads (a link's target, a file a glob
+    matched there) is outside content too: printed, a goal file could list
+    any folder of the machine through it.
+    """
     return SourceError(
         _(
-            "{field} '{path}' leads outside the project folder {project} (to {resolved}); move the data "
+            "{field} '{path}' leads outside the project folder {project}; move the data "
             "into the project or set `allow_outside_project: true` on the source",
             field=field,
             path=raw,
             project=project,
-            resolved=resolved,
         ),
         SOURCE_CONFIG,
         field,
@@ -50,7 +55,7 @@ def resolve_path(project_dir: Path, raw: str, *, allow_outside: bool, field: str
     project = project_dir.resolve()
     resolved = (project / Path(raw).expanduser()).resolve()
     if not allow_outside and _outside(resolved, project):
-        raise _escape_error(raw, resolved, project, field)
+        raise _escape_error(raw, project, field)
     return resolved
 
 
@@ -73,12 +78,12 @@ def data_files(project_dir: Path, raw: str, *, allow_outside: bool, field: str =
     fixed = Path(*prefix)
     resolve_path(project, str(fixed), allow_outside=allow_outside, field=field)
     rest = pattern.parts[len(prefix) if prefix != ["."] else 0 :]
-    matches = sorted(str(path) for path in _matches(project / fixed, rest, raw, field))
+    matches = sorted(str(path) for path in _matches(project / fixed, rest, raw, field, None if allow_outside else project))
     files = []
     for match in matches:
         path = Path(match).resolve()
-        if not allow_outside and _outside(path, project):
-            raise _escape_error(match, path, project, field)
+        if not allow_outside and _outside(path, project):  # a link to a file outside
+            raise _escape_error(raw, project, field)
         if path.is_file():
             files.append(path)
     if not files:
@@ -90,7 +95,7 @@ MAX_FOLDERS_SEARCHED = 10_000
 """How many folders one glob may search: a ``**`` over a whole disk, or around a loop of links, stops here."""
 
 
-def _matches(base: Path, parts: tuple[str, ...], raw: str, field: str) -> list[Path]:
+def _matches(base: Path, parts: tuple[str, ...], raw: str, field: str, project: Path | None) -> list[Path]:
     """What ``glob.glob(base / *parts, recursive=True)`` matches, each folder searched once.
 
     Links to folders are followed, as by glob, but a folder reached again
@@ -98,14 +103,23 @@ def _matches(base: Path, parts: tuple[str, ...], raw: str, field: str) -> list[P
     :data:`MAX_FOLDERS_SEARCHED` folders are searched in all: a glob in a goal
     file never walks for ever. Names starting with a dot match only a part
     that starts with one, and ``**`` does not enter them, as with glob.
+    Given the ``project`` folder, no folder outside it is searched or
+    stepped into (a ``..`` after a glob part, a link in the project): the
+    glob is refused before anything there is listed.
 
     Raises:
-        SourceError: The glob would search more folders than that.
+        SourceError: The glob would search more folders than that, or leave the project.
     """
     searched = 0
 
+    def inside(folder: Path) -> Path:
+        if project is not None and _outside(folder.resolve(), project):
+            raise _escape_error(raw, project, field)
+        return folder
+
     def search(folder: Path) -> list[os.DirEntry]:
         nonlocal searched
+        inside(folder)
         searched += 1
         if searched > MAX_FOLDERS_SEARCHED:
             raise SourceError(
@@ -160,7 +174,7 @@ def _matches(base: Path, parts: tuple[str, ...], raw: str, field: str) -> list[P
                     if fnmatch.fnmatchcase(entry.name, part) and (last or is_folder(entry)):
                         found.append(Path(entry.path))
         else:
-            found = [folder / part for folder in current if last or (folder / part).is_dir()]
+            found = [inside(folder / part) for folder in current if last or inside(folder / part).is_dir()]
         current = list(dict.fromkeys(found))
     return [path for path in current if path.exists()]
 

@@ -90,3 +90,57 @@ nodes:
     code = main(["report", str(tmp_path / "goals.yaml"), "--as-of", "2027-06-30", "-o", str(tmp_path / "r.md")])
     assert code == 1 and "leads outside the project folder" in capsys.readouterr().err
     assert outside == []
+
+
+@pytest.fixture
+def beside(tmp_path: Path, project: Path) -> Path:
+    """A folder beside the project with files a goal file must not find out about."""
+    outside = tmp_path.parent / (tmp_path.name + "-beside")
+    (outside / "keys").mkdir(parents=True)
+    (outside / "keys" / "secret-token.csv").write_text("day,amount\n", encoding="utf-8")
+    return outside
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["d*/../../{beside}/keys/*", "d*/../../{beside}/keys/secret*", "d*/../../{beside}/keys/nothing*", "[d]ata/../../{beside}/**"],
+)
+def test_a_glob_stepping_out_of_the_project_after_a_glob_part_lists_nothing_there(
+    project: Path, beside: Path, pattern: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    listed: list[Path] = []
+    scandir = os.scandir
+
+    def recording(folder):
+        listed.append(Path(folder).resolve())
+        return scandir(folder)
+
+    monkeypatch.setattr(paths.os, "scandir", recording)
+    raw = pattern.format(beside=beside.name)
+    with pytest.raises(SourceError) as refused:
+        data_files(project, raw, allow_outside=False)
+    message = str(refused.value)
+    assert "leads outside the project folder" in message
+    # The same words whether the file exists or not, and no name found there.
+    assert "secret-token" not in message.replace(raw, "") and "keys/" not in message.replace(raw, "")
+    assert all(folder == project or project in folder.parents for folder in listed), listed
+
+
+def test_a_link_in_the_project_to_a_folder_outside_is_not_listed_through_a_glob(
+    project: Path, beside: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "linked").symlink_to(beside / "keys")
+    listed: list[Path] = []
+    scandir = os.scandir
+
+    def recording(folder):
+        listed.append(Path(folder).resolve())
+        return scandir(folder)
+
+    monkeypatch.setattr(paths.os, "scandir", recording)
+    with pytest.raises(SourceError) as refused:
+        data_files(project, "l*/*", allow_outside=False)
+    assert "secret-token" not in str(refused.value) and str(beside) not in str(refused.value)
+    assert beside / "keys" not in listed
+    # Allowed on purpose, the same glob finds the file.
+    assert [path.name for path in data_files(project, "l*/*", allow_outside=True)] == ["secret-token.csv"]
