@@ -167,9 +167,11 @@ def _observation(path: Path, row: Any, where: str, format: int) -> Observation:
             _(
                 "{where} has rows {rows}; it must be a whole number of 2 or more (or null for a day's value)",
                 where=where,
-                rows=repr(rows),
+                rows=_short(rows),
             ),
         )
+    if rows > MAX_ROWS:  # beyond it a count no longer converts to a float exactly, or at all
+        raise _fail(path, _("{where} has more rows than one day can hold ({most} at most)", where=where, most=MAX_ROWS))
     if len(row) == 4:
         return Observation(day, float(row[1]), dimension, rows)
     if float(row[4]) > float(row[5]):
@@ -293,6 +295,10 @@ def write_snapshot(
         ) from None
     write_atomic(path, text, what="snapshot")
     return sha256
+
+
+MAX_ROWS = 2**53
+"""The most rows one day of a snapshot may count: every count up to it is exact as a float."""
 
 
 def _json_int(digits: str) -> int | float:

@@ -177,3 +177,21 @@ def test_the_written_file_is_readable_by_others(tmp_path: Path) -> None:
 def test_the_default_path_is_next_to_the_goal_file() -> None:
     assert default_snapshot_path(Path("plans/goals.yaml")) == Path("plans/goals.snapshot.json")
     assert default_snapshot_path("q1.yml") == Path("q1.snapshot.json")
+
+
+@pytest.mark.parametrize("rows", [10**400, 2**53 + 1])
+def test_a_snapshot_counting_more_rows_than_a_day_holds_is_a_clear_error(project: Path, rows: int) -> None:
+    """Anyone can recompute the hash: a committed snapshot is read as untrusted, and a count too large for a float is refused."""
+    from goaltree.sources.snapshot import _canonical_hash
+
+    path = project / "goals.snapshot.json"
+    pull(project, path)
+    document = json.loads(path.read_text())
+    node_id, series = next((node, rows) for node, rows in document["nodes"].items() if rows)
+    series[0] = [series[0][0], series[0][1], series[0][2] if len(series[0]) > 2 else None, rows]
+    content = {key: value for key, value in document.items() if key not in ("sha256", "fetched_at")}
+    document["sha256"] = _canonical_hash(content)
+    path.write_text(json.dumps(document))
+
+    with pytest.raises(GoaltreeError, match=rf"nodes\.{node_id}\[0\] has more rows than one day can hold"):
+        read_snapshot(path)
