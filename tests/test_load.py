@@ -87,6 +87,13 @@ CASES = {
     ),
     "version": (HEADER.replace("goaltree: 1", "goaltree: 2") + "nodes: {}\n", "E011", 1, "format version"),
     "bad_node_id": (HEADER + "nodes:\n  Revenue-2027: {title: R}\n", "E015", 7, "must match"),
+    "binary_value": (
+        HEADER + "nodes:\n  a: {title: !!binary aGVsbG8=, unit: SEK, target: 500}\n",
+        "E001",
+        7,
+        "a !!binary value has no place in a goal file",
+    ),
+    "set_value": (HEADER + "nodes:\n  a: {title: A, tags: !!set {x, y}}\n", "E001", 7, "a !!set value has no place"),
     "object_tag": (HEADER + "nodes:\n  a: !!python/object:os.system {title: A}\n", "E001", None, "YAML"),
 }
 

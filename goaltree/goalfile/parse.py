@@ -162,6 +162,22 @@ def _robust_loader() -> type:
                     return float(digits)  # beyond Python's digit limit, and far beyond float range: ±inf
                 raise
 
+        def construct_refused(self, node: Any) -> Any:
+            # Bytes (!!binary) and unordered sets (!!set) are no values of a goal file: the first
+            # reach code that expects text, the second would list ids in another order each run.
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                _(
+                    "a {tag} value has no place in a goal file, which holds text, numbers, dates, lists and mappings; "
+                    "write the value itself",
+                    tag="!!" + node.tag.rsplit(":", 1)[-1],
+                ),
+                node.start_mark,
+            )
+
+    RobustLoader.add_constructor("tag:yaml.org,2002:binary", RobustLoader.construct_refused)
+    RobustLoader.add_constructor("tag:yaml.org,2002:set", RobustLoader.construct_refused)
     RobustLoader.add_constructor("tag:yaml.org,2002:timestamp", RobustLoader.construct_yaml_timestamp)
     RobustLoader.add_constructor("tag:yaml.org,2002:int", RobustLoader.construct_yaml_int)
     return RobustLoader
