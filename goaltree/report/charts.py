@@ -56,13 +56,16 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
     first = math.floor(low / step) * step
+    # Rounded a few places below the step, whatever its size: a fixed 12 places made every tick
+    # of a 1e-16 step 0, and the axis had no height.
+    places = max(12, 3 - math.floor(math.log10(step)))
     ticks = []
     value = first
     while value <= high + step * 1e-9:
-        ticks.append(round(value, 12))
+        ticks.append(round(value, places))
         value += step
     if ticks[-1] < high:
-        ticks.append(round(ticks[-1] + step, 12))
+        ticks.append(round(ticks[-1] + step, places))
     return ticks
 
 
@@ -147,6 +150,8 @@ def pace_chart(
         return None
     ticks = nice_ticks(low - 0.04 * span if low != 0 else 0.0, high + 0.06 * span)
     y_low, y_high = ticks[0], ticks[-1]
+    if not y_high > y_low:  # the span checks above keep the axis from collapsing; never divide by 0
+        return None
     plot_width = WIDTH - LEFT - RIGHT
     plot_height = HEIGHT - TOP - BOTTOM
 

@@ -61,6 +61,33 @@ def test_no_chart_without_target_or_data(objectives):
 def test_nice_ticks_and_labels():
     assert nice_ticks(0, 63_000_000) == [0, 20_000_000, 40_000_000, 60_000_000, 80_000_000]
     assert nice_ticks(0, 1) == [0, 0.25, 0.5, 0.75, 1]
+    # A tiny span keeps distinct ticks: rounded to 12 places, each of these was 0.
+    assert nice_ticks(0, 5.2e-16) == [0, 2e-16, 4e-16, 6e-16]
+    assert nice_ticks(3e-14, 9e-14) == [2e-14, 4e-14, 6e-14, 8e-14, 1e-13]
     assert axis_label(60_000_000, "SEK") == "60 M"
     assert axis_label(250_000, "count") == "250 k"
     assert axis_label(0.014, "ratio") == "1.4 %"
+
+
+def test_a_report_of_values_near_the_float_limits_is_written(tmp_path):
+    from goaltree.cli import main
+
+    goals = tmp_path / "goals.yaml"
+    goals.write_text(
+        """\
+goaltree: 1
+id: t
+title: T 500 SEK
+period: {start: 2027-01-01, end: 2027-12-31}
+owner: Me
+nodes:
+  a: {title: 500 SEK a, unit: SEK, target: 5e-324, formula: b * c, baseline: 1e308}
+  b: {title: 5 SEK b, unit: SEK, baseline: 5e-324, actuals: {2027-01-05: 1e308}}
+  c: {title: 5 c, unit: ratio, type: driver, baseline: 1e308, actuals: {2027-02-05: 5e-324}}
+""",
+        encoding="utf-8",
+    )
+    report = tmp_path / "report.html"
+    # a's actual is 1e308 × 5e-324, about 4.9e-16: its chart's axis once had no height (ZeroDivisionError).
+    assert main(["report", str(goals), "--as-of", "2027-06-30", "-o", str(report)]) == 0
+    assert "500 SEK a" in report.read_text(encoding="utf-8")
