@@ -10,9 +10,13 @@ are secret are remembered by a :class:`Redactor`, which masks them (and any
 password written into a URL) in every message goaltree shows: diagnostics,
 exceptions, and the texts of database drivers, which often echo the URL.
 
-Secrets are: the values of variables whose names look secret (``PASSWORD``,
-``PASSWD``, ``TOKEN``, ``SECRET``, ``KEY``, ``CREDENTIAL``, ``PRIVATE``), every
-value read from the environment into a URL, and the password part of a URL.
+Secrets are: the values of variables whose names look secret (``PASS``,
+``PWD``, ``TOKEN``, ``SECRET``, ``KEY``, ``CREDENTIAL``, ``PRIVATE``, ``AUTH``,
+``CERT``, ``COOKIE``, ``SESSION``, and ``DSN``, ``URL``, ``URI``, ``CONN`` for
+a connection string), every value read from the environment into a URL, the
+password part of a URL, and the letters and digits a secret was read in
+among (``x${TOKEN}x`` in ``data/x${TOKEN}x.csv``), so that a short secret glued
+to other characters is masked with them.
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ from urllib.parse import quote, quote_plus, unquote, urlsplit
 from goaltree.present.language import _
 
 _VARIABLE = re.compile(r"\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_SECRET_NAME = re.compile(r"PASSWORD|PASSWD|TOKEN|SECRET|KEY|CREDENTIAL|PRIVATE", re.IGNORECASE)
+_SECRET_NAME = re.compile(
+    r"PASS|PWD|TOKEN|SECRET|KEY|CREDENTIAL|PRIVATE|AUTH|CERT|COOKIE|SESSION|DSN|URL|URI|CONN", re.IGNORECASE
+)
 _URL_FIELD = re.compile(r"^(url|uri|dsn)$|_(url|uri|dsn)$", re.IGNORECASE)
 _URL_PASSWORD = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s:/?#@]*:)(?P<password>[^\s@]+)(?=@)")
 _KEY_VALUE_PASSWORD = re.compile(
@@ -159,15 +165,19 @@ def interpolate(
         MissingVariable: A variable is not set.
     """
     userinfo = _userinfo_span(template) if url else None
+    secrets: list[tuple[int, int]] = []  # where each secret value stands in the text
+    length = 0
     allowed: frozenset[str] | None = None
     parts: list[str] = []
     position = 0
     for match in _VARIABLE.finditer(template):
         parts.append(template[position : match.start()])
+        length += len(parts[-1])
         position = match.end()
         escaped, name = match.groups()
         if escaped:
             parts.append("${" + name + "}")
+            length += len(parts[-1])
             continue
         if allowed is None:
             allowed = allowed_variables(environ)
@@ -176,16 +186,31 @@ def interpolate(
         if name not in environ:
             raise MissingVariable(name, field)
         value = environ[name]
-        if url or looks_secret(name):
-            redactor.add(value)
         if userinfo is not None and userinfo[0] <= match.start() < userinfo[1]:
             value = quote(value, safe="")
+        if url or looks_secret(name):
+            redactor.add(environ[name])
+            secrets.append((length, length + len(value)))
         parts.append(value)
+        length += len(value)
     parts.append(template[position:])
     text = "".join(parts)
     if url:
         redactor.add_url(text)
+    for start, end in secrets:
+        # A secret glued to letters or digits (`data/x${TOKEN}x.csv`) is masked with them, as the
+        # Redactor tells a word apart: a short one would otherwise not stand alone anywhere.
+        while start > 0 and _word_character(text[start - 1]):
+            start -= 1
+        while end < len(text) and _word_character(text[end]):
+            end += 1
+        redactor.add(text[start:end])
     return text
+
+
+def _word_character(character: str) -> bool:
+    """Whether ``character`` continues a word for :class:`Redactor`: an ASCII letter or digit."""
+    return character.isascii() and character.isalnum()
 
 
 def _is_url_field(name: str, template: str) -> bool:

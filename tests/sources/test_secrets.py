@@ -64,7 +64,11 @@ def test_listed_variables_are_read_whatever_separates_them() -> None:
     assert url == "postgresql://u:pw-123456@db.internal/db"
 
 
-@pytest.mark.parametrize("name", ["DB_PASSWORD", "hubspot_token", "CLIENT_SECRET", "API_KEY", "GCP_CREDENTIALS", "SSH_PRIVATE"])
+@pytest.mark.parametrize(
+    "name",
+    ["DB_PASSWORD", "hubspot_token", "CLIENT_SECRET", "API_KEY", "GCP_CREDENTIALS", "SSH_PRIVATE",
+     "DB_PASS", "PGPASS", "DB_PWD", "DATABASE_URL", "SNOWFLAKE_DSN", "AUTH_HEADER", "PG_CONN"],
+)  # fmt: skip
 def test_names_that_look_secret(name: str) -> None:
     assert looks_secret(name)
 
@@ -154,3 +158,20 @@ nodes:
     assert "error E018" in output and "GOALTREE_TEST_CI_TOKEN (used in `url`) is not one a goal file may read" in output
     assert "E013" not in output  # refused before any connection was tried (port 1 would refuse it: E013)
     assert "ci-token-0123456789" not in output
+
+
+def test_a_short_secret_glued_into_a_path_is_masked_with_the_letters_around_it() -> None:
+    redact = Redactor()
+    path = interpolate("data/x${API_TOKEN}x.csv", allowing({"API_TOKEN": "k9Zq2"}), redact, field="path")
+    assert path == "data/xk9Zq2x.csv"
+    message = "file data/xk9Zq2x.csv not found (looked for /project/data/xk9Zq2x.csv)"
+    assert redact(message) == "file data/***.csv not found (looked for /project/data/***.csv)"
+    url = interpolate("sqlite:///data/q${DB_PASSWORD}q.db", allowing({"DB_PASSWORD": "pw42"}), redact, field="url", url=True)
+    assert redact(f"database file {url[10:]} not found") == "database file data/***.db not found"
+
+
+def test_a_connection_string_read_into_another_field_is_masked_whole() -> None:
+    redact = Redactor()
+    value = "postgresql://svc_user:pw@db.internal.corp:5432/prod"
+    column = interpolate("${DATABASE_URL}", allowing({"DATABASE_URL": value}), redact, field="date_column")
+    assert redact(f"date column '{column}' not found") == "date column '***' not found"
