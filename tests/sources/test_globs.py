@@ -33,17 +33,24 @@ def test_a_glob_matches_what_pythons_glob_matches(project: Path, pattern: str) -
     assert data_files(project, pattern, allow_outside=False) == expected
 
 
-def test_a_loop_of_links_is_searched_once(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (project / "data" / "up").symlink_to("..")  # data/up -> the project: data/up/data/up/… for ever
-    (project / "data" / "again").symlink_to("..")
-    searched: list[Path] = []
+@pytest.fixture
+def scanned(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Every folder the glob lists (``os.scandir``), resolved, in order."""
+    folders: list[Path] = []
     scandir = os.scandir
 
     def recording(folder):
-        searched.append(Path(folder).resolve())
+        folders.append(Path(folder).resolve())
         return scandir(folder)
 
     monkeypatch.setattr(paths.os, "scandir", recording)
+    return folders
+
+
+def test_a_loop_of_links_is_searched_once(project: Path, scanned: list[Path]) -> None:
+    (project / "data" / "up").symlink_to("..")  # data/up -> the project: data/up/data/up/… for ever
+    (project / "data" / "again").symlink_to("..")
+    searched = scanned
     files = data_files(project, "data/**/*.csv", allow_outside=False)
     # Every folder once for `**` and once for `*.csv`, however many links lead to it.
     assert set(Counter(searched).values()) == {2}
@@ -106,16 +113,9 @@ def beside(tmp_path: Path, project: Path) -> Path:
     ["d*/../../{beside}/keys/*", "d*/../../{beside}/keys/secret*", "d*/../../{beside}/keys/nothing*", "[d]ata/../../{beside}/**"],
 )
 def test_a_glob_stepping_out_of_the_project_after_a_glob_part_lists_nothing_there(
-    project: Path, beside: Path, pattern: str, monkeypatch: pytest.MonkeyPatch
+    project: Path, beside: Path, pattern: str, scanned: list[Path]
 ) -> None:
-    listed: list[Path] = []
-    scandir = os.scandir
-
-    def recording(folder):
-        listed.append(Path(folder).resolve())
-        return scandir(folder)
-
-    monkeypatch.setattr(paths.os, "scandir", recording)
+    listed = scanned
     raw = pattern.format(beside=beside.name)
     with pytest.raises(SourceError) as refused:
         data_files(project, raw, allow_outside=False)
@@ -127,17 +127,10 @@ def test_a_glob_stepping_out_of_the_project_after_a_glob_part_lists_nothing_ther
 
 
 def test_a_link_in_the_project_to_a_folder_outside_is_not_listed_through_a_glob(
-    project: Path, beside: Path, monkeypatch: pytest.MonkeyPatch
+    project: Path, beside: Path, scanned: list[Path]
 ) -> None:
     (project / "linked").symlink_to(beside / "keys")
-    listed: list[Path] = []
-    scandir = os.scandir
-
-    def recording(folder):
-        listed.append(Path(folder).resolve())
-        return scandir(folder)
-
-    monkeypatch.setattr(paths.os, "scandir", recording)
+    listed = scanned
     with pytest.raises(SourceError) as refused:
         data_files(project, "l*/*", allow_outside=False)
     assert "secret-token" not in str(refused.value) and str(beside) not in str(refused.value)
