@@ -81,7 +81,10 @@ def data_files(project_dir: Path, raw: str, *, allow_outside: bool, field: str =
     matches = sorted(str(path) for path in _matches(project / fixed, rest, raw, field, None if allow_outside else project))
     files = []
     for match in matches:
-        path = Path(match).resolve()
+        try:
+            path = Path(match).resolve()
+        except (OSError, RuntimeError):  # a loop of links is no file
+            continue
         if not allow_outside and _outside(path, project):  # a link to a file outside
             raise _escape_error(raw, project, field)
         if path.is_file():
@@ -113,7 +116,13 @@ def _matches(base: Path, parts: tuple[str, ...], raw: str, field: str, project: 
     searched = 0
 
     def inside(folder: Path) -> Path:
-        if project is not None and _outside(folder.resolve(), project):
+        if project is None:
+            return folder
+        try:
+            resolved = folder.resolve()
+        except (OSError, RuntimeError):  # a loop of links: nothing can be listed through it
+            return folder
+        if _outside(resolved, project):
             raise _escape_error(raw, project, field)
         return folder
 

@@ -137,3 +137,14 @@ def test_a_link_in_the_project_to_a_folder_outside_is_not_listed_through_a_glob(
     assert beside / "keys" not in listed
     # Allowed on purpose, the same glob finds the file.
     assert [path.name for path in data_files(project, "l*/*", allow_outside=True)] == ["secret-token.csv"]
+
+
+@pytest.mark.parametrize("pattern", ["d*/loop/*", "d*/loop", "data/*/x.csv"])
+def test_a_loop_of_links_after_a_glob_part_matches_nothing(project: Path, pattern: str) -> None:
+    (project / "data" / "loop").symlink_to("other-loop")
+    (project / "data" / "other-loop").symlink_to("loop")
+    if pattern == "data/*/x.csv":
+        assert [path.name for path in data_files(project, pattern, allow_outside=False)] == ["x.csv"]  # data/a/x.csv
+        return
+    with pytest.raises(SourceError, match="no files match"):
+        data_files(project, pattern, allow_outside=False)
