@@ -768,3 +768,19 @@ def test_unit_words_are_read_below_the_rules_where_the_model_reads_them():
     assert is_rate_unit("andel") and is_rate_unit("%") and is_rate_unit("×")
     assert not is_rate_unit("SEK") and not is_rate_unit(None) and not is_rate_unit("leads")
     assert is_percent_unit("pct") and not is_percent_unit("ratio")
+
+
+@pytest.mark.parametrize(
+    ("text", "column"),
+    [("0 ** -1 + visits", 1), ("(1 - 1) ** -2 * visits", 2), ("visits + (0 ** -1) ** 2", 11)],
+)
+def test_zero_raised_to_a_negative_power_is_refused_when_read(text, column):
+    with pytest.raises(FormulaError) as refused:
+        parse(text)
+    assert refused.value.kind == "division_by_zero" and refused.value.column == column
+    assert "is always 0 and is raised to the negative power" in refused.value.message
+
+
+@pytest.mark.parametrize("text", ["visits * 2 ** -1", "0 ** 2 + visits", "visits ** -1"])
+def test_a_power_that_can_be_evaluated_is_read(text):
+    assert parse(text).text == text

@@ -67,7 +67,7 @@ def checked_tree(text: str) -> tuple[Expression, tuple[str, ...]]:
 
 
 def _reject_constant_zero_divisor(text: str, root: Expression) -> None:
-    """Refuse a divisor that is zero whatever the nodes' values (``x / 0``, ``x / (2 - 2)``).
+    """Refuse a divisor that is zero whatever the nodes' values (``x / 0``, ``x / (2 - 2)``, ``0 ** -1``).
 
     Such a formula can never be evaluated, so it is an error in the file, not
     in the data: reported at parse time, at the divisor's column. Divisors
@@ -89,6 +89,22 @@ def _reject_constant_zero_divisor(text: str, root: Expression) -> None:
                         divisor=constants.where(node.right),
                     ),
                     node.right.column or None,
+                    "division_by_zero",
+                )
+        elif isinstance(node, BinaryOp) and node.op == "**" and not _has_names(node):
+            try:  # 0 to a negative power divides by zero, whatever the nodes
+                base, exponent = constants.evaluate(node.left), constants.evaluate(node.right)
+            except FormulaError:
+                base = exponent = None  # a part fails on its own: the walk reaches it
+            if base == 0 and exponent is not None and exponent < 0:
+                raise FormulaError(
+                    _(
+                        "division by zero: {base} is always 0 and is raised to the negative power {exponent}; "
+                        "raise a node or a non-zero number",
+                        base=constants.where(node.left),
+                        exponent=constants.where(node.right),
+                    ),
+                    node.left.column or None,
                     "division_by_zero",
                 )
         stack.extend(reversed(children(node)))
