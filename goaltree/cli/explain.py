@@ -12,7 +12,7 @@ from goaltree.engine.attribution import OWN_PACE, OWN_PACE_WORDS
 from goaltree.engine.results import Derivation, Evaluation, NodeResult
 from goaltree.errors import GoaltreeError, did_you_mean
 from goaltree.present.language import _, _p, current, format_date
-from goaltree.present.terms import origin_word, status_word
+from goaltree.present.terms import origin_word, rollup_word, status_word, type_word
 
 
 def _status(status: str) -> str:
@@ -61,7 +61,7 @@ def explain(evaluation: Evaluation, node_id: str) -> str:
         "  "
         + _(
             "type {type}, owner {owner}, deadline {deadline}",
-            type=result.type,
+            type=type_word(result.type),
             owner=result.owner or "–",
             deadline=format_date(result.deadline),
         ),
@@ -69,7 +69,7 @@ def explain(evaluation: Evaluation, node_id: str) -> str:
     if result.formula:
         lines.append("  " + _("formula: {node} = {formula}", node=node_id, formula=result.formula))
     if result.rollup_children:
-        lines.append("  " + _("rollup: {rollup} of {children}", rollup=result.rollup, children=", ".join(result.rollup_children)))
+        lines.append("  " + _("rollup: {rollup} of {children}", rollup=rollup_word(result.rollup), children=", ".join(result.rollup_children)))
     lines.append("")
     target = format_number(result.target, result.unit)
     if result.target_origin:

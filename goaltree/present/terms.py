@@ -49,6 +49,20 @@ ORIGIN_WORDS: dict[str, str] = {
 English prints the code, as it always has."""
 
 
+TYPE_WORDS: dict[str, str] = {"objective": N_("objective"), "kpi": N_("kpi"), "driver": N_("driver")}
+"""A node's ``type`` -> its name in running text (a card prints it in capitals: ``render.style.TYPE_LABELS``)."""
+
+ROLLUP_WORDS: dict[str, str] = {
+    "sum": N_("sum"),
+    "mean": N_("mean"),
+    "weighted_mean": N_("weighted mean"),
+    "min": N_("min"),
+    "max": N_("max"),
+    "progress": N_("progress"),
+}
+"""A ``rollup`` -> its name where a person reads it (an edge of a diagram, ``explain``)."""
+
+
 SEVERITY_WORDS: dict[str, str] = {
     "error": N_("error"),
     "warning": N_("warning"),
@@ -74,6 +88,18 @@ def origin_word(origin: str) -> str:
     """``derived`` -> ``derived`` (Swedish ``härlett``): how a value was reached, as explain and history name it."""
     word = ORIGIN_WORDS.get(origin)
     return _(word) if word else origin
+
+
+def type_word(node_type: str) -> str:
+    """``objective`` -> ``objective`` (Swedish ``målsättning``); an unknown type reads as itself."""
+    word = TYPE_WORDS.get(node_type)
+    return _(word) if word else node_type
+
+
+def rollup_word(rollup: str) -> str:
+    """``weighted_mean`` -> ``weighted mean`` (Swedish ``viktat medelvärde``); ``none`` and others read as themselves, spaced."""
+    word = ROLLUP_WORDS.get(rollup)
+    return _(word) if word else rollup.replace("_", " ")
 
 
 def joined_with_and(parts: list[str]) -> str:

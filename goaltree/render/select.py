@@ -13,6 +13,7 @@ from goaltree.engine.results import Evaluation, NodeResult
 from goaltree.errors import GoaltreeError, did_you_mean
 from goaltree.present.language import _, _p
 from goaltree.present.numbers import format_general
+from goaltree.present.terms import rollup_word
 from goaltree.render.style import severity_rank
 
 MAX_EDGE_LABEL = 48
@@ -77,7 +78,7 @@ def edge_label(parent: NodeResult, child: NodeResult) -> tuple[Literal["formula"
         if len(text) > MAX_EDGE_LABEL:
             text = text[: MAX_EDGE_LABEL - 1].rstrip() + "…"
         return "formula", text
-    rollup = parent.rollup.replace("_", " ")
+    rollup = rollup_word(parent.rollup)
     weight = _p("report", "weight {weight}", weight=format_general(child.weight))
     if parent.rollup == "none":
         return "parent", supports_word() + (f" · {weight}" if child.weight != 1 else "")

@@ -63,7 +63,7 @@ nodes:
 def test_explain_speaks_swedish(funnel, capsys):
     assert main(["explain", str(funnel), "revenue", "--as-of", "2027-06-30"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[1] == "  typ kpi, ansvarig Head of Marketing, slutdatum 31 december 2027"
+    assert lines[1] == "  typ KPI, ansvarig Head of Marketing, slutdatum 31 december 2027"
     assert lines[2] == "  formel: revenue = customers * clv"
     assert "Mål 63 000 000 (angivet)" in lines
     assert "Utfall 27 000 000 (beräknat från barnnoderna)" in lines
