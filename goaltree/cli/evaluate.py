@@ -12,7 +12,7 @@ from goaltree.cli.common import exit_code, load_and_evaluate
 from goaltree.cli.output import RESET, STATUS_COLOURS, format_numbers, format_percents, print_diagnostics, use_colour
 from goaltree.engine.results import BriefColumns, Evaluation
 from goaltree.present.language import _, _n, format_date
-from goaltree.present.terms import field_word, status_word
+from goaltree.present.terms import field_word, status_count, status_word
 
 TABLE_STATUS_ORDER = ("achieved", "on_track", "at_risk", "off_track", "no_data", "assumed", "not_started")
 """The order of the statuses in the table's closing count."""
@@ -172,7 +172,11 @@ def table(evaluation: Evaluation, stream: IO[str], *, root: str | None = None, d
     rows = zip(*text_columns, map(labels.__getitem__, statuses))
     for _first in range(0, len(order), 4096):  # a write per 4 096 rows: few calls, little memory
         stream.write("".join([row % values for values in islice(rows, 4096)]))
-    summary = ", ".join(f"{counts[s]} {status_labels_now[s]}" for s in TABLE_STATUS_ORDER if s in counts and s != "assumed")
+    summary = ", ".join(
+        status_count(s, counts[s]).upper() if s == "off_track" else status_count(s, counts[s])
+        for s in TABLE_STATUS_ORDER
+        if s in counts and s != "assumed"
+    )
     assumed = counts.get("assumed", 0)
     if assumed:
         # A planning assumption counts neither way: it is listed apart from the scored statuses.

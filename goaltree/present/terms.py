@@ -9,7 +9,7 @@ words a Swedish marketer uses, and tests/i18n holds the catalogues to them).
 
 from __future__ import annotations
 
-from goaltree.present.language import N_, _
+from goaltree.present.language import N_, _, _n
 
 STATUS_WORDS: dict[str, str] = {
     "off_track": N_("off track"),
@@ -70,6 +70,24 @@ SEVERITY_WORDS: dict[str, str] = {
 }
 """A finding's severity -> its name where a person reads it (a table, a report); the severity
 word of a compiler-style line stays the code, which editors and CI parse."""
+
+
+STATUS_COUNTS: dict[str, tuple[str, str]] = {
+    "off_track": (N_("{count} off track"), N_("{count} off track")),
+    "at_risk": (N_("{count} at risk"), N_("{count} at risk")),
+    "no_data": (N_("{count} no data"), N_("{count} no data")),
+    "on_track": (N_("{count} on track"), N_("{count} on track")),
+    "achieved": (N_("{count} achieved"), N_("{count} achieved")),
+    "assumed": (N_("{count} assumed"), N_("{count} assumed")),
+    "not_started": (N_("{count} not started"), N_("{count} not started")),
+}
+"""Status code -> how a count of nodes with it reads (singular, plural): Swedish inflects ``ej startade``."""
+
+
+def status_count(status: str, count: int) -> str:
+    """``3 not started`` (Swedish ``3 ej startade``): ``count`` nodes with ``status``, in the current language."""
+    forms = STATUS_COUNTS.get(status)
+    return _n(forms[0], forms[1], count, count=count) if forms else f"{count} {status_word(status)}"
 
 
 def status_word(status: str) -> str:

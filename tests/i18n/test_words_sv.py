@@ -69,3 +69,10 @@ def test_the_reports_counts_and_diagram_words_are_swedish(kund: Path, tmp_path: 
     assert main(["report", str(kund), "--as-of", "2027-03-31", "-o", str(english), "--language", "en"]) == 0
     text = english.read_text(encoding="utf-8")
     assert "0 error(s), 1 warning(s), 1 note(s)." in text and 'lonsamhet -->|"progress · weight 1"| churn' in text
+
+
+def test_the_tables_count_of_a_status_agrees_with_its_number(kund: Path, capsys) -> None:
+    assert main(["evaluate", str(kund), "--as-of", "2026-12-01"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "5 noder: 5 ej startade. * = härlett mål"
+    assert main(["evaluate", str(kund), "--as-of", "2026-12-01", "--language", "en"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "5 nodes: 5 not started. * = derived target"
