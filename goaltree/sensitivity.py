@@ -125,9 +125,9 @@ class _Model:
                 users.setdefault(child, []).append(head)
         self.users = users
 
-        # The last base computed, and per rollup the exact parts of its sum, or its two extreme
-        # children (see _shifted_sum), with its children.
-        self._base: tuple[dict[str, float], dict[str, tuple[list, frozenset[str]] | None]] | None = None
+        # The last base computed, and per rollup the exact parts of its sum (_exact_parts), or its
+        # two extreme children and its children (_shifted_extreme).
+        self._base: tuple[dict[str, float], dict[str, tuple | None]] | None = None
 
     def _evaluate(self, head: str, values: Mapping[str, float]) -> float:
         equation = self.equation_of[head]
@@ -154,63 +154,39 @@ class _Model:
         """
         import math
 
-        from goaltree.engine.system import total
-
         equation = self.equation_of[head]
         if equation.formula is not None or self._base is None:
             return None
         if equation.kind in ("min", "max"):
             return self._shifted_extreme(head, changed)
-        weighted = equation.kind == "weighted_mean"
-        if equation.kind not in ("sum", "mean") and not (weighted and total(equation.weights) != 0):
+        if equation.kind not in ("sum", "mean", "weighted_mean"):
             return None
         base, exact = self._base
-        weight_of = dict(zip(equation.children, equation.weights)) if weighted else None
         if head not in exact:
-            children = equation.children
-            numbers = [base[child] for child in children]
-            if weight_of is not None:
-                numbers = [weight * number for weight, number in zip(equation.weights, numbers)]
-            partials: list[float] = []
-            for x in numbers:
-                kept = 0
-                for y in partials:
-                    if abs(x) < abs(y):
-                        x, y = y, x
-                    high = x + y
-                    low = y - (high - x)
-                    if low:
-                        partials[kept] = low
-                        kept += 1
-                    x = high
-                partials[kept:] = [x]
-            # Far from the largest float, so that neither sum can overflow on the way.
-            usable = len(set(children)) == len(children) and all(abs(x) <= _FAR_FROM_OVERFLOW for x in numbers)
-            exact[head] = (partials, frozenset(children)) if usable else None
+            exact[head] = _exact_parts(equation, base)
         known = exact[head]
         if known is None:
             return None
-        partials, children = known
+        partials, weight_of, divisor = known
+        weighted = equation.kind == "weighted_mean"
         terms = list(partials)
         for child, value in changed.items():
-            if child in children:
-                if weight_of is not None:
-                    weight = weight_of[child]
-                    value, was = weight * value, weight * base[child]
-                else:
-                    was = base[child]
-                if not abs(value) <= _FAR_FROM_OVERFLOW:
-                    return None
-                terms += (-was, value)
+            weight = weight_of.get(child)
+            if weight is None:
+                continue
+            was = base[child]
+            if weighted:
+                value, was = weight * value, weight * was
+            if not abs(value) <= _FAR_FROM_OVERFLOW:
+                return None
+            terms += (-was, value)
         try:
             result = math.fsum(terms)
         except (OverflowError, ValueError):
             return None
         if result == 0 or not math.isfinite(result):
             return None  # the full sum decides the sign of a zero and what overflows
-        if weight_of is not None:
-            return result / total(equation.weights)
-        return result if equation.kind == "sum" else result / len(equation.children)
+        return result if divisor is None else result / divisor
 
     def _shifted_extreme(self, head: str, changed: Mapping[str, float]) -> float | None:
         """A ``min`` or ``max`` with one changed child, from its base's two extreme children; ``None`` otherwise."""
@@ -249,6 +225,49 @@ class _Model:
             shifted = self._shifted_sum(head, changed) if exact else None
             changed[head] = self._evaluate(head, values) if shifted is None else shifted
         return values[self.node_id]
+
+
+def _exact_parts(
+    equation: "Equation", base: Mapping[str, float]
+) -> tuple[list[float], dict[str, float], float | None] | None:
+    """A sum's, mean's or weighted mean's kept parts (see :meth:`_Model._shifted_sum`), worked out once per base.
+
+    Returns the Shewchuk partials of its terms (each child, times its weight
+    for a weighted mean), each child's weight (1 unweighted), and what the sum
+    is divided by (``None`` for a sum); ``None`` when the rollup has no exact
+    shortcut: a child listed twice, a term near the float limit, weights that
+    add up to 0.
+    """
+    from goaltree.engine.system import total
+
+    children = equation.children
+    numbers = [base[child] for child in children]
+    if equation.kind == "weighted_mean":
+        weight_sum = total(equation.weights)
+        if weight_sum == 0:
+            return None
+        numbers = [weight * number for weight, number in zip(equation.weights, numbers)]
+        weight_of, divisor = dict(zip(children, equation.weights)), weight_sum
+    else:
+        weight_of = dict.fromkeys(children, 1.0)
+        divisor = None if equation.kind == "sum" else len(children)
+    partials: list[float] = []
+    for x in numbers:
+        kept = 0
+        for y in partials:
+            if abs(x) < abs(y):
+                x, y = y, x
+            high = x + y
+            low = y - (high - x)
+            if low:
+                partials[kept] = low
+                kept += 1
+            x = high
+        partials[kept:] = [x]
+    # Far from the largest float, so that neither sum can overflow on the way.
+    if len(weight_of) != len(children) or not all(abs(x) <= _FAR_FROM_OVERFLOW for x in numbers):
+        return None
+    return partials, weight_of, divisor
 
 
 def sensitivity(
