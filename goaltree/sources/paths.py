@@ -183,7 +183,7 @@ def _matches(base: Path, parts: tuple[str, ...], raw: str, field: str, project: 
                     if fnmatch.fnmatchcase(entry.name, part) and (last or is_folder(entry)):
                         found.append(Path(entry.path))
         else:
-            found = [inside(folder / part) for folder in current if last or inside(folder / part).is_dir()]
+            found = [path for path in (inside(folder / part) for folder in current) if last or path.is_dir()]
         current = list(dict.fromkeys(found))
     return [path for path in current if path.exists()]
 

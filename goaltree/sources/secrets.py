@@ -39,6 +39,10 @@ _KEY_VALUE_PASSWORD = re.compile(
 )
 ALLOWED_VARIABLES = "GOALTREE_ALLOWED_VARIABLES"
 """The environment variable naming the variables ``${VAR}`` may read, separated by commas or spaces."""
+_WORD = "A-Za-z0-9"
+"""The characters a short secret is masked apart from, as a word (a regular expression's class)."""
+_WORD_BEFORE = re.compile(rf"[{_WORD}]*\Z")
+_WORD_AFTER = re.compile(rf"[{_WORD}]*")
 MASK = "***"
 SHORT_SECRET = 6
 
@@ -125,7 +129,7 @@ class Redactor:
             if secret not in text:
                 continue
             if len(secret) < SHORT_SECRET:
-                text = re.sub(rf"(?<![A-Za-z0-9]){re.escape(secret)}(?![A-Za-z0-9])", MASK, text)
+                text = re.sub(rf"(?<![{_WORD}]){re.escape(secret)}(?![{_WORD}])", MASK, text)
             else:
                 text = text.replace(secret, MASK)
         text = _URL_PASSWORD.sub(lambda m: m.group("head") + MASK, text)
@@ -166,18 +170,15 @@ def interpolate(
     """
     userinfo = _userinfo_span(template) if url else None
     secrets: list[tuple[int, int]] = []  # where each secret value stands in the text
-    length = 0
     allowed: frozenset[str] | None = None
     parts: list[str] = []
     position = 0
     for match in _VARIABLE.finditer(template):
         parts.append(template[position : match.start()])
-        length += len(parts[-1])
         position = match.end()
         escaped, name = match.groups()
         if escaped:
             parts.append("${" + name + "}")
-            length += len(parts[-1])
             continue
         if allowed is None:
             allowed = allowed_variables(environ)
@@ -190,9 +191,9 @@ def interpolate(
             value = quote(value, safe="")
         if url or looks_secret(name):
             redactor.add(environ[name])
-            secrets.append((length, length + len(value)))
+            start = sum(map(len, parts))
+            secrets.append((start, start + len(value)))
         parts.append(value)
-        length += len(value)
     parts.append(template[position:])
     text = "".join(parts)
     if url:
@@ -200,17 +201,8 @@ def interpolate(
     for start, end in secrets:
         # A secret glued to letters or digits (`data/x${TOKEN}x.csv`) is masked with them, as the
         # Redactor tells a word apart: a short one would otherwise not stand alone anywhere.
-        while start > 0 and _word_character(text[start - 1]):
-            start -= 1
-        while end < len(text) and _word_character(text[end]):
-            end += 1
-        redactor.add(text[start:end])
+        redactor.add(text[_WORD_BEFORE.search(text, 0, start).start() : _WORD_AFTER.match(text, end).end()])
     return text
-
-
-def _word_character(character: str) -> bool:
-    """Whether ``character`` continues a word for :class:`Redactor`: an ASCII letter or digit."""
-    return character.isascii() and character.isalnum()
 
 
 def _is_url_field(name: str, template: str) -> bool:
