@@ -19,6 +19,17 @@ from goaltree.model import Node
 from goaltree.present.language import _, _n, _p, format_date
 
 
+def last_day_counted(node: Node, start: dt.date, observed_until: dt.date) -> dt.date:
+    """The last day whose rows count for ``node``: ``observed_until``, or the node's deadline if that came first.
+
+    A goal is done by its deadline or not at all: rows after it (sign-ups
+    that came in September for a goal due at midsummer) never make it met. A
+    deadline before the period (error T001) bounds nothing.
+    """
+    deadline = node.deadline
+    return deadline if deadline is not None and start <= deadline < observed_until else observed_until
+
+
 def _inline_series(node: Node) -> tuple[Observation, ...]:
     """The node's own ``actuals`` as observations, in date order."""
     return tuple([Observation(date, float(value)) for date, value in sorted(node.actuals.items())])
@@ -129,9 +140,10 @@ def measure(
     """Every measured node's actual at ``as_of``, its value on each day observed, and the rows of each day of a mean.
 
     A source's observations win over a node's inline ``actuals``. The actual
-    combines every row from the period's start to ``as_of`` by the node's
-    ``aggregate``; the days feed its forecast. An actual beyond float range
-    is left unknown, with error E026 appended to ``found``.
+    combines every row from the period's start to ``as_of``, or to the node's
+    deadline if that comes first, by the node's ``aggregate``; the days feed
+    its forecast. An actual beyond float range is left unknown, with error
+    E026 appended to ``found``.
 
     Args:
         tree: The goal tree.
@@ -159,6 +171,7 @@ def measure(
     for node_id in series_order:
         if node_id not in nodes or node_id in failed:
             continue
+        until = last_day_counted(nodes[node_id], start, as_of)
         aggregate = aggregate_of[node_id]
         summed_rate = measuring.summed_rate_diagnostic(tree, node_id, nodes[node_id], aggregate)
         if summed_rate is not None:  # a rate added up over time is no actual: left unknown, M004 says why
@@ -167,7 +180,7 @@ def measure(
             continue
         if node_id in observations:
             # Rows, not days: the actual is over every row, the trend over each day's value.
-            merged = measuring.days_of(observations[node_id], start, as_of)
+            merged = measuring.days_of(observations[node_id], start, until)
             days = [(day.date, measuring.day_value(day, aggregate)) for day in merged]
             if aggregate == "mean" and all(day.rows is not None for day in merged):
                 day_rows[node_id] = [day.rows for day in merged]
@@ -176,7 +189,7 @@ def measure(
             except OverflowError:  # fsum of observations beyond float range
                 value = math.inf
         else:  # inline actuals: one value a day
-            days = [(date, 0.0 + float(value)) for date, value in sorted(nodes[node_id].actuals.items()) if start <= date <= as_of]
+            days = [(date, 0.0 + float(value)) for date, value in sorted(nodes[node_id].actuals.items()) if start <= date <= until]
             try:
                 value = measuring.aggregate_series(days, aggregate)
             except OverflowError:
@@ -337,6 +350,11 @@ class _Results:
         except Exception:  # a division by zero in actuals leaves the computed value unknown
             return None
 
+    def until(self, node_id: str) -> dt.date:
+        """The last day whose rows count for the node: the evaluation's last day, or its deadline if that came first."""
+        goal_file = self.tree.goal_file
+        return last_day_counted(goal_file.nodes[node_id], goal_file.period.start, self.observed_until)
+
     def actual_origin(self, node_id: str, actual: float | None, failed: bool) -> str | None:
         """How the node's actual was reached: ``measured``, ``solved``, ``assumed``, ``rolled_up``, or ``None``."""
         if node_id in self.measured and not failed:
@@ -352,7 +370,7 @@ class _Results:
         source_series = None if failed else self.observations.get(node_id)
         if not source_series:
             return {}
-        return measuring.breakdown(source_series, self.tree.goal_file.period.start, self.observed_until, self.aggregate_of[node_id])
+        return measuring.breakdown(source_series, self.tree.goal_file.period.start, self.until(node_id), self.aggregate_of[node_id])
 
     def gap_parts(self, node_id: str, node: Node) -> tuple[dict[str, float], dict[str, str]]:
         """The node's attribution of its gap to its children, and the children its objective score leaves out."""
@@ -395,7 +413,7 @@ class _Results:
             actual_derivation = Derivation.deferred(
                 "measured",
                 _measured_text,
-                (aggregate, len(self.daily.get(node_id, ())), goal_file.period.start, self.observed_until, actual_source),
+                (aggregate, len(self.daily.get(node_id, ())), goal_file.period.start, self.until(node_id), actual_source),
             )
         else:
             actual_derivation = None if actual is None else self.actual_derivations.get(node_id)
