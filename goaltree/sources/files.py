@@ -150,6 +150,8 @@ def _scan_sql(kind: str, files: Sequence[Path], delimiter: str | None) -> str:
     if kind == "csv":
         if delimiter:
             options.append(f"delim = {quote_literal(delimiter)}")
+        # Only YYYY-MM-DD text is a date: DuckDB would otherwise guess 01/02/2027 is the 1st of February.
+        options.append("dateformat = '%Y-%m-%d'")
         function = "read_csv"
     else:
         function = "read_parquet"

@@ -294,6 +294,40 @@ def test_a_date_column_that_holds_no_dates(tmp_path: Path) -> None:
         assert "soon" in diagnostic.message
 
 
+@pytest.mark.parametrize("dates", ["01/02/2027\n13/02/2027", "01/02/2027\n02/03/2027", "02.01.2027\n03.01.2027"])
+def test_a_date_column_in_another_order_than_year_month_day_is_an_error_not_a_guess(tmp_path: Path, dates: str) -> None:
+    # DuckDB's sniffer reads 01/02/2027 as the 1st of February (day first): a US file's
+    # January rows would land in February's totals. Only YYYY-MM-DD text is a date.
+    first, second = dates.split("\n")
+    (tmp_path / "d.csv").write_text(f"day,amount\n{first},1\n{second},2\n")
+    tree = goal_file({"d": {"type": "csv", "path": "d.csv", "date_column": "day"}}, {"amount": {"metric": {"source": "d", "value": "amount"}}})
+
+    result = fetch_observations(tree, tmp_path, START, AS_OF)
+
+    assert result.failed_nodes == {"amount"}
+    (diagnostic,) = result.diagnostics
+    assert diagnostic.code == "E017"
+    assert first in diagnostic.message
+
+
+def test_dates_and_timestamps_in_iso_form_are_still_read(tmp_path: Path) -> None:
+    # 1 on 2027-01-05 and 2 at 2027-01-06 10:30 (its day counts): 3 in all, by hand.
+    (tmp_path / "d.csv").write_text("day,amount\n2027-01-05,1\n")
+    (tmp_path / "t.csv").write_text("at,amount\n2027-01-06 10:30:00,2\n")
+    tree = goal_file(
+        {"d": {"type": "csv", "path": "d.csv", "date_column": "day"}, "t": {"type": "csv", "path": "t.csv", "date_column": "at"}},
+        {"a": {"metric": {"source": "d", "value": "amount"}}, "b": {"metric": {"source": "t", "value": "amount"}}},
+    )
+
+    result = fetch_observations(tree, tmp_path, START, AS_OF)
+
+    assert not result.failed_nodes and not result.diagnostics
+    assert [(o.date.isoformat(), o.value) for o in result.observations["a"] + result.observations["b"]] == [
+        ("2027-01-05", 1.0),
+        ("2027-01-06", 2.0),
+    ]
+
+
 def test_diagnostics_can_be_located_in_the_goal_file(tmp_path: Path) -> None:
     from goaltree.pipeline import load_goal_file
 
