@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from goaltree.errors import GoaltreeError, did_you_mean
+from goaltree.errors import GoaltreeError
 from goaltree.present.language import _
 
 
@@ -17,15 +17,7 @@ def run(args: argparse.Namespace) -> int:
         for name in names:
             print(f"{name:20} {starters.describe(name)}")
         return 0
-    if args.template not in names:
-        raise GoaltreeError(
-            _(
-                "no template '{template}'{did_you_mean}; the templates are: {templates}",
-                template=args.template,
-                did_you_mean=did_you_mean(args.template, names),
-                templates=", ".join(names),
-            )
-        )
+    starters.check_name(args.template)
     if args.directory is None:
         raise GoaltreeError(_("name the folder for the new project: goaltree init DIR [--template NAME]"))
     directory = Path(args.directory)

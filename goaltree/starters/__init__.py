@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from goaltree.errors import GoaltreeError, did_you_mean
+from goaltree.present.language import _
 from goaltree.schema import schema_text
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ def describe(name: str) -> str:
     Raises:
         GoaltreeError: There is no such template.
     """
-    _check_name(name)
+    check_name(name)
     return TEMPLATES[name]
 
 
@@ -79,7 +80,7 @@ def language(name: str) -> str | None:
 
 def files(name: str) -> list[str]:
     """The template's files, as POSIX paths relative to the project folder, sorted."""
-    _check_name(name)
+    check_name(name)
     return sorted(relative for relative, _ in _walk(_template_root(name), ""))
 
 
@@ -104,16 +105,21 @@ def create(name: str, directory: Path) -> list[Path]:
         GoaltreeError: No such template; ``directory`` exists and is a file or
             is not empty; or it cannot be written.
     """
-    _check_name(name)
+    check_name(name)
     directory = Path(directory)
     exists = directory.exists() or directory.is_symlink()
     if exists:
         if not directory.is_dir():
-            raise GoaltreeError(f"{directory} exists and is not a folder; choose a new folder for the project")
+            raise GoaltreeError(
+                _("{directory} exists and is not a folder; choose a new folder for the project", directory=directory)
+            )
         if any(directory.iterdir()):
             raise GoaltreeError(
-                f"{directory} is not empty; `goaltree init` creates a new project and never "
-                "overwrites files: choose a new or empty folder"
+                _(
+                    "{directory} is not empty; `goaltree init` creates a new project and never "
+                    "overwrites files: choose a new or empty folder",
+                    directory=directory,
+                )
             )
     token = secrets.token_hex(4)
     if exists:
@@ -152,16 +158,25 @@ def create(name: str, directory: Path) -> list[Path]:
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(error, OSError):
             reason = error.strerror or str(error)
-            raise GoaltreeError(f"cannot create the project in {directory}: {reason}") from None
+            raise GoaltreeError(_("cannot create the project in {directory}: {reason}", directory=directory, reason=reason)) from None
         raise
     return [directory / relative for relative in sorted(created)]
 
 
-def _check_name(name: str) -> None:
+def check_name(name: str) -> None:
+    """Refuse a template name goaltree does not ship, with a "did you mean".
+
+    Raises:
+        GoaltreeError: ``name`` is not in :data:`TEMPLATES`.
+    """
     if name not in TEMPLATES:
-        hint = did_you_mean(name, TEMPLATES)
         raise GoaltreeError(
-            f"no template '{name}'{hint}; the templates are: {', '.join(TEMPLATES)}"
+            _(
+                "no template '{template}'{did_you_mean}; the templates are: {templates}",
+                template=name,
+                did_you_mean=did_you_mean(name, TEMPLATES),
+                templates=", ".join(TEMPLATES),
+            )
         )
 
 
@@ -170,7 +185,7 @@ def _template_root(name: str) -> "Traversable":
 
     root = package_files(__name__) / name
     if not root.is_dir():
-        raise GoaltreeError(f"template '{name}' is missing from this installation of goaltree; reinstall it")
+        raise GoaltreeError(_("template '{template}' is missing from this installation of goaltree; reinstall it", template=name))
     return root
 
 

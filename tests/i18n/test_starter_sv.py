@@ -97,3 +97,34 @@ def test_init_speaks_the_templates_language(tmp_path: Path, capsys: pytest.Captu
     assert capsys.readouterr().out.splitlines()[0] == f"created {tmp_path / 'en'} from the b2b-funnel template:"
     assert main(["init", str(tmp_path / "en-too"), "--template", "b2b-funnel-sv", "--language", "en"]) == 0
     assert capsys.readouterr().out.splitlines()[0] == f"created {tmp_path / 'en-too'} from the b2b-funnel-sv template:"
+
+
+def test_init_refuses_a_folder_in_swedish(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What `goaltree init` refuses (a file, a folder with files in it) it says in the chosen language."""
+    occupied = tmp_path / "upptagen"
+    occupied.mkdir()
+    (occupied / "anteckningar.txt").write_text("x\n", encoding="utf-8")
+    a_file = tmp_path / "fil.txt"
+    a_file.write_text("x\n", encoding="utf-8")
+
+    assert main(["init", str(occupied), "--language", "sv"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"goaltree: fel: {occupied} är inte tom; `goaltree init` skapar ett nytt projekt och skriver "
+        "aldrig över filer: välj en ny eller tom mapp"
+    )
+    assert main(["init", str(a_file), "--language", "sv"]) == 2
+    assert capsys.readouterr().err.strip() == f"goaltree: fel: {a_file} finns redan och är ingen mapp; välj en ny mapp för projektet"
+
+    assert main(["init", str(occupied), "--language", "en"]) == 2
+    assert "is not empty; `goaltree init` creates a new project and never overwrites files" in capsys.readouterr().err
+
+
+def test_an_unknown_template_is_refused_once_in_swedish(tmp_path: Path) -> None:
+    """The library call says it in the running language too, with the same words as the command."""
+    from goaltree.errors import GoaltreeError
+    from goaltree.present.language import use_language
+
+    with use_language("sv"), pytest.raises(GoaltreeError) as refused:
+        starters.create("b2b-funel", tmp_path / "ny")
+    assert str(refused.value).startswith("ingen mall 'b2b-funel'")
+    assert "mallarna är: b2b-funnel, " in str(refused.value)
