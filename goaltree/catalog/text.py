@@ -1,10 +1,17 @@
-"""The catalogue as text: the ``goaltree catalog`` listing, one KPI explained, and the Markdown reference."""
+"""The catalogue as text: the ``goaltree catalog`` listing, one KPI explained, and the Markdown reference.
+
+The listing and the explanation are printed in the current language (the
+registry's texts are marked there, translated here); ids, formulas, units and
+the YAML keys of the snippet stay as a goal file writes them. The Markdown
+reference, ``docs/catalog.md``, is generated in English.
+"""
 
 from __future__ import annotations
 
 from typing import Iterable
 
 from goaltree.catalog.registry import GROUPS, KpiDefinition, KpiInput
+from goaltree.present.language import N_, _, _n, _p
 from goaltree.present.numbers import format_number
 
 DOC_HEADER = """\
@@ -26,18 +33,20 @@ def usage_yaml(entry: KpiDefinition) -> str:
     lines = [
         "nodes:",
         f"  {entry.id}:",
-        f"    title: {entry.name} reaches <target> by <date>",
+        "    title: " + _("{kpi} reaches <target> by <date>", kpi=_(entry.name)),
         f"    kpi: {entry.id}",
-        "    target: <number>",
+        "    target: " + _("<number>"),
     ]
     if entry.formula is None:
+        source, where = _("<source>"), _("<filter>")
         lines += [
-            "    metric: {source: <source>, value: count, where: \"<filter>\"}",
+            f"    metric: {{source: {source}, value: count, where: \"{where}\"}}",
         ]
     else:
-        mapping = ", ".join(f"{name}: <node id>" for name in entry.input_names)
+        node_id = _("<node id>")
+        mapping = ", ".join(f"{name}: {node_id}" for name in entry.input_names)
         lines += [
-            "    # map the inputs only where your node ids differ from the input names",
+            "    # " + _("map the inputs only where your node ids differ from the input names"),
             f"    inputs: {{{mapping}}}",
         ]
     return "\n".join(lines)
@@ -46,46 +55,54 @@ def usage_yaml(entry: KpiDefinition) -> str:
 def format_listing(kpis: Iterable[KpiDefinition]) -> str:
     """Every KPI on one line each, grouped, for ``goaltree catalog``."""
     kpis = list(kpis)
+    names = {entry.id: _(entry.name) for entry in kpis}
     id_width = max(len(entry.id) for entry in kpis)
-    name_width = max(len(entry.name) for entry in kpis)
+    name_width = max(len(name) for name in names.values())
     unit_width = max(len(entry.unit) for entry in kpis) + 2
     out = [
-        f"The KPI catalogue: {len(kpis)} KPIs. A node takes one with `kpi: ID`;",
-        "`goaltree catalog ID` explains one.",
+        _n(
+            "The KPI catalogue: {count} KPI. A node takes one with `kpi: ID`;",
+            "The KPI catalogue: {count} KPIs. A node takes one with `kpi: ID`;",
+            len(kpis),
+        ),
+        _("`goaltree catalog ID` explains one."),
     ]
     for group, heading in GROUPS:
         members = [entry for entry in kpis if entry.group == group]
         if not members:
             continue
-        out += ["", heading]
+        out += ["", _(heading)]
         for entry in members:
-            formula = entry.formula or "(counted from a source)"
+            formula = entry.formula or _("(counted from a source)")
             unit = f"[{entry.unit}]"
-            out.append(f"  {entry.id:<{id_width}}  {entry.name:<{name_width}}  {unit:<{unit_width}}  {formula}")
+            out.append(f"  {entry.id:<{id_width}}  {names[entry.id]:<{name_width}}  {unit:<{unit_width}}  {formula}")
     return "\n".join(out) + "\n"
 
 
 def format_entry(entry: KpiDefinition) -> str:
     """One KPI explained: definition, formula, inputs, unit, direction, aggregate, note, usage."""
-    out = [f"{entry.id} — {entry.name}", "", _wrap(entry.definition, 78), ""]
-    rows: list[tuple[str, str]] = [("formula", entry.formula or "none: counted directly from a source")]
+    out = [f"{entry.id} — {_(entry.name)}", "", _wrap(_(entry.definition), 78), ""]
+    rows: list[tuple[str, str]] = [
+        (_p("catalog", "formula"), entry.formula or _("none: counted directly from a source"))
+    ]
     for index, item in enumerate(entry.inputs):
-        rows.append(("inputs" if index == 0 else "", f"{item.name} ({_input_unit(item)}): {item.meaning}"))
+        label = _p("catalog", "inputs") if index == 0 else ""
+        rows.append((label, f"{item.name} ({_input_unit(item)}): {_(item.meaning)}"))
     rows += [
-        ("unit", entry.unit),
-        ("direction", f"{entry.direction} ({_better(entry)})"),
-        ("aggregate", f"{entry.aggregate} ({_aggregate_meaning(entry.aggregate)})"),
+        (_p("catalog", "unit"), entry.unit),
+        (_p("catalog", "direction"), f"{entry.direction} ({_(_better(entry))})"),
+        (_p("catalog", "aggregate"), f"{entry.aggregate} ({_(_aggregate_meaning(entry.aggregate))})"),
     ]
     if entry.baseline is not None:
-        rows.append(("baseline", f"{format_number(entry.baseline)} ({_BASELINE_MEANING})"))
+        rows.append((_("baseline"), f"{format_number(entry.baseline)} ({_(_BASELINE_MEANING)})"))
     example = example_text(entry)
     if example:
-        rows.append(("example", example))
-    width = max(len(label) for label, _ in rows)
+        rows.append((_p("catalog", "example"), example))
+    width = max(len(label) for label, _value in rows)
     out += [f"  {label:<{width}}  {value}" for label, value in rows]
     if entry.note:
-        out += ["", _wrap("Note: " + entry.note, 78)]
-    out += ["", "In a goal file:", "", _indent(usage_yaml(entry), "  ")]
+        out += ["", _wrap(_("Note: {note}", note=_(entry.note)), 78)]
+    out += ["", _("In a goal file:"), "", _indent(usage_yaml(entry), "  ")]
     return "\n".join(out) + "\n"
 
 
@@ -179,27 +196,28 @@ def markdown(kpis: Iterable[KpiDefinition]) -> str:
     return "\n".join(out) + "\n"
 
 
-_BASELINE_MEANING = "the value at the period's start, unless the node sets one"
+_BASELINE_MEANING = N_("the value at the period's start, unless the node sets one")
 
 
 def _input_unit(item: KpiInput) -> str:
     """``count`` or ``count, aggregate last`` for an input whose node the KPI gives an aggregate."""
-    return item.unit if item.aggregate is None else f"{item.unit}, aggregate {item.aggregate}"
+    return item.unit if item.aggregate is None else _("{unit}, aggregate {aggregate}", unit=item.unit, aggregate=item.aggregate)
 
 
 def _better(entry: KpiDefinition) -> str:
-    return {"increase": "higher is better", "decrease": "lower is better", "maintain": "keep it in range"}[
+    """How the KPI's direction reads, in English: the caller translates it where a person reads it."""
+    return {"increase": N_("higher is better"), "decrease": N_("lower is better"), "maintain": N_("keep it in range")}[
         entry.direction
     ]
 
 
 def _aggregate_meaning(aggregate: str) -> str:
     return {
-        "sum": "observations add up over the period",
-        "last": "the latest observation is the value",
-        "mean": "the average of the observations",
-        "min": "the lowest observation",
-        "max": "the highest observation",
+        "sum": N_("observations add up over the period"),
+        "last": N_("the latest observation is the value"),
+        "mean": N_("the average of the observations"),
+        "min": N_("the lowest observation"),
+        "max": N_("the highest observation"),
     }[aggregate]
 
 
