@@ -17,13 +17,21 @@ prints them, so that a translator can do one part at a time:
 * ``commands.po``: the command line's own sentences;
 * ``reports.po``: reports, diagrams and their templates;
 * ``revisions.po``: diff, history and rollover, in every format.
+
+A rule's summary, the first line of its docstring (``goaltree rules``), is
+marked by being one: :func:`rule_summaries` finds it in the source of every
+class under ``goaltree/rules/`` that sets a ``code``, as ``_p("rule", ...)``
+text of ``checks.po``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
+
+if TYPE_CHECKING:
+    import ast
 
 PACKAGE = Path(__file__).resolve().parent.parent
 TEMPLATES = PACKAGE.parent / "templates"
@@ -82,6 +90,38 @@ def marked_texts() -> list[Text]:
     return list(seen.values())
 
 
+RULE_SUMMARY = "rule"
+"""The context of a rule's summary in the catalogues (``_p(RULE_SUMMARY, rule.summary())``)."""
+
+
+def rule_summaries() -> Iterator[Text]:
+    """The summary of every rule class under ``goaltree/rules/``: its docstring's first line, read from the source.
+
+    A rule class is one whose body assigns ``code`` (``code = codes.VAGUE_TITLE``); the line is the one
+    :meth:`goaltree.rules.base.Rule.summary` returns.
+    """
+    import ast
+
+    for path in sorted((PACKAGE / "rules").glob("*.py")):
+        shown = path.relative_to(PACKAGE.parent)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ClassDef) or not _sets_code(node):
+                continue
+            docstring = ast.get_docstring(node)
+            if docstring:
+                yield Text(docstring.split("\n", 1)[0].strip(), None, RULE_SUMMARY, "checks", f"{shown}:{node.lineno}")
+
+
+def _sets_code(node: "ast.ClassDef") -> bool:
+    import ast
+
+    return any(
+        isinstance(statement, ast.Assign)
+        and any(isinstance(target, ast.Name) and target.id == "code" for target in statement.targets)
+        for statement in node.body
+    )
+
+
 def _scan() -> Iterator[Text]:
     from babel.messages.extract import extract
     from jinja2.ext import babel_extract
@@ -95,3 +135,4 @@ def _scan() -> Iterator[Text]:
                 singular, plural = (message[0], message[1]) if isinstance(message, tuple) else (message, None)
                 shown = path.relative_to(PACKAGE.parent)
                 yield Text(singular, plural, context, catalogue_of(path), f"{shown}:{line}")
+    yield from rule_summaries()

@@ -152,6 +152,17 @@ def _p(context: str, message: str, /, **fields: Any) -> str:
     return text.format(**fields)
 
 
+def translated(message: str, context: str | None = None) -> str:
+    """``message`` in the current language exactly as its catalogue writes it, never formatted.
+
+    For a text that is data rather than a format string, found by a scanner
+    rather than marked with :func:`_` (a rule's summary may show a literal
+    ``${VAR}``): its braces are printed as they stand.
+    """
+    key = f"{context}\x04{message}" if context else message
+    return _current.get().messages.get(key, message)
+
+
 def _n(singular: str, plural: str, count: int, /, **fields: Any) -> str:
     """The form of a counted message that fits ``count``; ``{count}`` is filled in unless given."""
     fields.setdefault("count", count)

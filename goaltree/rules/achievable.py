@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Iterator
 
-from goaltree.present.language import _, _n, _p
+from goaltree.present.language import N_, _, _n, _p
 from goaltree.present.numbers import format_fixed, format_general, format_number, format_signed_share
 from goaltree.rules import wording
 from goaltree.rules.base import CheckContext, Finding, NodeRule, Option, Rule, where
@@ -54,7 +54,7 @@ class TargetChangeBeyondBound(NodeRule):
             "max_target_change",
             3.0,
             "number",
-            "Largest plausible relative change of a target over its baseline (3.0 = +300 %, 4×).",
+            N_("Largest plausible relative change of a target over its baseline (3.0 = +300 %, 4×)."),
             minimum=0.0,
         ),
     )
@@ -154,14 +154,14 @@ class GrowthAboveTrend(NodeRule):
             "max_pace_vs_trend",
             2.0,
             "number",
-            "Largest plausible ratio of the pace needed for the rest of the period to the pace observed so far.",
+            N_("Largest plausible ratio of the pace needed for the rest of the period to the pace observed so far."),
             minimum=1.0,
         ),
         Option(
             "min_trend_days",
             30,
             "integer",
-            "Days of check-ins (from the period start) needed before a trend is judged.",
+            N_("Days of check-ins (from the period start) needed before a trend is judged."),
             minimum=1,
         ),
     )

@@ -21,7 +21,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Iterator, Sequence
 
 from goaltree.errors import Severity
-from goaltree.present.language import _p
+from goaltree.present.catalogues import RULE_SUMMARY
+from goaltree.present.language import N_, _p, translated
 from goaltree.present.numbers import format_fixed
 
 if TYPE_CHECKING:
@@ -31,14 +32,14 @@ if TYPE_CHECKING:
     from goaltree.rules.amounts import StatedAmount
 
 FAMILIES: dict[str, str] = {
-    "S": "Specific",
-    "M": "Measurable",
-    "A": "Achievable",
-    "R": "Relevant",
-    "T": "Time-bound",
-    "E": "Structure",
+    "S": N_("Specific"),
+    "M": N_("Measurable"),
+    "A": N_("Achievable"),
+    "R": N_("Relevant"),
+    "T": N_("Time-bound"),
+    "E": N_("Structure"),
 }
-"""Code letter -> family, in the order the reference lists them."""
+"""Code letter -> family, in the order the reference lists them (the JSON keeps the English name)."""
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,11 @@ class Rule:
     def summary(cls) -> str:
         """The first line of the docstring."""
         return _docstring(cls).split("\n", 1)[0].strip()
+
+    @classmethod
+    def translated_summary(cls) -> str:
+        """:meth:`summary` in the current language (``checks.po`` holds it under the context ``rule``)."""
+        return translated(cls.summary(), RULE_SUMMARY)
 
     @classmethod
     def description(cls) -> str:

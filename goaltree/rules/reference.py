@@ -3,12 +3,20 @@
 The docstrings of the rules are the documentation; this module only arranges
 them. ``docs/rules.md`` is the output of :func:`markdown` and a test fails when
 the file is stale: regenerate it with ``goaltree rules --format md > docs/rules.md``.
+
+Everything is printed in the current language but a rule's code, dotted name
+and option names, which a goal file writes: the summaries (their translations
+are in ``checks.po``, found there by the English line), the family headings,
+the option help and the reference's own words. The long Markdown bodies (the
+introduction and each rule's description) are English in every language.
 """
 
 from __future__ import annotations
 
 from typing import Any, Iterable
 
+from goaltree.present.language import N_, _, translated
+from goaltree.present.terms import severity_word
 from goaltree.rules.base import FAMILIES, Rule
 
 DOC_HEADER = """\
@@ -73,10 +81,10 @@ def rule_json(rule: type[Rule]) -> dict[str, Any]:
         "name": rule.name,
         "severity": rule.severity,
         "family": FAMILIES[rule.code[0]],
-        "summary": rule.summary(),
+        "summary": rule.translated_summary(),
         "description": rule.description(),
         "options": [
-            {"name": option.name, "default": option.default, "type": option.kind, "help": option.help}
+            {"name": option.name, "default": option.default, "type": option.kind, "help": translated(option.help)}
             for option in rule.options
         ],
         "emitted_by": rule.emitted_by,
@@ -88,56 +96,73 @@ def text(rules: Iterable[type[Rule]]) -> str:
     """The listing ``goaltree rules`` prints: one line per code, then the options."""
     rules = _ordered(rules)
     width = max(len(rule.name) for rule in rules)
+    severities = {rule.code: severity_word(rule.severity) for rule in rules}
+    severity_width = max(7, *(len(word) for word in severities.values()))
     lines = []
     for family, members in _by_family(rules):
-        lines.append(f"{family}:")
+        lines.append(f"{_(family)}:")
         for rule in members:
-            lines.append(f"  {rule.code}  {rule.severity:<7}  {rule.name:<{width}}  {rule.summary()}")
+            severity = severities[rule.code]
+            lines.append(f"  {rule.code}  {severity:<{severity_width}}  {rule.name:<{width}}  {rule.translated_summary()}")
         lines.append("")
     options = [(rule, option) for rule in rules for option in rule.options]
     if options:
-        lines.append("Options (checks.options):")
+        lines.append(_("Options (checks.options):"))
         for rule, option in options:
-            lines.append(f"  {option.name} = {option.default!r} ({rule.code}): {option.help}")
+            lines.append(f"  {option.name} = {option.default!r} ({rule.code}): {translated(option.help)}")
         lines.append("")
-    lines.append("Configure per file under `checks:` (disable, severity, options) and per node with `suppress: {CODE: reason}`.")
-    lines.append("The full reference: docs/rules.md (goaltree rules --format md).")
+    lines.append(
+        _("Configure per file under `checks:` (disable, severity, options) and per node with `suppress: {{CODE: reason}}`.")
+    )
+    lines.append(_("The full reference: docs/rules.md (goaltree rules --format md)."))
     return "\n".join(lines) + "\n"
 
 
 def markdown(rules: Iterable[type[Rule]]) -> str:
     """The rule reference in Markdown (``docs/rules.md``)."""
     rules = _ordered(rules)
-    parts = [DOC_HEADER, _INTRO, "## All codes\n", "| code | name | default | summary |", "|---|---|---|---|"]
+    parts = [DOC_HEADER, _INTRO, _("## All codes") + "\n", _("| code | name | default | summary |"), "|---|---|---|---|"]
     for rule in rules:
-        parts.append(f"| [{rule.code}](#{rule.code.lower()}) | `{rule.name}` | {rule.severity} | {_cell(rule.summary())} |")
+        summary = _cell(rule.translated_summary())
+        parts.append(f"| [{rule.code}](#{rule.code.lower()}) | `{rule.name}` | {severity_word(rule.severity)} | {summary} |")
     parts.append("")
     options = [(rule, option) for rule in rules for option in rule.options]
-    parts.append("## Options\n")
-    parts.append("| option | default | rule | meaning |")
+    parts.append(_("## Options") + "\n")
+    parts.append(_("| option | default | rule | meaning |"))
     parts.append("|---|---|---|---|")
     for rule, option in options:
-        parts.append(f"| `{option.name}` | `{_yaml_value(option.default)}` | {rule.code} | {_cell(option.help)} |")
+        parts.append(f"| `{option.name}` | `{_yaml_value(option.default)}` | {rule.code} | {_cell(translated(option.help))} |")
     parts.append("")
     for family, members in _by_family(rules):
-        parts.append(f"## {family}\n")
+        parts.append(f"## {_(family)}\n")
         for rule in members:
             parts.append(f"### {rule.code}\n")
-            facts = [f"`{rule.name}`", f"default severity: **{rule.severity}**"]
+            facts = [f"`{rule.name}`", _("default severity: **{severity}**", severity=severity_word(rule.severity))]
             if rule.emitted_by != "rules":
-                facts.append(f"reported by the {rule.emitted_by}")
+                facts.append(_("reported by the {part}", part=_(_EMITTERS.get(rule.emitted_by, rule.emitted_by))))
             if not rule.configurable():
-                facts.append("cannot be disabled")
+                facts.append(_("cannot be disabled"))
             parts.append(" · ".join(facts) + "\n")
-            parts.append(f"{rule.summary()}\n")
+            parts.append(f"{rule.translated_summary()}\n")
             if rule.description():
                 parts.append(rule.description() + "\n")
             if rule.options:
-                parts.append("**Options**\n")
+                parts.append(_("**Options**") + "\n")
                 for option in rule.options:
-                    parts.append(f"- `{option.name}` (default `{_yaml_value(option.default)}`): {option.help}")
+                    default = _yaml_value(option.default)
+                    parts.append(_("- `{option}` (default `{value}`): {help}", option=option.name, value=default, help=translated(option.help)))
                 parts.append("")
     return "\n".join(parts).rstrip("\n") + "\n"
+
+
+_EMITTERS = {
+    "loader": N_("loader"),
+    "graph": N_("graph"),
+    "solver": N_("solver"),
+    "evaluate": N_("evaluate"),
+    "sources": N_("sources"),
+}
+"""Who reports a documented-only code (``Rule.emitted_by``) -> how the reference names it."""
 
 
 def _ordered(rules: Iterable[type[Rule]]) -> list[type[Rule]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
-from goaltree.present.language import _
+from goaltree.present.language import N_, _
 from goaltree.rules.base import CheckContext, Finding, NodeRule, Option, where
 from goaltree import codes
 
@@ -87,7 +87,7 @@ class TooManyChildren(NodeRule):
     name = "relevant.too_many_children"
     severity = "warning"
     options = (
-        Option("max_children", 7, "integer", "Most children a goal may have before it loses focus.", minimum=1),
+        Option("max_children", 7, "integer", N_("Most children a goal may have before it loses focus."), minimum=1),
     )
 
     def check_node(self, context: CheckContext, node_id: str, node: "Node") -> Iterator[Finding]:

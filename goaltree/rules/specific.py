@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterator
 
-from goaltree.present.language import _
+from goaltree.present.language import N_, _
 from goaltree.present.numbers import format_number
 from goaltree.engine.direction import against_direction
 from goaltree.errors import Diagnostic
@@ -64,7 +64,7 @@ class VagueTitle(NodeRule):
             "vague_words",
             [],
             "words",
-            "More words to treat as vague, in any language (matched as whole words, any case).",
+            N_("More words to treat as vague, in any language (matched as whole words, any case)."),
         ),
     )
 
