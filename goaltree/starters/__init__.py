@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from goaltree.errors import GoaltreeError, did_you_mean
-from goaltree.present.language import _
+from goaltree.present.language import N_, _
 from goaltree.schema import schema_text
 
 if TYPE_CHECKING:
@@ -23,26 +23,26 @@ if TYPE_CHECKING:
 
 DEFAULT_TEMPLATE = "b2b-funnel"
 
-#: Template name -> what it gives a team, in one line.
+#: Template name -> what it gives a team, in one line (English; :func:`describe` translates it).
 TEMPLATES: dict[str, str] = {
-    "b2b-funnel": (
+    "b2b-funnel": N_(
         "The B2B funnel: revenue = customers x CLV, customers = leads x lead-to-customer, "
         "leads = visits x traffic-to-lead, with brand, CRM (MQL -> SQL), ROI, CAC and ROAS, "
         "and a year of sample deals, web analytics and costs"
     ),
-    "b2b-funnel-sv": (
+    "b2b-funnel-sv": N_(
         "The B2B funnel in Swedish (language: sv): the b2b-funnel template's tree and sample data, "
         "with Swedish titles, owners and descriptions in the words Swedish B2B marketers use"
     ),
-    "brand-and-business": (
+    "brand-and-business": N_(
         "The two KPIs of a B2B marketing department: KPI 1 brand (brand searches, direct "
         "traffic) and KPI 2 business (meetings booked on the website), with a year of web analytics"
     ),
-    "okr": (
+    "okr": N_(
         "Objectives and key results: three objectives scored by the progress of their key "
         "results, checked in by hand each month"
     ),
-    "blank": "One objective and one KPI to replace with your own",
+    "blank": N_("One objective and one KPI to replace with your own"),
 }
 
 _SKIPPED = {"__pycache__", ".DS_Store"}
@@ -61,13 +61,13 @@ def names() -> list[str]:
 
 
 def describe(name: str) -> str:
-    """One line on what the template gives a team.
+    """One line on what the template gives a team, in the current language.
 
     Raises:
         GoaltreeError: There is no such template.
     """
     check_name(name)
-    return TEMPLATES[name]
+    return _(TEMPLATES[name])
 
 
 def language(name: str) -> str | None:

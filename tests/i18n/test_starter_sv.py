@@ -128,3 +128,12 @@ def test_an_unknown_template_is_refused_once_in_swedish(tmp_path: Path) -> None:
         starters.create("b2b-funel", tmp_path / "ny")
     assert str(refused.value).startswith("ingen mall 'b2b-funel'")
     assert "mallarna är: b2b-funnel, " in str(refused.value)
+
+
+def test_init_lists_the_templates_in_swedish(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["init", "--list", "--language", "sv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == starters.names()
+    assert lines[-1] == f"{'blank':20} En målsättning och en KPI att byta ut mot dina egna"
+    assert main(["init", "--list"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == f"{'blank':20} One objective and one KPI to replace with your own"
