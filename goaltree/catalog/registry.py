@@ -159,8 +159,8 @@ KPIS: tuple[KpiDefinition, ...] = (
         ),
         formula="close_rate * sale_value",
         inputs=(
-            KpiInput("close_rate", N_("Share of conversions that become a sale (1 for a purchase)"), "ratio"),
-            KpiInput("sale_value", N_("Value of the sale a conversion leads to"), "SEK"),
+            KpiInput("close_rate", N_("Share of conversions that become a sale (1 for a purchase)"), "ratio", aggregate="last"),
+            KpiInput("sale_value", N_("Value of the sale a conversion leads to"), "SEK", aggregate="last"),
         ),
         unit="SEK",
         direction="increase",
@@ -248,9 +248,9 @@ KPIS: tuple[KpiDefinition, ...] = (
         ),
         formula="avg_order * orders_per_year * lifetime_years",
         inputs=(
-            KpiInput("avg_order", N_("Average order value"), "SEK"),
-            KpiInput("orders_per_year", N_("Orders an average customer places per year"), "count"),
-            KpiInput("lifetime_years", N_("Years an average customer stays"), "years"),
+            KpiInput("avg_order", N_("Average order value"), "SEK", aggregate="last"),
+            KpiInput("orders_per_year", N_("Orders an average customer places per year"), "count", aggregate="last"),
+            KpiInput("lifetime_years", N_("Years an average customer stays"), "years", aggregate="last"),
         ),
         unit="SEK",
         direction="increase",
@@ -393,7 +393,7 @@ KPIS: tuple[KpiDefinition, ...] = (
             "ratio. At 1.4 % it takes about 70 leads, which with the CLV sets how much a lead is worth."
         ),
         formula="1 / lead_to_customer",
-        inputs=(KpiInput("lead_to_customer", N_("Share of leads that become customers"), "ratio"),),
+        inputs=(KpiInput("lead_to_customer", N_("Share of leads that become customers"), "ratio", aggregate="last"),),
         unit="count",
         direction="decrease",
         aggregate="last",

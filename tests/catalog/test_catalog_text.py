@@ -26,7 +26,7 @@ def test_one_kpi_explained() -> None:
     assert text.startswith("clv — Customer lifetime value (CLV)\n")
     for fragment in (
         "avg_order * orders_per_year * lifetime_years",
-        "avg_order (SEK)",
+        "avg_order (SEK, aggregate last)",
         "unit       SEK",
         "direction  increase",
         "aggregate  last",

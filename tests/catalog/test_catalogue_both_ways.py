@@ -223,3 +223,32 @@ def test_every_computed_catalogue_kpi_is_a_level_so_pace_is_meaningful() -> None
         if entry.baseline is not None:
             assert entry.aggregate != "sum" and entry.direction == "increase", entry.id
     assert catalog.get("follower_growth").baseline == 0
+
+
+CLV_MEASURED = HEAD + """\
+  clv:
+    title: Varje kund är värd 900 000 kr
+    kpi: clv
+    target: 900000
+  avg_order: {title: Snittorder 100 000 kr, unit: SEK, target: 100000, actuals: {2027-03-31: 100000, 2027-06-30: 100000}}
+  orders_per_year: {title: 3 ordrar per år, unit: count, target: 3, actuals: {2027-03-31: 3, 2027-06-30: 3}}
+  lifetime_years: {title: Kunder stannar 3 år, unit: years, target: 3, actuals: {2027-03-31: 3, 2027-06-30: 3}}
+  conversion_value:
+    title: Konverteringsvärde 12 600 kr
+    kpi: conversion_value
+    target: 12600
+  close_rate: {title: "1,4 % av konverteringarna blir affärer", unit: ratio, target: 0.014, actuals: {2027-03-31: 0.014, 2027-06-30: 0.014}}
+  sale_value: {title: Affärsvärde 900 000 kr, unit: SEK, target: 900000, actuals: {2027-03-31: 900000, 2027-06-30: 900000}}
+"""
+
+
+def test_measured_levels_of_clv_and_conversion_value_are_read_not_added_up(tmp_path, capsys) -> None:
+    # Article 003: "100 000 SEK per order … 3 ordrar per år och stannar i 3 år … (100 000 x 3 x 3) = 900 000".
+    # Each level measured in March and June is its latest value, not twice it (7 200 000, "achieved").
+    nodes = _evaluate(_write(tmp_path, CLV_MEASURED), capsys, as_of="2027-06-30")["nodes"]
+    assert (nodes["avg_order"]["actual"], nodes["orders_per_year"]["actual"], nodes["lifetime_years"]["actual"]) == (100_000, 3, 3)
+    assert nodes["clv"]["actual"] == 100_000 * 3 * 3
+    # Article 002: a close rate of 1.4 % on a 900 000 sale: 0.014 × 900 000 = 12 600.
+    assert nodes["close_rate"]["actual"] == 0.014 and nodes["sale_value"]["actual"] == 900_000
+    assert nodes["conversion_value"]["actual"] == pytest.approx(0.014 * 900_000)
+    assert nodes["clv"]["status"] == nodes["conversion_value"]["status"] == "achieved"  # levels at their targets
