@@ -241,7 +241,7 @@ nodes:
     ("setting", "meant", "shown"),
     [
         ("win_rate=0.3", "write 30 ", "0.30 %"),  # 0.3 % of a plan of 25 %: 0.3 × 100 = 30 is 1.2× the plan
-        ("open_rate=35", "write 0.35 ", "3500.00 %"),  # a ratio of 35 is 3 500 %; 35 / 100 = 0.35 against 0.3
+        ("open_rate=35", "write 0.35 ", "3 500.00 %"),  # a ratio of 35 is 3 500 %; 35 / 100 = 0.35 against 0.3
     ],
 )
 def test_a_rate_set_at_the_other_scale_is_an_error_naming_what_was_meant(write_goals, capsys, setting, meant, shown):

@@ -140,7 +140,7 @@ def _percent_text(percent: float, places: int) -> str:
     """A percent with ``places`` decimals (``1.40 %``); one too small for them with two significant digits (``0.0014 %``), never ``0.00 %``."""
     if -(10.0**-places) < percent < 10.0**-places and percent != 0:
         return _plain(percent, 2) + " %"
-    return _fixed(percent, places) + " %"
+    return _fixed(percent, places, ",") + " %"
 
 
 def _localized_column(texts: list[str]) -> list[str]:

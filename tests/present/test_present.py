@@ -304,6 +304,18 @@ def test_a_gap_between_rates_too_small_for_two_decimals_gets_the_decimals_that_s
         assert format_difference(0.004, "%") == "+0,004 procentenheter"
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", ["2 500.00 %", "1 234.50 %", "1 450.0 %", "−1 200.0 %"]), ("sv", ["2 500,00 %", "1 234,50 %", "1 450,0 %", "−1 200,0 %"])],
+)
+def test_a_percent_of_a_thousand_or_more_is_grouped_like_every_figure(language, expected):
+    # SPEC §8: space thousands. Follower growth of 25 (2 500 %), a 1 234.5 % rise, progress of 14.5.
+    with use_language(language):
+        texts = [format_number(25.0, "ratio"), format_number(1234.5, "%"), format_percent(14.5), format_percent(-12.0)]
+        assert [text.replace("-", "−") for text in texts] == expected
+        assert format_percents([14.5]) == [format_percent(14.5)]
+
+
 def test_small_rates_and_amounts_read_as_plain_figures_never_zero_or_an_exponent(tmp_path, capsys):
     from goaltree.present.numbers import format_number, format_precise
 
