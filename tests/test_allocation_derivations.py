@@ -142,10 +142,24 @@ nodes:
     deal, win = nodes["deal"].target_derivation, nodes["win"].target_derivation
     assert deal.rule == win.rule == "assumed"
     assert deal.text == "no target declared: the driver is assumed to stay at its baseline 1 234 567"
-    assert win.text == "no target declared: the driver is assumed to stay at its baseline 0.0345"
+    # A rate reads as the percent it is, as on the line it stands on ("win: 3.45 % — …"), not 0.0345.
+    assert win.text == "no target declared: the driver is assumed to stay at its baseline 3.45 %"
     with use_language("sv"):
         assert deal.text == "inget mål angivet: drivaren antas ligga kvar på sitt utgångsläge 1 234 567"
-        assert win.text == "inget mål angivet: drivaren antas ligga kvar på sitt utgångsläge 0,0345"
+        assert win.text == "inget mål angivet: drivaren antas ligga kvar på sitt utgångsläge 3,45 %"
+
+
+def test_a_percent_driver_kept_at_its_baseline_says_percent(write_goals):
+    # 70 customers at an assumed 1.3 % lead-to-customer rate: 70 / 0.013 = 5 384.6 leads, by hand.
+    body = """\
+nodes:
+  customers: {title: Customers, unit: count, target: 70, formula: leads * ltc}
+  leads: {title: Leads, unit: count}
+  ltc: {title: Lead to customer, unit: '%', type: driver, baseline: 1.3}
+"""
+    nodes = goaltree.evaluate(goaltree.load(write_goals(HEADER + body)), AS_OF).nodes
+    assert nodes["leads"].target == pytest.approx(70 / 0.013)
+    assert nodes["ltc"].target_derivation.text == "no target declared: the driver is assumed to stay at its baseline 1.3 %"
 
 
 RATES = HEADER + """\

@@ -494,8 +494,8 @@ def solve(
     return solver.outcome()
 
 
-def _kept_baseline_text(baseline: float) -> str:
-    return _("no target declared: the driver is assumed to stay at its baseline {baseline}", baseline=number_text(baseline))
+def _kept_baseline_text(baseline: float, unit: str | None) -> str:
+    return _("no target declared: the driver is assumed to stay at its baseline {baseline}", baseline=value_text(baseline, unit))
 
 
 def _planned_actual_text() -> str:
@@ -529,17 +529,17 @@ def solve_targets(tree: "GoalTree", equations: list[Equation] | None = None) -> 
 
     def assume_baselines(known: Container[str]) -> dict[str, tuple[float, Derivation]]:
         assumed = {}
-        # Keyed by the baseline and its sign: 0.0 and -0.0 are equal keys but write differently.
-        shared: dict[tuple[float, float], Derivation] = {}
+        # Keyed by the baseline, its sign and unit: 0.0 and -0.0 are equal keys but write differently.
+        shared: dict[tuple[float, float, str | None], Derivation] = {}
         for node_id in drivers:
             if node_id in known:
                 continue
-            baseline = nodes[node_id].baseline
+            baseline, unit = nodes[node_id].baseline, nodes[node_id].unit
             if baseline is not None:
-                key = (baseline, math.copysign(1.0, baseline))
+                key = (baseline, math.copysign(1.0, baseline), unit)
                 derivation = shared.get(key)
                 if derivation is None:
-                    derivation = shared[key] = Derivation.deferred("assumed", _kept_baseline_text, (baseline,))
+                    derivation = shared[key] = Derivation.deferred("assumed", _kept_baseline_text, (baseline, unit))
                 assumed[node_id] = (baseline, derivation)
         return assumed
 

@@ -141,10 +141,10 @@ def test_allocated_scaled_and_assumed_targets_in_swedish(tmp_path, capsys):
         "  skalat från sitt utgångsläge 10 med den gemensamma tillväxtfaktorn 1,414 "
         "som får pipeline = deals * deal_size att nå 1 000 000"
     ) in explain(path, "deals", capsys)
-    # 100 customers at a kept rate of 0,25 need 400 MQLs
+    # 100 customers at a kept rate of 25 % need 400 MQLs
     lines = explain(path, "mqls", capsys)
     assert "  löst ur customers = mqls * mql_to_customer med customers = 100: 400" in lines
-    assert any(line.endswith(" — inget mål angivet: drivaren antas ligga kvar på sitt utgångsläge 0,25") for line in lines)
+    assert any(line.endswith(" — inget mål angivet: drivaren antas ligga kvar på sitt utgångsläge 25 %") for line in lines)
 
 
 def test_children_left_out_of_an_objectives_score_say_why_in_swedish(tmp_path, capsys):
