@@ -9,7 +9,8 @@ node is carried into the new period:
   period's length — with last period's total (a flow) or level (a stock) as
   the baseline; the deadline and milestones move with the period. Achieved
   ones are tagged as below. ``carry_rule="remaining"`` (``--carry remaining``)
-  treats them as still running instead.
+  treats the open flows among them (declared target, not achieved) as still
+  running instead; an achieved flow or a level is renewed as without it.
 - **Open flows** still running (``aggregate: sum`` with a declared target, not achieved): the
   new target is the remaining amount, ``target − actual``. When the old
   deadline lies beyond the new period's end, the new period takes the share of
@@ -63,6 +64,7 @@ from goaltree.revisions.rollover_carry import (
     _milestones,
     _renewed_milestones,
     _slug,
+    is_open_flow,
     is_rollover_note,
     rollover_note,
 )
@@ -243,11 +245,14 @@ def rollover(
     renewed: dict[str, RenewedTitle] = {}
     for node_id, node in goal_file.nodes.items():
         entry = dict(raw["nodes"][node_id])
-        finished = carry_rule == "target" and is_finished(node, old, new)
+        result = evaluation.nodes[node_id]
+        # `--carry remaining` runs the remaining-amount rule on every *open* flow, finished or not;
+        # an achieved flow, a level or a goal with nothing declared is finished as without it.
+        finished = is_finished(node, old, new) and not (carry_rule == "remaining" and is_open_flow(node, result))
         carry, updates = _carry_node(
             node_id,
             node,
-            evaluation.nodes[node_id],
+            result,
             old=old,
             new=new,
             as_of=as_of,

@@ -111,6 +111,15 @@ def _is_measured(result: NodeResult) -> bool:
     return result.actual is not None and result.actual_origin in _MEASURED
 
 
+def is_open_flow(node: Node, result: NodeResult) -> bool:
+    """Whether ``--carry remaining`` carries the node's remaining amount: a flow with a declared
+    target that is not achieved (and not held as ``maintain``), finished or not."""
+    return (
+        result.aggregate == "sum" and node.target is not None and node.direction != "maintain"
+        and result.status != "achieved"
+    )
+
+
 def _carry_node(
     node_id: str,
     node: Node,
@@ -132,7 +141,9 @@ def _carry_node(
     actual = result.actual if _is_measured(result) else None
     old_deadline = node.deadline or old.end
     new_deadline = renewed_deadline(old_deadline, old, new) if finished else None
-    reached_until = min(as_of, old.end, old_deadline) if finished else min(as_of, old.end)
+    # The actual counts from the period's start to the deadline (or the hand-over, if earlier): a
+    # flow's baseline is that total at the same pace, finished or carried, as its target is.
+    reached_until = min(as_of, old.end, old_deadline)
 
     def flow_baseline() -> float | None:
         if actual is None or reached_until < old.start:
