@@ -20,6 +20,10 @@ order:
 - scenarios added, removed or changed; one that sets a renamed node under
   its new id is unchanged.
 
+A node's numbers are read in each revision's own unit, as formulas read them:
+a ``%`` → ``ratio`` switch that keeps the fractions (5 → 0.05) moves nothing,
+and a ``unit`` edit is an edit of the node (:mod:`goaltree.revisions.diff_values`).
+
 Targets are what a revision changes, so both sides are evaluated with their
 inline ``actuals`` only: metric sources are never queried (a review in CI
 needs no database credentials, and the result does not depend on the day).
@@ -29,12 +33,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
-
-from pydantic import BaseModel
 
 from goaltree.engine.allocation import ALLOCATION_RULES
 from goaltree.engine.results import Evaluation, NodeResult
@@ -42,51 +43,29 @@ from goaltree.engine.serialize import number
 from goaltree.errors import DiagnosticsError
 from goaltree.graph import GoalTree
 from goaltree.model import Node
+from goaltree.revisions.diff_values import (  # noqa: F401 - re-exported: the diff's values are part of its API
+    PERCENT_SCALES,
+    Amount,
+    Change,
+    TargetMove,
+    amount,
+    comparable_units,
+    fraction,
+    relative_change,
+    same_amount,
+    same_number,
+    to_json_value,
+)
 from goaltree.revisions.git import GoalText, read_goal_text
 
 # The fields of a node from which its target is derived: an edit to one of
 # them moves the node's own target, so that move is the node's change, not a
-# derived one.
-TARGET_INPUTS = ("type", "kpi", "inputs", "baseline", "target", "formula", "parent", "rollup", "weight")
+# derived one. The unit is one: it says how the target is read (a `%` target of 5 is the fraction 0.05).
+TARGET_INPUTS = ("type", "kpi", "inputs", "unit", "baseline", "target", "formula", "parent", "rollup", "weight")
 # File-level fields worth reporting (the format version and the editor hint are not).
 FILE_FIELDS = ("id", "title", "description", "period", "owner", "thresholds", "sources", "checks")
 SIMILAR_TITLE = 0.6
-_RELATIVE_TOLERANCE = 1e-9
 _NAME = re.compile(r"(?<![0-9.])[A-Za-z_][A-Za-z0-9_]*")
-
-
-@dataclass(frozen=True)
-class Change:
-    """A value before and after."""
-
-    old: Any
-    new: Any
-
-    @property
-    def relative(self) -> float | None:
-        """``(new − old) / |old|`` for two numbers with ``old ≠ 0``, else ``None``."""
-        return relative_change(self.old, self.new)
-
-
-@dataclass(frozen=True)
-class TargetMove:
-    """A derived target that moved, and the edited nodes it was derived from.
-
-    Attributes:
-        old: The target in the old revision (``None`` when it could not be derived).
-        new: The target in the new revision.
-        because: The edited or added nodes (new ids) found by following the new
-            derivation upwards; empty when the cause is a removed node.
-    """
-
-    old: float | None
-    new: float | None
-    because: tuple[str, ...] = ()
-
-    @property
-    def relative(self) -> float | None:
-        """``(new − old) / |old|``, or ``None``."""
-        return relative_change(self.old, self.new)
 
 
 @dataclass(frozen=True)
@@ -177,41 +156,6 @@ class GoalDiff:
             },
             "compared": {"old": self.old.label, "new": self.new.label, "as_of": self.as_of.isoformat()},
         }
-
-
-def relative_change(old: Any, new: Any) -> float | None:
-    """``(new − old) / |old|`` for two finite numbers with ``old ≠ 0``, else ``None``."""
-    if not _is_number(old) or not _is_number(new) or old == 0:
-        return None
-    return (new - old) / abs(old)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def same_number(old: float | None, new: float | None) -> bool:
-    """Equal within a relative 1e-9 (float noise is no change); two ``None`` are equal."""
-    if old is None or new is None:
-        return old is None and new is None
-    return abs(old - new) <= _RELATIVE_TOLERANCE * max(1.0, abs(old), abs(new))
-
-
-def to_json_value(value: Any) -> Any:
-    """A field value as JSON: dates as ISO text, numbers without float noise, models as mappings."""
-    if isinstance(value, BaseModel):
-        return to_json_value(value.model_dump(mode="json", exclude_defaults=True, by_alias=True))
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)):
-        return number(value)
-    if isinstance(value, Mapping):
-        return {(k.isoformat() if isinstance(k, dt.date) else str(k)): to_json_value(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_json_value(item) for item in value]
-    return str(value)
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -365,10 +309,22 @@ def match_renames(old_tree: GoalTree, new_tree: GoalTree) -> dict[str, str]:
 # --- the diff -----------------------------------------------------------------------------------
 
 
+AMOUNT_FIELDS = ("baseline", "range", "milestones", "actuals")
+"""A node's fields (besides ``target``) that hold amounts in its unit."""
+
+
 def _field_change(name: str, old_node: Node, new_node: Node, old_tree: GoalTree, new_tree: GoalTree,
-                  old_id: str, new_id: str, renamed: Mapping[str, str]) -> Change | None:
+                  old_id: str, new_id: str, renamed: Mapping[str, str], units: tuple[str | None, str | None]) -> Change | None:
     old_value = getattr(old_node, name)
     new_value = getattr(new_node, name)
+    if name in AMOUNT_FIELDS:
+        # Each side in its own unit; a `%` → `ratio` switch with the same fractions changes nothing.
+        old_unit, new_unit = units
+        if old_value is None or new_value is None:
+            return None if old_value is new_value else Change(amount(old_value, old_unit), amount(new_value, new_unit))
+        if same_amount(old_value, old_unit, new_value, new_unit):
+            return None
+        return Change(amount(old_value, old_unit), amount(new_value, new_unit))
     if name == "formula":
         old_canonical, new_canonical = _canonical(old_tree, old_id), _canonical(new_tree, new_id)
         if old_canonical is not None:
@@ -382,7 +338,7 @@ def _field_change(name: str, old_node: Node, new_node: Node, old_tree: GoalTree,
     if name == "inputs":
         translated = {key: renamed.get(value, value) for key, value in old_value.items()}
         return None if translated == new_value else Change(dict(old_value), dict(new_value))
-    if name in ("baseline", "weight"):
+    if name == "weight":
         if old_value is None or new_value is None:
             return None if old_value is new_value else Change(old_value, new_value)
         return None if same_number(old_value, new_value) else Change(old_value, new_value)
@@ -430,13 +386,15 @@ def diff_trees(
         old_id = new_to_old.get(new_id, new_id)
         old_node = old_nodes[old_id]
         old_result, new_result = old.evaluation.nodes[old_id], new.evaluation.nodes[new_id]
+        # Values are compared in their units: a `%` target of 5 is the ratio 0.05.
+        units = (old_result.unit, new_result.unit)
         edits = {
             name: change
             for name in Node.model_fields
             if name != "target"
-            and (change := _field_change(name, old_node, new_node, old_tree, new_tree, old_id, new_id, renamed)) is not None
+            and (change := _field_change(name, old_node, new_node, old_tree, new_tree, old_id, new_id, renamed, units)) is not None
         }
-        entry_edit = not same_number(old_node.target, new_node.target) or any(
+        entry_edit = not same_amount(old_node.target, units[0], new_node.target, units[1]) or any(
             name in TARGET_INPUTS and name not in _OWN_VALUES for name in edits
         )
         values_edit = any(name in _OWN_VALUES for name in edits)
@@ -444,13 +402,13 @@ def diff_trees(
         # A baseline or weight moves the node's own target only where its target is allocated or assumed
         # from them; elsewhere (a target solved from its formula) the move comes from other edits.
         target_edit = entry_edit or (values_edit and any(_reads_own_values(result) for result in (old_result, new_result)))
-        moved = not same_number(old_result.target, new_result.target)
+        moved = not same_amount(old_result.target, units[0], new_result.target, units[1])
         fields: dict[str, Change] = {}
         for name in Node.model_fields:
             if name == "target":
                 if moved and target_edit:
                     # The node's own entry moved its target: that is its change, not a derived one.
-                    fields["target"] = Change(old_result.target, new_result.target)
+                    fields["target"] = Change(amount(old_result.target, units[0]), amount(new_result.target, units[1]))
                 if target_edit and old_result.target_origin != new_result.target_origin:
                     # Declared <-> derived is an edit of the entry; a derived target that comes or
                     # goes with something above it is listed under `derived` alone.
@@ -482,11 +440,14 @@ def diff_trees(
             file_changes[name] = Change(old_value, new_value)
 
     old_scenarios, new_scenarios = old_tree.goal_file.scenarios, new_tree.goal_file.scenarios
-    # A scenario that sets a renamed node under its new id is unchanged: the rename is listed as one.
+    # A scenario that sets a renamed node under its new id is unchanged: the rename is listed as one;
+    # so is one whose values are the same in the nodes' units (5 in `%`, 0.05 once the node is a `ratio`).
+    old_units = {renamed.get(node_id, node_id): result.unit for node_id, result in old.evaluation.nodes.items()}
+    new_units = {node_id: result.unit for node_id, result in new.evaluation.nodes.items()}
     scenario_changes = {
         name: Change(old_scenarios.get(name), new_scenarios.get(name))
         for name in [*new_scenarios, *(name for name in old_scenarios if name not in new_scenarios)]
-        if _under_new_names(old_scenarios.get(name), renamed) != new_scenarios.get(name)
+        if not _same_scenario(_under_new_names(old_scenarios.get(name), renamed), new_scenarios.get(name), old_units, new_units)
     }
 
     return GoalDiff(
@@ -509,6 +470,16 @@ def _under_new_names(scenario: Any, renamed: dict[str, str]) -> Any:
     if scenario is None or not any(node_id in renamed for node_id in scenario.set):
         return scenario
     return scenario.model_copy(update={"set": {renamed.get(node_id, node_id): value for node_id, value in scenario.set.items()}})
+
+
+def _same_scenario(old: Any, new: Any, old_units: Mapping[str, str | None], new_units: Mapping[str, str | None]) -> bool:
+    """Whether two scenarios (the old one under the new ids) say the same, each value read in its side's unit."""
+    if old is None or new is None:
+        return old is new
+    return old.description == new.description and old.set.keys() == new.set.keys() and all(
+        same_amount(value, old_units.get(node_id), new.set[node_id], new_units.get(node_id))
+        for node_id, value in old.set.items()
+    )
 
 
 _OWN_VALUES = ("baseline", "weight")

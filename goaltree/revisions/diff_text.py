@@ -12,7 +12,8 @@ from typing import IO, Any
 from goaltree.present.language import _, _p, format_date
 from goaltree.present.numbers import format_change, format_number, format_number_pair
 from goaltree.present.terms import joined_with_and
-from goaltree.revisions.diff import Change, GoalDiff, TargetMove, to_json_value
+from goaltree.revisions.diff import GoalDiff
+from goaltree.revisions.diff_values import PERCENT_SCALES, Amount, Change, TargetMove, comparable_units, fraction, to_json_value
 
 AMOUNT_FIELDS = frozenset({"baseline", "target", "range", "milestones", "actuals"})
 """Fields whose values are amounts in the node's unit."""
@@ -22,9 +23,11 @@ QUOTED_FIELDS = frozenset({"title", "description"})
 
 
 def format_value(value: Any, unit: str | None = None, field: str = "") -> str:
-    """A field's value in words: amounts in the node's unit, dates in ISO, lists joined."""
+    """A field's value in words: amounts in the node's unit (an :class:`Amount` in its own), dates in ISO, lists joined."""
     if value is None:
         return "–"
+    if isinstance(value, Amount):
+        return format_number(float(value), value.unit)
     if field in AMOUNT_FIELDS and isinstance(value, (int, float)) and not isinstance(value, bool):
         return format_number(float(value), unit)
     if isinstance(value, bool):
@@ -52,7 +55,16 @@ def format_value(value: Any, unit: str | None = None, field: str = "") -> str:
 
 
 def format_values(old: Any, new: Any, unit: str | None = None, field: str = "") -> tuple[str, str]:
-    """:func:`format_value` of a change's two sides; two numbers that differ never read the same."""
+    """:func:`format_value` of a change's two sides; two numbers that differ never read the same.
+
+    Each side is written in its own unit. A ``%`` and a ``ratio`` read alike (``5.00 %`` either way),
+    so the old side is written as the new unit reads it, to get the decimals that tell them apart.
+    """
+    if isinstance(old, Amount) and isinstance(new, Amount):
+        if not comparable_units(old.unit, new.unit):
+            return format_number(float(old), old.unit), format_number(float(new), new.unit)
+        old_in_new = fraction(old, old.unit) * PERCENT_SCALES[new.unit] if old.unit != new.unit else float(old)  # type: ignore[index]
+        return format_number_pair(old_in_new, float(new), new.unit)
     if _is_figure(old) and _is_figure(new):
         return format_number_pair(float(old), float(new), unit if field in AMOUNT_FIELDS else None)
     return format_value(old, unit, field), format_value(new, unit, field)
@@ -166,9 +178,17 @@ def write_text(diff: GoalDiff, stream: IO[str]) -> None:
     section(_p("revision", "Scenarios"), [f"{name}: {scenario_change_words(diff, name, change)}" for name, change in diff.scenarios.items()])
 
 
-def scenario_words(diff: GoalDiff, scenario: Any) -> str:
-    """What a scenario sets, each target in its node's unit: ``lead_to_customer 1.60 %, deal 1 000 000``."""
-    parts = [f"{node_id} {format_value(value, unit_of(diff, node_id), 'target')}" for node_id, value in scenario.set.items()]
+def scenario_words(diff: GoalDiff, scenario: Any, *, old: bool = False) -> str:
+    """What a scenario sets, each target in its node's unit: ``lead_to_customer 1.60 %, deal 1 000 000``.
+
+    ``old``: the scenario is the old revision's, so its values are in the old revision's units.
+    """
+    if old:
+        nodes = diff.old.evaluation.nodes
+        units = {node_id: nodes[node_id].unit if node_id in nodes else unit_of(diff, node_id) for node_id in scenario.set}
+    else:
+        units = {node_id: unit_of(diff, node_id) for node_id in scenario.set}
+    parts = [f"{node_id} {format_value(value, units[node_id], 'target')}" for node_id, value in scenario.set.items()]
     return ", ".join(parts) or _p("revision", "nothing")
 
 
@@ -177,10 +197,13 @@ def scenario_change_words(diff: GoalDiff, name: str, change: Change) -> str:
     if change.old is None:
         return _("added, sets {targets}", targets=scenario_words(diff, change.new))
     if change.new is None:
-        return _("removed, set {targets}", targets=scenario_words(diff, change.old))
+        return _("removed, set {targets}", targets=scenario_words(diff, change.old, old=True))
     words = []
-    if change.old.set != change.new.set:
-        words.append(_p("revision", "sets {old} → {new}", old=scenario_words(diff, change.old), new=scenario_words(diff, change.new)))
+    old_sets, new_sets = scenario_words(diff, change.old, old=True), scenario_words(diff, change.new)
+    # A listed scenario with the same description changed what it sets; else the sets are told only
+    # where they read differently (5 in `%` and 0.05 once the node is a `ratio` are the same 5 %).
+    if change.old.description == change.new.description or old_sets != new_sets:
+        words.append(_p("revision", "sets {old} → {new}", old=old_sets, new=new_sets))
     if change.old.description != change.new.description:
         old_text = format_value(change.old.description, None, "description")
         new_text = format_value(change.new.description, None, "description")

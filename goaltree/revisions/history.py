@@ -12,7 +12,7 @@ appear as a last revision, the working copy.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from goaltree.errors import DiagnosticsError, GoaltreeError, did_you_mean
@@ -20,6 +20,7 @@ from goaltree.graph import GoalTree
 from goaltree.goalfile import read_text
 from goaltree.present.language import _, _n, _p
 from goaltree.revisions.diff import evaluate_targets, match_renames, tree_from_text
+from goaltree.revisions.diff_values import PERCENT_SCALES, fraction
 from goaltree.revisions.git import Commit, GoalText, file_log, read_at
 
 
@@ -27,10 +28,14 @@ from goaltree.revisions.git import Commit, GoalText, file_log, read_at
 class NodeTarget:
     """A node's target at one revision.
 
+    In a :class:`FileHistory`, a target whose node switched between ``%``
+    and ``ratio`` is in the node's newest unit (5 % is ``5`` or ``0.05``
+    throughout), so that its figures and moves compare across revisions.
+
     Attributes:
         id: The node's id at that revision.
         title: Its title at that revision.
-        unit: Its unit.
+        unit: Its unit (in a history, the newest of ``%`` and ``ratio`` for a node that switched).
         target: The target, declared or derived (``None`` when it could not be derived).
         origin: ``declared``, ``derived`` or ``None``.
         derivation: How the target was reached, in words.
@@ -183,7 +188,30 @@ def file_history(path: Path | str) -> FileHistory:
                 revisions[index].commit, revisions[index].targets, revisions[index].problem, match_renames(older, newer)
             )
     rows, ids = _lineage(revisions)
-    return FileHistory(path=path, revisions=tuple(revisions), rows=rows, ids=ids)
+    return FileHistory(path=path, revisions=tuple(_in_newest_units(revisions, ids)), rows=rows, ids=ids)
+
+
+def _in_newest_units(revisions: list[Revision], ids: dict[str, tuple[str | None, ...]]) -> list[Revision]:
+    """The revisions with each node's target in its newest unit where it switched between ``%`` and ``ratio``.
+
+    A switch from ``%`` to ``ratio`` that keeps the fraction keeps the target: 5 % is the ratio 0.05
+    (docs/engine.md, "Percentages in formulas"), not a fall of 99 %.
+    """
+    targets = [dict(revision.targets) for revision in revisions]
+    for row_ids in ids.values():
+        present = [(index, node_id) for index, node_id in enumerate(row_ids) if node_id is not None]
+        if not present:
+            continue
+        last_index, last_id = present[-1]
+        unit = revisions[last_index].targets[last_id].unit
+        if unit not in PERCENT_SCALES:
+            continue
+        for index, node_id in present:
+            target = targets[index][node_id]
+            if target.unit in PERCENT_SCALES and target.unit != unit:
+                value = None if target.target is None else fraction(target.target, target.unit) * PERCENT_SCALES[unit]
+                targets[index][node_id] = replace(target, unit=unit, target=value)
+    return [replace(revision, targets=converted) for revision, converted in zip(revisions, targets)]
 
 
 def _lineage(revisions: list[Revision]) -> tuple[tuple[str, ...], dict[str, tuple[str | None, ...]]]:

@@ -1,0 +1,158 @@
+"""The values of a diff: a change's two sides, a derived target's move, and how numbers compare.
+
+Numbers of a node are each in its revision's unit (:class:`Amount`), and
+compare as a formula reads them: a ``%`` value as its fraction, so a switch
+from ``%`` to ``ratio`` with the same fractions is no change (docs/engine.md,
+"Percentages in formulas").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from pydantic import BaseModel
+
+from goaltree.engine.serialize import number
+
+_RELATIVE_TOLERANCE = 1e-9
+
+PERCENT_SCALES = {"%": 100.0, "ratio": 1.0}
+"""The units read as a fraction (docs/engine.md, "Percentages in formulas"): a `%` value over 100, a ratio as it is."""
+
+
+def fraction(value: float, unit: str | None) -> float:
+    """``value`` read as a formula reads it: a ``%`` value as its fraction (5 → 0.05), any other as it is."""
+    return value / PERCENT_SCALES[unit] if unit in PERCENT_SCALES else value
+
+
+def comparable_units(old_unit: str | None, new_unit: str | None) -> bool:
+    """Whether values in the two units compare as numbers: the same unit, or ``%`` and ``ratio`` (as fractions)."""
+    return old_unit == new_unit or (old_unit in PERCENT_SCALES and new_unit in PERCENT_SCALES)
+
+
+class Amount(float):
+    """A number in a node's unit that knows its unit: one side of a change of a target, baseline or milestone.
+
+    The two sides of a change are each in their own revision's unit (a
+    ``%`` → ``ratio`` switch makes ``5`` and ``0.05`` the same 5 %); they
+    are compared, and their relative change worked out, on the fractions.
+    It is a number wherever a number is expected (JSON, arithmetic).
+    """
+
+    __slots__ = ("unit",)
+    unit: str | None
+
+    def __new__(cls, value: float, unit: str | None) -> "Amount":
+        amount = super().__new__(cls, value)
+        amount.unit = unit
+        return amount
+
+    def __repr__(self) -> str:
+        return f"Amount({float(self)!r}, {self.unit!r})"
+
+
+def amount(value: Any, unit: str | None) -> Any:
+    """``value`` as :class:`Amount` values in ``unit``: a number, or the numbers of a list or a ``{date: value}`` mapping."""
+    if _is_number(value):
+        return Amount(value, unit)
+    if isinstance(value, (list, tuple)):
+        return [amount(item, unit) for item in value]
+    if isinstance(value, Mapping):
+        return {key: amount(item, unit) for key, item in value.items()}
+    return value
+
+
+def same_amount(old: Any, old_unit: str | None, new: Any, new_unit: str | None) -> bool:
+    """Whether two values in their units are the same: numbers (alone, in a list or a mapping) equal
+    within float noise, the new one read in the old one's unit where one is ``%`` and the other ``ratio``."""
+    if _is_number(old) and _is_number(new):
+        if old_unit != new_unit and comparable_units(old_unit, new_unit):
+            new = fraction(new, new_unit) * PERCENT_SCALES[old_unit]  # type: ignore[index]
+        return same_number(old, new)
+    if isinstance(old, (list, tuple)) and isinstance(new, (list, tuple)):
+        return len(old) == len(new) and all(same_amount(a, old_unit, b, new_unit) for a, b in zip(old, new))
+    if isinstance(old, Mapping) and isinstance(new, Mapping):
+        return old.keys() == new.keys() and all(same_amount(old[key], old_unit, new[key], new_unit) for key in old)
+    return old == new
+
+
+@dataclass(frozen=True)
+class Change:
+    """A value before and after."""
+
+    old: Any
+    new: Any
+
+    @property
+    def relative(self) -> float | None:
+        """``(new − old) / |old|`` for two numbers with ``old ≠ 0``, else ``None``."""
+        return relative_change(self.old, self.new)
+
+
+@dataclass(frozen=True)
+class TargetMove:
+    """A derived target that moved, and the edited nodes it was derived from.
+
+    Attributes:
+        old: The target in the old revision (``None`` when it could not be derived).
+        new: The target in the new revision.
+        because: The edited or added nodes (new ids) found by following the new
+            derivation upwards; empty when the cause is a removed node.
+    """
+
+    old: float | None
+    new: float | None
+    because: tuple[str, ...] = ()
+
+    @property
+    def relative(self) -> float | None:
+        """``(new − old) / |old|``, or ``None``."""
+        return relative_change(self.old, self.new)
+
+
+def relative_change(old: Any, new: Any) -> float | None:
+    """``(new − old) / |old|`` for two finite numbers with ``old ≠ 0``, else ``None``.
+
+    Two :class:`Amount` values are compared on their fractions (5 % → 0.04 as a ratio is −20 %); in units
+    that do not compare (``count`` → ``SEK``) there is no relative change.
+    """
+    if not _is_number(old) or not _is_number(new):
+        return None
+    if isinstance(old, Amount) and isinstance(new, Amount):
+        if not comparable_units(old.unit, new.unit):
+            return None
+        old, new = fraction(old, old.unit), fraction(new, new.unit)
+    if old == 0:
+        return None
+    return (new - old) / abs(old)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def same_number(old: float | None, new: float | None) -> bool:
+    """Equal within a relative 1e-9 (float noise is no change); two ``None`` are equal."""
+    if old is None or new is None:
+        return old is None and new is None
+    return abs(old - new) <= _RELATIVE_TOLERANCE * max(1.0, abs(old), abs(new))
+
+
+def to_json_value(value: Any) -> Any:
+    """A field value as JSON: dates as ISO text, numbers without float noise, models as mappings."""
+    if isinstance(value, BaseModel):
+        return to_json_value(value.model_dump(mode="json", exclude_defaults=True, by_alias=True))
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)):
+        return number(value)
+    if isinstance(value, Mapping):
+        return {(k.isoformat() if isinstance(k, dt.date) else str(k)): to_json_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json_value(item) for item in value]
+    return str(value)

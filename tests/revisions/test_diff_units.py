@@ -1,0 +1,135 @@
+"""A node that switches between `%` and `ratio`: each side is read in its own unit (docs/engine.md).
+
+A `%` value of 5 and a ratio of 0.05 are the same 5 %: a switch that keeps the
+fraction moves no target, and a real move is told on the fractions.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from goaltree.cli import main
+from goaltree.revisions.diff import diff_trees, tree_from_text
+from goaltree.revisions.git import GoalText
+from revision_repo import make_repository
+
+# customers = leads * win: 100 customers of 2 000 leads derive win = 100 / 2 000 = 0.05 = 5 %.
+PERCENT = """\
+goaltree: 1
+id: u
+title: Unit switch
+period: {start: 2027-01-01, end: 2027-12-31}
+owner: Me
+nodes:
+  customers: {title: Customers 100 in 2027, unit: count, target: 100, formula: leads * win}
+  leads:     {title: Leads 2 000 in 2027, unit: count, target: 2000}
+  win:       {title: Win rate in 2027, type: driver, unit: '%'}
+"""
+RATIO = PERCENT.replace("unit: '%'}", "unit: ratio}")
+
+
+def tree_of(text: str, name: str = "goals.yaml"):
+    return tree_from_text(GoalText(text, name, Path(name)))
+
+
+def run(capsys, tmp_path: Path, old: str, new: str, *options: str) -> str:
+    (tmp_path / "old.yaml").write_text(old, encoding="utf-8")
+    (tmp_path / "new.yaml").write_text(new, encoding="utf-8")
+    assert main(["diff", str(tmp_path / "old.yaml"), str(tmp_path / "new.yaml"), *options]) == 0
+    return capsys.readouterr().out
+
+
+def test_a_unit_switch_that_keeps_the_fraction_moves_no_target(capsys, tmp_path):
+    # Derived on both sides: 100 / 2 000 = 0.05, which is 5 in `%` and 0.05 as a ratio.
+    for old, new in ((PERCENT, RATIO), (RATIO, PERCENT)):
+        diff = diff_trees(tree_of(old), tree_of(new))
+        assert diff.derived == {}
+        assert list(diff.changed) == ["win"] and list(diff.changed["win"]) == ["unit"]
+        out = run(capsys, tmp_path, old, new)
+        assert "Derived targets" not in out and "target:" not in out and "99" not in out
+        document = json.loads(run(capsys, tmp_path, old, new, "--format", "json"))
+        assert document["derived"] == {}
+        assert document["changed"] == {"win": {"unit": {"old": diff.changed["win"]["unit"].old, "new": diff.changed["win"]["unit"].new}}}
+
+
+def test_a_declared_target_converted_with_its_unit_is_no_target_change(capsys, tmp_path):
+    old = PERCENT.replace("unit: '%'}", "unit: '%', target: 5}")
+    new = RATIO.replace("unit: ratio}", "unit: ratio, target: 0.05}")
+    for first, second in ((old, new), (new, old)):
+        diff = diff_trees(tree_of(first), tree_of(second))
+        assert list(diff.changed["win"]) == ["unit"] and diff.derived == {}
+        out = run(capsys, tmp_path, first, second, "--format", "md")
+        assert "| `win` | unit |" in out and "| target |" not in out
+
+
+def test_a_real_move_across_the_switch_is_told_on_the_fractions(capsys, tmp_path):
+    # 5 % → 0.04 (4 %): (0.04 − 0.05) / 0.05 = −20 %; back, (0.05 − 0.04) / 0.04 = +25 %.
+    old = PERCENT.replace("unit: '%'}", "unit: '%', target: 5}")
+    new = RATIO.replace("unit: ratio}", "unit: ratio, target: 0.04}")
+    diff = diff_trees(tree_of(old), tree_of(new))
+    target = diff.changed["win"]["target"]
+    assert (target.old, target.new) == (5, 0.04)  # each in its own unit, as the files state them
+    assert abs(target.relative - (-0.20)) < 1e-12
+    assert "win" not in diff.derived
+    out = run(capsys, tmp_path, old, new)
+    assert "target: 5.00 % → 4.00 % (-20.0 %)" in out
+    assert "unit: % → ratio" in out
+    out = run(capsys, tmp_path, new, old, "--format", "md")
+    assert "| `win` | target | 4.00 % | 5.00 % | +25.0 % |" in out
+    document = json.loads(run(capsys, tmp_path, old, new, "--format", "json"))
+    assert document["changed"]["win"]["target"] == {"old": 5, "new": 0.04}
+    assert document["changed"]["win"]["unit"] == {"old": "%", "new": "ratio"}
+    out = run(capsys, tmp_path, old, new, "--language", "sv")
+    assert "target: 5,00 % → 4,00 % (−20,0 %)" in out
+
+
+def test_a_unit_switch_without_converting_the_value_is_a_target_change(tmp_path):
+    # 5 in `%` is 5 %; 5 as a ratio is 500 %: (5 − 0.05) / 0.05 = +9 900 %. The node's own entry moved it,
+    # so it is listed under changed, and customers (declared 100) does not move.
+    old = PERCENT.replace("unit: '%'}", "unit: '%', target: 5}")
+    new = RATIO.replace("unit: ratio}", "unit: ratio, target: 5}")
+    diff = diff_trees(tree_of(old), tree_of(new))
+    assert abs(diff.changed["win"]["target"].relative - 99.0) < 1e-9
+    assert "win" not in diff.derived
+
+
+def test_baselines_milestones_and_scenarios_are_read_in_their_units(capsys, tmp_path):
+    # baseline 4 % = 0.04, milestone 4.5 % = 0.045, scenario 6 % = 0.06: the same on both sides.
+    old = PERCENT.replace(
+        "unit: '%'}", "unit: '%', baseline: 4, milestones: {2027-06-30: 4.5}}"
+    ) + "scenarios:\n  high: {set: {win: 6}}\n"
+    new = RATIO.replace(
+        "unit: ratio}", "unit: ratio, baseline: 0.04, milestones: {2027-06-30: 0.045}}"
+    ) + "scenarios:\n  high: {set: {win: 0.06}}\n"
+    diff = diff_trees(tree_of(old), tree_of(new))
+    assert list(diff.changed["win"]) == ["unit"] and diff.scenarios == {}
+    # A real move of the baseline: 4 % → 0.03 (3 %) is (0.03 − 0.04) / 0.04 = −25 %; the scenario 6 % → 7 %.
+    moved = new.replace("baseline: 0.04", "baseline: 0.03").replace("win: 0.06", "win: 0.07")
+    out = run(capsys, tmp_path, old, moved)
+    assert "baseline: 4.00 % → 3.00 % (-25.0 %)" in out
+    assert "high: sets win 6.00 % → win 7.00 %" in out
+
+
+def test_history_reads_every_revision_in_the_nodes_newest_unit(tmp_path, monkeypatch, capsys):
+    # Revisions: win 5 % (derived, 100 / 2 000), the same as a ratio, then `%` again with 80 customers:
+    # 80 / 2 000 = 0.04 = 4 %. Real values 5 %, 5 % (unchanged), 4 % ((4 − 5) / 5 = −20 %).
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-global-gitconfig"))
+    repo = make_repository(tmp_path / "repo")
+    repo.commit(PERCENT, "Plan in percent")
+    repo.commit(RATIO, "Rates as ratios")
+    repo.commit(PERCENT.replace("target: 100,", "target: 80,"), "Percent again, 80 customers")
+    monkeypatch.chdir(repo.root)
+    assert main(["history", "goals.yaml", "win"]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if "(derived)" in line]
+    assert len(lines) == 3
+    assert lines[0].endswith("5.00 % (derived)")
+    assert lines[1].endswith("5.00 % (derived)  unchanged")
+    assert lines[2].endswith("4.00 % (derived)  -20.0 %")
+    assert main(["history", "goals.yaml", "win", "--format", "json"]) == 0
+    targets = [revision["targets"]["win"]["target"] for revision in json.loads(capsys.readouterr().out)["revisions"]]
+    assert targets == [5, 5, 4]  # in the newest unit, `%`
+    assert main(["history", "goals.yaml"]) == 0
+    win = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("win "))
+    assert win.split()[1:] == ["5.00", "%*", "5.00", "%*", "4.00", "%*"]
