@@ -47,6 +47,7 @@ from goaltree.revisions.diff_values import (  # noqa: F401 - re-exported: the di
     PERCENT_SCALES,
     Amount,
     Change,
+    Default,
     TargetMove,
     amount,
     comparable_units,
@@ -344,7 +345,28 @@ def _field_change(name: str, old_node: Node, new_node: Node, old_tree: GoalTree,
         return None if same_number(old_value, new_value) else Change(old_value, new_value)
     if name == "tags":
         return None if sorted(old_value) == sorted(new_value) else Change(list(old_value), list(new_value))
+    if name in DEFAULTED_FIELDS and (old_value is None) != (new_value is None):
+        # A left-out field means its default: compare and show what it means, not a blank.
+        old_side = _default_of(name, old_tree, old_id) if old_value is None else old_value
+        new_side = _default_of(name, new_tree, new_id) if new_value is None else new_value
+        plain = [side.value if isinstance(side, Default) else side for side in (old_side, new_side)]
+        return None if plain[0] == plain[1] else Change(old_side, new_side)
     return None if old_value == new_value else Change(old_value, new_value)
+
+
+DEFAULTED_FIELDS = ("deadline", "aggregate", "rollup", "owner")
+"""A node's fields whose absence means a value: the period's end, the aggregate or rollup of its kind, the file's owner."""
+
+
+def _default_of(name: str, tree: GoalTree, node_id: str) -> Default:
+    """What the left-out field ``name`` of the node stands for in ``tree``."""
+    if name == "deadline":
+        return Default(tree.goal_file.period.end, "period_end")
+    if name == "owner":
+        return Default(tree.goal_file.owner, "file_owner")
+    if name == "aggregate":
+        return Default(tree.aggregate_of[node_id])  # the tree's: a formula of levels is a level
+    return Default(tree.goal_file.nodes[node_id].effective_rollup)
 
 
 def diff_trees(

@@ -13,7 +13,17 @@ from goaltree.present.language import _, _p, format_date
 from goaltree.present.numbers import format_change, format_number, format_number_pair
 from goaltree.present.terms import joined_with_and
 from goaltree.revisions.diff import GoalDiff
-from goaltree.revisions.diff_values import PERCENT_SCALES, Amount, Change, TargetMove, comparable_units, fraction, to_json_value
+from goaltree.model import Thresholds
+from goaltree.revisions.diff_values import (
+    PERCENT_SCALES,
+    Amount,
+    Change,
+    Default,
+    TargetMove,
+    comparable_units,
+    fraction,
+    to_json_value,
+)
 
 AMOUNT_FIELDS = frozenset({"baseline", "target", "range", "milestones", "actuals"})
 """Fields whose values are amounts in the node's unit."""
@@ -28,6 +38,14 @@ def format_value(value: Any, unit: str | None = None, field: str = "") -> str:
         return "–"
     if isinstance(value, Amount):
         return format_number(float(value), value.unit)
+    if isinstance(value, Default):
+        return _default_words(value, unit, field)
+    if isinstance(value, Thresholds):
+        # Both values, the ones the file leaves out marked: `{}` would not say what they are.
+        return ", ".join(
+            f"{name}: " + _marked_default(format_value(getattr(value, name)), getattr(value, name) == info.default)
+            for name, info in Thresholds.model_fields.items()
+        )
     if field in AMOUNT_FIELDS and isinstance(value, (int, float)) and not isinstance(value, bool):
         return format_number(float(value), unit)
     if isinstance(value, bool):
@@ -52,6 +70,22 @@ def format_value(value: Any, unit: str | None = None, field: str = "") -> str:
     if isinstance(converted, dict):
         return ", ".join(f"{key}: {item}" for key, item in converted.items()) or "{}"
     return str(converted)
+
+
+def _default_words(value: Default, unit: str | None, field: str) -> str:
+    """``2027-12-31 (default: the period's end)``, ``sum (default)``; a default that is nothing is ``–``."""
+    if value.value is None:
+        return "–"
+    shown = format_value(value.value, unit, field)
+    if value.source == "period_end":
+        return _p("revision", "{value} (default: the period's end)", value=shown)
+    if value.source == "file_owner":
+        return _p("revision", "{value} (default: the file's owner)", value=shown)
+    return _marked_default(shown, True)
+
+
+def _marked_default(text: str, default: bool) -> str:
+    return _p("revision", "{value} (default)", value=text) if default else text
 
 
 def format_values(old: Any, new: Any, unit: str | None = None, field: str = "") -> tuple[str, str]:

@@ -16,6 +16,7 @@ from typing import Any, Mapping
 from pydantic import BaseModel
 
 from goaltree.engine.serialize import number
+from goaltree.model import Thresholds
 
 _RELATIVE_TOLERANCE = 1e-9
 
@@ -52,6 +53,24 @@ class Amount(float):
 
     def __repr__(self) -> str:
         return f"Amount({float(self)!r}, {self.unit!r})"
+
+
+@dataclass(frozen=True)
+class Default:
+    """A node field the file leaves out, with the value it stands for: one side of a change.
+
+    Text and Markdown write the value and that it is the default
+    (``2027-12-31 (default: the period's end)``, ``sum (default)``); JSON
+    writes ``null``, as the file states it.
+
+    Attributes:
+        value: What the field means when left out: the period's end, the aggregate or
+            rollup for the node's type and unit, the file's owner.
+        source: ``period_end``, ``file_owner``, or empty for the default of the node's kind.
+    """
+
+    value: Any
+    source: str = ""
 
 
 def amount(value: Any, unit: str | None) -> Any:
@@ -142,7 +161,14 @@ def same_number(old: float | None, new: float | None) -> bool:
 
 
 def to_json_value(value: Any) -> Any:
-    """A field value as JSON: dates as ISO text, numbers without float noise, models as mappings."""
+    """A field value as JSON: dates as ISO text, numbers without float noise, models as mappings.
+
+    A left-out field (:class:`Default`) is ``null``; ``thresholds`` carry both values, the defaults filled in.
+    """
+    if isinstance(value, Default):
+        return None
+    if isinstance(value, Thresholds):
+        return to_json_value(value.model_dump(mode="json"))
     if isinstance(value, BaseModel):
         return to_json_value(value.model_dump(mode="json", exclude_defaults=True, by_alias=True))
     if isinstance(value, (dt.date, dt.datetime)):
