@@ -86,10 +86,11 @@ def amount(value: Any, unit: str | None) -> Any:
 
 def same_amount(old: Any, old_unit: str | None, new: Any, new_unit: str | None) -> bool:
     """Whether two values in their units are the same: numbers (alone, in a list or a mapping) equal
-    within float noise, the new one read in the old one's unit where one is ``%`` and the other ``ratio``."""
+    within float noise, read as formulas read them where the units differ (a ``%`` value as its
+    fraction: 5 % and the ratio 0.05 are the same, 5 % and a count of 5 are not)."""
     if _is_number(old) and _is_number(new):
-        if old_unit != new_unit and comparable_units(old_unit, new_unit):
-            new = fraction(new, new_unit) * PERCENT_SCALES[old_unit]  # type: ignore[index]
+        if old_unit != new_unit:
+            old, new = fraction(old, old_unit), fraction(new, new_unit)
         return same_number(old, new)
     if isinstance(old, (list, tuple)) and isinstance(new, (list, tuple)):
         return len(old) == len(new) and all(same_amount(a, old_unit, b, new_unit) for a, b in zip(old, new))

@@ -133,3 +133,17 @@ def test_history_reads_every_revision_in_the_nodes_newest_unit(tmp_path, monkeyp
     assert main(["history", "goals.yaml"]) == 0
     win = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("win "))
     assert win.split()[1:] == ["5.00", "%*", "5.00", "%*", "4.00", "%*"]
+
+
+def test_units_that_do_not_compare_get_no_relative_change(capsys, tmp_path):
+    # 5 % enters formulas as 0.05, a count of 5 as 5: a different target, but no percent change between them.
+    old = PERCENT.replace("unit: '%'}", "unit: '%', target: 5}")
+    count = PERCENT.replace("unit: '%'}", "unit: count, target: 5}")
+    diff = diff_trees(tree_of(old), tree_of(count))
+    target = diff.changed["win"]["target"]
+    assert (target.old, target.new, target.relative) == (5, 5, None)
+    out = run(capsys, tmp_path, old, count)
+    assert "target: 5.00 % → 5\n" in out
+    # count → SEK: both read as they are, 5 is 5; only the unit changed.
+    kronor = count.replace("unit: count, target: 5}", "unit: SEK, target: 5}")
+    assert list(diff_trees(tree_of(count), tree_of(kronor)).changed["win"]) == ["unit"]
