@@ -307,7 +307,10 @@ def rollover(
             "result as the baseline; goals still running carry what remains."
         )
         if carry_rule == "target"
-        else _("Open flows carry their remaining amount (--carry remaining); open levels keep their target."),
+        else _(
+            "Open flows carry their remaining amount (--carry remaining); achieved flows and levels whose\n"
+            "deadline has passed keep their target (a flow's at the same pace); open levels keep their target."
+        ),
         _(
             "Achieved goals are tagged {tag}. Each carried node's description says how its\n"
             "target was set; titles that stated the old target state the new one. Review them before you commit.",
