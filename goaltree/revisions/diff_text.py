@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import IO, Any
 
+from goaltree.model import Thresholds
 from goaltree.present.language import _, _p, format_date
 from goaltree.present.numbers import format_change, format_number, format_number_pair
 from goaltree.present.terms import joined_with_and
 from goaltree.revisions.diff import GoalDiff
-from goaltree.model import Thresholds
 from goaltree.revisions.diff_values import (
     PERCENT_SCALES,
     Amount,

@@ -54,6 +54,10 @@ class Amount(float):
     def __repr__(self) -> str:
         return f"Amount({float(self)!r}, {self.unit!r})"
 
+    def __reduce__(self) -> tuple[type, tuple[float, str | None]]:
+        # Copied and pickled with its unit (float's own reduction would drop it).
+        return Amount, (float(self), self.unit)
+
 
 @dataclass(frozen=True)
 class Default:
