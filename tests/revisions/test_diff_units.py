@@ -147,3 +147,15 @@ def test_units_that_do_not_compare_get_no_relative_change(capsys, tmp_path):
     # count → SEK: both read as they are, 5 is 5; only the unit changed.
     kronor = count.replace("unit: count, target: 5}", "unit: SEK, target: 5}")
     assert list(diff_trees(tree_of(count), tree_of(kronor)).changed["win"]) == ["unit"]
+
+
+def test_a_copied_change_keeps_each_sides_unit():
+    import copy
+    import pickle
+
+    old = PERCENT.replace("unit: '%'}", "unit: '%', target: 5}")
+    new = RATIO.replace("unit: ratio}", "unit: ratio, target: 0.04}")
+    target = diff_trees(tree_of(old), tree_of(new)).changed["win"]["target"]
+    for copied in (copy.deepcopy(target), pickle.loads(pickle.dumps(target))):
+        assert (copied.old.unit, copied.new.unit) == ("%", "ratio")
+        assert abs(copied.relative - (-0.20)) < 1e-12  # (0.04 − 0.05) / 0.05
