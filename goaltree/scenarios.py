@@ -64,7 +64,8 @@ def parse_override(text: str, unit: Callable[[str], str | None] = lambda node_id
     """``NODE=VALUE`` from ``--set`` as a node id and a finite number in the node's unit.
 
     A value may be written as a percent of a rate: ``win_rate=16%`` is 0.16
-    for a ``ratio`` node and 16 for a ``%`` node (whose values are percent).
+    for a ``ratio`` node and 16 for a ``%`` node (whose values are percent);
+    ``roi=950%`` is 9.5 for a ``multiple`` node (950 % is 9.5×).
 
     Args:
         text: What follows ``--set``.
@@ -92,8 +93,8 @@ def parse_override(text: str, unit: Callable[[str], str | None] = lambda node_id
     if not math.isfinite(value):
         raise GoaltreeError(_("--set {node}: the value must be a finite number, not '{value}'", node=node_id, value=value_text))
     if percent:
-        if node_unit == "ratio":
-            value /= 100  # a ratio's values are fractions: 16 % is 0.16
+        if node_unit in ("ratio", "multiple"):
+            value /= 100  # a ratio's values are fractions: 16 % is 0.16; 950 % is 9.5×
         elif node_unit != "%":
             raise GoaltreeError(
                 _(
@@ -306,7 +307,9 @@ def _scale_slips(variant: "GoalTree", base: Mapping[str, float]) -> list[Diagnos
     """M006 for a value the scenario sets a hundred times off its plan, as a rate written at the other scale.
 
     A `%` node holds percent: ``win_rate: 0.3`` against a plan of 25 % is 0.3 %,
-    and 30 % was surely meant (the tutorial writes a ratio's 0.018). Only a
+    and 30 % was surely meant (the tutorial writes a ratio's 0.018); an ROI
+    (`multiple`) set to 950 against a plan of 9.5× was written as the percent
+    950 %. Only a
     value that is the plan's order of magnitude once moved by the factor of
     100 (within a factor of 3) is taken as such a slip.
     """
@@ -316,7 +319,7 @@ def _scale_slips(variant: "GoalTree", base: Mapping[str, float]) -> list[Diagnos
     for node_id in variant.set_by:
         node = variant.goal_file.nodes[node_id]
         value, plan = node.target, base.get(node_id)
-        if value is None or not plan or node.unit not in ("%", "ratio"):
+        if value is None or not plan or node.unit not in ("%", "ratio", "multiple"):
             continue
         meant = value * 100 if node.unit == "%" else value / 100
         if not (abs(value) < 1 if node.unit == "%" else abs(value) > 1) or not 1 / 3 <= meant / plan <= 3:
@@ -334,10 +337,16 @@ def _scale_slips(variant: "GoalTree", base: Mapping[str, float]) -> list[Diagnos
                 "{value}; write {meant} if that is what the scenario means",
                 **fields,
             )
-        else:
+        elif node.unit == "ratio":
             message = _(
                 "{node} is set to {value}, about a hundred times its plan's {plan}: a ratio node reads {written} "
                 "as {value}; write {meant} if that is what the scenario means",
+                **fields,
+            )
+        else:
+            message = _(
+                "{node} is set to {value}, about a hundred times its plan's {plan}: a multiple is not a percent "
+                "(950 % is 9.5×); write {meant} if that is what the scenario means",
                 **fields,
             )
         found.append(Diagnostic(codes.PERCENT_AT_WRONG_SCALE, "error", message, node=node_id, path=("nodes", node_id)))

@@ -234,6 +234,7 @@ nodes:
   leads: {title: Leads, unit: count}
   win_rate: {title: 25 % of leads win, type: driver, unit: '%', target: 25}
   open_rate: {title: 30 % open, unit: ratio, target: 0.3}
+  roi: {title: Marketing ROI of 9.5× in 2027, type: driver, unit: multiple, target: 9.5}
 """
 
 
@@ -242,6 +243,7 @@ nodes:
     [
         ("win_rate=0.3", "write 30 ", "0.30 %"),  # 0.3 % of a plan of 25 %: 0.3 × 100 = 30 is 1.2× the plan
         ("open_rate=35", "write 0.35 ", "3 500.00 %"),  # a ratio of 35 is 3 500 %; 35 / 100 = 0.35 against 0.3
+        ("roi=950", "write 9.5 ", "950×"),  # an ROI of 950 % written as 950: 950 / 100 = 9.5, the plan itself
     ],
 )
 def test_a_rate_set_at_the_other_scale_is_an_error_naming_what_was_meant(write_goals, capsys, setting, meant, shown):
@@ -258,3 +260,12 @@ def test_a_rate_set_at_its_own_scale_is_no_slip(write_goals, capsys):
     for setting in ("win_rate=16", "win_rate=0.003"):
         code, text = run(capsys, "evaluate", str(path), "--as-of", "2027-06-30", "--format", "json", "--set", setting)
         assert "M006" not in [d["code"] for d in json.loads(text)["diagnostics"]], setting
+
+
+def test_a_multiple_set_as_a_percent_is_its_fraction(write_goals, capsys):
+    # An ROI of 950 % is 9.5×, the plan: no slip, and the same target.
+    path = write_goals(SCALE)
+    code, text = run(capsys, "evaluate", str(path), "--as-of", "2027-06-30", "--format", "json", "--set", "roi=950%")
+    document = json.loads(text)
+    assert document["nodes"]["roi"]["target"] == 9.5
+    assert "M006" not in [d["code"] for d in document["diagnostics"]]

@@ -25,7 +25,7 @@ from goaltree.rules.units import parse_unit
 from goaltree.rules.words import WRITTEN_DATE, follows_year_word
 
 Kind = Literal["percent", "currency", "scaled", "plain"]
-NodeKind = Literal["percent", "ratio", "currency", "plain", "time"]
+NodeKind = Literal["percent", "ratio", "multiple", "currency", "plain", "time"]
 
 CONTRADICTION_TOLERANCE = 0.005
 """The relative gap beyond which two amounts contradict each other (SPEC §3.1, rule A003)."""
@@ -304,7 +304,7 @@ class NodeUnit:
 
     Attributes:
         kind: ``percent`` (a ``%`` node: 40 is 40 %), ``ratio`` (0.40 is 40 %),
-            ``currency``, ``time`` (days, months …) or ``plain`` (counts and the rest).
+            ``multiple`` (9.5 is 9.5× and 950 %), ``currency``, ``time`` (days, months …) or ``plain`` (counts and the rest).
         currency: The currency code of a currency node.
         scale: What one unit of the node is worth in the currency (1000 for ``kSEK``).
     """
@@ -323,8 +323,8 @@ def node_unit(text: str | None) -> NodeUnit | None:
         return NodeUnit("plain")  # leads, NPS, points: counted like counts
     if unit.kind == "percent":
         return NodeUnit("percent")
-    if unit.kind == "ratio":
-        return NodeUnit("ratio")
+    if unit.kind in ("ratio", "multiple"):
+        return NodeUnit(unit.kind)
     if not unit.dimensions:
         return NodeUnit("plain")
     if len(unit.dimensions) != 1 or unit.dimensions[0][1] != 1:
@@ -342,12 +342,12 @@ def in_node_units(amount: StatedAmount, unit: NodeUnit) -> float | None:
     if amount.kind == "percent":
         if unit.kind == "percent":
             return amount.value
-        return amount.value / 100 if unit.kind == "ratio" else None
+        return amount.value / 100 if unit.kind in ("ratio", "multiple") else None
     if unit.kind == "currency":
         if amount.kind == "currency" and amount.currency != unit.currency:
             return None
         return amount.value / unit.scale if amount.kind in ("currency", "scaled") else None
-    if unit.kind in ("plain", "time"):
+    if unit.kind in ("plain", "time", "multiple"):  # an ROI of 9.5 is 9.5×
         return amount.value if amount.kind in ("plain", "scaled") else None
     return None
 
@@ -410,7 +410,7 @@ class Statement:
 def agrees(stated: float, expected: float, amount: StatedAmount, unit: NodeUnit) -> bool:
     """Whether a stated amount agrees with ``expected``: within 0.5 %, or within the rounding of what was written."""
     rounding = amount.half_step
-    if amount.kind == "percent" and unit.kind == "ratio":
+    if amount.kind == "percent" and unit.kind in ("ratio", "multiple"):
         rounding /= 100
     elif unit.kind == "currency":
         rounding /= unit.scale
@@ -478,7 +478,7 @@ def restate(title: str, statement: Statement, new_expected: float, unit_text: st
     if unit is None:
         return title
     value = new_expected
-    if amount.kind == "percent" and unit.kind == "ratio":
+    if amount.kind == "percent" and unit.kind in ("ratio", "multiple"):
         value *= 100
     elif unit.kind == "currency":
         value *= unit.scale

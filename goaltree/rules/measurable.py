@@ -402,7 +402,8 @@ class PercentAtWrongScale(Rule):
       of 23 multiplies a formula by 23 instead of 0.23;
     - a scenario (or `--set`) that writes a rate at the other scale: a `%`
       node set to 0.3 where the plan has 25 % (0.3 %, when 30 % was meant),
-      a `ratio` set to 30 where the plan has 0.25 (3 000 %).
+      a `ratio` set to 30 where the plan has 0.25 (3 000 %), a `multiple`
+      set to 950 where the plan has 9.5× (an ROI of 950 % is 9.5×).
 
     **Anti-pattern**
 

@@ -220,7 +220,8 @@ class TitleContradictsTarget(NodeRule):
     title, in English or Swedish ("1 500", "1,500", "5,4 mnkr", "63 MSEK",
     "63 000 000 kr", "900 tkr", "1,2 mdr", "40 %", "1,4 procent"), and
     compares it with the declared or derived target, in the node's unit:
-    "40 %" is 40 on a `%` node and 0.40 on a `ratio` node, a currency amount
+    "40 %" is 40 on a `%` node and 0.40 on a `ratio` node, "950 %" is 9.5 on
+    a `multiple` node (an ROI of 950 % is 9.5×), a currency amount
     counts only on a node in that currency (`kSEK` and `MSEK` nodes are
     scaled), a plain number or "50k" only on a node that counts. "1 500 leads
     per kvartal" on a flow states a quarter's share of the target. The two
@@ -309,9 +310,11 @@ class TitleContradictsTarget(NodeRule):
 
 
 def _in_unit(value: float, unit: str | None) -> str:
-    """A target with its unit, as the title would say it: ``3 000``, ``63 000 000 SEK``, ``0.014 (1.4 %)``."""
+    """A target with its unit, as the title would say it: ``3 000``, ``63 000 000 SEK``, ``0.014 (1.4 %)``, ``950× (95 000 %)``."""
     if unit == "ratio":
         return f"{format_number(value)} ({format_number(value * 100)} %)"
+    if unit == "multiple":
+        return f"{format_number(value, unit)} ({format_number(value * 100)} %)"
     return wording.amount(value, unit)
 
 

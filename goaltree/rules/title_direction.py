@@ -277,7 +277,7 @@ def _fits(amount: StatedAmount, unit: NodeUnit | None) -> bool:
     if unit is None or amount.kind in ("plain", "scaled"):
         return True
     if amount.kind == "percent":
-        return unit.kind in ("percent", "ratio")
+        return unit.kind in ("percent", "ratio", "multiple")
     return unit.kind == "currency" and amount.currency == unit.currency
 
 

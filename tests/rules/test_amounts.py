@@ -130,3 +130,21 @@ def test_a_title_repeated_on_many_nodes_is_judged_against_each_nodes_target(writ
     contradicted = {d.node: d.message for d in check_file(path) if d.code == "S004"}
     assert sorted(contradicted) == ["b_leads", "e_leads"]
     assert "2 000" in contradicted["b_leads"] and "3 000" in contradicted["e_leads"]
+
+
+def test_a_multiple_reads_a_percent_in_its_title_as_its_fraction(write_goals):
+    """An ROI of 950 % is 9.5× (article 002's ROI of 9.5 from CPA and conversion value); a target of 950 is 950×."""
+    from goaltree.rules import check_file
+
+    nodes = {
+        "roi_slip": {"title": "Marketing ROI of 950 % in 2027", "type": "driver", "unit": "multiple", "target": 950},
+        "roi_right": {"title": "Marketing ROI of 950 % in 2027", "type": "driver", "unit": "multiple", "target": 9.5},
+        "roas_times": {"title": "ROAS 4 gånger under 2027", "type": "driver", "unit": "multiple", "target": 4},
+        "roas_slip": {"title": "ROAS of 500 % in 2027", "type": "driver", "unit": "multiple", "target": 4},
+    }
+    document = {"goaltree": 1, "id": "multiples", "title": "Multiples", "period": {"start": "2027-01-01", "end": "2027-12-31"}, "nodes": nodes}
+    path = write_goals(json.dumps(document), "goals.json")
+    contradicted = {d.node: d.message for d in check_file(path) if d.code == "S004"}
+    assert sorted(contradicted) == ["roas_slip", "roi_slip"]
+    # 950× is 95 000 %; 4× is 400 %, not the 500 % the title says.
+    assert "950× (95 000 %)" in contradicted["roi_slip"] and "4× (400 %)" in contradicted["roas_slip"]
