@@ -16,7 +16,7 @@ from typing import IO, Any, Sequence
 from goaltree.present.numbers import format_change, format_numbers_apart
 from goaltree.engine.serialize import number
 from goaltree.jsontext import write_json
-from goaltree.present.language import _, _n, _p, format_date
+from goaltree.present.language import _, _n, _p, currency_symbol, current, format_date
 from goaltree.present.terms import field_word, origin_word
 from goaltree.revisions.diff import relative_change, same_number
 from goaltree.revisions.history import FileHistory, NodeTarget, Revision
@@ -25,8 +25,12 @@ from goaltree.revisions.history import FileHistory, NodeTarget, Revision
 def _amounts(targets: Sequence[NodeTarget | None]) -> list[str]:
     """One node's targets across revisions, each written with the decimals that tell it from the others.
 
-    Values within float noise of each other (the diff's bound) are one value and read the same.
+    Values within float noise of each other (the diff's bound) are one value and read the same. A node
+    whose unit changed (a count that became SEK) has each target written in its own revision's unit.
     """
+    units = {target.unit for target in targets if target is not None}
+    if len(units) > 1:
+        return [_mixed(target, targets) for target in targets]
     seen: list[float] = []
     values: list[float | None] = []
     for target in targets:
@@ -38,6 +42,17 @@ def _amounts(targets: Sequence[NodeTarget | None]) -> list[str]:
         values.append(value)
     unit = next((target.unit for target in targets if target is not None), None)
     return format_numbers_apart(values, unit)
+
+
+def _mixed(target: NodeTarget | None, targets: Sequence[NodeTarget | None]) -> str:
+    """One target of a node whose unit changed: told apart from its unit's others, with its unit (``400 000 SEK``)."""
+    if target is None:
+        return ""
+    same_unit = [other for other in targets if other is not None and other.unit == target.unit]
+    text = _amounts(same_unit)[same_unit.index(target)]
+    if target.target is None or target.unit in (None, "ratio", "%", "count", "multiple"):
+        return text
+    return f"{text} {currency_symbol(target.unit, current().code)}"
 
 
 def _cell(target: NodeTarget | None, amount: str) -> str:
@@ -63,15 +78,15 @@ def _commit_json(revision: Revision) -> dict[str, Any]:
 
 
 def _target_json(target: NodeTarget) -> dict[str, Any]:
-    return {"id": target.id, "title": target.title, "target": number(target.target), "origin": target.origin,
-            "derivation": target.derivation}
+    return {"id": target.id, "title": target.title, "target": number(target.target), "unit": target.unit,
+            "origin": target.origin, "derivation": target.derivation}
 
 
 def to_json(history: FileHistory, row: str | None) -> dict[str, Any]:
     """``{"file", "node", "revisions": [{commit, label, date, author, subject, message, path, error, targets}]}``.
 
-    ``targets`` maps the node's current id to ``{id, title, target, origin, derivation}`` (``id`` is
-    the id at that revision); with a node, only that node.
+    ``targets`` maps the node's current id to ``{id, title, target, unit, origin, derivation}``
+    (``id`` and ``unit`` are the node's at that revision); with a node, only that node.
     """
     rows = [row] if row else list(history.rows)
     revisions = []
@@ -101,6 +116,8 @@ def _change(target: NodeTarget, before: NodeTarget | None) -> str | None:
     """``+11.1 %`` or ``unchanged`` against an earlier target; ``None`` when either has no value."""
     if before is None or target.target is None or before.target is None:
         return None
+    if before.unit != target.unit:  # 400 leads then 400 000 SEK: no percent compares the two
+        return _p("revision", "unit changed from {old} to {new}", old=before.unit or "–", new=target.unit or "–")
     if same_number(before.target, target.target):
         return _p("revision", "unchanged")
     return format_change(relative_change(before.target, target.target)) or _p("revision", "changed")

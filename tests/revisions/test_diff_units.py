@@ -159,3 +159,27 @@ def test_a_copied_change_keeps_each_sides_unit():
     for copied in (copy.deepcopy(target), pickle.loads(pickle.dumps(target))):
         assert (copied.old.unit, copied.new.unit) == ("%", "ratio")
         assert abs(copied.relative - (-0.20)) < 1e-12  # (0.04 − 0.05) / 0.05
+
+
+def test_history_across_units_that_do_not_compare_writes_each_in_its_own(tmp_path, monkeypatch, capsys):
+    # A budget first counted in deals (400), then in SEK (400 000), then 500 000 SEK:
+    # no percent compares 400 deals with 400 000 SEK; 400 000 -> 500 000 is +25 %, by hand.
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-global-gitconfig"))
+    repo = make_repository(tmp_path / "repo")
+    counted = PERCENT + "  budget: {title: Budget, unit: count, target: 400}\n"
+    repo.commit(counted, "Budget in deals")
+    repo.commit(counted.replace("unit: count, target: 400}", "unit: SEK, target: 400000}"), "Budget in SEK")
+    repo.commit(counted.replace("unit: count, target: 400}", "unit: SEK, target: 500000}"), "More budget")
+    monkeypatch.chdir(repo.root)
+    assert main(["history", "goals.yaml", "budget"]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if "(declared)" in line]
+    assert lines[0].endswith("  400 (declared)")
+    assert lines[1].endswith("400 000 SEK (declared)  unit changed from count to SEK")
+    assert lines[2].endswith("500 000 SEK (declared)  +25.0 %")
+    assert main(["history", "goals.yaml", "budget", "--format", "json"]) == 0
+    budget = [revision["targets"]["budget"] for revision in json.loads(capsys.readouterr().out)["revisions"]]
+    assert [(target["target"], target["unit"]) for target in budget] == [(400, "count"), (400_000, "SEK"), (500_000, "SEK")]
+    assert main(["history", "goals.yaml"]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("budget "))
+    assert "400" in row.split() and "400 000 SEK" in row
