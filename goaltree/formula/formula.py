@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Mapping, Sequence
 
 from goaltree.formula import solving
-from goaltree.formula.canonical import canonical_text
+from goaltree.formula.canonical import canonical_text, normal_text
 from goaltree.formula.evaluation import CheckedEvaluator
 from goaltree.formula.parser import checked_tree, syntax_tree
 from goaltree.formula.shapes import Shape, shape_key
@@ -132,6 +132,10 @@ class Formula:
         parses back to a formula with the same value and the same canonical text.
         """
         return canonical_text(self.root)
+
+    def normal(self) -> str:
+        """A text shared by formulas that differ only in the order of commutative terms (:func:`normal_text`)."""
+        return normal_text(self.root)
 
     def source_of(self, node: Expression) -> str:
         """The text of a sub-expression as written (or rendered, for a node built by hand)."""

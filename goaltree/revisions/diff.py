@@ -8,8 +8,9 @@ order:
   the same title and edges, the same title alone, or a similar title with the
   same formula, parents or children) and **re-parented** (the nodes it feeds
   changed);
-- every changed field, old → new. Formulas are compared in canonical form, so
-  ``a*b`` → ``a * b`` is no change, and neither is a formula or ``parent`` that
+- every changed field, old → new. Formulas are compared in canonical form with
+  commutative terms in one order, so ``a*b`` → ``b * a`` is no change, and
+  neither is a formula or ``parent`` that
   differs only by the new id of a renamed node;
 - ``target``: the evaluated target (declared or derived), where the node's own
   entry was edited in a way that moves it; ``target_origin`` where it switched
@@ -41,6 +42,8 @@ from goaltree.engine.allocation import ALLOCATION_RULES
 from goaltree.engine.results import Evaluation, NodeResult
 from goaltree.engine.serialize import number
 from goaltree.errors import DiagnosticsError
+from goaltree.formula import parse
+from goaltree.formula.canonical import normal_text
 from goaltree.graph import GoalTree
 from goaltree.model import Node
 from goaltree.revisions.diff_values import (  # noqa: F401 - re-exported: the diff's values are part of its API
@@ -207,6 +210,14 @@ def _canonical(tree: GoalTree, node_id: str) -> str | None:
     return formula.canonical() if formula is not None else None
 
 
+def _normal(tree: GoalTree, node_id: str, renamed: Mapping[str, str] | None = None) -> str | None:
+    """The node's formula with renamed ids, in the form that ignores the order of commutative terms."""
+    canonical = _canonical(tree, node_id)
+    if canonical is None:
+        return None
+    return normal_text(parse(renamed_formula(canonical, renamed)).root) if renamed else tree.formulas[node_id].normal()
+
+
 def _normal_title(title: str) -> str:
     return " ".join(title.split()).casefold()
 
@@ -239,8 +250,7 @@ def match_renames(old_tree: GoalTree, new_tree: GoalTree) -> dict[str, str]:
         return frozenset(new_tree.parents.get(node_id, ())), frozenset(new_tree.children(node_id))
 
     def old_formula(node_id: str) -> str | None:
-        canonical = _canonical(old_tree, node_id)
-        return renamed_formula(canonical, mapping) if canonical is not None else None
+        return _normal(old_tree, node_id, mapping)
 
     def same_kind(old_id: str, new_id: str) -> bool:
         return old_nodes[old_id].type == new_nodes[new_id].type
@@ -268,7 +278,7 @@ def match_renames(old_tree: GoalTree, new_tree: GoalTree) -> dict[str, str]:
         formula = old_formula(old_id)
         (old_parents, old_children), (new_parents, new_children) = old_edges(old_id), new_edges(new_id)
         if (
-            (formula is not None and formula == _canonical(new_tree, new_id))
+            (formula is not None and formula == _normal(new_tree, new_id))
             or (old_parents and old_parents == new_parents)
             or (old_children and old_children == new_children)
         ):
@@ -327,10 +337,8 @@ def _field_change(name: str, old_node: Node, new_node: Node, old_tree: GoalTree,
             return None
         return Change(amount(old_value, old_unit), amount(new_value, new_unit))
     if name == "formula":
-        old_canonical, new_canonical = _canonical(old_tree, old_id), _canonical(new_tree, new_id)
-        if old_canonical is not None:
-            old_canonical = renamed_formula(old_canonical, renamed)
-        return None if old_canonical == new_canonical else Change(old_value, new_value)
+        same = _normal(old_tree, old_id, renamed) == _normal(new_tree, new_id)
+        return None if same else Change(old_value, new_value)
     if name == "parent":
         old_parents = [renamed.get(p, p) for p in old_node.parents]
         if set(old_parents) == set(new_node.parents):
