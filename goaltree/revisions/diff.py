@@ -139,7 +139,7 @@ class GoalDiff:
     def to_json(self) -> dict[str, Any]:
         """The JSON of SPEC §6 — ``added``, ``removed``, ``changed``, ``derived`` — plus the extra keys
         ``renamed`` (old id -> new id), ``reparented`` (id -> old/new lists of the ids it feeds),
-        ``derived_from`` (id -> the edited nodes a derived target follows), ``file`` (file-level
+        ``derived_from`` (id -> the edited nodes a derived target follows, or the removed ones), ``file`` (file-level
         fields, old/new), ``scenarios`` (name -> old/new, ``null`` for added or removed) and ``compared`` (the two labels and the as-of date)."""
         return {
             "added": list(self.added),
@@ -153,7 +153,8 @@ class GoalDiff:
             "reparented": {
                 node_id: {"old": list(c.old), "new": list(c.new)} for node_id, c in self.reparented.items()
             },
-            "derived_from": {node_id: list(m.because) for node_id, m in self.derived.items()},
+            # A move that no edit above explains follows from the removed nodes, as the text says.
+            "derived_from": {node_id: list(m.because or self.removed) for node_id, m in self.derived.items()},
             "file": {name: {"old": to_json_value(c.old), "new": to_json_value(c.new)} for name, c in self.file.items()},
             "scenarios": {
                 name: {"old": to_json_value(c.old), "new": to_json_value(c.new)} for name, c in self.scenarios.items()

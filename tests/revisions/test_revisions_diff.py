@@ -408,3 +408,29 @@ nodes:
     # By baseline share: web 1 000 · 100/400 = 250 → 1 000 · 200/500 = 400, its own edit; stores 750 → 600 follows it.
     assert diff.changed["web"]["target"].old == pytest.approx(250) and diff.changed["web"]["target"].new == pytest.approx(400)
     assert diff.derived["stores"].new == pytest.approx(600) and diff.derived["stores"].because == ("web",)
+
+
+REMOVAL = """\
+goaltree: 1
+id: r
+title: Removal
+period: {start: 2027-01-01, end: 2027-12-31}
+owner: Me
+nodes:
+  leads: {title: Leads 1 000, unit: count, target: 1000, rollup: sum}
+  web: {title: Web leads, unit: count, parent: leads, baseline: 600}
+  events: {title: Event leads, unit: count, parent: leads, baseline: 400}
+"""
+
+
+def test_a_target_moved_by_removing_a_sibling_names_the_removed_node_in_json_as_in_text(tmp_path, capsys):
+    # By baseline share events had 400 of 1 000 (600 : 400); without web it carries all 1 000 (+150 %).
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(REMOVAL, encoding="utf-8")
+    new.write_text("".join(line for line in REMOVAL.splitlines(keepends=True) if not line.startswith("  web:")), encoding="utf-8")
+    assert main(["diff", str(old), str(new)]) == 0
+    assert "removing web ⇒ events 400 → 1 000 (+150.0 %)" in capsys.readouterr().out
+    assert main(["diff", str(old), str(new), "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["derived"] == {"events": {"old": 400, "new": 1000}}
+    assert document["derived_from"] == {"events": ["web"]}
