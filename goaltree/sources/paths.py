@@ -3,7 +3,9 @@
 A goal file reviewed in a pull request should not be able to read
 ``../../home/me/.ssh`` into a report. A path is resolved (``..`` and symlinks
 included) and must stay inside the project folder unless the source says
-``allow_outside_project: true``.
+``allow_outside_project: true``. Nor may it read the project's hidden files
+and folders (``.git``, ``.env``, ``.ssh``): they hold settings and secrets, not
+data (actions/checkout writes the CI token into ``.git/config``).
 """
 
 from __future__ import annotations
@@ -46,16 +48,62 @@ def _escape_error(raw: str, project: Path, field: str) -> SourceError:
     )
 
 
+def _hidden(path: Path, project: Path) -> bool:
+    """Whether a name below ``project`` on ``path`` starts with a dot; the folders holding the project do not count."""
+    try:
+        relative = path.relative_to(project)
+    except ValueError:
+        return False
+    return any(part.startswith(".") and part not in (".", "..") for part in relative.parts)
+
+
+def _hidden_error(raw: str, field: str) -> SourceError:
+    """The refusal of a path into a hidden file or folder of the project, named as written (not where it leads)."""
+    return SourceError(
+        _(
+            "{field} '{path}' leads into a hidden file or folder of the project (a name starting with '.', "
+            "such as .git or .env), which goaltree never reads: it holds settings and secrets, not data; "
+            "move the data out of the hidden folder",
+            field=field,
+            path=raw,
+        ),
+        SOURCE_CONFIG,
+        field,
+    )
+
+
+def _refuse_hidden(raw: str, written: Path, project: Path, field: str) -> None:
+    """Refuse ``raw`` when it names, or leads through links into, a hidden file or folder of the project.
+
+    Both count: the path as written (``.env``, ``data/../.git/config``) and
+    where its links lead (``data/cfg -> ../.git/config``).
+
+    Raises:
+        SourceError: It does.
+    """
+    if _hidden(Path(os.path.normpath(written)), project):
+        raise _hidden_error(raw, field)
+    try:
+        resolved = written.resolve()
+    except (OSError, RuntimeError):  # a loop of links leads nowhere
+        return
+    if _hidden(resolved, project):
+        raise _hidden_error(raw, field)
+
+
 def resolve_path(project_dir: Path, raw: str, *, allow_outside: bool, field: str = "path") -> Path:
     """``raw`` resolved against ``project_dir``, with ``..`` and symlinks followed.
 
     Raises:
-        SourceError: The path leaves the project folder and that is not allowed.
+        SourceError: The path leaves the project folder and that is not allowed, or it leads into a hidden
+            file or folder of the project (``.git/config``), which is never allowed.
     """
     project = project_dir.resolve()
-    resolved = (project / Path(raw).expanduser()).resolve()
+    written = project / Path(raw).expanduser()
+    resolved = written.resolve()
     if not allow_outside and _outside(resolved, project):
         raise _escape_error(raw, project, field)
+    _refuse_hidden(raw, written, project, field)
     return resolved
 
 
@@ -63,7 +111,8 @@ def data_files(project_dir: Path, raw: str, *, allow_outside: bool, field: str =
     """The existing files ``raw`` names: one file, or every match of a glob (``data/*.parquet``), sorted.
 
     Raises:
-        SourceError: A file is missing, nothing matches, or a path leaves the project.
+        SourceError: A file is missing, nothing matches, or a path leaves the project or enters a hidden
+            file or folder of it.
     """
     project = project_dir.resolve()
     if not _GLOB_CHARACTERS & set(raw):
@@ -74,11 +123,15 @@ def data_files(project_dir: Path, raw: str, *, allow_outside: bool, field: str =
             raise SourceError(_("{path} is not a file ({resolved})", path=raw, resolved=path), SOURCE_FAILED, field)
         return [path]
     pattern = Path(raw).expanduser()
+    if _hidden(Path(os.path.normpath(project / pattern)), project):  # `.*/config`, `data/.cache/*.csv`
+        raise _hidden_error(raw, field)
     prefix = _fixed_prefix(pattern.parts)
     fixed = Path(*prefix)
-    resolve_path(project, str(fixed), allow_outside=allow_outside, field=field)
+    if not allow_outside and _outside((project / fixed).resolve(), project):  # refused as written: the glob
+        raise _escape_error(raw, project, field)
+    _refuse_hidden(raw, project / fixed, project, field)
     rest = pattern.parts[len(prefix) if prefix != ["."] else 0 :]
-    matches = sorted(str(path) for path in _matches(project / fixed, rest, raw, field, None if allow_outside else project))
+    matches = sorted(str(path) for path in _matches(project / fixed, rest, raw, field, project, allow_outside))
     files = []
     for match in matches:
         try:
@@ -87,6 +140,8 @@ def data_files(project_dir: Path, raw: str, *, allow_outside: bool, field: str =
             continue
         if not allow_outside and _outside(path, project):  # a link to a file outside
             raise _escape_error(raw, project, field)
+        if _hidden(path, project):  # a link to `.git/config`
+            raise _hidden_error(raw, field)
         if path.is_file():
             files.append(path)
     if not files:
@@ -98,7 +153,7 @@ MAX_FOLDERS_SEARCHED = 10_000
 """How many folders one glob may search: a ``**`` over a whole disk, or around a loop of links, stops here."""
 
 
-def _matches(base: Path, parts: tuple[str, ...], raw: str, field: str, project: Path | None) -> list[Path]:
+def _matches(base: Path, parts: tuple[str, ...], raw: str, field: str, project: Path, allow_outside: bool) -> list[Path]:
     """What ``glob.glob(base / *parts, recursive=True)`` matches, each folder searched once.
 
     Links to folders are followed, as by glob, but a folder reached again
@@ -106,24 +161,25 @@ def _matches(base: Path, parts: tuple[str, ...], raw: str, field: str, project: 
     :data:`MAX_FOLDERS_SEARCHED` folders are searched in all: a glob in a goal
     file never walks for ever. Names starting with a dot match only a part
     that starts with one, and ``**`` does not enter them, as with glob.
-    Given the ``project`` folder, no folder outside it is searched or
-    stepped into (a ``..`` after a glob part, a link in the project): the
-    glob is refused before anything there is listed.
+    No hidden folder of the ``project`` is searched or stepped into (a link
+    in the project to ``.git``), nor, unless ``allow_outside``, any folder
+    outside it (a ``..`` after a glob part, a link in the project): the glob
+    is refused before anything there is listed.
 
     Raises:
-        SourceError: The glob would search more folders than that, or leave the project.
+        SourceError: The glob would search more folders than that, leave the project or enter a hidden folder.
     """
     searched = 0
 
     def inside(folder: Path) -> Path:
-        if project is None:
-            return folder
         try:
             resolved = folder.resolve()
         except (OSError, RuntimeError):  # a loop of links: nothing can be listed through it
             return folder
-        if _outside(resolved, project):
+        if not allow_outside and _outside(resolved, project):
             raise _escape_error(raw, project, field)
+        if _hidden(resolved, project):
+            raise _hidden_error(raw, field)
         return folder
 
     def search(folder: Path) -> list[os.DirEntry]:

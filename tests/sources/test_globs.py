@@ -14,7 +14,7 @@ from goaltree.sources import paths
 from goaltree.sources.base import SourceError
 from goaltree.sources.paths import data_files
 
-PATTERNS = ["data/*.csv", "data/**/*.csv", "**/*.csv", "data/**", "data/2027-*/*.csv", "data/[ab]*/*.csv", "data/?/x.csv", "data/.hidden/*.csv"]
+PATTERNS = ["data/*.csv", "data/**/*.csv", "**/*.csv", "data/**", "data/2027-*/*.csv", "data/[ab]*/*.csv", "data/?/x.csv"]
 
 
 @pytest.fixture
