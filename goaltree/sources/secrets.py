@@ -17,13 +17,20 @@ a connection string), every value read from the environment into a URL, the
 password part of a URL, and the letters and digits a secret was read in
 among (``x${TOKEN}x`` in ``data/x${TOKEN}x.csv``), so that a short secret glued
 to other characters is masked with them.
+
+Each secret is masked in every form a message may show it in, not only as it
+was read: URL-encoded as urllib or SQLAlchemy writes it (``svc reader%231``),
+the host alone of a ``host:port`` (a driver names the host it cannot
+resolve), and every part of a whole URL held in one variable
+(``${DATABASE_URL}``: user, password, host, database, query values), since a
+driver or SQLAlchemy shows the URL re-written, never as it was read.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any, Mapping
-from urllib.parse import quote, quote_plus, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, quote_plus, unquote, urlsplit
 
 from goaltree.present.language import _
 
@@ -45,6 +52,54 @@ _WORD_BEFORE = re.compile(rf"[{_WORD}]*\Z")
 _WORD_AFTER = re.compile(rf"[{_WORD}]*")
 MASK = "***"
 SHORT_SECRET = 6
+_HOST_PORT = re.compile(r"\A(?:\[(?P<ipv6>[^\]]+)\]|(?P<host>[^\s:/@\[\]]+)):(?P<port>\d+)\Z")
+_SQLALCHEMY_URL = re.compile(  # the parts as SQLAlchemy's make_url splits them (engine/url.py), without importing it
+    r"[\w+]+://(?:(?P<user>[^:/]*)(?::(?P<password>[^@]*))?@)?"
+    r"(?:(?:\[(?P<ipv6>[^/?]+)\]|(?P<host>[^/:?]+))?(?::(?P<port>[^/?]*))?)?(?:/(?P<database>[^?]*))?(?:\?(?P<query>.*))?",
+    re.DOTALL,
+)
+_QUOTE_SAFE = ("", "/", " +", " +/")
+"""The characters left as they are by the URL encoders a message may show a secret through: urllib's
+``quote`` (``/`` by default) and SQLAlchemy's (``" +"`` for user and password, ``" +/"`` for the database)."""
+
+
+def _encoded_forms(value: str) -> set[str]:
+    """``value`` as it is and as every URL encoder a message may go through writes it."""
+    forms = {value}
+    for safe in _QUOTE_SAFE:
+        forms.add(quote(value, safe=safe))
+        forms.add(quote_plus(value, safe=safe))
+    return forms
+
+
+def _host_of(value: str) -> str | None:
+    """The host of a ``host:port`` (``db-7f3a9c.internal:5432``, ``[::1]:5432``), which a driver echoes alone."""
+    match = _HOST_PORT.match(value)
+    return (match.group("host") or match.group("ipv6")) if match else None
+
+
+def _url_parts(url: str) -> set[str]:
+    """Every part of ``url`` a message may show on its own: user, password, host, ``host:port``, database,
+    query values, as written and decoded, split both as urllib and as SQLAlchemy split a URL."""
+    parts: set[str] = set()
+    try:
+        split = urlsplit(url)
+    except ValueError:
+        split = None
+    if split is not None:
+        userinfo, at, host_port = split.netloc.rpartition("@")
+        if at:
+            user, _colon, password = userinfo.partition(":")
+            parts.update((user, password))
+        parts.update((host_port, _host_of(host_port) or host_port.strip("[]"), split.path.lstrip("/"), split.fragment))
+        parts.update(value for _key, value in parse_qsl(split.query))
+    match = _SQLALCHEMY_URL.match(url)
+    if match:
+        parts.update(match.group(name) or "" for name in ("user", "password", "ipv6", "host", "database"))
+        if match.group("host") and match.group("port"):
+            parts.add(f"{match.group('host')}:{match.group('port')}")
+        parts.update(value for _key, value in parse_qsl(match.group("query") or ""))
+    return {form for part in parts if part for form in (part, unquote(part))}
 
 
 class MissingVariable(Exception):
@@ -102,11 +157,22 @@ class Redactor:
         self._secrets: set[str] = set()
 
     def add(self, secret: str | None) -> None:
-        """Remember ``secret`` (and its URL-encoded forms) so that it is masked from now on."""
+        """Remember ``secret`` so that it is masked from now on, in every form a message may show it in.
+
+        Those are its URL-encoded forms, the host alone of a ``host:port``, and
+        each part of a URL (``${DATABASE_URL}``: a driver shows the URL
+        re-written, so the value as read may appear nowhere).
+        """
         if not secret:
             return
-        for form in (secret, quote(secret, safe=""), quote_plus(secret), quote(secret)):
-            self._secrets.add(form)
+        values = {secret}
+        host = _host_of(secret)
+        if host:
+            values.add(host)
+        if "://" in secret:
+            values.update(_url_parts(secret))
+        for value in values:
+            self._secrets.update(_encoded_forms(value))
 
     def add_url(self, url: str) -> None:
         """Remember the password written into ``url``, if any."""

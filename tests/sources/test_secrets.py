@@ -175,3 +175,92 @@ def test_a_connection_string_read_into_another_field_is_masked_whole() -> None:
     value = "postgresql://svc_user:pw@db.internal.corp:5432/prod"
     column = interpolate("${DATABASE_URL}", allowing({"DATABASE_URL": value}), redact, field="date_column")
     assert redact(f"date column '{column}' not found") == "date column '***' not found"
+
+
+def test_the_host_of_a_host_and_port_is_masked_alone() -> None:
+    # A driver that cannot resolve the host names the host alone, without the port read with it.
+    redact = Redactor()
+    environ = allowing({"DB_PASSWORD": "pw-123456", "DB_HOST": "db-7f3a9c.internal:5432"})
+    interpolate("postgresql://report:${DB_PASSWORD}@${DB_HOST}/sales", environ, redact, field="url", url=True)
+    message = "cannot connect to postgresql+psycopg://report:***@db-7f3a9c.internal:5432/sales: failed to resolve host 'db-7f3a9c.internal'"
+    assert redact(message) == "cannot connect to postgresql+psycopg://report:***@***/sales: failed to resolve host '***'"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "template", "shown"),
+    [
+        ("DB_USER", "svc reader#1", "postgresql://${DB_USER}:${DB_PASSWORD}@127.0.0.1:1/sales", "svc reader%231"),
+        ("DB_NAME", "sa les:x!y@z", "postgresql://u:${DB_PASSWORD}@127.0.0.1:1/${DB_NAME}", "sa les%3Ax%21y%40z"),
+        ("DB_NAME", "q+r/s t", "postgresql://u:${DB_PASSWORD}@127.0.0.1:1/${DB_NAME}", "q%2Br%2Fs+t"),
+    ],
+)
+def test_a_value_is_masked_as_sqlalchemy_writes_it(name: str, value: str, template: str, shown: str) -> None:
+    # SQLAlchemy renders user and database URL-encoded its own way (quote with safe=" +" and " +/").
+    redact = Redactor()
+    interpolate(template, allowing({name: value, "DB_PASSWORD": "pw-123456"}), redact, field="url", url=True)
+    assert redact(f"cannot connect to postgresql+psycopg://x:***@127.0.0.1:1/{shown}: {shown}") == (
+        "cannot connect to postgresql+psycopg://x:***@127.0.0.1:1/***: ***"
+    )
+
+
+def test_every_part_of_a_whole_url_read_from_one_variable_is_masked() -> None:
+    redact = Redactor()
+    value = "postgresql://svc_user:pw-123456@db-7f3a9c.internal:5432/prod_sales?application_name=app-x9"
+    interpolate("${DATABASE_URL}", allowing({"DATABASE_URL": value}), redact, field="url", url=True)
+    shown = (
+        "cannot connect to postgresql+psycopg://svc_user:***@db-7f3a9c.internal:5432/prod_sales?application_name=app-x9: "
+        "failed to resolve host 'db-7f3a9c.internal'; role \"svc_user\", database \"prod_sales\""
+    )
+    assert redact(shown) == (
+        "cannot connect to postgresql+psycopg://***:***@***/***?application_name=***: "
+        "failed to resolve host '***'; role \"***\", database \"***\""
+    )
+
+
+def test_the_parts_of_a_whole_url_are_masked_decoded_and_re_encoded() -> None:
+    redact = Redactor()
+    value = "postgresql://svc%20reader%231:p%40ss-word@127.0.0.1:1/sa%20les%3Ax"
+    interpolate("${DATABASE_URL}", allowing({"DATABASE_URL": value}), redact, field="url", url=True)
+    # As SQLAlchemy renders it (its own encoding), and as a driver names them (decoded).
+    assert redact("postgresql+psycopg://svc reader%231:***@127.0.0.1:1/sa les%3Ax") == "postgresql+psycopg://***:***@***/***"
+    assert redact('role "svc reader#1", password p@ss-word, database "sa les:x"') == 'role "***", password ***, database "***"'
+
+
+def test_a_postgresql_url_to_a_closed_port_shows_no_form_of_its_secrets(
+    tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from goaltree.cli import main
+
+    secrets = {
+        "DB_USER": "svc reader#1",
+        "DB_PASSWORD": "pw-9f8e7d",
+        "DB_NAME": "sa les:x!y@z",
+        "DATABASE_URL": "postgresql://whole_user:pw-5a6b7c@127.0.0.1:1/whole_db?application_name=app-x9&connect_timeout=1",
+    }
+    for name, value in secrets.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv(ALLOWED_VARIABLES, " ".join(secrets))
+    goals = tmp_path / "goals.yaml"
+    goals.write_text(
+        """\
+goaltree: 1
+id: t
+title: T
+period: {start: 2027-01-01, end: 2027-12-31}
+sources:
+  parts: {type: sql, url: "postgresql://${DB_USER}:${DB_PASSWORD}@127.0.0.1:1/${DB_NAME}?connect_timeout=1"}
+  whole: {type: sql, url: "${DATABASE_URL}"}
+nodes:
+  revenue: {title: Revenue, unit: SEK, target: 100, metric: {source: parts, query: "SELECT day, amount FROM deals"}}
+  deals: {title: Deals, unit: count, target: 100, metric: {source: whole, query: "SELECT day, amount FROM deals"}}
+""",
+        encoding="utf-8",
+    )
+
+    assert main(["evaluate", str(goals), "--as-of", "2027-06-30"]) == 1
+    captured = capsys.readouterr()
+    output = captured.out + captured.err
+    assert output.count("error E013") == 2 and "cannot connect to postgresql" in output
+    shown = ["svc reader", "svc%20reader", "%231", "pw-9f8e7d", "sa les", "sa%20les", "%3Ax", "x!y", "whole_user",
+             "pw-5a6b7c", "whole_db", "app-x9"]  # fmt: skip
+    assert [form for form in shown if form in output] == []
