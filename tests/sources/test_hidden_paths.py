@@ -116,6 +116,8 @@ nodes:
         ('{type: csv, path: .env, date_column: day, allow_outside_project: true}', "{source: cfg, value: amount}"),
         ("{type: sql, url: 'sqlite:///.git/config'}", '{source: cfg, query: "SELECT 1 AS day, 1 AS value"}'),
         ("{type: sql, url: 'sqlite:///data/cfg'}", '{source: cfg, query: "SELECT 1 AS day, 1 AS value"}'),
+        ("{type: sql, url: 'duckdb:///.git/config'}", '{source: cfg, query: "SELECT 1 AS day, 1 AS value"}'),
+        ("{type: sql, url: 'sqlite:///.git/../.env'}", '{source: cfg, query: "SELECT 1 AS day, 1 AS value"}'),
     ],
 )
 def test_a_goal_file_cannot_print_the_checkout_token(
