@@ -48,13 +48,24 @@ def _escape_error(raw: str, project: Path, field: str) -> SourceError:
     )
 
 
+_CONTENT_STORES = ((".git", "annex", "objects"), (".dvc", "cache"))
+"""Hidden folders that hold data files, not settings: where git-annex and DVC keep the files a link points to."""
+
+
 def _hidden(path: Path, project: Path) -> bool:
-    """Whether a name below ``project`` on ``path`` starts with a dot; the folders holding the project do not count."""
+    """Whether a name below ``project`` on ``path`` starts with a dot; the folders holding the project do not count.
+
+    A file in a data store of git-annex or DVC (``data/deals.csv`` a link
+    into ``.git/annex/objects/``) is data, and not hidden.
+    """
     try:
         relative = path.relative_to(project)
     except ValueError:
         return False
-    return any(part.startswith(".") and part not in (".", "..") for part in relative.parts)
+    parts = relative.parts
+    if any(parts[: len(store)] == store and len(parts) > len(store) for store in _CONTENT_STORES):
+        return False
+    return any(part.startswith(".") and part not in (".", "..") for part in parts)
 
 
 def _hidden_error(raw: str, field: str) -> SourceError:

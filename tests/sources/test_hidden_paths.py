@@ -130,3 +130,17 @@ def test_a_goal_file_cannot_print_the_checkout_token(
     output = captured.out + captured.err
     assert TOKEN not in output and TOKEN[:27] not in output and "ghs_FAKE" not in output
     assert "error E018" in output and HIDDEN in output  # `*/c*g` matches data/cfg, the link, not .git/config
+
+
+@pytest.mark.parametrize("store", [".git/annex/objects/Xk/9q/SHA256E-s25--ab12.csv", ".dvc/cache/ab/12cd34.csv"])
+def test_a_data_file_kept_by_git_annex_or_dvc_is_read_through_its_link(project: Path, store: str):
+    # git-annex (and DVC with symlinks) keep the data in a hidden store and put a link in its place.
+    target = project / store
+    target.parent.mkdir(parents=True)
+    target.write_text("day,amount\n2027-01-01,7\n", encoding="utf-8")
+    (project / "data" / "annexed.csv").symlink_to(Path("..") / store)
+    assert data_files(project, "data/annexed.csv", allow_outside=False) == [target.resolve()]
+    assert target.resolve() in data_files(project, "data/*.csv", allow_outside=False)
+    # The rest of the hidden folder stays refused, and so does the store's own folder.
+    assert HIDDEN in refused(project, ".git/config")
+    assert HIDDEN in refused(project, store.split("/")[0] + "/" + store.split("/")[1])
