@@ -140,15 +140,16 @@ def _place(mapping: dict[str, Any], key: str, value: Any, order: list[str]) -> N
 
 
 def _leaves_project(project: Path, raw_path: str) -> bool:
-    """Whether the new file's source path leads outside its folder: what loading that file will refuse (E018)."""
-    from goaltree.sources.base import SourceError
-    from goaltree.sources.paths import resolve_path
+    """Whether the new file's source path leads outside its folder (links followed): what loading that file will refuse (E018).
 
+    Only that: a path into a hidden folder is refused too when the file is
+    loaded, with its own reason, and is not "outside".
+    """
     try:
-        resolve_path(project, raw_path, allow_outside=False)
-    except SourceError:
-        return True
-    return False
+        resolved = (project / raw_path).resolve()
+        return not resolved.is_relative_to(project.resolve())
+    except (OSError, RuntimeError):  # a loop of links: loading says so
+        return False
 
 
 def _moved_sources(raw_sources: Any, source_folder: Path, output_folder: Path) -> tuple[dict[str, Any] | None, list[str]]:

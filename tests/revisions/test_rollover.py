@@ -723,3 +723,21 @@ def test_a_fall_already_reached_keeps_its_title_and_asks_for_a_review(tmp_path):
     # 2.5 % is at or below 3 %: "falls from 2.5 % to 3 %" would call a rise a fall.
     assert node["title"] == "Monthly churn falls from 5 % to 3 %"
     assert "The title's starting amount 5 % is kept: the new baseline, 2.50 %, is already at or past the target 3.00 %" in " ".join(node["description"].split())
+
+
+def test_a_repointed_source_inside_the_new_folder_is_not_called_outside_it(tmp_path, capsys):
+    # The plan lives in proj/.plans/ with its data; next year's file goes to proj/. The data is then
+    # at .plans/leads.csv: inside the new file's folder (loading it refuses the hidden folder, with that reason).
+    plans = tmp_path / "proj" / ".plans"
+    plans.mkdir(parents=True)
+    (plans / "leads.csv").write_text("day,leads\n2027-03-01,40\n", encoding="utf-8")
+    (plans / "goals.yaml").write_text(
+        "goaltree: 1\nid: p\ntitle: P\nowner: Me\nperiod: {start: 2027-01-01, end: 2027-12-31}\n"
+        "sources:\n  crm: {type: csv, path: leads.csv, date_column: day}\n"
+        "nodes:\n  leads: {title: 100 leads in 2027, unit: count, target: 100, metric: {source: crm, value: leads}}\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "proj" / "next.yaml"
+    assert main(["rollover", str(plans / "goals.yaml"), "--to", "2028", "-o", str(output), "--as-of", "2027-12-31"]) == 0
+    assert yaml.safe_load(output.read_text(encoding="utf-8"))["sources"]["crm"]["path"] == ".plans/leads.csv"
+    assert "outside the new file's folder" not in capsys.readouterr().err
