@@ -113,3 +113,21 @@ def repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repository:
     repo.commit(new_text(), SECOND_SUBJECT, SECOND_BODY)
     monkeypatch.chdir(repo.root)
     return repo
+
+
+def tree_of(text: str, name: str = "goals.yaml"):
+    """The built tree of goal-file text, as the diff reads a revision."""
+    from goaltree.revisions.diff import tree_from_text
+    from goaltree.revisions.git import GoalText
+
+    return tree_from_text(GoalText(text, name, Path(name)))
+
+
+def run_diff(capsys, tmp_path: Path, old: str, new: str, *options: str) -> str:
+    """What ``goaltree diff old.yaml new.yaml [options]`` prints, the two files written first."""
+    from goaltree.cli import main
+
+    (tmp_path / "old.yaml").write_text(old, encoding="utf-8")
+    (tmp_path / "new.yaml").write_text(new, encoding="utf-8")
+    assert main(["diff", str(tmp_path / "old.yaml"), str(tmp_path / "new.yaml"), *options]) == 0
+    return capsys.readouterr().out

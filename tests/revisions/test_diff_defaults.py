@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from goaltree.cli import main
-from goaltree.revisions.diff import diff_trees, tree_from_text
-from goaltree.revisions.git import GoalText
+from goaltree.revisions.diff import diff_trees
+from revision_repo import run_diff, tree_of
 
 OLD = """\
 goaltree: 1
@@ -35,44 +33,33 @@ nodes:
 """
 
 
-def tree_of(text: str, name: str = "goals.yaml"):
-    return tree_from_text(GoalText(text, name, Path(name)))
-
-
-def run(capsys, tmp_path: Path, old: str, new: str, *options: str) -> str:
-    (tmp_path / "old.yaml").write_text(old, encoding="utf-8")
-    (tmp_path / "new.yaml").write_text(new, encoding="utf-8")
-    assert main(["diff", str(tmp_path / "old.yaml"), str(tmp_path / "new.yaml"), *options]) == 0
-    return capsys.readouterr().out
-
-
 def test_thresholds_show_their_effective_values_and_which_are_defaults(capsys, tmp_path):
-    out = run(capsys, tmp_path, OLD, NEW)
+    out = run_diff(capsys, tmp_path, OLD, NEW)
     assert "thresholds: on_track: 0.9, at_risk: 0.6 → on_track: 0.95 (default), at_risk: 0.8 (default)" in out
     one = OLD.replace("thresholds: {on_track: 0.9, at_risk: 0.6}", "thresholds: {on_track: 0.9}")
-    out = run(capsys, tmp_path, OLD, one)
+    out = run_diff(capsys, tmp_path, OLD, one)
     assert "thresholds: on_track: 0.9, at_risk: 0.6 → on_track: 0.9, at_risk: 0.8 (default)" in out
-    document = json.loads(run(capsys, tmp_path, OLD, NEW, "--format", "json"))
+    document = json.loads(run_diff(capsys, tmp_path, OLD, NEW, "--format", "json"))
     assert document["file"]["thresholds"] == {"old": {"on_track": 0.9, "at_risk": 0.6}, "new": {"on_track": 0.95, "at_risk": 0.8}}
-    out = run(capsys, tmp_path, OLD, NEW, "--format", "md")
+    out = run_diff(capsys, tmp_path, OLD, NEW, "--format", "md")
     assert "| thresholds | on\\_track: 0.9, at\\_risk: 0.6 | on\\_track: 0.95 (default), at\\_risk: 0.8 (default) |" in out
 
 
 def test_a_left_out_field_shows_the_default_it_stands_for(capsys, tmp_path):
-    out = run(capsys, tmp_path, OLD, NEW)
+    out = run_diff(capsys, tmp_path, OLD, NEW)
     assert "deadline: 2027-12-31 (default: the period's end) → 2027-06-30" in out
     assert "aggregate: sum (default) → last" in out
     assert "owner: Me (default: the file's owner) → Ann" in out
     assert "aggregate: mean → last (default)" in out
     assert "–" not in out
-    out = run(capsys, tmp_path, NEW, OLD, "--format", "md")
+    out = run_diff(capsys, tmp_path, NEW, OLD, "--format", "md")
     assert "| `leads` | deadline | 2027-06-30 | 2027-12-31 (default: the period&#39;s end) |  |" in out
     assert "| `rate` | aggregate | last (default) | mean |  |" in out
-    out = run(capsys, tmp_path, OLD, NEW, "--language", "sv")
+    out = run_diff(capsys, tmp_path, OLD, NEW, "--language", "sv")
     assert "deadline: 2027-12-31 (standard: periodens slut) → 2027-06-30" in out
     assert "aggregate: sum (standard) → last" in out
     # JSON keeps what the file states: null for a field it leaves out.
-    document = json.loads(run(capsys, tmp_path, OLD, NEW, "--format", "json"))
+    document = json.loads(run_diff(capsys, tmp_path, OLD, NEW, "--format", "json"))
     assert document["changed"]["leads"]["deadline"] == {"old": None, "new": "2027-06-30"}
     assert document["changed"]["rate"]["aggregate"] == {"old": "mean", "new": None}
 

@@ -7,12 +7,10 @@ fraction moves no target, and a real move is told on the fractions.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from goaltree.cli import main
-from goaltree.revisions.diff import diff_trees, tree_from_text
-from goaltree.revisions.git import GoalText
-from revision_repo import make_repository
+from goaltree.revisions.diff import diff_trees
+from revision_repo import make_repository, run_diff, tree_of
 
 # customers = leads * win: 100 customers of 2 000 leads derive win = 100 / 2 000 = 0.05 = 5 %.
 PERCENT = """\
@@ -29,26 +27,15 @@ nodes:
 RATIO = PERCENT.replace("unit: '%'}", "unit: ratio}")
 
 
-def tree_of(text: str, name: str = "goals.yaml"):
-    return tree_from_text(GoalText(text, name, Path(name)))
-
-
-def run(capsys, tmp_path: Path, old: str, new: str, *options: str) -> str:
-    (tmp_path / "old.yaml").write_text(old, encoding="utf-8")
-    (tmp_path / "new.yaml").write_text(new, encoding="utf-8")
-    assert main(["diff", str(tmp_path / "old.yaml"), str(tmp_path / "new.yaml"), *options]) == 0
-    return capsys.readouterr().out
-
-
 def test_a_unit_switch_that_keeps_the_fraction_moves_no_target(capsys, tmp_path):
     # Derived on both sides: 100 / 2 000 = 0.05, which is 5 in `%` and 0.05 as a ratio.
     for old, new in ((PERCENT, RATIO), (RATIO, PERCENT)):
         diff = diff_trees(tree_of(old), tree_of(new))
         assert diff.derived == {}
         assert list(diff.changed) == ["win"] and list(diff.changed["win"]) == ["unit"]
-        out = run(capsys, tmp_path, old, new)
+        out = run_diff(capsys, tmp_path, old, new)
         assert "Derived targets" not in out and "target:" not in out and "99" not in out
-        document = json.loads(run(capsys, tmp_path, old, new, "--format", "json"))
+        document = json.loads(run_diff(capsys, tmp_path, old, new, "--format", "json"))
         assert document["derived"] == {}
         assert document["changed"] == {"win": {"unit": {"old": diff.changed["win"]["unit"].old, "new": diff.changed["win"]["unit"].new}}}
 
@@ -59,7 +46,7 @@ def test_a_declared_target_converted_with_its_unit_is_no_target_change(capsys, t
     for first, second in ((old, new), (new, old)):
         diff = diff_trees(tree_of(first), tree_of(second))
         assert list(diff.changed["win"]) == ["unit"] and diff.derived == {}
-        out = run(capsys, tmp_path, first, second, "--format", "md")
+        out = run_diff(capsys, tmp_path, first, second, "--format", "md")
         assert "| `win` | unit |" in out and "| target |" not in out
 
 
@@ -72,15 +59,15 @@ def test_a_real_move_across_the_switch_is_told_on_the_fractions(capsys, tmp_path
     assert (target.old, target.new) == (5, 0.04)  # each in its own unit, as the files state them
     assert abs(target.relative - (-0.20)) < 1e-12
     assert "win" not in diff.derived
-    out = run(capsys, tmp_path, old, new)
+    out = run_diff(capsys, tmp_path, old, new)
     assert "target: 5.00 % → 4.00 % (-20.0 %)" in out
     assert "unit: % → ratio" in out
-    out = run(capsys, tmp_path, new, old, "--format", "md")
+    out = run_diff(capsys, tmp_path, new, old, "--format", "md")
     assert "| `win` | target | 4.00 % | 5.00 % | +25.0 % |" in out
-    document = json.loads(run(capsys, tmp_path, old, new, "--format", "json"))
+    document = json.loads(run_diff(capsys, tmp_path, old, new, "--format", "json"))
     assert document["changed"]["win"]["target"] == {"old": 5, "new": 0.04}
     assert document["changed"]["win"]["unit"] == {"old": "%", "new": "ratio"}
-    out = run(capsys, tmp_path, old, new, "--language", "sv")
+    out = run_diff(capsys, tmp_path, old, new, "--language", "sv")
     assert "target: 5,00 % → 4,00 % (−20,0 %)" in out
 
 
@@ -106,7 +93,7 @@ def test_baselines_milestones_and_scenarios_are_read_in_their_units(capsys, tmp_
     assert list(diff.changed["win"]) == ["unit"] and diff.scenarios == {}
     # A real move of the baseline: 4 % → 0.03 (3 %) is (0.03 − 0.04) / 0.04 = −25 %; the scenario 6 % → 7 %.
     moved = new.replace("baseline: 0.04", "baseline: 0.03").replace("win: 0.06", "win: 0.07")
-    out = run(capsys, tmp_path, old, moved)
+    out = run_diff(capsys, tmp_path, old, moved)
     assert "baseline: 4.00 % → 3.00 % (-25.0 %)" in out
     assert "high: sets win 6.00 % → win 7.00 %" in out
 
@@ -142,7 +129,7 @@ def test_units_that_do_not_compare_get_no_relative_change(capsys, tmp_path):
     diff = diff_trees(tree_of(old), tree_of(count))
     target = diff.changed["win"]["target"]
     assert (target.old, target.new, target.relative) == (5, 5, None)
-    out = run(capsys, tmp_path, old, count)
+    out = run_diff(capsys, tmp_path, old, count)
     assert "target: 5.00 % → 5\n" in out
     # count → SEK: both read as they are, 5 is 5; only the unit changed.
     kronor = count.replace("unit: count, target: 5}", "unit: SEK, target: 5}")
