@@ -13,7 +13,8 @@ do: read the source's own data, one statement at a time, and nothing else.
 - SQLite: opened read-only, no attached databases (``SQLITE_LIMIT_ATTACHED``
   is 0), and an authorizer that allows reading and nothing else: no writes,
   no ``ATTACH`` (which ``VACUUM INTO`` needs too), no ``PRAGMA`` that sets
-  anything, no ``load_extension``.
+  anything, no ``load_extension`` or ``fts3_tokenizer`` (which takes a
+  memory address).
 - DuckDB (csv/parquet sources, ``duckdb:///`` URLs): file access off except
   for the source's own files, the configuration locked, a database file
   opened read-only.
@@ -283,6 +284,12 @@ _SQLITE_READ_PRAGMAS = frozenset(
 )
 """PRAGMAs that only describe the schema; with an argument they name a table, never a new value."""
 
+_SQLITE_REFUSED_FUNCTIONS = frozenset(
+    {"load_extension", "fts3_tokenizer", "readfile", "writefile", "edit", "rtreenode", "rtreedepth"}
+)
+"""Functions that load code, take a memory address (``fts3_tokenizer``: a crash, or an address in an error),
+reach files (the sqlite3 shell's) or parse a raw node blob: never a metric's."""
+
 
 class SqliteGuard:
     """The authorizer of a SQLite connection that may only read, what it last refused, and the query's deadline."""
@@ -318,7 +325,7 @@ class SqliteGuard:
 
         if action in (sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_RECURSIVE):
             return sqlite3.SQLITE_OK
-        if action == sqlite3.SQLITE_FUNCTION and (second or "").lower() != "load_extension":
+        if action == sqlite3.SQLITE_FUNCTION and (second or "").lower() not in _SQLITE_REFUSED_FUNCTIONS:
             return sqlite3.SQLITE_OK
         if action == sqlite3.SQLITE_PRAGMA and (first or "").lower() in _SQLITE_READ_PRAGMAS:
             return sqlite3.SQLITE_OK

@@ -1,0 +1,85 @@
+"""The source sandbox's limits: functions that crash SQLite, URL options, side files, sizes and waits.
+
+Each test uses a real database committed beside a goal file, as a pull request
+would bring it, and checks that goaltree ends with a located error (never a
+crash or a traceback), inside the time limit, without writing in the project.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from goaltree.sources import fetch_observations
+from goaltree.sources.sandbox import connect_duckdb
+
+from .deals import AS_OF, START, goal_file
+from .test_sandbox import failures_by_node, folder_state
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    folder = tmp_path / "project"
+    (folder / "data").mkdir(parents=True)
+    return folder
+
+
+def run_goaltree(project: Path, sources: str, nodes: dict[str, str], seconds: float = 30, **env: str):
+    """``goaltree evaluate`` in a process of its own, so that a crash fails the test instead of ending pytest."""
+    lines = "".join(
+        f"  {node}:\n    title: {node}\n    metric: {{source: db, query: \"{query}\"}}\n" for node, query in nodes.items()
+    )
+    goals = project / "goals.yaml"
+    goals.write_text(
+        "goaltree: 1\nid: t\ntitle: T\nperiod: {start: 2027-01-01, end: 2027-12-31}\n"
+        f"sources:\n  db: {sources}\nnodes:\n{lines}"
+    )
+    started = time.monotonic()
+    finished = subprocess.run(
+        [sys.executable, "-m", "goaltree", "evaluate", str(goals), "--as-of", "2027-02-01"],
+        capture_output=True,
+        text=True,
+        timeout=seconds,
+        env={**os.environ, **env},
+        cwd=project,
+    )
+    return finished, time.monotonic() - started
+
+
+def test_fts3_tokenizer_is_refused_and_cannot_crash_goaltree(project: Path) -> None:
+    # Node a would register a tokenizer at address 0x4141…; node b's MATCH would then call it: a segfault.
+    database = sqlite3.connect(project / "data" / "w.db")
+    with database:
+        database.execute("CREATE VIRTUAL TABLE notes USING fts3(body)")
+        database.execute("INSERT INTO notes VALUES ('hello world')")
+    database.close()
+    before = folder_state(project / "data")
+
+    finished, _ = run_goaltree(
+        project,
+        '{type: sql, url: "sqlite:///data/w.db"}',
+        {
+            "a": "SELECT '2027-01-02', length(fts3_tokenizer('simple', x'4141414141414141'))",
+            "b": "SELECT '2027-01-02', count(*) FROM notes WHERE notes MATCH 'hello'",
+            "c": "SELECT '2027-01-02', length(fts3_tokenizer('simple'))",
+        },
+    )
+
+    printed = finished.stdout + finished.stderr
+    assert finished.returncode == 1, printed  # not -11, a segmentation fault
+    for node, line in (("a", 10), ("c", 16)):
+        assert (
+            f"goals.yaml:{line}:33: error E028 [{node}] source db, node {node}: query refused: "
+            "the function fts3_tokenizer() is not allowed" in printed
+        ), printed
+    assert "Traceback" not in printed and "0x" not in printed  # no library address either
+    assert folder_state(project / "data") == before
