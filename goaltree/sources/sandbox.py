@@ -300,10 +300,16 @@ class SqliteGuard:
         self.timed_out = False
 
     def install(self, connection: Any) -> None:
-        """Lock ``connection`` (a ``sqlite3.Connection``) down: no attached databases, reads only, a time limit."""
+        """Lock ``connection`` (a ``sqlite3.Connection``) down: no attached databases, reads only, limits.
+
+        The time limit holds while SQLite waits for a lock as well (its busy
+        timeout, which a ``timeout`` URL option would set, is not a step of the query).
+        """
         import sqlite3
 
         connection.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+        # Before the authorizer, which refuses PRAGMAs that set a value.
+        connection.execute(f"PRAGMA busy_timeout = {int(query_seconds() * 1000)}")
         if hasattr(connection, "enable_load_extension"):
             connection.enable_load_extension(False)
         connection.set_authorizer(self._authorize)

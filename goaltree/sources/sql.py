@@ -10,7 +10,7 @@ decided by :mod:`goaltree.sources.sandbox`: one statement that reads.
 
 ``sqlite:///data/warehouse.db`` and ``duckdb:///data/warehouse.duckdb`` are
 relative to the goal file's folder, must stay inside it, and are opened
-read-only. ``postgresql://`` uses psycopg 3 when psycopg2 is not installed,
+read-only; a SQLite URL may set only :data:`SQLITE_URL_OPTIONS`. ``postgresql://`` uses psycopg 3 when psycopg2 is not installed,
 refuses a login that could reach the server's files (a superuser, for one;
 see :func:`goaltree.sources.sandbox.postgres_role_problem`), and runs every
 query in a read-only transaction. A PostgreSQL connection attempt
@@ -60,6 +60,9 @@ POSTGRES_URL_OPTIONS = frozenset(
     {"application_name", "connect_timeout", "dbname", "host", "port", "sslmode", "target_session_attrs", "user", "password"}
 )
 """The options a ``postgresql://`` URL may set: none of them names a file."""
+SQLITE_URL_OPTIONS = frozenset({"cache", "mode", "uri"})
+"""The options a ``sqlite:///`` URL may set (``mode`` is ``ro`` whatever it says, ``uri=true`` is refused):
+``vfs=unix-dotfile`` would make and leave lock folders in the project, ``timeout`` wait for days."""
 _CONNECTION_LOST = object()
 
 
@@ -123,6 +126,19 @@ def _sqlite_url(url: "URL", context: SourceContext) -> "URL":
     database = url.database
     if not database or database == ":memory:":
         return url
+    refused = sorted(option for option in url.query if option.lower() not in SQLITE_URL_OPTIONS)
+    if refused:
+        raise SourceError(
+            _(
+                "url '{url}' sets {options}; a sqlite URL may set only {allowed}: other options choose how "
+                "SQLite locks, waits for or writes beside the file",
+                url=context.redact(url.render_as_string(hide_password=True)),
+                options=", ".join(refused),
+                allowed=", ".join(sorted(SQLITE_URL_OPTIONS)),
+            ),
+            SOURCE_CONFIG,
+            "url",
+        )
     if str(url.query.get("uri", "")).lower() in ("true", "1"):
         raise SourceError(
             _(

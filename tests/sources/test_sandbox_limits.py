@@ -83,3 +83,54 @@ def test_fts3_tokenizer_is_refused_and_cannot_crash_goaltree(project: Path) -> N
         ), printed
     assert "Traceback" not in printed and "0x" not in printed  # no library address either
     assert folder_state(project / "data") == before
+
+
+def test_sqlite_url_options_that_lock_or_wait_are_refused(project: Path) -> None:
+    database = sqlite3.connect(project / "data" / "w.db")
+    with database:
+        database.execute("CREATE TABLE deals (day TEXT, amount REAL)")
+        database.execute("INSERT INTO deals VALUES ('2027-01-02', 10)")
+    database.close()
+    # A committed lock folder: with vfs=unix-dotfile SQLite would wait for it to go, for the timeout given.
+    (project / "data" / "w.db.lock").mkdir()
+    (project / "data" / "w.db.lock" / "keep").write_text("")
+    before = folder_state(project / "data")
+
+    finished, seconds = run_goaltree(
+        project,
+        '{type: sql, url: "sqlite:///data/w.db?vfs=unix-dotfile&timeout=2000000"}',
+        {"revenue": "SELECT day, amount FROM deals"},
+    )
+
+    printed = finished.stdout + finished.stderr
+    assert finished.returncode == 1, printed
+    assert (
+        "goals.yaml:6:24: error E018 [revenue] source db, node revenue: url "
+        "'sqlite:///data/w.db?timeout=2000000&vfs=unix-dotfile' sets timeout, vfs; a sqlite URL may set only "
+        "cache, mode, uri" in printed
+    ), printed
+    assert seconds < 20
+    assert folder_state(project / "data") == before and sorted(os.listdir(project / "data")) == ["w.db", "w.db.lock"]
+
+
+def test_waiting_for_a_locked_sqlite_file_stays_inside_the_time_limit(project: Path, monkeypatch) -> None:
+    path = project / "data" / "w.db"
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("CREATE TABLE deals (day TEXT, amount REAL)")
+    writer.execute("BEGIN EXCLUSIVE")  # another process writing: readers wait for it
+    monkeypatch.setenv("GOALTREE_QUERY_SECONDS", "1")
+    tree = goal_file(
+        {"db": {"type": "sql", "url": "sqlite:///data/w.db"}},
+        {"revenue": {"metric": {"source": "db", "query": "SELECT day, amount FROM deals"}}},
+    )
+    try:
+        started = time.monotonic()
+        result = fetch_observations(tree, project, START, AS_OF)
+        seconds = time.monotonic() - started
+    finally:
+        writer.rollback()
+        writer.close()
+
+    code, message = failures_by_node(result)["revenue"]
+    assert "database is locked" in message
+    assert seconds < 3  # Python's own default would wait 5 seconds, a URL's timeout days
