@@ -10,7 +10,8 @@ decided by :mod:`goaltree.sources.sandbox`: one statement that reads.
 
 ``sqlite:///data/warehouse.db`` and ``duckdb:///data/warehouse.duckdb`` are
 relative to the goal file's folder, must stay inside it, and are opened
-read-only; a SQLite URL may set only :data:`SQLITE_URL_OPTIONS`. ``postgresql://`` uses psycopg 3 when psycopg2 is not installed,
+read-only; a SQLite URL may set only :data:`SQLITE_URL_OPTIONS`, a DuckDB
+URL none, and a DuckDB log (``.wal``) that is a link is refused. ``postgresql://`` uses psycopg 3 when psycopg2 is not installed,
 refuses a login that could reach the server's files (a superuser, for one;
 see :func:`goaltree.sources.sandbox.postgres_role_problem`), and runs every
 query in a read-only transaction. A PostgreSQL connection attempt
@@ -22,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import importlib.util
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +66,7 @@ SQLITE_URL_OPTIONS = frozenset({"cache", "mode", "uri"})
 """The options a ``sqlite:///`` URL may set (``mode`` is ``ro`` whatever it says, ``uri=true`` is refused):
 ``vfs=unix-dotfile`` would make and leave lock folders in the project, ``timeout`` wait for days."""
 _CONNECTION_LOST = object()
+_DUCKDB_AFTER_START = ("enable_external_access", "lock_configuration")
 
 
 def driver_message(error: BaseException) -> str:
@@ -168,7 +171,21 @@ def _duckdb_url(url: "URL", context: SourceContext) -> "URL":
     database = url.database
     if not database or database == ":memory:":
         return url
-    return url.set(database=str(_database_file(database, context)))
+    path = _database_file(database, context)
+    log = path.with_name(path.name + ".wal")
+    if log.is_symlink():
+        # DuckDB replays the log beside the database, even read-only, from wherever a link leads.
+        raise SourceError(
+            _(
+                "{log} is a symbolic link; DuckDB would replay the log it leads to into {database}, so the source "
+                "is refused (replace the link by the file, or checkpoint the database and remove it)",
+                log=f"{database}.wal",
+                database=database,
+            ),
+            SANDBOX_REFUSED,
+            "url",
+        )
+    return url.set(database=str(path))
 
 
 def _database_file(database: str, context: SourceContext) -> Path:
@@ -189,8 +206,11 @@ def _database_file(database: str, context: SourceContext) -> Path:
     return path
 
 
-def _create_engine(url: "URL", guard: SqliteGuard) -> Any:
-    """An engine whose connections are sandboxed: read-only, and for SQLite guarded by ``guard``."""
+def _create_engine(url: "URL", guard: SqliteGuard, scratch_directory: str | None) -> Any:
+    """An engine whose connections are sandboxed: read-only, and for SQLite guarded by ``guard``.
+
+    A DuckDB database spills into ``scratch_directory``, not into a ``.tmp`` folder beside its file.
+    """
     import sqlalchemy
     from sqlalchemy.pool import NullPool
 
@@ -199,7 +219,11 @@ def _create_engine(url: "URL", guard: SqliteGuard) -> Any:
     if backend == "postgresql" and "connect_timeout" not in url.query:
         connect_args["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
     if backend == "duckdb":
-        connect_args["config"] = duckdb_settings()
+        # temp_directory may be set only while file access is on: it is set as the database starts, and file
+        # access switched off (the configuration locked) at once after, before any query.
+        settings = duckdb_settings()
+        later = {name: settings.pop(name) for name in _DUCKDB_AFTER_START}
+        connect_args["config"] = {"temp_directory": scratch_directory, **settings}
         connect_args["read_only"] = bool(url.database) and url.database != ":memory:"
     try:
         engine = sqlalchemy.create_engine(url, poolclass=NullPool, connect_args=connect_args)
@@ -216,6 +240,13 @@ def _create_engine(url: "URL", guard: SqliteGuard) -> Any:
         ) from None
     if backend == "sqlite":
         sqlalchemy.event.listen(engine, "connect", lambda dbapi_connection, record: guard.install(dbapi_connection))
+    if backend == "duckdb":
+
+        def lock(dbapi_connection: Any, record: Any) -> None:
+            for name, value in later.items():
+                dbapi_connection.execute(f"SET {name} = {str(value).lower()}")
+
+        sqlalchemy.event.listen(engine, "connect", lock)
     return engine
 
 
@@ -224,9 +255,11 @@ def fetch(context: SourceContext, requests: list[NodeRequest], start: dt.date, e
     url = _prepare_url(context)
     shown = context.redact(url.render_as_string(hide_password=True))
     guard = SqliteGuard()
-    engine = _create_engine(url, guard)
+    scratch = tempfile.TemporaryDirectory(prefix="goaltree-duckdb-") if url.get_backend_name() == "duckdb" else None
+    engine = None
     outcome = SourceOutcome()
     try:
+        engine = _create_engine(url, guard, scratch and scratch.name)
         context.note(_("{source}: connecting", source=context.name))
         try:
             connection = engine.connect()
@@ -252,7 +285,10 @@ def fetch(context: SourceContext, requests: list[NodeRequest], start: dt.date, e
                 else:
                     outcome.observations[request.node_id] = result
     finally:
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
+        if scratch is not None:
+            scratch.cleanup()
     return outcome
 
 

@@ -134,3 +134,100 @@ def test_waiting_for_a_locked_sqlite_file_stays_inside_the_time_limit(project: P
     code, message = failures_by_node(result)["revenue"]
     assert "database is locked" in message
     assert seconds < 3  # Python's own default would wait 5 seconds, a URL's timeout days
+
+
+def write_duckdb_with_a_log(path: Path) -> Path:
+    """A DuckDB database with one deal of 10, and its log (``.wal``) adding 5 000 more."""
+    connection = duckdb.connect(str(path))
+    connection.execute("CREATE TABLE deals AS SELECT DATE '2027-01-05' AS d, 10 AS a")
+    connection.close()
+    connection = duckdb.connect(str(path))
+    connection.execute("PRAGMA disable_checkpoint_on_shutdown")
+    connection.execute("SET checkpoint_threshold = '1GB'")
+    connection.execute("INSERT INTO deals VALUES (DATE '2027-01-05', 5000)")
+    connection.close()
+    log = path.with_name(path.name + ".wal")
+    assert log.is_file()
+    return log
+
+
+def test_a_duckdb_log_that_is_a_link_is_refused(tmp_path: Path, project: Path) -> None:
+    pytest.importorskip("duckdb_engine")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    log = write_duckdb_with_a_log(outside / "w.duckdb")
+    database = project / "data" / "w.duckdb"
+    shutil.copy(outside / "w.duckdb", database)
+    (project / "data" / "w.duckdb.wal").symlink_to(log)
+    before = folder_state(tmp_path)
+    tree = goal_file(
+        {"db": {"type": "sql", "url": "duckdb:///data/w.duckdb"}},
+        {"revenue": {"metric": {"source": "db", "query": "SELECT d, SUM(a) FROM deals GROUP BY 1"}}},
+    )
+
+    result = fetch_observations(tree, project, START, AS_OF)
+
+    assert failures_by_node(result) == {
+        "revenue": (
+            "E028",
+            "source db, node revenue: data/w.duckdb.wal is a symbolic link; DuckDB would replay the log it leads "
+            "to into data/w.duckdb, so the source is refused (replace the link by the file, or checkpoint the "
+            "database and remove it)",
+        )
+    }
+    assert result.diagnostics[0].path == ("sources", "db", "url")
+    assert folder_state(tmp_path) == before
+
+    # The same log as a file of the project is the project's own data.
+    (project / "data" / "w.duckdb.wal").unlink()
+    shutil.copy(log, project / "data" / "w.duckdb.wal")
+    result = fetch_observations(tree, project, START, AS_OF)
+    assert result.diagnostics == ()
+    assert [observation.value for observation in result.observations["revenue"]] == [5010]
+
+
+def test_a_duckdb_database_spills_into_goaltrees_scratch_folder_not_beside_its_file(project: Path) -> None:
+    pytest.importorskip("duckdb_engine")
+    connection = duckdb.connect(str(project / "data" / "w.duckdb"))
+    connection.execute("CREATE TABLE deals AS SELECT DATE '2027-01-05' AS d, 10 AS a")
+    connection.close()
+    query = (
+        "SELECT d, CAST(current_setting('temp_directory') LIKE '%goaltree-duckdb-%' AS INTEGER) "
+        "+ CAST(current_setting('lock_configuration') AS INTEGER) * 10 FROM deals"
+    )
+    tree = goal_file(
+        {"db": {"type": "sql", "url": "duckdb:///data/w.duckdb"}},
+        {"settings": {"metric": {"source": "db", "query": query}}},
+    )
+
+    result = fetch_observations(tree, project, START, AS_OF)
+
+    assert result.diagnostics == ()
+    assert [observation.value for observation in result.observations["settings"]] == [11]  # scratch folder, locked
+    assert sorted(os.listdir(project / "data")) == ["w.duckdb"]
+
+
+def test_a_query_stopped_for_its_time_leaves_no_thread_or_folder_behind(tmp_path: Path, monkeypatch) -> None:
+    """The DuckDB scratch folder of a ``duckdb:///`` source goes when the source is done, whatever happened."""
+    pytest.importorskip("duckdb_engine")
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    project = tmp_path / "project"
+    project.mkdir()
+    duckdb.connect(str(project / "w.duckdb")).close()
+    monkeypatch.setenv("GOALTREE_QUERY_SECONDS", "0.5")
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    tree = goal_file(
+        {"db": {"type": "sql", "url": "duckdb:///w.duckdb"}},
+        {"slow": {"metric": {"source": "db", "query": "SELECT DATE '2027-01-05', COUNT(*) FROM range(100000000000)"}}},
+    )
+    threads = threading.active_count()
+
+    result = fetch_observations(tree, project, START, AS_OF)
+
+    ((code, message),) = failures_by_node(result).values()
+    assert code == "E013" and "more than 0.5 seconds" in message
+    assert os.listdir(tmp_path / "tmp") == []
+    assert threading.active_count() <= threads
