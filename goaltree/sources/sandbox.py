@@ -14,10 +14,11 @@ do: read the source's own data, one statement at a time, and nothing else.
   is 0), and an authorizer that allows reading and nothing else: no writes,
   no ``ATTACH`` (which ``VACUUM INTO`` needs too), no ``PRAGMA`` that sets
   anything, no ``load_extension`` or ``fts3_tokenizer`` (which takes a
-  memory address).
+  memory address), no value longer than :data:`SQLITE_VALUE_BYTES`, and
+  SQLite's memory capped (:func:`~goaltree.sources.timelimit.query_memory_mb`).
 - DuckDB (csv/parquet sources, ``duckdb:///`` URLs): file access off except
   for the source's own files, the configuration locked, a database file
-  opened read-only.
+  opened read-only, its memory capped.
 - PostgreSQL: every query in a ``READ ONLY`` transaction, and only for a
   login that cannot reach the server's files or other databases (no
   superuser, no ``pg_read_server_files`` and the like, no ``pg_read_file()``
@@ -36,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from goaltree.errors import closest_match
 from goaltree.present.language import _, _n, _p
-from goaltree.sources.timelimit import Deadline, QueryTimedOut, query_seconds
+from goaltree.sources.timelimit import Deadline, QueryTimedOut, query_memory_mb, query_seconds
 
 if TYPE_CHECKING:
     import duckdb
@@ -290,6 +291,11 @@ _SQLITE_REFUSED_FUNCTIONS = frozenset(
 """Functions that load code, take a memory address (``fts3_tokenizer``: a crash, or an address in an error),
 reach files (the sqlite3 shell's) or parse a raw node blob: never a metric's."""
 
+SQLITE_VALUE_BYTES = 1_000_000
+"""The longest text, blob or row a SQLite query may make or read (``SQLITE_LIMIT_LENGTH``; SQLite's default
+is 1 GB). A metric returns dates and numbers; a cap keeps each step of a query short (``replace()`` of a
+1 GB string runs for seconds between two checks of the time limit) and its memory small."""
+
 
 class SqliteGuard:
     """The authorizer of a SQLite connection that may only read, what it last refused, and the query's deadline."""
@@ -308,8 +314,10 @@ class SqliteGuard:
         import sqlite3
 
         connection.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
-        # Before the authorizer, which refuses PRAGMAs that set a value.
+        connection.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SQLITE_VALUE_BYTES)
+        # Before the authorizer, which refuses PRAGMAs that set a value. The heap limit is the process's.
         connection.execute(f"PRAGMA busy_timeout = {int(query_seconds() * 1000)}")
+        connection.execute(f"PRAGMA hard_heap_limit = {query_memory_mb() * 1_000_000}")
         if hasattr(connection, "enable_load_extension"):
             connection.enable_load_extension(False)
         connection.set_authorizer(self._authorize)
@@ -376,10 +384,12 @@ def duckdb_settings() -> dict[str, Any]:
 
     File access is off (a connection may still open its own database file and
     the ``allowed_paths`` set before these), no extension is installed or
-    loaded, and the configuration is locked so that a query cannot switch any
-    of it back. ``lock_configuration`` comes last.
+    loaded, memory is capped (DuckDB spills to its temporary folder beyond it),
+    and the configuration is locked so that a query cannot switch any of it
+    back. ``lock_configuration`` comes last.
     """
     return {
+        "memory_limit": f"{query_memory_mb()}MB",
         "enable_external_access": False,
         "autoinstall_known_extensions": False,
         "autoload_known_extensions": False,
@@ -456,7 +466,7 @@ def connect_duckdb(readable_files: Sequence[Path], scratch_directory: str) -> On
         f"SET allowed_paths = [{allowed}]",
         f"SET allowed_directories = [{_duckdb_literal(scratch_directory)}]",
         f"SET temp_directory = {_duckdb_literal(scratch_directory)}",
-        *(f"SET {name} = {str(value).lower()}" for name, value in duckdb_settings().items()),
+        *(f"SET {name} = {_duckdb_value(value)}" for name, value in duckdb_settings().items()),
     ):
         connection.execute(statement)
     return OneStatementConnection(connection)
@@ -464,6 +474,10 @@ def connect_duckdb(readable_files: Sequence[Path], scratch_directory: str) -> On
 
 def _duckdb_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def _duckdb_value(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else _duckdb_literal(str(value))
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from goaltree.present.language import _, _n
+from goaltree.present.numbers import format_number
 from goaltree.sources.base import (
     METRIC_INVALID,
     MISSING_DIMENSION,
@@ -46,13 +47,14 @@ from goaltree.sources.base import (
 )
 from goaltree.sources.paths import resolve_path
 from goaltree.sources.sandbox import (
+    SQLITE_VALUE_BYTES,
     SqliteGuard,
     database_refusal,
     duckdb_settings,
     postgres_role_problem,
     statement_problem,
 )
-from goaltree.sources.timelimit import Deadline, query_seconds, timed_out_text
+from goaltree.sources.timelimit import Deadline, query_memory_mb, query_seconds, timed_out_text
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Connection
@@ -371,6 +373,18 @@ def _run_query(connection: "Connection", request: NodeRequest, start: dt.date, e
             )
         if database_refusal(error):
             return NodeFailure(_("query refused: {problem}", problem=driver_message(error)), SANDBOX_REFUSED, field="query")
+        if backend == "sqlite" and driver_message(error) in ("string or blob too big", "out of memory"):
+            return NodeFailure(
+                _(
+                    "query stopped: {reason}; a SQLite query may make or read values of up to {size} bytes and use "
+                    "{megabytes} MB (GOALTREE_QUERY_MEMORY_MB)",
+                    reason=driver_message(error),
+                    size=format_number(SQLITE_VALUE_BYTES),
+                    megabytes=query_memory_mb(),
+                ),
+                SOURCE_FAILED,
+                field="query",
+            )
         return NodeFailure(_("query failed: {reason}", reason=driver_message(error)), METRIC_INVALID, field="query")
     except StatementError as error:
         _rollback(connection)

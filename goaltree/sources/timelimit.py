@@ -1,5 +1,7 @@
 """A time limit on every query a goal file makes goaltree run: its SQL may be written never to end.
 
+(And the memory its database may take, :func:`query_memory_mb`: it may be written to build huge values.)
+
 SQLite stops a statement from its progress handler
 (:class:`goaltree.sources.sandbox.SqliteGuard`), DuckDB from a timer that
 interrupts the connection (:class:`Deadline`), PostgreSQL by its own
@@ -26,6 +28,22 @@ def query_seconds() -> float:
     except ValueError:
         return QUERY_SECONDS
     return seconds if math.isfinite(seconds) and seconds > 0 else QUERY_SECONDS
+
+
+QUERY_MEMORY_MB = 2000
+"""How much memory (megabytes) DuckDB and SQLite may take for a source's queries: a goal file's SQL may be
+written to build gigabyte values. DuckDB spills a larger sort or join to its temporary folder."""
+
+
+def query_memory_mb() -> int:
+    """:data:`QUERY_MEMORY_MB`, or ``GOALTREE_QUERY_MEMORY_MB`` when the environment sets it (the CI job decides)."""
+    import os
+
+    try:
+        megabytes = int(os.environ.get("GOALTREE_QUERY_MEMORY_MB", QUERY_MEMORY_MB))
+    except ValueError:
+        return QUERY_MEMORY_MB
+    return megabytes if megabytes > 0 else QUERY_MEMORY_MB
 
 
 def timed_out_text(seconds: float) -> str:

@@ -207,6 +207,56 @@ def test_a_duckdb_database_spills_into_goaltrees_scratch_folder_not_beside_its_f
     assert sorted(os.listdir(project / "data")) == ["w.duckdb"]
 
 
+def test_sqlite_values_are_capped_so_each_step_of_a_query_is_short(project: Path, monkeypatch) -> None:
+    monkeypatch.setenv("GOALTREE_QUERY_SECONDS", "2")
+    query = (
+        "SELECT '2027-01-02', length(replace(replace(replace(replace(hex(zeroblob(100000000)),"
+        "'0','1'),'1','0'),'0','1'),'1','0'))"
+    )
+    tree = goal_file(
+        {"db": {"type": "sql", "url": "sqlite://"}},
+        {
+            "huge": {"metric": {"source": "db", "query": query}},
+            "fine": {"metric": {"source": "db", "query": "SELECT '2027-01-02', length(hex(zeroblob(400000)))"}},
+        },
+    )
+
+    started = time.monotonic()
+    result = fetch_observations(tree, project, START, AS_OF)
+    seconds = time.monotonic() - started
+
+    assert seconds < 2  # it stops at once, rather than run 7 s past a 2 s limit (or fill 16 GB)
+    assert failures_by_node(result) == {
+        "huge": (
+            "E013",
+            "source db, node huge: query stopped: string or blob too big; a SQLite query may make or read values "
+            "of up to 1 000 000 bytes and use 2000 MB (GOALTREE_QUERY_MEMORY_MB)",
+        )
+    }
+    assert [observation.value for observation in result.observations["fine"]] == [800000]
+
+
+def test_duckdb_memory_is_capped_and_the_cap_set_by_the_environment(tmp_path: Path, project: Path, monkeypatch) -> None:
+    pytest.importorskip("duckdb_engine")
+    monkeypatch.setenv("GOALTREE_QUERY_MEMORY_MB", "100")
+    connection = connect_duckdb([], str(tmp_path))
+    try:
+        assert connection.execute("SELECT current_setting('memory_limit')").fetchone() == ("95.3 MiB",)
+    finally:
+        connection.close()
+    duckdb.connect(str(project / "data" / "w.duckdb")).close()
+    query = "SELECT DATE '2027-01-05', length(string_agg(repeat('x', 100), '')) FROM range(3000000)"
+    tree = goal_file(
+        {"db": {"type": "sql", "url": "duckdb:///data/w.duckdb"}},
+        {"huge": {"metric": {"source": "db", "query": query}}},
+    )
+
+    result = fetch_observations(tree, project, START, AS_OF)
+
+    ((code, message),) = failures_by_node(result).values()
+    assert "Out of Memory Error" in message, message
+
+
 def test_a_query_stopped_for_its_time_leaves_no_thread_or_folder_behind(tmp_path: Path, monkeypatch) -> None:
     """The DuckDB scratch folder of a ``duckdb:///`` source goes when the source is done, whatever happened."""
     pytest.importorskip("duckdb_engine")
