@@ -482,12 +482,18 @@ def _duckdb_value(value: Any) -> str:
 
 # --- PostgreSQL ----------------------------------------------------------------------------
 
-_SERVER_FILE_ROLES = ("pg_read_server_files", "pg_write_server_files", "pg_execute_server_program")
-"""PostgreSQL's predefined roles that reach the server's files or programs."""
+_SERVER_FILE_ROLES = (
+    "pg_read_server_files", "pg_write_server_files", "pg_execute_server_program",
+    "pg_monitor", "pg_read_all_settings", "pg_read_all_stats",
+)
+"""PostgreSQL's predefined roles that reach the server's files or programs, or list its folders and settings
+(``pg_monitor`` may call ``pg_ls_waldir()``, ``pg_ls_logdir()``, ``pg_ls_tmpdir()``)."""
 
 _SERVER_FILE_FUNCTIONS = (
     "pg_read_file", "pg_read_binary_file", "pg_ls_dir", "pg_stat_file", "lo_import", "lo_export",
     "pg_file_write", "pg_file_rename", "pg_file_unlink", "pg_file_sync", "pg_logdir_ls",
+    "pg_ls_waldir", "pg_ls_logdir", "pg_ls_tmpdir", "pg_ls_archive_statusdir", "pg_ls_logicalsnapdir",
+    "pg_ls_logicalmapdir", "pg_ls_replslotdir", "pg_current_logfile",
     "dblink", "dblink_exec", "dblink_connect", "dblink_connect_u", "dblink_send_query",
 )
 """Functions that read or write the server's files, or run statements elsewhere (where a
@@ -522,9 +528,10 @@ def postgres_role_problem(connection: Any) -> str | None:
     the server's files (``pg_read_file('/etc/passwd')``) or writes them
     (``lo_export``), nor one that runs a statement elsewhere through
     ``dblink``. A superuser, a member of ``pg_read_server_files``,
-    ``pg_write_server_files`` or ``pg_execute_server_program``, or a role
-    granted one of those functions can; such a login is refused before any
-    query of the goal file runs.
+    ``pg_write_server_files`` or ``pg_execute_server_program`` (or of
+    ``pg_monitor``, ``pg_read_all_settings``, ``pg_read_all_stats``, which list
+    the server's folders and settings), or a role granted one of those
+    functions can; such a login is refused before any query of the goal file runs.
 
     Args:
         connection: A SQLAlchemy connection to PostgreSQL, in its read-only transaction.

@@ -718,6 +718,7 @@ FILE_ATTACKS = {
     "read_file": "SELECT now()::date, length(pg_read_file('/etc/passwd'))",
     "cast_file": "SELECT now()::date, CAST(pg_read_file('/etc/passwd') AS integer)",
     "list_dir": "SELECT now()::date, COUNT(*) FROM pg_ls_dir('/etc') AS f",
+    "list_wal": "SELECT now()::date, COUNT(*) FROM pg_ls_waldir() AS f",
     "deals": POSTGRES_DEALS,
 }
 
@@ -770,6 +771,10 @@ def test_a_superuser_login_is_refused_before_any_query_runs(
         (["GRANT EXECUTE ON FUNCTION pg_read_file(text) TO {role}"], "may call pg_read_file()"),
         (["CREATE ROLE goaltree_files", "GRANT EXECUTE ON FUNCTION lo_export(oid, text) TO goaltree_files", "GRANT goaltree_files TO {role}"], "may call lo_export()"),
         (["GRANT {superuser} TO {role}"], "is a member of the superuser role {superuser}"),
+        # pg_monitor may list the server's folders: pg_ls_waldir(), pg_ls_logdir(), pg_ls_tmpdir().
+        (["GRANT pg_monitor TO {role}"], "is a member of pg_monitor, pg_read_all_settings, pg_read_all_stats"),
+        (["GRANT pg_read_all_settings TO {role}"], "is a member of pg_read_all_settings"),
+        (["GRANT EXECUTE ON FUNCTION pg_ls_waldir() TO {role}"], "may call pg_ls_waldir()"),
     ],
 )
 @postgres
