@@ -12,8 +12,9 @@ import datetime as dt
 import gc
 import importlib
 import os
+import signal
 import sys
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from goaltree.errors import DiagnosticsError, GoaltreeError
 from goaltree.present.language import ENGLISH, _, languages, use_language
@@ -298,6 +299,9 @@ def _run_guarded(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print(_("goaltree: interrupted"), file=sys.stderr)
         return 130
+    except Terminated:
+        print(_("goaltree: terminated"), file=sys.stderr)
+        return 143
     except BrokenPipeError:
         return 0
     except OSError as error:  # the machine refused (a name too long, no permission): not a bug in goaltree
@@ -321,6 +325,14 @@ def _run_guarded(args: argparse.Namespace) -> int:
         return 2
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived (a CI job cancelled, a ``timeout``): raised so that every cleanup on the way out runs."""
+
+
+def _terminate(number: int, frame: Any) -> None:
+    raise Terminated
+
+
 def os_error_text(error: OSError) -> str:
     """What the operating system refused, and on which file: ``x…x: File name too long``."""
     reason = error.strerror or str(error)
@@ -339,6 +351,10 @@ def run() -> None:
     command made, to free none of them.
     """
     gc.disable()  # main() restores only what it paused
+    # By default SIGTERM ends the process on the spot: temporary folders (a DuckDB source's scratch
+    # folder) would stay behind. As an exception it unwinds like Ctrl-C, and the exit code says SIGTERM.
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _terminate)
     code = main()
     try:
         sys.stdout.flush()

@@ -281,3 +281,37 @@ def test_a_query_stopped_for_its_time_leaves_no_thread_or_folder_behind(tmp_path
     assert code == "E013" and "more than 0.5 seconds" in message
     assert os.listdir(tmp_path / "tmp") == []
     assert threading.active_count() <= threads
+
+
+def test_sigterm_during_a_query_ends_goaltree_cleanly_and_leaves_no_scratch_folder(tmp_path: Path) -> None:
+    """A cancelled CI job sends SIGTERM: goaltree exits 143 with a word, its DuckDB scratch folder removed."""
+    pytest.importorskip("duckdb_engine")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    project = tmp_path / "project"
+    project.mkdir()
+    duckdb.connect(str(project / "w.duckdb")).close()
+    (project / "goals.yaml").write_text(
+        "goaltree: 1\nid: t\ntitle: T\nowner: Me\nperiod: {start: 2027-01-01, end: 2027-12-31}\n"
+        "sources:\n  db: {type: sql, url: 'duckdb:///w.duckdb'}\n"
+        "nodes:\n  slow: {title: 100 rows, unit: count, target: 100,"
+        " metric: {source: db, query: \"SELECT DATE '2027-01-05', COUNT(*) FROM range(100000000000)\"}}\n",
+        encoding="utf-8",
+    )
+    command = [sys.executable, "-c", "from goaltree.cli import run; run()", "evaluate", "goals.yaml", "--as-of", "2027-06-30"]
+    environment = {**os.environ, "TMPDIR": str(scratch), "GOALTREE_QUERY_SECONDS": "60"}
+    process = subprocess.Popen(command, cwd=project, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(300):  # up to 30 s for the query to start: its scratch folder appears
+            if any(name.startswith("goaltree-duckdb-") for name in os.listdir(scratch)):
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("the query never started")
+        process.terminate()
+        _out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 143, err
+    assert "goaltree: terminated" in err and "Traceback" not in err
+    assert os.listdir(scratch) == []
