@@ -345,11 +345,6 @@ class _Runner:
         date_column, by_column = plans[0].date_column, plans[0].by_column
         try:
             rows = self._execute(date_column, by_column, plans)
-        except QueryTimedOut as error:
-            # The nodes are read together, and finding the slow one would cost a time limit per node.
-            for plan in plans:
-                outcome.failures[plan.request.node_id] = self.failure(error, plan, None)
-            return
         except Exception as error:  # noqa: BLE001
             if _is_read_error(error):
                 self.raise_if_unreadable(plans)
@@ -370,25 +365,14 @@ class _Runner:
                 try:
                     rows = self._execute(date_column, by_column, survivors)
                     plans = survivors
-                except QueryTimedOut as error:
-                    for plan in survivors:
-                        outcome.failures[plan.request.node_id] = self.failure(error, plan, None)
-                    return
                 except Exception:  # noqa: BLE001 - handled below, one node at a time
                     rows = None
             if rows is None:
                 # Every remaining node binds, so the failure happens while reading
                 # rows (a value that does not convert): run one node at a time.
-                timed_out = None
                 for plan in survivors:
-                    if timed_out is not None:  # one time limit for the source's reading, not one per node
-                        outcome.failures[plan.request.node_id] = self.failure(timed_out, plan, None)
-                        continue
                     try:
                         self._collect(self._execute(date_column, by_column, [plan]), [plan], outcome)
-                    except QueryTimedOut as error:
-                        timed_out = error
-                        outcome.failures[plan.request.node_id] = self.failure(error, plan, None)
                     except Exception as error:  # noqa: BLE001
                         outcome.failures[plan.request.node_id] = self.failure(error, plan, None)
                 return

@@ -315,31 +315,3 @@ def test_sigterm_during_a_query_ends_goaltree_cleanly_and_leaves_no_scratch_fold
     assert process.returncode == 143, err
     assert "goaltree: terminated" in err and "Traceback" not in err
     assert os.listdir(scratch) == []
-
-
-def test_a_source_whose_reading_times_out_is_not_read_again_node_by_node(tmp_path: Path, monkeypatch) -> None:
-    """Three nodes read together: one time limit for the reading, not one more for each node (four in all)."""
-    from goaltree.sources import files
-    from goaltree.sources.timelimit import QueryTimedOut
-
-    from .deals import write_deals_csv
-
-    write_deals_csv(tmp_path / "deals.csv")
-    calls = []
-
-    def slow(self, date_column, by_column, plans):
-        calls.append([plan.request.node_id for plan in plans])
-        raise QueryTimedOut(300)
-
-    monkeypatch.setattr(files._Runner, "_execute", slow)
-    tree = goal_file(
-        {"crm": {"type": "csv", "path": "deals.csv", "date_column": "close_date"}},
-        {name: {"metric": {"source": "crm", "value": value}} for name, value in [("a", "amount"), ("b", "count"), ("c", "amount * 2")]},
-    )
-
-    result = fetch_observations(tree, tmp_path, START, AS_OF)
-
-    assert calls == [["a", "b", "c"]]
-    failures = failures_by_node(result)
-    assert sorted(failures) == ["a", "b", "c"]
-    assert all(code == "E013" and "more than 300 seconds" in message for code, message in failures.values())
