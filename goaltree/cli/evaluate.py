@@ -12,6 +12,7 @@ from goaltree.cli.common import exit_code, load_and_evaluate
 from goaltree.cli.output import RESET, STATUS_COLOURS, format_numbers, format_percents, print_diagnostics, use_colour
 from goaltree.engine.results import BriefColumns, Evaluation
 from goaltree.present.language import _, _n, format_date
+from goaltree.present.numbers import format_number
 from goaltree.present.terms import field_word, status_count, status_word
 
 TABLE_STATUS_ORDER = ("achieved", "on_track", "at_risk", "off_track", "no_data", "assumed", "not_started")
@@ -180,11 +181,16 @@ def table(evaluation: Evaluation, stream: IO[str], *, root: str | None = None, d
     assumed = counts.get("assumed", 0)
     if assumed:
         # A planning assumption counts neither way: it is listed apart from the scored statuses.
-        summary = _("{summary}; {count} assumed (planning assumptions nobody measures, not scored)", summary=summary or _("none scored"), count=assumed)
+        summary = _(
+            "{summary}; {count} assumed (planning assumptions nobody measures, not scored)",
+            summary=summary or _("none scored"),
+            count=format_number(assumed),
+        )
     if len(order) != len(evaluation.nodes):
-        nodes = _n("{shown} of {count} node", "{shown} of {count} nodes", len(evaluation.nodes), shown=len(order))
+        total = len(evaluation.nodes)
+        nodes = _n("{shown} of {count} node", "{shown} of {count} nodes", total, shown=format_number(len(order)), count=format_number(total))
     else:
-        nodes = _n("{count} node", "{count} nodes", len(order))
+        nodes = _n("{count} node", "{count} nodes", len(order), count=format_number(len(order)))
     print("\n" + _("{nodes}: {summary}. * = derived target", nodes=nodes, summary=summary), file=stream)
 
 

@@ -10,6 +10,7 @@ words a Swedish marketer uses, and tests/i18n holds the catalogues to them).
 from __future__ import annotations
 
 from goaltree.present.language import N_, _, _n
+from goaltree.present.numbers import format_number
 
 STATUS_WORDS: dict[str, str] = {
     "off_track": N_("off track"),
@@ -87,7 +88,8 @@ STATUS_COUNTS: dict[str, tuple[str, str]] = {
 def status_count(status: str, count: int) -> str:
     """``3 not started`` (Swedish ``3 ej startade``): ``count`` nodes with ``status``, in the current language."""
     forms = STATUS_COUNTS.get(status)
-    return _n(forms[0], forms[1], count, count=count) if forms else f"{count} {status_word(status)}"
+    figure = format_number(count)  # grouped as every figure is: 1 354
+    return _n(forms[0], forms[1], count, count=figure) if forms else f"{figure} {status_word(status)}"
 
 
 def status_word(status: str) -> str:

@@ -42,9 +42,10 @@ def progress_bar(progress: float | None) -> str:
     """``███░░░░░░░`` for 30 %, empty cells when progress is unknown.
 
     A half cell rounds up, as the percent beside the bar does: 25 % fills 3 of
-    10 cells and 35 % fills 4 (Python's ``round`` would give 2 and 4).
+    10 cells and 35 % fills 4 (Python's ``round`` would give 2 and 4). The
+    cells count the percent as printed: 34.96 % reads 35.0 % and fills 4.
     """
-    filled = 0 if progress is None else int(round_half_up(BAR_CELLS * progress))
+    filled = 0 if progress is None else int(round_half_up(BAR_CELLS * round_half_up(progress * 100, 1) / 100))
     return "█" * filled + "░" * (BAR_CELLS - filled)
 
 

@@ -184,18 +184,22 @@ def summary(evaluation: Evaluation) -> dict[str, Any]:
     # A planning assumption counts neither way: "3 of 7" is out of the nodes that are scored.
     assumed = counts["assumed"]
     scored = total - assumed
+    # Counts are grouped as every figure is ("473 of 1 000"); a count of one reads in the singular.
+    figures = {"behind": format_number(behind), "count": format_number(scored)}
     if behind and assumed:
-        clauses = [_("{behind} of {count} scored nodes are behind their pace", behind=behind, count=scored)]
+        clauses = [_n("{behind} of {count} scored node is behind its pace", "{behind} of {count} scored nodes are behind their pace", scored, **figures)]
     elif behind:
-        clauses = [_("{behind} of {count} nodes are behind their pace", behind=behind, count=scored)]
+        clauses = [_n("{behind} of {count} node is behind its pace", "{behind} of {count} nodes are behind their pace", scored, **figures)]
     elif assumed:
-        clauses = [_("no node is behind its pace ({count} scored nodes)", count=scored)]
+        clauses = [_n("No node is behind its pace ({count} scored node)", "No node is behind its pace ({count} scored nodes)", scored, **figures)]
     else:
-        clauses = [_("no node is behind its pace ({count} nodes)", count=scored)]
+        clauses = [_n("No node is behind its pace ({count} node)", "No node is behind its pace ({count} nodes)", scored, **figures)]
     if counts["no_data"]:
-        clauses.append(_p("report", "{count} without data", count=counts["no_data"]))
+        clauses.append(_p("report", "{count} without data", count=format_number(counts["no_data"])))
     if assumed:
-        clauses.append(_n("{count} planning assumption not scored", "{count} planning assumptions not scored", assumed))
+        clauses.append(
+            _n("{count} planning assumption not scored", "{count} planning assumptions not scored", assumed, count=format_number(assumed))
+        )
     headline = "; ".join(clauses)
     return {
         "counts": tiles,

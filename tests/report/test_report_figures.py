@@ -243,6 +243,10 @@ def test_the_text_bars_of_the_diagrams_round_a_half_up():
     assert progress_bar(0.25) == "█" * 3 + "░" * 7
     assert progress_bar(0.35) == "█" * 4 + "░" * 6
     assert progress_bar(0.45) == "█" * 5 + "░" * 5
+    # The cells follow the percent as printed: 0.3496 reads "35.0 %" and fills 4, 0.6495 reads "65.0 %" and fills 7.
+    assert progress_bar(0.3496) == "█" * 4 + "░" * 6
+    assert progress_bar(0.6495) == "█" * 7 + "░" * 3
+    assert progress_bar(0.3449) == "█" * 3 + "░" * 7  # "34.5 %": 3.45 cells, 3
 
 
 def test_the_graphviz_bar_rounds_a_half_up(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from pathlib import Path
 
 import pytest
 from report_helpers import with_breakdown
@@ -161,3 +162,38 @@ def test_data_source_live(funnel):
     )
     source = sections.data_source(dataclasses.replace(funnel, nodes=nodes))
     assert source["text"] == "live sources at 2027-06-30"
+
+
+ONE_NODE = """\
+goaltree: 1
+id: bar
+title: Bar rounding
+period: {start: 2027-01-01, end: 2027-12-31}
+owner: Anna
+nodes:
+  sales: {title: Sales reach 10 000 units in 2027, unit: count, target: 10000, actuals: {2027-01-02: 3496}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("language", "headline"),
+    [("en", "**No node is behind its pace (1 node).**"), ("sv", "**Ingen nod ligger efter sin takt (1 nod).**")],
+)
+def test_the_headline_of_one_node_on_its_pace_reads_in_the_singular(tmp_path, capsys, language, headline):
+    # 3 496 of 10 000 by 5 January (5/365 of the year due): far ahead, so nothing is behind.
+    from goaltree.cli import main
+
+    path = tmp_path / "goals.yaml"
+    path.write_text(ONE_NODE, encoding="utf-8")
+    assert main(["report", str(path), "--as-of", "2027-01-05", "-o", "-", "--format", "md", "--language", language]) == 0
+    assert headline in capsys.readouterr().out.splitlines()
+
+
+def test_the_headline_groups_its_counts_like_every_figure(capsys):
+    # The enterprise example has 1 000 nodes: "473 of 1 000", as the report writes "121 of the 1 000 nodes".
+    from goaltree.cli import main
+
+    goals = Path(__file__).resolve().parents[2] / "examples" / "enterprise" / "goals.yaml"
+    assert main(["report", str(goals), "--as-of", "2027-06-30", "-o", "-", "--format", "md"]) == 0
+    headline = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("**"))
+    assert " of 1 000 nodes are behind their pace" in headline
