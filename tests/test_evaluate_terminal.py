@@ -153,3 +153,24 @@ nodes:
     assert row["title"] == "'=HYPERLINK(\"http://example.invalid\",\"1 500 leads\")"
     assert row["owner"] == "'@marketing, \"the team\""
     assert row["target"] == "1500"
+
+
+def test_the_closing_line_explains_the_star_only_when_the_table_shows_one(tmp_path, capsys):
+    from goaltree.cli import main
+
+    body = (
+        "goaltree: 1\nid: t\ntitle: T\nowner: Me\nperiod: {start: 2027-01-01, end: 2027-12-31}\nnodes:\n"
+        "  leads: {title: 1 000 leads, unit: count, target: 1000, rollup: sum}\n"
+        "  web: {title: Web leads, unit: count, parent: leads, target: 600, actuals: {2027-03-01: 300}}\n"
+        "  events: {title: Event leads, unit: count, parent: leads, target: 400, actuals: {2027-03-01: 100}}\n"
+    )
+    path = tmp_path / "goals.yaml"
+    path.write_text(body, encoding="utf-8")
+    main(["evaluate", str(path), "--as-of", "2027-06-30"])
+    declared = capsys.readouterr().out
+    assert "*" not in declared and declared.rstrip().endswith(".")
+    # Without its own target, leads' 1 000 is derived from its children (600 + 400) and marked.
+    path.write_text(body.replace("target: 1000, rollup", "rollup"), encoding="utf-8")
+    main(["evaluate", str(path), "--as-of", "2027-06-30"])
+    derived = capsys.readouterr().out
+    assert "1 000*" in derived and derived.rstrip().endswith("* = derived target")

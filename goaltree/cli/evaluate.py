@@ -191,7 +191,10 @@ def table(evaluation: Evaluation, stream: IO[str], *, root: str | None = None, d
         nodes = _n("{shown} of {count} node", "{shown} of {count} nodes", total, shown=format_number(len(order)), count=format_number(total))
     else:
         nodes = _n("{count} node", "{count} nodes", len(order), count=format_number(len(order)))
-    print("\n" + _("{nodes}: {summary}. * = derived target", nodes=nodes, summary=summary), file=stream)
+    if "derived" in in_order(columns.target_origin):  # the key to a mark the table shows
+        print("\n" + _("{nodes}: {summary}. * = derived target", nodes=nodes, summary=summary), file=stream)
+    else:
+        print("\n" + _("{nodes}: {summary}.", nodes=nodes, summary=summary), file=stream)
 
 
 # The columns of `--format csv`: the JSON's node fields that fit in one cell.

@@ -63,6 +63,9 @@ ROLLUP_WORDS: dict[str, str] = {
 }
 """A ``rollup`` -> its name where a person reads it (an edge of a diagram, ``explain``)."""
 
+DIRECTION_WORDS: dict[str, str] = {"increase": N_("increase"), "decrease": N_("decrease"), "maintain": N_("maintain")}
+"""A ``direction`` -> how a report's node details say it (Swedish ``ska öka``)."""
+
 
 SEVERITY_WORDS: dict[str, str] = {
     "error": N_("error"),
@@ -120,6 +123,12 @@ def rollup_word(rollup: str) -> str:
     """``weighted_mean`` -> ``weighted mean`` (Swedish ``viktat medelvärde``); ``none`` and others read as themselves, spaced."""
     word = ROLLUP_WORDS.get(rollup)
     return _(word) if word else rollup.replace("_", " ")
+
+
+def direction_word(direction: str) -> str:
+    """``decrease`` -> ``decrease`` (Swedish ``ska minska``); an unknown direction reads as itself."""
+    word = DIRECTION_WORDS.get(direction)
+    return _(word) if word else direction
 
 
 def joined_with_and(parts: list[str]) -> str:

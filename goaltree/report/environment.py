@@ -15,7 +15,7 @@ import goaltree
 from goaltree.errors import GoaltreeError
 from goaltree.present import language as words
 from goaltree.present.language import current
-from goaltree.present.terms import field_word, severity_word, status_word
+from goaltree.present.terms import direction_word, field_word, rollup_word, severity_word, status_word, type_word
 
 if TYPE_CHECKING:
     import jinja2
@@ -75,6 +75,9 @@ def environment(search_path: Sequence[Path] = ()) -> "jinja2.Environment":
             "status_word": status_word,
             "family_word": family_word,
             "severity_word": severity_word,
+            "type_word": type_word,
+            "rollup_word": rollup_word,
+            "direction_word": direction_word,
         }
     )
     return env

@@ -106,6 +106,10 @@ def test_the_html_report_speaks_swedish(tmp_path):
     assert "1.20 %" not in text
     # On a phone the owner's cell takes a whole line: the style sheet finds it by its translated label.
     assert 'td[data-label="Ansvarig"] { flex: 1 1 100%; }' in text
+    # A node's details name its type, direction and rollup in Swedish too ("kpi · increase" read English).
+    details = page.all("dd")
+    assert "revenue · KPI · enhet SEK · ska öka" in details
+    assert not any(word in detail.split() for detail in details for word in ("increase", "decrease", "objective", "kpi", "driver"))
 
 
 def test_the_gap_attribution_sentence_in_swedish(tmp_path):
