@@ -3,7 +3,7 @@
 ``Evaluation.to_frame()``, ``Evaluation._repr_html_()`` and
 ``Diagnostics._repr_html_()`` call in here, so that neither the engine nor the
 diagnostics carry presentation code, and pandas is imported only when a frame
-is asked for (it is an optional extra: ``pip install 'goaltree[pandas]'``).
+is asked for (it is an optional extra: ``pip install pandas``).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def evaluation_frame(evaluation: Evaluation) -> pandas.DataFrame:
     try:
         import pandas
     except ImportError:
-        raise GoaltreeError("to_frame() needs pandas: pip install 'goaltree[pandas]'") from None
+        raise GoaltreeError("to_frame() needs pandas: pip install pandas") from None
     from goaltree.engine.serialize import NUMBER_FIELDS, nodes_to_json
 
     rows = dict(zip(evaluation.nodes, nodes_to_json(evaluation.nodes.values())))

@@ -66,7 +66,7 @@ def test_a_data_team_computes_with_the_frame(funnel):
 
 def test_to_frame_without_pandas_says_how_to_get_it(funnel, monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)
-    with pytest.raises(GoaltreeError, match=r"pip install 'goaltree\[pandas\]'"):
+    with pytest.raises(GoaltreeError, match=r"pip install pandas"):
         funnel.to_frame()
 
 

@@ -373,7 +373,7 @@ class Evaluation:
         """A pandas DataFrame indexed by node id, with the JSON's node fields as columns.
 
         Raises:
-            GoaltreeError: pandas is not installed (``pip install 'goaltree[pandas]'``).
+            GoaltreeError: pandas is not installed (``pip install pandas``).
         """
         from goaltree.notebook import evaluation_frame
 

@@ -233,7 +233,7 @@ def _create_engine(url: "URL", guard: SqliteGuard, scratch_directory: str | None
         raise SourceError(
             _(
                 "no database driver for '{driver}': {reason} "
-                "(install the driver, e.g. pip install 'goaltree[postgres]' for PostgreSQL)",
+                "(install the driver, e.g. pip install 'psycopg[binary]' for PostgreSQL)",
                 driver=url.drivername,
                 reason=driver_message(error),
             ),
