@@ -95,40 +95,40 @@ def status_count(status: str, count: int) -> str:
     return _n(forms[0], forms[1], count, count=figure) if forms else f"{figure} {status_word(status)}"
 
 
+def _word(words: dict[str, str], code: str, unknown: str) -> str:
+    """``words[code]`` in the current language; ``unknown`` for a code the table does not name."""
+    word = words.get(code)
+    return _(word) if word else unknown
+
+
 def status_word(status: str) -> str:
     """``at_risk`` -> ``at risk`` (Swedish ``risk``); an unknown code reads as itself, spaced."""
-    word = STATUS_WORDS.get(status)
-    return _(word) if word else status.replace("_", " ")
+    return _word(STATUS_WORDS, status, status.replace("_", " "))
 
 
 def field_word(name: str) -> str:
     """``actual`` -> ``actual`` (Swedish ``utfall``): the name of a result's field in the current language."""
-    word = FIELD_WORDS.get(name)
-    return _(word) if word else name
+    return _word(FIELD_WORDS, name, name)
 
 
 def origin_word(origin: str) -> str:
     """``derived`` -> ``derived`` (Swedish ``härlett``): how a value was reached, as explain and history name it."""
-    word = ORIGIN_WORDS.get(origin)
-    return _(word) if word else origin
+    return _word(ORIGIN_WORDS, origin, origin)
 
 
 def type_word(node_type: str) -> str:
     """``objective`` -> ``objective`` (Swedish ``målsättning``); an unknown type reads as itself."""
-    word = TYPE_WORDS.get(node_type)
-    return _(word) if word else node_type
+    return _word(TYPE_WORDS, node_type, node_type)
 
 
 def rollup_word(rollup: str) -> str:
     """``weighted_mean`` -> ``weighted mean`` (Swedish ``viktat medelvärde``); ``none`` and others read as themselves, spaced."""
-    word = ROLLUP_WORDS.get(rollup)
-    return _(word) if word else rollup.replace("_", " ")
+    return _word(ROLLUP_WORDS, rollup, rollup.replace("_", " "))
 
 
 def direction_word(direction: str) -> str:
     """``decrease`` -> ``decrease`` (Swedish ``ska minska``); an unknown direction reads as itself."""
-    word = DIRECTION_WORDS.get(direction)
-    return _(word) if word else direction
+    return _word(DIRECTION_WORDS, direction, direction)
 
 
 def joined_with_and(parts: list[str]) -> str:
@@ -141,5 +141,4 @@ def joined_with_and(parts: list[str]) -> str:
 
 def severity_word(severity: str) -> str:
     """``warning`` -> ``warning`` (Swedish ``varning``, and ``info`` ``notering`` as check's summary counts it)."""
-    word = SEVERITY_WORDS.get(severity)
-    return _(word) if word else severity
+    return _word(SEVERITY_WORDS, severity, severity)
