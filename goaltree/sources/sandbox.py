@@ -466,7 +466,7 @@ def connect_duckdb(readable_files: Sequence[Path], scratch_directory: str) -> On
         f"SET allowed_paths = [{allowed}]",
         f"SET allowed_directories = [{_duckdb_literal(scratch_directory)}]",
         f"SET temp_directory = {_duckdb_literal(scratch_directory)}",
-        *(f"SET {name} = {_duckdb_value(value)}" for name, value in duckdb_settings().items()),
+        *duckdb_set_statements(duckdb_settings()),
     ):
         connection.execute(statement)
     return OneStatementConnection(connection)
@@ -476,8 +476,12 @@ def _duckdb_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _duckdb_value(value: Any) -> str:
-    return str(value).lower() if isinstance(value, bool) else _duckdb_literal(str(value))
+def duckdb_set_statements(settings: dict[str, Any]) -> list[str]:
+    """``SET name = value`` for each of ``settings`` (:func:`duckdb_settings`), in order: ``true``, ``'2000MB'``."""
+    return [
+        f"SET {name} = {str(value).lower() if isinstance(value, bool) else _duckdb_literal(str(value))}"
+        for name, value in settings.items()
+    ]
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------

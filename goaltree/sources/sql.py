@@ -27,7 +27,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from goaltree.present.language import _, _n
+from goaltree.present.language import N_, _, _n
 from goaltree.present.numbers import format_number
 from goaltree.sources.base import (
     METRIC_INVALID,
@@ -50,6 +50,7 @@ from goaltree.sources.sandbox import (
     SQLITE_VALUE_BYTES,
     SqliteGuard,
     database_refusal,
+    duckdb_set_statements,
     duckdb_settings,
     postgres_role_problem,
     statement_problem,
@@ -106,44 +107,56 @@ def _prepare_url(context: SourceContext) -> "URL":
     if backend == "duckdb":
         return _duckdb_url(url, context)
     if backend == "postgresql":
-        refused = sorted(option for option in url.query if option.lower() not in POSTGRES_URL_OPTIONS)
-        if refused:
-            # libpq reads and writes files named by its options (passfile, sslkey, sslkeylogfile,
-            # service…): a goal file must not choose them.
-            raise SourceError(
-                _(
-                    "url '{url}' sets {options}; a postgresql URL may set only {allowed}: other options "
-                    "name files for the database driver to read or write",
-                    url=context.redact(url.render_as_string(hide_password=True)),
-                    options=", ".join(refused),
-                    allowed=", ".join(sorted(POSTGRES_URL_OPTIONS)),
-                ),
-                SOURCE_CONFIG,
-                "url",
-            )
+        # libpq reads and writes files named by its options (passfile, sslkey, sslkeylogfile,
+        # service…): a goal file must not choose them.
+        _refuse_options(
+            url,
+            context,
+            POSTGRES_URL_OPTIONS,
+            N_(
+                "url '{url}' sets {options}; a postgresql URL may set only {allowed}: other options "
+                "name files for the database driver to read or write"
+            ),
+        )
     if url.drivername == "postgresql" and importlib.util.find_spec("psycopg2") is None:
         if importlib.util.find_spec("psycopg") is not None:
             url = url.set(drivername="postgresql+psycopg")
     return url
 
 
-def _sqlite_url(url: "URL", context: SourceContext) -> "URL":
-    database = url.database
-    if not database or database == ":memory:":
-        return url
-    refused = sorted(option for option in url.query if option.lower() not in SQLITE_URL_OPTIONS)
+def _refuse_options(url: "URL", context: SourceContext, allowed: frozenset[str], message: str) -> None:
+    """Refuse ``url`` if it sets an option outside ``allowed``; ``message`` says why (``{url}``, ``{options}``, ``{allowed}``).
+
+    Raises:
+        SourceError: It does (E018 at the ``url``).
+    """
+    refused = sorted(option for option in url.query if option.lower() not in allowed)
     if refused:
         raise SourceError(
             _(
-                "url '{url}' sets {options}; a sqlite URL may set only {allowed}: other options choose how "
-                "SQLite locks, waits for or writes beside the file",
+                message,
                 url=context.redact(url.render_as_string(hide_password=True)),
                 options=", ".join(refused),
-                allowed=", ".join(sorted(SQLITE_URL_OPTIONS)),
+                allowed=", ".join(sorted(allowed)),
             ),
             SOURCE_CONFIG,
             "url",
         )
+
+
+def _sqlite_url(url: "URL", context: SourceContext) -> "URL":
+    database = url.database
+    if not database or database == ":memory:":
+        return url
+    _refuse_options(
+        url,
+        context,
+        SQLITE_URL_OPTIONS,
+        N_(
+            "url '{url}' sets {options}; a sqlite URL may set only {allowed}: other options choose how "
+            "SQLite locks, waits for or writes beside the file"
+        ),
+    )
     if str(url.query.get("uri", "")).lower() in ("true", "1"):
         raise SourceError(
             _(
@@ -245,8 +258,8 @@ def _create_engine(url: "URL", guard: SqliteGuard, scratch_directory: str | None
     if backend == "duckdb":
 
         def lock(dbapi_connection: Any, record: Any) -> None:
-            for name, value in later.items():
-                dbapi_connection.execute(f"SET {name} = {str(value).lower()}")
+            for statement in duckdb_set_statements(later):
+                dbapi_connection.execute(statement)
 
         sqlalchemy.event.listen(engine, "connect", lock)
     return engine
