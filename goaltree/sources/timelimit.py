@@ -10,7 +10,7 @@ interrupts the connection (:class:`Deadline`), PostgreSQL by its own
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from goaltree.present.language import _
 
@@ -20,14 +20,19 @@ QUERY_SECONDS = 300.0
 
 def query_seconds() -> float:
     """:data:`QUERY_SECONDS`, or ``GOALTREE_QUERY_SECONDS`` when the environment sets it: the CI job decides, never the goal file."""
+    return _setting("GOALTREE_QUERY_SECONDS", QUERY_SECONDS, float)
+
+
+def _setting(name: str, default: Any, read: Callable[[str], Any]) -> Any:
+    """The environment variable ``name`` read by ``read`` when it is a finite number above 0, else ``default``."""
     import math
     import os
 
     try:
-        seconds = float(os.environ.get("GOALTREE_QUERY_SECONDS", QUERY_SECONDS))
+        value = read(os.environ.get(name, str(default)))
     except ValueError:
-        return QUERY_SECONDS
-    return seconds if math.isfinite(seconds) and seconds > 0 else QUERY_SECONDS
+        return default
+    return value if math.isfinite(value) and value > 0 else default
 
 
 QUERY_MEMORY_MB = 2000
@@ -37,13 +42,7 @@ written to build gigabyte values. DuckDB spills a larger sort or join to its tem
 
 def query_memory_mb() -> int:
     """:data:`QUERY_MEMORY_MB`, or ``GOALTREE_QUERY_MEMORY_MB`` when the environment sets it (the CI job decides)."""
-    import os
-
-    try:
-        megabytes = int(os.environ.get("GOALTREE_QUERY_MEMORY_MB", QUERY_MEMORY_MB))
-    except ValueError:
-        return QUERY_MEMORY_MB
-    return megabytes if megabytes > 0 else QUERY_MEMORY_MB
+    return _setting("GOALTREE_QUERY_MEMORY_MB", QUERY_MEMORY_MB, int)
 
 
 def timed_out_text(seconds: float) -> str:
