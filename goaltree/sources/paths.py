@@ -83,22 +83,16 @@ def _hidden_error(raw: str, field: str) -> SourceError:
     )
 
 
-def _refuse_hidden(raw: str, written: Path, project: Path, field: str) -> None:
+def _refuse_hidden(raw: str, written: Path, resolved: Path, project: Path, field: str) -> None:
     """Refuse ``raw`` when it names, or leads through links into, a hidden file or folder of the project.
 
     Both count: the path as written (``.env``, ``data/../.git/config``) and
-    where its links lead (``data/cfg -> ../.git/config``).
+    where its links lead, ``resolved`` (``data/cfg -> ../.git/config``).
 
     Raises:
         SourceError: It does.
     """
-    if _hidden(Path(os.path.normpath(written)), project):
-        raise _hidden_error(raw, field)
-    try:
-        resolved = written.resolve()
-    except (OSError, RuntimeError):  # a loop of links leads nowhere
-        return
-    if _hidden(resolved, project):
+    if _hidden(Path(os.path.normpath(written)), project) or _hidden(resolved, project):
         raise _hidden_error(raw, field)
 
 
@@ -114,7 +108,7 @@ def resolve_path(project_dir: Path, raw: str, *, allow_outside: bool, field: str
     resolved = written.resolve()
     if not allow_outside and _outside(resolved, project):
         raise _escape_error(raw, project, field)
-    _refuse_hidden(raw, written, project, field)
+    _refuse_hidden(raw, written, resolved, project, field)
     return resolved
 
 
@@ -138,9 +132,10 @@ def data_files(project_dir: Path, raw: str, *, allow_outside: bool, field: str =
         raise _hidden_error(raw, field)
     prefix = _fixed_prefix(pattern.parts)
     fixed = Path(*prefix)
-    if not allow_outside and _outside((project / fixed).resolve(), project):  # refused as written: the glob
+    resolved_fixed = (project / fixed).resolve()
+    if not allow_outside and _outside(resolved_fixed, project):  # refused as written: the glob
         raise _escape_error(raw, project, field)
-    _refuse_hidden(raw, project / fixed, project, field)
+    _refuse_hidden(raw, project / fixed, resolved_fixed, project, field)
     rest = pattern.parts[len(prefix) if prefix != ["."] else 0 :]
     matches = sorted(str(path) for path in _matches(project / fixed, rest, raw, field, project, allow_outside))
     files = []
