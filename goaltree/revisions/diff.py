@@ -47,7 +47,7 @@ from goaltree.formula.canonical import normal_text
 from goaltree.graph import GoalTree
 from goaltree.model import Node
 from goaltree.revisions.diff_values import (  # noqa: F401 - re-exported: the diff's values are part of its API
-    PERCENT_SCALES,
+    percent_scale,
     Amount,
     Change,
     Default,

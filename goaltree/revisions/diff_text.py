@@ -15,13 +15,13 @@ from goaltree.present.numbers import format_change, format_number, format_number
 from goaltree.present.terms import joined_with_and
 from goaltree.revisions.diff import GoalDiff
 from goaltree.revisions.diff_values import (
-    PERCENT_SCALES,
     Amount,
     Change,
     Default,
     TargetMove,
     comparable_units,
     fraction,
+    percent_scale,
     to_json_value,
 )
 
@@ -97,7 +97,7 @@ def format_values(old: Any, new: Any, unit: str | None = None, field: str = "") 
     if isinstance(old, Amount) and isinstance(new, Amount):
         if not comparable_units(old.unit, new.unit):
             return format_number(float(old), old.unit), format_number(float(new), new.unit)
-        old_in_new = fraction(old, old.unit) * PERCENT_SCALES[new.unit] if old.unit != new.unit else float(old)  # type: ignore[index]
+        old_in_new = fraction(old, old.unit) * percent_scale(new.unit) if old.unit != new.unit else float(old)  # type: ignore[operator]
         return format_number_pair(old_in_new, float(new), new.unit)
     if _is_figure(old) and _is_figure(new):
         return format_number_pair(float(old), float(new), unit if field in AMOUNT_FIELDS else None)

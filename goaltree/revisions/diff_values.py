@@ -16,22 +16,32 @@ from typing import Any, Mapping
 from pydantic import BaseModel
 
 from goaltree.engine.serialize import number
+from goaltree.formula.units import parse_unit
 from goaltree.model import Thresholds
 
 _RELATIVE_TOLERANCE = 1e-9
 
-PERCENT_SCALES = {"%": 100.0, "ratio": 1.0}
-"""The units read as a fraction (docs/engine.md, "Percentages in formulas"): a `%` value over 100, a ratio as it is."""
+def percent_scale(unit: str | None) -> float | None:
+    """What a value in ``unit`` is multiplied by to write a fraction: 100 for a percentage (``%``, ``percent``,
+    ``procent``), 1 for a ratio, ``None`` for any other unit (docs/engine.md, "Percentages in formulas").
+
+    The unit words are the formulas' own (:func:`goaltree.formula.units.parse_unit`), so that a diff reads a
+    unit as the engine does.
+    """
+    parsed = parse_unit(unit) if unit else None
+    kind = parsed.kind if parsed is not None else None
+    return 100.0 if kind == "percent" else 1.0 if kind == "ratio" else None
 
 
 def fraction(value: float, unit: str | None) -> float:
     """``value`` read as a formula reads it: a ``%`` value as its fraction (5 → 0.05), any other as it is."""
-    return value / PERCENT_SCALES[unit] if unit in PERCENT_SCALES else value
+    scale = percent_scale(unit)
+    return value / scale if scale is not None else value
 
 
 def comparable_units(old_unit: str | None, new_unit: str | None) -> bool:
     """Whether values in the two units compare as numbers: the same unit, or ``%`` and ``ratio`` (as fractions)."""
-    return old_unit == new_unit or (old_unit in PERCENT_SCALES and new_unit in PERCENT_SCALES)
+    return old_unit == new_unit or (percent_scale(old_unit) is not None and percent_scale(new_unit) is not None)
 
 
 class Amount(float):

@@ -20,7 +20,7 @@ from goaltree.graph import GoalTree
 from goaltree.goalfile import read_text
 from goaltree.present.language import _, _n, _p
 from goaltree.revisions.diff import evaluate_targets, match_renames, tree_from_text
-from goaltree.revisions.diff_values import PERCENT_SCALES, fraction
+from goaltree.revisions.diff_values import fraction, percent_scale
 from goaltree.revisions.git import Commit, GoalText, file_log, read_at
 
 
@@ -204,12 +204,13 @@ def _in_newest_units(revisions: list[Revision], ids: dict[str, tuple[str | None,
             continue
         last_index, last_id = present[-1]
         unit = revisions[last_index].targets[last_id].unit
-        if unit not in PERCENT_SCALES:
+        scale = percent_scale(unit)
+        if scale is None:
             continue
         for index, node_id in present:
             target = targets[index][node_id]
-            if target.unit in PERCENT_SCALES and target.unit != unit:
-                value = None if target.target is None else fraction(target.target, target.unit) * PERCENT_SCALES[unit]
+            if target.unit != unit and percent_scale(target.unit) is not None:
+                value = None if target.target is None else fraction(target.target, target.unit) * scale
                 targets[index][node_id] = replace(target, unit=unit, target=value)
     return [replace(revision, targets=converted) for revision, converted in zip(revisions, targets)]
 

@@ -170,3 +170,14 @@ def test_history_across_units_that_do_not_compare_writes_each_in_its_own(tmp_pat
     assert main(["history", "goals.yaml"]) == 0
     row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("budget "))
     assert "400" in row.split() and "400 000 SEK" in row
+
+
+def test_every_percentage_unit_reads_as_the_formulas_read_it(capsys, tmp_path):
+    # `procent` is a percentage as `%` is (goaltree.model.is_percent_unit): 5 procent is the ratio 0.05,
+    # so switching `procent` -> `ratio` with the fraction kept moves no target, as `%` -> `ratio` does.
+    for old_unit in ("procent", "percent"):
+        old = PERCENT.replace("unit: '%'}", f"unit: {old_unit}}}")
+        out = run_diff(capsys, tmp_path, old, RATIO)
+        assert "Derived targets" not in out and f"unit: {old_unit} → ratio" in out, old_unit
+        document = json.loads(run_diff(capsys, tmp_path, old, RATIO, "--format", "json"))
+        assert document["changed"] == {"win": {"unit": {"old": old_unit, "new": "ratio"}}}, old_unit
