@@ -13,10 +13,10 @@ import sys
 from dataclasses import dataclass, field
 from typing import IO, Any, Sequence
 
-from goaltree.present.numbers import format_change, format_numbers_apart
+from goaltree.present.numbers import format_change, format_numbers_apart, unit_suffix
 from goaltree.engine.serialize import number
 from goaltree.jsontext import write_json
-from goaltree.present.language import _, _n, _p, currency_symbol, current, format_date
+from goaltree.present.language import _, _n, _p, format_date
 from goaltree.present.terms import field_word, origin_word
 from goaltree.revisions.diff import relative_change, same_number
 from goaltree.revisions.history import FileHistory, NodeTarget, Revision
@@ -50,9 +50,7 @@ def _mixed(target: NodeTarget | None, targets: Sequence[NodeTarget | None]) -> s
         return ""
     same_unit = [other for other in targets if other is not None and other.unit == target.unit]
     text = _amounts(same_unit)[same_unit.index(target)]
-    if target.target is None or target.unit in (None, "ratio", "%", "count", "multiple"):
-        return text
-    return f"{text} {currency_symbol(target.unit, current().code)}"
+    return text if target.target is None else text + unit_suffix(target.unit)
 
 
 def _cell(target: NodeTarget | None, amount: str) -> str:

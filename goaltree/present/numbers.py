@@ -210,9 +210,15 @@ def format_quantity(value: float | None, unit: str | None = None) -> str:
     A currency reads as the language writes it: ``27 000 000 kr`` in Swedish.
     """
     text = format_number(value, unit)
-    if value is None or not unit or unit in _UNITLESS:
-        return text
-    return f"{text} {currency_symbol(unit, current().code)}"
+    return text if value is None else text + unit_suffix(unit)
+
+
+def unit_suffix(unit: str | None) -> str:
+    """What follows a figure of ``unit`` written by :func:`format_number`: `` SEK`` (Swedish `` kr``), or nothing
+    for a unit the figure carries itself or has none of (``%``, ``×``, a count)."""
+    if not unit or unit in _UNITLESS:
+        return ""
+    return " " + currency_symbol(unit, current().code)
 
 
 def format_signed_quantity(value: float | None, unit: str | None = None) -> str:
