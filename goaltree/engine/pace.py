@@ -128,18 +128,14 @@ def _trend_at(
     points = [(day_index(date, start), value) for date, value in series]
     if len(points) == 1 or len({t for t, _ in points}) == 1:
         return points[-1][1]
-    if rows is None:
-        n = len(points)
-        mean_t = math.fsum(t for t, _ in points) / n
-        mean_v = math.fsum(v for _, v in points) / n
-        covariance = math.fsum((t - mean_t) * (v - mean_v) for t, v in points)
-        variance = math.fsum((t - mean_t) ** 2 for t, _ in points)
-    else:  # each day weighs its rows (its value is their mean): the line through the rows themselves
-        n = math.fsum(rows)
-        mean_t = math.fsum(w * t for w, (t, _) in zip(rows, points)) / n
-        mean_v = math.fsum(w * v for w, (_, v) in zip(rows, points)) / n
-        covariance = math.fsum(w * (t - mean_t) * (v - mean_v) for w, (t, v) in zip(rows, points))
-        variance = math.fsum(w * (t - mean_t) ** 2 for w, (t, _) in zip(rows, points))
+    # Each day weighs its rows (its value is their mean): the line through the rows themselves. A series
+    # without row counts weighs each day 1, which is exact: the plain least-squares line.
+    weights = rows if rows is not None else (1,) * len(points)
+    n = math.fsum(weights)
+    mean_t = math.fsum(w * t for w, (t, _) in zip(weights, points)) / n
+    mean_v = math.fsum(w * v for w, (_, v) in zip(weights, points)) / n
+    covariance = math.fsum(w * (t - mean_t) * (v - mean_v) for w, (t, v) in zip(weights, points))
+    variance = math.fsum(w * (t - mean_t) ** 2 for w, (t, _) in zip(weights, points))
     slope = covariance / variance
     if aggregate == "mean":
         # The actual is the mean of every row: at the deadline, the line's mean from the first row on,
