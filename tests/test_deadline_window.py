@@ -117,3 +117,138 @@ def test_a_source_and_its_breakdown_stop_at_the_node_deadline_as_sql_says(tmp_pa
     assert nodes["early"]["breakdown"] == by_midsummer
     assert nodes["early"]["status"] == "off_track"
     assert nodes["yearly"]["actual"] == sum(by_year_end.values()) == 37
+
+
+CHANNELS = """\
+nodes:
+  all_signups:
+    title: 100 sign-ups in 2027
+    unit: count
+    target: 100
+    rollup: sum
+  webinar:
+    title: 30 webinar sign-ups by midsummer
+    parent: all_signups
+    unit: count
+    target: 30
+    deadline: 2027-06-30
+    rollup: sum
+  webinar_web:
+    title: Webinar sign-ups from the website
+    parent: webinar
+    unit: count
+    actuals: {2027-03-01: 10, 2027-09-10: 20}
+  webinar_mail:
+    title: Webinar sign-ups from the newsletter
+    parent: webinar
+    unit: count
+    actuals: {2027-04-01: 12}
+  fair:
+    title: 70 sign-ups at the autumn fair
+    parent: all_signups
+    unit: count
+    actuals: {2027-10-01: 50}
+"""
+
+
+@pytest.mark.parametrize("as_of", ["2027-07-01", "2027-12-31"])
+def test_a_sum_due_at_midsummer_adds_up_its_channels_to_midsummer(tmp_path, capsys, as_of):
+    # The channels run to year end, the webinar goal does not: 10 + 12 = 22 by 2027-06-30, of 30.
+    # The 20 of September would make 42 (140 %, "achieved").
+    nodes = evaluate(tmp_path, capsys, CHANNELS, as_of)
+    webinar = nodes["webinar"]
+    assert webinar["actual"] == 22
+    assert webinar["progress"] == pytest.approx(22 / 30)
+    assert webinar["status"] == "off_track"
+    assert webinar["score"] == pytest.approx(22 / 30)
+    assert webinar["forecast"] == 22  # its deadline has come: what it reached by then
+    assert webinar["attribution"] == {}  # its actual is at midsummer, its channels' paces are not
+    # The channels themselves are due at year end and count every row to the evaluation's date.
+    assert nodes["webinar_web"]["actual"] == (10 if as_of == "2027-07-01" else 30)
+    # The year's total counts the webinar goal as it ended: 22 + the fair's 50 by year end.
+    fair = 50 if as_of == "2027-12-31" else None
+    assert nodes["all_signups"]["actual"] == (22 + fair if fair else None)
+
+
+def test_the_same_sum_is_judged_by_its_pace_before_its_deadline(tmp_path, capsys):
+    # 2027-05-01: 10 + 12 = 22 reached; day 121 of 181: 30 · 121 / 181 expected.
+    webinar = evaluate(tmp_path, capsys, CHANNELS, "2027-05-01")["webinar"]
+    assert webinar["actual"] == 22
+    assert webinar["expected"] == pytest.approx(30 * 121 / 181)
+
+
+def test_a_formula_due_at_midsummer_multiplies_its_inputs_at_midsummer(tmp_path, capsys):
+    # 5 + 5 customers by midsummer at 50 000 SEK: 500 000 of 1 000 000. The 15 of September
+    # would make 25 · 50 000 = 1 250 000, "achieved".
+    body = (
+        "nodes:\n"
+        "  revenue: {title: Revenue 1 000 000 SEK by midsummer, unit: SEK, deadline: 2027-06-30, target: 1000000,"
+        " formula: customers * deal}\n"
+        "  customers: {title: Customers, unit: count, actuals: {2027-03-01: 5, 2027-05-01: 5, 2027-09-10: 15}}\n"
+        "  deal: {title: Deal size 50 000 SEK, type: driver, unit: SEK, target: 50000}\n"
+    )
+    nodes = evaluate(tmp_path, capsys, body, "2027-12-31")
+    assert nodes["revenue"]["actual"] == 10 * 50_000
+    assert nodes["revenue"]["status"] == "off_track"
+    assert nodes["revenue"]["forecast"] == 10 * 50_000
+    assert nodes["customers"]["actual"] == 25
+
+
+def test_a_sum_with_nothing_by_its_deadline_has_no_actual(tmp_path, capsys):
+    # Every webinar sign-up came after midsummer: nothing by the deadline, as a measured
+    # node without rows by its deadline has nothing. Not 20, and not "achieved" for 35 of 30.
+    body = (
+        "nodes:\n"
+        "  webinar: {title: 30 webinar sign-ups by midsummer, unit: count, target: 30, deadline: 2027-06-30, rollup: sum}\n"
+        "  web: {title: From the website, parent: webinar, unit: count, actuals: {2027-09-10: 20}}\n"
+        "  mail: {title: From the newsletter, parent: webinar, unit: count, actuals: {2027-10-01: 15}}\n"
+    )
+    webinar = evaluate(tmp_path, capsys, body, "2027-12-31")["webinar"]
+    assert webinar["actual"] is None
+    assert webinar["status"] == "no_data"
+
+
+def test_explain_says_the_sum_is_its_value_at_its_deadline(tmp_path, capsys):
+    path = tmp_path / "goals.yaml"
+    path.write_text(HEADER + CHANNELS, encoding="utf-8")
+    main(["explain", str(path), "webinar", "--as-of", "2027-12-31"])
+    out = capsys.readouterr().out
+    assert "Actual 22 (rolled_up)" in out
+    assert "  at its deadline, 2027-06-30: webinar = sum(webinar_web, webinar_mail) = 22" in out
+    assert "Gap" not in out  # no split of a midsummer gap by year-end paces
+
+
+CAMPAIGN = """\
+nodes:
+  leads:
+    title: 2 000 leads in 2027
+    unit: count
+    target: 2000
+    rollup: sum
+  campaign:
+    title: The Q1 campaign brings 300 leads
+    parent: leads
+    unit: count
+    target: 300
+    deadline: 2027-03-31
+    actuals: {2027-01-31: 100, 2027-02-28: 100, 2027-03-31: 100, 2027-05-31: 50}
+  web:
+    title: Web leads
+    parent: leads
+    unit: count
+    actuals: {2027-01-31: 100, 2027-02-28: 100, 2027-03-31: 100, 2027-04-30: 100, 2027-05-31: 100, 2027-06-30: 100}
+"""
+
+
+def test_a_parent_forecast_counts_a_child_due_earlier_at_that_child_deadline(tmp_path, capsys):
+    # The campaign ended on 2027-03-31 with 300 leads: that is all it adds to the year's leads.
+    # The web's run rate, a line through the origin fitted to its running total (day of the
+    # year, cumulative leads), carried to day 365.
+    days = [(dt.date(2027, m, d) - dt.date(2027, 1, 1)).days + 1 for m, d in ((1, 31), (2, 28), (3, 31), (4, 30), (5, 31), (6, 30))]
+    running = [100 * (i + 1) for i in range(6)]
+    web = sum(t * c for t, c in zip(days, running)) / sum(t * t for t in days) * 365
+    nodes = evaluate(tmp_path, capsys, CAMPAIGN, "2027-06-30")
+    assert nodes["web"]["forecast"] == pytest.approx(web)
+    assert nodes["campaign"]["forecast"] == 300
+    assert nodes["leads"]["forecast"] == pytest.approx(300 + web)
+    assert nodes["leads"]["actual"] == 300 + 600  # the May 50 came after the campaign's deadline

@@ -4,30 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-import math
 from typing import Any, Callable, Container, Mapping, Sequence
 
 from goaltree.engine import fields, measuring, pace
+from goaltree.engine.actuals import aggregate_words, last_day_counted, measure, solve_actuals_by_deadline
 from goaltree.engine.attribution import attribute_node
-from goaltree.engine.equations import Equation, equations_of, solve_actuals, solve_targets
+from goaltree.engine.equations import Equation, equations_of, solve_targets
 from goaltree.engine.forecasts import forecasts_of
 from goaltree.engine.pace import NodePace
 from goaltree.engine.results import Brief, BriefColumns, Derivation, Evaluation, NodeResult, NodeResults, Observation
 from goaltree.errors import Diagnostic, sort_key
 from goaltree.graph import GoalTree
 from goaltree.model import Node
-from goaltree.present.language import _, _n, _p, format_date
-
-
-def last_day_counted(node: Node, start: dt.date, observed_until: dt.date) -> dt.date:
-    """The last day whose rows count for ``node``: ``observed_until``, or the node's deadline if that came first.
-
-    A goal is done by its deadline or not at all: rows after it (sign-ups
-    that came in September for a goal due at midsummer) never make it met. A
-    deadline before the period (error T001) bounds nothing.
-    """
-    deadline = node.deadline
-    return deadline if deadline is not None and start <= deadline < observed_until else observed_until
+from goaltree.present.language import _, _n, format_date
 
 
 def _inline_series(node: Node) -> tuple[Observation, ...]:
@@ -84,12 +73,15 @@ def evaluate(
         unmeasured = failed | {
             node_id for node_id, node in nodes.items() if (node.actuals or node.metric is not None) and node_id not in measured
         }
-        actuals = solve_actuals(tree, equations, measured, targets.values, unknowable=unmeasured)
+        actuals, kept = solve_actuals_by_deadline(
+            tree, equations, observations or {}, failed, aggregate_of, targets.values, observed_until, measured, unmeasured
+        )
         found.extend(actuals.diagnostics)
         actual_values = dict(actuals.values)
         actual_derivations = actuals.derivations
     else:
         measured, daily, day_rows, actual_values, actual_derivations = {}, {}, {}, {}, {}
+        kept = frozenset()
 
     # --- pace and status (SPEC §3.3–3.4), children before parents ----------------------------
     assumed = planning_assumptions(measured, actual_derivations)
@@ -112,6 +104,7 @@ def evaluate(
         actual_derivations=actual_derivations,
         observations=observations or {},
         failed=failed,
+        kept=kept,
     )
     unique = list(dict.fromkeys(found))
     return Evaluation(
@@ -126,87 +119,6 @@ def evaluate(
         # Rare, and cheap to find here; whether each is impossible is the A005 rule's to judge.
         negative_derived_targets=tuple(n for n, v in targets.values.items() if v < 0 and n not in declared),
     )
-
-
-def measure(
-    tree: GoalTree,
-    as_of: dt.date,
-    observations: Mapping[str, Sequence[Observation]],
-    failed: Container[str],
-    aggregate_of: Mapping[str, str],
-    found: list[Diagnostic],
-    unpaced: set[str],
-) -> tuple[dict[str, float], dict[str, list[tuple[dt.date, float]]], dict[str, list[int]]]:
-    """Every measured node's actual at ``as_of``, its value on each day observed, and the rows of each day of a mean.
-
-    A source's observations win over a node's inline ``actuals``. The actual
-    combines every row from the period's start to ``as_of``, or to the node's
-    deadline if that comes first, by the node's ``aggregate``; the days feed
-    its forecast. An actual beyond float range is left unknown, with error
-    E026 appended to ``found``.
-
-    Args:
-        tree: The goal tree.
-        as_of: The evaluation date.
-        observations: Node id -> observations from metric sources.
-        failed: Nodes whose source failed: not measured.
-        aggregate_of: Node id -> how its observations combine.
-        found: Where diagnostics are appended.
-        unpaced: Where the nodes whose observations make no actual are added
-            (a rate added up over time, error M004).
-
-    Returns:
-        Node id -> measured actual; node id -> (day, value) in date order; and,
-        for a ``mean`` of a source's rows, node id -> the rows of each of those
-        days (its trend is fitted to rows, not days).
-    """
-    nodes = tree.goal_file.nodes
-    start = tree.goal_file.period.start
-    # Inline actuals first, then the sources' series (which win for a node that has both).
-    series_order = dict.fromkeys(node_id for node_id, node in nodes.items() if node.actuals and node.metric is None)
-    series_order.update(dict.fromkeys(observations))
-    measured: dict[str, float] = {}
-    daily: dict[str, list[tuple[dt.date, float]]] = {}
-    day_rows: dict[str, list[int]] = {}
-    for node_id in series_order:
-        if node_id not in nodes or node_id in failed:
-            continue
-        until = last_day_counted(nodes[node_id], start, as_of)
-        aggregate = aggregate_of[node_id]
-        summed_rate = measuring.summed_rate_diagnostic(tree, node_id, nodes[node_id], aggregate)
-        if summed_rate is not None:  # a rate added up over time is no actual: left unknown, M004 says why
-            found.append(summed_rate)
-            unpaced.add(node_id)
-            continue
-        if node_id in observations:
-            # Rows, not days: the actual is over every row, the trend over each day's value.
-            merged = measuring.days_of(observations[node_id], start, until)
-            days = [(day.date, measuring.day_value(day, aggregate)) for day in merged]
-            if aggregate == "mean" and all(day.rows is not None for day in merged):
-                day_rows[node_id] = [day.rows for day in merged]
-            try:
-                value = measuring.aggregate_days(merged, aggregate)
-            except OverflowError:  # fsum of observations beyond float range
-                value = math.inf
-        else:  # inline actuals: one value a day
-            days = [(date, 0.0 + float(value)) for date, value in sorted(nodes[node_id].actuals.items()) if start <= date <= until]
-            try:
-                value = measuring.aggregate_series(days, aggregate)
-            except OverflowError:
-                value = math.inf
-        daily[node_id] = days
-        if value is not None and not math.isfinite(value):
-            message = _(
-                "the actual of '{node}' overflows (the {aggregate} of its observations): it is beyond the largest "
-                "number goaltree can hold (about 1.8e308) or not a number, so it is left unknown; check the "
-                "magnitudes of its values (a unit mix-up, a misplaced exponent)",
-                node=node_id,
-                aggregate=_aggregate_words(aggregate),
-            )
-            found.append(pace.overflow_diagnostic(tree, node_id, message))
-        elif value is not None:
-            measured[node_id] = value
-    return measured, daily, day_rows
 
 
 def planning_assumptions(measured: Container[str], actual_derivations: Mapping[str, Derivation]) -> frozenset[str]:
@@ -263,6 +175,8 @@ class _Results:
     actual_derivations: Mapping[str, Derivation]
     observations: Mapping[str, Sequence[Observation]]
     failed: frozenset[str]
+    kept: Container[str] = frozenset()
+    """Nodes computed from others whose actual is their value at their deadline (:func:`actuals_at_deadlines`)."""
 
     def __post_init__(self) -> None:
         self._forecasts: dict[str, float] | None = None
@@ -378,6 +292,10 @@ class _Results:
         equation = self.equation_of.get(node_id)
         if equation is None and node_id not in tree.rollup_children:
             return {}, {}  # a node without children has no gap to split and no child to leave out
+        if node_id in self.kept:
+            # Its actual is its children's at its deadline, their paces are at the evaluation's date:
+            # the two do not split one gap.
+            return {}, {}
         unscored: dict[str, str] = {}
         if equation is None and node.effective_rollup == "progress":
             unscored = pace.unscored_children(tree.rollup_children[node_id], self.paces, tree)
@@ -470,19 +388,7 @@ class _Results:
         )
 
 
-def _aggregate_words(aggregate: str) -> str:
-    """How a sentence names the ``aggregate`` of a node's observations: ``sum``, ``mean``…"""
-    if aggregate == "sum":
-        return _p("engine", "sum")
-    if aggregate == "mean":
-        return _p("engine", "mean")
-    if aggregate == "last":
-        return _p("engine", "last")
-    if aggregate == "min":
-        return _p("engine", "min")
-    if aggregate == "max":
-        return _p("engine", "max")
-    return aggregate
+
 
 
 def _declared_text() -> str:
@@ -497,7 +403,7 @@ def _set_text(scenario: str | None) -> str:
 
 def _measured_text(aggregate: str, days: int, start: dt.date, end: dt.date, source: str | None) -> str:
     # English says "day(s)" whatever the count; a translation gives each count its form.
-    fields = {"aggregate": _aggregate_words(aggregate), "start": format_date(start), "end": format_date(end)}
+    fields = {"aggregate": aggregate_words(aggregate), "start": format_date(start), "end": format_date(end)}
     if source is not None:
         return _n(
             "{aggregate} of {count} day(s) of observations from {start} to {end} (source {source})",

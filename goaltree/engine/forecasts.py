@@ -34,9 +34,10 @@ def forecasts_of(
     nothing left to extrapolate.
     """
     order = tree.order
+    start = tree.goal_file.period.start
     deadline_of = {node_id: paces[node_id].deadline for node_id in order}
     at_deadline: dict[dt.date, dict[str, float]] = {}
-    for deadline in set(deadline_of.values()):  # one in the usual file: the period's end
+    for deadline in sorted(set(deadline_of.values())):  # one in the usual file: the period's end
         # The nodes due then and everything their equations read, at that deadline. A node's
         # children come after it in ``order``, so one pass finds them all, in order.
         read: set[str] = set()
@@ -48,9 +49,18 @@ def forecasts_of(
                 if equation is not None and node_id not in daily:
                     read.update(equation.children)
         # A deadline before the period (error T001) has no forecast, whatever the date.
-        final = actual_values if tree.goal_file.period.start <= deadline <= as_of else {}
+        final = actual_values if start <= deadline <= as_of else {}
+        # A node due earlier counts what it reaches by its own deadline: its forecast for then.
+        # Once a deadline has come, a node due then ends where its actual is.
+        fixed: dict[str, float | None] = {}
+        for node_id in needed:
+            due = deadline_of[node_id]
+            if start <= due < deadline:
+                fixed[node_id] = at_deadline[due].get(node_id)
+            elif due == deadline and final and node_id not in daily:
+                fixed[node_id] = final.get(node_id)
         at_deadline[deadline] = forecasts_at(
-            needed, deadline, equation_of, daily, actual_values, aggregate_of, tree, final, day_rows or {}
+            needed, deadline, equation_of, daily, actual_values, aggregate_of, tree, final, day_rows or {}, fixed
         )
     forecasts: dict[str, float] = {}
     for node_id in reversed(order):
@@ -70,18 +80,23 @@ def forecasts_at(
     tree: GoalTree,
     final: Mapping[str, float],
     day_rows: Mapping[str, Sequence[int]],
+    fixed: Mapping[str, float | None] | None = None,
 ) -> dict[str, float]:
     """The forecast at ``deadline`` of each of ``order`` (topological), children before parents.
 
     ``final`` holds the actuals of a deadline that has come: a measured node's forecast is its actual.
     ``day_rows``: the rows of each day of a ``mean`` of rows (see :func:`forecasts_of`).
+    ``fixed``: nodes whose forecast is known already (``None``: it has none), not worked out again.
     """
     start = tree.goal_file.period.start
+    fixed = fixed or {}
     forecasts: dict[str, float] = {}
     for node_id in reversed(order):
         days = daily.get(node_id)
         value = None
-        if days and node_id in final:
+        if node_id in fixed:
+            value = fixed[node_id]
+        elif days and node_id in final:
             value = final[node_id]
         elif days:
             value = pace.forecast_series(days, aggregate_of[node_id], start, deadline, day_rows.get(node_id))

@@ -1,0 +1,235 @@
+"""A tree's actuals: what each measured node reached, and what a node computed from others reached by its deadline.
+
+A goal is done by its deadline or not at all (docs/engine.md, "Status"):
+rows after a node's deadline never count for it, and a node computed from
+its children is their sum, product or mean at its own deadline, not at the
+evaluation's date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import TYPE_CHECKING, Container, Mapping, Sequence
+
+from goaltree.engine import measuring, pace
+from goaltree.engine.equations import SolveOutcome, solve_actuals
+from goaltree.engine.results import Derivation, Observation
+from goaltree.engine.system import Equations
+from goaltree.errors import Diagnostic
+from goaltree.model import Node
+from goaltree.present.language import _, _p, format_date
+
+if TYPE_CHECKING:
+    from goaltree.graph import GoalTree
+
+
+def last_day_counted(node: Node, start: dt.date, observed_until: dt.date) -> dt.date:
+    """The last day whose rows count for ``node``: ``observed_until``, or the node's deadline if that came first.
+
+    A goal is done by its deadline or not at all: rows after it (sign-ups
+    that came in September for a goal due at midsummer) never make it met. A
+    deadline before the period (error T001) bounds nothing.
+    """
+    deadline = node.deadline
+    return deadline if deadline is not None and start <= deadline < observed_until else observed_until
+
+
+def measure(
+    tree: GoalTree,
+    as_of: dt.date,
+    observations: Mapping[str, Sequence[Observation]],
+    failed: Container[str],
+    aggregate_of: Mapping[str, str],
+    found: list[Diagnostic],
+    unpaced: set[str],
+) -> tuple[dict[str, float], dict[str, list[tuple[dt.date, float]]], dict[str, list[int]]]:
+    """Every measured node's actual at ``as_of``, its value on each day observed, and the rows of each day of a mean.
+
+    A source's observations win over a node's inline ``actuals``. The actual
+    combines every row from the period's start to ``as_of``, or to the node's
+    deadline if that comes first, by the node's ``aggregate``; the days feed
+    its forecast. An actual beyond float range is left unknown, with error
+    E026 appended to ``found``.
+
+    Args:
+        tree: The goal tree.
+        as_of: The evaluation date.
+        observations: Node id -> observations from metric sources.
+        failed: Nodes whose source failed: not measured.
+        aggregate_of: Node id -> how its observations combine.
+        found: Where diagnostics are appended.
+        unpaced: Where the nodes whose observations make no actual are added
+            (a rate added up over time, error M004).
+
+    Returns:
+        Node id -> measured actual; node id -> (day, value) in date order; and,
+        for a ``mean`` of a source's rows, node id -> the rows of each of those
+        days (its trend is fitted to rows, not days).
+    """
+    nodes = tree.goal_file.nodes
+    start = tree.goal_file.period.start
+    # Inline actuals first, then the sources' series (which win for a node that has both).
+    series_order = dict.fromkeys(node_id for node_id, node in nodes.items() if node.actuals and node.metric is None)
+    series_order.update(dict.fromkeys(observations))
+    measured: dict[str, float] = {}
+    daily: dict[str, list[tuple[dt.date, float]]] = {}
+    day_rows: dict[str, list[int]] = {}
+    for node_id in series_order:
+        if node_id not in nodes or node_id in failed:
+            continue
+        until = last_day_counted(nodes[node_id], start, as_of)
+        aggregate = aggregate_of[node_id]
+        summed_rate = measuring.summed_rate_diagnostic(tree, node_id, nodes[node_id], aggregate)
+        if summed_rate is not None:  # a rate added up over time is no actual: left unknown, M004 says why
+            found.append(summed_rate)
+            unpaced.add(node_id)
+            continue
+        if node_id in observations:
+            # Rows, not days: the actual is over every row, the trend over each day's value.
+            merged = measuring.days_of(observations[node_id], start, until)
+            days = [(day.date, measuring.day_value(day, aggregate)) for day in merged]
+            if aggregate == "mean" and all(day.rows is not None for day in merged):
+                day_rows[node_id] = [day.rows for day in merged]
+            try:
+                value = measuring.aggregate_days(merged, aggregate)
+            except OverflowError:  # fsum of observations beyond float range
+                value = math.inf
+        else:  # inline actuals: one value a day
+            days = [(date, 0.0 + float(value)) for date, value in sorted(nodes[node_id].actuals.items()) if start <= date <= until]
+            try:
+                value = measuring.aggregate_series(days, aggregate)
+            except OverflowError:
+                value = math.inf
+        daily[node_id] = days
+        if value is not None and not math.isfinite(value):
+            message = _(
+                "the actual of '{node}' overflows (the {aggregate} of its observations): it is beyond the largest "
+                "number goaltree can hold (about 1.8e308) or not a number, so it is left unknown; check the "
+                "magnitudes of its values (a unit mix-up, a misplaced exponent)",
+                node=node_id,
+                aggregate=aggregate_words(aggregate),
+            )
+            found.append(pace.overflow_diagnostic(tree, node_id, message))
+        elif value is not None:
+            measured[node_id] = value
+    return measured, daily, day_rows
+
+
+def solve_actuals_by_deadline(
+    tree: GoalTree,
+    equations: Equations,
+    observations: Mapping[str, Sequence[Observation]],
+    failed: frozenset[str],
+    aggregate_of: Mapping[str, str],
+    target_values: Mapping[str, float],
+    observed_until: dt.date,
+    measured: Mapping[str, float],
+    unmeasured: frozenset[str],
+) -> tuple[SolveOutcome, frozenset[str]]:
+    """:func:`solve_actuals` at ``observed_until``, each node computed from others and due before it kept at its deadline.
+
+    Returns:
+        The solve, and the nodes whose actual is their value at their deadline.
+    """
+    pinned, derivations, missed = actuals_at_deadlines(
+        tree, equations, observations, failed, aggregate_of, target_values, observed_until, measured, unmeasured
+    )
+    if not pinned and not missed:
+        return solve_actuals(tree, equations, measured, target_values, unknowable=unmeasured), frozenset()
+    outcome = solve_actuals(
+        tree, _without(tree, equations, pinned.keys() | missed), {**measured, **pinned}, target_values, unknowable=unmeasured | missed
+    )
+    outcome.derivations = merged_derivations(outcome.derivations, derivations)
+    return outcome, frozenset(pinned)
+
+
+def _without(tree: GoalTree, equations: Equations, nodes: Container[str]) -> Equations:
+    """``equations`` but those of ``nodes``: a value kept from its deadline no longer equals its children's."""
+    return Equations([e for e in equations if e.node not in nodes], tree.order, equations.drivers)
+
+
+def actuals_at_deadlines(
+    tree: GoalTree,
+    equations: Equations,
+    observations: Mapping[str, Sequence[Observation]],
+    failed: frozenset[str],
+    aggregate_of: Mapping[str, str],
+    target_values: Mapping[str, float],
+    observed_until: dt.date,
+    measured: Container[str],
+    unmeasured: Container[str],
+) -> tuple[dict[str, float], dict[str, Derivation], frozenset[str]]:
+    """The actuals, at their own deadlines, of the nodes computed from others and due before ``observed_until``.
+
+    A goal is done by its deadline or not at all, computed or measured alike:
+    sign-ups due at midsummer that add up two channels are the channels'
+    sign-ups to midsummer, though the channels run to the year's end. Each
+    such deadline is read once, earliest first, so a node due later reads
+    the value an earlier one kept.
+
+    Returns:
+        Node id -> its actual at its deadline; how each was reached; and the
+        nodes with no actual at their deadline (left unknown, as a measured
+        node without rows by its deadline is).
+    """
+    nodes = tree.goal_file.nodes
+    start = tree.goal_file.period.start
+    due: dict[dt.date, list[str]] = {}
+    for node_id, node in nodes.items():
+        deadline = node.deadline
+        if deadline is not None and start <= deadline < observed_until and node_id not in measured and node_id not in unmeasured:
+            due.setdefault(deadline, []).append(node_id)
+    pinned: dict[str, float] = {}
+    derivations: dict[str, Derivation] = {}
+    missed: set[str] = set()
+    for deadline in sorted(due):
+        # What the evaluation says of these rows is said once, by the evaluation at its own date.
+        measured_then, _daily, _rows = measure(tree, deadline, observations, failed, aggregate_of, [], set())
+        unknowable = failed | missed | {
+            node_id for node_id, node in nodes.items() if (node.actuals or node.metric is not None) and node_id not in measured_then
+        }
+        then = solve_actuals(tree, _without(tree, equations, pinned.keys() | missed), {**measured_then, **pinned}, target_values, unknowable=unknowable)
+        for node_id in due[deadline]:
+            value = then.values.get(node_id)
+            if value is None:
+                missed.add(node_id)
+                continue
+            pinned[node_id] = value
+            derivation = then.derivations.get(node_id)
+            if derivation is not None:
+                # Its inputs are read at the evaluation's date elsewhere: this one names none.
+                derivations[node_id] = Derivation.deferred(derivation.rule, _kept_text, (deadline, derivation))
+    return pinned, derivations, frozenset(missed)
+
+
+def _kept_text(deadline: dt.date, derivation: Derivation) -> str:
+    return _("at its deadline, {date}: {how}", date=format_date(deadline), how=derivation.text)
+
+
+def merged_derivations(derivations: Mapping[str, Derivation], pinned: Mapping[str, Derivation]) -> dict[str, Derivation]:
+    """Every actual's derivation, in an order :func:`planning_assumptions` reads inputs before their values.
+
+    The assumptions first (they have no inputs), then the values kept at their deadlines, then the rest.
+    """
+    if not pinned:
+        return dict(derivations)
+    merged = {node_id: d for node_id, d in derivations.items() if d.rule == "assumed"}
+    merged.update(pinned)
+    merged.update((node_id, d) for node_id, d in derivations.items() if node_id not in merged)
+    return merged
+
+
+def aggregate_words(aggregate: str) -> str:
+    """How a sentence names the ``aggregate`` of a node's observations: ``sum``, ``mean``…"""
+    if aggregate == "sum":
+        return _p("engine", "sum")
+    if aggregate == "mean":
+        return _p("engine", "mean")
+    if aggregate == "last":
+        return _p("engine", "last")
+    if aggregate == "min":
+        return _p("engine", "min")
+    if aggregate == "max":
+        return _p("engine", "max")
+    return aggregate
