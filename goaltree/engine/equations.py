@@ -17,13 +17,7 @@ from typing import TYPE_CHECKING, Callable, Container, Mapping
 
 from goaltree.engine.percent import PercentReading, percent_units, read_percent
 from goaltree.engine.results import Derivation
-from goaltree.engine.system import (
-    Equation,
-    EquationIndex,
-    Equations,
-    equations_of,
-    total,
-)
+from goaltree.engine.system import Equation, EquationIndex, Equations, equations_of, total
 from goaltree.errors import Diagnostic
 from goaltree import codes
 from goaltree.present.language import _, _n, current
@@ -326,6 +320,9 @@ class Solver:
         if not math.isfinite(computed):
             self._overflow(equation, equation.node, _("its children give a value that does not fit in a number"))
             return
+        derivations = self.derivations
+        if self.what == "actual" and any(getattr(derivations.get(m), "rule", None) == "assumed" for m in equation.members):
+            return  # a planning assumption that did not hold is not two measurements that disagree
         stated = self.values[equation.node]
         scale = max(abs(stated), abs(computed))
         if scale == 0 or abs(stated - computed) <= self.contradiction_tolerance * scale:
