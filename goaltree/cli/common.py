@@ -19,6 +19,20 @@ if TYPE_CHECKING:
 def load_and_evaluate(args: argparse.Namespace) -> tuple[GoalTree, Evaluation]:
     """Load ``args.file`` and evaluate it with ``--as-of`` and ``--snapshot``.
 
+    The tree is the one evaluated: under ``--scenario`` or ``--set``, the scenario's.
+
+    Raises:
+        DiagnosticsError: The goal file has errors (the CLI prints them, exit 1).
+    """
+    _plan, tree, evaluation = load_plan_and_evaluate(args)
+    return tree, evaluation
+
+
+def load_plan_and_evaluate(args: argparse.Namespace) -> tuple[GoalTree, GoalTree, Evaluation]:
+    """:func:`load_and_evaluate` with the plan as the file states it first: ``(plan, tree, evaluation)``.
+
+    Without ``--scenario`` and ``--set`` the plan and the evaluated tree are the same.
+
     Raises:
         DiagnosticsError: The goal file has errors (the CLI prints them, exit 1).
     """
@@ -43,7 +57,7 @@ def load_and_evaluate(args: argparse.Namespace) -> tuple[GoalTree, Evaluation]:
         title = _("{title} — scenario {scenario}", title=evaluation.title, scenario=scenario)
         diagnostics = tuple(sorted((*evaluation.diagnostics, *lost_targets(plan, tree, choice)), key=sort_key))
         evaluation = replace(evaluation, title=title, scenario=scenario, diagnostics=diagnostics)
-    return tree, evaluation
+    return plan, tree, evaluation
 
 
 def chosen_scenario(tree: GoalTree, args: argparse.Namespace) -> tuple[GoalTree, str | None]:

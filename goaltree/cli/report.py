@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 
-from goaltree.cli.common import exit_code, load_and_evaluate
+from goaltree.cli.common import exit_code, load_plan_and_evaluate
 from goaltree.cli.render import early_inputs, output_format, report_errors, write_output
 from goaltree.outputs import input_files, refuse_unsafe_output
 
@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     if args.output != "-":
         refuse_unsafe_output(args.output, early_inputs(args))  # before any work: the goal file is never overwritten
     load_template(report_format, args.template)  # a broken template fails before the sources are read
-    tree, evaluation = load_and_evaluate(args)
+    plan, tree, evaluation = load_plan_and_evaluate(args)  # tree: the scenario shown; plan: the file as it states it
     findings, note = collect_findings(evaluation, tree)
     text = render_report(
         evaluation,
@@ -36,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
         findings_note=note,
         goal_file=tree.goal_file,
         tree=tree,
+        plan=plan,
     )
     write_output(args.output, text, input_files(tree.goal_file, tree.path, args.snapshot))
     report_errors(evaluation)

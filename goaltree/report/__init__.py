@@ -105,6 +105,7 @@ def build_context(
     goal_file: Any = None,
     diagram: bool = False,
     tree: "GoalTree | None" = None,
+    plan: "GoalTree | None" = None,
 ) -> dict[str, Any]:
     """Everything a report template can use (documented in ``docs/reports.md``).
 
@@ -115,6 +116,8 @@ def build_context(
         goal_file: The :class:`goaltree.model.GoalFile`, for ``maintain`` ranges in charts.
         diagram: Draw the Graphviz SVG for the ``diagram_svg`` variable (needs ``dot``).
         tree: The evaluated tree, for the ``what_moves`` section (tornados and scenarios); ``None``: no section.
+        plan: The plan as the file states it when ``tree`` is a scenario's, for the scenarios
+            table; ``None``: ``tree`` is the plan.
     """
     from markupsafe import Markup
 
@@ -235,7 +238,7 @@ def build_context(
         "breakdowns": breakdowns,
         "charts": charts,
         "findings": finding_rows,
-        "what_moves": what_moves(tree),
+        "what_moves": what_moves(tree, plan, evaluation.scenario),
         "diagram_svg": svg,
         "diagram_note": diagram_note,
         "diagram_nodes": {"drawn": drawn, "total": len(evaluation.nodes)},
@@ -284,6 +287,7 @@ def render_report(
     findings_note: str | None = None,
     goal_file: Any = None,
     tree: "GoalTree | None" = None,
+    plan: "GoalTree | None" = None,
 ) -> str:
     """The report as text.
 
@@ -295,6 +299,8 @@ def render_report(
         findings_note: Why the findings are incomplete, if they are.
         goal_file: The loaded goal-file model, for ``maintain`` ranges in the charts.
         tree: The evaluated tree, for "What moves the plan" (tornados, scenarios); ``None``: left out.
+        plan: The plan as the file states it when ``tree`` is a scenario's (the scenarios table
+            is always the plan's); ``None``: ``tree`` is the plan.
 
     Raises:
         GoaltreeError: An unknown format, or a template that is missing or fails
@@ -312,5 +318,6 @@ def render_report(
         goal_file=goal_file,
         diagram=report_format == "html",
         tree=tree,
+        plan=plan,
     )
     return render_template(loaded, context)

@@ -1,7 +1,11 @@
 """The report's "What moves the plan" section: a tornado per top node, and the scenarios side by side.
 
 The numbers come from :mod:`goaltree.scenarios`, the same as ``goaltree
-sensitivity`` and ``goaltree scenarios`` print, on the plan's targets.
+sensitivity`` and ``goaltree scenarios`` print. The tornados read the targets
+of the tree the report shows (a scenario's, under ``--scenario``); the
+scenarios table is always built on the plan as the file states it, so that
+its ``base`` column is the plan and each scenario's column is that scenario,
+as ``goaltree scenarios`` prints them.
 """
 
 from __future__ import annotations
@@ -62,15 +66,23 @@ def _tornado(tree: "GoalTree", node_id: str, targets: dict[str, float]) -> dict[
     }
 
 
-def what_moves(tree: "GoalTree | None") -> dict[str, Any] | None:
+def what_moves(tree: "GoalTree | None", plan: "GoalTree | None" = None, shown: str | None = None) -> dict[str, Any] | None:
     """The section's data, or ``None`` when nothing in the tree depends on an input.
+
+    Args:
+        tree: The tree the report shows (a scenario's under ``--scenario`` or ``--set``): the tornados' targets.
+        plan: The plan as the file states it, for the scenarios table; ``None``: ``tree`` is the plan.
+        shown: The label of the scenario the report shows (``Evaluation.scenario``), if any.
 
     Returns ``{"step_text", "tornados": [...], "tornados_more", "scenarios": {...} | None}``;
     a scenarios table is there when the file has scenarios (``scenarios.names``,
-    ``scenarios.rows`` with each cell's text, ``scenarios.more``).
+    ``scenarios.rows`` with each cell's text, ``scenarios.more``, and ``scenarios.shown``:
+    the column of the scenario the report shows, ``None`` for the plan or a ``--set`` that no column is).
     """
     if tree is None:
         return None
+    if plan is None:
+        plan = tree
     from goaltree.engine.equations import equations_of, solve_targets
     from goaltree.scenarios import compare
     from goaltree.sensitivity import top_nodes
@@ -81,9 +93,9 @@ def what_moves(tree: "GoalTree | None") -> dict[str, Any] | None:
     tops = top_nodes(tree, equation_of)
     tornados = [t for t in (_tornado(tree, node_id, targets) for node_id in tops[:TORNADO_NODES]) if t is not None]
     scenarios = None
-    if tree.goal_file.scenarios:
+    if plan.goal_file.scenarios:
         try:
-            comparison = compare(tree)
+            comparison = compare(plan)  # never the shown scenario's tree: its `base` would not be the plan
         except DiagnosticsError:  # a scenario naming an unknown node: the findings table says so (E029)
             comparison = None
         if comparison is not None:
@@ -92,9 +104,10 @@ def what_moves(tree: "GoalTree | None") -> dict[str, Any] | None:
             changed = shown_nodes(comparison, every=False)
             scenarios = {
                 "names": list(comparison.scenarios),
+                "shown": shown if shown in comparison.scenarios else None,
                 "descriptions": {name: text for name, text in comparison.descriptions.items() if text},
                 "rows": [
-                    {"node": node_id, "title": tree.goal_file.nodes[node_id].title, "cells": cells(comparison, node_id)}
+                    {"node": node_id, "title": plan.goal_file.nodes[node_id].title, "cells": cells(comparison, node_id)}
                     for node_id in changed[:SCENARIO_ROWS]
                 ],
                 "more": max(len(changed) - SCENARIO_ROWS, 0),
