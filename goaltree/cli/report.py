@@ -27,7 +27,8 @@ def run(args: argparse.Namespace) -> int:
         refuse_unsafe_output(args.output, early_inputs(args))  # before any work: the goal file is never overwritten
     load_template(report_format, args.template)  # a broken template fails before the sources are read
     plan, tree, evaluation = load_plan_and_evaluate(args)  # tree: the scenario shown; plan: the file as it states it
-    findings, note = collect_findings(evaluation, tree)
+    # The checks of `goaltree check` run on the file as it states it; the shown scenario's own problems are the evaluation's.
+    findings, note = collect_findings(evaluation, plan)
     text = render_report(
         evaluation,
         report_format,

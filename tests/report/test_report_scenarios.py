@@ -118,3 +118,18 @@ def test_the_shown_scenario_is_named_in_the_tables_data(write_goals):
     # A --set no column is: nothing to point at.
     assert what_moves(shown, plan, "bigger_deal, deal=1")["scenarios"]["shown"] is None
     assert what_moves(plan)["scenarios"]["shown"] is None
+
+
+def test_the_report_findings_under_a_scenario_are_the_checks_of_the_file(write_goals, tmp_path, capsys):
+    path = write_goals(CHAIN)
+    markdown = tmp_path / "report.md"
+    main(["report", str(path), "-o", str(markdown), "--as-of", "2027-03-01", "--scenario", "bigger_deal"])
+    findings = _squeezed(markdown.read_text(encoding="utf-8").split("## SMART findings")[1])
+    # more_visits on the file: revenue = 400 000 * 0.02 * 2 % * 100 000 = 16 000 000 against the declared
+    # 10 000 000, a gap of -6 000 000 (-37.5 %), as `goaltree check` says; not bigger_deal's visit_to_lead and
+    # deal under it (400 000 * 0.025 * 2 % * 125 000 = 25 000 000).
+    assert "more_visits&#39;:targetsdisagree" in findings
+    assert "childrengive16000000,agapof-6000000(-37.5%)" in findings
+    assert "25000000" not in findings
+    main(["check", str(path)])
+    assert "children give 16 000 000, a gap of -6 000 000 (-37.5%)" in capsys.readouterr().out.replace("\u202f", " ")
