@@ -15,6 +15,7 @@ from goaltree.present.language import _, _n
 
 if TYPE_CHECKING:
     from goaltree.engine.equations import Equation
+    from goaltree.engine.results import Evaluation
     from goaltree.graph import GoalTree
 
 
@@ -88,6 +89,26 @@ def _below(node_id: str, equation_of: Mapping[str, "Equation"]) -> list[str]:
         if equation is not None:
             stack.extend(reversed(equation.children))
     return order
+
+
+def values_on_actuals(evaluation: "Evaluation") -> dict[str, float]:
+    """Each node's value for ``--on actual``: its actual at ``as_of``, a flow measured part-way at its forecast.
+
+    A flow (``aggregate: sum``) whose deadline has not come has added up only
+    part of its period: it is read at its forecast for the deadline (the
+    year's leads, not the leads so far), or at its actual when it has no
+    forecast. A level (``last``, ``max``, ``min``, ``mean``, …) is already
+    where it stands: it is read at its actual, never at the trend's value for
+    the deadline. Nodes without a value are left out.
+    """
+    values: dict[str, float] = {}
+    for node_id, result in evaluation.nodes.items():
+        value = result.actual
+        if result.aggregate == "sum" and evaluation.as_of < result.deadline and result.forecast is not None:
+            value = result.forecast
+        if value is not None:
+            values[node_id] = value
+    return values
 
 
 def top_nodes(tree: "GoalTree", equation_of: Mapping[str, "Equation"]) -> list[str]:

@@ -11,7 +11,7 @@ from goaltree.cli.output import format_number, print_diagnostics
 from goaltree.errors import Diagnostic, GoaltreeError, did_you_mean
 from goaltree.present.language import _, _p
 from goaltree.present.numbers import format_general
-from goaltree.sensitivity import Sensitivity, sensitivity, top_nodes
+from goaltree.sensitivity import Sensitivity, sensitivity, top_nodes, values_on_actuals
 
 
 def parse_step(text: str) -> float:
@@ -38,13 +38,8 @@ def _values(args: argparse.Namespace) -> tuple[Any, dict[str, float], str | None
 
     if args.on == "actual":
         tree, evaluation = load_and_evaluate(args)
-        values = {}
-        for node_id, result in evaluation.nodes.items():
-            # A flow measured part-way is read at its forecast for the deadline: the year, not the quarter so far.
-            value = result.forecast if result.forecast is not None else result.actual
-            if value is not None:
-                values[node_id] = value
-        return tree, values, evaluation.scenario, list(evaluation.diagnostics)
+        # A level at its actual; a flow measured part-way at its forecast for the deadline (the year, not the quarter so far).
+        return tree, values_on_actuals(evaluation), evaluation.scenario, list(evaluation.diagnostics)
     from goaltree.engine.equations import solve_targets
     from goaltree.pipeline import load_goal_file
 
