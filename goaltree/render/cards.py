@@ -96,7 +96,7 @@ def pace_text(result: NodeResult) -> str:
     if result.progress is None:
         return _p("report", "progress unknown")
     if result.expected_progress is None:
-        return _p("report", "{progress} of target", progress=format_percent(result.progress))
+        return _p("report", "{progress} of the way", progress=format_percent(result.progress))
     return _("{progress} · expected {expected}", progress=format_percent(result.progress), expected=format_percent(result.expected_progress))
 
 

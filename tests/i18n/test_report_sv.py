@@ -246,3 +246,52 @@ def test_an_unknown_root_is_refused_in_swedish(tmp_path, capsys):
     assert code == 2
     assert "ingen nod 'leadz' i seed-funnel" in capsys.readouterr().err
     assert not (tmp_path / "tree.mmd").exists()
+
+
+CAC_LEVEL = """\
+goaltree: 1
+id: framsteg
+title: CAC 2027
+language: sv
+period: {start: 2027-01-01, end: 2027-12-31}
+owner: Marknadschef
+nodes:
+  cac:
+    title: En ny kund kostar högst 90 000 kr 2027, ned från 128 000 kr
+    unit: SEK
+    aggregate: last
+    direction: decrease
+    baseline: 128000
+    target: 90000
+    actuals: {2027-06-30: 114464}
+"""
+
+
+def test_progress_is_the_share_of_the_way_not_of_the_target(tmp_path):
+    # CAC from 128 000 towards 90 000, now 114 464: 13 536 of 38 000 is 35,6 % of the way,
+    # though 114 464 is far more than 35,6 % of the target (docs/languages.md, Framsteg).
+    path = tmp_path / "goals.yaml"
+    path.write_text(CAC_LEVEL, encoding="utf-8")
+    out = tmp_path / "report.html"
+    assert main(["report", str(path), "-o", str(out), "--as-of", AS_OF]) in (0, 1)
+    page = Page()
+    page.feed(out.read_text(encoding="utf-8"))
+    assert "35,6 % av vägen, 49,6 % förväntat · EFTER PLAN" in page.all("dd")
+    assert "av målet" not in out.read_text(encoding="utf-8")
+
+
+def test_a_card_without_an_expected_pace_says_the_share_of_the_way(tmp_path):
+    import dataclasses
+    import datetime as dt
+
+    from goaltree.api import evaluate, load
+    from goaltree.present.language import use_language
+    from goaltree.render.cards import pace_text
+
+    path = tmp_path / "goals.yaml"
+    path.write_text(CAC_LEVEL, encoding="utf-8")
+    result = dataclasses.replace(evaluate(load(path), dt.date(2027, 6, 30)).nodes["cac"], expected_progress=None)
+    with use_language("sv"):
+        assert pace_text(result) == "35,6 % av vägen"
+    with use_language("en"):
+        assert pace_text(result) == "35.6 % of the way"
