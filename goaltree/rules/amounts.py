@@ -3,11 +3,12 @@
 Titles carry their numbers: "Öka intäkterna till 63 MSEK", "1 500 leads per
 kvartal", "Konvertering 1,4 %", "Customer lifetime value of 900 000 SEK". This
 module reads those amounts — with Swedish and English separators ("1 500",
-"1,500", "5,4", "1.4") and amount words (k, tkr, M, MSEK, mnkr, miljoner, bn,
+"1,500", "5,4", "1.4"), a minus sign ("−200 tkr"), a ratio to one ("8:1",
+a multiple of 8) and amount words (k, tkr, M, MSEK, mnkr, miljoner, bn,
 mdr, miljarder, %, procent) — and sets aside the numbers that are not a goal's
 amount: years, dates, quarters ("Q3"), ranks ("top 3"), durations ("inom 30
-dagar"), changes ("med 20 %", "500 more"), the start of a range ("från 1 200
-till 1 500") and denominators ("per 1 000 besök").
+dagar"), changes ("med 20 %", "500 more", "+1 300"), the start of a range
+("från 1 200 till 1 500", "1 200–1 500") and denominators ("per 1 000 besök").
 
 Rule S004 uses it to find titles whose amount contradicts the node's target;
 rollover uses it to restate the amount of a title whose target moved.
@@ -33,7 +34,7 @@ CONTRADICTION_TOLERANCE = 0.005
 _SPACES = " \u00a0\u202f"
 _NUMBER = re.compile(
     r"(?P<prefix>[$€£]\s?|\b(?:SEK|EUR|USD|GBP|NOK|DKK)\s)?"
-    r"(?<![\w.,/#+\-−–])"
+    r"(?<![\w.,/#])(?<!\d:)"
     r"(?P<number>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?|[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
     r"(?!\d)"
 )
@@ -97,10 +98,11 @@ _LABEL_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _FROM_BEFORE = re.compile(r"\b(?:from|från|fr\.o\.m\.?)\s+(?:[$€£]\s?)?$", re.IGNORECASE)
-_TO_LATER = re.compile(r"\b(?:to|till|upp till)\s+(?:[$€£]\s?)?\d|(?:→|->)\s*(?:[$€£]\s?)?\d", re.IGNORECASE)
+_TO_LATER = re.compile(r"\b(?:to|till|upp till)\s+(?:[$€£]\s?)?[-−–+]?\d|(?:→|->)\s*(?:[$€£]\s?)?[-−–+]?\d", re.IGNORECASE)
+_TO_BEFORE = re.compile(r"(?:\b(?:to|till)\s+|→\s*|->\s*)$", re.IGNORECASE)
 _CHANGE_BEFORE = re.compile(r"(?:\b(?:by|med|with an? extra|extra|ytterligare|another)\s+|[+±−]\s?)$", re.IGNORECASE)
 _DENOMINATOR_BEFORE = re.compile(r"(?:\bper\s+|/\s?|\bout of\s+|\bav\s+)$", re.IGNORECASE)
-_RANGE_AFTER = re.compile(r"^\s*(?:to|till|→|->|–|—|-|until|upp till)\s*(?:[$€£]\s?)?\d")
+_RANGE_AFTER = re.compile(r"^\s*(?:to|till|→|->|–|—|-|until|upp till)\s*(?:[$€£]\s?)?[-−–+]?\d")
 _CHANGE_AFTER = re.compile(
     r"^\s*(?:more|fewer|less|fler|färre|mer|mindre|extra|additional|ytterligare|ökning|increase|higher|lower|"
     r"högre|lägre|up|down|upp|ner|ned)\b",
@@ -176,6 +178,7 @@ def stated_amounts(title: str, years: range | None = None) -> list[StatedAmount]
     """
     masked = _DATE.sub(lambda match: "#" * len(match.group(0)), title)
     amounts: list[StatedAmount] = []
+    number_end = -1
     for match in _NUMBER.finditer(masked):
         number_text = match.group("number")
         value, decimals, decimal, thousands = _number_value(number_text)
@@ -183,7 +186,24 @@ def stated_amounts(title: str, years: range | None = None) -> list[StatedAmount]
         prefix = (match.group("prefix") or "").strip()
         before = masked[: match.start("number")] if not prefix else masked[:start]
         after = masked[end:]
-        if re.match(r"^(?::[ae]\b|:\w|st\b|nd\b|rd\b|th\b|-\w|\.\d|/\d)", after):
+        previous_end, number_end = number_end, end
+        sign = ""
+        if not prefix and before[-1:] in ("+", "-", "−", "–"):
+            mark, ahead = before[-1], before[-2:-1]
+            opening = not ahead or ahead.isspace() or ahead in "(["
+            if ahead.isalpha() or (ahead.isdigit() and previous_end != start - 1) or (mark == "+" and not opening):
+                continue  # part of a code or a sum: COVID-19, B2-3, 1+1
+            if ahead and ahead in ".,/#:":
+                continue
+            if opening and (mark == "−" or previous_end < 0 or masked[previous_end : start - 1].strip()):
+                sign = mark  # "−1 500 tkr", "+1 300 leads"
+                start -= 1
+                before = before[:-1]
+            # else the end of a range: "1 200–1 500", "5 %–10 %", "1 200 -1 500"
+        if re.match(r"^:1(?!\d|[.,]\d)", after):
+            end += 2  # a ratio to one, "ROAS 8:1", is a multiple: 8
+            after = masked[end:]
+        if re.match(r"^(?::[ae]\b|:\w|st\b|nd\b|rd\b|th\b|-[^\W\d]|\.\d|/\d)", after):
             continue  # an ordinal (3:e, 1st), an id (B2-B), a version (1.2.3), a fraction of numbers
         scale, kind, currency, word_text = 1.0, "plain", _PREFIX_CURRENCY.get(prefix[:1]), ""
         if prefix[:3].upper() in ("SEK", "EUR", "USD", "GBP", "NOK", "DKK"):
@@ -222,12 +242,14 @@ def stated_amounts(title: str, years: range | None = None) -> list[StatedAmount]
         noun = _noun(rest)
         if role is None:
             role = _role(before, rest, value, number_text, kind, noun, years)
+        if role is None and (sign == "+" or (sign and kind == "percent")) and not _TO_BEFORE.search(before):
+            role = "change"  # "+1 300 leads", "−20 %": a change, not a level
         amounts.append(
             StatedAmount(
                 text=title[start:text_end].strip(),
                 start=start,
                 end=text_end,
-                value=value * scale,
+                value=(-value if sign in ("-", "−", "–") else value) * scale,
                 kind=kind,  # type: ignore[arg-type]
                 currency=currency,
                 scale=scale,
@@ -492,7 +514,13 @@ def restate(title: str, statement: Statement, new_expected: float, unit_text: st
     written = _write_number(round(number, decimals), decimals, amount, title)
     old_number = _NUMBER.search(title, amount.start)
     assert old_number is not None
-    return title[: old_number.start("number")] + written + title[old_number.end("number"):]
+    begin = old_number.start("number")
+    sign = title[amount.start : begin] if amount.start < begin and title[amount.start] in "+-−–" else ""
+    if sign and written.startswith("-"):
+        written = ("−" if sign == "+" else sign) + written[1:]  # the title's own minus sign
+    elif sign == "+":
+        written = sign + written
+    return title[: begin - len(sign)] + written + title[old_number.end("number"):]
 
 
 def _write_number(value: float, decimals: int, amount: StatedAmount, title: str) -> str:

@@ -221,9 +221,11 @@ class TitleContradictsTarget(NodeRule):
     "63 000 000 kr", "900 tkr", "1,2 mdr", "40 %", "1,4 procent"), and
     compares it with the declared or derived target, in the node's unit:
     "40 %" is 40 on a `%` node and 0.40 on a `ratio` node, "950 %" is 9.5 on
-    a `multiple` node (an ROI of 950 % is 9.5×), a currency amount
-    counts only on a node in that currency (`kSEK` and `MSEK` nodes are
-    scaled), a plain number or "50k" only on a node that counts. "1 500 leads
+    a `multiple` node (an ROI of 950 % is 9.5×, and "ROAS 8:1" says 8), a
+    currency amount counts only on a node in that currency (`kSEK` and
+    `MSEK` nodes are scaled), a plain number or "50k" only on a node that
+    counts. A minus sign makes an amount negative ("−200 tkr" is −200 000
+    SEK). "1 500 leads
     per kvartal" on a flow states a quarter's share of the target. The two
     contradict when they differ by more than 0.5 % (as in A003) and by more
     than the rounding of the written number ("63 MSEK" may stand for 62.5 to
@@ -231,8 +233,9 @@ class TitleContradictsTarget(NodeRule):
 
     Numbers that are not the goal's amount are left alone: years, dates,
     quarters ("Q3"), ranks ("top 3"), durations ("inom 30 dagar"), changes
-    ("med 20 %", "500 fler"), the start of a range ("från 1 200 till 1 500")
-    and denominators ("per 1 000 besök"). When a title holds several amounts
+    ("med 20 %", "500 fler", "+1 300 leads", "−20 %"), the start of a range
+    ("från 1 200 till 1 500", "1 200–1 500") and denominators ("per 1 000
+    besök"). When a title holds several amounts
     of the node's kind and none of them is the target, the rule cannot tell
     which one is meant and says nothing.
 

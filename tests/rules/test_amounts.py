@@ -31,6 +31,14 @@ YEAR = range(2027, 2028)
         ("1.4 % of leads become customers", "1.4 %", 1.4, "percent"),
         ("Konvertering 0,151 %", "0,151 %", 0.151, "percent"),
         ("Öppningsgrad 40 procent", "40 procent", 40, "percent"),
+        # A space-grouped number after a dash or a minus is read whole, not from its last group.
+        ("Webbplatsen ger 1 200–1 500 leads 2027", "1 500", 1500, "plain"),
+        ("Webbplatsen ger 1200–1500 leads 2027", "1500", 1500, "plain"),
+        ("1 200-1 500 leads", "1 500", 1500, "plain"),
+        ("Kampanjresultatet förbättras från −1 500 tkr till −200 tkr", "−200 tkr", -200_000, "currency"),
+        ("Resultat −1 500 tkr", "−1 500 tkr", -1_500_000, "currency"),
+        ("Resultat −1500 tkr", "−1500 tkr", -1_500_000, "currency"),
+        ("Betald sökning ger ROAS 8:1", "8:1", 8, "plain"),
     ],
 )
 def test_amounts_and_their_worth(title, text, value, kind):
@@ -51,6 +59,8 @@ def test_amounts_and_their_worth(title, text, value, kind):
         ("500 fler kunder", "change"),
         ("Från 1 200 till 1 500 leads", "from"),
         ("2 möten per 1 000 besök", "denominator"),
+        ("Webinarerna ger +1 300 leads", "change"),
+        ("Kampanjresultatet förbättras från −1 500 tkr till −200 tkr", "from"),
     ],
 )
 def test_numbers_that_are_not_the_goal_amount(title, role):
@@ -60,6 +70,7 @@ def test_numbers_that_are_not_the_goal_amount(title, role):
 def test_quarters_dates_and_ids_are_not_numbers_at_all():
     assert amounts.stated_amounts("Lansera B2B-portalen i Q3, senast 2027-03-31, med 4G", YEAR) == []
     assert amounts.stated_amounts("Lansera B2B-portalen i Q3 med 4G-stöd, 3:e plats", YEAR) == []
+    assert amounts.stated_amounts("COVID-19, B2-3 och ROAS 3:2", YEAR) == []
 
 
 def test_a_quarter_of_a_yearly_flow():
@@ -84,6 +95,9 @@ def test_a_quarter_of_a_yearly_flow():
         ("Konvertering 1,4 %", "ratio", 0.014, 0.0145, "Konvertering 1,45 %"),
         ("Konvertering 1,4 %", "ratio", 0.014, 0.001234, "Konvertering 0,123 %"),  # 0,12 would be 2.8 % off
         ("Budget 1,2 MSEK", "kSEK", 1200, 1500, "Budget 1,5 MSEK"),
+        ("1 200–1 500 leads", "count", 1500, 2000, "1 200–2 000 leads"),
+        ("Resultatet förbättras till −200 tkr", "SEK", -200_000, -300_000, "Resultatet förbättras till −300 tkr"),
+        ("ROAS 8:1", "multiple", 8, 10, "ROAS 10:1"),
     ],
 )
 def test_a_new_target_is_written_the_way_the_title_wrote_the_old_one(title, unit, old, new, restated):
