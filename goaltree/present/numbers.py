@@ -157,17 +157,19 @@ def format_general(value: float, digits: int | None = None) -> str:
 
 
 def format_fixed(value: float, spec: str) -> str:
-    """``format(value, spec)`` (``.1f``, ``+.1f``, ``.3g``) with the current language's decimal sign, nothing else changed.
+    """``format(value, spec)`` (``.1f``, ``+.1f``, ``.3g``) with the current language's decimal sign, a fixed one's digits grouped.
 
-    For a figure whose form the sentence around it fixes: a factor (``2.5×``),
-    seconds elapsed, a bound in a validation message. Swedish ``2,5``.
+    For a figure whose form the sentence around it fixes: a factor (``2.5×``,
+    ``81 817.9×``), seconds elapsed, a bound in a validation message. Swedish
+    ``2,5``. The whole digits of an ``f`` spec are grouped by a space, as every
+    figure is; the minus stays the hyphen Python writes.
     """
     match = _SIMPLE_SPEC.match(spec)
     if match is None:
         return with_decimal_sign(format(value, spec))
     flags, places, kind = match.groups()
     if kind == "f":
-        return with_decimal_sign(_fixed(value, int(places), flags))
+        return with_decimal_sign(_fixed(value, int(places), flags.replace(",", "") + ",").replace(",", " "))
     return with_decimal_sign(_significant(value, int(places)) if not flags else format(value, spec))
 
 
@@ -282,7 +284,7 @@ def format_signed_share(value: float) -> str:
 
 
 def format_change(relative: float | None) -> str:
-    """A relative change with its sign: ``0.111`` → ``+11.1 %``; an empty string when there is none.
+    """A relative change with its sign, grouped as every figure is: ``0.111`` → ``+11.1 %``, ``19`` → ``+1 900.0 %``; an empty string when there is none.
 
     A change too small for one decimal gets the decimals that show it
     (``+0.02 %``), never ``+0.0 %``: that reads as no change at all.
@@ -291,10 +293,10 @@ def format_change(relative: float | None) -> str:
         return ""
     percent = relative * 100
     places = 1
-    text = _fixed(percent, places, "+")
-    while percent != 0 and float(text) == 0 and places < _MOST_PLACES:
+    text = _fixed(percent, places, "+,")
+    while percent != 0 and float(text.replace(",", "")) == 0 and places < _MOST_PLACES:
         places += 1
-        text = _fixed(percent, places, "+")
+        text = _fixed(percent, places, "+,")
     return _localized(text + " %")
 
 

@@ -370,3 +370,29 @@ nodes:
 )
 def test_a_gap_between_rates_too_small_for_two_decimals_keeps_its_digits(value, unit, text):
     assert format_difference(value, unit) == text
+
+
+def test_large_changes_and_factors_are_grouped_like_every_figure(tmp_path, capsys):
+    # A target from 500 000 to 10 000 000 is +1 900 %; 250 000 needed at 909 a day against 1 in
+    # 90 days observed (0.0111 a day) is 81 817.9 times the pace; 500 against 10 000 × 0.02 % = 2
+    # is a gap of +24 900 %. Each is grouped by a space, as docs/languages.md says of every figure.
+    header = "goaltree: 1\nid: grouping\ntitle: Grouping\nperiod: {start: 2027-01-01, end: 2027-12-31}\nowner: Marketing\nnodes:\n"
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(header + "  partners: {title: Partner revenue, unit: SEK, target: 500000, actuals: {2027-03-31: 200000}}\n", encoding="utf-8")
+    new.write_text(header + "  partners: {title: Partner revenue, unit: SEK, target: 10000000, actuals: {2027-03-31: 200000}}\n", encoding="utf-8")
+    for language, change in (("en", "(+1 900.0 %)"), ("sv", "(+1 900,0 %)")):
+        main(["diff", str(old), str(new), "--as-of", "2027-03-31", "--language", language])
+        assert f"target: 500 000 → 10 000 000 {change}" in capsys.readouterr().out
+    goals = tmp_path / "goals.yaml"
+    goals.write_text(
+        header
+        + "  events: {title: Event leads, unit: SEK, target: 250000, actuals: {2027-03-31: 1}}\n"
+        + "  leads: {title: Leads, unit: count, target: 500, formula: visits * conversion}\n"
+        + "  visits: {title: Visits, unit: count, target: 10000, parent: leads}\n"
+        + "  conversion: {title: Conversion, unit: '%', target: 0.02, aggregate: last, type: driver}\n",
+        encoding="utf-8",
+    )
+    for language, times, gap in (("en", "81 817.9×", "(+24 900.0%)"), ("sv", "81 817,9×", "(+24 900,0 %)")):
+        main(["check", str(goals), "--language", language])
+        out = capsys.readouterr().out
+        assert times in out and gap in out
