@@ -14,6 +14,7 @@ import importlib
 import os
 import signal
 import sys
+from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from goaltree.errors import DiagnosticsError, GoaltreeError
@@ -41,18 +42,38 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def parse_date(text: str) -> dt.date:
-    """``YYYY-MM-DD`` for argparse, with a clear message otherwise."""
+@dataclass(frozen=True)
+class UnreadDate:
+    """A date option's text that is not a date: refused once the command's language is known."""
+
+    text: str
+
+
+def parse_date(text: str) -> dt.date | UnreadDate:
+    """``YYYY-MM-DD`` for argparse; other text is kept, to be refused in the command's language.
+
+    argparse reads the options before ``--language`` (or the goal file's
+    ``language:``) is known, so :func:`_run_command` refuses it afterwards.
+    """
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date; write it as YYYY-MM-DD") from None
+        return UnreadDate(text)
+
+
+def unread_date_message(args: argparse.Namespace) -> str | None:
+    """What to say, in the current language, of a date option that is not a date; ``None`` when every one is."""
+    for name, value in vars(args).items():
+        if isinstance(value, UnreadDate):
+            option = "--" + name.replace("_", "-")
+            return _("argument {option}: '{text}' is not a date; write it as YYYY-MM-DD", option=option, text=value.text)
+    return None
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # usage errors exit 2 without a traceback
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        self.exit(2, _("{program}: error: {message}", program=self.prog, message=message) + "\n")
 
 
 def _evaluation_options(parser: argparse.ArgumentParser) -> None:
@@ -200,8 +221,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = _Parser(prog="goaltree", description="A business strategy as an executable KPI tree.")
     parser.add_argument("--version", action="version", version=f"goaltree {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    parser.command_parsers = {}  # type: ignore[attr-defined]
     for name in COMMANDS if command is None else (command,):
         parser_of_command = commands.add_parser(name, help=COMMANDS[name][1], description=COMMANDS[name][1])
+        parser.command_parsers[name] = parser_of_command  # type: ignore[attr-defined]
         parser_of_command.add_argument(
             "--language",
             choices=languages(),
@@ -239,6 +262,12 @@ def _run_command(argv: Sequence[str] | None) -> int:
         parser.print_help()
         return 2
     with use_language(chosen_language(args)):
+        refusal = unread_date_message(args)
+        if refusal is not None:
+            try:
+                parser.command_parsers[args.command].error(refusal)  # type: ignore[attr-defined]
+            except SystemExit as stop:
+                return int(stop.code or 0)
         return _run_in_language(args)
 
 

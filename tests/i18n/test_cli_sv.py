@@ -230,3 +230,17 @@ def test_a_negative_elasticity_is_written_with_the_languages_minus(tmp_path, cap
     main(["sensitivity", str(goals), "--step", "25%", "--language", "en"])
     lines = capsys.readouterr().out.splitlines()
     assert lines[2].split() == ["kostnad_per_kund", "10", "000", "-1.06667", "133.3", "80"]
+
+
+def test_a_date_option_that_is_not_a_date_is_refused_in_swedish(funnel, tmp_path, capsys):
+    # argparse reads --as-of before --language; the refusal waits for the language (docs/languages.md).
+    missing = tmp_path / "saknas.yaml"
+    assert main(["evaluate", str(missing), "--as-of", "31-12-2027", "--language", "sv"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("usage: goaltree evaluate")
+    assert err[-1] == "goaltree evaluate: fel: argumentet --as-of: '31-12-2027' är inget datum; skriv det som ÅÅÅÅ-MM-DD"
+    # The goal file's language: sv serves as well; English stays as argparse writes it.
+    assert main(["report", str(funnel), "-o", str(tmp_path / "r.html"), "--as-of", "30 juni"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == "goaltree report: fel: argumentet --as-of: '30 juni' är inget datum; skriv det som ÅÅÅÅ-MM-DD"
+    assert main(["evaluate", str(funnel), "--as-of", "31-12-2027", "--language", "en"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == "goaltree evaluate: error: argument --as-of: '31-12-2027' is not a date; write it as YYYY-MM-DD"
