@@ -181,8 +181,10 @@ def table(evaluation: Evaluation, stream: IO[str], *, root: str | None = None, d
     assumed = counts.get("assumed", 0)
     if assumed:
         # A planning assumption counts neither way: it is listed apart from the scored statuses.
-        summary = _(
+        summary = _n(
+            "{summary}; {count} assumed (a planning assumption nobody measures, not scored)",
             "{summary}; {count} assumed (planning assumptions nobody measures, not scored)",
+            assumed,
             summary=summary or _("none scored"),
             count=format_number(assumed),
         )

@@ -244,3 +244,41 @@ def test_a_date_option_that_is_not_a_date_is_refused_in_swedish(funnel, tmp_path
     assert capsys.readouterr().err.splitlines()[-1] == "goaltree report: fel: argumentet --as-of: '30 juni' är inget datum; skriv det som ÅÅÅÅ-MM-DD"
     assert main(["evaluate", str(funnel), "--as-of", "31-12-2027", "--language", "en"]) == 2
     assert capsys.readouterr().err.splitlines()[-1] == "goaltree evaluate: error: argument --as-of: '31-12-2027' is not a date; write it as YYYY-MM-DD"
+
+
+FOLLOWERS = """\
+goaltree: 1
+id: foljare
+title: Sociala medier 2027
+language: sv
+period: {start: 2027-01-01, end: 2027-12-31}
+owner: Varumärkesansvarig
+nodes:
+  foljartillvaxt:
+    title: Följarna på Linkedin ökar med 30 % under 2027
+    kpi: follower_growth
+    target: 0.3
+    inputs: {followers: foljare, followers_start: foljare_start}
+  foljare:
+    title: Linkedin-sidan har 2 600 följare vid årets slut
+    unit: count
+    actuals: {2027-03-31: 2150, 2027-06-30: 2290}
+  foljare_start:
+    title: Linkedin-sidan hade 2 000 följare vid årets start
+    type: driver
+    unit: count
+    target: 2000
+"""
+
+
+def test_one_planning_assumption_is_counted_in_the_singular(tmp_path, capsys):
+    # foljare_start is the one assumption ("1 antaganden" read wrong); the plural stays for more.
+    goals = tmp_path / "goals.yaml"
+    goals.write_text(FOLLOWERS, encoding="utf-8")
+    main(["evaluate", str(goals), "--as-of", "2027-06-30"])
+    assert "3 noder: 1 i fas, 1 risk; 1 antagande (ett planeringsantagande som ingen mäter, inte bedömt). * = härlett mål" in capsys.readouterr().out
+    main(["evaluate", str(goals), "--as-of", "2027-06-30", "--language", "en"])
+    assert "3 nodes: 1 on track, 1 at risk; 1 assumed (a planning assumption nobody measures, not scored). * = derived target" in capsys.readouterr().out
+    goals.write_text(FOLLOWERS + "  foljare_mal:\n    title: Målet 2 600 följare\n    type: driver\n    unit: count\n    target: 2600\n", encoding="utf-8")
+    main(["evaluate", str(goals), "--as-of", "2027-06-30"])
+    assert "; 2 antaganden (planeringsantaganden som ingen mäter, inte bedömda)." in capsys.readouterr().out
