@@ -61,7 +61,7 @@ SWEDISH = {
         "warning A001 [leads] målet 20 000 är 6,7× utgångsläget 3 000 (+567 %), mer än den rimliga ökningen "
         "på +300 % (`checks.options.max_target_change: 3`); se över målet, eller beskriv vad som gör det nåbart",
         "warning A002 [leads] för att nå 20 000 senast den 31 mars 2028 krävs 65,5 per dag under de 275 dagar som "
-        "återstår, 5,9× de 11 per dag som uppmätts hittills (2 000 till och med 30 juni 2027; "
+        "återstår, 5,9× de 11 per dag som uppmätts hittills (2 000 totalt per 30 juni 2027; "
         "`checks.options.max_pace_vs_trend: 2`); se över målet, eller planera vad som ändrar takten",
     ],
     "relevant": [
@@ -198,7 +198,7 @@ def test_percentages_units_and_milestones_in_swedish(tmp_path, capsys):
         "warning S004 [kontakter] titeln säger 40 000 kontakter men det härledda målet är 4 000 000; "
         "rätta titeln eller målet"
     ) in out
-    assert "(9 000 till och med 31 mars 2027;" in out
+    assert "(9 000 totalt per 31 mars 2027;" in out
 
 
 class _Crashes(NodeRule):
@@ -285,3 +285,21 @@ def test_a_shrinking_target_is_written_with_a_real_minus(tmp_path, capsys, langu
     )
     _, out = check(capsys, str(path), "--language", language)
     assert [line for line in out.splitlines() if line.endswith(expected)], out
+
+
+def test_a_flows_amount_so_far_does_not_read_as_a_date_range(tmp_path, capsys):
+    # Ten new customers, two a month to 31 May: "10 till och med 31 maj 2027" read as the days 10–31 May.
+    goals = tmp_path / "goals.yaml"
+    goals.write_text(
+        "goaltree: 1\nid: a002\ntitle: Nya kunder 2027\nlanguage: sv\n"
+        "period: {start: 2027-01-01, end: 2027-12-31}\nowner: Försäljningschef\nnodes:\n"
+        "  kunder:\n    title: Marknaden ger 70 nya kunder 2027\n    unit: count\n    target: 70\n"
+        "    actuals: {2027-01-31: 2, 2027-02-28: 2, 2027-03-31: 2, 2027-04-30: 2, 2027-05-31: 2}\n",
+        encoding="utf-8",
+    )
+    main(["check", str(goals)])
+    out = capsys.readouterr().out
+    assert "4,2× de 0,0662 per dag som uppmätts hittills (10 totalt per 31 maj 2027; `checks.options" in out
+    assert "till och med" not in out
+    main(["check", str(goals), "--language", "en"])
+    assert "(10 by 2027-05-31; `checks.options" in capsys.readouterr().out
