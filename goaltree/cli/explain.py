@@ -11,7 +11,7 @@ from goaltree.present.numbers import format_difference, format_points, round_hal
 from goaltree.engine.attribution import OWN_PACE, OWN_PACE_WORDS
 from goaltree.engine.results import Derivation, Evaluation, NodeResult
 from goaltree.errors import GoaltreeError, did_you_mean
-from goaltree.present.language import _, _p, current, format_date
+from goaltree.present.language import _, _p, current, format_date, unit_text
 from goaltree.present.terms import origin_word, rollup_word, status_word, type_word
 
 
@@ -51,7 +51,7 @@ def _chain(evaluation: Evaluation, node_id: str, which: str, depth: int, seen: s
 def explain(evaluation: Evaluation, node_id: str) -> str:
     """The explanation text for one node."""
     result: NodeResult = evaluation.nodes[node_id]
-    unit = f" ({result.unit})" if result.unit else ""
+    unit = f" ({unit_text(result.unit)})" if result.unit else ""
     heading = f"{node_id}: {result.title}{unit}"
     if evaluation.scenario is not None:
         # Which what-if these numbers are, as every other heading says it.

@@ -219,3 +219,33 @@ def currency_symbol(unit: str, code: str) -> str:
     if unit not in list_currencies():
         return unit
     return get_currency_symbol(unit, locale=code)
+
+
+def unit_text(unit: str, count: float | None = None) -> str:
+    """How ``unit`` reads where a person reads it as a word, in the current language.
+
+    goaltree's own unit words -- the kinds ``count``, ``ratio`` and ``multiple``
+    and the catalogue's ``years`` and ``days`` -- are the language's words
+    (Swedish ``antal``, ``andel``, ``multipel``, ``år``, ``dagar``, and ``1 dag``
+    when ``count``, the figure before it, is one); a currency Babel knows is
+    its symbol (``SEK`` -> ``kr``); any other unit is the goal file's own word,
+    as written. English writes every unit as the goal file does. The goal file
+    and the JSON keep the code.
+    """
+    active = _current.get()
+    if active.is_english:
+        return unit
+    if count is not None and unit in ("days", "years"):
+        number = 1 if count == 1 else 2
+        return _n("day", "days", number) if unit == "days" else _n("year", "years", number)
+    if unit == "count":
+        return _p("unit", "count")
+    if unit == "ratio":
+        return _p("unit", "ratio")
+    if unit == "multiple":
+        return _p("unit", "multiple")
+    if unit == "days":
+        return _p("unit", "days")
+    if unit == "years":
+        return _p("unit", "years")
+    return currency_symbol(unit, active.code)

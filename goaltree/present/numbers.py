@@ -21,7 +21,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Iterable, Sequence
 
-from goaltree.present.language import N_, _, currency_symbol, current
+from goaltree.present.language import N_, _, current, unit_text
 
 UNKNOWN = "–"
 """What an unknown value reads as."""
@@ -212,15 +212,16 @@ def format_quantity(value: float | None, unit: str | None = None) -> str:
     A currency reads as the language writes it: ``27 000 000 kr`` in Swedish.
     """
     text = format_number(value, unit)
-    return text if value is None else text + unit_suffix(unit)
+    return text if value is None else text + unit_suffix(unit, value)
 
 
-def unit_suffix(unit: str | None) -> str:
-    """What follows a figure of ``unit`` written by :func:`format_number`: `` SEK`` (Swedish `` kr``), or nothing
-    for a unit the figure carries itself or has none of (``%``, ``×``, a count)."""
+def unit_suffix(unit: str | None, value: float | None = None) -> str:
+    """What follows a figure of ``unit`` written by :func:`format_number`: `` SEK`` (Swedish `` kr``), `` days``
+    (Swedish `` dagar``, `` dag`` after a ``value`` of one), or nothing for a unit the figure carries itself or has
+    none of (``%``, ``×``, a count)."""
     if not unit or unit in _UNITLESS:
         return ""
-    return " " + currency_symbol(unit, current().code)
+    return " " + unit_text(unit, value)
 
 
 def format_signed_quantity(value: float | None, unit: str | None = None) -> str:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from goaltree.engine.results import NodeResult
 from goaltree.present.escape import plain
-from goaltree.present.language import _, _p, currency_symbol, current
-from goaltree.present.numbers import format_number, format_percent
+from goaltree.present.language import _, _p
+from goaltree.present.numbers import format_number, format_percent, unit_suffix
 from goaltree.render.style import status_label, type_label
 
 TITLE_WIDTH = 30
@@ -83,10 +83,8 @@ def values_text(result: NodeResult) -> str:
         if result.progress is not None:
             return _p("report", "score {score}", score=format_percent(result.score))
         return _p("report", "no actual, no target")
-    unit = result.unit if result.unit and result.unit not in ("ratio", "%", "count", "multiple") else ""
-    unit = currency_symbol(unit, current().code) if unit else ""
     text = f"{format_number(result.actual, result.unit)} / {format_number(result.target, result.unit)}"
-    return f"{text} {unit}".rstrip()
+    return text + unit_suffix(result.unit, result.target)
 
 
 def pace_text(result: NodeResult) -> str:

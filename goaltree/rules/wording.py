@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from goaltree.present.language import currency_symbol, current, format_date
+from goaltree.present.language import format_date, unit_text
 from goaltree.present.numbers import format_number
 
 if TYPE_CHECKING:
@@ -23,11 +23,12 @@ def day(date: dt.date) -> str:
     return format_date(date)
 
 
-def unit_word(unit: str | None) -> str:
-    """A node's unit as written, a currency as the language writes it (``SEK``; Swedish ``kr``)."""
+def unit_word(unit: str | None, count: float | None = None) -> str:
+    """A node's unit as written, a currency as the language writes it (``SEK``; Swedish ``kr``), goaltree's own
+    unit words in the language (``days``; Swedish ``dagar``)."""
     if not unit:
         return ""
-    return currency_symbol(unit, current().code)
+    return unit_text(unit, count)
 
 
 def amount(value: float, unit: str | None) -> str:
@@ -37,7 +38,7 @@ def amount(value: float, unit: str | None) -> str:
     """
     if unit in (None, "", "count"):
         return format_number(value)
-    return f"{format_number(value)} {unit_word(unit)}"
+    return f"{format_number(value)} {unit_word(unit, value)}"
 
 
 def unit_name(unit: "Unit") -> str:

@@ -295,3 +295,77 @@ def test_a_card_without_an_expected_pace_says_the_share_of_the_way(tmp_path):
         assert pace_text(result) == "35,6 % av vägen"
     with use_language("en"):
         assert pace_text(result) == "35.6 % of the way"
+
+
+UNITS = """\
+goaltree: 1
+id: enhet
+title: Enheter på svenska
+language: sv
+period: {start: 2027-01-01, end: 2027-12-31}
+owner: Försäljningschef
+nodes:
+  crm: {title: Affärerna går snabbare 2027, type: objective}
+  dagar_till_affar:
+    title: Vunna affärer stängs inom 90 dagar
+    parent: crm
+    kpi: days_to_deal
+    baseline: 110
+    target: 90
+    actuals: {2027-03-31: 100, 2027-06-30: 95}
+  dagar_sv:
+    title: Offerter skickas inom 5 dagar
+    parent: crm
+    unit: dagar
+    aggregate: mean
+    direction: decrease
+    baseline: 8
+    target: 5
+    actuals: {2027-03-31: 7, 2027-06-30: 6}
+  moten:
+    title: 40 kundmöten 2027
+    parent: crm
+    unit: count
+    target: 40
+    actuals: {2027-06-30: 18}
+  svar:
+    title: Första svar inom 1 dag
+    parent: crm
+    unit: days
+    aggregate: last
+    direction: decrease
+    baseline: 3
+    target: 1
+    actuals: {2027-06-30: 2}
+"""
+
+
+def test_goaltrees_own_unit_words_are_swedish_and_a_files_own_unit_is_as_written(tmp_path, capsys):
+    # days_to_deal's unit is the catalogue's `days`; `count` is goaltree's kind; `dagar` is the file's own word.
+    path = tmp_path / "goals.yaml"
+    path.write_text(UNITS, encoding="utf-8")
+    out = tmp_path / "report.html"
+    assert main(["report", str(path), "-o", str(out), "--as-of", AS_OF]) in (0, 1)
+    page = Page()
+    page.feed(out.read_text(encoding="utf-8"))
+    details = page.all("dd")
+    assert "dagar_till_affar · KPI · enhet dagar · ska minska" in details
+    assert "moten · KPI · enhet antal · ska öka" in details
+    assert "dagar_sv · KPI · enhet dagar · ska minska" in details
+    assert not any(word in detail.split() for detail in details for word in ("count", "days"))
+    # A figure after its number: "1 dag", not "1 dagar".
+    assert "1 dag" in details and "2 dagar" in details
+    mermaid = tmp_path / "tree.mmd"
+    assert main(["render", str(path), "-o", str(mermaid), "--as-of", AS_OF]) in (0, 1)
+    cards = mermaid.read_text(encoding="utf-8")
+    assert "97,5 / 90 dagar" in cards and "2 / 1 dag<br/>" in cards and "days" not in cards
+    main(["explain", str(path), "moten", "--as-of", AS_OF])
+    assert capsys.readouterr().out.splitlines()[0] == "moten: 40 kundmöten 2027 (antal)"
+    # The JSON keeps the code, and English writes the unit as the goal file does.
+    data = tmp_path / "report.json"
+    assert main(["report", str(path), "-o", str(data), "--as-of", AS_OF]) in (0, 1)
+    assert json.loads(data.read_text(encoding="utf-8"))["nodes"]["dagar_till_affar"]["unit"] == "days"
+    main(["explain", str(path), "moten", "--as-of", AS_OF, "--language", "en"])
+    assert capsys.readouterr().out.splitlines()[0] == "moten: 40 kundmöten 2027 (count)"
+    assert main(["render", str(path), "-o", str(mermaid), "--as-of", AS_OF, "--language", "en"]) in (0, 1)
+    assert "97.5 / 90 days" in mermaid.read_text(encoding="utf-8")
