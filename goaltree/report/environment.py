@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import goaltree
 from goaltree.errors import GoaltreeError
 from goaltree.present import language as words
-from goaltree.present.language import current
+from goaltree.present.language import current, unit_text
 from goaltree.present.terms import direction_word, field_word, rollup_word, severity_word, status_word, type_word
 
 if TYPE_CHECKING:
@@ -78,6 +78,7 @@ def environment(search_path: Sequence[Path] = ()) -> "jinja2.Environment":
             "type_word": type_word,
             "rollup_word": rollup_word,
             "direction_word": direction_word,
+            "unit_text": unit_text,
         }
     )
     return env

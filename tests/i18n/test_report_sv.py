@@ -108,7 +108,7 @@ def test_the_html_report_speaks_swedish(tmp_path):
     assert 'td[data-label="Ansvarig"] { flex: 1 1 100%; }' in text
     # A node's details name its type, direction and rollup in Swedish too ("kpi · increase" read English).
     details = page.all("dd")
-    assert "revenue · KPI · enhet SEK · ska öka" in details
+    assert "revenue · KPI · enhet kr · ska öka" in details  # the unit as the figures beside it write it
     assert not any(word in detail.split() for detail in details for word in ("increase", "decrease", "objective", "kpi", "driver"))
 
 

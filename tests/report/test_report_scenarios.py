@@ -58,7 +58,7 @@ def _markdown_table(text: str) -> tuple[list[str], dict[str, list[str]]]:
     """The scenarios table of a Markdown report: its column names, and node id -> its cells."""
     section = text[text.index("## Scenarios") : text.index("## SMART findings")]
     lines = [line for line in section.splitlines() if line.startswith("|")]
-    names = [_squeezed(cell) for cell in lines[0].strip("|").split("|")[1:]]
+    names = [_squeezed(cell).strip("*") for cell in lines[0].strip("|").split("|")[1:]]  # the shown one is bold
     rows = {}
     for line in lines[2:]:
         cells = [cell.strip() for cell in line.strip("|").split("|")]
@@ -118,6 +118,20 @@ def test_the_shown_scenario_is_named_in_the_tables_data(write_goals):
     # A --set no column is: nothing to point at.
     assert what_moves(shown, plan, "bigger_deal, deal=1")["scenarios"]["shown"] is None
     assert what_moves(plan)["scenarios"]["shown"] is None
+
+
+@pytest.mark.parametrize("options, marked", [([], None), (["--scenario", "more_visits"], "more_visits"), (["--set", "deal=1"], None)])
+def test_the_column_of_the_scenario_the_report_shows_is_marked(write_goals, tmp_path, options, marked):
+    path = write_goals(CHAIN)
+    markdown, html = tmp_path / "report.md", tmp_path / "report.html"
+    main(["report", str(path), "-o", str(markdown), "--as-of", "2027-03-01", *options])
+    main(["report", str(path), "-o", str(html), "--as-of", "2027-03-01", *options])
+    header = next(line for line in markdown.read_text(encoding="utf-8").splitlines() if line.startswith("| Node | base |"))
+    header = header.replace("\\_", "_")  # Markdown escapes the underscores of a name
+    assert re.findall(r"\*\*(\w+)\*\*", header) == ([marked] if marked else [])
+    assert re.findall(r'<th class="number shown" aria-current="true">(\w+)</th>', html.read_text(encoding="utf-8")) == (
+        [marked] if marked else []
+    )
 
 
 def test_the_report_findings_under_a_scenario_are_the_checks_of_the_file(write_goals, tmp_path, capsys):
