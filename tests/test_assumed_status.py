@@ -205,16 +205,8 @@ nodes:
     assert result.status == "at_risk"
 
 
-def test_measured_revenue_and_customers_against_an_assumed_clv_is_no_a004(write_goals, capsys):
-    """A CLV solved from measured revenue and customers is evidence; its planning inputs are not measurements.
-
-    24 500 000 SEK from 28 customers is 875 000 SEK a customer, where the
-    plan assumed 100 000 × 3 × 3 = 900 000. That is the plan not holding, not
-    two measured actuals that disagree: warning A004 ("change one of the
-    declared actuals") has nothing the team could change.
-    """
-    path = write_goals(
-        """\
+# Revenue and customers measured at midsummer: 24 500 000 SEK from 28 customers.
+MEASURED_REVENUE = """\
 goaltree: 1
 id: kundvarde
 title: Kundvärde 2027
@@ -228,6 +220,20 @@ nodes:
     formula: kunder * clv
     actuals: {2027-06-30: 24500000}
   kunder: {title: 70 nya kunder 2027, unit: count, actuals: {2027-06-30: 28}}
+"""
+
+
+def test_measured_revenue_and_customers_against_an_assumed_clv_is_no_a004(write_goals, capsys):
+    """A CLV solved from measured revenue and customers is evidence; its planning inputs are not measurements.
+
+    24 500 000 SEK from 28 customers is 875 000 SEK a customer, where the
+    plan assumed 100 000 × 3 × 3 = 900 000. That is the plan not holding, not
+    two measured actuals that disagree: warning A004 ("change one of the
+    declared actuals") has nothing the team could change.
+    """
+    path = write_goals(
+        MEASURED_REVENUE
+        + """\
   clv: {title: En kund är värd 900 000 kr, type: driver, unit: SEK, formula: ordervarde * ordrar * livslangd}
   ordervarde: {title: En order är värd 100 000 kr, type: driver, unit: SEK, target: 100000}
   ordrar: {title: 3 ordrar per år, type: driver, unit: count, target: 3}
@@ -246,20 +252,8 @@ nodes:
 def test_two_measured_actuals_that_disagree_are_still_a004(write_goals, capsys):
     """The same tree with the CLV measured too: 875 000 against 900 000 measured is A004 (2.8 % apart)."""
     path = write_goals(
-        """\
-goaltree: 1
-id: kundvarde
-title: Kundvärde 2027
-period: {start: 2027-01-01, end: 2027-12-31}
-owner: Marknadschef
-nodes:
-  intakter:
-    title: Nya kunder är värda 63 MSEK under kundlivstiden
-    unit: SEK
-    target: 63000000
-    formula: kunder * clv
-    actuals: {2027-06-30: 24500000}
-  kunder: {title: 70 nya kunder 2027, unit: count, actuals: {2027-06-30: 28}}
+        MEASURED_REVENUE
+        + """\
   clv: {title: En kund är värd 900 000 kr, type: driver, unit: SEK, target: 900000, aggregate: last, actuals: {2027-06-30: 900000}}
 """
     )

@@ -129,49 +129,16 @@ def solve_actuals_by_deadline(
 ) -> tuple[SolveOutcome, frozenset[str]]:
     """:func:`solve_actuals` at ``observed_until``, each node computed from others and due before it kept at its deadline.
 
-    Returns:
-        The solve, and the nodes whose actual is their value at their deadline.
-    """
-    pinned, derivations, missed = actuals_at_deadlines(
-        tree, equations, observations, failed, aggregate_of, target_values, observed_until, measured, unmeasured
-    )
-    if not pinned and not missed:
-        return solve_actuals(tree, equations, measured, target_values, unknowable=unmeasured), frozenset()
-    outcome = solve_actuals(
-        tree, _without(tree, equations, pinned.keys() | missed), {**measured, **pinned}, target_values, unknowable=unmeasured | missed
-    )
-    outcome.derivations = merged_derivations(outcome.derivations, derivations)
-    return outcome, frozenset(pinned)
-
-
-def _without(tree: GoalTree, equations: Equations, nodes: Container[str]) -> Equations:
-    """``equations`` but those of ``nodes``: a value kept from its deadline no longer equals its children's."""
-    return Equations([e for e in equations if e.node not in nodes], tree.order, equations.drivers)
-
-
-def actuals_at_deadlines(
-    tree: GoalTree,
-    equations: Equations,
-    observations: Mapping[str, Sequence[Observation]],
-    failed: frozenset[str],
-    aggregate_of: Mapping[str, str],
-    target_values: Mapping[str, float],
-    observed_until: dt.date,
-    measured: Container[str],
-    unmeasured: Container[str],
-) -> tuple[dict[str, float], dict[str, Derivation], frozenset[str]]:
-    """The actuals, at their own deadlines, of the nodes computed from others and due before ``observed_until``.
-
     A goal is done by its deadline or not at all, computed or measured alike:
     sign-ups due at midsummer that add up two channels are the channels'
-    sign-ups to midsummer, though the channels run to the year's end. Each
-    such deadline is read once, earliest first, so a node due later reads
-    the value an earlier one kept.
+    sign-ups to midsummer, though the channels run to the year's end. The
+    tree is measured and solved once at each such deadline, earliest first,
+    so a node due later reads the value an earlier one kept; a node with no
+    value at its deadline stays unknown, as a measured node without rows by
+    its deadline does.
 
     Returns:
-        Node id -> its actual at its deadline; how each was reached; and the
-        nodes with no actual at their deadline (left unknown, as a measured
-        node without rows by its deadline is).
+        The solve, and the nodes whose actual is their value at their deadline.
     """
     nodes = tree.goal_file.nodes
     start = tree.goal_file.period.start
@@ -186,10 +153,8 @@ def actuals_at_deadlines(
     for deadline in sorted(due):
         # What the evaluation says of these rows is said once, by the evaluation at its own date.
         measured_then, _daily, _rows = measure(tree, deadline, observations, failed, aggregate_of, [], set())
-        unknowable = failed | missed | {
-            node_id for node_id, node in nodes.items() if (node.actuals or node.metric is not None) and node_id not in measured_then
-        }
-        then = solve_actuals(tree, _without(tree, equations, pinned.keys() | missed), {**measured_then, **pinned}, target_values, unknowable=unknowable)
+        without_rows = {node_id for node_id, node in nodes.items() if (node.actuals or node.metric is not None) and node_id not in measured_then}
+        then = _solve_keeping(tree, equations, measured_then, target_values, failed | without_rows, pinned, missed)
         for node_id in due[deadline]:
             value = then.values.get(node_id)
             if value is None:
@@ -200,7 +165,29 @@ def actuals_at_deadlines(
             if derivation is not None:
                 # Its inputs are read at the evaluation's date elsewhere: this one names none.
                 derivations[node_id] = Derivation.deferred(derivation.rule, _kept_text, (deadline, derivation))
-    return pinned, derivations, frozenset(missed)
+    outcome = _solve_keeping(tree, equations, measured, target_values, unmeasured, pinned, missed)
+    if derivations:
+        outcome.derivations = merged_derivations(outcome.derivations, derivations)
+    return outcome, frozenset(pinned)
+
+
+def _solve_keeping(
+    tree: GoalTree,
+    equations: Equations,
+    measured: Mapping[str, float],
+    target_values: Mapping[str, float],
+    unknowable: frozenset[str],
+    pinned: Mapping[str, float],
+    missed: set[str],
+) -> SolveOutcome:
+    """:func:`solve_actuals` with the values kept at earlier deadlines known and the ones missed unknown.
+
+    Their own equations are left out: a value kept from its deadline no longer equals its children's.
+    """
+    if not pinned and not missed:
+        return solve_actuals(tree, equations, measured, target_values, unknowable=unknowable)
+    kept = Equations([e for e in equations if e.node not in pinned and e.node not in missed], tree.order, equations.drivers)
+    return solve_actuals(tree, kept, {**measured, **pinned}, target_values, unknowable=unknowable | missed)
 
 
 def _kept_text(deadline: dt.date, derivation: Derivation) -> str:
