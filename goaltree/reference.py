@@ -119,7 +119,17 @@ def commands_section() -> list[str]:
 
     parser = build_parser()
     subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    lines = ["## Commands", "", "Exit codes: 0 fine, 1 the goal file has errors, 2 usage or environment error.", ""]
+    lines = [
+        "## Commands",
+        "",
+        "Exit codes: 0 fine, 1 the goal file has errors, 2 usage or environment error.",
+        "`evaluate`, `explain` and `render` exit 1 for the errors that leave their",
+        "numbers unreliable (the file's structure, a failing source, a number out of",
+        "range); the SMART rules (`M002`, `T001`, …) are `goaltree check`'s, and the",
+        "report's, whose findings list them: in CI, `goaltree check` is the step that",
+        "fails a file with a SMART error.",
+        "",
+    ]
     for name, (_, summary) in COMMANDS.items():
         command = subparsers.choices[name]
         usage = " ".join(command.format_usage().split())

@@ -3,16 +3,19 @@
 The format comes from ``--format``, else from the output's extension, else
 html. A user's ``--template`` is checked before any data is fetched. The file
 is written atomically: a template that fails leaves no file behind (exit 2).
-The exit code is 1 when the evaluation found errors (the report is still
-written and lists them among the findings).
+The exit code is 1 when the findings hold an error, the evaluation's or a
+SMART check's (the report is still written and lists them; they also go to
+standard error).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from goaltree.cli.common import exit_code, load_plan_and_evaluate
-from goaltree.cli.render import early_inputs, output_format, report_errors, write_output
+from goaltree.cli.output import print_diagnostics
+from goaltree.cli.render import early_inputs, output_format, write_output
 from goaltree.outputs import input_files, refuse_unsafe_output
 
 EXTENSIONS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"}
@@ -40,5 +43,8 @@ def run(args: argparse.Namespace) -> int:
         plan=plan,
     )
     write_output(args.output, text, input_files(tree.goal_file, tree.path, args.snapshot))
-    report_errors(evaluation)
-    return exit_code(evaluation)
+    # The findings hold the evaluation's errors and those `goaltree check` finds: either makes it 1, as check's would.
+    errors = [finding for finding in findings if finding.severity == "error"]
+    if errors:
+        print_diagnostics(errors, sys.stderr)
+    return max(exit_code(evaluation), 1 if errors else 0)

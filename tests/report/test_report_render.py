@@ -280,3 +280,23 @@ nodes:
     # No visits by June, so no leads / visits: the rate's own 1.85 % (0.0185) stands in, not 185 %.
     assert (step["conversion"], step["conversion_text"]) == (0.0185, "1.85 %")
     assert (step["planned_conversion"], step["planned_conversion_text"]) == (0.02, "2.00 %")
+
+
+def test_a_smart_error_in_the_findings_makes_the_report_exit_1_as_check_does(tmp_path, capsys):
+    # leads has no target and none to derive (M002, an error); the deadline is after the period (T001).
+    path = tmp_path / "goals.yaml"
+    path.write_text(
+        "goaltree: 1\nid: m002\ntitle: Errors for the report\nperiod: {start: 2027-01-01, end: 2027-12-31}\nowner: Ops\n"
+        "nodes:\n"
+        "  top: {title: 100 sign-ups, unit: count, target: 100, deadline: 2028-03-01, actuals: {2027-01-31: 5}}\n"
+        "  leads: {title: Leads in 2027 count, parent: top, unit: count, actuals: {2027-01-31: 5}}\n",
+        encoding="utf-8",
+    )
+    assert main(["check", str(path)]) == 1
+    capsys.readouterr()
+    out = tmp_path / "report.md"
+    assert main(["report", str(path), "-o", str(out), "--as-of", "2027-06-30"]) == 1
+    errors = capsys.readouterr().err
+    assert "error M002 [leads]" in errors and "error T001 [top]" in errors
+    findings = out.read_text(encoding="utf-8").split("## SMART findings")[1]
+    assert "M002" in findings and "T001" in findings  # still written, with the errors among its findings
