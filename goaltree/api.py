@@ -9,7 +9,9 @@ from pathlib import Path
 from goaltree.engine.results import Evaluation
 from goaltree.errors import Diagnostic, Diagnostics, sort_key
 from goaltree.graph import GoalTree
+from goaltree.goalfile.read import declared_language
 from goaltree.pipeline import load_goal_file, paused_gc
+from goaltree.present.language import current, speaking
 from goaltree import codes
 
 
@@ -20,7 +22,8 @@ def load(path: Path | str) -> GoalTree:
         DiagnosticsError: The file has errors; ``.diagnostics`` says where.
         GoaltreeError: The file cannot be read.
     """
-    return load_goal_file(path).require_tree()
+    with speaking(declared_language(Path(path))):  # its messages in the file's language, as the command line writes them
+        return load_goal_file(path).require_tree()
 
 
 def _load_diagnostics(tree: GoalTree) -> list[Diagnostic]:
@@ -44,7 +47,12 @@ def evaluate(
     """
     if not isinstance(tree, GoalTree):
         tree = load(tree)
-    as_of = as_of or dt.date.today()
+    with speaking(tree.goal_file.language):  # the file's language, unless the caller chose one
+        evaluation = _evaluate(tree, as_of or dt.date.today(), snapshot, progress)
+        return replace(evaluation, language=current().code)
+
+
+def _evaluate(tree: GoalTree, as_of: dt.date, snapshot: Path | str | None, progress: bool) -> Evaluation:
     from goaltree.engine import evaluate as run
 
     diagnostics = _load_diagnostics(tree)
@@ -119,5 +127,7 @@ def check(path: Path | str) -> Diagnostics:
     """
     from goaltree.rules import check_file
 
-    with paused_gc():
-        return Diagnostics(sorted(check_file(Path(path)), key=sort_key))
+    with paused_gc(), speaking(declared_language(Path(path))):
+        found = Diagnostics(sorted(check_file(Path(path)), key=sort_key))
+        found.language = current().code
+        return found

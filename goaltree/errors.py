@@ -88,10 +88,15 @@ class Diagnostics(list):
         """How many are warnings."""
         return count(self, "warning")
 
+    language: str | None = None
+    """The language of the table's headings when its caller chose none (the goal file's, as its messages)."""
+
     def _repr_html_(self) -> str:
         from goaltree.notebook import diagnostics_html
+        from goaltree.present.language import speaking
 
-        return diagnostics_html(self)
+        with speaking(self.language):
+            return diagnostics_html(self)
 
 
 def sort_key(diagnostic: Diagnostic) -> tuple:

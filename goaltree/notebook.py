@@ -12,7 +12,9 @@ from html import escape
 from typing import TYPE_CHECKING, Any, Iterable
 
 from goaltree.errors import GoaltreeError
+from goaltree.present.language import _, _n, _p, format_date
 from goaltree.present.numbers import format_number, format_percent
+from goaltree.present.terms import field_word, severity_word
 
 if TYPE_CHECKING:
     import pandas
@@ -69,13 +71,27 @@ def evaluation_html(evaluation: Evaluation) -> str:
         )
     errors = sum(1 for d in evaluation.diagnostics if d.severity == "error")
     warnings = sum(1 for d in evaluation.diagnostics if d.severity == "warning")
+    heading = _(
+        "{title} ({tree}) as of {date}",
+        title=f"<strong>{escape(evaluation.title)}</strong>",
+        tree=escape(evaluation.tree_id),
+        date=escape(format_date(evaluation.as_of)),
+    )
+    counts = " · ".join(
+        (
+            _n("{count} node", "{count} nodes", len(rows), count=format_number(len(rows))),
+            _n("{count} error(s)", "{count} error(s)", errors, count=format_number(errors)),
+            _n("{count} warning(s)", "{count} warning(s)", warnings, count=format_number(warnings)),
+        )
+    )
+    footnote = _("* = derived target")
+    columns = (field_word("node"), _p("cli", "title"), *(field_word(name) for name in ("target", "actual", "expected", "progress", "status")))
     return (
-        f"<div><strong>{escape(evaluation.title)}</strong> ({escape(evaluation.tree_id)}) as of {evaluation.as_of.isoformat()}"
-        f" · {len(rows)} nodes · {errors} errors, {warnings} warnings"
-        "<table><thead><tr><th>node</th><th>title</th><th>target</th><th>actual</th><th>expected</th>"
-        "<th>progress</th><th>status</th></tr></thead><tbody>"
+        f"<div>{heading} · {escape(counts)}<table><thead><tr>"
+        + "".join(f"<th>{escape(column)}</th>" for column in columns)
+        + "</tr></thead><tbody>"
         + "".join(rows)
-        + "</tbody></table><small>* = derived target</small></div>"
+        + f"</tbody></table><small>{escape(footnote)}</small></div>"
     )
 
 
@@ -83,21 +99,28 @@ def diagnostics_html(diagnostics: Iterable[Diagnostic]) -> str:
     """A check's findings as an HTML table: where, severity, code, node, message."""
     found = list(diagnostics)
     if not found:
-        return "<div>No problems found.</div>"
+        nothing = _("No problems found.")
+        return f"<div>{escape(nothing)}</div>"
     rows = []
     for diagnostic in found:
         where = diagnostic.file or ""
         if diagnostic.line is not None:
             where += f":{diagnostic.line}" + (f":{diagnostic.column}" if diagnostic.column is not None else "")
-        rows.append(
-            "<tr>"
-            + "".join(f"<td>{escape(str(cell))}</td>" for cell in (where, diagnostic.severity, diagnostic.code, diagnostic.node or "", diagnostic.message))
-            + "</tr>"
-        )
+        cells = (where, severity_word(diagnostic.severity), diagnostic.code, diagnostic.node or "", diagnostic.message)
+        rows.append("<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in cells) + "</tr>")
     counts: dict[str, Any] = {severity: sum(1 for d in found if d.severity == severity) for severity in ("error", "warning", "info")}
+    summary = ", ".join(
+        (
+            _n("{count} error(s)", "{count} error(s)", counts["error"], count=format_number(counts["error"])),
+            _n("{count} warning(s)", "{count} warning(s)", counts["warning"], count=format_number(counts["warning"])),
+            _n("{count} note(s)", "{count} note(s)", counts["info"], count=format_number(counts["info"])),
+        )
+    )
+    columns = (_p("cli", "where"), _p("cli", "severity"), _p("cli", "code"), field_word("node"), _p("cli", "message"))
     return (
-        f"<div>{counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes"
-        "<table><thead><tr><th>where</th><th>severity</th><th>code</th><th>node</th><th>message</th></tr></thead><tbody>"
+        f"<div>{escape(summary)}<table><thead><tr>"
+        + "".join(f"<th>{escape(column)}</th>" for column in columns)
+        + "</tr></thead><tbody>"
         + "".join(rows)
         + "</tbody></table></div>"
     )

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Literal, Ma
 
 from goaltree.errors import Diagnostic
 from goaltree.observations import Observation
-from goaltree.present.language import current
+from goaltree.present.language import current, speaking
 
 if TYPE_CHECKING:
     import pandas
@@ -362,12 +362,15 @@ class Evaluation:
     """Nodes whose derived (not declared) target is below zero, for the A005 check of ``goaltree evaluate``."""
     scenario: str | None = None
     """The scenario evaluated (``higher_conversion``, ``base, leads=900``); ``None`` for the plan itself."""
+    language: str | None = None
+    """The language its texts are written in when its caller chose none (the goal file's ``language:``)."""
 
     def to_json(self) -> str:
         """The evaluation as ``goaltree evaluate --format json`` prints it (SPEC §6), as text."""
         from goaltree.engine.serialize import evaluation_json_text
 
-        return evaluation_json_text(self)
+        with speaking(self.language):
+            return evaluation_json_text(self)
 
     def to_frame(self) -> pandas.DataFrame:
         """A pandas DataFrame indexed by node id, with the JSON's node fields as columns.
@@ -377,13 +380,15 @@ class Evaluation:
         """
         from goaltree.notebook import evaluation_frame
 
-        return evaluation_frame(self)
+        with speaking(self.language):
+            return evaluation_frame(self)
 
     def _repr_html_(self) -> str:
         """Jupyter shows an evaluation as a table of its nodes."""
         from goaltree.notebook import evaluation_html
 
-        return evaluation_html(self)
+        with speaking(self.language):
+            return evaluation_html(self)
 
     @cached_property
     def roots(self) -> tuple[str, ...]:

@@ -115,12 +115,27 @@ def language(code: str) -> Language:
     )
 
 
-_current: contextvars.ContextVar[Language] = contextvars.ContextVar("goaltree_language", default=Language(ENGLISH))
+_current: contextvars.ContextVar[Language] = contextvars.ContextVar("goaltree_language")
+"""Unset until :func:`use_language` chooses a language: then :func:`current` is English."""
+_ENGLISH = Language(ENGLISH)
 
 
 def current() -> Language:
     """The language of the running command (English unless :func:`use_language` says otherwise)."""
-    return _current.get()
+    return _current.get(_ENGLISH)
+
+
+def speaking(code: str | None) -> contextlib.AbstractContextManager:
+    """:func:`use_language` of ``code`` for a block, unless a language is chosen already.
+
+    The Python API speaks a goal file's ``language:``, as the command line
+    does, but never over a language its caller chose (``use_language``, or
+    ``--language`` of the command the API runs under). A code goaltree does
+    not speak (the loader reports it) leaves the language as it is.
+    """
+    if _current.get(None) is not None or code is None or code not in languages():
+        return contextlib.nullcontext()
+    return use_language(code)
 
 
 @contextlib.contextmanager
@@ -142,13 +157,13 @@ def _(message: str, /, **fields: Any) -> str:
 
     Always formatted, so a literal brace in a message is written ``{{``.
     """
-    text = _current.get().messages.get(message, message)
+    text = _current.get(_ENGLISH).messages.get(message, message)
     return text.format(**fields)
 
 
 def _p(context: str, message: str, /, **fields: Any) -> str:
     """Like :func:`_`, for a word whose translation depends on where it stands (``_p("status", "achieved")``)."""
-    text = _current.get().messages.get(f"{context}\x04{message}", message)
+    text = _current.get(_ENGLISH).messages.get(f"{context}\x04{message}", message)
     return text.format(**fields)
 
 
@@ -160,13 +175,13 @@ def translated(message: str, context: str | None = None) -> str:
     ``${VAR}``): its braces are printed as they stand.
     """
     key = f"{context}\x04{message}" if context else message
-    return _current.get().messages.get(key, message)
+    return _current.get(_ENGLISH).messages.get(key, message)
 
 
 def _n(singular: str, plural: str, count: int, /, **fields: Any) -> str:
     """The form of a counted message that fits ``count``; ``{count}`` is filled in unless given."""
     fields.setdefault("count", count)
-    active = _current.get()
+    active = _current.get(_ENGLISH)
     forms = active.plurals.get(singular)
     if forms is None:
         text = singular if count == 1 else plural
@@ -182,7 +197,7 @@ def N_(message: str, /) -> str:
 
 def format_date(date: dt.date) -> str:
     """A date in a sentence: ``2026-06-30`` in English, ``30 juni 2026`` in Swedish."""
-    active = _current.get()
+    active = _current.get(_ENGLISH)
     if active.is_english:
         return date.isoformat()
     from babel.dates import format_date as babel_format_date
@@ -192,7 +207,7 @@ def format_date(date: dt.date) -> str:
 
 def month_abbreviation(month: int) -> str:
     """A month on a chart axis: ``Jun`` in English, ``juni`` in Swedish."""
-    active = _current.get()
+    active = _current.get(_ENGLISH)
     if active.is_english:
         return _ENGLISH_MONTHS[month - 1]
     return _month_abbreviations(active.code)[month - 1]
@@ -232,7 +247,7 @@ def unit_text(unit: str, count: float | None = None) -> str:
     as written. English writes every unit as the goal file does. The goal file
     and the JSON keep the code.
     """
-    active = _current.get()
+    active = _current.get(_ENGLISH)
     if active.is_english:
         return unit
     if count is not None and unit in ("days", "years"):
