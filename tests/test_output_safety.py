@@ -268,3 +268,33 @@ def test_sigint_during_a_write_leaves_no_temporary_file_and_says_interrupted(tmp
     assert result.returncode == 130
     assert "goaltree: interrupted" in result.stderr
     assert sorted(entry.name for entry in tmp_path.iterdir()) == ["goals.yaml"]
+
+
+def test_python_m_goaltree_imports_nothing_from_the_checkout_it_runs_in(tmp_path):
+    # `python -m` puts the working folder first on sys.path: a checkout's yaml_rs.py, or a
+    # plugin's dist-info registering an entry point, would run next to the CI's secrets.
+    (tmp_path / "yaml_rs.py").write_text(
+        "import pathlib\npathlib.Path(__file__).with_name('RAN').write_text('x')\nraise ImportError('shadow')\n", encoding="utf-8"
+    )
+    info = tmp_path / "pwn-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: pwn\nVersion: 1.0\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text("[goaltree.sources]\ncrm2 = pwnplugin:Plugin\n", encoding="utf-8")
+    (tmp_path / "pwnplugin.py").write_text(
+        "import pathlib\npathlib.Path(__file__).with_name('PLUGIN_RAN').write_text('x')\nclass Plugin: pass\n", encoding="utf-8"
+    )
+    (tmp_path / "goals.yaml").write_text(
+        "goaltree: 1\nid: t\ntitle: T\nperiod: {start: 2027-01-01, end: 2027-12-31}\nowner: Ops\n"
+        "sources: {s: {type: crm2}}\n"
+        "nodes:\n  revenue: {title: Revenue 100 SEK, unit: SEK, target: 100, metric: {source: s, value: amount}}\n",
+        encoding="utf-8",
+    )
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for command in (["check", "goals.yaml"], ["evaluate", "goals.yaml", "--as-of", "2027-06-30"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "goaltree", *command], cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=120
+        )
+        assert "Traceback" not in done.stderr
+    assert "E018" in done.stdout + done.stderr  # evaluate does not find the plugin: it is not installed
+    assert not (tmp_path / "RAN").exists()
+    assert not (tmp_path / "PLUGIN_RAN").exists()
