@@ -165,9 +165,9 @@ def test_a_sum_due_at_midsummer_adds_up_its_channels_to_midsummer(tmp_path, caps
     assert webinar["attribution"] == {}  # its actual is at midsummer, its channels' paces are not
     # The channels themselves are due at year end and count every row to the evaluation's date.
     assert nodes["webinar_web"]["actual"] == (10 if as_of == "2027-07-01" else 30)
-    # The year's total counts the webinar goal as it ended: 22 + the fair's 50 by year end.
-    fair = 50 if as_of == "2027-12-31" else None
-    assert nodes["all_signups"]["actual"] == (22 + fair if fair else None)
+    # The year's total counts every sign-up the channels brought, the September ones too: the webinar
+    # goal was missed, the sign-ups happened. 10 + 20 + 12 + the fair's 50 by year end.
+    assert nodes["all_signups"]["actual"] == (10 + 20 + 12 + 50 if as_of == "2027-12-31" else None)
 
 
 def test_the_same_sum_is_judged_by_its_pace_before_its_deadline(tmp_path, capsys):
@@ -252,3 +252,80 @@ def test_a_parent_forecast_counts_a_child_due_earlier_at_that_child_deadline(tmp
     assert nodes["campaign"]["forecast"] == 300
     assert nodes["leads"]["forecast"] == pytest.approx(300 + web)
     assert nodes["leads"]["actual"] == 300 + 600  # the May 50 came after the campaign's deadline
+
+
+def test_a_rate_for_the_year_divides_by_the_years_leads_not_by_the_midsummer_goal(tmp_path, capsys):
+    # Leads due at midsummer: 40 + 20 + 20 + 20 = 100 by then, of 400: off track, judged then.
+    # The year's rate divides the year's 40 customers by the year's 250 + 150 = 400 leads: 10 %, not 40 %.
+    body = (
+        "nodes:\n"
+        "  customers: {title: 40 customers in 2027, unit: count, target: 40, formula: leads * lead_to_customer,"
+        " actuals: {2027-03-01: 5, 2027-06-30: 5, 2027-10-01: 30}}\n"
+        "  lead_to_customer: {title: Lead to customer rate 10 %, type: driver, unit: '%', baseline: 8, target: 10}\n"
+        "  leads: {title: 400 leads by midsummer, unit: count, deadline: 2027-06-30, rollup: sum}\n"
+        "  web: {title: 250 web leads, unit: count, parent: leads, target: 250, actuals: {2027-03-01: 40, 2027-06-30: 20, 2027-10-01: 190}}\n"
+        "  events: {title: 150 event leads, unit: count, parent: leads, target: 150, actuals: {2027-03-01: 20, 2027-06-30: 20, 2027-10-01: 110}}\n"
+    )
+    nodes = evaluate(tmp_path, capsys, body, "2027-12-31")
+    assert nodes["leads"]["actual"] == 100 and nodes["leads"]["status"] == "off_track"
+    assert nodes["leads"]["computed_actual"] == 100  # its children's then, as its actual
+    assert nodes["lead_to_customer"]["actual"] == pytest.approx(40 / 400 * 100)
+
+
+def test_a_node_solved_from_its_parent_is_judged_at_its_deadline_without_disturbing_the_year(tmp_path, capsys):
+    # Customers due at midsummer, solved from revenue = customers * deal: 500 000 / 10 000 = 50 then, of 60.
+    # At year end revenue 1 000 000 and deal 12 500 give 80 customers; the revenue's gap splits
+    # between customers and deal as at any date (no own pace, no A004: nothing measured disagrees).
+    body = (
+        "nodes:\n"
+        "  revenue: {title: 1 200 000 SEK in 2027, unit: SEK, target: 1200000, formula: customers * deal,"
+        " actuals: {2027-03-15: 200000, 2027-06-15: 300000, 2027-10-01: 500000}}\n"
+        "  deal: {title: Average deal of 10 000 SEK, type: driver, unit: SEK, baseline: 10000, target: 10000, aggregate: last,"
+        " actuals: {2027-03-15: 10000, 2027-10-01: 12500}}\n"
+        "  customers: {title: 60 customers won by midsummer, unit: count, deadline: 2027-06-30}\n"
+    )
+    path = tmp_path / "goals.yaml"
+    path.write_text(HEADER + body, encoding="utf-8")
+    main(["evaluate", str(path), "--as-of", "2027-12-31", "--format", "json"])
+    document = json.loads(capsys.readouterr().out)
+    assert document["diagnostics"] == []
+    nodes = document["nodes"]
+    assert nodes["customers"]["actual"] == 500_000 / 10_000
+    assert nodes["customers"]["status"] == "off_track"
+    parts = nodes["revenue"]["attribution"]
+    assert set(parts) == {"customers", "deal"}
+    assert sum(parts.values()) == pytest.approx(nodes["revenue"]["actual"] - nodes["revenue"]["expected"])
+
+
+def test_planning_assumptions_with_deadlines_stay_assumptions(tmp_path, capsys):
+    # A deal assumed at 12 000 until midsummer and a CLV of deal * 3 years due in March: plans at
+    # any date, never scored, and nothing measured is solved from them.
+    body = (
+        "nodes:\n"
+        "  revenue: {title: 1 200 000 SEK in 2027, unit: SEK, target: 1200000, formula: customers * deal}\n"
+        "  customers: {title: 100 customers in 2027, unit: count, target: 100, actuals: {2027-03-15: 20, 2027-06-15: 30, 2027-10-01: 40}}\n"
+        "  deal: {title: Average deal 12 000 SEK, type: driver, unit: SEK, baseline: 12000, deadline: 2027-06-30}\n"
+        "  clv: {title: Customer value 36 000 SEK, type: driver, unit: SEK, formula: deal * years, deadline: 2027-03-31}\n"
+        "  years: {title: Three years as a customer, type: driver, unit: count, baseline: 3}\n"
+    )
+    nodes = evaluate(tmp_path, capsys, body, "2027-12-31")
+    assert nodes["clv"]["status"] == "assumed" and nodes["clv"]["score"] is None
+    assert nodes["clv"]["actual"] == 12_000 * 3
+    assert nodes["deal"]["status"] == "assumed"
+
+
+def test_a_division_by_zero_at_the_deadline_is_still_m007(tmp_path, capsys):
+    # Cost per lead due at midsummer: 30 000 SEK over 0 leads by then has no value, and M007 says why.
+    body = (
+        "nodes:\n"
+        "  cpl: {title: Cost per lead below 500 SEK by midsummer, unit: SEK, direction: decrease, baseline: 600, target: 500,"
+        " deadline: 2027-06-30, formula: cost / leads}\n"
+        "  cost: {title: Cost 100 000 SEK, unit: SEK, direction: decrease, target: 100000, actuals: {2027-02-01: 30000, 2027-08-01: 20000}}\n"
+        "  leads: {title: 200 leads, unit: count, target: 200, actuals: {2027-02-01: 0, 2027-09-01: 150}}\n"
+    )
+    path = tmp_path / "goals.yaml"
+    path.write_text(HEADER + body, encoding="utf-8")
+    main(["evaluate", str(path), "--as-of", "2027-12-31", "--format", "json"])
+    document = json.loads(capsys.readouterr().out)
+    assert document["nodes"]["cpl"]["actual"] is None  # not 50 000 / 150 = 333.33 from rows after its deadline
+    assert [(d["code"], d["node"]) for d in document["diagnostics"]] == [("M007", "cpl")]

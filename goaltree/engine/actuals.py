@@ -13,10 +13,11 @@ import math
 from typing import TYPE_CHECKING, Container, Mapping, Sequence
 
 from goaltree.engine import measuring, pace
-from goaltree.engine.equations import SolveOutcome, solve_actuals
+from goaltree.engine.equations import solve_actuals
 from goaltree.engine.results import Derivation, Observation
 from goaltree.engine.system import Equations
 from goaltree.errors import Diagnostic
+from goaltree import codes
 from goaltree.model import Node
 from goaltree.present.language import _, _p, format_date
 
@@ -116,7 +117,7 @@ def measure(
     return measured, daily, day_rows
 
 
-def solve_actuals_by_deadline(
+def actuals_at_deadlines(
     tree: GoalTree,
     equations: Equations,
     observations: Mapping[str, Sequence[Observation]],
@@ -124,21 +125,22 @@ def solve_actuals_by_deadline(
     aggregate_of: Mapping[str, str],
     target_values: Mapping[str, float],
     observed_until: dt.date,
-    measured: Mapping[str, float],
-    unmeasured: frozenset[str],
-) -> tuple[SolveOutcome, frozenset[str]]:
-    """:func:`solve_actuals` at ``observed_until``, each node computed from others and due before it kept at its deadline.
+    measured: Container[str],
+    unmeasured: Container[str],
+) -> tuple[dict[str, float | None], dict[str, Derivation], list[Diagnostic]]:
+    """What each node computed from others (rolled up, or solved from an equation) and due before ``observed_until`` reached by its deadline.
 
     A goal is done by its deadline or not at all, computed or measured alike:
-    sign-ups due at midsummer that add up two channels are the channels'
-    sign-ups to midsummer, though the channels run to the year's end. The
-    tree is measured and solved once at each such deadline, earliest first,
-    so a node due later reads the value an earlier one kept; a node with no
-    value at its deadline stays unknown, as a measured node without rows by
-    its deadline does.
+    webinar sign-ups due at midsummer that add up two channels are judged by
+    the channels' sign-ups to midsummer, though the channels run to the year's
+    end. That value is the node's own actual; in the equations around it (a
+    year's total, a rate) it counts as the evaluation reads every other node.
+    The tree is measured and solved once at each such deadline.
 
     Returns:
-        The solve, and the nodes whose actual is their value at their deadline.
+        Node id -> its actual at its deadline (``None``: it had none then); how
+        each was reached; and the problems those solves met on these nodes
+        (a division by zero, M007; a value beyond float range, E026).
     """
     nodes = tree.goal_file.nodes
     start = tree.goal_file.period.start
@@ -147,64 +149,26 @@ def solve_actuals_by_deadline(
         deadline = node.deadline
         if deadline is not None and start <= deadline < observed_until and node_id not in measured and node_id not in unmeasured:
             due.setdefault(deadline, []).append(node_id)
-    pinned: dict[str, float] = {}
+    judged: dict[str, float | None] = {}
     derivations: dict[str, Derivation] = {}
-    missed: set[str] = set()
+    found: list[Diagnostic] = []
     for deadline in sorted(due):
-        # What the evaluation says of these rows is said once, by the evaluation at its own date.
         measured_then, _daily, _rows = measure(tree, deadline, observations, failed, aggregate_of, [], set())
         without_rows = {node_id for node_id, node in nodes.items() if (node.actuals or node.metric is not None) and node_id not in measured_then}
-        then = _solve_keeping(tree, equations, measured_then, target_values, failed | without_rows, pinned, missed)
+        then = solve_actuals(tree, equations, measured_then, target_values, unknowable=failed | without_rows)
         for node_id in due[deadline]:
-            value = then.values.get(node_id)
-            if value is None:
-                missed.add(node_id)
-                continue
-            pinned[node_id] = value
+            judged[node_id] = then.values.get(node_id)
             derivation = then.derivations.get(node_id)
             if derivation is not None:
                 # Its inputs are read at the evaluation's date elsewhere: this one names none.
                 derivations[node_id] = Derivation.deferred(derivation.rule, _kept_text, (deadline, derivation))
-    outcome = _solve_keeping(tree, equations, measured, target_values, unmeasured, pinned, missed)
-    if derivations:
-        outcome.derivations = merged_derivations(outcome.derivations, derivations)
-    return outcome, frozenset(pinned)
-
-
-def _solve_keeping(
-    tree: GoalTree,
-    equations: Equations,
-    measured: Mapping[str, float],
-    target_values: Mapping[str, float],
-    unknowable: frozenset[str],
-    pinned: Mapping[str, float],
-    missed: set[str],
-) -> SolveOutcome:
-    """:func:`solve_actuals` with the values kept at earlier deadlines known and the ones missed unknown.
-
-    Their own equations are left out: a value kept from its deadline no longer equals its children's.
-    """
-    if not pinned and not missed:
-        return solve_actuals(tree, equations, measured, target_values, unknowable=unknowable)
-    kept = Equations([e for e in equations if e.node not in pinned and e.node not in missed], tree.order, equations.drivers)
-    return solve_actuals(tree, kept, {**measured, **pinned}, target_values, unknowable=unknowable | missed)
+        judged_then = set(due[deadline])
+        found.extend(d for d in then.diagnostics if d.node in judged_then and d.code != codes.ACTUALS_DISAGREE)
+    return judged, derivations, found
 
 
 def _kept_text(deadline: dt.date, derivation: Derivation) -> str:
     return _("at its deadline, {date}: {how}", date=format_date(deadline), how=derivation.text)
-
-
-def merged_derivations(derivations: Mapping[str, Derivation], pinned: Mapping[str, Derivation]) -> dict[str, Derivation]:
-    """Every actual's derivation, in an order :func:`planning_assumptions` reads inputs before their values.
-
-    The assumptions first (they have no inputs), then the values kept at their deadlines, then the rest.
-    """
-    if not pinned:
-        return dict(derivations)
-    merged = {node_id: d for node_id, d in derivations.items() if d.rule == "assumed"}
-    merged.update(pinned)
-    merged.update((node_id, d) for node_id, d in derivations.items() if node_id not in merged)
-    return merged
 
 
 def aggregate_words(aggregate: str) -> str:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import ChainMap
 from dataclasses import dataclass
 from typing import Any, Callable, Container, Mapping, Sequence
 
 from goaltree.engine import fields, measuring, pace
-from goaltree.engine.actuals import aggregate_words, last_day_counted, measure, solve_actuals_by_deadline
+from goaltree.engine.actuals import actuals_at_deadlines, aggregate_words, last_day_counted, measure
 from goaltree.engine.attribution import attribute_node
-from goaltree.engine.equations import Equation, equations_of, solve_targets
+from goaltree.engine.equations import Equation, equations_of, solve_actuals, solve_targets
 from goaltree.engine.forecasts import forecasts_of
 from goaltree.engine.pace import NodePace
 from goaltree.engine.results import Brief, BriefColumns, Derivation, Evaluation, NodeResult, NodeResults, Observation
@@ -73,18 +74,34 @@ def evaluate(
         unmeasured = failed | {
             node_id for node_id, node in nodes.items() if (node.actuals or node.metric is not None) and node_id not in measured
         }
-        actuals, kept = solve_actuals_by_deadline(
+        actuals = solve_actuals(tree, equations, measured, targets.values, unknowable=unmeasured)
+        found.extend(actuals.diagnostics)
+        solved = actuals.values
+        actual_values = dict(solved)
+        actual_derivations = actuals.derivations
+        judged, judged_derivations, judged_found = actuals_at_deadlines(
             tree, equations, observations or {}, failed, aggregate_of, targets.values, observed_until, measured, unmeasured
         )
-        found.extend(actuals.diagnostics)
-        actual_values = dict(actuals.values)
-        actual_derivations = actuals.derivations
     else:
-        measured, daily, day_rows, actual_values, actual_derivations = {}, {}, {}, {}, {}
-        kept = frozenset()
+        measured, daily, day_rows, actual_values, actual_derivations, solved = {}, {}, {}, {}, {}, {}
+        judged, judged_derivations, judged_found = {}, {}, []
 
     # --- pace and status (SPEC §3.3–3.4), children before parents ----------------------------
     assumed = planning_assumptions(measured, actual_derivations)
+    # A node due before the last day read is judged by what it reached by its deadline (a plan is a plan at any date).
+    kept = frozenset(n for n, value in judged.items() if n not in assumed and (value is not None or n in actual_values))
+    if kept:
+        actual_derivations = dict(actual_derivations)
+        for node_id in kept:
+            value = judged[node_id]
+            if value is None:
+                actual_values.pop(node_id, None)
+            else:
+                actual_values[node_id] = value
+            actual_derivations.pop(node_id, None)
+            if node_id in judged_derivations:
+                actual_derivations[node_id] = judged_derivations[node_id]
+        found.extend(d for d in judged_found if d.node in kept)
     paces = pace.paces_of(tree, as_of, targets.values, actual_values, aggregate_of, found, assumed, unpaced, unjudged)
 
     # Forecasts, attribution and the rest of each node's result are worked out when read.
@@ -105,6 +122,7 @@ def evaluate(
         observations=observations or {},
         failed=failed,
         kept=kept,
+        solved=solved,
     )
     unique = list(dict.fromkeys(found))
     return Evaluation(
@@ -175,10 +193,14 @@ class _Results:
     actual_derivations: Mapping[str, Derivation]
     observations: Mapping[str, Sequence[Observation]]
     failed: frozenset[str]
-    kept: Container[str] = frozenset()
+    kept: frozenset[str] = frozenset()
     """Nodes computed from others whose actual is their value at their deadline (:func:`actuals_at_deadlines`)."""
+    solved: Mapping[str, float] = None  # type: ignore[assignment]
+    """Every actual as the equations read it (a node judged at its deadline counting every row); ``actual_values`` by default."""
 
     def __post_init__(self) -> None:
+        if self.solved is None:
+            self.solved = self.actual_values
         self._forecasts: dict[str, float] | None = None
         # The same for every node: made once, its sentence written when read.
         self.declared_derivation = Derivation.deferred("declared", _declared_text, ())
@@ -255,12 +277,15 @@ class _Results:
         )
 
     def computed(self, node_id: str) -> float | None:
-        """The value the node's equation gives from its children's actuals."""
+        """The value the node's equation gives from its children's actuals (for a node judged at its deadline, theirs then)."""
         equation = self.equation_of.get(node_id)
-        if equation is None or not all(child in self.actual_values for child in equation.children):
+        if node_id in self.kept:
+            return self.actual_values.get(node_id) if equation is not None else None
+        values = self.solved
+        if equation is None or not all(child in values for child in equation.children):
             return None
         try:
-            return equation.evaluate(self.actual_values)
+            return equation.evaluate(values)
         except Exception:  # a division by zero in actuals leaves the computed value unknown
             return None
 
@@ -299,7 +324,12 @@ class _Results:
         unscored: dict[str, str] = {}
         if equation is None and node.effective_rollup == "progress":
             unscored = pace.unscored_children(tree.rollup_children[node_id], self.paces, tree)
-        return attribute_node(tree, node_id, equation, self.paces), unscored
+        paces: Mapping[str, NodePace] = self.paces
+        if equation is not None and self.kept and not self.kept.isdisjoint(equation.children):
+            # A child judged at its deadline counts in this equation as the solve read it: every row.
+            solved = self.solved
+            paces = ChainMap({c: paces[c]._replace(actual=solved.get(c)) for c in equation.children if c in self.kept}, paces)
+        return attribute_node(tree, node_id, equation, paces), unscored
 
     def json_fields(
         self, node_ids: Sequence[str], rounding: Callable[[list[float | None]], list] | None = None
