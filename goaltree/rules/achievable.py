@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+from decimal import Decimal
 from typing import TYPE_CHECKING, Iterator
 
 from goaltree.present.language import N_, _, _n, _p
-from goaltree.present.numbers import format_fixed, format_general, format_number, format_signed_share
+from goaltree.present.numbers import format_fixed, format_general, format_number, format_signed_share, with_decimal_sign
 from goaltree.rules import wording
 from goaltree.rules.base import CheckContext, Finding, NodeRule, Option, Rule, where
 from goaltree import codes
@@ -65,14 +67,14 @@ class TargetChangeBeyondBound(NodeRule):
         if baseline is None or target is None or baseline == 0 or target == 0 or (baseline > 0) != (target > 0):
             return
         bound = float(context.options["max_target_change"])
-        factor = target / baseline
-        if max(factor, 1 / factor) <= 1 + bound + 1e-12:
+        factor, fall = target / baseline, baseline / target  # either may leave float range (1e308 against 5e-324)
+        if max(factor, fall) <= 1 + bound + 1e-12:
             return
         declared = context.is_declared(node_id)
         fields = {
             "target": format_number(target),
             "baseline": format_number(baseline),
-            "change": format_signed_share(factor - 1),
+            "change": format_signed_share(factor - 1) if math.isfinite(factor) else "+" + _huge_share(target, baseline),
             "bound": format_signed_share(bound),
             # A fall mirrors a rise: at most to 1/(1 + bound) of the baseline (¼ by default, −75 %).
             "limit": format_general(1 + bound),
@@ -81,7 +83,7 @@ class TargetChangeBeyondBound(NodeRule):
             "option": f"`checks.options.max_target_change: {bound:g}`",
         }
         if factor >= 1:
-            fields["factor"] = format_fixed(factor, ".1f")
+            fields["factor"] = format_fixed(factor, ".1f") if math.isfinite(factor) else _huge_factor(target, baseline)
             if declared:
                 message = _(
                     "the target {target} is {factor}× the baseline {baseline} ({change}), beyond the plausible "
@@ -95,7 +97,7 @@ class TargetChangeBeyondBound(NodeRule):
                     **fields,
                 )
         else:
-            fields["factor"] = format_fixed(1 / factor, ".1f")
+            fields["factor"] = format_fixed(fall, ".1f") if math.isfinite(fall) else _huge_factor(baseline, target)
             if declared:
                 message = _(
                     "the target {target} is 1/{factor} of the baseline {baseline} ({change}), beyond the plausible "
@@ -345,3 +347,13 @@ class ActualsDisagree(Rule):
     name = "achievable.actuals_disagree"
     severity = "warning"
     emitted_by = "evaluate"
+
+
+def _huge_factor(numerator: float, denominator: float) -> str:
+    """``numerator / denominator`` beyond float range, in decimal with an exponent: ``2.0e+631``."""
+    return with_decimal_sign(f"{Decimal(numerator) / Decimal(denominator):.1e}")
+
+
+def _huge_share(numerator: float, denominator: float) -> str:
+    """The change from ``denominator`` to ``numerator`` in percent, beyond float range: ``2.0e+633 %``."""
+    return with_decimal_sign(f"{(Decimal(numerator) / Decimal(denominator) - 1) * 100:.1e}") + " %"

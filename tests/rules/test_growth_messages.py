@@ -33,3 +33,16 @@ def test_a_flat_level_and_a_level_going_the_wrong_way(write_goals):
     assert sorted(found) == ["cost_per_lead", "followers"]  # 1 150 to go at 6.25 a day against 4.70: within 2x
     assert "is flat" in found["followers"] and "10 000 on" in found["followers"]
     assert "going the other way" in found["cost_per_lead"] and "540 on" in found["cost_per_lead"]
+
+
+def test_a001_on_a_change_beyond_float_range_says_how_far_instead_of_crashing(write_goals):
+    # 5e-324 against a baseline of 1e308: the fall is 1e308 / 5e-324 (4.94e-324 as a float) = 2.0e+631,
+    # which no float holds. A001 once divided by the underflowed factor (ZeroDivisionError, E099).
+    document = {"goaltree": 1, "id": "far", "title": "Far", "period": {"start": "2027-01-01", "end": "2027-12-31"},
+                "owner": "Me", "nodes": {"a": {"title": "Revenue", "unit": "SEK", "baseline": 1e308, "target": 5e-324},
+                                          "b": {"title": "Revenue", "unit": "SEK", "baseline": 5e-324, "target": 1e308}}}
+    path = write_goals(json.dumps(document), "goals.json")
+    found = {d.node: d for d in check_file(path) if d.code in ("A001", "E099")}
+    assert {node: d.code for node, d in found.items()} == {"a": "A001", "b": "A001"}
+    assert "is 1/2.0e+631 of the baseline" in found["a"].message
+    assert "is 2.0e+631× the baseline" in found["b"].message and "(+2.0e+633 %)" in found["b"].message
