@@ -251,7 +251,9 @@ def test_a_parent_forecast_counts_a_child_due_earlier_at_that_child_deadline(tmp
     assert nodes["web"]["forecast"] == pytest.approx(web)
     assert nodes["campaign"]["forecast"] == 300
     assert nodes["leads"]["forecast"] == pytest.approx(300 + web)
-    assert nodes["leads"]["actual"] == 300 + 600  # the May 50 came after the campaign's deadline
+    # The year's leads count every lead, the campaign's 50 of May too; the campaign is judged by its 300.
+    assert nodes["leads"]["actual"] == 350 + 600
+    assert nodes["campaign"]["actual"] == 300 and nodes["campaign"]["status"] == "achieved"
 
 
 def test_a_rate_for_the_year_divides_by_the_years_leads_not_by_the_midsummer_goal(tmp_path, capsys):
@@ -329,3 +331,38 @@ def test_a_division_by_zero_at_the_deadline_is_still_m007(tmp_path, capsys):
     document = json.loads(capsys.readouterr().out)
     assert document["nodes"]["cpl"]["actual"] is None  # not 50 000 / 150 = 333.33 from rows after its deadline
     assert [(d["code"], d["node"]) for d in document["diagnostics"]] == [("M007", "cpl")]
+
+
+def test_a_measured_sum_due_at_midsummer_is_compared_with_its_channels_at_midsummer(tmp_path, capsys):
+    # Sign-ups measured on the goal itself to midsummer (10 + 12 = 22) and by channel all year:
+    # to midsummer the channels give 6 + 4 + 4 + 8 = 22, no disagreement (A004) for the 20 of September.
+    body = (
+        "nodes:\n"
+        "  signups: {title: 30 webinar sign-ups by midsummer, unit: count, target: 30, deadline: 2027-06-30, rollup: sum,"
+        " actuals: {2027-03-01: 10, 2027-06-01: 12}}\n"
+        "  web: {title: 18 from the website, unit: count, parent: signups, target: 18, actuals: {2027-03-01: 6, 2027-06-01: 4, 2027-09-01: 20}}\n"
+        "  mail: {title: 12 from the newsletter, unit: count, parent: signups, target: 12, actuals: {2027-03-01: 4, 2027-06-01: 8}}\n"
+    )
+    path = tmp_path / "goals.yaml"
+    path.write_text(HEADER + body, encoding="utf-8")
+    main(["evaluate", str(path), "--as-of", "2027-12-31", "--format", "json"])
+    document = json.loads(capsys.readouterr().out)
+    assert document["diagnostics"] == []
+    signups = document["nodes"]["signups"]
+    assert (signups["actual"], signups["computed_actual"], signups["status"]) == (22, 22, "off_track")
+
+
+def test_an_objective_due_at_midsummer_is_scored_by_its_key_results_at_midsummer(tmp_path, capsys):
+    # By midsummer: 50 of 100 sign-ups (0.5) and NPS 30 from 20 towards 40 (0.5): score 0.5, missed.
+    # The autumn's sign-ups (+60) and NPS 45 do not make the midsummer objective achieved at year end.
+    body = (
+        "nodes:\n"
+        "  launch: {title: Launch the product by midsummer, type: objective, deadline: 2027-06-30}\n"
+        "  signups: {title: 100 sign-ups, unit: count, parent: launch, target: 100, actuals: {2027-03-01: 20, 2027-06-01: 30, 2027-09-01: 60}}\n"
+        "  nps: {title: NPS 40, unit: count, parent: launch, baseline: 20, target: 40, aggregate: last,"
+        " actuals: {2027-03-01: 25, 2027-06-01: 30, 2027-10-01: 45}}\n"
+    )
+    for as_of in ("2027-06-30", "2027-12-31"):
+        launch = evaluate(tmp_path, capsys, body, as_of)["launch"]
+        assert launch["score"] == pytest.approx((0.5 + 0.5) / 2), as_of
+        assert launch["status"] == "off_track", as_of

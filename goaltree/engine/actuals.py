@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Container, Mapping, Sequence
 
 from goaltree.engine import measuring, pace
@@ -44,6 +45,7 @@ def measure(
     aggregate_of: Mapping[str, str],
     found: list[Diagnostic],
     unpaced: set[str],
+    every_row: bool = False,
 ) -> tuple[dict[str, float], dict[str, list[tuple[dt.date, float]]], dict[str, list[int]]]:
     """Every measured node's actual at ``as_of``, its value on each day observed, and the rows of each day of a mean.
 
@@ -62,6 +64,8 @@ def measure(
         found: Where diagnostics are appended.
         unpaced: Where the nodes whose observations make no actual are added
             (a rate added up over time, error M004).
+        every_row: Read every row to ``as_of``, past a node's deadline too: what the
+            equations around a node due early read (:func:`actuals_at_deadlines`).
 
     Returns:
         Node id -> measured actual; node id -> (day, value) in date order; and,
@@ -79,7 +83,7 @@ def measure(
     for node_id in series_order:
         if node_id not in nodes or node_id in failed:
             continue
-        until = last_day_counted(nodes[node_id], start, as_of)
+        until = as_of if every_row else last_day_counted(nodes[node_id], start, as_of)
         aggregate = aggregate_of[node_id]
         summed_rate = measuring.summed_rate_diagnostic(tree, node_id, nodes[node_id], aggregate)
         if summed_rate is not None:  # a rate added up over time is no actual: left unknown, M004 says why
@@ -117,6 +121,22 @@ def measure(
     return measured, daily, day_rows
 
 
+@dataclass
+class AtDeadlines:
+    """What the nodes due before the last day read reached by their deadlines (:func:`actuals_at_deadlines`)."""
+
+    values: dict[str, float | None]
+    """Node id -> its actual at its deadline: its rows to then, or what the nodes around it gave then (``None``: none)."""
+    derivations: dict[str, Derivation]
+    """How each value computed from others was reached."""
+    computed: dict[str, float | None]
+    """A node with an equation -> what its children gave at its deadline."""
+    diagnostics: list[Diagnostic]
+    """The problems those solves met on these nodes: M007, E026, and A004 of a measured one."""
+    solves: dict[dt.date, dict[str, float]]
+    """Each deadline -> every actual then."""
+
+
 def actuals_at_deadlines(
     tree: GoalTree,
     equations: Equations,
@@ -125,46 +145,53 @@ def actuals_at_deadlines(
     aggregate_of: Mapping[str, str],
     target_values: Mapping[str, float],
     observed_until: dt.date,
-    measured: Container[str],
-    unmeasured: Container[str],
-) -> tuple[dict[str, float | None], dict[str, Derivation], list[Diagnostic]]:
-    """What each node computed from others (rolled up, or solved from an equation) and due before ``observed_until`` reached by its deadline.
+) -> AtDeadlines:
+    """What each node due before ``observed_until`` reached by its deadline.
 
-    A goal is done by its deadline or not at all, computed or measured alike:
-    webinar sign-ups due at midsummer that add up two channels are judged by
-    the channels' sign-ups to midsummer, though the channels run to the year's
-    end. That value is the node's own actual; in the equations around it (a
-    year's total, a rate) it counts as the evaluation reads every other node.
+    A goal is done by its deadline or not at all: webinar sign-ups due at
+    midsummer are judged by the sign-ups to midsummer, measured on the node
+    or added up from channels that run to the year's end. That value is the
+    node's own actual; in the equations around it (a year's total, a rate)
+    it counts every row to the evaluation's date, as every other node does.
     The tree is measured and solved once at each such deadline.
-
-    Returns:
-        Node id -> its actual at its deadline (``None``: it had none then); how
-        each was reached; and the problems those solves met on these nodes
-        (a division by zero, M007; a value beyond float range, E026).
     """
     nodes = tree.goal_file.nodes
     start = tree.goal_file.period.start
     due: dict[dt.date, list[str]] = {}
     for node_id, node in nodes.items():
         deadline = node.deadline
-        if deadline is not None and start <= deadline < observed_until and node_id not in measured and node_id not in unmeasured:
+        if deadline is not None and start <= deadline < observed_until:
             due.setdefault(deadline, []).append(node_id)
-    judged: dict[str, float | None] = {}
-    derivations: dict[str, Derivation] = {}
-    found: list[Diagnostic] = []
+    equation_of = {equation.node: equation for equation in equations} if due else {}
+    at = AtDeadlines({}, {}, {}, [], {})
     for deadline in sorted(due):
         measured_then, _daily, _rows = measure(tree, deadline, observations, failed, aggregate_of, [], set())
         without_rows = {node_id for node_id, node in nodes.items() if (node.actuals or node.metric is not None) and node_id not in measured_then}
         then = solve_actuals(tree, equations, measured_then, target_values, unknowable=failed | without_rows)
+        at.solves[deadline] = then.values
+        measured_here = set()
         for node_id in due[deadline]:
-            judged[node_id] = then.values.get(node_id)
-            derivation = then.derivations.get(node_id)
-            if derivation is not None:
-                # Its inputs are read at the evaluation's date elsewhere: this one names none.
-                derivations[node_id] = Derivation.deferred(derivation.rule, _kept_text, (deadline, derivation))
-        judged_then = set(due[deadline])
-        found.extend(d for d in then.diagnostics if d.node in judged_then and d.code != codes.ACTUALS_DISAGREE)
-    return judged, derivations, found
+            node = nodes[node_id]
+            if node.actuals or node.metric is not None:
+                measured_here.add(node_id)
+                at.values[node_id] = measured_then.get(node_id)
+            else:
+                at.values[node_id] = then.values.get(node_id)
+                derivation = then.derivations.get(node_id)
+                if derivation is not None:
+                    # Its inputs are read at the evaluation's date elsewhere: this one names none.
+                    at.derivations[node_id] = Derivation.deferred(derivation.rule, _kept_text, (deadline, derivation))
+            equation = equation_of.get(node_id)
+            if equation is not None:
+                try:
+                    at.computed[node_id] = equation.evaluate(then.values)
+                except Exception:  # a child unknown then, or a division by zero: no value
+                    at.computed[node_id] = None
+        judged = set(due[deadline])
+        at.diagnostics.extend(
+            d for d in then.diagnostics if d.node in judged and (d.code != codes.ACTUALS_DISAGREE or d.node in measured_here)
+        )
+    return at
 
 
 def _kept_text(deadline: dt.date, derivation: Derivation) -> str:

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from typing import Any, Callable, Container, Mapping, Sequence
 
 from goaltree.engine import fields, measuring, pace
-from goaltree.engine.actuals import actuals_at_deadlines, aggregate_words, last_day_counted, measure
+from goaltree.engine.actuals import AtDeadlines, actuals_at_deadlines, aggregate_words, last_day_counted, measure
 from goaltree.engine.attribution import attribute_node
 from goaltree.engine.equations import Equation, equations_of, solve_actuals, solve_targets
 from goaltree.engine.forecasts import forecasts_of
 from goaltree.engine.pace import NodePace
 from goaltree.engine.results import Brief, BriefColumns, Derivation, Evaluation, NodeResult, NodeResults, Observation
 from goaltree.errors import Diagnostic, sort_key
+from goaltree import codes
 from goaltree.graph import GoalTree
 from goaltree.model import Node
 from goaltree.present.language import _, _n, format_date
@@ -69,40 +70,51 @@ def evaluate(
     observed_until = goal_file.observed_until(as_of)
     if as_of >= start:
         measured, daily, day_rows = measure(tree, observed_until, observations or {}, failed, aggregate_of, found, unpaced)
+        at = actuals_at_deadlines(tree, equations, observations or {}, failed, aggregate_of, targets.values, observed_until)
+        # The equations read every row to the last day, past a node's deadline too (its own verdict does not).
+        counted = measured
+        if any(node_id in at.values for node_id in daily):
+            counted = measure(tree, observed_until, observations or {}, failed, aggregate_of, [], set(), every_row=True)[0]
         # A node with a metric or actuals but no value by as_of (no rows yet, a failed source, an
         # overflow) has no actual: it is never solved from its parent or siblings instead.
         unmeasured = failed | {
-            node_id for node_id, node in nodes.items() if (node.actuals or node.metric is not None) and node_id not in measured
+            node_id for node_id, node in nodes.items() if (node.actuals or node.metric is not None) and node_id not in counted
         }
-        actuals = solve_actuals(tree, equations, measured, targets.values, unknowable=unmeasured)
-        found.extend(actuals.diagnostics)
+        actuals = solve_actuals(tree, equations, counted, targets.values, unknowable=unmeasured)
+        # A node due early is compared with its children at its deadline (at.diagnostics), not after it.
+        found.extend(d for d in actuals.diagnostics if not (d.code == codes.ACTUALS_DISAGREE and d.node in at.values))
         solved = actuals.values
         actual_values = dict(solved)
         actual_derivations = actuals.derivations
-        judged, judged_derivations, judged_found = actuals_at_deadlines(
-            tree, equations, observations or {}, failed, aggregate_of, targets.values, observed_until, measured, unmeasured
-        )
     else:
         measured, daily, day_rows, actual_values, actual_derivations, solved = {}, {}, {}, {}, {}, {}
-        judged, judged_derivations, judged_found = {}, {}, []
+        at = AtDeadlines({}, {}, {}, [], {})
 
     # --- pace and status (SPEC §3.3–3.4), children before parents ----------------------------
     assumed = planning_assumptions(measured, actual_derivations)
     # A node due before the last day read is judged by what it reached by its deadline (a plan is a plan at any date).
-    kept = frozenset(n for n, value in judged.items() if n not in assumed and (value is not None or n in actual_values))
+    kept = {n for n, value in at.values.items() if n not in assumed and (value is not None or n in actual_values)}
     if kept:
         actual_derivations = dict(actual_derivations)
         for node_id in kept:
-            value = judged[node_id]
+            value = at.values[node_id]
             if value is None:
                 actual_values.pop(node_id, None)
             else:
                 actual_values[node_id] = value
             actual_derivations.pop(node_id, None)
-            if node_id in judged_derivations:
-                actual_derivations[node_id] = judged_derivations[node_id]
-        found.extend(d for d in judged_found if d.node in kept)
+            if node_id in at.derivations:
+                actual_derivations[node_id] = at.derivations[node_id]
+    found.extend(d for d in at.diagnostics if d.node in kept)
     paces = pace.paces_of(tree, as_of, targets.values, actual_values, aggregate_of, found, assumed, unpaced, unjudged)
+    # An objective due early is scored by its key results as they stood at its deadline.
+    for deadline, values in at.solves.items():
+        due = [n for n in at.values if nodes[n].deadline == deadline and n not in actual_values and n in tree.rollup_children]
+        if due:
+            then = pace.paces_of(tree, deadline, targets.values, values, aggregate_of, None, assumed, unpaced, unjudged)
+            for node_id in due:
+                paces[node_id] = then[node_id]
+                kept.add(node_id)
 
     # Forecasts, attribution and the rest of each node's result are worked out when read.
     results = _Results(
@@ -121,7 +133,8 @@ def evaluate(
         actual_derivations=actual_derivations,
         observations=observations or {},
         failed=failed,
-        kept=kept,
+        kept=frozenset(kept),
+        kept_computed=at.computed,
         solved=solved,
     )
     unique = list(dict.fromkeys(found))
@@ -195,12 +208,16 @@ class _Results:
     failed: frozenset[str]
     kept: frozenset[str] = frozenset()
     """Nodes computed from others whose actual is their value at their deadline (:func:`actuals_at_deadlines`)."""
+    kept_computed: Mapping[str, float | None] = None  # type: ignore[assignment]
+    """A kept node with an equation -> what its children gave at its deadline."""
     solved: Mapping[str, float] = None  # type: ignore[assignment]
     """Every actual as the equations read it (a node judged at its deadline counting every row); ``actual_values`` by default."""
 
     def __post_init__(self) -> None:
         if self.solved is None:
             self.solved = self.actual_values
+        if self.kept_computed is None:
+            self.kept_computed = {}
         self._forecasts: dict[str, float] | None = None
         # The same for every node: made once, its sentence written when read.
         self.declared_derivation = Derivation.deferred("declared", _declared_text, ())
@@ -280,7 +297,7 @@ class _Results:
         """The value the node's equation gives from its children's actuals (for a node judged at its deadline, theirs then)."""
         equation = self.equation_of.get(node_id)
         if node_id in self.kept:
-            return self.actual_values.get(node_id) if equation is not None else None
+            return self.kept_computed.get(node_id) if equation is not None else None
         values = self.solved
         if equation is None or not all(child in values for child in equation.children):
             return None
