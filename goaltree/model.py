@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -24,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import CoreSchema
+from pydantic_core import CoreSchema, PydanticCustomError
 
 from goaltree.present.language import ENGLISH, _, format_date, languages
 
@@ -32,6 +33,17 @@ NODE_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 TREE_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 SOURCE_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
 
+
+def _not_a_boolean(value: Any) -> Any:
+    """``value`` unchanged, unless it is ``true`` or ``false``: pydantic would read those as 1 and 0."""
+    if isinstance(value, bool):
+        # pydantic's own type and words for a value that is not a number, as its strict mode says them.
+        raise PydanticCustomError("float_type", "Input should be a valid number")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_not_a_boolean)]
+"""A number in the goal file: an integer or a decimal, never ``true``/``false`` (error E003), as the schema's ``number``."""
 
 
 class EnumDescriptions:
@@ -190,8 +202,8 @@ class Period(_Frozen):
 class Thresholds(_Frozen):
     """Status thresholds on ``progress / expected_progress`` (SPEC §3.4)."""
 
-    on_track: float = Field(0.95, gt=0, description="At or above this pace ratio a node is on track.")
-    at_risk: float = Field(0.80, ge=0, description="At or above this (and below on_track) it is at risk; below, off track.")
+    on_track: Number = Field(0.95, gt=0, description="At or above this pace ratio a node is on track.")
+    at_risk: Number = Field(0.80, ge=0, description="At or above this (and below on_track) it is at risk; below, off track.")
 
     @model_validator(mode="after")
     def _ordered(self) -> "Thresholds":
@@ -312,17 +324,17 @@ class Node(_Frozen):
     )
     direction: Direction = Field("increase", description="Which way the node should move.")
     # `items` repeats the numbers for draft-7 editors (VS Code's YAML extension), which ignore `prefixItems`.
-    range: Annotated[tuple[float, float], Field(json_schema_extra={"items": {"type": "number"}})] | None = Field(
+    range: Annotated[tuple[Number, Number], Field(json_schema_extra={"items": {"type": "number"}})] | None = Field(
         None, description="[low, high] for `direction: maintain`."
     )
-    baseline: float | None = Field(
+    baseline: Number | None = Field(
         None, description="Last comparable value (a level) or last period's total (a flow)."
     )
-    target: float | None = Field(
+    target: Number | None = Field(
         None, description="The goal value at the deadline; leave it out to derive it (docs/engine.md)."
     )
     deadline: dt.date | None = Field(None, description="Defaults to `period.end`.")
-    milestones: dict[dt.date, float] = Field(
+    milestones: dict[dt.date, Number] = Field(
         default_factory=dict, description="`{date: value}` intermediate targets; pace goes through them."
     )
     aggregate: Aggregate | None = Field(None, description="How the observations up to a date become the actual. Default `sum` for kpis, `last` for drivers, for `%`, `ratio` or `multiple` kpis with a `formula` or a numeric `rollup`, and for a kpi computed from levels (docs/engine.md).")
@@ -333,11 +345,11 @@ class Node(_Frozen):
         None, description="An id or a list of ids this node contributes to (a DAG)."
     )
     rollup: Rollup | None = Field(None, description="How the children that name this node as `parent` combine into it. Default `progress` for objectives, `none` otherwise.")
-    weight: float = Field(
+    weight: Number = Field(
         1.0, ge=0, description="Weight in the parents' rollup and in allocating a sum's remainder."
     )
     metric: Metric | None = Field(None, description="Where actuals come from: a source and what to ask it.")
-    actuals: dict[dt.date, float] = Field(
+    actuals: dict[dt.date, Number] = Field(
         default_factory=dict, description="Inline check-ins `{date: value}`, used when there is no `metric`."
     )
     suppress: dict[str, str] = Field(
@@ -396,7 +408,7 @@ class Scenario(_Frozen):
     """A what-if: some nodes get another target, and every other target is solved again."""
 
     description: str | None = Field(None, description="What the scenario assumes, for people.")
-    set: dict[str, float] = Field(
+    set: dict[str, Number] = Field(
         description="Node id -> the target it has in this scenario, overriding a declared or derived one."
     )
 
@@ -407,7 +419,7 @@ class GoalFile(_Frozen):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
     schema_: str | None = Field(None, alias="$schema", description="Editor schema hint; ignored.")
-    goaltree: Literal[1] = Field(description="Format version.")
+    goaltree: Annotated[Literal[1], BeforeValidator(_not_a_boolean)] = Field(description="Format version.")
     id: str = Field(pattern=TREE_ID_PATTERN, description="A slug naming the tree: `acme-marketing-2027`.")
     title: str = Field(min_length=1, description="What the tree is, for people.")
     description: str | None = Field(None, description="Free text.")
