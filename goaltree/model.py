@@ -440,6 +440,8 @@ class GoalFile(_Frozen):
         default_factory=dict,
         description="Scenario name -> a what-if on the plan (`goaltree scenarios`, `--scenario NAME`); "
         f"`{BASE_SCENARIO}` names the plan itself.",
+        # A name off the pattern, or the plan's own name, is an error an editor should flag as goaltree does.
+        json_schema_extra={"additionalProperties": False, "propertyNames": {"not": {"const": BASE_SCENARIO}}},
     )
 
     @field_validator("scenarios")

@@ -200,6 +200,26 @@ def test_a_wrong_goal_file_is_rejected_by_both(old: str, new: str, error_at: str
     assert code in {diagnostic.code for diagnostic in load_text(text).diagnostics}
 
 
+@pytest.mark.parametrize("name", ["Up", "base", "1st", "_up", "up scenario", "upp!"])
+def test_a_scenario_name_goaltree_refuses_is_refused_by_both(name: str, validator) -> None:
+    # The names off `[a-z][a-z0-9_-]*`, and `base`, which names the plan itself (docs/reference.md).
+    document = {"goaltree": 1, "id": "m", "title": "Matrix", "period": {"start": "2027-01-01", "end": "2027-12-31"},
+                "owner": "Ops", "nodes": {"top": {"title": "100 leads", "unit": "count", "target": 100}},
+                "scenarios": {name: {"set": {"top": 5}}}}
+    text = json.dumps(document)
+    assert [diagnostic.code for diagnostic in load_text(text, "goals.json").diagnostics] == ["E003"]
+    errors = list(validator.iter_errors(editor_document(text, "goals.json")))
+    assert errors, "the schema accepts a scenario name goaltree rejects"
+    assert {"/".join(map(str, error.absolute_path)) for error in errors} == {"scenarios"}
+
+
+@pytest.mark.parametrize("name", ["up", "stretch", "low-case", "q3_push", "b2", "baseline", "bas"])
+def test_a_scenario_name_goaltree_accepts_is_valid_under_the_schema(name: str, validator) -> None:
+    text = GOOD + f"scenarios:\n  {name}: {{set: {{revenue: 70000000}}}}\n"
+    assert load_text(text).goal_file.scenarios[name].set == {"revenue": 70_000_000}
+    assert schema_errors(validator, text) == []
+
+
 def _schemas_in(node: Any, path: str) -> Iterator[tuple[str, dict]]:
     """Every sub-schema with its JSON pointer, leaving out `not` (whose enum lists what is forbidden)."""
     if isinstance(node, dict):
