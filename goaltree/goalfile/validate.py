@@ -33,8 +33,9 @@ def validation_diagnostics(error: Any, data: dict) -> Iterator[tuple[Diagnostic,
         top level); ``at_key`` places it at the key rather than the value.
     """
     seen: set[tuple] = set()
+    keys = _KeysByText()
     for item in error.errors(include_url=False):
-        loc = _clean_loc(item["loc"], data)
+        loc = _clean_loc(item["loc"], data, keys)
         kind = item["type"]
         node = str(loc[1]) if len(loc) > 1 and loc[0] == "nodes" else None
         if (loc, kind) in seen:
@@ -42,7 +43,7 @@ def validation_diagnostics(error: Any, data: dict) -> Iterator[tuple[Diagnostic,
         seen.add((loc, kind))
         field_name = str(loc[-1]) if loc else ""
         where = _describe(loc)
-        odd_key = _odd_key(loc, data)
+        odd_key = _odd_key(loc, data, keys)
         if odd_key is not None:
             index, key_value = odd_key
             if (loc[:index], "key") in seen:
@@ -140,7 +141,40 @@ def validation_diagnostics(error: Any, data: dict) -> Iterator[tuple[Diagnostic,
             ), False
 
 
-def _odd_key(loc: tuple, data: dict) -> tuple[int, Any] | None:
+class _KeysByText:
+    """The keys pydantic names by their text rather than by themselves, indexed once per mapping.
+
+    pydantic names a date key by its repr and a null or list key by its text.
+    Each of thousands of errors in one mapping (``actuals: {2027-01-01: x, ...}``)
+    would otherwise search every key of the mapping for its own: quadratic.
+    """
+
+    def __init__(self) -> None:
+        self._dates: dict[int, dict[str, Any]] = {}
+        self._odd: dict[int, dict[str, Any]] = {}
+
+    def date(self, mapping: dict, text: str) -> Any:
+        """The date key whose repr is ``text``, or ``None``."""
+        index = self._dates.get(id(mapping))
+        if index is None:
+            index = self._dates[id(mapping)] = {}
+            for key in mapping:
+                if isinstance(key, dt.date):
+                    index.setdefault(repr(key), key)  # the first, as a search from the start finds
+        return index.get(text)
+
+    def odd(self, mapping: dict, text: str) -> tuple[bool, Any]:
+        """``(True, key)`` for the null or list key whose text is ``text``, else ``(False, None)``."""
+        index = self._odd.get(id(mapping))
+        if index is None:
+            index = self._odd[id(mapping)] = {}
+            for key in mapping:
+                if key is None or isinstance(key, tuple):
+                    index.setdefault(str(key), key)
+        return (True, index[text]) if text in index else (False, None)
+
+
+def _odd_key(loc: tuple, data: dict, keys: _KeysByText) -> tuple[int, Any] | None:
     """Where ``loc`` passes a null or list key (pydantic names it by its text): its index and the key."""
     cursor: Any = data
     for index, step in enumerate(loc):
@@ -149,9 +183,9 @@ def _odd_key(loc: tuple, data: dict) -> tuple[int, Any] | None:
                 cursor = cursor[step]
                 continue
             if step == "None" or (isinstance(step, str) and step.startswith("(")):
-                for key in cursor:
-                    if (key is None or isinstance(key, tuple)) and str(key) == step:
-                        return index, key
+                found, key = keys.odd(cursor, step)
+                if found:
+                    return index, key
             return None
         if isinstance(cursor, list) and isinstance(step, int) and 0 <= step < len(cursor):
             cursor = cursor[step]
@@ -160,7 +194,7 @@ def _odd_key(loc: tuple, data: dict) -> tuple[int, Any] | None:
     return None
 
 
-def _clean_loc(loc: tuple, data: dict) -> tuple:
+def _clean_loc(loc: tuple, data: dict, keys: _KeysByText) -> tuple:
     """Drop pydantic's union tags and type names from an error location."""
     cleaned: list[Any] = []
     cursor: Any = data
@@ -173,7 +207,8 @@ def _clean_loc(loc: tuple, data: dict) -> tuple:
             continue
         if isinstance(cursor, dict) and isinstance(step, str) and step.startswith("datetime.date(") and step not in cursor:
             # pydantic names a date key by its repr: the key itself is what locates it in the file.
-            step = next((key for key in cursor if isinstance(key, dt.date) and repr(key) == step), step)
+            found = keys.date(cursor, step)
+            step = step if found is None else found
         cleaned.append(step)
         if isinstance(cursor, dict):
             cursor = cursor.get(step, cursor.get(str(step)))
