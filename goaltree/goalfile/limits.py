@@ -18,6 +18,11 @@ from goaltree.present.numbers import format_number
 # A goal file with a few thousand nodes replays far fewer events than this; a
 # "billion laughs" file exceeds it within microseconds and is refused.
 MAX_ALIAS_EVENTS = 100_000
+# The 100 000-node benchmark (`python bench/generate.py 100000`, 19 MiB) holds 1.64 million values
+# (keys, scalars and collections): a thousand times a 100-node goal file. Every value costs
+# about 400 bytes on its way through parsing, validation and the checks: 5 million took 2 GB.
+# The bound leaves the benchmark 2.4 times its size and keeps a refused file's cost below 2 GB.
+MAX_VALUES = 4_000_000
 # Goal files nest a handful of levels (nodes > node > metric > options); the parsers and the
 # position scanner recurse per level, and PyYAML's composer overflows the C stack near 100 000.
 MAX_NESTING = 100
@@ -168,6 +173,87 @@ def _too_deep() -> str:
         "the data nests more than {levels} levels deep here; a goal file needs a few: "
         "flatten it (is a bracket or an indentation wrong?)",
         levels=MAX_NESTING,
+    )
+
+
+def may_hold_too_many_values(text: str) -> bool:
+    """Whether ``text`` might hold more than :data:`MAX_VALUES` values: never misses, counted without parsing.
+
+    Each value (a key, a scalar, a collection) starts a line's content or
+    follows an indicator on its line (``:``, ``,``, ``[``, ``{``, ``?``, or a
+    ``-`` and a blank), and each of these starts at most two: a block mapping
+    and its first key, or a key and its empty value. Aliases count once here;
+    their expansion has its own bound (:data:`MAX_ALIAS_EVENTS`). The
+    100 000-node benchmark counts 3.3 million here, below the bound, so a real
+    file is never counted twice.
+    """
+    starts = 1
+    # Line breaks as libyaml knows them; then the indicators, a dash only before a blank or a break.
+    for indicator in ("\n", "\r", "\x85", "\u2028", "\u2029", ":", ",", "[", "{", "?", "- ", "-\t"):
+        starts += text.count(indicator)
+        if 2 * starts > MAX_VALUES:
+            return True
+    return False
+
+
+def values_diagnostic(text: str, filename: str) -> Diagnostic | None:
+    """A located error at the first value beyond :data:`MAX_VALUES`, else ``None``.
+
+    Only texts :func:`may_hold_too_many_values` suspects are counted, on
+    libyaml's events: one pass that keeps nothing, where parsing would build
+    every value first (a 74 MB file of 5 million tags took 2 GB). JSON is
+    YAML here. A text libyaml refuses is left to the parsers, which report
+    why; :func:`count_values` then counts what they built.
+    """
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    counted = 0
+    kinds = (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, kinds):
+                counted += 1
+                if counted > MAX_VALUES:
+                    mark = event.start_mark
+                    return too_many_values(filename, mark.line + 1, mark.column + 1)
+    except yaml.YAMLError:
+        return None
+    return None
+
+
+def count_values_exceeds(data: Any, limit: int) -> bool:
+    """Whether parsed ``data`` holds more than ``limit`` values (keys, scalars and collections)."""
+    counted = 0
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        counted += 1
+        if isinstance(value, dict):
+            counted += len(value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        if counted > limit:
+            return True
+    return False
+
+
+def too_many_values(filename: str, line: int, column: int) -> Diagnostic:
+    """The error for a file holding more than :data:`MAX_VALUES` values, at the first one beyond."""
+    limit = f"{MAX_VALUES:,}" if current().is_english else format_number(MAX_VALUES)
+    return Diagnostic(
+        codes.MALFORMED_DOCUMENT,
+        "error",
+        _(
+            "the file holds more than {limit} values (keys, items and numbers) by here; "
+            "a goal file needs far fewer: split it into several goal files, or read long "
+            "series of actuals from a source (a CSV file) instead of writing them in the file",
+            limit=limit,
+        ),
+        file=filename,
+        line=line,
+        column=column,
     )
 
 

@@ -17,11 +17,16 @@ from typing import Any
 from goaltree.errors import Diagnostic
 from goaltree.goalfile.limits import (
     MAX_ALIAS_EVENTS,
+    MAX_VALUES,
     alias_diagnostic,
+    count_values_exceeds,
+    may_hold_too_many_values,
     may_nest_deep_in_blocks,
     nesting_diagnostic,
     nul_diagnostic,
     short_value,
+    too_many_values,
+    values_diagnostic,
 )
 from goaltree.goalfile.positions import SourceMap
 from goaltree.goalfile.problems import parser_words
@@ -50,13 +55,27 @@ def parse_document(text: str, filename: str) -> tuple[Any, list[Diagnostic]]:
     """Parse YAML or JSON text into plain Python data, safely.
 
     Returns the data (``None`` on failure) and the diagnostics. No object tags
-    are honoured; alias expansion and nesting are bounded; a NUL byte is refused.
+    are honoured; alias expansion, nesting and the number of values are
+    bounded; a NUL byte is refused.
     """
     problem = nul_diagnostic(text, filename)
     if problem is None and not filename.endswith(".json") and may_nest_deep_in_blocks(text):
         problem = nesting_diagnostic(text, filename)
+    # Counted before parsing: the parsers build every value before anything could count them.
+    crowded = problem is None and may_hold_too_many_values(text)
+    if crowded:
+        problem = values_diagnostic(text, filename)
     if problem is not None:
         return None, [problem]
+    data, problems = _parse_bounded(text, filename)
+    if crowded and not problems and count_values_exceeds(data, MAX_VALUES):
+        # libyaml refused what a parser then read (yaml-rs, json): counted on what was built.
+        return None, [too_many_values(filename, 1, 1)]
+    return data, problems
+
+
+def _parse_bounded(text: str, filename: str) -> tuple[Any, list[Diagnostic]]:
+    """:func:`parse_document` once the text is within the bounds checked before parsing."""
     if filename.endswith(".json"):
         # The standard library's parser stops deep nesting itself (RecursionError), where it is counted.
         return _parse_json(text, filename)

@@ -214,6 +214,10 @@ def read_at(root: Path, commit: str, relative: str, *, revision: str | None = No
         )
     if kind.stdout.strip() != b"blob":
         raise GoaltreeError(_("{file}: is a folder at {where}, not a goal file", file=relative, where=where))
+    # Sized before it is read: `git show` would hold a blob of any size in memory first.
+    size = run_git(["cat-file", "-s", f"{commit}:{relative}"], cwd=root)
+    if size.returncode == 0 and size.stdout.strip().isdigit() and int(size.stdout) > MAX_FILE_BYTES:
+        raise GoaltreeError(_("{file} at {where}: the file is larger than {size} MiB", file=relative, where=where, size=MAX_FILE_BYTES // 2**20))
     result = run_git(["show", "--no-textconv", f"{commit}:{relative}"], cwd=root)
     if result.returncode != 0:
         raise GoaltreeError(_("{file}: cannot be read at {where} ({reason})", file=relative, where=where, reason=_stderr(result)))
