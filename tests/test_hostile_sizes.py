@@ -194,3 +194,24 @@ def test_a_revision_larger_than_the_cap_is_refused_before_it_is_read(tmp_path, m
         git.read_at(tmp_path, commit, "goals.yaml")
     assert "show" not in shown
 
+
+# -- memory: running out of it anyway ends in one line ---------------------------------------------
+
+
+def test_running_out_of_memory_is_one_line_and_no_traceback(tmp_path, capsys, monkeypatch):
+    def exhausted(text, filename):
+        raise MemoryError
+
+    path = tmp_path / "goals.yaml"
+    path.write_text(_tags(3), encoding="utf-8")
+    monkeypatch.setattr(loading, "parse_document", exhausted)
+    # The last-resort handler imported `traceback`, which itself fails when memory is gone.
+    monkeypatch.setitem(sys.modules, "traceback", None)
+    code = main(["check", str(path)])
+    monkeypatch.undo()
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == ""
+    assert captured.err.startswith("goaltree: out of memory in 'check'; ")
+    assert captured.err.count("\n") == 1
+    assert "Traceback" not in captured.err and "internal error" not in captured.err

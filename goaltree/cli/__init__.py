@@ -336,6 +336,10 @@ def _run_guarded(args: argparse.Namespace) -> int:
     except OSError as error:  # the machine refused (a name too long, no permission): not a bug in goaltree
         print(_("goaltree: error: {message}", message=os_error_text(error)), file=sys.stderr)
         return 2
+    except MemoryError:
+        # Caught before the last line of defence, which imports and formats and would fail
+        # again; reported below, once the exception has gone with the frames that filled the memory.
+        pass
     except Exception as error:  # the last line of defence: never a traceback
         import traceback
 
@@ -352,6 +356,16 @@ def _run_guarded(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    # Only an exhausted memory gets here: every other way out of the command returns.
+    print(
+        _(
+            "goaltree: out of memory in '{command}'; the goal file or its sources are too large "
+            "for this machine: split the goal file, or run on a machine with more memory",
+            command=args.command,
+        ),
+        file=sys.stderr,
+    )
+    return 2
 
 
 class Terminated(BaseException):
