@@ -65,7 +65,7 @@ from goaltree.observations import Observation
 from goaltree.outputs import write_atomic
 from goaltree.errors import Diagnostic, GoaltreeError
 from goaltree.model import GoalFile
-from goaltree.present.language import _, _p, format_date
+from goaltree.present.language import _, _n, _p, format_date
 from goaltree.present.terms import joined_with_and
 from goaltree.sources.base import FetchResult, observation_key
 from goaltree import codes
@@ -455,9 +455,21 @@ def check_snapshot(snapshot: Snapshot, goal_file: GoalFile) -> None:
     """Refuse a snapshot whose numbers for ``goal_file`` could not be right.
 
     Raises:
-        GoaltreeError: The snapshot holds nodes it cannot answer exactly (see
-            :func:`snapshot_problems`).
+        GoaltreeError: The snapshot was pulled for another goal tree (its
+            ``tree`` is not the goal file's ``id``), or it holds nodes it
+            cannot answer exactly (see :func:`snapshot_problems`).
     """
+    if snapshot.tree != goal_file.id:
+        # Another tree's nodes may share ids with this one's (revenue, visits): its numbers would be read as these.
+        raise _fail(
+            snapshot.path,
+            _(
+                "was pulled for the goal tree {snapshot_tree}, not for {tree} (the id of the goal file being read): "
+                "its observations belong to another tree; run `goaltree pull` on this goal file to write its own snapshot",
+                snapshot_tree=_short(snapshot.tree),
+                tree=_short(goal_file.id),
+            ),
+        )
     problems = snapshot_problems(snapshot, goal_file)
     if problems:
         listed = ", ".join(problems[:5])
@@ -480,16 +492,32 @@ def check_snapshot(snapshot: Snapshot, goal_file: GoalFile) -> None:
 
 
 def stale_snapshot(snapshot: Snapshot, goal_file: GoalFile, as_of: dt.date) -> list[Diagnostic]:
-    """An ``E027`` warning when ``snapshot`` misses days that evaluating at ``as_of`` would read.
+    """``E027`` warnings for what evaluating at ``as_of`` reads and ``snapshot`` does not hold.
 
     The engine reads ``period.start`` up to ``as_of`` (at most ``period.end``);
     a snapshot pulled earlier, or before the period was moved back, lacks the
     days outside the ones it fetched, and nothing in its observations shows it.
+    A node whose ``metric`` was added to the goal file after the pull has no
+    line at all in the snapshot (``pull`` writes every node with a metric, or
+    lists it in ``failed``): it would show no data with nothing to tell why.
     """
     start = goal_file.period.start
     end = min(as_of, goal_file.period.end)
     if end < start:
         return []
+    diagnostics = _missing_days(snapshot, start, end, as_of)
+    uncovered = [
+        node_id
+        for node_id, node in goal_file.nodes.items()
+        if node.metric is not None and node_id not in snapshot.observations and node_id not in snapshot.failed_nodes
+    ]
+    if uncovered:
+        diagnostics.append(_uncovered_nodes(snapshot, uncovered))
+    return diagnostics
+
+
+def _missing_days(snapshot: Snapshot, start: dt.date, end: dt.date, as_of: dt.date) -> list[Diagnostic]:
+    """An ``E027`` warning when the snapshot's days do not cover ``start`` to ``end``."""
     missing = []
     if snapshot.end < end:
         first = max(snapshot.end + dt.timedelta(days=1), start)
@@ -500,15 +528,13 @@ def stale_snapshot(snapshot: Snapshot, goal_file: GoalFile, as_of: dt.date) -> l
     if not missing:
         return []
     gaps = joined_with_and(missing)  # before the snapshot, after it, or both
-    fetched = snapshot.fetched_at
-    pulled = format_date(fetched.date()) if isinstance(fetched, dt.datetime) else str(fetched)
     message = _(
         "snapshot {snapshot} was pulled on {pulled} with data from {first} to {last}, "
         "but evaluating at {as_of} reads {start} to {end}: observations of {missing} are missing, "
         "so flows (sum) fall short and levels (last) show an older day; "
         "run `goaltree pull --as-of {refresh}` to refresh it",
         snapshot=snapshot.path.name,
-        pulled=pulled,
+        pulled=_pulled(snapshot),
         first=format_date(snapshot.start),
         last=format_date(snapshot.end),
         as_of=format_date(as_of),
@@ -518,6 +544,32 @@ def stale_snapshot(snapshot: Snapshot, goal_file: GoalFile, as_of: dt.date) -> l
         refresh=end.isoformat(),
     )
     return [Diagnostic(STALE_SNAPSHOT, "warning", message, file=str(snapshot.path))]
+
+
+def _uncovered_nodes(snapshot: Snapshot, nodes: list[str]) -> Diagnostic:
+    """The ``E027`` warning for nodes with a metric that the snapshot has no line for."""
+    listed = ", ".join(nodes[:5])
+    if len(nodes) > 5:
+        listed = _p("source", "{nodes} and {count} more", nodes=listed, count=len(nodes) - 5)
+    message = _n(
+        "snapshot {snapshot} (pulled on {pulled}) holds no observations for node {nodes}, whose metric "
+        "was not in the goal file when it was pulled: it shows no data here, though its source may have some; "
+        "run `goaltree pull` again to add it",
+        "snapshot {snapshot} (pulled on {pulled}) holds no observations for nodes {nodes}, whose metrics "
+        "were not in the goal file when it was pulled: they show no data here, though their sources may have some; "
+        "run `goaltree pull` again to add them",
+        len(nodes),
+        snapshot=snapshot.path.name,
+        pulled=_pulled(snapshot),
+        nodes=listed,
+    )
+    return Diagnostic(STALE_SNAPSHOT, "warning", message, file=str(snapshot.path))
+
+
+def _pulled(snapshot: Snapshot) -> str:
+    """The day the snapshot was fetched, as a date in the output language."""
+    fetched = snapshot.fetched_at
+    return format_date(fetched.date()) if isinstance(fetched, dt.datetime) else str(fetched)
 
 
 def _days(first: dt.date, last: dt.date) -> str:

@@ -145,3 +145,89 @@ def test_a_snapshot_pulled_for_a_sum_cannot_answer_a_max(project: Path) -> None:
 
     with pytest.raises(GoaltreeError, match=r"lacks the smallest and largest rows that the min/max of won_revenue need"):
         goaltree.evaluate(goals, dt.date(2027, 6, 30), snapshot=snapshot)
+
+
+def test_a_snapshot_of_another_tree_is_refused_naming_both_ids(project: Path, capsys) -> None:
+    """Two trees may share node ids (revenue, visits): the other tree's numbers must not be read as these."""
+    goals, snapshot = project / "goals.yaml", project / "goals.snapshot.json"
+    assert main(["pull", str(goals), "--as-of", "2027-06-30", "-o", str(snapshot)]) == 0
+    other = project / "other.yaml"
+    other.write_text(goals.read_text(encoding="utf-8").replace("id: rows-2027", "id: rows-2027-copy"), encoding="utf-8")
+
+    with pytest.raises(GoaltreeError) as raised:
+        goaltree.evaluate(other, dt.date(2027, 6, 30), snapshot=snapshot)
+    message = str(raised.value)
+    assert "pulled for the goal tree 'rows-2027', not for 'rows-2027-copy'" in message
+    assert "run `goaltree pull` on this goal file" in message
+
+    capsys.readouterr()
+    assert main(["evaluate", str(other), "--as-of", "2027-06-30", "--snapshot", str(snapshot)]) == 2
+    captured = capsys.readouterr()
+    assert "'rows-2027'" in captured.err and "'rows-2027-copy'" in captured.err
+    assert captured.out == ""  # no table of the other tree's numbers
+    # The file it was pulled for still reads it.
+    assert main(["evaluate", str(goals), "--as-of", "2027-06-30", "--snapshot", str(snapshot)]) == 0
+
+
+def test_a_node_whose_metric_was_added_after_the_pull_warns_instead_of_showing_no_data_silently(project: Path, capsys) -> None:
+    goals, snapshot = project / "goals.yaml", project / "goals.snapshot.json"
+    assert main(["pull", str(goals), "--as-of", "2027-06-30", "-o", str(snapshot)]) == 0
+    live = goaltree.evaluate(goals, dt.date(2027, 6, 30))
+    document = yaml.safe_load(goals.read_text(encoding="utf-8"))
+    document["nodes"]["won_revenue_again"] = {**document["nodes"]["won_revenue"], "title": "Won revenue, added after the pull"}
+    goals.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+
+    evaluation = goaltree.evaluate(goals, dt.date(2027, 6, 30), snapshot=snapshot)
+
+    assert evaluation.nodes["won_revenue_again"].status == "no_data"  # the snapshot has nothing for it ...
+    stale = [d for d in evaluation.diagnostics if d.code == "E027"]
+    assert len(stale) == 1 and stale[0].severity == "warning"  # ... and says so
+    assert "holds no observations for node won_revenue_again," in stale[0].message
+    assert "run `goaltree pull` again to add it" in stale[0].message
+    assert "won_revenue," not in stale[0].message  # the nodes it holds are not named
+    assert evaluation.nodes["won_revenue"].actual == live.nodes["won_revenue"].actual
+
+    capsys.readouterr()
+    assert main(["evaluate", str(goals), "--as-of", "2027-06-30", "--snapshot", str(snapshot)]) == 0  # a warning
+    assert "warning E027" in capsys.readouterr().out
+
+    # Pulled again, the node has its numbers and nothing warns.
+    assert main(["pull", str(goals), "--as-of", "2027-06-30", "-o", str(snapshot)]) == 0
+    evaluation = goaltree.evaluate(goals, dt.date(2027, 6, 30), snapshot=snapshot)
+    assert not [d for d in evaluation.diagnostics if d.code == "E027"]
+    assert evaluation.nodes["won_revenue_again"].actual == live.nodes["won_revenue"].actual
+
+
+def test_several_nodes_missing_from_the_snapshot_are_named_in_one_warning(project: Path) -> None:
+    goals, snapshot = project / "goals.yaml", project / "goals.snapshot.json"
+    assert main(["pull", str(goals), "--as-of", "2027-03-31", "-o", str(snapshot)]) == 0
+    document = yaml.safe_load(goals.read_text(encoding="utf-8"))
+    for name in ("late_a", "late_b"):
+        document["nodes"][name] = {**document["nodes"]["won_revenue"], "title": name}
+    goals.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+
+    stale = [d.message for d in goaltree.evaluate(goals, dt.date(2027, 6, 30), snapshot=snapshot).diagnostics if d.code == "E027"]
+
+    assert len(stale) == 2  # the days after the pull, and the nodes it never had
+    assert any("2027-04-01 to 2027-06-30 are missing" in message for message in stale)
+    assert any("holds no observations for nodes late_a, late_b, whose metrics were not in the goal file" in m for m in stale)
+
+
+def test_a_node_whose_source_failed_at_the_pull_is_not_called_missing(project: Path) -> None:
+    """A node in the snapshot's `failed` list was pulled (and failed): not a node added after the pull."""
+    goals, snapshot = project / "goals.yaml", project / "goals.snapshot.json"
+    assert main(["pull", str(goals), "--as-of", "2027-06-30", "-o", str(snapshot)]) == 0
+    document = json.loads(snapshot.read_text(encoding="utf-8"))
+    del document["nodes"]["won_revenue"]
+    document["failed"] = ["won_revenue"]
+    del document["sha256"]
+    fetched_at = document.pop("fetched_at")
+    digest = hashlib.sha256(
+        json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
+    document["fetched_at"], document["sha256"] = fetched_at, digest
+    snapshot.write_text(json.dumps(document, indent=2), encoding="utf-8")
+
+    evaluation = goaltree.evaluate(goals, dt.date(2027, 6, 30), snapshot=snapshot)
+
+    assert not [d for d in evaluation.diagnostics if d.code == "E027"]
