@@ -23,6 +23,21 @@ TITLE_WIDTH = 30
 TITLE_LINES = 3
 """A longer title is cut with an ellipsis; the report has it in full."""
 
+LINE_LENGTH = 60
+"""An owner, a unit or a node id longer than this is cut with an ellipsis on a card; the report has it in full."""
+
+HEADING_LENGTH = 120
+"""The tree's title in a diagram's heading is cut with an ellipsis after this many characters."""
+
+TOOLTIP_LENGTH = 500
+"""A node's title in its tooltip (which shows the title the card cuts) is cut after this many characters.
+
+Every goal-file text is cut before it goes into a diagram: Graphviz refuses a
+label or a quoted string longer than 16 384 characters (it cannot draw the
+diagram at all, or writes an empty one), and escaping can make a character six
+(``&quot;``). Cut to these lengths, a card's label stays under 4 000 characters
+whatever the goal file holds."""
+
 # "900 000 SEK" must not wrap between its digit groups.
 _DIGIT_GROUP_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
 
@@ -36,13 +51,14 @@ class Card:
         kind: ``KPI``, ``OBJECTIVE`` or ``DRIVER``.
         title_lines: The title wrapped to :data:`TITLE_WIDTH` characters.
         title: The title on one line, cut to the same length, for renderers that wrap by themselves.
-        values: ``actual / target unit``, or the score for objectives scored from their children.
+        values: ``actual / target unit`` (the unit cut to :data:`LINE_LENGTH`), or the score for objectives scored
+            from their children.
         derived: The target was derived from the equations, not declared.
         progress: Progress as a fraction clipped to [0, 1] for the bar, or ``None``.
         pace: ``43 % · expected 50 %``.
         status: The status code (``at_risk``).
         status_label: The status in words (``AT RISK``).
-        owner: Who answers for the node, or ``None``.
+        owner: Who answers for the node (cut to :data:`LINE_LENGTH`), or ``None``.
         hidden_children: How many children the diagram leaves out (``--depth``).
     """
 
@@ -71,10 +87,15 @@ def wrap_title(title: str, width: int = TITLE_WIDTH, lines: int = TITLE_LINES) -
     return tuple(wrapped)
 
 
+def short_text(text: str, length: int = LINE_LENGTH) -> str:
+    """Goal-file text on one line, cut with an ellipsis to at most ``length`` characters."""
+    clean = plain(text)
+    return clean if len(clean) <= length else clean[: length - 1].rstrip() + "…"
+
+
 def short_title(title: str, length: int = TITLE_WIDTH * TITLE_LINES) -> str:
     """The title on one line, cut with an ellipsis after ``length`` characters."""
-    clean = plain(title)
-    return clean if len(clean) <= length else clean[: length - 1].rstrip() + "…"
+    return short_text(title, length)
 
 
 def values_text(result: NodeResult) -> str:
@@ -84,7 +105,8 @@ def values_text(result: NodeResult) -> str:
             return _p("report", "score {score}", score=format_percent(result.score))
         return _p("report", "no actual, no target")
     text = f"{format_number(result.actual, result.unit)} / {format_number(result.target, result.unit)}"
-    return text + unit_suffix(result.unit, result.target)
+    unit = unit_suffix(result.unit, result.target)
+    return text + (" " + short_text(unit) if unit else "")  # the unit cut, never the figures
 
 
 def pace_text(result: NodeResult) -> str:
@@ -112,6 +134,6 @@ def card_for(result: NodeResult, hidden_children: int = 0) -> Card:
         pace=pace_text(result),
         status=result.status,
         status_label=status_label(result.status),
-        owner=plain(result.owner) if result.owner else None,
+        owner=short_text(result.owner) if result.owner else None,
         hidden_children=hidden_children,
     )
