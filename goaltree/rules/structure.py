@@ -529,6 +529,12 @@ class StaleSnapshot(Rule):
     days the snapshot covers, the days the evaluation reads and the ones
     missing. Reported by `evaluate`, `report` and the other commands that read
     a snapshot; fix it with `goaltree pull --as-of DATE`.
+
+    It also names the nodes with a `metric` that the snapshot has no line for
+    (their metric was added to the goal file after the pull): they would show
+    no data with nothing to tell why. `goaltree pull` again adds them. (A
+    snapshot pulled for another goal tree, whose `tree` is not the file's
+    `id`, is refused outright.)
     """
 
     code = codes.STALE_SNAPSHOT
