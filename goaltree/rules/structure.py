@@ -522,19 +522,13 @@ class RuleCrashed(Rule):
 class StaleSnapshot(Rule):
     """The snapshot read with `--snapshot` does not cover every day the evaluation reads.
 
-    A snapshot holds the days from the period's start up to the date it was
-    pulled for. Evaluating at a later `--as-of` (or after moving the period's
-    start back) reads days the snapshot never fetched: flows fall short and
-    levels show an older day, with nothing else to tell. The message gives the
-    days the snapshot covers, the days the evaluation reads and the ones
-    missing. Reported by `evaluate`, `report` and the other commands that read
-    a snapshot; fix it with `goaltree pull --as-of DATE`.
-
-    It also names the nodes with a `metric` that the snapshot has no line for
-    (their metric was added to the goal file after the pull): they would show
-    no data with nothing to tell why. `goaltree pull` again adds them. (A
-    snapshot pulled for another goal tree, whose `tree` is not the file's
-    `id`, is refused outright.)
+    A snapshot holds the days from the period's start to the date it was pulled
+    for. A later `--as-of` (or an earlier period start) reads days it never
+    fetched: flows fall short, levels show an older day, with nothing else to
+    tell. The message gives the days covered, read and missing, and the nodes
+    with a `metric` it has no line for (added after the pull). Reported by the
+    commands that read a snapshot; fix it with `goaltree pull --as-of DATE`. (A
+    snapshot of another tree, its `tree` not the file's `id`, is refused.)
     """
 
     code = codes.STALE_SNAPSHOT
