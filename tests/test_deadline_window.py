@@ -25,11 +25,16 @@ owner: Marketing
 """
 
 
-def evaluate(tmp_path, capsys, body: str, as_of: str) -> dict:
+def evaluated(tmp_path, capsys, body: str, as_of: str) -> dict:
+    """The JSON `goaltree evaluate` prints for the goal file of ``body``."""
     path = tmp_path / "goals.yaml"
     path.write_text(HEADER + body, encoding="utf-8")
     main(["evaluate", str(path), "--as-of", as_of, "--format", "json"])
-    return json.loads(capsys.readouterr().out)["nodes"]
+    return json.loads(capsys.readouterr().out)
+
+
+def evaluate(tmp_path, capsys, body: str, as_of: str) -> dict:
+    return evaluated(tmp_path, capsys, body, as_of)["nodes"]
 
 
 INLINE = """\
@@ -286,10 +291,7 @@ def test_a_node_solved_from_its_parent_is_judged_at_its_deadline_without_disturb
         " actuals: {2027-03-15: 10000, 2027-10-01: 12500}}\n"
         "  customers: {title: 60 customers won by midsummer, unit: count, deadline: 2027-06-30}\n"
     )
-    path = tmp_path / "goals.yaml"
-    path.write_text(HEADER + body, encoding="utf-8")
-    main(["evaluate", str(path), "--as-of", "2027-12-31", "--format", "json"])
-    document = json.loads(capsys.readouterr().out)
+    document = evaluated(tmp_path, capsys, body, "2027-12-31")
     assert document["diagnostics"] == []
     nodes = document["nodes"]
     assert nodes["customers"]["actual"] == 500_000 / 10_000
@@ -325,10 +327,7 @@ def test_a_division_by_zero_at_the_deadline_is_still_m007(tmp_path, capsys):
         "  cost: {title: Cost 100 000 SEK, unit: SEK, direction: decrease, target: 100000, actuals: {2027-02-01: 30000, 2027-08-01: 20000}}\n"
         "  leads: {title: 200 leads, unit: count, target: 200, actuals: {2027-02-01: 0, 2027-09-01: 150}}\n"
     )
-    path = tmp_path / "goals.yaml"
-    path.write_text(HEADER + body, encoding="utf-8")
-    main(["evaluate", str(path), "--as-of", "2027-12-31", "--format", "json"])
-    document = json.loads(capsys.readouterr().out)
+    document = evaluated(tmp_path, capsys, body, "2027-12-31")
     assert document["nodes"]["cpl"]["actual"] is None  # not 50 000 / 150 = 333.33 from rows after its deadline
     assert [(d["code"], d["node"]) for d in document["diagnostics"]] == [("M007", "cpl")]
 
@@ -343,10 +342,7 @@ def test_a_measured_sum_due_at_midsummer_is_compared_with_its_channels_at_midsum
         "  web: {title: 18 from the website, unit: count, parent: signups, target: 18, actuals: {2027-03-01: 6, 2027-06-01: 4, 2027-09-01: 20}}\n"
         "  mail: {title: 12 from the newsletter, unit: count, parent: signups, target: 12, actuals: {2027-03-01: 4, 2027-06-01: 8}}\n"
     )
-    path = tmp_path / "goals.yaml"
-    path.write_text(HEADER + body, encoding="utf-8")
-    main(["evaluate", str(path), "--as-of", "2027-12-31", "--format", "json"])
-    document = json.loads(capsys.readouterr().out)
+    document = evaluated(tmp_path, capsys, body, "2027-12-31")
     assert document["diagnostics"] == []
     signups = document["nodes"]["signups"]
     assert (signups["actual"], signups["computed_actual"], signups["status"]) == (22, 22, "off_track")

@@ -80,6 +80,16 @@ def test_pulling_before_the_period_starts_says_so_and_writes_nothing(project: Pa
     assert not snapshot.exists()
 
 
+def resign(document: dict) -> None:
+    """Give an edited snapshot the hash of its new content, as `goaltree pull` would have written it."""
+    del document["sha256"]
+    fetched_at = document.pop("fetched_at")
+    digest = hashlib.sha256(
+        json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
+    document["fetched_at"], document["sha256"] = fetched_at, digest
+
+
 def as_format_one(path: Path) -> None:
     """Rewrite a snapshot as goaltree wrote format 1: one value per day (the day's sum), re-hashed."""
     document = json.loads(path.read_text(encoding="utf-8"))
@@ -91,12 +101,7 @@ def as_format_one(path: Path) -> None:
             dimension = row[2] if len(row) >= 3 else None
             old.append([row[0], value] + ([dimension] if dimension is not None else []))
         document["nodes"][node_id] = old
-    del document["sha256"]
-    fetched_at = document.pop("fetched_at")
-    digest = hashlib.sha256(
-        json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    ).hexdigest()
-    document["fetched_at"], document["sha256"] = fetched_at, digest
+    resign(document)
     path.write_text(json.dumps(document, indent=2), encoding="utf-8")
 
 
@@ -220,12 +225,7 @@ def test_a_node_whose_source_failed_at_the_pull_is_not_called_missing(project: P
     document = json.loads(snapshot.read_text(encoding="utf-8"))
     del document["nodes"]["won_revenue"]
     document["failed"] = ["won_revenue"]
-    del document["sha256"]
-    fetched_at = document.pop("fetched_at")
-    digest = hashlib.sha256(
-        json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    ).hexdigest()
-    document["fetched_at"], document["sha256"] = fetched_at, digest
+    resign(document)
     snapshot.write_text(json.dumps(document, indent=2), encoding="utf-8")
 
     evaluation = goaltree.evaluate(goals, dt.date(2027, 6, 30), snapshot=snapshot)
