@@ -13,7 +13,7 @@ from itertools import repeat
 from operator import add, mul, truediv
 from typing import Any, Iterable, Literal
 
-from goaltree.present.language import _p
+from goaltree.present.language import _n, _p
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -48,6 +48,14 @@ class Diagnostic:
     def located(self, file: str | None, line: int | None, column: int | None) -> "Diagnostic":
         """Return a copy placed at ``file:line:column``."""
         return replace(self, file=file, line=line, column=column)
+
+    @property
+    def location(self) -> str:
+        """``file:line:column`` as far as each is known (``:3:5`` without a file): a findings table's first cell."""
+        where = self.file or ""
+        if self.line is not None:
+            where += f":{self.line}" + (f":{self.column}" if self.column is not None else "")
+        return where
 
     def format(self) -> str:
         """Format like a compiler message: ``file:line:col: severity CODE [node] message``."""
@@ -115,6 +123,16 @@ def sort_key(diagnostic: Diagnostic) -> tuple:
 def count(diagnostics: Iterable[Diagnostic], severity: Severity) -> int:
     """How many diagnostics have ``severity``."""
     return sum(1 for d in diagnostics if d.severity == severity)
+
+
+def finding_counts(diagnostics: Iterable[Diagnostic]) -> dict[str, str]:
+    """``errors``, ``warnings`` and ``notes``: how many findings of each severity, counted in words (``2 error(s)``)."""
+    found = list(diagnostics)
+    return {
+        "errors": _n("{count} error(s)", "{count} error(s)", count(found, "error")),
+        "warnings": _n("{count} warning(s)", "{count} warning(s)", count(found, "warning")),
+        "notes": _n("{count} note(s)", "{count} note(s)", count(found, "info")),
+    }
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:

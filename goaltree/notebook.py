@@ -9,12 +9,12 @@ is asked for (it is an optional extra: ``pip install pandas``).
 from __future__ import annotations
 
 from html import escape
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from goaltree.errors import GoaltreeError
+from goaltree.errors import GoaltreeError, finding_counts
 from goaltree.present.language import _, _n, _p, format_date
 from goaltree.present.numbers import format_number, format_percent
-from goaltree.present.terms import field_word, severity_word
+from goaltree.present.terms import field_word, finding_columns, severity_word
 
 if TYPE_CHECKING:
     import pandas
@@ -69,8 +69,7 @@ def evaluation_html(evaluation: Evaluation) -> str:
             f"<td>{escape(format_percent(brief.progress))}</td><td>{badge}</td>"
             "</tr>"
         )
-    errors = sum(1 for d in evaluation.diagnostics if d.severity == "error")
-    warnings = sum(1 for d in evaluation.diagnostics if d.severity == "warning")
+    found = finding_counts(evaluation.diagnostics)
     heading = _(
         "{title} ({tree}) as of {date}",
         title=f"<strong>{escape(evaluation.title)}</strong>",
@@ -80,8 +79,8 @@ def evaluation_html(evaluation: Evaluation) -> str:
     counts = " · ".join(
         (
             _n("{count} node", "{count} nodes", len(rows), count=format_number(len(rows))),
-            _n("{count} error(s)", "{count} error(s)", errors, count=format_number(errors)),
-            _n("{count} warning(s)", "{count} warning(s)", warnings, count=format_number(warnings)),
+            found["errors"],
+            found["warnings"],
         )
     )
     footnote = _("* = derived target")
@@ -103,20 +102,10 @@ def diagnostics_html(diagnostics: Iterable[Diagnostic]) -> str:
         return f"<div>{escape(nothing)}</div>"
     rows = []
     for diagnostic in found:
-        where = diagnostic.file or ""
-        if diagnostic.line is not None:
-            where += f":{diagnostic.line}" + (f":{diagnostic.column}" if diagnostic.column is not None else "")
-        cells = (where, severity_word(diagnostic.severity), diagnostic.code, diagnostic.node or "", diagnostic.message)
+        cells = (diagnostic.location, severity_word(diagnostic.severity), diagnostic.code, diagnostic.node or "", diagnostic.message)
         rows.append("<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in cells) + "</tr>")
-    counts: dict[str, Any] = {severity: sum(1 for d in found if d.severity == severity) for severity in ("error", "warning", "info")}
-    summary = ", ".join(
-        (
-            _n("{count} error(s)", "{count} error(s)", counts["error"], count=format_number(counts["error"])),
-            _n("{count} warning(s)", "{count} warning(s)", counts["warning"], count=format_number(counts["warning"])),
-            _n("{count} note(s)", "{count} note(s)", counts["info"], count=format_number(counts["info"])),
-        )
-    )
-    columns = (_p("cli", "where"), _p("cli", "severity"), _p("cli", "code"), field_word("node"), _p("cli", "message"))
+    summary = ", ".join(finding_counts(found).values())
+    columns = finding_columns()
     return (
         f"<div>{escape(summary)}<table><thead><tr>"
         + "".join(f"<th>{escape(column)}</th>" for column in columns)

@@ -44,7 +44,7 @@ def summary(diagnostics: list[Diagnostic], checked: int, unreadable: int) -> str
         if unreadable:
             return _("{files}; {unreadable} could not be read", files=files, unreadable=unreadable)
         return _("{files}: no problems", files=files)
-    from goaltree.cli.ci_formats import finding_counts
+    from goaltree.errors import finding_counts
 
     found = {"files": files, **finding_counts(diagnostics)}
     if unreadable:

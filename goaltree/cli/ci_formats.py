@@ -15,30 +15,14 @@ import os
 from pathlib import Path
 from typing import Sequence
 
-from goaltree.errors import Diagnostic, count
+from goaltree.errors import Diagnostic, finding_counts
 from goaltree.present.escape import markdown_text
-from goaltree.present.language import _, _n, _p
-from goaltree.present.terms import field_word, severity_word
+from goaltree.present.language import _, _n
+from goaltree.present.terms import finding_columns, severity_word
 
 # GitLab's severities are blocker, critical, major, minor and info: an error stops
 # the goal file from evaluating, a warning is a SMART finding, a note is a note.
 CODEQUALITY_SEVERITY = {"error": "critical", "warning": "minor", "info": "info"}
-
-
-def _where(diagnostic: Diagnostic) -> str:
-    where = diagnostic.file or ""
-    if diagnostic.line is not None:
-        where += f":{diagnostic.line}" + (f":{diagnostic.column}" if diagnostic.column is not None else "")
-    return where
-
-
-def finding_counts(diagnostics: Sequence[Diagnostic]) -> dict[str, str]:
-    """``errors``, ``warnings`` and ``notes``: how many findings of each severity, counted in words (``2 error(s)``)."""
-    return {
-        "errors": _n("{count} error(s)", "{count} error(s)", count(diagnostics, "error")),
-        "warnings": _n("{count} warning(s)", "{count} warning(s)", count(diagnostics, "warning")),
-        "notes": _n("{count} note(s)", "{count} note(s)", count(diagnostics, "info")),
-    }
 
 
 def step_summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
@@ -47,13 +31,12 @@ def step_summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
     found = _("{files}: {errors}, {warnings}, {notes}.", files=checked, **finding_counts(diagnostics))
     lines = ["### goaltree check", "", found, ""]
     if diagnostics:
-        header = (_p("cli", "where"), _p("cli", "severity"), _p("cli", "code"), field_word("node"), _p("cli", "message"))
-        lines += ["| " + " | ".join(header) + " |", "|---|---|---|---|---|"]
+        lines += ["| " + " | ".join(finding_columns()) + " |", "|---|---|---|---|---|"]
         lines += [
             "| "
             + " | ".join(
                 markdown_text(cell)
-                for cell in (_where(d), severity_word(d.severity), d.code, d.node or "", d.message)
+                for cell in (d.location, severity_word(d.severity), d.code, d.node or "", d.message)
             )
             + " |"
             for d in diagnostics

@@ -9,7 +9,7 @@ words a Swedish marketer uses, and tests/i18n holds the catalogues to them).
 
 from __future__ import annotations
 
-from goaltree.present.language import N_, _, _n
+from goaltree.present.language import N_, _, _n, _p
 from goaltree.present.numbers import format_number
 
 STATUS_WORDS: dict[str, str] = {
@@ -142,3 +142,8 @@ def joined_with_and(parts: list[str]) -> str:
 def severity_word(severity: str) -> str:
     """``warning`` -> ``warning`` (Swedish ``varning``, and ``info`` ``notering`` as check's summary counts it)."""
     return _word(SEVERITY_WORDS, severity, severity)
+
+
+def finding_columns() -> tuple[str, ...]:
+    """The headings of a table of findings: where, severity, code, node, message."""
+    return (_p("cli", "where"), _p("cli", "severity"), _p("cli", "code"), field_word("node"), _p("cli", "message"))
