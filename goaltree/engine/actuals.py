@@ -1,9 +1,9 @@
-"""A tree's actuals: what each measured node reached, and what a node computed from others reached by its deadline.
+"""A tree's actuals: what each measured node reached, and what each node due early reached by its deadline.
 
-A goal is done by its deadline or not at all (docs/engine.md, "Status"):
-rows after a node's deadline never count for it, and a node computed from
-its children is their sum, product or mean at its own deadline, not at the
-evaluation's date.
+A goal is done by its deadline or not at all (docs/engine.md, "Actuals"):
+a node due before the evaluation's last day is judged by its value at its
+deadline, measured or computed from others, while the equations around it
+read every row to that last day.
 """
 
 from __future__ import annotations
@@ -35,6 +35,14 @@ def last_day_counted(node: Node, start: dt.date, observed_until: dt.date) -> dt.
     """
     deadline = node.deadline
     return deadline if deadline is not None and start <= deadline < observed_until else observed_until
+
+
+def without_value(nodes: Mapping[str, Node], measured: Container[str], failed: frozenset[str]) -> frozenset[str]:
+    """The nodes with a metric or actuals but no value in ``measured`` (no rows yet, an overflow), and the failed ones.
+
+    Their actual stays unknown: it is never solved from their parent or siblings instead.
+    """
+    return failed | {node_id for node_id, node in nodes.items() if (node.actuals or node.metric is not None) and node_id not in measured}
 
 
 def measure(
@@ -166,8 +174,7 @@ def actuals_at_deadlines(
     at = AtDeadlines({}, {}, {}, [], {})
     for deadline in sorted(due):
         measured_then, _daily, _rows = measure(tree, deadline, observations, failed, aggregate_of, [], set())
-        without_rows = {node_id for node_id, node in nodes.items() if (node.actuals or node.metric is not None) and node_id not in measured_then}
-        then = solve_actuals(tree, equations, measured_then, target_values, unknowable=failed | without_rows)
+        then = solve_actuals(tree, equations, measured_then, target_values, unknowable=without_value(nodes, measured_then, failed))
         at.solves[deadline] = then.values
         measured_here = set()
         for node_id in due[deadline]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Container, Mapping, Sequence
 
 from goaltree.engine import fields, measuring, pace
-from goaltree.engine.actuals import AtDeadlines, actuals_at_deadlines, aggregate_words, last_day_counted, measure
+from goaltree.engine.actuals import AtDeadlines, actuals_at_deadlines, aggregate_words, last_day_counted, measure, without_value
 from goaltree.engine.attribution import attribute_node
 from goaltree.engine.equations import Equation, equations_of, solve_actuals, solve_targets
 from goaltree.engine.forecasts import forecasts_of
@@ -75,12 +75,7 @@ def evaluate(
         counted = measured
         if any(node_id in at.values for node_id in daily):
             counted = measure(tree, observed_until, observations or {}, failed, aggregate_of, [], set(), every_row=True)[0]
-        # A node with a metric or actuals but no value by as_of (no rows yet, a failed source, an
-        # overflow) has no actual: it is never solved from its parent or siblings instead.
-        unmeasured = failed | {
-            node_id for node_id, node in nodes.items() if (node.actuals or node.metric is not None) and node_id not in counted
-        }
-        actuals = solve_actuals(tree, equations, counted, targets.values, unknowable=unmeasured)
+        actuals = solve_actuals(tree, equations, counted, targets.values, unknowable=without_value(nodes, counted, failed))
         # A node due early is compared with its children at its deadline (at.diagnostics), not after it.
         found.extend(d for d in actuals.diagnostics if not (d.code == codes.ACTUALS_DISAGREE and d.node in at.values))
         solved = actuals.values
