@@ -239,9 +239,14 @@ def count_values_exceeds(data: Any, limit: int) -> bool:
     return False
 
 
+def _bound_text(bound: int) -> str:
+    """A bound as the loader's messages write it: ``100,000`` in English, the language's grouping otherwise."""
+    return f"{bound:,}" if current().is_english else format_number(bound)
+
+
 def too_many_values(filename: str, line: int, column: int) -> Diagnostic:
     """The error for a file holding more than :data:`MAX_VALUES` values, at the first one beyond."""
-    limit = f"{MAX_VALUES:,}" if current().is_english else format_number(MAX_VALUES)
+    limit = _bound_text(MAX_VALUES)
     return Diagnostic(
         codes.MALFORMED_DOCUMENT,
         "error",
@@ -259,7 +264,7 @@ def too_many_values(filename: str, line: int, column: int) -> Diagnostic:
 
 def alias_diagnostic(filename: str) -> Diagnostic:
     """The error for a file whose aliases expand beyond :data:`MAX_ALIAS_EVENTS` values."""
-    limit = f"{MAX_ALIAS_EVENTS:,}" if current().is_english else format_number(MAX_ALIAS_EVENTS)
+    limit = _bound_text(MAX_ALIAS_EVENTS)
     return Diagnostic(
         codes.ALIAS_BOMB,
         "error",
