@@ -362,3 +362,31 @@ def test_an_objective_due_at_midsummer_is_scored_by_its_key_results_at_midsummer
         launch = evaluate(tmp_path, capsys, body, as_of)["launch"]
         assert launch["score"] == pytest.approx((0.5 + 0.5) / 2), as_of
         assert launch["status"] == "off_track", as_of
+
+
+def test_explain_lists_a_child_judged_at_its_deadline_as_its_parent_counts_it(tmp_path, capsys):
+    # The year's sign-ups are 92: the webinar's 10 + 20 + 12 = 42 (its September rows count
+    # for the year) and the fair's 50. The webinar's own goal reads 22, by midsummer. The lines
+    # under the sum must add up to it, and the webinar's part of the gap is 42 - 30.
+    path = tmp_path / "goals.yaml"
+    path.write_text(HEADER + CHANNELS, encoding="utf-8")
+    main(["explain", str(path), "all_signups", "--as-of", "2027-12-31"])
+    out = capsys.readouterr().out
+    assert "  all_signups = sum(webinar, fair) = 92\n" in out
+    assert (
+        "  - webinar: 42 — with every row to 2027-12-31, after its deadline too; its own actual is 22 "
+        "(at its deadline, 2027-06-30: webinar = sum(webinar_web, webinar_mail) = 22)\n"
+    ) in out
+    assert "  - fair: 50 — " in out
+    assert f"  webinar: {42 - 30} (" in out
+
+
+def test_explain_lists_a_child_judged_at_its_deadline_plainly_when_nothing_came_after_it(tmp_path, capsys):
+    # At midsummer the webinar's 22 are all there is: nothing to tell apart.
+    body = CHANNELS.replace("actuals: {2027-10-01: 50}", "actuals: {2027-05-01: 50}")
+    path = tmp_path / "goals.yaml"
+    path.write_text(HEADER + body, encoding="utf-8")
+    main(["explain", str(path), "all_signups", "--as-of", "2027-06-30"])
+    out = capsys.readouterr().out
+    assert "  all_signups = sum(webinar, fair) = 72\n" in out
+    assert "  - webinar: 22 — webinar = sum(webinar_web, webinar_mail) = 22\n" in out

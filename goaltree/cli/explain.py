@@ -44,7 +44,17 @@ def _chain(evaluation: Evaluation, node_id: str, which: str, depth: int, seen: s
         other = evaluation.nodes[input_id]
         value = getattr(other, which)
         how = getattr(other, f"{which}_derivation")
-        lines.append(f"{'  ' * level}- {input_id}: {format_number(value, other.unit)} — " + (how.text if how else _p("cli", "unknown")))
+        text = how.text if how else _p("cli", "unknown")
+        if which == "actual" and other.counted_actual is not None:
+            # A node judged at its deadline: the equation above it counts its later rows too.
+            text = _(
+                "with every row to {date}, after its deadline too; its own actual is {value} ({how})",
+                date=format_date(min(evaluation.as_of, evaluation.period_end)),
+                value=format_number(value, other.unit),
+                how=text,
+            )
+            value = other.counted_actual
+        lines.append(f"{'  ' * level}- {input_id}: {format_number(value, other.unit)} — {text}")
         stack.append((inputs_of(input_id), level + 1))
 
 

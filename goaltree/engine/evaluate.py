@@ -389,6 +389,7 @@ class _Results:
         else:
             series = ()
         attribution, unscored = self.gap_parts(node_id, node)
+        counted = self.solved.get(node_id) if node_id in self.kept else None
         return NodeResult(
             id=node_id,
             title=node.title,
@@ -409,6 +410,7 @@ class _Results:
             actual_origin=actual_origin,
             actual_derivation=actual_derivation,
             actual_source=actual_source,
+            counted_actual=None if counted == actual else counted,
             measured_actual=None if failed else self.measured.get(node_id),
             computed_actual=self.computed(node_id),
             start_value=info.start_value,

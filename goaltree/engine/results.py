@@ -148,6 +148,9 @@ class NodeResult:
     unscored_children: dict[str, str] = field(default_factory=dict)
     actual_source: str | None = None
     """The metric source a measured actual was fetched from; ``None`` for inline actuals or an actual not measured."""
+    counted_actual: float | None = None
+    """For a node judged at its deadline, its value counting every row to the evaluation's last day, as the
+    nodes above it count it, where that differs from ``actual`` (its value at its deadline); ``None`` otherwise."""
 
     @property
     def gap(self) -> float | None:
