@@ -245,17 +245,21 @@ nodes:
 """
 
 
-def test_a_parent_forecast_counts_a_child_due_earlier_at_that_child_deadline(tmp_path, capsys):
-    # The campaign ended on 2027-03-31 with 300 leads: that is all it adds to the year's leads.
-    # The web's run rate, a line through the origin fitted to its running total (day of the
-    # year, cumulative leads), carried to day 365.
+def _web_run_rate() -> float:
+    """The web's run rate, a line through the origin fitted to its running total (day of the year, cumulative leads), carried to day 365."""
     days = [(dt.date(2027, m, d) - dt.date(2027, 1, 1)).days + 1 for m, d in ((1, 31), (2, 28), (3, 31), (4, 30), (5, 31), (6, 30))]
     running = [100 * (i + 1) for i in range(6)]
-    web = sum(t * c for t, c in zip(days, running)) / sum(t * t for t in days) * 365
+    return sum(t * c for t, c in zip(days, running)) / sum(t * t for t in days) * 365
+
+
+def test_a_parent_forecast_counts_a_child_due_earlier_at_that_child_deadline(tmp_path, capsys):
+    # The campaign ended on 2027-03-31 with 300 leads, and 50 more came in May: the year's leads
+    # count those 350 and nothing more from it, not its run rate carried on to December.
+    web = _web_run_rate()
     nodes = evaluate(tmp_path, capsys, CAMPAIGN, "2027-06-30")
     assert nodes["web"]["forecast"] == pytest.approx(web)
     assert nodes["campaign"]["forecast"] == 300
-    assert nodes["leads"]["forecast"] == pytest.approx(300 + web)
+    assert nodes["leads"]["forecast"] == pytest.approx(350 + web)
     # The year's leads count every lead, the campaign's 50 of May too; the campaign is judged by its 300.
     assert nodes["leads"]["actual"] == 350 + 600
     assert nodes["campaign"]["actual"] == 300 and nodes["campaign"]["status"] == "achieved"
@@ -390,3 +394,25 @@ def test_explain_lists_a_child_judged_at_its_deadline_plainly_when_nothing_came_
     out = capsys.readouterr().out
     assert "  all_signups = sum(webinar, fair) = 72\n" in out
     assert "  - webinar: 22 — webinar = sum(webinar_web, webinar_mail) = 22\n" in out
+
+
+def test_a_parent_forecast_is_never_below_what_it_has_counted_of_a_child_due_earlier(tmp_path, capsys):
+    # 1 000 leads came from the campaign in May, after its deadline: the year has counted
+    # 300 + 1 000 + 600 = 1 900 leads by midsummer. Its forecast was 300 + the web's run rate
+    # (about 1 512), below what was already in; it is 1 300 + the web's run rate.
+    body = CAMPAIGN.replace("2027-05-31: 50}", "2027-05-31: 1000}")
+    nodes = evaluate(tmp_path, capsys, body, "2027-06-30")
+    assert nodes["leads"]["actual"] == 1900
+    assert nodes["leads"]["forecast"] == pytest.approx(1300 + _web_run_rate())
+    assert nodes["leads"]["forecast"] >= nodes["leads"]["actual"]
+
+
+def test_a_parent_forecast_counts_a_child_due_later_than_today_at_its_own_deadline(tmp_path, capsys):
+    # The campaign runs to 2027-09-30: at midsummer its leads are carried to its own deadline
+    # (a run rate of 100 a month: the line through the origin of its running total), not beyond.
+    body = CAMPAIGN.replace("deadline: 2027-03-31", "deadline: 2027-09-30").replace(", 2027-05-31: 50}", "}")
+    days = [(dt.date(2027, m, d) - dt.date(2027, 1, 1)).days + 1 for m, d in ((1, 31), (2, 28), (3, 31))]
+    campaign = sum(t * c for t, c in zip(days, (100, 200, 300))) / sum(t * t for t in days) * 273
+    nodes = evaluate(tmp_path, capsys, body, "2027-06-30")
+    assert nodes["campaign"]["forecast"] == pytest.approx(campaign)
+    assert nodes["leads"]["forecast"] == pytest.approx(campaign + _web_run_rate())

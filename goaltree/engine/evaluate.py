@@ -230,6 +230,7 @@ class _Results:
                 self.aggregate_of,
                 self.as_of,
                 self.day_rows,
+                self.solved,
             )
         return self._forecasts
 

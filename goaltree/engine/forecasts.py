@@ -21,20 +21,29 @@ def forecasts_of(
     aggregate_of: Mapping[str, str],
     as_of: dt.date,
     day_rows: Mapping[str, Sequence[int]] | None = None,
+    counted: Mapping[str, float] | None = None,
 ) -> dict[str, float]:
     """Each node's value at its deadline if its observed trend goes on, children before parents.
 
     ``day_rows`` holds the rows of each observed day of a ``mean`` of rows:
-    its trend weighs a day by its rows, as its actual does.
+    its trend weighs a day by its rows, as its actual does. ``counted`` holds
+    each actual as the equations read it, every row to ``as_of`` (a node
+    judged at its deadline counts its later rows there too); ``actual_values``
+    by default.
 
     A node computed from its children takes their trends at its own deadline,
     not at theirs: leads due at midsummer are the web and event leads
     forecast for midsummer, though those run to the year's end. Once its
     deadline has come, a measured node's forecast is its actual: there is
-    nothing left to extrapolate.
+    nothing left to extrapolate. A child whose deadline came before ``as_of``
+    adds to a later parent what the parent's actual counts of it, its rows
+    after its deadline too, and nothing more: the Q1 campaign's 300 leads and
+    the 50 that came in May, not its run rate carried on to December, and
+    never less than the parent has counted already.
     """
     order = tree.order
     start = tree.goal_file.period.start
+    counted = actual_values if counted is None else counted
     deadline_of = {node_id: paces[node_id].deadline for node_id in order}
     at_deadline: dict[dt.date, dict[str, float]] = {}
     for deadline in sorted(set(deadline_of.values())):  # one in the usual file: the period's end
@@ -56,7 +65,10 @@ def forecasts_of(
         for node_id in needed:
             due = deadline_of[node_id]
             if start <= due < deadline:
-                fixed[node_id] = at_deadline[due].get(node_id)
+                if due < as_of and node_id in counted:
+                    fixed[node_id] = counted[node_id]
+                else:
+                    fixed[node_id] = at_deadline[due].get(node_id)
             elif due == deadline and final and node_id not in daily:
                 fixed[node_id] = final.get(node_id)
         at_deadline[deadline] = forecasts_at(
