@@ -160,22 +160,31 @@ MISSING_DIMENSION = "(missing)"
 
 
 def as_date(value: Any) -> dt.date:
-    """A date from a database value: a date, a timestamp (its day) or an ISO text.
+    """A date from a database value: a date, a timestamp (its day) or an ISO 8601 text of either.
+
+    A timestamp with a time zone is cut to a date in the machine's time zone,
+    as DuckDB cuts one in a CSV or Parquet file: the same row falls on the
+    same day whichever source reads it. A text is read whole: ``2027-03-3199``
+    or ``2027-02-10 and later`` is not a date.
 
     Raises:
         ValueError: ``value`` is not a date.
     """
     if isinstance(value, dt.datetime):
-        return value.date()
+        return _local_day(value)
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        text = value.strip()
         try:
-            return dt.date.fromisoformat(text[:10])
+            return _local_day(dt.datetime.fromisoformat(value.strip()))
         except ValueError:
             pass
     raise ValueError(_p("source", "{value} is not a date", value=repr(value)))
+
+
+def _local_day(moment: dt.datetime) -> dt.date:
+    """The day of a timestamp; of one with a time zone, its day in the machine's time zone."""
+    return moment.date() if moment.tzinfo is None else moment.astimezone().date()
 
 
 def as_number(value: Any) -> float | None:
