@@ -31,10 +31,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable, Literal, Mapping
 
 from goaltree.engine.pace import NodePace, objective_terms
 from goaltree.formula import Formula, FormulaError
+from goaltree.formula.shapes import Shape
+from goaltree.formula.tree import BinaryOp, Name
 from goaltree.present.language import N_, _
 
 if TYPE_CHECKING:
@@ -265,22 +268,24 @@ def attribute_node(
     info = paces[node_id]
     if info.actual is None or info.expected is None:
         return {}
-    actual: dict[str, float] = {}
-    expected: dict[str, float] = {}
-    for child in equation.children:
-        child_pace = paces[child]
-        value = child_pace.actual
-        # A planning assumption is where the plan puts it: it moves no part of the gap.
-        plan = value if child_pace.status == "assumed" else child_pace.expected
-        if value is None or plan is None:
-            return {}
-        actual[child] = value
-        expected[child] = plan
     gap = info.actual - info.expected
-    try:
-        parts = _equation_parts(equation, expected, actual)
-    except Exception:  # attribution is an explanation; a numeric failure must not stop the evaluation
-        return {}
+    parts = _two_factor_parts(equation, paces)
+    if parts is None:
+        actual: dict[str, float] = {}
+        expected: dict[str, float] = {}
+        for child in equation.children:
+            child_pace = paces[child]
+            value = child_pace.actual
+            # A planning assumption is where the plan puts it: it moves no part of the gap.
+            plan = value if child_pace.status == "assumed" else child_pace.expected
+            if value is None or plan is None:
+                return {}
+            actual[child] = value
+            expected[child] = plan
+        try:
+            parts = _equation_parts(equation, expected, actual)
+        except Exception:  # attribution is an explanation; a numeric failure must not stop the evaluation
+            return {}
     if not math.isfinite(gap) or not _finite(parts):
         return {}  # a gap beyond float range has no parts worth printing
     explained = math.fsum(parts.values())
@@ -360,6 +365,102 @@ def _exponents(formula: Formula) -> Iterable[tuple[str, float]] | None:
         return exponents.items()
     names = formula.names
     return [(names[position], exponent) for position, exponent in by_position]
+
+
+_INFINITY = math.inf
+
+
+@lru_cache(maxsize=1024)
+def _two_factor_exponent(shape: Shape) -> float | None:
+    """The exponent of the second name of a shape ``a * b`` (``1.0``) or ``a / b`` (``-1.0``); ``None`` for any other shape.
+
+    Worked out once per shape: the exponents are :meth:`Shape.monomial`'s, as
+    :func:`_lmdi` reads them, and the shape is checked to be just the two
+    names, so that its compiled evaluator does exactly one ``*`` or ``/``.
+    """
+    root = shape.root
+    names = shape.names
+    if not (
+        isinstance(root, BinaryOp)
+        and root.op in ("*", "/")
+        and len(names) == 2
+        and isinstance(root.left, Name)
+        and isinstance(root.right, Name)
+        and (root.left.id, root.right.id) == names
+    ):
+        return None
+    monomial = shape.monomial()
+    if monomial is None or monomial[2] is None:
+        return None
+    exponents = dict(monomial[2])
+    second = -1.0 if root.op == "/" else 1.0
+    return second if exponents == {0: 1.0, 1: second} else None
+
+
+def _two_factor_parts(equation: "Equation", paces: Mapping[str, NodePace]) -> dict[str, float] | None:
+    """The children's parts when the equation is ``a * b`` or ``a / b`` of positive numbers; ``None`` otherwise.
+
+    Most formulas of a goal tree multiply or divide two children
+    (``revenue = customers * deal``), most often of positive values, whose
+    split is LMDI's closed form. This reads the two children's paces and works
+    the parts out directly, with the same operations in the same order as the
+    compiled formula, :func:`_decomposed`, :func:`_lmdi` and
+    :func:`_absorb_residue` (so the same floats), but without their general
+    machinery. Anything else (another shape, a value that is not a positive
+    float, a value beyond float range, a non-finite part) gives ``None``: the
+    general path decides.
+    """
+    formula = equation.formula
+    if type(formula) is not Formula:  # a rollup, or a percent reading, which evaluates otherwise
+        return None
+    names = formula.names
+    exponent = _two_factor_exponent(formula.shape)
+    if exponent is None or names != equation.children:
+        return None
+    first, second = names
+    child = paces[first]
+    now_first = child.actual
+    # A planning assumption is where the plan puts it: it moves no part of the gap.
+    plan_first = now_first if child.status == "assumed" else child.expected
+    child = paces[second]
+    now_second = child.actual
+    plan_second = now_second if child.status == "assumed" else child.expected
+    if not (
+        type(plan_first) is float
+        and type(now_first) is float
+        and type(plan_second) is float
+        and type(now_second) is float
+        and 0.0 < plan_first < _INFINITY
+        and 0.0 < now_first < _INFINITY
+        and 0.0 < plan_second < _INFINITY
+        and 0.0 < now_second < _INFINITY
+    ):
+        return None
+    if exponent < 0:
+        before = plan_first / plan_second
+        after = now_first / now_second
+    else:
+        before = plan_first * plan_second
+        after = now_first * now_second
+    if not (0.0 < before < _INFINITY and 0.0 < after < _INFINITY):
+        return None  # beyond float range: no value, or no LMDI split
+    first_changed = now_first != plan_first
+    second_changed = now_second != plan_second
+    if not (first_changed or second_changed):
+        return {first: 0.0, second: 0.0}
+    weight = _logarithmic_mean(after, before)
+    first_part = weight * _log_ratio(now_first, plan_first)  # its exponent is 1
+    second_part = weight * exponent * _log_ratio(now_second, plan_second)
+    if not (math.isfinite(first_part) and math.isfinite(second_part)):
+        return None
+    # The floating-point residue goes to the larger part of a changed name, the first on a tie.
+    residue = (after - before) - math.fsum((first_part, second_part))
+    if residue:
+        if first_changed and (not second_changed or abs(first_part) >= abs(second_part)):
+            first_part += residue
+        else:
+            second_part += residue
+    return {first: first_part, second: second_part}
 
 
 def _lmdi(
