@@ -12,7 +12,10 @@ up to 100.
     of its names and every value involved is positive:
     ``part_i = L(f1, f0) · e_i · ln(x1_i / x0_i)`` with ``L`` the logarithmic
     mean and ``e_i`` the name's exponent (``-1`` for a divisor). It treats
-    every factor symmetrically and leaves no interaction residue.
+    every factor symmetrically and leaves no interaction residue. A node
+    ``a * b`` or ``a / b`` of positive values, the most common formula, takes
+    this closed form straight from its children's paces, with the general
+    path's operations in the general path's order.
   - **Shapley** otherwise, up to :data:`SHAPLEY_LIMIT` changed names: each
     name's average marginal effect over every order of switching names from
     expected to actual. Exact by construction; ``2**n`` evaluations.
@@ -372,7 +375,7 @@ _INFINITY = math.inf
 
 @lru_cache(maxsize=1024)
 def _two_factor_exponent(shape: Shape) -> float | None:
-    """The exponent of the second name of a shape ``a * b`` (``1.0``) or ``a / b`` (``-1.0``); ``None`` for any other shape.
+    """The exponent of the second name of a shape ``a * b`` (``1.0``) or ``a / b`` (``-1.0``); else ``None``.
 
     Worked out once per shape: the exponents are :meth:`Shape.monomial`'s, as
     :func:`_lmdi` reads them, and the shape is checked to be just the two
