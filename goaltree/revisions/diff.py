@@ -196,6 +196,24 @@ def evaluate_targets(tree: GoalTree, as_of: dt.date) -> Evaluation:
     return evaluate(tree, as_of)
 
 
+def evaluate_revision(tree: GoalTree, as_of: dt.date, goal_text: GoalText | None = None) -> Evaluation:
+    """:func:`evaluate_targets`, refusing a revision whose evaluation finds errors.
+
+    A revision whose targets cannot be derived (E010: a formula's children
+    cannot be split) is no more a valid goal file than one that does not load:
+    its figures would say ``–`` where the file is wrong. Diagnostics are placed
+    at ``goal_text``'s label, as :func:`tree_from_text` places them.
+
+    Raises:
+        DiagnosticsError: The evaluation found errors (only those are raised).
+    """
+    evaluation = evaluate_targets(tree, as_of)
+    errors = [d for d in evaluation.diagnostics if d.severity == "error"]
+    if errors:
+        raise DiagnosticsError([_relabel(d, goal_text) for d in errors] if goal_text is not None else errors)
+    return evaluation
+
+
 # --- matching nodes across revisions ----------------------------------------------------------
 
 
@@ -396,10 +414,21 @@ def diff_trees(
             makes the diff the same whichever day it runs).
         old_label: What to call the old revision (``HEAD~1:goals.yaml``).
         new_label: What to call the new revision.
+
+    Raises:
+        DiagnosticsError: A revision's evaluation found errors (:func:`evaluate_revision`).
     """
     as_of = as_of or new_tree.goal_file.period.start
-    old = Side(old_label, old_tree, evaluate_targets(old_tree, as_of))
-    new = Side(new_label, new_tree, evaluate_targets(new_tree, as_of))
+    return compare(
+        Side(old_label, old_tree, evaluate_revision(old_tree, as_of)),
+        Side(new_label, new_tree, evaluate_revision(new_tree, as_of)),
+        as_of,
+    )
+
+
+def compare(old: Side, new: Side, as_of: dt.date) -> GoalDiff:
+    """The diff of two revisions evaluated at ``as_of``."""
+    old_tree, new_tree = old.tree, new.tree
     old_nodes = old_tree.goal_file.nodes
     new_nodes = new_tree.goal_file.nodes
     renamed = match_renames(old_tree, new_tree)
@@ -582,11 +611,15 @@ def diff_revisions(old: str, new: str, *, as_of: dt.date | None = None) -> GoalD
 
     Raises:
         GoaltreeError: An argument names nothing readable (bad revision, not a repository, missing file).
-        DiagnosticsError: A revision is not a valid goal file.
+        DiagnosticsError: A revision is not a valid goal file, or its evaluation found errors.
     """
     old_text = read_goal_text(old)
     new_text = read_goal_text(new)
-    return diff_trees(
-        tree_from_text(old_text), tree_from_text(new_text), as_of=as_of, old_label=old_text.label, new_label=new_text.label
+    old_tree, new_tree = tree_from_text(old_text), tree_from_text(new_text)
+    as_of = as_of or new_tree.goal_file.period.start
+    return compare(
+        Side(old_text.label, old_tree, evaluate_revision(old_tree, as_of, old_text)),
+        Side(new_text.label, new_tree, evaluate_revision(new_tree, as_of, new_text)),
+        as_of,
     )
 

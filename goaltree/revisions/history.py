@@ -15,11 +15,12 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from goaltree.engine.results import Evaluation
 from goaltree.errors import DiagnosticsError, GoaltreeError, did_you_mean
 from goaltree.graph import GoalTree
 from goaltree.goalfile import read_text
 from goaltree.present.language import _, _n, _p
-from goaltree.revisions.diff import evaluate_targets, match_renames, tree_from_text
+from goaltree.revisions.diff import evaluate_revision, match_renames, tree_from_text
 from goaltree.revisions.diff_values import fraction, percent_scale
 from goaltree.revisions.git import Commit, GoalText, file_log, read_at
 
@@ -57,7 +58,7 @@ class Revision:
         commit: The commit, or ``None`` for uncommitted edits in the working copy.
         targets: Node id (at this revision) -> its target, in goal-file order.
         problem: Why this revision could not be evaluated (it was not a valid
-            goal file), else ``None``.
+            goal file, or its evaluation found errors: its first error), else ``None``.
         renamed_next: Old id -> new id between this revision and the next newer one.
     """
 
@@ -118,8 +119,7 @@ class FileHistory:
         ]
 
 
-def _evaluate(tree: GoalTree) -> dict[str, NodeTarget]:
-    evaluation = evaluate_targets(tree, tree.goal_file.period.start)
+def _targets(evaluation: Evaluation) -> dict[str, NodeTarget]:
     return {
         node_id: NodeTarget(
             id=node_id,
@@ -133,15 +133,18 @@ def _evaluate(tree: GoalTree) -> dict[str, NodeTarget]:
     }
 
 
-def _load(goal_text: GoalText) -> tuple[GoalTree | None, str | None]:
+def _load(goal_text: GoalText) -> tuple[GoalTree | None, dict[str, NodeTarget], str | None]:
+    """The revision's tree and targets, or why it is not evaluated: it does not load, or its evaluation found errors."""
     try:
-        return tree_from_text(goal_text), None
+        tree = tree_from_text(goal_text)
+        evaluation = evaluate_revision(tree, tree.goal_file.period.start, goal_text)
     except DiagnosticsError as error:
         first = error.diagnostics[0].format() if error.diagnostics else _p("revision", "not a valid goal file")
         more = len(error.diagnostics) - 1
         if more > 0:
-            return None, _n("{problem} (and {count} more)", "{problem} (and {count} more)", more, problem=first)
-        return None, first
+            return None, {}, _n("{problem} (and {count} more)", "{problem} (and {count} more)", more, problem=first)
+        return None, {}, first
+    return tree, _targets(evaluation), None
 
 
 def file_history(path: Path | str) -> FileHistory:
@@ -178,9 +181,9 @@ def file_history(path: Path | str) -> FileHistory:
     trees: list[GoalTree | None] = []
     revisions: list[Revision] = []
     for commit, goal_text, unreadable in entries:
-        tree, problem = _load(goal_text) if goal_text is not None else (None, unreadable)
+        tree, targets, problem = _load(goal_text) if goal_text is not None else (None, {}, unreadable)
         trees.append(tree)
-        revisions.append(Revision(commit, _evaluate(tree) if tree is not None else {}, problem))
+        revisions.append(Revision(commit, targets, problem))
     for index in range(len(revisions) - 1):
         older, newer = trees[index], trees[index + 1]
         if older is not None and newer is not None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from goaltree.cli import main
-from goaltree.errors import GoaltreeError
+from goaltree.errors import DiagnosticsError, GoaltreeError
 from goaltree.revisions.diff import diff_revisions, diff_trees, match_renames, tree_from_text
 from goaltree.revisions.git import GoalText, read_goal_text
 
@@ -299,6 +299,34 @@ def test_an_invalid_revision_reports_its_diagnostics_at_the_revision(repository,
     assert main(["diff", "HEAD~1:goals.yaml", "HEAD:goals.yaml"]) == 1
     err = capsys.readouterr().err
     assert "HEAD:goals.yaml:" in err and "E004" in err and "did you mean 'clv'" in err
+
+
+UNSPLIT = """\
+goaltree: 1
+id: e
+title: Leads 2027
+period: {start: 2027-01-01, end: 2027-12-31}
+owner: Me
+nodes:
+  leads: {title: 4 000 leads, unit: count, target: 4000, formula: web + events}
+  web: {title: 3 000 web leads, unit: count, target: 3000}
+  events: {title: Event leads, unit: count}
+"""
+# Without web's target, leads = web + events has two unknowns and no baselines to split 4 000 by: E010.
+UNSPLIT_BROKEN = UNSPLIT.replace("{title: 3 000 web leads, unit: count, target: 3000}", "{title: Web leads, unit: count}")
+
+
+def test_a_revision_whose_targets_cannot_be_derived_exits_1_with_its_error(repository, capsys):
+    repository.commit(UNSPLIT, "Leads from web and events")  # events = 4 000 − 3 000 = 1 000
+    repository.commit(UNSPLIT_BROKEN, "Drop the web target")
+    for arguments in (["HEAD~1:goals.yaml", "HEAD:goals.yaml"], ["HEAD:goals.yaml", "HEAD~1:goals.yaml"]):
+        for output in ("text", "json", "md"):
+            assert main(["diff", *arguments, "--format", output]) == 1
+            captured = capsys.readouterr()
+            assert captured.out == ""  # no diff that says `events 1 000 → –` as if the plan were whole
+            assert "HEAD:goals.yaml:7:" in captured.err and "error E010 [leads]" in captured.err
+    with pytest.raises(DiagnosticsError):
+        diff_trees(tree_of(UNSPLIT), tree_of(UNSPLIT_BROKEN))
 
 
 def test_diff_revisions_library_api(repository):

@@ -111,6 +111,44 @@ def test_a_revision_that_does_not_load_is_shown_not_hidden(repository, capsys):
     assert "not evaluated:" in capsys.readouterr().out
 
 
+UNSPLIT = """\
+goaltree: 1
+id: e
+title: Leads 2027
+period: {start: 2027-01-01, end: 2027-12-31}
+owner: Me
+nodes:
+  leads: {title: 4 000 leads, unit: count, target: 4000, formula: web + events}
+  web: {title: 3 000 web leads, unit: count, target: 3000}
+  events: {title: Event leads, unit: count}
+"""
+
+
+def test_a_revision_whose_targets_cannot_be_derived_is_not_evaluated(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-global-gitconfig"))
+    repo = make_repository(tmp_path / "repo")
+    repo.commit(UNSPLIT, "Plan")  # events = 4 000 − 3 000 = 1 000
+    # leads = web + events with two unknowns and no baselines to split by: E010, as `goaltree check` says.
+    repo.commit(UNSPLIT.replace("{title: 3 000 web leads, unit: count, target: 3000}", "{title: Web leads, unit: count}"), "Drop the web target")
+    repo.commit(UNSPLIT, "Restore")
+    monkeypatch.chdir(repo.root)
+    broken = repo.git("rev-parse", "--short", "HEAD~1").strip()
+    first = repo.git("rev-parse", "--short", "HEAD~2").strip()
+    assert main(["history", "goals.yaml", "events"]) == 0
+    out = capsys.readouterr().out
+    assert f"not evaluated: {broken}:goals.yaml:7:" in out and "error E010 [leads]" in out
+    assert "(no target)" not in out
+    assert f"1 000 (derived)  unchanged since {first} ({broken} could not be read)" in out
+    assert main(["history", "goals.yaml"]) == 0
+    table = capsys.readouterr().out
+    assert re.search(r"^events\s+1 000\*\s+\?\s+1 000\*$", table, re.MULTILINE)
+    assert main(["history", "goals.yaml", "events", "--format", "json"]) == 0
+    revisions = json.loads(capsys.readouterr().out)["revisions"]
+    assert [revision["targets"].get("events", {}).get("target") for revision in revisions] == [4000 - 3000, None, 4000 - 3000]
+    assert revisions[1]["targets"] == {} and "E010" in revisions[1]["error"]
+
+
 def test_a_revision_that_is_not_utf8_text_is_shown_not_evaluated(repository, capsys):
     (repository.root / "goals.yaml").write_bytes(b"\xff\xfe" + old_text().encode("utf-16-le"))
     repository.git("add", "goals.yaml")
