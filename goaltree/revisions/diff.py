@@ -38,8 +38,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from goaltree.engine.allocation import ALLOCATION_RULES
-from goaltree.engine.results import Evaluation, NodeResult
+from goaltree.engine.results import Evaluation
 from goaltree.engine.serialize import number
 from goaltree.errors import DiagnosticsError
 from goaltree.formula import parse
@@ -60,12 +59,9 @@ from goaltree.revisions.diff_values import (  # noqa: F401 - re-exported: the di
     same_number,
     to_json_value,
 )
+from goaltree.revisions.diff_causes import EQUATION_FIELDS, OWN_VALUES, WEIGHTED, Derivations, Edit, ordered, rollup_parents
 from goaltree.revisions.git import GoalText, read_goal_text
 
-# The fields of a node from which its target is derived: an edit to one of
-# them moves the node's own target, so that move is the node's change, not a
-# derived one. The unit is one: it says how the target is read (a `%` target of 5 is the fraction 0.05).
-TARGET_INPUTS = ("type", "kpi", "inputs", "unit", "baseline", "target", "formula", "parent", "rollup", "weight")
 # File-level fields worth reporting (the format version and the editor hint are not).
 FILE_FIELDS = ("id", "title", "description", "period", "owner", "thresholds", "sources", "checks")
 SIMILAR_TITLE = 0.6
@@ -439,7 +435,9 @@ def compare(old: Side, new: Side, as_of: dt.date) -> GoalDiff:
     changed: dict[str, dict[str, Change]] = {}
     reparented: dict[str, Change] = {}
     moves: dict[str, tuple[float | None, float | None]] = {}
-    edited: set[str] = set(added)
+    old_derivations = Derivations(old.evaluation, old_tree, renamed)
+    new_derivations = Derivations(new.evaluation, new_tree)
+    edits: dict[str, Edit] = {node_id: Edit(value=True, equations=True, shares=True) for node_id in added}
     for new_id, new_node in new_nodes.items():
         if new_id in added:
             continue
@@ -448,20 +446,20 @@ def compare(old: Side, new: Side, as_of: dt.date) -> GoalDiff:
         old_result, new_result = old.evaluation.nodes[old_id], new.evaluation.nodes[new_id]
         # Values are compared in their units: a `%` target of 5 is the ratio 0.05.
         units = (old_result.unit, new_result.unit)
-        edits = {
+        fields_edited = {
             name: change
             for name in Node.model_fields
             if name != "target"
             and (change := _field_change(name, old_node, new_node, old_tree, new_tree, old_id, new_id, renamed, units)) is not None
         }
-        entry_edit = not same_amount(old_node.target, units[0], new_node.target, units[1]) or any(
-            name in TARGET_INPUTS and name not in _OWN_VALUES for name in edits
-        )
-        values_edit = any(name in _OWN_VALUES for name in edits)
-        own_edit = entry_edit or values_edit
+        declared_edit = not same_amount(old_node.target, units[0], new_node.target, units[1])
+        equation_edit = any(name in EQUATION_FIELDS for name in fields_edited)
         # A baseline or weight moves the node's own target only where its target is allocated or assumed
-        # from them; elsewhere (a target solved from its formula) the move comes from other edits.
-        target_edit = entry_edit or (values_edit and any(_reads_own_values(result) for result in (old_result, new_result)))
+        # from them; elsewhere (a target solved from its formula, scaled by a growth factor) the move comes
+        # from other edits. A unit edit moves a target only through the numbers it reads, compared above.
+        reads = old_derivations.reads.get(new_id, frozenset()) | new_derivations.reads.get(new_id, frozenset())
+        values_edit = any(name in fields_edited and name in reads for name in OWN_VALUES)
+        target_edit = declared_edit or equation_edit or "parent" in fields_edited or values_edit
         moved = not same_amount(old_result.target, units[0], new_result.target, units[1])
         fields: dict[str, Change] = {}
         for name in Node.model_fields:
@@ -473,10 +471,15 @@ def compare(old: Side, new: Side, as_of: dt.date) -> GoalDiff:
                     # Declared <-> derived is an edit of the entry; a derived target that comes or
                     # goes with something above it is listed under `derived` alone.
                     fields["target_origin"] = Change(old_result.target_origin, new_result.target_origin)
-            elif name in edits:
-                fields[name] = edits[name]
-        if own_edit:
-            edited.add(new_id)  # a baseline or weight may still move its siblings' shares
+            elif name in fields_edited:
+                fields[name] = fields_edited[name]
+        feeds: tuple[str, ...] = ()
+        if "weight" in fields_edited:  # a weighted mean's equation reads it
+            feeds = rollup_parents(old_tree, old_id, renamed, rollups=WEIGHTED) + rollup_parents(new_tree, new_id, rollups=WEIGHTED)
+        if target_edit or feeds:
+            edits[new_id] = Edit(
+                value=moved and target_edit, equations=equation_edit, shares=declared_edit or values_edit, feeds=feeds
+            )
         if moved and not target_edit:
             moves[new_id] = (old_result.target, new_result.target)
         if fields:
@@ -486,7 +489,8 @@ def compare(old: Side, new: Side, as_of: dt.date) -> GoalDiff:
         if set(old_feeds) != set(new_feeds):
             reparented[new_id] = Change(old_feeds, new_feeds)
 
-    causes = _causes(new.evaluation, edited, new_tree)
+    found = new_derivations.causes(edits)
+    causes = ordered(found, new_tree)
     derived = {
         node_id: TargetMove(old_value, new_value, causes.get(node_id, ()))
         for node_id, (old_value, new_value) in moves.items()
@@ -540,70 +544,6 @@ def _same_scenario(old: Any, new: Any, old_units: Mapping[str, str | None], new_
         same_amount(value, old_units.get(node_id), new.set[node_id], new_units.get(node_id))
         for node_id, value in old.set.items()
     )
-
-
-_OWN_VALUES = ("baseline", "weight")
-"""Fields of a node that its own target reads only when it is allocated or assumed."""
-
-
-def _reads_own_values(result: NodeResult) -> bool:
-    """Whether the node's target was allocated (by weight or baseline share, a growth factor) or kept at its baseline."""
-    derivation = result.target_derivation
-    return derivation is not None and (derivation.rule in ALLOCATION_RULES or derivation.rule == "assumed")
-
-
-def _causes(evaluation: Evaluation, edited: set[str], tree: GoalTree) -> dict[str, tuple[str, ...]]:
-    """For every node, the edited nodes its target was derived from, following the derivations' inputs.
-
-    The walk goes from each edited node forward to the derivations that read
-    it, through derived, unedited nodes. Derivations that read the same
-    inputs are one group, visited once per edited node: the children of one
-    allocation all read their parent and the children already known, and
-    each also moves with the weights and baselines of the children it was
-    allocated with, so an edit of any of them reaches the whole group at once.
-    The walk is linear in the nodes and in a node's children.
-    """
-    members: dict[object, list[str]] = {}  # group -> the nodes whose target it derives
-    readers: dict[str, list[object]] = {}  # node -> the groups that read its target
-    group_of: dict[str, object] = {}
-    for node_id, result in evaluation.nodes.items():
-        derivation = result.target_derivation
-        if derivation is None or not derivation.inputs:
-            continue
-        if derivation.rule in ALLOCATION_RULES:
-            group: object = ("allocation", derivation.inputs[0])
-        else:
-            group = node_id
-        group_of[node_id] = group
-        nodes_of_group = members.get(group)
-        if nodes_of_group is None:
-            members[group] = nodes_of_group = []
-            for name in dict.fromkeys(derivation.inputs):
-                readers.setdefault(name, []).append(group)
-        nodes_of_group.append(node_id)
-    found: dict[str, set[str]] = {}
-    for cause in edited:
-        if cause not in evaluation.nodes:
-            continue
-        reached = {cause}
-        visited: set[object] = set()
-        pending = list(readers.get(cause, ()))
-        if group_of.get(cause, cause) != cause:  # allocated with siblings: its weight or baseline moves their shares
-            pending.append(group_of[cause])
-        while pending:
-            group = pending.pop()
-            if group in visited:
-                continue
-            visited.add(group)
-            for current in members[group]:
-                if current in reached:
-                    continue
-                reached.add(current)
-                found.setdefault(current, set()).add(cause)
-                if current not in edited and evaluation.nodes[current].target_origin == "derived":
-                    pending.extend(readers.get(current, ()))
-    order = {node_id: index for index, node_id in enumerate(tree.goal_file.nodes)}
-    return {node_id: tuple(sorted((c for c in causes if c in order), key=order.__getitem__)) for node_id, causes in found.items()}
 
 
 def diff_revisions(old: str, new: str, *, as_of: dt.date | None = None) -> GoalDiff:
