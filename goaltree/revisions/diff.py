@@ -437,7 +437,10 @@ def compare(old: Side, new: Side, as_of: dt.date) -> GoalDiff:
     moves: dict[str, tuple[float | None, float | None]] = {}
     old_derivations = Derivations(old.evaluation, old_tree, renamed)
     new_derivations = Derivations(new.evaluation, new_tree)
-    edits: dict[str, Edit] = {node_id: Edit(value=True, equations=True, shares=True) for node_id in added}
+    # An added node changes the equations of the rollups it joins, and its target is new.
+    edits: dict[str, Edit] = {
+        node_id: Edit(value=True, equations=True, shares=True, feeds=rollup_parents(new_tree, node_id)) for node_id in added
+    }
     for new_id, new_node in new_nodes.items():
         if new_id in added:
             continue
@@ -474,8 +477,10 @@ def compare(old: Side, new: Side, as_of: dt.date) -> GoalDiff:
             elif name in fields_edited:
                 fields[name] = fields_edited[name]
         feeds: tuple[str, ...] = ()
+        if "parent" in fields_edited:  # the rollups it left and joined lose and gain a child
+            feeds = rollup_parents(old_tree, old_id, renamed) + rollup_parents(new_tree, new_id)
         if "weight" in fields_edited:  # a weighted mean's equation reads it
-            feeds = rollup_parents(old_tree, old_id, renamed, rollups=WEIGHTED) + rollup_parents(new_tree, new_id, rollups=WEIGHTED)
+            feeds += rollup_parents(old_tree, old_id, renamed, rollups=WEIGHTED) + rollup_parents(new_tree, new_id, rollups=WEIGHTED)
         if target_edit or feeds:
             edits[new_id] = Edit(
                 value=moved and target_edit, equations=equation_edit, shares=declared_edit or values_edit, feeds=feeds
@@ -490,6 +495,14 @@ def compare(old: Side, new: Side, as_of: dt.date) -> GoalDiff:
             reparented[new_id] = Change(old_feeds, new_feeds)
 
     found = new_derivations.causes(edits)
+    # A target that no longer has a derivation (it went with the edit that made it underivable), or
+    # one the new derivations do not explain, is explained by the old revision's: what it was derived from.
+    unexplained = {node_id for node_id, (_old, new_value) in moves.items() if new_value is None or node_id not in found}
+    if unexplained:
+        found_before = old_derivations.causes(edits)
+        for node_id in unexplained:
+            if node_id in found_before:
+                found[node_id] = found_before[node_id]
     causes = ordered(found, new_tree)
     derived = {
         node_id: TargetMove(old_value, new_value, causes.get(node_id, ()))

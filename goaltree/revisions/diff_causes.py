@@ -6,6 +6,8 @@ An edit of a node's entry is named as a cause only where it moves a figure
 - the node's own target moved with its entry: every derivation that reads it;
 - its ``formula``, ``rollup``, ``type``, ``kpi`` or ``inputs`` changed: the
   derivations of the equation it heads;
+- its ``parent`` changed: the derivations of the equations of the rollups it
+  left and joined (a child that moves out leaves its siblings the whole amount);
 - its declared target, or a ``weight`` or ``baseline`` that the allocation it
   is part of reads, changed: the shares of the nodes allocated with it;
 - a ``weight`` that its parent's weighted mean reads changed: that equation.
@@ -44,8 +46,8 @@ class Edit:
         value: The node's own target moved with its entry.
         equations: The equation it heads changed (formula, rollup, type, kpi, inputs).
         shares: Its declared target, or a weight or baseline its allocation reads, changed.
-        feeds: The nodes (new ids) whose equations the edit changed besides its own: a
-            weighted mean whose weight it changed.
+        feeds: The nodes (new ids) whose equations the edit changed besides its own: the
+            rollups it left and joined, a weighted mean whose weight it changed.
     """
 
     value: bool = False

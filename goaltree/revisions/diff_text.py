@@ -138,10 +138,15 @@ def target_words(target: float | None, unit: str | None, origin: str | None) -> 
 
 
 def cause_text(diff: GoalDiff, cause: str) -> str:
-    """How an edited node moved: ``revenue 63 000 000 → 70 000 000 (+11.1 %)`` or ``webinars added``."""
+    """How an edited node moved: ``revenue 63 000 000 → 70 000 000 (+11.1 %)``, ``webinars added`` or
+    ``moving partner from pipeline to brand``."""
     if cause in diff.added:
         return _p("revision", "{node} added", node=cause)
     fields = diff.changed.get(cause, {})
+    if "parent" in fields and cause in diff.reparented:
+        # Its siblings' targets follow the move (the child left or joined), not its own target.
+        feeds = diff.reparented[cause]
+        return _p("revision", "moving {node} from {old} to {new}", node=cause, old=feeds_text(feeds.old), new=feeds_text(feeds.new))
     if "target" in fields:
         return f"{cause} {arrow(fields['target'], unit_of(diff, cause), 'target')}"
     names = [name for name in fields if name != "target_origin"] or ["entry"]

@@ -1,5 +1,6 @@
 """goaltree diff names as a derived target's cause only an edit that moves it: not a weight a growth
-factor does not read, not a unit that keeps the numbers."""
+factor does not read, not a unit that keeps the numbers; and it names a child that moved out, or a
+target that was removed, where the new revision has no derivation that reads them."""
 
 from __future__ import annotations
 
@@ -140,3 +141,58 @@ nodes:
     evaluation = evaluate_targets(tree, tree.goal_file.period.start)
     assert basis in evaluation.nodes["web"].target_derivation.text  # the engine's own words for its split
     assert Derivations(evaluation, tree).reads["web"] == reads == Derivations(evaluation, tree).reads["events"]
+
+
+MOVE = """\
+goaltree: 1
+id: mv
+title: Move 2027
+period: {start: 2027-01-01, end: 2027-12-31}
+owner: Me
+nodes:
+  pipeline: {title: Pipeline 10 MSEK, unit: SEK, target: 10000000, rollup: sum}
+  inbound: {title: Inbound pipeline, unit: SEK, parent: pipeline, baseline: 3000000}
+  partner: {title: Partner pipeline, unit: SEK, parent: pipeline, baseline: 1000000}
+  brand: {title: Brand, type: objective}
+"""
+
+
+def test_a_child_that_moves_out_is_named_as_the_cause_of_its_siblings_move(capsys, tmp_path):
+    new = MOVE.replace("parent: pipeline, baseline: 1000000", "parent: brand, baseline: 1000000")
+    diff = diff_trees(tree_of(MOVE), tree_of(new))
+    # By baseline share inbound had 10 000 000 · 3/4 = 7 500 000; with partner gone to brand it carries all 10 000 000.
+    move = diff.derived["inbound"]
+    assert (move.old, move.new) == (pytest.approx(10_000_000 * 3 / 4), pytest.approx(10_000_000))
+    assert move.because == ("partner",)
+    out = run_diff(capsys, tmp_path, MOVE, new)
+    assert "moving partner from pipeline to brand ⇒ inbound 7 500 000 → 10 000 000 (+33.3 %)" in out
+    assert "changes elsewhere" not in out
+    document = json.loads(run_diff(capsys, tmp_path, MOVE, new, "--format", "json"))
+    assert document["derived_from"] == {"inbound": ["partner"]}
+
+
+ROLLUP = """\
+goaltree: 1
+id: r
+title: Revenue
+period: {start: 2027-01-01, end: 2027-12-31}
+owner: Me
+nodes:
+  revenue: {title: Revenue, type: objective, unit: SEK, rollup: sum}
+  stores: {title: Stores 400, unit: SEK, parent: revenue, target: 400}
+  web: {title: Web shop 600, unit: SEK, parent: revenue, target: 600}
+"""
+
+
+def test_a_removed_target_is_named_as_the_cause_of_a_target_that_goes_with_it(capsys, tmp_path):
+    new = ROLLUP.replace("{title: Web shop 600, unit: SEK, parent: revenue, target: 600}", "{title: Web shop, unit: SEK, parent: revenue}")
+    diff = diff_trees(tree_of(ROLLUP), tree_of(new))
+    # revenue = stores + web = 400 + 600 = 1 000; without web's target the sum has no value. The new
+    # revision has no derivation of revenue to follow: the old one says it read web.
+    assert (diff.changed["web"]["target"].old, diff.changed["web"]["target"].new) == (600, None)
+    assert (diff.derived["revenue"].old, diff.derived["revenue"].new) == (400 + 600, None)
+    assert diff.derived["revenue"].because == ("web",)
+    out = run_diff(capsys, tmp_path, ROLLUP, new)
+    assert "web 600 → – ⇒ revenue 1 000 → –" in out and "changes elsewhere" not in out
+    document = json.loads(run_diff(capsys, tmp_path, ROLLUP, new, "--format", "json"))
+    assert document["derived_from"] == {"revenue": ["web"]}

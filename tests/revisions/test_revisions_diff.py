@@ -169,6 +169,8 @@ nodes:
     assert set(diff.changed) == {"total"}
     assert (diff.changed["total"]["target_origin"].old, diff.changed["total"]["target_origin"].new) == ("declared", None)
     assert {node: (change.old, change.new) for node, change in diff.derived.items()} == {"a": (450, None), "b": (450, None)}
+    # The new revision derives nothing for them; the old one says they were allocated from the total.
+    assert diff.derived["a"].because == diff.derived["b"].because == ("total",)
 
 
 def test_two_removed_nodes_alike_are_no_rename_of_one_added():
