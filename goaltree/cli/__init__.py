@@ -8,10 +8,12 @@ errors, 2 usage or environment error.
 from __future__ import annotations
 
 import argparse
+import calendar
 import datetime as dt
 import gc
 import importlib
 import os
+import re
 import signal
 import sys
 from dataclasses import dataclass
@@ -66,8 +68,24 @@ def unread_date_message(args: argparse.Namespace) -> str | None:
     for name, value in vars(args).items():
         if isinstance(value, UnreadDate):
             option = "--" + name.replace("_", "-")
-            return _("argument {option}: '{text}' is not a date; write it as YYYY-MM-DD", option=option, text=value.text)
+            return _date_problem(option, value.text)
     return None
+
+
+def _date_problem(option: str, text: str) -> str:
+    """Why ``text`` is not a date: its form, or (written ``YYYY-MM-DD``) its month or day."""
+    written = re.fullmatch(r"\s*(\d{4})-(\d{2})-(\d{2})\s*", text)
+    if written is None:
+        return _("argument {option}: '{text}' is not a date; write it as YYYY-MM-DD", option=option, text=text)
+    year, month, _day = map(int, written.groups())
+    if not 1 <= month <= 12:
+        return _("argument {option}: '{text}' is not a date: the month must be 01 to 12", option=option, text=text)
+    last = dt.date(year, month, calendar.monthrange(year, month)[1]) if year >= 1 else None
+    if last is None:
+        return _("argument {option}: '{text}' is not a date; write it as YYYY-MM-DD", option=option, text=text)
+    return _(
+        "argument {option}: '{text}' is not a date: that month ends on {last}", option=option, text=text, last=last.isoformat()
+    )
 
 
 class _Parser(argparse.ArgumentParser):

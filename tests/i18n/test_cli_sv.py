@@ -246,6 +246,24 @@ def test_a_date_option_that_is_not_a_date_is_refused_in_swedish(funnel, tmp_path
     assert capsys.readouterr().err.splitlines()[-1] == "goaltree evaluate: error: argument --as-of: '31-12-2027' is not a date; write it as YYYY-MM-DD"
 
 
+
+@pytest.mark.parametrize(
+    ("date", "english", "swedish"),
+    [
+        ("2027-06-31", "is not a date: that month ends on 2027-06-30", "är inget datum: den månaden slutar 2027-06-30"),
+        ("2027-02-29", "is not a date: that month ends on 2027-02-28", "är inget datum: den månaden slutar 2027-02-28"),
+        ("2028-02-30", "is not a date: that month ends on 2028-02-29", "är inget datum: den månaden slutar 2028-02-29"),
+        ("2027-13-01", "is not a date: the month must be 01 to 12", "är inget datum: månaden måste vara 01 till 12"),
+    ],
+)
+def test_a_date_option_in_the_right_form_says_what_is_wrong_with_its_month_or_day(funnel, capsys, date, english, swedish):
+    # Written YYYY-MM-DD already: "write it as YYYY-MM-DD" would send the user looking in the wrong place.
+    assert main(["evaluate", str(funnel), "--as-of", date, "--language", "en"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"goaltree evaluate: error: argument --as-of: '{date}' {english}"
+    assert main(["evaluate", str(funnel), "--as-of", date]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"goaltree evaluate: fel: argumentet --as-of: '{date}' {swedish}"
+
+
 FOLLOWERS = """\
 goaltree: 1
 id: foljare
