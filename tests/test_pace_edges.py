@@ -563,9 +563,10 @@ nodes:
 
 def test_a_cost_whose_title_says_under_gets_no_verdict_while_it_is_left_to_increase(tmp_path, capsys):
     # 950 SEK against "under 800 SEK", direction left at increase: 950 ≥ 800 read achieved at 118.8 %.
+    # Its progress is 118.8 % one way and 800 / 950 = 84.2 % the other: with the way in doubt, none is printed.
     document = evaluate_json(tmp_path, capsys, COST.format(extra="", cost=950), "2027-06-30")
     node = document["nodes"]["cost_per_lead"]
-    assert node["status"] == "no_data" and node["progress"] == pytest.approx(950 / 800)
+    assert node["status"] == "no_data" and node["progress"] is None and node["score"] is None
     assert [(d["code"], d["line"]) for d in document["diagnostics"]] == [("S005", 7)]
 
 
@@ -581,3 +582,37 @@ def test_a_file_that_suppresses_s005_is_judged_by_its_direction_as_written(tmp_p
     document = evaluate_json(tmp_path, capsys, COST.format(extra=extra, cost=950), "2027-06-30")
     assert document["nodes"]["cost_per_lead"]["status"] == "achieved"
     assert document["diagnostics"] == []
+
+
+CHURN_OBJECTIVE = """\
+nodes:
+  customers_stay:
+    title: Customers stay in 2027
+    type: objective
+  churn:
+    title: Churn under 5 %
+    parent: customers_stay
+    unit: ratio
+    target: 0.05
+    aggregate: last{extra}
+    actuals: {{2027-03-31: 0.09}}
+"""
+
+
+def test_an_objective_does_not_count_a_key_result_without_a_verdict_as_done(tmp_path, capsys):
+    # Churn of 9 % against "under 5 %", direction left at increase: its progress 0.09 / 0.05 = 180 %
+    # clipped to a full score made the objective 100 % on track. It has no verdict (S005), so the
+    # objective has none either, as with a key result without data.
+    for as_of in ("2027-03-31", "2027-12-31"):
+        nodes = evaluate_json(tmp_path, capsys, CHURN_OBJECTIVE.format(extra=""), as_of)["nodes"]
+        assert (nodes["churn"]["status"], nodes["churn"]["score"]) == ("no_data", None)
+        objective = nodes["customers_stay"]
+        assert (objective["status"], objective["progress"], objective["score"]) == ("no_data", None, None)
+
+
+def test_an_objective_scores_the_key_result_once_its_direction_is_written(tmp_path, capsys):
+    # direction: decrease, no baseline: 0.05 / 0.09 = 55.6 %, behind the full pace due for a level.
+    nodes = evaluate_json(tmp_path, capsys, CHURN_OBJECTIVE.format(extra="\n    direction: decrease"), "2027-03-31")["nodes"]
+    assert nodes["churn"]["progress"] == pytest.approx(0.05 / 0.09)
+    assert nodes["customers_stay"]["progress"] == pytest.approx(0.05 / 0.09)
+    assert nodes["customers_stay"]["status"] == "off_track"

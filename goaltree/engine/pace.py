@@ -311,7 +311,8 @@ def paces_of(
         flow = aggregate_of[node_id] == "sum"
         info = pace_of(tree, node_id, node, clock, thresholds, target, actual, flow, paces, found)
         if node_id in unjudged and info.status in VERDICTS:
-            info = info._replace(status="no_data")
+            # Its progress depends on the way it should move, which the file leaves in doubt (S005).
+            info = info._replace(status="no_data", progress=None, expected_progress=None)
         paces[node_id] = info
     return paces
 
@@ -466,12 +467,13 @@ def objective_terms(
 ) -> list[tuple[str, float, float, float]] | None:
     """Each child an objective's score counts, as ``(child, weight, score, expected score)``.
 
-    ``None`` when none counts or one that counts has no data: the objective
-    is then ``no_data``. When every counted child weighs 0, each weighs 1.
+    ``None`` when none counts or one that counts has no data (or a value
+    and no verdict, S005): the objective is then ``no_data``. When every
+    counted child weighs 0, each weighs 1.
     """
     nodes = tree.goal_file.nodes
     counted = [child for child in children if counts_in_objective(child, paces, tree)]
-    if not counted or any(paces[c].actual is None and paces[c].progress is None for c in counted):
+    if not counted or any(paces[c].progress is None and (paces[c].actual is None or paces[c].status == "no_data") for c in counted):
         return None
     weights = [nodes[c].weight for c in counted]
     if math.fsum(weights) == 0:
