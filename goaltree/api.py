@@ -70,6 +70,12 @@ def _evaluate(tree: GoalTree, as_of: dt.date, snapshot: Path | str | None, progr
         spoken = {d.node for d in evaluation.diagnostics if d.code == codes.DIRECTION_AGAINST_TARGET}
         added = tuple(d for node_id, d in contested.items() if node_id not in spoken)
         evaluation = replace(evaluation, diagnostics=tuple(sorted(evaluation.diagnostics + added, key=sort_key)))
+    # A percentage written as a plain number puts every figure derived through it a hundred times off (M006).
+    from goaltree.rules.evaluated import percent_slips
+
+    slips = percent_slips(tree)
+    if slips:
+        evaluation = replace(evaluation, diagnostics=tuple(sorted(evaluation.diagnostics + tuple(slips), key=sort_key)))
     if evaluation.negative_derived_targets:
         # A005 judges units, which the engine does not know: the rule adds its findings here.
         from goaltree.rules.derived import impossible_target_diagnostics

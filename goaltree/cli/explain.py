@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Iterator
 
 from goaltree.cli.common import exit_code, load_and_evaluate
-from goaltree.cli.output import format_number, format_percent
+from goaltree.cli.output import format_number, format_percent, print_diagnostics
 from goaltree.present.numbers import format_difference, format_points, round_half_up
 from goaltree.engine.attribution import OWN_PACE, OWN_PACE_WORDS
 from goaltree.engine.results import Derivation, Evaluation, NodeResult
@@ -181,4 +182,8 @@ def run(args: argparse.Namespace) -> int:
         print()
         for diagnostic in related:
             print(diagnostic.format())
+    # An error elsewhere can move this node's figures too (a rate written 25 for 25 %): it is said, not only exited on.
+    elsewhere = [d for d in evaluation.diagnostics if d.severity == "error" and d.node != args.node]
+    if elsewhere:
+        print_diagnostics(elsewhere, sys.stderr)
     return exit_code(evaluation)

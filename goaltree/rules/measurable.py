@@ -497,7 +497,7 @@ class PercentAtWrongScale(Rule):
                 column_offset=max(0, (number.column or 1) - 1),
             )
         for node_id, node in nodes.items():
-            finding = _percent_number_as_factor(node_id, node, used_in.get(node_id))
+            finding = percent_number_as_factor(node_id, node, used_in.get(node_id))
             if finding is not None:
                 yield finding
 
@@ -506,7 +506,7 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _PERCENT_IN_TITLE = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s?(?:%|procent\b|percent\b)", re.IGNORECASE)
 
 
-def _percent_number_as_factor(node_id: str, node: "Node", formula: str | None) -> Finding | None:
+def percent_number_as_factor(node_id: str, node: "Node", formula: str | None) -> Finding | None:
     """A node titled "23 %" whose target or baseline is 23 in a unit that reads it as 23 times."""
     unit = units.parse_unit(node.unit)
     kind = unit.kind if unit is not None else None
