@@ -60,7 +60,8 @@ def _may_write_its_percent_plainly(title: str, *values: float | None) -> bool:
         if value is None or value == 0:
             continue
         digits = str(int(value)) if float(value).is_integer() else repr(float(value))
-        if digits in title or digits.replace(".", ",") in title:
+        whole, _point, decimals = digits.partition(".")
+        if digits in title or (decimals and f"{whole},{decimals}" in title):  # 2.5 or, Swedish, 2,5
             return True
     return False
 
