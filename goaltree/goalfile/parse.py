@@ -213,6 +213,9 @@ def _parse_pyyaml(text: str, filename: str) -> tuple[Any, list[Diagnostic]]:
         root = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        tab = _tab_problem(text, error.problem_mark)
+        if tab is not None:
+            return None, [tab_diagnostic(tab, filename, error.problem_mark)]
         problem = parser_words(error.problem) if error.problem else _p("load", "malformed YAML")
         if error.context:
             problem = f"{problem} ({parser_words(error.context)})"
@@ -254,6 +257,28 @@ def _parse_pyyaml(text: str, filename: str) -> tuple[Any, list[Diagnostic]]:
                 column=mark.column + 1 if mark else None,
             )
         ]
+
+
+def _tab_problem(text: str, mark: Any) -> str | None:
+    """What a tab at the parser's mark does wrong (libyaml words it "found character that cannot start any token"), if there is one."""
+    if mark is None or not 0 <= mark.index < len(text) or text[mark.index] != "\t":
+        return None
+    line_start = text.rfind("\n", 0, mark.index) + 1
+    if text[line_start : mark.index].strip(" \t") == "":
+        return _("a tab in the indentation; YAML indents with spaces: replace the tab with spaces")
+    return _("a tab where YAML allows only spaces: replace the tab with spaces")
+
+
+def tab_diagnostic(problem: str, filename: str, mark: Any) -> Diagnostic:
+    """The E001 error for a tab the YAML parser refuses, at the tab."""
+    return Diagnostic(
+        codes.MALFORMED_DOCUMENT,
+        "error",
+        _("malformed YAML: {problem}", problem=problem),
+        file=filename,
+        line=mark.line + 1,
+        column=mark.column + 1,
+    )
 
 
 def _expansion_exceeds(root: Any, budget: int) -> bool:
