@@ -13,10 +13,11 @@ from typing import Any, Iterator
 
 from goaltree.errors import Diagnostic, did_you_mean
 from goaltree.goalfile.limits import short_value
+from goaltree.goalfile.notation import date_problem
 from goaltree.goalfile.problems import pydantic_problem
 from goaltree.model import GoalFile
 from goaltree import codes
-from goaltree.present.language import _, _p
+from goaltree.present.language import N_, _, _p
 
 _UNION_TAGS = {"csv", "parquet", "sql", "plugin"}
 
@@ -103,6 +104,15 @@ def validation_diagnostics(error: Any, data: dict) -> Iterator[tuple[Diagnostic,
                 node=str(loc[1]),
                 path=loc[:2],
             ), True
+        elif loc and loc[-1] == "[key]" and len(loc) == 5 and loc[0] == "nodes" and loc[2] in _DATED:
+            problem = _own_problem(item, loc, data) or pydantic_problem(item)
+            yield Diagnostic(
+                codes.BAD_VALUE,
+                "error",
+                _(_DATED[loc[2]], key=_key_text(loc[3]), node=loc[1], problem=problem),
+                node=node,
+                path=loc[:-1],
+            ), True
         elif loc and loc[-1] == "[key]" and len(loc) == 3 and loc[0] == "scenarios":
             yield Diagnostic(
                 codes.BAD_VALUE,
@@ -115,7 +125,7 @@ def validation_diagnostics(error: Any, data: dict) -> Iterator[tuple[Diagnostic,
                 path=loc[:2],
             ), True
         else:
-            message = pydantic_problem(item)
+            message = _own_problem(item, loc, data) or pydantic_problem(item)
             if kind == "finite_number":
                 message = _(
                     "must be a finite number; NaN, infinity and numbers beyond ±1.8e308 "
@@ -139,6 +149,35 @@ def validation_diagnostics(error: Any, data: dict) -> Iterator[tuple[Diagnostic,
                 node=node,
                 path=loc,
             ), False
+
+
+_DATED = {
+    "actuals": N_("bad check-in date '{key}' in `actuals` of node '{node}': {problem}"),
+    "milestones": N_("bad milestone date '{key}' in `milestones` of node '{node}': {problem}"),
+}
+"""A node's mappings keyed by date: what their keys are, for a key that is no date."""
+
+_DATE_KINDS = frozenset({"date_parsing", "date_from_datetime_parsing"})
+
+
+def _own_problem(item: dict, loc: tuple, data: dict) -> str | None:
+    """goaltree's own words for a date written as people write them (:mod:`~goaltree.goalfile.notation`).
+
+    ``None`` leaves the problem to pydantic's words (:func:`~goaltree.goalfile.problems.pydantic_problem`).
+    """
+    kind = item["type"]
+    given = item.get("input")
+    if kind in _DATE_KINDS and isinstance(given, str):
+        return date_problem(given)
+    if kind == "date_from_datetime_inexact" and isinstance(given, (int, float)) and not isinstance(given, bool):
+        # pydantic reads a number as seconds since 1970: 20270331 is a day written without dashes, 2027 no date.
+        return date_problem(str(given))
+    return None
+
+
+def _key_text(key: Any) -> str:
+    """A key as the file writes it: ``2027-03-31T10:00:00`` for a date and time, not its repr."""
+    return key.isoformat() if isinstance(key, dt.date) else str(key)
 
 
 class _KeysByText:
@@ -205,7 +244,7 @@ def _clean_loc(loc: tuple, data: dict, keys: _KeysByText) -> tuple:
             if step == "[key]":
                 cleaned.append(step)
             continue
-        if isinstance(cursor, dict) and isinstance(step, str) and step.startswith("datetime.date(") and step not in cursor:
+        if isinstance(cursor, dict) and isinstance(step, str) and step.startswith(("datetime.date(", "datetime.datetime(")) and step not in cursor:
             # pydantic names a date key by its repr: the key itself is what locates it in the file.
             found = keys.date(cursor, step)
             step = step if found is None else found

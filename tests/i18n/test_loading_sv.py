@@ -119,7 +119,7 @@ def test_language_en_gives_the_english_of_the_same_swedish_file(tmp_path, capsys
     assert f"{path}:17:5: error E002 [customers] unknown field 'formla' in node 'customers' (did you mean 'formula'?)" in lines
     assert (
         f"{path}:22:15: error E003 [deal] bad value for 'deadline' in node 'deal': "
-        "Input should be a valid date or datetime, month value is outside expected range of 1-12 (got '2027-13-31')"
+        "should be a date (YYYY-MM-DD): the month must be 1-12 (got '2027-13-31')"
     ) in lines
 
 
