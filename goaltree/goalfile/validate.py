@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 from goaltree.errors import Diagnostic, did_you_mean
 from goaltree.goalfile.limits import short_value
-from goaltree.goalfile.notation import date_problem
+from goaltree.goalfile.notation import date_problem, number_problem
 from goaltree.goalfile.problems import pydantic_problem
 from goaltree.model import GoalFile
 from goaltree import codes
@@ -158,10 +158,11 @@ _DATED = {
 """A node's mappings keyed by date: what their keys are, for a key that is no date."""
 
 _DATE_KINDS = frozenset({"date_parsing", "date_from_datetime_parsing"})
+_UNIT_FIELDS = frozenset({"target", "baseline", "range", "milestones", "actuals"})
 
 
 def _own_problem(item: dict, loc: tuple, data: dict) -> str | None:
-    """goaltree's own words for a date written as people write them (:mod:`~goaltree.goalfile.notation`).
+    """goaltree's own words for a number or a date written as people write them (:mod:`~goaltree.goalfile.notation`).
 
     ``None`` leaves the problem to pydantic's words (:func:`~goaltree.goalfile.problems.pydantic_problem`).
     """
@@ -172,12 +173,34 @@ def _own_problem(item: dict, loc: tuple, data: dict) -> str | None:
     if kind == "date_from_datetime_inexact" and isinstance(given, (int, float)) and not isinstance(given, bool):
         # pydantic reads a number as seconds since 1970: 20270331 is a day written without dashes, 2027 no date.
         return date_problem(str(given))
-    return None
+    if kind != "float_parsing" or not isinstance(given, str):
+        return None
+    node: Any = None
+    if len(loc) >= 3 and loc[0] == "nodes" and loc[2] in _UNIT_FIELDS:
+        node = data.get("nodes", {}).get(loc[1])
+    elif len(loc) == 4 and loc[0] == "scenarios" and loc[2] == "set":
+        nodes = data.get("nodes")
+        node = nodes.get(loc[3]) if isinstance(nodes, dict) else None
+    unit = node.get("unit") if isinstance(node, dict) else None
+    unit = unit if isinstance(unit, str) else None
+    return number_problem(given, _unit_kind(unit), unit, in_node=isinstance(node, dict))
 
 
 def _key_text(key: Any) -> str:
     """A key as the file writes it: ``2027-03-31T10:00:00`` for a date and time, not its repr."""
     return key.isoformat() if isinstance(key, dt.date) else str(key)
+
+
+def _unit_kind(unit: str | None) -> str | None:
+    """``percent`` for a percentage unit, ``fraction`` for a ratio or a multiple, else ``None``."""
+    if unit is None:
+        return None
+    from goaltree.formula.units import parse_unit
+
+    parsed = parse_unit(unit)
+    if parsed is None:
+        return None
+    return {"percent": "percent", "ratio": "fraction", "multiple": "fraction"}.get(parsed.kind)
 
 
 class _KeysByText:
