@@ -8,12 +8,10 @@ errors, 2 usage or environment error.
 from __future__ import annotations
 
 import argparse
-import calendar
 import datetime as dt
 import gc
 import importlib
 import os
-import re
 import signal
 import sys
 from dataclasses import dataclass
@@ -73,19 +71,13 @@ def unread_date_message(args: argparse.Namespace) -> str | None:
 
 
 def _date_problem(option: str, text: str) -> str:
-    """Why ``text`` is not a date: its form, or (written ``YYYY-MM-DD``) its month or day."""
-    written = re.fullmatch(r"\s*(\d{4})-(\d{2})-(\d{2})\s*", text)
-    if written is None:
+    """Why ``text`` is not a date and how to write it, as the goal file's loader says it of a date there."""
+    from goaltree.goalfile.notation import date_problem
+
+    problem = date_problem(text)
+    if problem is None:
         return _("argument {option}: '{text}' is not a date; write it as YYYY-MM-DD", option=option, text=text)
-    year, month, _day = map(int, written.groups())
-    if not 1 <= month <= 12:
-        return _("argument {option}: '{text}' is not a date: the month must be 01 to 12", option=option, text=text)
-    last = dt.date(year, month, calendar.monthrange(year, month)[1]) if year >= 1 else None
-    if last is None:
-        return _("argument {option}: '{text}' is not a date; write it as YYYY-MM-DD", option=option, text=text)
-    return _(
-        "argument {option}: '{text}' is not a date: that month ends on {last}", option=option, text=text, last=last.isoformat()
-    )
+    return _("argument {option}: '{text}' {problem}", option=option, text=text, problem=problem)
 
 
 class _Parser(argparse.ArgumentParser):

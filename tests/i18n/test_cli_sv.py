@@ -238,30 +238,52 @@ def test_a_date_option_that_is_not_a_date_is_refused_in_swedish(funnel, tmp_path
     assert main(["evaluate", str(missing), "--as-of", "31-12-2027", "--language", "sv"]) == 2
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith("usage: goaltree evaluate")
-    assert err[-1] == "goaltree evaluate: fel: argumentet --as-of: '31-12-2027' är inget datum; skriv det som ÅÅÅÅ-MM-DD"
+    assert err[-1] == (
+        "goaltree evaluate: fel: argumentet --as-of: '31-12-2027' ska vara ett datum (ÅÅÅÅ-MM-DD); "
+        "skrivet D-M-ÅÅÅÅ är det 31 december 2027: skriv 2027-12-31"
+    )
     # The goal file's language: sv serves as well; English stays as argparse writes it.
     assert main(["report", str(funnel), "-o", str(tmp_path / "r.html"), "--as-of", "30 juni"]) == 2
-    assert capsys.readouterr().err.splitlines()[-1] == "goaltree report: fel: argumentet --as-of: '30 juni' är inget datum; skriv det som ÅÅÅÅ-MM-DD"
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "goaltree report: fel: argumentet --as-of: '30 juni' ska vara ett datum (ÅÅÅÅ-MM-DD), till exempel 2027-03-31"
+    )
     assert main(["evaluate", str(funnel), "--as-of", "31-12-2027", "--language", "en"]) == 2
-    assert capsys.readouterr().err.splitlines()[-1] == "goaltree evaluate: error: argument --as-of: '31-12-2027' is not a date; write it as YYYY-MM-DD"
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "goaltree evaluate: error: argument --as-of: '31-12-2027' should be a date (YYYY-MM-DD); "
+        "written D-M-YYYY, this is 31 December 2027: write 2027-12-31"
+    )
 
 
 
 @pytest.mark.parametrize(
     ("date", "english", "swedish"),
     [
-        ("2027-06-31", "is not a date: that month ends on 2027-06-30", "är inget datum: den månaden slutar 2027-06-30"),
-        ("2027-02-29", "is not a date: that month ends on 2027-02-28", "är inget datum: den månaden slutar 2027-02-28"),
-        ("2028-02-30", "is not a date: that month ends on 2028-02-29", "är inget datum: den månaden slutar 2028-02-29"),
-        ("2027-13-01", "is not a date: the month must be 01 to 12", "är inget datum: månaden måste vara 01 till 12"),
+        (
+            "2027-06-31",
+            "the day does not exist in that month (June 2027 has 30 days)",
+            "dagen finns inte i den månaden (juni 2027 har 30 dagar)",
+        ),
+        (
+            "2027-02-29",
+            "the day does not exist in that month (February 2027 has 28 days)",
+            "dagen finns inte i den månaden (februari 2027 har 28 dagar)",
+        ),
+        (
+            "2028-02-30",
+            "the day does not exist in that month (February 2028 has 29 days)",
+            "dagen finns inte i den månaden (februari 2028 har 29 dagar)",
+        ),
+        ("2027-13-01", "the month must be 1-12", "månaden måste vara 1-12"),
     ],
 )
 def test_a_date_option_in_the_right_form_says_what_is_wrong_with_its_month_or_day(funnel, capsys, date, english, swedish):
     # Written YYYY-MM-DD already: "write it as YYYY-MM-DD" would send the user looking in the wrong place.
     assert main(["evaluate", str(funnel), "--as-of", date, "--language", "en"]) == 2
-    assert capsys.readouterr().err.splitlines()[-1] == f"goaltree evaluate: error: argument --as-of: '{date}' {english}"
+    english_line = f"goaltree evaluate: error: argument --as-of: '{date}' should be a date (YYYY-MM-DD): {english}"
+    assert capsys.readouterr().err.splitlines()[-1] == english_line
     assert main(["evaluate", str(funnel), "--as-of", date]) == 2
-    assert capsys.readouterr().err.splitlines()[-1] == f"goaltree evaluate: fel: argumentet --as-of: '{date}' {swedish}"
+    swedish_line = f"goaltree evaluate: fel: argumentet --as-of: '{date}' ska vara ett datum (ÅÅÅÅ-MM-DD): {swedish}"
+    assert capsys.readouterr().err.splitlines()[-1] == swedish_line
 
 
 FOLLOWERS = """\
