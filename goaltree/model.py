@@ -237,6 +237,11 @@ class CsvSource(_Frozen):
     path: str = Field(description="Relative to the goal file; `${VAR}` reads the environment.")
     date_column: str = Field(description="The column dating each row.")
     delimiter: str | None = Field(None, description="Column separator (default: detected).")
+    decimal: Literal[".", ","] | None = Field(
+        None,
+        description='Decimal separator of the numbers in the file: `","` reads `240 000,50` as 240000.5 '
+        "(spaces, no-break spaces between thousands allowed); default: DuckDB's own reading.",
+    )
     allow_outside_project: bool = Field(
         False, description="Allow `path` to point outside the goal file's project folder."
     )

@@ -44,6 +44,7 @@ from goaltree.sources.base import (
     as_number,
     not_finite_reason,
 )
+from goaltree.sources.numbertext import converted_scan, named_columns, number_columns, text_value_reason
 from goaltree.sources.paths import data_files
 from goaltree.sources.timelimit import QueryTimedOut
 from goaltree.sources.sandbox import (
@@ -142,7 +143,7 @@ def _is_read_error(error: BaseException) -> bool:
     return type(error).__name__ in _READ_ERRORS
 
 
-def _scan_sql(kind: str, files: Sequence[Path], delimiter: str | None) -> str:
+def _scan_sql(kind: str, files: Sequence[Path], delimiter: str | None, decimal: str | None = None) -> str:
     listing = "[" + ", ".join(quote_literal(str(path)) for path in files) + "]"
     options = []
     if len(files) > 1:
@@ -150,6 +151,10 @@ def _scan_sql(kind: str, files: Sequence[Path], delimiter: str | None) -> str:
     if kind == "csv":
         if delimiter:
             options.append(f"delim = {quote_literal(delimiter)}")
+        if decimal:
+            # The model allows only "." and ",". With "," DuckDB reads 1200,5 itself (and no longer reads 1.500
+            # as 1.5); numbers with spaces between thousands are goaltree's (goaltree.sources.numbertext).
+            options.append(f"decimal_separator = {quote_literal(decimal)}")
         # Only YYYY-MM-DD text is a date: DuckDB would otherwise guess 01/02/2027 is the 1st of February.
         options.append("dateformat = '%Y-%m-%d'")
         function = "read_csv"
@@ -246,12 +251,22 @@ def _group_sql(date_column: str, by_column: str | None, aggregates: Sequence[str
 class _Runner:
     """Runs the queries of one source on its connection and turns errors into node failures."""
 
-    def __init__(self, connection: OneStatementConnection, columns: Sequence[str], display: str, start: dt.date, end: dt.date):
+    def __init__(
+        self,
+        connection: OneStatementConnection,
+        types: dict[str, str],
+        display: str,
+        start: dt.date,
+        end: dt.date,
+        reading: "_Reading",
+    ):
         self.connection = connection
-        self.columns = columns
+        self.columns = list(types)
+        self.types = types
         self.display = display
         self.start = start
         self.end = end
+        self.reading = reading
 
     def failure(self, error: BaseException, plan: _Plan, field: str | None) -> NodeFailure:
         """The node failure that ``error`` means for ``plan``.
@@ -282,6 +297,18 @@ class _Runner:
             return NodeFailure(_missing_column(name, self.columns, self.display), METRIC_INVALID, field=field)
         not_numeric = _NO_MATCHING_FUNCTION.search(message)
         if not_numeric and field == "value":
+            text_columns = [column for column in named_columns(metric.value or "", self.columns) if self.types[column] == "VARCHAR"]
+            if text_columns or "VARCHAR" in not_numeric.group("type"):
+                reason = text_value_reason(
+                    self.connection,
+                    self.reading.scan,
+                    metric.value or "",
+                    text_columns,
+                    self.display,
+                    self.reading.decimal,
+                    one_file=self.reading.one_file,
+                )
+                return NodeFailure(reason, METRIC_INVALID, field="value")
             return NodeFailure(
                 _(
                     "value '{value}' is not a number (it is {type}); use a numeric column or expression, or `count`",
@@ -446,7 +473,8 @@ def _fetch(context: SourceContext, kind: str, requests: list[NodeRequest], start
     with tempfile.TemporaryDirectory(prefix="goaltree-duckdb-") as spill_dir:
         connection = connect_duckdb(files, spill_dir)
         try:
-            scan = _scan_sql(kind, files, getattr(config, "delimiter", None))
+            decimal = getattr(config, "decimal", None)
+            scan = _scan_sql(kind, files, getattr(config, "delimiter", None), decimal)
             try:
                 types = {row[0]: row[1] for row in connection.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()}
             except Exception as error:  # noqa: BLE001 - a file DuckDB cannot read fails the source
@@ -461,13 +489,49 @@ def _fetch(context: SourceContext, kind: str, requests: list[NodeRequest], start
                     groups.setdefault((plan.date_column, plan.by_column), []).append(plan)
             if not groups:
                 return outcome
+            if decimal:
+                scan = _read_number_text(connection, scan, groups, types, display, decimal)
             _load_rows(connection, scan, groups, types, display, start, end)
-            runner = _Runner(connection, columns, display, start, end)
+            runner = _Runner(connection, types, display, start, end, _Reading(scan, decimal, len(files) == 1))
             for plans in groups.values():
                 runner.run_group(plans, outcome)
         finally:
             connection.close()
     return outcome
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """How the source's rows are read: the table expression, the ``decimal`` option, whether it is one file."""
+
+    scan: str
+    decimal: str | None
+    one_file: bool
+
+
+def _read_number_text(
+    connection: OneStatementConnection,
+    scan: str,
+    groups: dict[tuple[str, str | None], list[_Plan]],
+    types: dict[str, str],
+    display: str,
+    decimal: str,
+) -> str:
+    """``scan`` with the metrics' text columns that hold numbers such as ``240 000,50`` read as numbers.
+
+    Date and ``by`` columns keep their text. ``types`` is updated to what the new scan gives.
+    """
+    plans = [plan for group in groups.values() for plan in group]
+    kept = {plan.date_column for plan in plans} | {plan.by_column for plan in plans if plan.by_column}
+    candidates = [
+        column for column in _needed_columns(plans, list(types)) if types[column] == "VARCHAR" and column not in kept
+    ]
+    try:
+        numbers = number_columns(connection, scan, candidates, decimal)
+    except Exception as error:  # noqa: BLE001 - a file whose columns cannot be read fails the source
+        raise SourceError(_unreadable(display, error)) from None
+    types.update({column: "DOUBLE" for column in numbers})
+    return converted_scan(scan, numbers, decimal)
 
 
 def _in_period(column: str, type_name: str, start: dt.date, end: dt.date) -> str:
