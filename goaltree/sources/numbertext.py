@@ -100,8 +100,9 @@ def named_columns(text: str, columns: Sequence[str]) -> list[str]:
     return [column for column in columns if column.lower() in lowered]
 
 
-def _offending_cell(connection, scan: str, column: str, decimal: str | None) -> tuple[str, int] | None:
-    """The first cell of text ``column`` that is not a number, and its row's number (1 for the first row)."""
+def _offending_cell(connection, scan: str, column: str, decimal: str | None) -> tuple[str, int, bool] | None:
+    """The first cell of text ``column`` that is not a number, its row's number (1 for the first row), and
+    whether other cells of the column are numbers."""
     name = _identifier(column)
     if decimal is None:
         is_number = f"TRY_CAST(trim({name}) AS DOUBLE) IS NOT NULL"
@@ -113,7 +114,10 @@ def _offending_cell(connection, scan: str, column: str, decimal: str | None) -> 
         f"WHERE {name} IS NOT NULL AND trim({name}) <> '' AND NOT {is_number} LIMIT 1"
     )
     row = connection.execute(sql).fetchone()
-    return None if row is None else (str(row[0]), int(row[1]))
+    if row is None:
+        return None
+    numbers = connection.execute(f"SELECT count(*) FROM {scan} WHERE {name} IS NOT NULL AND {is_number}").fetchone()[0]
+    return str(row[0]), int(row[1]), bool(numbers)
 
 
 def text_value_reason(
@@ -147,11 +151,18 @@ def text_value_reason(
         # one whose cell is written with digits and separators.
         if found is None or (single is None and not _NUMBER_LIKE.fullmatch(found[0])):
             continue
-        cell, row = found
+        cell, row, has_numbers = found
         if one_file:
             place = _(" on line {line} of {file}", line=row + 1, file=display)
         else:
             place = _(" in {file}", file=display)
+        if not has_numbers and not _NUMBER_LIKE.fullmatch(cell):
+            # A column of words (a stage, a channel): no cell to correct, another column to use.
+            return _(
+                "value '{value}' is text, not a number: column '{column}' holds text such as '{cell}'{place} and no numbers; "
+                "use a column of numbers, an expression that gives numbers, or `count`",
+                value=value, column=column, cell=cell, place=place,
+            )
         return _cause(value, column, cell, place, decimal)
     return _("value '{value}' is text, not a number; use a column of numbers, an expression that gives numbers, or `count`", value=value)
 

@@ -95,7 +95,10 @@ def test_invalid_expressions_are_reported_not_run(project: Path) -> None:
         "two_statements", "comment", "unbalanced", "unclosed", "other_file",
     }
     assert messages["syntax"] == "source crm, node syntax: where 'dealstage =' is not valid: syntax error at or near \"=\""
-    assert messages["text_sum"].endswith("value 'dealstage' is not a number (it is VARCHAR); use a numeric column or expression, or `count`")
+    assert messages["text_sum"].endswith(
+        "value 'dealstage' is text, not a number: column 'dealstage' holds text such as 'appointmentscheduled' on line 2 "
+        "of data/deals.csv and no numbers; use a column of numbers, an expression that gives numbers, or `count`"
+    )
     assert "may not contain ';'" in messages["two_statements"]
     assert "may not contain SQL comments" in messages["comment"]
     assert messages["unbalanced"] == "source crm, node unbalanced: value 'amount) FROM x WHERE (1 = 1' is refused: it has a ')' without its '('"
