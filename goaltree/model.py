@@ -116,6 +116,15 @@ Direction = Annotated[
         maintain="Stay inside `range: [low, high]`.",
     ),
 ]
+DecimalSeparator = Annotated[
+    Literal[".", ","],
+    EnumDescriptions(
+        **{
+            ".": "A decimal point: `240 000.50`, `1200.5`.",
+            ",": "A decimal comma, as Excel writes numbers in Swedish: `240 000,50`, `1200,5`.",
+        }
+    ),
+]
 Aggregate = Annotated[
     Literal["sum", "last", "mean", "min", "max"],
     EnumDescriptions(
@@ -237,7 +246,7 @@ class CsvSource(_Frozen):
     path: str = Field(description="Relative to the goal file; `${VAR}` reads the environment.")
     date_column: str = Field(description="The column dating each row.")
     delimiter: str | None = Field(None, description="Column separator (default: detected).")
-    decimal: Literal[".", ","] | None = Field(
+    decimal: DecimalSeparator | None = Field(
         None,
         description='Decimal separator of the numbers in the file: `","` reads `240 000,50` as 240000.5 '
         "(spaces, no-break spaces between thousands allowed); default: DuckDB's own reading.",

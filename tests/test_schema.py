@@ -253,8 +253,8 @@ def test_every_field_and_enum_value_has_a_description() -> None:
         if not definition.get("description", "").strip():
             undescribed.append(f"#/$defs/{name}")
     assert undescribed == []
-    # node type, direction, aggregate, rollup, a rule's severity and the file's language
-    assert enums == 6
+    # node type, direction, aggregate, rollup, a rule's severity, the file's language and a csv source's decimal
+    assert enums == 7
 
 
 def test_the_reference_and_the_schema_share_each_text() -> None:
