@@ -69,6 +69,8 @@ _NO_MATCHING_FUNCTION = re.compile(r"No function matches the given name and argu
 _ERROR_PREFIX = re.compile(r"^[A-Z][A-Za-z ]* Error: ")
 # Errors of DuckDB that say the data could not be read, rather than that one metric is wrong.
 # (A permission error is a metric's: only an expression reaching for another file meets one.)
+# What DuckDB's sniffer may make of a column of numbers (read as text instead when the source says `decimal`).
+_NUMBER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE")
 _READ_ERRORS = ("IOException", "InvalidInputException", "OutOfMemoryException")
 
 
@@ -143,7 +145,9 @@ def _is_read_error(error: BaseException) -> bool:
     return type(error).__name__ in _READ_ERRORS
 
 
-def _scan_sql(kind: str, files: Sequence[Path], delimiter: str | None, decimal: str | None = None) -> str:
+def _scan_sql(
+    kind: str, files: Sequence[Path], delimiter: str | None, decimal: str | None = None, text_columns: Sequence[str] = ()
+) -> str:
     listing = "[" + ", ".join(quote_literal(str(path)) for path in files) + "]"
     options = []
     if len(files) > 1:
@@ -155,6 +159,9 @@ def _scan_sql(kind: str, files: Sequence[Path], delimiter: str | None, decimal: 
             # The model allows only "." and ",". With "," DuckDB reads 1200,5 itself (and no longer reads 1.500
             # as 1.5); numbers with spaces between thousands are goaltree's (goaltree.sources.numbertext).
             options.append(f"decimal_separator = {quote_literal(decimal)}")
+        if text_columns:
+            types = ", ".join(f"{quote_literal(column)}: 'VARCHAR'" for column in text_columns)
+            options.append(f"types = {{{types}}}")
         # Only YYYY-MM-DD text is a date: DuckDB would otherwise guess 01/02/2027 is the 1st of February.
         options.append("dateformat = '%Y-%m-%d'")
         function = "read_csv"
@@ -490,7 +497,7 @@ def _fetch(context: SourceContext, kind: str, requests: list[NodeRequest], start
             if not groups:
                 return outcome
             if decimal:
-                scan = _read_number_text(connection, scan, groups, types, display, decimal)
+                scan = _read_number_text(connection, (kind, files, config.delimiter), groups, types, display, decimal)
             _load_rows(connection, scan, groups, types, display, start, end)
             runner = _Runner(connection, types, display, start, end, _Reading(scan, decimal, len(files) == 1))
             for plans in groups.values():
@@ -511,21 +518,30 @@ class _Reading:
 
 def _read_number_text(
     connection: OneStatementConnection,
-    scan: str,
+    file: tuple[str, Sequence[Path], str | None],
     groups: dict[tuple[str, str | None], list[_Plan]],
     types: dict[str, str],
     display: str,
     decimal: str,
 ) -> str:
-    """``scan`` with the metrics' text columns that hold numbers such as ``240 000,50`` read as numbers.
+    """The file's scan with the metrics' columns that hold numbers such as ``240 000,50`` read as numbers.
 
-    Date and ``by`` columns keep their text. ``types`` is updated to what the new scan gives.
+    Those columns are read as text and converted by goaltree alone, whatever
+    DuckDB's sniffer made of its sample: a column of ``950,5`` whose row
+    50 000 says ``1 200,5`` is read whole, and one whose row 50 000 says
+    ``1.200,5`` stays text, so that its nodes fail quoting that cell. Date and
+    ``by`` columns keep their type. ``types`` is updated to what the scan gives.
     """
+    kind, files, delimiter = file
     plans = [plan for group in groups.values() for plan in group]
     kept = {plan.date_column for plan in plans} | {plan.by_column for plan in plans if plan.by_column}
     candidates = [
-        column for column in _needed_columns(plans, list(types)) if types[column] == "VARCHAR" and column not in kept
+        column
+        for column in _needed_columns(plans, list(types))
+        if column not in kept and (types[column] == "VARCHAR" or types[column] in _NUMBER_TYPES)
     ]
+    scan = _scan_sql(kind, files, delimiter, decimal, candidates)
+    types.update({column: "VARCHAR" for column in candidates})
     try:
         numbers = number_columns(connection, scan, candidates, decimal)
     except Exception as error:  # noqa: BLE001 - a file whose columns cannot be read fails the source

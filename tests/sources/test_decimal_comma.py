@@ -289,3 +289,31 @@ def test_the_command_line_in_swedish_and_english(tmp_path: Path, capsys) -> None
     report = json.loads(capsys.readouterr().out)
     assert report["nodes"]["kostnad"]["actual"] == pytest.approx(TOTAL_BY_HAND, abs=1e-6)
     assert report["nodes"]["kostnad"]["actual"] == pytest.approx(math.fsum(by_duckdb(tmp_path / "data" / "kostnader.csv").values()), abs=1e-6)
+
+
+@pytest.mark.parametrize("late_cell, late_value", [("1 200,5", 1200.5), ("1.200,5", None)])
+def test_a_late_row_is_read_like_the_first_whatever_duckdb_sniffed(tmp_path: Path, late_cell: str, late_value) -> None:
+    # DuckDB guesses a column's type from a sample of its first rows; 30 000 plain "950,5" rows come before
+    # the row that groups its thousands (or groups them with points, which the option does not read).
+    lines = ["datum;kostnad"] + ["2027-01-10;950,5"] * 30000 + [f"2027-01-11;{late_cell}"]
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    tree = goal_file(source(decimal=","), {"kostnad": {"metric": {"source": "ekonomi", "value": "kostnad"}}})
+
+    result = fetch_observations(tree, tmp_path, START, AS_OF)
+
+    if late_value is None:
+        assert f"holds '{late_cell}' on line 30002 of data/kostnader.csv" in failure(result, "kostnad")
+        return
+    assert result.diagnostics == ()
+    days = {o.date: o.value for o in result.observations["kostnad"]}
+    assert days == pytest.approx({dt.date(2027, 1, 10): 950.5 * 30000, dt.date(2027, 1, 11): 1200.5}, abs=1e-6)
+    assert days == pytest.approx(by_duckdb_plain(path), abs=1e-6)
+
+
+def by_duckdb_plain(path: Path) -> dict:
+    """Daily sums of a file with only ``datum;kostnad``, by a query of this test's own."""
+    rows = duckdb.sql(
+        f"SELECT CAST(datum AS DATE), sum(CAST(replace(replace(kostnad, ' ', ''), ',', '.') AS DOUBLE)) "
+        f"FROM read_csv('{path}', delim = ';', all_varchar = true) GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+    return dict(rows)
