@@ -67,10 +67,10 @@ _EXTREMES = ("min", "max")
 _MISSING_COLUMN = re.compile(r'Referenced column "(?P<name>(?:[^"]|"")+)" not found')
 _NO_MATCHING_FUNCTION = re.compile(r"No function matches the given name and argument types '\w+\((?P<type>[^)]*)\)'")
 _ERROR_PREFIX = re.compile(r"^[A-Z][A-Za-z ]* Error: ")
-# Errors of DuckDB that say the data could not be read, rather than that one metric is wrong.
-# (A permission error is a metric's: only an expression reaching for another file meets one.)
 # What DuckDB's sniffer may make of a column of numbers (read as text instead when the source says `decimal`).
 _NUMBER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE")
+# Errors of DuckDB that say the data could not be read, rather than that one metric is wrong.
+# (A permission error is a metric's: only an expression reaching for another file meets one.)
 _READ_ERRORS = ("IOException", "InvalidInputException", "OutOfMemoryException")
 
 
@@ -156,8 +156,9 @@ def _scan_sql(
         if delimiter:
             options.append(f"delim = {quote_literal(delimiter)}")
         if decimal:
-            # The model allows only "." and ",". With "," DuckDB reads 1200,5 itself (and no longer reads 1.500
-            # as 1.5); numbers with spaces between thousands are goaltree's (goaltree.sources.numbertext).
+            # The model allows only "." and ",". The metrics' columns are read as text and converted by
+            # goaltree (goaltree.sources.numbertext); DuckDB is told so that its guesses about the other
+            # columns agree (with "," it no longer reads 1.500 as 1.5).
             options.append(f"decimal_separator = {quote_literal(decimal)}")
         if text_columns:
             types = ", ".join(f"{quote_literal(column)}: 'VARCHAR'" for column in text_columns)
@@ -312,7 +313,7 @@ class _Runner:
                     metric.value or "",
                     text_columns,
                     self.display,
-                    self.reading.decimal,
+                    self.reading.decimal_separator,
                     one_file=self.reading.one_file,
                 )
                 return NodeFailure(reason, METRIC_INVALID, field="value")
@@ -512,7 +513,7 @@ class _Reading:
     """How the source's rows are read: the table expression, the ``decimal`` option, whether it is one file."""
 
     scan: str
-    decimal: str | None
+    decimal_separator: str | None
     one_file: bool
 
 

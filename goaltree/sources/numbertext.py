@@ -20,9 +20,12 @@ one offending cell, its line and the likely cause, with the fix.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from goaltree.present.language import _
+
+if TYPE_CHECKING:
+    from goaltree.sources.sandbox import OneStatementConnection
 
 MINUS_SIGN = "\u2212"
 GROUP_SEPARATORS = " \u00a0\u202f"
@@ -72,7 +75,7 @@ def number_sql(column: str, decimal: str) -> str:
     return f"CAST({text} AS DOUBLE)"
 
 
-def number_columns(connection, scan: str, candidates: Sequence[str], decimal: str) -> list[str]:
+def number_columns(connection: "OneStatementConnection", scan: str, candidates: Sequence[str], decimal: str) -> list[str]:
     """The ``candidates`` (text columns) whose every cell is empty or a number written with ``decimal``.
 
     One pass over the file answers for every candidate.
@@ -100,7 +103,7 @@ def named_columns(text: str, columns: Sequence[str]) -> list[str]:
     return [column for column in columns if column.lower() in lowered]
 
 
-def _offending_cell(connection, scan: str, column: str, decimal: str | None) -> tuple[str, int, bool] | None:
+def _offending_cell(connection: "OneStatementConnection", scan: str, column: str, decimal: str | None) -> tuple[str, int, bool] | None:
     """The first cell of text ``column`` that is not a number, its row's number (1 for the first row), and
     whether other cells of the column are numbers."""
     name = _identifier(column)
@@ -116,12 +119,14 @@ def _offending_cell(connection, scan: str, column: str, decimal: str | None) -> 
     row = connection.execute(sql).fetchone()
     if row is None:
         return None
-    numbers = connection.execute(f"SELECT count(*) FROM {scan} WHERE {name} IS NOT NULL AND {is_number}").fetchone()[0]
+    numbers = connection.execute(
+        f"SELECT count(*) FROM {scan} WHERE {name} IS NOT NULL AND trim({name}) <> '' AND {is_number}"
+    ).fetchone()[0]
     return str(row[0]), int(row[1]), bool(numbers)
 
 
 def text_value_reason(
-    connection,
+    connection: "OneStatementConnection",
     scan: str,
     value: str,
     text_columns: Sequence[str],

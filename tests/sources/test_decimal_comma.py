@@ -317,3 +317,16 @@ def by_duckdb_plain(path: Path) -> dict:
         f"FROM read_csv('{path}', delim = ';', all_varchar = true) GROUP BY ALL ORDER BY ALL"
     ).fetchall()
     return dict(rows)
+
+
+@pytest.mark.parametrize("options", [{}, {"decimal": ","}])
+def test_a_column_of_words_is_named_as_one_whatever_its_empty_cells(tmp_path: Path, options: dict) -> None:
+    write(tmp_path, KOSTNADER)
+    tree = goal_file(source(**options), {"kommentar": {"metric": {"source": "ekonomi", "value": "kommentar"}}})
+
+    message = failure(fetch_observations(tree, tmp_path, START, AS_OF), "kommentar")
+
+    assert message.endswith(
+        "column 'kommentar' holds text such as 'januari' on line 2 of data/kostnader.csv and no numbers; "
+        "use a column of numbers, an expression that gives numbers, or `count`"
+    )
