@@ -6,9 +6,9 @@ import datetime as dt
 import math
 from typing import Mapping, Sequence
 
-from goaltree.engine import pace
 from goaltree.engine.pace import NodePace
 from goaltree.engine.system import Equation
+from goaltree.engine.trends import trends_at
 from goaltree.graph import GoalTree
 
 
@@ -100,19 +100,23 @@ def forecasts_at(
     ``day_rows``: the rows of each day of a ``mean`` of rows (see :func:`forecasts_of`).
     ``fixed``: nodes whose forecast is known already (``None``: it has none), not worked out again.
     """
-    start = tree.goal_file.period.start
     fixed = fixed or {}
+    # Series first, all at once: a measured node's forecast reads no other node's.
+    known: dict[str, float | None] = dict(fixed)
+    series_of = {}
+    for node_id in order:
+        if node_id not in fixed and daily.get(node_id):
+            if node_id in final:
+                known[node_id] = final[node_id]
+            else:
+                series_of[node_id] = daily[node_id]
+    known.update(trends_at(series_of, aggregate_of, tree.goal_file.period.start, deadline, day_rows))
     forecasts: dict[str, float] = {}
     for node_id in reversed(order):
-        days = daily.get(node_id)
-        value = None
-        if node_id in fixed:
-            value = fixed[node_id]
-        elif days and node_id in final:
-            value = final[node_id]
-        elif days:
-            value = pace.forecast_series(days, aggregate_of[node_id], start, deadline, day_rows.get(node_id))
+        if node_id in known:
+            value = known[node_id]
         else:
+            value = None
             equation = equation_of.get(node_id)
             if equation is not None:
                 if all(child in forecasts for child in equation.children):

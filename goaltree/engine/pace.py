@@ -1,6 +1,7 @@
-"""Pace, status, forecast and score (SPEC §3.3–3.4).
+"""Pace, status and score (SPEC §3.3–3.4).
 
-Turning observations into an actual is :mod:`goaltree.engine.measuring`'s.
+Turning observations into an actual is :mod:`goaltree.engine.measuring`'s; a
+series' trend, carried to its deadline, :mod:`goaltree.engine.trends`'.
 
 The functions at the top work on one series or one number; :func:`paces_of`
 applies them to every node of a tree, children before parents, and scores
@@ -76,77 +77,6 @@ def expected_on_day(day: int, days: int, start_value: float | None, target: floa
     if not math.isfinite(expected):  # (target − start) · day overflowed although the result fits: scale first
         expected = start_value + (target - start_value) * (day / days)
     return expected
-
-
-def forecast_series(
-    series: Sequence[tuple[dt.date, float]],
-    aggregate: str,
-    start: dt.date,
-    deadline: dt.date,
-    rows: Sequence[int] | None = None,
-) -> float | None:
-    """The linear trend of the observations, extrapolated to the deadline.
-
-    Flows (``sum``) fit the cumulative total through the origin (a run rate),
-    never below the total already counted when no row takes away; levels fit
-    a least-squares line through the observed values. The largest row
-    (``max``) can only grow and the smallest (``min``) only fall: their
-    forecast is never past what is already reached. A ``mean`` of rows is
-    forecast as the line's mean from the first row to the deadline; given
-    ``rows`` (each day's rows, the day's value their mean), the line is
-    fitted to the rows, so a day of three deals weighs three times a day of one.
-    """
-    horizon = day_index(deadline, start)
-    if not series or horizon <= 0:  # no trend, or a deadline before the period (error T001)
-        return None
-    try:
-        return _trend_at(series, aggregate, start, horizon, rows)
-    except (OverflowError, ValueError):  # observations near the float limit (fsum of inf and -inf): no trend
-        return None
-
-
-def _trend_at(
-    series: Sequence[tuple[dt.date, float]], aggregate: str, start: dt.date, horizon: int, rows: Sequence[int] | None = None
-) -> float | None:
-    """:func:`forecast_series` once the series and the horizon are known to be there."""
-    if aggregate == "sum":
-        cumulative = 0.0
-        numerator = denominator = 0.0
-        growing = True
-        for date, value in series:
-            cumulative += value
-            growing = growing and value >= 0
-            t = day_index(date, start)
-            numerator += t * cumulative
-            denominator += t * t
-        if denominator == 0:
-            return None
-        run_rate = numerator / denominator * horizon
-        # Rows that only add can't be forecast below what they already add up to (an accelerating
-        # count undershoots a line through the origin).
-        return max(run_rate, cumulative) if growing else run_rate
-    points = [(day_index(date, start), value) for date, value in series]
-    if len(points) == 1 or len({t for t, _ in points}) == 1:
-        return points[-1][1]
-    # Each day weighs its rows (its value is their mean): the line through the rows themselves. A series
-    # without row counts weighs each day 1, which is exact: the plain least-squares line.
-    weights = rows if rows is not None else (1,) * len(points)
-    n = math.fsum(weights)
-    mean_t = math.fsum(w * t for w, (t, _) in zip(weights, points)) / n
-    mean_v = math.fsum(w * v for w, (_, v) in zip(weights, points)) / n
-    covariance = math.fsum(w * (t - mean_t) * (v - mean_v) for w, (t, v) in zip(weights, points))
-    variance = math.fsum(w * (t - mean_t) ** 2 for w, (t, _) in zip(weights, points))
-    slope = covariance / variance
-    if aggregate == "mean":
-        # The actual is the mean of every row: at the deadline, the line's mean from the first row on,
-        # its value half-way between the first row's day and the deadline.
-        return mean_v + slope * ((points[0][0] + horizon) / 2 - mean_t)
-    trend = mean_v + slope * (horizon - mean_t)
-    if aggregate == "max":
-        return max(trend, max(v for _, v in points))
-    if aggregate == "min":
-        return min(trend, min(v for _, v in points))
-    return trend
 
 
 def progress_of(actual: float, target: float, start_value: float | None, direction: str = "increase") -> float | None:
