@@ -4,44 +4,23 @@ A large file measures thousands of series over the same number of days (a
 month-end actual for every team), so the series are fitted together: one
 array per aggregate and length, a row per series and a column per day. Each
 element goes through the operations of a fit of that series alone, in the
-same order; what a series shares with others (its days, its rows) is worked
-out once in plain floats; the sums of rounded terms are ``math.fsum``'s, row
-by row. A series' trend is therefore the same float whichever series it is
-fitted with, and the same as the one-series arithmetic the tests spell out.
+same order; what only the days and their rows give is worked out once per
+distinct row of them, in plain floats; the sums of rounded terms are
+``math.fsum``'s, row by row. A series' trend is therefore the same float
+whichever series it is fitted with, and the same as the one-series
+arithmetic the tests spell out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
+import operator
 from typing import TYPE_CHECKING, Mapping, NamedTuple, Sequence
-
-from goaltree.engine.pace import day_index
 
 if TYPE_CHECKING:
     import numpy
-
-
-class _Days(NamedTuple):
-    """What a level's fit takes from its days and their rows alone, the same for every series observed on them."""
-
-    days: tuple[int, ...]
-    weights: tuple[int, ...]
-    rows: float
-    """The weights' sum: the rows (or days) the line is fitted to."""
-    mean_day: float
-    variance: float
-    spread: tuple[float, ...]
-    """Each day's weight times its distance from ``mean_day``."""
-
-
-class _Group(NamedTuple):
-    """Series of one aggregate and length, in parallel lists."""
-
-    node_ids: list[str]
-    days: list[tuple[int, ...]]
-    values: list[tuple[float, ...]]
-    rows: list[Sequence[int] | None]
 
 
 def trends_at(
@@ -67,63 +46,61 @@ def trends_at(
     sums leave the float range (``fsum`` of values near the limit).
     """
     trends: dict[str, float | None] = dict.fromkeys(series_of)
-    horizon = day_index(deadline, start)
+    horizon = (deadline - start).days + 1  # pace.day_index
     if horizon <= 0:
         return trends
     rows_of = rows_of or {}
-    day_numbers: dict[tuple[dt.date, ...], tuple[int, ...]] = {}
-    groups: dict[tuple[str, int, bool], _Group] = {}
+    groups: dict[tuple[str, int], tuple[list[str], list[Sequence[tuple[dt.date, float]]]]] = {}
     for node_id, series in series_of.items():
-        if not series:
-            continue
-        dates, values = zip(*series)
-        days = day_numbers.get(dates)
-        if days is None:
-            days = day_numbers[dates] = tuple(day_index(date, start) for date in dates)
-        aggregate = aggregate_of[node_id]
-        rows = rows_of.get(node_id) if aggregate != "sum" else None
-        # A level seen on one day has no line: its trend is its last value.
-        key = (aggregate, len(days), aggregate != "sum" and len(set(days)) == 1)
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = _Group([], [], [], [])
-        group.node_ids.append(node_id)
-        group.days.append(days)
-        group.values.append(values)
-        group.rows.append(rows)
-    fits: dict[tuple[tuple[int, ...], tuple[int, ...] | None], _Days] = {}
-    for (aggregate, _length, one_day), group in groups.items():
-        if one_day:
-            trends.update(zip(group.node_ids, (values[-1] for values in group.values)))
-        else:
-            trends.update(zip(group.node_ids, _group_trends(aggregate, group, horizon, fits)))
+        if series:
+            group = groups.get((aggregate_of[node_id], len(series)))
+            if group is None:
+                group = groups[aggregate_of[node_id], len(series)] = ([], [])
+            group[0].append(node_id)
+            group[1].append(series)
+    for (aggregate, _length), (node_ids, series) in groups.items():
+        rows = None if aggregate == "sum" else [rows_of.get(node_id) for node_id in node_ids]
+        trends.update(zip(node_ids, _group_trends(aggregate, _Series(series, rows), start, horizon)))
     return trends
 
 
-def _group_trends(aggregate: str, group: _Group, horizon: int, fits: dict) -> list[float | None]:
+class _Series(NamedTuple):
+    """Series of one aggregate and length, and for a level each one's rows a day (``None``: one a day)."""
+
+    series: list[Sequence[tuple[dt.date, float]]]
+    rows: list[Sequence[int] | None] | None
+
+
+def _group_trends(aggregate: str, group: _Series, start: dt.date, horizon: int) -> list[float | None]:
     """The trends of a group's series; one by one when a sum leaves the float range, that series' trend ``None``."""
     try:
-        return _fit(aggregate, group, horizon, fits)
+        return _fit(aggregate, group, start, horizon)
     except (OverflowError, ValueError):  # fsum of inf and -inf, or past the largest float
         pass
     trends: list[float | None] = []
-    for index in range(len(group.node_ids)):
-        alone = _Group(*(part[index : index + 1] for part in group))
+    for index in range(len(group.series)):
+        alone = _Series(group.series[index : index + 1], None if group.rows is None else group.rows[index : index + 1])
         try:
-            trends.extend(_fit(aggregate, alone, horizon, fits))
+            trends.extend(_fit(aggregate, alone, start, horizon))
         except (OverflowError, ValueError):
             trends.append(None)
     return trends
 
 
-def _fit(aggregate: str, group: _Group, horizon: int, fits: dict) -> list[float | None]:
+def _fit(aggregate: str, group: _Series, start: dt.date, horizon: int) -> list[float | None]:
     import numpy
 
-    observed = numpy.array(group.values, dtype=float)
+    observations = list(itertools.chain.from_iterable(group.series))
+    shape = (len(group.series), len(observations) // len(group.series))
+    observed = numpy.array(list(map(operator.itemgetter(1), observations)), dtype=float).reshape(shape)
+    # pace.day_index of each date: its distance from the day before the period's start, a whole number.
+    ordinals = numpy.fromiter(map(dt.date.toordinal, map(operator.itemgetter(0), observations)), numpy.int64, len(observations))
+    days = (ordinals - (start.toordinal() - 1)).reshape(shape).astype(float)
     with numpy.errstate(all="ignore"):  # values near the float limit overflow to inf here as in plain floats
-        if aggregate == "sum":
-            return _run_rates(numpy.array(group.days, dtype=float), observed, horizon)
-        return _lines(aggregate, [_days_fit(days, rows, fits) for days, rows in zip(group.days, group.rows)], observed, horizon)
+        if group.rows is None:
+            return _run_rates(days, observed, horizon)
+        weights = numpy.array([(1,) * shape[1] if rows is None else rows for rows in group.rows], dtype=float)
+        return _levels(aggregate, days, weights, observed, horizon)
 
 
 def _run_rates(days: "numpy.ndarray", observed: "numpy.ndarray", horizon: int) -> list[float | None]:
@@ -152,44 +129,69 @@ def _run_rates(days: "numpy.ndarray", observed: "numpy.ndarray", horizon: int) -
     return trends
 
 
-def _days_fit(days: tuple[int, ...], rows: Sequence[int] | None, fits: dict) -> _Days:
-    """The part of a level's fit its days and rows give, worked out once for the series that share them."""
-    key = (days, None if rows is None else tuple(rows))
-    fit = fits.get(key)
-    if fit is None:
-        # Each day weighs its rows (its value is their mean): the line through the rows themselves. A series
-        # without row counts weighs each day 1, which is exact: the plain least-squares line.
-        weights = key[1] if key[1] is not None else (1,) * len(days)
-        count = math.fsum(weights)
-        mean_day = math.fsum(w * t for w, t in zip(weights, days)) / count
-        variance = math.fsum(w * (t - mean_day) ** 2 for w, t in zip(weights, days))
-        spread = tuple(w * (t - mean_day) for w, t in zip(weights, days))
-        fit = fits[key] = _Days(days, weights, count, mean_day, variance, spread)
-    return fit
-
-
-def _lines(aggregate: str, fits: list[_Days], observed: "numpy.ndarray", horizon: int) -> list[float | None]:
-    """Each row's least-squares line at ``horizon``, with the fit of its days from ``fits``."""
+def _levels(aggregate: str, days: "numpy.ndarray", weights: "numpy.ndarray", observed: "numpy.ndarray", horizon: int) -> list[float | None]:
+    """Each row's least-squares line at ``horizon``; a row of one day has none, its trend is its last value."""
     import numpy
 
-    weights = numpy.array([fit.weights for fit in fits], dtype=float)
-    count = numpy.array([fit.rows for fit in fits])
-    spread = numpy.array([fit.spread for fit in fits])
-    mean_value = numpy.array(list(map(math.fsum, (weights * observed).tolist()))) / count
-    covariance = numpy.array(list(map(math.fsum, (spread * (observed - mean_value[:, None])).tolist())))
-    slope = covariance / numpy.array([fit.variance for fit in fits])
+    trends = observed[:, -1].copy()
+    lined = (days != days[:, :1]).any(axis=1)
+    if lined.any():
+        trends[lined] = _lines(aggregate, days[lined], weights[lined], observed[lined], horizon)
+    return trends.tolist()
+
+
+class _Days(NamedTuple):
+    """What a level's fit takes from its days and their rows alone, one value per row."""
+
+    rows: "numpy.ndarray"
+    """The weights' sum: the rows (or days) the line is fitted to."""
+    mean_day: "numpy.ndarray"
+    variance: "numpy.ndarray"
+    spread: "numpy.ndarray"
+    """Each day's weight times its distance from ``mean_day``, a column per day."""
+
+
+def _lines(aggregate: str, days: "numpy.ndarray", weights: "numpy.ndarray", observed: "numpy.ndarray", horizon: int) -> "numpy.ndarray":
+    """Each row's least-squares line at ``horizon``, its days' part from :func:`_days_fits`."""
+    import numpy
+
+    fit = _days_fits(days, weights)
+    mean_value = numpy.array(list(map(math.fsum, (weights * observed).tolist()))) / fit.rows
+    covariance = numpy.array(list(map(math.fsum, (fit.spread * (observed - mean_value[:, None])).tolist())))
+    slope = covariance / fit.variance
     if aggregate == "mean":
         # The actual is the mean of every row: at the deadline, the line's mean from the first row on,
         # its value half-way between the first row's day and the deadline.
-        return (mean_value + slope * numpy.array([(fit.days[0] + horizon) / 2 - fit.mean_day for fit in fits])).tolist()
-    trend = mean_value + slope * numpy.array([horizon - fit.mean_day for fit in fits])
+        return mean_value + slope * ((days[:, 0] + horizon) / 2 - fit.mean_day)
+    trend = mean_value + slope * (horizon - fit.mean_day)
     if aggregate == "max":
         reached = _reached(observed, numpy.greater)
-        return numpy.where(reached > trend, reached, trend).tolist()
+        return numpy.where(reached > trend, reached, trend)
     if aggregate == "min":
         reached = _reached(observed, numpy.less)
-        return numpy.where(reached < trend, reached, trend).tolist()
-    return trend.tolist()
+        return numpy.where(reached < trend, reached, trend)
+    return trend
+
+
+def _days_fits(days: "numpy.ndarray", weights: "numpy.ndarray") -> _Days:
+    """The part of each row's fit its days and weights give, worked out once for each distinct row of them.
+
+    Each day weighs its rows (its value is their mean): the line through the rows themselves. A series
+    without row counts weighs each day 1, which is exact: the plain least-squares line.
+    """
+    import numpy
+
+    distinct, which = numpy.unique(numpy.concatenate([days, weights], axis=1), axis=0, return_inverse=True)
+    width = days.shape[1]
+    fits = []
+    for row in distinct.tolist():
+        row_days, row_weights = row[:width], row[width:]
+        count = math.fsum(row_weights)
+        mean_day = math.fsum(w * t for w, t in zip(row_weights, row_days)) / count
+        variance = math.fsum(w * (t - mean_day) ** 2 for w, t in zip(row_weights, row_days))
+        fits.append((count, mean_day, variance, *(w * (t - mean_day) for w, t in zip(row_weights, row_days))))
+    table = numpy.array(fits)[which.reshape(-1)]
+    return _Days(table[:, 0], table[:, 1], table[:, 2], table[:, 3:])
 
 
 def _reached(observed: "numpy.ndarray", beyond) -> "numpy.ndarray":
