@@ -15,6 +15,8 @@ import math
 import statistics
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from goaltree.cli import main
 from goaltree.engine.trends import trends_at
@@ -167,3 +169,70 @@ nodes:
     assert nodes["web"]["forecast"] == pytest.approx(web_a_day * 365)  # JSON keeps 12 digits
     assert nodes["year"]["forecast"] == pytest.approx(300 + web_a_day * 365)
     assert nodes["h1"]["forecast"] == pytest.approx(300 + web_a_day * 181)
+
+
+def one_series_trend(series, aggregate: str, deadline: dt.date, rows=None):
+    """The fit of one series in plain floats, step by step as docs/engine.md ("Forecast") describes it."""
+    horizon = (deadline - START).days + 1
+    if not series or horizon <= 0:
+        return None
+    try:
+        points = [((date - START).days + 1, value) for date, value in series]
+        if aggregate == "sum":
+            cumulative = numerator = denominator = 0.0
+            for t, value in points:
+                cumulative += value
+                numerator += t * cumulative
+                denominator += t * t
+            run_rate = numerator / denominator * horizon
+            return max(run_rate, cumulative) if all(value >= 0 for _, value in points) else run_rate
+        if len({t for t, _ in points}) == 1:
+            return points[-1][1]
+        weights = rows if rows is not None else (1,) * len(points)
+        n = math.fsum(weights)
+        mean_t = math.fsum(w * t for w, (t, _) in zip(weights, points)) / n
+        mean_v = math.fsum(w * v for w, (_, v) in zip(weights, points)) / n
+        covariance = math.fsum(w * (t - mean_t) * (v - mean_v) for w, (t, v) in zip(weights, points))
+        slope = covariance / math.fsum(w * (t - mean_t) ** 2 for w, (t, _) in zip(weights, points))
+        if aggregate == "mean":
+            return mean_v + slope * ((points[0][0] + horizon) / 2 - mean_t)
+        trend = mean_v + slope * (horizon - mean_t)
+        if aggregate == "max":
+            return max(trend, max(v for _, v in points))
+        if aggregate == "min":
+            return min(trend, min(v for _, v in points))
+        return trend
+    except (OverflowError, ValueError):
+        return None
+
+
+VALUES = st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False, min_value=-1e9, max_value=1e9),
+    st.integers(-50, 50).map(float),
+    st.sampled_from([0.0, -0.0, 0.1, 1e16, -1e16, 1e308, -1e308, math.inf, -math.inf, 5e-324]),  # cancellations, overflows
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    days=st.lists(st.integers(1, 200), min_size=1, max_size=6, unique=True).map(sorted),
+    data=st.data(),
+    aggregate=st.sampled_from(["sum", "last", "mean", "max", "min"]),
+    deadline=st.sampled_from([YEAR_END, dt.date(2027, 3, 31), START, dt.date(2026, 12, 1)]),
+)
+def test_series_fitted_together_give_the_floats_of_each_fitted_alone(days, data, aggregate, deadline):
+    # Up to eight series on the same days, some with rows: the crowd's trends, bit for bit, are each one's own.
+    count = data.draw(st.integers(1, 8))
+    one_a_day = {"min_size": len(days), "max_size": len(days)}
+    series_of = {f"s{index}": on(*zip(days, data.draw(st.lists(VALUES, **one_a_day)))) for index in range(count)}
+    rows_of = {
+        node_id: data.draw(st.lists(st.integers(1, 4), **one_a_day)) for node_id in series_of if data.draw(st.booleans())
+    }
+    fitted = trends_at(series_of, dict.fromkeys(series_of, aggregate), START, deadline, rows_of)
+    for node_id, series in series_of.items():
+        expected = one_series_trend(series, aggregate, deadline, rows_of.get(node_id) if aggregate != "sum" else None)
+        got = fitted[node_id]
+        if expected is None or got is None or math.isnan(expected):
+            assert got is expected or (got is not None and math.isnan(got) and math.isnan(expected))
+        else:
+            assert got.hex() == expected.hex()

@@ -19,6 +19,8 @@ import math
 import operator
 from typing import TYPE_CHECKING, Mapping, NamedTuple, Sequence
 
+from goaltree.engine.pace import day_index
+
 if TYPE_CHECKING:
     import numpy
 
@@ -46,7 +48,7 @@ def trends_at(
     sums leave the float range (``fsum`` of values near the limit).
     """
     trends: dict[str, float | None] = dict.fromkeys(series_of)
-    horizon = (deadline - start).days + 1  # pace.day_index
+    horizon = day_index(deadline, start)
     if horizon <= 0:
         return trends
     rows_of = rows_of or {}
@@ -59,16 +61,17 @@ def trends_at(
             group[0].append(node_id)
             group[1].append(series)
     for (aggregate, _length), (node_ids, series) in groups.items():
-        rows = None if aggregate == "sum" else [rows_of.get(node_id) for node_id in node_ids]
+        # A flow's run rate counts days, not rows.
+        rows = [None] * len(node_ids) if aggregate == "sum" else [rows_of.get(node_id) for node_id in node_ids]
         trends.update(zip(node_ids, _group_trends(aggregate, _Series(series, rows), start, horizon)))
     return trends
 
 
 class _Series(NamedTuple):
-    """Series of one aggregate and length, and for a level each one's rows a day (``None``: one a day)."""
+    """Series of one aggregate and length, and each one's rows a day (``None``: a day weighs 1)."""
 
     series: list[Sequence[tuple[dt.date, float]]]
-    rows: list[Sequence[int] | None] | None
+    rows: list[Sequence[int] | None]
 
 
 def _group_trends(aggregate: str, group: _Series, start: dt.date, horizon: int) -> list[float | None]:
@@ -79,7 +82,7 @@ def _group_trends(aggregate: str, group: _Series, start: dt.date, horizon: int) 
         pass
     trends: list[float | None] = []
     for index in range(len(group.series)):
-        alone = _Series(group.series[index : index + 1], None if group.rows is None else group.rows[index : index + 1])
+        alone = _Series(group.series[index : index + 1], group.rows[index : index + 1])
         try:
             trends.extend(_fit(aggregate, alone, start, horizon))
         except (OverflowError, ValueError):
@@ -97,7 +100,7 @@ def _fit(aggregate: str, group: _Series, start: dt.date, horizon: int) -> list[f
     ordinals = numpy.fromiter(map(dt.date.toordinal, map(operator.itemgetter(0), observations)), numpy.int64, len(observations))
     days = (ordinals - (start.toordinal() - 1)).reshape(shape).astype(float)
     with numpy.errstate(all="ignore"):  # values near the float limit overflow to inf here as in plain floats
-        if group.rows is None:
+        if aggregate == "sum":
             return _run_rates(days, observed, horizon)
         weights = numpy.array([(1,) * shape[1] if rows is None else rows for rows in group.rows], dtype=float)
         return _levels(aggregate, days, weights, observed, horizon)
