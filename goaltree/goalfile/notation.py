@@ -221,20 +221,18 @@ def date_problem(text: str) -> str | None:
                 one_date=day_first.isoformat(),
                 other_date=month_first.isoformat(),
             )
-        if day_first:
-            return _(
-                "should be a date (YYYY-MM-DD); written {form}, this is {spelled}: write {date}",
-                form=_("D{separator}M{separator}YYYY", separator=separator),
-                spelled=_spelled(day_first),
-                date=day_first.isoformat(),
-            )
-        if month_first:
-            return _(
-                "should be a date (YYYY-MM-DD); written {form}, this is {spelled}: write {date}",
-                form=_("M{separator}D{separator}YYYY", separator=separator),
-                spelled=_spelled(month_first),
-                date=month_first.isoformat(),
-            )
+        forms = (
+            (day_first, _("D{separator}M{separator}YYYY", separator=separator)),
+            (month_first, _("M{separator}D{separator}YYYY", separator=separator)),
+        )
+        for date, form in forms:
+            if date:
+                return _(
+                    "should be a date (YYYY-MM-DD); written {form}, this is {spelled}: write {date}",
+                    form=form,
+                    spelled=_spelled(date),
+                    date=date.isoformat(),
+                )
         if first > 12 and 1 <= second <= 12:  # 31/2/2027: day first, a day its month does not have
             return _(
                 "should be a date (YYYY-MM-DD): the day does not exist in that month ({month_days})",
