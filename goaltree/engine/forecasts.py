@@ -44,15 +44,9 @@ def forecasts_of(
     order = tree.order
     start = tree.goal_file.period.start
     counted = actual_values if counted is None else counted
-    deadlines = {info.deadline for info in paces.values()}
-    if len(deadlines) == 1:  # the usual file: every node due at the period's end, nothing read at another deadline
-        (deadline,) = deadlines
-        final = actual_values if start <= deadline <= as_of else {}
-        fixed = {node_id: final.get(node_id) for node_id in order if node_id not in daily} if final else {}
-        return forecasts_at(order, deadline, equation_of, daily, actual_values, aggregate_of, tree, final, day_rows or {}, fixed)
     deadline_of = {node_id: paces[node_id].deadline for node_id in order}
     at_deadline: dict[dt.date, dict[str, float]] = {}
-    for deadline in sorted(set(deadline_of.values())):
+    for deadline in sorted(set(deadline_of.values())):  # one in the usual file: the period's end
         # The nodes due then and everything their equations read, at that deadline. A node's
         # children come after it in ``order``, so one pass finds them all, in order.
         read: set[str] = set()
