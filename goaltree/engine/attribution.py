@@ -279,8 +279,7 @@ def attribute_node(
         for child in equation.children:
             child_pace = paces[child]
             value = child_pace.actual
-            # A planning assumption is where the plan puts it: it moves no part of the gap.
-            plan = value if child_pace.status == "assumed" else child_pace.expected
+            plan = _plan(child_pace)
             if value is None or plan is None:
                 return {}
             actual[child] = value
@@ -421,13 +420,8 @@ def _two_factor_parts(equation: "Equation", paces: Mapping[str, NodePace]) -> di
     if exponent is None or names != equation.children:
         return None
     first, second = names
-    child = paces[first]
-    now_first = child.actual
-    # A planning assumption is where the plan puts it: it moves no part of the gap.
-    plan_first = now_first if child.status == "assumed" else child.expected
-    child = paces[second]
-    now_second = child.actual
-    plan_second = now_second if child.status == "assumed" else child.expected
+    now_first, plan_first = paces[first].actual, _plan(paces[first])
+    now_second, plan_second = paces[second].actual, _plan(paces[second])
     if not (
         type(plan_first) is float
         and type(now_first) is float
@@ -447,23 +441,23 @@ def _two_factor_parts(equation: "Equation", paces: Mapping[str, NodePace]) -> di
         after = now_first * now_second
     if not (0.0 < before < _INFINITY and 0.0 < after < _INFINITY):
         return None  # beyond float range: no value, or no LMDI split
-    first_changed = now_first != plan_first
-    second_changed = now_second != plan_second
-    if not (first_changed or second_changed):
+    changed = [name for name, now, plan in ((first, now_first, plan_first), (second, now_second, plan_second)) if now != plan]
+    if not changed:
         return {first: 0.0, second: 0.0}
     weight = _logarithmic_mean(after, before)
     first_part = weight * _log_ratio(now_first, plan_first)  # its exponent is 1
     second_part = weight * exponent * _log_ratio(now_second, plan_second)
     if not (math.isfinite(first_part) and math.isfinite(second_part)):
         return None
-    # The floating-point residue goes to the larger part of a changed name, the first on a tie.
-    residue = (after - before) - math.fsum((first_part, second_part))
-    if residue:
-        if first_changed and (not second_changed or abs(first_part) >= abs(second_part)):
-            first_part += residue
-        else:
-            second_part += residue
-    return {first: first_part, second: second_part}
+    return _absorb_residue({first: first_part, second: second_part}, after - before, changed)
+
+
+def _plan(child: NodePace) -> float | None:
+    """Where the plan puts a child at the evaluation's date: its expected value; a planning assumption's own value.
+
+    A planning assumption is where the plan puts it: it moves no part of the gap.
+    """
+    return child.actual if child.status == "assumed" else child.expected
 
 
 def _lmdi(
