@@ -10,7 +10,7 @@ unknown children from their baselines by one common growth factor.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from goaltree.engine.equations import number_text, percent_text
 from goaltree.engine.system import Equation, total, values_of_names
@@ -20,6 +20,7 @@ from goaltree.present.numbers import format_general
 
 if TYPE_CHECKING:
     from goaltree.graph import GoalTree
+    from goaltree.model import Node
 
 ALLOCATION_RULES = frozenset({"allocated", "mean", "growth_factor"})
 """The rules of derivations made by :func:`allocate`: the children of one allocation share their inputs."""
@@ -59,6 +60,25 @@ def _scaled_text(equation: Equation, baseline: float, factor: float, target: flo
     )
 
 
+def split_weights(children: Sequence["Node"]) -> tuple[list[float], str]:
+    """How a sum's remainder is split among ``children``: each one's weight, and the basis.
+
+    By weight when one of them states a ``weight``, else by baseline share when
+    every one has a baseline and they do not add up to 0, else (or when the
+    weights add up to 0) in equal shares.
+    """
+    baselines = [child.baseline for child in children]
+    if any("weight" in child.model_fields_set for child in children):  # a weight written in the file
+        weights, basis = [child.weight for child in children], "weight"
+    elif None not in baselines and total(baselines) != 0:
+        weights, basis = baselines, "baseline share"
+    else:
+        weights, basis = [1.0] * len(children), "equal shares"
+    if total(weights) == 0:
+        return [1.0] * len(children), "equal shares"
+    return weights, basis
+
+
 def allocate(
     tree: "GoalTree", equation: Equation, unknown: list[str], values: Mapping[str, float]
 ) -> list[tuple[str, float, Derivation]] | None:
@@ -80,20 +100,8 @@ def allocate(
     inputs = (equation.node, *known_children)
     if equation.kind == "sum":
         remainder = target - total([values[c] for c in known_children])
-        unknown_nodes = [nodes[c] for c in unknown]
-        baselines = [node.baseline for node in unknown_nodes]
-        if any("weight" in node.model_fields_set for node in unknown_nodes):  # a weight written in the file
-            weights = [node.weight for node in unknown_nodes]
-            basis = "weight"
-        elif None not in baselines and total(baselines) != 0:
-            weights = baselines
-            basis = "baseline share"
-        else:
-            weights = [1.0] * len(unknown)
-            basis = "equal shares"
+        weights, basis = split_weights([nodes[c] for c in unknown])
         weight_sum = total(weights)
-        if weight_sum == 0:
-            weights, weight_sum, basis = [1.0] * len(unknown), float(len(unknown)), "equal shares"
         result = []
         for child, weight in zip(unknown, weights):
             share = weight / weight_sum

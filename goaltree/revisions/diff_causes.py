@@ -22,9 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Collection, Iterable, Mapping
 
-from goaltree.engine.allocation import ALLOCATION_RULES
+from goaltree.engine.allocation import ALLOCATION_RULES, split_weights
 from goaltree.engine.results import Evaluation
-from goaltree.engine.system import total
 from goaltree.graph import GoalTree
 from goaltree.model import NUMERIC_ROLLUPS, Node
 
@@ -151,19 +150,15 @@ class Derivations:
 
 
 def allocation_reads(members: Iterable[Node]) -> frozenset[str]:
-    """What a sum's allocation reads of the entries of the children it splits among.
+    """What a sum's allocation reads of the entries of the children it splits among (:func:`split_weights`).
 
-    As :func:`goaltree.engine.allocation.allocate` splits: by weight when one of
-    them states a ``weight``, else by baseline share when every one has a
-    baseline and they do not add up to 0, else in equal shares (reading neither).
+    Their weights, their baselines, or neither (equal shares).
     """
-    entries = list(members)
-    if any("weight" in entry.model_fields_set for entry in entries):  # a weight written in the file
-        return frozenset({"weight"})
-    baselines = [entry.baseline for entry in entries]
-    if None not in baselines and total(baselines) != 0:
-        return frozenset({"baseline"})
-    return frozenset()
+    _weights, basis = split_weights(list(members))
+    return _READ_BY_BASIS.get(basis, frozenset())
+
+
+_READ_BY_BASIS = {"weight": frozenset({"weight"}), "baseline share": frozenset({"baseline"})}
 
 
 def rollup_parents(
