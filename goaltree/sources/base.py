@@ -159,6 +159,16 @@ MISSING_DIMENSION = "(missing)"
 """The dimension of rows whose ``by`` column is empty: they still count, under this name."""
 
 
+def quote_identifier(name: str) -> str:
+    """``name`` as a DuckDB identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_literal(text: str) -> str:
+    """``text`` as a DuckDB string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def as_date(value: Any) -> dt.date:
     """A date from a database value: a date, a timestamp (its day) or an ISO 8601 text of either.
 

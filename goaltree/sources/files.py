@@ -43,6 +43,8 @@ from goaltree.sources.base import (
     SourceOutcome,
     as_number,
     not_finite_reason,
+    quote_identifier,
+    quote_literal,
 )
 from goaltree.sources.numbertext import converted_scan, named_columns, number_columns, text_value_reason
 from goaltree.sources.paths import data_files
@@ -113,16 +115,6 @@ class _Plan:
         return [f"{function}({self.value_sql}) FILTER (WHERE {condition})" for function in summary] + [
             f"COUNT(*) FILTER (WHERE NOT isfinite({self.value_sql}){where})"
         ]
-
-
-def quote_identifier(name: str) -> str:
-    """``name`` as a DuckDB identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def quote_literal(text: str) -> str:
-    """``text`` as a DuckDB string literal."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def clean_message(error: BaseException) -> str:

@@ -23,6 +23,7 @@ import re
 from typing import TYPE_CHECKING, Sequence
 
 from goaltree.present.language import _
+from goaltree.sources.base import quote_identifier, quote_literal
 
 if TYPE_CHECKING:
     from goaltree.sources.sandbox import OneStatementConnection
@@ -52,26 +53,18 @@ def number_pattern(decimal: str) -> str:
     )
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _is_number_sql(column: str, decimal: str) -> str:
     """True where ``column`` holds a number written with ``decimal``; NULL where it is NULL."""
     trimmed = f"trim({column})"
-    return f"({trimmed} = '' OR regexp_full_match({trimmed}, {_literal(number_pattern(decimal))}))"
+    return f"({trimmed} = '' OR regexp_full_match({trimmed}, {quote_literal(number_pattern(decimal))}))"
 
 
 def number_sql(column: str, decimal: str) -> str:
     """``column`` (checked by :func:`number_columns`) as a DOUBLE: separators removed, the decimal one made a point."""
-    text = f"regexp_replace(NULLIF(trim({column}), ''), {_literal('[' + GROUP_SEPARATORS + ']')}, '', 'g')"
-    text = f"replace({text}, {_literal(MINUS_SIGN)}, '-')"
+    text = f"regexp_replace(NULLIF(trim({column}), ''), {quote_literal('[' + GROUP_SEPARATORS + ']')}, '', 'g')"
+    text = f"replace({text}, {quote_literal(MINUS_SIGN)}, '-')"
     if decimal != ".":
-        text = f"replace({text}, {_literal(decimal)}, '.')"
+        text = f"replace({text}, {quote_literal(decimal)}, '.')"
     return f"CAST({text} AS DOUBLE)"
 
 
@@ -83,7 +76,7 @@ def number_columns(connection: "OneStatementConnection", scan: str, candidates: 
     if not candidates:
         return []
     checks = ", ".join(
-        f"coalesce(bool_and({_is_number_sql(_identifier(column), decimal)}), true)" for column in candidates
+        f"coalesce(bool_and({_is_number_sql(quote_identifier(column), decimal)}), true)" for column in candidates
     )
     answers = connection.execute(f"SELECT {checks} FROM {scan}").fetchone()
     return [column for column, is_number in zip(candidates, answers) if is_number]
@@ -93,7 +86,7 @@ def converted_scan(scan: str, columns: Sequence[str], decimal: str) -> str:
     """``scan`` with ``columns`` read as numbers, as a table expression."""
     if not columns:
         return scan
-    replaced = ", ".join(f"{number_sql(_identifier(column), decimal)} AS {_identifier(column)}" for column in columns)
+    replaced = ", ".join(f"{number_sql(quote_identifier(column), decimal)} AS {quote_identifier(column)}" for column in columns)
     return f"(SELECT * REPLACE ({replaced}) FROM {scan})"
 
 
@@ -106,7 +99,7 @@ def named_columns(text: str, columns: Sequence[str]) -> list[str]:
 def _offending_cell(connection: "OneStatementConnection", scan: str, column: str, decimal: str | None) -> tuple[str, int, bool] | None:
     """The first cell of text ``column`` that is not a number, its row's number (1 for the first row), and
     whether other cells of the column are numbers."""
-    name = _identifier(column)
+    name = quote_identifier(column)
     if decimal is None:
         is_number = f"TRY_CAST(trim({name}) AS DOUBLE) IS NOT NULL"
     else:
