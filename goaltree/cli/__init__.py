@@ -74,10 +74,7 @@ def _date_problem(option: str, text: str) -> str:
     """Why ``text`` is not a date and how to write it, as the goal file's loader says it of a date there."""
     from goaltree.goalfile.notation import date_problem
 
-    problem = date_problem(text)
-    if problem is None:
-        return _("argument {option}: '{text}' is not a date; write it as YYYY-MM-DD", option=option, text=text)
-    return _("argument {option}: '{text}' {problem}", option=option, text=text, problem=problem)
+    return _("argument {option}: '{text}' {problem}", option=option, text=text, problem=date_problem(text))
 
 
 class _Parser(argparse.ArgumentParser):

@@ -187,8 +187,8 @@ def _month_days(year: int, month: int) -> str:
     return _("{month} has {days} days", month=month_name, days=calendar.monthrange(year, month)[1])
 
 
-def date_problem(text: str) -> str | None:
-    """Why ``text`` is not a date as a goal file writes it (``2027-03-31``), and how to write it; ``None`` if unsure.
+def date_problem(text: str) -> str:
+    """Why ``text`` is not a date as a goal file writes it (``2027-03-31``), and how to write it.
 
     ``31/3/2027`` is read day first (31 is no month), ``3/31/2027`` month
     first; ``3/4/2027`` is both, and both are named. ``2027-02-30`` names
