@@ -131,3 +131,18 @@ def run_diff(capsys, tmp_path: Path, old: str, new: str, *options: str) -> str:
     (tmp_path / "new.yaml").write_text(new, encoding="utf-8")
     assert main(["diff", str(tmp_path / "old.yaml"), str(tmp_path / "new.yaml"), *options]) == 0
     return capsys.readouterr().out
+
+
+UNSPLIT = """\
+goaltree: 1
+id: e
+title: Leads 2027
+period: {start: 2027-01-01, end: 2027-12-31}
+owner: Me
+nodes:
+  leads: {title: 4 000 leads, unit: count, target: 4000, formula: web + events}
+  web: {title: 3 000 web leads, unit: count, target: 3000}
+  events: {title: Event leads, unit: count}
+"""
+# Without web's target, leads = web + events has two unknowns and no baselines to split 4 000 by: E010.
+UNSPLIT_BROKEN = UNSPLIT.replace("{title: 3 000 web leads, unit: count, target: 3000}", "{title: Web leads, unit: count}")

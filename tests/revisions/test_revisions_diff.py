@@ -14,7 +14,7 @@ from goaltree.errors import DiagnosticsError, GoaltreeError
 from goaltree.revisions.diff import diff_revisions, diff_trees, match_renames, tree_from_text
 from goaltree.revisions.git import GoalText, read_goal_text
 
-from revision_repo import make_repository, new_text, old_text, repository  # noqa: F401 (a fixture)
+from revision_repo import UNSPLIT, UNSPLIT_BROKEN, make_repository, new_text, old_text, repository  # noqa: F401 (a fixture)
 
 
 def diff_json(capsys, *arguments: str) -> dict:
@@ -301,21 +301,6 @@ def test_an_invalid_revision_reports_its_diagnostics_at_the_revision(repository,
     assert main(["diff", "HEAD~1:goals.yaml", "HEAD:goals.yaml"]) == 1
     err = capsys.readouterr().err
     assert "HEAD:goals.yaml:" in err and "E004" in err and "did you mean 'clv'" in err
-
-
-UNSPLIT = """\
-goaltree: 1
-id: e
-title: Leads 2027
-period: {start: 2027-01-01, end: 2027-12-31}
-owner: Me
-nodes:
-  leads: {title: 4 000 leads, unit: count, target: 4000, formula: web + events}
-  web: {title: 3 000 web leads, unit: count, target: 3000}
-  events: {title: Event leads, unit: count}
-"""
-# Without web's target, leads = web + events has two unknowns and no baselines to split 4 000 by: E010.
-UNSPLIT_BROKEN = UNSPLIT.replace("{title: 3 000 web leads, unit: count, target: 3000}", "{title: Web leads, unit: count}")
 
 
 def test_a_revision_whose_targets_cannot_be_derived_exits_1_with_its_error(repository, capsys):

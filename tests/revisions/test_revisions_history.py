@@ -15,6 +15,8 @@ from revision_repo import (  # noqa: F401 (repository is a fixture)
     FIRST_MESSAGE,
     SECOND_BODY,
     SECOND_SUBJECT,
+    UNSPLIT,
+    UNSPLIT_BROKEN,
     make_repository,
     new_text,
     old_text,
@@ -111,26 +113,13 @@ def test_a_revision_that_does_not_load_is_shown_not_hidden(repository, capsys):
     assert "not evaluated:" in capsys.readouterr().out
 
 
-UNSPLIT = """\
-goaltree: 1
-id: e
-title: Leads 2027
-period: {start: 2027-01-01, end: 2027-12-31}
-owner: Me
-nodes:
-  leads: {title: 4 000 leads, unit: count, target: 4000, formula: web + events}
-  web: {title: 3 000 web leads, unit: count, target: 3000}
-  events: {title: Event leads, unit: count}
-"""
-
-
 def test_a_revision_whose_targets_cannot_be_derived_is_not_evaluated(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-global-gitconfig"))
     repo = make_repository(tmp_path / "repo")
     repo.commit(UNSPLIT, "Plan")  # events = 4 000 − 3 000 = 1 000
     # leads = web + events with two unknowns and no baselines to split by: E010, as `goaltree check` says.
-    repo.commit(UNSPLIT.replace("{title: 3 000 web leads, unit: count, target: 3000}", "{title: Web leads, unit: count}"), "Drop the web target")
+    repo.commit(UNSPLIT_BROKEN, "Drop the web target")
     repo.commit(UNSPLIT, "Restore")
     monkeypatch.chdir(repo.root)
     broken = repo.git("rev-parse", "--short", "HEAD~1").strip()
