@@ -26,6 +26,7 @@ from goaltree.present.numbers import format_change, format_fixed, format_percent
 if TYPE_CHECKING:
     from goaltree.formula import FormulaError
     from goaltree.graph import GoalTree
+    from goaltree.model import Node
 
 __all__ = [
     "Equation",
@@ -81,19 +82,18 @@ def value_text(value: float, unit: str | None) -> str:
     return number_text(value)
 
 
-def _computed_text(equation: Equation, value: float, unit: str | None = None) -> str:
+def _computed_text(equation: Equation, value: float, nodes: Mapping[str, "Node"]) -> str:
+    unit = nodes[equation.node].unit
     return f"{equation.describe()} = {value_text(value, unit)}"  # a formula and a number: no words to translate
 
 
-def _solved_text(
-    equation: Equation, node_value: float, value: float, node_unit: str | None = None, unit: str | None = None
-) -> str:
+def _solved_text(equation: Equation, node_value: float, value: float, nodes: Mapping[str, "Node"], member: str) -> str:
     return _(
         "solved from {equation} with {node} = {node_value}: {value}",
         equation=equation.describe(),
         node=equation.node,
-        node_value=value_text(node_value, node_unit),
-        value=value_text(value, unit),
+        node_value=value_text(node_value, nodes[equation.node].unit),
+        value=value_text(value, nodes[member].unit),
     )
 
 
@@ -212,10 +212,11 @@ class Solver:
             if target in self.unknowable:
                 continue  # settled: its one unknown stays unknown
             try:
+                # The sentences read the units of the (frozen) nodes when they are written: most never are.
                 if target == equation.node:
                     value = equation.evaluate(values)
                     rule = "formula" if equation.formula is not None else "rollup"
-                    write, arguments = _computed_text, (equation, value, nodes[target].unit)
+                    write, arguments = _computed_text, (equation, value, nodes)
                 else:
                     node_value = values[equation.node]
                     value = equation.solve_child(target, node_value, values)
@@ -223,8 +224,7 @@ class Solver:
                         settled[index] = False
                         self._zero_divisor(equation, target, node_value, values)
                         continue
-                    units = (nodes[equation.node].unit, nodes[target].unit)
-                    rule, write, arguments = "solved", _solved_text, (equation, node_value, value, *units)
+                    rule, write, arguments = "solved", _solved_text, (equation, node_value, value, nodes, target)
             except FormulaError as error:
                 self._formula_error(equation, target, error)
                 continue
@@ -528,10 +528,9 @@ def solve_targets(tree: "GoalTree", equations: list[Equation] | None = None) -> 
         assumed = {}
         # Keyed by the baseline, its sign and unit: 0.0 and -0.0 are equal keys but write differently.
         shared: dict[tuple[float, float, str | None], Derivation] = {}
-        for node_id in drivers:
+        for node_id, baseline, unit in zip(drivers, baselines, units):
             if node_id in known:
                 continue
-            baseline, unit = nodes[node_id].baseline, nodes[node_id].unit
             if baseline is not None:
                 key = (baseline, math.copysign(1.0, baseline), unit)
                 derivation = shared.get(key)
@@ -542,7 +541,11 @@ def solve_targets(tree: "GoalTree", equations: list[Equation] | None = None) -> 
 
     if equations is None:
         equations = equations_of(tree)
-    drivers = equations.drivers if isinstance(equations, Equations) else drivers_in_order(tree)
+    if isinstance(equations, Equations):
+        drivers, baselines, units = equations.drivers, equations.driver_baselines, equations.driver_units
+    else:
+        drivers = drivers_in_order(tree)
+        baselines, units = [nodes[node_id].baseline for node_id in drivers], [nodes[node_id].unit for node_id in drivers]
     return solve(tree, equations, declared, what="target", allocate=True, defaults=assume_baselines)
 
 

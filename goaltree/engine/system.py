@@ -118,12 +118,23 @@ class Equations(list):
 
     Attributes:
         drivers: The tree's drivers, parents before children (:func:`drivers_in_order`).
+        driver_baselines: Each driver's baseline, in the order of ``drivers``.
+        driver_units: Each driver's unit, in the order of ``drivers``.
     """
 
-    def __init__(self, equations: Iterable[Equation], order: tuple[str, ...], drivers: list[str]) -> None:
+    def __init__(
+        self,
+        equations: Iterable[Equation],
+        order: tuple[str, ...],
+        drivers: list[str],
+        driver_baselines: list[float | None],
+        driver_units: list[str | None],
+    ) -> None:
         super().__init__(equations)
         self._order = order
         self.drivers = drivers
+        self.driver_baselines = driver_baselines
+        self.driver_units = driver_units
         self._index: EquationIndex | None = None
 
     def index(self) -> "EquationIndex":
@@ -206,7 +217,9 @@ def equations_of(tree: "GoalTree") -> Equations:
     # A file that lists parents before children is its own topological order: its nodes are
     # read as they are stored, without a lookup by id for each.
     in_order = nodes.items() if order == tuple(nodes) else [(node_id, nodes[node_id]) for node_id in order]
-    drivers = []
+    drivers: list[str] = []
+    driver_baselines: list[float | None] = []
+    driver_units: list[str | None] = []
     percent = []
     is_percent: dict[str, bool] = {}  # a tree has few distinct units and many nodes
     equations: list[Equation] = []
@@ -215,9 +228,11 @@ def equations_of(tree: "GoalTree") -> Equations:
     involved: dict[str, list[int]] = {}
     headed: dict[str, list[int]] = {}
     for node_id, node in in_order:
+        unit = node.unit
         if node.type == "driver":
             drivers.append(node_id)
-        unit = node.unit
+            driver_baselines.append(node.baseline)
+            driver_units.append(unit)
         if unit is not None:
             known = is_percent.get(unit)
             if known is None:
@@ -255,7 +270,7 @@ def equations_of(tree: "GoalTree") -> Equations:
         for index, equation in enumerate(equations):
             if equation.formula is not None:
                 equations[index] = equation._replace(formula=read_percent(equation.formula, equation.node, percent_nodes))
-    result = Equations(equations, order, drivers)
+    result = Equations(equations, order, drivers, driver_baselines, driver_units)
     ranks = range(len(equations))
     result._index = EquationIndex(members_of, inputs_of, involved, headed, ranks, ranks)
     return result
