@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import CoreSchema, PydanticCustomError
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from goaltree.present.language import ENGLISH, _, format_date, languages
 
@@ -42,7 +42,35 @@ def _not_a_boolean(value: Any) -> Any:
     return value
 
 
-Number = Annotated[float, BeforeValidator(_not_a_boolean)]
+class _NoBooleans:
+    """Refuses ``true`` and ``false`` before the ``float`` they annotate reads them as 1 and 0.
+
+    A gate in pydantic's core lets an integer, a float or a string through
+    unchanged (a bool is no integer in strict mode); any other value goes
+    through :func:`_not_a_boolean`. Then the ``float`` validates as it
+    would alone, with its constraints (``ge=0``) and its own errors, so a
+    quoted ``"1 200"`` still reads as a number problem. The schema is the
+    float's.
+    """
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> CoreSchema:
+        gate = core_schema.union_schema(
+            [
+                core_schema.int_schema(strict=True),  # an int, not a bool
+                core_schema.is_instance_schema(float),
+                core_schema.is_instance_schema(str),
+                core_schema.no_info_plain_validator_function(_not_a_boolean),
+            ],
+            mode="left_to_right",
+            custom_error_type="float_type",  # a bool: the error _not_a_boolean gives
+        )
+        return core_schema.chain_schema([gate, handler(source)])
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return handler(schema["steps"][-1])
+
+
+Number = Annotated[float, _NoBooleans()]
 """A number in the goal file: an integer or a decimal, never ``true``/``false`` (error E003), as the schema's ``number``."""
 
 
