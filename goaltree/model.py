@@ -47,8 +47,8 @@ class _NoBooleans:
 
     A gate in pydantic's core lets an integer, a float or a string through
     unchanged (a bool is no integer in strict mode); any other value goes
-    through :func:`_not_a_boolean` (every value does in pydantic's JSON mode,
-    which has no isinstance). Then the ``float`` validates as it
+    through :func:`_not_a_boolean` (in pydantic's JSON mode, which has no
+    isinstance, every value but an integer does). Then the ``float`` validates as it
     would alone, with its constraints (``ge=0``) and its own errors, so a
     quoted ``"1 200"`` still reads as a number problem. The schema is the
     float's.
