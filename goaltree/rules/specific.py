@@ -417,11 +417,13 @@ def contested_directions(tree: "GoalTree") -> dict[str, Diagnostic]:
     or a node that suppresses it, is judged by its direction as written.
     """
     goal_file = tree.goal_file
-    read = {node_id: node for node_id, node in goal_file.nodes.items() if TitleContradictsDirection.reads(node)}
-    # Most titles lean neither way: they are passed over together, before any rule is configured.
-    leaning = title_direction.titles_that_may_lean(node.title for node in read.values())
+    nodes = goal_file.nodes
+    # Most titles lean neither way: they are passed over together, before any node or rule is read
+    # (the titles of nodes the rule does not read add titles that may lean, never take one away).
+    leaning = title_direction.titles_that_may_lean([node.title for node in nodes.values()])
     if not leaning:
         return {}
+    read = {node_id: node for node_id, node in nodes.items() if node.title in leaning and TitleContradictsDirection.reads(node)}
     from goaltree.engine.equations import SolveOutcome
     from goaltree.rules.locate import locate
     from goaltree.rules.runner import configure
@@ -435,7 +437,7 @@ def contested_directions(tree: "GoalTree") -> dict[str, Diagnostic]:
     rule = TitleContradictsDirection()
     contested = {}
     for node_id, node in read.items():
-        if node.title not in leaning or TitleContradictsDirection.code in config.suppressions.get(node_id, ()):
+        if TitleContradictsDirection.code in config.suppressions.get(node_id, ()):
             continue
         for finding in rule.check_node(context, node_id, node):
             diagnostic = Diagnostic(rule.code, rule.severity, finding.message, node=node_id, path=finding.path)
