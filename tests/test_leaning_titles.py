@@ -1,4 +1,7 @@
-"""S005 in evaluate passes over every title at once: reading more titles never loses one that may lean."""
+"""S005 in evaluate passes over every title at once, the nodes it does not read too: no title that may lean is lost.
+
+(A title may be named one too many, by its neighbour in the text: "from" before "5".)
+"""
 
 from __future__ import annotations
 
@@ -14,11 +17,10 @@ titles = st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join)
 
 @settings(max_examples=300, deadline=None)
 @given(read=st.lists(titles, max_size=8), others=st.lists(titles, max_size=8), mixed=st.randoms())
-def test_the_titles_of_other_nodes_add_titles_that_may_lean_and_take_none_away(read, others, mixed):
+def test_the_titles_of_other_nodes_take_no_title_that_may_lean_away(read, others, mixed):
     every = read + others
     mixed.shuffle(every)
     found = titles_that_may_lean(every)
-    assert titles_that_may_lean(read) <= found
-    for title in read:  # and never fewer than may_lean finds, either way
+    for title in read:  # never fewer than may_lean finds, either way, whatever titles stand around it
         if may_lean(title, "increase") or may_lean(title, "decrease"):
             assert title in found
