@@ -69,6 +69,13 @@ def _plain(value: float, digits: int) -> str:
     return text.rstrip("0").rstrip(".")
 
 
+_HALF_CHECKED_BELOW = 1e12
+"""A value scaled to its last place from this up has more than 12 digits before it: never worked out in decimal."""
+
+_HALF_NOISE = 1e-6
+"""How near a half (of the last place written) a scaled value must be to be worked out in decimal."""
+
+
 def _half_up(value: float, places: int) -> float | None:
     """``value`` (its 12 significant digits) rounded to ``places`` decimals half away from zero; ``None`` when that is not a half.
 
@@ -77,7 +84,7 @@ def _half_up(value: float, places: int) -> float | None:
     worked out in decimal (and none beyond 12 digits before it).
     """
     scaled = abs(value) * 10.0**places
-    if not (scaled < 1e12 and abs(scaled % 1.0 - 0.5) < 1e-6):
+    if not (scaled < _HALF_CHECKED_BELOW and abs(scaled % 1.0 - 0.5) < _HALF_NOISE):
         return None
     decimal = Decimal(f"{value:.12g}")
     step = Decimal(1).scaleb(-places)
@@ -112,8 +119,60 @@ def format_number(value: float | None, unit: str | None = None) -> str:
 
 
 def format_numbers(values: Iterable[float | None], units: Iterable[str | None]) -> list[str]:
-    """:func:`format_number` of each value with its unit, the same texts: a table's column at once."""
-    return _localized_column([UNKNOWN if value is None else _digits(value, unit) for value, unit in zip(values, units)])
+    """:func:`format_number` of each value with its unit, the same texts: a table's column at once.
+
+    The values are sorted into the classes :func:`_digits` tells apart (a
+    percent; a figure from 1 000, from 100, from 1) and each class is written
+    at once (:func:`_fixed_column`); the rest (a multiple, zero, a figure
+    below one) go through :func:`_digits` one by one.
+    """
+    column = list(values)
+    column_units = list(units)
+    percents: list[int] = []
+    bands: tuple[list[int], list[int], list[int]] = ([], [], [])  # from 1 000, from 100, from 1: 0, 1, 2 decimals
+    thousands, hundreds, ones = bands
+    rest: list[int] = []
+    for at, (value, unit) in enumerate(zip(column, column_units)):
+        if value is None:
+            continue
+        if unit == "ratio" or unit == "%":
+            percents.append(at)
+        elif unit == "multiple":
+            rest.append(at)
+        else:
+            magnitude = abs(value)
+            (thousands if magnitude >= 1000 else hundreds if magnitude >= 100 else ones if magnitude >= 1 else rest).append(at)
+    texts = [UNKNOWN] * len(column)
+    # Each class's values, read at its positions (none of them unknown).
+    _put(texts, percents, _percent_texts([column[at] * 100 if column_units[at] == "ratio" else column[at] for at in percents], 2))
+    for places, positions in enumerate(bands):
+        written = _fixed_column([column[at] for at in positions], places, ",")
+        _put(texts, positions, [text.rstrip("0").rstrip(".") for text in written] if places else written)
+    _put(texts, rest, [_digits(column[at], column_units[at]) for at in rest])
+    return _localized_column(texts)
+
+
+def _put(texts: list[str], positions: Sequence[int], written: Iterable[str]) -> None:
+    """Put each of ``written`` into ``texts`` at its position in ``positions``."""
+    for at, text in zip(positions, written):
+        texts[at] = text
+
+
+def _fixed_column(values: Sequence[float], places: int, flags: str = "") -> list[str]:
+    """:func:`_fixed` of each value: the column's ``format`` in one comprehension, :func:`_fixed` itself for a value near a half.
+
+    A value :func:`_half_up` would look at (within float noise of a half on
+    the last place written, by the same test) is written by :func:`_fixed`;
+    every other one is written as Python writes it, as :func:`_fixed` would.
+    """
+    spec = f"{flags}.{places}f"
+    scale = 10.0**places
+    return [
+        _fixed(value, places, flags)
+        if (scaled := abs(value) * scale) < _HALF_CHECKED_BELOW and abs(scaled % 1.0 - 0.5) < _HALF_NOISE
+        else format(value, spec)
+        for value in values
+    ]
 
 
 def _digits(value: float, unit: str | None) -> str:
@@ -141,6 +200,15 @@ def _percent_text(percent: float, places: int) -> str:
     if -(10.0**-places) < percent < 10.0**-places and percent != 0:
         return _plain(percent, 2) + " %"
     return _fixed(percent, places, ",") + " %"
+
+
+def _percent_texts(percents: Sequence[float], places: int) -> list[str]:
+    """:func:`_percent_text` of each percent: the column written at once, a percent too small for ``places`` on its own."""
+    least = 10.0**-places
+    return [
+        (_plain(percent, 2) if -least < percent < least and percent != 0 else fixed) + " %"
+        for percent, fixed in zip(percents, _fixed_column(percents, places, ","))
+    ]
 
 
 def _localized_column(texts: list[str]) -> list[str]:
@@ -268,8 +336,11 @@ def format_percent(value: float | None) -> str:
 
 def format_percents(values: Iterable[float | None]) -> list[str]:
     """:func:`format_percent` of each value, the same texts: a table's column at once."""
-    return _localized_column([UNKNOWN if value is None else _percent_text(value * 100, 1) for value in values])
-
+    column = list(values)
+    known = [at for at, value in enumerate(column) if value is not None]
+    texts = [UNKNOWN] * len(column)
+    _put(texts, known, _percent_texts([column[at] * 100 for at in known], 1))
+    return _localized_column(texts)
 
 
 def format_share(value: float | None) -> str:
