@@ -258,20 +258,30 @@ class _Results:
         tree = self.tree
         nodes = tree.goal_file.nodes
         ids = tuple(nodes)
-        paces = [self.paces[node_id] for node_id in ids]
-        target = [info.target for info in paces]
-        target_origin = self.target_origin
+        paces = self.paces
+        rows = [paces[node_id] for node_id in ids]
+        pace = dict(zip(NodePace._fields, zip(*rows))) if rows else dict.fromkeys(NodePace._fields, ())
+        target = pace["target"]
+        declared = self.declared
+        rollup_children, formula_children, parents = tree.rollup_children, tree.formula_children, tree.parents
         return BriefColumns(
             ids,
             target,
-            [target_origin(node_id, value) for node_id, value in zip(ids, target)],
-            [info.actual for info in paces],
-            [info.expected for info in paces],
-            [info.progress for info in paces],
-            [info.status for info in paces],
+            # target_origin of each node, a column at once
+            ["declared" if node_id in declared else None if value is None else "derived" for node_id, value in zip(ids, target)],
+            pace["actual"],
+            pace["expected"],
+            pace["progress"],
+            pace["status"],
             [node.unit for node in nodes.values()],
-            list(map(tree.children, ids)),
-            [tree.parents.get(node_id, ()) for node_id in ids],
+            # tree.children of each node: the formula's or the parent edges' children, both merged only for a node with both
+            [
+                rollup_children.get(node_id, ())
+                if node_id not in formula_children
+                else tree.children(node_id) if node_id in rollup_children else formula_children[node_id]
+                for node_id in ids
+            ],
+            [parents.get(node_id, ()) for node_id in ids],
         )
 
     def _brief(self, node_id: str, unit: str | None) -> Brief:
