@@ -113,11 +113,6 @@ def terminal_width(stream: IO[str]) -> int:
     return shutil.get_terminal_size((80, 24)).columns
 
 
-def cut(text: str, width: int) -> str:
-    """``text`` in at most ``width`` characters, its end replaced by "…" when it is longer."""
-    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
-
-
 # The node column never gets narrower than this, even when the numbers leave no room.
 MIN_NODE_WIDTH = 12
 
@@ -157,7 +152,8 @@ def table(evaluation: Evaluation, stream: IO[str], *, root: str | None = None, d
     numbers = sum(widths[1:]) + 2 * (len(widths) - 1)
     node_width = min(widths[0], max(available - numbers, MIN_NODE_WIDTH))
     if node_width < widths[0]:
-        text_columns[0] = [cut(name, node_width) for name in text_columns[0]]
+        shown = max(node_width - 1, 0)  # a longer id: its first characters, then "…"
+        text_columns[0] = [name if len(name) <= node_width else name[:shown] + "…" for name in text_columns[0]]
         widths[0] = node_width
     # The title line is never cut: its date and scenario say what the numbers are (a long one wraps).
     title = _("{title} ({tree}) as of {date}", title=evaluation.title, tree=evaluation.tree_id, date=format_date(evaluation.as_of))
