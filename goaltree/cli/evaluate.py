@@ -135,12 +135,13 @@ def table(evaluation: Evaluation, stream: IO[str], *, root: str | None = None, d
 
     units = in_order(columns.unit)
     statuses = in_order(columns.status)
+    origins = in_order(columns.target_origin)
     counts = Counter(statuses)
     text_columns = [
         ["  " * level + node_id for node_id, level in zip(in_order(columns.ids), levels)],
         [
             text + "*" if origin == "derived" else text
-            for text, origin in zip(format_numbers(in_order(columns.target), units), in_order(columns.target_origin))
+            for text, origin in zip(format_numbers(in_order(columns.target), units), origins)
         ],
         format_numbers(in_order(columns.actual), units),
         format_numbers(in_order(columns.expected), units),
@@ -189,7 +190,7 @@ def table(evaluation: Evaluation, stream: IO[str], *, root: str | None = None, d
         nodes = _n("{shown} of {count} node", "{shown} of {count} nodes", total, shown=format_number(len(order)), count=format_number(total))
     else:
         nodes = _n("{count} node", "{count} nodes", len(order), count=format_number(len(order)))
-    if "derived" in in_order(columns.target_origin):  # the key to a mark the table shows
+    if "derived" in origins:  # the key to a mark the table shows
         print("\n" + _("{nodes}: {summary}. * = derived target", nodes=nodes, summary=summary), file=stream)
     else:
         print("\n" + _("{nodes}: {summary}.", nodes=nodes, summary=summary), file=stream)
