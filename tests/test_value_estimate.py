@@ -19,32 +19,29 @@ def _starts_one_by_one(text: str) -> int:
     return 1 + sum(text.count(indicator) for indicator in _INDICATORS)
 
 
+def assert_counts_starts(monkeypatch, text: str, starts: int) -> None:
+    """``text`` is refused exactly when 2 × ``starts`` values are more than the bound."""
+    monkeypatch.setattr(limits, "MAX_VALUES", 2 * starts)
+    assert not limits.may_hold_too_many_values(text)
+    monkeypatch.setattr(limits, "MAX_VALUES", 2 * starts - 1)
+    assert limits.may_hold_too_many_values(text)
+
+
 def test_each_indicator_counts_once_by_hand(monkeypatch):
     # 3 "\n", 1 "\r", ":", ",", "[", "{", "?", one "- " and one "-\t": 1 + 11 = 12 starts, 24 values at most.
     text = "a: [1, {b\n? c\n- x\n-\ty\r"
     assert _starts_one_by_one(text) == 12
-    monkeypatch.setattr(limits, "MAX_VALUES", 24)
-    assert not limits.may_hold_too_many_values(text)
-    monkeypatch.setattr(limits, "MAX_VALUES", 23)
-    assert limits.may_hold_too_many_values(text)
+    assert_counts_starts(monkeypatch, text, 12)
 
 
 def test_the_line_breaks_beyond_ascii_count_too(monkeypatch):
     # "\x85", "\u2028" and "\u2029" are line breaks to libyaml: 1 + 3 starts; "å" and "-x" start none.
-    text = "å\x85b\u2028c\u2029-x"
-    monkeypatch.setattr(limits, "MAX_VALUES", 8)
-    assert not limits.may_hold_too_many_values(text)
-    monkeypatch.setattr(limits, "MAX_VALUES", 7)
-    assert limits.may_hold_too_many_values(text)
+    assert_counts_starts(monkeypatch, "å\x85b\u2028c\u2029-x", 4)
 
 
 def test_a_dash_before_a_tab_or_a_blank_counts_but_not_before_another_indicator(monkeypatch):
     # "-:" is one start (the colon), "-\t" and "- " one each, "--" none: 1 + 3.
-    text = "-:-\t-  --"
-    monkeypatch.setattr(limits, "MAX_VALUES", 8)
-    assert not limits.may_hold_too_many_values(text)
-    monkeypatch.setattr(limits, "MAX_VALUES", 7)
-    assert limits.may_hold_too_many_values(text)
+    assert_counts_starts(monkeypatch, "-:-\t-  --", 4)
 
 
 _TEXT = st.text(
