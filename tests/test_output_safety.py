@@ -209,9 +209,12 @@ def test_a_safe_output_is_still_written(project, capsys):
 # Runs the real command line in its own process, with os.fsync (called once the output's bytes are
 # in the temporary file, before the rename) made to announce itself and wait: the signal then
 # arrives exactly in the middle of the write. Only this test's process is changed; goaltree is not.
+# SIGINT starts with Python's own handler, as in a terminal: a shell that runs the suite in the
+# background (`cmd &`) hands its children SIGINT ignored, and goaltree rightly keeps it ignored.
 STOPPED_MID_WRITE = textwrap.dedent(
     """
-    import os, sys, time
+    import os, signal, sys, time
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     real_fsync = os.fsync
     def announce_and_wait(descriptor):
         sys.stderr.write("WRITING\\n")
