@@ -67,6 +67,16 @@ class GoalTree:
             return rollup
         return formula + tuple(child for child in rollup if child not in formula)
 
+    def children_column(self, node_ids: Iterable[str]) -> list[tuple[str, ...]]:
+        """:meth:`children` of each node, in order: a column at once, merged only for a node with both kinds."""
+        formula_children, rollup_children, children = self.formula_children, self.rollup_children, self.children
+        return [
+            rollup_children.get(node_id, ())
+            if node_id not in formula_children
+            else children(node_id) if node_id in rollup_children else formula_children[node_id]
+            for node_id in node_ids
+        ]
+
     @cached_property
     def graph(self) -> "nx.DiGraph":
         """The networkx DiGraph: nodes carry their model, edges their ``kind`` (formula | parent)."""

@@ -235,9 +235,13 @@ class _Results:
         return self._forecasts
 
     def target_origin(self, node_id: str, target: float | None) -> str | None:
-        if node_id in self.declared:
-            return "declared"
-        return "derived" if target is not None else None
+        """``declared`` for a target the file states, ``derived`` for one worked out, else ``None``."""
+        return self.target_origins((node_id,), (target,))[0]
+
+    def target_origins(self, node_ids: Sequence[str], targets: Sequence[float | None]) -> list[str | None]:
+        """:meth:`target_origin` of each node with its target, a column at once."""
+        declared = self.declared
+        return ["declared" if node_id in declared else None if target is None else "derived" for node_id, target in zip(node_ids, targets)]
 
     def target_derivation(self, node_id: str, target_origin: str | None) -> Derivation | None:
         """How the node's target was reached, given its :meth:`target_origin`."""
@@ -262,25 +266,17 @@ class _Results:
         rows = [paces[node_id] for node_id in ids]
         pace = dict(zip(NodePace._fields, zip(*rows))) if rows else dict.fromkeys(NodePace._fields, ())
         target = pace["target"]
-        declared = self.declared
-        rollup_children, formula_children, parents = tree.rollup_children, tree.formula_children, tree.parents
+        parents = tree.parents
         return BriefColumns(
             ids,
             target,
-            # target_origin of each node, a column at once
-            ["declared" if node_id in declared else None if value is None else "derived" for node_id, value in zip(ids, target)],
+            self.target_origins(ids, target),
             pace["actual"],
             pace["expected"],
             pace["progress"],
             pace["status"],
             [node.unit for node in nodes.values()],
-            # tree.children of each node: the formula's or the parent edges' children, both merged only for a node with both
-            [
-                rollup_children.get(node_id, ())
-                if node_id not in formula_children
-                else tree.children(node_id) if node_id in rollup_children else formula_children[node_id]
-                for node_id in ids
-            ],
+            tree.children_column(ids),
             [parents.get(node_id, ()) for node_id in ids],
         )
 

@@ -45,7 +45,7 @@ def json_fields(
 
     failed = results.failed
     is_failed = [node_id in failed for node_id in node_ids]
-    target_origin = list(map(results.target_origin, node_ids, target))
+    target_origin = results.target_origins(node_ids, target)
     derivations = map(results.target_derivation, node_ids, target_origin)
     target_derivation = [None if derivation is None else derivation.text for derivation in derivations]
     actual_origin = list(map(results.actual_origin, node_ids, actual, is_failed))
