@@ -197,13 +197,11 @@ def _digits(value: float, unit: str | None) -> str:
 
 def _percent_text(percent: float, places: int) -> str:
     """A percent with ``places`` decimals (``1.40 %``); one too small for them with two significant digits (``0.0014 %``), never ``0.00 %``."""
-    if -(10.0**-places) < percent < 10.0**-places and percent != 0:
-        return _plain(percent, 2) + " %"
-    return _fixed(percent, places, ",") + " %"
+    return _percent_texts((percent,), places)[0]
 
 
 def _percent_texts(percents: Sequence[float], places: int) -> list[str]:
-    """:func:`_percent_text` of each percent: the column written at once, a percent too small for ``places`` on its own."""
+    """:func:`_percent_text` of each percent, the column written at once: a percent too small for ``places`` on its own."""
     least = 10.0**-places
     return [
         (_plain(percent, 2) if -least < percent < least and percent != 0 else fixed) + " %"
